@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Forward's run command. `./forward.sh run` starts the web app on http://127.0.0.1:5080 with an embedded SQLite
+# database under ./data (created, migrated and seeded on first start). Extra arguments go to the app, e.g.
+#   ./forward.sh run --urls http://127.0.0.1:8080
+set -euo pipefail
+cd "$(dirname "$0")"
+
+command=${1:-run}
+shift || true
+
+case "$command" in
+  run)
+    export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+    export ASPNETCORE_URLS=${ASPNETCORE_URLS:-http://127.0.0.1:5080}
+    # The app runs from its project folder; keep the database beside this script unless told otherwise.
+    export Forward__DataDirectory=${Forward__DataDirectory:-$PWD/data}
+    exec dotnet run --project src/Forward.Web/Forward.Web.csproj -c Release --no-launch-profile -- "$@"
+    ;;
+  *)
+    echo "usage: ./forward.sh run [--urls URL]" >&2
+    exit 2
+    ;;
+esac

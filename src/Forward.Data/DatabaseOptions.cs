@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Forward.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public static class DatabaseRegistration
+{
+    /// <summary>
+    /// Registers <see cref="ForwardDbContext"/> for the provider named in configuration "Forward:Database:Provider"
+    /// (Sqlite by default) with the connection string "ConnectionStrings:Forward". With no connection string, SQLite
+    /// uses forward.db under "Forward:DataDirectory" (./data by default).
+    /// </summary>
+    public static DatabaseProvider AddForwardDatabase(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var providerName = configuration["Forward:Database:Provider"] ?? "Sqlite";
+        if (!Enum.TryParse<DatabaseProvider>(providerName, ignoreCase: true, out var provider))
+        {
+            throw new InvalidOperationException($"Forward:Database:Provider must be Sqlite or Postgres, not '{providerName}'.");
+        }
+
+        var connectionString = configuration.GetConnectionString("Forward");
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                var dataDirectory = Path.GetFullPath(configuration["Forward:DataDirectory"] ?? "data", contentRoot);
+                Directory.CreateDirectory(dataDirectory);
+                connectionString = $"Data Source={Path.Combine(dataDirectory, "forward.db")}";
+            }
+
+            // A generous busy timeout: concurrent writers queue for SQLite's single write lock instead of failing.
+            var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30, Pooling = true };
+            var sqlite = builder.ToString();
+            services.AddDbContext<ForwardDbContext, SqliteForwardDbContext>(o => o.UseSqlite(sqlite, x => x.MigrationsHistoryTable("__EFMigrationsHistory")));
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException("Set ConnectionStrings__Forward to use PostgreSQL.");
+            }
+
+            services.AddDbContext<ForwardDbContext, PostgresForwardDbContext>(o => o.UseNpgsql(connectionString));
+        }
+
+        return provider;
+    }
+}

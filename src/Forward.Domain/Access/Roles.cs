@@ -1,0 +1,45 @@
+namespace Forward.Domain.Access;
+
+/// <summary>The people Forward serves; each page and endpoint names the roles it allows.</summary>
+public static class Roles
+{
+    public const string Commissioner = "Commissioner";
+    public const string PracticeStaff = "PracticeStaff";
+    public const string HubClinician = "HubClinician";
+    public const string Nhs111 = "Nhs111";
+    public const string Patient = "Patient";
+
+    public static readonly IReadOnlyList<string> All = [Commissioner, PracticeStaff, HubClinician, Nhs111, Patient];
+
+    /// <summary>Those who may book extended-access slots.</summary>
+    public const string Bookers = PracticeStaff + "," + Nhs111 + "," + HubClinician;
+}
+
+/// <summary>A person who signs in. Scope ties practice staff to a practice, hub clinicians to a hub, commissioners to a CCG.</summary>
+public class UserAccount
+{
+    public int Id { get; set; }
+
+    public required string UserName { get; set; }
+
+    public required string DisplayName { get; set; }
+
+    public required string PasswordHash { get; set; }
+
+    public required string Role { get; set; }
+
+    public int? PracticeId { get; set; }
+
+    public int? HubId { get; set; }
+
+    public int? CcgId { get; set; }
+
+    /// <summary>ODS code of the user's organisation (practice, hub's CCG, NHS 111 provider), recorded on bookings.</summary>
+    public string? OrganisationOds { get; set; }
+
+    public int FailedSignIns { get; set; }
+
+    public DateTime? LockedUntilUtc { get; set; }
+
+    public bool IsDemo { get; set; }
+}

@@ -1,0 +1,47 @@
+namespace Forward.Domain.Audit;
+
+/// <summary>
+/// One entry in the append-only audit log: every record view and every booking change. Triggers in the database refuse
+/// updates and deletes. Holds ids, never patient names or NHS numbers in free text.
+/// </summary>
+public class AuditEvent
+{
+    public long Id { get; set; }
+
+    public DateTime OccurredUtc { get; set; }
+
+    public required string Actor { get; set; }
+
+    public required string ActorRole { get; set; }
+
+    /// <summary>Dotted verb, e.g. "appointment.book", "record.view", "record.view-denied".</summary>
+    public required string Action { get; set; }
+
+    public string? EntityType { get; set; }
+
+    public string? EntityId { get; set; }
+
+    public int? PatientId { get; set; }
+
+    public int? HubId { get; set; }
+
+    public required string Outcome { get; set; }
+
+    public string? Detail { get; set; }
+
+    public string? TraceId { get; set; }
+}
+
+public static class AuditActions
+{
+    public const string Book = "appointment.book";
+    public const string Cancel = "appointment.cancel";
+    public const string Attended = "appointment.attended";
+    public const string DidNotAttend = "appointment.did-not-attend";
+    public const string Amend = "appointment.amend";
+    public const string RecordView = "record.view";
+    public const string RecordViewDenied = "record.view-denied";
+    public const string SessionChange = "session.change";
+    public const string SlotsGenerated = "slots.generate";
+    public const string SignIn = "account.sign-in";
+}

@@ -1,0 +1,163 @@
+using Forward.Domain.Hubs;
+using Forward.Domain.Patients;
+
+namespace Forward.Domain.Booking;
+
+/// <summary>Who booked: the three routes into a hub the seeds describe (plus online, for patients).</summary>
+public enum BookingChannel
+{
+    Practice,
+    Nhs111,
+    Hub,
+    Online,
+}
+
+public enum AppointmentStatus
+{
+    Booked,
+    Cancelled,
+    Attended,
+    DidNotAttend,
+}
+
+/// <summary>The patient's answer when asked whether the hub may see their GP record.</summary>
+public enum RecordSharingConsent
+{
+    NotAsked,
+    Granted,
+    Refused,
+}
+
+/// <summary>An extended-access appointment. State changes go through its methods so the rules hold everywhere.</summary>
+public class Appointment
+{
+    public const int MaxReasonLength = 500;
+    public const int MaxDescriptionLength = 100;
+    public const int MaxCommentLength = 500;
+    public const int MaxCancellationReasonLength = 500;
+
+    public long Id { get; set; }
+
+    public int PatientId { get; set; }
+
+    public Patient? Patient { get; set; }
+
+    public int HubId { get; set; }
+
+    public Hub? Hub { get; set; }
+
+    public DateTime StartUtc { get; set; }
+
+    public DateTime EndUtc { get; set; }
+
+    public BookingChannel Channel { get; set; }
+
+    /// <summary>User name or API client that booked.</summary>
+    public required string BookedBy { get; set; }
+
+    /// <summary>ODS code of the organisation that booked (the practice, the 111 provider, the hub's CCG).</summary>
+    public string? BookingOrganisationOds { get; set; }
+
+    public string? Reason { get; set; }
+
+    /// <summary>GP Connect description (≤100 chars) and comment (≤500), amendable while booked.</summary>
+    public string? Description { get; set; }
+
+    public string? Comment { get; set; }
+
+    public RecordSharingConsent Consent { get; set; }
+
+    public AppointmentStatus Status { get; set; }
+
+    public DateTime CreatedUtc { get; set; }
+
+    public DateTime? CancelledUtc { get; set; }
+
+    public string? CancellationReason { get; set; }
+
+    public DateTime? OutcomeRecordedUtc { get; set; }
+
+    /// <summary>Client-supplied key that makes a retried booking request return the first result instead of booking again.</summary>
+    public string? IdempotencyKey { get; set; }
+
+    /// <summary>Bumped on every change; the API's ETag / version id.</summary>
+    public int Version { get; set; } = 1;
+
+    public List<AppointmentSlot> Slots { get; set; } = [];
+
+    public bool IsActive => Status == AppointmentStatus.Booked;
+
+    public void Cancel(string? reason, DateTime nowUtc)
+    {
+        if (Status != AppointmentStatus.Booked)
+        {
+            throw DomainException.Conflict("not-booked", $"This appointment is {Describe(Status)} and cannot be cancelled.");
+        }
+
+        if (StartUtc <= nowUtc)
+        {
+            throw DomainException.Conflict("already-started", "An appointment that has started cannot be cancelled; record attended or did not attend instead.");
+        }
+
+        if (reason is { Length: > MaxCancellationReasonLength })
+        {
+            throw DomainException.Invalid("reason-too-long", $"Cancellation reason must be {MaxCancellationReasonLength} characters or fewer.");
+        }
+
+        Status = AppointmentStatus.Cancelled;
+        CancelledUtc = nowUtc;
+        CancellationReason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        foreach (var s in Slots)
+        {
+            s.IsActive = false;
+            if (s.Slot is not null)
+            {
+                s.Slot.Status = SlotStatus.Free;
+            }
+        }
+
+        Version++;
+    }
+
+    public void RecordOutcome(bool attended, DateTime nowUtc)
+    {
+        if (Status is AppointmentStatus.Cancelled)
+        {
+            throw DomainException.Conflict("cancelled", "This appointment was cancelled; no outcome can be recorded.");
+        }
+
+        if (StartUtc > nowUtc)
+        {
+            throw DomainException.Conflict("not-started", "Attended or did not attend can be recorded only after the appointment's start time.");
+        }
+
+        Status = attended ? AppointmentStatus.Attended : AppointmentStatus.DidNotAttend;
+        OutcomeRecordedUtc = nowUtc;
+        Version++;
+    }
+
+    public static string Describe(AppointmentStatus status) => status switch
+    {
+        AppointmentStatus.Booked => "booked",
+        AppointmentStatus.Cancelled => "cancelled",
+        AppointmentStatus.Attended => "attended",
+        _ => "did not attend",
+    };
+}
+
+/// <summary>
+/// Links an appointment to a slot. While the appointment holds the slot, IsActive is true; a unique index on SlotId
+/// over the active rows is what makes a double booking impossible in the database itself.
+/// </summary>
+public class AppointmentSlot
+{
+    public long AppointmentId { get; set; }
+
+    public Appointment? Appointment { get; set; }
+
+    public long SlotId { get; set; }
+
+    public Slot? Slot { get; set; }
+
+    public bool IsActive { get; set; } = true;
+}

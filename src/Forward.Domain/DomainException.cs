@@ -1,0 +1,50 @@
+namespace Forward.Domain;
+
+/// <summary>What kind of failure a domain rule reports; the web layer maps each kind to a status code in one place.</summary>
+public enum DomainErrorKind
+{
+    Validation,
+    NotFound,
+    Conflict,
+    Forbidden,
+}
+
+/// <summary>A broken business rule, with a stable machine-readable code and a message fit to show a user.</summary>
+public class DomainException : Exception
+{
+    public DomainException(DomainErrorKind kind, string code, string message)
+        : base(message)
+    {
+        Kind = kind;
+        Code = code;
+    }
+
+    public DomainException()
+        : this(DomainErrorKind.Validation, "invalid", "The request broke a rule.")
+    {
+    }
+
+    public DomainException(string message)
+        : this(DomainErrorKind.Validation, "invalid", message)
+    {
+    }
+
+    public DomainException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Kind = DomainErrorKind.Validation;
+        Code = "invalid";
+    }
+
+    public DomainErrorKind Kind { get; }
+
+    public string Code { get; }
+
+    public static DomainException NotFound(string code, string message) => new(DomainErrorKind.NotFound, code, message);
+
+    public static DomainException Conflict(string code, string message) => new(DomainErrorKind.Conflict, code, message);
+
+    public static DomainException Invalid(string code, string message) => new(DomainErrorKind.Validation, code, message);
+
+    public static DomainException Forbidden(string code, string message) => new(DomainErrorKind.Forbidden, code, message);
+}

@@ -1,0 +1,60 @@
+using Forward.Domain.Organisations;
+
+namespace Forward.Domain.Hubs;
+
+/// <summary>Tiers as the LLR blueprint uses them: 1 primary care hub, 2 urgent care hub with diagnostics, 3 24/7 super hub.</summary>
+public enum HubTier
+{
+    PrimaryCareHub = 1,
+    UrgentCareHub = 2,
+    CommunitySuperHub = 3,
+}
+
+/// <summary>An extended-access hub: a site that runs evening and weekend sessions for the patients of several practices.</summary>
+public class Hub
+{
+    public int Id { get; set; }
+
+    /// <summary>Short stable code, e.g. "LC-H02".</summary>
+    public required string Code { get; set; }
+
+    public required string Name { get; set; }
+
+    public required string SiteName { get; set; }
+
+    public required string Town { get; set; }
+
+    public int CcgId { get; set; }
+
+    public Ccg? Ccg { get; set; }
+
+    public HubTier Tier { get; set; }
+
+    /// <summary>Opening hours as the seed plan states them, for people to read (the rota drives slots).</summary>
+    public required string OpeningHours { get; set; }
+
+    public string? Phone { get; set; }
+
+    /// <summary>True when the seeds do not give this hub's hours and Forward's seeded rota is generated.</summary>
+    public bool HoursAreSynthetic { get; set; }
+
+    public bool IsActive { get; set; } = true;
+
+    public string? Source { get; set; }
+
+    public List<HubPractice> ServedPractices { get; set; } = [];
+
+    public List<Session> Sessions { get; set; } = [];
+}
+
+/// <summary>A practice whose patients a hub serves.</summary>
+public class HubPractice
+{
+    public int HubId { get; set; }
+
+    public Hub? Hub { get; set; }
+
+    public int PracticeId { get; set; }
+
+    public Practice? Practice { get; set; }
+}

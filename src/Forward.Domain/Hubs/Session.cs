@@ -1,0 +1,203 @@
+namespace Forward.Domain.Hubs;
+
+public enum ClinicianRole
+{
+    GeneralPractitioner,
+    PracticeNurse,
+    AdvancedNursePractitioner,
+    ClinicalPharmacist,
+    Physiotherapist,
+    PhysicianAssociate,
+    Paramedic,
+    HealthcareAssistant,
+    MentalHealthPractitioner,
+}
+
+public enum DeliveryMode
+{
+    FaceToFace,
+    Telephone,
+    Video,
+}
+
+/// <summary>Days a recurring session runs on. Bank holidays are their own day: a session runs on one only if it says so.</summary>
+[Flags]
+public enum SessionDays
+{
+    None = 0,
+    Monday = 1,
+    Tuesday = 2,
+    Wednesday = 4,
+    Thursday = 8,
+    Friday = 16,
+    Saturday = 32,
+    Sunday = 64,
+    BankHolidays = 128,
+    Weekdays = Monday | Tuesday | Wednesday | Thursday | Friday,
+    Weekends = Saturday | Sunday,
+}
+
+public static class SessionDaysExtensions
+{
+    public static SessionDays ToSessionDay(this DayOfWeek day) => day switch
+    {
+        DayOfWeek.Monday => SessionDays.Monday,
+        DayOfWeek.Tuesday => SessionDays.Tuesday,
+        DayOfWeek.Wednesday => SessionDays.Wednesday,
+        DayOfWeek.Thursday => SessionDays.Thursday,
+        DayOfWeek.Friday => SessionDays.Friday,
+        DayOfWeek.Saturday => SessionDays.Saturday,
+        _ => SessionDays.Sunday,
+    };
+
+    public static string Describe(this SessionDays days)
+    {
+        if (days == SessionDays.None)
+        {
+            return "no days";
+        }
+
+        var parts = new List<string>();
+        if ((days & SessionDays.Weekdays) == SessionDays.Weekdays)
+        {
+            parts.Add("Mon–Fri");
+        }
+        else
+        {
+            parts.AddRange(new[] { SessionDays.Monday, SessionDays.Tuesday, SessionDays.Wednesday, SessionDays.Thursday, SessionDays.Friday }
+                .Where(d => days.HasFlag(d)).Select(d => d.ToString()[..3]));
+        }
+
+        if ((days & SessionDays.Weekends) == SessionDays.Weekends)
+        {
+            parts.Add("Sat–Sun");
+        }
+        else
+        {
+            parts.AddRange(new[] { SessionDays.Saturday, SessionDays.Sunday }.Where(d => days.HasFlag(d)).Select(d => d.ToString()[..3]));
+        }
+
+        if (days.HasFlag(SessionDays.BankHolidays))
+        {
+            parts.Add("bank holidays");
+        }
+
+        return string.Join(", ", parts);
+    }
+}
+
+/// <summary>
+/// A recurring clinic in a hub's rota: the days and London wall-clock times it runs, who staffs it, how long each
+/// slot is and how patients are seen. Slots are generated from it.
+/// </summary>
+public class Session
+{
+    public const int MinSlotMinutes = 5;
+    public const int MaxSlotMinutes = 120;
+
+    public int Id { get; set; }
+
+    public int HubId { get; set; }
+
+    public Hub? Hub { get; set; }
+
+    /// <summary>Shown to bookers and in GP Connect as the schedule's service category, e.g. "Evening GP clinic".</summary>
+    public required string Name { get; set; }
+
+    public SessionDays Days { get; set; }
+
+    public TimeOnly StartTime { get; set; }
+
+    /// <summary>End of the session; 00:00 means midnight at the end of the day.</summary>
+    public TimeOnly EndTime { get; set; }
+
+    public ClinicianRole Role { get; set; }
+
+    public DeliveryMode Mode { get; set; }
+
+    public int SlotMinutes { get; set; }
+
+    /// <summary>How many clinicians work the session in parallel: each gets their own slots.</summary>
+    public int Clinicians { get; set; } = 1;
+
+    public DateOnly ValidFrom { get; set; }
+
+    public DateOnly? ValidUntil { get; set; }
+
+    public bool IsActive { get; set; } = true;
+
+    public List<SessionOverride> Overrides { get; set; } = [];
+
+    public TimeSpan Length => (EndTime == TimeOnly.MinValue ? TimeSpan.FromDays(1) : EndTime.ToTimeSpan()) - StartTime.ToTimeSpan();
+
+    /// <summary>Checks the rota entry makes sense before it is saved; returns field → message for each problem.</summary>
+    public static Dictionary<string, string> Validate(string? name, SessionDays days, TimeOnly start, TimeOnly end, int slotMinutes, int clinicians, DateOnly validFrom, DateOnly? validUntil)
+    {
+        var errors = new Dictionary<string, string>();
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            errors["Name"] = "Enter a name for the session";
+        }
+        else if (name.Length > 100)
+        {
+            errors["Name"] = "Session name must be 100 characters or fewer";
+        }
+
+        if (days == SessionDays.None)
+        {
+            errors["Days"] = "Select at least one day";
+        }
+
+        var endSpan = end == TimeOnly.MinValue ? TimeSpan.FromDays(1) : end.ToTimeSpan();
+        if (endSpan <= start.ToTimeSpan())
+        {
+            errors["EndTime"] = "End time must be after the start time";
+        }
+
+        if (slotMinutes is < MinSlotMinutes or > MaxSlotMinutes)
+        {
+            errors["SlotMinutes"] = $"Slot length must be between {MinSlotMinutes} and {MaxSlotMinutes} minutes";
+        }
+        else if (endSpan > start.ToTimeSpan() && (endSpan - start.ToTimeSpan()).TotalMinutes < slotMinutes)
+        {
+            errors["SlotMinutes"] = "Slot length must fit inside the session";
+        }
+
+        if (clinicians is < 1 or > 20)
+        {
+            errors["Clinicians"] = "Clinicians must be between 1 and 20";
+        }
+
+        if (validUntil is { } until && until < validFrom)
+        {
+            errors["ValidUntil"] = "End date must be on or after the start date";
+        }
+
+        return errors;
+    }
+}
+
+public enum SessionOverrideKind
+{
+    /// <summary>The session does not run on this date (training, closure); its free slots are withdrawn.</summary>
+    Closed,
+
+    /// <summary>The session runs on this date although its pattern would not (an extra clinic).</summary>
+    Extra,
+}
+
+/// <summary>A one-off change to a session's pattern on one date.</summary>
+public class SessionOverride
+{
+    public int Id { get; set; }
+
+    public int SessionId { get; set; }
+
+    public Session? Session { get; set; }
+
+    public DateOnly Date { get; set; }
+
+    public SessionOverrideKind Kind { get; set; }
+
+    public string? Reason { get; set; }
+}

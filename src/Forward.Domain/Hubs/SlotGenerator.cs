@@ -1,0 +1,117 @@
+using Forward.Domain.Calendar;
+using Forward.Domain.Time;
+
+namespace Forward.Domain.Hubs;
+
+public sealed record PlannedSlot(int SessionId, int HubId, int ClinicianIndex, DateTime StartUtc, DateTime EndUtc, ClinicianRole Role, DeliveryMode Mode)
+{
+    public SlotKey Key => new(SessionId, ClinicianIndex, StartUtc);
+}
+
+/// <summary>Turns a hub's rota into slots over a date range, in London wall-clock time.</summary>
+public static class SlotGenerator
+{
+    /// <summary>Does the session run on this London date?</summary>
+    public static bool RunsOn(Session session, DateOnly date, BankHolidayCalendar bankHolidays)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(bankHolidays);
+        if (!session.IsActive || date < session.ValidFrom || (session.ValidUntil is { } until && date > until))
+        {
+            return false;
+        }
+
+        var exception = session.Overrides.FirstOrDefault(e => e.Date == date);
+        if (exception is not null)
+        {
+            return exception.Kind == SessionOverrideKind.Extra;
+        }
+
+        return bankHolidays.IsBankHoliday(date)
+            ? session.Days.HasFlag(SessionDays.BankHolidays)
+            : session.Days.HasFlag(date.DayOfWeek.ToSessionDay());
+    }
+
+    /// <summary>
+    /// Slots for every date from <paramref name="from"/> to <paramref name="to"/> inclusive. A session's start and end are
+    /// wall-clock times; slots are laid end to end in real (UTC) time between them, so a night session on the March
+    /// change is an hour shorter and on the October change an hour longer, and no slot is ever invented or lost.
+    /// </summary>
+    public static IEnumerable<PlannedSlot> Generate(Session session, DateOnly from, DateOnly to, BankHolidayCalendar bankHolidays)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (session.SlotMinutes < Session.MinSlotMinutes)
+        {
+            throw new ArgumentException("Session slot length is below the minimum.", nameof(session));
+        }
+
+        var length = TimeSpan.FromMinutes(session.SlotMinutes);
+        for (var date = from; date <= to; date = date.AddDays(1))
+        {
+            if (!RunsOn(session, date, bankHolidays))
+            {
+                continue;
+            }
+
+            var startUtc = WallClockToUtc(date, session.StartTime);
+            var endUtc = session.EndTime == TimeOnly.MinValue
+                ? WallClockToUtc(date.AddDays(1), TimeOnly.MinValue)
+                : WallClockToUtc(date, session.EndTime);
+            for (var clinician = 0; clinician < session.Clinicians; clinician++)
+            {
+                for (var t = startUtc; t + length <= endUtc; t += length)
+                {
+                    yield return new PlannedSlot(session.Id, session.HubId, clinician, t, t + length, session.Role, session.Mode);
+                }
+            }
+        }
+    }
+
+    /// <summary>A wall-clock time inside the spring-forward gap is taken as the moment the clocks jump to.</summary>
+    private static DateTime WallClockToUtc(DateOnly date, TimeOnly time)
+    {
+        var utc = London.ToUtc(date, time);
+        for (var shift = 1; utc is null && shift <= 120; shift++)
+        {
+            utc = London.ToUtc(date, time.AddMinutes(shift));
+        }
+
+        return utc ?? throw new InvalidOperationException("No London instant near that wall-clock time.");
+    }
+}
+
+/// <summary>What regenerating a rota must change in the stored slots; never touches a booked slot.</summary>
+public sealed record SlotReconciliation(IReadOnlyList<PlannedSlot> ToAdd, IReadOnlyList<long> ToWithdraw, IReadOnlyList<long> ToRestore);
+
+public static class SlotReconciler
+{
+    /// <summary>
+    /// Compares planned slots with the stored ones in the same window. New keys are added; free slots no longer planned
+    /// are withdrawn; withdrawn slots planned again come back. Booked slots are never withdrawn or duplicated.
+    /// </summary>
+    public static SlotReconciliation Reconcile(IEnumerable<PlannedSlot> planned, IEnumerable<(long Id, SlotKey Key, SlotStatus Status)> existing)
+    {
+        var plannedByKey = new Dictionary<SlotKey, PlannedSlot>();
+        foreach (var p in planned)
+        {
+            plannedByKey.TryAdd(p.Key, p);
+        }
+
+        var existingByKey = new Dictionary<SlotKey, (long Id, SlotStatus Status)>();
+        foreach (var e in existing)
+        {
+            existingByKey.TryAdd(e.Key, (e.Id, e.Status));
+        }
+
+        var toAdd = plannedByKey.Values.Where(p => !existingByKey.ContainsKey(p.Key)).OrderBy(p => p.StartUtc).ToList();
+        var toWithdraw = existingByKey
+            .Where(e => e.Value.Status == SlotStatus.Free && !plannedByKey.ContainsKey(e.Key))
+            .Select(e => e.Value.Id)
+            .ToList();
+        var toRestore = existingByKey
+            .Where(e => e.Value.Status == SlotStatus.Withdrawn && plannedByKey.ContainsKey(e.Key))
+            .Select(e => e.Value.Id)
+            .ToList();
+        return new SlotReconciliation(toAdd, toWithdraw, toRestore);
+    }
+}

@@ -1,0 +1,50 @@
+namespace Forward.Domain.Time;
+
+/// <summary>
+/// England's wall clock. Rotas are written in Europe/London local time; instants are stored in UTC.
+/// </summary>
+public static class London
+{
+    public static TimeZoneInfo Zone { get; } = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
+    /// <summary>
+    /// The UTC instant of a London wall-clock time. A time that does not exist (the hour skipped when clocks
+    /// go forward in March) returns null; a time that happens twice (October) resolves to the first, BST, one.
+    /// </summary>
+    public static DateTime? ToUtc(DateOnly date, TimeOnly time)
+    {
+        var local = date.ToDateTime(time, DateTimeKind.Unspecified);
+        if (Zone.IsInvalidTime(local))
+        {
+            return null;
+        }
+
+        if (Zone.IsAmbiguousTime(local))
+        {
+            var offsets = Zone.GetAmbiguousTimeOffsets(local);
+            var summer = offsets.Max();
+            return DateTime.SpecifyKind(local - summer, DateTimeKind.Utc);
+        }
+
+        return TimeZoneInfo.ConvertTimeToUtc(local, Zone);
+    }
+
+    public static DateTime ToLocal(DateTime utc)
+    {
+        if (utc.Kind == DateTimeKind.Local)
+        {
+            throw new ArgumentException("Pass a UTC instant, not a machine-local time.", nameof(utc));
+        }
+
+        return TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
+    }
+
+    public static DateOnly Today(TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return DateOnly.FromDateTime(ToLocal(clock.GetUtcNow().UtcDateTime));
+    }
+
+    /// <summary>Start of a London calendar day as a UTC instant (midnight never falls in a clock-change gap in the UK).</summary>
+    public static DateTime StartOfDayUtc(DateOnly date) => ToUtc(date, TimeOnly.MinValue)!.Value;
+}

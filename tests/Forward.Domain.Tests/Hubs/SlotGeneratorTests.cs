@@ -1,0 +1,169 @@
+using System.Globalization;
+using Forward.Domain.Calendar;
+using Forward.Domain.Hubs;
+
+namespace Forward.Domain.Tests.Hubs;
+
+public class SlotGeneratorTests
+{
+    private static readonly BankHolidayCalendar Holidays = BankHolidayCalendar.England;
+
+    private static Session Evening(SessionDays days = SessionDays.Weekdays, int slotMinutes = 15, int clinicians = 1) => new()
+    {
+        Id = 7,
+        HubId = 3,
+        Name = "Evening GP clinic",
+        Days = days,
+        StartTime = new TimeOnly(18, 30),
+        EndTime = new TimeOnly(20, 0),
+        Role = ClinicianRole.GeneralPractitioner,
+        Mode = DeliveryMode.FaceToFace,
+        SlotMinutes = slotMinutes,
+        Clinicians = clinicians,
+        ValidFrom = new DateOnly(2026, 1, 1),
+    };
+
+    private static DateOnly D(string s) => DateOnly.Parse(s, CultureInfo.InvariantCulture);
+
+    private static DateTime Utc(string s) => DateTime.SpecifyKind(DateTime.Parse(s, CultureInfo.InvariantCulture), DateTimeKind.Utc);
+
+    [Fact]
+    public void An_evening_session_makes_back_to_back_slots_in_wall_clock_time()
+    {
+        var slots = SlotGenerator.Generate(Evening(), D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
+
+        Assert.Equal(6, slots.Count); // 90 minutes / 15
+        Assert.Equal(Utc("2026-01-12 18:30"), slots[0].StartUtc); // GMT: wall clock = UTC
+        Assert.Equal(Utc("2026-01-12 20:00"), slots[^1].EndUtc);
+        Assert.All(slots.Zip(slots.Skip(1)), p => Assert.Equal(p.First.EndUtc, p.Second.StartUtc));
+    }
+
+    [Fact]
+    public void Across_the_march_clock_change_the_evening_stays_at_half_past_six_local()
+    {
+        // Clocks go forward on Sunday 29 March 2026: the Friday before is GMT, the Monday after is BST.
+        var session = Evening(SessionDays.Weekdays);
+        var slots = SlotGenerator.Generate(session, D("2026-03-27"), D("2026-03-30"), Holidays).ToList();
+
+        var friday = slots.Where(s => s.StartUtc.Date == new DateTime(2026, 3, 27)).ToList();
+        var monday = slots.Where(s => s.StartUtc.Date == new DateTime(2026, 3, 30)).ToList();
+        Assert.Equal(Utc("2026-03-27 18:30"), friday[0].StartUtc);
+        Assert.Equal(Utc("2026-03-30 17:30"), monday[0].StartUtc); // 18:30 BST
+        Assert.Equal(12, slots.Count); // no weekend slots, six each weekday
+    }
+
+    [Fact]
+    public void A_night_session_loses_an_hour_in_march_and_gains_one_in_october()
+    {
+        var night = new Session
+        {
+            Id = 1, HubId = 1, Name = "Overnight", Days = SessionDays.Weekends | SessionDays.Weekdays | SessionDays.BankHolidays,
+            StartTime = new TimeOnly(0, 0), EndTime = new TimeOnly(6, 0), Role = ClinicianRole.GeneralPractitioner,
+            Mode = DeliveryMode.Telephone, SlotMinutes = 30, ValidFrom = new DateOnly(2026, 1, 1),
+        };
+
+        var march = SlotGenerator.Generate(night, D("2026-03-29"), D("2026-03-29"), Holidays).ToList();
+        var october = SlotGenerator.Generate(night, D("2026-10-25"), D("2026-10-25"), Holidays).ToList();
+        var ordinary = SlotGenerator.Generate(night, D("2026-03-22"), D("2026-03-22"), Holidays).ToList();
+
+        Assert.Equal(12, ordinary.Count);
+        Assert.Equal(10, march.Count); // 00:00 GMT to 06:00 BST is five real hours
+        Assert.Equal(14, october.Count); // 00:00 BST to 06:00 GMT is seven real hours
+        Assert.Equal(october.Count, october.Select(s => s.StartUtc).Distinct().Count());
+        Assert.All(october.Zip(october.Skip(1)), p => Assert.Equal(p.First.EndUtc, p.Second.StartUtc));
+    }
+
+    [Fact]
+    public void A_weekday_session_does_not_run_on_a_bank_holiday_unless_it_says_so()
+    {
+        // Monday 31 August 2026 is the summer bank holiday.
+        var weekdaysOnly = SlotGenerator.Generate(Evening(SessionDays.Weekdays), D("2026-08-31"), D("2026-08-31"), Holidays);
+        var withHolidays = SlotGenerator.Generate(Evening(SessionDays.Weekends | SessionDays.BankHolidays), D("2026-08-31"), D("2026-08-31"), Holidays);
+
+        Assert.Empty(weekdaysOnly);
+        Assert.Equal(6, withHolidays.Count());
+    }
+
+    [Fact]
+    public void Closed_dates_and_extra_sessions_override_the_pattern()
+    {
+        var session = Evening(SessionDays.Monday);
+        session.Overrides.Add(new SessionOverride { Date = D("2026-01-12"), Kind = SessionOverrideKind.Closed, Reason = "Training" });
+        session.Overrides.Add(new SessionOverride { Date = D("2026-01-14"), Kind = SessionOverrideKind.Extra });
+
+        var slots = SlotGenerator.Generate(session, D("2026-01-12"), D("2026-01-19"), Holidays).ToList();
+
+        Assert.DoesNotContain(slots, s => s.StartUtc.Date == new DateTime(2026, 1, 12));
+        Assert.Equal(6, slots.Count(s => s.StartUtc.Date == new DateTime(2026, 1, 14)));
+        Assert.Equal(6, slots.Count(s => s.StartUtc.Date == new DateTime(2026, 1, 19)));
+    }
+
+    [Fact]
+    public void Parallel_clinicians_each_get_their_own_slots_and_partial_slots_are_dropped()
+    {
+        var session = Evening(slotMinutes: 20, clinicians: 2);
+        var slots = SlotGenerator.Generate(session, D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
+
+        Assert.Equal(8, slots.Count); // 90 / 20 = 4 whole slots each
+        Assert.Equal(2, slots.Select(s => s.ClinicianIndex).Distinct().Count());
+        Assert.All(slots, s => Assert.True(s.EndUtc <= Utc("2026-01-12 20:00")));
+    }
+
+    [Fact]
+    public void Sessions_outside_their_validity_or_inactive_make_nothing()
+    {
+        var session = Evening();
+        session.ValidFrom = D("2026-02-01");
+        session.ValidUntil = D("2026-02-28");
+        Assert.Empty(SlotGenerator.Generate(session, D("2026-01-01"), D("2026-01-31"), Holidays));
+        Assert.Empty(SlotGenerator.Generate(session, D("2026-03-01"), D("2026-03-31"), Holidays));
+        session.IsActive = false;
+        Assert.Empty(SlotGenerator.Generate(session, D("2026-02-01"), D("2026-02-28"), Holidays));
+    }
+
+    [Fact]
+    public void Reconciling_adds_only_new_slots_withdraws_unplanned_free_ones_and_never_touches_booked_ones()
+    {
+        var session = Evening();
+        var planned = SlotGenerator.Generate(session, D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
+        var existing = new List<(long, SlotKey, SlotStatus)>
+        {
+            (1, planned[0].Key, SlotStatus.Booked),
+            (2, planned[1].Key, SlotStatus.Free),
+            (3, planned[2].Key, SlotStatus.Withdrawn),
+            (4, new SlotKey(session.Id, 0, Utc("2026-01-12 21:00")), SlotStatus.Free),
+            (5, new SlotKey(session.Id, 0, Utc("2026-01-12 21:15")), SlotStatus.Booked),
+        };
+
+        var result = SlotReconciler.Reconcile(planned, existing);
+
+        Assert.Equal(3, result.ToAdd.Count);
+        Assert.Equal([4L], result.ToWithdraw);
+        Assert.Equal([3L], result.ToRestore);
+
+        // Second pass, as if the first result had been applied: nothing more to do.
+        var applied = planned.Select((p, i) => ((long)(10 + i), p.Key, i == 0 ? SlotStatus.Booked : SlotStatus.Free));
+        var again = SlotReconciler.Reconcile(planned, applied);
+        Assert.Empty(again.ToAdd);
+        Assert.Empty(again.ToWithdraw);
+        Assert.Empty(again.ToRestore);
+    }
+
+    [Theory]
+    [InlineData("", SessionDays.Monday, "18:30", "20:00", 15, "Name")]
+    [InlineData("Evening", SessionDays.None, "18:30", "20:00", 15, "Days")]
+    [InlineData("Evening", SessionDays.Monday, "20:00", "18:30", 15, "EndTime")]
+    [InlineData("Evening", SessionDays.Monday, "18:30", "18:40", 15, "SlotMinutes")]
+    [InlineData("Evening", SessionDays.Monday, "18:30", "20:00", 2, "SlotMinutes")]
+    public void Session_validation_names_the_field_at_fault(string name, SessionDays days, string start, string end, int slot, string field)
+    {
+        var errors = Session.Validate(name, days, TimeOnly.Parse(start, CultureInfo.InvariantCulture), TimeOnly.Parse(end, CultureInfo.InvariantCulture), slot, 1, D("2026-01-01"), null);
+        Assert.True(errors.ContainsKey(field), string.Join("; ", errors));
+    }
+
+    [Fact]
+    public void A_session_ending_at_midnight_is_valid()
+    {
+        Assert.Empty(Session.Validate("Late", SessionDays.Monday, new TimeOnly(22, 0), TimeOnly.MinValue, 30, 1, D("2026-01-01"), null));
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Forward.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The real Forward pipeline on a database of its own, with a controllable clock. Tests talk to it over HTTP.
+/// </summary>
+public class ForwardFactory : WebApplicationFactory<Program>
+{
+    /// <summary>Monday 8 June 2026, 09:00 London (08:00 UTC): a plain week with no bank holiday or clock change.</summary>
+    public static readonly DateTimeOffset DefaultNow = new(2026, 6, 8, 8, 0, 0, TimeSpan.Zero);
+
+    public const string DemoPassword = "Test-Passw0rd!";
+
+    public ForwardFactory()
+    {
+        Clock = new FakeTimeProvider(DefaultNow);
+    }
+
+    public TestDatabase Database { get; } = new();
+
+    public FakeTimeProvider Clock { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Forward:Database:Provider", Database.Provider);
+        builder.UseSetting("ConnectionStrings:Forward", Database.ConnectionString);
+        builder.UseSetting("Forward:Demo:SeedUsers", "true");
+        builder.UseSetting("Forward:Demo:Password", DemoPassword);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Database.Dispose();
+        }
+    }
+}

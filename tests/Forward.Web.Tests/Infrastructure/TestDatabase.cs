@@ -1,0 +1,70 @@
+using Npgsql;
+
+namespace Forward.Web.Tests.Infrastructure;
+
+/// <summary>
+/// Each test host gets a database of its own: a temporary SQLite file, or (FORWARD_TEST_PROVIDER=postgres) a fresh
+/// PostgreSQL database on the server named by FORWARD_TEST_PG. test.sh runs the whole suite once per provider.
+/// </summary>
+public sealed class TestDatabase : IDisposable
+{
+    private readonly string? sqliteDirectory;
+
+    public TestDatabase()
+    {
+        Provider = (Environment.GetEnvironmentVariable("FORWARD_TEST_PROVIDER") ?? "sqlite").ToUpperInvariant() switch
+        {
+            "POSTGRES" or "POSTGRESQL" => "Postgres",
+            _ => "Sqlite",
+        };
+
+        if (Provider == "Postgres")
+        {
+            var baseConnection = Environment.GetEnvironmentVariable("FORWARD_TEST_PG")
+                ?? throw new InvalidOperationException("FORWARD_TEST_PROVIDER=postgres needs FORWARD_TEST_PG (a connection string to a server the tests may create databases on).");
+            var builder = new NpgsqlConnectionStringBuilder(baseConnection) { Database = $"forward_test_{Guid.NewGuid():N}" };
+            ConnectionString = builder.ToString();
+        }
+        else
+        {
+            sqliteDirectory = Path.Combine(Path.GetTempPath(), "forward-tests", Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(sqliteDirectory);
+            ConnectionString = $"Data Source={Path.Combine(sqliteDirectory, "forward.db")}";
+        }
+    }
+
+    public string Provider { get; }
+
+    public string ConnectionString { get; }
+
+    public bool IsPostgres => Provider == "Postgres";
+
+    public void Dispose()
+    {
+        if (IsPostgres)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+            var database = builder.Database;
+            builder.Database = "postgres";
+            builder.Pooling = false;
+            NpgsqlConnection.ClearAllPools();
+            using var connection = new NpgsqlConnection(builder.ToString());
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)";
+            command.ExecuteNonQuery();
+        }
+        else if (sqliteDirectory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(sqliteDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open by a pooled connection is left for the OS temp cleaner.
+            }
+        }
+    }
+}
