@@ -48,3 +48,40 @@ public class DomainException : Exception
 
     public static DomainException Forbidden(string code, string message) => new(DomainErrorKind.Forbidden, code, message);
 }
+
+/// <summary>Input that failed validation, with a message per field (field names match the request's property names).</summary>
+public sealed class ValidationFailedException : DomainException
+{
+    public ValidationFailedException(IReadOnlyDictionary<string, string> errors)
+        : base(DomainErrorKind.Validation, "validation-failed", errors is { Count: > 0 } ? string.Join(" ", errors.Values) : "The request is not valid.")
+    {
+        Errors = errors ?? new Dictionary<string, string>();
+    }
+
+    public ValidationFailedException()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    public ValidationFailedException(string message)
+        : this(new Dictionary<string, string> { [string.Empty] = message })
+    {
+    }
+
+    public ValidationFailedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Errors = new Dictionary<string, string> { [string.Empty] = message };
+    }
+
+    public IReadOnlyDictionary<string, string> Errors { get; }
+
+    public static void ThrowIfAny(IReadOnlyDictionary<string, string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+    }
+}

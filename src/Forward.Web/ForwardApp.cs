@@ -1,7 +1,18 @@
+using System.Text.Json.Serialization;
 using Forward.Data;
 using Forward.Data.Seeding;
+using Forward.Domain.Access;
+using Forward.Domain.Booking;
+using Forward.Web.Access;
+using Forward.Web.Audit;
+using Forward.Web.Booking;
+using Forward.Web.Hubs;
+using Forward.Web.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Scalar.AspNetCore;
 
 namespace Forward.Web;
 
@@ -12,36 +23,140 @@ public static class ForwardApp
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        var configuration = builder.Configuration;
+
         services.AddSingleton(TimeProvider.System);
-        services.AddForwardDatabase(builder.Configuration, builder.Environment.ContentRootPath);
+        services.AddForwardDatabase(configuration, builder.Environment.ContentRootPath);
         services.AddSingleton<ReferenceDataSeeder>();
         services.AddSingleton<DatabaseReadiness>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        services.Configure<DemoOptions>(configuration.GetSection("Forward:Demo"));
+        services.Configure<SlotOptions>(configuration.GetSection("Forward:Slots"));
+        services.AddOptions<BookingPolicy>().Configure(policy =>
+        {
+            // Booking:Windows:Nhs111:MaximumAhead = "2.00:00:00" etc. override the defaults channel by channel.
+            foreach (var channel in Enum.GetValues<BookingChannel>())
+            {
+                configuration.GetSection($"Forward:Booking:Windows:{channel}").Bind(policy.Windows[channel]);
+            }
+        });
+
+        services.AddScoped<AuditLog>();
+        services.AddScoped<SlotPlanner>();
+        services.AddScoped<BookingService>();
+        if (configuration.GetValue("Forward:Slots:RefreshInBackground", true))
+        {
+            services.AddHostedService<SlotHorizonService>();
+        }
+
+        services.AddForwardAuthentication();
+        services.AddForwardRateLimits(configuration);
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "Forward.Antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AllowAnonymousToPage("/Index");
+            o.Conventions.AllowAnonymousToPage("/Error");
+            o.Conventions.AllowAnonymousToFolder("/Account");
+        });
+
         services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            o.SerializerOptions.AllowDuplicateProperties = false;
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        });
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Forward API";
+            document.Info.Description = "Extended-access hubs, slots and appointments. Authenticate with POST /api/v1/auth/token and send 'Authorization: Bearer <token>'. Errors are RFC 9457 ProblemDetails.";
+            return Task.CompletedTask;
+        }));
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // Nothing Forward accepts is large; refuse big bodies before they are read.
+            k.Limits.MaxRequestBodySize = 1024 * 1024;
+        });
         return builder;
     }
 
     public static async Task UseForwardAsync(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        using (var scope = app.Services.CreateScope())
+        await InitialiseDataAsync(app);
+
+        app.UseExceptionHandler("/Error");
+        if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing"))
         {
-            var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
-            await DatabaseInitializer.InitialiseAsync(db, scope.ServiceProvider.GetRequiredService<ReferenceDataSeeder>());
+            app.UseHsts();
         }
 
-        app.Services.GetRequiredService<DatabaseReadiness>().MarkReady();
+        app.UseSecurityHeaders();
+        // Bare error statuses (401, 404, 405 ...) become ProblemDetails for the API and the friendly error page for people.
+        app.UseWhen(IsApi, api => api.UseStatusCodePages());
+        app.UseWhen(context => !IsApi(context), pages => pages.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}"));
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
             ResultStatusCodes = { [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
         }).AllowAnonymous();
 
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/scalar", o => o.WithTitle("Forward API")).AllowAnonymous();
+
+        var api = app.MapGroup("/api/v1")
+            .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { AuthenticationSchemes = AuthenticationSetup.BearerScheme })
+            .AddEndpointFilter<ApiNoStoreFilter>();
+        api.MapTokenApi();
+        api.MapHubsApi();
+        api.MapBookingApi();
+
+        app.MapRazorPages();
+
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             // A plain line on stdout, not a log entry: the run command promises to print where Forward is.
             Console.WriteLine($"Forward is running at {string.Join(", ", app.Urls)}");
         });
+    }
+
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+
+    private static async Task InitialiseDataAsync(WebApplication app)
+    {
+        using (var scope = app.Services.CreateScope())
+        {
+            var sp = scope.ServiceProvider;
+            var db = sp.GetRequiredService<ForwardDbContext>();
+            await DatabaseInitializer.InitialiseAsync(db, sp.GetRequiredService<ReferenceDataSeeder>());
+            await DemoUsers.SeedAsync(db, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DemoOptions>>().Value, sp.GetRequiredService<IPasswordHasher<UserAccount>>());
+            await sp.GetRequiredService<SlotPlanner>().RefreshAsync();
+        }
+
+        app.Services.GetRequiredService<DatabaseReadiness>().MarkReady();
+    }
+}
+
+/// <summary>API answers carry patient data: never cache them.</summary>
+internal sealed class ApiNoStoreFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        context.HttpContext.Response.Headers.CacheControl = "no-store";
+        return await next(context);
     }
 }
 

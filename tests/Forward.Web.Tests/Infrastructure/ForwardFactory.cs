@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Forward.Web.Tests.Infrastructure;
 
@@ -18,12 +17,12 @@ public class ForwardFactory : WebApplicationFactory<Program>
 
     public ForwardFactory()
     {
-        Clock = new FakeTimeProvider(DefaultNow);
+        Clock = new TestClock(DefaultNow);
     }
 
     public TestDatabase Database { get; } = new();
 
-    public FakeTimeProvider Clock { get; }
+    public TestClock Clock { get; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -33,6 +32,11 @@ public class ForwardFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Forward", Database.ConnectionString);
         builder.UseSetting("Forward:Demo:SeedUsers", "true");
         builder.UseSetting("Forward:Demo:Password", DemoPassword);
+
+        // Seeded hubs get only a couple of days of slots: tests build the slots they book into with TestWorld.
+        builder.UseSetting("Forward:Slots:HorizonDays", "2");
+        builder.UseSetting("Forward:Slots:RefreshInBackground", "false");
+        builder.UseSetting("Forward:RateLimits:SignInPerMinute", "10000");
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);

@@ -1,0 +1,71 @@
+using Forward.Data;
+using Forward.Domain.Access;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Access;
+
+public sealed class DemoOptions
+{
+    /// <summary>Seed the demo sign-ins. On in Development only (appsettings.Development.json); never in production.</summary>
+    public bool SeedUsers { get; set; }
+
+    /// <summary>The demo users' password, from configuration (never from code).</summary>
+    public string? Password { get; set; }
+}
+
+/// <summary>One demo user per role, attached to real seeded organisations, so every role can be tried on first start.</summary>
+public static class DemoUsers
+{
+    public const string NhsOneOneOneOds = "Y111";
+
+    public static async Task SeedAsync(ForwardDbContext db, DemoOptions options, IPasswordHasher<UserAccount> hasher, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(hasher);
+        if (!options.SeedUsers)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Password) || options.Password.Length < 8)
+        {
+            throw new InvalidOperationException("Forward:Demo:SeedUsers is on but Forward:Demo:Password is missing or shorter than 8 characters.");
+        }
+
+        var belgrave = await db.Hubs.AsNoTracking().Include(h => h.Ccg).FirstOrDefaultAsync(h => h.Code == "LC-H02", cancellationToken);
+        var bedford = await db.Ccgs.AsNoTracking().FirstOrDefaultAsync(c => c.OdsCode == "06F", cancellationToken);
+        var practice = belgrave is null
+            ? null
+            : await db.HubPractices.AsNoTracking().Where(hp => hp.HubId == belgrave.Id).OrderBy(hp => hp.Practice!.OdsCode).Select(hp => hp.Practice).FirstOrDefaultAsync(cancellationToken);
+
+        var wanted = new List<UserAccount>();
+        if (belgrave is not null)
+        {
+            wanted.Add(new UserAccount { UserName = "commissioner", DisplayName = $"Commissioner, {belgrave.Ccg!.Name}", Role = Roles.Commissioner, CcgId = belgrave.CcgId, OrganisationOds = belgrave.Ccg.OdsCode, PasswordHash = string.Empty, IsDemo = true });
+            wanted.Add(new UserAccount { UserName = "hubclinician", DisplayName = $"Hub clinician, {belgrave.Name}", Role = Roles.HubClinician, HubId = belgrave.Id, CcgId = belgrave.CcgId, OrganisationOds = belgrave.Ccg.OdsCode, PasswordHash = string.Empty, IsDemo = true });
+        }
+
+        if (practice is not null)
+        {
+            wanted.Add(new UserAccount { UserName = "practice", DisplayName = $"Receptionist, {practice.Name}", Role = Roles.PracticeStaff, PracticeId = practice.Id, OrganisationOds = practice.OdsCode, PasswordHash = string.Empty, IsDemo = true });
+        }
+
+        if (bedford is not null)
+        {
+            wanted.Add(new UserAccount { UserName = "commissioner.beds", DisplayName = $"Commissioner, {bedford.Name}", Role = Roles.Commissioner, CcgId = bedford.Id, OrganisationOds = bedford.OdsCode, PasswordHash = string.Empty, IsDemo = true });
+        }
+
+        wanted.Add(new UserAccount { UserName = "nhs111", DisplayName = "NHS 111 call handler (synthetic provider)", Role = Roles.Nhs111, OrganisationOds = NhsOneOneOneOds, PasswordHash = string.Empty, IsDemo = true });
+
+        var existing = await db.Users.Select(u => u.UserName).ToListAsync(cancellationToken);
+        foreach (var user in wanted.Where(u => !existing.Contains(u.UserName)))
+        {
+            user.PasswordHash = hasher.HashPassword(user, options.Password);
+            db.Users.Add(user);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,81 @@
+using Forward.Data;
+using Forward.Domain.Access;
+using Forward.Domain.Audit;
+using Forward.Web.Audit;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Access;
+
+public enum SignInResultKind
+{
+    Success,
+    Failed,
+    LockedOut,
+}
+
+public sealed record SignInAttempt(SignInResultKind Result, UserAccount? User);
+
+/// <summary>Checks a user name and password, locking the account after repeated failures.</summary>
+public sealed class SignInService(ForwardDbContext db, IPasswordHasher<UserAccount> hasher, TimeProvider clock, AuditLog audit)
+{
+    public const int MaxFailedAttempts = 5;
+    public static readonly TimeSpan LockoutPeriod = TimeSpan.FromMinutes(15);
+
+    public async Task<SignInAttempt> CheckAsync(string? userName, string? password, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password) || userName.Length > 100 || password.Length > 200)
+        {
+            return new(SignInResultKind.Failed, null);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == userName.Trim(), cancellationToken);
+        if (user is null)
+        {
+            // Same work as a real check, so response time does not reveal which user names exist.
+            hasher.VerifyHashedPassword(new UserAccount { UserName = "x", DisplayName = "x", PasswordHash = string.Empty, Role = string.Empty }, DummyHash, password);
+            return new(SignInResultKind.Failed, null);
+        }
+
+        if (user.LockedUntilUtc is { } until && until > now)
+        {
+            audit.Write(Actor(user), AuditActions.SignIn, "locked-out");
+            await db.SaveChangesAsync(cancellationToken);
+            return new(SignInResultKind.LockedOut, null);
+        }
+
+        var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        if (verdict == PasswordVerificationResult.Failed)
+        {
+            user.FailedSignIns++;
+            var outcome = "failed";
+            if (user.FailedSignIns >= MaxFailedAttempts)
+            {
+                user.LockedUntilUtc = now + LockoutPeriod;
+                user.FailedSignIns = 0;
+                outcome = "locked-out";
+            }
+
+            audit.Write(Actor(user), AuditActions.SignIn, outcome);
+            await db.SaveChangesAsync(cancellationToken);
+            return new(outcome == "locked-out" ? SignInResultKind.LockedOut : SignInResultKind.Failed, null);
+        }
+
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            user.PasswordHash = hasher.HashPassword(user, password);
+        }
+
+        user.FailedSignIns = 0;
+        user.LockedUntilUtc = null;
+        audit.Write(Actor(user), AuditActions.SignIn, "success");
+        await db.SaveChangesAsync(cancellationToken);
+        return new(SignInResultKind.Success, user);
+    }
+
+    private static Actor Actor(UserAccount user) => new(user.UserName, user.Role, user.PracticeId, user.HubId, user.CcgId, user.OrganisationOds);
+
+    private static readonly string DummyHash = new PasswordHasher<UserAccount>().HashPassword(
+        new UserAccount { UserName = "x", DisplayName = "x", PasswordHash = string.Empty, Role = string.Empty }, "not-a-real-password");
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using Forward.Data;
+using Forward.Domain.Audit;
+using Forward.Web.Access;
+
+namespace Forward.Web.Audit;
+
+/// <summary>
+/// Adds audit entries to the current unit of work, so an entry commits together with the change it records, or not at all.
+/// </summary>
+public sealed class AuditLog(ForwardDbContext db, TimeProvider clock)
+{
+    public void Write(Actor actor, string action, string outcome, string? entityType = null, string? entityId = null, int? patientId = null, int? hubId = null, string? detail = null)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        db.AuditEvents.Add(new AuditEvent
+        {
+            OccurredUtc = clock.GetUtcNow().UtcDateTime,
+            Actor = actor.UserName,
+            ActorRole = actor.Role,
+            Action = action,
+            Outcome = outcome,
+            EntityType = entityType,
+            EntityId = entityId,
+            PatientId = patientId,
+            HubId = hubId,
+            Detail = detail is { Length: > 1000 } ? detail[..1000] : detail,
+            TraceId = Activity.Current?.TraceId.ToString(),
+        });
+    }
+}

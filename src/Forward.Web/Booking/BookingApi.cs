@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Security.Claims;
+using Forward.Domain.Booking;
+using Forward.Domain.Hubs;
+using Forward.Domain.Patients;
+using Forward.Web.Access;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Forward.Web.Booking;
+
+public sealed record PatientDto(string? NhsNumber, string? GivenName, string? FamilyName, DateOnly? DateOfBirth, string? Phone);
+
+/// <summary>POST /api/v1/appointments body.</summary>
+public sealed record BookAppointmentDto(
+    IReadOnlyList<long>? SlotIds,
+    PatientDto? Patient,
+    string? RegisteredPracticeOds,
+    string? Reason,
+    RecordSharingConsent? Consent);
+
+public sealed record CancelAppointmentDto(string? Reason);
+
+/// <summary>The JSON API for slots and appointments. Thin: bind, call <see cref="BookingService"/>, shape the result.</summary>
+public static class BookingApi
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public static void MapBookingApi(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var slots = api.MapGroup("/slots").WithTags("Slots").RequireAuthorization(AuthenticationSetup.BookerPolicy);
+        slots.MapGet("/", SearchAsync).WithSummary("Free slots at the hubs serving a practice, for a date range of at most 14 days.");
+        slots.MapGet("/{id:long}", GetSlotAsync).WithSummary("One slot.");
+
+        var appointments = api.MapGroup("/appointments").WithTags("Appointments");
+        appointments.MapPost("/", BookAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy)
+            .WithSummary("Book one slot, or several adjacent slots of one session. Send an Idempotency-Key header so a retry never books twice.");
+        appointments.MapGet("/{id:long}", GetAsync).WithSummary("One appointment, if you may see it.");
+        appointments.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).WithSummary("Cancel; frees the slot.");
+        appointments.MapPost("/{id:long}/attended", (long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) => OutcomeAsync(id, true, user, booking, ct))
+            .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).WithSummary("Record that the patient attended (after the start time).");
+        appointments.MapPost("/{id:long}/did-not-attend", (long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) => OutcomeAsync(id, false, user, booking, ct))
+            .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).WithSummary("Record that the patient did not attend (after the start time).");
+        appointments.MapGet("/{id:long}/record", (long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) => RecordAsync(id, user, booking, ct))
+            .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy)
+            .WithSummary("The patient's record summary, for the hub's clinicians, only where the patient consented. Every attempt is audited.");
+        api.MapGet("/hubs/{hubId:int}/day-list", DayListAsync).WithTags("Appointments")
+            .RequireAuthorization(AuthenticationSetup.SignedInPolicy).WithSummary("A hub's appointments on one date (hub clinicians of that hub, or its commissioner).");
+    }
+
+    private static async Task<Ok<SlotSearchResult>> SearchAsync(
+        [FromQuery] string? practice, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, [FromQuery] ClinicianRole? role, [FromQuery] DeliveryMode? mode, [FromQuery] int? hub,
+        ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
+        TypedResults.Ok(await booking.SearchAsync(new SlotSearch(practice, from, to, role, mode, hub), Actor.From(user), ct));
+
+    private static async Task<Ok<SlotView>> GetSlotAsync(long id, BookingService booking, CancellationToken ct) =>
+        TypedResults.Ok(await booking.GetSlotAsync(id, ct));
+
+    private static async Task<Results<Created<AppointmentView>, Ok<AppointmentView>>> BookAsync(
+        BookAppointmentDto body, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, HttpContext http, BookingService booking, CancellationToken ct)
+    {
+        var patient = body.Patient ?? new PatientDto(null, null, null, null, null);
+        var request = new BookingRequest(
+            body.SlotIds ?? [],
+            new PatientDetails(patient.NhsNumber, patient.GivenName, patient.FamilyName, patient.DateOfBirth, patient.Phone),
+            body.RegisteredPracticeOds,
+            body.Reason,
+            body.Consent ?? RecordSharingConsent.NotAsked,
+            idempotencyKey);
+        var outcome = await booking.BookAsync(request, Actor.From(http.User), ct);
+        SetETag(http, outcome.Appointment);
+        if (outcome.Replayed)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+            return TypedResults.Ok(outcome.Appointment);
+        }
+
+        return TypedResults.Created($"/api/v1/appointments/{outcome.Appointment.Id}", outcome.Appointment);
+    }
+
+    private static async Task<Ok<AppointmentView>> GetAsync(long id, HttpContext http, BookingService booking, CancellationToken ct)
+    {
+        var view = await booking.GetAsync(id, Actor.From(http.User), ct);
+        SetETag(http, view);
+        return TypedResults.Ok(view);
+    }
+
+    private static async Task<Ok<AppointmentView>> CancelAsync(long id, CancelAppointmentDto? body, HttpContext http, BookingService booking, CancellationToken ct)
+    {
+        var view = await booking.CancelAsync(id, body?.Reason, Actor.From(http.User), ParseIfMatch(http), ct);
+        SetETag(http, view);
+        return TypedResults.Ok(view);
+    }
+
+    private static async Task<Ok<AppointmentView>> OutcomeAsync(long id, bool attended, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
+        TypedResults.Ok(await booking.RecordOutcomeAsync(id, attended, Actor.From(user), ct));
+
+    private static async Task<Ok<RecordSummaryView>> RecordAsync(long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
+        TypedResults.Ok(await booking.ViewRecordAsync(id, Actor.From(user), ct));
+
+    private static async Task<Ok<IReadOnlyList<AppointmentView>>> DayListAsync(int hubId, [FromQuery] DateOnly? date, ClaimsPrincipal user, BookingService booking, TimeProvider clock, CancellationToken ct) =>
+        TypedResults.Ok(await booking.DayListAsync(hubId, date ?? Domain.Time.London.Today(clock), Actor.From(user), ct));
+
+    private static void SetETag(HttpContext http, AppointmentView view) =>
+        http.Response.Headers.ETag = $"W/\"{view.Version.ToString(CultureInfo.InvariantCulture)}\"";
+
+    /// <summary>If-Match: W/"3" or "3" → 3; absent → no check.</summary>
+    private static int? ParseIfMatch(HttpContext http)
+    {
+        var raw = http.Request.Headers.IfMatch.ToString();
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        var trimmed = raw.Trim();
+        if (trimmed.StartsWith("W/", StringComparison.Ordinal))
+        {
+            trimmed = trimmed[2..];
+        }
+
+        trimmed = trimmed.Trim('"');
+        return int.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? version
+            : throw Domain.DomainException.Invalid("bad-if-match", "If-Match must be an ETag such as W/\"3\".");
+    }
+}

@@ -1,0 +1,77 @@
+using Forward.Domain.Booking;
+using Forward.Domain.Hubs;
+using Forward.Domain.Patients;
+
+namespace Forward.Web.Booking;
+
+/// <summary>A free-slot search. Dates are London calendar dates, inclusive.</summary>
+public sealed record SlotSearch(string? PracticeOds, DateOnly? From, DateOnly? To, ClinicianRole? Role = null, DeliveryMode? Mode = null, int? HubId = null);
+
+public sealed record SlotView(
+    long Id,
+    int HubId,
+    string HubCode,
+    string HubName,
+    string Town,
+    int SessionId,
+    string SessionName,
+    DateTime StartUtc,
+    DateTime EndUtc,
+    DateTime StartLocal,
+    DateTime EndLocal,
+    ClinicianRole Role,
+    DeliveryMode Mode,
+    SlotStatus Status);
+
+public sealed record SlotSearchResult(string PracticeOds, string PracticeName, DateOnly From, DateOnly To, IReadOnlyList<SlotView> Slots);
+
+/// <summary>Everything a booker supplies. The channel is not here: it follows from who books.</summary>
+public sealed record BookingRequest(
+    IReadOnlyList<long> SlotIds,
+    PatientDetails Patient,
+    string? RegisteredPracticeOds,
+    string? Reason,
+    RecordSharingConsent Consent,
+    string? IdempotencyKey = null,
+    string? Description = null,
+    string? Comment = null,
+    string? BookingOrganisationOds = null);
+
+public sealed record AppointmentView(
+    long Id,
+    AppointmentStatus Status,
+    DateTime StartUtc,
+    DateTime EndUtc,
+    DateTime StartLocal,
+    DateTime EndLocal,
+    int HubId,
+    string HubCode,
+    string HubName,
+    string SessionName,
+    ClinicianRole Role,
+    DeliveryMode Mode,
+    int PatientId,
+    string NhsNumber,
+    string PatientName,
+    DateOnly PatientDateOfBirth,
+    string? PatientPhone,
+    string PracticeOds,
+    string PracticeName,
+    BookingChannel Channel,
+    string BookedBy,
+    string? BookingOrganisationOds,
+    string? Reason,
+    string? Description,
+    string? Comment,
+    RecordSharingConsent Consent,
+    DateTime CreatedUtc,
+    DateTime? CancelledUtc,
+    string? CancellationReason,
+    DateTime? OutcomeRecordedUtc,
+    int Version,
+    IReadOnlyList<long> SlotIds);
+
+public sealed record BookingOutcome(AppointmentView Appointment, bool Replayed);
+
+/// <summary>What a hub clinician may see of a patient's record, with consent.</summary>
+public sealed record RecordSummaryView(int PatientId, string NhsNumber, string Name, DateOnly DateOfBirth, string PracticeName, string? Problems, string? Medications, string? Allergies, bool IsSynthetic);

@@ -1,0 +1,528 @@
+using System.Globalization;
+using Forward.Data;
+using Forward.Domain;
+using Forward.Domain.Audit;
+using Forward.Domain.Booking;
+using Forward.Domain.Hubs;
+using Forward.Domain.Patients;
+using Forward.Domain.Time;
+using Forward.Web.Access;
+using Forward.Web.Audit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Forward.Web.Booking;
+
+/// <summary>
+/// Finding and booking hub slots, and everything that changes an appointment afterwards. Pages, the JSON API and the
+/// FHIR API all come through here, so the rules and the audit trail are the same whichever door is used.
+/// </summary>
+public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOptions<BookingPolicy> policy, AuditLog audit)
+{
+    public const int MaxSearchDays = 14;
+    public const int MaxSearchResults = 500;
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public async Task<SlotSearchResult> SearchAsync(SlotSearch search, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentNullException.ThrowIfNull(actor);
+        var errors = new Dictionary<string, string>();
+        var today = London.Today(clock);
+        var from = search.From ?? today;
+        var to = search.To ?? from.AddDays(6);
+        if (from < today)
+        {
+            errors["From"] = "Start date must be today or later";
+        }
+
+        if (to < from)
+        {
+            errors["To"] = "End date must be on or after the start date";
+        }
+        else if (to.DayNumber - from.DayNumber >= MaxSearchDays)
+        {
+            errors["To"] = $"Search at most {MaxSearchDays} days at a time";
+        }
+
+        var practiceOds = search.PracticeOds?.Trim().ToUpperInvariant();
+        if (actor.IsPracticeStaff && string.IsNullOrEmpty(practiceOds))
+        {
+            practiceOds = await db.Practices.Where(p => p.Id == actor.PracticeId).Select(p => p.OdsCode).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        if (string.IsNullOrEmpty(practiceOds))
+        {
+            errors["PracticeOds"] = "Choose the patient's registered practice";
+        }
+
+        ValidationFailedException.ThrowIfAny(errors);
+
+        var practice = await db.Practices.AsNoTracking().FirstOrDefaultAsync(p => p.OdsCode == practiceOds, cancellationToken)
+            ?? throw new ValidationFailedException(new Dictionary<string, string> { ["PracticeOds"] = $"No practice has the code {practiceOds}" });
+
+        if (actor.IsPracticeStaff && practice.Id != actor.PracticeId)
+        {
+            throw DomainException.Forbidden("other-practice", "Practice staff can search only for patients of their own practice.");
+        }
+
+        if (actor.IsCommissioner)
+        {
+            throw DomainException.Forbidden("cannot-book", "Commissioners do not book appointments.");
+        }
+
+        var hubIds = db.HubPractices.Where(hp => hp.PracticeId == practice.Id && hp.Hub!.IsActive).Select(hp => hp.HubId);
+        var fromUtc = London.StartOfDayUtc(from);
+        var toUtc = London.StartOfDayUtc(to.AddDays(1));
+        var now = Now;
+        var query = db.Slots.AsNoTracking()
+            .Where(s => hubIds.Contains(s.HubId) && s.Status == SlotStatus.Free && s.StartUtc >= fromUtc && s.StartUtc < toUtc && s.StartUtc > now);
+        if (actor.IsHubClinician)
+        {
+            query = query.Where(s => s.HubId == actor.HubId);
+        }
+
+        if (search.HubId is { } hubId)
+        {
+            query = query.Where(s => s.HubId == hubId);
+        }
+
+        if (search.Role is { } role)
+        {
+            query = query.Where(s => s.Role == role);
+        }
+
+        if (search.Mode is { } mode)
+        {
+            query = query.Where(s => s.Mode == mode);
+        }
+
+        var rows = await query
+            .OrderBy(s => s.StartUtc).ThenBy(s => s.HubId).ThenBy(s => s.Id)
+            .Take(MaxSearchResults)
+            .Select(s => new { Slot = s, HubCode = s.Hub!.Code, HubName = s.Hub.Name, s.Hub.Town, SessionName = s.Session!.Name })
+            .ToListAsync(cancellationToken);
+
+        var slots = rows.Select(r => ToView(r.Slot, r.HubCode, r.HubName, r.Town, r.SessionName)).ToList();
+        return new SlotSearchResult(practice.OdsCode, practice.Name, from, to, slots);
+    }
+
+    public async Task<SlotView> GetSlotAsync(long slotId, CancellationToken cancellationToken = default)
+    {
+        var row = await db.Slots.AsNoTracking().Where(s => s.Id == slotId)
+            .Select(s => new { Slot = s, HubCode = s.Hub!.Code, HubName = s.Hub.Name, s.Hub.Town, SessionName = s.Session!.Name })
+            .FirstOrDefaultAsync(cancellationToken)
+            ?? throw DomainException.NotFound("slot-not-found", $"There is no slot {slotId}.");
+        return ToView(row.Slot, row.HubCode, row.HubName, row.Town, row.SessionName);
+    }
+
+    public async Task<BookingOutcome> BookAsync(BookingRequest request, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(actor);
+        var channel = actor.Channel;
+        var now = Now;
+        var today = London.Today(clock);
+
+        var errors = request.Patient.Validate(today);
+        if (request.SlotIds is null || request.SlotIds.Count == 0)
+        {
+            errors["SlotIds"] = "Choose a slot to book";
+        }
+        else if (request.SlotIds.Count > 6)
+        {
+            errors["SlotIds"] = "Book at most 6 adjacent slots in one appointment";
+        }
+
+        CheckLength(request.Reason, Appointment.MaxReasonLength, "Reason", "Reason for the appointment", errors);
+        CheckLength(request.Description, Appointment.MaxDescriptionLength, "Description", "Description", errors);
+        CheckLength(request.Comment, Appointment.MaxCommentLength, "Comment", "Comment", errors);
+        if (request.IdempotencyKey is { } key && (key.Length is 0 or > 100 || key.Any(char.IsControl)))
+        {
+            errors["IdempotencyKey"] = "Idempotency key must be 1 to 100 printable characters";
+        }
+
+        if (!Enum.IsDefined(request.Consent))
+        {
+            errors["Consent"] = "Say whether the patient agrees to share their record with the hub";
+        }
+
+        ValidationFailedException.ThrowIfAny(errors);
+        var nhsNumber = NhsNumber.Parse(request.Patient.NhsNumber!).Value;
+
+        if (request.IdempotencyKey is not null && await FindReplayAsync(request, actor, cancellationToken) is { } replay)
+        {
+            return replay;
+        }
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        try
+        {
+            return await strategy.ExecuteAsync(async ct =>
+            {
+                db.ChangeTracker.Clear();
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var patient = await ResolvePatientAsync(request, nhsNumber, actor, ct);
+
+                var slotIds = request.SlotIds!.Distinct().ToList();
+                var slots = await db.Slots.Where(s => request.SlotIds!.Contains(s.Id)).Include(s => s.Session).ToListAsync(ct);
+                if (slots.Count != slotIds.Count || slotIds.Count != request.SlotIds!.Count)
+                {
+                    var missing = request.SlotIds!.Except(slots.Select(s => s.Id)).ToList();
+                    throw missing.Count > 0
+                        ? DomainException.NotFound("slot-not-found", $"There is no slot {string.Join(", ", missing)}.")
+                        : DomainException.Invalid("duplicate-slot", "The same slot was given more than once.");
+                }
+
+                var hubId = slots[0].HubId;
+                if (actor.IsHubClinician && hubId != actor.HubId)
+                {
+                    throw DomainException.Forbidden("other-hub", "Hub staff can book only into their own hub.");
+                }
+
+                var served = await db.HubPractices.AnyAsync(hp => hp.HubId == hubId && hp.PracticeId == patient.RegisteredPracticeId && hp.Hub!.IsActive, ct);
+                var held = patient.Id == 0
+                    ? []
+                    : await db.Appointments.Where(a => a.PatientId == patient.Id && a.Status == AppointmentStatus.Booked)
+                        .Select(a => new HeldAppointment(a.Id, a.StartUtc, a.EndUtc)).ToListAsync(ct);
+
+                BookingRules.CheckCanBook(
+                    slots.Select(s => new SlotToBook(s.Id, s.SessionId, s.HubId, s.StartUtc, s.EndUtc, s.Role, s.Mode, s.Status)).ToList(),
+                    channel,
+                    now,
+                    policy.Value,
+                    served,
+                    held);
+
+                var appointment = new Appointment
+                {
+                    Patient = patient,
+                    HubId = hubId,
+                    StartUtc = slots.Min(s => s.StartUtc),
+                    EndUtc = slots.Max(s => s.EndUtc),
+                    Channel = channel,
+                    BookedBy = actor.UserName,
+                    BookingOrganisationOds = request.BookingOrganisationOds ?? actor.OrganisationOds,
+                    Reason = Clean(request.Reason),
+                    Description = Clean(request.Description),
+                    Comment = Clean(request.Comment),
+                    Consent = request.Consent,
+                    Status = AppointmentStatus.Booked,
+                    CreatedUtc = now,
+                    IdempotencyKey = request.IdempotencyKey,
+                };
+                foreach (var slot in slots)
+                {
+                    slot.Status = SlotStatus.Booked;
+                    appointment.Slots.Add(new AppointmentSlot { Slot = slot, IsActive = true });
+                }
+
+                db.Appointments.Add(appointment);
+                await db.SaveChangesAsync(ct);
+                audit.Write(actor, AuditActions.Book, "success", "Appointment", Id(appointment.Id), patient.Id, hubId, $"channel={channel}; slots={string.Join(',', slotIds)}; consent={request.Consent}");
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return new BookingOutcome(await GetViewAsync(appointment.Id, ct), Replayed: false);
+            }, cancellationToken);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            db.ChangeTracker.Clear();
+
+            // Lost a race: either the same request was retried concurrently, or someone else took the slot.
+            if (request.IdempotencyKey is not null && await FindReplayAsync(request, actor, cancellationToken) is { } concurrentReplay)
+            {
+                return concurrentReplay;
+            }
+
+            throw DomainException.Conflict("slot-not-free", "That slot has just been booked by someone else. Choose another slot.");
+        }
+    }
+
+    public async Task<AppointmentView> GetAsync(long appointmentId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var view = await FindViewAsync(appointmentId, cancellationToken);
+        await EnsureCanSeeAsync(view, actor, cancellationToken);
+        return view;
+    }
+
+    public async Task<AppointmentView> CancelAsync(long appointmentId, string? reason, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (actor.IsCommissioner)
+        {
+            throw DomainException.Forbidden("cannot-cancel", "Commissioners do not cancel appointments.");
+        }
+
+        var appointment = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
+        appointment.Cancel(reason, Now);
+        audit.Write(actor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "reason given: " + (appointment.CancellationReason is null ? "no" : "yes"));
+        await SaveChangeAsync(cancellationToken);
+        return await GetViewAsync(appointmentId, cancellationToken);
+    }
+
+    public async Task<AppointmentView> RecordOutcomeAsync(long appointmentId, bool attended, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.IsHubClinician)
+        {
+            throw DomainException.Forbidden("hub-only", "Only the hub's clinicians record attended or did not attend.");
+        }
+
+        var appointment = await LoadForChangeAsync(appointmentId, actor, null, cancellationToken);
+        appointment.RecordOutcome(attended, Now);
+        audit.Write(actor, attended ? AuditActions.Attended : AuditActions.DidNotAttend, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId);
+        await SaveChangeAsync(cancellationToken);
+        return await GetViewAsync(appointmentId, cancellationToken);
+    }
+
+    /// <summary>Amends the free-text parts (GP Connect allows description and comment only).</summary>
+    public async Task<AppointmentView> AmendAsync(long appointmentId, string? description, string? comment, Actor actor, int? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var errors = new Dictionary<string, string>();
+        CheckLength(description, Appointment.MaxDescriptionLength, "Description", "Description", errors);
+        CheckLength(comment, Appointment.MaxCommentLength, "Comment", "Comment", errors);
+        ValidationFailedException.ThrowIfAny(errors);
+        var appointment = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
+        if (appointment.Status != AppointmentStatus.Booked)
+        {
+            throw DomainException.Conflict("not-booked", $"This appointment is {Appointment.Describe(appointment.Status)} and cannot be amended.");
+        }
+
+        appointment.Description = Clean(description);
+        appointment.Comment = Clean(comment);
+        appointment.Version++;
+        audit.Write(actor, AuditActions.Amend, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId);
+        await SaveChangeAsync(cancellationToken);
+        return await GetViewAsync(appointmentId, cancellationToken);
+    }
+
+    /// <summary>A hub's appointments on one London date, in time order.</summary>
+    public async Task<IReadOnlyList<AppointmentView>> DayListAsync(int hubId, DateOnly date, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var hub = await db.Hubs.AsNoTracking().FirstOrDefaultAsync(h => h.Id == hubId, cancellationToken)
+            ?? throw DomainException.NotFound("hub-not-found", $"There is no hub {hubId}.");
+        var allowed = actor.Role switch
+        {
+            Domain.Access.Roles.HubClinician => actor.HubId == hubId,
+            Domain.Access.Roles.Commissioner => actor.CcgId == hub.CcgId,
+            _ => false,
+        };
+        if (!allowed)
+        {
+            throw DomainException.Forbidden("other-hub", "You can see the day list of your own hub only.");
+        }
+
+        var fromUtc = London.StartOfDayUtc(date);
+        var toUtc = London.StartOfDayUtc(date.AddDays(1));
+        var ids = await db.Appointments.Where(a => a.HubId == hubId && a.StartUtc >= fromUtc && a.StartUtc < toUtc)
+            .OrderBy(a => a.StartUtc).Select(a => a.Id).ToListAsync(cancellationToken);
+        return await ViewsAsync(ids, cancellationToken);
+    }
+
+    /// <summary>Opens a patient's record summary for a hub appointment: only the hub's clinicians, only with consent, always audited.</summary>
+    public async Task<RecordSummaryView> ViewRecordAsync(long appointmentId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var appointment = await db.Appointments.AsNoTracking().Include(a => a.Patient!).ThenInclude(p => p.RegisteredPractice)
+            .FirstOrDefaultAsync(a => a.Id == appointmentId, cancellationToken)
+            ?? throw DomainException.NotFound("appointment-not-found", $"There is no appointment {appointmentId}.");
+
+        string? refusal = null;
+        if (!actor.IsHubClinician || actor.HubId != appointment.HubId)
+        {
+            refusal = "Only clinicians at the appointment's hub can open the patient's record.";
+        }
+        else if (appointment.Consent != RecordSharingConsent.Granted)
+        {
+            refusal = appointment.Consent == RecordSharingConsent.Refused
+                ? "The patient refused to share their record with the hub."
+                : "The patient has not been asked to share their record with the hub.";
+        }
+
+        audit.Write(actor, refusal is null ? AuditActions.RecordView : AuditActions.RecordViewDenied, refusal is null ? "success" : "denied", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, refusal);
+        await db.SaveChangesAsync(cancellationToken);
+        if (refusal is not null)
+        {
+            throw DomainException.Forbidden("no-consent", refusal);
+        }
+
+        var p = appointment.Patient!;
+        return new RecordSummaryView(p.Id, p.NhsNumber, p.FullName, p.DateOfBirth, p.RegisteredPractice!.Name, p.SummaryProblems, p.SummaryMedications, p.SummaryAllergies, p.IsSynthetic);
+    }
+
+    private async Task<Patient> ResolvePatientAsync(BookingRequest request, string nhsNumber, Actor actor, CancellationToken ct)
+    {
+        var patient = await db.Patients.FirstOrDefaultAsync(p => p.NhsNumber == nhsNumber, ct);
+        var details = request.Patient;
+        if (patient is not null)
+        {
+            if (!string.Equals(patient.FamilyName, details.FamilyName!.Trim(), StringComparison.OrdinalIgnoreCase) || patient.DateOfBirth != details.DateOfBirth)
+            {
+                throw new ValidationFailedException(new Dictionary<string, string>
+                {
+                    ["NhsNumber"] = "The last name and date of birth do not match the patient with this NHS number",
+                });
+            }
+
+            if (actor.IsPracticeStaff && patient.RegisteredPracticeId != actor.PracticeId)
+            {
+                throw DomainException.Forbidden("other-practice", "This patient is registered at another practice.");
+            }
+
+            // Keep the contact number the patient just gave: reminders go to it.
+            patient.Phone = details.Phone!.Trim();
+            return patient;
+        }
+
+        int practiceId;
+        if (actor.IsPracticeStaff)
+        {
+            practiceId = actor.PracticeId ?? throw DomainException.Forbidden("no-practice", "Your account is not linked to a practice.");
+        }
+        else
+        {
+            var ods = request.RegisteredPracticeOds?.Trim().ToUpperInvariant();
+            if (string.IsNullOrEmpty(ods))
+            {
+                throw new ValidationFailedException(new Dictionary<string, string> { ["RegisteredPracticeOds"] = "Choose the patient's registered practice" });
+            }
+
+            practiceId = await db.Practices.Where(p => p.OdsCode == ods).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct)
+                ?? throw new ValidationFailedException(new Dictionary<string, string> { ["RegisteredPracticeOds"] = $"No practice has the code {ods}" });
+        }
+
+        patient = new Patient
+        {
+            NhsNumber = nhsNumber,
+            GivenName = details.GivenName!.Trim(),
+            FamilyName = details.FamilyName!.Trim(),
+            DateOfBirth = details.DateOfBirth!.Value,
+            Phone = details.Phone!.Trim(),
+            RegisteredPracticeId = practiceId,
+        };
+        db.Patients.Add(patient);
+        return patient;
+    }
+
+    private async Task<BookingOutcome?> FindReplayAsync(BookingRequest request, Actor actor, CancellationToken ct)
+    {
+        var existing = await db.Appointments.AsNoTracking()
+            .Where(a => a.BookedBy == actor.UserName && a.IdempotencyKey == request.IdempotencyKey)
+            .Select(a => new { a.Id, SlotIds = a.Slots.Select(s => s.SlotId).ToList() })
+            .FirstOrDefaultAsync(ct);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        if (!existing.SlotIds.OrderBy(x => x).SequenceEqual(request.SlotIds.Distinct().OrderBy(x => x)))
+        {
+            throw DomainException.Conflict("idempotency-key-reused", "This idempotency key was already used for a different booking.");
+        }
+
+        return new BookingOutcome(await GetViewAsync(existing.Id, ct), Replayed: true);
+    }
+
+    private async Task<Appointment> LoadForChangeAsync(long appointmentId, Actor actor, int? expectedVersion, CancellationToken ct)
+    {
+        var view = await FindViewAsync(appointmentId, ct);
+        await EnsureCanSeeAsync(view, actor, ct);
+        var appointment = await db.Appointments.Include(a => a.Slots).ThenInclude(s => s.Slot).FirstAsync(a => a.Id == appointmentId, ct);
+        if (expectedVersion is { } v && v != appointment.Version)
+        {
+            throw DomainException.Conflict("version-mismatch", $"The appointment has changed since version {v}; it is now version {appointment.Version}. Read it again and retry.");
+        }
+
+        return appointment;
+    }
+
+    private async Task SaveChangeAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw DomainException.Conflict("version-mismatch", "Someone else changed this appointment at the same time. Read it again and retry.");
+        }
+    }
+
+    private async Task EnsureCanSeeAsync(AppointmentView view, Actor actor, CancellationToken ct)
+    {
+        var allowed = actor.Role switch
+        {
+            Domain.Access.Roles.HubClinician => view.HubId == actor.HubId,
+            Domain.Access.Roles.PracticeStaff => await db.Patients.AnyAsync(p => p.Id == view.PatientId && p.RegisteredPracticeId == actor.PracticeId, ct),
+            Domain.Access.Roles.Nhs111 => view.Channel == BookingChannel.Nhs111,
+            Domain.Access.Roles.Commissioner => await db.Hubs.AnyAsync(h => h.Id == view.HubId && h.CcgId == actor.CcgId, ct),
+            _ => false,
+        };
+        if (!allowed)
+        {
+            // Not found rather than forbidden: do not confirm that an appointment exists to someone who may not see it.
+            throw DomainException.NotFound("appointment-not-found", $"There is no appointment {view.Id}.");
+        }
+    }
+
+    private async Task<AppointmentView> FindViewAsync(long appointmentId, CancellationToken ct) =>
+        await ViewsAsync([appointmentId], ct) is [var view, ..]
+            ? view
+            : throw DomainException.NotFound("appointment-not-found", $"There is no appointment {appointmentId}.");
+
+    private Task<AppointmentView> GetViewAsync(long appointmentId, CancellationToken ct) => FindViewAsync(appointmentId, ct);
+
+    private async Task<IReadOnlyList<AppointmentView>> ViewsAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        var rows = await db.Appointments.AsNoTracking()
+            .Where(a => ids.Contains(a.Id))
+            .Select(a => new
+            {
+                A = a,
+                HubCode = a.Hub!.Code,
+                HubName = a.Hub.Name,
+                a.Patient!.NhsNumber,
+                a.Patient.GivenName,
+                a.Patient.FamilyName,
+                a.Patient.DateOfBirth,
+                a.Patient.Phone,
+                PracticeOds = a.Patient.RegisteredPractice!.OdsCode,
+                PracticeName = a.Patient.RegisteredPractice.Name,
+                First = a.Slots.OrderBy(s => s.Slot!.StartUtc).Select(s => new { s.Slot!.Role, s.Slot.Mode, SessionName = s.Slot.Session!.Name }).FirstOrDefault(),
+                SlotIds = a.Slots.Select(s => s.SlotId).ToList(),
+            })
+            .ToListAsync(ct);
+        var byId = rows.ToDictionary(r => r.A.Id);
+        return ids.Where(byId.ContainsKey).Select(id =>
+        {
+            var r = byId[id];
+            var a = r.A;
+            return new AppointmentView(
+                a.Id, a.Status, a.StartUtc, a.EndUtc, London.ToLocal(a.StartUtc), London.ToLocal(a.EndUtc), a.HubId, r.HubCode, r.HubName,
+                r.First?.SessionName ?? string.Empty, r.First?.Role ?? default, r.First?.Mode ?? default,
+                a.PatientId, r.NhsNumber, $"{r.GivenName} {r.FamilyName}", r.DateOfBirth, r.Phone, r.PracticeOds, r.PracticeName,
+                a.Channel, a.BookedBy, a.BookingOrganisationOds, a.Reason, a.Description, a.Comment, a.Consent, a.CreatedUtc,
+                a.CancelledUtc, a.CancellationReason, a.OutcomeRecordedUtc, a.Version, r.SlotIds.OrderBy(x => x).ToList());
+        }).ToList();
+    }
+
+    private static SlotView ToView(Slot s, string hubCode, string hubName, string town, string sessionName) =>
+        new(s.Id, s.HubId, hubCode, hubName, town, s.SessionId, sessionName, s.StartUtc, s.EndUtc, London.ToLocal(s.StartUtc), London.ToLocal(s.EndUtc), s.Role, s.Mode, s.Status);
+
+    private static void CheckLength(string? value, int max, string field, string label, Dictionary<string, string> errors)
+    {
+        if (value is not null && value.Length > max)
+        {
+            errors[field] = $"{label} must be {max} characters or fewer";
+        }
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+}

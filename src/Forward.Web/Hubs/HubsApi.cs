@@ -1,0 +1,112 @@
+using Forward.Data;
+using Forward.Domain;
+using Forward.Domain.Hubs;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Hubs;
+
+public sealed record HubSummary(int Id, string Code, string Name, string SiteName, string Town, string CcgOds, string CcgName, HubTier Tier, string OpeningHours, bool HoursAreSynthetic, int PracticesServed, int PopulationServed);
+
+public sealed record SessionSummary(int Id, string Name, string Days, TimeOnly StartTime, TimeOnly EndTime, ClinicianRole Role, DeliveryMode Mode, int SlotMinutes, int Clinicians, DateOnly ValidFrom, DateOnly? ValidUntil, bool IsActive);
+
+public sealed record PracticeSummary(int Id, string OdsCode, string Name, string NetworkName, string Locality, string CcgOds, int ListSize, string Contract, string ClinicalSystem, bool IsSynthetic);
+
+public sealed record HubDetail(HubSummary Hub, IReadOnlyList<SessionSummary> Sessions, IReadOnlyList<PracticeSummary> PracticesServed, string? Source);
+
+public sealed record PracticeDetail(PracticeSummary Practice, IReadOnlyList<HubSummary> ServedByHubs);
+
+/// <summary>Reference data reads: hubs and practices. Any signed-in user may read them; nothing here identifies a patient.</summary>
+public static class HubsApi
+{
+    public static void MapHubsApi(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var hubs = api.MapGroup("/hubs").WithTags("Hubs");
+        hubs.MapGet("/", ListHubsAsync).WithSummary("Hubs, optionally for one CCG (ODS code).");
+        hubs.MapGet("/{id:int}", GetHubAsync).WithSummary("A hub with its rota and the practices it serves.");
+        var practices = api.MapGroup("/practices").WithTags("Practices");
+        practices.MapGet("/", ListPracticesAsync).WithSummary("Practices, optionally for one CCG (ODS code) or matching a name.");
+        practices.MapGet("/{ods}", GetPracticeAsync).WithSummary("A practice and the hubs that serve it.");
+    }
+
+    /// <summary>Projects hubs to summaries; filter the hubs first (EF cannot filter on a projected record's properties).</summary>
+    public static IQueryable<HubSummary> HubSummaries(IQueryable<Hub> hubs)
+    {
+        ArgumentNullException.ThrowIfNull(hubs);
+        return hubs.AsNoTracking().OrderBy(h => h.Ccg!.Name).ThenBy(h => h.Name).Select(h => new HubSummary(
+            h.Id, h.Code, h.Name, h.SiteName, h.Town, h.Ccg!.OdsCode, h.Ccg.Name, h.Tier, h.OpeningHours, h.HoursAreSynthetic,
+            h.ServedPractices.Count, h.ServedPractices.Sum(sp => sp.Practice!.ListSize)));
+    }
+
+    public static IQueryable<PracticeSummary> PracticeSummaries(IQueryable<Domain.Organisations.Practice> practices)
+    {
+        ArgumentNullException.ThrowIfNull(practices);
+        return practices.AsNoTracking().OrderBy(p => p.Name).Select(p => new PracticeSummary(
+            p.Id, p.OdsCode, p.Name, p.Network!.Name, p.Network.Locality, p.Network.Ccg!.OdsCode, p.ListSize, p.Contract.ToString(), p.ClinicalSystem, p.IsSynthetic));
+    }
+
+    public static async Task<HubDetail> GetHubDetailAsync(ForwardDbContext db, int id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var hub = await HubSummaries(db.Hubs.Where(h => h.Id == id)).FirstOrDefaultAsync(ct)
+            ?? throw DomainException.NotFound("hub-not-found", $"There is no hub {id}.");
+        var sessions = await db.Sessions.AsNoTracking().Where(s => s.HubId == id).OrderBy(s => s.StartTime).ThenBy(s => s.Name).ToListAsync(ct);
+        var practices = await PracticeSummaries(db.Practices.Where(p => db.HubPractices.Any(hp => hp.HubId == id && hp.PracticeId == p.Id))).ToListAsync(ct);
+        var source = await db.Hubs.Where(h => h.Id == id).Select(h => h.Source).FirstAsync(ct);
+        return new HubDetail(
+            hub,
+            sessions.Select(s => new SessionSummary(s.Id, s.Name, s.Days.Describe(), s.StartTime, s.EndTime, s.Role, s.Mode, s.SlotMinutes, s.Clinicians, s.ValidFrom, s.ValidUntil, s.IsActive)).ToList(),
+            practices,
+            source);
+    }
+
+    private static async Task<Ok<List<HubSummary>>> ListHubsAsync([FromQuery] string? ccg, ForwardDbContext db, CancellationToken ct)
+    {
+        var hubs = db.Hubs.AsQueryable();
+        if (!string.IsNullOrWhiteSpace(ccg))
+        {
+            var code = ccg.Trim().ToUpperInvariant();
+            hubs = hubs.Where(h => h.Ccg!.OdsCode == code);
+        }
+
+        return TypedResults.Ok(await HubSummaries(hubs).ToListAsync(ct));
+    }
+
+    private static async Task<Ok<HubDetail>> GetHubAsync(int id, ForwardDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await GetHubDetailAsync(db, id, ct));
+
+    private static async Task<Ok<List<PracticeSummary>>> ListPracticesAsync([FromQuery] string? ccg, [FromQuery] string? q, ForwardDbContext db, CancellationToken ct)
+    {
+        if (q is { Length: > 100 })
+        {
+            throw DomainException.Invalid("query-too-long", "Search text must be 100 characters or fewer.");
+        }
+
+        var query = db.Practices.AsQueryable();
+        if (!string.IsNullOrWhiteSpace(ccg))
+        {
+            var code = ccg.Trim().ToUpperInvariant();
+            query = query.Where(p => p.Network!.Ccg!.OdsCode == code);
+        }
+
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            // Upper-case both sides so the match ignores case on SQLite and PostgreSQL alike; escape LIKE wildcards.
+            var pattern = "%" + q.Trim().ToUpperInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            query = query.Where(p => EF.Functions.Like(p.Name.ToUpper(), pattern, "\\") || EF.Functions.Like(p.OdsCode, pattern, "\\"));
+        }
+
+        return TypedResults.Ok(await PracticeSummaries(query).Take(1000).ToListAsync(ct));
+    }
+
+    private static async Task<Ok<PracticeDetail>> GetPracticeAsync(string ods, ForwardDbContext db, CancellationToken ct)
+    {
+        var code = ods.Trim().ToUpperInvariant();
+        var practice = await PracticeSummaries(db.Practices.Where(p => p.OdsCode == code)).FirstOrDefaultAsync(ct)
+            ?? throw DomainException.NotFound("practice-not-found", $"No practice has the code {code}.");
+        var hubs = await HubSummaries(db.Hubs.Where(h => h.ServedPractices.Any(hp => hp.PracticeId == practice.Id))).ToListAsync(ct);
+        return TypedResults.Ok(new PracticeDetail(practice, hubs));
+    }
+}

@@ -1,0 +1,123 @@
+using Forward.Data;
+using Forward.Domain.Calendar;
+using Forward.Domain.Hubs;
+using Forward.Domain.Time;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Hubs;
+
+public sealed class SlotOptions
+{
+    /// <summary>How many days ahead slots exist; booking windows must fit inside it.</summary>
+    public int HorizonDays { get; set; } = 28;
+}
+
+public sealed record SlotPlanResult(int Added, int Withdrawn, int Restored);
+
+/// <summary>Keeps the stored slots in step with the rota over the rolling horizon. Safe to run any number of times.</summary>
+public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<SlotOptions> options)
+{
+    public int HorizonDays => options.Value.HorizonDays;
+
+    /// <summary>From today to today + horizon, for one hub or all of them.</summary>
+    public Task<SlotPlanResult> RefreshAsync(int? hubId = null, CancellationToken cancellationToken = default)
+    {
+        var today = London.Today(clock);
+        return PlanAsync(today, today.AddDays(HorizonDays), hubId, cancellationToken);
+    }
+
+    public async Task<SlotPlanResult> PlanAsync(DateOnly from, DateOnly to, int? hubId = null, CancellationToken cancellationToken = default)
+    {
+        var sessionsQuery = db.Sessions.AsNoTracking().Include(s => s.Overrides).AsQueryable();
+        if (hubId is { } id)
+        {
+            sessionsQuery = sessionsQuery.Where(s => s.HubId == id);
+        }
+
+        var sessions = await sessionsQuery.ToListAsync(cancellationToken);
+        var sessionIds = sessions.Select(s => s.Id).ToList();
+        var fromUtc = London.StartOfDayUtc(from);
+        var toUtc = London.StartOfDayUtc(to.AddDays(1));
+
+        var existing = await db.Slots
+            .Where(s => sessionIds.Contains(s.SessionId) && s.StartUtc >= fromUtc && s.StartUtc < toUtc)
+            .Select(s => new { s.Id, s.SessionId, s.ClinicianIndex, s.StartUtc, s.Status })
+            .ToListAsync(cancellationToken);
+
+        var planned = sessions.SelectMany(s => SlotGenerator.Generate(s, from, to, BankHolidayCalendar.England));
+        var plan = SlotReconciler.Reconcile(planned, existing.Select(e => (e.Id, new SlotKey(e.SessionId, e.ClinicianIndex, e.StartUtc), e.Status)));
+
+        if (plan.ToAdd.Count == 0 && plan.ToWithdraw.Count == 0 && plan.ToRestore.Count == 0)
+        {
+            return new SlotPlanResult(0, 0, 0);
+        }
+
+        var previousDetect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.Slots.AddRange(plan.ToAdd.Select(p => new Slot
+            {
+                SessionId = p.SessionId,
+                HubId = p.HubId,
+                ClinicianIndex = p.ClinicianIndex,
+                StartUtc = p.StartUtc,
+                EndUtc = p.EndUtc,
+                Role = p.Role,
+                Mode = p.Mode,
+                Status = SlotStatus.Free,
+            }));
+            await db.SaveChangesAsync(cancellationToken);
+
+            // Only free slots are withdrawn: the status check is repeated in SQL so a booking that lands meanwhile wins.
+            foreach (var chunk in plan.ToWithdraw.Chunk(500))
+            {
+                await db.Slots.Where(s => chunk.Contains(s.Id) && s.Status == SlotStatus.Free)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SlotStatus.Withdrawn), cancellationToken);
+            }
+
+            foreach (var chunk in plan.ToRestore.Chunk(500))
+            {
+                await db.Slots.Where(s => chunk.Contains(s.Id) && s.Status == SlotStatus.Withdrawn)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SlotStatus.Free), cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+            db.ChangeTracker.AutoDetectChangesEnabled = previousDetect;
+        }
+
+        return new SlotPlanResult(plan.ToAdd.Count, plan.ToWithdraw.Count, plan.ToRestore.Count);
+    }
+}
+
+/// <summary>Rolls the slot horizon forward once a day so there are always bookable slots ahead.</summary>
+public sealed class SlotHorizonService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<SlotHorizonService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(6), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                using var scope = scopes.CreateScope();
+                await scope.ServiceProvider.GetRequiredService<SlotPlanner>().RefreshAsync(cancellationToken: stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Next tick tries again; a failed refresh leaves existing slots as they were.
+                LogRefreshFailed(logger, ex);
+            }
+        }
+    }
+
+    private static readonly Action<ILogger, Exception?> LogRefreshFailedMessage =
+        LoggerMessage.Define(LogLevel.Warning, new EventId(1, "SlotRefreshFailed"), "Slot horizon refresh failed");
+
+    private static void LogRefreshFailed(ILogger logger, Exception ex) => LogRefreshFailedMessage(logger, ex);
+}

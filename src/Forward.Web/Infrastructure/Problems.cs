@@ -1,0 +1,99 @@
+using Forward.Domain;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Forward.Web.Infrastructure;
+
+/// <summary>The one place a failure becomes an HTTP status and a ProblemDetails body.</summary>
+public static class Problems
+{
+    public const string TypeBase = "https://forward.nhs.example/problems/";
+
+    public static int StatusFor(DomainException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception switch
+        {
+            ValidationFailedException => StatusCodes.Status400BadRequest,
+            _ => exception.Kind switch
+            {
+                DomainErrorKind.NotFound => StatusCodes.Status404NotFound,
+                DomainErrorKind.Conflict => StatusCodes.Status409Conflict,
+                DomainErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+                _ => StatusCodes.Status422UnprocessableEntity,
+            },
+        };
+    }
+
+    public static ProblemDetails From(DomainException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var status = StatusFor(exception);
+        ProblemDetails problem = exception is ValidationFailedException v
+            ? new ValidationProblemDetails(v.Errors.ToDictionary(e => e.Key, e => new[] { e.Value })) { Title = "The request is not valid." }
+            : new ProblemDetails { Title = TitleFor(status) };
+        problem.Status = status;
+        problem.Type = TypeBase + exception.Code;
+        problem.Detail = exception.Message;
+        problem.Extensions["code"] = exception.Code;
+        return problem;
+    }
+
+    public static IResult Result(DomainException exception)
+    {
+        var problem = From(exception);
+        return TypedResults.Problem(problem);
+    }
+
+    private static string TitleFor(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => "Not found.",
+        StatusCodes.Status409Conflict => "Conflict.",
+        StatusCodes.Status403Forbidden => "Forbidden.",
+        _ => "The request broke a rule.",
+    };
+}
+
+/// <summary>Turns exceptions from API calls into ProblemDetails; page requests fall through to the error page.</summary>
+internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        // By now the middleware has already rewritten Request.Path to the error page; the feature keeps the original.
+        var path = httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path;
+        if (!new PathString(path).StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        ProblemDetails problem;
+        switch (exception)
+        {
+            case DomainException domain:
+                problem = Problems.From(domain);
+                break;
+            case BadHttpRequestException bad:
+                // Malformed JSON, wrong types, bodies too large: the framework's message says which parameter failed.
+                problem = new ProblemDetails
+                {
+                    Status = bad.StatusCode,
+                    Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large." : "The request could not be read.",
+                    Detail = Describe(bad),
+                    Type = Problems.TypeBase + "bad-request",
+                };
+                problem.Extensions["code"] = "bad-request";
+                break;
+            default:
+                return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static string Describe(BadHttpRequestException bad)
+    {
+        var message = bad.InnerException is System.Text.Json.JsonException json ? $"{bad.Message} {json.Message}" : bad.Message;
+        return message.Length > 500 ? message[..500] : message;
+    }
+}

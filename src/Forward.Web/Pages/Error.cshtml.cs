@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Forward.Web.Pages;
+
+public enum ErrorKind
+{
+    ServerError,
+    NotFound,
+    Forbidden,
+    BadRequest,
+}
+
+/// <summary>
+/// The friendly error page. Shown by UseExceptionHandler("/Error") for unhandled exceptions and by
+/// UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}") for empty 4xx/5xx responses. It never shows
+/// exception details, only a reference (the request's trace id) that support can find in the logs.
+/// </summary>
+[AllowAnonymous]
+[IgnoreAntiforgeryToken]
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+public sealed class ErrorModel : PageModel
+{
+    public string RequestId { get; private set; } = string.Empty;
+
+    public int ResponseStatusCode { get; private set; }
+
+    public ErrorKind Kind { get; private set; }
+
+    public string Heading => Kind switch
+    {
+        ErrorKind.NotFound => "Page not found",
+        ErrorKind.Forbidden => "You do not have permission to view this page",
+        ErrorKind.BadRequest => "Sorry, there is a problem with that request",
+        _ => "Sorry, there is a problem with the service",
+    };
+
+    public void OnGet(int? statusCode) => Describe(statusCode);
+
+    // The exception handler re-runs the failed request's method, so a failed form post lands here.
+    public void OnPost(int? statusCode) => Describe(statusCode);
+
+    private void Describe(int? statusCode)
+    {
+        RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
+        ResponseStatusCode = statusCode
+            ?? HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalStatusCode
+            ?? (Response.StatusCode >= 400 ? Response.StatusCode : StatusCodes.Status500InternalServerError);
+        Kind = ResponseStatusCode switch
+        {
+            StatusCodes.Status404NotFound or StatusCodes.Status410Gone => ErrorKind.NotFound,
+            StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => ErrorKind.Forbidden,
+            >= 400 and < 500 => ErrorKind.BadRequest,
+            _ => ErrorKind.ServerError,
+        };
+    }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using Forward.Web.Tests.Infrastructure;
+
+namespace Forward.Web.Tests.Access;
+
+public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    public static TheoryData<string, string> ApiEndpoints => new()
+    {
+        { "GET", "/api/v1/hubs" },
+        { "GET", "/api/v1/practices" },
+        { "GET", "/api/v1/slots" },
+        { "POST", "/api/v1/appointments" },
+        { "GET", "/api/v1/appointments/1" },
+        { "POST", "/api/v1/appointments/1/cancel" },
+        { "POST", "/api/v1/appointments/1/attended" },
+        { "GET", "/api/v1/appointments/1/record" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ApiEndpoints))]
+    public async Task Every_api_endpoint_refuses_anonymous_callers_with_401(string method, string url)
+    {
+        using var client = factory.CreateClient();
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = method == "POST" ? JsonContent.Create(new { }) : null });
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_forged_or_garbage_bearer_token_is_401()
+    {
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not-a-token");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Role_rules_hold_for_booking_endpoints()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var commissioner = await world.ClientAsync(world.Commissioner);
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await commissioner.GetAsync(new Uri("/api/v1/slots?practice=" + world.PracticeA.OdsCode, UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await commissioner.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(1))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await practice.PostAsync(new Uri("/api/v1/appointments/1/attended", UriKind.Relative), null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await commissioner.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await commissioner.GetAsync(new Uri($"/api/v1/hubs/{world.HubId}/day-list?date=2026-06-08", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await practice.GetAsync(new Uri($"/api/v1/hubs/{world.HubId}/day-list?date=2026-06-08", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Wrong_passwords_lock_the_account_after_five_tries()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = factory.CreateClient();
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = "wrong" })).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = "wrong" })).StatusCode);
+
+        // Even the right password is refused while locked.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = ForwardFactory.DemoPassword })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Unknown_users_get_the_same_answer_as_wrong_passwords()
+    {
+        using var client = factory.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = "nobody-here", password = "whatever" });
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+}

@@ -1,0 +1,322 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Forward.Domain.Booking;
+using Forward.Domain.Hubs;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Tests.Booking;
+
+public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private static async Task<JsonElement> Json(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    private static Task<int> AppointmentCount(TestWorld world) => world.WithDbAsync(db => db.Appointments.CountAsync());
+
+    private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"Expected {status}, got {response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var json = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(code, json.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(json.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
+    public async Task Practice_books_a_free_slot_and_gets_201_with_location_etag_and_an_audit_entry()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+
+        var response = await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await Json(response);
+        var id = body.GetProperty("id").GetInt64();
+        Assert.Equal($"/api/v1/appointments/{id}", response.Headers.Location?.OriginalString);
+        Assert.Equal("W/\"1\"", response.Headers.ETag?.ToString());
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Equal("Booked", body.GetProperty("status").GetString());
+        Assert.Equal("Practice", body.GetProperty("channel").GetString());
+        Assert.Equal(world.PracticeA.OdsCode, body.GetProperty("practiceOds").GetString());
+        Assert.Equal("Granted", body.GetProperty("consent").GetString());
+
+        var (slotStatus, audits) = await world.WithDbAsync(async db => (
+            (await db.Slots.FindAsync(slot.Id))!.Status,
+            await db.AuditEvents.Where(a => a.Action == "appointment.book" && a.EntityId == id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToListAsync()));
+        Assert.Equal(SlotStatus.Booked, slotStatus);
+        var audit = Assert.Single(audits);
+        Assert.Equal(world.PracticeStaffA, audit.Actor);
+        Assert.DoesNotContain("Testperson", audit.Detail ?? string.Empty, StringComparison.Ordinal);
+
+        var read = await client.GetAsync(new Uri($"/api/v1/appointments/{id}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_retried_request_with_the_same_idempotency_key_books_once()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slots = await world.FreeSlotsAsync();
+        var body = TestPatients.Booking(slots[0].Id);
+
+        Task<HttpResponseMessage> Send(object b)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/appointments") { Content = JsonContent.Create(b) };
+            request.Headers.Add("Idempotency-Key", "retry-123");
+            return client.SendAsync(request);
+        }
+
+        var first = await Send(body);
+        var second = await Send(body);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal((await Json(first)).GetProperty("id").GetInt64(), (await Json(second)).GetProperty("id").GetInt64());
+
+        var reused = await Send(TestPatients.Booking(slots[1].Id));
+        await AssertProblem(reused, HttpStatusCode.Conflict, "idempotency-key-reused");
+        Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.BookedBy == world.PracticeStaffA)));
+    }
+
+    [Fact]
+    public async Task Booking_a_taken_slot_is_409_and_writes_nothing()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        var nhs111 = await world.ClientAsync(world.Nhs111);
+        var slot = (await world.FreeSlotsAsync())[0];
+        Assert.Equal(HttpStatusCode.Created, (await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id))).StatusCode);
+        var before = await AppointmentCount(world);
+
+        var response = await nhs111.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, world.PracticeA.OdsCode));
+
+        await AssertProblem(response, HttpStatusCode.Conflict, "slot-not-free");
+        Assert.Equal(before, await AppointmentCount(world));
+    }
+
+    [Fact]
+    public async Task Nhs111_books_within_48_hours_but_not_beyond()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.Nhs111);
+        var now = factory.Clock.GetUtcNow().UtcDateTime;
+        var slots = await world.FreeSlotsAsync();
+        var near = slots.First(s => s.StartUtc < now.AddHours(48));
+        var far = slots.First(s => s.StartUtc > now.AddHours(48));
+
+        var ok = await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(near.Id, world.PracticeA.OdsCode));
+        Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
+        Assert.Equal("Nhs111", (await Json(ok)).GetProperty("channel").GetString());
+
+        var before = await AppointmentCount(world);
+        var tooFar = await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(far.Id, world.PracticeA.OdsCode));
+        await AssertProblem(tooFar, HttpStatusCode.UnprocessableEntity, "outside-booking-window");
+        Assert.Equal(before, await AppointmentCount(world));
+    }
+
+    [Fact]
+    public async Task A_hub_that_does_not_serve_the_patients_practice_is_403()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.Nhs111);
+        var slot = (await world.FreeSlotsAsync())[0];
+
+        var response = await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, world.PracticeB.OdsCode));
+
+        await AssertProblem(response, HttpStatusCode.Forbidden, "practice-not-served");
+    }
+
+    [Fact]
+    public async Task A_patient_cannot_hold_two_overlapping_appointments()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slots = await world.FreeSlotsAsync();
+        var sameTime = slots.Where(s => s.StartUtc == slots[0].StartUtc).ToList();
+        Assert.Equal(2, sameTime.Count); // two GPs in parallel
+        var nhs = TestPatients.NewNhsNumber();
+
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(sameTime[0].Id, nhsNumber: nhs))).StatusCode);
+        var response = await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(sameTime[1].Id, nhsNumber: nhs));
+
+        await AssertProblem(response, HttpStatusCode.Conflict, "overlapping-appointment");
+    }
+
+    [Fact]
+    public async Task Cancelling_frees_the_slot_and_a_stale_if_match_is_refused()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var booked = await Json(await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id)));
+        var id = booked.GetProperty("id").GetInt64();
+
+        var stale = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/appointments/{id}/cancel") { Content = JsonContent.Create(new { reason = "x" }) };
+        stale.Headers.TryAddWithoutValidation("If-Match", "W/\"7\"");
+        await AssertProblem(await client.SendAsync(stale), HttpStatusCode.Conflict, "version-mismatch");
+
+        var cancel = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/appointments/{id}/cancel") { Content = JsonContent.Create(new { reason = "Patient feels better" }) };
+        cancel.Headers.TryAddWithoutValidation("If-Match", "W/\"1\"");
+        var cancelled = await client.SendAsync(cancel);
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal("Cancelled", (await Json(cancelled)).GetProperty("status").GetString());
+        Assert.Equal("W/\"2\"", cancelled.Headers.ETag?.ToString());
+        Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.FindAsync(slot.Id))!.Status));
+
+        await AssertProblem(await client.PostAsJsonAsync($"/api/v1/appointments/{id}/cancel", new { }), HttpStatusCode.Conflict, "not-booked");
+
+        // The freed slot can be booked again.
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Attended_and_did_not_attend_only_by_the_hub_and_only_after_the_start()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        var hub = await world.ClientAsync(world.HubClinician);
+        var otherHub = await world.ClientAsync(world.OtherHubClinician);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var id = (await Json(await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id)))).GetProperty("id").GetInt64();
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await practice.PostAsync(new Uri($"/api/v1/appointments/{id}/attended", UriKind.Relative), null)).StatusCode);
+        await AssertProblem(await otherHub.PostAsync(new Uri($"/api/v1/appointments/{id}/did-not-attend", UriKind.Relative), null), HttpStatusCode.NotFound, "appointment-not-found");
+        await AssertProblem(await hub.PostAsync(new Uri($"/api/v1/appointments/{id}/did-not-attend", UriKind.Relative), null), HttpStatusCode.Conflict, "not-started");
+
+        using (factory.Clock.TravelTo(slot.StartUtc.AddMinutes(5)))
+        {
+            hub = await world.ClientAsync(world.HubClinician); // the morning's token has expired by the evening
+            var dna = await hub.PostAsync(new Uri($"/api/v1/appointments/{id}/did-not-attend", UriKind.Relative), null);
+            Assert.Equal(HttpStatusCode.OK, dna.StatusCode);
+            Assert.Equal("DidNotAttend", (await Json(dna)).GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Record_summary_opens_only_with_consent_and_every_attempt_is_audited()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        var hub = await world.ClientAsync(world.HubClinician);
+        var slots = await world.FreeSlotsAsync();
+        var granted = (await Json(await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slots[0].Id, consent: "Granted")))).GetProperty("id").GetInt64();
+        var refused = (await Json(await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slots[2].Id, consent: "Refused")))).GetProperty("id").GetInt64();
+
+        var open = await hub.GetAsync(new Uri($"/api/v1/appointments/{granted}/record", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        var denied = await hub.GetAsync(new Uri($"/api/v1/appointments/{refused}/record", UriKind.Relative));
+        await AssertProblem(denied, HttpStatusCode.Forbidden, "no-consent");
+        Assert.Equal(HttpStatusCode.Forbidden, (await practice.GetAsync(new Uri($"/api/v1/appointments/{granted}/record", UriKind.Relative))).StatusCode);
+
+        var actions = await world.WithDbAsync(db => db.AuditEvents.Where(a => a.Actor == world.HubClinician && a.Action.StartsWith("record.")).Select(a => a.Action).ToListAsync());
+        Assert.Contains("record.view", actions);
+        Assert.Contains("record.view-denied", actions);
+    }
+
+    [Theory]
+    [InlineData("{", "bad-request")]
+    [InlineData("{\"slotIds\": \"one\"}", "bad-request")]
+    [InlineData("{\"slotIds\": [1], \"unknownField\": 1}", "bad-request")]
+    [InlineData("{\"slotIds\": [1], \"slotIds\": [2]}", "bad-request")]
+    [InlineData("{\"slotIds\": [1], \"consent\": \"Maybe\"}", "bad-request")]
+    [InlineData("[]", "bad-request")]
+    public async Task Malformed_json_is_400_with_a_problem_and_nothing_written(string json, string code)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var before = await AppointmentCount(world);
+
+        var response = await client.PostAsync(new Uri("/api/v1/appointments", UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"));
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, code);
+        Assert.Equal(before, await AppointmentCount(world));
+    }
+
+    [Fact]
+    public async Task Invalid_patient_details_are_400_naming_each_field()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var body = new
+        {
+            slotIds = new[] { slot.Id },
+            patient = new { nhsNumber = "9434765918", givenName = "", familyName = new string('x', 101), dateOfBirth = "2099-01-01", phone = "12" },
+            reason = new string('r', 501),
+            consent = "Granted",
+        };
+        var before = await AppointmentCount(world);
+
+        var response = await client.PostAsJsonAsync("/api/v1/appointments", body);
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, "validation-failed");
+        var errors = (await Json(response)).GetProperty("errors");
+        foreach (var field in new[] { "NhsNumber", "GivenName", "FamilyName", "DateOfBirth", "Phone", "Reason" })
+        {
+            Assert.True(errors.TryGetProperty(field, out _), $"no error for {field}: {errors}");
+        }
+
+        Assert.Equal(before, await AppointmentCount(world));
+        Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.FindAsync(slot.Id))!.Status));
+    }
+
+    [Fact]
+    public async Task Unknown_ids_are_404_and_impossible_dates_are_400()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+
+        await AssertProblem(await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(987654321)), HttpStatusCode.NotFound, "slot-not-found");
+        await AssertProblem(await client.GetAsync(new Uri("/api/v1/appointments/987654321", UriKind.Relative)), HttpStatusCode.NotFound, "appointment-not-found");
+        await AssertProblem(await client.GetAsync(new Uri("/api/v1/slots?from=2026-02-30", UriKind.Relative)), HttpStatusCode.BadRequest, "bad-request");
+
+        var badDob = new { slotIds = new[] { 1 }, patient = new { nhsNumber = "9434765919", givenName = "A", familyName = "B", dateOfBirth = "1980-13-45", phone = "07700900123" }, consent = "Granted" };
+        await AssertProblem(await client.PostAsJsonAsync("/api/v1/appointments", badDob), HttpStatusCode.BadRequest, "bad-request");
+    }
+
+    [Fact]
+    public async Task A_patient_known_under_another_name_is_refused()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slots = await world.FreeSlotsAsync();
+        var nhs = TestPatients.NewNhsNumber();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slots[0].Id, nhsNumber: nhs))).StatusCode);
+
+        var body = new { slotIds = new[] { slots[4].Id }, patient = TestPatients.Patient(nhs, familyName: "Someoneelse"), consent = "Granted" };
+        await AssertProblem(await client.PostAsJsonAsync("/api/v1/appointments", body), HttpStatusCode.BadRequest, "validation-failed");
+    }
+
+    [Fact]
+    public async Task Booking_a_slot_in_the_past_is_refused()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync())[0];
+        using (factory.Clock.TravelTo(slot.StartUtc.AddMinutes(1)))
+        {
+            var client = await world.ClientAsync(world.PracticeStaffA);
+            var response = await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id));
+            await AssertProblem(response, HttpStatusCode.UnprocessableEntity, "slot-in-past");
+        }
+    }
+
+    [Fact]
+    public async Task Appointment_of_another_practice_is_not_visible()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var a = await world.ClientAsync(world.PracticeStaffA);
+        var b = await world.ClientAsync(world.PracticeStaffB);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var id = (await Json(await a.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id)))).GetProperty("id").GetInt64();
+
+        await AssertProblem(await b.GetAsync(new Uri($"/api/v1/appointments/{id}", UriKind.Relative)), HttpStatusCode.NotFound, "appointment-not-found");
+        await AssertProblem(await b.PostAsJsonAsync($"/api/v1/appointments/{id}/cancel", new { }), HttpStatusCode.NotFound, "appointment-not-found");
+        Assert.Equal(AppointmentStatus.Booked, await world.WithDbAsync(async db => (await db.Appointments.FindAsync(id))!.Status));
+    }
+}

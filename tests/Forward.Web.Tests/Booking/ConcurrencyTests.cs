@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Tests.Booking;
+
+public sealed class ConcurrencyTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    [Fact]
+    public async Task Thirty_two_clients_contesting_ten_slots_make_exactly_ten_bookings()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slots = (await world.FreeSlotsAsync()).Take(10).Select(s => s.Id).ToList();
+        var clients = new List<HttpClient>();
+        for (var i = 0; i < 32; i++)
+        {
+            clients.Add(await world.ClientAsync(i % 2 == 0 ? world.PracticeStaffA : world.HubClinician));
+        }
+
+        using var start = new SemaphoreSlim(0);
+        var tasks = clients.Select(async (client, i) =>
+        {
+            await start.WaitAsync();
+            var response = await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slots[i % slots.Count], world.PracticeA.OdsCode));
+            var body = await response.Content.ReadAsStringAsync();
+            return (response.StatusCode, body);
+        }).ToList();
+        start.Release(clients.Count);
+        var results = await Task.WhenAll(tasks);
+
+        var created = results.Count(r => r.StatusCode == HttpStatusCode.Created);
+        var conflicts = results.Where(r => r.StatusCode == HttpStatusCode.Conflict).ToList();
+        Assert.True(created == 10, "created " + created + ": " + string.Join(" | ", results.Where(r => r.StatusCode != HttpStatusCode.Created && r.StatusCode != HttpStatusCode.Conflict).Select(r => $"{r.StatusCode} {r.body}")));
+        Assert.Equal(22, conflicts.Count);
+        Assert.All(conflicts, c => Assert.Equal("slot-not-free", JsonDocument.Parse(c.body).RootElement.GetProperty("code").GetString()));
+
+        var (activeHolds, distinctSlots, appointments) = await world.WithDbAsync(async db => (
+            await db.AppointmentSlots.CountAsync(h => h.IsActive && slots.Contains(h.SlotId)),
+            await db.AppointmentSlots.Where(h => h.IsActive && slots.Contains(h.SlotId)).Select(h => h.SlotId).Distinct().CountAsync(),
+            await db.Appointments.CountAsync(a => a.HubId == world.HubId)));
+        Assert.Equal(10, activeHolds);
+        Assert.Equal(10, distinctSlots);
+        Assert.Equal(10, appointments);
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task The_database_itself_refuses_a_second_active_hold_on_a_slot()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var id = JsonDocument.Parse(await (await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id))).Content.ReadAsStringAsync())
+            .RootElement.GetProperty("id").GetInt64();
+
+        // Bypass every C# rule: insert a second appointment holding the same slot straight into the database.
+        var failure = await Record.ExceptionAsync(() => world.WithDbAsync(async db =>
+        {
+            var original = await db.Appointments.AsNoTracking().FirstAsync(a => a.Id == id);
+            var copy = new Forward.Domain.Booking.Appointment
+            {
+                PatientId = original.PatientId, HubId = original.HubId, StartUtc = original.StartUtc, EndUtc = original.EndUtc, BookedBy = "sneaky",
+                Status = Forward.Domain.Booking.AppointmentStatus.Booked, CreatedUtc = original.CreatedUtc,
+            };
+            copy.Slots.Add(new Forward.Domain.Booking.AppointmentSlot { SlotId = slot.Id, IsActive = true });
+            db.Appointments.Add(copy);
+            return await db.SaveChangesAsync();
+        }));
+
+        var dbError = Assert.IsType<DbUpdateException>(failure);
+        Assert.True(Forward.Data.DbErrors.IsUniqueViolation(dbError));
+    }
+
+    [Fact]
+    public async Task The_audit_log_cannot_be_changed_or_deleted()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id))).StatusCode);
+
+        var update = await Record.ExceptionAsync(() => world.WithDbAsync(db => db.AuditEvents.ExecuteUpdateAsync(u => u.SetProperty(a => a.Actor, "someone-else"))));
+        var delete = await Record.ExceptionAsync(() => world.WithDbAsync(db => db.AuditEvents.ExecuteDeleteAsync()));
+
+        Assert.NotNull(update);
+        Assert.NotNull(delete);
+        Assert.Contains("append-only", update.Message + update.InnerException?.Message, StringComparison.Ordinal);
+        Assert.True(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(a => a.Actor == world.PracticeStaffA)));
+    }
+}

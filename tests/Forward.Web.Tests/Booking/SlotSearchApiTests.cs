@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text.Json;
+using Forward.Web.Tests.Infrastructure;
+
+namespace Forward.Web.Tests.Booking;
+
+public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private static async Task<JsonElement> Get(HttpClient client, string url, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{url}: expected {expected}, got {response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    [Fact]
+    public async Task Finds_only_free_future_slots_at_hubs_serving_the_practice()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.Nhs111);
+
+        var result = await Get(client, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-12");
+        var slots = result.GetProperty("slots").EnumerateArray().ToList();
+
+        Assert.NotEmpty(slots);
+        Assert.All(slots, s => Assert.Equal(world.HubId, s.GetProperty("hubId").GetInt32()));
+        Assert.All(slots, s => Assert.True(s.GetProperty("startUtc").GetDateTime() > factory.Clock.GetUtcNow().UtcDateTime));
+
+        // 5 weekdays × (2 GPs × 6 + 1 nurse × 3) slots.
+        Assert.Equal(5 * 15, slots.Count);
+
+        // The evening starts at 18:30 London time, which is 17:30 UTC in June.
+        Assert.All(slots, s => Assert.True(s.GetProperty("startLocal").GetDateTime().TimeOfDay >= new TimeSpan(18, 30, 0)));
+        Assert.Contains(slots, s => s.GetProperty("startUtc").GetDateTime().TimeOfDay == new TimeSpan(17, 30, 0));
+
+        var practiceB = await Get(client, $"/api/v1/slots?practice={world.PracticeB.OdsCode}&from=2026-06-08&to=2026-06-12");
+        Assert.All(practiceB.GetProperty("slots").EnumerateArray(), s => Assert.Equal(world.OtherHubId, s.GetProperty("hubId").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Filters_by_role_and_delivery_mode()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.Nhs111);
+
+        var phone = await Get(client, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-12&mode=Telephone");
+        var gps = await Get(client, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-12&role=GeneralPractitioner");
+
+        Assert.Equal(15, phone.GetProperty("slots").GetArrayLength());
+        Assert.All(phone.GetProperty("slots").EnumerateArray(), s => Assert.Equal("PracticeNurse", s.GetProperty("role").GetString()));
+        Assert.Equal(60, gps.GetProperty("slots").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("from=2026-06-12&to=2026-06-10", "To")]
+    [InlineData("from=2026-06-08&to=2026-06-30", "To")]
+    [InlineData("from=2026-06-01&to=2026-06-05", "From")]
+    public async Task Bad_date_ranges_are_400_naming_the_field(string range, string field)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.Nhs111);
+
+        var problem = await Get(client, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&{range}", HttpStatusCode.BadRequest);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Practice_is_required_for_111_and_must_exist()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.Nhs111);
+
+        Assert.True((await Get(client, "/api/v1/slots", HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("PracticeOds", out _));
+        Assert.True((await Get(client, "/api/v1/slots?practice=ZZZZZZ", HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("PracticeOds", out _));
+        await Get(client, "/api/v1/slots?practice=X&mode=Carrier-pigeon", HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Practice_staff_search_their_own_practice_by_default_and_no_other()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+
+        var own = await Get(client, "/api/v1/slots?from=2026-06-08&to=2026-06-09");
+        Assert.Equal(world.PracticeA.OdsCode, own.GetProperty("practiceOds").GetString());
+        await Get(client, $"/api/v1/slots?practice={world.PracticeB.OdsCode}", HttpStatusCode.Forbidden);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Net;
+using System.Text.Json;
+using Forward.Web.Tests.Infrastructure;
+
+namespace Forward.Web.Tests.Hubs;
+
+public sealed class HubsApiTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    [Fact]
+    public async Task Lists_hubs_and_practices_and_shows_who_a_hub_serves()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.Commissioner);
+
+        var hubs = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/v1/hubs?ccg=T{world.Prefix[1..].PadLeft(2, '0')}", UriKind.Relative))).RootElement;
+        Assert.Equal(2, hubs.GetArrayLength());
+
+        var hub = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/v1/hubs/{world.HubId}", UriKind.Relative))).RootElement;
+        Assert.Equal(2, hub.GetProperty("sessions").GetArrayLength());
+        var served = Assert.Single(hub.GetProperty("practicesServed").EnumerateArray());
+        Assert.Equal(world.PracticeA.OdsCode, served.GetProperty("odsCode").GetString());
+        Assert.Equal(25000, hub.GetProperty("hub").GetProperty("populationServed").GetInt32());
+
+        var practice = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/v1/practices/{world.PracticeB.OdsCode.ToLowerInvariant()}", UriKind.Relative))).RootElement;
+        Assert.Equal(world.OtherHubId, Assert.Single(practice.GetProperty("servedByHubs").EnumerateArray()).GetProperty("id").GetInt32());
+
+        var search = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/v1/practices?q=practice a{world.Prefix[1..]}", UriKind.Relative))).RootElement;
+        Assert.Contains(search.EnumerateArray(), p => p.GetProperty("odsCode").GetString() == world.PracticeA.OdsCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/api/v1/hubs/999999", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/api/v1/practices/NOPE", UriKind.Relative))).StatusCode);
+    }
+}

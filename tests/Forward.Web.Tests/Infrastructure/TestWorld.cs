@@ -1,0 +1,149 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Forward.Data;
+using Forward.Domain.Access;
+using Forward.Domain.Hubs;
+using Forward.Domain.Organisations;
+using Forward.Web.Hubs;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Forward.Web.Tests.Infrastructure;
+
+/// <summary>
+/// A small, fully known corner of the NHS built inside the test database: one CCG, two practices (only A is served by
+/// the hub), one hub with a weekday evening session of two GPs, and a user for every role. Independent of seed data.
+/// </summary>
+public sealed class TestWorld
+{
+    private static int counter;
+
+    private TestWorld(ForwardFactory factory, string prefix)
+    {
+        Factory = factory;
+        Prefix = prefix;
+    }
+
+    public ForwardFactory Factory { get; }
+
+    public string Prefix { get; }
+
+    public int CcgId { get; private set; }
+
+    public int HubId { get; private set; }
+
+    public int OtherHubId { get; private set; }
+
+    public int SessionId { get; private set; }
+
+    public required Practice PracticeA { get; init; }
+
+    public required Practice PracticeB { get; init; }
+
+    public string PracticeStaffA => $"{Prefix}-practice-a";
+
+    public string PracticeStaffB => $"{Prefix}-practice-b";
+
+    public string Nhs111 => $"{Prefix}-111";
+
+    public string HubClinician => $"{Prefix}-hub";
+
+    public string OtherHubClinician => $"{Prefix}-otherhub";
+
+    public string Commissioner => $"{Prefix}-commissioner";
+
+    public static async Task<TestWorld> CreateAsync(ForwardFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var n = Interlocked.Increment(ref counter);
+        var prefix = $"t{n}";
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
+        var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<UserAccount>>();
+
+        var system = new CareSystem { Code = $"TS{n}", Name = $"Test system {n}" };
+        var ccg = new Ccg { OdsCode = $"T{n:D2}", Name = $"Test CCG {n}", CareSystem = system, StatedPopulation = 40000 };
+        var network = new PrimaryCareNetwork { Code = $"TPCN{n}", Name = $"Test PCN {n}", Locality = "Test", Ccg = ccg };
+        var practiceA = new Practice { OdsCode = $"T{n:D2}01A", Name = $"Test Practice A{n}", Network = network, ListSize = 25000, ClinicalSystem = "EMIS Web" };
+        var practiceB = new Practice { OdsCode = $"T{n:D2}02B", Name = $"Test Practice B{n}", Network = network, ListSize = 15000, ClinicalSystem = "SystmOne" };
+        var hub = new Hub { Code = $"TH{n}", Name = $"Test Hub {n}", SiteName = "Test site", Town = "Testford", Ccg = ccg, Tier = HubTier.PrimaryCareHub, OpeningHours = "18:30–20:00 weekdays" };
+        hub.ServedPractices.Add(new HubPractice { Practice = practiceA });
+        var otherHub = new Hub { Code = $"TO{n}", Name = $"Other Hub {n}", SiteName = "Other site", Town = "Testford", Ccg = ccg, Tier = HubTier.PrimaryCareHub, OpeningHours = "none" };
+        otherHub.ServedPractices.Add(new HubPractice { Practice = practiceB });
+        var session = new Session
+        {
+            Hub = hub, Name = "Evening GP clinic", Days = SessionDays.Weekdays, StartTime = new TimeOnly(18, 30), EndTime = new TimeOnly(20, 0),
+            Role = ClinicianRole.GeneralPractitioner, Mode = DeliveryMode.FaceToFace, SlotMinutes = 15, Clinicians = 2, ValidFrom = new DateOnly(2026, 1, 1),
+        };
+        var phoneSession = new Session
+        {
+            Hub = hub, Name = "Evening nurse telephone", Days = SessionDays.Weekdays, StartTime = new TimeOnly(18, 30), EndTime = new TimeOnly(19, 30),
+            Role = ClinicianRole.PracticeNurse, Mode = DeliveryMode.Telephone, SlotMinutes = 20, Clinicians = 1, ValidFrom = new DateOnly(2026, 1, 1),
+        };
+        var otherSession = new Session
+        {
+            Hub = otherHub, Name = "Saturday clinic", Days = SessionDays.Weekdays | SessionDays.Saturday, StartTime = new TimeOnly(18, 30), EndTime = new TimeOnly(20, 0),
+            Role = ClinicianRole.GeneralPractitioner, Mode = DeliveryMode.FaceToFace, SlotMinutes = 15, Clinicians = 1, ValidFrom = new DateOnly(2026, 1, 1),
+        };
+        db.AddRange(system, hub, otherHub, session, phoneSession, otherSession);
+        await db.SaveChangesAsync();
+
+        var world = new TestWorld(factory, prefix) { PracticeA = practiceA, PracticeB = practiceB };
+        world.CcgId = ccg.Id;
+        world.HubId = hub.Id;
+        world.OtherHubId = otherHub.Id;
+        world.SessionId = session.Id;
+
+        void AddUser(string name, string role, int? practice = null, int? hubId = null, int? ccgId = null, string? ods = null)
+        {
+            var user = new UserAccount { UserName = name, DisplayName = name, Role = role, PracticeId = practice, HubId = hubId, CcgId = ccgId, OrganisationOds = ods, PasswordHash = string.Empty };
+            user.PasswordHash = hasher.HashPassword(user, ForwardFactory.DemoPassword);
+            db.Users.Add(user);
+        }
+
+        AddUser(world.PracticeStaffA, Roles.PracticeStaff, practice: practiceA.Id, ods: practiceA.OdsCode);
+        AddUser(world.PracticeStaffB, Roles.PracticeStaff, practice: practiceB.Id, ods: practiceB.OdsCode);
+        AddUser(world.Nhs111, Roles.Nhs111, ods: "Y111");
+        AddUser(world.HubClinician, Roles.HubClinician, hubId: hub.Id, ccgId: ccg.Id, ods: ccg.OdsCode);
+        AddUser(world.OtherHubClinician, Roles.HubClinician, hubId: otherHub.Id, ccgId: ccg.Id, ods: ccg.OdsCode);
+        AddUser(world.Commissioner, Roles.Commissioner, ccgId: ccg.Id, ods: ccg.OdsCode);
+        await db.SaveChangesAsync();
+
+        var planner = scope.ServiceProvider.GetRequiredService<SlotPlanner>();
+        var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+        await planner.PlanAsync(today, today.AddDays(20), hub.Id);
+        await planner.PlanAsync(today, today.AddDays(20), otherHub.Id);
+        return world;
+    }
+
+    /// <summary>An HTTP client signed in through the real token endpoint.</summary>
+    public async Task<HttpClient> ClientAsync(string userName)
+    {
+        var client = Factory.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName, password = ForwardFactory.DemoPassword });
+        response.EnsureSuccessStatusCode();
+        var token = await response.Content.ReadFromJsonAsync<TokenResponse>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.AccessToken);
+        return client;
+    }
+
+    /// <summary>Free slots of the world's main hub (evening GP session), soonest first.</summary>
+    public async Task<List<Slot>> FreeSlotsAsync(DateTime? onOrAfterUtc = null)
+    {
+        using var scope = Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
+        var after = onOrAfterUtc ?? Factory.Clock.GetUtcNow().UtcDateTime;
+        return await db.Slots.AsNoTracking().Where(s => s.SessionId == SessionId && s.Status == SlotStatus.Free && s.StartUtc > after)
+            .OrderBy(s => s.StartUtc).ThenBy(s => s.ClinicianIndex).ToListAsync();
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<ForwardDbContext, Task<T>> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        using var scope = Factory.Services.CreateScope();
+        return await action(scope.ServiceProvider.GetRequiredService<ForwardDbContext>());
+    }
+
+    private sealed record TokenResponse(string AccessToken);
+}
