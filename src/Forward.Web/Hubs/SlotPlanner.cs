@@ -52,44 +52,33 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
             return new SlotPlanResult(0, 0, 0);
         }
 
-        var previousDetect = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await SlotBulkWriter.InsertAsync(db, plan.ToAdd.Select(p => new Slot
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            db.Slots.AddRange(plan.ToAdd.Select(p => new Slot
-            {
-                SessionId = p.SessionId,
-                HubId = p.HubId,
-                ClinicianIndex = p.ClinicianIndex,
-                StartUtc = p.StartUtc,
-                EndUtc = p.EndUtc,
-                Role = p.Role,
-                Mode = p.Mode,
-                Status = SlotStatus.Free,
-            }));
-            await db.SaveChangesAsync(cancellationToken);
+            SessionId = p.SessionId,
+            HubId = p.HubId,
+            ClinicianIndex = p.ClinicianIndex,
+            StartUtc = p.StartUtc,
+            EndUtc = p.EndUtc,
+            Role = p.Role,
+            Mode = p.Mode,
+            Status = SlotStatus.Free,
+        }).ToList(), cancellationToken);
 
-            // Only free slots are withdrawn: the status check is repeated in SQL so a booking that lands meanwhile wins.
-            foreach (var chunk in plan.ToWithdraw.Chunk(500))
-            {
-                await db.Slots.Where(s => chunk.Contains(s.Id) && s.Status == SlotStatus.Free)
-                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SlotStatus.Withdrawn), cancellationToken);
-            }
-
-            foreach (var chunk in plan.ToRestore.Chunk(500))
-            {
-                await db.Slots.Where(s => chunk.Contains(s.Id) && s.Status == SlotStatus.Withdrawn)
-                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SlotStatus.Free), cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-        }
-        finally
+        // Only free slots are withdrawn: the status check is repeated in SQL so a booking that lands meanwhile wins.
+        foreach (var chunk in plan.ToWithdraw.Chunk(500))
         {
-            db.ChangeTracker.Clear();
-            db.ChangeTracker.AutoDetectChangesEnabled = previousDetect;
+            await db.Slots.Where(s => chunk.Contains(s.Id) && s.Status == SlotStatus.Free)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SlotStatus.Withdrawn), cancellationToken);
         }
+
+        foreach (var chunk in plan.ToRestore.Chunk(500))
+        {
+            await db.Slots.Where(s => chunk.Contains(s.Id) && s.Status == SlotStatus.Withdrawn)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SlotStatus.Free), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
 
         return new SlotPlanResult(plan.ToAdd.Count, plan.ToWithdraw.Count, plan.ToRestore.Count);
     }

@@ -1,0 +1,60 @@
+using Forward.Domain;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace Forward.Web.Infrastructure;
+
+/// <summary>
+/// How a page shows a broken domain rule: the one helper every page handler uses after catching a
+/// <see cref="DomainException"/>, so errors look and link the same everywhere.
+/// </summary>
+public static class ModelStateExtensions
+{
+    /// <summary>
+    /// Adds <paramref name="exception"/> to ModelState. A <see cref="ValidationFailedException"/>'s errors go against
+    /// their fields (the service's field name, with <paramref name="prefix"/> in front: "NhsNumber" → "Input.NhsNumber"),
+    /// so the error summary links to the field; any other domain error is one error against the whole form.
+    /// <paramref name="fields"/> renames service fields the page shows under another name; renaming to "" puts the
+    /// error against the whole form (for fields the page does not show, such as hidden ones).
+    /// A field that already has an error (say, a date that did not bind) keeps it: it is the more precise one.
+    /// </summary>
+    public static void AddDomainErrors(
+        this ModelStateDictionary modelState,
+        DomainException exception,
+        string? prefix = null,
+        IReadOnlyDictionary<string, string>? fields = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelState);
+        ArgumentNullException.ThrowIfNull(exception);
+        if (exception is not ValidationFailedException { Errors.Count: > 0 } validation)
+        {
+            modelState.AddModelError(string.Empty, exception.Message);
+            return;
+        }
+
+        foreach (var (field, message) in validation.Errors)
+        {
+            var name = fields is not null && fields.TryGetValue(field, out var renamed) ? renamed : field;
+            var key = string.IsNullOrEmpty(name) || string.IsNullOrEmpty(prefix) ? name : $"{prefix}.{name}";
+            if (key.Length > 0 && modelState.TryGetValue(key, out var entry) && entry.Errors.Count > 0)
+            {
+                continue;
+            }
+
+            modelState.AddModelError(key, message);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the framework's binding message ("The value 'x' is not valid for From.") with a sentence for people.
+    /// Does nothing when the field bound.
+    /// </summary>
+    public static void ReplaceBindingError(this ModelStateDictionary modelState, string key, string message)
+    {
+        ArgumentNullException.ThrowIfNull(modelState);
+        if (modelState.TryGetValue(key, out var entry) && entry.Errors.Count > 0)
+        {
+            entry.Errors.Clear();
+            entry.Errors.Add(message);
+        }
+    }
+}

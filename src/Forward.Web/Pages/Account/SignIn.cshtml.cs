@@ -1,0 +1,103 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Claims;
+using Forward.Web.Access;
+using Forward.Web.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Forward.Web.Pages.Account;
+
+/// <summary>One demo sign-in for the table shown in Development and Testing.</summary>
+public sealed record DemoSignIn(string UserName, string Role, string CanDo);
+
+/// <summary>Sign in with a user name and password; the account lockout lives in <see cref="SignInService"/>.</summary>
+[EnableRateLimiting(RateLimits.SignIn)]
+public sealed class SignInModel(SignInService signIn, IWebHostEnvironment environment, IOptions<DemoOptions> demo) : PageModel
+{
+    public const string FailedMessage = "The user name or password is not right";
+
+    [BindProperty]
+    [Display(Name = "User name")]
+    [Required(ErrorMessage = "Enter your user name")]
+    public string? UserName { get; set; }
+
+    [BindProperty]
+    [Display(Name = "Password")]
+    [Required(ErrorMessage = "Enter your password")]
+    public string? Password { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    /// <summary>Demo accounts, listed only in Development and Testing and only when they are seeded.</summary>
+    public IReadOnlyList<DemoSignIn> DemoSignIns { get; private set; } = [];
+
+    /// <summary>The demo password itself: shown in Development only, never in Testing or production.</summary>
+    public string? DemoPassword { get; private set; }
+
+    public void OnGet()
+    {
+        if (!Url.IsLocalUrl(ReturnUrl))
+        {
+            ReturnUrl = null;
+        }
+
+        DescribeDemo();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (!Url.IsLocalUrl(ReturnUrl))
+        {
+            ReturnUrl = null;
+        }
+
+        if (!ModelState.IsValid)
+        {
+            DescribeDemo();
+            return Page();
+        }
+
+        var attempt = await signIn.CheckAsync(UserName, Password, cancellationToken);
+        switch (attempt.Result)
+        {
+            case SignInResultKind.Success when attempt.User is { } user:
+                var principal = new ClaimsPrincipal(ForwardClaims.CreateIdentity(user, AuthenticationSetup.CookieScheme));
+                await HttpContext.SignInAsync(AuthenticationSetup.CookieScheme, principal);
+                return LocalRedirect(ReturnUrl ?? "/");
+            case SignInResultKind.LockedOut:
+                var minutes = ((int)SignInService.LockoutPeriod.TotalMinutes).ToString(CultureInfo.InvariantCulture);
+                ModelState.AddModelError(string.Empty, $"Your account is locked after too many failed sign-ins. Try again in {minutes} minutes.");
+                break;
+            default:
+                ModelState.AddModelError(nameof(UserName), FailedMessage);
+                break;
+        }
+
+        DescribeDemo();
+        return Page();
+    }
+
+    private void DescribeDemo()
+    {
+        var isDevelopment = environment.IsDevelopment();
+        if ((!isDevelopment && !environment.IsEnvironment("Testing")) || !demo.Value.SeedUsers)
+        {
+            return;
+        }
+
+        DemoSignIns =
+        [
+            new("commissioner", "Commissioner (Leicester City CCG)", "Sets up hubs, their rotas and the practices each serves; sees hub day lists; searches the audit log."),
+            new("commissioner.beds", "Commissioner (Bedfordshire CCG)", "The same as commissioner, for Bedfordshire's hubs."),
+            new("practice", "Practice receptionist", "Finds a free hub slot for a patient of their own practice and books or cancels it."),
+            new("hubclinician", "Hub clinician (Belgrave hub)", "Books into their own hub, sees the hub's day list, opens a patient's record with consent, records attended or did not attend."),
+            new("nhs111", "NHS 111 call handler", "Books a hub slot for a caller from any practice, same day or a short time ahead."),
+        ];
+        DemoPassword = isDevelopment ? demo.Value.Password : null;
+    }
+}

@@ -1,0 +1,67 @@
+using System.ComponentModel.DataAnnotations;
+using Forward.Domain;
+using Forward.Domain.Booking;
+using Forward.Web.Access;
+using Forward.Web.Booking;
+using Forward.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Forward.Web.Pages.Appointments;
+
+/// <summary>
+/// One appointment and its status, with a cancel form while it is booked. Any signed-in user may ask;
+/// <see cref="BookingService"/> decides who may see it (others get the 404 page) and who may cancel it.
+/// </summary>
+public sealed class DetailsModel(BookingService booking) : PageModel
+{
+    public const string CancelledMessage = "Appointment cancelled";
+
+    [BindProperty]
+    [Display(Name = "Reason for cancelling")]
+    public string? CancelReason { get; set; }
+
+    public AppointmentView Appointment { get; private set; } = null!;
+
+    /// <summary>Whether to offer the cancel form; the service still checks when it is posted.</summary>
+    public bool OfferCancel { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
+        await ShowAsync(id, cancellationToken);
+
+    public async Task<IActionResult> OnPostAsync(long id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await booking.CancelAsync(id, CancelReason, Actor.From(User), cancellationToken: cancellationToken);
+            TempData["Status"] = CancelledMessage;
+            return RedirectToPage(new { id });
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+        {
+            return NotFound();
+        }
+        catch (DomainException ex)
+        {
+            ModelState.AddDomainErrors(ex);
+        }
+
+        return await ShowAsync(id, cancellationToken);
+    }
+
+    private async Task<IActionResult> ShowAsync(long id, CancellationToken cancellationToken)
+    {
+        var actor = Actor.From(User);
+        try
+        {
+            Appointment = await booking.GetAsync(id, actor, cancellationToken);
+        }
+        catch (DomainException ex) when (ex.Kind is DomainErrorKind.NotFound or DomainErrorKind.Forbidden)
+        {
+            return NotFound();
+        }
+
+        OfferCancel = Appointment.Status == AppointmentStatus.Booked && !actor.IsCommissioner;
+        return Page();
+    }
+}

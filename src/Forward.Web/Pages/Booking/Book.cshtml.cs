@@ -1,0 +1,147 @@
+using Forward.Data;
+using Forward.Domain;
+using Forward.Domain.Booking;
+using Forward.Domain.Patients;
+using Forward.Web.Access;
+using Forward.Web.Booking;
+using Forward.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
+
+namespace Forward.Web.Pages.Booking;
+
+/// <summary>What the booking form posts. Property names are the service's field names, so its errors land on the right field.</summary>
+public sealed class BookInput
+{
+    public string? NhsNumber { get; set; }
+
+    public string? GivenName { get; set; }
+
+    public string? FamilyName { get; set; }
+
+    public DateOnly? DateOfBirth { get; set; }
+
+    public string? Phone { get; set; }
+
+    public string? RegisteredPracticeOds { get; set; }
+
+    public string? Reason { get; set; }
+
+    public RecordSharingConsent? Consent { get; set; }
+
+    /// <summary>New for each form shown; a second submit of the same form replays the first booking instead of making another.</summary>
+    public string? IdempotencyKey { get; set; }
+}
+
+/// <summary>Books one slot for a patient. Thin: binds the form, calls <see cref="BookingService.BookAsync"/>, shows its errors.</summary>
+[Authorize(Policy = AuthenticationSetup.BookerPolicy)]
+public sealed class BookModel(BookingService booking, ForwardDbContext db) : PageModel
+{
+    public const string InputPrefix = nameof(Input);
+
+    /// <summary>
+    /// Sent when the record-sharing question is not answered. It is no consent value, so BookingService rejects it with
+    /// its own message, in the same pass as every other error on the form (never silently as "not asked").
+    /// </summary>
+    private const RecordSharingConsent Unanswered = (RecordSharingConsent)(-1);
+
+    /// <summary>Errors against fields this form does not show go to the top of the error summary.</summary>
+    private static readonly Dictionary<string, string> HiddenFields = new(StringComparer.Ordinal)
+    {
+        ["SlotIds"] = string.Empty,
+        ["IdempotencyKey"] = string.Empty,
+        ["Description"] = string.Empty,
+        ["Comment"] = string.Empty,
+    };
+
+    private static readonly Dictionary<string, string> HiddenFieldsForPracticeStaff = new(HiddenFields, StringComparer.Ordinal)
+    {
+        ["RegisteredPracticeOds"] = string.Empty,
+    };
+
+    [BindProperty(SupportsGet = true)]
+    public long SlotId { get; set; }
+
+    /// <summary>The practice searched for on the Find page (?practice=ODS).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Practice { get; set; }
+
+    [BindProperty]
+    public BookInput Input { get; set; } = new();
+
+    public SlotView Slot { get; private set; } = null!;
+
+    public bool IsPracticeStaff { get; private set; }
+
+    /// <summary>"Name (ODS)" of the practice the booking is for, when known.</summary>
+    public string? PracticeDescription { get; private set; }
+
+    public IReadOnlyList<SelectListItem> ConsentOptions { get; } = BookingText.ConsentOptions();
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (SlotId <= 0)
+        {
+            return RedirectToPage("/Booking/Find");
+        }
+
+        Input = new BookInput { RegisteredPracticeOds = Practice?.Trim().ToUpperInvariant(), IdempotencyKey = Guid.NewGuid().ToString("N") };
+        return await ShowAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var actor = Actor.From(User);
+        ModelState.ReplaceBindingError($"{InputPrefix}.{nameof(BookInput.DateOfBirth)}", "Date of birth must be a real date, for example 15 3 1984");
+        ModelState.ReplaceBindingError($"{InputPrefix}.{nameof(BookInput.Consent)}", "Say whether the patient agrees to share their record with the hub");
+        if (ModelState.IsValid)
+        {
+            var request = new BookingRequest(
+                [SlotId],
+                new PatientDetails(Input.NhsNumber, Input.GivenName, Input.FamilyName, Input.DateOfBirth, Input.Phone),
+                actor.IsPracticeStaff ? null : Input.RegisteredPracticeOds,
+                Input.Reason,
+                Input.Consent ?? Unanswered,
+                Input.IdempotencyKey);
+            try
+            {
+                var outcome = await booking.BookAsync(request, actor, cancellationToken);
+                return RedirectToPage("/Booking/Confirmation", new { id = outcome.Appointment.Id });
+            }
+            catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+            {
+                return NotFound();
+            }
+            catch (DomainException ex)
+            {
+                ModelState.AddDomainErrors(ex, InputPrefix, actor.IsPracticeStaff ? HiddenFieldsForPracticeStaff : HiddenFields);
+            }
+        }
+
+        return await ShowAsync(cancellationToken);
+    }
+
+    private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
+    {
+        var actor = Actor.From(User);
+        IsPracticeStaff = actor.IsPracticeStaff;
+        try
+        {
+            Slot = await booking.GetSlotAsync(SlotId, cancellationToken);
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+        {
+            return NotFound();
+        }
+
+        PracticeDescription = IsPracticeStaff
+            ? await PracticeChoices.OwnPracticeAsync(db, actor, cancellationToken)
+            : await PracticeChoices.DescribeAsync(db, Input.RegisteredPracticeOds, cancellationToken);
+        return Page();
+    }
+
+    public string FindUrl() =>
+        Url.Page("/Booking/Find", IsPracticeStaff || string.IsNullOrWhiteSpace(Practice) ? null : new { PracticeOds = Practice }) ?? "/Booking/Find";
+}

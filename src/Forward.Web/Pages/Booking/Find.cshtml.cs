@@ -1,0 +1,131 @@
+using System.Globalization;
+using Forward.Data;
+using Forward.Domain;
+using Forward.Domain.Booking;
+using Forward.Domain.Hubs;
+using Forward.Domain.Time;
+using Forward.Web.Access;
+using Forward.Web.Booking;
+using Forward.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.Extensions.Options;
+
+namespace Forward.Web.Pages.Booking;
+
+/// <summary>
+/// Free-slot search. A GET form, so a search is a link that can be shared or reloaded and works without JavaScript.
+/// The rules (dates, who may search for which practice, which hubs) are <see cref="BookingService.SearchAsync"/>'s.
+/// </summary>
+[Authorize(Policy = AuthenticationSetup.BookerPolicy)]
+public sealed class FindModel(BookingService booking, ForwardDbContext db, TimeProvider clock, IOptions<BookingPolicy> policy) : PageModel
+{
+    /// <summary>The practice picked from the list (NHS 111 and hub clinicians; practice staff book for their own).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? PracticeOds { get; set; }
+
+    /// <summary>An ODS code typed instead of picking from the list; used when given.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? PracticeCode { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? From { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? To { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public ClinicianRole? Role { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public DeliveryMode? Mode { get; set; }
+
+    public bool IsPracticeStaff { get; private set; }
+
+    /// <summary>Practice staff's own practice, "Name (ODS)".</summary>
+    public string? OwnPractice { get; private set; }
+
+    public IReadOnlyList<SelectListItem> Practices { get; private set; } = [];
+
+    public IReadOnlyList<SelectListItem> Roles { get; } = BookingText.RoleOptions();
+
+    public IReadOnlyList<SelectListItem> Modes { get; } = BookingText.ModeOptions();
+
+    /// <summary>Null until a search has run without errors.</summary>
+    public SlotSearchResult? Result { get; private set; }
+
+    public IReadOnlyList<IGrouping<DateOnly, SlotView>> Days { get; private set; } = [];
+
+    /// <summary>"48 hours" or "14 days": how far ahead the user's channel may book, for the hint.</summary>
+    public string? BookingWindow { get; private set; }
+
+    public bool IsTruncated => Result is { } r && r.Slots.Count >= BookingService.MaxSearchResults;
+
+    public bool ShowCodeInput => !string.IsNullOrWhiteSpace(PracticeCode) || ModelState.GetFieldValidationState(nameof(PracticeCode)) == ModelValidationState.Invalid;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        var actor = Actor.From(User);
+        IsPracticeStaff = actor.IsPracticeStaff;
+        var window = policy.Value.WindowFor(actor.Channel).MaximumAhead;
+        BookingWindow = window.TotalHours < 72
+            ? string.Create(CultureInfo.InvariantCulture, $"{window.TotalHours:0} hours")
+            : string.Create(CultureInfo.InvariantCulture, $"{window.TotalDays:0} days");
+        ModelState.ReplaceBindingError(nameof(From), "Enter the start date as a real date, for example 15 6 2026");
+        ModelState.ReplaceBindingError(nameof(To), "Enter the end date as a real date, for example 21 6 2026");
+        ModelState.ReplaceBindingError(nameof(Role), "Choose a clinician from the list");
+        ModelState.ReplaceBindingError(nameof(Mode), "Choose a type of appointment from the list");
+
+        // Empty dates default to today and the following week, cut to how far ahead this user can book (NHS 111: 48 hours).
+        if (From is null && ModelState.GetFieldValidationState(nameof(From)) != ModelValidationState.Invalid)
+        {
+            ModelState.Remove(nameof(From));
+            From = London.Today(clock);
+        }
+
+        if (To is null && From is { } from && ModelState.GetFieldValidationState(nameof(To)) != ModelValidationState.Invalid)
+        {
+            ModelState.Remove(nameof(To));
+            var lastBookable = DateOnly.FromDateTime(London.ToLocal(clock.GetUtcNow().UtcDateTime + window));
+            To = lastBookable >= from && lastBookable < from.AddDays(6) ? lastBookable : from.AddDays(6);
+        }
+
+        // Practice staff's practice is known, so their search runs straight away; others search once they submit the form.
+        var submitted = actor.IsPracticeStaff || Request.Query.Count > 0;
+        if (submitted && ModelState.IsValid)
+        {
+            var typedCode = !actor.IsPracticeStaff && !string.IsNullOrWhiteSpace(PracticeCode);
+            var practice = actor.IsPracticeStaff ? null : typedCode ? PracticeCode : PracticeOds;
+            try
+            {
+                Result = await booking.SearchAsync(new SlotSearch(practice, From, To, Role, Mode), actor, cancellationToken);
+                Days = Result.Slots.GroupBy(s => DateOnly.FromDateTime(s.StartLocal)).ToList();
+            }
+            catch (DomainException ex)
+            {
+                ModelState.AddDomainErrors(ex, fields: typedCode ? new Dictionary<string, string> { ["PracticeOds"] = nameof(PracticeCode) } : null);
+            }
+        }
+
+        if (actor.IsPracticeStaff)
+        {
+            OwnPractice = await PracticeChoices.OwnPracticeAsync(db, actor, cancellationToken);
+        }
+        else
+        {
+            Practices = await PracticeChoices.ForAsync(db, actor, cancellationToken);
+        }
+
+        return Page();
+    }
+
+    /// <summary>The Book link for a slot, carrying the practice searched for.</summary>
+    public string? BookUrl(SlotView slot)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        return Url.Page("/Booking/Book", new { slotId = slot.Id, practice = Result?.PracticeOds });
+    }
+}

@@ -1,0 +1,224 @@
+using System.Net;
+using Forward.Web.Tests.Infrastructure;
+
+namespace Forward.Web.Tests.Pages;
+
+public sealed class AccountPagesTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private static Dictionary<string, string> Credentials(string userName, string password = ForwardFactory.DemoPassword, string? returnUrl = null)
+    {
+        var fields = new Dictionary<string, string> { ["UserName"] = userName, ["Password"] = password };
+        if (returnUrl is not null)
+        {
+            fields["ReturnUrl"] = returnUrl;
+        }
+
+        return fields;
+    }
+
+    private static bool SetsAuthCookie(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("Forward.Auth=", StringComparison.Ordinal) && !c.StartsWith("Forward.Auth=;", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task Signing_in_with_the_right_password_sets_the_cookie_and_redirects_home()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = new PageClient(factory);
+
+        var response = await client.PostFormAsync("/Account/SignIn", Credentials(world.PracticeStaffA));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+        Assert.True(SetsAuthCookie(response), "Expected the Forward.Auth cookie to be set.");
+
+        // The cookie works: the start page now shows the practice's task, and the booking page opens.
+        var (status, home) = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("class=\"nhsuk-card__link\" href=\"/Booking/Find\"", home, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Booking/Find")).Status);
+    }
+
+    [Fact]
+    public async Task Signing_in_returns_to_a_local_return_url()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = new PageClient(factory);
+
+        var response = await client.PostFormAsync("/Account/SignIn", Credentials(world.Nhs111, returnUrl: "/Booking/Find?From=2026-06-09"));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Booking/Find?From=2026-06-09", response.Headers.Location?.OriginalString);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example")]
+    [InlineData("//evil.example/Booking/Find")]
+    [InlineData("/\\evil.example")]
+    public async Task A_return_url_to_another_site_is_ignored(string returnUrl)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = new PageClient(factory);
+
+        var response = await client.PostFormAsync("/Account/SignIn", Credentials(world.Nhs111, returnUrl: returnUrl));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_shows_the_error_and_signs_nobody_in()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = new PageClient(factory);
+
+        var response = await client.PostFormAsync("/Account/SignIn", Credentials(world.PracticeStaffA, "not-the-password"));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(SetsAuthCookie(response));
+        Assert.Contains("nhsuk-error-summary", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#UserName\">The user name or password is not right</a>", html, StringComparison.Ordinal);
+        Assert.StartsWith("Error: ", Title(html), StringComparison.Ordinal);
+
+        // The user name is kept; the password never comes back.
+        Assert.Contains($"value=\"{world.PracticeStaffA}\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/Booking/Find")).Status);
+    }
+
+    [Fact]
+    public async Task Empty_fields_are_asked_for_by_name()
+    {
+        using var client = new PageClient(factory);
+
+        var response = await client.PostFormAsync("/Account/SignIn", Credentials(string.Empty, string.Empty));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<a href=\"#UserName\">Enter your user name</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Password\">Enter your password</a>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_locked_account_is_told_to_try_again_in_15_minutes()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = new PageClient(factory);
+        for (var i = 0; i < 5; i++)
+        {
+            await client.PostFormAsync("/Account/SignIn", Credentials(world.HubClinician, "wrong"));
+        }
+
+        // Even the right password is refused while the lock lasts, and the page says why.
+        var response = await client.PostFormAsync("/Account/SignIn", Credentials(world.HubClinician));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(SetsAuthCookie(response));
+        Assert.Contains("Try again in 15 minutes", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sign_in_post_without_the_anti_forgery_token_is_refused()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = new PageClient(factory);
+
+        var response = await client.PostFormWithoutTokenAsync("/Account/SignIn", Credentials(world.PracticeStaffA));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(SetsAuthCookie(response));
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_lists_demo_users_in_testing_but_never_shows_the_password_there()
+    {
+        using var client = new PageClient(factory);
+
+        var (status, html) = await client.GetAsync("/Account/SignIn");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        foreach (var user in new[] { "commissioner", "commissioner.beds", "practice", "hubclinician", "nhs111" })
+        {
+            Assert.Contains($"<code>{user}</code>", html, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Forward:Demo:Password", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(ForwardFactory.DemoPassword, html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Anonymous_visitors_to_a_booking_page_are_sent_to_sign_in()
+    {
+        using var client = new PageClient(factory);
+
+        var response = await client.Http.GetAsync(new Uri("/Booking/Find", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Account/SignIn", response.Headers.Location?.AbsolutePath);
+        Assert.Contains("ReturnUrl=%2FBooking%2FFind", response.Headers.Location?.Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_commissioner_cannot_open_the_booking_page_and_gets_the_access_denied_page_with_403()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        var response = await client.Http.GetAsync(new Uri("/Booking/Find", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Account/AccessDenied", response.Headers.Location?.AbsolutePath);
+
+        var (status, html) = await client.GetAsync(response.Headers.Location!.PathAndQuery);
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("You do not have permission to view this page", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Signing_out_needs_a_post_and_ends_the_session()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        // A GET does not sign anyone out.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Account/SignOut")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Booking/Find")).Status);
+
+        // Nor does a cross-site POST without the token.
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostFormWithoutTokenAsync("/Account/SignOut", new Dictionary<string, string>())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Booking/Find")).Status);
+
+        var response = await client.PostFormAsync("/Account/SignOut", new Dictionary<string, string>(), formPage: "/");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/Booking/Find")).Status);
+    }
+
+    [Fact]
+    public async Task The_start_page_offers_sign_in_to_visitors_and_each_role_its_own_tasks()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var anonymous = new PageClient(factory);
+        var (status, html) = await anonymous.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("href=\"/Account/SignIn\" role=\"button\"", html, StringComparison.Ordinal);
+
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var (_, commissionerHome) = await commissioner.GetAsync("/");
+        Assert.Contains("class=\"nhsuk-card__link\" href=\"/Admin/Hubs\"", commissionerHome, StringComparison.Ordinal);
+        Assert.Contains("class=\"nhsuk-card__link\" href=\"/Audit\"", commissionerHome, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/Booking/Find\"", commissionerHome, StringComparison.Ordinal);
+
+        using var hub = await PageClient.SignedInAsync(factory, world.HubClinician);
+        var (_, hubHome) = await hub.GetAsync("/");
+        Assert.Contains("class=\"nhsuk-card__link\" href=\"/Hubs/DayList\"", hubHome, StringComparison.Ordinal);
+        Assert.Contains("class=\"nhsuk-card__link\" href=\"/Booking/Find\"", hubHome, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/Audit\"", hubHome, StringComparison.Ordinal);
+    }
+
+    private static string Title(string html)
+    {
+        var start = html.IndexOf("<title>", StringComparison.Ordinal) + "<title>".Length;
+        return html[start..html.IndexOf("</title>", start, StringComparison.Ordinal)];
+    }
+}

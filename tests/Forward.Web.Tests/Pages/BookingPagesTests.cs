@@ -1,0 +1,364 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Forward.Domain.Booking;
+using Forward.Domain.Hubs;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Tests.Pages;
+
+public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private static Dictionary<string, string> PatientFields(string? nhsNumber = null, string consent = "Granted") => new()
+    {
+        ["Input.NhsNumber"] = nhsNumber ?? TestPatients.NewNhsNumber(),
+        ["Input.GivenName"] = "Robin",
+        ["Input.FamilyName"] = "Pagetester",
+        ["Input.DateOfBirth"] = "1975-11-02",
+        ["Input.Phone"] = "07700 900456",
+        ["Input.Reason"] = "Persistent cough",
+        ["Input.Consent"] = consent,
+    };
+
+    private static string BookUrl(long slotId, string practiceOds) => $"/Booking/Book?slotId={slotId}&practice={practiceOds}";
+
+    /// <summary>Posts the booking form as a browser would: the token and idempotency key come from the rendered form.</summary>
+    private static async Task<HttpResponseMessage> SubmitAsync(PageClient client, string url, string formHtml, IDictionary<string, string> fields)
+    {
+        var form = new Dictionary<string, string>(fields)
+        {
+            ["__RequestVerificationToken"] = PageClient.AntiforgeryToken(formHtml) ?? throw new InvalidOperationException("No anti-forgery token on the form."),
+            ["SlotId"] = HiddenValue(formHtml, "SlotId"),
+            ["Input.IdempotencyKey"] = HiddenValue(formHtml, "Input.IdempotencyKey"),
+        };
+        if (HiddenOrInputValue(formHtml, "Input.RegisteredPracticeOds") is { } practice)
+        {
+            form.TryAdd("Input.RegisteredPracticeOds", practice);
+        }
+
+        using var content = new FormUrlEncodedContent(form);
+        return await client.Http.PostAsync(new Uri(url, UriKind.Relative), content);
+    }
+
+    private static string HiddenValue(string html, string name) =>
+        HiddenOrInputValue(html, name) ?? throw new InvalidOperationException($"No field {name} on the form.");
+
+    private static string? HiddenOrInputValue(string html, string name)
+    {
+        var match = Regex.Match(html, $"<input[^>]*name=\"{Regex.Escape(name)}\"[^>]*value=\"([^\"]*)\"");
+        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
+    }
+
+    private static long AppointmentId(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location?.OriginalString ?? string.Empty;
+        var match = ConfirmationPath().Match(location);
+        Assert.True(match.Success, $"Expected a redirect to the confirmation page, got {location}");
+        return long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    private static List<long> BookedSlotLinks(string html) =>
+        SlotLink().Matches(html).Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+
+    private static Task<SlotStatus> SlotStatusAsync(TestWorld world, long slotId) =>
+        world.WithDbAsync(async db => (await db.Slots.AsNoTracking().SingleAsync(s => s.Id == slotId)).Status);
+
+    private static Task<int> AppointmentsForAsync(TestWorld world, string nhsNumber) =>
+        world.WithDbAsync(db => db.Appointments.CountAsync(a => a.Patient!.NhsNumber == nhsNumber));
+
+    [Fact]
+    public async Task Practice_staff_find_free_slots_at_their_own_hub_only()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var (status, html) = await client.GetAsync("/Booking/Find");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(world.PracticeA.Name, html, StringComparison.Ordinal);
+        Assert.Contains($"Test Hub {world.Prefix[1..]}", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"Other Hub {world.Prefix[1..]}", html, StringComparison.Ordinal);
+
+        // Every Book link is a free slot at the hub that serves practice A, and the first week's evenings are all there.
+        var linked = BookedSlotLinks(html);
+        Assert.NotEmpty(linked);
+        var hubs = await world.WithDbAsync(db => db.Slots.Where(s => linked.Contains(s.Id)).Select(s => s.HubId).Distinct().ToListAsync());
+        Assert.Equal(new[] { world.HubId }, hubs);
+        Assert.Contains("Monday 8 June 2026", html, StringComparison.Ordinal);
+        Assert.Contains("Friday 12 June 2026", html, StringComparison.Ordinal);
+        Assert.Contains($"/Booking/Book?slotId={linked[0]}&amp;practice={world.PracticeA.OdsCode}", html, StringComparison.Ordinal);
+
+        // Filters narrow the list: the nurse telephone session only.
+        var (_, phoneOnly) = await client.GetAsync("/Booking/Find?From=2026-06-08&To=2026-06-08&Mode=Telephone");
+        var phoneSlots = BookedSlotLinks(phoneOnly);
+        Assert.NotEmpty(phoneSlots);
+        var modes = await world.WithDbAsync(db => db.Slots.Where(s => phoneSlots.Contains(s.Id)).Select(s => s.Mode).Distinct().ToListAsync());
+        Assert.Equal(new[] { DeliveryMode.Telephone }, modes);
+    }
+
+    [Fact]
+    public async Task Nhs111_chooses_the_practice_and_search_errors_link_to_their_fields()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.Nhs111);
+
+        // Nothing is searched until the form is sent.
+        var (status, blank) = await client.GetAsync("/Booking/Find");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty(BookedSlotLinks(blank));
+        Assert.DoesNotContain("nhsuk-error-summary", blank, StringComparison.Ordinal);
+        Assert.Contains($"<option value=\"{world.PracticeB.OdsCode}\">", blank, StringComparison.Ordinal);
+
+        // The dates default to today up to the end of NHS 111's 48-hour window (Monday 09:00 → Wednesday).
+        Assert.Matches("id=\"From\"[^>]*value=\"2026-06-08\"", blank);
+        Assert.Matches("id=\"To\"[^>]*value=\"2026-06-10\"", blank);
+
+        var (_, missing) = await client.GetAsync("/Booking/Find?PracticeOds=&From=2026-06-08&To=2026-06-09");
+        Assert.Contains("<a href=\"#PracticeOds\">Choose the patient&#x27;s registered practice</a>", missing, StringComparison.Ordinal);
+
+        var (_, badDates) = await client.GetAsync($"/Booking/Find?PracticeOds={world.PracticeA.OdsCode}&From=2026-06-01&To=2026-06-30");
+        Assert.Contains("<a href=\"#From\">Start date must be today or later</a>", badDates, StringComparison.Ordinal);
+        Assert.Empty(BookedSlotLinks(badDates));
+
+        // A typed ODS code wins over the list, and its errors link to the code box.
+        var (_, unknown) = await client.GetAsync($"/Booking/Find?PracticeOds={world.PracticeA.OdsCode}&PracticeCode=ZZZ999");
+        Assert.Contains("<a href=\"#PracticeCode\">No practice has the code ZZZ999</a>", unknown, StringComparison.Ordinal);
+
+        var (_, practiceB) = await client.GetAsync($"/Booking/Find?PracticeCode={world.PracticeB.OdsCode.ToLowerInvariant()}&From=2026-06-08&To=2026-06-09");
+        var slots = BookedSlotLinks(practiceB);
+        Assert.NotEmpty(slots);
+        var hubs = await world.WithDbAsync(db => db.Slots.Where(s => slots.Contains(s.Id)).Select(s => s.HubId).Distinct().ToListAsync());
+        Assert.Equal(new[] { world.OtherHubId }, hubs);
+    }
+
+    [Fact]
+    public async Task An_empty_search_says_so_helpfully()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        // The world's hubs run no video sessions.
+        var (status, html) = await client.GetAsync("/Booking/Find?Mode=Video");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("0 free appointments", html, StringComparison.Ordinal);
+        Assert.Contains("No free appointments match your search", html, StringComparison.Ordinal);
+        Assert.Empty(BookedSlotLinks(html));
+    }
+
+    [Fact]
+    public async Task An_invalid_nhs_number_is_shown_against_the_field_and_books_nothing()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
+        var (_, form) = await client.GetAsync(url);
+
+        var response = await SubmitAsync(client, url, form, PatientFields("9434765918"));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("nhsuk-error-summary", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Input_NhsNumber\">NHS number is not valid: its check digit does not match.</a>", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"Input_NhsNumber\"", html, StringComparison.Ordinal);
+        Assert.Contains("nhsuk-input--error", html, StringComparison.Ordinal);
+
+        // What was typed is kept.
+        Assert.Contains("value=\"Pagetester\"", html, StringComparison.Ordinal);
+        Assert.Equal(SlotStatus.Free, await SlotStatusAsync(world, slot.Id));
+        Assert.Equal(0, await AppointmentsForAsync(world, "9434765918"));
+    }
+
+    [Fact]
+    public async Task Every_missing_answer_is_reported_at_once_including_consent()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.Nhs111);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
+        var (_, form) = await client.GetAsync(url);
+
+        var response = await SubmitAsync(client, url, form, new Dictionary<string, string> { ["Input.NhsNumber"] = string.Empty });
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        foreach (var field in new[] { "Input_NhsNumber", "Input_GivenName", "Input_FamilyName", "Input_DateOfBirth", "Input_Phone", "Input_Consent" })
+        {
+            Assert.Contains($"<a href=\"#{field}\">", html, StringComparison.Ordinal);
+        }
+
+        // The summary lists them in the form's order.
+        Assert.True(html.IndexOf("#Input_NhsNumber", StringComparison.Ordinal) < html.IndexOf("#Input_Consent", StringComparison.Ordinal));
+        Assert.Equal(SlotStatus.Free, await SlotStatusAsync(world, slot.Id));
+    }
+
+    [Fact]
+    public async Task A_valid_booking_redirects_to_the_confirmation_with_reference_and_patient()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
+        var (_, form) = await client.GetAsync(url);
+        Assert.Contains($"Test Hub {world.Prefix[1..]}", form, StringComparison.Ordinal);
+        Assert.Contains("Monday 8 June 2026", form, StringComparison.Ordinal);
+        Assert.Contains("18:30 to 18:45", form, StringComparison.Ordinal);
+        var nhsNumber = TestPatients.NewNhsNumber();
+
+        var response = await SubmitAsync(client, url, form, PatientFields(nhsNumber));
+        var id = AppointmentId(response);
+
+        var (status, confirmation) = await client.GetAsync($"/Booking/Confirmation/{id}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("nhsuk-panel", confirmation, StringComparison.Ordinal);
+        Assert.Contains($"<strong>{id}</strong>", confirmation, StringComparison.Ordinal);
+        Assert.Contains("Robin Pagetester", confirmation, StringComparison.Ordinal);
+        Assert.Contains($"{nhsNumber[..3]} {nhsNumber[3..6]} {nhsNumber[6..]}", confirmation, StringComparison.Ordinal);
+        Assert.Contains("18:30 to 18:45", confirmation, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/Appointments/Details/{id}\"", confirmation, StringComparison.Ordinal);
+
+        var booked = await world.WithDbAsync(db => db.Appointments.AsNoTracking().SingleAsync(a => a.Id == id));
+        Assert.Equal(RecordSharingConsent.Granted, booked.Consent);
+        Assert.Equal(BookingChannel.Practice, booked.Channel);
+        Assert.Equal(SlotStatus.Booked, await SlotStatusAsync(world, slot.Id));
+    }
+
+    [Fact]
+    public async Task Submitting_the_same_form_twice_books_once()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.Nhs111);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
+        var (_, form) = await client.GetAsync(url);
+        var fields = PatientFields();
+
+        var first = await SubmitAsync(client, url, form, fields);
+        var second = await SubmitAsync(client, url, form, fields);
+
+        Assert.Equal(AppointmentId(first), AppointmentId(second));
+        Assert.Equal(1, await AppointmentsForAsync(world, fields["Input.NhsNumber"]));
+
+        // A fresh form is a fresh booking attempt: it gets a new key.
+        var (_, again) = await client.GetAsync(url);
+        Assert.NotEqual(HiddenValue(form, "Input.IdempotencyKey"), HiddenValue(again, "Input.IdempotencyKey"));
+    }
+
+    [Fact]
+    public async Task Booking_a_slot_someone_has_just_taken_shows_the_conflict_and_keeps_the_form()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
+        var (_, form) = await client.GetAsync(url);
+
+        // Someone else books it through the API while the form is being filled in.
+        using var api = await world.ClientAsync(world.HubClinician);
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, world.PracticeA.OdsCode))).StatusCode);
+
+        var fields = PatientFields();
+        var response = await SubmitAsync(client, url, form, fields);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("nhsuk-error-summary", html, StringComparison.Ordinal);
+        Assert.Contains("<li>That slot is no longer free. Choose another slot.</li>", html, StringComparison.Ordinal);
+        Assert.Contains($"value=\"{fields["Input.NhsNumber"]}\"", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"Robin\"", html, StringComparison.Ordinal);
+        Assert.Matches("<input checked=\"checked\"[^>]*value=\"Granted\"", html);
+        Assert.Equal(0, await AppointmentsForAsync(world, fields["Input.NhsNumber"]));
+    }
+
+    [Fact]
+    public async Task A_booking_post_without_the_anti_forgery_token_is_400_and_books_nothing()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
+        var fields = PatientFields();
+        fields["SlotId"] = slot.Id.ToString(CultureInfo.InvariantCulture);
+        fields["Input.IdempotencyKey"] = Guid.NewGuid().ToString("N");
+
+        var response = await client.PostFormWithoutTokenAsync(url, fields);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(SlotStatus.Free, await SlotStatusAsync(world, slot.Id));
+        Assert.Equal(0, await AppointmentsForAsync(world, fields["Input.NhsNumber"]));
+    }
+
+    [Fact]
+    public async Task Cancelling_from_the_details_page_frees_the_slot()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
+        var (_, form) = await client.GetAsync(url);
+        var id = AppointmentId(await SubmitAsync(client, url, form, PatientFields()));
+        var details = $"/Appointments/Details/{id}";
+
+        var (status, page) = await client.GetAsync(details);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("name=\"CancelReason\"", page, StringComparison.Ordinal);
+
+        var response = await client.PostFormAsync(details, new Dictionary<string, string> { ["CancelReason"] = "Patient feels better" });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(details, response.Headers.Location?.OriginalString);
+
+        var (_, after) = await client.GetAsync(details);
+        Assert.Contains("Appointment cancelled", after, StringComparison.Ordinal);
+        Assert.Contains("nhsuk-tag nhsuk-tag--grey", after, StringComparison.Ordinal);
+        Assert.Contains("Patient feels better", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"CancelReason\"", after, StringComparison.Ordinal);
+        Assert.Equal(SlotStatus.Free, await SlotStatusAsync(world, slot.Id));
+        Assert.Equal(AppointmentStatus.Cancelled, await world.WithDbAsync(async db => (await db.Appointments.AsNoTracking().SingleAsync(a => a.Id == id)).Status));
+
+        // Cancelling again is refused by the service, and the page says why.
+        var again = await client.PostFormAsync(details, new Dictionary<string, string> { ["CancelReason"] = string.Empty }, formPage: "/");
+        var againHtml = await again.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("This appointment is cancelled and cannot be cancelled.", againHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Appointments_are_shown_only_to_those_who_may_see_them_and_commissioners_cannot_cancel()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
+        var (_, form) = await client.GetAsync(url);
+        var id = AppointmentId(await SubmitAsync(client, url, form, PatientFields()));
+
+        using var otherPractice = await PageClient.SignedInAsync(factory, world.PracticeStaffB);
+        var (otherStatus, otherHtml) = await otherPractice.GetAsync($"/Appointments/Details/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, otherStatus);
+        Assert.Contains("Page not found", otherHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("Pagetester", otherHtml, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await otherPractice.GetAsync($"/Booking/Confirmation/{id}")).Status);
+
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var (status, html) = await commissioner.GetAsync($"/Appointments/Details/{id}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Robin Pagetester", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"CancelReason\"", html, StringComparison.Ordinal);
+
+        // Even a hand-made cancel post from a commissioner is refused by the service.
+        var forced = await commissioner.PostFormAsync($"/Appointments/Details/{id}", new Dictionary<string, string>(), formPage: "/");
+        Assert.Equal(HttpStatusCode.OK, forced.StatusCode);
+        Assert.Contains("Commissioners do not cancel appointments.", await forced.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(SlotStatus.Booked, await SlotStatusAsync(world, slot.Id));
+    }
+
+    [GeneratedRegex("^/Booking/Confirmation/([0-9]+)$")]
+    private static partial Regex ConfirmationPath();
+
+    [GeneratedRegex("/Booking/Book\\?slotId=([0-9]+)")]
+    private static partial Regex SlotLink();
+}
