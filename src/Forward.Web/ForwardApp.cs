@@ -45,6 +45,7 @@ public static class ForwardApp
         services.AddScoped<AuditLog>();
         services.AddScoped<SlotPlanner>();
         services.AddScoped<BookingService>();
+        services.AddScoped<RotaService>();
         if (configuration.GetValue("Forward:Slots:RefreshInBackground", true))
         {
             services.AddHostedService<SlotHorizonService>();

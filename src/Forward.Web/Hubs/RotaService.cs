@@ -1,0 +1,415 @@
+using System.Globalization;
+using Forward.Data;
+using Forward.Domain;
+using Forward.Domain.Audit;
+using Forward.Domain.Calendar;
+using Forward.Domain.Hubs;
+using Forward.Domain.Time;
+using Forward.Web.Access;
+using Forward.Web.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Hubs;
+
+/// <summary>A session as a commissioner enters it. Missing values are allowed here and reported by validation.</summary>
+public sealed record SessionInput(
+    string? Name,
+    SessionDays Days,
+    TimeOnly? StartTime,
+    TimeOnly? EndTime,
+    ClinicianRole? Role,
+    DeliveryMode? Mode,
+    int? SlotMinutes,
+    int? Clinicians,
+    DateOnly? ValidFrom,
+    DateOnly? ValidUntil);
+
+/// <summary>A one-off change to a session on one date: closed (with a reason) or an extra clinic.</summary>
+public sealed record OverrideInput(DateOnly? Date, SessionOverrideKind? Kind, string? Reason);
+
+public sealed record SessionOverrideView(int Id, int SessionId, string SessionName, DateOnly Date, SessionOverrideKind Kind, string? Reason);
+
+/// <summary>A session as the edit form shows it, with its hub and its coming closed and extra dates.</summary>
+public sealed record SessionEditView(int Id, int HubId, string HubName, SessionInput Values, bool IsActive, IReadOnlyList<SessionOverrideView> Overrides);
+
+/// <summary>A hub with its rota, the practices it serves and the coming closed and extra dates of its sessions.</summary>
+public sealed record RotaView(HubDetail Detail, IReadOnlyList<SessionOverrideView> Overrides);
+
+/// <summary>
+/// What a rota change did: the session it touched, the slot regeneration's counts, how many free slots were brought in
+/// line with the session's new role, mode or length, and how many booked slots the rota no longer plans (kept, never
+/// deleted: those patients need to be contacted).
+/// </summary>
+public sealed record RotaChange(int HubId, int SessionId, string SessionName, SlotPlanResult Slots, int SlotsUpdated, int BookedOutsideRota);
+
+/// <summary>
+/// Commissioners' changes to hub rotas: sessions and their closed and extra dates. Each change is authorised against the
+/// commissioner's CCG, audited in the same unit of work as the change, and followed at once by a slot regeneration so
+/// booking sees it straight away. Regeneration never deletes or doubles a booked slot (see <see cref="SlotPlanner"/>).
+/// </summary>
+public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner planner, TimeProvider clock)
+{
+    public const int MaxReasonLength = 200;
+
+    /// <summary>The hubs of the commissioner's CCG.</summary>
+    public async Task<IReadOnlyList<HubSummary>> ListHubsAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        EnsureCommissioner(actor);
+        return await HubsApi.HubSummaries(db.Hubs.Where(h => h.CcgId == actor.CcgId)).ToListAsync(cancellationToken);
+    }
+
+    public async Task<RotaView> GetRotaAsync(int hubId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        await EnsureCanManageHubAsync(hubId, actor, cancellationToken);
+        var detail = await HubsApi.GetHubDetailAsync(db, hubId, cancellationToken);
+        var today = London.Today(clock);
+        var overrides = await db.SessionOverrides.AsNoTracking()
+            .Where(o => o.Session!.HubId == hubId && o.Date >= today)
+            .OrderBy(o => o.Date).ThenBy(o => o.Session!.Name)
+            .Select(o => new SessionOverrideView(o.Id, o.SessionId, o.Session!.Name, o.Date, o.Kind, o.Reason))
+            .ToListAsync(cancellationToken);
+        return new RotaView(detail, overrides);
+    }
+
+    /// <summary>The hub a new session would be added to.</summary>
+    public async Task<HubSummary> GetHubAsync(int hubId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        await EnsureCanManageHubAsync(hubId, actor, cancellationToken);
+        return await HubsApi.HubSummaries(db.Hubs.Where(h => h.Id == hubId)).FirstAsync(cancellationToken);
+    }
+
+    public async Task<SessionEditView> GetSessionAsync(int sessionId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var session = await LoadSessionAsync(sessionId, actor, tracked: false, cancellationToken);
+        var today = London.Today(clock);
+        var hubName = await db.Hubs.Where(h => h.Id == session.HubId).Select(h => h.Name).FirstAsync(cancellationToken);
+        var overrides = session.Overrides.Where(o => o.Date >= today).OrderBy(o => o.Date)
+            .Select(o => new SessionOverrideView(o.Id, o.SessionId, session.Name, o.Date, o.Kind, o.Reason)).ToList();
+        var values = new SessionInput(session.Name, session.Days, session.StartTime, session.EndTime, session.Role, session.Mode, session.SlotMinutes, session.Clinicians, session.ValidFrom, session.ValidUntil);
+        return new SessionEditView(session.Id, session.HubId, hubName, values, session.IsActive, overrides);
+    }
+
+    /// <summary>Field → message for each problem with a session as entered (field names are <see cref="SessionInput"/>'s).</summary>
+    public static Dictionary<string, string> Validate(SessionInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+
+        // Stand-ins for missing values never cause an error of their own; the "enter ..." messages below replace any they cause.
+        var errors = Session.Validate(
+            input.Name?.Trim(),
+            input.Days,
+            input.StartTime ?? TimeOnly.MinValue,
+            input.EndTime ?? TimeOnly.MinValue,
+            input.SlotMinutes ?? Session.MinSlotMinutes,
+            input.Clinicians ?? 1,
+            input.ValidFrom ?? DateOnly.MinValue,
+            input.ValidUntil);
+        if ((input.Days & ~AllDays) != SessionDays.None)
+        {
+            errors["Days"] = "Select days from the list";
+        }
+
+        if (input.Name is { } name && name.Any(char.IsControl))
+        {
+            errors["Name"] = "Session name must not contain control characters";
+        }
+
+        if (input.StartTime is null)
+        {
+            errors["StartTime"] = "Enter the time the session starts";
+        }
+
+        if (input.EndTime is null)
+        {
+            errors["EndTime"] = "Enter the time the session ends";
+        }
+
+        if ((input.StartTime is null || input.EndTime is null) && input.SlotMinutes is >= Session.MinSlotMinutes and <= Session.MaxSlotMinutes)
+        {
+            // Whether a slot fits the session can only be told once both times are known.
+            errors.Remove("SlotMinutes");
+        }
+
+        if (input.Role is not { } role || !Enum.IsDefined(role))
+        {
+            errors["Role"] = "Select the clinician who runs the session";
+        }
+
+        if (input.Mode is not { } mode || !Enum.IsDefined(mode))
+        {
+            errors["Mode"] = "Select how patients are seen";
+        }
+
+        if (input.SlotMinutes is null)
+        {
+            errors["SlotMinutes"] = "Enter the length of each slot in minutes";
+        }
+
+        if (input.Clinicians is null)
+        {
+            errors["Clinicians"] = "Enter how many clinicians work the session at the same time";
+        }
+
+        if (input.ValidFrom is null)
+        {
+            errors["ValidFrom"] = "Enter the date the session starts running";
+        }
+
+        return errors;
+    }
+
+    public async Task<RotaChange> CreateSessionAsync(int hubId, SessionInput input, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await EnsureCanManageHubAsync(hubId, actor, cancellationToken);
+        ValidationFailedException.ThrowIfAny(Validate(input));
+        var session = new Session { HubId = hubId, Name = input.Name!.Trim() };
+        Apply(session, input);
+        db.Sessions.Add(session);
+        await db.SaveChangesAsync(cancellationToken);
+        audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: hubId, detail: "created: " + Describe(session));
+        await db.SaveChangesAsync(cancellationToken);
+        return await RegenerateAsync(session.Id, cancellationToken);
+    }
+
+    public async Task<RotaChange> UpdateSessionAsync(int sessionId, SessionInput input, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var session = await LoadSessionAsync(sessionId, actor, tracked: true, cancellationToken);
+        ValidationFailedException.ThrowIfAny(Validate(input));
+        var before = Describe(session);
+        Apply(session, input);
+        var after = Describe(session);
+        if (before != after)
+        {
+            audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: $"updated: {before} → {after}");
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return await RegenerateAsync(session.Id, cancellationToken);
+    }
+
+    /// <summary>Stops (or restarts) a session: its free slots are withdrawn (or restored); booked ones stay booked.</summary>
+    public async Task<RotaChange> SetSessionActiveAsync(int sessionId, bool active, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var session = await LoadSessionAsync(sessionId, actor, tracked: true, cancellationToken);
+        if (session.IsActive != active)
+        {
+            session.IsActive = active;
+            audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: (active ? "reactivated: " : "deactivated: ") + Describe(session));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return await RegenerateAsync(session.Id, cancellationToken);
+    }
+
+    public async Task<RotaChange> AddOverrideAsync(int sessionId, OverrideInput input, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var session = await LoadSessionAsync(sessionId, actor, tracked: true, cancellationToken);
+        var errors = new Dictionary<string, string>();
+        var today = London.Today(clock);
+        var reason = string.IsNullOrWhiteSpace(input.Reason) ? null : input.Reason.Trim();
+        if (input.Kind is not { } kind || !Enum.IsDefined(kind))
+        {
+            errors["Kind"] = "Select whether the session is closed or runs an extra clinic on this date";
+            kind = default;
+        }
+
+        if (input.Date is not { } date)
+        {
+            errors["Date"] = "Enter the date";
+        }
+        else if (date < today)
+        {
+            errors["Date"] = "Date must be today or in the future";
+        }
+        else if (date < session.ValidFrom || (session.ValidUntil is { } until && date > until))
+        {
+            errors["Date"] = $"Date must be within the dates the session runs ({Dates(session)})";
+        }
+        else if (session.Overrides.FirstOrDefault(o => o.Date == date) is { } existing)
+        {
+            errors["Date"] = $"This session is already {(existing.Kind == SessionOverrideKind.Closed ? "closed" : "running an extra clinic")} on {Long(date)}; remove that first";
+        }
+        else if (!errors.ContainsKey("Kind"))
+        {
+            var runs = SlotGenerator.RunsOn(session, date, BankHolidayCalendar.England);
+            if (kind == SessionOverrideKind.Closed && !runs)
+            {
+                errors["Date"] = $"The session does not run on {Long(date)} anyway";
+            }
+            else if (kind == SessionOverrideKind.Extra && !session.IsActive)
+            {
+                errors["Date"] = "Reactivate the session before adding an extra date";
+            }
+            else if (kind == SessionOverrideKind.Extra && runs)
+            {
+                errors["Date"] = $"The session already runs on {Long(date)}";
+            }
+        }
+
+        if (reason is { Length: > MaxReasonLength })
+        {
+            errors["Reason"] = $"Reason must be {MaxReasonLength} characters or fewer";
+        }
+        else if (reason is not null && reason.Any(char.IsControl))
+        {
+            errors["Reason"] = "Reason must not contain control characters";
+        }
+
+        ValidationFailedException.ThrowIfAny(errors);
+        var added = new SessionOverride { SessionId = session.Id, Date = input.Date!.Value, Kind = kind, Reason = reason };
+        db.SessionOverrides.Add(added);
+        audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: $"{(kind == SessionOverrideKind.Closed ? "closed" : "extra")} on {Iso(added.Date)}; reason given: {(reason is null ? "no" : "yes")}");
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            db.ChangeTracker.Clear();
+            throw new ValidationFailedException(new Dictionary<string, string> { ["Date"] = $"This session already has a change on {Long(added.Date)}; remove that first" });
+        }
+
+        return await RegenerateAsync(session.Id, cancellationToken);
+    }
+
+    public async Task<RotaChange> RemoveOverrideAsync(int sessionId, int overrideId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var session = await LoadSessionAsync(sessionId, actor, tracked: true, cancellationToken);
+        var removed = session.Overrides.FirstOrDefault(o => o.Id == overrideId)
+            ?? throw DomainException.NotFound("override-not-found", "That closed or extra date is not on this session any more.");
+        db.SessionOverrides.Remove(removed);
+        audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: $"removed {(removed.Kind == SessionOverrideKind.Closed ? "closed" : "extra")} date {Iso(removed.Date)}");
+        await db.SaveChangesAsync(cancellationToken);
+        return await RegenerateAsync(session.Id, cancellationToken);
+    }
+
+    /// <summary>Regenerates a hub's slots now (the "Generate slots now" button), audited with the counts.</summary>
+    public async Task<SlotPlanResult> GenerateSlotsAsync(int hubId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        await EnsureCanManageHubAsync(hubId, actor, cancellationToken);
+        var result = await planner.RefreshAsync(hubId, cancellationToken);
+        audit.Write(actor, AuditActions.SlotsGenerated, "success", "Hub", Id(hubId), hubId: hubId, detail: $"added={result.Added}; withdrawn={result.Withdrawn}; restored={result.Restored}; days={planner.HorizonDays}");
+        await db.SaveChangesAsync(cancellationToken);
+        return result;
+    }
+
+    public static string Describe(Session session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var until = session.ValidUntil is { } u ? Iso(u) : "no end";
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{session.Name}; {session.Days.Describe()}; {session.StartTime:HH\\:mm}–{session.EndTime:HH\\:mm}; {session.Role}; {session.Mode}; {session.SlotMinutes} min × {session.Clinicians}; {Iso(session.ValidFrom)} to {until}; {(session.IsActive ? "active" : "inactive")}");
+    }
+
+    private const SessionDays AllDays = SessionDays.Weekdays | SessionDays.Weekends | SessionDays.BankHolidays;
+
+    private static void Apply(Session session, SessionInput input)
+    {
+        session.Name = input.Name!.Trim();
+        session.Days = input.Days;
+        session.StartTime = input.StartTime!.Value;
+        session.EndTime = input.EndTime!.Value;
+        session.Role = input.Role!.Value;
+        session.Mode = input.Mode!.Value;
+        session.SlotMinutes = input.SlotMinutes!.Value;
+        session.Clinicians = input.Clinicians!.Value;
+        session.ValidFrom = input.ValidFrom!.Value;
+        session.ValidUntil = input.ValidUntil;
+    }
+
+    /// <summary>
+    /// Brings the stored slots in line with the session as it now is: the planner adds, withdraws and restores slots by
+    /// their key (session, clinician, start); free slots whose key survives but whose role, mode or end changed are then
+    /// updated too, so a booker never sees the old clinician or length. Booked slots are never touched.
+    /// </summary>
+    private async Task<RotaChange> RegenerateAsync(int sessionId, CancellationToken ct)
+    {
+        var session = await db.Sessions.AsNoTracking().Include(s => s.Overrides).FirstAsync(s => s.Id == sessionId, ct);
+        var result = await planner.RefreshAsync(session.HubId, ct);
+
+        var today = London.Today(clock);
+        var last = today.AddDays(planner.HorizonDays);
+        var planned = new Dictionary<SlotKey, PlannedSlot>();
+        foreach (var p in SlotGenerator.Generate(session, today, last, BankHolidayCalendar.England))
+        {
+            planned.TryAdd(p.Key, p);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var toUtc = London.StartOfDayUtc(last.AddDays(1));
+        var stored = await db.Slots.AsNoTracking()
+            .Where(s => s.SessionId == sessionId && s.StartUtc >= now && s.StartUtc < toUtc && (s.Status == SlotStatus.Free || s.Status == SlotStatus.Booked))
+            .Select(s => new { s.Id, s.ClinicianIndex, s.StartUtc, s.EndUtc, s.Role, s.Mode, s.Status })
+            .ToListAsync(ct);
+
+        var updated = 0;
+        var bookedOutside = 0;
+        foreach (var slot in stored)
+        {
+            var key = new SlotKey(sessionId, slot.ClinicianIndex, DateTime.SpecifyKind(slot.StartUtc, DateTimeKind.Utc));
+            var isPlanned = planned.TryGetValue(key, out var plan);
+            if (slot.Status == SlotStatus.Booked)
+            {
+                bookedOutside += isPlanned ? 0 : 1;
+                continue;
+            }
+
+            if (isPlanned && (plan!.EndUtc != slot.EndUtc || plan.Role != slot.Role || plan.Mode != slot.Mode))
+            {
+                // The status is checked again in SQL so a booking that lands meanwhile keeps the slot it booked.
+                updated += await db.Slots.Where(s => s.Id == slot.Id && s.Status == SlotStatus.Free)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndUtc, plan.EndUtc).SetProperty(s => s.Role, plan.Role).SetProperty(s => s.Mode, plan.Mode), ct);
+            }
+        }
+
+        return new RotaChange(session.HubId, session.Id, session.Name, result, updated, bookedOutside);
+    }
+
+    private async Task<Session> LoadSessionAsync(int sessionId, Actor actor, bool tracked, CancellationToken ct)
+    {
+        EnsureCommissioner(actor);
+        var query = db.Sessions.Include(s => s.Overrides).AsQueryable();
+        if (!tracked)
+        {
+            query = query.AsNoTracking();
+        }
+
+        var session = await query.FirstOrDefaultAsync(s => s.Id == sessionId, ct)
+            ?? throw DomainException.NotFound("session-not-found", $"There is no session {sessionId}.");
+        await EnsureCanManageHubAsync(session.HubId, actor, ct);
+        return session;
+    }
+
+    private async Task EnsureCanManageHubAsync(int hubId, Actor actor, CancellationToken ct)
+    {
+        EnsureCommissioner(actor);
+        var ccgId = await db.Hubs.Where(h => h.Id == hubId).Select(h => (int?)h.CcgId).FirstOrDefaultAsync(ct)
+            ?? throw DomainException.NotFound("hub-not-found", $"There is no hub {hubId}.");
+        if (ccgId != actor.CcgId)
+        {
+            throw DomainException.Forbidden("other-ccg", "You can manage only the hubs of your own CCG.");
+        }
+    }
+
+    private static void EnsureCommissioner(Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.IsCommissioner || actor.CcgId is null)
+        {
+            throw DomainException.Forbidden("commissioner-only", "Only a CCG's commissioners manage its hubs and rotas.");
+        }
+    }
+
+    private static string Dates(Session session) =>
+        session.ValidUntil is { } until ? $"{Long(session.ValidFrom)} to {Long(until)}" : $"from {Long(session.ValidFrom)}";
+
+    private static string Long(DateOnly date) => date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
+}

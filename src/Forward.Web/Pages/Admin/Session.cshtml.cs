@@ -1,0 +1,324 @@
+using Forward.Domain;
+using Forward.Domain.Hubs;
+using Forward.Domain.Time;
+using Forward.Web.Access;
+using Forward.Web.Hubs;
+using Forward.Web.Pages.Hubs;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
+
+namespace Forward.Web.Pages.Admin;
+
+/// <summary>The session form as posted. Everything is optional here so a missing or mistyped value becomes a field error.</summary>
+public sealed class SessionForm
+{
+    public string? Name { get; set; }
+
+    public List<SessionDays>? Days { get; set; }
+
+    public TimeOnly? StartTime { get; set; }
+
+    public TimeOnly? EndTime { get; set; }
+
+    public ClinicianRole? Role { get; set; }
+
+    public DeliveryMode? Mode { get; set; }
+
+    public int? SlotMinutes { get; set; }
+
+    public int? Clinicians { get; set; }
+
+    public DateOnly? ValidFrom { get; set; }
+
+    public DateOnly? ValidUntil { get; set; }
+
+    public static SessionForm From(SessionInput values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return new SessionForm
+        {
+            Name = values.Name,
+            Days = SessionModel.DayFlags.Where(d => values.Days.HasFlag(d)).ToList(),
+            StartTime = values.StartTime,
+            EndTime = values.EndTime,
+            Role = values.Role,
+            Mode = values.Mode,
+            SlotMinutes = values.SlotMinutes,
+            Clinicians = values.Clinicians,
+            ValidFrom = values.ValidFrom,
+            ValidUntil = values.ValidUntil,
+        };
+    }
+
+    public SessionInput ToInput() => new(
+        Name,
+        (Days ?? []).Aggregate(SessionDays.None, (all, day) => all | day),
+        StartTime,
+        EndTime,
+        Role,
+        Mode,
+        SlotMinutes,
+        Clinicians,
+        ValidFrom,
+        ValidUntil);
+}
+
+/// <summary>The closed / extra date form as posted.</summary>
+public sealed class DateChangeForm
+{
+    public DateOnly? Date { get; set; }
+
+    public SessionOverrideKind? Kind { get; set; }
+
+    public string? Reason { get; set; }
+}
+
+/// <summary>
+/// Adds a session to a hub's rota (/Admin/Session?hubId=5) or changes one (/Admin/Session/12): its pattern, whether it
+/// runs at all, and its closed and extra dates. Every change goes through <see cref="RotaService"/>, which checks the
+/// commissioner's CCG, audits the change and regenerates the hub's slots at once.
+/// </summary>
+[Authorize(Policy = AuthenticationSetup.CommissionerPolicy)]
+public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageModel
+{
+    public const string WarningKey = "RotaWarning";
+
+    public static readonly IReadOnlyList<SessionDays> DayFlags =
+    [
+        SessionDays.Monday, SessionDays.Tuesday, SessionDays.Wednesday, SessionDays.Thursday, SessionDays.Friday,
+        SessionDays.Saturday, SessionDays.Sunday, SessionDays.BankHolidays,
+    ];
+
+    private static readonly Dictionary<string, string> BindingMessages = new()
+    {
+        ["Input.StartTime"] = "Enter the start time as hours and minutes, for example 18:30",
+        ["Input.EndTime"] = "Enter the end time as hours and minutes, for example 20:00",
+        ["Input.Days"] = "Select days from the list",
+        ["Input.Role"] = "Select the clinician who runs the session",
+        ["Input.Mode"] = "Select how patients are seen",
+        ["Input.SlotMinutes"] = "Enter the slot length as a whole number of minutes, for example 15",
+        ["Input.Clinicians"] = "Enter the number of clinicians as a whole number, for example 2",
+        ["Input.ValidFrom"] = "Enter a real date for when the session starts, for example 1 September 2026",
+        ["Input.ValidUntil"] = "Enter a real date for when the session ends, or leave it blank",
+        ["NewDate.Date"] = "Enter a real date, for example 24 December 2026",
+        ["NewDate.Kind"] = "Select whether the session is closed or runs an extra clinic on this date",
+    };
+
+    [BindProperty]
+    public SessionForm Input { get; set; } = new();
+
+    [BindProperty]
+    public DateChangeForm NewDate { get; set; } = new();
+
+    /// <summary>The hub a new session is added to (query string); ignored when changing a session.</summary>
+    [BindProperty(SupportsGet = true)]
+    public int? HubId { get; set; }
+
+    public int? SessionId { get; private set; }
+
+    public SessionEditView? Existing { get; private set; }
+
+    public int HubIdShown { get; private set; }
+
+    public string HubName { get; private set; } = string.Empty;
+
+    public IReadOnlyList<SelectListItem> DayOptions { get; } =
+        DayFlags.Select(d => new SelectListItem(d == SessionDays.BankHolidays ? "Bank holidays" : d.ToString(), d.ToString())).ToList();
+
+    public IReadOnlyList<SelectListItem> RoleOptions { get; } =
+        Enum.GetValues<ClinicianRole>().Select(r => new SelectListItem(Display.Role(r), r.ToString())).ToList();
+
+    public IReadOnlyList<SelectListItem> ModeOptions { get; } =
+        Enum.GetValues<DeliveryMode>().Select(m => new SelectListItem(Display.Mode(m), m.ToString())).ToList();
+
+    public IReadOnlyList<SelectListItem> KindOptions { get; } =
+    [
+        new("Closed: the session does not run on this date", nameof(SessionOverrideKind.Closed)),
+        new("Extra: the session runs on this date as well", nameof(SessionOverrideKind.Extra)),
+    ];
+
+    public async Task<IActionResult> OnGetAsync(int? id, CancellationToken cancellationToken) =>
+        await LoadAsync(id, fillInput: true, cancellationToken) ?? Page();
+
+    /// <summary>Saves the session (new or changed) and regenerates the hub's slots.</summary>
+    public async Task<IActionResult> OnPostAsync(int? id, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(id, fillInput: false, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
+        AdminPage.FriendlyBindingErrors(ModelState, BindingMessages);
+        var input = Input.ToInput();
+        AdminPage.AddErrors(ModelState, nameof(Input), RotaService.Validate(input));
+        if (AdminPage.HasErrorsUnder(ModelState, nameof(Input)))
+        {
+            return Page();
+        }
+
+        return await ChangeAsync(
+            () => id is { } sessionId
+                ? rota.UpdateSessionAsync(sessionId, input, Actor.From(User), cancellationToken)
+                : rota.CreateSessionAsync(HubIdShown, input, Actor.From(User), cancellationToken),
+            change => $"{(id is null ? "Session added" : "Session saved")}: {change.SessionName}",
+            nameof(Input),
+            toHub: true);
+    }
+
+    public Task<IActionResult> OnPostDeactivateAsync(int id, CancellationToken cancellationToken) => SetActiveAsync(id, false, cancellationToken);
+
+    public Task<IActionResult> OnPostActivateAsync(int id, CancellationToken cancellationToken) => SetActiveAsync(id, true, cancellationToken);
+
+    /// <summary>Adds a closed date or an extra date to the session.</summary>
+    public async Task<IActionResult> OnPostAddDateAsync(int id, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(id, fillInput: true, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
+        AdminPage.FriendlyBindingErrors(ModelState, BindingMessages);
+        if (AdminPage.HasErrorsUnder(ModelState, nameof(NewDate)))
+        {
+            return Page();
+        }
+
+        var input = new OverrideInput(NewDate.Date, NewDate.Kind, NewDate.Reason);
+        return await ChangeAsync(
+            () => rota.AddOverrideAsync(id, input, Actor.From(User), cancellationToken),
+            change => input.Kind == SessionOverrideKind.Closed
+                ? $"{change.SessionName} closed on {Display.Date(input.Date!.Value)}"
+                : $"Extra {change.SessionName} added on {Display.Date(input.Date!.Value)}",
+            nameof(NewDate),
+            toHub: false);
+    }
+
+    public async Task<IActionResult> OnPostRemoveDateAsync(int id, int overrideId, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(id, fillInput: true, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
+        var removed = Existing!.Overrides.FirstOrDefault(o => o.Id == overrideId);
+        return await ChangeAsync(
+            () => rota.RemoveOverrideAsync(id, overrideId, Actor.From(User), cancellationToken),
+            change => removed is null
+                ? $"Date removed from {change.SessionName}"
+                : $"{(removed.Kind == SessionOverrideKind.Closed ? "Closed date" : "Extra date")} {Display.Date(removed.Date)} removed from {change.SessionName}",
+            string.Empty,
+            toHub: false);
+    }
+
+    private async Task<IActionResult> SetActiveAsync(int id, bool active, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(id, fillInput: true, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
+        return await ChangeAsync(
+            () => rota.SetSessionActiveAsync(id, active, Actor.From(User), cancellationToken),
+            change => $"{change.SessionName} {(active ? "reactivated" : "deactivated")}",
+            string.Empty,
+            toHub: false);
+    }
+
+    /// <summary>Runs a rota change; on success sets the status (and a warning about booked appointments) and redirects.</summary>
+    private async Task<IActionResult> ChangeAsync(Func<Task<RotaChange>> change, Func<RotaChange, string> describe, string errorPrefix, bool toHub)
+    {
+        RotaChange result;
+        try
+        {
+            result = await change();
+        }
+        catch (ValidationFailedException ex)
+        {
+            AdminPage.AddErrors(ModelState, errorPrefix, ex.Errors);
+            return Page();
+        }
+        catch (DomainException ex) when (AdminPage.StatusFor(ex) is { } status)
+        {
+            return status;
+        }
+        catch (DomainException ex)
+        {
+            ModelState.AddModelError(string.Empty, ex.Message);
+            return Page();
+        }
+
+        var slots = result.Slots;
+        var counts = new List<string>();
+        if (slots.Added > 0)
+        {
+            counts.Add($"{Display.Plural(slots.Added, "slot", "slots")} added");
+        }
+
+        if (slots.Withdrawn > 0)
+        {
+            counts.Add($"{Display.Plural(slots.Withdrawn, "free slot", "free slots")} withdrawn");
+        }
+
+        if (slots.Restored > 0)
+        {
+            counts.Add($"{Display.Plural(slots.Restored, "slot", "slots")} restored");
+        }
+
+        if (result.SlotsUpdated > 0)
+        {
+            counts.Add($"{Display.Plural(result.SlotsUpdated, "free slot", "free slots")} updated");
+        }
+
+        TempData["Status"] = describe(result) + ". " + (counts.Count == 0 ? "No slots needed to change." : string.Join(", ", counts) + ".");
+        if (result.BookedOutsideRota > 0)
+        {
+            TempData[WarningKey] = $"{Display.Plural(result.BookedOutsideRota, "booked appointment is", "booked appointments are")} no longer in this session's rota. They have been kept: contact the patients to confirm or rebook them.";
+        }
+
+        return toHub
+            ? RedirectToPage("/Admin/Hub", null, new { id = result.HubId }, "rota")
+            : RedirectToPage("/Admin/Session", null, new { id = result.SessionId }, "dates");
+    }
+
+    /// <summary>Loads the session (or the hub a new one goes in); null when found, else the status to return.</summary>
+    private async Task<IActionResult?> LoadAsync(int? id, bool fillInput, CancellationToken cancellationToken)
+    {
+        var actor = Actor.From(User);
+        try
+        {
+            if (id is { } sessionId)
+            {
+                SessionId = sessionId;
+                Existing = await rota.GetSessionAsync(sessionId, actor, cancellationToken);
+                HubIdShown = Existing.HubId;
+                HubName = Existing.HubName;
+                if (fillInput)
+                {
+                    Input = SessionForm.From(Existing.Values);
+                }
+            }
+            else if (HubId is { } hubId)
+            {
+                var hub = await rota.GetHubAsync(hubId, actor, cancellationToken);
+                HubIdShown = hub.Id;
+                HubName = hub.Name;
+                if (fillInput)
+                {
+                    Input = new SessionForm { ValidFrom = London.Today(clock), SlotMinutes = 15, Clinicians = 1, Days = [] };
+                }
+            }
+            else
+            {
+                return NotFound();
+            }
+        }
+        catch (DomainException ex) when (AdminPage.StatusFor(ex) is { } status)
+        {
+            return status;
+        }
+
+        return null;
+    }
+}

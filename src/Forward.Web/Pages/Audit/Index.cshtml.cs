@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using CsvHelper;
+using Forward.Data;
+using Forward.Domain.Audit;
+using Forward.Domain.Time;
+using Forward.Web.Access;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Pages.Audit;
+
+/// <summary>A page link in the results' pagination; a null number is an ellipsis.</summary>
+public sealed record PageLink(int? Number, bool Current);
+
+/// <summary>
+/// Searches the audit log (commissioners): by London date range, action, user, appointment, patient and outcome, newest
+/// first, 50 to a page, and downloads the same search as CSV (?handler=Csv).
+/// </summary>
+[Authorize(Policy = AuthenticationSetup.CommissionerPolicy)]
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+public sealed class IndexModel(ForwardDbContext db, TimeProvider clock) : PageModel
+{
+    private static readonly Dictionary<string, string> BindingMessages = new()
+    {
+        [nameof(From)] = "Enter a real 'from' date, for example 1 June 2026",
+        [nameof(To)] = "Enter a real 'to' date, for example 8 June 2026",
+        [nameof(AppointmentId)] = "Appointment number must be a whole number, for example 1234",
+        [nameof(PatientId)] = "Patient id must be a whole number, for example 56",
+        [nameof(PageNumber)] = "Page must be a whole number",
+    };
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? From { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? To { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? EventAction { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? UserName { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public long? AppointmentId { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public int? PatientId { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Outcome { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public int? PageNumber { get; set; }
+
+    public IReadOnlyList<AuditEvent> Events { get; private set; } = [];
+
+    public int TotalCount { get; private set; }
+
+    public int CurrentPage { get; private set; } = 1;
+
+    public int PageCount { get; private set; }
+
+    public bool Searched { get; private set; }
+
+    public IReadOnlyList<SelectListItem> ActionOptions { get; } =
+        AuditSearch.Actions.Select(a => new SelectListItem(a, a)).ToList();
+
+    public IReadOnlyList<SelectListItem> OutcomeOptions { get; } =
+        AuditSearch.Outcomes.Select(o => new SelectListItem(o, o)).ToList();
+
+    private AuditFilter Filter => new(From, To, Clean(EventAction), Clean(UserName), AppointmentId, PatientId, Clean(Outcome));
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (!IsValid())
+        {
+            return Page();
+        }
+
+        var query = AuditSearch.Query(db, Filter, Actor.From(User));
+        TotalCount = await query.CountAsync(cancellationToken);
+        PageCount = Math.Max(1, (TotalCount + AuditSearch.PageSize - 1) / AuditSearch.PageSize);
+        CurrentPage = Math.Clamp(PageNumber ?? 1, 1, PageCount);
+        Events = await query.Skip((CurrentPage - 1) * AuditSearch.PageSize).Take(AuditSearch.PageSize).ToListAsync(cancellationToken);
+        Searched = true;
+        return Page();
+    }
+
+    /// <summary>Every event the current search matches, as CSV, streamed so a large log is never held in memory.</summary>
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)
+    {
+        if (!IsValid())
+        {
+            return Page();
+        }
+
+        var query = AuditSearch.Query(db, Filter, Actor.From(User));
+        var stamp = London.ToLocal(clock.GetUtcNow().UtcDateTime).ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
+        Response.ContentType = "text/csv; charset=utf-8";
+        Response.Headers.ContentDisposition = $"attachment; filename=\"forward-audit-{stamp}.csv\"";
+        Response.Headers.CacheControl = "no-store";
+
+        // A cell that starts with = + - @ is escaped so a spreadsheet never runs it as a formula.
+        var options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
+        await using (var csv = CsvWriter.Create(Response.Body, options, leaveOpen: true))
+        {
+            await csv.WriteRecordsAsync(Rows(query, cancellationToken), cancellationToken);
+            await csv.FlushAsync(cancellationToken);
+        }
+
+        return new EmptyResult();
+    }
+
+    /// <summary>The current search as query values, for page links and the CSV link (page left out when null).</summary>
+    public Dictionary<string, string> RouteValues(int? page = null)
+    {
+        var values = new Dictionary<string, string>();
+        void Add(string key, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                values[key] = value;
+            }
+        }
+
+        Add(nameof(From), From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Add(nameof(To), To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Add(nameof(EventAction), Clean(EventAction));
+        Add(nameof(UserName), Clean(UserName));
+        Add(nameof(AppointmentId), AppointmentId?.ToString(CultureInfo.InvariantCulture));
+        Add(nameof(PatientId), PatientId?.ToString(CultureInfo.InvariantCulture));
+        Add(nameof(Outcome), Clean(Outcome));
+        Add(nameof(PageNumber), page?.ToString(CultureInfo.InvariantCulture));
+        return values;
+    }
+
+    /// <summary>Page numbers to link: the first, the last and two either side of the current page, with gaps as ellipses.</summary>
+    public IReadOnlyList<PageLink> PageLinks()
+    {
+        var links = new List<PageLink>();
+        var previous = 0;
+        for (var n = 1; n <= PageCount; n++)
+        {
+            if (n != 1 && n != PageCount && Math.Abs(n - CurrentPage) > 2)
+            {
+                continue;
+            }
+
+            if (n - previous > 1)
+            {
+                links.Add(new PageLink(null, false));
+            }
+
+            links.Add(new PageLink(n, n == CurrentPage));
+            previous = n;
+        }
+
+        return links;
+    }
+
+    private bool IsValid()
+    {
+        foreach (var (key, message) in BindingMessages)
+        {
+            if (ModelState.TryGetValue(key, out var entry) && entry.Errors.Count > 0)
+            {
+                entry.Errors.Clear();
+                entry.Errors.Add(message);
+            }
+        }
+
+        foreach (var (field, message) in AuditSearch.Validate(Filter))
+        {
+            var key = field == nameof(AuditFilter.Action) ? nameof(EventAction) : field;
+            if (!ModelState.TryGetValue(key, out var entry) || entry.Errors.Count == 0)
+            {
+                ModelState.AddModelError(key, message);
+            }
+        }
+
+        return ModelState.IsValid;
+    }
+
+    private static async IAsyncEnumerable<AuditCsvRow> Rows(IQueryable<AuditEvent> query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var e in query.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            yield return AuditCsvRow.From(e);
+        }
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

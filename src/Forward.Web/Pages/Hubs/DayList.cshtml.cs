@@ -1,0 +1,185 @@
+using System.Globalization;
+using Forward.Data;
+using Forward.Domain;
+using Forward.Domain.Access;
+using Forward.Domain.Booking;
+using Forward.Domain.Time;
+using Forward.Web.Access;
+using Forward.Web.Booking;
+using Forward.Web.Hubs;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Pages.Hubs;
+
+/// <summary>One session's appointments on the day list, in time order.</summary>
+public sealed record DayListGroup(string SessionName, IReadOnlyList<AppointmentView> Appointments);
+
+/// <summary>
+/// A hub's appointments on one London date. Hub clinicians see their own hub and record attended / did not attend once
+/// an appointment has started; commissioners may look at any hub of their CCG, read-only.
+/// </summary>
+[Authorize(Roles = Roles.HubClinician + "," + Roles.Commissioner)]
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+public sealed class DayListModel(BookingService booking, ForwardDbContext db, TimeProvider clock) : PageModel
+{
+    /// <summary>The London date shown; today when not given.</summary>
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? Date { get; set; }
+
+    /// <summary>The hub shown: a hub clinician's own hub unless given; a commissioner's choice among their CCG's hubs.</summary>
+    [BindProperty(SupportsGet = true)]
+    public int? Hub { get; set; }
+
+    public DateOnly Day { get; private set; }
+
+    public HubSummary? HubShown { get; private set; }
+
+    public IReadOnlyList<SelectListItem> HubOptions { get; private set; } = [];
+
+    public IReadOnlyList<DayListGroup> Groups { get; private set; } = [];
+
+    public int Total { get; private set; }
+
+    public int Booked { get; private set; }
+
+    public int Attended { get; private set; }
+
+    public int DidNotAttend { get; private set; }
+
+    public int Cancelled { get; private set; }
+
+    public bool IsClinician { get; private set; }
+
+    public DateTime NowUtc { get; private set; }
+
+    public bool CanRecordOutcome(AppointmentView appointment) =>
+        IsClinician && appointment is { Status: AppointmentStatus.Booked } && appointment.StartUtc <= NowUtc;
+
+    public bool CanViewRecord(AppointmentView appointment) =>
+        IsClinician && appointment.Consent == RecordSharingConsent.Granted;
+
+    /// <summary>Query values for links back to this list (the hub only when it is not the clinician's own).</summary>
+    public Dictionary<string, string> RouteFor(DateOnly date)
+    {
+        var values = new Dictionary<string, string> { ["date"] = Display.Iso(date) };
+        if (Hub is { } hub)
+        {
+            values["hub"] = hub.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return values;
+    }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (!ModelState.IsValid)
+        {
+            FriendlyBindingErrors();
+        }
+
+        return await ShowAsync(cancellationToken);
+    }
+
+    /// <summary>Attended or did not attend, from the buttons beside a started appointment.</summary>
+    public async Task<IActionResult> OnPostOutcomeAsync(long id, bool attended, CancellationToken cancellationToken)
+    {
+        var actor = Actor.From(User);
+        try
+        {
+            var appointment = await booking.RecordOutcomeAsync(id, attended, actor, cancellationToken);
+            TempData["Status"] = $"{appointment.PatientName} at {Display.Time(appointment.StartLocal)}: {(attended ? "attended" : "did not attend")}";
+            return RedirectToPage(new RouteValueDictionary(RouteFor(DateOnly.FromDateTime(appointment.StartLocal)).ToDictionary(kv => kv.Key, kv => (object?)kv.Value)));
+        }
+        catch (DomainException ex) when (ex.Kind is DomainErrorKind.Conflict or DomainErrorKind.Validation)
+        {
+            ModelState.AddModelError(string.Empty, ex.Message);
+            var page = await ShowAsync(cancellationToken);
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            return page;
+        }
+        catch (DomainException ex) when (ex.Kind is DomainErrorKind.Forbidden)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        catch (DomainException ex) when (ex.Kind is DomainErrorKind.NotFound)
+        {
+            return NotFound();
+        }
+    }
+
+    private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
+    {
+        var actor = Actor.From(User);
+        IsClinician = actor.IsHubClinician;
+        NowUtc = clock.GetUtcNow().UtcDateTime;
+        Day = Date ?? London.Today(clock);
+        Date = Day;
+
+        if (actor.IsCommissioner)
+        {
+            var hubs = await HubsApi.HubSummaries(db.Hubs.Where(h => h.CcgId == actor.CcgId)).ToListAsync(cancellationToken);
+            HubOptions = hubs.Select(h => new SelectListItem($"{h.Name} ({h.Town})", h.Id.ToString(CultureInfo.InvariantCulture))).ToList();
+            Hub ??= hubs.FirstOrDefault()?.Id;
+        }
+
+        var hubId = Hub ?? actor.HubId;
+        if (hubId is null)
+        {
+            // A clinician with no hub, or a commissioner whose CCG has none: nothing to list.
+            return Page();
+        }
+
+        HubShown = await HubsApi.HubSummaries(db.Hubs.Where(h => h.Id == hubId)).FirstOrDefaultAsync(cancellationToken);
+        if (HubShown is null)
+        {
+            return NotFound();
+        }
+
+        if (!ModelState.IsValid && ModelState.ContainsKey(nameof(Date)) && ModelState[nameof(Date)]!.Errors.Count > 0)
+        {
+            return Page();
+        }
+
+        IReadOnlyList<AppointmentView> appointments;
+        try
+        {
+            appointments = await booking.DayListAsync(hubId.Value, Day, actor, cancellationToken);
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.Forbidden)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        Total = appointments.Count;
+        Booked = appointments.Count(a => a.Status == AppointmentStatus.Booked);
+        Attended = appointments.Count(a => a.Status == AppointmentStatus.Attended);
+        DidNotAttend = appointments.Count(a => a.Status == AppointmentStatus.DidNotAttend);
+        Cancelled = appointments.Count(a => a.Status == AppointmentStatus.Cancelled);
+        Groups = appointments
+            .GroupBy(a => a.SessionName)
+            .Select(g => new DayListGroup(g.Key, g.OrderBy(a => a.StartUtc).ThenBy(a => a.Id).ToList()))
+            .OrderBy(g => g.Appointments[0].StartUtc).ThenBy(g => g.SessionName, StringComparer.Ordinal)
+            .ToList();
+        return Page();
+    }
+
+    private void FriendlyBindingErrors()
+    {
+        Replace(nameof(Date), "Enter a real date, for example 8 June 2026");
+        Replace(nameof(Hub), "Choose a hub from the list");
+    }
+
+    private void Replace(string key, string message)
+    {
+        if (ModelState.TryGetValue(key, out var entry) && entry.Errors.Count > 0)
+        {
+            entry.Errors.Clear();
+            entry.Errors.Add(message);
+        }
+    }
+}

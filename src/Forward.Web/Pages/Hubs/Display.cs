@@ -1,0 +1,109 @@
+using System.Globalization;
+using Forward.Domain.Booking;
+using Forward.Domain.Hubs;
+using Forward.Domain.Time;
+
+namespace Forward.Web.Pages.Hubs;
+
+/// <summary>How the hub, rota and audit pages word and format things for people (times are always London's).</summary>
+public static class Display
+{
+    private static readonly CultureInfo UkCulture = CultureInfo.GetCultureInfo("en-GB");
+
+    public static string Role(ClinicianRole role) => role switch
+    {
+        ClinicianRole.GeneralPractitioner => "GP",
+        ClinicianRole.PracticeNurse => "Practice nurse",
+        ClinicianRole.AdvancedNursePractitioner => "Advanced nurse practitioner",
+        ClinicianRole.ClinicalPharmacist => "Clinical pharmacist",
+        ClinicianRole.Physiotherapist => "Physiotherapist",
+        ClinicianRole.PhysicianAssociate => "Physician associate",
+        ClinicianRole.Paramedic => "Paramedic",
+        ClinicianRole.HealthcareAssistant => "Healthcare assistant",
+        ClinicianRole.MentalHealthPractitioner => "Mental health practitioner",
+        _ => role.ToString(),
+    };
+
+    /// <summary>The role inside a sentence: "GP", "practice nurse".</summary>
+    public static string RoleInSentence(ClinicianRole role) =>
+        role == ClinicianRole.GeneralPractitioner ? Role(role) : Role(role).ToLowerInvariant();
+
+    public static string Mode(DeliveryMode mode) => mode switch
+    {
+        DeliveryMode.FaceToFace => "Face to face",
+        DeliveryMode.Telephone => "Telephone",
+        DeliveryMode.Video => "Video",
+        _ => mode.ToString(),
+    };
+
+    public static string Tier(HubTier tier) => tier switch
+    {
+        HubTier.PrimaryCareHub => "Tier 1: primary care hub",
+        HubTier.UrgentCareHub => "Tier 2: urgent care hub",
+        HubTier.CommunitySuperHub => "Tier 3: 24/7 community hub",
+        _ => tier.ToString(),
+    };
+
+    public static string Channel(BookingChannel channel) => channel switch
+    {
+        BookingChannel.Practice => "Practice",
+        BookingChannel.Nhs111 => "NHS 111",
+        BookingChannel.Hub => "Hub",
+        BookingChannel.Online => "Online",
+        _ => channel.ToString(),
+    };
+
+    public static string Status(AppointmentStatus status) => status switch
+    {
+        AppointmentStatus.Booked => "Booked",
+        AppointmentStatus.Attended => "Attended",
+        AppointmentStatus.DidNotAttend => "Did not attend",
+        AppointmentStatus.Cancelled => "Cancelled",
+        _ => status.ToString(),
+    };
+
+    public static string StatusTag(AppointmentStatus status) => status switch
+    {
+        AppointmentStatus.Booked => "nhsuk-tag nhsuk-tag--blue",
+        AppointmentStatus.Attended => "nhsuk-tag nhsuk-tag--green",
+        AppointmentStatus.DidNotAttend => "nhsuk-tag nhsuk-tag--red",
+        _ => "nhsuk-tag nhsuk-tag--grey",
+    };
+
+    public static string Consent(RecordSharingConsent consent) => consent switch
+    {
+        RecordSharingConsent.Granted => "Consented",
+        RecordSharingConsent.Refused => "Refused",
+        _ => "Not asked",
+    };
+
+    public static string ConsentTag(RecordSharingConsent consent) => consent switch
+    {
+        RecordSharingConsent.Granted => "nhsuk-tag nhsuk-tag--green",
+        RecordSharingConsent.Refused => "nhsuk-tag nhsuk-tag--orange",
+        _ => "nhsuk-tag nhsuk-tag--grey",
+    };
+
+    /// <summary>An NHS number printed the NHS way, 3-3-4 ("943 476 5919").</summary>
+    public static string NhsNumber(string? digits) =>
+        digits is { Length: 10 } ? $"{digits[..3]} {digits[3..6]} {digits[6..]}" : digits ?? string.Empty;
+
+    public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", UkCulture);
+
+    public static string DayAndDate(DateOnly date) => date.ToString("dddd d MMMM yyyy", UkCulture);
+
+    public static string Time(DateTime local) => local.ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    public static string Time(TimeOnly time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    /// <summary>A UTC instant as London date and time, e.g. "8 Jun 2026 09:00:05".</summary>
+    public static string LondonDateTime(DateTime utc) =>
+        London.ToLocal(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToString("d MMM yyyy HH:mm:ss", UkCulture);
+
+    public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static string Number(int value) => value.ToString("N0", UkCulture);
+
+    public static string Plural(int count, string one, string many) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? one : many)}");
+}

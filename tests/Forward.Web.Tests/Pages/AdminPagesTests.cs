@@ -1,0 +1,276 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Forward.Domain.Audit;
+using Forward.Domain.Hubs;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Tests.Pages;
+
+public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private static readonly string[] Weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
+
+    /// <summary>The session form's fields; change any by name, and give days as repeated "Input.Days" values.</summary>
+    private static List<KeyValuePair<string, string>> SessionFields(string name, string start, string end, IEnumerable<string>? days = null, string role = "PracticeNurse", string mode = "Telephone", string slotMinutes = "20", string clinicians = "1", string validFrom = "2026-06-01", string validUntil = "")
+    {
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("Input.Name", name),
+            new("Input.StartTime", start),
+            new("Input.EndTime", end),
+            new("Input.Role", role),
+            new("Input.Mode", mode),
+            new("Input.SlotMinutes", slotMinutes),
+            new("Input.Clinicians", clinicians),
+            new("Input.ValidFrom", validFrom),
+            new("Input.ValidUntil", validUntil),
+        };
+        fields.AddRange((days ?? Weekdays).Select(d => new KeyValuePair<string, string>("Input.Days", d)));
+        return fields;
+    }
+
+    /// <summary>Whether the day checkbox with this value is ticked (attribute order is the tag helper's business).</summary>
+    private static bool IsChecked(string html, string day)
+    {
+        var box = Regex.Match(html, $"<input[^>]*name=\"Input.Days\"[^>]*value=\"{day}\"[^>]*>|<input[^>]*value=\"{day}\"[^>]*name=\"Input.Days\"[^>]*>");
+        Assert.True(box.Success, $"No checkbox for {day}");
+        return box.Value.Contains("checked", StringComparison.Ordinal);
+    }
+
+    private static DateTime Utc(int day, int hour, int minute) => new(2026, 6, day, hour, minute, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public async Task Commissioners_see_the_hubs_of_their_own_ccg_only()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var elsewhere = await TestWorld.CreateAsync(factory);
+
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var (status, html) = await commissioner.GetAsync("/Admin/Hubs");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"data-hub=\"{world.HubId}\"", html, StringComparison.Ordinal);
+        Assert.Contains($"data-hub=\"{world.OtherHubId}\"", html, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/Admin/Hub/{world.HubId}\"", html, StringComparison.Ordinal);
+        Assert.Contains("25,000", html, StringComparison.Ordinal); // practice A's list size is the hub's population
+        Assert.Contains("Tier 1: primary care hub", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-hub=\"{elsewhere.HubId}\"", html, StringComparison.Ordinal);
+
+        var (hubStatus, hub) = await commissioner.GetAsync($"/Admin/Hub/{world.HubId}");
+        Assert.Equal(HttpStatusCode.OK, hubStatus);
+        Assert.Contains("Evening GP clinic", hub, StringComparison.Ordinal);
+        Assert.Contains("Evening nurse telephone", hub, StringComparison.Ordinal);
+        Assert.Contains(world.PracticeA.Name, hub, StringComparison.Ordinal);
+        Assert.DoesNotContain(world.PracticeB.Name, hub, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/Admin/Session/{world.SessionId}\"", hub, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/Admin/Session?hubId={world.HubId}\"", hub, StringComparison.Ordinal);
+        Assert.Contains("Generate slots now", hub, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_commissioner_of_another_ccg_cannot_manage_the_hub()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var elsewhere = await TestWorld.CreateAsync(factory);
+        var sessionsBefore = await world.WithDbAsync(db => db.Sessions.CountAsync(s => s.HubId == world.HubId));
+
+        using var outsider = await PageClient.SignedInAsync(factory, elsewhere.Commissioner);
+        Assert.Equal(HttpStatusCode.Forbidden, (await outsider.GetAsync($"/Admin/Hub/{world.HubId}")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await outsider.GetAsync($"/Admin/Session/{world.SessionId}")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await outsider.GetAsync($"/Admin/Session?hubId={world.HubId}")).Status);
+
+        var generate = await outsider.PostFormAsync($"/Admin/Hub/{world.HubId}?handler=Generate", new Dictionary<string, string>(), formPage: "/Admin/Hubs");
+        Assert.Equal(HttpStatusCode.Forbidden, generate.StatusCode);
+        var create = await PageTestData.PostAsync(outsider, $"/Admin/Session?hubId={world.HubId}", SessionFields("Sneaky clinic", "10:00", "12:00"), "/Admin/Hubs");
+        Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
+        var close = await outsider.PostFormAsync($"/Admin/Session/{world.SessionId}?handler=Deactivate", new Dictionary<string, string>(), formPage: "/Admin/Hubs");
+        Assert.Equal(HttpStatusCode.Forbidden, close.StatusCode);
+
+        Assert.Equal(sessionsBefore, await world.WithDbAsync(db => db.Sessions.CountAsync(s => s.HubId == world.HubId)));
+        Assert.True(await world.WithDbAsync(db => db.Sessions.Where(s => s.Id == world.SessionId).Select(s => s.IsActive).FirstAsync()));
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync("/Admin/Hub/987654")).Status);
+
+        // Other roles do not get in at all.
+        using var clinician = await PageClient.SignedInAsync(factory, world.HubClinician);
+        var refused = await clinician.Http.GetAsync(new Uri($"/Admin/Hub/{world.HubId}", UriKind.Relative));
+        Assert.True(
+            refused.StatusCode == HttpStatusCode.Forbidden || refused.Headers.Location?.OriginalString.Contains("/Account/AccessDenied", StringComparison.Ordinal) == true,
+            $"Expected access denied, got {refused.StatusCode} {refused.Headers.Location}");
+    }
+
+    [Fact]
+    public async Task A_session_ending_before_it_starts_shows_the_field_error_and_saves_nothing()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var form = $"/Admin/Session?hubId={world.HubId}";
+
+        var response = await PageTestData.PostAsync(commissioner, form, SessionFields("Backwards clinic", "19:00", "18:00"), form);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("nhsuk-error-summary", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Input_EndTime\">End time must be after the start time</a>", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"Input_EndTime-error\"", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"Backwards clinic\"", html, StringComparison.Ordinal); // what was typed is kept
+        Assert.Contains("<title>Error: ", html, StringComparison.Ordinal);
+        Assert.False(await world.WithDbAsync(db => db.Sessions.AnyAsync(s => s.Name == "Backwards clinic")));
+
+        // Missing and mistyped values are field errors too, not crashes.
+        var blank = await PageTestData.PostAsync(commissioner, form, SessionFields(string.Empty, string.Empty, "20:00", days: [], slotMinutes: "ten"), form);
+        var blankHtml = await blank.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, blank.StatusCode);
+        Assert.Contains("href=\"#Input_Name\">Enter a name for the session", blankHtml, StringComparison.Ordinal);
+        Assert.Contains("href=\"#Input_Days\">Select at least one day", blankHtml, StringComparison.Ordinal);
+        Assert.Contains("href=\"#Input_StartTime\">Enter the time the session starts", blankHtml, StringComparison.Ordinal);
+        Assert.Contains("href=\"#Input_SlotMinutes\">Enter the slot length as a whole number of minutes", blankHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_valid_session_is_saved_audited_and_creates_its_slots_at_once()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var form = $"/Admin/Session?hubId={world.HubId}";
+
+        var response = await PageTestData.PostAsync(commissioner, form, SessionFields("Morning nurse calls", "10:00", "12:00"), form);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/Admin/Hub/{world.HubId}#rota", response.Headers.Location?.OriginalString);
+        var session = await world.WithDbAsync(db => db.Sessions.AsNoTracking().FirstAsync(s => s.HubId == world.HubId && s.Name == "Morning nurse calls"));
+        Assert.Equal(SessionDays.Weekdays, session.Days);
+        Assert.Equal(ClinicianRole.PracticeNurse, session.Role);
+        Assert.Equal(DeliveryMode.Telephone, session.Mode);
+
+        // The test horizon is today plus 2 days: Mon 8, Tue 9 and Wed 10 June, 10:00–12:00 in 20-minute slots = 6 a day.
+        var slots = await world.WithDbAsync(db => db.Slots.Where(s => s.SessionId == session.Id).ToListAsync());
+        Assert.Equal(18, slots.Count);
+        Assert.All(slots, s => Assert.Equal(SlotStatus.Free, s.Status));
+        Assert.Contains(slots, s => s.StartUtc == Utc(8, 9, 0)); // 10:00 BST
+        Assert.All(slots, s => Assert.Equal(ClinicianRole.PracticeNurse, s.Role));
+
+        var audit = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Action == AuditActions.SessionChange && e.EntityId == session.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToListAsync());
+        var created = Assert.Single(audit);
+        Assert.Equal(world.Commissioner, created.Actor);
+        Assert.Equal(world.HubId, created.HubId);
+        Assert.StartsWith("created: Morning nurse calls", created.Detail, StringComparison.Ordinal);
+
+        var hub = (await commissioner.GetAsync($"/Admin/Hub/{world.HubId}")).Html;
+        Assert.Contains("Session added: Morning nurse calls. 18 slots added.", hub, StringComparison.Ordinal);
+        Assert.Contains("Morning nurse calls", hub, StringComparison.Ordinal);
+
+        // Generating again changes nothing: regeneration is idempotent.
+        var generate = await commissioner.PostFormAsync($"/Admin/Hub/{world.HubId}?handler=Generate", new Dictionary<string, string>(), formPage: $"/Admin/Hub/{world.HubId}");
+        Assert.Equal(HttpStatusCode.Redirect, generate.StatusCode);
+        Assert.Contains("Slots generated: 0 slots added, 0 withdrawn, 0 restored", (await commissioner.GetAsync($"/Admin/Hub/{world.HubId}")).Html, StringComparison.Ordinal);
+        Assert.Equal(18, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == session.Id)));
+        Assert.True(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(e => e.Action == AuditActions.SlotsGenerated && e.Actor == world.Commissioner && e.HubId == world.HubId)));
+    }
+
+    [Fact]
+    public async Task Changing_a_session_updates_its_free_slots_and_keeps_the_booked_ones()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var booked = (await world.FreeSlotsAsync())[0];
+        await PageTestData.BookAsync(world, world.PracticeStaffA, booked.Id, "Keepsgp");
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        var (status, form) = await commissioner.GetAsync($"/Admin/Session/{world.SessionId}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("value=\"Evening GP clinic\"", form, StringComparison.Ordinal);
+        Assert.True(IsChecked(form, "Monday"), "Monday should be ticked");
+        Assert.True(IsChecked(form, "Friday"), "Friday should be ticked");
+        Assert.False(IsChecked(form, "Saturday"), "Saturday should not be ticked");
+        Assert.False(IsChecked(form, "BankHolidays"), "Bank holidays should not be ticked");
+        Assert.Contains("value=\"18:30\"", form, StringComparison.Ordinal);
+
+        // Same times and clinicians, but an advanced nurse practitioner on video from now on.
+        var response = await PageTestData.PostAsync(
+            commissioner,
+            $"/Admin/Session/{world.SessionId}",
+            SessionFields("Evening clinic", "18:30", "20:00", role: "AdvancedNursePractitioner", mode: "Video", slotMinutes: "15", clinicians: "2", validFrom: "2026-01-01"),
+            $"/Admin/Session/{world.SessionId}");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+
+        var slots = await world.WithDbAsync(db => db.Slots.Where(s => s.SessionId == world.SessionId && s.StartUtc < Utc(11, 0, 0)).ToListAsync());
+        var kept = Assert.Single(slots, s => s.Id == booked.Id);
+        Assert.Equal(SlotStatus.Booked, kept.Status);
+        Assert.Equal(ClinicianRole.GeneralPractitioner, kept.Role); // a booked slot is never rewritten
+        Assert.All(slots.Where(s => s.Status == SlotStatus.Free), s => Assert.Equal(ClinicianRole.AdvancedNursePractitioner, s.Role));
+        Assert.All(slots.Where(s => s.Status == SlotStatus.Free), s => Assert.Equal(DeliveryMode.Video, s.Mode));
+        Assert.Equal(36, slots.Count); // 3 days × 6 slots × 2 clinicians, none doubled
+        Assert.Equal("Evening clinic", await world.WithDbAsync(db => db.Sessions.Where(s => s.Id == world.SessionId).Select(s => s.Name).FirstAsync()));
+    }
+
+    [Fact]
+    public async Task Closing_a_date_withdraws_its_free_slots_but_keeps_a_booked_one_and_reopening_restores_them()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var tuesday = (await world.FreeSlotsAsync(Utc(9, 0, 0)))[0];
+        Assert.Equal(Utc(9, 17, 30), tuesday.StartUtc);
+        await PageTestData.BookAsync(world, world.PracticeStaffA, tuesday.Id, "Bookedontuesday");
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = $"/Admin/Session/{world.SessionId}";
+
+        var close = await commissioner.PostFormAsync(
+            $"{page}?handler=AddDate",
+            new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-09", ["NewDate.Kind"] = "Closed", ["NewDate.Reason"] = "Staff training" },
+            formPage: page);
+
+        Assert.Equal(HttpStatusCode.Redirect, close.StatusCode);
+        Assert.Equal($"{page}#dates", close.Headers.Location?.OriginalString);
+        var onTuesday = await world.WithDbAsync(db => db.Slots.Where(s => s.SessionId == world.SessionId && s.StartUtc >= Utc(9, 0, 0) && s.StartUtc < Utc(10, 0, 0)).ToListAsync());
+        Assert.Equal(12, onTuesday.Count);
+        Assert.Equal(SlotStatus.Booked, Assert.Single(onTuesday, s => s.Id == tuesday.Id).Status);
+        Assert.All(onTuesday.Where(s => s.Id != tuesday.Id), s => Assert.Equal(SlotStatus.Withdrawn, s.Status));
+        Assert.Equal(12, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == world.SessionId && s.Status == SlotStatus.Free && s.StartUtc >= Utc(10, 0, 0) && s.StartUtc < Utc(11, 0, 0))));
+
+        var html = (await commissioner.GetAsync(page)).Html;
+        Assert.Contains("Evening GP clinic closed on 9 June 2026. 11 free slots withdrawn.", html, StringComparison.Ordinal);
+        Assert.Contains("1 booked appointment is no longer in this session", html, StringComparison.Ordinal);
+        Assert.Contains("Staff training", html, StringComparison.Ordinal);
+        Assert.True(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(e => e.Action == AuditActions.SessionChange && e.Actor == world.Commissioner && e.Detail!.StartsWith("closed on 2026-06-09"))));
+
+        // The same date twice is a field error.
+        var twice = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-09", ["NewDate.Kind"] = "Closed" }, formPage: page);
+        Assert.Equal(HttpStatusCode.OK, twice.StatusCode);
+        Assert.Contains("href=\"#NewDate_Date\">This session is already closed on 9 June 2026", await twice.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Removing the closed date brings the free slots back.
+        var overrideId = await world.WithDbAsync(db => db.SessionOverrides.Where(o => o.SessionId == world.SessionId).Select(o => o.Id).SingleAsync());
+        var reopen = await commissioner.PostFormAsync($"{page}?handler=RemoveDate", new Dictionary<string, string> { ["overrideId"] = $"{overrideId}" }, formPage: page);
+        Assert.Equal(HttpStatusCode.Redirect, reopen.StatusCode);
+        Assert.Equal(11, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == world.SessionId && s.Status == SlotStatus.Free && s.StartUtc >= Utc(9, 0, 0) && s.StartUtc < Utc(10, 0, 0))));
+        Assert.False(await world.WithDbAsync(db => db.SessionOverrides.AnyAsync(o => o.SessionId == world.SessionId)));
+    }
+
+    [Fact]
+    public async Task An_extra_date_adds_slots_and_deactivating_a_session_withdraws_them()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        // A Saturday-only clinic starting next week has no slots in the horizon; an extra clinic on Tuesday gives it some.
+        var form = $"/Admin/Session?hubId={world.HubId}";
+        var create = await PageTestData.PostAsync(commissioner, form, SessionFields("Saturday clinic", "09:00", "10:00", days: ["Saturday"], slotMinutes: "30"), form);
+        Assert.Equal(HttpStatusCode.Redirect, create.StatusCode);
+        var sessionId = await world.WithDbAsync(db => db.Sessions.Where(s => s.HubId == world.HubId && s.Name == "Saturday clinic").Select(s => s.Id).SingleAsync());
+        Assert.Equal(0, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == sessionId)));
+
+        var page = $"/Admin/Session/{sessionId}";
+        var extra = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-09", ["NewDate.Kind"] = "Extra" }, formPage: page);
+        Assert.Equal(HttpStatusCode.Redirect, extra.StatusCode);
+        Assert.Equal(2, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == sessionId && s.Status == SlotStatus.Free)));
+
+        var off = await commissioner.PostFormAsync($"{page}?handler=Deactivate", new Dictionary<string, string>(), formPage: page);
+        Assert.Equal(HttpStatusCode.Redirect, off.StatusCode);
+        Assert.Equal(0, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == sessionId && s.Status == SlotStatus.Free)));
+        Assert.False(await world.WithDbAsync(db => db.Sessions.Where(s => s.Id == sessionId).Select(s => s.IsActive).FirstAsync()));
+        Assert.Contains("Reactivate session", (await commissioner.GetAsync(page)).Html, StringComparison.Ordinal);
+
+        // A closed date in the past is refused.
+        var past = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-01", ["NewDate.Kind"] = "Closed" }, formPage: page);
+        Assert.Contains("Date must be today or in the future", await past.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,173 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Forward.Domain.Audit;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Tests.Pages;
+
+public sealed partial class AuditPageTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private static int Rows(string html) => EventRow().Count(html);
+
+    private static void AssertAccessDenied(HttpResponseMessage response) =>
+        Assert.True(
+            response.StatusCode == HttpStatusCode.Forbidden || response.Headers.Location?.OriginalString.Contains("/Account/AccessDenied", StringComparison.Ordinal) == true,
+            $"Expected access denied, got {response.StatusCode} {response.Headers.Location}");
+
+    /// <summary>A booking (appointment.book) and a record view (record.view) of it, both at the world's hub.</summary>
+    private async Task<long> BookAndViewAsync(TestWorld world)
+    {
+        var slot = (await world.FreeSlotsAsync())[0];
+        var id = await PageTestData.BookAsync(world, world.PracticeStaffA, slot.Id, "Audited");
+        using var clinician = await PageClient.SignedInAsync(factory, world.HubClinician);
+        Assert.Equal(HttpStatusCode.OK, (await clinician.GetAsync($"/Hubs/Record/{id}")).Status);
+        return id;
+    }
+
+    [Fact]
+    public async Task The_audit_log_filters_by_action_appointment_and_date()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var id = await BookAndViewAsync(world);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        var (status, all) = await commissioner.GetAsync($"/Audit?AppointmentId={id}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("2 events found", all, StringComparison.Ordinal);
+        Assert.Contains("data-action=\"appointment.book\"", all, StringComparison.Ordinal);
+        Assert.Contains("data-action=\"record.view\"", all, StringComparison.Ordinal);
+        Assert.True(all.IndexOf("data-action=\"record.view\"", StringComparison.Ordinal) < all.IndexOf("data-action=\"appointment.book\"", StringComparison.Ordinal), "newest first");
+
+        var booked = (await commissioner.GetAsync($"/Audit?EventAction=appointment.book&AppointmentId={id}")).Html;
+        Assert.Contains("1 event found", booked, StringComparison.Ordinal);
+        Assert.Equal(1, Rows(booked));
+        Assert.Contains("data-action=\"appointment.book\"", booked, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-action=\"record.view\"", booked, StringComparison.Ordinal);
+        Assert.Contains(world.PracticeStaffA, booked, StringComparison.Ordinal);
+        Assert.Contains("8 Jun 2026 09:00", booked, StringComparison.Ordinal); // 08:00 UTC shown as UK time
+
+        var viewsByUser = (await commissioner.GetAsync($"/Audit?EventAction=record.view&UserName={world.HubClinician.ToUpperInvariant()}")).Html;
+        Assert.Equal(1, Rows(viewsByUser));
+        Assert.Contains($"Appointment {id}", viewsByUser, StringComparison.Ordinal);
+
+        Assert.Contains("No events found", (await commissioner.GetAsync($"/Audit?AppointmentId={id}&From=2026-06-09")).Html, StringComparison.Ordinal);
+        Assert.Contains("2 events found", (await commissioner.GetAsync($"/Audit?AppointmentId={id}&From=2026-06-08&To=2026-06-08")).Html, StringComparison.Ordinal);
+
+        // Dates the wrong way round and unknown actions are field errors.
+        var wrong = (await commissioner.GetAsync("/Audit?From=2026-06-09&To=2026-06-08&EventAction=nonsense")).Html;
+        Assert.Contains("href=\"#To\">", wrong, StringComparison.Ordinal);
+        Assert.Contains("href=\"#EventAction\">Choose an action from the list", wrong, StringComparison.Ordinal);
+        Assert.Equal(0, Rows(wrong));
+    }
+
+    [Fact]
+    public async Task Commissioners_do_not_see_the_events_of_another_ccgs_hubs()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var elsewhere = await TestWorld.CreateAsync(factory);
+        var id = await BookAndViewAsync(world);
+
+        using var outsider = await PageClient.SignedInAsync(factory, elsewhere.Commissioner);
+        var html = (await outsider.GetAsync($"/Audit?AppointmentId={id}")).Html;
+        Assert.Contains("No events found", html, StringComparison.Ordinal);
+        Assert.Equal(0, Rows(html));
+
+        // Sign-ins belong to no hub: they are listed.
+        Assert.True(Rows((await outsider.GetAsync($"/Audit?EventAction=account.sign-in&UserName={elsewhere.Commissioner}")).Html) >= 1);
+    }
+
+    [Fact]
+    public async Task The_audit_log_is_forbidden_to_practice_staff_and_hub_clinicians()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var practice = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        AssertAccessDenied(await practice.Http.GetAsync(new Uri("/Audit", UriKind.Relative)));
+        AssertAccessDenied(await practice.Http.GetAsync(new Uri("/Audit?handler=Csv", UriKind.Relative)));
+
+        using var clinician = await PageClient.SignedInAsync(factory, world.HubClinician);
+        AssertAccessDenied(await clinician.Http.GetAsync(new Uri("/Audit", UriKind.Relative)));
+
+        using var anonymous = new PageClient(factory);
+        var signIn = await anonymous.Http.GetAsync(new Uri("/Audit", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Contains("/Account/SignIn", signIn.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_csv_download_has_a_header_row_and_the_rows_of_the_search()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var id = await BookAndViewAsync(world);
+        await world.WithDbAsync(db =>
+        {
+            db.AuditEvents.Add(new AuditEvent
+            {
+                OccurredUtc = factory.Clock.GetUtcNow().UtcDateTime,
+                Actor = $"=HYPERLINK(\"x\") planted-{world.Prefix}-x",
+                ActorRole = "Commissioner",
+                Action = AuditActions.SessionChange,
+                Outcome = "success",
+                HubId = world.HubId,
+                Detail = "planted to test formula escaping",
+            });
+            return db.SaveChangesAsync();
+        });
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        var page = (await commissioner.GetAsync($"/Audit?AppointmentId={id}")).Html;
+        Assert.Contains($"href=\"/Audit?AppointmentId={id}&amp;handler=Csv\"", page, StringComparison.Ordinal);
+
+        var response = await commissioner.Http.GetAsync(new Uri($"/Audit?AppointmentId={id}&handler=Csv", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Id,OccurredUtc,OccurredLondon,Actor,Role,Action,EntityType,EntityId,PatientId,HubId,Outcome,Detail,TraceId", lines[0]);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains($",{world.HubClinician},HubClinician,record.view,Appointment,{id},", lines[1], StringComparison.Ordinal);
+        Assert.Contains($",{world.PracticeStaffA},PracticeStaff,appointment.book,Appointment,{id},", lines[2], StringComparison.Ordinal);
+        Assert.Contains(",2026-06-08T08:00:00.000Z,2026-06-08 09:00:00,", lines[2], StringComparison.Ordinal);
+
+        // A value a spreadsheet would run as a formula is escaped.
+        var planted = await commissioner.Http.GetStringAsync(new Uri($"/Audit?handler=Csv&EventAction=session.change&UserName=planted-{world.Prefix}-x", UriKind.Relative));
+        var row = Assert.Single(planted.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1));
+        Assert.Contains("'=HYPERLINK", row, StringComparison.Ordinal);
+        Assert.DoesNotContain(",=HYPERLINK", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Results_come_fifty_to_a_page_newest_first()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var actor = $"{world.Prefix}-bulk";
+        var start = factory.Clock.GetUtcNow().UtcDateTime;
+        await world.WithDbAsync(db =>
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                db.AuditEvents.Add(new AuditEvent { OccurredUtc = start.AddMinutes(i), Actor = actor, ActorRole = "Commissioner", Action = AuditActions.SessionChange, Outcome = "success", HubId = world.HubId, Detail = $"bulk {i:D2}" });
+            }
+
+            return db.SaveChangesAsync();
+        });
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        var first = (await commissioner.GetAsync($"/Audit?UserName={actor}")).Html;
+        Assert.Contains("60 events found", first, StringComparison.Ordinal);
+        Assert.Equal(50, Rows(first));
+        Assert.Contains("bulk 59", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("bulk 09", first, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/Audit?UserName={actor}&amp;PageNumber=2\"", first, StringComparison.Ordinal);
+        Assert.Contains("aria-current=\"page\"", first, StringComparison.Ordinal);
+
+        var second = (await commissioner.GetAsync($"/Audit?UserName={actor}&PageNumber=2")).Html;
+        Assert.Equal(10, Rows(second));
+        Assert.Contains("bulk 09", second, StringComparison.Ordinal);
+        Assert.Contains("bulk 00", second, StringComparison.Ordinal);
+        Assert.DoesNotContain("bulk 10", second, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<tr class=\"nhsuk-table__row\" data-event=\"")]
+    private static partial Regex EventRow();
+}

@@ -1,0 +1,229 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Forward.Domain.Audit;
+using Forward.Domain.Booking;
+using Forward.Domain.Hubs;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Tests.Pages;
+
+/// <summary>Bookings and form posts the hub, admin and audit page tests share.</summary>
+internal static class PageTestData
+{
+    /// <summary>Books a slot through the JSON API as <paramref name="userName"/>; returns the appointment id.</summary>
+    public static async Task<long> BookAsync(TestWorld world, string userName, long slotId, string familyName, string consent = "Granted", string? nhsNumber = null)
+    {
+        using var api = await world.ClientAsync(userName);
+        var body = new
+        {
+            slotIds = new[] { slotId },
+            patient = new { nhsNumber = nhsNumber ?? TestPatients.NewNhsNumber(), givenName = "Alex", familyName, dateOfBirth = "1980-05-17", phone = "07700 900123" },
+            reason = "Cough for three weeks",
+            consent,
+        };
+        var response = await api.PostAsJsonAsync("/api/v1/appointments", body);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("id").GetInt64();
+    }
+
+    /// <summary>A free slot of the world's other hub (which serves practice B), soonest first.</summary>
+    public static Task<Slot> OtherHubSlotAsync(TestWorld world) =>
+        world.WithDbAsync(db => db.Slots.AsNoTracking()
+            .Where(s => s.HubId == world.OtherHubId && s.Status == SlotStatus.Free && s.StartUtc > world.Factory.Clock.GetUtcNow().UtcDateTime)
+            .OrderBy(s => s.StartUtc).FirstAsync());
+
+    /// <summary>
+    /// Posts a form the way a browser does, with repeated names allowed (checkboxes), after taking an anti-forgery token
+    /// from <paramref name="formPage"/>.
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostAsync(PageClient client, string url, IEnumerable<KeyValuePair<string, string>> fields, string formPage)
+    {
+        var (_, html) = await client.GetAsync(formPage);
+        var token = PageClient.AntiforgeryToken(html) ?? throw new InvalidOperationException($"No anti-forgery token on {formPage}.");
+        using var content = new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", token)));
+        return await client.Http.PostAsync(new Uri(url, UriKind.Relative), content);
+    }
+
+    public static string NhsNumberOf(string digits) => $"{digits[..3]} {digits[3..6]} {digits[6..]}";
+}
+
+public sealed class HubPagesTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    /// <summary>The evening GP session on Monday 8 June starts at 18:30 London, 17:30 UTC.</summary>
+    private static readonly DateTime EveningStartUtc = new(2026, 6, 8, 17, 30, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public async Task Day_list_shows_the_hubs_appointments_and_not_another_hubs()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var nhsNumber = TestPatients.NewNhsNumber();
+        var mine = await PageTestData.BookAsync(world, world.PracticeStaffA, slot.Id, "Hubpatient", nhsNumber: nhsNumber);
+        var theirs = await PageTestData.BookAsync(world, world.PracticeStaffB, (await PageTestData.OtherHubSlotAsync(world)).Id, "Otherpatient");
+
+        using var clinician = await PageClient.SignedInAsync(factory, world.HubClinician);
+        var (status, html) = await clinician.GetAsync("/Hubs/DayList?date=2026-06-08");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"data-appointment=\"{mine}\"", html, StringComparison.Ordinal);
+        Assert.Contains("Alex Hubpatient", html, StringComparison.Ordinal);
+        Assert.Contains(PageTestData.NhsNumberOf(nhsNumber), html, StringComparison.Ordinal);
+        Assert.Contains(world.PracticeA.Name, html, StringComparison.Ordinal);
+        Assert.Contains("18:30–18:45", html, StringComparison.Ordinal);
+        Assert.Contains("Evening GP clinic", html, StringComparison.Ordinal);
+        Assert.Contains("data-count=\"booked\">1<", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-appointment=\"{theirs}\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Otherpatient", html, StringComparison.Ordinal);
+
+        // Another day's list does not show it; another hub's list is refused to this hub's clinician.
+        Assert.DoesNotContain("Hubpatient", (await clinician.GetAsync("/Hubs/DayList?date=2026-06-09")).Html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await clinician.GetAsync($"/Hubs/DayList?date=2026-06-08&hub={world.OtherHubId}")).Status);
+
+        // The other hub's clinician sees their own patient only.
+        using var other = await PageClient.SignedInAsync(factory, world.OtherHubClinician);
+        var otherHtml = (await other.GetAsync("/Hubs/DayList?date=2026-06-08")).Html;
+        Assert.Contains("Otherpatient", otherHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hubpatient", otherHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Commissioners_see_a_hub_list_read_only_and_practice_staff_not_at_all()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var id = await PageTestData.BookAsync(world, world.PracticeStaffA, slot.Id, "Readonlypatient");
+
+        using (factory.Clock.TravelTo(EveningStartUtc.AddMinutes(10)))
+        {
+            using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+            var (status, html) = await commissioner.GetAsync($"/Hubs/DayList?date=2026-06-08&hub={world.HubId}");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Contains("Readonlypatient", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("handler=Outcome", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("/Hubs/Record/", html, StringComparison.Ordinal);
+
+            // Posting the outcome anyway is refused and changes nothing.
+            var post = await commissioner.PostFormAsync("/Hubs/DayList?handler=Outcome", new Dictionary<string, string> { ["id"] = $"{id}", ["attended"] = "true" }, formPage: "/Hubs/DayList");
+            Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
+            Assert.Equal(AppointmentStatus.Booked, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.Status).FirstAsync()));
+        }
+
+        using var practice = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var refused = await practice.Http.GetAsync(new Uri("/Hubs/DayList", UriKind.Relative));
+        Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
+        Assert.True(
+            refused.StatusCode == HttpStatusCode.Forbidden || refused.Headers.Location?.OriginalString.Contains("/Account/AccessDenied", StringComparison.Ordinal) == true,
+            $"Expected access denied, got {refused.StatusCode} {refused.Headers.Location}");
+    }
+
+    [Fact]
+    public async Task Attended_and_did_not_attend_can_be_recorded_only_after_the_start()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slots = await world.FreeSlotsAsync();
+        Assert.Equal(EveningStartUtc, slots[0].StartUtc);
+        var attended = await PageTestData.BookAsync(world, world.PracticeStaffA, slots[0].Id, "Comesalong");
+        var missed = await PageTestData.BookAsync(world, world.PracticeStaffA, slots[1].Id, "Staysaway");
+
+        // Before 18:30 there are no buttons, and a forged post is turned away by the domain rule.
+        using (var morning = await PageClient.SignedInAsync(factory, world.HubClinician))
+        {
+            var html = (await morning.GetAsync("/Hubs/DayList")).Html;
+            Assert.Contains("Comesalong", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("handler=Outcome", html, StringComparison.Ordinal);
+            var early = await morning.PostFormAsync("/Hubs/DayList?handler=Outcome", new Dictionary<string, string> { ["id"] = $"{attended}", ["attended"] = "true" }, formPage: "/Hubs/DayList");
+            Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+            Assert.Contains("only after the appointment", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(AppointmentStatus.Booked, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == attended).Select(a => a.Status).FirstAsync()));
+        }
+
+        using (factory.Clock.TravelTo(EveningStartUtc.AddMinutes(5)))
+        {
+            // The morning's cookie would have expired by the evening: sign in again.
+            using var evening = await PageClient.SignedInAsync(factory, world.HubClinician);
+            var html = (await evening.GetAsync("/Hubs/DayList")).Html;
+            Assert.Contains("action=\"/Hubs/DayList?handler=Outcome\"", html, StringComparison.Ordinal);
+            Assert.Contains("name=\"attended\" value=\"false\">Did not attend", html, StringComparison.Ordinal);
+
+            var ok = await evening.PostFormAsync("/Hubs/DayList?handler=Outcome", new Dictionary<string, string> { ["id"] = $"{attended}", ["attended"] = "true", ["Date"] = "2026-06-08" }, formPage: "/Hubs/DayList");
+            Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+            Assert.Equal("/Hubs/DayList?date=2026-06-08", ok.Headers.Location?.OriginalString);
+            var dna = await evening.PostFormAsync("/Hubs/DayList?handler=Outcome", new Dictionary<string, string> { ["id"] = $"{missed}", ["attended"] = "false" }, formPage: "/Hubs/DayList");
+            Assert.Equal(HttpStatusCode.Redirect, dna.StatusCode);
+
+            var after = (await evening.GetAsync("/Hubs/DayList?date=2026-06-08")).Html;
+            Assert.Contains("data-count=\"attended\">1<", after, StringComparison.Ordinal);
+            Assert.Contains("data-count=\"did-not-attend\">1<", after, StringComparison.Ordinal);
+            Assert.Contains("data-count=\"booked\">0<", after, StringComparison.Ordinal);
+            Assert.DoesNotContain("handler=Outcome", after, StringComparison.Ordinal);
+        }
+
+        var statuses = await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == attended || a.Id == missed).ToDictionaryAsync(a => a.Id, a => a.Status));
+        Assert.Equal(AppointmentStatus.Attended, statuses[attended]);
+        Assert.Equal(AppointmentStatus.DidNotAttend, statuses[missed]);
+        var audited = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Actor == world.HubClinician && e.EntityType == "Appointment").Select(e => e.Action).ToListAsync());
+        Assert.Contains(AuditActions.Attended, audited);
+        Assert.Contains(AuditActions.DidNotAttend, audited);
+    }
+
+    [Fact]
+    public async Task Record_opens_with_consent_and_is_refused_without_and_both_are_audited()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slots = await world.FreeSlotsAsync();
+        var granted = await PageTestData.BookAsync(world, world.PracticeStaffA, slots[0].Id, "Sharesrecord", consent: "Granted");
+        var refused = await PageTestData.BookAsync(world, world.PracticeStaffA, slots[2].Id, "Keepsrecord", consent: "Refused");
+        await world.WithDbAsync(async db =>
+        {
+            var patient = await db.Appointments.Where(a => a.Id == granted).Select(a => a.Patient!).FirstAsync();
+            patient.SummaryProblems = "Asthma since childhood";
+            patient.SummaryMedications = "Salbutamol inhaler";
+            patient.SummaryAllergies = "Penicillin";
+            patient.IsSynthetic = true;
+            return await db.SaveChangesAsync();
+        });
+
+        using var clinician = await PageClient.SignedInAsync(factory, world.HubClinician);
+        var list = (await clinician.GetAsync("/Hubs/DayList?date=2026-06-08")).Html;
+        Assert.Contains($"href=\"/Hubs/Record/{granted}?date=2026-06-08\"", list, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/Hubs/Record/{refused}", list, StringComparison.Ordinal);
+
+        var (openStatus, open) = await clinician.GetAsync($"/Hubs/Record/{granted}");
+        Assert.Equal(HttpStatusCode.OK, openStatus);
+        Assert.Contains("Alex Sharesrecord", open, StringComparison.Ordinal);
+        Assert.Contains("Asthma since childhood", open, StringComparison.Ordinal);
+        Assert.Contains("Salbutamol inhaler", open, StringComparison.Ordinal);
+        Assert.Contains("Penicillin", open, StringComparison.Ordinal);
+        Assert.Contains("Synthetic demo data", open, StringComparison.Ordinal);
+
+        var (deniedStatus, denied) = await clinician.GetAsync($"/Hubs/Record/{refused}");
+        Assert.Equal(HttpStatusCode.Forbidden, deniedStatus);
+        Assert.Contains("You cannot open this record", denied, StringComparison.Ordinal);
+        Assert.Contains("refused to share", denied, StringComparison.Ordinal);
+        Assert.DoesNotContain("Keepsrecord", denied, StringComparison.Ordinal);
+
+        // Another hub's clinician is refused even with consent.
+        using var other = await PageClient.SignedInAsync(factory, world.OtherHubClinician);
+        var (otherStatus, otherHtml) = await other.GetAsync($"/Hubs/Record/{granted}");
+        Assert.Equal(HttpStatusCode.Forbidden, otherStatus);
+        Assert.DoesNotContain("Asthma", otherHtml, StringComparison.Ordinal);
+
+        var events = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Action.StartsWith("record.") && (e.Actor == world.HubClinician || e.Actor == world.OtherHubClinician))
+            .Select(e => new { e.Actor, e.Action, e.EntityId, e.Outcome }).ToListAsync());
+        Assert.Contains(events, e => e.Actor == world.HubClinician && e.Action == AuditActions.RecordView && e.EntityId == $"{granted}" && e.Outcome == "success");
+        Assert.Contains(events, e => e.Actor == world.HubClinician && e.Action == AuditActions.RecordViewDenied && e.EntityId == $"{refused}" && e.Outcome == "denied");
+        Assert.Contains(events, e => e.Actor == world.OtherHubClinician && e.Action == AuditActions.RecordViewDenied && e.EntityId == $"{granted}");
+        Assert.Equal(3, events.Count);
+    }
+
+    [Fact]
+    public async Task An_unknown_appointment_record_is_not_found()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var clinician = await PageClient.SignedInAsync(factory, world.HubClinician);
+        Assert.Equal(HttpStatusCode.NotFound, (await clinician.GetAsync("/Hubs/Record/987654321")).Status);
+    }
+}
