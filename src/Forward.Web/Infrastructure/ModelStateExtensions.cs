@@ -31,7 +31,22 @@ public static class ModelStateExtensions
             return;
         }
 
-        foreach (var (field, message) in validation.Errors)
+        modelState.AddFieldErrors(validation.Errors, prefix, fields);
+    }
+
+    /// <summary>
+    /// Adds field → message errors (from a domain validation) under the form's prefix; see <see cref="AddDomainErrors"/>
+    /// for renames and why a field that already has an error keeps it. An empty field name is a whole-form error.
+    /// </summary>
+    public static void AddFieldErrors(
+        this ModelStateDictionary modelState,
+        IReadOnlyDictionary<string, string> errors,
+        string? prefix = null,
+        IReadOnlyDictionary<string, string>? fields = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelState);
+        ArgumentNullException.ThrowIfNull(errors);
+        foreach (var (field, message) in errors)
         {
             var name = fields is not null && fields.TryGetValue(field, out var renamed) ? renamed : field;
             var key = string.IsNullOrEmpty(name) || string.IsNullOrEmpty(prefix) ? name : $"{prefix}.{name}";
@@ -55,6 +70,16 @@ public static class ModelStateExtensions
         {
             entry.Errors.Clear();
             entry.Errors.Add(message);
+        }
+    }
+
+    /// <summary>Applies <see cref="ReplaceBindingError"/> for each key → message.</summary>
+    public static void ReplaceBindingErrors(this ModelStateDictionary modelState, IReadOnlyDictionary<string, string> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var (key, message) in messages)
+        {
+            modelState.ReplaceBindingError(key, message);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Forward.Web.Infrastructure;
 using Forward.Domain;
 using Forward.Domain.Hubs;
 using Forward.Domain.Time;
@@ -150,9 +151,9 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
             return failed;
         }
 
-        AdminPage.FriendlyBindingErrors(ModelState, BindingMessages);
+        ModelState.ReplaceBindingErrors(BindingMessages);
         var input = Input.ToInput();
-        AdminPage.AddErrors(ModelState, nameof(Input), RotaService.Validate(input));
+        ModelState.AddFieldErrors(RotaService.Validate(input), nameof(Input));
         if (AdminPage.HasErrorsUnder(ModelState, nameof(Input)))
         {
             return Page();
@@ -179,7 +180,7 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
             return failed;
         }
 
-        AdminPage.FriendlyBindingErrors(ModelState, BindingMessages);
+        ModelState.ReplaceBindingErrors(BindingMessages);
         if (AdminPage.HasErrorsUnder(ModelState, nameof(NewDate)))
         {
             return Page();
@@ -236,7 +237,7 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
         }
         catch (ValidationFailedException ex)
         {
-            AdminPage.AddErrors(ModelState, errorPrefix, ex.Errors);
+            ModelState.AddFieldErrors(ex.Errors, errorPrefix);
             return Page();
         }
         catch (DomainException ex) when (AdminPage.StatusFor(ex) is { } status)

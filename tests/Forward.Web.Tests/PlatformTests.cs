@@ -1,0 +1,98 @@
+using System.Net;
+using System.Text.Json;
+using Forward.Data;
+using Forward.Domain.Hubs;
+using Forward.Web.Hubs;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Forward.Web.Tests;
+
+public sealed class PlatformTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    [Fact]
+    public async Task The_openapi_document_describes_the_api_and_scalar_serves_its_reference()
+    {
+        using var client = factory.CreateClient();
+        var document = JsonDocument.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative))).RootElement;
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/v1/slots", "/api/v1/appointments", "/api/v1/appointments/{id}/cancel", "/api/v1/hubs", "/api/v1/auth/token" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"OpenAPI lacks {path}");
+        }
+
+        var scalar = await client.GetAsync(new Uri("/scalar", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
+    }
+
+    [Fact]
+    public async Task Pages_carry_strict_security_headers()
+    {
+        using var client = factory.CreateClient();
+        var response = await client.GetAsync(new Uri("/", UriKind.Relative));
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+    }
+
+    [Fact]
+    public async Task Generating_slots_again_never_duplicates_and_never_withdraws_a_booked_slot()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
+        var planner = scope.ServiceProvider.GetRequiredService<SlotPlanner>();
+        var before = await db.Slots.CountAsync(s => s.HubId == world.HubId);
+        var booked = await db.Slots.FirstAsync(s => s.SessionId == world.SessionId);
+        booked.Status = SlotStatus.Booked;
+        await db.SaveChangesAsync();
+
+        var again = await planner.PlanAsync(new DateOnly(2026, 6, 8), new DateOnly(2026, 6, 28), world.HubId);
+
+        Assert.Equal(new SlotPlanResult(0, 0, 0), again);
+        Assert.Equal(before, await db.Slots.CountAsync(s => s.HubId == world.HubId));
+
+        // Close the whole session: free slots are withdrawn, the booked one stays booked.
+        var session = await db.Sessions.FirstAsync(s => s.Id == world.SessionId);
+        session.IsActive = false;
+        await db.SaveChangesAsync();
+        var closed = await planner.PlanAsync(new DateOnly(2026, 6, 8), new DateOnly(2026, 6, 28), world.HubId);
+
+        Assert.True(closed.Withdrawn > 0);
+        db.ChangeTracker.Clear();
+        Assert.Equal(SlotStatus.Booked, (await db.Slots.FindAsync(booked.Id))!.Status);
+        Assert.Equal(0, await db.Slots.CountAsync(s => s.SessionId == world.SessionId && s.Status == SlotStatus.Free));
+    }
+}
+
+/// <summary>Outside Development no demo account exists, whatever the data.</summary>
+public sealed class ProductionStartTests : IDisposable
+{
+    private readonly NoDemoFactory factory = new();
+
+    [Fact]
+    public async Task No_demo_users_are_seeded_unless_configured()
+    {
+        using var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
+        Assert.False(await db.Users.AnyAsync());
+        Assert.True(await db.Hubs.AnyAsync(h => h.Code == "LC-H02"));
+    }
+
+    public void Dispose() => factory.Dispose();
+
+    private sealed class NoDemoFactory : ForwardFactory
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Forward:Demo:SeedUsers", "false");
+        }
+    }
+}
