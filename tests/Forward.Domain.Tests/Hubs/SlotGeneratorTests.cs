@@ -57,9 +57,16 @@ public class SlotGeneratorTests
     {
         var night = new Session
         {
-            Id = 1, HubId = 1, Name = "Overnight", Days = SessionDays.Weekends | SessionDays.Weekdays | SessionDays.BankHolidays,
-            StartTime = new TimeOnly(0, 0), EndTime = new TimeOnly(6, 0), Role = ClinicianRole.GeneralPractitioner,
-            Mode = DeliveryMode.Telephone, SlotMinutes = 30, ValidFrom = new DateOnly(2026, 1, 1),
+            Id = 1,
+            HubId = 1,
+            Name = "Overnight",
+            Days = SessionDays.Weekends | SessionDays.Weekdays | SessionDays.BankHolidays,
+            StartTime = new TimeOnly(0, 0),
+            EndTime = new TimeOnly(6, 0),
+            Role = ClinicianRole.GeneralPractitioner,
+            Mode = DeliveryMode.Telephone,
+            SlotMinutes = 30,
+            ValidFrom = new DateOnly(2026, 1, 1),
         };
 
         var march = SlotGenerator.Generate(night, D("2026-03-29"), D("2026-03-29"), Holidays).ToList();
