@@ -1,5 +1,5 @@
-using FsCheck.Xunit;
 using Forward.Domain.Patients;
+using FsCheck.Xunit;
 
 namespace Forward.Domain.Tests.Patients;
 

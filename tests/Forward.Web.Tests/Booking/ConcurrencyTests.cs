@@ -64,8 +64,13 @@ public sealed class ConcurrencyTests(ForwardFactory factory) : IClassFixture<For
             var original = await db.Appointments.AsNoTracking().FirstAsync(a => a.Id == id);
             var copy = new Forward.Domain.Booking.Appointment
             {
-                PatientId = original.PatientId, HubId = original.HubId, StartUtc = original.StartUtc, EndUtc = original.EndUtc, BookedBy = "sneaky",
-                Status = Forward.Domain.Booking.AppointmentStatus.Booked, CreatedUtc = original.CreatedUtc,
+                PatientId = original.PatientId,
+                HubId = original.HubId,
+                StartUtc = original.StartUtc,
+                EndUtc = original.EndUtc,
+                BookedBy = "sneaky",
+                Status = Forward.Domain.Booking.AppointmentStatus.Booked,
+                CreatedUtc = original.CreatedUtc,
             };
             copy.Slots.Add(new Forward.Domain.Booking.AppointmentSlot { SlotId = slot.Id, IsActive = true });
             db.Appointments.Add(copy);

@@ -73,18 +73,42 @@ public sealed class TestWorld
         otherHub.ServedPractices.Add(new HubPractice { Practice = practiceB });
         var session = new Session
         {
-            Hub = hub, Name = "Evening GP clinic", Days = SessionDays.Weekdays, StartTime = new TimeOnly(18, 30), EndTime = new TimeOnly(20, 0),
-            Role = ClinicianRole.GeneralPractitioner, Mode = DeliveryMode.FaceToFace, SlotMinutes = 15, Clinicians = 2, ValidFrom = new DateOnly(2026, 1, 1),
+            Hub = hub,
+            Name = "Evening GP clinic",
+            Days = SessionDays.Weekdays,
+            StartTime = new TimeOnly(18, 30),
+            EndTime = new TimeOnly(20, 0),
+            Role = ClinicianRole.GeneralPractitioner,
+            Mode = DeliveryMode.FaceToFace,
+            SlotMinutes = 15,
+            Clinicians = 2,
+            ValidFrom = new DateOnly(2026, 1, 1),
         };
         var phoneSession = new Session
         {
-            Hub = hub, Name = "Evening nurse telephone", Days = SessionDays.Weekdays, StartTime = new TimeOnly(18, 30), EndTime = new TimeOnly(19, 30),
-            Role = ClinicianRole.PracticeNurse, Mode = DeliveryMode.Telephone, SlotMinutes = 20, Clinicians = 1, ValidFrom = new DateOnly(2026, 1, 1),
+            Hub = hub,
+            Name = "Evening nurse telephone",
+            Days = SessionDays.Weekdays,
+            StartTime = new TimeOnly(18, 30),
+            EndTime = new TimeOnly(19, 30),
+            Role = ClinicianRole.PracticeNurse,
+            Mode = DeliveryMode.Telephone,
+            SlotMinutes = 20,
+            Clinicians = 1,
+            ValidFrom = new DateOnly(2026, 1, 1),
         };
         var otherSession = new Session
         {
-            Hub = otherHub, Name = "Saturday clinic", Days = SessionDays.Weekdays | SessionDays.Saturday, StartTime = new TimeOnly(18, 30), EndTime = new TimeOnly(20, 0),
-            Role = ClinicianRole.GeneralPractitioner, Mode = DeliveryMode.FaceToFace, SlotMinutes = 15, Clinicians = 1, ValidFrom = new DateOnly(2026, 1, 1),
+            Hub = otherHub,
+            Name = "Saturday clinic",
+            Days = SessionDays.Weekdays | SessionDays.Saturday,
+            StartTime = new TimeOnly(18, 30),
+            EndTime = new TimeOnly(20, 0),
+            Role = ClinicianRole.GeneralPractitioner,
+            Mode = DeliveryMode.FaceToFace,
+            SlotMinutes = 15,
+            Clinicians = 1,
+            ValidFrom = new DateOnly(2026, 1, 1),
         };
         db.AddRange(system, hub, otherHub, session, phoneSession, otherSession);
         await db.SaveChangesAsync();

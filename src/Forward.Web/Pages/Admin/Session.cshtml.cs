@@ -1,9 +1,9 @@
-using Forward.Web.Infrastructure;
 using Forward.Domain;
 using Forward.Domain.Hubs;
 using Forward.Domain.Time;
 using Forward.Web.Access;
 using Forward.Web.Hubs;
+using Forward.Web.Infrastructure;
 using Forward.Web.Pages.Hubs;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -129,10 +129,10 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
         DayFlags.Select(d => new SelectListItem(d == SessionDays.BankHolidays ? "Bank holidays" : d.ToString(), d.ToString())).ToList();
 
     public IReadOnlyList<SelectListItem> RoleOptions { get; } =
-        Enum.GetValues<ClinicianRole>().Select(r => new SelectListItem(Display.Role(r), r.ToString())).ToList();
+        Enum.GetValues<ClinicianRole>().Select(r => new SelectListItem(Wording.Role(r), r.ToString())).ToList();
 
     public IReadOnlyList<SelectListItem> ModeOptions { get; } =
-        Enum.GetValues<DeliveryMode>().Select(m => new SelectListItem(Display.Mode(m), m.ToString())).ToList();
+        Enum.GetValues<DeliveryMode>().Select(m => new SelectListItem(Wording.Mode(m), m.ToString())).ToList();
 
     public IReadOnlyList<SelectListItem> KindOptions { get; } =
     [
@@ -190,8 +190,8 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
         return await ChangeAsync(
             () => rota.AddOverrideAsync(id, input, Actor.From(User), cancellationToken),
             change => input.Kind == SessionOverrideKind.Closed
-                ? $"{change.SessionName} closed on {Display.Date(input.Date!.Value)}"
-                : $"Extra {change.SessionName} added on {Display.Date(input.Date!.Value)}",
+                ? $"{change.SessionName} closed on {Wording.Date(input.Date!.Value)}"
+                : $"Extra {change.SessionName} added on {Wording.Date(input.Date!.Value)}",
             nameof(NewDate),
             toHub: false);
     }
@@ -208,7 +208,7 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
             () => rota.RemoveOverrideAsync(id, overrideId, Actor.From(User), cancellationToken),
             change => removed is null
                 ? $"Date removed from {change.SessionName}"
-                : $"{(removed.Kind == SessionOverrideKind.Closed ? "Closed date" : "Extra date")} {Display.Date(removed.Date)} removed from {change.SessionName}",
+                : $"{(removed.Kind == SessionOverrideKind.Closed ? "Closed date" : "Extra date")} {Wording.Date(removed.Date)} removed from {change.SessionName}",
             string.Empty,
             toHub: false);
     }
@@ -254,28 +254,28 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
         var counts = new List<string>();
         if (slots.Added > 0)
         {
-            counts.Add($"{Display.Plural(slots.Added, "slot", "slots")} added");
+            counts.Add($"{Wording.Plural(slots.Added, "slot", "slots")} added");
         }
 
         if (slots.Withdrawn > 0)
         {
-            counts.Add($"{Display.Plural(slots.Withdrawn, "free slot", "free slots")} withdrawn");
+            counts.Add($"{Wording.Plural(slots.Withdrawn, "free slot", "free slots")} withdrawn");
         }
 
         if (slots.Restored > 0)
         {
-            counts.Add($"{Display.Plural(slots.Restored, "slot", "slots")} restored");
+            counts.Add($"{Wording.Plural(slots.Restored, "slot", "slots")} restored");
         }
 
         if (result.SlotsUpdated > 0)
         {
-            counts.Add($"{Display.Plural(result.SlotsUpdated, "free slot", "free slots")} updated");
+            counts.Add($"{Wording.Plural(result.SlotsUpdated, "free slot", "free slots")} updated");
         }
 
         TempData["Status"] = describe(result) + ". " + (counts.Count == 0 ? "No slots needed to change." : string.Join(", ", counts) + ".");
         if (result.BookedOutsideRota > 0)
         {
-            TempData[WarningKey] = $"{Display.Plural(result.BookedOutsideRota, "booked appointment is", "booked appointments are")} no longer in this session's rota. They have been kept: contact the patients to confirm or rebook them.";
+            TempData[WarningKey] = $"{Wording.Plural(result.BookedOutsideRota, "booked appointment is", "booked appointments are")} no longer in this session's rota. They have been kept: contact the patients to confirm or rebook them.";
         }
 
         return toHub

@@ -78,7 +78,7 @@ public sealed class BookModel(BookingService booking, ForwardDbContext db) : Pag
     /// <summary>"Name (ODS)" of the practice the booking is for, when known.</summary>
     public string? PracticeDescription { get; private set; }
 
-    public IReadOnlyList<SelectListItem> ConsentOptions { get; } = BookingText.ConsentOptions();
+    public IReadOnlyList<SelectListItem> ConsentOptions { get; } = Wording.ConsentOptions();
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {

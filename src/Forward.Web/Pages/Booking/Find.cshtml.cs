@@ -50,9 +50,9 @@ public sealed class FindModel(BookingService booking, ForwardDbContext db, TimeP
 
     public IReadOnlyList<SelectListItem> Practices { get; private set; } = [];
 
-    public IReadOnlyList<SelectListItem> Roles { get; } = BookingText.RoleOptions();
+    public IReadOnlyList<SelectListItem> Roles { get; } = Wording.RoleOptions();
 
-    public IReadOnlyList<SelectListItem> Modes { get; } = BookingText.ModeOptions();
+    public IReadOnlyList<SelectListItem> Modes { get; } = Wording.ModeOptions();
 
     /// <summary>Null until a search has run without errors.</summary>
     public SlotSearchResult? Result { get; private set; }

@@ -66,7 +66,7 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
     /// <summary>Query values for links back to this list (the hub only when it is not the clinician's own).</summary>
     public Dictionary<string, string> RouteFor(DateOnly date)
     {
-        var values = new Dictionary<string, string> { ["date"] = Display.Iso(date) };
+        var values = new Dictionary<string, string> { ["date"] = Wording.Iso(date) };
         if (Hub is { } hub)
         {
             values["hub"] = hub.ToString(CultureInfo.InvariantCulture);
@@ -92,7 +92,7 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
         try
         {
             var appointment = await booking.RecordOutcomeAsync(id, attended, actor, cancellationToken);
-            TempData["Status"] = $"{appointment.PatientName} at {Display.Time(appointment.StartLocal)}: {(attended ? "attended" : "did not attend")}";
+            TempData["Status"] = $"{appointment.PatientName} at {Wording.Time(appointment.StartLocal)}: {(attended ? "attended" : "did not attend")}";
             return RedirectToPage(new RouteValueDictionary(RouteFor(DateOnly.FromDateTime(appointment.StartLocal)).ToDictionary(kv => kv.Key, kv => (object?)kv.Value)));
         }
         catch (DomainException ex) when (ex.Kind is DomainErrorKind.Conflict or DomainErrorKind.Validation)

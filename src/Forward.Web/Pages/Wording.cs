@@ -2,11 +2,12 @@ using System.Globalization;
 using Forward.Domain.Booking;
 using Forward.Domain.Hubs;
 using Forward.Domain.Time;
+using Microsoft.AspNetCore.Mvc.Rendering;
 
-namespace Forward.Web.Pages.Hubs;
+namespace Forward.Web.Pages;
 
-/// <summary>How the hub, rota and audit pages word and format things for people (times are always London's).</summary>
-public static class Display
+/// <summary>How every page words Forward's codes and formats dates for people (times are always London's).</summary>
+public static class Wording
 {
     private static readonly CultureInfo UkCulture = CultureInfo.GetCultureInfo("en-GB");
 
@@ -46,10 +47,10 @@ public static class Display
 
     public static string Channel(BookingChannel channel) => channel switch
     {
-        BookingChannel.Practice => "Practice",
+        BookingChannel.Practice => "Patient's practice",
         BookingChannel.Nhs111 => "NHS 111",
         BookingChannel.Hub => "Hub",
-        BookingChannel.Online => "Online",
+        BookingChannel.Online => "Online (patient)",
         _ => channel.ToString(),
     };
 
@@ -86,7 +87,7 @@ public static class Display
 
     /// <summary>An NHS number printed the NHS way, 3-3-4 ("943 476 5919").</summary>
     public static string NhsNumber(string? digits) =>
-        digits is { Length: 10 } ? $"{digits[..3]} {digits[3..6]} {digits[6..]}" : digits ?? string.Empty;
+        digits is { Length: 10 } && digits.All(char.IsAsciiDigit) ? $"{digits[..3]} {digits[3..6]} {digits[6..]}" : digits ?? string.Empty;
 
     public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", UkCulture);
 
@@ -106,4 +107,43 @@ public static class Display
 
     public static string Plural(int count, string one, string many) =>
         string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? one : many)}");
+
+    /// <summary>The record-sharing answer as a booker reads it on the form.</summary>
+    public static string ConsentAnswer(RecordSharingConsent consent) => consent switch
+    {
+        RecordSharingConsent.Granted => "Yes, the patient agrees to share their GP record with the hub",
+        RecordSharingConsent.Refused => "No, the patient refuses",
+        RecordSharingConsent.NotAsked => "Not asked",
+        _ => consent.ToString(),
+    };
+
+    /// <summary>"Monday 8 June 2026" for a London wall-clock time.</summary>
+    public static string DayAndDate(DateTime local) => DayAndDate(DateOnly.FromDateTime(local));
+
+    /// <summary>"18:30 to 18:45".</summary>
+    public static string TimeRange(DateTime startLocal, DateTime endLocal) => $"{Time(startLocal)} to {Time(endLocal)}";
+
+    /// <summary>The appointment reference people quote on the phone: its number.</summary>
+    public static string Reference(long appointmentId) => appointmentId.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>"Monday 8 June 2026 at 09:15" for a UTC instant, in London time.</summary>
+    public static string Instant(DateTime utc)
+    {
+        var local = London.ToLocal(utc);
+        return $"{DayAndDate(local)} at {Time(local)}";
+    }
+
+    public static IReadOnlyList<SelectListItem> RoleOptions() =>
+        Enum.GetValues<ClinicianRole>().Select(r => new SelectListItem(Role(r), r.ToString())).ToList();
+
+    public static IReadOnlyList<SelectListItem> ModeOptions() =>
+        Enum.GetValues<DeliveryMode>().Select(m => new SelectListItem(Mode(m), m.ToString())).ToList();
+
+    /// <summary>The record-sharing question's answers, in the order a booker asks them.</summary>
+    public static IReadOnlyList<SelectListItem> ConsentOptions() =>
+    [
+        new(ConsentAnswer(RecordSharingConsent.Granted), nameof(RecordSharingConsent.Granted)),
+        new(ConsentAnswer(RecordSharingConsent.Refused), nameof(RecordSharingConsent.Refused)),
+        new(ConsentAnswer(RecordSharingConsent.NotAsked), nameof(RecordSharingConsent.NotAsked)),
+    ];
 }
