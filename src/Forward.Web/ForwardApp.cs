@@ -6,6 +6,7 @@ using Forward.Domain.Booking;
 using Forward.Web.Access;
 using Forward.Web.Audit;
 using Forward.Web.Booking;
+using Forward.Web.Fhir;
 using Forward.Web.Hubs;
 using Forward.Web.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -67,6 +68,7 @@ public static class ForwardApp
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddForwardFhir();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o =>
         {
@@ -103,7 +105,8 @@ public static class ForwardApp
         app.UseSecurityHeaders();
         // Bare error statuses (401, 404, 405 ...) become ProblemDetails for the API and the friendly error page for people.
         app.UseWhen(IsApi, api => api.UseStatusCodePages());
-        app.UseWhen(context => !IsApi(context), pages => pages.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}"));
+        app.UseFhirStatusCodePages();
+        app.UseWhen(context => !IsApi(context) && !FhirErrors.IsFhir(context), pages => pages.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}"));
         app.UseStaticFiles();
         app.UseRouting();
         app.UseRateLimiter();
@@ -124,6 +127,7 @@ public static class ForwardApp
         api.MapTokenApi();
         api.MapHubsApi();
         api.MapBookingApi();
+        app.MapFhir();
 
         app.MapRazorPages();
 

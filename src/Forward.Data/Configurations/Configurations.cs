@@ -212,6 +212,7 @@ internal sealed class UserAccountConfiguration : IEntityTypeConfiguration<UserAc
         b.Property(x => x.PasswordHash).HasMaxLength(200);
         b.Property(x => x.Role).HasMaxLength(40);
         b.Property(x => x.OrganisationOds).HasMaxLength(10);
+        b.Property(x => x.Scopes).HasMaxLength(200);
     }
 }
 

@@ -37,6 +37,12 @@ public class UserAccount
     /// <summary>ODS code of the user's organisation (practice, hub's CCG, NHS 111 provider), recorded on bookings.</summary>
     public string? OrganisationOds { get; set; }
 
+    /// <summary>
+    /// SMART-style scopes an API client system may use, space-separated (organization/*.read, patient/*.read,
+    /// patient/*.write); null means none. The FHIR API checks them on every call.
+    /// </summary>
+    public string? Scopes { get; set; }
+
     public int FailedSignIns { get; set; }
 
     public DateTime? LockedUntilUtc { get; set; }

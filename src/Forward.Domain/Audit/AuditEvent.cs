@@ -44,4 +44,14 @@ public static class AuditActions
     public const string SessionChange = "session.change";
     public const string SlotsGenerated = "slots.generate";
     public const string SignIn = "account.sign-in";
+
+    // Every FHIR API call, whatever its outcome (the booking itself is also recorded as appointment.book etc.).
+    public const string FhirMetadata = "fhir.metadata";
+    public const string FhirSlotSearch = "fhir.slot.search";
+    public const string FhirPatientSearch = "fhir.patient.search";
+    public const string FhirBook = "fhir.appointment.book";
+    public const string FhirRead = "fhir.appointment.read";
+    public const string FhirAmend = "fhir.appointment.amend";
+    public const string FhirCancel = "fhir.appointment.cancel";
+    public const string FhirAppointmentSearch = "fhir.appointment.search";
 }

@@ -14,6 +14,9 @@ public static class ForwardClaims
     public const string CcgId = "forward:ccg";
     public const string OrganisationOds = "forward:ods";
 
+    /// <summary>One claim per scope the account's client system may use (FHIR API); see <see cref="UserAccount.Scopes"/>.</summary>
+    public const string Scope = "scope";
+
     public static ClaimsIdentity CreateIdentity(UserAccount user, string authenticationType)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -42,6 +45,11 @@ public static class ForwardClaims
         if (user.OrganisationOds is { } ods)
         {
             claims.Add(new(OrganisationOds, ods));
+        }
+
+        foreach (var scope in (user.Scopes ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal))
+        {
+            claims.Add(new(Scope, scope));
         }
 
         return new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, ClaimTypes.Role);

@@ -58,7 +58,7 @@ public static class AuthenticationSetup
     /// <summary>API calls get a status code, never a redirect to the sign-in page.</summary>
     private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || Fhir.FhirErrors.IsFhirPath(context.Request.Path))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

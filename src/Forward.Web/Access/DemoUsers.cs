@@ -19,6 +19,9 @@ public static class DemoUsers
 {
     public const string NhsOneOneOneOds = "Y111";
 
+    /// <summary>The FHIR API scopes the booking demo users' client systems hold: slots and metadata, reading and booking appointments.</summary>
+    public const string AllFhirScopes = "organization/*.read patient/*.read patient/*.write";
+
     public static async Task SeedAsync(ForwardDbContext db, DemoOptions options, IPasswordHasher<UserAccount> hasher, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -49,7 +52,7 @@ public static class DemoUsers
 
         if (practice is not null)
         {
-            wanted.Add(new UserAccount { UserName = "practice", DisplayName = $"Receptionist, {practice.Name}", Role = Roles.PracticeStaff, PracticeId = practice.Id, OrganisationOds = practice.OdsCode, PasswordHash = string.Empty, IsDemo = true });
+            wanted.Add(new UserAccount { UserName = "practice", DisplayName = $"Receptionist, {practice.Name}", Role = Roles.PracticeStaff, PracticeId = practice.Id, OrganisationOds = practice.OdsCode, Scopes = AllFhirScopes, PasswordHash = string.Empty, IsDemo = true });
         }
 
         if (bedford is not null)
@@ -57,13 +60,22 @@ public static class DemoUsers
             wanted.Add(new UserAccount { UserName = "commissioner.beds", DisplayName = $"Commissioner, {bedford.Name}", Role = Roles.Commissioner, CcgId = bedford.Id, OrganisationOds = bedford.OdsCode, PasswordHash = string.Empty, IsDemo = true });
         }
 
-        wanted.Add(new UserAccount { UserName = "nhs111", DisplayName = "NHS 111 call handler (synthetic provider)", Role = Roles.Nhs111, OrganisationOds = NhsOneOneOneOds, PasswordHash = string.Empty, IsDemo = true });
+        wanted.Add(new UserAccount { UserName = "nhs111", DisplayName = "NHS 111 call handler (synthetic provider)", Role = Roles.Nhs111, OrganisationOds = NhsOneOneOneOds, Scopes = AllFhirScopes, PasswordHash = string.Empty, IsDemo = true });
 
         var existing = await db.Users.Select(u => u.UserName).ToListAsync(cancellationToken);
-        foreach (var user in wanted.Where(u => !existing.Contains(u.UserName)))
+        var demo = await db.Users.Where(u => u.IsDemo).ToDictionaryAsync(u => u.UserName, cancellationToken);
+        foreach (var user in wanted)
         {
-            user.PasswordHash = hasher.HashPassword(user, options.Password);
-            db.Users.Add(user);
+            if (demo.TryGetValue(user.UserName, out var found))
+            {
+                // Demo users seeded before the FHIR API get their client scopes on the next start.
+                found.Scopes ??= user.Scopes;
+            }
+            else if (!existing.Contains(user.UserName))
+            {
+                user.PasswordHash = hasher.HashPassword(user, options.Password);
+                db.Users.Add(user);
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);

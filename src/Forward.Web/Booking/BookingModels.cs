@@ -25,7 +25,10 @@ public sealed record SlotView(
 
 public sealed record SlotSearchResult(string PracticeOds, string PracticeName, DateOnly From, DateOnly To, IReadOnlyList<SlotView> Slots);
 
-/// <summary>Everything a booker supplies. The channel is not here: it follows from who books.</summary>
+/// <summary>
+/// Everything a booker supplies. The channel is not here: it follows from who books. With <c>PatientId</c> (FHIR:
+/// <c>Patient/{id}</c>) the booking is for that existing patient and <c>Patient</c> is not used.
+/// </summary>
 public sealed record BookingRequest(
     IReadOnlyList<long> SlotIds,
     PatientDetails Patient,
@@ -35,7 +38,8 @@ public sealed record BookingRequest(
     string? IdempotencyKey = null,
     string? Description = null,
     string? Comment = null,
-    string? BookingOrganisationOds = null);
+    string? BookingOrganisationOds = null,
+    int? PatientId = null);
 
 public sealed record AppointmentView(
     long Id,
@@ -70,6 +74,9 @@ public sealed record AppointmentView(
     DateTime? OutcomeRecordedUtc,
     int Version,
     IReadOnlyList<long> SlotIds);
+
+/// <summary>A patient as a booker may see them (FHIR Patient search), without the record summary.</summary>
+public sealed record PatientView(int Id, string NhsNumber, string GivenName, string FamilyName, DateOnly DateOfBirth, string? Phone, string PracticeOds, string PracticeName);
 
 public sealed record BookingOutcome(AppointmentView Appointment, bool Replayed);
 

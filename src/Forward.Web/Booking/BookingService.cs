@@ -125,7 +125,8 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         var now = Now;
         var today = London.Today(clock);
 
-        var errors = request.Patient.Validate(today);
+        // A booking names either an existing patient (FHIR: Patient/{id}) or the patient's details (pages, JSON API).
+        var errors = request.PatientId is null ? request.Patient.Validate(today) : [];
         if (request.SlotIds is null || request.SlotIds.Count == 0)
         {
             errors["SlotIds"] = "Choose a slot to book";
@@ -149,7 +150,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         }
 
         ValidationFailedException.ThrowIfAny(errors);
-        var nhsNumber = NhsNumber.Parse(request.Patient.NhsNumber!).Value;
+        var nhsNumber = request.PatientId is null ? NhsNumber.Parse(request.Patient.NhsNumber!).Value : null;
 
         if (request.IdempotencyKey is not null && await FindReplayAsync(request, actor, cancellationToken) is { } replay)
         {
@@ -300,6 +301,51 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         return await GetViewAsync(appointmentId, cancellationToken);
     }
 
+    /// <summary>
+    /// Finds a patient by Forward id or NHS number, if the actor may book for them: practice staff their own practice's
+    /// patients, hub clinicians patients of the practices their hub serves, NHS 111 anyone. Null when not found or not
+    /// visible, so nobody learns that a patient they may not see exists.
+    /// </summary>
+    public async Task<PatientView?> FindPatientAsync(int? patientId, string? nhsNumber, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (actor.IsCommissioner)
+        {
+            throw DomainException.Forbidden("cannot-book", "Commissioners do not look up patients.");
+        }
+
+        var query = db.Patients.AsNoTracking();
+        query = patientId is { } id ? query.Where(p => p.Id == id) : query.Where(p => p.NhsNumber == nhsNumber);
+        var patient = await query
+            .Select(p => new { p.Id, p.NhsNumber, p.GivenName, p.FamilyName, p.DateOfBirth, p.Phone, p.RegisteredPracticeId, PracticeOds = p.RegisteredPractice!.OdsCode, PracticeName = p.RegisteredPractice.Name })
+            .FirstOrDefaultAsync(cancellationToken);
+        return patient is not null && await CanSeePatientAsync(patient.RegisteredPracticeId, actor, cancellationToken)
+            ? new PatientView(patient.Id, patient.NhsNumber, patient.GivenName, patient.FamilyName, patient.DateOfBirth, patient.Phone, patient.PracticeOds, patient.PracticeName)
+            : null;
+    }
+
+    /// <summary>A patient's appointments starting on the London dates from..to (inclusive), cancelled ones too, that the actor may see.</summary>
+    public async Task<IReadOnlyList<AppointmentView>> PatientAppointmentsAsync(int patientId, DateOnly from, DateOnly to, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        _ = await FindPatientAsync(patientId, null, actor, cancellationToken)
+            ?? throw DomainException.NotFound("patient-not-found", $"There is no patient {patientId}.");
+        var fromUtc = London.StartOfDayUtc(from);
+        var toUtc = London.StartOfDayUtc(to.AddDays(1));
+        var ids = await db.Appointments.Where(a => a.PatientId == patientId && a.StartUtc >= fromUtc && a.StartUtc < toUtc)
+            .OrderBy(a => a.StartUtc).ThenBy(a => a.Id).Select(a => a.Id).ToListAsync(cancellationToken);
+        var visible = new List<AppointmentView>();
+        foreach (var view in await ViewsAsync(ids, cancellationToken))
+        {
+            if (await CanSeeAsync(view, actor, cancellationToken))
+            {
+                visible.Add(view);
+            }
+        }
+
+        return visible;
+    }
+
     /// <summary>A hub's appointments on one London date, in time order.</summary>
     public async Task<IReadOnlyList<AppointmentView>> DayListAsync(int hubId, DateOnly date, Actor actor, CancellationToken cancellationToken = default)
     {
@@ -355,8 +401,16 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         return new RecordSummaryView(p.Id, p.NhsNumber, p.FullName, p.DateOfBirth, p.RegisteredPractice!.Name, p.SummaryProblems, p.SummaryMedications, p.SummaryAllergies, p.IsSynthetic);
     }
 
-    private async Task<Patient> ResolvePatientAsync(BookingRequest request, string nhsNumber, Actor actor, CancellationToken ct)
+    private async Task<Patient> ResolvePatientAsync(BookingRequest request, string? nhsNumber, Actor actor, CancellationToken ct)
     {
+        if (request.PatientId is { } patientId)
+        {
+            var known = await db.Patients.FirstOrDefaultAsync(p => p.Id == patientId, ct);
+            return known is not null && await CanSeePatientAsync(known.RegisteredPracticeId, actor, ct)
+                ? known
+                : throw DomainException.NotFound("patient-not-found", $"There is no patient {patientId}.");
+        }
+
         var patient = await db.Patients.FirstOrDefaultAsync(p => p.NhsNumber == nhsNumber, ct);
         var details = request.Patient;
         if (patient is not null)
@@ -398,7 +452,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
 
         patient = new Patient
         {
-            NhsNumber = nhsNumber,
+            NhsNumber = nhsNumber!,
             GivenName = details.GivenName!.Trim(),
             FamilyName = details.FamilyName!.Trim(),
             DateOfBirth = details.DateOfBirth!.Value,
@@ -455,20 +509,29 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
 
     private async Task EnsureCanSeeAsync(AppointmentView view, Actor actor, CancellationToken ct)
     {
-        var allowed = actor.Role switch
-        {
-            Domain.Access.Roles.HubClinician => view.HubId == actor.HubId,
-            Domain.Access.Roles.PracticeStaff => await db.Patients.AnyAsync(p => p.Id == view.PatientId && p.RegisteredPracticeId == actor.PracticeId, ct),
-            Domain.Access.Roles.Nhs111 => view.Channel == BookingChannel.Nhs111,
-            Domain.Access.Roles.Commissioner => await db.Hubs.AnyAsync(h => h.Id == view.HubId && h.CcgId == actor.CcgId, ct),
-            _ => false,
-        };
-        if (!allowed)
+        if (!await CanSeeAsync(view, actor, ct))
         {
             // Not found rather than forbidden: do not confirm that an appointment exists to someone who may not see it.
             throw DomainException.NotFound("appointment-not-found", $"There is no appointment {view.Id}.");
         }
     }
+
+    private async Task<bool> CanSeeAsync(AppointmentView view, Actor actor, CancellationToken ct) => actor.Role switch
+    {
+        Domain.Access.Roles.HubClinician => view.HubId == actor.HubId,
+        Domain.Access.Roles.PracticeStaff => await db.Patients.AnyAsync(p => p.Id == view.PatientId && p.RegisteredPracticeId == actor.PracticeId, ct),
+        Domain.Access.Roles.Nhs111 => view.Channel == BookingChannel.Nhs111,
+        Domain.Access.Roles.Commissioner => await db.Hubs.AnyAsync(h => h.Id == view.HubId && h.CcgId == actor.CcgId, ct),
+        _ => false,
+    };
+
+    private async Task<bool> CanSeePatientAsync(int registeredPracticeId, Actor actor, CancellationToken ct) => actor.Role switch
+    {
+        Domain.Access.Roles.PracticeStaff => registeredPracticeId == actor.PracticeId,
+        Domain.Access.Roles.HubClinician => await db.HubPractices.AnyAsync(hp => hp.HubId == actor.HubId && hp.PracticeId == registeredPracticeId, ct),
+        Domain.Access.Roles.Nhs111 => true,
+        _ => false,
+    };
 
     private async Task<AppointmentView> FindViewAsync(long appointmentId, CancellationToken ct) =>
         await ViewsAsync([appointmentId], ct) is [var view, ..]

@@ -82,6 +82,10 @@ namespace Forward.Data.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("Scopes")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("UserName")
                         .IsRequired()
                         .HasMaxLength(100)

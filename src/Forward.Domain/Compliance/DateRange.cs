@@ -1,0 +1,97 @@
+using Forward.Domain.Time;
+
+namespace Forward.Domain.Compliance;
+
+/// <summary>
+/// An inclusive run of London calendar dates: the period a compliance figure covers. Everything is cut at London
+/// midnights so that a week or a month in a report means what a person in England reads on the calendar.
+/// </summary>
+public sealed record DateRange
+{
+    /// <summary>Longest range accepted: ten years is far beyond any report and keeps day-by-day work bounded.</summary>
+    public const int MaxDays = 3660;
+
+    public DateRange(DateOnly from, DateOnly to)
+    {
+        if (to < from)
+        {
+            throw DomainException.Invalid("invalid-date-range", "The end date must be on or after the start date.");
+        }
+
+        if (to.DayNumber - from.DayNumber + 1 > MaxDays)
+        {
+            throw DomainException.Invalid("date-range-too-long", $"A compliance period can be at most {MaxDays} days.");
+        }
+
+        From = from;
+        To = to;
+    }
+
+    public DateOnly From { get; }
+
+    public DateOnly To { get; }
+
+    public int Days => To.DayNumber - From.DayNumber + 1;
+
+    /// <summary>Days ÷ 7: a partial week counts as its fraction, so a 10-day range is 10/7 weeks.</summary>
+    public decimal Weeks => Days / 7m;
+
+    /// <summary>The first instant of <see cref="From"/> in London, as UTC.</summary>
+    public DateTime StartUtc => London.StartOfDayUtc(From);
+
+    /// <summary>The first instant after <see cref="To"/> in London, as UTC (exclusive end).</summary>
+    public DateTime EndUtc => London.StartOfDayUtc(To.AddDays(1));
+
+    public bool Contains(DateOnly date) => date >= From && date <= To;
+
+    public IEnumerable<DateOnly> Dates()
+    {
+        for (var d = From; d <= To; d = d.AddDays(1))
+        {
+            yield return d;
+        }
+    }
+
+    /// <summary>Monday-to-Sunday weeks, the first and last clipped to the range: the rows of a weekly trend.</summary>
+    public IReadOnlyList<DateRange> SplitIntoWeeks()
+    {
+        var weeks = new List<DateRange>();
+        var start = From;
+        while (start <= To)
+        {
+            var daysToSunday = ((int)DayOfWeek.Sunday - (int)start.DayOfWeek + 7) % 7;
+            var end = start.AddDays(daysToSunday);
+            if (end > To)
+            {
+                end = To;
+            }
+
+            weeks.Add(new DateRange(start, end));
+            start = end.AddDays(1);
+        }
+
+        return weeks;
+    }
+
+    /// <summary>Calendar months, the first and last clipped to the range: the rows of a monthly assurance report.</summary>
+    public IReadOnlyList<DateRange> SplitIntoMonths()
+    {
+        var months = new List<DateRange>();
+        var start = From;
+        while (start <= To)
+        {
+            var end = new DateOnly(start.Year, start.Month, 1).AddMonths(1).AddDays(-1);
+            if (end > To)
+            {
+                end = To;
+            }
+
+            months.Add(new DateRange(start, end));
+            start = end.AddDays(1);
+        }
+
+        return months;
+    }
+
+    public override string ToString() => $"{From:yyyy-MM-dd}..{To:yyyy-MM-dd}";
+}

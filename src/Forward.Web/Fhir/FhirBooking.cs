@@ -1,0 +1,234 @@
+using System.Globalization;
+using Forward.Domain;
+using Forward.Web.Access;
+using Hl7.Fhir.Model;
+using FhirAppointment = Hl7.Fhir.Model.Appointment;
+
+namespace Forward.Web.Fhir;
+
+/// <summary>
+/// Turns a GP Connect-style Appointment into what <see cref="Booking.BookingService"/> needs, and checks an update
+/// changes only what may change. Only the FHIR shape is checked here; the booking rules stay in the service.
+/// </summary>
+public static class FhirBooking
+{
+    public sealed record Request(IReadOnlyList<long> SlotIds, int PatientId, int LocationId, string? PractitionerId, DateTime StartUtc, DateTime EndUtc, string? Description, string? Comment, string BookingOrganisationOds);
+
+    public sealed record SlotFacts(long Id, int HubId, int SessionId, int ClinicianIndex, DateTime StartUtc, DateTime EndUtc);
+
+    /// <summary>Reads a booking request (POST /fhir/Appointment); 422 INVALID_RESOURCE for anything missing or not allowed.</summary>
+    public static Request Read(FhirAppointment appointment, Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(appointment);
+        ArgumentNullException.ThrowIfNull(actor);
+        var forbidden = new List<string>();
+        void Forbid(bool present, string element)
+        {
+            if (present)
+            {
+                forbidden.Add(element);
+            }
+        }
+
+        Forbid(appointment.ModifierExtension.Count > 0, "modifierExtension");
+        Forbid(appointment.CancelationReason is not null, "cancelationReason");
+        Forbid(appointment.Specialty.Count > 0, "specialty");
+        Forbid(appointment.AppointmentType is not null, "appointmentType");
+        Forbid(appointment.ReasonCode.Count > 0, "reasonCode");
+        Forbid(appointment.ReasonReference.Count > 0, "reasonReference");
+        Forbid(appointment.Priority is not null, "priority");
+        Forbid(appointment.SupportingInformation.Count > 0, "supportingInformation");
+        Forbid(appointment.BasedOn.Count > 0, "basedOn");
+        Forbid(appointment.RequestedPeriod.Count > 0, "requestedPeriod");
+        Forbid(appointment.PatientInstruction is not null, "patientInstruction");
+        if (forbidden.Count > 0)
+        {
+            throw FhirException.InvalidResource("A booking must not contain " + string.Join(", ", forbidden) + ".");
+        }
+
+        if (appointment.Status != FhirAppointment.AppointmentStatus.Booked)
+        {
+            throw FhirException.InvalidResource("A new appointment's status must be booked.");
+        }
+
+        if (appointment.Start is not { } start || appointment.End is not { } end)
+        {
+            throw FhirException.InvalidResource("A booking needs start and end (those of its slots).");
+        }
+
+        if (string.IsNullOrWhiteSpace(appointment.Created))
+        {
+            throw FhirException.InvalidResource("A booking needs created (when the booking was made).");
+        }
+
+        if (appointment.Slot.Count == 0)
+        {
+            throw FhirException.InvalidResource("A booking needs at least one slot reference, like Slot/123.");
+        }
+
+        var slotIds = appointment.Slot.Select(s => LongId(s, "Slot")).ToList();
+
+        var patients = new List<int>();
+        var locations = new List<int>();
+        var practitioners = new List<string>();
+        foreach (var participant in appointment.Participant)
+        {
+            var reference = participant.Actor?.Reference ?? throw FhirException.InvalidResource("Every participant needs an actor reference.");
+            switch (reference.Split('/') is [.., var type, _] ? type : string.Empty)
+            {
+                case "Patient":
+                    patients.Add(IntId(participant.Actor, "Patient"));
+                    break;
+                case "Location":
+                    locations.Add(IntId(participant.Actor, "Location"));
+                    break;
+                case "Practitioner":
+                    practitioners.Add(reference.Split('/')[^1]);
+                    break;
+                default:
+                    throw FhirException.InvalidResource($"Participant '{FhirRequests.Show(reference)}' is not supported: give the patient, the location and optionally the practitioner.");
+            }
+        }
+
+        if (patients.Count != 1)
+        {
+            throw FhirException.InvalidResource("A booking needs exactly one patient participant, Patient/{id}.");
+        }
+
+        if (locations.Count != 1)
+        {
+            throw FhirException.InvalidResource("A booking needs exactly one location participant, Location/{id} (the slots' hub).");
+        }
+
+        if (practitioners.Count > 1)
+        {
+            throw FhirException.InvalidResource("A booking names at most one practitioner participant.");
+        }
+
+        var ods = BookingOrganisation(appointment);
+        if (!string.Equals(ods, actor.OrganisationOds, StringComparison.OrdinalIgnoreCase))
+        {
+            throw DomainException.Forbidden("other-organisation", $"The booking organisation must be your own organisation ({actor.OrganisationOds}), not {ods}.");
+        }
+
+        return new Request(slotIds, patients[0], locations[0], practitioners.SingleOrDefault(), start.UtcDateTime, end.UtcDateTime, appointment.Description, appointment.Comment, actor.OrganisationOds!);
+    }
+
+    /// <summary>The slots must exist and the appointment's start, end, location and practitioner must be theirs.</summary>
+    public static void CheckAgainstSlots(Request request, IReadOnlyList<SlotFacts> slots)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(slots);
+        var missing = request.SlotIds.Except(slots.Select(s => s.Id)).ToList();
+        if (missing.Count > 0)
+        {
+            throw DomainException.NotFound("slot-not-found", $"There is no slot {string.Join(", ", missing)}.");
+        }
+
+        var first = slots.OrderBy(s => s.StartUtc).First();
+        var startUtc = slots.Min(s => s.StartUtc);
+        var endUtc = slots.Max(s => s.EndUtc);
+        if (request.StartUtc != startUtc || request.EndUtc != endUtc)
+        {
+            throw FhirException.InvalidResource($"start and end must be those of the slots: {FhirMapping.LocalText(startUtc)} to {FhirMapping.LocalText(endUtc)}.");
+        }
+
+        if (slots.Any(s => s.HubId != request.LocationId))
+        {
+            throw FhirException.InvalidResource($"The location participant must be the slots' hub, Location/{first.HubId.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        var practitioner = FhirMapping.PractitionerId(first.SessionId, first.ClinicianIndex);
+        if (request.PractitionerId is { } given && given != practitioner)
+        {
+            throw FhirException.InvalidResource($"The practitioner participant must be the slots' clinician, Practitioner/{practitioner}.");
+        }
+    }
+
+    /// <summary>
+    /// Compares an update with the appointment as it is: only description and comment may change (amend), or status may
+    /// become cancelled with a cancelationReason (cancel). Returns the cancellation reason for a cancel, null for an amend.
+    /// </summary>
+    public static string? ReadUpdate(FhirAppointment current, FhirAppointment incoming)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(incoming);
+        var rest = Strip(current);
+        if (!rest.IsExactly(Strip(incoming)))
+        {
+            throw FhirException.InvalidResource("Only description and comment can be amended, or status set to cancelled with a cancelationReason; "
+                + "send everything else as read. To move an appointment, cancel it and book again.");
+        }
+
+        switch (incoming.Status)
+        {
+            case FhirAppointment.AppointmentStatus.Booked:
+                if (incoming.CancelationReason is not null)
+                {
+                    throw FhirException.InvalidResource("cancelationReason is only for cancelling (status cancelled).");
+                }
+
+                return null;
+            case FhirAppointment.AppointmentStatus.Cancelled:
+                var reason = incoming.CancelationReason?.Text
+                    ?? incoming.CancelationReason?.Coding.Select(c => c.Display ?? c.Code).FirstOrDefault(t => !string.IsNullOrWhiteSpace(t));
+                if (string.IsNullOrWhiteSpace(reason))
+                {
+                    throw FhirException.InvalidResource("Cancelling needs a cancelationReason (text).");
+                }
+
+                if (incoming.Description != current.Description || incoming.Comment != current.Comment)
+                {
+                    throw FhirException.InvalidResource("A cancellation cannot also amend description or comment.");
+                }
+
+                return reason;
+            default:
+                throw FhirException.InvalidResource("An update may set status to booked (amend) or cancelled (cancel) only.");
+        }
+    }
+
+    private static FhirAppointment Strip(FhirAppointment appointment)
+    {
+        var copy = (FhirAppointment)appointment.DeepCopy();
+        copy.Meta = null;
+        copy.Text = null;
+        copy.Description = null;
+        copy.Comment = null;
+        copy.Status = null;
+        copy.CancelationReason = null;
+        return copy;
+    }
+
+    private static string BookingOrganisation(FhirAppointment appointment)
+    {
+        var extension = appointment.GetExtension(FhirSystems.BookingOrganisationExtension);
+        if (extension?.Value is not ResourceReference { Reference: { Length: > 1 } reference } || !reference.StartsWith('#'))
+        {
+            throw FhirException.InvalidResource($"A booking needs the {FhirSystems.BookingOrganisationExtension} extension referencing a contained Organization (#id).");
+        }
+
+        var organisation = appointment.Contained.OfType<Organization>().FirstOrDefault(o => o.Id == reference[1..])
+            ?? throw FhirException.InvalidResource($"The booking organisation {reference} is not contained in the appointment.");
+        var ods = organisation.Identifier.FirstOrDefault(i => i.System == FhirSystems.OdsOrganisation)?.Value;
+        if (string.IsNullOrWhiteSpace(ods) || string.IsNullOrWhiteSpace(organisation.Name) || organisation.Telecom.Count == 0)
+        {
+            throw FhirException.InvalidResource($"The booking organisation needs an ODS code identifier ({FhirSystems.OdsOrganisation}), a name and a telecom.");
+        }
+
+        return ods.Trim().ToUpperInvariant();
+    }
+
+    private static int IntId(ResourceReference reference, string type) =>
+        LongId(reference, type) is var id and <= int.MaxValue
+            ? (int)id
+            : throw FhirException.InvalidResource($"'{FhirRequests.Show(reference.Reference ?? string.Empty)}' is not a {type} reference like {type}/123.");
+
+    private static long LongId(ResourceReference reference, string type)
+    {
+        var parts = (reference.Reference ?? string.Empty).Split('/');
+        return parts.Length >= 2 && parts[^2] == type && long.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
+            ? id
+            : throw FhirException.InvalidResource($"'{FhirRequests.Show(reference.Reference ?? string.Empty)}' is not a {type} reference like {type}/123.");
+    }
+}

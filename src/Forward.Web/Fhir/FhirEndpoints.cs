@@ -1,0 +1,440 @@
+using System.Globalization;
+using Forward.Data;
+using Forward.Domain;
+using Forward.Domain.Booking;
+using Forward.Domain.Patients;
+using Forward.Domain.Time;
+using Forward.Web.Access;
+using Forward.Web.Booking;
+using Hl7.Fhir.Model;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using FhirAppointment = Hl7.Fhir.Model.Appointment;
+using FhirPatient = Hl7.Fhir.Model.Patient;
+using Task = System.Threading.Tasks.Task;
+
+namespace Forward.Web.Fhir;
+
+/// <summary>
+/// The GP Connect-style FHIR R4 API under /fhir. Thin like the JSON API: read the request, call the same
+/// <see cref="BookingService"/> the pages and the JSON API use, shape Firely resources. Every call goes through
+/// <see cref="FhirCallFilter"/> (scopes, Ssp headers, no-store, audit, OperationOutcome on failure).
+/// </summary>
+public static class FhirEndpoints
+{
+    public const string Base = "/fhir";
+
+    public static IServiceCollection AddForwardFhir(this IServiceCollection services)
+    {
+        services.AddExceptionHandler<FhirExceptionHandler>();
+        return services;
+    }
+
+    /// <summary>Bare error statuses on /fhir (401, 404, 405 ...) get an OperationOutcome body.</summary>
+    public static IApplicationBuilder UseFhirStatusCodePages(this IApplicationBuilder app) =>
+        app.UseWhen(FhirErrors.IsFhir, fhir => fhir.UseStatusCodePages(FhirErrors.WriteStatusAsync));
+
+    public static void MapFhir(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var fhir = app.MapGroup(Base)
+            .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = AuthenticationSetup.BearerScheme })
+            .AddEndpointFilter<FhirCallFilter>()
+            .ExcludeFromDescription();
+
+        fhir.MapGet("/metadata", (HttpContext http) => new FhirResult(FhirCapability.Build(BaseUrl(http)))).AllowAnonymous().WithMetadata(FhirInteraction.Metadata);
+        fhir.MapGet("/Slot", SearchSlotsAsync).WithMetadata(FhirInteraction.SlotSearch);
+        fhir.MapPost("/Appointment", BookAsync).WithMetadata(FhirInteraction.Book);
+        fhir.MapGet("/Appointment/{id:long}", ReadAsync).WithMetadata(FhirInteraction.Read);
+        fhir.MapGet("/Appointment/{id:long}/_history/{vid:int}", VersionReadAsync).WithMetadata(FhirInteraction.Read);
+        fhir.MapPut("/Appointment/{id:long}", UpdateAsync).WithMetadata(FhirInteraction.Update);
+        fhir.MapGet("/Appointment", SearchAppointmentsAsync).WithMetadata(FhirInteraction.PatientAppointments);
+        fhir.MapGet("/Patient", SearchPatientsAsync).WithMetadata(FhirInteraction.PatientSearch);
+        fhir.MapGet("/Patient/{id:int}/Appointment", (int id, HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct) =>
+            PatientAppointmentsAsync(id, http, booking, db, clock, ct)).WithMetadata(FhirInteraction.PatientAppointments);
+    }
+
+    public static string BaseUrl(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{Base}";
+    }
+
+    private static readonly HashSet<string> SlotIncludes = new(StringComparer.Ordinal)
+    {
+        "Slot:schedule", "Schedule:actor:Practitioner", "Schedule:actor:Location", "Location:managingOrganization",
+    };
+
+    private static async Task<IResult> SearchSlotsAsync(HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var query = http.Request.Query;
+        var start = FhirRequests.Date(FhirRequests.One(query, "start", required: true)!, "start", "ge", allowDateTime: true);
+        var end = FhirRequests.Date(FhirRequests.One(query, "end", required: true)!, "end", "le", allowDateTime: true);
+        var status = FhirRequests.One(query, "status", required: true)!;
+        if (status != "free")
+        {
+            throw FhirException.InvalidParameter("Only status=free can be searched.");
+        }
+
+        var includes = FhirRequests.All(query, "_include").Concat(FhirRequests.All(query, "_include:recurse")).Concat(FhirRequests.All(query, "_include:iterate"))
+            .SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
+        if (!includes.Contains("Slot:schedule"))
+        {
+            throw FhirException.MissingParameter("The '_include=Slot:schedule' parameter is required.");
+        }
+
+        if (includes.FirstOrDefault(i => !SlotIncludes.Contains(i)) is { } unknown)
+        {
+            throw FhirException.InvalidParameter($"_include '{FhirRequests.Show(unknown)}' is not supported; see GET /fhir/metadata.");
+        }
+
+        var fromUtc = start.StartUtc;
+        var toUtc = end.EndUtc;
+        if (toUtc <= fromUtc)
+        {
+            throw FhirException.InvalidParameter("The end of the search must be after its start.");
+        }
+
+        if (toUtc - fromUtc > TimeSpan.FromDays(BookingService.MaxSearchDays))
+        {
+            throw FhirException.InvalidParameter($"Search at most {BookingService.MaxSearchDays} days at a time.");
+        }
+
+        string? ods = null;
+        foreach (var filter in FhirRequests.All(query, "searchFilter"))
+        {
+            var (system, code) = FhirRequests.Token(filter ?? string.Empty);
+            if (system == FhirSystems.OdsOrganisation)
+            {
+                if (code.Length == 0 || (ods is not null && !string.Equals(ods, code, StringComparison.OrdinalIgnoreCase)))
+                {
+                    throw FhirException.InvalidParameter("Give one ODS code searchFilter: the patient's registered practice.");
+                }
+
+                ods = code.ToUpperInvariant();
+            }
+            else if (system == FhirSystems.OrganisationType && code.Length == 0)
+            {
+                throw FhirException.InvalidParameter("The organisation type searchFilter needs a code, like " + FhirSystems.OrganisationType + "|urgent-care.");
+            }
+
+            // Other filters are ignored, as GP Connect asks of providers that do not understand them.
+        }
+
+        var actor = Actor.From(http.User);
+        if (ods is null && !actor.IsPracticeStaff)
+        {
+            throw FhirException.InvalidParameter($"Send searchFilter={FhirSystems.OdsOrganisation}|<ODS code> naming the patient's registered practice.");
+        }
+
+        // GP Connect lets a search reach into the past; Forward only ever offers future slots, so a past start just finds nothing earlier.
+        var today = London.Today(clock);
+        var fromDate = DateOnly.FromDateTime(London.ToLocal(fromUtc));
+        var toDate = DateOnly.FromDateTime(London.ToLocal(toUtc.AddTicks(-1)));
+        if (fromDate < today)
+        {
+            fromDate = today;
+        }
+
+        var bundle = SearchSet(http);
+        var call = FhirCall.Of(http);
+        if (toDate < fromDate)
+        {
+            call.Detail = "slots=0";
+            return new FhirResult(bundle);
+        }
+
+        var result = await booking.SearchAsync(new SlotSearch(ods, fromDate, toDate), actor, ct);
+        var slots = result.Slots.Where(s => s.StartUtc >= fromUtc && s.EndUtc <= toUtc).ToList();
+        call.Detail = $"practice={result.PracticeOds}; slots={slots.Count}";
+
+        var sessions = await FhirData.SessionsAsync(db, slots.Select(s => s.SessionId).Distinct().ToList(), ct);
+        var hubs = await FhirData.HubsAsync(db, slots.Select(s => s.HubId).Distinct().ToList(), ct);
+        var baseUrl = BaseUrl(http);
+        foreach (var slot in slots)
+        {
+            bundle.Entry.Add(Entry(baseUrl, FhirMapping.Slot(slot), Bundle.SearchEntryMode.Match));
+        }
+
+        foreach (var group in slots.GroupBy(s => s.SessionId).OrderBy(g => g.Key))
+        {
+            var session = sessions[group.Key];
+            bundle.Entry.Add(Entry(baseUrl, FhirMapping.Schedule(session, group.Min(s => s.StartUtc), group.Max(s => s.EndUtc)), Bundle.SearchEntryMode.Include));
+            if (includes.Contains("Schedule:actor:Practitioner"))
+            {
+                bundle.Entry.AddRange(FhirMapping.Practitioners(session).Select(p => Entry(baseUrl, p, Bundle.SearchEntryMode.Include)));
+            }
+        }
+
+        if (includes.Contains("Schedule:actor:Location"))
+        {
+            bundle.Entry.AddRange(hubs.Values.OrderBy(h => h.Id).Select(h => Entry(baseUrl, FhirMapping.Location(h), Bundle.SearchEntryMode.Include)));
+        }
+
+        // GP Connect: the Organization is always returned with slots, whatever the includes.
+        bundle.Entry.AddRange(hubs.Values.DistinctBy(h => h.CcgOds).OrderBy(h => h.CcgOds, StringComparer.Ordinal)
+            .Select(h => Entry(baseUrl, FhirMapping.Organization(h), Bundle.SearchEntryMode.Include)));
+        bundle.Total = slots.Count;
+        return new FhirResult(bundle);
+    }
+
+    private static async Task<IResult> BookAsync(HttpContext http, BookingService booking, ForwardDbContext db, CancellationToken ct)
+    {
+        var actor = Actor.From(http.User);
+        var appointment = await FhirRequests.ReadResourceAsync<FhirAppointment>(http.Request, ct);
+        var request = FhirBooking.Read(appointment, actor);
+        var call = FhirCall.Of(http);
+
+        var patient = await booking.FindPatientAsync(request.PatientId, null, actor, ct)
+            ?? throw DomainException.NotFound("patient-not-found", $"There is no patient {request.PatientId} that you may book for. Find the patient's id with GET /fhir/Patient?identifier={FhirSystems.NhsNumber}|<NHS number>.");
+        call.PatientId = patient.Id;
+
+        var slots = await db.Slots.AsNoTracking().Where(s => request.SlotIds.Contains(s.Id))
+            .Select(s => new FhirBooking.SlotFacts(s.Id, s.HubId, s.SessionId, s.ClinicianIndex, s.StartUtc, s.EndUtc)).ToListAsync(ct);
+        FhirBooking.CheckAgainstSlots(request, slots);
+
+        var outcome = await booking.BookAsync(
+            new BookingRequest(
+                request.SlotIds,
+                new PatientDetails(null, null, null, null, null),
+                RegisteredPracticeOds: null,
+                Reason: null,
+                Consent: RecordSharingConsent.NotAsked,
+                Description: request.Description,
+                Comment: request.Comment,
+                BookingOrganisationOds: request.BookingOrganisationOds,
+                PatientId: patient.Id),
+            actor,
+            ct);
+        var view = outcome.Appointment;
+        call.Appointment(view);
+        var resource = (await FhirData.AppointmentsAsync(db, [view], ct))[0];
+        var location = $"{BaseUrl(http)}/Appointment/{view.Id.ToString(CultureInfo.InvariantCulture)}/_history/{view.Version.ToString(CultureInfo.InvariantCulture)}";
+        return new FhirResult(resource, StatusCodes.Status201Created, view.Version, location);
+    }
+
+    private static async Task<IResult> ReadAsync(long id, HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var view = await booking.GetAsync(id, Actor.From(http.User), ct);
+        FhirCall.Of(http).Appointment(view);
+        EnsureNotPast(view, clock, "read");
+        return new FhirResult((await FhirData.AppointmentsAsync(db, [view], ct))[0], version: view.Version);
+    }
+
+    private static async Task<IResult> VersionReadAsync(long id, int vid, HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var view = await booking.GetAsync(id, Actor.From(http.User), ct);
+        FhirCall.Of(http).Appointment(view);
+        if (view.Version != vid)
+        {
+            throw DomainException.NotFound("version-not-found", $"Forward keeps only the current version of an appointment; appointment {id} is at version {view.Version}.");
+        }
+
+        EnsureNotPast(view, clock, "read");
+        return new FhirResult((await FhirData.AppointmentsAsync(db, [view], ct))[0], version: view.Version);
+    }
+
+    /// <summary>PUT: amend (description and comment) or cancel (status cancelled + cancelationReason); nothing else may change.</summary>
+    private static async Task<IResult> UpdateAsync(long id, HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var actor = Actor.From(http.User);
+        var expectedVersion = FhirRequests.IfMatch(http.Request);
+        var incoming = await FhirRequests.ReadResourceAsync<FhirAppointment>(http.Request, ct);
+        if (incoming.Id != FhirMapping.Id(id))
+        {
+            throw FhirException.MissingParameter($"The resource's id must be {id}, as in the URL.");
+        }
+
+        var view = await booking.GetAsync(id, actor, ct);
+        var call = FhirCall.Of(http);
+        call.Appointment(view);
+        if (view.Version != expectedVersion)
+        {
+            throw DomainException.Conflict("version-mismatch", $"If-Match names version {expectedVersion} but the appointment is at version {view.Version}. Read it again and retry.");
+        }
+
+        EnsureNotPast(view, clock, "changed");
+        if (view.Status != AppointmentStatus.Booked)
+        {
+            throw FhirException.InvalidResource($"This appointment is {Domain.Booking.Appointment.Describe(view.Status)} and cannot be amended or cancelled.");
+        }
+
+        var current = (await FhirData.AppointmentsAsync(db, [view], ct))[0];
+        var cancel = FhirBooking.ReadUpdate(current, incoming);
+        AppointmentView updated;
+        if (cancel is not null)
+        {
+            call.Action = FhirInteraction.CancelAction;
+            updated = await booking.CancelAsync(id, cancel, actor, expectedVersion, ct);
+        }
+        else
+        {
+            updated = await booking.AmendAsync(id, incoming.Description, incoming.Comment, actor, expectedVersion, ct);
+        }
+
+        call.Appointment(updated);
+        return new FhirResult((await FhirData.AppointmentsAsync(db, [updated], ct))[0], version: updated.Version);
+    }
+
+    /// <summary>GET /fhir/Appointment?patient=... or ?patient.identifier=nhs-number|...: the same search as /fhir/Patient/{id}/Appointment.</summary>
+    private static async Task<IResult> SearchAppointmentsAsync(HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var query = http.Request.Query;
+        var byId = FhirRequests.One(query, "patient", required: false);
+        var byIdentifier = FhirRequests.One(query, "patient.identifier", required: false) ?? FhirRequests.One(query, "patient:Patient.identifier", required: false);
+        if ((byId is null) == (byIdentifier is null))
+        {
+            throw FhirException.MissingParameter("Name the patient with either 'patient' (Patient/{id}) or 'patient.identifier' (" + FhirSystems.NhsNumber + "|<NHS number>).");
+        }
+
+        int patientId;
+        if (byId is not null)
+        {
+            var raw = byId.StartsWith("Patient/", StringComparison.Ordinal) ? byId["Patient/".Length..] : byId;
+            patientId = int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+                ? parsed
+                : throw FhirException.InvalidParameter("'patient' must be Patient/{id} or {id}.");
+        }
+        else
+        {
+            var nhsNumber = ParseNhsNumberIdentifier(byIdentifier!);
+            patientId = (await booking.FindPatientAsync(null, nhsNumber, Actor.From(http.User), ct))?.Id
+                ?? throw DomainException.NotFound("patient-not-found", "There is no patient with that NHS number that you may see.");
+        }
+
+        return await PatientAppointmentsAsync(patientId, http, booking, db, clock, ct);
+    }
+
+    private static async Task<IResult> PatientAppointmentsAsync(int id, HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var starts = FhirRequests.All(http.Request.Query, "start").Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()).ToList();
+        if (starts.Count == 0)
+        {
+            throw FhirException.MissingParameter("The 'start' parameter is required twice: start=geYYYY-MM-DD&start=leYYYY-MM-DD.");
+        }
+
+        var geRaw = starts.Where(s => s.StartsWith("ge", StringComparison.Ordinal)).ToList();
+        var leRaw = starts.Where(s => s.StartsWith("le", StringComparison.Ordinal)).ToList();
+        if (starts.Count != 2 || geRaw.Count != 1 || leRaw.Count != 1)
+        {
+            throw FhirException.InvalidParameter("Give 'start' exactly twice, once with the ge prefix and once with le: start=geYYYY-MM-DD&start=leYYYY-MM-DD.");
+        }
+
+        var from = FhirRequests.Date(geRaw[0], "start", "ge", allowDateTime: false).Date!.Value;
+        var to = FhirRequests.Date(leRaw[0], "start", "le", allowDateTime: false).Date!.Value;
+        if (from < London.Today(clock))
+        {
+            throw FhirException.InvalidParameter("The search must start today or later: only future appointments are returned.");
+        }
+
+        if (to < from)
+        {
+            throw FhirException.InvalidParameter("The end of the search must be on or after its start.");
+        }
+
+        var call = FhirCall.Of(http);
+        call.PatientId = id;
+        var views = await booking.PatientAppointmentsAsync(id, from, to, Actor.From(http.User), ct);
+        call.Detail = $"appointments={views.Count}";
+        var bundle = SearchSet(http);
+        var baseUrl = BaseUrl(http);
+        foreach (var appointment in await FhirData.AppointmentsAsync(db, views, ct))
+        {
+            bundle.Entry.Add(Entry(baseUrl, appointment, Bundle.SearchEntryMode.Match));
+        }
+
+        bundle.Total = views.Count;
+        return new FhirResult(bundle);
+    }
+
+    private static async Task<IResult> SearchPatientsAsync(HttpContext http, BookingService booking, CancellationToken ct)
+    {
+        var identifier = FhirRequests.One(http.Request.Query, "identifier", required: true)!;
+        var nhsNumber = ParseNhsNumberIdentifier(identifier);
+        var patient = await booking.FindPatientAsync(null, nhsNumber, Actor.From(http.User), ct);
+        var call = FhirCall.Of(http);
+        call.PatientId = patient?.Id;
+        call.Detail = patient is null ? "found=0" : "found=1";
+        var bundle = SearchSet(http);
+        if (patient is not null)
+        {
+            bundle.Entry.Add(Entry(BaseUrl(http), FhirMapping.Patient(patient), Bundle.SearchEntryMode.Match));
+        }
+
+        bundle.Total = bundle.Entry.Count;
+        return new FhirResult(bundle);
+    }
+
+    private static string ParseNhsNumberIdentifier(string token)
+    {
+        var (system, value) = FhirRequests.Token(token);
+        if (system != FhirSystems.NhsNumber)
+        {
+            throw new FhirException(StatusCodes.Status422UnprocessableEntity, FhirErrors.InvalidIdentifierSystem, $"Identify the patient as {FhirSystems.NhsNumber}|<NHS number>.");
+        }
+
+        return NhsNumber.TryParse(value, out var nhsNumber, out var error)
+            ? nhsNumber.Value.Value
+            : throw new FhirException(StatusCodes.Status400BadRequest, FhirErrors.InvalidNhsNumber, error ?? "The NHS number is not valid.");
+    }
+
+    /// <summary>GP Connect: only future appointments (today counts) can be read, amended or cancelled.</summary>
+    private static void EnsureNotPast(AppointmentView view, TimeProvider clock, string verb)
+    {
+        if (DateOnly.FromDateTime(view.StartLocal) < London.Today(clock))
+        {
+            throw FhirException.InvalidResource($"Appointment {view.Id} was on {view.StartLocal:yyyy-MM-dd}; only today's and future appointments can be {verb} here.");
+        }
+    }
+
+    private static Bundle SearchSet(HttpContext http) => new()
+    {
+        Id = Guid.NewGuid().ToString("D"),
+        Meta = new Meta { LastUpdated = DateTimeOffset.UtcNow },
+        Type = Bundle.BundleType.Searchset,
+        Link = [new Bundle.LinkComponent { Relation = "self", Url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}" }],
+        Total = 0,
+    };
+
+    private static Bundle.EntryComponent Entry(string baseUrl, Resource resource, Bundle.SearchEntryMode mode) => new()
+    {
+        FullUrl = $"{baseUrl}/{resource.TypeName}/{resource.Id}",
+        Resource = resource,
+        Search = new Bundle.SearchComponent { Mode = mode },
+    };
+}
+
+/// <summary>Reads Forward's rows the mapping needs (hubs, sessions, slots, booking organisations); no rules live here.</summary>
+internal static class FhirData
+{
+    public static async Task<Dictionary<int, FhirSession>> SessionsAsync(ForwardDbContext db, IReadOnlyCollection<int> ids, CancellationToken ct) =>
+        await db.Sessions.AsNoTracking().Where(s => ids.Contains(s.Id))
+            .Select(s => new FhirSession(s.Id, s.HubId, s.Name, s.Role, s.Mode, s.Clinicians, s.IsActive))
+            .ToDictionaryAsync(s => s.Id, ct);
+
+    public static async Task<Dictionary<int, FhirHub>> HubsAsync(ForwardDbContext db, IReadOnlyCollection<int> ids, CancellationToken ct) =>
+        await db.Hubs.AsNoTracking().Where(h => ids.Contains(h.Id))
+            .Select(h => new FhirHub(h.Id, h.Code, h.Name, h.SiteName, h.Town, h.Phone, h.IsActive, h.Ccg!.OdsCode, h.Ccg.Name))
+            .ToDictionaryAsync(h => h.Id, ct);
+
+    public static async Task<IReadOnlyList<FhirAppointment>> AppointmentsAsync(ForwardDbContext db, IReadOnlyList<AppointmentView> views, CancellationToken ct)
+    {
+        var slotIds = views.SelectMany(v => v.SlotIds).Distinct().ToList();
+        var slots = await db.Slots.AsNoTracking().Where(s => slotIds.Contains(s.Id))
+            .Select(s => new { s.Id, s.SessionId, s.ClinicianIndex, s.StartUtc }).ToDictionaryAsync(s => s.Id, ct);
+        var odsCodes = views.Select(v => v.BookingOrganisationOds).OfType<string>().Distinct().ToList();
+        var practices = await db.Practices.AsNoTracking().Where(p => odsCodes.Contains(p.OdsCode))
+            .Select(p => new FhirOrganisation(p.OdsCode, p.Name, p.Phone)).ToDictionaryAsync(p => p.Ods, ct);
+        var ccgs = await db.Ccgs.AsNoTracking().Where(c => odsCodes.Contains(c.OdsCode))
+            .Select(c => new FhirOrganisation(c.OdsCode, c.Name, null)).ToDictionaryAsync(c => c.Ods, ct);
+
+        return views.Select(view =>
+        {
+            var first = view.SlotIds.Where(slots.ContainsKey).Select(id => slots[id]).OrderBy(s => s.StartUtc).FirstOrDefault();
+            var ods = view.BookingOrganisationOds;
+            var organisation = ods is null ? null
+                : practices.GetValueOrDefault(ods) ?? ccgs.GetValueOrDefault(ods) ?? new FhirOrganisation(ods, $"Organisation {ods}", null);
+            return FhirMapping.Appointment(view, first?.SessionId ?? 0, first?.ClinicianIndex ?? 0, organisation);
+        }).ToList();
+    }
+}

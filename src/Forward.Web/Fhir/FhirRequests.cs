@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Forward.Domain.Time;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Microsoft.Extensions.Primitives;
+using Task = System.Threading.Tasks.Task;
+
+namespace Forward.Web.Fhir;
+
+/// <summary>A search date parameter: a London calendar date or an instant given with its offset.</summary>
+public sealed record FhirDate(DateOnly? Date, DateTimeOffset? Instant)
+{
+    /// <summary>Start of the date in London, or the instant.</summary>
+    public DateTime StartUtc => Instant?.UtcDateTime ?? London.StartOfDayUtc(Date!.Value);
+
+    /// <summary>End of the date in London (midnight after), or the instant.</summary>
+    public DateTime EndUtc => Instant?.UtcDateTime ?? London.StartOfDayUtc(Date!.Value.AddDays(1));
+}
+
+/// <summary>Reading FHIR requests: search parameters (GP Connect's rules) and resource bodies (strict Firely parsing).</summary>
+public static partial class FhirRequests
+{
+    public const int MaxBodyBytes = 256 * 1024;
+
+    private static readonly FhirJsonDeserializer Strict = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict));
+
+    /// <summary>The one value of a parameter that must appear once; null when absent and not required.</summary>
+    public static string? One(IQueryCollection query, string name, bool required)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var values = query[name];
+        if (values.Count == 0 || (values.Count == 1 && string.IsNullOrWhiteSpace(values[0])))
+        {
+            return required ? throw FhirException.MissingParameter($"The '{name}' parameter is required.") : null;
+        }
+
+        return values.Count > 1
+            ? throw FhirException.InvalidParameter($"The '{name}' parameter may be given only once.")
+            : values[0]!.Trim();
+    }
+
+    public static StringValues All(IQueryCollection query, string name)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query[name];
+    }
+
+    /// <summary>
+    /// Parses "ge2026-06-08" or "le2026-06-08T20:00:00+01:00" with the one prefix allowed. A date must be yyyy-MM-dd (no
+    /// partial dates); a dateTime must carry its offset.
+    /// </summary>
+    public static FhirDate Date(string raw, string name, string prefix, bool allowDateTime)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        if (!raw.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            throw FhirException.InvalidParameter($"The '{name}' parameter must use the '{prefix}' prefix, like {name}={prefix}2026-06-08.");
+        }
+
+        // A '+' in an unencoded query string arrives as a space.
+        var value = raw[prefix.Length..].Replace(' ', '+');
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return new FhirDate(date, null);
+        }
+
+        if (allowDateTime && DateTimeShape().IsMatch(value)
+            && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
+        {
+            return new FhirDate(null, instant);
+        }
+
+        throw FhirException.InvalidParameter(allowDateTime
+            ? $"The '{name}' parameter must be a date (yyyy-MM-dd) or a dateTime with offset (yyyy-MM-ddThh:mm:ss+hh:mm), not '{Show(value)}'."
+            : $"The '{name}' parameter must be a date (yyyy-MM-dd), not '{Show(value)}'.");
+    }
+
+    /// <summary>Splits a token "system|code"; system is null when there is no bar.</summary>
+    public static (string? System, string Code) Token(string raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var bar = raw.IndexOf('|', StringComparison.Ordinal);
+        return bar < 0 ? (null, raw.Trim()) : (raw[..bar].Trim(), raw[(bar + 1)..].Trim());
+    }
+
+    /// <summary>Reads and strictly parses a FHIR JSON resource body: 415 for another media type, 400 for anything malformed.</summary>
+    public static async Task<T> ReadResourceAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : Resource
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var mediaType = request.ContentType is { } ct && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(ct, out var parsed) ? parsed.MediaType.Value : null;
+        if (mediaType is null || !(mediaType.Equals(FhirResult.ContentType, StringComparison.OrdinalIgnoreCase) || mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new FhirException(StatusCodes.Status415UnsupportedMediaType, FhirErrors.UnsupportedMediaType, "Send the resource as application/fhir+json.");
+        }
+
+        string json;
+        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+        {
+            var buffer = new char[MaxBodyBytes + 1];
+            var read = 0;
+            int n;
+            while (read < buffer.Length && (n = await reader.ReadAsync(buffer.AsMemory(read), cancellationToken)) > 0)
+            {
+                read += n;
+            }
+
+            if (read > MaxBodyBytes)
+            {
+                throw new FhirException(StatusCodes.Status413PayloadTooLarge, FhirErrors.BadRequest, $"The resource must be at most {MaxBodyBytes} bytes.");
+            }
+
+            json = new string(buffer, 0, read);
+        }
+
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            throw FhirException.MissingParameter("The request has no body: send a FHIR resource.");
+        }
+
+        Resource resource;
+        try
+        {
+            resource = Strict.DeserializeResource(json);
+        }
+        catch (DeserializationFailedException ex)
+        {
+            throw new FhirException(StatusCodes.Status400BadRequest, FhirErrors.BadRequest, "The resource is not valid FHIR R4: " + Clip(string.Join(" ", ex.Exceptions.Select(e => e.Message))));
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw new FhirException(StatusCodes.Status400BadRequest, FhirErrors.BadRequest, "The body is not well-formed FHIR JSON: " + Clip(ex.Message));
+        }
+
+        return resource as T
+            ?? throw FhirException.InvalidResource($"Expected a {typeof(T).Name} resource, not {resource.TypeName}.");
+    }
+
+    /// <summary>If-Match: W/"3" or "3" → 3.</summary>
+    public static int IfMatch(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var raw = request.Headers.IfMatch.ToString().Trim();
+        if (raw.Length == 0)
+        {
+            throw FhirException.MissingParameter("Send If-Match with the version you read, like If-Match: W/\"1\".");
+        }
+
+        var tag = raw.StartsWith("W/", StringComparison.Ordinal) ? raw[2..] : raw;
+        return int.TryParse(tag.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? version
+            : throw FhirException.MissingParameter("If-Match must be an ETag such as W/\"1\".");
+    }
+
+    public static string Show(string value) => value.Length > 40 ? value[..40] + "…" : value;
+
+    private static string Clip(string message) => message.Length > 400 ? message[..400] : message;
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$")]
+    private static partial Regex DateTimeShape();
+}

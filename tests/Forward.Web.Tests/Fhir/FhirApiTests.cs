@@ -1,0 +1,264 @@
+// Firely's POCOs mark every element nullable; these tests assert on what the server must have filled in.
+#nullable disable warnings
+
+using System.Globalization;
+using System.Net;
+using Forward.Domain.Hubs;
+using Forward.Web.Tests.Infrastructure;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Rest;
+using Microsoft.EntityFrameworkCore;
+using FhirAppointment = Hl7.Fhir.Model.Appointment;
+using FhirSlot = Hl7.Fhir.Model.Slot;
+using Task = System.Threading.Tasks.Task;
+
+namespace Forward.Web.Tests.Fhir;
+
+/// <summary>The GP Connect-style FHIR API through the Firely FhirClient: capability, slot search, book, read, amend, cancel, patient search.</summary>
+public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private static readonly string[] Channels = ["In-person", "Telephone"];
+
+    private DateOnly Today => DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+
+    private static string Text(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task The_capability_statement_is_anonymous_and_lists_every_interaction_parameter_and_include()
+    {
+        var (client, handler) = FhirTestKit.Anonymous(factory);
+
+        var capability = await client.CapabilityStatementAsync();
+
+        Assert.Equal(HttpStatusCode.OK, handler.LastResponse!.StatusCode);
+        Assert.Equal(FHIRVersion.N4_0_1, capability!.FhirVersion);
+        Assert.Contains("application/fhir+json", capability.Format);
+        var rest = Assert.Single(capability.Rest);
+        var slot = rest.Resource.Single(r => r.Type == "Slot");
+        Assert.Equal([CapabilityStatement.TypeRestfulInteraction.SearchType], slot.Interaction.Select(i => i.Code!.Value));
+        Assert.Equal(["Slot:schedule", "Schedule:actor:Practitioner", "Schedule:actor:Location", "Location:managingOrganization"], slot.SearchInclude);
+        Assert.Equal(["start", "end", "status", "searchFilter"], slot.SearchParam.Select(p => p.Name));
+        var appointment = rest.Resource.Single(r => r.Type == "Appointment");
+        Assert.Equivalent(
+            new[] { CapabilityStatement.TypeRestfulInteraction.Create, CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.Vread, CapabilityStatement.TypeRestfulInteraction.Update, CapabilityStatement.TypeRestfulInteraction.SearchType },
+            appointment.Interaction.Select(i => i.Code!.Value));
+        Assert.Contains(rest.Resource, r => r.Type == "Patient" && r.SearchParam.Any(p => p.Name == "identifier"));
+        Assert.Contains("Bearer", rest.Security.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Slot_search_without_recursive_includes_returns_free_slots_their_schedules_and_always_the_organization()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, handler) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+
+        var bundle = await client.SearchAsync<FhirSlot>(FhirTestKit.SlotSearch(Today, Today.AddDays(6), world.PracticeA.OdsCode));
+
+        Assert.Equal(HttpStatusCode.OK, handler.LastResponse!.StatusCode);
+        Assert.Equal(Bundle.BundleType.Searchset, bundle!.Type);
+        var slots = FhirTestKit.Resources<FhirSlot>(bundle).ToList();
+        var expected = await world.WithDbAsync(db =>
+        {
+            var now = factory.Clock.GetUtcNow().UtcDateTime;
+            var end = new DateTime(Today.AddDays(7), TimeOnly.MinValue, DateTimeKind.Utc).AddHours(-1); // midnight BST
+            return db.Slots.CountAsync(s => s.HubId == world.HubId && s.Status == SlotStatus.Free && s.StartUtc > now && s.EndUtc <= end);
+        });
+        Assert.Equal(expected, slots.Count);
+        Assert.Equal(expected, bundle.Total);
+        Assert.All(slots, s =>
+        {
+            Assert.Equal(FhirSlot.SlotStatus.Free, s.Status);
+            Assert.Equal(TimeSpan.FromHours(1), s.Start!.Value.Offset);
+            Assert.Contains(((Code)s.GetExtension("https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeliveryChannel").Value).Value, Channels);
+            Assert.False(string.IsNullOrWhiteSpace(Assert.Single(s.ServiceType).Text));
+        });
+        Assert.Contains(slots, s => s.ServiceType[0].Text == "GP appointment (face to face)");
+        Assert.All(bundle.Entry.Where(e => e.Resource is FhirSlot), e => Assert.Equal(Bundle.SearchEntryMode.Match, e.Search.Mode));
+
+        var schedules = FhirTestKit.Resources<Schedule>(bundle).ToList();
+        Assert.Equal(2, schedules.Count);
+        Assert.Contains(schedules, s => s.ServiceCategory[0].Text == "Evening GP clinic" && s.Id == Text(world.SessionId));
+        Assert.All(slots, s => Assert.Contains(schedules, sc => "Schedule/" + sc.Id == s.Schedule.Reference));
+        var organization = Assert.Single(FhirTestKit.Resources<Organization>(bundle));
+        Assert.Equal(FhirTestKit.Ods, organization.Identifier[0].System);
+        Assert.Empty(FhirTestKit.Resources<Practitioner>(bundle));
+        Assert.Empty(FhirTestKit.Resources<Location>(bundle));
+        Assert.True(handler.ResourcesChecked > 0);
+
+        var audit = await world.WithDbAsync(db => db.AuditEvents.Where(a => a.Action == "fhir.slot.search" && a.Actor == world.PracticeStaffA).ToListAsync());
+        Assert.Equal("success", Assert.Single(audit).Outcome);
+    }
+
+    [Fact]
+    public async Task Slot_search_with_every_include_and_filters_returns_practitioners_locations_and_only_slots_wholly_inside_the_window()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, _) = await FhirTestKit.ClientAsync(world, world.Nhs111);
+
+        var all = FhirTestKit.SlotSearch(Today, Today.AddDays(1), world.PracticeA.OdsCode, allIncludes: true)
+            .Add("searchFilter", "https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1|urgent-care");
+        var bundle = await client.SearchAsync<FhirSlot>(all);
+
+        var practitioners = FhirTestKit.Resources<Practitioner>(bundle!).Select(p => p.Id).ToList();
+        Assert.Contains($"{world.SessionId}-1", practitioners);
+        Assert.Contains($"{world.SessionId}-2", practitioners);
+        Assert.Equal(3, practitioners.Count); // two GPs and one nurse
+        var location = Assert.Single(FhirTestKit.Resources<Location>(bundle!));
+        Assert.Equal(Text(world.HubId), location.Id);
+        var organization = Assert.Single(FhirTestKit.Resources<Organization>(bundle!));
+        Assert.Equal("Organization/" + organization.Id, location.ManagingOrganization.Reference);
+        var schedule = FhirTestKit.Resources<Schedule>(bundle!).Single(s => s.Id == Text(world.SessionId));
+        Assert.Contains(schedule.Actor, a => a.Reference == "Location/" + location.Id);
+        Assert.Contains(schedule.Actor, a => a.Reference == $"Practitioner/{world.SessionId}-2");
+        var role = (CodeableConcept)schedule.GetExtension("https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-PractitionerRole-1").Value;
+        Assert.Equal("GeneralPractitioner", role.Coding[0].Code);
+
+        // 18:40–19:00 London today: only the GPs' 18:45–19:00 slots fit wholly inside; the nurse's 18:50–19:10 does not.
+        var window = new SearchParams().Add("start", $"ge{Today:yyyy-MM-dd}T18:40:00+01:00").Add("end", $"le{Today:yyyy-MM-dd}T19:00:00+01:00").Add("status", "free")
+            .Add("searchFilter", $"{FhirTestKit.Ods}|{world.PracticeA.OdsCode}");
+        window.Include.Add(("Slot:schedule", IncludeModifier.None));
+        var narrow = FhirTestKit.Resources<FhirSlot>((await client.SearchAsync<FhirSlot>(window))!).ToList();
+        Assert.Equal(2, narrow.Count);
+        Assert.All(narrow, s => Assert.Equal(new DateTimeOffset(Today.ToDateTime(new TimeOnly(18, 45)), TimeSpan.FromHours(1)), s.Start));
+
+        // Practice B is served by the other hub only.
+        var other = await client.SearchAsync<FhirSlot>(FhirTestKit.SlotSearch(Today, Today.AddDays(1), world.PracticeB.OdsCode, allIncludes: true));
+        Assert.Equal(Text(world.OtherHubId), Assert.Single(FhirTestKit.Resources<Location>(other!)).Id);
+    }
+
+    [Fact]
+    public async Task Book_read_amend_and_cancel_through_the_FhirClient()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, handler) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var patient = await FhirTestKit.PatientAsync(world);
+
+        // The practice system finds Forward's id for the patient by NHS number.
+        var found = await client.SearchAsync<Patient>(new SearchParams().Add("identifier", $"{FhirTestKit.NhsNumberSystem}|{patient.Identifier[0].Value}"));
+        var foundPatient = Assert.Single(FhirTestKit.Resources<Patient>(found!));
+        Assert.Equal(patient.Id, foundPatient.Id);
+        Assert.Equal("Testperson", foundPatient.Name[0].Family);
+        Assert.Equal(world.PracticeA.OdsCode, foundPatient.GeneralPractitioner[0].Identifier.Value);
+
+        var slot = (await world.FreeSlotsAsync())[0];
+        var created = await client.CreateAsync(FhirTestKit.Booking(slot, patient.Id, world.PracticeA.OdsCode, comment: "Prefers a female GP"));
+
+        Assert.Equal(HttpStatusCode.Created, handler.LastResponse!.StatusCode);
+        Assert.Equal($"/fhir/Appointment/{created!.Id}/_history/1", handler.LastResponse.Headers.Location!.AbsolutePath);
+        Assert.Equal("W/\"1\"", handler.LastResponse.Headers.ETag!.ToString());
+        Assert.Equal("1", created.Meta.VersionId);
+        Assert.Equal(FhirAppointment.AppointmentStatus.Booked, created.Status);
+        Assert.Equal("Sore throat", created.Description);
+        Assert.Equal("Prefers a female GP", created.Comment);
+        Assert.Equal(["Slot/" + slot.Id], created.Slot.Select(s => s.Reference));
+        Assert.Contains(created.Participant, p => p.Actor.Reference == "Patient/" + patient.Id);
+        Assert.Contains(created.Participant, p => p.Actor.Reference == "Location/" + world.HubId);
+        var bookingOrg = Assert.IsType<Organization>(Assert.Single(created.Contained));
+        Assert.Equal(world.PracticeA.OdsCode, bookingOrg.Identifier[0].Value);
+        Assert.Equal("Evening GP clinic", created.ServiceCategory[0].Text);
+        var id = long.Parse(created.Id, CultureInfo.InvariantCulture);
+        var stored = await world.WithDbAsync(db => db.Appointments.Include(a => a.Slots).ThenInclude(s => s.Slot).SingleAsync(a => a.Id == id));
+        Assert.Equal(SlotStatus.Booked, stored.Slots.Single().Slot!.Status);
+        Assert.Equal(Forward.Domain.Booking.BookingChannel.Practice, stored.Channel);
+        Assert.Equal(world.PracticeA.OdsCode, stored.BookingOrganisationOds);
+
+        var read = await client.ReadAsync<FhirAppointment>("Appointment/" + created.Id);
+        Assert.Equal("W/\"1\"", handler.LastResponse.Headers.ETag!.ToString());
+        Assert.True(created.IsExactly(read!), "A read returns what the booking returned.");
+
+        read!.Description = "Sore throat and fever";
+        read.Comment = "Call before 18:00";
+        var amended = await client.UpdateAsync(read, versionAware: true);
+        Assert.Equal("2", amended!.Meta.VersionId);
+        Assert.Equal("Sore throat and fever", amended.Description);
+        Assert.Equal("Call before 18:00", amended.Comment);
+        Assert.Equal(FhirAppointment.AppointmentStatus.Booked, amended.Status);
+
+        amended.Status = FhirAppointment.AppointmentStatus.Cancelled;
+        amended.CancelationReason = new CodeableConcept { Text = "Patient feels better" };
+        var cancelled = await client.UpdateAsync(amended, versionAware: true);
+        Assert.Equal("3", cancelled!.Meta.VersionId);
+        Assert.Equal(FhirAppointment.AppointmentStatus.Cancelled, cancelled.Status);
+        Assert.Equal("Patient feels better", cancelled.CancelationReason.Text);
+        Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.FindAsync(slot.Id))!.Status));
+
+        var actions = await world.WithDbAsync(db => db.AuditEvents.Where(a => a.EntityType == "Appointment" && a.EntityId == created.Id).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+        Assert.Equal(["appointment.book", "fhir.appointment.book", "fhir.appointment.read", "appointment.amend", "fhir.appointment.amend", "appointment.cancel", "fhir.appointment.cancel"], actions);
+        var bookAudit = await world.WithDbAsync(db => db.AuditEvents.SingleAsync(a => a.Action == "fhir.appointment.book" && a.EntityId == created.Id));
+        Assert.Equal(world.PracticeStaffA, bookAudit.Actor);
+        Assert.Equal(int.Parse(patient.Id, CultureInfo.InvariantCulture), bookAudit.PatientId);
+        Assert.DoesNotContain("Testperson", bookAudit.Detail ?? string.Empty, StringComparison.Ordinal);
+        Assert.DoesNotContain(patient.Identifier[0].Value, bookAudit.Detail ?? string.Empty, StringComparison.Ordinal);
+
+        // Cancelled appointments cannot be amended.
+        cancelled.Description = "Too late";
+        await FhirTestKit.ExpectErrorAsync(world, () => client.UpdateAsync(cancelled, versionAware: true), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+    }
+
+    [Fact]
+    public async Task Several_adjacent_slots_book_as_one_appointment_and_nhs111_books_within_its_window()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, _) = await FhirTestKit.ClientAsync(world, world.Nhs111);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var slots = (await world.FreeSlotsAsync()).Where(s => s.ClinicianIndex == 0).Take(2).ToList();
+        var booking = FhirTestKit.Booking(slots[0], patient.Id, "Y111");
+        booking.Slot.Add(new ResourceReference("Slot/" + slots[1].Id));
+        booking.End = new DateTimeOffset(DateTime.SpecifyKind(slots[1].EndUtc, DateTimeKind.Utc)).ToOffset(TimeSpan.FromHours(1));
+
+        var created = await client.CreateAsync(booking);
+
+        Assert.Equal(2, created!.Slot.Count);
+        Assert.Equal(30, (int)(created.End!.Value - created.Start!.Value).TotalMinutes);
+        Assert.Equal(Forward.Domain.Booking.BookingChannel.Nhs111, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == long.Parse(created.Id, CultureInfo.InvariantCulture)).Select(a => a.Channel).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_patients_appointments_are_found_by_id_and_by_nhs_number_cancelled_ones_included()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var slots = (await world.FreeSlotsAsync()).Where(s => s.ClinicianIndex == 0).ToList();
+        var first = await client.CreateAsync(FhirTestKit.Booking(slots[0], patient.Id, world.PracticeA.OdsCode));
+        var second = await client.CreateAsync(FhirTestKit.Booking(slots.First(s => s.StartUtc.Date > slots[0].StartUtc.Date), patient.Id, world.PracticeA.OdsCode));
+        second!.Status = FhirAppointment.AppointmentStatus.Cancelled;
+        second.CancelationReason = new CodeableConcept { Text = "Booked in error" };
+        await client.UpdateAsync(second, versionAware: true);
+        var other = await FhirTestKit.PatientAsync(world);
+        await client.CreateAsync(FhirTestKit.Booking(slots[1], other.Id, world.PracticeA.OdsCode));
+
+        var byId = (Bundle)(await client.GetAsync($"Patient/{patient.Id}/Appointment?start=ge{Today:yyyy-MM-dd}&start=le{Today.AddDays(13):yyyy-MM-dd}"))!;
+        var appointments = FhirTestKit.Resources<FhirAppointment>(byId).ToList();
+        Assert.Equal([first!.Id, second.Id], appointments.Select(a => a.Id));
+        Assert.Equal([FhirAppointment.AppointmentStatus.Booked, FhirAppointment.AppointmentStatus.Cancelled], appointments.Select(a => a.Status!.Value));
+
+        var byNhsNumber = await client.SearchAsync<FhirAppointment>(new SearchParams()
+            .Add("patient.identifier", $"{FhirTestKit.NhsNumberSystem}|{patient.Identifier[0].Value}")
+            .Add("start", $"ge{Today:yyyy-MM-dd}").Add("start", $"le{Today.AddDays(13):yyyy-MM-dd}"));
+        Assert.Equal([first.Id, second.Id], FhirTestKit.Resources<FhirAppointment>(byNhsNumber!).Select(a => a.Id));
+
+        var firstDayOnly = (Bundle)(await client.GetAsync($"Patient/{patient.Id}/Appointment?start=ge{Today:yyyy-MM-dd}&start=le{DateOnly.FromDateTime(slots[0].StartUtc):yyyy-MM-dd}"))!;
+        Assert.Equal([first.Id], FhirTestKit.Resources<FhirAppointment>(firstDayOnly).Select(a => a.Id));
+
+        var audit = await world.WithDbAsync(db => db.AuditEvents.Where(a => a.Action == "fhir.appointment.search").Select(a => a.PatientId).ToListAsync());
+        Assert.Contains(int.Parse(patient.Id, CultureInfo.InvariantCulture), audit);
+    }
+
+    [Fact]
+    public async Task Ssp_headers_are_accepted_and_every_call_is_audited_with_its_outcome()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, handler) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        handler.ExtraHeaders["Ssp-TraceID"] = "09a01679-2564-0fb4-5129-aecc81ea2706";
+        handler.ExtraHeaders["Ssp-InteractionID"] = "urn:nhs:names:services:gpconnect:fhir:rest:search:slot-1";
+
+        await client.SearchAsync<FhirSlot>(FhirTestKit.SlotSearch(Today, Today.AddDays(2), world.PracticeA.OdsCode));
+        await Assert.ThrowsAsync<FhirOperationException>(() => client.SearchAsync<FhirSlot>(FhirTestKit.SlotSearch(Today, Today.AddDays(20), world.PracticeA.OdsCode)));
+
+        var audit = await world.WithDbAsync(db => db.AuditEvents.Where(a => a.Action == "fhir.slot.search" && a.Actor == world.PracticeStaffA).OrderBy(a => a.Id).ToListAsync());
+        Assert.Equal(["success", "failed"], audit.Select(a => a.Outcome));
+        Assert.Contains("ssp-trace=09a01679-2564-0fb4-5129-aecc81ea2706", audit[0].Detail, StringComparison.Ordinal);
+        Assert.Contains("code=INVALID_PARAMETER", audit[1].Detail, StringComparison.Ordinal);
+    }
+}

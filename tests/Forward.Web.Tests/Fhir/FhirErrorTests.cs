@@ -1,0 +1,279 @@
+// Firely's POCOs mark every element nullable; these tests assert on what the server must have filled in.
+#nullable disable warnings
+
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Forward.Web.Tests.Infrastructure;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Rest;
+using Hl7.Fhir.Serialization;
+using FhirAppointment = Hl7.Fhir.Model.Appointment;
+using FhirSlot = Hl7.Fhir.Model.Slot;
+using Task = System.Threading.Tasks.Task;
+
+namespace Forward.Web.Tests.Fhir;
+
+/// <summary>Every error row of the FHIR API: status, Spine code in an OperationOutcome, and nothing written.</summary>
+public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private DateOnly Today => DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+
+    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static SearchParams Search(params (string Name, string Value)[] parameters)
+    {
+        var search = new SearchParams();
+        foreach (var (name, value) in parameters)
+        {
+            if (name == "_include")
+            {
+                search.Include.Add((value, IncludeModifier.None));
+            }
+            else
+            {
+                search.Add(name, value);
+            }
+        }
+
+        return search;
+    }
+
+    [Fact]
+    public async Task Slot_search_parameter_errors()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var ods = ("searchFilter", $"{FhirTestKit.Ods}|{world.PracticeA.OdsCode}");
+        var include = ("_include", "Slot:schedule");
+        var start = ("start", "ge" + Day(Today));
+        var end = ("end", "le" + Day(Today.AddDays(3)));
+        var free = ("status", "free");
+
+        Task Run(params (string, string)[] p) => client.SearchAsync<FhirSlot>(Search(p));
+
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(end, free, include, ods), HttpStatusCode.BadRequest, "BAD_REQUEST");
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(start, free, include, ods), HttpStatusCode.BadRequest, "BAD_REQUEST");
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(start, end, include, ods), HttpStatusCode.BadRequest, "BAD_REQUEST");
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(start, end, free, ods), HttpStatusCode.BadRequest, "BAD_REQUEST");
+        var tooLong = await FhirTestKit.ExpectErrorAsync(world, () => Run(start, ("end", "le" + Day(Today.AddDays(14))), free, include, ods), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        Assert.Contains("14 days", tooLong.Issue[0].Diagnostics, StringComparison.Ordinal);
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(("start", "ge" + Day(Today.AddDays(3))), ("end", "le" + Day(Today.AddDays(1))), free, include, ods), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(start, end, ("status", "busy"), include, ods), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(("start", "ge2026-06"), end, free, include, ods), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(("start", "gt" + Day(Today)), end, free, include, ods), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(("start", $"ge{Day(Today)}T18:00:00"), end, free, include, ods), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(start, start, end, free, include, ods), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(start, end, free, include, ("_include", "Slot:nonsense"), ods), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(start, end, free, include, ("searchFilter", $"{FhirTestKit.Ods}|Z99999")), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+
+        // Practice staff search for their own practice only.
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(start, end, free, include, ("searchFilter", $"{FhirTestKit.Ods}|{world.PracticeB.OdsCode}")), HttpStatusCode.Forbidden, "ACCESS_DENIED");
+    }
+
+    [Fact]
+    public async Task Scopes_organisations_tokens_and_headers_are_enforced()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var patient = await FhirTestKit.PatientAsync(world);
+        var search = FhirTestKit.SlotSearch(Today, Today.AddDays(2), world.PracticeA.OdsCode);
+
+        var (readOnly, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA, "organization/*.read patient/*.read");
+        await FhirTestKit.ExpectErrorAsync(world, () => readOnly.CreateAsync(FhirTestKit.Booking(slot, patient.Id, world.PracticeA.OdsCode)), HttpStatusCode.Forbidden, "ACCESS_DENIED");
+
+        var (none, _) = await FhirTestKit.ClientAsync(world, world.Nhs111, scopes: null);
+        await FhirTestKit.ExpectErrorAsync(world, () => none.SearchAsync<FhirSlot>(search), HttpStatusCode.Forbidden, "ACCESS_DENIED");
+        var (commissioner, _) = await FhirTestKit.ClientAsync(world, world.Commissioner);
+        await FhirTestKit.ExpectErrorAsync(world, () => commissioner.SearchAsync<FhirSlot>(search), HttpStatusCode.Forbidden, "ACCESS_DENIED");
+
+        // The booking organisation must be the caller's own.
+        var (practice, handler) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        await FhirTestKit.ExpectErrorAsync(world, () => practice.CreateAsync(FhirTestKit.Booking(slot, patient.Id, world.PracticeB.OdsCode)), HttpStatusCode.Forbidden, "ACCESS_DENIED");
+
+        var (anonymous, _) = FhirTestKit.Anonymous(factory);
+        await FhirTestKit.ExpectErrorAsync(world, () => anonymous.SearchAsync<FhirSlot>(search), HttpStatusCode.Unauthorized, "ACCESS_DENIED");
+        var (forged, _) = FhirTestKit.Anonymous(factory, "not-a-real-token");
+        await FhirTestKit.ExpectErrorAsync(world, () => forged.SearchAsync<FhirSlot>(search), HttpStatusCode.Unauthorized, "ACCESS_DENIED");
+
+        handler.ExtraHeaders["Ssp-InteractionID"] = "urn:nhs:names:services:gpconnect:fhir:rest:create:appointment-1";
+        await FhirTestKit.ExpectErrorAsync(world, () => practice.SearchAsync<FhirSlot>(search), HttpStatusCode.BadRequest, "BAD_REQUEST");
+        handler.ExtraHeaders.Clear();
+        handler.ExtraHeaders["Ssp-TraceID"] = "<script>";
+        await FhirTestKit.ExpectErrorAsync(world, () => practice.SearchAsync<FhirSlot>(search), HttpStatusCode.BadRequest, "BAD_REQUEST");
+        handler.ExtraHeaders.Clear();
+
+        await FhirTestKit.ExpectErrorAsync(world, () => practice.GetAsync("Encounter/1"), HttpStatusCode.NotFound, "NO_RECORD_FOUND");
+        await FhirTestKit.ExpectErrorAsync(world, () => practice.DeleteAsync("Appointment/1"), HttpStatusCode.MethodNotAllowed, "BAD_REQUEST");
+
+        var denied = await world.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.AuditEvents, a => a.Action == "fhir.appointment.book" && a.Outcome == "denied"));
+        Assert.Equal(2, denied);
+    }
+
+    [Fact]
+    public async Task Booking_errors()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, handler) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var slots = await world.FreeSlotsAsync();
+        var slot = slots[0];
+        FhirAppointment Booking() => FhirTestKit.Booking(slot, patient.Id, world.PracticeA.OdsCode);
+
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(FhirTestKit.Booking(slot, "999999", world.PracticeA.OdsCode)), HttpStatusCode.NotFound, "PATIENT_NOT_FOUND");
+        var otherPractice = await FhirTestKit.PatientAsync(world, world.PracticeB.Id);
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(FhirTestKit.Booking(slot, otherPractice.Id, world.PracticeA.OdsCode)), HttpStatusCode.NotFound, "PATIENT_NOT_FOUND");
+
+        var missingSlot = Booking();
+        missingSlot.Slot = [new ResourceReference("Slot/999999999")];
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(missingSlot), HttpStatusCode.NotFound, "NO_RECORD_FOUND");
+
+        var forbidden = Booking();
+        forbidden.ReasonCode = [new CodeableConcept { Text = "Cough" }];
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(forbidden), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+
+        var longDescription = FhirTestKit.Booking(slot, patient.Id, world.PracticeA.OdsCode, description: new string('d', 101));
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(longDescription), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+        var longComment = FhirTestKit.Booking(slot, patient.Id, world.PracticeA.OdsCode, comment: new string('c', 501));
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(longComment), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+
+        var wrongTimes = Booking();
+        wrongTimes.End = wrongTimes.End!.Value.AddMinutes(15);
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(wrongTimes), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+
+        var noOrganisation = Booking();
+        noOrganisation.Extension.Clear();
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(noOrganisation), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+
+        var notAdjacent = Booking();
+        var later = slots.First(s => s.ClinicianIndex == slot.ClinicianIndex && s.StartUtc > slot.EndUtc);
+        notAdjacent.Slot.Add(new ResourceReference("Slot/" + later.Id));
+        notAdjacent.End = new DateTimeOffset(DateTime.SpecifyKind(later.EndUtc, DateTimeKind.Utc)).ToOffset(TimeSpan.FromHours(1));
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(notAdjacent), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+
+        var cancelledOnArrival = Booking();
+        cancelledOnArrival.Status = FhirAppointment.AppointmentStatus.Proposed;
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(cancelledOnArrival), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+
+        // Malformed bodies: the FhirClient cannot send them, so they go raw through the same handler.
+        using var raw = new HttpClient(handler, disposeHandler: false) { BaseAddress = factory.Server.BaseAddress };
+        async Task Raw(string body, string contentType, HttpStatusCode status, string code)
+        {
+            var before = await FhirTestKit.SnapshotAsync(world);
+            using var content = new StringContent(body, Encoding.UTF8, contentType);
+            var response = await raw.PostAsync(new Uri("/fhir/Appointment", UriKind.Relative), content);
+            Assert.Equal(status, response.StatusCode);
+            FhirTestKit.AssertOutcome(new FhirJsonDeserializer().Deserialize<OperationOutcome>(await response.Content.ReadAsStringAsync()), code);
+            Assert.Equal(before, await FhirTestKit.SnapshotAsync(world));
+        }
+
+        var valid = new FhirJsonSerializer().SerializeToString(Booking());
+        await Raw(valid[..^5], "application/fhir+json", HttpStatusCode.BadRequest, "BAD_REQUEST");
+        await Raw(valid.Replace("\"status\":\"booked\"", "\"status\":\"booked\",\"colour\":\"blue\"", StringComparison.Ordinal), "application/fhir+json", HttpStatusCode.BadRequest, "BAD_REQUEST");
+        await Raw(valid.Replace("\"status\":\"booked\"", "\"status\":\"maybe\"", StringComparison.Ordinal), "application/fhir+json", HttpStatusCode.BadRequest, "BAD_REQUEST");
+        await Raw(string.Empty, "application/fhir+json", HttpStatusCode.BadRequest, "BAD_REQUEST");
+        await Raw("{\"resourceType\":\"Patient\",\"active\":true}", "application/fhir+json", HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+        await Raw(valid, "text/plain", HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
+
+        // The slot is taken: 409 DUPLICATE_REJECTED for the second booking, by another patient too.
+        await client.CreateAsync(Booking());
+        var another = await FhirTestKit.PatientAsync(world);
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(FhirTestKit.Booking(slot, another.Id, world.PracticeA.OdsCode)), HttpStatusCode.Conflict, "DUPLICATE_REJECTED");
+
+        // NHS 111 books at most 48 hours ahead.
+        var (nhs111, _) = await FhirTestKit.ClientAsync(world, world.Nhs111);
+        var far = slots.First(s => s.StartUtc > factory.Clock.GetUtcNow().UtcDateTime.AddDays(3));
+        await FhirTestKit.ExpectErrorAsync(world, () => nhs111.CreateAsync(FhirTestKit.Booking(far, another.Id, "Y111")), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+    }
+
+    [Fact]
+    public async Task Read_amend_and_cancel_errors()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, handler) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var booked = await client.CreateAsync(FhirTestKit.Booking(slot, patient.Id, world.PracticeA.OdsCode));
+
+        await FhirTestKit.ExpectErrorAsync(world, () => client.ReadAsync<FhirAppointment>("Appointment/999999"), HttpStatusCode.NotFound, "NO_RECORD_FOUND");
+        var (otherPractice, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffB);
+        await FhirTestKit.ExpectErrorAsync(world, () => otherPractice.ReadAsync<FhirAppointment>("Appointment/" + booked.Id), HttpStatusCode.NotFound, "NO_RECORD_FOUND");
+
+        var stale = (FhirAppointment)booked.DeepCopy();
+        stale.Meta.VersionId = "7";
+        stale.Description = "Changed";
+        await FhirTestKit.ExpectErrorAsync(world, () => client.UpdateAsync(stale, versionAware: true), HttpStatusCode.Conflict, "FHIR_CONSTRAINT_VIOLATION");
+
+        var noIfMatch = (FhirAppointment)booked.DeepCopy();
+        noIfMatch.Description = "Changed";
+        await FhirTestKit.ExpectErrorAsync(world, () => client.UpdateAsync(noIfMatch, versionAware: false), HttpStatusCode.BadRequest, "BAD_REQUEST");
+
+        var moved = (FhirAppointment)booked.DeepCopy();
+        moved.Start = moved.Start!.Value.AddMinutes(15);
+        moved.End = moved.End!.Value.AddMinutes(15);
+        await FhirTestKit.ExpectErrorAsync(world, () => client.UpdateAsync(moved, versionAware: true), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+
+        var tooLong = (FhirAppointment)booked.DeepCopy();
+        tooLong.Description = new string('x', 101);
+        await FhirTestKit.ExpectErrorAsync(world, () => client.UpdateAsync(tooLong, versionAware: true), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+        tooLong.Description = booked.Description;
+        tooLong.Comment = new string('x', 501);
+        await FhirTestKit.ExpectErrorAsync(world, () => client.UpdateAsync(tooLong, versionAware: true), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+
+        var noReason = (FhirAppointment)booked.DeepCopy();
+        noReason.Status = FhirAppointment.AppointmentStatus.Cancelled;
+        await FhirTestKit.ExpectErrorAsync(world, () => client.UpdateAsync(noReason, versionAware: true), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+
+        var wrongId = (FhirAppointment)booked.DeepCopy();
+        wrongId.Description = "Changed";
+        using var raw = new HttpClient(handler, disposeHandler: false) { BaseAddress = factory.Server.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/fhir/Appointment/{long.Parse(booked.Id, CultureInfo.InvariantCulture) + 1000}")
+        {
+            Content = new StringContent(new FhirJsonSerializer().SerializeToString(wrongId), Encoding.UTF8, "application/fhir+json"),
+        };
+        request.Headers.TryAddWithoutValidation("If-Match", "W/\"1\"");
+        var before = await FhirTestKit.SnapshotAsync(world);
+        Assert.Equal(HttpStatusCode.BadRequest, (await raw.SendAsync(request)).StatusCode);
+        Assert.Equal(before, await FhirTestKit.SnapshotAsync(world));
+
+        // Past appointments cannot be read or changed: move the clock on a day.
+        using (factory.Clock.TravelTo(slot.StartUtc.AddDays(1)))
+        {
+            var (tomorrow, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+            await FhirTestKit.ExpectErrorAsync(world, () => tomorrow.ReadAsync<FhirAppointment>("Appointment/" + booked.Id), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+            var late = (FhirAppointment)booked.DeepCopy();
+            late.Description = "Late change";
+            await FhirTestKit.ExpectErrorAsync(world, () => tomorrow.UpdateAsync(late, versionAware: true), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+        }
+    }
+
+    [Fact]
+    public async Task Patient_and_patient_appointment_search_errors()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var range = $"start=ge{Day(Today)}&start=le{Day(Today.AddDays(7))}";
+
+        await FhirTestKit.ExpectErrorAsync(world, () => client.GetAsync("Patient"), HttpStatusCode.BadRequest, "BAD_REQUEST");
+        await FhirTestKit.ExpectErrorAsync(world, () => client.GetAsync($"Patient?identifier={FhirTestKit.NhsNumberSystem}|1234567890"), HttpStatusCode.BadRequest, "INVALID_NHS_NUMBER");
+        await FhirTestKit.ExpectErrorAsync(world, () => client.GetAsync($"Patient?identifier=https://example.org/id|{patient.Identifier[0].Value}"), HttpStatusCode.UnprocessableEntity, "INVALID_IDENTIFIER_SYSTEM");
+        var (noPatientScope, _) = await FhirTestKit.ClientAsync(world, world.Nhs111, "organization/*.read");
+        await FhirTestKit.ExpectErrorAsync(world, () => noPatientScope.GetAsync($"Patient?identifier={FhirTestKit.NhsNumberSystem}|{patient.Identifier[0].Value}"), HttpStatusCode.Forbidden, "ACCESS_DENIED");
+
+        // A patient of another practice is simply not found by this practice.
+        var elsewhere = await FhirTestKit.PatientAsync(world, world.PracticeB.Id);
+        var none = (Bundle)await client.GetAsync($"Patient?identifier={FhirTestKit.NhsNumberSystem}|{elsewhere.Identifier[0].Value}");
+        Assert.Empty(none.Entry);
+        Assert.Equal(0, none.Total);
+
+        await FhirTestKit.ExpectErrorAsync(world, () => client.GetAsync($"Patient/{patient.Id}/Appointment"), HttpStatusCode.BadRequest, "BAD_REQUEST");
+        await FhirTestKit.ExpectErrorAsync(world, () => client.GetAsync($"Patient/{patient.Id}/Appointment?start=ge{Day(Today)}"), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        await FhirTestKit.ExpectErrorAsync(world, () => client.GetAsync($"Patient/{patient.Id}/Appointment?start=ge{Day(Today.AddDays(-1))}&start=le{Day(Today)}"), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        await FhirTestKit.ExpectErrorAsync(world, () => client.GetAsync($"Patient/{patient.Id}/Appointment?start=ge{Day(Today.AddDays(3))}&start=le{Day(Today)}"), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        await FhirTestKit.ExpectErrorAsync(world, () => client.GetAsync($"Patient/999999/Appointment?{range}"), HttpStatusCode.NotFound, "PATIENT_NOT_FOUND");
+        await FhirTestKit.ExpectErrorAsync(world, () => client.GetAsync($"Patient/{elsewhere.Id}/Appointment?{range}"), HttpStatusCode.NotFound, "PATIENT_NOT_FOUND");
+        await FhirTestKit.ExpectErrorAsync(world, () => client.GetAsync($"Appointment?{range}"), HttpStatusCode.BadRequest, "BAD_REQUEST");
+        await FhirTestKit.ExpectErrorAsync(world, () => client.GetAsync($"Appointment?patient.identifier={FhirTestKit.NhsNumberSystem}|{TestPatients.NewNhsNumber()}&{range}"), HttpStatusCode.NotFound, "PATIENT_NOT_FOUND");
+    }
+}
