@@ -2,6 +2,7 @@ using Forward.Domain.Access;
 using Forward.Domain.Audit;
 using Forward.Domain.Booking;
 using Forward.Domain.Hubs;
+using Forward.Domain.Notifications;
 using Forward.Domain.Organisations;
 using Forward.Domain.Patients;
 using Microsoft.EntityFrameworkCore;
@@ -49,6 +50,8 @@ public abstract class ForwardDbContext : DbContext
     public DbSet<UserAccount> Users => Set<UserAccount>();
 
     public DbSet<BankHoliday> BankHolidays => Set<BankHoliday>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     /// <summary>True on PostgreSQL; partial-index filters and a few SQL fragments differ by provider.</summary>
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";

@@ -6,9 +6,12 @@ using Forward.Domain.Booking;
 using Forward.Web.Access;
 using Forward.Web.Audit;
 using Forward.Web.Booking;
+using Forward.Web.Compliance;
 using Forward.Web.Fhir;
 using Forward.Web.Hubs;
 using Forward.Web.Infrastructure;
+using Forward.Web.Notifications;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Identity;
@@ -47,10 +50,27 @@ public static class ForwardApp
         services.AddScoped<SlotPlanner>();
         services.AddScoped<BookingService>();
         services.AddScoped<RotaService>();
+        services.AddScoped<ComplianceQueries>();
         if (configuration.GetValue("Forward:Slots:RefreshInBackground", true))
         {
             services.AddHostedService<SlotHorizonService>();
         }
+
+        services.Configure<NotificationOptions>(configuration.GetSection("Forward:Notifications"));
+        services.AddScoped<NotificationScheduler>();
+        services.AddSingleton<PatientCancelLinks>();
+        services.AddSingleton<FileNotificationSender>();
+        services.AddSingleton<INotificationSender>(sp => sp.GetRequiredService<FileNotificationSender>());
+        services.AddSingleton<OutboxDispatcher>();
+        if (configuration.GetValue("Forward:Notifications:DispatchInBackground", true))
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        }
+
+        // Sign-in cookies, bearer tokens and patient cancel links are protected with these keys: keep them in the
+        // data folder so a restart does not sign everyone out or break links already sent.
+        var keysDirectory = Path.Combine(Path.GetFullPath(configuration["Forward:DataDirectory"] ?? "data", builder.Environment.ContentRootPath), "keys");
+        services.AddDataProtection().SetApplicationName("Forward").PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));
 
         services.AddForwardAuthentication();
         services.AddForwardRateLimits(configuration);
@@ -64,6 +84,7 @@ public static class ForwardApp
             o.Conventions.AllowAnonymousToPage("/Index");
             o.Conventions.AllowAnonymousToPage("/Error");
             o.Conventions.AllowAnonymousToFolder("/Account");
+            o.Conventions.AllowAnonymousToFolder("/Patient");
         });
 
         services.AddProblemDetails();
@@ -126,6 +147,7 @@ public static class ForwardApp
             .AddEndpointFilter<ApiNoStoreFilter>();
         api.MapTokenApi();
         api.MapHubsApi();
+        api.MapComplianceApi();
         api.MapBookingApi();
         app.MapFhir();
 

@@ -2,6 +2,7 @@ using Forward.Domain.Access;
 using Forward.Domain.Audit;
 using Forward.Domain.Booking;
 using Forward.Domain.Hubs;
+using Forward.Domain.Notifications;
 using Forward.Domain.Organisations;
 using Forward.Domain.Patients;
 using Microsoft.EntityFrameworkCore;
@@ -222,5 +223,28 @@ internal sealed class BankHolidayConfiguration : IEntityTypeConfiguration<BankHo
     {
         b.HasKey(x => x.Date);
         b.Property(x => x.Name).HasMaxLength(100);
+    }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> b)
+    {
+        b.ToTable("OutboxMessages");
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(30);
+        b.Property(x => x.Channel).HasConversion<string>().HasMaxLength(10);
+        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.TemplateId).HasMaxLength(100);
+        b.Property(x => x.Personalisation).HasMaxLength(4000);
+        b.Property(x => x.Recipient).HasMaxLength(OutboxMessage.MaxRecipientLength);
+        b.Property(x => x.LastError).HasMaxLength(OutboxMessage.MaxErrorLength);
+        b.Property(x => x.IdempotencyKey).HasMaxLength(100);
+        b.Property(x => x.ProviderReference).HasMaxLength(100);
+
+        // One of each message per appointment and channel: the key is also the reference the sender de-duplicates on.
+        b.HasIndex(x => x.IdempotencyKey).IsUnique();
+        b.HasIndex(x => new { x.Status, x.DueUtc });
+        b.HasIndex(x => x.AppointmentId);
+        b.HasOne<Appointment>().WithMany().HasForeignKey(x => x.AppointmentId);
     }
 }

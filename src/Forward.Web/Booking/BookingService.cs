@@ -8,6 +8,7 @@ using Forward.Domain.Patients;
 using Forward.Domain.Time;
 using Forward.Web.Access;
 using Forward.Web.Audit;
+using Forward.Web.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ namespace Forward.Web.Booking;
 /// Finding and booking hub slots, and everything that changes an appointment afterwards. Pages, the JSON API and the
 /// FHIR API all come through here, so the rules and the audit trail are the same whichever door is used.
 /// </summary>
-public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOptions<BookingPolicy> policy, AuditLog audit)
+public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOptions<BookingPolicy> policy, AuditLog audit, NotificationScheduler notifications)
 {
     public const int MaxSearchDays = 14;
     public const int MaxSearchResults = 500;
@@ -221,6 +222,9 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
 
                 db.Appointments.Add(appointment);
                 await db.SaveChangesAsync(ct);
+
+                // Confirmation and reminder rows join this transaction: the booking and its messages commit together.
+                await notifications.ScheduleBookingAsync(appointment, patient.Phone, patient.Email, ct);
                 audit.Write(actor, AuditActions.Book, "success", "Appointment", Id(appointment.Id), patient.Id, hubId, $"channel={channel}; slots={string.Join(',', slotIds)}; consent={request.Consent}");
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
@@ -259,7 +263,30 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
 
         var appointment = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
         appointment.Cancel(reason, Now);
+        await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
         audit.Write(actor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "reason given: " + (appointment.CancellationReason is null ? "no" : "yes"));
+        await SaveChangeAsync(cancellationToken);
+        return await GetViewAsync(appointmentId, cancellationToken);
+    }
+
+    /// <summary>Who cancels through the link in a patient's message.</summary>
+    public static readonly Actor PatientLinkActor = new("patient-link", Domain.Access.Roles.Patient, null, null, null, null);
+
+    /// <summary>
+    /// The appointment a verified cancel-link token names. The caller has checked the token (PatientCancelLinks); the
+    /// page shows only the time and the hub.
+    /// </summary>
+    public Task<AppointmentView> GetForPatientLinkAsync(long appointmentId, CancellationToken cancellationToken = default) =>
+        FindViewAsync(appointmentId, cancellationToken);
+
+    /// <summary>Cancels the appointment a verified cancel-link token names, freeing its slots; audited as "patient-link".</summary>
+    public async Task<AppointmentView> CancelByPatientLinkAsync(long appointmentId, CancellationToken cancellationToken = default)
+    {
+        var appointment = await db.Appointments.Include(a => a.Slots).ThenInclude(s => s.Slot).FirstOrDefaultAsync(a => a.Id == appointmentId, cancellationToken)
+            ?? throw DomainException.NotFound("appointment-not-found", $"There is no appointment {appointmentId}.");
+        appointment.Cancel("Cancelled by the patient using the link in their message", Now);
+        await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
+        audit.Write(PatientLinkActor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "via patient cancel link");
         await SaveChangeAsync(cancellationToken);
         return await GetViewAsync(appointmentId, cancellationToken);
     }

@@ -24,10 +24,14 @@ public class ForwardFactory : WebApplicationFactory<Program>
 
     public TestClock Clock { get; }
 
+    /// <summary>Where this host keeps files (data-protection keys, the development notification file).</summary>
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("forward-data-").FullName;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment("Testing");
+        builder.UseSetting("Forward:DataDirectory", DataDirectory);
         builder.UseSetting("Forward:Database:Provider", Database.Provider);
         builder.UseSetting("ConnectionStrings:Forward", Database.ConnectionString);
         builder.UseSetting("Forward:Demo:SeedUsers", "true");
@@ -36,6 +40,7 @@ public class ForwardFactory : WebApplicationFactory<Program>
         // Seeded hubs get only a couple of days of slots: tests build the slots they book into with TestWorld.
         builder.UseSetting("Forward:Slots:HorizonDays", "2");
         builder.UseSetting("Forward:Slots:RefreshInBackground", "false");
+        builder.UseSetting("Forward:Notifications:DispatchInBackground", "false");
         builder.UseSetting("Forward:RateLimits:SignInPerMinute", "10000");
         builder.ConfigureTestServices(services =>
         {
@@ -49,6 +54,14 @@ public class ForwardFactory : WebApplicationFactory<Program>
         if (disposing)
         {
             Database.Dispose();
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the temp cleaner if a file is still open.
+            }
         }
     }
 }

@@ -33,6 +33,11 @@ public static class SiteNavigation
             links.Add(new NavigationLink("Day list", "/Hubs/DayList"));
         }
 
+        if (user.IsInRole(Roles.Commissioner) || user.IsInRole(Roles.PracticeStaff))
+        {
+            links.Add(new NavigationLink("Access dashboard", "/Compliance"));
+        }
+
         if (user.IsInRole(Roles.Commissioner))
         {
             links.Add(new NavigationLink("Hubs", "/Admin/Hubs"));

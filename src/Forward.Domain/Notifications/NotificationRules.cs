@@ -1,0 +1,77 @@
+namespace Forward.Domain.Notifications;
+
+/// <summary>How to reach a patient: either may be missing.</summary>
+public sealed record PatientContact(string? Phone, string? Email)
+{
+    public IEnumerable<(NotificationChannel Channel, string Recipient)> Channels()
+    {
+        if (!string.IsNullOrWhiteSpace(Phone))
+        {
+            yield return (NotificationChannel.Sms, Phone.Trim());
+        }
+
+        if (!string.IsNullOrWhiteSpace(Email))
+        {
+            yield return (NotificationChannel.Email, Email.Trim());
+        }
+    }
+}
+
+/// <summary>A message the rules say should be sent, before templates and personalisation are filled in.</summary>
+public sealed record PlannedMessage(NotificationKind Kind, NotificationChannel Channel, string Recipient, DateTime DueUtc);
+
+/// <summary>When patients hear from Forward. Pure: the caller turns the plan into outbox rows.</summary>
+public static class NotificationRules
+{
+    public static readonly TimeSpan DefaultReminderLead = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// On booking: a confirmation now on every channel the patient has, and a reminder <paramref name="reminderLead"/>
+    /// before the start, unless that moment has already passed (a booking for this evening gets the confirmation only).
+    /// </summary>
+    public static IReadOnlyList<PlannedMessage> OnBooking(DateTime startUtc, PatientContact contact, DateTime nowUtc, TimeSpan reminderLead)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        if (reminderLead < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reminderLead), "The reminder lead cannot be negative.");
+        }
+
+        var plan = new List<PlannedMessage>();
+        var reminderDue = startUtc - reminderLead;
+        foreach (var (channel, recipient) in contact.Channels())
+        {
+            plan.Add(new PlannedMessage(NotificationKind.BookingConfirmation, channel, recipient, nowUtc));
+            if (reminderDue > nowUtc)
+            {
+                plan.Add(new PlannedMessage(NotificationKind.Reminder, channel, recipient, reminderDue));
+            }
+        }
+
+        return plan;
+    }
+
+    /// <summary>
+    /// On cancellation: pending reminders for the appointment are cancelled (in <paramref name="existing"/>), and a
+    /// cancellation notice is planned for now on every channel the patient has that has no notice yet.
+    /// </summary>
+    public static IReadOnlyList<PlannedMessage> OnCancellation(IEnumerable<OutboxMessage> existing, PatientContact contact, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        ArgumentNullException.ThrowIfNull(contact);
+        var messages = existing.ToList();
+        foreach (var m in messages.Where(m => m.Kind == NotificationKind.Reminder && m.Status == OutboxStatus.Pending))
+        {
+            m.Status = OutboxStatus.Cancelled;
+        }
+
+        return contact.Channels()
+            .Where(c => !messages.Any(m => m.Kind == NotificationKind.CancellationNotice && m.Channel == c.Channel))
+            .Select(c => new PlannedMessage(NotificationKind.CancellationNotice, c.Channel, c.Recipient, nowUtc))
+            .ToList();
+    }
+
+    /// <summary>Wait before retrying after the given number of attempts: 1, 2, 4 ... minutes, at most an hour.</summary>
+    public static TimeSpan Backoff(int attempts) =>
+        TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, Math.Max(0, attempts - 1))));
+}

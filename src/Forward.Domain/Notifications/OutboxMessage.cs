@@ -1,0 +1,74 @@
+namespace Forward.Domain.Notifications;
+
+public enum NotificationKind
+{
+    BookingConfirmation,
+    Reminder,
+    CancellationNotice,
+}
+
+public enum NotificationChannel
+{
+    Sms,
+    Email,
+}
+
+public enum OutboxStatus
+{
+    Pending,
+    Sent,
+    Failed,
+    Cancelled,
+}
+
+/// <summary>
+/// A message to a patient, written in the same transaction as the booking or cancellation that caused it, and sent
+/// later by the dispatcher. It stays Pending until the sender has accepted it, so a crash never loses it; the
+/// idempotency key goes to the sender as the reference, so a re-send after a crash is recognised and not sent twice.
+/// </summary>
+public class OutboxMessage
+{
+    public const int MaxRecipientLength = 200;
+    public const int MaxErrorLength = 200;
+
+    public long Id { get; set; }
+
+    public NotificationKind Kind { get; set; }
+
+    public NotificationChannel Channel { get; set; }
+
+    public long AppointmentId { get; set; }
+
+    /// <summary>The sender's template (GOV.UK Notify template id).</summary>
+    public required string TemplateId { get; set; }
+
+    /// <summary>JSON object of the template's placeholders: hub, date, time, cancel link. Never names or clinical detail.</summary>
+    public required string Personalisation { get; set; }
+
+    /// <summary>Phone number or email address.</summary>
+    public required string Recipient { get; set; }
+
+    /// <summary>When the message may be sent. While a dispatcher holds a claim, the end of the claim.</summary>
+    public DateTime DueUtc { get; set; }
+
+    public OutboxStatus Status { get; set; }
+
+    /// <summary>Sending attempts started (claims), including ones cut short by a crash.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>Why the last attempt failed: an error code or exception type, never a message that could hold patient data.</summary>
+    public string? LastError { get; set; }
+
+    public DateTime CreatedUtc { get; set; }
+
+    public DateTime? SentUtc { get; set; }
+
+    /// <summary>"{appointmentId}:{kind}:{channel}", unique: at most one of each message per appointment.</summary>
+    public required string IdempotencyKey { get; set; }
+
+    /// <summary>The sender's id for the message once accepted.</summary>
+    public string? ProviderReference { get; set; }
+
+    public static string KeyFor(long appointmentId, NotificationKind kind, NotificationChannel channel) =>
+        FormattableString.Invariant($"{appointmentId}:{kind}:{channel}");
+}

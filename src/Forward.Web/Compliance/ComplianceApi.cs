@@ -1,0 +1,163 @@
+using System.Security.Claims;
+using Forward.Domain;
+using Forward.Domain.Access;
+using Forward.Domain.Booking;
+using Forward.Domain.Compliance;
+using Forward.Web.Access;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Forward.Web.Compliance;
+
+/// <summary>Booking channel shares of all appointments (cancelled included); null when there were none.</summary>
+public sealed record ChannelMixDto(decimal? Practice, decimal? Nhs111, decimal? Hub, decimal? Online);
+
+/// <summary>The additive parts a figure was computed from, so every number can be checked and summed.</summary>
+public sealed record ComplianceTotalsDto(
+    long Population,
+    decimal ExtendedMinutes,
+    decimal OfferedSlots,
+    int UsedSlots,
+    int Appointments,
+    int Booked,
+    int Attended,
+    int DidNotAttend,
+    int Cancelled,
+    int SameDay,
+    int PreBooked,
+    int Remote,
+    int FaceToFace);
+
+/// <summary>
+/// Figures for one entity over one range. Rates and shares are fractions (0.25 is 25%); null means nothing to divide.
+/// RAGs compare against <see cref="CapacityMinimum"/> / <see cref="CapacityStretch"/> minutes and 100% coverage.
+/// </summary>
+public sealed record ComplianceFiguresDto(
+    decimal? MinutesPer1000PerWeek,
+    Rag CapacityRag,
+    decimal CapacityMinimum,
+    decimal CapacityStretch,
+    decimal? EveningCoverage,
+    Rag EveningCoverageRag,
+    decimal? WeekendCoverage,
+    Rag WeekendCoverageRag,
+    decimal? FullCoverage,
+    Rag FullCoverageRag,
+    decimal? Utilisation,
+    decimal? DnaRate,
+    int Cancellations,
+    decimal? CancellationRate,
+    decimal? SameDayShare,
+    decimal? RemoteShare,
+    decimal? AppointmentsPer1000PerWeek,
+    decimal ConsultationsPerWeek,
+    ChannelMixDto ChannelMix,
+    ComplianceTotalsDto Totals)
+{
+    public static ComplianceFiguresDto From(ComplianceFigures f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        var t = f.Totals;
+        return new ComplianceFiguresDto(
+            f.MinutesPer1000PerWeek,
+            f.CapacityRag,
+            RagThresholds.Capacity.Minimum,
+            RagThresholds.Capacity.Stretch,
+            f.EveningCoverage,
+            f.EveningCoverageRag,
+            f.WeekendCoverage,
+            f.WeekendCoverageRag,
+            f.FullCoverage,
+            f.FullCoverageRag,
+            f.Utilisation,
+            f.DnaRate,
+            t.Cancelled,
+            f.CancellationRate,
+            f.SameDayShare,
+            f.RemoteShare,
+            f.AppointmentsPer1000PerWeek,
+            f.ConsultationsPerWeek,
+            new ChannelMixDto(f.ChannelShare(BookingChannel.Practice), f.ChannelShare(BookingChannel.Nhs111), f.ChannelShare(BookingChannel.Hub), f.ChannelShare(BookingChannel.Online)),
+            new ComplianceTotalsDto(t.Population, t.ExtendedMinutes, t.OfferedSlots, t.UsedSlots, t.Appointments, t.Booked, t.Attended, t.DidNotAttend, t.Cancelled, t.SameDay, t.PreBooked, t.Remote, t.FaceToFace));
+    }
+}
+
+public sealed record ComplianceEntityDto(string Level, int Id, string Code, string Name)
+{
+    public static ComplianceEntityDto From(ComplianceEntity e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new ComplianceEntityDto(ComplianceApi.LevelName(e.Level), e.Id, e.Code, e.Name);
+    }
+}
+
+public sealed record ComplianceChildDto(ComplianceEntityDto Entity, ComplianceFiguresDto Figures);
+
+public sealed record ComplianceReportDto(ComplianceEntityDto Entity, DateOnly From, DateOnly To, int Days, ComplianceFiguresDto Figures, IReadOnlyList<ComplianceChildDto> Children);
+
+public sealed record ComplianceWeekDto(DateOnly From, DateOnly To, int Days, ComplianceFiguresDto Figures);
+
+public sealed record ComplianceWeeksDto(ComplianceEntityDto Entity, DateOnly From, DateOnly To, IReadOnlyList<ComplianceWeekDto> Weeks);
+
+/// <summary>
+/// GET /api/v1/compliance and /compliance/weeks: extended-access figures for a CCG, PCN, practice or hub. Commissioners
+/// see their own CCG and everything in it; practice staff their own practice. Thin: parse, call
+/// <see cref="ComplianceQueries"/>, shape.
+/// </summary>
+public static class ComplianceApi
+{
+    public static void MapComplianceApi(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var compliance = api.MapGroup("/compliance").WithTags("Compliance")
+            .RequireAuthorization(p => p.RequireRole(Roles.Commissioner, Roles.PracticeStaff));
+        compliance.MapGet("/", ReportAsync)
+            .WithSummary("Figures for a CCG, PCN, practice or hub over a date range (at most 366 days), with its children for drill-down.");
+        compliance.MapGet("/weeks", WeeksAsync)
+            .WithSummary("The same figures week by week (Monday to Sunday, clipped to the range).");
+    }
+
+    public static string LevelName(ComplianceLevel level) => level.ToString().ToLowerInvariant();
+
+    public static ComplianceLevel ParseLevel(string? level) => level?.Trim().ToLowerInvariant() switch
+    {
+        "ccg" => ComplianceLevel.Ccg,
+        "pcn" => ComplianceLevel.Pcn,
+        "practice" => ComplianceLevel.Practice,
+        "hub" => ComplianceLevel.Hub,
+        _ => throw new ValidationFailedException(new Dictionary<string, string> { ["level"] = "Choose a level: ccg, pcn, practice or hub" }),
+    };
+
+    private static int RequireId(int? id) =>
+        id ?? throw new ValidationFailedException(new Dictionary<string, string> { ["id"] = "Enter the id of the CCG, PCN, practice or hub" });
+
+    private static async Task<Ok<ComplianceReportDto>> ReportAsync(
+        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
+    {
+        var parsedLevel = ParseLevel(level);
+        var entityId = RequireId(id);
+        var range = queries.Range(from, to);
+        var report = await queries.ReportAsync(parsedLevel, entityId, range, Actor.From(user), ct);
+        return TypedResults.Ok(new ComplianceReportDto(
+            ComplianceEntityDto.From(report.Entity),
+            range.From,
+            range.To,
+            range.Days,
+            ComplianceFiguresDto.From(report.Figures),
+            report.Children.Select(c => new ComplianceChildDto(ComplianceEntityDto.From(c.Entity), ComplianceFiguresDto.From(c.Figures))).ToList()));
+    }
+
+    private static async Task<Ok<ComplianceWeeksDto>> WeeksAsync(
+        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
+    {
+        var parsedLevel = ParseLevel(level);
+        var entityId = RequireId(id);
+        var range = queries.Range(from, to);
+        var trend = await queries.WeeksAsync(parsedLevel, entityId, range, Actor.From(user), ct);
+        return TypedResults.Ok(new ComplianceWeeksDto(
+            ComplianceEntityDto.From(trend.Entity),
+            range.From,
+            range.To,
+            trend.Weeks.Select(w => new ComplianceWeekDto(w.Week.From, w.Week.To, w.Week.Days, ComplianceFiguresDto.From(w.Figures))).ToList()));
+    }
+}

@@ -1,0 +1,32 @@
+using Ical.Net;
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using Ical.Net.Serialization;
+
+namespace Forward.Web.Notifications;
+
+/// <summary>The iCalendar file attached to email confirmations: when and where, nothing clinical.</summary>
+public static class AppointmentCalendar
+{
+    public const string FileName = "appointment.ics";
+    public const string ContentType = "text/calendar";
+
+    public static string Build(long appointmentId, DateTime startUtc, DateTime endUtc, string hubName, string location, DateTime stampUtc)
+    {
+        var calendar = new Calendar { Method = "PUBLISH" };
+        calendar.AddProperty("PRODID", "-//Forward//Extended access//EN");
+        calendar.Events.Add(new CalendarEvent
+        {
+            Uid = FormattableString.Invariant($"forward-appointment-{appointmentId}@forward.nhs"),
+            Summary = $"GP extended access appointment at {hubName}",
+            Location = location,
+            DtStart = new CalDateTime(DateTime.SpecifyKind(startUtc, DateTimeKind.Utc)),
+            DtEnd = new CalDateTime(DateTime.SpecifyKind(endUtc, DateTimeKind.Utc)),
+            DtStamp = new CalDateTime(DateTime.SpecifyKind(stampUtc, DateTimeKind.Utc)),
+        });
+        return new CalendarSerializer().SerializeToString(calendar) ?? string.Empty;
+    }
+
+    public static NotificationAttachment Attachment(long appointmentId, DateTime startUtc, DateTime endUtc, string hubName, string location, DateTime stampUtc) =>
+        new(FileName, ContentType, System.Text.Encoding.UTF8.GetBytes(Build(appointmentId, startUtc, endUtc, hubName, location, stampUtc)));
+}

@@ -1,0 +1,40 @@
+using Forward.Domain.Notifications;
+
+namespace Forward.Web.Notifications;
+
+/// <summary>Forward:Notifications.</summary>
+public sealed class NotificationOptions
+{
+    /// <summary>How long before the start the reminder is due.</summary>
+    public double ReminderLeadHours { get; set; } = NotificationRules.DefaultReminderLead.TotalHours;
+
+    /// <summary>Run the outbox dispatcher as a background service (tests turn it off and drive it directly).</summary>
+    public bool DispatchInBackground { get; set; } = true;
+
+    /// <summary>Seconds between dispatcher runs.</summary>
+    public int PollSeconds { get; set; } = 30;
+
+    public int BatchSize { get; set; } = 50;
+
+    /// <summary>After this many attempts a message is marked Failed and no longer retried.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>How long a dispatcher's claim on a message lasts; a message whose claimant crashed is due again after it.</summary>
+    public int ClaimMinutes { get; set; } = 5;
+
+    /// <summary>The development sender's JSON-lines file; relative paths are under Forward:DataDirectory.</summary>
+    public string OutboxFile { get; set; } = "notifications.jsonl";
+
+    /// <summary>Where patients' cancel links point (scheme and host, no trailing slash).</summary>
+    public string PublicBaseUrl { get; set; } = "https://localhost:5001";
+
+    /// <summary>Sender template ids, by "{Kind}{Channel}" (for example ReminderSms). GOV.UK Notify template ids in production.</summary>
+    public Dictionary<string, string> Templates { get; } = [];
+
+    public TimeSpan ReminderLead => TimeSpan.FromHours(ReminderLeadHours);
+
+    public string TemplateFor(NotificationKind kind, NotificationChannel channel) =>
+        Templates.TryGetValue($"{kind}{channel}", out var id) && !string.IsNullOrWhiteSpace(id)
+            ? id
+            : $"forward-{kind}-{channel}".ToLowerInvariant();
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text.Json;
+using Forward.Data;
+using Forward.Domain.Booking;
+using Forward.Domain.Notifications;
+using Forward.Domain.Time;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Forward.Web.Notifications;
+
+/// <summary>
+/// Turns bookings and cancellations into outbox rows on the caller's DbContext, before the caller saves: the messages
+/// commit or roll back with the change that caused them. It never saves and never sends.
+/// </summary>
+public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider clock, IOptions<NotificationOptions> options, PatientCancelLinks links)
+{
+    public async Task ScheduleBookingAsync(Appointment appointment, string? phone, string? email, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(appointment);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var plan = NotificationRules.OnBooking(appointment.StartUtc, new PatientContact(phone, email), now, options.Value.ReminderLead);
+        if (plan.Count == 0)
+        {
+            return;
+        }
+
+        var hub = await HubAsync(appointment.HubId, cancellationToken);
+        var cancelUrl = links.CreateUrl(appointment.Id, appointment.StartUtc);
+        foreach (var p in plan)
+        {
+            Add(appointment.Id, p, Personalisation(appointment, hub, cancelUrl), now);
+        }
+    }
+
+    public async Task ScheduleCancellationAsync(Appointment appointment, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(appointment);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var existing = await db.OutboxMessages.Where(m => m.AppointmentId == appointment.Id).ToListAsync(cancellationToken);
+        var contact = await db.Patients.Where(p => p.Id == appointment.PatientId)
+            .Select(p => new PatientContact(p.Phone, p.Email)).FirstOrDefaultAsync(cancellationToken) ?? new PatientContact(null, null);
+        var plan = NotificationRules.OnCancellation(existing, contact, now);
+        if (plan.Count == 0)
+        {
+            return;
+        }
+
+        var hub = await HubAsync(appointment.HubId, cancellationToken);
+        foreach (var p in plan)
+        {
+            Add(appointment.Id, p, Personalisation(appointment, hub, cancelUrl: null), now);
+        }
+    }
+
+    private void Add(long appointmentId, PlannedMessage p, Dictionary<string, string> personalisation, DateTime now) =>
+        db.OutboxMessages.Add(new OutboxMessage
+        {
+            Kind = p.Kind,
+            Channel = p.Channel,
+            AppointmentId = appointmentId,
+            TemplateId = options.Value.TemplateFor(p.Kind, p.Channel),
+            Personalisation = JsonSerializer.Serialize(personalisation),
+            Recipient = p.Recipient,
+            DueUtc = p.DueUtc,
+            Status = OutboxStatus.Pending,
+            CreatedUtc = now,
+            IdempotencyKey = OutboxMessage.KeyFor(appointmentId, p.Kind, p.Channel),
+        });
+
+    private async Task<HubPlace> HubAsync(int hubId, CancellationToken ct) =>
+        await db.Hubs.Where(h => h.Id == hubId).Select(h => new HubPlace(h.Name, h.SiteName, h.Town)).FirstAsync(ct);
+
+    /// <summary>Only what the templates show: where and when, and the cancel link. No name, NHS number or reason.</summary>
+    private static Dictionary<string, string> Personalisation(Appointment appointment, HubPlace hub, string? cancelUrl)
+    {
+        var local = London.ToLocal(appointment.StartUtc);
+        var values = new Dictionary<string, string>
+        {
+            ["hub_name"] = hub.Name,
+            ["hub_address"] = hub.Location,
+            ["appointment_date"] = local.ToString("dddd d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB")),
+            ["appointment_time"] = local.ToString("HH:mm", CultureInfo.InvariantCulture),
+        };
+        if (cancelUrl is not null)
+        {
+            values["cancel_url"] = cancelUrl;
+        }
+
+        return values;
+    }
+
+    internal sealed record HubPlace(string Name, string SiteName, string Town)
+    {
+        public string Location => $"{SiteName}, {Town}";
+    }
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Forward.Data;
+using Forward.Domain.Booking;
+using Forward.Domain.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Forward.Web.Notifications;
+
+/// <summary>
+/// Sends due outbox messages: claim → send → mark sent. The claim (one conditional UPDATE) moves the message's due time
+/// to the end of a short lease and counts the attempt, so a second dispatcher skips it. If the process dies after the
+/// send and before the mark, the message is still Pending; when the lease ends it is sent again with the same reference
+/// (its idempotency key), which the sender de-duplicates. So a crash never loses a message, and the sender never
+/// delivers it twice. Failures back off (1, 2, 4 ... minutes) and give up as Failed after MaxAttempts. Logs carry ids,
+/// kinds and error codes only.
+/// </summary>
+public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider clock, IOptions<NotificationOptions> options, ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Sends one batch of due messages; returns how many were sent.</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken cancellationToken = default)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
+        var sender = scope.ServiceProvider.GetRequiredService<INotificationSender>();
+        var now = Now;
+        var due = await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.Status == OutboxStatus.Pending && m.DueUtc <= now)
+            .OrderBy(m => m.DueUtc).ThenBy(m => m.Id)
+            .Select(m => m.Id)
+            .Take(Math.Max(1, options.Value.BatchSize))
+            .ToListAsync(cancellationToken);
+        var sent = 0;
+        foreach (var id in due)
+        {
+            if (await DispatchOneAsync(db, sender, id, cancellationToken))
+            {
+                sent++;
+            }
+        }
+
+        return sent;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.PollSeconds)), clock);
+        do
+        {
+            try
+            {
+                await DispatchDueAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The type only: an exception message could quote a recipient. Next tick tries again.
+                LogRunFailed(logger, ex.GetType().Name);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task<bool> DispatchOneAsync(ForwardDbContext db, INotificationSender sender, long id, CancellationToken ct)
+    {
+        var now = Now;
+        var o = options.Value;
+        var claimUntil = now.AddMinutes(Math.Max(1, o.ClaimMinutes));
+        var claimed = await db.OutboxMessages
+            .Where(m => m.Id == id && m.Status == OutboxStatus.Pending && m.DueUtc <= now)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.DueUtc, claimUntil).SetProperty(m => m.Attempts, m => m.Attempts + 1), ct);
+        if (claimed == 0)
+        {
+            return false;
+        }
+
+        var message = await db.OutboxMessages.AsNoTracking().FirstAsync(m => m.Id == id, ct);
+        if (message.Attempts > o.MaxAttempts)
+        {
+            // Claimed and lost (crashed) too often: stop rather than loop for ever.
+            await FinishAsync(db, id, OutboxStatus.Failed, "too-many-attempts", now);
+            LogGaveUp(logger, id, message.Kind, message.Channel, message.Attempts);
+            return false;
+        }
+
+        var appointment = await db.Appointments.AsNoTracking().Where(a => a.Id == message.AppointmentId)
+            .Select(a => new { a.Status, a.StartUtc, a.EndUtc, HubName = a.Hub!.Name, a.Hub.SiteName, a.Hub.Town })
+            .FirstAsync(ct);
+        if (message.Kind == NotificationKind.Reminder && (appointment.Status != AppointmentStatus.Booked || appointment.StartUtc <= now))
+        {
+            await FinishAsync(db, id, OutboxStatus.Cancelled, "appointment-not-booked", now);
+            LogSkipped(logger, id, message.Kind, message.Channel);
+            return false;
+        }
+
+        string providerId;
+        try
+        {
+            var personalisation = JsonSerializer.Deserialize<Dictionary<string, string>>(message.Personalisation) ?? [];
+            if (message.Channel == NotificationChannel.Sms)
+            {
+                providerId = await sender.SendSmsAsync(message.Recipient, message.TemplateId, personalisation, message.IdempotencyKey, ct);
+            }
+            else
+            {
+                IReadOnlyList<NotificationAttachment> attachments = message.Kind == NotificationKind.BookingConfirmation
+                    ? [AppointmentCalendar.Attachment(message.AppointmentId, appointment.StartUtc, appointment.EndUtc, appointment.HubName, $"{appointment.HubName}, {appointment.SiteName}, {appointment.Town}", message.CreatedUtc)]
+                    : [];
+                providerId = await sender.SendEmailAsync(message.Recipient, message.TemplateId, personalisation, message.IdempotencyKey, attachments, ct);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var error = ex is NotificationSendException send ? send.Code : ex.GetType().Name;
+            var giveUp = message.Attempts >= o.MaxAttempts;
+            await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(m => m.Status, giveUp ? OutboxStatus.Failed : OutboxStatus.Pending)
+                        .SetProperty(m => m.LastError, Truncate(error))
+                        .SetProperty(m => m.DueUtc, now + NotificationRules.Backoff(message.Attempts)),
+                    CancellationToken.None);
+            LogSendFailed(logger, id, message.Kind, message.Channel, message.Attempts, error, giveUp);
+            return false;
+        }
+
+        // Not cancellable: once the sender has the message, record it even if the host is stopping.
+        var sentAt = Now;
+        await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(m => m.Status, OutboxStatus.Sent).SetProperty(m => m.SentUtc, sentAt)
+                    .SetProperty(m => m.ProviderReference, Truncate(providerId)).SetProperty(m => m.LastError, (string?)null),
+                CancellationToken.None);
+        LogSent(logger, id, message.Kind, message.Channel, message.Attempts, providerId);
+        return true;
+    }
+
+    private static Task<int> FinishAsync(ForwardDbContext db, long id, OutboxStatus status, string error, DateTime now) =>
+        db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, status).SetProperty(m => m.LastError, error).SetProperty(m => m.DueUtc, now), CancellationToken.None);
+
+    private static string Truncate(string value) => value.Length <= OutboxMessage.MaxErrorLength ? value : value[..OutboxMessage.MaxErrorLength];
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Outbox message {MessageId} ({Kind}, {Channel}) sent on attempt {Attempt} as {ProviderId}")]
+    private static partial void LogSent(ILogger logger, long messageId, NotificationKind kind, NotificationChannel channel, int attempt, string providerId);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Outbox message {MessageId} ({Kind}, {Channel}) attempt {Attempt} failed: {Error}; given up: {GaveUp}")]
+    private static partial void LogSendFailed(ILogger logger, long messageId, NotificationKind kind, NotificationChannel channel, int attempt, string error, bool gaveUp);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Outbox message {MessageId} ({Kind}, {Channel}) failed after {Attempts} attempts")]
+    private static partial void LogGaveUp(ILogger logger, long messageId, NotificationKind kind, NotificationChannel channel, int attempts);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Outbox message {MessageId} ({Kind}, {Channel}) not sent: the appointment is no longer booked")]
+    private static partial void LogSkipped(ILogger logger, long messageId, NotificationKind kind, NotificationChannel channel);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Outbox dispatch run failed: {ErrorType}")]
+    private static partial void LogRunFailed(ILogger logger, string errorType);
+}

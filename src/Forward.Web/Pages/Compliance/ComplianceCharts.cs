@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using Forward.Web.Compliance;
+using Microsoft.AspNetCore.Html;
+
+namespace Forward.Web.Pages.Compliance;
+
+/// <summary>
+/// Server-rendered SVG charts of a weekly trend: no script, no CDN, and no style attributes (the content security
+/// policy forbids inline style), only SVG presentation attributes. Each chart carries a title and description for
+/// screen readers; the tables on the page hold the same numbers.
+/// </summary>
+public static class ComplianceCharts
+{
+    public const string Blue = "#005eb8";
+    public const string Amber = "#ffb81c";
+    public const string Green = "#007f3b";
+    public const string Red = "#d5281b";
+    public const string Grey = "#4c6272";
+
+    private const int Width = 640;
+    private const int Height = 260;
+    private const int Left = 48;
+    private const int Right = 16;
+    private const int Top = 16;
+    private const int Bottom = 40;
+
+    /// <summary>Bars of capacity minutes per 1,000 patients per week, with dashed target lines at 30 and 45.</summary>
+    public static IHtmlContent Capacity(IReadOnlyList<ComplianceWeek> weeks, decimal minimum, decimal stretch)
+    {
+        ArgumentNullException.ThrowIfNull(weeks);
+        var values = weeks.Select(w => w.Figures.MinutesPer1000PerWeek).ToList();
+        var max = Math.Max(stretch * 1.25m, values.Max(v => v ?? 0m) * 1.1m);
+        var svg = Start("capacity-chart", "Capacity offered per 1,000 patients per week", $"Extended-access minutes per 1,000 registered patients for each week, against the {Num(minimum)} minute target and the {Num(stretch)} minute target.");
+        Axis(svg, max, 4, v => Num(v));
+        var slot = PlotWidth / Math.Max(1, weeks.Count);
+        for (var i = 0; i < weeks.Count; i++)
+        {
+            var value = values[i] ?? 0m;
+            var height = (decimal)PlotHeight * value / max;
+            var x = Left + (slot * i) + (slot * 0.15m);
+            var colour = value < minimum ? Red : value < stretch ? Amber : Green;
+            svg.Append(CultureInfo.InvariantCulture, $"<rect data-week=\"{Iso(weeks[i].Week.From)}\" data-value=\"{Num(value)}\" x=\"{Num(x)}\" y=\"{Num(Top + PlotHeight - height)}\" width=\"{Num(slot * 0.7m)}\" height=\"{Num(height)}\" fill=\"{colour}\"><title>{Encode(Label(weeks[i]))}: {Num(value)} minutes</title></rect>");
+            WeekLabel(svg, weeks[i], x + (slot * 0.35m));
+        }
+
+        TargetLine(svg, minimum, max, Amber, "Minimum target");
+        TargetLine(svg, stretch, max, Green, "Rising target");
+        return End(svg);
+    }
+
+    /// <summary>Lines of utilisation (booked ÷ offered slots) and DNA rate for each week, 0–100%.</summary>
+    public static IHtmlContent UtilisationAndDna(IReadOnlyList<ComplianceWeek> weeks)
+    {
+        ArgumentNullException.ThrowIfNull(weeks);
+        var svg = Start("utilisation-chart", "Utilisation and did-not-attend rate per week", "Share of offered slots booked (blue line) and share of appointments with an outcome where the patient did not attend (red dashed line), for each week.");
+        Axis(svg, 1m, 4, v => Num(v * 100m) + "%");
+        var slot = PlotWidth / Math.Max(1, weeks.Count);
+        for (var i = 0; i < weeks.Count; i++)
+        {
+            WeekLabel(svg, weeks[i], Left + (slot * i) + (slot * 0.5m));
+        }
+
+        Series(svg, weeks, w => w.Figures.Utilisation, slot, Blue, null, "utilisation");
+        Series(svg, weeks, w => w.Figures.DnaRate, slot, Red, "6 4", "dna");
+        return End(svg);
+    }
+
+    private static decimal PlotWidth => Width - Left - Right;
+
+    private static decimal PlotHeight => Height - Top - Bottom;
+
+    private static StringBuilder Start(string id, string title, string description)
+    {
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\" class=\"forward-chart\" viewBox=\"0 0 {Width} {Height}\" width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"Frutiger W01, Arial, sans-serif\" font-size=\"12\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<title id=\"{id}-title\">{Encode(title)}</title><desc id=\"{id}-desc\">{Encode(description)}</desc>");
+        return svg;
+    }
+
+    private static HtmlString End(StringBuilder svg) => new(svg.Append("</svg>").ToString());
+
+    private static void Axis(StringBuilder svg, decimal max, int steps, Func<decimal, string> label)
+    {
+        for (var i = 0; i <= steps; i++)
+        {
+            var value = max * i / steps;
+            var y = Top + PlotHeight - (PlotHeight * i / steps);
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{Num(y)}\" y2=\"{Num(y)}\" stroke=\"#d8dde0\" stroke-width=\"1\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{Num(y + 4)}\" text-anchor=\"end\" fill=\"{Grey}\">{Encode(label(value))}</text>");
+        }
+    }
+
+    private static void TargetLine(StringBuilder svg, decimal target, decimal max, string colour, string name)
+    {
+        var y = Top + PlotHeight - (PlotHeight * target / max);
+        svg.Append(CultureInfo.InvariantCulture, $"<line class=\"forward-chart__target\" data-target=\"{Num(target)}\" x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{Num(y)}\" y2=\"{Num(y)}\" stroke=\"{colour}\" stroke-width=\"2\" stroke-dasharray=\"8 4\"><title>{Encode(name)}: {Num(target)} minutes</title></line>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - Right - 4}\" y=\"{Num(y - 4)}\" text-anchor=\"end\" fill=\"{colour}\" font-weight=\"bold\">{Num(target)}</text>");
+    }
+
+    private static void Series(StringBuilder svg, IReadOnlyList<ComplianceWeek> weeks, Func<ComplianceWeek, decimal?> value, decimal slot, string colour, string? dash, string name)
+    {
+        var points = new List<string>();
+        for (var i = 0; i < weeks.Count; i++)
+        {
+            if (value(weeks[i]) is not { } v)
+            {
+                continue;
+            }
+
+            var x = Left + (slot * i) + (slot * 0.5m);
+            var y = Top + PlotHeight - (PlotHeight * Math.Clamp(v, 0m, 1m));
+            points.Add(string.Create(CultureInfo.InvariantCulture, $"{Num(x)},{Num(y)}"));
+            svg.Append(CultureInfo.InvariantCulture, $"<circle data-series=\"{name}\" cx=\"{Num(x)}\" cy=\"{Num(y)}\" r=\"4\" fill=\"{colour}\"><title>{Encode(Label(weeks[i]))}: {Num(v * 100m)}%</title></circle>");
+        }
+
+        if (points.Count > 1)
+        {
+            var dashAttribute = dash is null ? string.Empty : $" stroke-dasharray=\"{dash}\"";
+            svg.Append(CultureInfo.InvariantCulture, $"<polyline data-series=\"{name}\" points=\"{string.Join(' ', points)}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"{dashAttribute}/>");
+        }
+    }
+
+    private static void WeekLabel(StringBuilder svg, ComplianceWeek week, decimal x) =>
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Num(x)}\" y=\"{Height - Bottom + 16}\" text-anchor=\"middle\" fill=\"{Grey}\">{Encode(week.Week.From.ToString("d MMM", CultureInfo.GetCultureInfo("en-GB")))}</text>");
+
+    private static string Label(ComplianceWeek week) => $"Week from {Wording.Date(week.Week.From)}";
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Num(decimal value) => Math.Round(value, 1).ToString("0.#", CultureInfo.InvariantCulture);
+
+    private static string Encode(string text) => HtmlEncoder.Default.Encode(text);
+}

@@ -1,0 +1,85 @@
+using Forward.Domain;
+using Forward.Domain.Booking;
+using Forward.Web.Booking;
+using Forward.Web.Notifications;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Forward.Web.Pages.Patient;
+
+/// <summary>
+/// The cancel link in a patient's confirmation and reminder. Anonymous: the signed, expiring token is the credential.
+/// Shows only the time and the hub (nothing else about the patient), and cancels on POST, which frees the slot.
+/// </summary>
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+public sealed class CancelModel(BookingService booking, PatientCancelLinks links) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Token { get; set; }
+
+    public bool LinkValid { get; private set; }
+
+    public string HubName { get; private set; } = string.Empty;
+
+    public DateTime StartLocal { get; private set; }
+
+    public AppointmentStatus Status { get; private set; }
+
+    public string? Problem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => await ShowAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (links.Verify(Token) is not { } appointmentId)
+        {
+            return Invalid();
+        }
+
+        try
+        {
+            await booking.CancelByPatientLinkAsync(appointmentId, cancellationToken);
+            return RedirectToPage(new { token = Token });
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+        {
+            return Invalid();
+        }
+        catch (DomainException ex)
+        {
+            Problem = ex.Message;
+            Response.StatusCode = StatusCodes.Status409Conflict;
+        }
+
+        return await ShowAsync(cancellationToken);
+    }
+
+    private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
+    {
+        if (links.Verify(Token) is not { } appointmentId)
+        {
+            return Invalid();
+        }
+
+        try
+        {
+            var view = await booking.GetForPatientLinkAsync(appointmentId, cancellationToken);
+            LinkValid = true;
+            HubName = view.HubName;
+            StartLocal = view.StartLocal;
+            Status = view.Status;
+            return Page();
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+        {
+            return Invalid();
+        }
+    }
+
+    private PageResult Invalid()
+    {
+        LinkValid = false;
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
+    }
+}

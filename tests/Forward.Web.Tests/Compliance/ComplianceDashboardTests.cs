@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Forward.Web.Tests.Infrastructure;
+
+namespace Forward.Web.Tests.Compliance;
+
+/// <summary>The access dashboard page and its CSV downloads over a <see cref="TestWorld"/> (figures: see ComplianceApiTests).</summary>
+public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private const string Week = "From=2026-06-08&To=2026-06-14";
+
+    private static void AssertAccessDenied(HttpResponseMessage response) =>
+        Assert.True(
+            response.StatusCode == HttpStatusCode.Forbidden || response.Headers.Location?.OriginalString.Contains("/Account/AccessDenied", StringComparison.Ordinal) == true,
+            $"Expected access denied, got {response.StatusCode} {response.Headers.Location}");
+
+    private static List<string> CsvLines(string csv) => csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+
+    [Fact]
+    public async Task The_dashboard_shows_rag_figures_and_an_svg_capacity_chart_with_30_and_45_target_lines()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        var (status, html) = await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&{Week}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("href=\"/Compliance\" aria-current=\"page\"><strong class=\"nhsuk-header__navigation-item-current-fallback\">Access dashboard</strong>", html, StringComparison.Ordinal); // header navigation
+        Assert.Contains(world.PracticeA.Name, html, StringComparison.Ordinal);
+        var capacityCard = CapacityCard().Match(html);
+        Assert.True(capacityCard.Success, "capacity card");
+        Assert.Equal("48.0", capacityCard.Groups["value"].Value);
+        Assert.Contains("data-rag=\"Green\">Green</strong>", html, StringComparison.Ordinal);
+
+        var chart = Chart().Match(html);
+        Assert.True(chart.Success, "capacity chart");
+        var svg = chart.Value;
+        Assert.Contains("data-target=\"30\"", svg, StringComparison.Ordinal);
+        Assert.Contains("data-target=\"45\"", svg, StringComparison.Ordinal);
+        Assert.Contains("<rect data-week=\"2026-06-08\" data-value=\"48\"", svg, StringComparison.Ordinal);
+        Assert.DoesNotContain("style=", svg, StringComparison.Ordinal); // the CSP allows no inline style
+        Assert.Contains("id=\"utilisation-chart\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+
+        // B has 36 minutes: amber.
+        var b = (await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeB.Id}&{Week}")).Html;
+        Assert.Equal("36.0", CapacityCard().Match(b).Groups["value"].Value);
+        Assert.Contains("data-rag=\"Amber\">Amber</strong>", b, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_ccg_table_drills_to_pcns_and_the_pcn_table_to_practices()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        // Without a scope a commissioner sees their CCG.
+        var ccg = (await commissioner.GetAsync($"/Compliance?{Week}")).Html;
+        Assert.Contains("43.5", CapacityCard().Match(ccg).Groups["value"].Value, StringComparison.Ordinal);
+        Assert.Contains($"data-child=\"pcn:{world.PracticeA.NetworkId}\"", ccg, StringComparison.Ordinal);
+        Assert.Contains($"Scope=pcn%3A{world.PracticeA.NetworkId}", ccg, StringComparison.Ordinal);
+
+        var pcn = (await commissioner.GetAsync($"/Compliance?Scope=pcn:{world.PracticeA.NetworkId}&{Week}")).Html;
+        Assert.Contains($"data-child=\"practice:{world.PracticeA.Id}\"", pcn, StringComparison.Ordinal);
+        Assert.Contains($"data-child=\"practice:{world.PracticeB.Id}\"", pcn, StringComparison.Ordinal);
+
+        var hub = (await commissioner.GetAsync($"/Compliance?Scope=hub:{world.HubId}&{Week}")).Html;
+        Assert.Contains($"data-child=\"session:{world.SessionId}\"", hub, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Each_table_downloads_as_csv_with_a_header_and_one_row_per_line()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using (var api = await world.ClientAsync(world.PracticeStaffA))
+        {
+            var slot = (await world.FreeSlotsAsync())[0];
+            Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id))).StatusCode);
+        }
+
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var response = await commissioner.Http.GetAsync(new Uri($"/Compliance?handler=Csv&Table=children&Scope=pcn:{world.PracticeA.NetworkId}&{Week}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("attachment", response.Content.Headers.ContentDisposition?.ToString() ?? string.Empty, StringComparison.Ordinal);
+
+        var lines = CsvLines(await response.Content.ReadAsStringAsync());
+        var header = lines[0].Split(',');
+        Assert.Equal(["PeriodFrom", "PeriodTo", "Level", "Id", "Code", "Name", "Population", "ExtendedMinutes", "MinutesPer1000PerWeek", "CapacityRag"], header.Take(10));
+        Assert.Equal(3, lines.Count); // header + practices A and B
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToDictionary(r => int.Parse(r[Array.IndexOf(header, "Id")], CultureInfo.InvariantCulture));
+        decimal Cell(int practiceId, string column) => decimal.Parse(rows[practiceId][Array.IndexOf(header, column)], CultureInfo.InvariantCulture);
+        Assert.Equal("2026-06-08", rows[world.PracticeA.Id][0]);
+        Assert.Equal("practice", rows[world.PracticeA.Id][2]);
+        Assert.Equal(world.PracticeA.OdsCode, rows[world.PracticeA.Id][4]);
+        Assert.Equal(48m, Cell(world.PracticeA.Id, "MinutesPer1000PerWeek"));
+        Assert.Equal("Green", rows[world.PracticeA.Id][Array.IndexOf(header, "CapacityRag")]);
+        Assert.Equal(1200m, Cell(world.PracticeA.Id, "ExtendedMinutes"));
+        Assert.Equal(1m, Cell(world.PracticeA.Id, "Booked"));
+        Assert.Equal(36m, Cell(world.PracticeB.Id, "MinutesPer1000PerWeek"));
+        Assert.Equal("Amber", rows[world.PracticeB.Id][Array.IndexOf(header, "CapacityRag")]);
+
+        var weeks = CsvLines(await commissioner.Http.GetStringAsync(new Uri($"/Compliance?handler=Csv&Table=weeks&Scope=practice:{world.PracticeA.Id}&From=2026-06-08&To=2026-06-21", UriKind.Relative)));
+        Assert.Equal(lines[0], weeks[0]);
+        Assert.Equal(3, weeks.Count);
+        Assert.StartsWith("2026-06-08,2026-06-14,practice,", weeks[1], StringComparison.Ordinal);
+        Assert.StartsWith("2026-06-15,2026-06-21,practice,", weeks[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Practice_staff_see_their_own_practice_only_and_other_roles_are_refused()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var elsewhere = await TestWorld.CreateAsync(factory);
+
+        using var staffA = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var own = await staffA.GetAsync($"/Compliance?{Week}");
+        Assert.Equal(HttpStatusCode.OK, own.Status);
+        Assert.Equal("48.0", CapacityCard().Match(own.Html).Groups["value"].Value);
+
+        using var staffB = await PageClient.SignedInAsync(factory, world.PracticeStaffB);
+        AssertAccessDenied(await staffB.Http.GetAsync(new Uri($"/Compliance?Scope=practice:{world.PracticeA.Id}&{Week}", UriKind.Relative)));
+        AssertAccessDenied(await staffB.Http.GetAsync(new Uri($"/Compliance?handler=Csv&Scope=practice:{world.PracticeA.Id}&{Week}", UriKind.Relative)));
+        AssertAccessDenied(await staffB.Http.GetAsync(new Uri($"/Compliance?Scope=ccg:{world.CcgId}&{Week}", UriKind.Relative)));
+
+        using var outsider = await PageClient.SignedInAsync(factory, elsewhere.Commissioner);
+        AssertAccessDenied(await outsider.Http.GetAsync(new Uri($"/Compliance?Scope=ccg:{world.CcgId}&{Week}", UriKind.Relative)));
+        AssertAccessDenied(await outsider.Http.GetAsync(new Uri($"/Compliance?handler=Csv&Scope=pcn:{world.PracticeA.NetworkId}&{Week}", UriKind.Relative)));
+
+        using var clinician = await PageClient.SignedInAsync(factory, world.HubClinician);
+        AssertAccessDenied(await clinician.Http.GetAsync(new Uri($"/Compliance?{Week}", UriKind.Relative)));
+        Assert.DoesNotContain("Access dashboard", (await clinician.GetAsync("/")).Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_date_range_is_a_field_error()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        var (status, html) = await commissioner.GetAsync("/Compliance?From=2026-06-14&To=2026-06-08");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("href=\"#To\">The end date must be the same as or after the start date", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"capacity-chart\"", html, StringComparison.Ordinal);
+
+        var tooLong = (await commissioner.GetAsync("/Compliance?From=2025-01-01&To=2026-06-08")).Html;
+        Assert.Contains("href=\"#To\">The date range can be at most 366 days", tooLong, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("data-figure=\"capacity\">.*?data-value>(?<value>[^<]*)<", RegexOptions.Singleline)]
+    private static partial Regex CapacityCard();
+
+    [GeneratedRegex("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"capacity-chart\".*?</svg>", RegexOptions.Singleline)]
+    private static partial Regex Chart();
+}

@@ -1,0 +1,450 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Forward.Domain.Hubs;
+using Forward.Domain.Notifications;
+using Forward.Web.Notifications;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Forward.Web.Tests.Notifications;
+
+public sealed class NotificationTests(NotificationsFactory factory) : IClassFixture<NotificationsFactory>
+{
+    private const string Phone = "07700 900123";
+
+    private OutboxDispatcher Dispatcher => factory.Services.GetRequiredService<OutboxDispatcher>();
+
+    private FileNotificationSender FileSender => factory.Services.GetRequiredService<FileNotificationSender>();
+
+    private DateTime Now => factory.Clock.GetUtcNow().UtcDateTime;
+
+    [Fact]
+    public async Task Booking_through_the_api_queues_an_sms_confirmation_now_and_a_reminder_24_hours_before()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var nhs = TestPatients.NewNhsNumber();
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+
+        var id = await BookAsync(world, slot.Id, nhs);
+
+        var messages = await OutboxAsync(world, id);
+        Assert.Equal(2, messages.Count);
+        var confirmation = Assert.Single(messages, m => m.Kind == NotificationKind.BookingConfirmation);
+        var reminder = Assert.Single(messages, m => m.Kind == NotificationKind.Reminder);
+        Assert.All(messages, m =>
+        {
+            Assert.Equal(NotificationChannel.Sms, m.Channel);
+            Assert.Equal(Phone, m.Recipient);
+            Assert.Equal(OutboxStatus.Pending, m.Status);
+            Assert.Equal($"{id}:{m.Kind}:Sms", m.IdempotencyKey);
+            Assert.DoesNotContain("Testperson", m.Personalisation, StringComparison.Ordinal);
+            Assert.DoesNotContain("Alex", m.Personalisation, StringComparison.Ordinal);
+            Assert.DoesNotContain(nhs, m.Personalisation, StringComparison.Ordinal);
+            Assert.DoesNotContain("Cough", m.Personalisation, StringComparison.Ordinal);
+        });
+        Assert.Equal(Now, confirmation.DueUtc);
+        Assert.Equal(slot.StartUtc.AddHours(-24), reminder.DueUtc);
+        var values = JsonSerializer.Deserialize<Dictionary<string, string>>(confirmation.Personalisation)!;
+        Assert.StartsWith($"Test Hub ", values["hub_name"], StringComparison.Ordinal);
+        Assert.Equal(Wording(slot.StartUtc), values["appointment_time"]);
+        Assert.Contains("/Patient/Cancel?token=", values["cancel_url"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_booking_less_than_24_hours_ahead_gets_a_confirmation_but_no_reminder()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync())[0];
+        Assert.True(slot.StartUtc < Now.AddHours(24));
+
+        var id = await BookAsync(world, slot.Id);
+
+        var message = Assert.Single(await OutboxAsync(world, id));
+        Assert.Equal(NotificationKind.BookingConfirmation, message.Kind);
+    }
+
+    [Fact]
+    public async Task A_booking_that_fails_writes_no_messages()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        await BookAsync(world, slot.Id);
+        var before = await world.WithDbAsync(db => db.OutboxMessages.CountAsync());
+
+        var client = await world.ClientAsync(world.Nhs111);
+        var refused = await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, world.PracticeA.OdsCode));
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal(before, await world.WithDbAsync(db => db.OutboxMessages.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Cancelling_cancels_the_pending_reminder_and_queues_a_cancellation_notice()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var id = await BookAsync(world, slot.Id);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+
+        var cancel = await client.PostAsJsonAsync($"/api/v1/appointments/{id}/cancel", new { reason = "Feeling better" });
+
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        var messages = await OutboxAsync(world, id);
+        Assert.Equal(OutboxStatus.Cancelled, Assert.Single(messages, m => m.Kind == NotificationKind.Reminder).Status);
+        Assert.Equal(OutboxStatus.Pending, Assert.Single(messages, m => m.Kind == NotificationKind.BookingConfirmation).Status);
+        var notice = Assert.Single(messages, m => m.Kind == NotificationKind.CancellationNotice);
+        Assert.Equal(OutboxStatus.Pending, notice.Status);
+        Assert.Equal(Now, notice.DueUtc);
+        Assert.Equal($"{id}:CancellationNotice:Sms", notice.IdempotencyKey);
+        Assert.False(JsonSerializer.Deserialize<Dictionary<string, string>>(notice.Personalisation)!.ContainsKey("cancel_url"));
+    }
+
+    [Fact]
+    public async Task The_dispatcher_sends_due_messages_once_and_the_reminder_only_when_it_is_due()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var id = await BookAsync(world, slot.Id);
+
+        await Dispatcher.DispatchDueAsync();
+        await Dispatcher.DispatchDueAsync();
+
+        var messages = await OutboxAsync(world, id);
+        var confirmation = Assert.Single(messages, m => m.Kind == NotificationKind.BookingConfirmation);
+        Assert.Equal(OutboxStatus.Sent, confirmation.Status);
+        Assert.Equal(Now, confirmation.SentUtc);
+        Assert.Equal(1, confirmation.Attempts);
+        var line = Assert.Single(await SentAsync(confirmation.IdempotencyKey));
+        Assert.Equal(confirmation.ProviderReference, line.Id);
+        Assert.Equal("sms", line.Channel);
+        Assert.Equal(confirmation.TemplateId, line.TemplateId);
+        Assert.Equal(OutboxStatus.Pending, Assert.Single(messages, m => m.Kind == NotificationKind.Reminder).Status);
+
+        using (factory.Clock.TravelTo(slot.StartUtc.AddHours(-24)))
+        {
+            await Dispatcher.DispatchDueAsync();
+            await Dispatcher.DispatchDueAsync();
+        }
+
+        var reminder = Assert.Single(await OutboxAsync(world, id), m => m.Kind == NotificationKind.Reminder);
+        Assert.Equal(OutboxStatus.Sent, reminder.Status);
+        Assert.Single(await SentAsync(reminder.IdempotencyKey));
+    }
+
+    [Fact]
+    public async Task A_crash_between_send_and_mark_sent_resends_with_the_same_reference_and_the_sender_records_it_once()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var id = await BookAsync(world, slot.Id);
+        var key = OutboxMessage.KeyFor(id, NotificationKind.BookingConfirmation, NotificationChannel.Sms);
+        factory.Faults.CrashAfterSending[key] = 1;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Dispatcher.DispatchDueAsync());
+
+        // The sender has it, but the outbox never heard back: still Pending, claimed until the lease ends.
+        var afterCrash = Assert.Single(await OutboxAsync(world, id), m => m.IdempotencyKey == key);
+        Assert.Equal(OutboxStatus.Pending, afterCrash.Status);
+        Assert.Equal(1, afterCrash.Attempts);
+        var first = Assert.Single(await SentAsync(key));
+        await Dispatcher.DispatchDueAsync();
+        Assert.Equal(OutboxStatus.Pending, Assert.Single(await OutboxAsync(world, id), m => m.IdempotencyKey == key).Status);
+
+        using (factory.Clock.TravelTo(Now.AddMinutes(6)))
+        {
+            await Dispatcher.DispatchDueAsync();
+        }
+
+        var sent = Assert.Single(await OutboxAsync(world, id), m => m.IdempotencyKey == key);
+        Assert.Equal(OutboxStatus.Sent, sent.Status);
+        Assert.Equal(2, sent.Attempts);
+        Assert.Equal(2, factory.Faults.Calls.Count(r => r == key));
+        var line = Assert.Single(await SentAsync(key));
+        Assert.Equal(first.Id, line.Id);
+        Assert.Equal(line.Id, sent.ProviderReference);
+    }
+
+    [Fact]
+    public async Task A_failed_send_backs_off_keeps_an_error_code_and_gives_up_after_max_attempts()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var id = await BookAsync(world, slot.Id);
+        var key = OutboxMessage.KeyFor(id, NotificationKind.BookingConfirmation, NotificationChannel.Sms);
+        factory.Faults.FailBeforeSending[key] = 10;
+        var start = Now;
+
+        await Dispatcher.DispatchDueAsync();
+        var failed = Assert.Single(await OutboxAsync(world, id), m => m.IdempotencyKey == key);
+        Assert.Equal(OutboxStatus.Pending, failed.Status);
+        Assert.Equal(1, failed.Attempts);
+        Assert.Equal("provider-unavailable", failed.LastError);
+        Assert.Equal(start.AddMinutes(1), failed.DueUtc);
+
+        var at = start;
+        try
+        {
+            for (var attempt = 2; attempt <= 5; attempt++)
+            {
+                at = at.AddHours(1);
+                factory.Clock.SetUtcNow(new DateTimeOffset(at));
+                await Dispatcher.DispatchDueAsync();
+            }
+
+            var gaveUp = Assert.Single(await OutboxAsync(world, id), m => m.IdempotencyKey == key);
+            Assert.Equal(OutboxStatus.Failed, gaveUp.Status);
+            Assert.Equal(5, gaveUp.Attempts);
+            factory.Clock.SetUtcNow(new DateTimeOffset(at.AddHours(1)));
+            await Dispatcher.DispatchDueAsync();
+            Assert.Equal(5, factory.Faults.Calls.Count(r => r == key));
+            Assert.Empty(await SentAsync(key));
+        }
+        finally
+        {
+            factory.Clock.SetUtcNow(new DateTimeOffset(start));
+        }
+    }
+
+    [Fact]
+    public async Task An_email_confirmation_carries_an_ics_file_with_the_utc_start_and_the_hub_as_location()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var nhs = TestPatients.NewNhsNumber();
+        await world.WithDbAsync(async db =>
+        {
+            db.Patients.Add(new Domain.Patients.Patient
+            {
+                NhsNumber = nhs,
+                GivenName = "Alex",
+                FamilyName = "Testperson",
+                DateOfBirth = new DateOnly(1980, 5, 17),
+                Phone = Phone,
+                Email = "alex.testperson@example.com",
+                RegisteredPracticeId = world.PracticeA.Id,
+            });
+            return await db.SaveChangesAsync();
+        });
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var id = await BookAsync(world, slot.Id, nhs);
+        var messages = await OutboxAsync(world, id);
+        Assert.Equal(4, messages.Count);
+        var email = Assert.Single(messages, m => m.Kind == NotificationKind.BookingConfirmation && m.Channel == NotificationChannel.Email);
+        Assert.Equal("alex.testperson@example.com", email.Recipient);
+
+        await Dispatcher.DispatchDueAsync();
+
+        var line = Assert.Single(await SentAsync(email.IdempotencyKey));
+        Assert.Equal("email", line.Channel);
+        var attachment = Assert.Single(line.Attachments);
+        Assert.Equal("text/calendar", attachment.ContentType);
+        var ics = Encoding.UTF8.GetString(Convert.FromBase64String(attachment.Base64));
+        var calendar = Ical.Net.Calendar.Load(ics)!;
+        var evt = Assert.Single(calendar.Events);
+        Assert.Equal(slot.StartUtc, evt.DtStart!.AsUtc);
+        Assert.Equal(DateTimeKind.Utc, evt.DtStart.AsUtc.Kind);
+        Assert.Equal(slot.EndUtc, evt.DtEnd!.AsUtc);
+        Assert.StartsWith("Test Hub ", evt.Location, StringComparison.Ordinal);
+        Assert.Contains("Testford", evt.Location, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cough", ics, StringComparison.Ordinal);
+        Assert.DoesNotContain("Testperson", ics, StringComparison.Ordinal);
+        Assert.Empty(Assert.Single(await SentAsync(OutboxMessage.KeyFor(id, NotificationKind.BookingConfirmation, NotificationChannel.Sms))).Attachments);
+    }
+
+    [Fact]
+    public async Task The_cancel_link_shows_only_time_and_hub_and_cancels_freeing_the_slot()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var nhs = TestPatients.NewNhsNumber();
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var id = await BookAsync(world, slot.Id, nhs);
+        var url = await CancelUrlAsync(world, id);
+        using var patient = new PageClient(factory);
+
+        var (status, html) = await patient.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Test Hub ", html, StringComparison.Ordinal);
+        Assert.Contains(Wording(slot.StartUtc), html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Testperson", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(nhs, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("900123", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cough", html, StringComparison.Ordinal);
+
+        var noToken = await patient.PostFormWithoutTokenAsync(url, new Dictionary<string, string> { ["Token"] = TokenOf(url) });
+        Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
+        Assert.Equal("Booked", await StatusAsync(world, id));
+
+        var posted = await patient.PostFormAsync(url, new Dictionary<string, string> { ["Token"] = TokenOf(url) });
+
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Equal("Cancelled", await StatusAsync(world, id));
+        Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.FindAsync(slot.Id))!.Status));
+        var audit = await world.WithDbAsync(db => db.AuditEvents.SingleAsync(a => a.Action == "appointment.cancel" && a.EntityId == id.ToString(CultureInfo.InvariantCulture)));
+        Assert.Equal("patient-link", audit.Actor);
+        Assert.Equal("Patient", audit.ActorRole);
+        var messages = await OutboxAsync(world, id);
+        Assert.Equal(OutboxStatus.Cancelled, Assert.Single(messages, m => m.Kind == NotificationKind.Reminder).Status);
+        Assert.Single(messages, m => m.Kind == NotificationKind.CancellationNotice);
+        var (_, after) = await patient.GetAsync(url);
+        Assert.Contains("This appointment is cancelled", after, StringComparison.Ordinal);
+
+        var rebooked = await (await world.ClientAsync(world.PracticeStaffA)).PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id));
+        Assert.Equal(HttpStatusCode.Created, rebooked.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_tampered_or_expired_cancel_link_is_refused_and_changes_nothing()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var id = await BookAsync(world, slot.Id);
+        var token = TokenOf(await CancelUrlAsync(world, id));
+        var tampered = token[..10] + (token[10] == 'A' ? 'B' : 'A') + token[11..];
+        using var patient = new PageClient(factory);
+
+        foreach (var bad in new[] { tampered, token + "x", "not-a-token", string.Empty })
+        {
+            var url = "/Patient/Cancel?token=" + Uri.EscapeDataString(bad);
+            var (status, html) = await patient.GetAsync(url);
+            Assert.Equal(HttpStatusCode.NotFound, status);
+            Assert.Contains("This link does not work", html, StringComparison.Ordinal);
+            var posted = await patient.PostFormAsync(url, new Dictionary<string, string> { ["Token"] = bad }, formPage: "/Account/SignIn");
+            Assert.Equal(HttpStatusCode.NotFound, posted.StatusCode);
+        }
+
+        using (factory.Clock.TravelTo(slot.StartUtc.AddMinutes(1)))
+        {
+            var url = "/Patient/Cancel?token=" + Uri.EscapeDataString(token);
+            Assert.Equal(HttpStatusCode.NotFound, (await patient.GetAsync(url)).Status);
+            var posted = await patient.PostFormAsync(url, new Dictionary<string, string> { ["Token"] = token }, formPage: "/Account/SignIn");
+            Assert.Equal(HttpStatusCode.NotFound, posted.StatusCode);
+        }
+
+        // A valid link for another appointment does not reach this one either: the token, not a form field, names it.
+        Assert.Equal("Booked", await StatusAsync(world, id));
+        Assert.Equal(SlotStatus.Booked, await world.WithDbAsync(async db => (await db.Slots.FindAsync(slot.Id))!.Status));
+        Assert.Equal(0, await world.WithDbAsync(db => db.AuditEvents.CountAsync(a => a.Action == "appointment.cancel" && a.EntityId == id.ToString(CultureInfo.InvariantCulture))));
+    }
+
+    [Fact]
+    public async Task Logs_carry_ids_and_never_the_patients_phone_email_name_or_nhs_number()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var nhs = TestPatients.NewNhsNumber();
+        await world.WithDbAsync(async db =>
+        {
+            db.Patients.Add(new Domain.Patients.Patient
+            {
+                NhsNumber = nhs,
+                GivenName = "Alex",
+                FamilyName = "Testperson",
+                DateOfBirth = new DateOnly(1980, 5, 17),
+                Phone = Phone,
+                Email = "logcheck.person@example.com",
+                RegisteredPracticeId = world.PracticeA.Id,
+            });
+            return await db.SaveChangesAsync();
+        });
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var id = await BookAsync(world, slot.Id, nhs);
+        factory.Faults.FailBeforeSending[OutboxMessage.KeyFor(id, NotificationKind.BookingConfirmation, NotificationChannel.Email)] = 1;
+        await Dispatcher.DispatchDueAsync();
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/appointments/{id}/cancel", new { reason = "x" })).StatusCode);
+        await Dispatcher.DispatchDueAsync();
+
+        var lines = factory.Logs.Lines.ToList();
+        var dispatcher = lines.Where(l => l.Category == typeof(OutboxDispatcher).FullName).Select(l => l.Message).ToList();
+        Assert.Contains(dispatcher, m => m.Contains("sent on attempt", StringComparison.Ordinal));
+        Assert.Contains(dispatcher, m => m.Contains("provider-unavailable", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Category == typeof(FileNotificationSender).FullName);
+        foreach (var (category, message) in lines)
+        {
+            foreach (var secret in new[] { Phone, "07700900123", "logcheck.person", "Testperson", nhs })
+            {
+                Assert.False(message.Contains(secret, StringComparison.OrdinalIgnoreCase), $"{category} logged patient data: {message}");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_rules_plan_confirmation_now_and_reminder_at_start_minus_lead_on_every_channel()
+    {
+        var now = new DateTime(2026, 6, 8, 8, 0, 0, DateTimeKind.Utc);
+        var start = now.AddDays(3);
+        var both = new PatientContact(" 07700 900123 ", "a@example.com");
+
+        var plan = NotificationRules.OnBooking(start, both, now, TimeSpan.FromHours(24));
+
+        Assert.Equal(4, plan.Count);
+        Assert.Contains(new PlannedMessage(NotificationKind.BookingConfirmation, NotificationChannel.Sms, "07700 900123", now), plan);
+        Assert.Contains(new PlannedMessage(NotificationKind.Reminder, NotificationChannel.Email, "a@example.com", start.AddHours(-24)), plan);
+        Assert.Equal(2, NotificationRules.OnBooking(start, both, now, TimeSpan.FromDays(3)).Count);
+        Assert.Equal(4, NotificationRules.OnBooking(start, both, now, TimeSpan.FromDays(3) - TimeSpan.FromTicks(1)).Count);
+        Assert.Empty(NotificationRules.OnBooking(start, new PatientContact(null, " "), now, TimeSpan.FromHours(24)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => NotificationRules.OnBooking(start, both, now, TimeSpan.FromHours(-1)));
+    }
+
+    [Fact]
+    public void The_rules_on_cancellation_cancel_pending_reminders_only_and_add_one_notice_per_channel()
+    {
+        var now = new DateTime(2026, 6, 8, 8, 0, 0, DateTimeKind.Utc);
+        OutboxMessage Row(NotificationKind kind, NotificationChannel channel, OutboxStatus status) => new()
+        {
+            Kind = kind,
+            Channel = channel,
+            Status = status,
+            TemplateId = "t",
+            Personalisation = "{}",
+            Recipient = "r",
+            IdempotencyKey = OutboxMessage.KeyFor(1, kind, channel),
+        };
+        var pendingReminder = Row(NotificationKind.Reminder, NotificationChannel.Sms, OutboxStatus.Pending);
+        var sentReminder = Row(NotificationKind.Reminder, NotificationChannel.Email, OutboxStatus.Sent);
+        var confirmation = Row(NotificationKind.BookingConfirmation, NotificationChannel.Sms, OutboxStatus.Pending);
+        var existingNotice = Row(NotificationKind.CancellationNotice, NotificationChannel.Email, OutboxStatus.Pending);
+
+        var plan = NotificationRules.OnCancellation([pendingReminder, sentReminder, confirmation, existingNotice], new PatientContact("07700 900123", "a@example.com"), now);
+
+        Assert.Equal(OutboxStatus.Cancelled, pendingReminder.Status);
+        Assert.Equal(OutboxStatus.Sent, sentReminder.Status);
+        Assert.Equal(OutboxStatus.Pending, confirmation.Status);
+        Assert.Equal([new PlannedMessage(NotificationKind.CancellationNotice, NotificationChannel.Sms, "07700 900123", now)], plan);
+        Assert.Equal(TimeSpan.FromMinutes(1), NotificationRules.Backoff(1));
+        Assert.Equal(TimeSpan.FromMinutes(8), NotificationRules.Backoff(4));
+        Assert.Equal(TimeSpan.FromHours(1), NotificationRules.Backoff(20));
+    }
+
+    private static string Wording(DateTime utc) => Domain.Time.London.ToLocal(utc).ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    private static string TokenOf(string url) => Uri.UnescapeDataString(url[(url.IndexOf("token=", StringComparison.Ordinal) + "token=".Length)..]);
+
+    private static async Task<long> BookAsync(TestWorld world, long slotId, string? nhsNumber = null)
+    {
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var response = await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slotId, nhsNumber: nhsNumber));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64();
+    }
+
+    private static Task<List<OutboxMessage>> OutboxAsync(TestWorld world, long appointmentId) =>
+        world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.AppointmentId == appointmentId).OrderBy(m => m.Id).ToListAsync());
+
+    private static Task<string> StatusAsync(TestWorld world, long appointmentId) =>
+        world.WithDbAsync(async db => (await db.Appointments.AsNoTracking().SingleAsync(a => a.Id == appointmentId)).Status.ToString());
+
+    private static async Task<string> CancelUrlAsync(TestWorld world, long appointmentId)
+    {
+        var confirmation = (await OutboxAsync(world, appointmentId)).Single(m => m.Kind == NotificationKind.BookingConfirmation && m.Channel == NotificationChannel.Sms);
+        var absolute = JsonSerializer.Deserialize<Dictionary<string, string>>(confirmation.Personalisation)!["cancel_url"];
+        return new Uri(absolute).PathAndQuery;
+    }
+
+    private async Task<List<SentNotification>> SentAsync(string reference) =>
+        (await FileSender.ReadAllAsync()).Where(n => n.Reference == reference).ToList();
+}
