@@ -166,6 +166,12 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
                 db.ChangeTracker.Clear();
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var patient = await ResolvePatientAsync(request, nhsNumber, actor, ct);
+                if (patient.Id != 0 && db.IsPostgres)
+                {
+                    // Serialise one patient's bookings so two at once cannot both pass the overlap rule. (SQLite
+                    // already serialises every booking: its transactions begin IMMEDIATE.)
+                    await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"Patients\" WHERE \"Id\" = {patient.Id} FOR UPDATE", ct);
+                }
 
                 var slotIds = request.SlotIds!.Distinct().ToList();
                 var slots = await db.Slots.Where(s => request.SlotIds!.Contains(s.Id)).Include(s => s.Session).ToListAsync(ct);

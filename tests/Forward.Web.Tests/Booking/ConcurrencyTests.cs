@@ -50,6 +50,28 @@ public sealed class ConcurrencyTests(ForwardFactory factory) : IClassFixture<For
     }
 
     [Fact]
+    public async Task One_patient_booked_into_overlapping_slots_at_once_gets_exactly_one()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var nhs = TestPatients.NewNhsNumber();
+        var first = (await world.FreeSlotsAsync())[0];
+        var client = await world.ClientAsync(world.PracticeStaffA);
+
+        // Register the patient first, so the race is between bookings of a known patient.
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(first.Id, nhsNumber: nhs))).StatusCode);
+        var tomorrow = await world.FreeSlotsAsync(first.EndUtc.AddHours(20));
+        var later = tomorrow.Where(s => s.StartUtc == tomorrow[0].StartUtc).ToList();
+        Assert.Equal(2, later.Count); // two GPs at the same time
+
+        var clients = new[] { await world.ClientAsync(world.PracticeStaffA), await world.ClientAsync(world.HubClinician) };
+        var results = await Task.WhenAll(later.Select((slot, i) => clients[i].PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, world.PracticeA.OdsCode, nhs))));
+
+        Assert.Equal(1, results.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(1, results.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal(2, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.Patient!.NhsNumber == nhs && a.Status == Forward.Domain.Booking.AppointmentStatus.Booked)));
+    }
+
+    [Fact]
     public async Task The_database_itself_refuses_a_second_active_hold_on_a_slot()
     {
         var world = await TestWorld.CreateAsync(factory);
