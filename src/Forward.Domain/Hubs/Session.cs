@@ -13,6 +13,24 @@ public enum ClinicianRole
     MentalHealthPractitioner,
 }
 
+public static class ClinicianRoleNames
+{
+    /// <summary>The role as people read it ("GP", "Practice nurse"); pages and FHIR resources both use this.</summary>
+    public static string DisplayName(this ClinicianRole role) => role switch
+    {
+        ClinicianRole.GeneralPractitioner => "GP",
+        ClinicianRole.PracticeNurse => "Practice nurse",
+        ClinicianRole.AdvancedNursePractitioner => "Advanced nurse practitioner",
+        ClinicianRole.ClinicalPharmacist => "Clinical pharmacist",
+        ClinicianRole.Physiotherapist => "Physiotherapist",
+        ClinicianRole.PhysicianAssociate => "Physician associate",
+        ClinicianRole.Paramedic => "Paramedic",
+        ClinicianRole.HealthcareAssistant => "Healthcare assistant",
+        ClinicianRole.MentalHealthPractitioner => "Mental health practitioner",
+        _ => role.ToString(),
+    };
+}
+
 public enum DeliveryMode
 {
     FaceToFace,

@@ -66,19 +66,7 @@ public static class FhirMapping
 
     public static string LocalText(DateTime utc) => Local(utc).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
-    public static string RoleName(ClinicianRole role) => role switch
-    {
-        ClinicianRole.GeneralPractitioner => "GP",
-        ClinicianRole.PracticeNurse => "Practice nurse",
-        ClinicianRole.AdvancedNursePractitioner => "Advanced nurse practitioner",
-        ClinicianRole.ClinicalPharmacist => "Clinical pharmacist",
-        ClinicianRole.Physiotherapist => "Physiotherapist",
-        ClinicianRole.PhysicianAssociate => "Physician associate",
-        ClinicianRole.Paramedic => "Paramedic",
-        ClinicianRole.HealthcareAssistant => "Healthcare assistant",
-        ClinicianRole.MentalHealthPractitioner => "Mental health practitioner",
-        _ => role.ToString(),
-    };
+    public static string RoleName(ClinicianRole role) => role.DisplayName();
 
     public static string DeliveryChannel(DeliveryMode mode) => mode switch
     {

@@ -11,19 +11,7 @@ public static class Wording
 {
     private static readonly CultureInfo UkCulture = CultureInfo.GetCultureInfo("en-GB");
 
-    public static string Role(ClinicianRole role) => role switch
-    {
-        ClinicianRole.GeneralPractitioner => "GP",
-        ClinicianRole.PracticeNurse => "Practice nurse",
-        ClinicianRole.AdvancedNursePractitioner => "Advanced nurse practitioner",
-        ClinicianRole.ClinicalPharmacist => "Clinical pharmacist",
-        ClinicianRole.Physiotherapist => "Physiotherapist",
-        ClinicianRole.PhysicianAssociate => "Physician associate",
-        ClinicianRole.Paramedic => "Paramedic",
-        ClinicianRole.HealthcareAssistant => "Healthcare assistant",
-        ClinicianRole.MentalHealthPractitioner => "Mental health practitioner",
-        _ => role.ToString(),
-    };
+    public static string Role(ClinicianRole role) => role.DisplayName();
 
     /// <summary>The role inside a sentence: "GP", "practice nurse".</summary>
     public static string RoleInSentence(ClinicianRole role) =>
