@@ -99,6 +99,25 @@ public sealed record ComplianceWeekDto(DateOnly From, DateOnly To, int Days, Com
 
 public sealed record ComplianceWeeksDto(ComplianceEntityDto Entity, DateOnly From, DateOnly To, IReadOnlyList<ComplianceWeekDto> Weeks);
 
+public sealed record ComplianceMonthDto(DateOnly From, DateOnly To, int Days, ComplianceFiguresDto Figures);
+
+public sealed record ComplianceMonthsDto(ComplianceEntityDto Entity, DateOnly From, DateOnly To, IReadOnlyList<ComplianceMonthDto> Months);
+
+/// <summary>Attended and missed appointments, and the share missed (null when none has an outcome).</summary>
+public sealed record AttendanceDto(int Attended, int DidNotAttend, decimal? DnaRate)
+{
+    public static AttendanceDto From(AttendanceOutcomes o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return new AttendanceDto(o.Attended, o.DidNotAttend, o.DnaRate);
+    }
+}
+
+/// <summary>A hub's DNA rate before and after its first reminded appointment (remindersSince null: no reminder sent yet).</summary>
+public sealed record HubReminderDto(ComplianceEntityDto Hub, DateTimeOffset? RemindersSince, AttendanceDto Before, AttendanceDto After, decimal? Change);
+
+public sealed record ComplianceRemindersDto(ComplianceEntityDto Entity, DateOnly From, DateOnly To, IReadOnlyList<HubReminderDto> Hubs);
+
 /// <summary>
 /// GET /api/v1/compliance and /compliance/weeks: extended-access figures for a CCG, PCN, practice or hub. Commissioners
 /// see their own CCG and everything in it; practice staff their own practice. Thin: parse, call
@@ -112,24 +131,29 @@ public static class ComplianceApi
         var compliance = api.MapGroup("/compliance").WithTags("Compliance")
             .RequireAuthorization(p => p.RequireRole(Roles.Commissioner, Roles.PracticeStaff));
         compliance.MapGet("/", ReportAsync)
-            .WithSummary("Figures for a CCG, PCN, practice or hub over a date range (at most 366 days), with its children for drill-down.");
+            .WithSummary("Figures for an ICS, CCG, PCN, practice or hub over a date range (at most 366 days), with its children for drill-down.");
         compliance.MapGet("/weeks", WeeksAsync)
             .WithSummary("The same figures week by week (Monday to Sunday, clipped to the range).");
+        compliance.MapGet("/months", MonthsAsync)
+            .WithSummary("The same figures calendar month by month (clipped to the range): the rows of the monthly assurance report.");
+        compliance.MapGet("/reminders", RemindersAsync)
+            .WithSummary("Each hub's did-not-attend rate before and after it began sending appointment reminders, for the entity's patients.");
     }
 
     public static string LevelName(ComplianceLevel level) => level.ToString().ToLowerInvariant();
 
     public static ComplianceLevel ParseLevel(string? level) => level?.Trim().ToLowerInvariant() switch
     {
+        "ics" => ComplianceLevel.Ics,
         "ccg" => ComplianceLevel.Ccg,
         "pcn" => ComplianceLevel.Pcn,
         "practice" => ComplianceLevel.Practice,
         "hub" => ComplianceLevel.Hub,
-        _ => throw new ValidationFailedException(new Dictionary<string, string> { ["level"] = "Choose a level: ccg, pcn, practice or hub" }),
+        _ => throw new ValidationFailedException(new Dictionary<string, string> { ["level"] = "Choose a level: ics, ccg, pcn, practice or hub" }),
     };
 
     private static int RequireId(int? id) =>
-        id ?? throw new ValidationFailedException(new Dictionary<string, string> { ["id"] = "Enter the id of the CCG, PCN, practice or hub" });
+        id ?? throw new ValidationFailedException(new Dictionary<string, string> { ["id"] = "Enter the id of the ICS, CCG, PCN, practice or hub" });
 
     private static async Task<Ok<ComplianceReportDto>> ReportAsync(
         [FromQuery] string? level, [FromQuery] int? id, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
@@ -159,5 +183,38 @@ public static class ComplianceApi
             range.From,
             range.To,
             trend.Weeks.Select(w => new ComplianceWeekDto(w.Week.From, w.Week.To, w.Week.Days, ComplianceFiguresDto.From(w.Figures))).ToList()));
+    }
+
+    private static async Task<Ok<ComplianceMonthsDto>> MonthsAsync(
+        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
+    {
+        var parsedLevel = ParseLevel(level);
+        var entityId = RequireId(id);
+        var range = queries.Range(from, to);
+        var series = await queries.SeriesAsync(parsedLevel, entityId, range, TrendPeriod.Month, Actor.From(user), ct);
+        return TypedResults.Ok(new ComplianceMonthsDto(
+            ComplianceEntityDto.From(series.Entity),
+            range.From,
+            range.To,
+            series.Periods.Select(m => new ComplianceMonthDto(m.Period.From, m.Period.To, m.Period.Days, ComplianceFiguresDto.From(m.Figures))).ToList()));
+    }
+
+    private static async Task<Ok<ComplianceRemindersDto>> RemindersAsync(
+        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
+    {
+        var parsedLevel = ParseLevel(level);
+        var entityId = RequireId(id);
+        var range = queries.Range(from, to);
+        var reminders = await queries.RemindersAsync(parsedLevel, entityId, range, Actor.From(user), ct);
+        return TypedResults.Ok(new ComplianceRemindersDto(
+            ComplianceEntityDto.From(reminders.Entity),
+            range.From,
+            range.To,
+            reminders.Hubs.Select(r => new HubReminderDto(
+                ComplianceEntityDto.From(r.Hub),
+                r.Effect.RemindersSinceUtc is { } since ? new DateTimeOffset(since, TimeSpan.Zero) : null,
+                AttendanceDto.From(r.Effect.Before),
+                AttendanceDto.From(r.Effect.After),
+                r.Effect.Change)).ToList()));
     }
 }

@@ -2,6 +2,7 @@ using Forward.Data;
 using Forward.Domain;
 using Forward.Domain.Calendar;
 using Forward.Domain.Compliance;
+using Forward.Domain.Notifications;
 using Forward.Domain.Time;
 using Forward.Web.Access;
 using Microsoft.EntityFrameworkCore;
@@ -11,6 +12,7 @@ namespace Forward.Web.Compliance;
 /// <summary>The levels a compliance figure is asked for; <see cref="Session"/> appears only as a hub's child.</summary>
 public enum ComplianceLevel
 {
+    Ics,
     Ccg,
     Pcn,
     Practice,
@@ -32,6 +34,28 @@ public sealed record ComplianceWeek(DateRange Week, ComplianceFigures Figures);
 
 /// <summary>An entity's weekly trend.</summary>
 public sealed record ComplianceTrend(ComplianceEntity Entity, IReadOnlyList<ComplianceWeek> Weeks);
+
+/// <summary>How a trend is cut: calendar weeks (Monday to Sunday) or calendar months, clipped to the range.</summary>
+public enum TrendPeriod
+{
+    Week,
+    Month,
+}
+
+/// <summary>One period of a series: the entity's figures and each child's, so a heat grid can show child × period.</summary>
+public sealed record CompliancePeriod(DateRange Period, ComplianceFigures Figures, IReadOnlyList<ComplianceChild> Children);
+
+/// <summary>An entity's figures period by period.</summary>
+public sealed record ComplianceSeries(ComplianceEntity Entity, TrendPeriod Period, IReadOnlyList<CompliancePeriod> Periods);
+
+/// <summary>A hub's missed-appointment rate before and after its reminders began, named for display.</summary>
+public sealed record HubReminderRow(ComplianceEntity Hub, HubReminderEffect Effect);
+
+/// <summary>The hubs' reminder effect for an entity's patients.</summary>
+public sealed record ComplianceReminders(ComplianceEntity Entity, IReadOnlyList<HubReminderRow> Hubs);
+
+/// <summary>Everything the dashboard shows, from one read of the data.</summary>
+public sealed record ComplianceDashboard(ComplianceReport Report, ComplianceSeries Series, IReadOnlyList<HubReminderRow> Reminders);
 
 /// <summary>An entity a user may choose on the dashboard.</summary>
 public sealed record ComplianceOption(ComplianceEntity Entity, string Label);
@@ -83,21 +107,27 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         return new DateRange(from!.Value, to!.Value);
     }
 
-    /// <summary>The entity, if it exists and the actor may see it: 404 when unknown, 403 when not theirs.</summary>
+    /// <summary>
+    /// The entity, if it exists and the actor may see it: 404 when unknown, 403 when not theirs. Commissioners see their
+    /// CCG and everything in it, and their ICS as a whole (its CCGs side by side, as the ICS reports them to NHS
+    /// England); practice staff see their own practice.
+    /// </summary>
     public async Task<ComplianceEntity> AuthoriseAsync(ComplianceLevel level, int id, Actor actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var found = level switch
         {
+            ComplianceLevel.Ics => await db.CareSystems.AsNoTracking().Where(s => s.Id == id)
+                .Select(s => new Found(new ComplianceEntity(ComplianceLevel.Ics, s.Id, s.Code, s.Name), s.Id, null, null)).FirstOrDefaultAsync(ct),
             ComplianceLevel.Ccg => await db.Ccgs.AsNoTracking().Where(c => c.Id == id)
-                .Select(c => new { Entity = new ComplianceEntity(ComplianceLevel.Ccg, c.Id, c.OdsCode, c.Name), CcgId = c.Id, PracticeId = (int?)null }).FirstOrDefaultAsync(ct),
+                .Select(c => new Found(new ComplianceEntity(ComplianceLevel.Ccg, c.Id, c.OdsCode, c.Name), c.CareSystemId, c.Id, null)).FirstOrDefaultAsync(ct),
             ComplianceLevel.Pcn => await db.Networks.AsNoTracking().Where(n => n.Id == id)
-                .Select(n => new { Entity = new ComplianceEntity(ComplianceLevel.Pcn, n.Id, n.Code, n.Name), n.CcgId, PracticeId = (int?)null }).FirstOrDefaultAsync(ct),
+                .Select(n => new Found(new ComplianceEntity(ComplianceLevel.Pcn, n.Id, n.Code, n.Name), n.Ccg!.CareSystemId, n.CcgId, null)).FirstOrDefaultAsync(ct),
             ComplianceLevel.Practice => await db.Practices.AsNoTracking().Where(p => p.Id == id)
-                .Select(p => new { Entity = new ComplianceEntity(ComplianceLevel.Practice, p.Id, p.OdsCode, p.Name), p.Network!.CcgId, PracticeId = (int?)p.Id }).FirstOrDefaultAsync(ct),
+                .Select(p => new Found(new ComplianceEntity(ComplianceLevel.Practice, p.Id, p.OdsCode, p.Name), p.Network!.Ccg!.CareSystemId, p.Network.CcgId, p.Id)).FirstOrDefaultAsync(ct),
             ComplianceLevel.Hub => await db.Hubs.AsNoTracking().Where(h => h.Id == id)
-                .Select(h => new { Entity = new ComplianceEntity(ComplianceLevel.Hub, h.Id, h.Code, h.Name), h.CcgId, PracticeId = (int?)null }).FirstOrDefaultAsync(ct),
-            _ => throw DomainException.Invalid("unknown-level", "Choose a level: ccg, pcn, practice or hub."),
+                .Select(h => new Found(new ComplianceEntity(ComplianceLevel.Hub, h.Id, h.Code, h.Name), h.Ccg!.CareSystemId, h.CcgId, null)).FirstOrDefaultAsync(ct),
+            _ => throw DomainException.Invalid("unknown-level", "Choose a level: ics, ccg, pcn, practice or hub."),
         };
         if (found is null)
         {
@@ -106,13 +136,15 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
 
         var allowed = actor switch
         {
+            { IsCommissioner: true, CcgId: { } ccg } when level == ComplianceLevel.Ics =>
+                await db.Ccgs.AnyAsync(c => c.Id == ccg && c.CareSystemId == found.SystemId, ct),
             { IsCommissioner: true, CcgId: { } ccg } => ccg == found.CcgId,
             { IsPracticeStaff: true, PracticeId: { } practice } => level == ComplianceLevel.Practice && found.PracticeId == practice,
             _ => false,
         };
         return allowed
             ? found.Entity
-            : throw DomainException.Forbidden("compliance-not-yours", "You can see the figures of your own CCG or practice only.");
+            : throw DomainException.Forbidden("compliance-not-yours", "You can see the figures of your own ICS, CCG or practice only.");
     }
 
     /// <summary>The entity's figures over the range, with its children.</summary>
@@ -121,25 +153,44 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         ArgumentNullException.ThrowIfNull(range);
         var entity = await AuthoriseAsync(level, id, actor, ct);
         var loaded = await LoadAsync(entity, range, ct);
-        var ledger = ComplianceLedger.Build(loaded.Input, BankHolidayCalendar.England);
-        var children = await ChildrenAsync(entity, loaded, ledger, ct);
-        return new ComplianceReport(entity, range, ledger.Figures(TotalsOf(entity, loaded, ledger)), children);
+        return Report(entity, loaded, await ChildEntitiesAsync(entity, ct));
     }
 
     /// <summary>The entity's figures week by week (Monday to Sunday, clipped to the range); the data is read once.</summary>
     public async Task<ComplianceTrend> WeeksAsync(ComplianceLevel level, int id, DateRange range, Actor actor, CancellationToken ct)
     {
+        var series = await SeriesAsync(level, id, range, TrendPeriod.Week, actor, ct);
+        return new ComplianceTrend(series.Entity, series.Periods.Select(p => new ComplianceWeek(p.Period, p.Figures)).ToList());
+    }
+
+    /// <summary>The entity's figures, and each child's, week by week or month by month; the data is read once.</summary>
+    public async Task<ComplianceSeries> SeriesAsync(ComplianceLevel level, int id, DateRange range, TrendPeriod period, Actor actor, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(range);
         var entity = await AuthoriseAsync(level, id, actor, ct);
         var loaded = await LoadAsync(entity, range, ct);
-        var weeks = range.SplitIntoWeeks()
-            .Select(week =>
-            {
-                var ledger = ComplianceLedger.Build(loaded.Input.Narrow(week), BankHolidayCalendar.England);
-                return new ComplianceWeek(week, ledger.Figures(TotalsOf(entity, loaded, ledger)));
-            })
-            .ToList();
-        return new ComplianceTrend(entity, weeks);
+        return Series(entity, loaded, await ChildEntitiesAsync(entity, ct), period);
+    }
+
+    /// <summary>The report, the series and the hubs' reminder effect, from one read of the data.</summary>
+    public async Task<ComplianceDashboard> DashboardAsync(ComplianceLevel level, int id, DateRange range, TrendPeriod period, Actor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        var entity = await AuthoriseAsync(level, id, actor, ct);
+        var loaded = await LoadAsync(entity, range, ct);
+        var children = await ChildEntitiesAsync(entity, ct);
+        return new ComplianceDashboard(
+            Report(entity, loaded, children),
+            Series(entity, loaded, children, period),
+            await RemindersAsync(loaded, ct));
+    }
+
+    /// <summary>Each hub's missed-appointment rate before and after its reminders began, for the entity's patients.</summary>
+    public async Task<ComplianceReminders> RemindersAsync(ComplianceLevel level, int id, DateRange range, Actor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        var entity = await AuthoriseAsync(level, id, actor, ct);
+        return new ComplianceReminders(entity, await RemindersAsync(await LoadAsync(entity, range, ct), ct));
     }
 
     /// <summary>Loads the ledger input for an entity (no authorisation: callers use <see cref="AuthoriseAsync"/> first).</summary>
@@ -149,7 +200,10 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         return (await LoadAsync(entity, range, ct)).Input;
     }
 
-    /// <summary>What the actor may choose on the dashboard: a commissioner's CCG, its PCNs, practices and hubs; a practice.</summary>
+    /// <summary>
+    /// What the actor may choose on the dashboard: a commissioner's CCG, its ICS, its PCNs, practices and hubs; a
+    /// practice. The first is the default.
+    /// </summary>
     public async Task<IReadOnlyList<ComplianceOption>> OptionsAsync(Actor actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -167,18 +221,62 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
 
         var ccgs = await db.Ccgs.AsNoTracking().Where(c => c.Id == ccgId)
             .Select(c => new ComplianceOption(new ComplianceEntity(ComplianceLevel.Ccg, c.Id, c.OdsCode, c.Name), "CCG: " + c.Name)).ToListAsync(ct);
+        var systems = await db.Ccgs.AsNoTracking().Where(c => c.Id == ccgId).Select(c => c.CareSystem!)
+            .Select(s => new ComplianceOption(new ComplianceEntity(ComplianceLevel.Ics, s.Id, s.Code, s.Name), "ICS: " + s.Name)).ToListAsync(ct);
         var pcns = await db.Networks.AsNoTracking().Where(n => n.CcgId == ccgId).OrderBy(n => n.Name)
-            .Select(n => new ComplianceOption(new ComplianceEntity(ComplianceLevel.Pcn, n.Id, n.Code, n.Name), "PCN: " + n.Name)).ToListAsync(ct);
+            .Select(n => new ComplianceOption(new ComplianceEntity(ComplianceLevel.Pcn, n.Id, n.Code, n.Name), "PCN: " + n.Name + " (" + n.Locality + ")")).ToListAsync(ct);
         var practices = await db.Practices.AsNoTracking().Where(p => p.Network!.CcgId == ccgId).OrderBy(p => p.Name)
             .Select(p => new ComplianceOption(new ComplianceEntity(ComplianceLevel.Practice, p.Id, p.OdsCode, p.Name), "Practice: " + p.Name + " (" + p.OdsCode + ")")).ToListAsync(ct);
         var hubs = await db.Hubs.AsNoTracking().Where(h => h.CcgId == ccgId).OrderBy(h => h.Name)
             .Select(h => new ComplianceOption(new ComplianceEntity(ComplianceLevel.Hub, h.Id, h.Code, h.Name), "Hub: " + h.Name)).ToListAsync(ct);
-        return [.. ccgs, .. pcns, .. practices, .. hubs];
+        return [.. ccgs, .. systems, .. pcns, .. practices, .. hubs];
+    }
+
+    private static ComplianceReport Report(ComplianceEntity entity, Loaded loaded, IReadOnlyList<ComplianceEntity> children)
+    {
+        var ledger = ComplianceLedger.Build(loaded.Input, BankHolidayCalendar.England);
+        return new ComplianceReport(entity, loaded.Input.Range, ledger.Figures(TotalsOf(entity, loaded, ledger)), ChildFigures(entity, loaded, ledger, children));
+    }
+
+    private static ComplianceSeries Series(ComplianceEntity entity, Loaded loaded, IReadOnlyList<ComplianceEntity> children, TrendPeriod period)
+    {
+        var range = loaded.Input.Range;
+        var periods = (period == TrendPeriod.Month ? range.SplitIntoMonths() : range.SplitIntoWeeks())
+            .Select(part =>
+            {
+                var ledger = ComplianceLedger.Build(loaded.Input.Narrow(part), BankHolidayCalendar.England);
+                return new CompliancePeriod(part, ledger.Figures(TotalsOf(entity, loaded, ledger)), ChildFigures(entity, loaded, ledger, children));
+            })
+            .ToList();
+        return new ComplianceSeries(entity, period, periods);
+    }
+
+    /// <summary>
+    /// Each hub's missed-appointment rate before and after its first reminded appointment, over the appointments already
+    /// loaded for the report (so a practice sees its own patients' rate at each hub, a CCG its patients').
+    /// </summary>
+    private async Task<IReadOnlyList<HubReminderRow>> RemindersAsync(Loaded loaded, CancellationToken ct)
+    {
+        var hubIds = loaded.Input.Hubs.Select(h => h.HubId).ToList();
+        var since = await db.Appointments.AsNoTracking()
+            .Where(a => hubIds.Contains(a.HubId)
+                && db.OutboxMessages.Any(m => m.AppointmentId == a.Id && m.Kind == NotificationKind.Reminder && m.Status == OutboxStatus.Sent))
+            .GroupBy(a => a.HubId)
+            .Select(g => new { HubId = g.Key, First = g.Min(a => a.StartUtc) })
+            .ToDictionaryAsync(x => x.HubId, x => DateTime.SpecifyKind(x.First, DateTimeKind.Utc), ct);
+        var hubs = await db.Hubs.AsNoTracking().Where(h => hubIds.Contains(h.Id))
+            .Select(h => new ComplianceEntity(ComplianceLevel.Hub, h.Id, h.Code, h.Name))
+            .ToDictionaryAsync(h => h.Id, ct);
+        return ReminderEffect.Assess(hubIds, loaded.Input.Appointments, since)
+            .Select(e => new HubReminderRow(hubs[e.HubId], e))
+            .OrderBy(r => r.Hub.Name, StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>The practices an entity's figure is about, as a subquery (a hub's: the practices it serves).</summary>
     private IQueryable<int> ScopePracticeIds(ComplianceEntity entity) => entity.Level switch
     {
+        ComplianceLevel.Ics => db.Practices.Where(p => p.Network!.Ccg!.CareSystemId == entity.Id).Select(p => p.Id),
         ComplianceLevel.Ccg => db.Practices.Where(p => p.Network!.CcgId == entity.Id).Select(p => p.Id),
         ComplianceLevel.Pcn => db.Practices.Where(p => p.NetworkId == entity.Id).Select(p => p.Id),
         ComplianceLevel.Practice => db.Practices.Where(p => p.Id == entity.Id).Select(p => p.Id),
@@ -198,7 +296,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         // Every practice those hubs serve is needed, even outside the scope: shared capacity is apportioned over all of them.
         var practices = await db.Practices.AsNoTracking()
             .Where(p => scope.Contains(p.Id) || db.HubPractices.Any(hp => hp.PracticeId == p.Id && hubIds.Contains(hp.HubId)))
-            .Select(p => new PracticeRow(p.Id, p.ListSize, p.NetworkId, scope.Contains(p.Id)))
+            .Select(p => new PracticeRow(p.Id, p.ListSize, p.NetworkId, p.Network!.CcgId, scope.Contains(p.Id)))
             .ToListAsync(ct);
         var coverage = await db.HubPractices.AsNoTracking()
             .Where(hp => hubIds.Contains(hp.HubId))
@@ -263,52 +361,71 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         return ledger.TotalsWhere(inScope.Contains);
     }
 
-    private async Task<IReadOnlyList<ComplianceChild>> ChildrenAsync(ComplianceEntity entity, Loaded loaded, ComplianceLedger ledger, CancellationToken ct)
+    /// <summary>The entities one level down, in display order: the rows of the drill-down table and heat grid.</summary>
+    private async Task<IReadOnlyList<ComplianceEntity>> ChildEntitiesAsync(ComplianceEntity entity, CancellationToken ct) => entity.Level switch
+    {
+        ComplianceLevel.Ics => await db.Ccgs.AsNoTracking().Where(c => c.CareSystemId == entity.Id).OrderBy(c => c.Name)
+            .Select(c => new ComplianceEntity(ComplianceLevel.Ccg, c.Id, c.OdsCode, c.Name)).ToListAsync(ct),
+        ComplianceLevel.Ccg => await db.Networks.AsNoTracking().Where(n => n.CcgId == entity.Id).OrderBy(n => n.Name)
+            .Select(n => new ComplianceEntity(ComplianceLevel.Pcn, n.Id, n.Code, n.Name)).ToListAsync(ct),
+        ComplianceLevel.Pcn => await db.Practices.AsNoTracking().Where(p => p.NetworkId == entity.Id).OrderBy(p => p.Name)
+            .Select(p => new ComplianceEntity(ComplianceLevel.Practice, p.Id, p.OdsCode, p.Name)).ToListAsync(ct),
+        ComplianceLevel.Practice => await db.HubPractices.AsNoTracking().Where(hp => hp.PracticeId == entity.Id).Select(hp => hp.Hub!).OrderBy(h => h.Name)
+            .Select(h => new ComplianceEntity(ComplianceLevel.Hub, h.Id, h.Code, h.Name)).ToListAsync(ct),
+        _ => await db.Sessions.AsNoTracking().Where(s => s.HubId == entity.Id).OrderBy(s => s.StartTime).ThenBy(s => s.Name)
+            .Select(s => new ComplianceEntity(ComplianceLevel.Session, s.Id, "S" + s.Id, s.Name)).ToListAsync(ct),
+    };
+
+    /// <summary>Each child's figures from the ledger; children's minutes, slots and appointments add up to the parent's.</summary>
+    private static List<ComplianceChild> ChildFigures(ComplianceEntity entity, Loaded loaded, ComplianceLedger ledger, IReadOnlyList<ComplianceEntity> children)
     {
         var inScope = loaded.Practices.Where(p => p.InScope).ToList();
+        IReadOnlyDictionary<int, ComplianceTotals> totals;
         switch (entity.Level)
         {
+            case ComplianceLevel.Ics:
+                {
+                    var ccgOf = inScope.ToDictionary(p => p.Id, p => p.CcgId);
+                    totals = ledger.TotalsBy(pid => ccgOf.GetValueOrDefault(pid, -1));
+                    break;
+                }
+
             case ComplianceLevel.Ccg:
                 {
                     var networkOf = inScope.ToDictionary(p => p.Id, p => p.NetworkId);
-                    var totals = ledger.TotalsBy(pid => networkOf.GetValueOrDefault(pid, -1));
-                    var networks = await db.Networks.AsNoTracking().Where(n => n.CcgId == entity.Id).OrderBy(n => n.Name)
-                        .Select(n => new ComplianceEntity(ComplianceLevel.Pcn, n.Id, n.Code, n.Name)).ToListAsync(ct);
-                    return networks.Select(n => new ComplianceChild(n, ledger.Figures(totals.GetValueOrDefault(n.Id) ?? ComplianceTotals.Zero))).ToList();
+                    totals = ledger.TotalsBy(pid => networkOf.GetValueOrDefault(pid, -1));
+                    break;
                 }
 
             case ComplianceLevel.Pcn:
-                {
-                    var practices = await db.Practices.AsNoTracking().Where(p => p.NetworkId == entity.Id).OrderBy(p => p.Name)
-                        .Select(p => new ComplianceEntity(ComplianceLevel.Practice, p.Id, p.OdsCode, p.Name)).ToListAsync(ct);
-                    return practices.Select(p => new ComplianceChild(p, ledger.Figures(ledger.Practice(p.Id).Totals))).ToList();
-                }
+                totals = children.ToDictionary(c => c.Id, c => ledger.Practice(c.Id).Totals);
+                break;
 
             case ComplianceLevel.Practice:
                 {
                     // The practice's share of each hub, over the practice's population, so the hubs' minutes add up to the practice's.
                     var practice = ledger.Practice(entity.Id);
-                    var byHub = ComplianceLedger.TotalsBy(ledger.EntriesFor(entity.Id), e => e.HubId);
-                    var hubIds = byHub.Keys.ToList();
-                    var hubs = await db.Hubs.AsNoTracking().Where(h => hubIds.Contains(h.Id)).OrderBy(h => h.Name)
-                        .Select(h => new ComplianceEntity(ComplianceLevel.Hub, h.Id, h.Code, h.Name)).ToListAsync(ct);
-                    return hubs.Select(h => new ComplianceChild(h, ledger.Figures(byHub[h.Id] with { Population = practice.ListSize }))).ToList();
+                    totals = ComplianceLedger.TotalsBy(ledger.EntriesFor(entity.Id), e => e.HubId)
+                        .ToDictionary(kv => kv.Key, kv => kv.Value with { Population = practice.ListSize });
+                    return children.Select(h => new ComplianceChild(h, ledger.Figures(totals.GetValueOrDefault(h.Id) ?? (ComplianceTotals.Zero with { Population = practice.ListSize })))).ToList();
                 }
 
             default:
                 {
                     var population = inScope.Sum(p => (long)p.ListSize);
-                    var bySession = ComplianceLedger.TotalsBy(ledger.Entries.Where(e => e.HubId == entity.Id), e => e.SessionId);
-                    var sessions = await db.Sessions.AsNoTracking().Where(s => s.HubId == entity.Id).OrderBy(s => s.StartTime).ThenBy(s => s.Name)
-                        .Select(s => new ComplianceEntity(ComplianceLevel.Session, s.Id, "S" + s.Id, s.Name)).ToListAsync(ct);
-                    return sessions
-                        .Select(s => new ComplianceChild(s, ledger.Figures((bySession.GetValueOrDefault(s.Id) ?? ComplianceTotals.Zero) with { Population = population })))
+                    totals = ComplianceLedger.TotalsBy(ledger.Entries.Where(e => e.HubId == entity.Id), e => e.SessionId);
+                    return children
+                        .Select(s => new ComplianceChild(s, ledger.Figures((totals.GetValueOrDefault(s.Id) ?? ComplianceTotals.Zero) with { Population = population })))
                         .ToList();
                 }
         }
+
+        return children.Select(c => new ComplianceChild(c, ledger.Figures(totals.GetValueOrDefault(c.Id) ?? ComplianceTotals.Zero))).ToList();
     }
 
-    private sealed record PracticeRow(int Id, int ListSize, int NetworkId, bool InScope);
+    private sealed record Found(ComplianceEntity Entity, int SystemId, int? CcgId, int? PracticeId);
+
+    private sealed record PracticeRow(int Id, int ListSize, int NetworkId, int CcgId, bool InScope);
 
     private sealed record Loaded(ComplianceInput Input, IReadOnlyList<PracticeRow> Practices);
 }

@@ -39,7 +39,7 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
         var svg = chart.Value;
         Assert.Contains("data-target=\"30\"", svg, StringComparison.Ordinal);
         Assert.Contains("data-target=\"45\"", svg, StringComparison.Ordinal);
-        Assert.Contains("<rect data-week=\"2026-06-08\" data-value=\"48\"", svg, StringComparison.Ordinal);
+        Assert.Contains("<rect data-period=\"2026-06-08\" data-value=\"48\"", svg, StringComparison.Ordinal);
         Assert.DoesNotContain("style=", svg, StringComparison.Ordinal); // the CSP allows no inline style
         Assert.Contains("id=\"utilisation-chart\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);

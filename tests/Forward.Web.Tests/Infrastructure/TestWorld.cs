@@ -31,6 +31,9 @@ public sealed class TestWorld
 
     public int CcgId { get; private set; }
 
+    /// <summary>The world's own ICS (care system), holding only its CCG.</summary>
+    public int SystemId { get; private set; }
+
     public int HubId { get; private set; }
 
     public int OtherHubId { get; private set; }
@@ -115,6 +118,7 @@ public sealed class TestWorld
 
         var world = new TestWorld(factory, prefix) { PracticeA = practiceA, PracticeB = practiceB };
         world.CcgId = ccg.Id;
+        world.SystemId = system.Id;
         world.HubId = hub.Id;
         world.OtherHubId = otherHub.Id;
         world.SessionId = session.Id;

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Html;
 namespace Forward.Web.Pages.Compliance;
 
 /// <summary>
-/// Server-rendered SVG charts of a weekly trend: no script, no CDN, and no style attributes (the content security
+/// Server-rendered SVG charts of a weekly or monthly trend: no script, no CDN, and no style attributes (the content security
 /// policy forbids inline style), only SVG presentation attributes. Each chart carries a title and description for
 /// screen readers; the tables on the page hold the same numbers.
 /// </summary>
@@ -27,12 +27,14 @@ public static class ComplianceCharts
     private const int Bottom = 40;
 
     /// <summary>Bars of capacity minutes per 1,000 patients per week, with dashed target lines at 30 and 45.</summary>
-    public static IHtmlContent Capacity(IReadOnlyList<ComplianceWeek> weeks, decimal minimum, decimal stretch)
+    public static IHtmlContent Capacity(ComplianceSeries series, decimal minimum, decimal stretch)
     {
-        ArgumentNullException.ThrowIfNull(weeks);
+        ArgumentNullException.ThrowIfNull(series);
+        var weeks = series.Periods;
+        var cut = series.Period;
         var values = weeks.Select(w => w.Figures.MinutesPer1000PerWeek).ToList();
         var max = Math.Max(stretch * 1.25m, values.Max(v => v ?? 0m) * 1.1m);
-        var svg = Start("capacity-chart", "Capacity offered per 1,000 patients per week", $"Extended-access minutes per 1,000 registered patients for each week, against the {Num(minimum)} minute target and the {Num(stretch)} minute target.");
+        var svg = Start("capacity-chart", "Capacity offered per 1,000 patients per week", $"Extended-access minutes per 1,000 registered patients per week, for each {PeriodNoun(cut)}, against the {Num(minimum)} minute target and the {Num(stretch)} minute target.");
         Axis(svg, max, 4, v => Num(v));
         var slot = PlotWidth / Math.Max(1, weeks.Count);
         for (var i = 0; i < weeks.Count; i++)
@@ -41,8 +43,8 @@ public static class ComplianceCharts
             var height = (decimal)PlotHeight * value / max;
             var x = Left + (slot * i) + (slot * 0.15m);
             var colour = value < minimum ? Red : value < stretch ? Amber : Green;
-            svg.Append(CultureInfo.InvariantCulture, $"<rect data-week=\"{Iso(weeks[i].Week.From)}\" data-value=\"{Num(value)}\" x=\"{Num(x)}\" y=\"{Num(Top + PlotHeight - height)}\" width=\"{Num(slot * 0.7m)}\" height=\"{Num(height)}\" fill=\"{colour}\"><title>{Encode(Label(weeks[i]))}: {Num(value)} minutes</title></rect>");
-            WeekLabel(svg, weeks[i], x + (slot * 0.35m));
+            svg.Append(CultureInfo.InvariantCulture, $"<rect data-period=\"{Iso(weeks[i].Period.From)}\" data-value=\"{Num(value)}\" x=\"{Num(x)}\" y=\"{Num(Top + PlotHeight - height)}\" width=\"{Num(slot * 0.7m)}\" height=\"{Num(height)}\" fill=\"{colour}\"><title>{Encode(Label(weeks[i], cut))}: {Num(value)} minutes</title></rect>");
+            WeekLabel(svg, weeks[i], cut, x + (slot * 0.35m));
         }
 
         TargetLine(svg, minimum, max, Amber, "Minimum target");
@@ -51,21 +53,25 @@ public static class ComplianceCharts
     }
 
     /// <summary>Lines of utilisation (booked ÷ offered slots) and DNA rate for each week, 0–100%.</summary>
-    public static IHtmlContent UtilisationAndDna(IReadOnlyList<ComplianceWeek> weeks)
+    public static IHtmlContent UtilisationAndDna(ComplianceSeries series)
     {
-        ArgumentNullException.ThrowIfNull(weeks);
-        var svg = Start("utilisation-chart", "Utilisation and did-not-attend rate per week", "Share of offered slots booked (blue line) and share of appointments with an outcome where the patient did not attend (red dashed line), for each week.");
+        ArgumentNullException.ThrowIfNull(series);
+        var weeks = series.Periods;
+        var cut = series.Period;
+        var svg = Start("utilisation-chart", $"Utilisation and did-not-attend rate per {PeriodNoun(cut)}", $"Share of offered slots booked (blue line) and share of appointments with an outcome where the patient did not attend (red dashed line), for each {PeriodNoun(cut)}.");
         Axis(svg, 1m, 4, v => Num(v * 100m) + "%");
         var slot = PlotWidth / Math.Max(1, weeks.Count);
         for (var i = 0; i < weeks.Count; i++)
         {
-            WeekLabel(svg, weeks[i], Left + (slot * i) + (slot * 0.5m));
+            WeekLabel(svg, weeks[i], cut, Left + (slot * i) + (slot * 0.5m));
         }
 
-        Series(svg, weeks, w => w.Figures.Utilisation, slot, Blue, null, "utilisation");
-        Series(svg, weeks, w => w.Figures.DnaRate, slot, Red, "6 4", "dna");
+        Series(svg, weeks, cut, w => w.Figures.Utilisation, slot, Blue, null, "utilisation");
+        Series(svg, weeks, cut, w => w.Figures.DnaRate, slot, Red, "6 4", "dna");
         return End(svg);
     }
+
+    private static string PeriodNoun(TrendPeriod cut) => cut == TrendPeriod.Month ? "month" : "week";
 
     private static decimal PlotWidth => Width - Left - Right;
 
@@ -99,7 +105,7 @@ public static class ComplianceCharts
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - Right - 4}\" y=\"{Num(y - 4)}\" text-anchor=\"end\" fill=\"{colour}\" font-weight=\"bold\">{Num(target)}</text>");
     }
 
-    private static void Series(StringBuilder svg, IReadOnlyList<ComplianceWeek> weeks, Func<ComplianceWeek, decimal?> value, decimal slot, string colour, string? dash, string name)
+    private static void Series(StringBuilder svg, IReadOnlyList<CompliancePeriod> weeks, TrendPeriod cut, Func<CompliancePeriod, decimal?> value, decimal slot, string colour, string? dash, string name)
     {
         var points = new List<string>();
         for (var i = 0; i < weeks.Count; i++)
@@ -112,7 +118,7 @@ public static class ComplianceCharts
             var x = Left + (slot * i) + (slot * 0.5m);
             var y = Top + PlotHeight - (PlotHeight * Math.Clamp(v, 0m, 1m));
             points.Add(string.Create(CultureInfo.InvariantCulture, $"{Num(x)},{Num(y)}"));
-            svg.Append(CultureInfo.InvariantCulture, $"<circle data-series=\"{name}\" cx=\"{Num(x)}\" cy=\"{Num(y)}\" r=\"4\" fill=\"{colour}\"><title>{Encode(Label(weeks[i]))}: {Num(v * 100m)}%</title></circle>");
+            svg.Append(CultureInfo.InvariantCulture, $"<circle data-series=\"{name}\" cx=\"{Num(x)}\" cy=\"{Num(y)}\" r=\"4\" fill=\"{colour}\"><title>{Encode(Label(weeks[i], cut))}: {Num(v * 100m)}%</title></circle>");
         }
 
         if (points.Count > 1)
@@ -122,10 +128,14 @@ public static class ComplianceCharts
         }
     }
 
-    private static void WeekLabel(StringBuilder svg, ComplianceWeek week, decimal x) =>
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Num(x)}\" y=\"{Height - Bottom + 16}\" text-anchor=\"middle\" fill=\"{Grey}\">{Encode(week.Week.From.ToString("d MMM", CultureInfo.GetCultureInfo("en-GB")))}</text>");
+    /// <summary>An axis label: a week by its first day ("8 Jun"), a month by name ("Jun 26").</summary>
+    private static void WeekLabel(StringBuilder svg, CompliancePeriod period, TrendPeriod cut, decimal x) =>
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Num(x)}\" y=\"{Height - Bottom + 16}\" text-anchor=\"middle\" fill=\"{Grey}\">{Encode(period.Period.From.ToString(cut == TrendPeriod.Month ? "MMM yy" : "d MMM", CultureInfo.GetCultureInfo("en-GB")))}</text>");
 
-    private static string Label(ComplianceWeek week) => $"Week from {Wording.Date(week.Week.From)}";
+    public static string Label(CompliancePeriod period, TrendPeriod cut) => cut == TrendPeriod.Month
+        ? period.Period.From.ToString("MMMM yyyy", CultureInfo.GetCultureInfo("en-GB"))
+        : $"Week from {Wording.Date(period.Period.From)}";
+
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

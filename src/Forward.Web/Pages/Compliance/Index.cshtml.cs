@@ -81,10 +81,48 @@ public sealed partial record ComplianceCsvRow(
     private static decimal? Round(decimal? value) => value is { } v ? Math.Round(v, 4) : null;
 }
 
+/// <summary>One hub's DNA rate before and after its reminders began, as CSV (rates as fractions).</summary>
+[CsvRecord]
+public sealed partial record ReminderCsvRow(
+    string PeriodFrom,
+    string PeriodTo,
+    int HubId,
+    string HubCode,
+    string HubName,
+    string? RemindersSince,
+    int AttendedBefore,
+    int DidNotAttendBefore,
+    decimal? DnaRateBefore,
+    int AttendedAfter,
+    int DidNotAttendAfter,
+    decimal? DnaRateAfter)
+{
+    public static ReminderCsvRow Create(DateRange range, HubReminderRow row)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        ArgumentNullException.ThrowIfNull(row);
+        var e = row.Effect;
+        return new ReminderCsvRow(
+            Wording.Iso(range.From),
+            Wording.Iso(range.To),
+            row.Hub.Id,
+            row.Hub.Code,
+            row.Hub.Name,
+            e.RemindersSinceUtc is { } since ? Wording.Iso(DateOnly.FromDateTime(London.ToLocal(since))) : null,
+            e.Before.Attended,
+            e.Before.DidNotAttend,
+            e.Before.DnaRate is { } b ? Math.Round(b, 4) : null,
+            e.After.Attended,
+            e.After.DidNotAttend,
+            e.After.DnaRate is { } a ? Math.Round(a, 4) : null);
+    }
+}
+
 /// <summary>
 /// The extended-access dashboard (commissioners and practice staff): headline figures with RAG against 30/45 minutes
-/// and 100% coverage, weekly charts, and a drill-down table (CCG → PCN → practice → hub; hub → sessions). Every table
-/// downloads as CSV (?handler=Csv&amp;Table=children|weeks). Figures come from <see cref="ComplianceQueries"/>.
+/// and 100% coverage, weekly or monthly charts, a drill-down table (ICS → CCG → PCN → practice → hub; hub → sessions),
+/// a heat grid of each child period by period, and each hub's DNA rate before and after reminders. Every table downloads
+/// as CSV (?handler=Csv&amp;Table=...). Figures come from <see cref="ComplianceQueries"/>.
 /// </summary>
 [Authorize(Roles = Roles.Commissioner + "," + Roles.PracticeStaff)]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
@@ -100,18 +138,31 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
     [BindProperty(SupportsGet = true)]
     public DateOnly? To { get; set; }
 
+    /// <summary>How the trend is cut: "week" (the default) or "month".</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Period { get; set; }
+
     [BindProperty(SupportsGet = true)]
     public string? Table { get; set; }
 
     public IReadOnlyList<SelectListItem> ScopeOptions { get; private set; } = [];
 
+    public static IReadOnlyList<SelectListItem> PeriodOptions { get; } = [new("Week by week", "week"), new("Month by month", "month")];
+
     public ComplianceReport? Report { get; private set; }
 
-    public IReadOnlyList<ComplianceWeek> Weeks { get; private set; } = [];
+    public ComplianceSeries? Series { get; private set; }
+
+    public IReadOnlyList<HubReminderRow> Reminders { get; private set; } = [];
+
+    public TrendPeriod TrendPeriod => string.Equals(Period, "month", StringComparison.OrdinalIgnoreCase) ? TrendPeriod.Month : TrendPeriod.Week;
 
     public decimal CapacityMinimum => RagThresholds.Capacity.Minimum;
 
     public decimal CapacityStretch => RagThresholds.Capacity.Stretch;
+
+    /// <summary>Whether the children have populations of their own, so a heat grid of capacity and coverage means something.</summary>
+    public bool ShowsHeatGrid => Report?.Entity.Level is ComplianceLevel.Ics or ComplianceLevel.Ccg or ComplianceLevel.Pcn;
 
     public static string ScopeValue(ComplianceEntity entity)
     {
@@ -119,55 +170,95 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
         return string.Create(CultureInfo.InvariantCulture, $"{ComplianceApi.LevelName(entity.Level)}:{entity.Id}");
     }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether a child row links to its own figures: an ICS's CCGs are shown side by side, but only a commissioner's own
+    /// CCG opens further; a hub's sessions have no page of their own.
+    /// </summary>
+    public bool CanOpen(ComplianceEntity child)
     {
-        var loaded = await LoadAsync(cancellationToken);
-        if (loaded is not null)
+        ArgumentNullException.ThrowIfNull(child);
+        return child.Level switch
         {
-            return loaded;
-        }
-
-        var trend = await queries.WeeksAsync(Report!.Entity.Level, Report.Entity.Id, Report.Range, Actor.From(User), cancellationToken);
-        Weeks = trend.Weeks;
-        return Page();
+            ComplianceLevel.Session => false,
+            ComplianceLevel.Ccg => Actor.From(User).CcgId == child.Id,
+            _ => true,
+        };
     }
 
-    /// <summary>The drill-down table (Table=children, the default) or the weekly table (Table=weeks) as CSV.</summary>
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        var filter = await ReadFilterAsync(cancellationToken);
+        if (filter is null)
+        {
+            return Page();
+        }
+
+        try
+        {
+            var dashboard = await queries.DashboardAsync(filter.Level, filter.Id, filter.Range, TrendPeriod, Actor.From(User), cancellationToken);
+            Report = dashboard.Report;
+            Series = dashboard.Series;
+            Reminders = dashboard.Reminders;
+            return Page();
+        }
+        catch (DomainException e)
+        {
+            return Refused(e);
+        }
+    }
+
+    /// <summary>
+    /// A table as CSV: Table=children (the default, the drill-down table), weeks, months, grid (every child in every
+    /// period of the chosen cut) or reminders (DNA before and after reminders, per hub).
+    /// </summary>
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)
     {
-        var loaded = await LoadAsync(cancellationToken);
-        if (loaded is not null)
+        var filter = await ReadFilterAsync(cancellationToken);
+        if (filter is null)
         {
-            return loaded;
+            return Page();
         }
 
-        var report = Report!;
-        List<ComplianceCsvRow> rows;
-        var weekly = string.Equals(Table, "weeks", StringComparison.OrdinalIgnoreCase);
-        if (weekly)
+        var table = (Table ?? "children").Trim().ToLowerInvariant();
+        var actor = Actor.From(User);
+        try
         {
-            var trend = await queries.WeeksAsync(report.Entity.Level, report.Entity.Id, report.Range, Actor.From(User), cancellationToken);
-            rows = trend.Weeks.Select(w => ComplianceCsvRow.Create(w.Week, report.Entity, w.Figures)).ToList();
+            switch (table)
+            {
+                case "children":
+                    {
+                        var report = await queries.ReportAsync(filter.Level, filter.Id, filter.Range, actor, cancellationToken);
+                        return await CsvAsync(report.Entity, table, report.Children.Select(c => ComplianceCsvRow.Create(report.Range, c.Entity, c.Figures)), cancellationToken);
+                    }
+
+                case "weeks" or "months":
+                    {
+                        var series = await queries.SeriesAsync(filter.Level, filter.Id, filter.Range, table == "months" ? TrendPeriod.Month : TrendPeriod.Week, actor, cancellationToken);
+                        return await CsvAsync(series.Entity, table, series.Periods.Select(p => ComplianceCsvRow.Create(p.Period, series.Entity, p.Figures)), cancellationToken);
+                    }
+
+                case "grid":
+                    {
+                        var series = await queries.SeriesAsync(filter.Level, filter.Id, filter.Range, TrendPeriod, actor, cancellationToken);
+                        var rows = series.Periods.SelectMany(p => p.Children.Select(c => ComplianceCsvRow.Create(p.Period, c.Entity, c.Figures)));
+                        return await CsvAsync(series.Entity, table, rows, cancellationToken);
+                    }
+
+                case "reminders":
+                    {
+                        var reminders = await queries.RemindersAsync(filter.Level, filter.Id, filter.Range, actor, cancellationToken);
+                        return await CsvAsync(reminders.Entity, table, reminders.Hubs.Select(r => ReminderCsvRow.Create(filter.Range, r)), cancellationToken);
+                    }
+
+                default:
+                    ModelState.AddModelError(nameof(Table), "Choose a table: children, weeks, months, grid or reminders");
+                    return Page();
+            }
         }
-        else
+        catch (DomainException e)
         {
-            rows = report.Children.Select(c => ComplianceCsvRow.Create(report.Range, c.Entity, c.Figures)).ToList();
+            return Refused(e);
         }
-
-        var stamp = London.ToLocal(clock.GetUtcNow().UtcDateTime).ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
-        Response.ContentType = "text/csv; charset=utf-8";
-        Response.Headers.ContentDisposition = $"attachment; filename=\"forward-compliance-{ComplianceApi.LevelName(report.Entity.Level)}-{report.Entity.Id.ToString(CultureInfo.InvariantCulture)}-{(weekly ? "weeks" : "children")}-{stamp}.csv\"";
-        Response.Headers.CacheControl = "no-store";
-
-        // A cell that starts with = + - @ is escaped so a spreadsheet never runs it as a formula.
-        var options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
-        await using (var csv = CsvWriter.Create(Response.Body, options, leaveOpen: true))
-        {
-            await csv.WriteRecordsAsync(rows, cancellationToken);
-            await csv.FlushAsync(cancellationToken);
-        }
-
-        return new EmptyResult();
     }
 
     /// <summary>The current filter as query values, for links (drill-down, CSV).</summary>
@@ -185,6 +276,11 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
             values[nameof(To)] = Wording.Iso(report.Range.To);
         }
 
+        if (TrendPeriod == TrendPeriod.Month)
+        {
+            values[nameof(Period)] = "month";
+        }
+
         if (table is not null)
         {
             values[nameof(Table)] = table;
@@ -193,17 +289,13 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
         return values;
     }
 
-    /// <summary>Reads the filter and loads the report; returns a result only when the page cannot show one.</summary>
-    private async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>Reads and checks the filter; null (with the errors in ModelState) when the page cannot show figures.</summary>
+    private async Task<Filter?> ReadFilterAsync(CancellationToken cancellationToken)
     {
         var actor = Actor.From(User);
         var options = await queries.OptionsAsync(actor, cancellationToken);
-        if (options.Count == 0)
-        {
-            return Forbid();
-        }
-
-        Scope = string.IsNullOrWhiteSpace(Scope) ? ScopeValue(options[0].Entity) : Scope.Trim().ToLowerInvariant();
+        Scope = string.IsNullOrWhiteSpace(Scope) ? (options.Count > 0 ? ScopeValue(options[0].Entity) : null) : Scope.Trim().ToLowerInvariant();
+        Period = TrendPeriod == TrendPeriod.Month ? "month" : "week";
         ScopeOptions = options.Select(o => new SelectListItem(o.Label, ScopeValue(o.Entity))).ToList();
         if (ModelState.TryGetValue(nameof(From), out var fromEntry) && fromEntry.Errors.Count > 0)
         {
@@ -219,24 +311,23 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
 
         if (!ModelState.IsValid)
         {
-            return Page();
+            return null;
         }
 
-        var parts = Scope.Split(':', 2);
+        var parts = (Scope ?? string.Empty).Split(':', 2);
         if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
-            ModelState.AddModelError(nameof(Scope), "Choose a CCG, PCN, practice or hub from the list");
-            return Page();
+            ModelState.AddModelError(nameof(Scope), "Choose an ICS, CCG, PCN, practice or hub from the list");
+            return null;
         }
 
         try
         {
             var level = ComplianceApi.ParseLevel(parts[0]);
             var range = queries.Range(From, To);
-            Report = await queries.ReportAsync(level, id, range, actor, cancellationToken);
             From = range.From;
             To = range.To;
-            return null;
+            return new Filter(level, id, range);
         }
         catch (ValidationFailedException invalid)
         {
@@ -251,15 +342,34 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
                 ModelState.AddModelError(key, message);
             }
 
-            return Page();
-        }
-        catch (DomainException e) when (e.Kind == DomainErrorKind.NotFound)
-        {
-            return NotFound();
-        }
-        catch (DomainException e) when (e.Kind == DomainErrorKind.Forbidden)
-        {
-            return Forbid();
+            return null;
         }
     }
+
+    private IActionResult Refused(DomainException e) => e.Kind switch
+    {
+        DomainErrorKind.NotFound => NotFound(),
+        DomainErrorKind.Forbidden => Forbid(),
+        _ => throw e,
+    };
+
+    private async Task<IActionResult> CsvAsync<TRow>(ComplianceEntity entity, string table, IEnumerable<TRow> rows, CancellationToken cancellationToken)
+    {
+        var stamp = London.ToLocal(clock.GetUtcNow().UtcDateTime).ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
+        Response.ContentType = "text/csv; charset=utf-8";
+        Response.Headers.ContentDisposition = $"attachment; filename=\"forward-compliance-{ComplianceApi.LevelName(entity.Level)}-{entity.Id.ToString(CultureInfo.InvariantCulture)}-{table}-{stamp}.csv\"";
+        Response.Headers.CacheControl = "no-store";
+
+        // A cell that starts with = + - @ is escaped so a spreadsheet never runs it as a formula.
+        var options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
+        await using (var csv = CsvWriter.Create(Response.Body, options, leaveOpen: true))
+        {
+            await csv.WriteRecordsAsync(rows, cancellationToken);
+            await csv.FlushAsync(cancellationToken);
+        }
+
+        return new EmptyResult();
+    }
+
+    private sealed record Filter(ComplianceLevel Level, int Id, DateRange Range);
 }

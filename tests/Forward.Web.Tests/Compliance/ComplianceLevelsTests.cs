@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Forward.Domain.Booking;
+using Forward.Domain.Notifications;
+using Forward.Domain.Patients;
+using Forward.Web.Tests.Infrastructure;
+
+namespace Forward.Web.Tests.Compliance;
+
+/// <summary>
+/// The ICS level, monthly series, heat grid and reminder effect, over a <see cref="TestWorld"/> (its figures are worked
+/// by hand in ComplianceApiTests: 1,740 minutes a plain week for 40,000 patients, 43.5 per 1,000).
+/// </summary>
+public sealed class ComplianceLevelsTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private const string Week = "from=2026-06-08&to=2026-06-14";
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    private static Task<HttpResponseMessage> Get(HttpClient client, string path) => client.GetAsync(new Uri("/api/v1/compliance" + path, UriKind.Relative));
+
+    private static decimal Totals(JsonElement e, string name) => e.GetProperty("figures").GetProperty("totals").GetProperty(name).GetDecimal();
+
+    [Fact]
+    public async Task The_ics_figure_is_the_sum_of_its_ccgs_and_only_its_own_commissioners_see_it()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var elsewhere = await TestWorld.CreateAsync(factory);
+        var commissioner = await world.ClientAsync(world.Commissioner);
+
+        var ics = await Json(await Get(commissioner, $"?level=ics&id={world.SystemId}&{Week}"));
+        Assert.Equal("ics", ics.GetProperty("entity").GetProperty("level").GetString());
+        Assert.Equal(1740m, Totals(ics, "extendedMinutes"));
+        Assert.Equal(40000m, Totals(ics, "population"));
+        Assert.Equal(43.5m, ics.GetProperty("figures").GetProperty("minutesPer1000PerWeek").GetDecimal());
+        var ccg = Assert.Single(ics.GetProperty("children").EnumerateArray());
+        Assert.Equal("ccg", ccg.GetProperty("entity").GetProperty("level").GetString());
+        Assert.Equal(world.CcgId, ccg.GetProperty("entity").GetProperty("id").GetInt32());
+        Assert.Equal(1740m, Totals(ccg, "extendedMinutes"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await Get(await elsewhere.ClientAsync(elsewhere.Commissioner), $"?level=ics&id={world.SystemId}&{Week}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Get(await world.ClientAsync(world.PracticeStaffA), $"?level=ics&id={world.SystemId}&{Week}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Get(commissioner, $"?level=ics&id=999999&{Week}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Months_cut_the_range_at_calendar_months_and_add_up_to_the_whole()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var commissioner = await world.ClientAsync(world.Commissioner);
+
+        // The world's slots run from 8 to 28 June; a range from 15 June to 10 July has two months, June clipped at the start.
+        var months = await Json(await Get(commissioner, $"/months?level=ccg&id={world.CcgId}&from=2026-06-15&to=2026-07-10"));
+        var rows = months.GetProperty("months").EnumerateArray().ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Equal("2026-06-15", rows[0].GetProperty("from").GetString());
+        Assert.Equal("2026-06-30", rows[0].GetProperty("to").GetString());
+        Assert.Equal(16, rows[0].GetProperty("days").GetInt32());
+        Assert.Equal("2026-07-01", rows[1].GetProperty("from").GetString());
+        Assert.Equal("2026-07-10", rows[1].GetProperty("to").GetString());
+
+        var whole = await Json(await Get(commissioner, $"?level=ccg&id={world.CcgId}&from=2026-06-15&to=2026-07-10"));
+        Assert.Equal(Totals(whole, "extendedMinutes"), rows.Sum(r => Totals(r, "extendedMinutes")));
+        Assert.Equal(1740m * 2, Totals(rows[0], "extendedMinutes")); // two plain weeks of slots in June after the 15th
+        Assert.Equal(0m, Totals(rows[1], "extendedMinutes"));
+    }
+
+    [Fact]
+    public async Task Each_hub_shows_its_dna_rate_before_and_after_its_first_reminded_appointment()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slots = await world.FreeSlotsAsync();
+        var firstWeek = slots.Where(s => s.StartUtc < new DateTime(2026, 6, 13, 0, 0, 0, DateTimeKind.Utc)).Select(s => s.StartUtc).Distinct().Take(4).ToList();
+        var secondWeek = slots.Where(s => s.StartUtc > new DateTime(2026, 6, 15, 0, 0, 0, DateTimeKind.Utc)).Select(s => s.StartUtc).Distinct().Take(5).ToList();
+
+        // Before reminders: 2 of 4 missed. After: 1 of 5 missed; every one of those had a reminder sent.
+        await world.WithDbAsync(async db =>
+        {
+            var patient = new Patient
+            {
+                NhsNumber = TestPatients.NewNhsNumber(),
+                GivenName = "Remy",
+                FamilyName = "Testperson",
+                DateOfBirth = new DateOnly(1970, 1, 1),
+                RegisteredPracticeId = world.PracticeA.Id,
+                IsSynthetic = true,
+            };
+            db.Patients.Add(patient);
+            Appointment Add(DateTime start, AppointmentStatus status)
+            {
+                var appointment = new Appointment
+                {
+                    Patient = patient,
+                    HubId = world.HubId,
+                    StartUtc = start,
+                    EndUtc = start.AddMinutes(15),
+                    Channel = BookingChannel.Practice,
+                    BookedBy = "test",
+                    Status = status,
+                    CreatedUtc = start.AddDays(-3),
+                };
+                db.Appointments.Add(appointment);
+                return appointment;
+            }
+
+            Add(firstWeek[0], AppointmentStatus.DidNotAttend);
+            Add(firstWeek[1], AppointmentStatus.DidNotAttend);
+            Add(firstWeek[2], AppointmentStatus.Attended);
+            Add(firstWeek[3], AppointmentStatus.Attended);
+            var reminded = secondWeek.Select((start, i) => Add(start, i == 2 ? AppointmentStatus.DidNotAttend : AppointmentStatus.Attended)).ToList();
+            await db.SaveChangesAsync();
+            foreach (var appointment in reminded)
+            {
+                db.OutboxMessages.Add(new OutboxMessage
+                {
+                    Kind = NotificationKind.Reminder,
+                    Channel = NotificationChannel.Sms,
+                    AppointmentId = appointment.Id,
+                    TemplateId = "reminder",
+                    Personalisation = "{}",
+                    Recipient = "07700900000",
+                    DueUtc = appointment.StartUtc.AddHours(-24),
+                    SentUtc = appointment.StartUtc.AddHours(-24),
+                    Status = OutboxStatus.Sent,
+                    CreatedUtc = appointment.CreatedUtc,
+                    IdempotencyKey = OutboxMessage.KeyFor(appointment.Id, NotificationKind.Reminder, NotificationChannel.Sms),
+                });
+            }
+
+            return await db.SaveChangesAsync();
+        });
+
+        var commissioner = await world.ClientAsync(world.Commissioner);
+        var result = await Json(await Get(commissioner, $"/reminders?level=ccg&id={world.CcgId}&from=2026-06-08&to=2026-06-21"));
+        var hubs = result.GetProperty("hubs").EnumerateArray().ToList();
+        Assert.Equal(2, hubs.Count); // both of the CCG's hubs are listed, reminders or not
+        var hub = hubs.Single(h => h.GetProperty("hub").GetProperty("id").GetInt32() == world.HubId);
+        Assert.Equal(new DateTimeOffset(secondWeek[0], TimeSpan.Zero), hub.GetProperty("remindersSince").GetDateTimeOffset());
+        Assert.Equal(2, hub.GetProperty("before").GetProperty("didNotAttend").GetInt32());
+        Assert.Equal(0.5m, hub.GetProperty("before").GetProperty("dnaRate").GetDecimal());
+        Assert.Equal(0.2m, hub.GetProperty("after").GetProperty("dnaRate").GetDecimal());
+        Assert.Equal(-0.3m, hub.GetProperty("change").GetDecimal());
+        var other = hubs.Single(h => h.GetProperty("hub").GetProperty("id").GetInt32() == world.OtherHubId);
+        Assert.Equal(JsonValueKind.Null, other.GetProperty("remindersSince").ValueKind);
+
+        // Practice B's staff see B's patients only: none of them had appointments at the world's hub.
+        var staffB = await world.ClientAsync(world.PracticeStaffB);
+        var forB = await Json(await Get(staffB, $"/reminders?level=practice&id={world.PracticeB.Id}&from=2026-06-08&to=2026-06-21"));
+        Assert.All(forB.GetProperty("hubs").EnumerateArray(), h => Assert.Equal(0, h.GetProperty("after").GetProperty("attended").GetInt32()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await Get(staffB, $"/reminders?level=practice&id={world.PracticeA.Id}&{Week}")).StatusCode);
+
+        // The dashboard shows the same, and the table downloads as CSV.
+        using var page = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var html = (await page.GetAsync($"/Compliance?Scope=ccg:{world.CcgId}&From=2026-06-08&To=2026-06-21")).Html;
+        Assert.Contains($"data-reminder-hub=\"{world.HubId}\"", html, StringComparison.Ordinal);
+        Assert.Contains("-30.0 points", html, StringComparison.Ordinal);
+        var csv = await page.Http.GetStringAsync(new Uri($"/Compliance?handler=Csv&Table=reminders&Scope=ccg:{world.CcgId}&From=2026-06-08&To=2026-06-21", UriKind.Relative));
+        var line = csv.Split('\n').Single(l => l.Contains(FormattableString.Invariant($",{world.HubId},"), StringComparison.Ordinal));
+        Assert.Contains(",2,0.5,", line, StringComparison.Ordinal);
+        Assert.Contains(",1,0.2", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_dashboard_cuts_by_month_draws_a_heat_grid_and_offers_the_ics()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        var (status, html) = await commissioner.GetAsync($"/Compliance?Scope=ccg:{world.CcgId}&From=2026-06-01&To=2026-07-31&Period=month");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"<option value=\"ics:{world.SystemId}\">ICS: Test system", html, StringComparison.Ordinal);
+        Assert.Contains("Month by month", html, StringComparison.Ordinal);
+        Assert.Contains("data-period=\"2026-06-01\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-period=\"2026-07-01\"", html, StringComparison.Ordinal);
+
+        // Heat grid: the CCG's one PCN × two months; June has three weeks of slots for 40,000 patients (5,220 ÷ 40 ÷ 30 × 7 = 30.45).
+        Assert.Contains("data-table=\"grid\"", html, StringComparison.Ordinal);
+        Assert.Contains($"data-grid-row=\"pcn:{world.PracticeA.NetworkId}\"", html, StringComparison.Ordinal);
+        Assert.Contains("forward-heat--amber\" data-rag=\"Amber\">30.5 A", html, StringComparison.Ordinal);
+        Assert.Contains("forward-heat--red\" data-rag=\"Red\">0.0 R", html, StringComparison.Ordinal);
+
+        var grid = (await commissioner.Http.GetStringAsync(new Uri($"/Compliance?handler=Csv&Table=grid&Scope=ccg:{world.CcgId}&From=2026-06-01&To=2026-07-31&Period=month", UriKind.Relative)))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, grid.Length); // header + one PCN × two months
+        Assert.StartsWith("2026-06-01,2026-06-30,pcn,", grid[1], StringComparison.Ordinal);
+        Assert.StartsWith("2026-07-01,2026-07-31,pcn,", grid[2], StringComparison.Ordinal);
+
+        // The ICS view lists the commissioner's CCG with a link to its figures.
+        var ics = (await commissioner.GetAsync($"/Compliance?Scope=ics:{world.SystemId}&From=2026-06-08&To=2026-06-14")).Html;
+        Assert.Contains($"data-child=\"ccg:{world.CcgId}\"", ics, StringComparison.Ordinal);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"Scope=ccg%3A{world.CcgId}"), ics, StringComparison.Ordinal);
+
+        var bad = (await commissioner.GetAsync($"/Compliance?handler=Csv&Table=nonsense&Scope=ccg:{world.CcgId}")).Html;
+        Assert.Contains("Choose a table", bad, StringComparison.Ordinal);
+    }
+}
