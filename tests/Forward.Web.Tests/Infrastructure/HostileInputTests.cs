@@ -1,0 +1,238 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Forward.Data;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Forward.Web.Tests.Infrastructure;
+
+/// <summary>
+/// Malformed and hostile payloads at every JSON and FHIR endpoint that accepts a body, and at the booking forms: wrong
+/// types, nulls, negative and huge numbers, huge strings, control and bidi characters, duplicate keys, deep nesting,
+/// broken JSON, the wrong content type. The endpoints come from the app's route table, so new ones are covered too.
+/// Nothing may answer 500, and nothing may be half-written: some mutations are legitimately accepted (a name with
+/// accents and emoji is a name; cancel takes an optional body), so instead of "nothing changed" the database must
+/// be consistent afterwards — every appointment holds its slots, every held slot is marked booked, no slot is held
+/// twice, and refused forms write nothing.
+/// </summary>
+public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private static readonly JsonNode?[] Hostile =
+    [
+        null,
+        -1,
+        long.MinValue,
+        1e308,
+        true,
+        string.Empty,
+        new string('9', 100_000),
+        "\u202Eevil\u0000\u0007\uFFFF",
+        "😀🇬🇧 Zoë O'Brien-Ñúñez",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE \"Appointments\"; --",
+        new JsonArray(1, "two", null),
+        new JsonObject { ["$ref"] = "#" },
+    ];
+
+    /// <summary>Raw bodies that are not the JSON an endpoint expects at all.</summary>
+    private static readonly string[] Broken =
+    [
+        "{",
+        "[]",
+        "null",
+        "\"just a string\"",
+        "{\"slotIds\":[1],\"slotIds\":\"twice\"}",
+        new string('[', 5000) + new string(']', 5000),
+        "{\"a\":" + new string('9', 400) + "}",
+        "\uFEFF{\"reason\":\"bom\"}",
+    ];
+
+    private static JsonObject ValidBooking(long slotId) => new()
+    {
+        ["slotIds"] = new JsonArray(slotId),
+        ["patient"] = new JsonObject
+        {
+            ["nhsNumber"] = TestPatients.NewNhsNumber(),
+            ["givenName"] = "Fuzz",
+            ["familyName"] = "Testperson",
+            ["dateOfBirth"] = "1980-01-01",
+            ["phone"] = "07700 900000",
+        },
+        ["registeredPracticeOds"] = "T00",
+        ["reason"] = "Fuzzing",
+        ["consent"] = "Granted",
+    };
+
+    /// <summary>Every way of spoiling one field of a valid booking, one field at a time (nested fields too).</summary>
+    private static IEnumerable<JsonObject> Mutations(JsonObject valid)
+    {
+        foreach (var path in Paths(valid, string.Empty))
+        {
+            foreach (var value in Hostile)
+            {
+                var copy = (JsonObject)valid.DeepClone();
+                Set(copy, path, value?.DeepClone());
+                yield return copy;
+            }
+        }
+    }
+
+    private static IEnumerable<string> Paths(JsonObject node, string prefix)
+    {
+        foreach (var (key, value) in node)
+        {
+            var path = prefix.Length == 0 ? key : prefix + "." + key;
+            yield return path;
+            if (value is JsonObject child)
+            {
+                foreach (var nested in Paths(child, path))
+                {
+                    yield return nested;
+                }
+            }
+        }
+    }
+
+    private static void Set(JsonObject root, string path, JsonNode? value)
+    {
+        var parts = path.Split('.');
+        var target = root;
+        foreach (var part in parts[..^1])
+        {
+            target = (JsonObject)target[part]!;
+        }
+
+        target[parts[^1]] = value;
+    }
+
+    [Fact]
+    public async Task Hostile_json_at_every_api_and_fhir_endpoint_with_a_body_never_answers_500_or_writes_anything()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var clients = new[] { await world.ClientAsync(world.PracticeStaffA), await world.ClientAsync(world.Nhs111), await world.ClientAsync(world.HubClinician) };
+
+        var valid = ValidBooking(slot.Id);
+        valid["registeredPracticeOds"] = world.PracticeA.OdsCode;
+        var payloads = Mutations(valid).Select(m => (Body: m.ToJsonString(), Type: "application/json"))
+            .Concat(Broken.Select(b => (Body: b, Type: "application/json")))
+            .Concat([(Body: valid.ToJsonString(), Type: "text/plain"), (Body: "<xml/>", Type: "application/xml")])
+            .ToList();
+
+        var failures = new List<string>();
+        var sent = 0;
+        foreach (var (method, route) in BodyEndpoints())
+        {
+            var url = route.Replace("{id:long}", "1", StringComparison.Ordinal).Replace("{id:int}", "1", StringComparison.Ordinal);
+            if (url.Contains('{', StringComparison.Ordinal))
+            {
+                failures.Add($"{method} {route}: no value for a route parameter; teach this test about it");
+                continue;
+            }
+
+            foreach (var (body, type) in payloads)
+            {
+                var fhir = route.StartsWith("/fhir", StringComparison.Ordinal);
+                using var request = new HttpRequestMessage(new HttpMethod(method), url)
+                {
+                    Content = new StringContent(body, Encoding.UTF8, fhir && type == "application/json" ? "application/fhir+json" : type),
+                };
+                if (fhir)
+                {
+                    request.Headers.Add("Ssp-TraceID", Guid.NewGuid().ToString());
+                }
+
+                var client = clients[sent++ % clients.Length];
+                using var response = await client.SendAsync(request);
+                if ((int)response.StatusCode >= 500)
+                {
+                    failures.Add($"{method} {route} [{type}] {Shorten(body)} → {(int)response.StatusCode} {Shorten(await response.Content.ReadAsStringAsync())}");
+                }
+            }
+        }
+
+        Assert.True(sent > 200, $"only {sent} requests were sent");
+        Assert.True(failures.Count == 0, string.Join('\n', failures.Take(20)));
+        await AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task Hostile_form_fields_on_the_booking_and_sign_in_forms_never_answer_500_or_write_anything()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var before = await CountsAsync();
+        using var pages = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        string[] values = [string.Empty, new string('x', 100_000), "\u202E\u0000", "-1", "99999999999999999999", "2026-02-30", "😀", "<b>", "Granted\r\nSet-Cookie: x=y"];
+        var fields = new[] { "Input.NhsNumber", "Input.GivenName", "Input.FamilyName", "Input.DateOfBirth", "Input.Phone", "Input.RegisteredPracticeOds", "Input.Reason", "Input.Consent", "Input.IdempotencyKey", "SlotId", "Practice" };
+        var failures = new List<string>();
+        foreach (var field in fields)
+        {
+            foreach (var value in values)
+            {
+                var form = new Dictionary<string, string>
+                {
+                    ["SlotId"] = slot.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["Practice"] = world.PracticeA.OdsCode,
+                    ["Input.NhsNumber"] = "not a number",
+                    [field] = value,
+                };
+                var response = await pages.PostFormAsync($"/Booking/Book?SlotId={slot.Id}&Practice={world.PracticeA.OdsCode}", form);
+                if ((int)response.StatusCode >= 500)
+                {
+                    failures.Add($"Booking/Book {field}={Shorten(value)} → {(int)response.StatusCode}");
+                }
+            }
+        }
+
+        using var anonymous = new PageClient(factory);
+        foreach (var value in values)
+        {
+            var response = await anonymous.PostFormAsync("/Account/SignIn", new Dictionary<string, string> { ["UserName"] = value, ["Password"] = value });
+            if ((int)response.StatusCode >= 500)
+            {
+                failures.Add($"Account/SignIn {Shorten(value)} → {(int)response.StatusCode}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+        Assert.Equal(before, await CountsAsync());
+        await AssertConsistentAsync();
+    }
+
+    private static string Shorten(string text) => text.Length > 80 ? text[..80] + "…" : text;
+
+    /// <summary>Every mapped API and FHIR route that takes a body (POST, PUT, PATCH), except getting a token.</summary>
+    private List<(string Method, string Route)> BodyEndpoints()
+    {
+        var source = factory.Services.GetRequiredService<EndpointDataSource>();
+        return source.Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (Method: m, Route: "/" + (e.RoutePattern.RawText ?? string.Empty).Trim('/'))))
+            .Where(e => e.Method is "POST" or "PUT" or "PATCH")
+            .Where(e => e.Route.StartsWith("/api", StringComparison.Ordinal) || e.Route.StartsWith("/fhir", StringComparison.Ordinal))
+            .Where(e => e.Route != "/api/v1/auth/token")
+            .Distinct()
+            .ToList();
+    }
+
+    private async Task AssertConsistentAsync()
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
+        Assert.Equal(0, await db.Appointments.CountAsync(a => !a.Slots.Any()));
+        Assert.Equal(0, await db.AppointmentSlots.Where(h => h.IsActive).GroupBy(h => h.SlotId).CountAsync(g => g.Count() > 1));
+        Assert.Equal(0, await db.AppointmentSlots.CountAsync(h => h.IsActive && h.Slot!.Status != Forward.Domain.Hubs.SlotStatus.Booked));
+        Assert.Equal(0, await db.Slots.CountAsync(s => s.Status == Forward.Domain.Hubs.SlotStatus.Booked && !db.AppointmentSlots.Any(h => h.SlotId == s.Id && h.IsActive)));
+    }
+
+    private async Task<(int Appointments, int Patients, int HeldSlots)> CountsAsync()
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
+        return (await db.Appointments.CountAsync(), await db.Patients.CountAsync(), await db.AppointmentSlots.CountAsync());
+    }
+}
