@@ -7,6 +7,7 @@ using Forward.Web.Access;
 using Forward.Web.Audit;
 using Forward.Web.Booking;
 using Forward.Web.Compliance;
+using Forward.Web.Demo;
 using Forward.Web.Fhir;
 using Forward.Web.Hubs;
 using Forward.Web.Infrastructure;
@@ -51,6 +52,12 @@ public static class ForwardApp
         services.AddScoped<BookingService>();
         services.AddScoped<RotaService>();
         services.AddScoped<ComplianceQueries>();
+        services.AddScoped<DemoHistory>();
+        if (configuration.GetValue("Forward:Demo:HistoryMonths", 0) > 0)
+        {
+            services.AddHostedService<DemoHistoryService>();
+        }
+
         if (configuration.GetValue("Forward:Slots:RefreshInBackground", true))
         {
             services.AddHostedService<SlotHorizonService>();
@@ -162,7 +169,8 @@ public static class ForwardApp
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 
-    private static async Task InitialiseDataAsync(WebApplication app)
+    /// <summary>Migrate, seed reference data and demo users, and plan the slot horizon; then mark the app ready.</summary>
+    internal static async Task InitialiseDataAsync(WebApplication app)
     {
         using (var scope = app.Services.CreateScope())
         {

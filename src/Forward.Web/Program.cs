@@ -1,4 +1,11 @@
 using Forward.Web;
+using Forward.Web.Demo;
+
+if (DemoHistoryCommand.IsHistoryCommand(args))
+{
+    Environment.ExitCode = await DemoHistoryCommand.RunAsync(args);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddForward();

@@ -97,31 +97,41 @@ public static class DemoPatients
             }
 
             var practice = PickByListSize(practices, totalList, random);
-            var given = random.Pick(GivenNames);
-            var family = random.Pick(FamilyNames);
-            var ageDays = random.Next(0, 95 * 365);
-            var dateOfBirth = Reference.AddDays(-ageDays - 1);
-            var age = ageDays / 365;
-            var records = age < 16 ? ChildRecords : age < 65 ? AdultRecords : OlderRecords;
-            var (problems, medications) = random.Pick(records);
-            var number = patients.Count + 1;
-            patients.Add(new Patient
-            {
-                NhsNumber = nhsNumber.Value.Value,
-                GivenName = given,
-                FamilyName = family,
-                DateOfBirth = dateOfBirth,
-                Phone = $"07700 900{number:D3}",
-                Email = number % 2 == 0 ? $"{Slug(given)}.{Slug(family)}.{number:D3}@example.com" : null,
-                RegisteredPractice = practice,
-                SummaryProblems = $"{problems} (synthetic record)",
-                SummaryMedications = medications,
-                SummaryAllergies = random.Pick(Allergies),
-                IsSynthetic = true,
-            });
+            var patient = Describe(nhsNumber.Value, patients.Count + 1, random);
+            patient.RegisteredPractice = practice;
+            patients.Add(patient);
         }
 
         return patients;
+    }
+
+    /// <summary>
+    /// A synthetic patient's name, birth date, contact details and record summary; <paramref name="number"/> makes the
+    /// phone number (in the 1,000-number drama range) and e-mail address. Shared with <see cref="DemoHistory"/> so both
+    /// kinds of demo patient look alike. The caller sets the practice.
+    /// </summary>
+    internal static Patient Describe(NhsNumber nhsNumber, int number, SeededRandom random)
+    {
+        var given = random.Pick(GivenNames);
+        var family = random.Pick(FamilyNames);
+        var ageDays = random.Next(0, 95 * 365);
+        var dateOfBirth = Reference.AddDays(-ageDays - 1);
+        var age = ageDays / 365;
+        var records = age < 16 ? ChildRecords : age < 65 ? AdultRecords : OlderRecords;
+        var (problems, medications) = random.Pick(records);
+        return new Patient
+        {
+            NhsNumber = nhsNumber.Value,
+            GivenName = given,
+            FamilyName = family,
+            DateOfBirth = dateOfBirth,
+            Phone = $"07700 900{number % 1000:D3}",
+            Email = number % 2 == 0 ? $"{Slug(given)}.{Slug(family)}.{number:D3}@example.com" : null,
+            SummaryProblems = $"{problems} (synthetic record)",
+            SummaryMedications = medications,
+            SummaryAllergies = random.Pick(Allergies),
+            IsSynthetic = true,
+        };
     }
 
     private static Practice PickByListSize(IReadOnlyList<Practice> practices, long totalList, SeededRandom random)

@@ -12,6 +12,15 @@ public sealed class DemoOptions
 
     /// <summary>The demo users' password, from configuration (never from code).</summary>
     public string? Password { get; set; }
+
+    /// <summary>
+    /// Months of synthetic history (<see cref="Forward.Data.Seeding.DemoHistory"/>) to write in the background after the
+    /// first start. 12 in Development only; 0 (off) everywhere else, so tests and production never get it unless asked.
+    /// </summary>
+    public int HistoryMonths { get; set; }
+
+    /// <summary>The history's seed: the same seed and the same day give the same history.</summary>
+    public ulong HistorySeed { get; set; } = Forward.Data.Seeding.DemoHistory.DefaultSeed;
 }
 
 /// <summary>One demo user per role, attached to real seeded organisations, so every role can be tried on first start.</summary>
