@@ -155,6 +155,7 @@ public static class ForwardApp
         api.MapTokenApi();
         api.MapHubsApi();
         api.MapComplianceApi();
+        api.MapAssuranceApi();
         api.MapBookingApi();
         app.MapFhir();
 

@@ -1,0 +1,61 @@
+using Forward.Domain;
+using Forward.Domain.Compliance;
+using Forward.Web.Access;
+
+namespace Forward.Web.Compliance;
+
+/// <summary>
+/// The monthly extended-access assurance report: one page per CCG. A list of pages, not one CCG, so that an ICS (or any
+/// set of CCGs) can be sent to NHS England as one file by building several pages into the same report.
+/// </summary>
+/// <param name="Month">The calendar month every page is about.</param>
+/// <param name="GeneratedUtc">When it was made, printed on each page in London time.</param>
+/// <param name="Unfinished">True when the month had not ended: its figures include sessions still to come.</param>
+/// <param name="Pages">One page per CCG, in the order they are printed.</param>
+public sealed record AssuranceReport(AssuranceMonth Month, DateTime GeneratedUtc, bool Unfinished, IReadOnlyList<AssurancePage> Pages);
+
+/// <summary>
+/// One CCG's page: its figures over the month, its weeks (Monday to Sunday, the first and last clipped to the month) for
+/// the chart, and its PCNs for the table. Everything comes from <see cref="ComplianceQueries"/>, so the PDF and the
+/// dashboard can never disagree.
+/// </summary>
+public sealed record AssurancePage(ComplianceEntity Ccg, DateRange Range, ComplianceFigures Figures, IReadOnlyList<ComplianceWeek> Weeks, IReadOnlyList<ComplianceChild> Networks);
+
+/// <summary>Loads an <see cref="AssuranceReport"/> through <see cref="ComplianceQueries"/>, which also authorises each CCG.</summary>
+public sealed class AssuranceReportBuilder(ComplianceQueries queries, TimeProvider clock)
+{
+    /// <summary>
+    /// The report for the CCGs, in the order given. Only commissioners get one (it is the commissioner's return to NHS
+    /// England; practice staff have the dashboard for their practice), and only for their own CCG: 403 otherwise, 404
+    /// for a CCG that does not exist.
+    /// </summary>
+    public async Task<AssuranceReport> BuildAsync(IReadOnlyList<int> ccgIds, AssuranceMonth month, Actor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ccgIds);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.IsCommissioner)
+        {
+            throw DomainException.Forbidden("assurance-commissioners-only", "The assurance report is for commissioners: practice staff can see their practice on the access dashboard.");
+        }
+
+        var range = month.Range;
+        var pages = new List<AssurancePage>(ccgIds.Count);
+        foreach (var id in ccgIds)
+        {
+            var report = await queries.ReportAsync(ComplianceLevel.Ccg, id, range, actor, ct);
+            var trend = await queries.WeeksAsync(ComplianceLevel.Ccg, id, range, actor, ct);
+            pages.Add(new AssurancePage(report.Entity, range, report.Figures, trend.Weeks, report.Children));
+        }
+
+        return new AssuranceReport(month, clock.GetUtcNow().UtcDateTime, month.IsUnfinished(clock), pages);
+    }
+
+    /// <summary>The download's file name: forward-assurance-CODE-yyyy-MM.pdf, the code kept to letters, digits and dashes.</summary>
+    public static string FileName(AssuranceReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var code = report.Pages.Count == 1 ? report.Pages[0].Ccg.Code : "ccgs";
+        var safe = new string(code.Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').ToArray());
+        return $"forward-assurance-{(safe.Length == 0 ? "ccg" : safe)}-{report.Month}.pdf";
+    }
+}

@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Forward.Domain.Compliance;
+using Forward.Web.Compliance;
+using Forward.Web.Tests.Infrastructure;
+using UglyToad.PdfPig;
+
+namespace Forward.Web.Tests.Compliance;
+
+/// <summary>
+/// The monthly assurance PDF over a <see cref="TestWorld"/> (figures: see ComplianceApiTests). The test clock is
+/// Monday 8 June 2026 09:00 London time, so June 2026 is the current, unfinished month and July is in the future.
+/// </summary>
+public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private const string June = "2026-06";
+
+    private static Task<HttpResponseMessage> GetPdf(HttpClient client, string query) =>
+        client.GetAsync(new Uri("/api/v1/compliance/assurance.pdf" + query, UriKind.Relative));
+
+    /// <summary>
+    /// The text drawn on each page, read back with PdfPig's parser (an independent reader of what was written): each
+    /// string the renderer drew, in drawing order, with nothing between them.
+    /// </summary>
+    private static List<string> PageTexts(byte[] pdf)
+    {
+        using var document = PdfDocument.Open(pdf);
+        return document.GetPages().Select(p => p.Text).ToList();
+    }
+
+    private static void AssertIsPdf(byte[] pdf, int pages)
+    {
+        Assert.Equal("%PDF-", Encoding.ASCII.GetString(pdf, 0, 5));
+        Assert.EndsWith("%%EOF", Encoding.ASCII.GetString(pdf, Math.Max(0, pdf.Length - 16), Math.Min(16, pdf.Length)).TrimEnd(), StringComparison.Ordinal);
+        using var document = PdfDocument.Open(pdf);
+        Assert.Equal(pages, document.NumberOfPages);
+        Assert.All(document.GetPages(), p => Assert.Equal(595, Math.Round(p.Width))); // A4
+    }
+
+    private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"Expected {status}, got {response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(code, JsonDocument.Parse(body).RootElement.GetProperty("code").GetString());
+    }
+
+    private static void AssertAccessDenied(HttpResponseMessage response) =>
+        Assert.True(
+            response.StatusCode == HttpStatusCode.Forbidden || response.Headers.Location?.OriginalString.Contains("/Account/AccessDenied", StringComparison.Ordinal) == true,
+            $"Expected access denied, got {response.StatusCode} {response.Headers.Location}");
+
+    [Fact]
+    public async Task A_commissioner_downloads_one_page_for_their_ccg_with_its_name_figures_and_pcns()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        var ids = new List<long>();
+        foreach (var slot in (await world.FreeSlotsAsync()).Take(3))
+        {
+            var booked = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id));
+            Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+            ids.Add(JsonDocument.Parse(await booked.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await practice.PostAsJsonAsync(new Uri($"/api/v1/appointments/{ids[0]}/cancel", UriKind.Relative), new { reason = "Better" })).StatusCode);
+        var commissioner = await world.ClientAsync(world.Commissioner);
+
+        var response = await GetPdf(commissioner, $"?level=ccg&id={world.CcgId}&month={June}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
+        var ccgCode = $"T{world.Prefix[1..].PadLeft(2, '0')}";
+        Assert.Equal($"attachment; filename=\"forward-assurance-{ccgCode}-2026-06.pdf\"", response.Content.Headers.ContentDisposition?.ToString());
+        Assert.Contains("no-store", response.Headers.CacheControl?.ToString() ?? string.Empty, StringComparison.Ordinal);
+        var pdf = await response.Content.ReadAsByteArrayAsync();
+        AssertIsPdf(pdf, pages: 1);
+
+        var text = Assert.Single(PageTexts(pdf));
+        Assert.Contains($"Test CCG {world.Prefix[1..]} ({ccgCode})", text, StringComparison.Ordinal);
+        Assert.Contains("June 2026: 1 June 2026 to 30 June 2026 (30 days). Registered population 40,000.", text, StringComparison.Ordinal);
+        Assert.Contains("Generated 8 June 2026 at 09:00 (London time) by Forward.", text, StringComparison.Ordinal);
+        Assert.Contains("June 2026 has not ended", text, StringComparison.Ordinal);
+        Assert.Contains($"Test PCN {world.Prefix[1..]}", text, StringComparison.Ordinal);
+
+        // The figures are the compliance API's for the same month, printed with their RAG in words.
+        var api = await commissioner.GetAsync(new Uri($"/api/v1/compliance?level=ccg&id={world.CcgId}&from=2026-06-01&to=2026-06-30", UriKind.Relative));
+        var figures = JsonDocument.Parse(await api.Content.ReadAsStringAsync()).RootElement.GetProperty("figures");
+        var minutes = figures.GetProperty("minutesPer1000PerWeek").GetDecimal();
+        Assert.True(minutes > 0, "the world's hubs offer capacity in June");
+        var rag = figures.GetProperty("capacityRag").GetString()!;
+        Assert.Contains("Minutes per 1,000 patients per week" + minutes.ToString("0.0", CultureInfo.GetCultureInfo("en-GB")) + rag + "against 30", text, StringComparison.Ordinal);
+        Assert.Contains("Cancellations133.3% of 3 appointments", text, StringComparison.Ordinal); // one cancellation of three
+        Assert.Contains("Patient's practice 100.0%", text, StringComparison.Ordinal); // all booked by the practice
+    }
+
+    [Fact]
+    public async Task The_page_shows_the_month_and_links_to_the_pdf_which_downloads_as_an_attachment()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        var (status, html) = await commissioner.GetAsync($"/Compliance/Assurance?Month={June}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"Test CCG {world.Prefix[1..]}", html, StringComparison.Ordinal);
+        Assert.Contains("June 2026", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/Compliance/Assurance?Month=2026-06&amp;handler=Pdf\"", html, StringComparison.Ordinal);
+        Assert.Contains(">Download the PDF</a>", html, StringComparison.Ordinal);
+
+        // Without a month the form offers the last complete month.
+        Assert.Contains("value=\"2026-05\"", (await commissioner.GetAsync("/Compliance/Assurance")).Html, StringComparison.Ordinal);
+
+        var response = await commissioner.Http.GetAsync(new Uri($"/Compliance/Assurance?handler=Pdf&Month={June}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("attachment; filename=\"forward-assurance-T", response.Content.Headers.ContentDisposition?.ToString(), StringComparison.Ordinal);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        var pdf = await response.Content.ReadAsByteArrayAsync();
+        AssertIsPdf(pdf, pages: 1);
+        Assert.Contains($"Test CCG {world.Prefix[1..]}", Assert.Single(PageTexts(pdf)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2026-13", "Enter the month as year and month")]
+    [InlineData("June", "Enter the month as year and month")]
+    [InlineData("2026-6", "Enter the month as year and month")]
+    [InlineData("2026-07", "The month must not be in the future")]
+    [InlineData("2015-12", "The month must be January 2016 or later")]
+    [InlineData("", "Enter a month")]
+    public async Task A_bad_month_is_a_field_error(string month, string message)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var commissioner = await world.ClientAsync(world.Commissioner);
+
+        var response = await GetPdf(commissioner, $"?level=ccg&id={world.CcgId}&month={Uri.EscapeDataString(month)}");
+        await AssertProblem(response, HttpStatusCode.BadRequest, "validation-failed");
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.StartsWith(message, errors.GetProperty("month")[0].GetString(), StringComparison.Ordinal);
+
+        if (month.Length > 0)
+        {
+            using var page = await PageClient.SignedInAsync(factory, world.Commissioner);
+            var (status, html) = await page.GetAsync($"/Compliance/Assurance?Month={Uri.EscapeDataString(month)}");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Contains("href=\"#Month\">" + message, html, StringComparison.Ordinal);
+            Assert.DoesNotContain("Download the PDF", html, StringComparison.Ordinal);
+            // Asking for the PDF with a bad month shows the form with the error, not a file.
+            var pdf = await page.Http.GetAsync(new Uri($"/Compliance/Assurance?handler=Pdf&Month={Uri.EscapeDataString(month)}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+            Assert.Equal("text/html", pdf.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("href=\"#Month\">" + message, await pdf.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Only_the_ccgs_own_commissioners_get_the_pdf()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var elsewhere = await TestWorld.CreateAsync(factory);
+        var query = $"?level=ccg&id={world.CcgId}&month={June}";
+
+        await AssertProblem(await GetPdf(await world.ClientAsync(world.PracticeStaffA), query), HttpStatusCode.Forbidden, "assurance-commissioners-only");
+        await AssertProblem(await GetPdf(await elsewhere.ClientAsync(elsewhere.Commissioner), query), HttpStatusCode.Forbidden, "compliance-not-yours");
+        await AssertProblem(await GetPdf(await world.ClientAsync(world.Commissioner), $"?level=ccg&id=999999&month={June}"), HttpStatusCode.NotFound, "compliance-entity-not-found");
+        await AssertProblem(await GetPdf(await world.ClientAsync(world.Commissioner), $"?level=pcn&id={world.PracticeA.NetworkId}&month={June}"), HttpStatusCode.BadRequest, "validation-failed");
+        Assert.Equal(HttpStatusCode.Forbidden, (await GetPdf(await world.ClientAsync(world.HubClinician), query)).StatusCode);
+        using (var anonymous = factory.CreateClient())
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await GetPdf(anonymous, query)).StatusCode);
+        }
+
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        AssertAccessDenied(await staff.Http.GetAsync(new Uri($"/Compliance/Assurance?Month={June}", UriKind.Relative)));
+        AssertAccessDenied(await staff.Http.GetAsync(new Uri($"/Compliance/Assurance?handler=Pdf&Month={June}", UriKind.Relative)));
+
+        using var nobody = new PageClient(factory);
+        var redirect = await nobody.Http.GetAsync(new Uri($"/Compliance/Assurance?handler=Pdf&Month={June}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        Assert.Contains("/Account/SignIn", redirect.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_renderer_draws_one_page_per_ccg_and_says_no_data_where_there_is_nothing_to_divide()
+    {
+        var month = new AssuranceMonth(2026, 5);
+        var range = month.Range;
+        var empty = new ComplianceFigures(ComplianceTotals.Zero, range);
+        var weeks = range.SplitIntoWeeks().Select(w => new ComplianceWeek(w, new ComplianceFigures(ComplianceTotals.Zero, w))).ToList();
+        var ccg = new ComplianceEntity(ComplianceLevel.Ccg, 1, "05X", "Empty CCG");
+        var pcn = new ComplianceEntity(ComplianceLevel.Pcn, 2, "U00001", "Quiet PCN");
+        var other = new ComplianceEntity(ComplianceLevel.Ccg, 3, "06Y", "Other CCG");
+        var report = new AssuranceReport(month, new DateTime(2026, 6, 1, 7, 30, 0, DateTimeKind.Utc), false,
+        [
+            new AssurancePage(ccg, range, empty, weeks, []),
+            new AssurancePage(other, range, empty, [], [new ComplianceChild(pcn, empty)]),
+        ]);
+
+        var pdf = AssuranceRenderer.Render(report);
+
+        AssertIsPdf(pdf, pages: 2);
+        var pages = PageTexts(pdf);
+        Assert.Contains("Empty CCG (05X)", pages[0], StringComparison.Ordinal);
+        Assert.Contains("Generated 1 June 2026 at 08:30 (London time) by Forward.", pages[0], StringComparison.Ordinal);
+        Assert.Contains("No registered population", pages[0], StringComparison.Ordinal);
+        Assert.Contains("No data", pages[0], StringComparison.Ordinal);
+        Assert.Contains("This CCG has no primary care networks.", pages[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("has not ended", pages[0], StringComparison.Ordinal);
+        Assert.Contains("page 1 of 2", pages[0], StringComparison.Ordinal);
+        Assert.Contains("Other CCG (06Y)", pages[1], StringComparison.Ordinal);
+        Assert.Contains("No weeks to show.", pages[1], StringComparison.Ordinal);
+        Assert.Contains("Quiet PCN", pages[1], StringComparison.Ordinal);
+        Assert.Contains("page 2 of 2", pages[1], StringComparison.Ordinal);
+        Assert.Equal("forward-assurance-ccgs-2026-05.pdf", AssuranceReportBuilder.FileName(report));
+    }
+}
