@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace Forward.Web.Compliance;
 
 /// <summary>
-/// GET /api/v1/compliance/assurance.pdf?level=ccg&amp;id=..&amp;month=yyyy-MM: the monthly assurance report as a PDF,
-/// for a commissioner's own CCG. Practice staff pass the role check shared with the compliance API and are then
+/// GET /api/v1/compliance/assurance.pdf?level=ccg|ics&amp;id=..&amp;month=yyyy-MM: the monthly assurance report as a PDF,
+/// for a commissioner's own CCG (one page) or ICS (one page per CCG). Practice staff pass the role check shared with the compliance API and are then
 /// refused with a ProblemDetails 403, so the answer says why rather than being a bare status.
 /// </summary>
 public static class AssuranceApi
@@ -23,21 +23,27 @@ public static class AssuranceApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("The monthly extended-access assurance report for a CCG as a PDF (one A4 page per CCG), for commissioners.");
+            .WithSummary("The monthly extended-access assurance report for a CCG or ICS as a PDF (one A4 page per CCG), for commissioners.");
     }
 
     private static async Task<IResult> PdfAsync(
         [FromQuery] string? level, [FromQuery] int? id, [FromQuery] string? month, ClaimsPrincipal user, ComplianceQueries queries, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var errors = new Dictionary<string, string>();
-        if (!string.Equals(level?.Trim(), "ccg", StringComparison.OrdinalIgnoreCase))
+        var scope = level?.Trim().ToLowerInvariant() switch
         {
-            errors["level"] = "The assurance report is for a CCG: use level=ccg";
+            "ccg" => ComplianceLevel.Ccg,
+            "ics" => ComplianceLevel.Ics,
+            _ => (ComplianceLevel?)null,
+        };
+        if (scope is null)
+        {
+            errors["level"] = "The assurance report is for a CCG or an ICS: use level=ccg or level=ics";
         }
 
         if (id is null)
         {
-            errors["id"] = "Enter the id of the CCG";
+            errors["id"] = "Enter the id of the CCG or ICS";
         }
 
         if (!AssuranceMonth.TryParse(month, clock, out var reportMonth, out var monthError))
@@ -46,7 +52,7 @@ public static class AssuranceApi
         }
 
         ValidationFailedException.ThrowIfAny(errors);
-        var report = await new AssuranceReportBuilder(queries, clock).BuildAsync([id!.Value], reportMonth, Actor.From(user), ct);
+        var report = await new AssuranceReportBuilder(queries, clock).BuildAsync(scope!.Value, id!.Value, reportMonth, Actor.From(user), ct);
         var pdf = AssuranceRenderer.Render(report);
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{AssuranceReportBuilder.FileName(report)}\"";
         http.Response.Headers.CacheControl = "no-store";

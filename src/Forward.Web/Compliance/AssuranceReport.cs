@@ -12,7 +12,7 @@ namespace Forward.Web.Compliance;
 /// <param name="GeneratedUtc">When it was made, printed on each page in London time.</param>
 /// <param name="Unfinished">True when the month had not ended: its figures include sessions still to come.</param>
 /// <param name="Pages">One page per CCG, in the order they are printed.</param>
-public sealed record AssuranceReport(AssuranceMonth Month, DateTime GeneratedUtc, bool Unfinished, IReadOnlyList<AssurancePage> Pages);
+public sealed record AssuranceReport(AssuranceMonth Month, DateTime GeneratedUtc, bool Unfinished, IReadOnlyList<AssurancePage> Pages, ComplianceEntity? Scope = null);
 
 /// <summary>
 /// One CCG's page: its figures over the month, its weeks (Monday to Sunday, the first and last clipped to the month) for
@@ -21,40 +21,45 @@ public sealed record AssuranceReport(AssuranceMonth Month, DateTime GeneratedUtc
 /// </summary>
 public sealed record AssurancePage(ComplianceEntity Ccg, DateRange Range, ComplianceFigures Figures, IReadOnlyList<ComplianceWeek> Weeks, IReadOnlyList<ComplianceChild> Networks);
 
-/// <summary>Loads an <see cref="AssuranceReport"/> through <see cref="ComplianceQueries"/>, which also authorises each CCG.</summary>
+/// <summary>Loads an <see cref="AssuranceReport"/> through <see cref="ComplianceQueries"/>, which authorises the CCG or ICS.</summary>
 public sealed class AssuranceReportBuilder(ComplianceQueries queries, TimeProvider clock)
 {
     /// <summary>
-    /// The report for the CCGs, in the order given. Only commissioners get one (it is the commissioner's return to NHS
-    /// England; practice staff have the dashboard for their practice), and only for their own CCG: 403 otherwise, 404
-    /// for a CCG that does not exist.
+    /// The report for a CCG (one page) or an ICS (one page per CCG, by name). Only commissioners get one (it is the
+    /// commissioner's return to NHS England; practice staff have the dashboard for their practice), and only for their
+    /// own CCG or ICS: 403 otherwise, 404 for one that does not exist.
     /// </summary>
-    public async Task<AssuranceReport> BuildAsync(IReadOnlyList<int> ccgIds, AssuranceMonth month, Actor actor, CancellationToken ct)
+    public async Task<AssuranceReport> BuildAsync(ComplianceLevel level, int id, AssuranceMonth month, Actor actor, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(ccgIds);
         ArgumentNullException.ThrowIfNull(actor);
         if (!actor.IsCommissioner)
         {
             throw DomainException.Forbidden("assurance-commissioners-only", "The assurance report is for commissioners: practice staff can see their practice on the access dashboard.");
         }
 
-        var range = month.Range;
-        var pages = new List<AssurancePage>(ccgIds.Count);
-        foreach (var id in ccgIds)
+        if (level is not (ComplianceLevel.Ccg or ComplianceLevel.Ics))
         {
-            var report = await queries.ReportAsync(ComplianceLevel.Ccg, id, range, actor, ct);
-            var trend = await queries.WeeksAsync(ComplianceLevel.Ccg, id, range, actor, ct);
-            pages.Add(new AssurancePage(report.Entity, range, report.Figures, trend.Weeks, report.Children));
+            throw new ValidationFailedException(new Dictionary<string, string> { ["level"] = "The assurance report is for a CCG or an ICS: use level=ccg or level=ics" });
         }
 
-        return new AssuranceReport(month, clock.GetUtcNow().UtcDateTime, month.IsUnfinished(clock), pages);
+        var scope = await queries.AuthoriseAsync(level, id, actor, ct);
+        var ccgs = level == ComplianceLevel.Ccg ? [scope] : await queries.ChildrenOfAsync(scope, ct);
+        var range = month.Range;
+        var pages = new List<AssurancePage>(ccgs.Count);
+        foreach (var ccg in ccgs)
+        {
+            var (report, weeks) = await queries.ReportAndWeeksUncheckedAsync(ccg, range, ct);
+            pages.Add(new AssurancePage(report.Entity, range, report.Figures, weeks.Periods.Select(w => new ComplianceWeek(w.Period, w.Figures)).ToList(), report.Children));
+        }
+
+        return new AssuranceReport(month, clock.GetUtcNow().UtcDateTime, month.IsUnfinished(clock), pages, scope);
     }
 
     /// <summary>The download's file name: forward-assurance-CODE-yyyy-MM.pdf, the code kept to letters, digits and dashes.</summary>
     public static string FileName(AssuranceReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var code = report.Pages.Count == 1 ? report.Pages[0].Ccg.Code : "ccgs";
+        var code = report.Scope?.Code ?? (report.Pages.Count == 1 ? report.Pages[0].Ccg.Code : "ccgs");
         var safe = new string(code.Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').ToArray());
         return $"forward-assurance-{(safe.Length == 0 ? "ccg" : safe)}-{report.Month}.pdf";
     }

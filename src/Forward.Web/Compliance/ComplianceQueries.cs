@@ -193,6 +193,26 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         return new ComplianceReminders(entity, await RemindersAsync(await LoadAsync(entity, range, ct), ct));
     }
 
+    /// <summary>
+    /// The report and its weekly trend for an entity from one read of the data, without authorisation: for a caller
+    /// that authorised a parent (an ICS) and reports on its parts (its CCGs) — the assurance report.
+    /// </summary>
+    public async Task<(ComplianceReport Report, ComplianceSeries Weeks)> ReportAndWeeksUncheckedAsync(ComplianceEntity entity, DateRange range, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        ArgumentNullException.ThrowIfNull(range);
+        var loaded = await LoadAsync(entity, range, ct);
+        var children = await ChildEntitiesAsync(entity, ct);
+        return (Report(entity, loaded, children), Series(entity, loaded, children, TrendPeriod.Week));
+    }
+
+    /// <summary>The entities one level down (an ICS's CCGs, a CCG's PCNs, ...), without authorisation.</summary>
+    public Task<IReadOnlyList<ComplianceEntity>> ChildrenOfAsync(ComplianceEntity entity, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        return ChildEntitiesAsync(entity, ct);
+    }
+
     /// <summary>Loads the ledger input for an entity (no authorisation: callers use <see cref="AuthoriseAsync"/> first).</summary>
     public async Task<ComplianceInput> LoadInputAsync(ComplianceEntity entity, DateRange range, CancellationToken ct)
     {

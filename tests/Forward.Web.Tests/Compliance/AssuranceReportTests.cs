@@ -107,7 +107,7 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains($"Test CCG {world.Prefix[1..]}", html, StringComparison.Ordinal);
         Assert.Contains("June 2026", html, StringComparison.Ordinal);
-        Assert.Contains("href=\"/Compliance/Assurance?Month=2026-06&amp;handler=Pdf\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/Compliance/Assurance?Month=2026-06&amp;Scope=ccg&amp;handler=Pdf\"", html, StringComparison.Ordinal);
         Assert.Contains(">Download the PDF</a>", html, StringComparison.Ordinal);
 
         // Without a month the form offers the last complete month.
@@ -153,6 +153,39 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
             Assert.Equal("text/html", pdf.Content.Headers.ContentType?.MediaType);
             Assert.Contains("href=\"#Month\">" + message, await pdf.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task An_ics_report_has_one_page_per_ccg_and_only_that_ics_commissioners_get_it()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var elsewhere = await TestWorld.CreateAsync(factory);
+        var sibling = $"Sibling CCG {world.Prefix}";
+        await world.WithDbAsync(async db =>
+        {
+            db.Ccgs.Add(new Forward.Domain.Organisations.Ccg { OdsCode = $"S{world.Prefix}", Name = sibling, CareSystemId = world.SystemId, StatedPopulation = 1000 });
+            return await db.SaveChangesAsync();
+        });
+        var query = $"?level=ics&id={world.SystemId}&month={June}";
+
+        var response = await GetPdf(await world.ClientAsync(world.Commissioner), query);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"forward-assurance-TS{world.Prefix[1..]}-2026-06.pdf", response.Content.Headers.ContentDisposition?.ToString(), StringComparison.Ordinal);
+        var pdf = await response.Content.ReadAsByteArrayAsync();
+        AssertIsPdf(pdf, pages: 2);
+        var pages = PageTexts(pdf);
+        Assert.Single(pages, p => p.Contains($"Test CCG {world.Prefix[1..]}", StringComparison.Ordinal));
+        Assert.Single(pages, p => p.Contains(sibling, StringComparison.Ordinal));
+
+        await AssertProblem(await GetPdf(await elsewhere.ClientAsync(elsewhere.Commissioner), query), HttpStatusCode.Forbidden, "compliance-not-yours");
+        await AssertProblem(await GetPdf(await world.ClientAsync(world.PracticeStaffA), query), HttpStatusCode.Forbidden, "assurance-commissioners-only");
+
+        using var page = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var html = (await page.GetAsync($"/Compliance/Assurance?Scope=ics&Month={June}")).Html;
+        Assert.Contains("data-table=\"assurance-pages\"", html, StringComparison.Ordinal);
+        Assert.Contains(sibling, html, StringComparison.Ordinal);
+        var download = await page.Http.GetAsync(new Uri($"/Compliance/Assurance?handler=Pdf&Scope=ics&Month={June}", UriKind.Relative));
+        AssertIsPdf(await download.Content.ReadAsByteArrayAsync(), pages: 2);
     }
 
     [Fact]

@@ -6,12 +6,13 @@ using Forward.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
 
 namespace Forward.Web.Pages.Compliance;
 
 /// <summary>
-/// The monthly extended-access assurance report for the commissioner's own CCG: choose a month (GET form), see its
-/// headline, download the PDF (?handler=Pdf) to send to NHS England. Commissioners only: practice staff have the access
+/// The monthly extended-access assurance report for the commissioner's own CCG, or their ICS with one page per CCG:
+/// choose a month (GET form), see the headlines, download the PDF (?handler=Pdf) to send to NHS England. Commissioners only: practice staff have the access
 /// dashboard for their practice. The figures are the dashboard's, loaded through <see cref="ComplianceQueries"/>.
 /// </summary>
 [Authorize(Roles = Roles.Commissioner)]
@@ -21,6 +22,12 @@ public sealed class AssuranceModel(ComplianceQueries queries, TimeProvider clock
     /// <summary>"yyyy-MM"; empty means the last complete month.</summary>
     [BindProperty(SupportsGet = true)]
     public string? Month { get; set; }
+
+    /// <summary>"ccg" (the default: one page) or "ics" (one page per CCG of the commissioner's ICS).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Scope { get; set; }
+
+    public IReadOnlyList<SelectListItem> ScopeOptions { get; private set; } = [];
 
     public AssuranceReport? Report { get; private set; }
 
@@ -51,10 +58,19 @@ public sealed class AssuranceModel(ComplianceQueries queries, TimeProvider clock
     private async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)
     {
         var actor = Actor.From(User);
-        if (actor.CcgId is not { } ccgId)
+        var options = (await queries.OptionsAsync(actor, cancellationToken))
+            .Where(o => o.Entity.Level is ComplianceLevel.Ccg or ComplianceLevel.Ics)
+            .ToList();
+        if (options.Count == 0)
         {
             return Forbid();
         }
+
+        ScopeOptions = options.Select(o => new SelectListItem(
+            o.Entity.Level == ComplianceLevel.Ics ? $"{o.Entity.Name}: one page for each of its CCGs" : $"{o.Entity.Name} only",
+            ComplianceApi.LevelName(o.Entity.Level))).ToList();
+        Scope = string.Equals(Scope?.Trim(), "ics", StringComparison.OrdinalIgnoreCase) ? "ics" : "ccg";
+        var scope = options.FirstOrDefault(o => ComplianceApi.LevelName(o.Entity.Level) == Scope)?.Entity ?? options[0].Entity;
 
         Month = string.IsNullOrWhiteSpace(Month) ? AssuranceMonth.Previous(clock).ToString() : Month.Trim();
         if (!AssuranceMonth.TryParse(Month, clock, out var month, out var error))
@@ -65,7 +81,7 @@ public sealed class AssuranceModel(ComplianceQueries queries, TimeProvider clock
 
         try
         {
-            Report = await new AssuranceReportBuilder(queries, clock).BuildAsync([ccgId], month, actor, cancellationToken);
+            Report = await new AssuranceReportBuilder(queries, clock).BuildAsync(scope.Level, scope.Id, month, actor, cancellationToken);
             return null;
         }
         catch (DomainException e) when (e.Kind == DomainErrorKind.NotFound)
