@@ -7,6 +7,7 @@ using Forward.Web.Access;
 using Forward.Web.Audit;
 using Forward.Web.Booking;
 using Forward.Web.Compliance;
+using Forward.Web.Consultation;
 using Forward.Web.Fhir;
 using Forward.Web.Hubs;
 using Forward.Web.Infrastructure;
@@ -51,6 +52,9 @@ public static class ForwardApp
         services.AddScoped<BookingService>();
         services.AddScoped<RotaService>();
         services.AddScoped<ComplianceQueries>();
+        services.Configure<ConsultationOptions>(configuration.GetSection("Forward:Consultation"));
+        services.AddScoped<ConsultationService>();
+        services.AddSingleton<ConsultationDraftProtector>();
         if (configuration.GetValue("Forward:Slots:RefreshInBackground", true))
         {
             services.AddHostedService<SlotHorizonService>();
@@ -85,6 +89,7 @@ public static class ForwardApp
             o.Conventions.AllowAnonymousToPage("/Error");
             o.Conventions.AllowAnonymousToFolder("/Account");
             o.Conventions.AllowAnonymousToFolder("/Patient");
+            o.Conventions.AllowAnonymousToFolder("/Consult");
         });
 
         services.AddProblemDetails();
