@@ -1,7 +1,9 @@
 using Forward.Domain.Access;
 using Forward.Domain.Audit;
 using Forward.Domain.Booking;
+using Forward.Domain.Consultation;
 using Forward.Domain.Hubs;
+using Forward.Domain.Navigation;
 using Forward.Domain.Notifications;
 using Forward.Domain.Organisations;
 using Forward.Domain.Patients;
@@ -52,6 +54,18 @@ public abstract class ForwardDbContext : DbContext
     public DbSet<BankHoliday> BankHolidays => Set<BankHoliday>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<ConsultationRequest> ConsultationRequests => Set<ConsultationRequest>();
+
+    public DbSet<ConsultationEvent> ConsultationEvents => Set<ConsultationEvent>();
+
+    public DbSet<PracticeOnlineSettings> PracticeOnlineSettings => Set<PracticeOnlineSettings>();
+
+    public DbSet<LocalService> LocalServices => Set<LocalService>();
+
+    public DbSet<SignpostingRecord> SignpostingRecords => Set<SignpostingRecord>();
+
+    public DbSet<NavigatorTraining> NavigatorTraining => Set<NavigatorTraining>();
 
     /// <summary>True on PostgreSQL; partial-index filters and a few SQL fragments differ by provider.</summary>
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";

@@ -7,6 +7,7 @@ using Forward.Web.Access;
 using Forward.Web.Audit;
 using Forward.Web.Booking;
 using Forward.Web.Compliance;
+using Forward.Web.Consultation;
 using Forward.Web.Demo;
 using Forward.Web.Fhir;
 using Forward.Web.Hubs;
@@ -52,6 +53,9 @@ public static class ForwardApp
         services.AddScoped<BookingService>();
         services.AddScoped<RotaService>();
         services.AddScoped<ComplianceQueries>();
+        services.Configure<ConsultationOptions>(configuration.GetSection("Forward:Consultation"));
+        services.AddScoped<ConsultationService>();
+        services.AddSingleton<ConsultationDraftProtector>();
         services.AddScoped<DemoHistory>();
         if (configuration.GetValue("Forward:Demo:HistoryMonths", 0) > 0)
         {
@@ -92,6 +96,7 @@ public static class ForwardApp
             o.Conventions.AllowAnonymousToPage("/Error");
             o.Conventions.AllowAnonymousToFolder("/Account");
             o.Conventions.AllowAnonymousToFolder("/Patient");
+            o.Conventions.AllowAnonymousToFolder("/Consult");
         });
 
         services.AddProblemDetails();

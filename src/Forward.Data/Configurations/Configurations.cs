@@ -245,6 +245,8 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.HasIndex(x => x.IdempotencyKey).IsUnique();
         b.HasIndex(x => new { x.Status, x.DueUtc });
         b.HasIndex(x => x.AppointmentId);
+        b.HasIndex(x => x.ConsultationRequestId);
         b.HasOne<Appointment>().WithMany().HasForeignKey(x => x.AppointmentId);
+        b.HasOne<Forward.Domain.Consultation.ConsultationRequest>().WithMany().HasForeignKey(x => x.ConsultationRequestId);
     }
 }

@@ -5,6 +5,9 @@ public enum NotificationKind
     BookingConfirmation,
     Reminder,
     CancellationNotice,
+
+    /// <summary>"We have your online request": its reference and when the practice will reply.</summary>
+    ConsultationAcknowledgement,
 }
 
 public enum NotificationChannel
@@ -37,7 +40,11 @@ public class OutboxMessage
 
     public NotificationChannel Channel { get; set; }
 
-    public long AppointmentId { get; set; }
+    /// <summary>The appointment the message is about; null for messages about an online consultation request.</summary>
+    public long? AppointmentId { get; set; }
+
+    /// <summary>The online consultation request the message is about; null for appointment messages.</summary>
+    public long? ConsultationRequestId { get; set; }
 
     /// <summary>The sender's template (GOV.UK Notify template id).</summary>
     public required string TemplateId { get; set; }
@@ -63,7 +70,10 @@ public class OutboxMessage
 
     public DateTime? SentUtc { get; set; }
 
-    /// <summary>"{appointmentId}:{kind}:{channel}", unique: at most one of each message per appointment.</summary>
+    /// <summary>
+    /// "{appointmentId}:{kind}:{channel}" (or "consultation-{id}:..." for a request), unique: at most one of each message
+    /// per appointment or request.
+    /// </summary>
     public required string IdempotencyKey { get; set; }
 
     /// <summary>The sender's id for the message once accepted.</summary>
@@ -71,4 +81,7 @@ public class OutboxMessage
 
     public static string KeyFor(long appointmentId, NotificationKind kind, NotificationChannel channel) =>
         FormattableString.Invariant($"{appointmentId}:{kind}:{channel}");
+
+    public static string KeyForConsultation(long consultationRequestId, NotificationKind kind, NotificationChannel channel) =>
+        FormattableString.Invariant($"consultation-{consultationRequestId}:{kind}:{channel}");
 }

@@ -7,11 +7,17 @@ public sealed class RateLimitOptions
 {
     /// <summary>Sign-in attempts allowed per client address per minute (pages and the token endpoint).</summary>
     public int SignInPerMinute { get; set; } = 20;
+
+    /// <summary>Online consultation form posts allowed per client address per hour (every step counts; a request takes about seven).</summary>
+    public int ConsultPerHourPerIp { get; set; } = 60;
 }
 
 public static class RateLimits
 {
     public const string SignIn = "sign-in";
+
+    /// <summary>The public online consultation form: limits its POSTs per client address; its GETs are not counted.</summary>
+    public const string Consult = "consult";
 
     public static IServiceCollection AddForwardRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,6 +28,11 @@ public static class RateLimits
             o.AddPolicy(SignIn, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.AddPolicy(Consult, context => HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = options.ConsultPerHourPerIp, Window = TimeSpan.FromHours(1), QueueLimit = 0 })
+                : RateLimitPartition.GetNoLimiter("get"));
         });
         return services;
     }

@@ -84,10 +84,13 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
             return false;
         }
 
-        var appointment = await db.Appointments.AsNoTracking().Where(a => a.Id == message.AppointmentId)
-            .Select(a => new { a.Status, a.StartUtc, a.EndUtc, HubName = a.Hub!.Name, a.Hub.SiteName, a.Hub.Town })
-            .FirstAsync(ct);
-        if (message.Kind == NotificationKind.Reminder && (appointment.Status != AppointmentStatus.Booked || appointment.StartUtc <= now))
+        // Messages about an online consultation request have no appointment: nothing to re-check and nothing to attach.
+        var appointment = message.AppointmentId is { } appointmentId
+            ? await db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId)
+                .Select(a => new AppointmentFacts(a.Status, a.StartUtc, a.EndUtc, a.Hub!.Name, a.Hub.SiteName, a.Hub.Town))
+                .FirstAsync(ct)
+            : null;
+        if (message.Kind == NotificationKind.Reminder && (appointment is null || appointment.Status != AppointmentStatus.Booked || appointment.StartUtc <= now))
         {
             await FinishAsync(db, id, OutboxStatus.Cancelled, "appointment-not-booked", now);
             LogSkipped(logger, id, message.Kind, message.Channel);
@@ -104,8 +107,8 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
             }
             else
             {
-                IReadOnlyList<NotificationAttachment> attachments = message.Kind == NotificationKind.BookingConfirmation
-                    ? [AppointmentCalendar.Attachment(message.AppointmentId, appointment.StartUtc, appointment.EndUtc, appointment.HubName, $"{appointment.HubName}, {appointment.SiteName}, {appointment.Town}", message.CreatedUtc)]
+                IReadOnlyList<NotificationAttachment> attachments = message.Kind == NotificationKind.BookingConfirmation && appointment is not null
+                    ? [AppointmentCalendar.Attachment(message.AppointmentId!.Value, appointment.StartUtc, appointment.EndUtc, appointment.HubName, $"{appointment.HubName}, {appointment.SiteName}, {appointment.Town}", message.CreatedUtc)]
                     : [];
                 providerId = await sender.SendEmailAsync(message.Recipient, message.TemplateId, personalisation, message.IdempotencyKey, attachments, ct);
             }
@@ -134,6 +137,8 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         LogSent(logger, id, message.Kind, message.Channel, message.Attempts, providerId);
         return true;
     }
+
+    private sealed record AppointmentFacts(AppointmentStatus Status, DateTime StartUtc, DateTime EndUtc, string HubName, string SiteName, string Town);
 
     private static Task<int> FinishAsync(ForwardDbContext db, long id, OutboxStatus status, string error, DateTime now) =>
         db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)

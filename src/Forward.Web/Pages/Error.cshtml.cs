@@ -12,6 +12,7 @@ public enum ErrorKind
     NotFound,
     Forbidden,
     BadRequest,
+    TooManyRequests,
 }
 
 /// <summary>
@@ -35,6 +36,7 @@ public sealed class ErrorModel : PageModel
         ErrorKind.NotFound => "Page not found",
         ErrorKind.Forbidden => "You do not have permission to view this page",
         ErrorKind.BadRequest => "Sorry, there is a problem with that request",
+        ErrorKind.TooManyRequests => "Too many requests from your connection",
         _ => "Sorry, there is a problem with the service",
     };
 
@@ -53,6 +55,7 @@ public sealed class ErrorModel : PageModel
         {
             StatusCodes.Status404NotFound or StatusCodes.Status410Gone => ErrorKind.NotFound,
             StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => ErrorKind.Forbidden,
+            StatusCodes.Status429TooManyRequests => ErrorKind.TooManyRequests,
             >= 400 and < 500 => ErrorKind.BadRequest,
             _ => ErrorKind.ServerError,
         };

@@ -202,7 +202,7 @@ public sealed class DemoHistoryTests(DemoHistoryFixture fixture) : IClassFixture
             Assert.Equal(OutboxStatus.Sent, r.Status);
             Assert.Equal(r.StartUtc.AddHours(-24), r.SentUtc);
             Assert.True(r.CreatedUtc < r.SentUtc, "a reminder is due after the booking was made");
-            Assert.Equal(OutboxMessage.KeyFor(r.AppointmentId, NotificationKind.Reminder, NotificationChannel.Sms), r.IdempotencyKey);
+            Assert.Equal(OutboxMessage.KeyFor(r.AppointmentId!.Value, NotificationKind.Reminder, NotificationChannel.Sms), r.IdempotencyKey);
             var live = DemoHistory.RemindersLiveOn(r.HubCode, from, to, Seed);
             Assert.True(DateOnly.FromDateTime(London.ToLocal(r.StartUtc)) >= live, $"{r.HubCode}: reminder before go-live {live}");
         });

@@ -273,6 +273,186 @@ namespace Forward.Data.Migrations.Postgres
                     b.ToTable("AppointmentSlots");
                 });
 
+            modelBuilder.Entity("Forward.Domain.Consultation.ConsultationEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("ConsultationRequestId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("What")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConsultationRequestId", "AtUtc");
+
+                    b.ToTable("ConsultationEvents");
+                });
+
+            modelBuilder.Entity("Forward.Domain.Consultation.ConsultationRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AdminType")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("AssignedTo")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long?>("BookedAppointmentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ClosedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("DateOfBirth")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("DeadlineUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Details")
+                        .HasMaxLength(1500)
+                        .HasColumnType("character varying(1500)");
+
+                    b.Property<string>("Duration")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("FamilyName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("GivenName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Mobile")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("NhsNumber")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("OutcomeNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int?>("PatientId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PracticeId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ProblemSummary")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("RedFlagAnswers")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(9)
+                        .HasColumnType("character varying(9)");
+
+                    b.Property<string>("Severity")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("SubmittedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BookedAppointmentId");
+
+                    b.HasIndex("PatientId");
+
+                    b.HasIndex("Reference")
+                        .IsUnique();
+
+                    b.HasIndex("NhsNumber", "SubmittedUtc");
+
+                    b.HasIndex("PracticeId", "SubmittedUtc");
+
+                    b.HasIndex("PracticeId", "Status", "DeadlineUtc");
+
+                    b.ToTable("ConsultationRequests");
+                });
+
+            modelBuilder.Entity("Forward.Domain.Consultation.PracticeOnlineSettings", b =>
+                {
+                    b.Property<int>("PracticeId")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("AcceptingRequests")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("DailyCap")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("PausedMessage")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("PracticeId");
+
+                    b.ToTable("PracticeOnlineSettings");
+                });
+
             modelBuilder.Entity("Forward.Domain.Hubs.Hub", b =>
                 {
                     b.Property<int>("Id")
@@ -489,6 +669,153 @@ namespace Forward.Data.Migrations.Postgres
                     b.ToTable("Slots");
                 });
 
+            modelBuilder.Entity("Forward.Domain.Navigation.LocalService", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<int>("CcgId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Hours")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("HowToRefer")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Keywords")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("NetworkId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Website")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("WhoFor")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.HasIndex("NetworkId");
+
+                    b.HasIndex("CcgId", "Category");
+
+                    b.ToTable("LocalServices");
+                });
+
+            modelBuilder.Entity("Forward.Domain.Navigation.NavigatorTraining", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Course")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("PracticeId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StaffName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("Trained")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateOnly?>("TrainedOn")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PracticeId", "StaffName");
+
+                    b.ToTable("NavigatorTraining", (string)null);
+                });
+
+            modelBuilder.Entity("Forward.Domain.Navigation.SignpostingRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("LocalServiceId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PracticeId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("RecordedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LocalServiceId");
+
+                    b.HasIndex("PracticeId", "RecordedUtc");
+
+                    b.ToTable("SignpostingRecords");
+                });
+
             modelBuilder.Entity("Forward.Domain.Notifications.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -497,7 +824,7 @@ namespace Forward.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<long>("AppointmentId")
+                    b.Property<long?>("AppointmentId")
                         .HasColumnType("bigint");
 
                     b.Property<int>("Attempts")
@@ -507,6 +834,9 @@ namespace Forward.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
+
+                    b.Property<long?>("ConsultationRequestId")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("timestamp with time zone");
@@ -558,6 +888,8 @@ namespace Forward.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("AppointmentId");
+
+                    b.HasIndex("ConsultationRequestId");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
@@ -829,6 +1161,47 @@ namespace Forward.Data.Migrations.Postgres
                     b.Navigation("Slot");
                 });
 
+            modelBuilder.Entity("Forward.Domain.Consultation.ConsultationEvent", b =>
+                {
+                    b.HasOne("Forward.Domain.Consultation.ConsultationRequest", null)
+                        .WithMany("History")
+                        .HasForeignKey("ConsultationRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Forward.Domain.Consultation.ConsultationRequest", b =>
+                {
+                    b.HasOne("Forward.Domain.Booking.Appointment", null)
+                        .WithMany()
+                        .HasForeignKey("BookedAppointmentId");
+
+                    b.HasOne("Forward.Domain.Patients.Patient", "Patient")
+                        .WithMany()
+                        .HasForeignKey("PatientId");
+
+                    b.HasOne("Forward.Domain.Organisations.Practice", "Practice")
+                        .WithMany()
+                        .HasForeignKey("PracticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Patient");
+
+                    b.Navigation("Practice");
+                });
+
+            modelBuilder.Entity("Forward.Domain.Consultation.PracticeOnlineSettings", b =>
+                {
+                    b.HasOne("Forward.Domain.Organisations.Practice", "Practice")
+                        .WithOne()
+                        .HasForeignKey("Forward.Domain.Consultation.PracticeOnlineSettings", "PracticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Practice");
+                });
+
             modelBuilder.Entity("Forward.Domain.Hubs.Hub", b =>
                 {
                     b.HasOne("Forward.Domain.Organisations.Ccg", "Ccg")
@@ -900,13 +1273,62 @@ namespace Forward.Data.Migrations.Postgres
                     b.Navigation("Session");
                 });
 
+            modelBuilder.Entity("Forward.Domain.Navigation.LocalService", b =>
+                {
+                    b.HasOne("Forward.Domain.Organisations.Ccg", "Ccg")
+                        .WithMany()
+                        .HasForeignKey("CcgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Forward.Domain.Organisations.PrimaryCareNetwork", "Network")
+                        .WithMany()
+                        .HasForeignKey("NetworkId");
+
+                    b.Navigation("Ccg");
+
+                    b.Navigation("Network");
+                });
+
+            modelBuilder.Entity("Forward.Domain.Navigation.NavigatorTraining", b =>
+                {
+                    b.HasOne("Forward.Domain.Organisations.Practice", "Practice")
+                        .WithMany()
+                        .HasForeignKey("PracticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Practice");
+                });
+
+            modelBuilder.Entity("Forward.Domain.Navigation.SignpostingRecord", b =>
+                {
+                    b.HasOne("Forward.Domain.Navigation.LocalService", "LocalService")
+                        .WithMany()
+                        .HasForeignKey("LocalServiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Forward.Domain.Organisations.Practice", "Practice")
+                        .WithMany()
+                        .HasForeignKey("PracticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("LocalService");
+
+                    b.Navigation("Practice");
+                });
+
             modelBuilder.Entity("Forward.Domain.Notifications.OutboxMessage", b =>
                 {
                     b.HasOne("Forward.Domain.Booking.Appointment", null)
                         .WithMany()
-                        .HasForeignKey("AppointmentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .HasForeignKey("AppointmentId");
+
+                    b.HasOne("Forward.Domain.Consultation.ConsultationRequest", null)
+                        .WithMany()
+                        .HasForeignKey("ConsultationRequestId");
                 });
 
             modelBuilder.Entity("Forward.Domain.Organisations.Ccg", b =>
@@ -956,6 +1378,11 @@ namespace Forward.Data.Migrations.Postgres
             modelBuilder.Entity("Forward.Domain.Booking.Appointment", b =>
                 {
                     b.Navigation("Slots");
+                });
+
+            modelBuilder.Entity("Forward.Domain.Consultation.ConsultationRequest", b =>
+                {
+                    b.Navigation("History");
                 });
 
             modelBuilder.Entity("Forward.Domain.Hubs.Hub", b =>

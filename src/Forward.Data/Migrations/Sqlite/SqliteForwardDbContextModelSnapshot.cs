@@ -262,6 +262,182 @@ namespace Forward.Data.Migrations.Sqlite
                     b.ToTable("AppointmentSlots");
                 });
 
+            modelBuilder.Entity("Forward.Domain.Consultation.ConsultationEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ConsultationRequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("What")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConsultationRequestId", "AtUtc");
+
+                    b.ToTable("ConsultationEvents");
+                });
+
+            modelBuilder.Entity("Forward.Domain.Consultation.ConsultationRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AdminType")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssignedTo")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("BookedAppointmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClosedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("DateOfBirth")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DeadlineUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Details")
+                        .HasMaxLength(1500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Duration")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FamilyName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GivenName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mobile")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NhsNumber")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OutcomeNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("PatientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PracticeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProblemSummary")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RedFlagAnswers")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(9)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Severity")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SubmittedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BookedAppointmentId");
+
+                    b.HasIndex("PatientId");
+
+                    b.HasIndex("Reference")
+                        .IsUnique();
+
+                    b.HasIndex("NhsNumber", "SubmittedUtc");
+
+                    b.HasIndex("PracticeId", "SubmittedUtc");
+
+                    b.HasIndex("PracticeId", "Status", "DeadlineUtc");
+
+                    b.ToTable("ConsultationRequests");
+                });
+
+            modelBuilder.Entity("Forward.Domain.Consultation.PracticeOnlineSettings", b =>
+                {
+                    b.Property<int>("PracticeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AcceptingRequests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DailyCap")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PausedMessage")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PracticeId");
+
+                    b.ToTable("PracticeOnlineSettings");
+                });
+
             modelBuilder.Entity("Forward.Domain.Hubs.Hub", b =>
                 {
                     b.Property<int>("Id")
@@ -470,13 +646,154 @@ namespace Forward.Data.Migrations.Sqlite
                     b.ToTable("Slots");
                 });
 
+            modelBuilder.Entity("Forward.Domain.Navigation.LocalService", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CcgId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hours")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HowToRefer")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Keywords")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("NetworkId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Website")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WhoFor")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.HasIndex("NetworkId");
+
+                    b.HasIndex("CcgId", "Category");
+
+                    b.ToTable("LocalServices");
+                });
+
+            modelBuilder.Entity("Forward.Domain.Navigation.NavigatorTraining", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Course")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PracticeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StaffName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Trained")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("TrainedOn")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PracticeId", "StaffName");
+
+                    b.ToTable("NavigatorTraining", (string)null);
+                });
+
+            modelBuilder.Entity("Forward.Domain.Navigation.SignpostingRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LocalServiceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PracticeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RecordedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LocalServiceId");
+
+                    b.HasIndex("PracticeId", "RecordedUtc");
+
+                    b.ToTable("SignpostingRecords");
+                });
+
             modelBuilder.Entity("Forward.Domain.Notifications.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("AppointmentId")
+                    b.Property<long?>("AppointmentId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Attempts")
@@ -486,6 +803,9 @@ namespace Forward.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ConsultationRequestId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
@@ -537,6 +857,8 @@ namespace Forward.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("AppointmentId");
+
+                    b.HasIndex("ConsultationRequestId");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
@@ -798,6 +1120,47 @@ namespace Forward.Data.Migrations.Sqlite
                     b.Navigation("Slot");
                 });
 
+            modelBuilder.Entity("Forward.Domain.Consultation.ConsultationEvent", b =>
+                {
+                    b.HasOne("Forward.Domain.Consultation.ConsultationRequest", null)
+                        .WithMany("History")
+                        .HasForeignKey("ConsultationRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Forward.Domain.Consultation.ConsultationRequest", b =>
+                {
+                    b.HasOne("Forward.Domain.Booking.Appointment", null)
+                        .WithMany()
+                        .HasForeignKey("BookedAppointmentId");
+
+                    b.HasOne("Forward.Domain.Patients.Patient", "Patient")
+                        .WithMany()
+                        .HasForeignKey("PatientId");
+
+                    b.HasOne("Forward.Domain.Organisations.Practice", "Practice")
+                        .WithMany()
+                        .HasForeignKey("PracticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Patient");
+
+                    b.Navigation("Practice");
+                });
+
+            modelBuilder.Entity("Forward.Domain.Consultation.PracticeOnlineSettings", b =>
+                {
+                    b.HasOne("Forward.Domain.Organisations.Practice", "Practice")
+                        .WithOne()
+                        .HasForeignKey("Forward.Domain.Consultation.PracticeOnlineSettings", "PracticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Practice");
+                });
+
             modelBuilder.Entity("Forward.Domain.Hubs.Hub", b =>
                 {
                     b.HasOne("Forward.Domain.Organisations.Ccg", "Ccg")
@@ -869,13 +1232,62 @@ namespace Forward.Data.Migrations.Sqlite
                     b.Navigation("Session");
                 });
 
+            modelBuilder.Entity("Forward.Domain.Navigation.LocalService", b =>
+                {
+                    b.HasOne("Forward.Domain.Organisations.Ccg", "Ccg")
+                        .WithMany()
+                        .HasForeignKey("CcgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Forward.Domain.Organisations.PrimaryCareNetwork", "Network")
+                        .WithMany()
+                        .HasForeignKey("NetworkId");
+
+                    b.Navigation("Ccg");
+
+                    b.Navigation("Network");
+                });
+
+            modelBuilder.Entity("Forward.Domain.Navigation.NavigatorTraining", b =>
+                {
+                    b.HasOne("Forward.Domain.Organisations.Practice", "Practice")
+                        .WithMany()
+                        .HasForeignKey("PracticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Practice");
+                });
+
+            modelBuilder.Entity("Forward.Domain.Navigation.SignpostingRecord", b =>
+                {
+                    b.HasOne("Forward.Domain.Navigation.LocalService", "LocalService")
+                        .WithMany()
+                        .HasForeignKey("LocalServiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Forward.Domain.Organisations.Practice", "Practice")
+                        .WithMany()
+                        .HasForeignKey("PracticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("LocalService");
+
+                    b.Navigation("Practice");
+                });
+
             modelBuilder.Entity("Forward.Domain.Notifications.OutboxMessage", b =>
                 {
                     b.HasOne("Forward.Domain.Booking.Appointment", null)
                         .WithMany()
-                        .HasForeignKey("AppointmentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .HasForeignKey("AppointmentId");
+
+                    b.HasOne("Forward.Domain.Consultation.ConsultationRequest", null)
+                        .WithMany()
+                        .HasForeignKey("ConsultationRequestId");
                 });
 
             modelBuilder.Entity("Forward.Domain.Organisations.Ccg", b =>
@@ -925,6 +1337,11 @@ namespace Forward.Data.Migrations.Sqlite
             modelBuilder.Entity("Forward.Domain.Booking.Appointment", b =>
                 {
                     b.Navigation("Slots");
+                });
+
+            modelBuilder.Entity("Forward.Domain.Consultation.ConsultationRequest", b =>
+                {
+                    b.Navigation("History");
                 });
 
             modelBuilder.Entity("Forward.Domain.Hubs.Hub", b =>

@@ -1,0 +1,179 @@
+using Forward.Domain.Patients;
+
+namespace Forward.Domain.Consultation;
+
+/// <summary>
+/// Who the patient says they are and how to reach them (step 3 of the form). Checked before anything is stored; field
+/// names match the form's, so errors land against the right field.
+/// </summary>
+public sealed record ConsultationIdentity(string? NhsNumber, string? GivenName, string? FamilyName, DateOnly? DateOfBirth, string? Email, string? Mobile)
+{
+    /// <summary>Field → message for each problem, in form order.</summary>
+    public Dictionary<string, string> Validate(DateOnly today)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!Patients.NhsNumber.TryParse(NhsNumber, out _, out var nhsError))
+        {
+            errors[nameof(NhsNumber)] = nhsError!.Replace("the patient's", "your", StringComparison.Ordinal);
+        }
+
+        CheckName(GivenName, nameof(GivenName), "first name", errors);
+        CheckName(FamilyName, nameof(FamilyName), "last name", errors);
+        if (DateOfBirth is not { } dob)
+        {
+            errors[nameof(DateOfBirth)] = "Enter your date of birth";
+        }
+        else if (dob > today)
+        {
+            errors[nameof(DateOfBirth)] = "Date of birth must be in the past";
+        }
+        else if (dob < today.AddYears(-130))
+        {
+            errors[nameof(DateOfBirth)] = "Date of birth must be within the last 130 years";
+        }
+
+        var hasEmail = !string.IsNullOrWhiteSpace(Email);
+        var hasMobile = !string.IsNullOrWhiteSpace(Mobile);
+        if (!hasEmail && !hasMobile)
+        {
+            errors[nameof(Email)] = "Enter an email address or a mobile number, so the practice can reply";
+        }
+
+        if (hasEmail && !IsEmail(Email!.Trim()))
+        {
+            errors[nameof(Email)] = "Enter an email address in the correct format, like name@example.com";
+        }
+
+        if (hasMobile && NormaliseMobile(Mobile) is null)
+        {
+            errors[nameof(Mobile)] = "Enter a UK mobile number, like 07700 900 982";
+        }
+
+        return errors;
+    }
+
+    /// <summary>A UK mobile number as 11 digits starting 07 (from "07700 900982", "+44 7700 900982" ...), or null.</summary>
+    public static string? NormaliseMobile(string? input)
+    {
+        if (string.IsNullOrWhiteSpace(input) || input.Length > ConsultationRequest.MaxMobileLength
+            || input.Any(c => !(char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')')))
+        {
+            return null;
+        }
+
+        var digits = new string(input.Where(char.IsAsciiDigit).ToArray());
+        if (digits.StartsWith("447", StringComparison.Ordinal) && digits.Length == 12)
+        {
+            digits = "0" + digits[2..];
+        }
+
+        return digits.Length == 11 && digits.StartsWith("07", StringComparison.Ordinal) ? digits : null;
+    }
+
+    private static bool IsEmail(string value)
+    {
+        if (value.Length > ConsultationRequest.MaxEmailLength || value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            return false;
+        }
+
+        var at = value.IndexOf('@', StringComparison.Ordinal);
+        if (at <= 0 || at != value.LastIndexOf('@') || at == value.Length - 1)
+        {
+            return false;
+        }
+
+        var domain = value[(at + 1)..];
+        return domain.Contains('.', StringComparison.Ordinal) && !domain.StartsWith('.') && !domain.EndsWith('.');
+    }
+
+    private static void CheckName(string? value, string field, string label, Dictionary<string, string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors[field] = $"Enter your {label}";
+        }
+        else if (value.Trim().Length > ConsultationRequest.MaxNameLength)
+        {
+            errors[field] = $"Your {label} must be {ConsultationRequest.MaxNameLength} characters or fewer";
+        }
+        else if (value.Any(char.IsControl))
+        {
+            errors[field] = $"Your {label} must not contain control characters";
+        }
+    }
+}
+
+/// <summary>What the request is about (step 4 of the form).</summary>
+public sealed record ConsultationDetails(
+    ConsultationKind? Kind,
+    AdminRequestType? AdminType,
+    string? ProblemSummary,
+    DurationBand? Duration,
+    SeverityBand? Severity,
+    string? Details)
+{
+    /// <summary>Field → message for each problem, in form order.</summary>
+    public Dictionary<string, string> Validate()
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Kind is not { } kind || !Enum.IsDefined(kind))
+        {
+            errors[nameof(Kind)] = "Select whether your request is about a medical problem or an admin request";
+            return errors;
+        }
+
+        if (kind == ConsultationKind.Admin)
+        {
+            if (AdminType is not { } type || !Enum.IsDefined(type))
+            {
+                errors[nameof(AdminType)] = "Select what your admin request is about";
+            }
+
+            if (AdminType == AdminRequestType.OtherAdmin && string.IsNullOrWhiteSpace(Details))
+            {
+                errors[nameof(Details)] = "Tell us what you need";
+            }
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(ProblemSummary))
+            {
+                errors[nameof(ProblemSummary)] = "Enter your problem in a few words";
+            }
+            else if (ProblemSummary.Trim().Length > ConsultationRequest.MaxSummaryLength)
+            {
+                errors[nameof(ProblemSummary)] = $"Your problem in a few words must be {ConsultationRequest.MaxSummaryLength} characters or fewer";
+            }
+
+            if (Duration is not { } d || !Enum.IsDefined(d))
+            {
+                errors[nameof(Duration)] = "Select how long you have had the problem";
+            }
+
+            if (Severity is not { } s || !Enum.IsDefined(s))
+            {
+                errors[nameof(Severity)] = "Select how much the problem affects you";
+            }
+
+            if (string.IsNullOrWhiteSpace(Details))
+            {
+                errors[nameof(Details)] = "Describe your problem";
+            }
+        }
+
+        if (!errors.ContainsKey(nameof(Details)) && Details is not null)
+        {
+            if (Details.Trim().Length > ConsultationRequest.MaxDetailsLength)
+            {
+                errors[nameof(Details)] = $"Your description must be {ConsultationRequest.MaxDetailsLength} characters or fewer";
+            }
+            else if (Details.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t')))
+            {
+                errors[nameof(Details)] = "Your description must not contain control characters";
+            }
+        }
+
+        return errors;
+    }
+}

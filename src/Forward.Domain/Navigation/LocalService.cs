@@ -1,0 +1,167 @@
+using Forward.Domain.Organisations;
+
+namespace Forward.Domain.Navigation;
+
+/// <summary>The kinds of service a care navigator signposts to (the 10 High Impact Actions' active signposting).</summary>
+public enum ServiceCategory
+{
+    CommunityPharmacy,
+    Optician,
+    PhysioSelfReferral,
+    TalkingTherapies,
+    SocialPrescribing,
+    SexualHealth,
+    MinorInjuries,
+    ExtendedAccessHub,
+    Nhs111,
+    Other,
+}
+
+/// <summary>
+/// A service in a CCG's care-navigation directory: who it is for and how to get there, so reception can send a patient
+/// to the right place first time instead of to a GP appointment.
+/// </summary>
+public class LocalService
+{
+    public const int MaxCodeLength = 40;
+    public const int MaxNameLength = 200;
+    public const int MaxTextLength = 1000;
+    public const int MaxHoursLength = 500;
+    public const int MaxPhoneLength = 20;
+    public const int MaxWebsiteLength = 300;
+    public const int MaxKeywordsLength = 500;
+    public const int MaxSourceLength = 500;
+
+    public int Id { get; set; }
+
+    /// <summary>Stable code, unique (e.g. "ELR-MIU-OADBY"); what seeding matches on so running it again adds nothing.</summary>
+    public required string Code { get; set; }
+
+    public int CcgId { get; set; }
+
+    public Ccg? Ccg { get; set; }
+
+    /// <summary>Set when the service is for one PCN's patients only.</summary>
+    public int? NetworkId { get; set; }
+
+    public PrimaryCareNetwork? Network { get; set; }
+
+    public ServiceCategory Category { get; set; }
+
+    public required string Name { get; set; }
+
+    public required string WhoFor { get; set; }
+
+    public required string HowToRefer { get; set; }
+
+    public required string Hours { get; set; }
+
+    public string? Phone { get; set; }
+
+    public string? Website { get; set; }
+
+    /// <summary>Space-separated words people search by ("eyes glasses red-eye").</summary>
+    public string? Keywords { get; set; }
+
+    /// <summary>Seed file and line the facts came from, or what the synthetic values stand in for.</summary>
+    public string? Source { get; set; }
+
+    public bool IsSynthetic { get; set; }
+
+    public bool IsActive { get; set; } = true;
+}
+
+/// <summary>Why reception signposted a patient: a code, never clinical free text.</summary>
+public enum SignpostingReason
+{
+    MinorAilment,
+    MedicationAdvice,
+    EyeProblem,
+    MusculoskeletalProblem,
+    LowMoodOrAnxiety,
+    SocialOrPracticalNeed,
+    SexualHealth,
+    MinorInjury,
+    UrgentOutOfHours,
+    RoutineAppointmentElsewhere,
+    Other,
+}
+
+/// <summary>
+/// That a patient was signposted to a service instead of a GP appointment. No patient identity and no free text: it
+/// exists to count the appointments navigation saved.
+/// </summary>
+public class SignpostingRecord
+{
+    public long Id { get; set; }
+
+    public int PracticeId { get; set; }
+
+    public Practice? Practice { get; set; }
+
+    public int LocalServiceId { get; set; }
+
+    public LocalService? LocalService { get; set; }
+
+    public SignpostingReason Reason { get; set; }
+
+    public DateTime RecordedUtc { get; set; }
+
+    /// <summary>User name of the navigator.</summary>
+    public required string RecordedBy { get; set; }
+}
+
+/// <summary>Whether a member of a practice's staff is a trained care navigator (the GP Forward View funds the training).</summary>
+public class NavigatorTraining
+{
+    public const int MaxStaffNameLength = 100;
+    public const int MaxCourseLength = 200;
+
+    public int Id { get; set; }
+
+    public int PracticeId { get; set; }
+
+    public Practice? Practice { get; set; }
+
+    public required string StaffName { get; set; }
+
+    public bool Trained { get; set; }
+
+    public DateOnly? TrainedOn { get; set; }
+
+    public string? Course { get; set; }
+
+    /// <summary>Trained needs a date, and a date means trained; the date cannot be in the future.</summary>
+    public Dictionary<string, string> Validate(DateOnly today)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(StaffName))
+        {
+            errors[nameof(StaffName)] = "Enter the staff member's name";
+        }
+        else if (StaffName.Length > MaxStaffNameLength)
+        {
+            errors[nameof(StaffName)] = $"Name must be {MaxStaffNameLength} characters or fewer";
+        }
+
+        if (Trained && TrainedOn is null)
+        {
+            errors[nameof(TrainedOn)] = "Enter the date the training was completed";
+        }
+        else if (!Trained && TrainedOn is not null)
+        {
+            errors[nameof(TrainedOn)] = "Leave the date empty when the staff member is not yet trained";
+        }
+        else if (TrainedOn > today)
+        {
+            errors[nameof(TrainedOn)] = "The training date must be today or in the past";
+        }
+
+        if (Course is { Length: > MaxCourseLength })
+        {
+            errors[nameof(Course)] = $"Course must be {MaxCourseLength} characters or fewer";
+        }
+
+        return errors;
+    }
+}

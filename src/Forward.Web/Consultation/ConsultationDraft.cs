@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Forward.Domain.Consultation;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace Forward.Web.Consultation;
+
+/// <summary>
+/// Everything the patient has entered so far. It travels between the form's steps in one hidden field, encrypted and
+/// signed by data protection with an expiry, so there is no server session and nobody can read or alter it in the page.
+/// </summary>
+public sealed class ConsultationDraft
+{
+    public string? PracticeOds { get; set; }
+
+    /// <summary>The furthest step completed.</summary>
+    public int Completed { get; set; }
+
+    public Dictionary<string, bool?> RedFlags { get; set; } = [];
+
+    public string? NhsNumber { get; set; }
+
+    public string? GivenName { get; set; }
+
+    public string? FamilyName { get; set; }
+
+    public DateOnly? DateOfBirth { get; set; }
+
+    public string? Email { get; set; }
+
+    public string? Mobile { get; set; }
+
+    public ConsultationKind? Kind { get; set; }
+
+    public AdminRequestType? AdminType { get; set; }
+
+    public string? ProblemSummary { get; set; }
+
+    public DurationBand? Duration { get; set; }
+
+    public SeverityBand? Severity { get; set; }
+
+    public string? Details { get; set; }
+
+    public ConsultationIdentity Identity => new(NhsNumber, GivenName, FamilyName, DateOfBirth, Email, Mobile);
+
+    public ConsultationDetails RequestDetails => new(Kind, AdminType, ProblemSummary, Duration, Severity, Details);
+}
+
+/// <summary>
+/// Protects and reads <see cref="ConsultationDraft"/>s and the confirmation page's token. The expiry is inside the
+/// protected payload and checked against Forward's clock (not the machine's), so it follows the same time as the rest.
+/// </summary>
+public sealed class ConsultationDraftProtector(IDataProtectionProvider provider, TimeProvider clock, IOptions<ConsultationOptions> options)
+{
+    private readonly IDataProtector drafts = provider.CreateProtector("Forward.Consult.Draft.v1");
+    private readonly IDataProtector confirmations = provider.CreateProtector("Forward.Consult.Confirmation.v1");
+
+    public string Protect(ConsultationDraft draft) =>
+        drafts.Protect(JsonSerializer.Serialize(new Sealed<ConsultationDraft>(draft, clock.GetUtcNow().AddMinutes(Math.Max(1, options.Value.FormLifetimeMinutes)))));
+
+    /// <summary>The draft, or null when the state is missing, altered or expired.</summary>
+    public ConsultationDraft? Unprotect(string? state) => Open<ConsultationDraft>(drafts, state);
+
+    /// <summary>A token for the confirmation page carrying only the request's reference; valid for a day.</summary>
+    public string ProtectReference(string reference) =>
+        confirmations.Protect(JsonSerializer.Serialize(new Sealed<string>(reference, clock.GetUtcNow().AddDays(1))));
+
+    public string? UnprotectReference(string? token) => Open<string>(confirmations, token);
+
+    private T? Open<T>(IDataProtector protector, string? value)
+        where T : class
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > 20_000)
+        {
+            return null;
+        }
+
+        try
+        {
+            var sealedValue = JsonSerializer.Deserialize<Sealed<T>>(protector.Unprotect(value));
+            return sealedValue is null || sealedValue.ExpiresUtc < clock.GetUtcNow() ? null : sealedValue.Value;
+        }
+        catch (Exception ex) when (ex is CryptographicException or JsonException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Sealed<T>(T Value, DateTimeOffset ExpiresUtc);
+}

@@ -1,0 +1,24 @@
+using Forward.Domain.Consultation;
+
+namespace Forward.Web.Consultation;
+
+/// <summary>Forward:Consultation.</summary>
+public sealed class ConsultationOptions
+{
+    /// <summary>London time replies are due by on the deadline day ("18:30").</summary>
+    public TimeOnly RespondBy { get; set; } = ResponseDeadlinePolicy.Default.RespondBy;
+
+    /// <summary>London time after which a request counts as received the next working day ("18:30").</summary>
+    public TimeOnly CutOff { get; set; } = ResponseDeadlinePolicy.Default.CutOff;
+
+    /// <summary>Working days after the received day; 1 = end of the next working day.</summary>
+    public int WorkingDays { get; set; } = ResponseDeadlinePolicy.Default.WorkingDays;
+
+    /// <summary>Requests one NHS number may submit in any 24 hours, across all practices.</summary>
+    public int PerNhsNumberPer24Hours { get; set; } = 3;
+
+    /// <summary>How long a half-filled form stays usable (its protected state expires after this).</summary>
+    public int FormLifetimeMinutes { get; set; } = 120;
+
+    public ResponseDeadlinePolicy Policy => new() { RespondBy = RespondBy, CutOff = CutOff, WorkingDays = WorkingDays };
+}

@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Text.Json;
+using Forward.Data;
+using Forward.Domain;
+using Forward.Domain.Access;
+using Forward.Domain.Calendar;
+using Forward.Domain.Consultation;
+using Forward.Domain.Notifications;
+using Forward.Domain.Patients;
+using Forward.Domain.Time;
+using Forward.Web.Access;
+using Forward.Web.Audit;
+using Forward.Web.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Forward.Web.Consultation;
+
+/// <summary>A practice a patient can pick, and whether it takes a request now.</summary>
+public sealed record ConsultPractice(int Id, string OdsCode, string Name, string CcgName, CapDecision Decision);
+
+public enum SubmitStatus
+{
+    Submitted,
+
+    /// <summary>The practice paused online requests, or reached today's cap, since the patient chose it.</summary>
+    PracticeUnavailable,
+
+    /// <summary>This NHS number has sent as many requests as allowed in 24 hours.</summary>
+    NhsNumberLimit,
+}
+
+public sealed record SubmitResult(SubmitStatus Status, string? Reference = null, DateTime? DeadlineUtc = null, string? Message = null);
+
+/// <summary>
+/// The public side of online consultation: which practices take requests now, and storing a request with its deadline,
+/// its acknowledgement in the outbox and its audit entry, in one transaction. Logs and audit carry ids and the reference,
+/// never the patient's details.
+/// </summary>
+public sealed class ConsultationService(
+    ForwardDbContext db,
+    TimeProvider clock,
+    IOptions<ConsultationOptions> options,
+    IOptions<NotificationOptions> notificationOptions,
+    AuditLog audit)
+{
+    /// <summary>Who the audit log names for a request made on the public form.</summary>
+    public static readonly Actor OnlinePatient = new("online-consultation-form", Roles.Patient, null, null, null, null);
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Every practice, name order, for the chooser (312 of them: small enough to read at once).</summary>
+    public async Task<IReadOnlyList<(string OdsCode, string Name, string CcgName)>> PracticesAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await db.Practices.AsNoTracking()
+            .Select(p => new { p.OdsCode, p.Name, Ccg = p.Network!.Ccg!.Name })
+            .ToListAsync(cancellationToken);
+
+        // Sorted here, not in SQL: SQLite and PostgreSQL collate names differently.
+        return rows.OrderBy(r => r.Ccg, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(r => (r.OdsCode, r.Name, r.Ccg)).ToList();
+    }
+
+    /// <summary>The practice with this ODS code and whether it takes a request now; null when there is none.</summary>
+    public async Task<ConsultPractice?> FindPracticeAsync(string? odsCode, CancellationToken cancellationToken = default)
+    {
+        var code = odsCode?.Trim().ToUpperInvariant();
+        if (string.IsNullOrEmpty(code) || code.Length > 10)
+        {
+            return null;
+        }
+
+        var practice = await db.Practices.AsNoTracking().Where(p => p.OdsCode == code)
+            .Select(p => new { p.Id, p.OdsCode, p.Name, Ccg = p.Network!.Ccg!.Name })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (practice is null)
+        {
+            return null;
+        }
+
+        var decision = await DecideAsync(practice.Id, practice.Name, cancellationToken);
+        return new ConsultPractice(practice.Id, practice.OdsCode, practice.Name, practice.Ccg, decision);
+    }
+
+    /// <summary>
+    /// Stores the request. The draft must already have passed every step's validation; it is checked again here (a
+    /// form is only a client). Returns why not when the practice stopped taking requests or the NHS number hit its limit.
+    /// </summary>
+    public async Task<SubmitResult> SubmitAsync(ConsultationDraft draft, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var now = Now;
+        var errors = draft.Identity.Validate(London.Today(clock));
+        foreach (var (k, v) in draft.RequestDetails.Validate())
+        {
+            errors[k] = v;
+        }
+
+        var flags = RedFlags.Evaluate(draft.RedFlags);
+        if (!flags.Complete || flags.Stop)
+        {
+            // Never queue a request with a red flag, even if the form was skipped.
+            errors["RedFlags"] = "Answer the urgent symptom questions";
+        }
+
+        ValidationFailedException.ThrowIfAny(errors);
+        var nhsNumber = NhsNumber.Parse(draft.NhsNumber!).Value;
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var practice = await FindPracticeAsync(draft.PracticeOds, ct)
+                ?? throw DomainException.NotFound("practice-not-found", "Choose your GP practice.");
+            if (!practice.Decision.Accepted)
+            {
+                return new SubmitResult(SubmitStatus.PracticeUnavailable, Message: practice.Decision.Message);
+            }
+
+            var since = now.AddHours(-24);
+            var recent = await db.ConsultationRequests.CountAsync(r => r.NhsNumber == nhsNumber && r.SubmittedUtc > since, ct);
+            if (recent >= Math.Max(0, options.Value.PerNhsNumberPer24Hours))
+            {
+                audit.Write(OnlinePatient, "consultation.submit", "nhs-number-limit", "Practice", practice.Id.ToString(CultureInfo.InvariantCulture));
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return new SubmitResult(
+                    SubmitStatus.NhsNumberLimit,
+                    Message: $"You have already sent {options.Value.PerNhsNumberPer24Hours} online requests in the last 24 hours. Your practice will reply to those. If you need help sooner, contact your practice by phone or call 111.");
+            }
+
+            var details = draft.RequestDetails;
+            var admin = details.Kind == ConsultationKind.Admin;
+            var patientId = await db.Patients.AsNoTracking()
+                .Where(p => p.NhsNumber == nhsNumber && p.DateOfBirth == draft.DateOfBirth && p.RegisteredPracticeId == practice.Id)
+                .Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
+            var request = new ConsultationRequest
+            {
+                PracticeId = practice.Id,
+                Reference = ConsultationRequest.NewReference(),
+                NhsNumber = nhsNumber,
+                GivenName = draft.GivenName!.Trim(),
+                FamilyName = draft.FamilyName!.Trim(),
+                DateOfBirth = draft.DateOfBirth!.Value,
+                Email = string.IsNullOrWhiteSpace(draft.Email) ? null : draft.Email.Trim(),
+                Mobile = ConsultationIdentity.NormaliseMobile(draft.Mobile),
+                PatientId = patientId,
+                Kind = details.Kind!.Value,
+                AdminType = admin ? details.AdminType : null,
+                ProblemSummary = admin ? null : details.ProblemSummary?.Trim(),
+                Duration = admin ? null : details.Duration,
+                Severity = admin ? null : details.Severity,
+                Details = string.IsNullOrWhiteSpace(details.Details) ? null : details.Details.Trim(),
+                RedFlagAnswers = RedFlags.Describe(draft.RedFlags),
+                Status = ConsultationStatus.New,
+                SubmittedUtc = now,
+                DeadlineUtc = ResponseDeadline.DeadlineUtc(now, options.Value.Policy, BankHolidayCalendar.England),
+            };
+            request.RecordSubmitted(now);
+            db.ConsultationRequests.Add(request);
+            await db.SaveChangesAsync(ct);
+
+            QueueAcknowledgement(request, practice.Name, now);
+            audit.Write(OnlinePatient, "consultation.submit", "submitted", "ConsultationRequest", request.Id.ToString(CultureInfo.InvariantCulture), patientId, detail: $"Reference {request.Reference}, {request.Kind}");
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return new SubmitResult(SubmitStatus.Submitted, request.Reference, request.DeadlineUtc);
+        }, cancellationToken);
+    }
+
+    /// <summary>For the confirmation page: the practice's name and the deadline, by reference. Nothing about the patient.</summary>
+    public async Task<(string PracticeName, DateTime DeadlineUtc)?> ConfirmationAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        var row = await db.ConsultationRequests.AsNoTracking().Where(r => r.Reference == reference)
+            .Select(r => new { r.Practice!.Name, r.DeadlineUtc }).FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : (row.Name, row.DeadlineUtc);
+    }
+
+    /// <summary>The reply-by words patients see: "6:30pm on Tuesday 9 June".</summary>
+    public static string ReplyBy(DateTime deadlineUtc)
+    {
+        var local = London.ToLocal(deadlineUtc);
+        var uk = CultureInfo.GetCultureInfo("en-GB");
+        var time = local.Minute == 0
+            ? local.ToString("h", CultureInfo.InvariantCulture) + local.ToString("tt", CultureInfo.InvariantCulture).ToLowerInvariant()
+            : local.ToString("h:mm", CultureInfo.InvariantCulture) + local.ToString("tt", CultureInfo.InvariantCulture).ToLowerInvariant();
+        return $"{time} on {local.ToString("dddd d MMMM", uk)}";
+    }
+
+    private async Task<CapDecision> DecideAsync(int practiceId, string practiceName, CancellationToken ct)
+    {
+        var settings = await db.PracticeOnlineSettings.AsNoTracking().FirstOrDefaultAsync(s => s.PracticeId == practiceId, ct);
+        var (start, end) = DailyCap.LondonDay(Now);
+        var today = await db.ConsultationRequests.CountAsync(r => r.PracticeId == practiceId && r.SubmittedUtc >= start && r.SubmittedUtc < end, ct);
+        return DailyCap.Check(settings, today, practiceName);
+    }
+
+    /// <summary>One acknowledgement per contact given, due now. Only the practice, the reference and the reply-by time.</summary>
+    private void QueueAcknowledgement(ConsultationRequest request, string practiceName, DateTime now)
+    {
+        var personalisation = JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["practice_name"] = practiceName,
+            ["reference"] = request.Reference,
+            ["reply_by"] = ReplyBy(request.DeadlineUtc),
+        });
+        foreach (var (channel, recipient) in new PatientContact(request.Mobile, request.Email).Channels())
+        {
+            db.OutboxMessages.Add(new OutboxMessage
+            {
+                Kind = NotificationKind.ConsultationAcknowledgement,
+                Channel = channel,
+                ConsultationRequestId = request.Id,
+                TemplateId = notificationOptions.Value.TemplateFor(NotificationKind.ConsultationAcknowledgement, channel),
+                Personalisation = personalisation,
+                Recipient = recipient,
+                DueUtc = now,
+                Status = OutboxStatus.Pending,
+                CreatedUtc = now,
+                IdempotencyKey = OutboxMessage.KeyForConsultation(request.Id, NotificationKind.ConsultationAcknowledgement, channel),
+            });
+        }
+    }
+}

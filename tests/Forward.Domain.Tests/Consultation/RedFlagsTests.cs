@@ -1,0 +1,71 @@
+using Forward.Domain.Consultation;
+
+namespace Forward.Domain.Tests.Consultation;
+
+public class RedFlagsTests
+{
+    private static Dictionary<string, bool?> AllNo() => RedFlags.Questions.ToDictionary(q => q.Code, _ => (bool?)false);
+
+    [Fact]
+    public void All_no_lets_the_request_go_on()
+    {
+        var result = RedFlags.Evaluate(AllNo());
+        Assert.True(result.Complete);
+        Assert.False(result.Stop);
+        Assert.Null(result.Advice);
+    }
+
+    [Theory]
+    [InlineData("chest-pain", RedFlagAdvice.Call999)]
+    [InlineData("breathing", RedFlagAdvice.Call999)]
+    [InlineData("stroke", RedFlagAdvice.Call999)]
+    [InlineData("bleeding", RedFlagAdvice.Call999)]
+    [InlineData("allergy", RedFlagAdvice.Call999)]
+    [InlineData("collapse", RedFlagAdvice.Call999)]
+    [InlineData("suicidal", RedFlagAdvice.MentalHealthCrisis)]
+    [InlineData("severe-pain", RedFlagAdvice.Call111)]
+    [InlineData("unwell-fever", RedFlagAdvice.Call111)]
+    public void Each_yes_stops_the_request_with_its_advice(string code, RedFlagAdvice advice)
+    {
+        var answers = AllNo();
+        answers[code] = true;
+        var result = RedFlags.Evaluate(answers);
+        Assert.True(result.Stop);
+        Assert.Equal(advice, result.Advice);
+        Assert.Equal(code, Assert.Single(result.AnsweredYes).Code);
+    }
+
+    [Fact]
+    public void Every_question_is_covered_by_the_theory_above() =>
+        Assert.Equal(9, RedFlags.Questions.Count);
+
+    [Fact]
+    public void The_most_urgent_advice_wins()
+    {
+        var answers = AllNo();
+        answers["severe-pain"] = true;
+        answers["suicidal"] = true;
+        Assert.Equal(RedFlagAdvice.MentalHealthCrisis, RedFlags.Evaluate(answers).Advice);
+        answers["chest-pain"] = true;
+        Assert.Equal(RedFlagAdvice.Call999, RedFlags.Evaluate(answers).Advice);
+    }
+
+    [Fact]
+    public void Unanswered_questions_are_listed_and_a_yes_still_stops()
+    {
+        var answers = new Dictionary<string, bool?> { ["stroke"] = true, ["breathing"] = null };
+        var result = RedFlags.Evaluate(answers);
+        Assert.False(result.Complete);
+        Assert.Contains("breathing", result.Unanswered);
+        Assert.Equal(RedFlags.Questions.Count - 1, result.Unanswered.Count);
+        Assert.True(result.Stop);
+    }
+
+    [Fact]
+    public void Describe_records_every_answer()
+    {
+        var text = RedFlags.Describe(AllNo());
+        Assert.StartsWith("chest-pain=no;breathing=no;", text, StringComparison.Ordinal);
+        Assert.True(text.Length <= ConsultationRequest.MaxRedFlagAnswersLength);
+    }
+}

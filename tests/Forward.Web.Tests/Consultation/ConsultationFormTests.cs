@@ -1,0 +1,439 @@
+using System.Net;
+using Forward.Data;
+using Forward.Domain.Consultation;
+using Forward.Domain.Notifications;
+using Forward.Web.Notifications;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Forward.Web.Tests.Consultation;
+
+public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private async Task<T> Db<T>(Func<ForwardDbContext, Task<T>> action)
+    {
+        using var scope = factory.Services.CreateScope();
+        return await action(scope.ServiceProvider.GetRequiredService<ForwardDbContext>());
+    }
+
+    private async Task<TestWorld> WorldAsync(bool accepting = true, int cap = 50)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        await ConsultJourney.SetPracticeAsync(factory, world.PracticeA, accepting, cap);
+        return world;
+    }
+
+    private Task<List<ConsultationRequest>> RequestsAsync(int practiceId) =>
+        Db(db => db.ConsultationRequests.AsNoTracking().Include(r => r.History).Where(r => r.PracticeId == practiceId).ToListAsync());
+
+    [Fact]
+    public async Task A_full_submission_stores_one_request_with_its_deadline_acknowledges_it_and_audits_it()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        var nhs = TestPatients.NewNhsNumber();
+
+        var response = await journey.SubmitMedicalAsync(world.PracticeA.OdsCode, nhs);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!.ToString();
+        Assert.StartsWith("/Consult/Confirmation?t=", location, StringComparison.Ordinal);
+        var request = Assert.Single(await RequestsAsync(world.PracticeA.Id));
+        Assert.Equal(nhs, request.NhsNumber);
+        Assert.Equal(ConsultationKind.Medical, request.Kind);
+        Assert.Equal("Sore knee", request.ProblemSummary);
+        Assert.Equal(DurationBand.OneToFourWeeks, request.Duration);
+        Assert.Equal(ConsultationStatus.New, request.Status);
+        Assert.Equal("07700900123", request.Mobile);
+        Assert.StartsWith("chest-pain=no;", request.RedFlagAnswers, StringComparison.Ordinal);
+        Assert.Equal(ForwardFactory.DefaultNow.UtcDateTime, request.SubmittedUtc);
+
+        // Monday 8 June 2026 09:00 London → by 18:30 BST on Tuesday 9 June.
+        Assert.Equal(new DateTime(2026, 6, 9, 17, 30, 0, DateTimeKind.Utc), request.DeadlineUtc);
+        Assert.Equal("Submitted online", Assert.Single(request.History).What);
+
+        var (status, confirmation) = await journey.Client.GetAsync(location);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(request.Reference, confirmation, StringComparison.Ordinal);
+        Assert.Contains("We will reply by 6:30pm on Tuesday 9 June.", confirmation, StringComparison.Ordinal);
+        Assert.DoesNotContain("Consulttest", confirmation, StringComparison.Ordinal);
+
+        var messages = await Db(db => db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId == request.Id).OrderBy(m => m.Id).ToListAsync());
+        Assert.Equal([NotificationChannel.Sms, NotificationChannel.Email], messages.Select(m => m.Channel));
+        Assert.All(messages, m =>
+        {
+            Assert.Equal(NotificationKind.ConsultationAcknowledgement, m.Kind);
+            Assert.Null(m.AppointmentId);
+            Assert.Contains(request.Reference, m.Personalisation, StringComparison.Ordinal);
+            Assert.Contains("6:30pm on Tuesday 9 June", m.Personalisation, StringComparison.Ordinal);
+            Assert.DoesNotContain("Consulttest", m.Personalisation, StringComparison.Ordinal);
+            Assert.DoesNotContain("knee", m.Personalisation, StringComparison.OrdinalIgnoreCase);
+        });
+
+        var audit = await Db(db => db.AuditEvents.AsNoTracking().Where(a => a.Action == "consultation.submit" && a.EntityId == request.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToListAsync());
+        Assert.Equal("submitted", Assert.Single(audit).Outcome);
+        Assert.DoesNotContain("Consulttest", audit[0].Detail ?? string.Empty, StringComparison.Ordinal);
+
+        // The dispatcher sends messages that have no appointment.
+        var dispatcher = factory.Services.GetRequiredService<OutboxDispatcher>();
+        await dispatcher.DispatchDueAsync();
+        var sent = await Db(db => db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId == request.Id).Select(m => m.Status).ToListAsync());
+        Assert.All(sent, s => Assert.Equal(OutboxStatus.Sent, s));
+    }
+
+    [Fact]
+    public async Task An_admin_request_needs_only_its_type()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        await journey.ToDetailsAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber(), "Admin");
+        await journey.PostAsync("About", new Dictionary<string, string> { ["About.AdminType"] = nameof(AdminRequestType.FitNote) });
+        Assert.Contains("A fit note (sick note)", journey.Html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await journey.PostAsync("Submit", new Dictionary<string, string>())).StatusCode);
+        var request = Assert.Single(await RequestsAsync(world.PracticeA.Id));
+        Assert.Equal(AdminRequestType.FitNote, request.AdminType);
+        Assert.Null(request.Duration);
+    }
+
+    [Fact]
+    public async Task Friday_evening_is_due_on_Tuesday()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        using (factory.Clock.TravelTo(new DateTime(2026, 6, 12, 18, 0, 0, DateTimeKind.Utc))) // Friday 19:00 London
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await journey.SubmitMedicalAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber())).StatusCode);
+            var (_, html) = await journey.Client.GetAsync(journey.Last!.Headers.Location!.ToString());
+            Assert.Contains("We will reply by 6:30pm on Tuesday 16 June.", html, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(new DateTime(2026, 6, 16, 17, 30, 0, DateTimeKind.Utc), Assert.Single(await RequestsAsync(world.PracticeA.Id)).DeadlineUtc);
+    }
+
+    [Fact]
+    public async Task A_bank_holiday_Monday_is_skipped()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        using (factory.Clock.TravelTo(new DateTime(2026, 8, 28, 9, 0, 0, DateTimeKind.Utc))) // Friday 10:00 London, Monday 31 August a bank holiday
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await journey.SubmitMedicalAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber())).StatusCode);
+        }
+
+        Assert.Equal(new DateTime(2026, 9, 1, 17, 30, 0, DateTimeKind.Utc), Assert.Single(await RequestsAsync(world.PracticeA.Id)).DeadlineUtc);
+    }
+
+    [Theory]
+    [InlineData("chest-pain", "advice-999", "Call 999 now")]
+    [InlineData("suicidal", "advice-crisis", "Samaritans")]
+    [InlineData("severe-pain", "advice-111", "Call 111 now")]
+    public async Task A_red_flag_stops_the_form_and_stores_nothing(string code, string testId, string text)
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        await journey.GetAsync("/Consult");
+        await journey.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = world.PracticeA.OdsCode });
+        var answers = ConsultJourney.AllNo();
+        answers[$"RedFlagAnswers[{code}]"] = "true";
+
+        var response = await journey.PostAsync("RedFlags", answers);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var (status, html) = await journey.Client.GetAsync(response.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"data-testid=\"{testId}\"", html, StringComparison.Ordinal);
+        Assert.Contains(text, html, StringComparison.Ordinal);
+        Assert.Contains("has not been sent", html, StringComparison.Ordinal);
+        Assert.Empty(await RequestsAsync(world.PracticeA.Id));
+    }
+
+    [Fact]
+    public async Task A_red_flag_posted_with_the_stop_skipped_is_still_never_queued()
+    {
+        // Answer all no, then go back and change one to yes: the stop still applies.
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        await journey.ToDetailsAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber());
+        await journey.PostAsync("Goto&step=2", new Dictionary<string, string>());
+        var answers = ConsultJourney.AllNo();
+        answers["RedFlagAnswers[stroke]"] = "true";
+        Assert.Equal("/Consult/Stop?advice=Call999", (await journey.PostAsync("RedFlags", answers)).Headers.Location!.ToString());
+        Assert.Empty(await RequestsAsync(world.PracticeA.Id));
+    }
+
+    [Fact]
+    public async Task Unanswered_red_flag_questions_are_each_an_error()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        await journey.GetAsync("/Consult");
+        await journey.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = world.PracticeA.OdsCode });
+        var answers = ConsultJourney.AllNo();
+        answers.Remove("RedFlagAnswers[breathing]");
+        answers.Remove("RedFlagAnswers[allergy]");
+
+        var response = await journey.PostAsync("RedFlags", answers);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("There is a problem", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("href=\"#RedFlagAnswers_breathing_\"", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("href=\"#RedFlagAnswers_allergy_\"", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("Select yes or no: are you struggling to breathe", journey.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"#RedFlagAnswers_stroke_\"", journey.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Choosing_no_practice_is_an_error()
+    {
+        using var journey = new ConsultJourney(factory);
+        await journey.GetAsync("/Consult");
+        await journey.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = "" });
+        Assert.Contains("<a href=\"#PracticeOds\">Select your GP practice</a>", journey.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_practice_search_finds_by_name()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        await journey.GetAsync($"/Consult?q={Uri.EscapeDataString(world.PracticeA.Name)}");
+        Assert.Contains($"value=\"{world.PracticeA.OdsCode}\"", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("Practices matching your search", journey.Html, StringComparison.Ordinal);
+        await journey.GetAsync("/Consult?q=zzzz-no-such-practice");
+        Assert.Contains("data-testid=\"no-matches\"", journey.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_paused_practice_says_so_before_anything_is_typed()
+    {
+        var world = await WorldAsync(accepting: false);
+        using var journey = new ConsultJourney(factory);
+        await journey.GetAsync("/Consult");
+        await journey.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = world.PracticeA.OdsCode });
+        Assert.Contains($"{world.PracticeA.Name} is not taking online requests at the moment.", journey.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Check if you need urgent help", journey.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_practice_without_settings_is_paused()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var journey = new ConsultJourney(factory);
+        await journey.GetAsync("/Consult");
+        await journey.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = world.PracticeB.OdsCode });
+        Assert.Contains("is not taking online requests", journey.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_daily_cap_refuses_the_next_request_once_full()
+    {
+        var world = await WorldAsync(cap: 1);
+        using (var first = new ConsultJourney(factory))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await first.SubmitMedicalAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber())).StatusCode);
+        }
+
+        using var second = new ConsultJourney(factory);
+        await second.GetAsync("/Consult");
+        await second.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = world.PracticeA.OdsCode });
+        Assert.Contains("has had as many online requests today as it can answer", second.Html, StringComparison.Ordinal);
+        Assert.Single(await RequestsAsync(world.PracticeA.Id));
+    }
+
+    [Fact]
+    public async Task The_cap_is_checked_again_on_submit()
+    {
+        var world = await WorldAsync(cap: 1);
+        using var journey = new ConsultJourney(factory);
+        await journey.ToDetailsAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber());
+        await journey.PostAsync("About", ConsultJourney.Medical());
+        await ConsultJourney.SetPracticeAsync(factory, world.PracticeA, accepting: false);
+        var response = await journey.PostAsync("Submit", new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("is not taking online requests", journey.Html, StringComparison.Ordinal);
+        Assert.Empty(await RequestsAsync(world.PracticeA.Id));
+    }
+
+    [Fact]
+    public async Task Every_identity_field_is_validated()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        await journey.GetAsync("/Consult");
+        await journey.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = world.PracticeA.OdsCode });
+        await journey.PostAsync("RedFlags", ConsultJourney.AllNo());
+
+        await journey.PostAsync("Identity", new Dictionary<string, string>());
+        Assert.Contains("<a href=\"#Identity_NhsNumber\">Enter your NHS number.</a>", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Identity_GivenName\">Enter your first name</a>", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Identity_FamilyName\">Enter your last name</a>", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Identity_DateOfBirth\">Enter your date of birth</a>", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Identity_Email\">Enter an email address or a mobile number, so the practice can reply</a>", journey.Html, StringComparison.Ordinal);
+
+        var bad = ConsultJourney.Identity("943 476 5918");
+        bad["Identity.DateOfBirth"] = "1980-02-31";
+        bad["Identity.Email"] = "ada-at-example";
+        bad["Identity.Mobile"] = "01632 960001";
+        bad["Identity.GivenName"] = new string('a', 101);
+        await journey.PostAsync("Identity", bad);
+        Assert.Contains("NHS number is not valid: its check digit does not match.", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("Date of birth must be a real date", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("Enter an email address in the correct format", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("Enter a UK mobile number", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("Your first name must be 100 characters or fewer", journey.Html, StringComparison.Ordinal);
+
+        var future = ConsultJourney.Identity(TestPatients.NewNhsNumber());
+        future["Identity.DateOfBirth"] = "2030-01-01";
+        await journey.PostAsync("Identity", future);
+        Assert.Contains("Date of birth must be in the past", journey.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kind_and_every_details_field_are_validated()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        await journey.GetAsync("/Consult");
+        await journey.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = world.PracticeA.OdsCode });
+        await journey.PostAsync("RedFlags", ConsultJourney.AllNo());
+        await journey.PostAsync("Identity", ConsultJourney.Identity(TestPatients.NewNhsNumber()));
+        await journey.PostAsync("Kind", new Dictionary<string, string>());
+        Assert.Contains("<a href=\"#Kind\">Select whether your request is about a medical problem or an admin request</a>", journey.Html, StringComparison.Ordinal);
+
+        await journey.PostAsync("Kind", new Dictionary<string, string> { ["Kind"] = "Medical" });
+        await journey.PostAsync("About", new Dictionary<string, string> { ["About.Duration"] = "Forever" });
+        Assert.Contains("<a href=\"#About_ProblemSummary\">Enter your problem in a few words</a>", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#About_Duration\">Select how long you have had the problem</a>", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#About_Severity\">Select how much the problem affects you</a>", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#About_Details\">Describe your problem</a>", journey.Html, StringComparison.Ordinal);
+
+        var tooLong = ConsultJourney.Medical();
+        tooLong["About.Details"] = new string('x', ConsultationRequest.MaxDetailsLength + 1);
+        tooLong["About.ProblemSummary"] = new string('x', ConsultationRequest.MaxSummaryLength + 1);
+        await journey.PostAsync("About", tooLong);
+        Assert.Contains("Your description must be 1500 characters or fewer", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("Your problem in a few words must be 100 characters or fewer", journey.Html, StringComparison.Ordinal);
+
+        // Back to the kind step, switch to admin: the admin question is required.
+        await journey.PostAsync("Goto&step=4", new Dictionary<string, string>());
+        await journey.PostAsync("Kind", new Dictionary<string, string> { ["Kind"] = "Admin" });
+        await journey.PostAsync("About", new Dictionary<string, string>());
+        Assert.Contains("<a href=\"#About_AdminType\">Select what your admin request is about</a>", journey.Html, StringComparison.Ordinal);
+        await journey.PostAsync("About", new Dictionary<string, string> { ["About.AdminType"] = nameof(AdminRequestType.OtherAdmin) });
+        Assert.Contains("<a href=\"#About_Details\">Tell us what you need</a>", journey.Html, StringComparison.Ordinal);
+        Assert.Empty(await RequestsAsync(world.PracticeA.Id));
+    }
+
+    [Fact]
+    public async Task An_altered_state_starts_again_and_cannot_skip_steps()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        await journey.GetAsync("/Consult");
+        await journey.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = world.PracticeA.OdsCode });
+        var state = journey.State;
+        await journey.PostAsync("Submit", new Dictionary<string, string>(), state[..^4] + "AAAA");
+        Assert.Contains("Your answers have expired or could not be read", journey.Html, StringComparison.Ordinal);
+
+        // A genuine state from step 1 cannot jump to submit.
+        await journey.PostAsync("Submit", new Dictionary<string, string>(), state);
+        Assert.Contains("Your answers have expired or could not be read", journey.Html, StringComparison.Ordinal);
+        Assert.Empty(await RequestsAsync(world.PracticeA.Id));
+    }
+
+    [Fact]
+    public async Task The_per_NHS_number_limit_answers_429()
+    {
+        var world = await WorldAsync();
+        var nhs = TestPatients.NewNhsNumber();
+        await Db(async db =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                db.ConsultationRequests.Add(new ConsultationRequest
+                {
+                    PracticeId = world.PracticeB.Id,
+                    Reference = ConsultationRequest.NewReference(),
+                    NhsNumber = nhs,
+                    GivenName = "Ada",
+                    FamilyName = "Earlier",
+                    DateOfBirth = new DateOnly(1980, 1, 2),
+                    RedFlagAnswers = "none",
+                    Kind = ConsultationKind.Admin,
+                    AdminType = AdminRequestType.FitNote,
+                    SubmittedUtc = ForwardFactory.DefaultNow.UtcDateTime.AddHours(-20 + i),
+                    DeadlineUtc = ForwardFactory.DefaultNow.UtcDateTime.AddHours(10),
+                });
+            }
+
+            return await db.SaveChangesAsync();
+        });
+        using var journey = new ConsultJourney(factory);
+
+        var response = await journey.SubmitMedicalAsync(world.PracticeA.OdsCode, nhs);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Contains("You have already sent 3 online requests in the last 24 hours.", journey.Html, StringComparison.Ordinal);
+        Assert.Empty(await RequestsAsync(world.PracticeA.Id));
+
+        // 24 hours after the first of them, one more is allowed.
+        using (factory.Clock.TravelTo(ForwardFactory.DefaultNow.UtcDateTime.AddHours(4).AddMinutes(1)))
+        {
+            using var later = new ConsultJourney(factory);
+            Assert.Equal(HttpStatusCode.Redirect, (await later.SubmitMedicalAsync(world.PracticeA.OdsCode, nhs)).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_post_without_the_anti_forgery_token_is_refused()
+    {
+        var world = await WorldAsync();
+        using var client = new PageClient(factory);
+        var response = await client.PostFormWithoutTokenAsync("/Consult?handler=Practice", new Dictionary<string, string> { ["PracticeOds"] = world.PracticeA.OdsCode });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_oversized_post_is_refused()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        await journey.GetAsync("/Consult");
+        var response = await journey.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = world.PracticeA.OdsCode, ["Padding"] = new string('x', 40 * 1024) });
+        Assert.True(response.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.BadRequest, $"Got {response.StatusCode}");
+    }
+}
+
+/// <summary>A host whose consultation form allows only three posts per address per hour.</summary>
+public sealed class LowConsultLimitFactory : ForwardFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Forward:RateLimits:ConsultPerHourPerIp", "3");
+    }
+}
+
+public sealed class ConsultationRateLimitTests(LowConsultLimitFactory factory) : IClassFixture<LowConsultLimitFactory>
+{
+    [Fact]
+    public async Task Too_many_posts_from_one_address_answer_429_with_a_clear_page()
+    {
+        using var journey = new ConsultJourney(factory);
+        await journey.GetAsync("/Consult");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await journey.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = "" })).StatusCode);
+        }
+
+        var response = await journey.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = "" });
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Contains("Too many requests from your connection", journey.Html, StringComparison.Ordinal);
+
+        // Reading the form is not limited.
+        Assert.Equal(HttpStatusCode.OK, await journey.GetAsync("/Consult"));
+    }
+}
