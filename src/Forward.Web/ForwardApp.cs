@@ -18,6 +18,9 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Scalar.AspNetCore;
 
 namespace Forward.Web;
@@ -53,6 +56,7 @@ public static class ForwardApp
         services.AddScoped<BookingService>();
         services.AddScoped<RotaService>();
         services.AddScoped<ComplianceQueries>();
+        AddTelemetry(services, configuration);
         services.Configure<ConsultationOptions>(configuration.GetSection("Forward:Consultation"));
         services.AddScoped<ConsultationService>();
         services.AddSingleton<ConsultationDraftProtector>();
@@ -171,6 +175,34 @@ public static class ForwardApp
             // A plain line on stdout, not a log entry: the run command promises to print where Forward is.
             Console.WriteLine($"Forward is running at {string.Join(", ", app.Urls)}");
         });
+    }
+
+    /// <summary>
+    /// OpenTelemetry traces and metrics: Forward's booking and search (<see cref="ForwardTelemetry"/>) and ASP.NET Core's
+    /// requests. Exported over OTLP only when an endpoint is configured (Forward:Telemetry:OtlpEndpoint or the standard
+    /// OTEL_EXPORTER_OTLP_ENDPOINT); otherwise collected in-process and dropped.
+    /// </summary>
+    private static void AddTelemetry(IServiceCollection services, ConfigurationManager configuration)
+    {
+        var endpoint = configuration["Forward:Telemetry:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("forward"))
+            .WithTracing(t =>
+            {
+                t.AddSource(ForwardTelemetry.Name).AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal));
+                if (endpoint is not null)
+                {
+                    t.AddOtlpExporter(o => o.Endpoint = new Uri(endpoint));
+                }
+            })
+            .WithMetrics(m =>
+            {
+                m.AddMeter(ForwardTelemetry.Name).AddAspNetCoreInstrumentation();
+                if (endpoint is not null)
+                {
+                    m.AddOtlpExporter(o => o.Endpoint = new Uri(endpoint));
+                }
+            });
     }
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);

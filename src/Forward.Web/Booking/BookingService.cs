@@ -7,6 +7,7 @@ using Forward.Domain.Hubs;
 using Forward.Domain.Patients;
 using Forward.Domain.Time;
 using Forward.Web.Access;
+using Forward.Web.Infrastructure;
 using Forward.Web.Audit;
 using Forward.Web.Notifications;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +26,16 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    public async Task<SlotSearchResult> SearchAsync(SlotSearch search, Actor actor, CancellationToken cancellationToken = default)
+    public Task<SlotSearchResult> SearchAsync(SlotSearch search, Actor actor, CancellationToken cancellationToken = default) =>
+        ForwardTelemetry.SearchAsync(() => SearchCoreAsync(search, actor, cancellationToken), r => r.Slots.Count);
+
+    public Task<BookingOutcome> BookAsync(BookingRequest request, Actor actor, CancellationToken cancellationToken = default) =>
+        ForwardTelemetry.BookingAsync(
+            actor?.Channel.ToString() ?? "none",
+            () => BookCoreAsync(request, actor!, cancellationToken),
+            o => o.Replayed ? "replayed" : "booked");
+
+    private async Task<SlotSearchResult> SearchCoreAsync(SlotSearch search, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(search);
         ArgumentNullException.ThrowIfNull(actor);
@@ -118,7 +128,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         return ToView(row.Slot, row.HubCode, row.HubName, row.Town, row.SessionName);
     }
 
-    public async Task<BookingOutcome> BookAsync(BookingRequest request, Actor actor, CancellationToken cancellationToken = default)
+    private async Task<BookingOutcome> BookCoreAsync(BookingRequest request, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(actor);
