@@ -36,8 +36,10 @@ public static class DatabaseRegistration
                 connectionString = $"Data Source={Path.Combine(dataDirectory, "forward.db")}";
             }
 
-            // A generous busy timeout: concurrent writers queue for SQLite's single write lock instead of failing.
-            var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30, Pooling = true };
+            // A generous busy timeout: concurrent writers queue for SQLite's single write lock instead of failing; past it
+            // the request answers 503 (Forward:Database:SqliteBusyTimeoutSeconds, default 30).
+            var busySeconds = int.TryParse(configuration["Forward:Database:SqliteBusyTimeoutSeconds"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var configured) ? configured : 30;
+            var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = busySeconds, Pooling = true };
             var sqlite = builder.ToString();
             services.AddDbContext<ForwardDbContext, SqliteForwardDbContext>(o => o.UseSqlite(sqlite, x => x.MigrationsHistoryTable("__EFMigrationsHistory")));
         }

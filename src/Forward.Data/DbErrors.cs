@@ -17,4 +17,35 @@ public static class DbErrors
             _ => false,
         };
     }
+
+    /// <summary>
+    /// True when the database could not be reached or dropped the session (PostgreSQL down, restarting, refusing
+    /// connections, a terminated backend; SQLite busy or locked past the timeout): the request may succeed if retried
+    /// later, so callers answer 503 rather than 500. Looks through wrapping exceptions (EF wraps provider errors).
+    /// </summary>
+    public static bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg when pg.Severity is "FATAL" or "PANIC"
+                    || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+                    || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)
+                    || pg.SqlState == PostgresErrorCodes.TooManyConnections:
+                    return true;
+                case PostgresException:
+                    return false;
+                case NpgsqlException npgsql when npgsql.IsTransient:
+                    return true;
+                case SqliteException { SqliteErrorCode: 5 or 6 }:
+                    return true;
+                case TimeoutException:
+                    return true;
+            }
+        }
+
+        return false;
+    }
 }
+

@@ -4,6 +4,8 @@ using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Diagnostics;
 using Task = System.Threading.Tasks.Task;
 
+using Forward.Web.Infrastructure;
+
 namespace Forward.Web.Fhir;
 
 /// <summary>
@@ -106,6 +108,7 @@ public static class FhirErrors
             FhirException fhir => new(fhir.Status, fhir.SpineCode, fhir.Message),
             DomainException domain => FromDomain(domain, isSearch),
             BadHttpRequestException bad => new(bad.StatusCode, bad.StatusCode == StatusCodes.Status415UnsupportedMediaType ? UnsupportedMediaType : BadRequest, Trim(bad.Message)),
+            _ when Forward.Data.DbErrors.IsUnavailable(exception) => new(StatusCodes.Status503ServiceUnavailable, InternalServerError, "Forward cannot reach its database just now. Nothing was saved; retry after a few seconds."),
             _ => new(StatusCodes.Status500InternalServerError, InternalServerError, $"Something went wrong in Forward. Quote trace {Activity.Current?.TraceId.ToString() ?? "unknown"} if you report it."),
         };
     }
@@ -191,7 +194,11 @@ internal sealed class FhirExceptionHandler(ILogger<FhirExceptionHandler> logger)
         }
 
         var error = FhirErrors.From(exception, HttpMethods.IsGet(httpContext.Request.Method));
-        if (error.Status >= 500)
+        if (error.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = ApiExceptionHandler.RetryAfterSeconds;
+        }
+        else if (error.Status >= 500)
         {
             logger.LogError(exception, "FHIR request failed unexpectedly");
         }

@@ -83,12 +83,32 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails)
                 };
                 problem.Extensions["code"] = "bad-request";
                 break;
+            case var unavailable when Forward.Data.DbErrors.IsUnavailable(unavailable):
+                problem = DatabaseUnavailable();
+                httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+                break;
             default:
                 return false;
         }
 
         httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>How long a client should wait before retrying while the database is away.</summary>
+    public const string RetryAfterSeconds = "5";
+
+    public static ProblemDetails DatabaseUnavailable()
+    {
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "The database is unavailable.",
+            Detail = "Forward cannot reach its database just now. Nothing was saved by this request; retry it after a few seconds (the same Idempotency-Key makes a retried booking safe).",
+            Type = Problems.TypeBase + "database-unavailable",
+        };
+        problem.Extensions["code"] = "database-unavailable";
+        return problem;
     }
 
     private static string Describe(BadHttpRequestException bad)
