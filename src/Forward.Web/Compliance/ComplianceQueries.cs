@@ -51,6 +51,15 @@ public sealed record ComplianceSeries(ComplianceEntity Entity, TrendPeriod Perio
 /// <summary>A hub's missed-appointment rate before and after its reminders began, named for display.</summary>
 public sealed record HubReminderRow(ComplianceEntity Hub, HubReminderEffect Effect);
 
+/// <summary>
+/// One appointment behind a figure, without patient identity: enough to check a count (when, where, status, channel,
+/// mode, the registered practice it counts for), not to identify anyone.
+/// </summary>
+public sealed record ComplianceBooking(long AppointmentId, DateTime StartUtc, DateTime CreatedUtc, string HubName, string? SessionName, string PracticeOds, Forward.Domain.Booking.AppointmentStatus Status, Forward.Domain.Booking.BookingChannel Channel, Forward.Domain.Hubs.DeliveryMode? Mode);
+
+/// <summary>The appointments behind an entity's figures (capped), and how many there were in all.</summary>
+public sealed record ComplianceBookings(ComplianceEntity Entity, DateRange Range, int? SessionId, int Total, IReadOnlyList<ComplianceBooking> Rows);
+
 /// <summary>The hubs' reminder effect for an entity's patients.</summary>
 public sealed record ComplianceReminders(ComplianceEntity Entity, IReadOnlyList<HubReminderRow> Hubs);
 
@@ -211,6 +220,54 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(entity);
         return ChildEntitiesAsync(entity, ct);
+    }
+
+    /// <summary>The most appointment rows <see cref="BookingsAsync"/> lists; the total is always given.</summary>
+    public const int MaxBookingRows = 2000;
+
+    /// <summary>
+    /// The appointments an entity's appointment figures count — the same selection as the report (its patients'
+    /// appointments starting in the range; a hub's: at that hub), optionally one session's — soonest first.
+    /// </summary>
+    public async Task<ComplianceBookings> BookingsAsync(ComplianceLevel level, int id, DateRange range, int? sessionId, Actor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        if (level == ComplianceLevel.Ics)
+        {
+            // An ICS view shows other CCGs side by side; their appointment-level detail stays with their commissioners.
+            throw new ValidationFailedException(new Dictionary<string, string> { ["level"] = "Choose a CCG, PCN, practice or hub to list its appointments" });
+        }
+
+        var entity = await AuthoriseAsync(level, id, actor, ct);
+        var scope = ScopePracticeIds(entity);
+        var start = range.StartUtc;
+        var end = range.EndUtc;
+        var query = db.Appointments.AsNoTracking()
+            .Where(a => a.StartUtc >= start && a.StartUtc < end && scope.Contains(a.Patient!.RegisteredPracticeId));
+        if (entity.Level == ComplianceLevel.Hub)
+        {
+            query = query.Where(a => a.HubId == entity.Id);
+        }
+
+        if (sessionId is { } session)
+        {
+            query = query.Where(a => a.Slots.Any(s => s.Slot!.SessionId == session));
+        }
+
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderBy(a => a.StartUtc).ThenBy(a => a.Id).Take(MaxBookingRows)
+            .Select(a => new ComplianceBooking(
+                a.Id,
+                a.StartUtc,
+                a.CreatedUtc,
+                a.Hub!.Name,
+                a.Slots.Select(s => s.Slot!.Session!.Name).FirstOrDefault(),
+                a.Patient!.RegisteredPractice!.OdsCode,
+                a.Status,
+                a.Channel,
+                a.Slots.Select(s => (Forward.Domain.Hubs.DeliveryMode?)s.Slot!.Mode).FirstOrDefault()))
+            .ToListAsync(ct);
+        return new ComplianceBookings(entity, range, sessionId, total, rows);
     }
 
     /// <summary>Loads the ledger input for an entity (no authorisation: callers use <see cref="AuthoriseAsync"/> first).</summary>

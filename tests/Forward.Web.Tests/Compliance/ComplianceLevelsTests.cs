@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Forward.Domain.Booking;
 using Forward.Domain.Notifications;
@@ -198,5 +199,44 @@ public sealed class ComplianceLevelsTests(ForwardFactory factory) : IClassFixtur
 
         var bad = (await commissioner.GetAsync($"/Compliance?handler=Csv&Table=nonsense&Scope=ccg:{world.CcgId}")).Html;
         Assert.Contains("Choose a table", bad, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_session_row_drills_to_the_appointments_behind_it_without_naming_patients()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        var slots = await world.FreeSlotsAsync();
+        var ids = new List<long>();
+        foreach (var slot in slots.Take(2))
+        {
+            var booked = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, world.PracticeA.OdsCode));
+            ids.Add((await Json(booked)).GetProperty("id").GetInt64());
+        }
+
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var hub = (await commissioner.GetAsync($"/Compliance?Scope=hub:{world.HubId}&From=2026-06-08&To=2026-06-14")).Html;
+        var link = $"/Compliance/Bookings?Scope=hub%3A{world.HubId}&amp;From=2026-06-08&amp;To=2026-06-14&amp;Session={world.SessionId}";
+        Assert.Contains(link, hub, StringComparison.Ordinal);
+
+        var (status, list) = await commissioner.GetAsync(System.Net.WebUtility.HtmlDecode(link));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("data-total=\"2\"", list, StringComparison.Ordinal);
+        Assert.All(ids, id => Assert.Contains($"data-appointment=\"{id}\"", list, StringComparison.Ordinal));
+        Assert.DoesNotContain("Testperson", list, StringComparison.Ordinal); // patients are not named
+
+        var csv = (await commissioner.Http.GetStringAsync(new Uri(System.Net.WebUtility.HtmlDecode(link).Replace("/Compliance/Bookings?", "/Compliance/Bookings?handler=Csv&", StringComparison.Ordinal), UriKind.Relative)))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, csv.Length);
+        Assert.StartsWith("AppointmentId,StartLondon,", csv[0], StringComparison.Ordinal);
+
+        // The CCG's figure links to the same appointments; practice B's staff may not list A's.
+        var ccg = (await commissioner.GetAsync($"/Compliance?Scope=ccg:{world.CcgId}&From=2026-06-08&To=2026-06-14")).Html;
+        Assert.Contains("See the 2 appointments behind these figures", ccg, StringComparison.Ordinal);
+        using var staffB = await PageClient.SignedInAsync(factory, world.PracticeStaffB);
+        var refused = await staffB.Http.GetAsync(new Uri($"/Compliance/Bookings?Scope=practice:{world.PracticeA.Id}&From=2026-06-08&To=2026-06-14", UriKind.Relative));
+        Assert.True(refused.StatusCode == HttpStatusCode.Forbidden || refused.Headers.Location?.OriginalString.Contains("AccessDenied", StringComparison.Ordinal) == true);
+        var ics = (await commissioner.GetAsync($"/Compliance/Bookings?Scope=ics:{world.SystemId}&From=2026-06-08&To=2026-06-14")).Html;
+        Assert.Contains("Choose a CCG, PCN, practice or hub to list its appointments", ics, StringComparison.Ordinal);
     }
 }
