@@ -152,15 +152,17 @@ public static class ComplianceApi
         _ => throw new ValidationFailedException(new Dictionary<string, string> { ["level"] = "Choose a level: ics, ccg, pcn, practice or hub" }),
     };
 
+    /// <summary>The query every compliance endpoint takes, checked: level, id and a range of at most 366 days.</summary>
+    private static (ComplianceLevel Level, int Id, DateRange Range) Filter(ComplianceQueries queries, string? level, int? id, DateOnly? from, DateOnly? to) =>
+        (ParseLevel(level), RequireId(id), queries.Range(from, to));
+
     private static int RequireId(int? id) =>
         id ?? throw new ValidationFailedException(new Dictionary<string, string> { ["id"] = "Enter the id of the ICS, CCG, PCN, practice or hub" });
 
     private static async Task<Ok<ComplianceReportDto>> ReportAsync(
         [FromQuery] string? level, [FromQuery] int? id, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
     {
-        var parsedLevel = ParseLevel(level);
-        var entityId = RequireId(id);
-        var range = queries.Range(from, to);
+        var (parsedLevel, entityId, range) = Filter(queries, level, id, from, to);
         var report = await queries.ReportAsync(parsedLevel, entityId, range, Actor.From(user), ct);
         return TypedResults.Ok(new ComplianceReportDto(
             ComplianceEntityDto.From(report.Entity),
@@ -174,9 +176,7 @@ public static class ComplianceApi
     private static async Task<Ok<ComplianceWeeksDto>> WeeksAsync(
         [FromQuery] string? level, [FromQuery] int? id, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
     {
-        var parsedLevel = ParseLevel(level);
-        var entityId = RequireId(id);
-        var range = queries.Range(from, to);
+        var (parsedLevel, entityId, range) = Filter(queries, level, id, from, to);
         var trend = await queries.WeeksAsync(parsedLevel, entityId, range, Actor.From(user), ct);
         return TypedResults.Ok(new ComplianceWeeksDto(
             ComplianceEntityDto.From(trend.Entity),
@@ -188,9 +188,7 @@ public static class ComplianceApi
     private static async Task<Ok<ComplianceMonthsDto>> MonthsAsync(
         [FromQuery] string? level, [FromQuery] int? id, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
     {
-        var parsedLevel = ParseLevel(level);
-        var entityId = RequireId(id);
-        var range = queries.Range(from, to);
+        var (parsedLevel, entityId, range) = Filter(queries, level, id, from, to);
         var series = await queries.SeriesAsync(parsedLevel, entityId, range, TrendPeriod.Month, Actor.From(user), ct);
         return TypedResults.Ok(new ComplianceMonthsDto(
             ComplianceEntityDto.From(series.Entity),
@@ -202,9 +200,7 @@ public static class ComplianceApi
     private static async Task<Ok<ComplianceRemindersDto>> RemindersAsync(
         [FromQuery] string? level, [FromQuery] int? id, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
     {
-        var parsedLevel = ParseLevel(level);
-        var entityId = RequireId(id);
-        var range = queries.Range(from, to);
+        var (parsedLevel, entityId, range) = Filter(queries, level, id, from, to);
         var reminders = await queries.RemindersAsync(parsedLevel, entityId, range, Actor.From(user), ct);
         return TypedResults.Ok(new ComplianceRemindersDto(
             ComplianceEntityDto.From(reminders.Entity),
