@@ -214,8 +214,17 @@ internal static class SlotSearchBench
         {
             copy.Sessions.Add(new Session
             {
-                Name = s.Name, Days = s.Days, StartTime = s.StartTime, EndTime = s.EndTime, Role = s.Role, Mode = s.Mode,
-                SlotMinutes = s.SlotMinutes, Clinicians = s.Clinicians, ValidFrom = s.ValidFrom, ValidUntil = s.ValidUntil, IsActive = s.IsActive,
+                Name = s.Name,
+                Days = s.Days,
+                StartTime = s.StartTime,
+                EndTime = s.EndTime,
+                Role = s.Role,
+                Mode = s.Mode,
+                SlotMinutes = s.SlotMinutes,
+                Clinicians = s.Clinicians,
+                ValidFrom = s.ValidFrom,
+                ValidUntil = s.ValidUntil,
+                IsActive = s.IsActive,
             });
         }
 
