@@ -94,8 +94,9 @@ internal static class SlotSearchBench
             else
             {
                 SqliteConnection.ClearAllPools();
-                Directory.Delete(workDirectory, recursive: true);
             }
+
+            Directory.Delete(workDirectory, recursive: true);
         }
 
         return 0;
