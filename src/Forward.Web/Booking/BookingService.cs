@@ -599,8 +599,9 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
                 a.Patient.Phone,
                 PracticeOds = a.Patient.RegisteredPractice!.OdsCode,
                 PracticeName = a.Patient.RegisteredPractice.Name,
-                First = a.Slots.OrderBy(s => s.Slot!.StartUtc).Select(s => new { s.Slot!.Role, s.Slot.Mode, SessionName = s.Slot.Session!.Name }).FirstOrDefault(),
-                SlotIds = a.Slots.Select(s => s.SlotId).ToList(),
+                // All of the appointment's (at most six) slots, not "the first one" in SQL: EF writes that as ROW_NUMBER()
+                // over every appointment's slots, which SQLite computes for the whole table on each read.
+                Slots = a.Slots.Select(s => new { s.SlotId, s.Slot!.StartUtc, s.Slot.Role, s.Slot.Mode, SessionName = s.Slot.Session!.Name }).ToList(),
             })
             .ToListAsync(ct);
         var byId = rows.ToDictionary(r => r.A.Id);
@@ -608,12 +609,13 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         {
             var r = byId[id];
             var a = r.A;
+            var first = r.Slots.OrderBy(s => s.StartUtc).FirstOrDefault();
             return new AppointmentView(
                 a.Id, a.Status, a.StartUtc, a.EndUtc, London.ToLocal(a.StartUtc), London.ToLocal(a.EndUtc), a.HubId, r.HubCode, r.HubName,
-                r.First?.SessionName ?? string.Empty, r.First?.Role ?? default, r.First?.Mode ?? default,
+                first?.SessionName ?? string.Empty, first?.Role ?? default, first?.Mode ?? default,
                 a.PatientId, r.NhsNumber, $"{r.GivenName} {r.FamilyName}", r.DateOfBirth, r.Phone, r.PracticeOds, r.PracticeName,
                 a.Channel, a.BookedBy, a.BookingOrganisationOds, a.Reason, a.Description, a.Comment, a.Consent, a.CreatedUtc,
-                a.CancelledUtc, a.CancellationReason, a.OutcomeRecordedUtc, a.Version, r.SlotIds.OrderBy(x => x).ToList());
+                a.CancelledUtc, a.CancellationReason, a.OutcomeRecordedUtc, a.Version, r.Slots.Select(s => s.SlotId).Order().ToList());
         }).ToList();
     }
 
