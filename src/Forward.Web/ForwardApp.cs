@@ -12,6 +12,7 @@ using Forward.Web.Demo;
 using Forward.Web.Fhir;
 using Forward.Web.Hubs;
 using Forward.Web.Infrastructure;
+using Forward.Web.Navigation;
 using Forward.Web.Notifications;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -55,6 +56,8 @@ public static class ForwardApp
         services.AddScoped<ComplianceQueries>();
         services.Configure<ConsultationOptions>(configuration.GetSection("Forward:Consultation"));
         services.AddScoped<ConsultationService>();
+        services.AddScoped<ConsultationMeasures>();
+        services.AddScoped<NavigationService>();
         services.AddSingleton<ConsultationDraftProtector>();
         services.AddScoped<DemoHistory>();
         if (configuration.GetValue("Forward:Demo:HistoryMonths", 0) > 0)
