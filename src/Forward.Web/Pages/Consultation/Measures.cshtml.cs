@@ -15,7 +15,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Forward.Web.Pages.Consultation;
 
-/// <summary>One practice's online-consultation measures as CSV (rates as fractions, hours to one decimal place).</summary>
+/// <summary>One practice's online-consultation measures as CSV (rates as fractions, hours to one decimal place, halves up as on the page).</summary>
 [CsvRecord]
 public sealed partial record ConsultationMeasuresCsvRow(
     string PeriodFrom,
@@ -66,8 +66,8 @@ public sealed partial record ConsultationMeasuresCsvRow(
             f.Outcome(ConsultationOutcome.Prescription),
             f.Outcome(ConsultationOutcome.SignpostedElsewhere),
             f.Outcome(ConsultationOutcome.Closed),
-            f.MedianHoursToClose is { } median ? Math.Round(median, 1) : null,
-            f.MeanHoursToClose is { } mean ? Math.Round(mean, 1) : null,
+            f.MedianHoursToClose is { } median ? Math.Round(median, 1, MidpointRounding.AwayFromZero) : null,
+            f.MeanHoursToClose is { } mean ? Math.Round(mean, 1, MidpointRounding.AwayFromZero) : null,
             f.Signposted);
     }
 }
