@@ -1,5 +1,5 @@
-using FsCheck.Xunit;
 using Forward.Domain.Consultation;
+using FsCheck.Xunit;
 
 namespace Forward.Domain.Tests.Consultation;
 
