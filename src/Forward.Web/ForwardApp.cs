@@ -12,6 +12,7 @@ using Forward.Web.Demo;
 using Forward.Web.Fhir;
 using Forward.Web.Hubs;
 using Forward.Web.Infrastructure;
+using Forward.Web.Navigation;
 using Forward.Web.Notifications;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -59,6 +60,8 @@ public static class ForwardApp
         AddTelemetry(services, configuration);
         services.Configure<ConsultationOptions>(configuration.GetSection("Forward:Consultation"));
         services.AddScoped<ConsultationService>();
+        services.AddScoped<ConsultationMeasures>();
+        services.AddScoped<NavigationService>();
         services.AddSingleton<ConsultationDraftProtector>();
         services.AddScoped<DemoHistory>();
         if (configuration.GetValue("Forward:Demo:HistoryMonths", 0) > 0)

@@ -33,9 +33,15 @@ public static class SiteNavigation
             links.Add(new NavigationLink("Day list", "/Hubs/DayList"));
         }
 
+        if (user.IsInRole(Roles.PracticeStaff) || user.IsInRole(Roles.Nhs111) || user.IsInRole(Roles.HubClinician) || user.IsInRole(Roles.Commissioner))
+        {
+            links.Add(new NavigationLink("Local services", "/Navigation"));
+        }
+
         if (user.IsInRole(Roles.Commissioner) || user.IsInRole(Roles.PracticeStaff))
         {
             links.Add(new NavigationLink("Access dashboard", "/Compliance"));
+            links.Add(new NavigationLink("Online consultation measures", "/Consultation/Measures"));
         }
 
         if (user.IsInRole(Roles.Commissioner))

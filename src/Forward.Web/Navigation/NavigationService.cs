@@ -1,0 +1,323 @@
+using Forward.Data;
+using Forward.Domain;
+using Forward.Domain.Navigation;
+using Forward.Domain.Time;
+using Forward.Web.Access;
+using Forward.Web.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Navigation;
+
+/// <summary>A CCG a user may open the directory of.</summary>
+public sealed record CcgChoice(int Id, string Name);
+
+/// <summary>A practice, as the navigation pages name it.</summary>
+public sealed record PracticeChoice(int Id, string OdsCode, string Name, int NetworkId, int CcgId);
+
+/// <summary>One directory entry as the page shows it.</summary>
+public sealed record DirectoryEntry(
+    int Id,
+    ServiceCategory Category,
+    string Name,
+    string WhoFor,
+    string HowToRefer,
+    string Hours,
+    string? Phone,
+    string? Website,
+    bool IsSynthetic,
+    string? NetworkName);
+
+/// <summary>How many signposting records one service or reason has this week and this month.</summary>
+public sealed record SignpostingCount<TKey>(TKey Key, int ThisWeek, int ThisMonth);
+
+/// <summary>A practice's signposting this week (Monday to Sunday) and this calendar month, London time.</summary>
+public sealed record SignpostingSummary(
+    PracticeChoice Practice,
+    DateOnly WeekFrom,
+    DateOnly WeekTo,
+    DateOnly MonthFrom,
+    DateOnly MonthTo,
+    int ThisWeek,
+    int ThisMonth,
+    IReadOnlyList<SignpostingCount<string>> ByService,
+    IReadOnlyList<SignpostingCount<SignpostingReason>> ByReason);
+
+/// <summary>One staff member's care-navigator training, as listed.</summary>
+public sealed record TrainingRow(int Id, string StaffName, bool Trained, DateOnly? TrainedOn, string? Course);
+
+/// <summary>Training as entered on the form; <see cref="Id"/> set to update an existing record.</summary>
+public sealed record TrainingInput(int? Id, string? StaffName, bool Trained, DateOnly? TrainedOn, string? Course);
+
+/// <summary>
+/// Care navigation: the directory of local services a user's CCG offers, the signposting log and its counts, and the
+/// care-navigator training register. Every method takes the <see cref="Actor"/> and decides what they may see here, so a
+/// page cannot forget: practice staff see and change their own practice only; commissioners read the practices of
+/// their CCG; hub clinicians see their hub's CCG's directory; NHS 111 chooses a CCG.
+/// </summary>
+public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeProvider clock)
+{
+    public const int MaxQueryLength = 100;
+
+    /// <summary>The CCGs whose directory the actor may open (all of them for NHS 111, who take calls from anywhere).</summary>
+    public async Task<IReadOnlyList<CcgChoice>> DirectoryCcgsAsync(Actor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (actor.IsNhs111)
+        {
+            return await db.Ccgs.AsNoTracking().OrderBy(c => c.Name).Select(c => new CcgChoice(c.Id, c.Name)).ToListAsync(ct);
+        }
+
+        var own = await OwnCcgAsync(actor, ct);
+        return await db.Ccgs.AsNoTracking().Where(c => c.Id == own).Select(c => new CcgChoice(c.Id, c.Name)).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// The actor's CCG's services matching every word of <paramref name="query"/> (in the name, who it is for or the
+    /// keywords, ignoring case) and the category, if given. A PCN-only service is listed for practice staff of that PCN
+    /// and for everyone else in the CCG who is not tied to a practice.
+    /// </summary>
+    public async Task<IReadOnlyList<DirectoryEntry>> SearchAsync(Actor actor, int ccgId, string? query, ServiceCategory? category, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await EnsureDirectoryAllowedAsync(actor, ccgId, ct);
+        int? networkId = null;
+        if (actor.IsPracticeStaff)
+        {
+            networkId = (await OwnPracticeAsync(actor, ct)).NetworkId;
+        }
+
+        var services = db.LocalServices.AsNoTracking().Where(s => s.CcgId == ccgId && s.IsActive);
+        if (networkId is { } network)
+        {
+            services = services.Where(s => s.NetworkId == null || s.NetworkId == network);
+        }
+
+        if (category is { } c)
+        {
+            services = services.Where(s => s.Category == c);
+        }
+
+        // ToLower and Contains translate on SQLite (lower/instr) and PostgreSQL (lower/strpos) alike; the
+        // StringComparison overload CA1862 asks for does not translate on either.
+#pragma warning disable CA1862
+        foreach (var word in Words(query))
+        {
+            services = services.Where(s => s.Name.ToLower().Contains(word) || s.WhoFor.ToLower().Contains(word) || (s.Keywords != null && s.Keywords.ToLower().Contains(word)));
+        }
+#pragma warning restore CA1862
+
+        return await services
+            .OrderBy(s => s.Category).ThenBy(s => s.Name)
+            .Select(s => new DirectoryEntry(s.Id, s.Category, s.Name, s.WhoFor, s.HowToRefer, s.Hours, s.Phone, s.Website, s.IsSynthetic, s.Network != null ? s.Network.Name : null))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>A service the practice's staff may signpost to: active and in their CCG (and PCN, if it is PCN-only).</summary>
+    public async Task<DirectoryEntry> ServiceForSignpostingAsync(Actor actor, int serviceId, CancellationToken ct)
+    {
+        var practice = await OwnPracticeAsync(actor, ct);
+        return await db.LocalServices.AsNoTracking()
+            .Where(s => s.Id == serviceId && s.IsActive && s.CcgId == practice.CcgId && (s.NetworkId == null || s.NetworkId == practice.NetworkId))
+            .Select(s => new DirectoryEntry(s.Id, s.Category, s.Name, s.WhoFor, s.HowToRefer, s.Hours, s.Phone, s.Website, s.IsSynthetic, s.Network != null ? s.Network.Name : null))
+            .FirstOrDefaultAsync(ct)
+            ?? throw DomainException.NotFound("service-not-found", "There is no such service in your practice's directory.");
+    }
+
+    /// <summary>Records that a patient was signposted: service, reason code, practice, time and user. Nothing else.</summary>
+    public async Task<SignpostingRecord> RecordSignpostingAsync(Actor actor, int serviceId, SignpostingReason? reason, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var practice = await OwnPracticeAsync(actor, ct);
+        var service = await ServiceForSignpostingAsync(actor, serviceId, ct);
+        if (reason is not { } r || !Enum.IsDefined(r))
+        {
+            throw new ValidationFailedException(new Dictionary<string, string> { ["Reason"] = "Select why the patient was signposted" });
+        }
+
+        var record = new SignpostingRecord
+        {
+            PracticeId = practice.Id,
+            LocalServiceId = service.Id,
+            Reason = r,
+            RecordedUtc = clock.GetUtcNow().UtcDateTime,
+            RecordedBy = actor.UserName,
+        };
+        db.SignpostingRecords.Add(record);
+        await db.SaveChangesAsync(ct);
+        return record;
+    }
+
+    /// <summary>The practices whose signposting and training figures the actor may read: their own, or their CCG's.</summary>
+    public async Task<IReadOnlyList<PracticeChoice>> ReadablePracticesAsync(Actor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var practices = db.Practices.AsNoTracking();
+        practices = actor switch
+        {
+            { IsPracticeStaff: true, PracticeId: { } own } => practices.Where(p => p.Id == own),
+            { IsCommissioner: true, CcgId: { } ccg } => practices.Where(p => p.Network!.CcgId == ccg),
+            _ => throw DomainException.Forbidden("navigation-not-yours", "Only practice staff and commissioners can see signposting and training figures."),
+        };
+        return await practices.OrderBy(p => p.Name)
+            .Select(p => new PracticeChoice(p.Id, p.OdsCode, p.Name, p.NetworkId, p.Network!.CcgId)).ToListAsync(ct);
+    }
+
+    /// <summary>The practice whose figures are asked for, if the actor may read them (403 otherwise, 404 if unknown).</summary>
+    public async Task<PracticeChoice> ReadablePracticeAsync(Actor actor, int? practiceId, CancellationToken ct)
+    {
+        var readable = await ReadablePracticesAsync(actor, ct);
+        if (practiceId is null)
+        {
+            return readable.Count > 0 ? readable[0] : throw DomainException.NotFound("no-practices", "Your CCG has no practices.");
+        }
+
+        if (readable.FirstOrDefault(p => p.Id == practiceId) is { } found)
+        {
+            return found;
+        }
+
+        return await db.Practices.AnyAsync(p => p.Id == practiceId, ct)
+            ? throw DomainException.Forbidden("navigation-not-yours", "You can see the figures of your own practice, or your CCG's practices, only.")
+            : throw DomainException.NotFound("practice-not-found", "There is no such practice.");
+    }
+
+    /// <summary>
+    /// The practice's signposting this week and this month, by service and by reason: two grouped queries (one per
+    /// period), whatever the number of services.
+    /// </summary>
+    public async Task<SignpostingSummary> SignpostingSummaryAsync(Actor actor, int? practiceId, CancellationToken ct)
+    {
+        var practice = await ReadablePracticeAsync(actor, practiceId, ct);
+        var today = London.Today(clock);
+        var weekFrom = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
+        var weekTo = weekFrom.AddDays(6);
+        var monthFrom = new DateOnly(today.Year, today.Month, 1);
+        var monthTo = monthFrom.AddMonths(1).AddDays(-1);
+
+        var week = await CountsAsync(practice.Id, weekFrom, weekTo, ct);
+        var month = await CountsAsync(practice.Id, monthFrom, monthTo, ct);
+        var names = week.Concat(month).Select(g => (g.ServiceId, g.ServiceName)).Distinct().ToList();
+        var byService = names
+            .Select(n => new SignpostingCount<string>(
+                n.ServiceName,
+                week.Where(g => g.ServiceId == n.ServiceId).Sum(g => g.Count),
+                month.Where(g => g.ServiceId == n.ServiceId).Sum(g => g.Count)))
+            .OrderByDescending(s => s.ThisMonth).ThenBy(s => s.Key, StringComparer.Ordinal).ToList();
+        var byReason = Enum.GetValues<SignpostingReason>()
+            .Select(r => new SignpostingCount<SignpostingReason>(r, week.Where(g => g.Reason == r).Sum(g => g.Count), month.Where(g => g.Reason == r).Sum(g => g.Count)))
+            .Where(r => r.ThisMonth > 0 || r.ThisWeek > 0)
+            .OrderByDescending(r => r.ThisMonth).ToList();
+        return new SignpostingSummary(practice, weekFrom, weekTo, monthFrom, monthTo, week.Sum(g => g.Count), month.Sum(g => g.Count), byService, byReason);
+    }
+
+    /// <summary>The practice's training register, by name.</summary>
+    public async Task<IReadOnlyList<TrainingRow>> TrainingAsync(Actor actor, int? practiceId, CancellationToken ct)
+    {
+        var practice = await ReadablePracticeAsync(actor, practiceId, ct);
+        return await db.NavigatorTraining.AsNoTracking().Where(t => t.PracticeId == practice.Id)
+            .OrderBy(t => t.StaffName)
+            .Select(t => new TrainingRow(t.Id, t.StaffName, t.Trained, t.TrainedOn, t.Course)).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// Adds or updates a training record of the actor's own practice (practice staff only; commissioners read). Field
+    /// errors come back as a <see cref="ValidationFailedException"/> keyed by the input's property names.
+    /// </summary>
+    public async Task<NavigatorTraining> SaveTrainingAsync(Actor actor, TrainingInput input, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(input);
+        var practice = await OwnPracticeAsync(actor, ct);
+        NavigatorTraining record;
+        if (input.Id is { } id)
+        {
+            record = await db.NavigatorTraining.FirstOrDefaultAsync(t => t.Id == id && t.PracticeId == practice.Id, ct)
+                ?? throw DomainException.NotFound("training-not-found", "There is no such training record at your practice.");
+        }
+        else
+        {
+            record = new NavigatorTraining { PracticeId = practice.Id, StaffName = string.Empty };
+        }
+
+        record.StaffName = input.StaffName?.Trim() ?? string.Empty;
+        record.Trained = input.Trained;
+        record.TrainedOn = input.TrainedOn;
+        record.Course = string.IsNullOrWhiteSpace(input.Course) ? null : input.Course.Trim();
+        ValidationFailedException.ThrowIfAny(record.Validate(London.Today(clock)));
+        if (input.Id is null)
+        {
+            db.NavigatorTraining.Add(record);
+        }
+
+        audit.Write(actor, input.Id is null ? "navigator-training.add" : "navigator-training.update", "success", nameof(NavigatorTraining), input.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture), detail: $"practice {practice.OdsCode}");
+        await db.SaveChangesAsync(ct);
+        return record;
+    }
+
+    /// <summary>The lower-cased words of a search, at most <see cref="MaxQueryLength"/> characters in all.</summary>
+    public static IReadOnlyList<string> Words(string? query)
+    {
+        if (string.IsNullOrWhiteSpace(query))
+        {
+            return [];
+        }
+
+        var text = query.Trim();
+        text = text.Length > MaxQueryLength ? text[..MaxQueryLength] : text;
+        return text.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The actor's practice (practice staff only).</summary>
+    public async Task<PracticeChoice> OwnPracticeAsync(Actor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (actor is not { IsPracticeStaff: true, PracticeId: { } id })
+        {
+            throw DomainException.Forbidden("practice-staff-only", "Only practice staff can do this, for their own practice.");
+        }
+
+        return await db.Practices.AsNoTracking().Where(p => p.Id == id)
+            .Select(p => new PracticeChoice(p.Id, p.OdsCode, p.Name, p.NetworkId, p.Network!.CcgId)).FirstOrDefaultAsync(ct)
+            ?? throw DomainException.Forbidden("practice-staff-only", "Your account's practice no longer exists.");
+    }
+
+    private async Task<int> OwnCcgAsync(Actor actor, CancellationToken ct) => actor switch
+    {
+        { IsPracticeStaff: true } => (await OwnPracticeAsync(actor, ct)).CcgId,
+        { IsCommissioner: true, CcgId: { } ccg } => ccg,
+        { IsHubClinician: true, HubId: { } hub } => await db.Hubs.Where(h => h.Id == hub).Select(h => (int?)h.CcgId).FirstOrDefaultAsync(ct)
+            ?? throw DomainException.Forbidden("no-ccg", "Your hub no longer exists."),
+        _ => throw DomainException.Forbidden("no-ccg", "Your account is not tied to a CCG."),
+    };
+
+    private async Task EnsureDirectoryAllowedAsync(Actor actor, int ccgId, CancellationToken ct)
+    {
+        if (actor.IsNhs111)
+        {
+            if (!await db.Ccgs.AnyAsync(c => c.Id == ccgId, ct))
+            {
+                throw DomainException.NotFound("ccg-not-found", "There is no such CCG.");
+            }
+
+            return;
+        }
+
+        if (await OwnCcgAsync(actor, ct) != ccgId)
+        {
+            throw DomainException.Forbidden("directory-not-yours", "You can see your own CCG's directory only.");
+        }
+    }
+
+    private async Task<List<GroupCount>> CountsAsync(int practiceId, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var fromUtc = London.StartOfDayUtc(from);
+        var toUtc = London.StartOfDayUtc(to.AddDays(1));
+        return await db.SignpostingRecords.AsNoTracking()
+            .Where(s => s.PracticeId == practiceId && s.RecordedUtc >= fromUtc && s.RecordedUtc < toUtc)
+            .GroupBy(s => new { s.LocalServiceId, s.LocalService!.Name, s.Reason })
+            .Select(g => new GroupCount(g.Key.LocalServiceId, g.Key.Name, g.Key.Reason, g.Count()))
+            .ToListAsync(ct);
+    }
+
+    private sealed record GroupCount(int ServiceId, string ServiceName, SignpostingReason Reason, int Count);
+}

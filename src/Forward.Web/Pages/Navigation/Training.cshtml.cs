@@ -1,0 +1,153 @@
+using System.Globalization;
+using Forward.Domain;
+using Forward.Domain.Access;
+using Forward.Domain.Navigation;
+using Forward.Domain.Time;
+using Forward.Web.Access;
+using Forward.Web.Infrastructure;
+using Forward.Web.Navigation;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
+
+namespace Forward.Web.Pages.Navigation;
+
+/// <summary>The training form as posted; everything optional so a missing or mistyped value becomes a field error.</summary>
+public sealed class TrainingForm
+{
+    public int? Id { get; set; }
+
+    public string? StaffName { get; set; }
+
+    /// <summary>"yes" or "no".</summary>
+    public string? Trained { get; set; }
+
+    public DateOnly? TrainedOn { get; set; }
+
+    public string? Course { get; set; }
+}
+
+/// <summary>
+/// The care-navigator training register: practice staff list their colleagues (trained yes/no and when) and add or
+/// update records; commissioners read any practice's register in their CCG and cannot change it.
+/// </summary>
+[Authorize(Roles = Roles.Commissioner + "," + Roles.PracticeStaff)]
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+public sealed class TrainingModel(NavigationService navigation, TimeProvider clock) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public int? PracticeId { get; set; }
+
+    /// <summary>A record to change (GET ?edit=3 fills the form with it).</summary>
+    [BindProperty(SupportsGet = true)]
+    public int? Edit { get; set; }
+
+    [BindProperty]
+    public TrainingForm Input { get; set; } = new();
+
+    public IReadOnlyList<SelectListItem> PracticeOptions { get; private set; } = [];
+
+    public static IReadOnlyList<SelectListItem> TrainedOptions { get; } = [new("Yes", "yes"), new("No", "no")];
+
+    public PracticeChoice? Practice { get; private set; }
+
+    public IReadOnlyList<TrainingRow> Rows { get; private set; } = [];
+
+    public bool CanChange => User.IsInRole(Roles.PracticeStaff);
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        ModelState.ReplaceBindingError(nameof(PracticeId), "Choose a practice from the list");
+        if (await LoadAsync(cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
+        if (Edit is { } id && CanChange)
+        {
+            var row = Rows.FirstOrDefault(r => r.Id == id);
+            if (row is null)
+            {
+                return NotFound();
+            }
+
+            Input = new TrainingForm { Id = row.Id, StaffName = row.StaffName, Trained = row.Trained ? "yes" : "no", TrainedOn = row.TrainedOn, Course = row.Course };
+        }
+
+        return Page();
+    }
+
+    /// <summary>Adds a record, or updates the one named by Input.Id; practice staff only, their own practice.</summary>
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (!CanChange)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        PracticeId = null;
+        if (await LoadAsync(cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
+        ModelState.ReplaceBindingError("Input.TrainedOn", "Enter a real date, for example 1 June 2026");
+        if (Input.Trained is not ("yes" or "no"))
+        {
+            ModelState.AddModelError("Input.Trained", "Select whether the staff member is a trained care navigator");
+        }
+
+        var input = new TrainingInput(Input.Id, Input.StaffName, Input.Trained == "yes", Input.TrainedOn, Input.Course);
+
+        // The domain's rules, checked here as well as in the service so every field's error shows at once.
+        var errors = new NavigatorTraining { StaffName = input.StaffName?.Trim() ?? string.Empty, Trained = input.Trained, TrainedOn = input.TrainedOn, Course = input.Course }
+            .Validate(London.Today(clock));
+        if (Input.Trained is not ("yes" or "no"))
+        {
+            // Without the answer, the date cannot be judged against it yet.
+            errors.Remove(nameof(NavigatorTraining.TrainedOn));
+        }
+
+        ModelState.AddFieldErrors(errors, nameof(Input));
+
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        try
+        {
+            var saved = await navigation.SaveTrainingAsync(Actor.From(User), input, cancellationToken);
+            TempData["Status"] = $"Training record {(Input.Id is null ? "added" : "updated")} for {saved.StaffName}";
+            return RedirectToPage("/Navigation/Training");
+        }
+        catch (DomainException e) when (NavigationPage.StatusFor(e) is { } status)
+        {
+            return status;
+        }
+        catch (DomainException e)
+        {
+            ModelState.AddDomainErrors(e, nameof(Input));
+            return Page();
+        }
+    }
+
+    private async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)
+    {
+        var actor = Actor.From(User);
+        try
+        {
+            var practices = await navigation.ReadablePracticesAsync(actor, cancellationToken);
+            PracticeOptions = practices.Select(p => new SelectListItem($"{p.Name} ({p.OdsCode})", p.Id.ToString(CultureInfo.InvariantCulture))).ToList();
+            Practice = await navigation.ReadablePracticeAsync(actor, ModelState.IsValid ? PracticeId : null, cancellationToken);
+            PracticeId = Practice.Id;
+            Rows = await navigation.TrainingAsync(actor, Practice.Id, cancellationToken);
+            return null;
+        }
+        catch (DomainException e) when (NavigationPage.StatusFor(e) is { } status)
+        {
+            return status;
+        }
+    }
+}

@@ -1,0 +1,274 @@
+using System.Net;
+using Forward.Domain.Navigation;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Tests.Navigation;
+
+/// <summary>The care-navigation directory, the signposting log and the training register over <see cref="TestWorld"/>s.</summary>
+public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private static LocalService Service(TestWorld world, string code, ServiceCategory category, string name, string keywords, bool synthetic = false) => new()
+    {
+        Code = $"{world.Prefix}-{code}",
+        CcgId = world.CcgId,
+        Category = category,
+        Name = name,
+        WhoFor = "Adults registered in the CCG",
+        HowToRefer = "Walk in or phone",
+        Hours = "Monday to Friday 9am to 5pm",
+        Phone = "0116 000 0000",
+        Keywords = keywords,
+        IsSynthetic = synthetic,
+        Source = "test",
+    };
+
+    /// <summary>Three services in the world's CCG; returns their ids (pharmacy, optician, physio).</summary>
+    private static Task<(int Pharmacy, int Optician, int Physio)> DirectoryAsync(TestWorld world) => world.WithDbAsync(async db =>
+    {
+        var pharmacy = Service(world, "PHARM", ServiceCategory.CommunityPharmacy, $"{world.Prefix} Pharmacy", "cough cold medicine");
+        var optician = Service(world, "OPT", ServiceCategory.Optician, $"{world.Prefix} Eye Care", "eyes glasses red-eye", synthetic: true);
+        var physio = Service(world, "PHYSIO", ServiceCategory.PhysioSelfReferral, $"{world.Prefix} Physio", "back pain joints");
+        db.LocalServices.AddRange(pharmacy, optician, physio);
+        await db.SaveChangesAsync();
+        return (pharmacy.Id, optician.Id, physio.Id);
+    });
+
+    private static void AssertForbidden(HttpStatusCode status) => Assert.Equal(HttpStatusCode.Forbidden, status);
+
+    [Fact]
+    public async Task Keyword_search_finds_the_right_entries_in_the_users_ccg_only()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var other = await TestWorld.CreateAsync(factory);
+        var ids = await DirectoryAsync(world);
+        var otherIds = await DirectoryAsync(other);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var (status, html) = await staff.GetAsync("/Navigation?Q=EYE");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"data-service=\"{ids.Optician}\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-service=\"{ids.Pharmacy}\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-service=\"{otherIds.Optician}\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-synthetic>Synthetic</strong>", html, StringComparison.Ordinal);
+        Assert.Contains($"/Navigation/Signpost?serviceId={ids.Optician}", html, StringComparison.Ordinal);
+        Assert.Contains("Local services</strong>", html, StringComparison.Ordinal); // header navigation, current page
+
+        // Every word must match: "back pain" finds the physio only.
+        var back = (await staff.GetAsync("/Navigation?Q=back+pain")).Html;
+        Assert.Contains($"data-service=\"{ids.Physio}\"", back, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-service=\"{ids.Optician}\"", back, StringComparison.Ordinal);
+
+        // No search: the whole directory of the user's CCG and nothing of the other's.
+        var all = (await staff.GetAsync("/Navigation")).Html;
+        Assert.Contains($"data-service=\"{ids.Pharmacy}\"", all, StringComparison.Ordinal);
+        Assert.Contains($"data-service=\"{ids.Physio}\"", all, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-service=\"{otherIds.Pharmacy}\"", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Category_filter_returns_only_that_category()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var ids = await DirectoryAsync(world);
+        using var hub = await PageClient.SignedInAsync(factory, world.HubClinician);
+
+        var (status, html) = await hub.GetAsync("/Navigation?Category=CommunityPharmacy");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"data-service=\"{ids.Pharmacy}\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-service=\"{ids.Optician}\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-service=\"{ids.Physio}\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Record signposting", html, StringComparison.Ordinal); // hub clinicians do not log signposting
+
+        var bad = await hub.GetAsync("/Navigation?Category=Nonsense");
+        Assert.Equal(HttpStatusCode.OK, bad.Status);
+        Assert.Contains("Choose a category from the list", bad.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Nhs111_chooses_a_ccg_and_a_commissioner_cannot_open_another_ccgs_directory()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var other = await TestWorld.CreateAsync(factory);
+        var otherIds = await DirectoryAsync(other);
+        using var nhs111 = await PageClient.SignedInAsync(factory, world.Nhs111);
+        var (status, html) = await nhs111.GetAsync($"/Navigation?Ccg={other.CcgId}&Q=glasses");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"data-service=\"{otherIds.Optician}\"", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"Ccg\"", html, StringComparison.Ordinal);
+
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        AssertForbidden((await commissioner.GetAsync($"/Navigation?Ccg={other.CcgId}")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await commissioner.GetAsync($"/Navigation?Ccg={world.CcgId}")).Status);
+    }
+
+    [Fact]
+    public async Task Signposting_stores_service_reason_practice_time_and_user_only_and_appears_in_the_counts()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var other = await TestWorld.CreateAsync(factory);
+        var ids = await DirectoryAsync(world);
+        var otherIds = await DirectoryAsync(other);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var url = $"/Navigation/Signpost?serviceId={ids.Optician}";
+
+        // No reason: an error, nothing stored.
+        var missing = await staff.PostFormAsync(url, new Dictionary<string, string> { ["ServiceId"] = ids.Optician.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        Assert.Equal(HttpStatusCode.OK, missing.StatusCode);
+        var missingHtml = await missing.Content.ReadAsStringAsync();
+        Assert.Contains("There is a problem", missingHtml, StringComparison.Ordinal);
+        Assert.Contains("Select why the patient was signposted", missingHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("<textarea", (await staff.GetAsync(url)).Html, StringComparison.Ordinal);
+
+        // A free-text field smuggled into the post has nowhere to go.
+        var response = await staff.PostFormAsync(url, new Dictionary<string, string>
+        {
+            ["ServiceId"] = ids.Optician.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Reason"] = nameof(SignpostingReason.EyeProblem),
+            ["Note"] = "patient said something clinical",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Navigation/Signposting", response.Headers.Location?.OriginalString);
+
+        var records = await world.WithDbAsync(db => db.SignpostingRecords.AsNoTracking().Where(s => s.PracticeId == world.PracticeA.Id).ToListAsync());
+        var record = Assert.Single(records);
+        Assert.Equal(ids.Optician, record.LocalServiceId);
+        Assert.Equal(SignpostingReason.EyeProblem, record.Reason);
+        Assert.Equal(world.PracticeStaffA, record.RecordedBy);
+        Assert.Equal(factory.Clock.GetUtcNow().UtcDateTime, record.RecordedUtc);
+
+        var (status, html) = await staff.GetAsync("/Navigation/Signposting");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Signposting to " + world.Prefix + " Eye Care recorded", html, StringComparison.Ordinal);
+        Assert.Matches("data-figure=\"week\">[\\s\\S]*?data-value>1<", html);
+        Assert.Matches("data-figure=\"month\">[\\s\\S]*?data-value>1<", html);
+        Assert.Matches($"data-service-row=\"{world.Prefix} Eye Care\">[\\s\\S]*?data-week>1<", html);
+        Assert.Matches("data-reason-row=\"EyeProblem\">[\\s\\S]*?data-month>1<", html);
+        Assert.Contains("counts as one GP appointment saved", html, StringComparison.Ordinal);
+
+        // Another CCG's service cannot be signposted to; commissioners and 111 cannot record at all.
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/Navigation/Signpost?serviceId={otherIds.Optician}")).Status);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var refused = await commissioner.PostFormAsync(url, new Dictionary<string, string> { ["Reason"] = nameof(SignpostingReason.EyeProblem) }, formPage: "/Navigation");
+        Assert.True(refused.StatusCode == HttpStatusCode.Forbidden || refused.Headers.Location?.OriginalString.Contains("AccessDenied", StringComparison.Ordinal) == true, refused.StatusCode.ToString());
+        Assert.Single(await world.WithDbAsync(db => db.SignpostingRecords.AsNoTracking().Where(s => s.PracticeId == world.PracticeA.Id).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task Signposting_post_needs_the_anti_forgery_token()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var ids = await DirectoryAsync(world);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var response = await staff.PostFormWithoutTokenAsync($"/Navigation/Signpost?serviceId={ids.Pharmacy}", new Dictionary<string, string> { ["Reason"] = nameof(SignpostingReason.MinorAilment) });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(await world.WithDbAsync(db => db.SignpostingRecords.AsNoTracking().Where(s => s.PracticeId == world.PracticeA.Id).ToListAsync()));
+    }
+
+    [Theory]
+    [InlineData("", "yes", "2026-05-01", "Enter the staff member&#x27;s name")]
+    [InlineData("Ann Smith", "", "", "Select whether the staff member is a trained care navigator")]
+    [InlineData("Ann Smith", "yes", "", "Enter the date the training was completed")]
+    [InlineData("Ann Smith", "yes", "2026-06-09", "The training date must be today or in the past")]
+    [InlineData("Ann Smith", "no", "2026-05-01", "Leave the date empty when the staff member is not yet trained")]
+    [InlineData("Ann Smith", "yes", "2026-02-31", "Enter a real date, for example 1 June 2026")]
+    public async Task Training_validation_errors_are_shown_per_field(string name, string trained, string date, string message)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var response = await staff.PostFormAsync("/Navigation/Training", new Dictionary<string, string>
+        {
+            ["Input.StaffName"] = name,
+            ["Input.Trained"] = trained,
+            ["Input.TrainedOn"] = date,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("There is a problem", html, StringComparison.Ordinal);
+        Assert.Contains(message, html, StringComparison.Ordinal);
+        Assert.Equal(0, await world.WithDbAsync(db => db.NavigatorTraining.CountAsync(t => t.PracticeId == world.PracticeA.Id)));
+    }
+
+    [Fact]
+    public async Task Training_is_added_and_updated_for_the_own_practice()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var added = await staff.PostFormAsync("/Navigation/Training", new Dictionary<string, string>
+        {
+            ["Input.StaffName"] = "Ann Smith",
+            ["Input.Trained"] = "no",
+            ["Input.TrainedOn"] = string.Empty,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        var record = await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.PracticeId == world.PracticeA.Id));
+        Assert.False(record.Trained);
+
+        var updated = await staff.PostFormAsync("/Navigation/Training", new Dictionary<string, string>
+        {
+            ["Input.Id"] = record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Input.StaffName"] = "Ann Smith",
+            ["Input.Trained"] = "yes",
+            ["Input.TrainedOn"] = "2026-06-08",
+            ["Input.Course"] = "Care navigation level 1",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, updated.StatusCode);
+        record = await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.PracticeId == world.PracticeA.Id));
+        Assert.True(record.Trained);
+        Assert.Equal(new DateOnly(2026, 6, 8), record.TrainedOn);
+
+        var html = (await staff.GetAsync("/Navigation/Training")).Html;
+        Assert.Contains($"data-training=\"{record.Id}\"", html, StringComparison.Ordinal);
+        Assert.Contains("1 of 1 staff member trained", html, StringComparison.Ordinal);
+
+        // Practice B's staff cannot change A's record by its id.
+        using var staffB = await PageClient.SignedInAsync(factory, world.PracticeStaffB);
+        var hijack = await staffB.PostFormAsync("/Navigation/Training", new Dictionary<string, string>
+        {
+            ["Input.Id"] = record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Input.StaffName"] = "Changed",
+            ["Input.Trained"] = "no",
+        });
+        Assert.Equal(HttpStatusCode.NotFound, hijack.StatusCode);
+        Assert.Equal("Ann Smith", (await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.Id == record.Id))).StaffName);
+    }
+
+    [Fact]
+    public async Task Practice_staff_cannot_see_another_practices_training_or_signposting_and_commissioners_read_their_ccg_only()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var other = await TestWorld.CreateAsync(factory);
+        await world.WithDbAsync(async db =>
+        {
+            db.NavigatorTraining.Add(new NavigatorTraining { PracticeId = world.PracticeA.Id, StaffName = "Ann Smith", Trained = true, TrainedOn = new DateOnly(2026, 1, 5) });
+            return await db.SaveChangesAsync();
+        });
+
+        using var staffB = await PageClient.SignedInAsync(factory, world.PracticeStaffB);
+        AssertForbidden((await staffB.GetAsync($"/Navigation/Training?PracticeId={world.PracticeA.Id}")).Status);
+        AssertForbidden((await staffB.GetAsync($"/Navigation/Signposting?PracticeId={world.PracticeA.Id}")).Status);
+        Assert.DoesNotContain("Ann Smith", (await staffB.GetAsync("/Navigation/Training")).Html, StringComparison.Ordinal);
+
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var (status, html) = await commissioner.GetAsync($"/Navigation/Training?PracticeId={world.PracticeA.Id}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Ann Smith", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"Input.StaffName\"", html, StringComparison.Ordinal); // read-only
+        Assert.Equal(HttpStatusCode.OK, (await commissioner.GetAsync($"/Navigation/Signposting?PracticeId={world.PracticeB.Id}")).Status);
+        var post = await commissioner.PostFormAsync("/Navigation/Training", new Dictionary<string, string> { ["Input.StaffName"] = "X", ["Input.Trained"] = "no" });
+        AssertForbidden(post.StatusCode);
+
+        using var otherCommissioner = await PageClient.SignedInAsync(factory, other.Commissioner);
+        AssertForbidden((await otherCommissioner.GetAsync($"/Navigation/Training?PracticeId={world.PracticeA.Id}")).Status);
+        AssertForbidden((await otherCommissioner.GetAsync($"/Navigation/Signposting?PracticeId={world.PracticeA.Id}")).Status);
+
+        using var nhs111 = await PageClient.SignedInAsync(factory, world.Nhs111);
+        var refused = await nhs111.GetAsync("/Navigation/Training");
+        Assert.True(refused.Status is HttpStatusCode.Forbidden or HttpStatusCode.Redirect, refused.Status.ToString());
+    }
+}
