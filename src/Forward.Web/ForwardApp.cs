@@ -55,6 +55,7 @@ public static class ForwardApp
         services.AddScoped<ComplianceQueries>();
         services.Configure<ConsultationOptions>(configuration.GetSection("Forward:Consultation"));
         services.AddScoped<ConsultationService>();
+        services.AddScoped<TriageService>();
         services.AddSingleton<ConsultationDraftProtector>();
         services.AddScoped<DemoHistory>();
         if (configuration.GetValue("Forward:Demo:HistoryMonths", 0) > 0)

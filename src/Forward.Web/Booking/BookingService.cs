@@ -118,7 +118,15 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         return ToView(row.Slot, row.HubCode, row.HubName, row.Town, row.SessionName);
     }
 
-    public async Task<BookingOutcome> BookAsync(BookingRequest request, Actor actor, CancellationToken cancellationToken = default)
+    public Task<BookingOutcome> BookAsync(BookingRequest request, Actor actor, CancellationToken cancellationToken = default) =>
+        BookAsync(request, actor, alsoInTransaction: null, cancellationToken);
+
+    /// <summary>
+    /// Books, and runs <paramref name="alsoInTransaction"/> with the new appointment inside the booking's transaction
+    /// before it commits: what it changes commits with the booking, and if it throws, nothing is booked. (Triage uses it
+    /// to close the online request it booked from.) It is not run for a replayed request, which books nothing.
+    /// </summary>
+    public async Task<BookingOutcome> BookAsync(BookingRequest request, Actor actor, Func<Appointment, CancellationToken, Task>? alsoInTransaction, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(actor);
@@ -232,6 +240,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
                 // Confirmation and reminder rows join this transaction: the booking and its messages commit together.
                 await notifications.ScheduleBookingAsync(appointment, patient.Phone, patient.Email, ct);
                 audit.Write(actor, AuditActions.Book, "success", "Appointment", Id(appointment.Id), patient.Id, hubId, $"channel={channel}; slots={string.Join(',', slotIds)}; consent={request.Consent}");
+                if (alsoInTransaction is not null)
+                {
+                    await alsoInTransaction(appointment, ct);
+                }
+
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return new BookingOutcome(await GetViewAsync(appointment.Id, ct), Replayed: false);
