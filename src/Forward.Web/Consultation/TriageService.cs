@@ -224,6 +224,18 @@ public sealed class TriageService(
         return channels.Count;
     }
 
+    /// <summary>The reference of an open request of the actor's practice, for the booking pages' "booking for" line.</summary>
+    public async Task<string> OpenReferenceAsync(long id, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var practiceId = PracticeOf(actor);
+        var row = await db.ConsultationRequests.AsNoTracking().Where(r => r.Id == id && r.PracticeId == practiceId)
+            .Select(r => new { r.Reference, r.Status }).FirstOrDefaultAsync(cancellationToken)
+            ?? throw DomainException.NotFound("consultation-not-found", $"There is no request {id}.");
+        return row.Status == ConsultationStatus.Closed
+            ? throw DomainException.Conflict("consultation-closed", "This request is closed and cannot be changed.")
+            : row.Reference;
+    }
+
     /// <summary>
     /// The patient's details to pre-fill the booking form with, for a request of the staff member's own practice that is
     /// still open. The matched patient's contact number wins when the request has no mobile.
