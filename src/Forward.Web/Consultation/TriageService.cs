@@ -270,6 +270,18 @@ public sealed class TriageService(
 
         // Checked before booking, so a closed or foreign request books nothing; checked again inside the transaction.
         var current = await LoadAsync(id, actor, tracked: false, cancellationToken);
+        if (current.IsClosed)
+        {
+            // Only the form that closed it may come again (a double submit), and then BookAsync replays its booking.
+            var key = bookingRequest.IdempotencyKey;
+            var sameForm = current.BookedAppointmentId is { } booked && key is not null
+                && await db.Appointments.AnyAsync(a => a.Id == booked && a.IdempotencyKey == key, cancellationToken);
+            if (!sameForm)
+            {
+                throw DomainException.Conflict("consultation-closed", "This request is closed and cannot be changed.");
+            }
+        }
+
         var outcome = await booking.BookAsync(
             bookingRequest,
             actor,
