@@ -62,6 +62,7 @@ public static class ForwardApp
         services.AddScoped<ConsultationService>();
         services.AddScoped<ConsultationMeasures>();
         services.AddScoped<NavigationService>();
+        services.AddScoped<TriageService>();
         services.AddSingleton<ConsultationDraftProtector>();
         services.AddScoped<DemoHistory>();
         if (configuration.GetValue("Forward:Demo:HistoryMonths", 0) > 0)

@@ -45,6 +45,15 @@ public static class AuditActions
     public const string SlotsGenerated = "slots.generate";
     public const string SignIn = "account.sign-in";
 
+    // Practice triage of online consultation requests (the submission itself is "consultation.submit").
+    public const string ConsultationQueue = "consultation.queue";
+    public const string ConsultationView = "consultation.view";
+    public const string ConsultationViewDenied = "consultation.view-denied";
+    public const string ConsultationAssign = "consultation.assign";
+    public const string ConsultationStart = "consultation.start";
+    public const string ConsultationClose = "consultation.close";
+    public const string ConsultationMessage = "consultation.message";
+
     // Every FHIR API call, whatever its outcome (the booking itself is also recorded as appointment.book etc.).
     public const string FhirMetadata = "fhir.metadata";
     public const string FhirSlotSearch = "fhir.slot.search";

@@ -8,6 +8,9 @@ public enum NotificationKind
 
     /// <summary>"We have your online request": its reference and when the practice will reply.</summary>
     ConsultationAcknowledgement,
+
+    /// <summary>A message practice staff wrote to the patient about their online request.</summary>
+    ConsultationMessage,
 }
 
 public enum NotificationChannel

@@ -30,10 +30,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         ForwardTelemetry.SearchAsync(() => SearchCoreAsync(search, actor, cancellationToken), r => r.Slots.Count);
 
     public Task<BookingOutcome> BookAsync(BookingRequest request, Actor actor, CancellationToken cancellationToken = default) =>
-        ForwardTelemetry.BookingAsync(
-            actor?.Channel.ToString() ?? "none",
-            () => BookCoreAsync(request, actor!, cancellationToken),
-            o => o.Replayed ? "replayed" : "booked");
+        BookAsync(request, actor, alsoInTransaction: null, cancellationToken);
 
     private async Task<SlotSearchResult> SearchCoreAsync(SlotSearch search, Actor actor, CancellationToken cancellationToken)
     {
@@ -128,7 +125,18 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         return ToView(row.Slot, row.HubCode, row.HubName, row.Town, row.SessionName);
     }
 
-    private async Task<BookingOutcome> BookCoreAsync(BookingRequest request, Actor actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Books, and runs <paramref name="alsoInTransaction"/> with the new appointment inside the booking's transaction
+    /// before it commits: what it changes commits with the booking, and if it throws, nothing is booked. (Triage uses it
+    /// to close the online request it booked from.) It is not run for a replayed request, which books nothing.
+    /// </summary>
+    public Task<BookingOutcome> BookAsync(BookingRequest request, Actor actor, Func<Appointment, CancellationToken, Task>? alsoInTransaction, CancellationToken cancellationToken = default) =>
+        ForwardTelemetry.BookingAsync(
+            actor?.Channel.ToString() ?? "none",
+            () => BookCoreAsync(request, actor!, alsoInTransaction, cancellationToken),
+            o => o.Replayed ? "replayed" : "booked");
+
+    private async Task<BookingOutcome> BookCoreAsync(BookingRequest request, Actor actor, Func<Appointment, CancellationToken, Task>? alsoInTransaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(actor);
@@ -242,6 +250,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
                 // Confirmation and reminder rows join this transaction: the booking and its messages commit together.
                 await notifications.ScheduleBookingAsync(appointment, patient.Phone, patient.Email, ct);
                 audit.Write(actor, AuditActions.Book, "success", "Appointment", Id(appointment.Id), patient.Id, hubId, $"channel={channel}; slots={string.Join(',', slotIds)}; consent={request.Consent}");
+                if (alsoInTransaction is not null)
+                {
+                    await alsoInTransaction(appointment, ct);
+                }
+
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return new BookingOutcome(await GetViewAsync(appointment.Id, ct), Replayed: false);

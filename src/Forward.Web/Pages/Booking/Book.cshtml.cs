@@ -4,6 +4,7 @@ using Forward.Domain.Booking;
 using Forward.Domain.Patients;
 using Forward.Web.Access;
 using Forward.Web.Booking;
+using Forward.Web.Consultation;
 using Forward.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -37,7 +38,7 @@ public sealed class BookInput
 
 /// <summary>Books one slot for a patient. Thin: binds the form, calls <see cref="BookingService.BookAsync"/>, shows its errors.</summary>
 [Authorize(Policy = AuthenticationSetup.BookerPolicy)]
-public sealed class BookModel(BookingService booking, ForwardDbContext db) : PageModel
+public sealed class BookModel(BookingService booking, TriageService triage, ForwardDbContext db) : PageModel
 {
     public const string InputPrefix = nameof(Input);
 
@@ -68,6 +69,16 @@ public sealed class BookModel(BookingService booking, ForwardDbContext db) : Pag
     [BindProperty(SupportsGet = true)]
     public string? Practice { get; set; }
 
+    /// <summary>
+    /// The online request being booked from (practice staff only): the form starts with the request's patient, and the
+    /// request closes as booked in the booking's transaction. Without it the page works as it always has.
+    /// </summary>
+    [BindProperty(SupportsGet = true)]
+    public long? Consultation { get; set; }
+
+    /// <summary>The request's reference, when booking from one.</summary>
+    public string? ConsultationReference { get; private set; }
+
     [BindProperty]
     public BookInput Input { get; set; } = new();
 
@@ -88,6 +99,28 @@ public sealed class BookModel(BookingService booking, ForwardDbContext db) : Pag
         }
 
         Input = new BookInput { RegisteredPracticeOds = Practice?.Trim().ToUpperInvariant(), IdempotencyKey = Guid.NewGuid().ToString("N") };
+        if (Consultation is { } consultationId)
+        {
+            try
+            {
+                var (reference, patient) = await triage.PrefillAsync(consultationId, Actor.From(User), cancellationToken);
+                ConsultationReference = reference;
+                Input.NhsNumber = patient.NhsNumber;
+                Input.GivenName = patient.GivenName;
+                Input.FamilyName = patient.FamilyName;
+                Input.DateOfBirth = patient.DateOfBirth;
+                Input.Phone = patient.Phone;
+            }
+            catch (DomainException ex) when (ex.Kind is DomainErrorKind.NotFound or DomainErrorKind.Forbidden)
+            {
+                return NotFound();
+            }
+            catch (DomainException ex)
+            {
+                ModelState.AddDomainErrors(ex);
+            }
+        }
+
         return await ShowAsync(cancellationToken);
     }
 
@@ -107,7 +140,9 @@ public sealed class BookModel(BookingService booking, ForwardDbContext db) : Pag
                 Input.IdempotencyKey);
             try
             {
-                var outcome = await booking.BookAsync(request, actor, cancellationToken);
+                var outcome = Consultation is { } consultationId
+                    ? await triage.BookFromRequestAsync(consultationId, request, actor, cancellationToken)
+                    : await booking.BookAsync(request, actor, cancellationToken);
                 return RedirectToPage("/Booking/Confirmation", new { id = outcome.Appointment.Id });
             }
             catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
@@ -136,6 +171,22 @@ public sealed class BookModel(BookingService booking, ForwardDbContext db) : Pag
             return NotFound();
         }
 
+        if (Consultation is { } consultation && ConsultationReference is null)
+        {
+            try
+            {
+                ConsultationReference = await triage.OpenReferenceAsync(consultation, actor, cancellationToken);
+            }
+            catch (DomainException ex) when (ex.Kind is DomainErrorKind.NotFound or DomainErrorKind.Forbidden)
+            {
+                return NotFound();
+            }
+            catch (DomainException)
+            {
+                // Closed since the form was shown: the error is already on the page.
+            }
+        }
+
         PracticeDescription = IsPracticeStaff
             ? await PracticeChoices.OwnPracticeAsync(db, actor, cancellationToken)
             : await PracticeChoices.DescribeAsync(db, Input.RegisteredPracticeOds, cancellationToken);
@@ -143,5 +194,7 @@ public sealed class BookModel(BookingService booking, ForwardDbContext db) : Pag
     }
 
     public string FindUrl() =>
-        Url.Page("/Booking/Find", IsPracticeStaff || string.IsNullOrWhiteSpace(Practice) ? null : new { PracticeOds = Practice }) ?? "/Booking/Find";
+        Url.Page("/Booking/Find", Consultation is { } consultation
+            ? new { consultation }
+            : IsPracticeStaff || string.IsNullOrWhiteSpace(Practice) ? null : new { PracticeOds = Practice }) ?? "/Booking/Find";
 }

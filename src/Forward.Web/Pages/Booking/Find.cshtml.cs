@@ -6,6 +6,7 @@ using Forward.Domain.Hubs;
 using Forward.Domain.Time;
 using Forward.Web.Access;
 using Forward.Web.Booking;
+using Forward.Web.Consultation;
 using Forward.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -21,8 +22,18 @@ namespace Forward.Web.Pages.Booking;
 /// The rules (dates, who may search for which practice, which hubs) are <see cref="BookingService.SearchAsync"/>'s.
 /// </summary>
 [Authorize(Policy = AuthenticationSetup.BookerPolicy)]
-public sealed class FindModel(BookingService booking, ForwardDbContext db, TimeProvider clock, IOptions<BookingPolicy> policy) : PageModel
+public sealed class FindModel(BookingService booking, TriageService triage, ForwardDbContext db, TimeProvider clock, IOptions<BookingPolicy> policy) : PageModel
 {
+    /// <summary>
+    /// The online request being booked from (practice staff, from the triage page): carried to the Book page, which
+    /// pre-fills the patient and closes the request when the booking is made.
+    /// </summary>
+    [BindProperty(SupportsGet = true)]
+    public long? Consultation { get; set; }
+
+    /// <summary>The request's reference, when booking from one.</summary>
+    public string? ConsultationReference { get; private set; }
+
     /// <summary>The practice picked from the list (NHS 111 and hub clinicians; practice staff book for their own).</summary>
     [BindProperty(SupportsGet = true)]
     public string? PracticeOds { get; set; }
@@ -70,6 +81,23 @@ public sealed class FindModel(BookingService booking, ForwardDbContext db, TimeP
     {
         var actor = Actor.From(User);
         IsPracticeStaff = actor.IsPracticeStaff;
+        if (Consultation is { } consultationId)
+        {
+            try
+            {
+                ConsultationReference = await triage.OpenReferenceAsync(consultationId, actor, cancellationToken);
+            }
+            catch (DomainException ex) when (ex.Kind is DomainErrorKind.NotFound or DomainErrorKind.Forbidden)
+            {
+                return NotFound();
+            }
+            catch (DomainException ex)
+            {
+                ModelState.AddDomainErrors(ex);
+                Consultation = null;
+            }
+        }
+
         var window = policy.Value.WindowFor(actor.Channel).MaximumAhead;
         BookingWindow = window.TotalHours < 72
             ? string.Create(CultureInfo.InvariantCulture, $"{window.TotalHours:0} hours")
@@ -126,6 +154,6 @@ public sealed class FindModel(BookingService booking, ForwardDbContext db, TimeP
     public string? BookUrl(SlotView slot)
     {
         ArgumentNullException.ThrowIfNull(slot);
-        return Url.Page("/Booking/Book", new { slotId = slot.Id, practice = Result?.PracticeOds });
+        return Url.Page("/Booking/Book", new { slotId = slot.Id, practice = Result?.PracticeOds, consultation = Consultation });
     }
 }

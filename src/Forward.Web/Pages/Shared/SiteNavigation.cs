@@ -28,6 +28,11 @@ public static class SiteNavigation
             links.Add(new NavigationLink("Find a slot", "/Booking/Find"));
         }
 
+        if (user.IsInRole(Roles.PracticeStaff))
+        {
+            links.Add(new NavigationLink("Online requests", "/Triage"));
+        }
+
         if (user.IsInRole(Roles.HubClinician))
         {
             links.Add(new NavigationLink("Day list", "/Hubs/DayList"));

@@ -1,0 +1,370 @@
+using System.Globalization;
+using System.Text.Json;
+using Forward.Data;
+using Forward.Domain;
+using Forward.Domain.Audit;
+using Forward.Domain.Booking;
+using Forward.Domain.Consultation;
+using Forward.Domain.Notifications;
+using Forward.Domain.Patients;
+using Forward.Web.Access;
+using Forward.Web.Audit;
+using Forward.Web.Booking;
+using Forward.Web.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Forward.Web.Consultation;
+
+/// <summary>One line of the triage queue. Summary is the admin type or the patient's few words, never the details.</summary>
+public sealed record TriageRow(
+    long Id,
+    string Reference,
+    ConsultationKind Kind,
+    AdminRequestType? AdminType,
+    string? ProblemSummary,
+    DateTime SubmittedUtc,
+    DateTime DeadlineUtc,
+    string? AssignedTo,
+    ConsultationStatus Status,
+    ConsultationOutcome? Outcome,
+    DateTime? ClosedUtc);
+
+/// <summary>The registered patient a request was matched to.</summary>
+public sealed record MatchedPatient(int Id, string Name, string NhsNumber, DateOnly DateOfBirth);
+
+/// <summary>A request as practice staff see it: the patient's answers, the match, and the history (oldest first).</summary>
+public sealed record TriageDetail(ConsultationRequest Request, MatchedPatient? Patient, IReadOnlyList<ConsultationEvent> History, int MessagesSent);
+
+/// <summary>
+/// The practice side of online consultation: the queue, one request, and what staff do with it. Only practice staff, and
+/// only for their own practice: a request of another practice is "not found", exactly like one that does not exist, so
+/// ids cannot be probed. Every view and every action is audited in the same unit of work as the change; audit entries
+/// and logs carry ids and the reference, never the patient's details or a message's text.
+/// </summary>
+public sealed class TriageService(
+    ForwardDbContext db,
+    TimeProvider clock,
+    AuditLog audit,
+    BookingService booking,
+    IOptions<NotificationOptions> notificationOptions)
+{
+    public const int MaxMessageLength = 1000;
+    public const int MaxQueueRows = 500;
+
+    private const string EntityType = "ConsultationRequest";
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>The practice's requests with this status, soonest deadline first (closed too: the deadline they had).</summary>
+    public async Task<IReadOnlyList<TriageRow>> QueueAsync(ConsultationStatus status, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var practiceId = PracticeOf(actor);
+        var rows = await db.ConsultationRequests.AsNoTracking()
+            .Where(r => r.PracticeId == practiceId && r.Status == status)
+            .OrderBy(r => r.DeadlineUtc).ThenBy(r => r.Id)
+            .Take(MaxQueueRows)
+            .Select(r => new TriageRow(r.Id, r.Reference, r.Kind, r.AdminType, r.ProblemSummary, r.SubmittedUtc, r.DeadlineUtc, r.AssignedTo, r.Status, r.Outcome, r.ClosedUtc))
+            .ToListAsync(cancellationToken);
+        audit.Write(actor, AuditActions.ConsultationQueue, "success", "Practice", Id(practiceId), detail: $"status={status}; rows={rows.Count}");
+        await db.SaveChangesAsync(cancellationToken);
+        return rows;
+    }
+
+    /// <summary>How many of the practice's requests are in each status, for the tab labels.</summary>
+    public async Task<IReadOnlyDictionary<ConsultationStatus, int>> CountsAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        var practiceId = PracticeOf(actor);
+        var counts = await db.ConsultationRequests.AsNoTracking().Where(r => r.PracticeId == practiceId)
+            .GroupBy(r => r.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        return Enum.GetValues<ConsultationStatus>().ToDictionary(s => s, s => counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0);
+    }
+
+    /// <summary>One request for the detail page; audited as a view (or a denied view, when it is another practice's).</summary>
+    public async Task<TriageDetail> GetAsync(long id, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var request = await LoadAsync(id, actor, tracked: false, cancellationToken);
+        MatchedPatient? patient = null;
+        if (request.PatientId is { } patientId)
+        {
+            patient = await db.Patients.AsNoTracking().Where(p => p.Id == patientId)
+                .Select(p => new MatchedPatient(p.Id, p.GivenName + " " + p.FamilyName, p.NhsNumber, p.DateOfBirth))
+                .FirstOrDefaultAsync(cancellationToken);
+        }
+
+        var messages = await db.OutboxMessages.AsNoTracking()
+            .CountAsync(m => m.ConsultationRequestId == id && m.Kind == NotificationKind.ConsultationMessage, cancellationToken);
+        audit.Write(actor, AuditActions.ConsultationView, "success", EntityType, Id(id), request.PatientId, detail: $"Reference {request.Reference}");
+        await db.SaveChangesAsync(cancellationToken);
+        return new TriageDetail(request, patient, request.History.OrderBy(e => e.AtUtc).ThenBy(e => e.Id).ToList(), messages);
+    }
+
+    /// <summary>Gives the request to <paramref name="staffName"/>; "me" means the signed-in user.</summary>
+    public Task AssignAsync(long id, string? staffName, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var name = staffName?.Trim();
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new ValidationFailedException(new Dictionary<string, string> { ["AssignTo"] = "Enter the name of the person to assign it to, or \"me\"" });
+        }
+
+        if (name.Length > ConsultationRequest.MaxStaffNameLength)
+        {
+            throw new ValidationFailedException(new Dictionary<string, string> { ["AssignTo"] = $"The name must be {ConsultationRequest.MaxStaffNameLength} characters or fewer" });
+        }
+
+        var assignee = string.Equals(name, "me", StringComparison.OrdinalIgnoreCase) ? actor.UserName : name;
+        return ChangeAsync(id, actor, AuditActions.ConsultationAssign, r => r.Assign(assignee, actor.UserName, Now), "assigned", cancellationToken);
+    }
+
+    public Task StartAsync(long id, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(id, actor, AuditActions.ConsultationStart, r => r.Start(actor.UserName, Now), "started", cancellationToken);
+
+    /// <summary>Closes with any outcome but <see cref="ConsultationOutcome.BookAppointment"/>, which only a booking sets.</summary>
+    public Task CloseAsync(long id, ConsultationOutcome? outcome, string? note, Actor actor, CancellationToken cancellationToken = default)
+    {
+        if (outcome is not { } chosen || !Enum.IsDefined(chosen))
+        {
+            throw new ValidationFailedException(new Dictionary<string, string> { ["Outcome"] = "Choose what was done about the request" });
+        }
+
+        if (chosen == ConsultationOutcome.BookAppointment)
+        {
+            throw new ValidationFailedException(new Dictionary<string, string> { ["Outcome"] = "To book an appointment, use \"Book an appointment\": the request closes when the booking is made" });
+        }
+
+        if (note?.Trim() is { Length: > ConsultationRequest.MaxOutcomeNoteLength })
+        {
+            throw new ValidationFailedException(new Dictionary<string, string> { ["Note"] = $"The note must be {ConsultationRequest.MaxOutcomeNoteLength} characters or fewer" });
+        }
+
+        return ChangeAsync(id, actor, AuditActions.ConsultationClose, r => r.Close(chosen, note, null, actor.UserName, Now), $"outcome={chosen}", cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues <paramref name="text"/> to the patient on every contact they gave, through the outbox (sent by the
+    /// dispatcher). <paramref name="formKey"/> is new for each form shown, so a double submit queues it once. The
+    /// text goes only into the message's personalisation, never into history, audit or logs.
+    /// </summary>
+    public async Task<int> MessageAsync(long id, string? text, string? formKey, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var trimmed = text?.Trim();
+        var errors = new Dictionary<string, string>();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            errors["Message"] = "Enter the message to the patient";
+        }
+        else if (trimmed.Length > MaxMessageLength)
+        {
+            errors["Message"] = $"The message must be {MaxMessageLength} characters or fewer";
+        }
+
+        if (string.IsNullOrWhiteSpace(formKey) || formKey.Length > 40 || formKey.Any(c => !char.IsAsciiLetterOrDigit(c)))
+        {
+            errors["MessageKey"] = "Send the message from the form on this page";
+        }
+
+        ValidationFailedException.ThrowIfAny(errors);
+        var request = await LoadAsync(id, actor, tracked: true, cancellationToken);
+        var channels = new PatientContact(request.Mobile, request.Email).Channels().ToList();
+        if (channels.Count == 0)
+        {
+            throw DomainException.Invalid("no-contact", "The patient gave no mobile number or email address to send a message to.");
+        }
+
+        var keys = channels.Select(c => $"{OutboxMessage.KeyForConsultation(id, NotificationKind.ConsultationMessage, c.Channel)}:{formKey}").ToList();
+        if (await db.OutboxMessages.AnyAsync(m => keys.Contains(m.IdempotencyKey), cancellationToken))
+        {
+            return 0;
+        }
+
+        var practiceName = await db.Practices.Where(p => p.Id == request.PracticeId).Select(p => p.Name).FirstAsync(cancellationToken);
+        var personalisation = JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["practice_name"] = practiceName,
+            ["reference"] = request.Reference,
+            ["message"] = trimmed!,
+        });
+        var now = Now;
+        foreach (var ((channel, recipient), key) in channels.Zip(keys))
+        {
+            db.OutboxMessages.Add(new OutboxMessage
+            {
+                Kind = NotificationKind.ConsultationMessage,
+                Channel = channel,
+                ConsultationRequestId = id,
+                TemplateId = notificationOptions.Value.TemplateFor(NotificationKind.ConsultationMessage, channel),
+                Personalisation = personalisation,
+                Recipient = recipient,
+                DueUtc = now,
+                Status = OutboxStatus.Pending,
+                CreatedUtc = now,
+                IdempotencyKey = key,
+            });
+        }
+
+        request.History.Add(new ConsultationEvent
+        {
+            AtUtc = now,
+            By = actor.UserName,
+            What = $"Message sent to the patient ({string.Join(", ", channels.Select(c => c.Channel == NotificationChannel.Sms ? "text" : "email"))})",
+        });
+        audit.Write(actor, AuditActions.ConsultationMessage, "queued", EntityType, Id(id), request.PatientId, detail: $"channels={string.Join(',', channels.Select(c => c.Channel))}");
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            // The same form was submitted twice at once: the other submit queued it.
+            db.ChangeTracker.Clear();
+            return 0;
+        }
+
+        return channels.Count;
+    }
+
+    /// <summary>The reference of an open request of the actor's practice, for the booking pages' "booking for" line.</summary>
+    public async Task<string> OpenReferenceAsync(long id, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var practiceId = PracticeOf(actor);
+        var row = await db.ConsultationRequests.AsNoTracking().Where(r => r.Id == id && r.PracticeId == practiceId)
+            .Select(r => new { r.Reference, r.Status }).FirstOrDefaultAsync(cancellationToken)
+            ?? throw DomainException.NotFound("consultation-not-found", $"There is no request {id}.");
+        return row.Status == ConsultationStatus.Closed
+            ? throw DomainException.Conflict("consultation-closed", "This request is closed and cannot be changed.")
+            : row.Reference;
+    }
+
+    /// <summary>
+    /// The patient's details to pre-fill the booking form with, for a request of the staff member's own practice that is
+    /// still open. The matched patient's contact number wins when the request has no mobile.
+    /// </summary>
+    public async Task<(string Reference, PatientDetails Details)> PrefillAsync(long id, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var request = await LoadAsync(id, actor, tracked: false, cancellationToken);
+        if (request.IsClosed)
+        {
+            throw DomainException.Conflict("consultation-closed", "This request is closed and cannot be changed.");
+        }
+
+        var phone = request.Mobile;
+        if (phone is null && request.PatientId is { } patientId)
+        {
+            phone = await db.Patients.AsNoTracking().Where(p => p.Id == patientId).Select(p => p.Phone).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        audit.Write(actor, AuditActions.ConsultationView, "success", EntityType, Id(id), request.PatientId, detail: "pre-filled a booking");
+        await db.SaveChangesAsync(cancellationToken);
+        return (request.Reference, new PatientDetails(request.NhsNumber, request.GivenName, request.FamilyName, request.DateOfBirth, phone));
+    }
+
+    /// <summary>
+    /// Books the slot for the request's patient and closes the request as <see cref="ConsultationOutcome.BookAppointment"/>
+    /// with the appointment, in the booking's transaction: both happen or neither does. A replayed booking (the same form
+    /// submitted again) books nothing new; the request is then closed with the replayed appointment if it is still open.
+    /// </summary>
+    public async Task<BookingOutcome> BookFromRequestAsync(long id, BookingRequest bookingRequest, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bookingRequest);
+
+        // Checked before booking, so a closed or foreign request books nothing; checked again inside the transaction.
+        var current = await LoadAsync(id, actor, tracked: false, cancellationToken);
+        if (current.IsClosed)
+        {
+            // Only the form that closed it may come again (a double submit), and then BookAsync replays its booking.
+            var key = bookingRequest.IdempotencyKey;
+            var sameForm = current.BookedAppointmentId is { } booked && key is not null
+                && await db.Appointments.AnyAsync(a => a.Id == booked && a.IdempotencyKey == key, cancellationToken);
+            if (!sameForm)
+            {
+                throw DomainException.Conflict("consultation-closed", "This request is closed and cannot be changed.");
+            }
+        }
+
+        var outcome = await booking.BookAsync(
+            bookingRequest,
+            actor,
+            async (appointment, ct) => await CloseAsBookedAsync(id, appointment.Id, appointment.Patient?.Id, actor, ct),
+            cancellationToken);
+        if (outcome.Replayed && !current.IsClosed)
+        {
+            db.ChangeTracker.Clear();
+            var request = await LoadAsync(id, actor, tracked: true, cancellationToken);
+            if (!request.IsClosed)
+            {
+                await CloseAsBookedAsync(id, outcome.Appointment.Id, null, actor, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+        }
+
+        return outcome;
+    }
+
+    /// <summary>The request's id for a booked appointment, if it was booked from one of the actor's practice's requests.</summary>
+    public Task<string?> ReferenceForAppointmentAsync(long appointmentId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var practiceId = actor.IsPracticeStaff ? actor.PracticeId : null;
+        return db.ConsultationRequests.AsNoTracking()
+            .Where(r => r.BookedAppointmentId == appointmentId && r.PracticeId == practiceId)
+            .Select(r => r.Reference).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    private async Task CloseAsBookedAsync(long id, long appointmentId, int? patientId, Actor actor, CancellationToken ct)
+    {
+        var request = await LoadAsync(id, actor, tracked: true, ct);
+        request.Close(ConsultationOutcome.BookAppointment, null, appointmentId, actor.UserName, Now);
+        if (request.PatientId is null && patientId is > 0)
+        {
+            request.PatientId = patientId;
+        }
+
+        audit.Write(actor, AuditActions.ConsultationClose, $"outcome={ConsultationOutcome.BookAppointment}", EntityType, Id(id), request.PatientId, detail: $"appointment={Id(appointmentId)}");
+    }
+
+    private async Task ChangeAsync(long id, Actor actor, string action, Action<ConsultationRequest> change, string outcome, CancellationToken ct)
+    {
+        var request = await LoadAsync(id, actor, tracked: true, ct);
+        change(request);
+        audit.Write(actor, action, outcome, EntityType, Id(id), request.PatientId);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            throw DomainException.Conflict("consultation-changed", "Someone else changed this request at the same time. Look at it again and retry.");
+        }
+    }
+
+    /// <summary>
+    /// Loads a request of the actor's own practice, with its history. Another practice's request is audited as a denied
+    /// view and reported as not found, like one that does not exist.
+    /// </summary>
+    private async Task<ConsultationRequest> LoadAsync(long id, Actor actor, bool tracked, CancellationToken ct)
+    {
+        var practiceId = PracticeOf(actor);
+        var query = db.ConsultationRequests.Include(r => r.History).Where(r => r.Id == id);
+        var request = await (tracked ? query : query.AsNoTracking()).FirstOrDefaultAsync(ct);
+        if (request is not null && request.PracticeId == practiceId)
+        {
+            return request;
+        }
+
+        if (request is not null)
+        {
+            audit.Write(actor, AuditActions.ConsultationViewDenied, "denied", EntityType, Id(id), detail: "another practice's request");
+            await db.SaveChangesAsync(ct);
+        }
+
+        throw DomainException.NotFound("consultation-not-found", $"There is no request {id}.");
+    }
+
+    private static int PracticeOf(Actor actor) =>
+        actor is { IsPracticeStaff: true, PracticeId: { } practiceId }
+            ? practiceId
+            : throw DomainException.Forbidden("not-practice-staff", "Only staff of the patient's practice can triage online requests.");
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+}

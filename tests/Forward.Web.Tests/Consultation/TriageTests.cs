@@ -1,0 +1,360 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Forward.Domain.Booking;
+using Forward.Domain.Consultation;
+using Forward.Domain.Hubs;
+using Forward.Domain.Notifications;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Tests.Consultation;
+
+public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private static DateTime Now => ForwardFactory.DefaultNow.UtcDateTime;
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A request straight into the database (the form itself is ConsultationFormTests' business).</summary>
+    private static Task<ConsultationRequest> AddRequestAsync(
+        TestWorld world,
+        int practiceId,
+        DateTime deadlineUtc,
+        ConsultationStatus status = ConsultationStatus.New,
+        string summary = "Sore knee",
+        string? mobile = "07700900123",
+        string? email = "ada@example.com") =>
+        world.WithDbAsync(async db =>
+        {
+            var request = new ConsultationRequest
+            {
+                PracticeId = practiceId,
+                Reference = ConsultationRequest.NewReference(),
+                NhsNumber = TestPatients.NewNhsNumber(),
+                GivenName = "Ada",
+                FamilyName = "Triagetest",
+                DateOfBirth = new DateOnly(1980, 1, 2),
+                Email = email,
+                Mobile = mobile,
+                Kind = ConsultationKind.Medical,
+                ProblemSummary = summary,
+                Duration = DurationBand.OneToFourWeeks,
+                Severity = SeverityBand.Moderate,
+                Details = "My knee has hurt for two weeks after a fall.",
+                RedFlagAnswers = "chest-pain=no",
+                Status = ConsultationStatus.New,
+                SubmittedUtc = Now.AddHours(-1),
+                DeadlineUtc = deadlineUtc,
+            };
+            request.RecordSubmitted(request.SubmittedUtc);
+            if (status != ConsultationStatus.New)
+            {
+                request.Start("someone", Now);
+            }
+
+            if (status == ConsultationStatus.Closed)
+            {
+                request.Close(ConsultationOutcome.SelfCare, null, null, "someone", Now);
+            }
+
+            db.ConsultationRequests.Add(request);
+            await db.SaveChangesAsync();
+            return request;
+        });
+
+    private static Task<ConsultationRequest> ReloadAsync(TestWorld world, long id) =>
+        world.WithDbAsync(db => db.ConsultationRequests.AsNoTracking().Include(r => r.History).SingleAsync(r => r.Id == id));
+
+    private static Task<List<string>> AuditActionsAsync(TestWorld world, long id) =>
+        world.WithDbAsync(db => db.AuditEvents.AsNoTracking().Where(a => a.EntityType == "ConsultationRequest" && a.EntityId == Id(id)).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+
+    private static List<string> QueueReferences(string html) => QueueRow().Matches(html).Select(m => m.Groups[1].Value).ToList();
+
+    private static string HiddenValue(string html, string name)
+    {
+        var match = Regex.Match(html, $"<input[^>]*name=\"{Regex.Escape(name)}\"[^>]*value=\"([^\"]*)\"");
+        Assert.True(match.Success, $"No field {name} with a value on the page");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    /// <summary>Posts one of the detail page's forms with a token from the page, as a browser would.</summary>
+    private static async Task<(HttpResponseMessage Response, string Html)> ActAsync(PageClient client, long id, string handler, Dictionary<string, string> fields, string? page = null)
+    {
+        var html = page ?? (await client.GetAsync($"/Triage/Request/{id}")).Html;
+        var form = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = PageClient.AntiforgeryToken(html) ?? throw new InvalidOperationException("No token") };
+        using var content = new FormUrlEncodedContent(form);
+        var response = await client.Http.PostAsync(new Uri($"/Triage/Request/{id}?handler={handler}", UriKind.Relative), content);
+        return (response, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_queue_is_sorted_by_deadline_and_filtered_by_status()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var later = await AddRequestAsync(world, world.PracticeA.Id, Now.AddDays(2), summary: "Later one");
+        var overdue = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(-3), summary: "Overdue one");
+        var soon = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5), summary: "Soon one");
+        var started = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(1), ConsultationStatus.InProgress);
+        var closed = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(2), ConsultationStatus.Closed);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var (status, html) = await staff.GetAsync("/Triage");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal([overdue.Reference, soon.Reference, later.Reference], QueueReferences(html));
+        Assert.Contains("Overdue by 3 hours", html, StringComparison.Ordinal);
+        Assert.Single(OverdueTag().Matches(html));
+        Assert.Contains("Due in 5 hours", html, StringComparison.Ordinal);
+        Assert.Contains("Soon one", html, StringComparison.Ordinal);
+        Assert.Contains("New (3)", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/Triage\" aria-current=\"page\"", html, StringComparison.Ordinal); // header navigation
+
+        Assert.Equal([started.Reference], QueueReferences((await staff.GetAsync("/Triage?status=in-progress")).Html));
+        Assert.Equal([closed.Reference], QueueReferences((await staff.GetAsync("/Triage?status=closed")).Html));
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync("/Triage?status=bogus")).Status);
+
+        var queueAudits = await world.WithDbAsync(db => db.AuditEvents.CountAsync(a => a.Action == "consultation.queue" && a.EntityId == Id(world.PracticeA.Id)));
+        Assert.Equal(3, queueAudits);
+    }
+
+    [Fact]
+    public async Task Another_practice_never_sees_the_request_in_the_queue_or_by_id()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        var slot = (await world.FreeSlotsAsync())[0];
+        using var staffB = await PageClient.SignedInAsync(factory, world.PracticeStaffB);
+
+        var (status, html) = await staffB.GetAsync("/Triage");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.DoesNotContain(request.Reference, html, StringComparison.Ordinal);
+        Assert.Empty(QueueReferences(html));
+
+        (status, html) = await staffB.GetAsync($"/Triage/Request/{request.Id}");
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.DoesNotContain("Triagetest", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await staffB.GetAsync($"/Booking/Find?consultation={request.Id}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await staffB.GetAsync($"/Booking/Book?slotId={slot.Id}&consultation={request.Id}")).Status);
+
+        // Actions too: a token from B's own queue page, posted at A's request.
+        var (response, _) = await ActAsync(staffB, request.Id, "Close", new() { ["Outcome"] = "SelfCare" }, page: (await staffB.GetAsync("/Triage")).Html);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(ConsultationStatus.New, (await ReloadAsync(world, request.Id)).Status);
+        Assert.Contains("consultation.view-denied", await AuditActionsAsync(world, request.Id));
+
+        // Other roles have no queue at all.
+        using var hub = await PageClient.SignedInAsync(factory, world.HubClinician);
+        var denied = await hub.Http.GetAsync(new Uri($"/Triage/Request/{request.Id}", UriKind.Relative));
+        Assert.True(denied.StatusCode == HttpStatusCode.Forbidden || denied.Headers.Location?.OriginalString.Contains("/Account/AccessDenied", StringComparison.Ordinal) == true, $"{denied.StatusCode}");
+        Assert.DoesNotContain("Online requests", (await hub.GetAsync("/")).Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Staff_assign_start_and_close_a_request_and_errors_are_shown_not_thrown()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var (status, html) = await staff.GetAsync($"/Triage/Request/{request.Id}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("My knee has hurt for two weeks after a fall.", html, StringComparison.Ordinal);
+        Assert.Contains("Ada Triagetest", html, StringComparison.Ordinal);
+        Assert.Contains("Not matched to a registered patient", html, StringComparison.Ordinal);
+
+        var (response, body) = await ActAsync(staff, request.Id, "Assign", new() { ["AssignTo"] = " " });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("nhsuk-error-summary", body, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#AssignTo\">Enter the name of the person to assign it to, or &quot;me&quot;</a>", body, StringComparison.Ordinal);
+
+        (response, _) = await ActAsync(staff, request.Id, "Assign", new() { ["AssignTo"] = "dr.jones" });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("dr.jones", (await ReloadAsync(world, request.Id)).AssignedTo);
+        (response, _) = await ActAsync(staff, request.Id, "Assign", new() { ["AssignTo"] = "me" });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(world.PracticeStaffA, (await ReloadAsync(world, request.Id)).AssignedTo);
+
+        (response, _) = await ActAsync(staff, request.Id, "Start", []);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(ConsultationStatus.InProgress, (await ReloadAsync(world, request.Id)).Status);
+        (response, body) = await ActAsync(staff, request.Id, "Start", []);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("This request is already in progress.", body, StringComparison.Ordinal);
+
+        (response, body) = await ActAsync(staff, request.Id, "Close", new() { ["Note"] = "Advice given" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<a href=\"#Outcome\">Choose what was done about the request</a>", body, StringComparison.Ordinal);
+        (response, body) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "BookAppointment" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("use &quot;Book an appointment&quot;", body, StringComparison.Ordinal);
+
+        var page = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+        (response, _) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "Pharmacy", ["Note"] = "Advised to see the pharmacist" }, page);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var closed = await ReloadAsync(world, request.Id);
+        Assert.Equal(ConsultationStatus.Closed, closed.Status);
+        Assert.Equal(ConsultationOutcome.Pharmacy, closed.Outcome);
+        Assert.Equal("Advised to see the pharmacist", closed.OutcomeNote);
+        Assert.Equal(
+            ["Submitted online", "Assigned to dr.jones", $"Assigned to {world.PracticeStaffA}", "Started", "Closed: Pharmacy"],
+            closed.History.OrderBy(e => e.Id).Select(e => e.What));
+
+        // Closing twice (say, from a page left open): an error on the page, not a 500.
+        (response, body) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "SelfCare" }, page);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("This request is closed and cannot be changed.", body, StringComparison.Ordinal);
+        Assert.Equal(ConsultationOutcome.Pharmacy, (await ReloadAsync(world, request.Id)).Outcome);
+        Assert.DoesNotContain("Close request</button>", (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html, StringComparison.Ordinal);
+
+        var actions = await AuditActionsAsync(world, request.Id);
+        Assert.Contains("consultation.view", actions);
+        Assert.Equal(2, actions.Count(a => a == "consultation.assign"));
+        Assert.Single(actions, "consultation.start");
+        Assert.Single(actions, "consultation.close");
+    }
+
+    [Fact]
+    public async Task A_message_lands_in_the_outbox_with_the_request_id_once_per_form()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var (response, body) = await ActAsync(staff, request.Id, "Message", new() { ["Message"] = "", ["MessageKey"] = "abc" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<a href=\"#Message\">Enter the message to the patient</a>", body, StringComparison.Ordinal);
+
+        var page = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+        var fields = new Dictionary<string, string> { ["Message"] = "Please collect your fit note from reception.", ["MessageKey"] = HiddenValue(page, "MessageKey") };
+        (response, _) = await ActAsync(staff, request.Id, "Message", fields, page);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        (response, _) = await ActAsync(staff, request.Id, "Message", fields, page); // the same form again
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+
+        var messages = await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking()
+            .Where(m => m.ConsultationRequestId == request.Id && m.Kind == NotificationKind.ConsultationMessage).OrderBy(m => m.Id).ToListAsync());
+        Assert.Equal([NotificationChannel.Sms, NotificationChannel.Email], messages.Select(m => m.Channel));
+        Assert.All(messages, m =>
+        {
+            Assert.Null(m.AppointmentId);
+            Assert.Equal(OutboxStatus.Pending, m.Status);
+            Assert.Equal($"forward-consultationmessage-{m.Channel.ToString().ToLowerInvariant()}", m.TemplateId);
+            Assert.Contains("Please collect your fit note from reception.", m.Personalisation, StringComparison.Ordinal);
+            Assert.Contains(request.Reference, m.Personalisation, StringComparison.Ordinal);
+        });
+
+        var reloaded = await ReloadAsync(world, request.Id);
+        Assert.Contains(reloaded.History, e => e.What == "Message sent to the patient (text, email)");
+        Assert.DoesNotContain(reloaded.History, e => e.What.Contains("fit note", StringComparison.Ordinal));
+        var audit = await world.WithDbAsync(db => db.AuditEvents.AsNoTracking().Where(a => a.Action == "consultation.message" && a.EntityId == Id(request.Id)).ToListAsync());
+        Assert.DoesNotContain("fit note", Assert.Single(audit).Detail ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Booking_from_a_request_books_that_patient_and_closes_the_request_as_booked()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        var slot = (await world.FreeSlotsAsync())[0];
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var detail = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+        Assert.Contains($"href=\"/Booking/Find?consultation={request.Id}\"", detail, StringComparison.Ordinal);
+
+        var (status, find) = await staff.GetAsync($"/Booking/Find?consultation={request.Id}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"Booking for online request <strong>{request.Reference}</strong>", find, StringComparison.Ordinal);
+        var bookUrl = $"/Booking/Book?slotId={slot.Id}&practice={world.PracticeA.OdsCode}&consultation={request.Id}";
+        Assert.Contains(WebUtility.HtmlEncode(bookUrl), find, StringComparison.Ordinal);
+
+        (status, var book) = await staff.GetAsync(bookUrl);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(request.NhsNumber, HiddenValue(book, "Input.NhsNumber"));
+        Assert.Equal("Ada", HiddenValue(book, "Input.GivenName"));
+        Assert.Equal("Triagetest", HiddenValue(book, "Input.FamilyName"));
+        Assert.Equal("1980-01-02", HiddenValue(book, "Input.DateOfBirth"));
+        Assert.Equal("07700900123", HiddenValue(book, "Input.Phone"));
+
+        var form = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = PageClient.AntiforgeryToken(book)!,
+            ["SlotId"] = HiddenValue(book, "SlotId"),
+            ["Consultation"] = HiddenValue(book, "Consultation"),
+            ["Input.IdempotencyKey"] = HiddenValue(book, "Input.IdempotencyKey"),
+            ["Input.NhsNumber"] = HiddenValue(book, "Input.NhsNumber"),
+            ["Input.GivenName"] = HiddenValue(book, "Input.GivenName"),
+            ["Input.FamilyName"] = HiddenValue(book, "Input.FamilyName"),
+            ["Input.DateOfBirth"] = HiddenValue(book, "Input.DateOfBirth"),
+            ["Input.Phone"] = HiddenValue(book, "Input.Phone"),
+            ["Input.Consent"] = nameof(RecordSharingConsent.Granted),
+        };
+        async Task<HttpResponseMessage> PostAsync()
+        {
+            using var content = new FormUrlEncodedContent(form);
+            return await staff.Http.PostAsync(new Uri(bookUrl, UriKind.Relative), content);
+        }
+
+        var response = await PostAsync();
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!.OriginalString;
+        Assert.StartsWith("/Booking/Confirmation/", location, StringComparison.Ordinal);
+
+        var appointment = await world.WithDbAsync(db => db.Appointments.AsNoTracking().Include(a => a.Patient).SingleAsync(a => a.Patient!.NhsNumber == request.NhsNumber));
+        Assert.Equal(world.PracticeA.Id, appointment.Patient!.RegisteredPracticeId);
+        Assert.Equal(AppointmentStatus.Booked, appointment.Status);
+        var closed = await ReloadAsync(world, request.Id);
+        Assert.Equal(ConsultationStatus.Closed, closed.Status);
+        Assert.Equal(ConsultationOutcome.BookAppointment, closed.Outcome);
+        Assert.Equal(appointment.Id, closed.BookedAppointmentId);
+        Assert.Equal(appointment.PatientId, closed.PatientId);
+        Assert.True(await world.WithDbAsync(db => db.OutboxMessages.AnyAsync(m => m.AppointmentId == appointment.Id && m.Kind == NotificationKind.BookingConfirmation)));
+
+        // The same form again replays the booking; nothing new is booked and the request stays as it was.
+        response = await PostAsync();
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(location, response.Headers.Location!.OriginalString);
+        Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.Patient!.NhsNumber == request.NhsNumber)));
+
+        // A closed request books nothing more: another slot, a fresh form, refused with a message.
+        var other = (await world.FreeSlotsAsync())[0];
+        var again = await staff.GetAsync($"/Booking/Book?slotId={other.Id}&consultation={request.Id}");
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.Contains("This request is closed and cannot be changed.", again.Html, StringComparison.Ordinal);
+        form["SlotId"] = Id(other.Id);
+        form["Input.IdempotencyKey"] = HiddenValue(again.Html, "Input.IdempotencyKey");
+        form["__RequestVerificationToken"] = PageClient.AntiforgeryToken(again.Html)!;
+        using (var content = new FormUrlEncodedContent(form))
+        {
+            var refused = await staff.Http.PostAsync(new Uri($"/Booking/Book?slotId={other.Id}&consultation={request.Id}", UriKind.Relative), content);
+            Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+            Assert.Contains("This request is closed and cannot be changed.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.Patient!.NhsNumber == request.NhsNumber)));
+        Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.AsNoTracking().SingleAsync(s => s.Id == other.Id)).Status));
+
+        var actions = await AuditActionsAsync(world, request.Id);
+        Assert.Single(actions, "consultation.close");
+        Assert.Contains("consultation.view", actions);
+        Assert.True(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(a => a.Action == "appointment.book" && a.EntityId == Id(appointment.Id))));
+    }
+
+    [Fact]
+    public async Task The_book_page_is_unchanged_without_a_request()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync())[0];
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var (status, html) = await staff.GetAsync($"/Booking/Book?slotId={slot.Id}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.DoesNotContain("booking-for-request", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"Consultation\"", html, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<tr role=\"row\" class=\"nhsuk-table__row\" data-reference=\"([^\"]+)\"")]
+    private static partial Regex QueueRow();
+
+    [GeneratedRegex("nhsuk-tag--red\">Overdue<")]
+    private static partial Regex OverdueTag();
+}
