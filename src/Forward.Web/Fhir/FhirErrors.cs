@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using Forward.Domain;
+using Forward.Web.Infrastructure;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Diagnostics;
 using Task = System.Threading.Tasks.Task;
-
-using Forward.Web.Infrastructure;
 
 namespace Forward.Web.Fhir;
 
