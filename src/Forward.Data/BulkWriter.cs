@@ -17,7 +17,7 @@ namespace Forward.Data;
 public sealed record BulkColumn<T>(string Property, Func<T, object?> Value);
 
 /// <summary>
-/// Inserts many rows of any entity fast, the way <see cref="SlotBulkWriter"/> does for slots: a prepared statement in the
+/// Inserts many rows of any entity fast (slots through <see cref="SlotBulkWriter"/>, the demo history): a prepared statement in the
 /// caller's transaction on SQLite, binary COPY on PostgreSQL. A year of demo history is over a million rows; EF's
 /// per-entity inserts would take minutes. Generated keys are not returned: callers read them back by a natural key.
 /// </summary>
