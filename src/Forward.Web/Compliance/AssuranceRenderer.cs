@@ -19,6 +19,9 @@ public static class AssuranceRenderer
     private const double Margin = 40;
     private const double FooterTop = 790;
 
+    /// <summary>What the report prints where a figure had nothing to divide or a RAG was not assessed.</summary>
+    public const string NoData = "No data";
+
     private static readonly CultureInfo Uk = CultureInfo.GetCultureInfo("en-GB");
     private static readonly Colour Red = new(0xd5, 0x28, 0x1b);
     private static readonly Colour Amber = new(0xff, 0xb8, 0x1c);
@@ -60,17 +63,11 @@ public static class AssuranceRenderer
     }
 
     /// <summary>The words a RAG is printed with.</summary>
-    public static string RagText(Rag rag) => rag switch
-    {
-        Rag.Red => "Red",
-        Rag.Amber => "Amber",
-        Rag.Green => "Green",
-        _ => "No data",
-    };
+    public static string RagText(Rag rag) => Wording.Rag(rag, NoData);
 
-    private static string Minutes(decimal? value) => value is { } v ? v.ToString("0.0", Uk) : "No data";
+    private static string Minutes(decimal? value) => Wording.OneDecimal(value, NoData);
 
-    private static string Percent(decimal? value) => value is { } v ? (v * 100m).ToString("0.0", Uk) + "%" : "No data";
+    private static string Percent(decimal? value) => Wording.Percent(value, NoData);
 
     private static string Whole(decimal value) => value.ToString("#,0.#", Uk);
 

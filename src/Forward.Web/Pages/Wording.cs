@@ -93,6 +93,30 @@ public static class Wording
 
     public static string Number(int value) => value.ToString("N0", UkCulture);
 
+    /// <summary>A figure to one decimal place ("43.5"), or <paramref name="none"/> when there was nothing to divide.</summary>
+    public static string OneDecimal(decimal? value, string none) => value is { } v ? v.ToString("0.0", UkCulture) : none;
+
+    /// <summary>A fraction as a percentage to one decimal place ("87.5%"), or <paramref name="none"/>.</summary>
+    public static string Percent(decimal? fraction, string none) => fraction is { } v ? (v * 100m).ToString("0.0", UkCulture) + "%" : none;
+
+    /// <summary>A RAG in words — never colour alone — or <paramref name="none"/> when it was not assessed.</summary>
+    public static string Rag(Forward.Domain.Compliance.Rag rag, string none) => rag switch
+    {
+        Forward.Domain.Compliance.Rag.Red => "Red",
+        Forward.Domain.Compliance.Rag.Amber => "Amber",
+        Forward.Domain.Compliance.Rag.Green => "Green",
+        _ => none,
+    };
+
+    /// <summary>The NHS.UK tag classes that colour a RAG (grey when not assessed).</summary>
+    public static string RagTag(Forward.Domain.Compliance.Rag rag) => rag switch
+    {
+        Forward.Domain.Compliance.Rag.Red => "nhsuk-tag nhsuk-tag--red",
+        Forward.Domain.Compliance.Rag.Amber => "nhsuk-tag nhsuk-tag--yellow",
+        Forward.Domain.Compliance.Rag.Green => "nhsuk-tag nhsuk-tag--green",
+        _ => "nhsuk-tag nhsuk-tag--grey",
+    };
+
     public static string Plural(int count, string one, string many) =>
         string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? one : many)}");
 
