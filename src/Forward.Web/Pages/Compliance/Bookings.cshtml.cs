@@ -80,8 +80,7 @@ public sealed class BookingsModel(ComplianceQueries queries) : PageModel
 
     private async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)
     {
-        var parts = (Scope ?? string.Empty).Trim().ToLowerInvariant().Split(':', 2);
-        if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        if (!IndexModel.TryParseScope(Scope, out var levelName, out var id))
         {
             ModelState.AddModelError(nameof(Scope), "Open this list from the access dashboard");
             return null;
@@ -89,7 +88,7 @@ public sealed class BookingsModel(ComplianceQueries queries) : PageModel
 
         try
         {
-            var level = ComplianceApi.ParseLevel(parts[0]);
+            var level = ComplianceApi.ParseLevel(levelName);
             var range = queries.Range(From, To);
             Bookings = await queries.BookingsAsync(level, id, range, Session, Actor.From(User), cancellationToken);
             return null;

@@ -170,6 +170,15 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
         return string.Create(CultureInfo.InvariantCulture, $"{ComplianceApi.LevelName(entity.Level)}:{entity.Id}");
     }
 
+    /// <summary>Reads a <see cref="ScopeValue"/> back ("pcn:12" → "pcn", 12); false when it is not one.</summary>
+    public static bool TryParseScope(string? scope, out string level, out int id)
+    {
+        var parts = (scope ?? string.Empty).Trim().ToLowerInvariant().Split(':', 2);
+        level = parts[0];
+        id = 0;
+        return parts.Length == 2 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out id);
+    }
+
     /// <summary>
     /// Whether a child row links to its own figures: an ICS's CCGs are shown side by side, but only a commissioner's own
     /// CCG opens further; a hub's sessions have no page of their own.
@@ -314,8 +323,7 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
             return null;
         }
 
-        var parts = (Scope ?? string.Empty).Split(':', 2);
-        if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        if (!TryParseScope(Scope, out var levelName, out var id))
         {
             ModelState.AddModelError(nameof(Scope), "Choose an ICS, CCG, PCN, practice or hub from the list");
             return null;
@@ -323,7 +331,7 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
 
         try
         {
-            var level = ComplianceApi.ParseLevel(parts[0]);
+            var level = ComplianceApi.ParseLevel(levelName);
             var range = queries.Range(From, To);
             From = range.From;
             To = range.To;
