@@ -51,9 +51,10 @@ public static class ForwardTelemetry
         finally
         {
             activity?.SetTag("forward.outcome", outcome);
-            if (outcome is "error" or "conflict" or "refused" or "invalid")
+            if (outcome == "error")
             {
-                activity?.SetStatus(outcome == "error" ? ActivityStatusCode.Error : ActivityStatusCode.Unset);
+                // Refusals and conflicts are answers, not faults: only an unexpected failure marks the span as an error.
+                activity?.SetStatus(ActivityStatusCode.Error);
             }
 
             var tags = new TagList { { "forward.channel", channel }, { "forward.outcome", outcome } };
