@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Forward.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Forward.Web.Tests.Access;
 
@@ -18,9 +16,9 @@ public sealed partial class AntiforgeryTests(ForwardFactory factory) : IClassFix
     [Fact]
     public async Task Every_post_form_on_every_page_has_a_token_and_posts_without_one_are_refused()
     {
-        var pages = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.DisplayName?.StartsWith('/') == true) // Razor pages are named by their path; API endpoints "HTTP: ..."
-            .Select(e => "/" + (e.RoutePattern.RawText ?? string.Empty).Trim('/'))
+        var pages = MappedEndpoint.All(factory)
+            .Where(e => e.IsPage)
+            .Select(e => e.Path)
             .Where(r => !r.Contains('{', StringComparison.Ordinal) && r != "/Account/SignOut" && r != "/Error")
             .Distinct()
             .ToList();

@@ -6,7 +6,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Forward.Web.Tests.Access;
@@ -98,15 +97,12 @@ public sealed partial class AuthorisationMatrixTests(ForwardFactory factory) : I
     /// <summary>"GET /api/v1/hubs/{id:int}" for every method each route accepts; pages (any method) as GET and POST.</summary>
     private HashSet<string> MappedEndpoints()
     {
-        var source = factory.Services.GetRequiredService<EndpointDataSource>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var endpoint in source.Endpoints.OfType<RouteEndpoint>())
+        foreach (var endpoint in MappedEndpoint.All(factory))
         {
-            var route = "/" + (endpoint.RoutePattern.RawText ?? string.Empty).TrimStart('/');
-            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST"];
-            foreach (var method in methods)
+            foreach (var method in endpoint.Methods ?? ["GET", "POST"])
             {
-                keys.Add($"{method} {route}");
+                keys.Add($"{method} {endpoint.Route}");
             }
         }
 

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Forward.Data;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -209,9 +208,8 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
     /// <summary>Every mapped API and FHIR route that takes a body (POST, PUT, PATCH), except getting a token.</summary>
     private List<(string Method, string Route)> BodyEndpoints()
     {
-        var source = factory.Services.GetRequiredService<EndpointDataSource>();
-        return source.Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (Method: m, Route: "/" + (e.RoutePattern.RawText ?? string.Empty).Trim('/'))))
+        return MappedEndpoint.All(factory)
+            .SelectMany(e => (e.Methods ?? []).Select(m => (Method: m, Route: e.Path)))
             .Where(e => e.Method is "POST" or "PUT" or "PATCH")
             .Where(e => e.Route.StartsWith("/api", StringComparison.Ordinal) || e.Route.StartsWith("/fhir", StringComparison.Ordinal))
             .Where(e => e.Route != "/api/v1/auth/token")

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Forward.Web.Tests.Infrastructure;
+
+/// <summary>
+/// One route the running app maps, read from its route table, so tests that must cover every endpoint (authorisation,
+/// hostile input, anti-forgery) find new ones by themselves. <see cref="Route"/> is the template with a leading slash
+/// ("/api/v1/hubs/{id:int}", "/Booking/Find"); <see cref="Methods"/> is null for a Razor page, which accepts any method.
+/// </summary>
+public sealed record MappedEndpoint(string Route, IReadOnlyList<string>? Methods)
+{
+    /// <summary>The route without a trailing slash ("/api/v1/hubs/" → "/api/v1/hubs"; the root stays "/").</summary>
+    public string Path => "/" + Route.Trim('/');
+
+    /// <summary>Razor pages are named by their path; minimal-API endpoints "HTTP: GET ...".</summary>
+    public bool IsPage { get; init; }
+
+    public static IReadOnlyList<MappedEndpoint> All(ForwardFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => new MappedEndpoint("/" + (e.RoutePattern.RawText ?? string.Empty).TrimStart('/'), e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.ToList())
+            {
+                IsPage = e.DisplayName?.StartsWith('/') == true,
+            })
+            .ToList();
+    }
+}
