@@ -612,23 +612,31 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
                 a.Patient.Phone,
                 PracticeOds = a.Patient.RegisteredPractice!.OdsCode,
                 PracticeName = a.Patient.RegisteredPractice.Name,
-                // All of the appointment's (at most six) slots, not "the first one" in SQL: EF writes that as ROW_NUMBER()
-                // over every appointment's slots, which SQLite computes for the whole table on each read.
-                Slots = a.Slots.Select(s => new { s.SlotId, s.Slot!.StartUtc, s.Slot.Role, s.Slot.Mode, SessionName = s.Slot.Session!.Name }).ToList(),
             })
             .ToListAsync(ct);
+
+        // The slots in a query of their own, found through the AppointmentSlots key. Projected inside the query above,
+        // EF joins a subquery of every appointment's slots, which SQLite materialises in full (a scan of AppointmentSlots
+        // and a Slots lookup per row) before picking this appointment's: the cost of each read grew with the table.
+        // Likewise "the first slot" in SQL becomes ROW_NUMBER() over every appointment, so the first is picked here.
+        var slots = (await db.AppointmentSlots.AsNoTracking()
+            .Where(s => ids.Contains(s.AppointmentId))
+            .Select(s => new { s.AppointmentId, s.SlotId, s.Slot!.StartUtc, s.Slot.Role, s.Slot.Mode, SessionName = s.Slot.Session!.Name })
+            .ToListAsync(ct))
+            .ToLookup(s => s.AppointmentId);
         var byId = rows.ToDictionary(r => r.A.Id);
         return ids.Where(byId.ContainsKey).Select(id =>
         {
             var r = byId[id];
             var a = r.A;
-            var first = r.Slots.OrderBy(s => s.StartUtc).FirstOrDefault();
+            var held = slots[id];
+            var first = held.OrderBy(s => s.StartUtc).FirstOrDefault();
             return new AppointmentView(
                 a.Id, a.Status, a.StartUtc, a.EndUtc, London.ToLocal(a.StartUtc), London.ToLocal(a.EndUtc), a.HubId, r.HubCode, r.HubName,
                 first?.SessionName ?? string.Empty, first?.Role ?? default, first?.Mode ?? default,
                 a.PatientId, r.NhsNumber, $"{r.GivenName} {r.FamilyName}", r.DateOfBirth, r.Phone, r.PracticeOds, r.PracticeName,
                 a.Channel, a.BookedBy, a.BookingOrganisationOds, a.Reason, a.Description, a.Comment, a.Consent, a.CreatedUtc,
-                a.CancelledUtc, a.CancellationReason, a.OutcomeRecordedUtc, a.Version, r.Slots.Select(s => s.SlotId).Order().ToList());
+                a.CancelledUtc, a.CancellationReason, a.OutcomeRecordedUtc, a.Version, held.Select(s => s.SlotId).Order().ToList());
         }).ToList();
     }
 

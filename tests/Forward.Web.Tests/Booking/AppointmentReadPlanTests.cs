@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Forward.Web.Tests.Booking;
+
+/// <summary>
+/// Reading an appointment back (after every booking, on every GET, cancel and day list) must find its rows through keys
+/// and indexes, never by scanning a table: a scan makes every read slower as the appointments pile up. Checked on
+/// SQLite's plans of the SQL the read really sends; PostgreSQL's planner scans tiny test tables whatever the indexes.
+/// </summary>
+public sealed class AppointmentReadPlanTests
+{
+    [Fact]
+    public async Task Reading_an_appointment_searches_by_key_and_scans_no_table()
+    {
+        using var factory = new ForwardFactory();
+        if (factory.Database.IsPostgres)
+        {
+            return;
+        }
+
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slots = await world.FreeSlotsAsync();
+        foreach (var slot in slots.Skip(1).Take(3))
+        {
+            (await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id))).EnsureSuccessStatusCode();
+        }
+
+        var booked = await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slots[0].Id));
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var id = JsonDocument.Parse(await booked.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+
+        var database = new SqliteConnectionStringBuilder(factory.Database.ConnectionString).DataSource;
+        var reads = new ConcurrentQueue<(string Sql, (string Name, object? Value)[] Parameters)>();
+        using (SqlCapture.Start(database, reads))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"/api/v1/appointments/{id}", UriKind.Relative))).StatusCode);
+        }
+
+        var appointmentReads = reads.Where(r => r.Sql.Contains("\"Appointment", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(appointmentReads);
+        await using var connection = new SqliteConnection(factory.Database.ConnectionString);
+        await connection.OpenAsync();
+        foreach (var (sql, parameters) in appointmentReads)
+        {
+            await using var explain = connection.CreateCommand();
+            explain.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            foreach (var (name, value) in parameters)
+            {
+                explain.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+
+            var plan = new List<string>();
+            await using (var reader = await explain.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    plan.Add(reader.GetString(3));
+                }
+            }
+
+            var scans = plan.Where(line => line.StartsWith("SCAN ", StringComparison.Ordinal) || line.StartsWith("MATERIALIZE", StringComparison.Ordinal)).ToList();
+            Assert.True(scans.Count == 0, $"The read scans a table:\n{sql}\nPlan:\n{string.Join('\n', plan)}");
+        }
+    }
+
+    /// <summary>Collects the SQL (and its parameters) EF sends to one database file while in use.</summary>
+    private sealed class SqlCapture : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private readonly string dataSource;
+        private readonly ConcurrentQueue<(string, (string, object?)[])> sink;
+        private readonly List<IDisposable> subscriptions = [];
+
+        private SqlCapture(string dataSource, ConcurrentQueue<(string, (string, object?)[])> sink)
+        {
+            this.dataSource = dataSource;
+            this.sink = sink;
+        }
+
+        public static SqlCapture Start(string dataSource, ConcurrentQueue<(string, (string, object?)[])> sink)
+        {
+            var capture = new SqlCapture(dataSource, sink);
+            capture.subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(capture));
+            return capture;
+        }
+
+        public void OnNext(DiagnosticListener value)
+        {
+            if (value.Name == DbLoggerCategory.Name)
+            {
+                lock (subscriptions)
+                {
+                    subscriptions.Add(value.Subscribe(this));
+                }
+            }
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (value.Key == RelationalEventId.CommandExecuted.Name
+                && value.Value is CommandExecutedEventData data
+                && data.Command.Connection is SqliteConnection connection
+                && string.Equals(connection.DataSource, dataSource, StringComparison.Ordinal))
+            {
+                var parameters = data.Command.Parameters.Cast<System.Data.Common.DbParameter>().Select(p => (p.ParameterName, (object?)p.Value)).ToArray();
+                sink.Enqueue((data.Command.CommandText, parameters));
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void Dispose()
+        {
+            lock (subscriptions)
+            {
+                subscriptions.ForEach(s => s.Dispose());
+            }
+        }
+    }
+}
