@@ -26,6 +26,7 @@ public static class DatabaseRegistration
             throw new InvalidOperationException($"Forward:Database:Provider must be Sqlite or Postgres, not '{providerName}'.");
         }
 
+        services.AddSingleton<SqliteWriteGate>();
         var connectionString = configuration.GetConnectionString("Forward");
         if (provider == DatabaseProvider.Sqlite)
         {

@@ -19,7 +19,7 @@ namespace Forward.Web.Booking;
 /// Finding and booking hub slots, and everything that changes an appointment afterwards. Pages, the JSON API and the
 /// FHIR API all come through here, so the rules and the audit trail are the same whichever door is used.
 /// </summary>
-public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOptions<BookingPolicy> policy, AuditLog audit, NotificationScheduler notifications)
+public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOptions<BookingPolicy> policy, AuditLog audit, NotificationScheduler notifications, SqliteWriteGate writeGate)
 {
     public const int MaxSearchDays = 14;
     public const int MaxSearchResults = 500;
@@ -179,9 +179,10 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         var strategy = db.Database.CreateExecutionStrategy();
         try
         {
-            return await strategy.ExecuteAsync(async ct =>
+            var bookedId = await strategy.ExecuteAsync(async ct =>
             {
                 db.ChangeTracker.Clear();
+                using var turn = await writeGate.EnterAsync(db, ct);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var patient = await ResolvePatientAsync(request, nhsNumber, actor, ct);
                 if (patient.Id != 0 && db.IsPostgres)
@@ -257,8 +258,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
 
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
-                return new BookingOutcome(await GetViewAsync(appointment.Id, ct), Replayed: false);
+                return appointment.Id;
             }, cancellationToken);
+
+            // Read back after the write turn has passed on: the view needs no lock.
+            return new BookingOutcome(await GetViewAsync(bookedId, cancellationToken), Replayed: false);
         }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
