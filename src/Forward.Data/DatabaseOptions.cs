@@ -26,7 +26,6 @@ public static class DatabaseRegistration
             throw new InvalidOperationException($"Forward:Database:Provider must be Sqlite or Postgres, not '{providerName}'.");
         }
 
-        services.AddSingleton<SqliteWriteGate>();
         var connectionString = configuration.GetConnectionString("Forward");
         if (provider == DatabaseProvider.Sqlite)
         {
@@ -41,6 +40,7 @@ public static class DatabaseRegistration
             // the request answers 503 (Forward:Database:SqliteBusyTimeoutSeconds, default 30).
             var busySeconds = int.TryParse(configuration["Forward:Database:SqliteBusyTimeoutSeconds"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var configured) ? configured : 30;
             var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = busySeconds, Pooling = true };
+            services.AddSingleton(_ => new SqliteWriteGate(TimeSpan.FromSeconds(busySeconds)));
             var sqlite = builder.ToString();
             services.AddDbContext<ForwardDbContext, SqliteForwardDbContext>(o => o.UseSqlite(sqlite, x => x.MigrationsHistoryTable("__EFMigrationsHistory")));
         }
@@ -51,6 +51,7 @@ public static class DatabaseRegistration
                 throw new InvalidOperationException("Set ConnectionStrings__Forward to use PostgreSQL.");
             }
 
+            services.AddSingleton(_ => new SqliteWriteGate(Timeout.InfiniteTimeSpan));
             services.AddDbContext<ForwardDbContext, PostgresForwardDbContext>(o => o.UseNpgsql(connectionString));
         }
 

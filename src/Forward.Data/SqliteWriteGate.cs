@@ -9,7 +9,11 @@ namespace Forward.Data;
 /// use the gate (another process, the history command) is merely slower. PostgreSQL locks rows, not the database, so
 /// there the gate lets everyone through.
 /// </summary>
-public sealed class SqliteWriteGate : IDisposable
+/// <param name="patience">
+/// How long a writer waits for its turn before giving up with a <see cref="TimeoutException"/> (answered as 503, like
+/// SQLite's own busy timeout): without it, writers queued behind one stuck on the lock would wait one after another.
+/// </param>
+public sealed class SqliteWriteGate(TimeSpan patience) : IDisposable
 {
     private readonly SemaphoreSlim gate = new(1, 1);
 
@@ -22,8 +26,9 @@ public sealed class SqliteWriteGate : IDisposable
             return Turn.None;
         }
 
-        await gate.WaitAsync(cancellationToken);
-        return new Turn(gate);
+        return await gate.WaitAsync(patience, cancellationToken)
+            ? new Turn(gate)
+            : throw new TimeoutException($"Waited {patience.TotalSeconds:0} s for a turn to write to the SQLite database.");
     }
 
     public void Dispose() => gate.Dispose();
