@@ -177,6 +177,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         }
 
         var strategy = db.Database.CreateExecutionStrategy();
+
+        // Any failure rolls the whole booking back, so the savepoint EF would set around each save in the transaction is
+        // two wasted round trips.
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
         try
         {
             var bookedId = await strategy.ExecuteAsync(async ct =>
@@ -193,7 +198,8 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
                 }
 
                 var slotIds = request.SlotIds!.Distinct().ToList();
-                var slots = await db.Slots.Where(s => request.SlotIds!.Contains(s.Id)).Include(s => s.Session).ToListAsync(ct);
+                // The hub comes along for the confirmation message, so the scheduler finds it without another query.
+                var slots = await db.Slots.Where(s => request.SlotIds!.Contains(s.Id)).Include(s => s.Session).Include(s => s.Hub).ToListAsync(ct);
                 if (slots.Count != slotIds.Count || slotIds.Count != request.SlotIds!.Count)
                 {
                     var missing = request.SlotIds!.Except(slots.Select(s => s.Id)).ToList();
@@ -275,6 +281,10 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
             }
 
             throw DomainException.Conflict("slot-not-free", "That slot has just been booked by someone else. Choose another slot.");
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
         }
     }
 

@@ -68,8 +68,12 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
             IdempotencyKey = OutboxMessage.KeyFor(appointmentId, p.Kind, p.Channel),
         });
 
-    private async Task<HubPlace> HubAsync(int hubId, CancellationToken ct) =>
-        await db.Hubs.Where(h => h.Id == hubId).Select(h => new HubPlace(h.Name, h.SiteName, h.Town)).FirstAsync(ct);
+    /// <summary>The hub from the unit of work if the caller has it loaded (a booking has), else from the database.</summary>
+    private async Task<HubPlace> HubAsync(int hubId, CancellationToken ct)
+    {
+        var hub = await db.Hubs.FindAsync([hubId], ct) ?? throw new InvalidOperationException($"Hub {hubId} does not exist.");
+        return new HubPlace(hub.Name, hub.SiteName, hub.Town);
+    }
 
     /// <summary>Only what the templates show: where and when, and the cancel link. No name, NHS number or reason.</summary>
     private static Dictionary<string, string> Personalisation(Appointment appointment, HubPlace hub, string? cancelUrl)
