@@ -9,8 +9,14 @@ public static class DatabaseInitializer
 {
     public static async Task InitialiseAsync(ForwardDbContext db, ReferenceDataSeeder seeder, CancellationToken cancellationToken = default)
     {
+        await MigrateAsync(db, cancellationToken);
+        await SeedAsync(db, seeder, cancellationToken);
+    }
+
+    /// <summary>Creates the database if need be and applies every migration.</summary>
+    public static async Task MigrateAsync(ForwardDbContext db, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(seeder);
         if (!db.IsPostgres)
         {
             // WAL lets readers carry on while one writer commits; it is a property of the file, so set it once here.
@@ -29,6 +35,13 @@ public static class DatabaseInitializer
         }
 
         await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>Seeds the reference data (organisations, hubs, rotas, funding) once.</summary>
+    public static async Task SeedAsync(ForwardDbContext db, ReferenceDataSeeder seeder, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(seeder);
         await seeder.SeedAsync(db, cancellationToken);
     }
 }

@@ -73,6 +73,10 @@ public static class DemoUsers
 
         var existing = await db.Users.Select(u => u.UserName).ToListAsync(cancellationToken);
         var demo = await db.Users.Where(u => u.IsDemo).ToDictionaryAsync(u => u.UserName, cancellationToken);
+
+        // The demo users share one published password, so one hash (one salt) serves them all: each PBKDF2 hash costs
+        // about a tenth of a second, and start-up has a 3 s target.
+        string? sharedHash = null;
         foreach (var user in wanted)
         {
             if (demo.TryGetValue(user.UserName, out var found))
@@ -82,7 +86,7 @@ public static class DemoUsers
             }
             else if (!existing.Contains(user.UserName))
             {
-                user.PasswordHash = hasher.HashPassword(user, options.Password);
+                user.PasswordHash = sharedHash ??= hasher.HashPassword(user, options.Password);
                 db.Users.Add(user);
             }
         }

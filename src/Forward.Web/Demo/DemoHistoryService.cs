@@ -12,7 +12,7 @@ namespace Forward.Web.Demo;
 /// page never wait for it, and it only writes days before today, which the slot horizon service never touches. Logs counts
 /// only, never patient data.
 /// </summary>
-public sealed partial class DemoHistoryService(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, IOptions<DemoOptions> options, ILogger<DemoHistoryService> logger) : BackgroundService
+public sealed partial class DemoHistoryService(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, IOptions<DemoOptions> options, ILogger<DemoHistoryService> logger, DatabaseReadiness readiness) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,6 +22,9 @@ public sealed partial class DemoHistoryService(IServiceScopeFactory scopes, IHos
         {
             await started.Task;
         }
+
+        // The server now listens while the database is prepared in the background: the history follows it.
+        await readiness.WhenReady.WaitAsync(stoppingToken);
 
         var months = options.Value.HistoryMonths;
         var seed = options.Value.HistorySeed;

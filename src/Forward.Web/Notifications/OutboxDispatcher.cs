@@ -15,7 +15,7 @@ namespace Forward.Web.Notifications;
 /// delivers it twice. Failures back off (1, 2, 4 ... minutes) and give up as Failed after MaxAttempts. Logs carry ids,
 /// kinds and error codes only.
 /// </summary>
-public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider clock, IOptions<NotificationOptions> options, ILogger<OutboxDispatcher> logger) : BackgroundService
+public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider clock, IOptions<NotificationOptions> options, ILogger<OutboxDispatcher> logger, DatabaseReadiness readiness) : BackgroundService
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -46,6 +46,8 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Nothing to send before the database is migrated; if that fails, the app is stopping anyway.
+        await readiness.WhenReady.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.PollSeconds)), clock);
         do
         {

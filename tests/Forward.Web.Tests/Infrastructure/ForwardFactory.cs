@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Forward.Web.Tests.Infrastructure;
 
@@ -47,6 +48,17 @@ public class ForwardFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(Clock);
         });
+    }
+
+    /// <summary>
+    /// The app prepares its database in the background once started; tests use the database directly as well as over
+    /// HTTP, so the host is handed over only when it is ready (and a start-up failure fails the test with its reason).
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        host.Services.GetRequiredService<DatabaseReadiness>().WhenReady.WaitAsync(TimeSpan.FromMinutes(2)).GetAwaiter().GetResult();
+        return host;
     }
 
     protected override void Dispose(bool disposing)
