@@ -52,7 +52,12 @@ public static class DatabaseRegistration
             }
 
             services.AddSingleton(_ => new SqliteWriteGate(Timeout.InfiniteTimeSpan));
-            services.AddDbContext<ForwardDbContext, PostgresForwardDbContext>(o => o.UseNpgsql(connectionString));
+            // A dropped connection or a restarting server is retried a few times, quickly, inside the request (every
+            // transaction runs in the execution strategy); past that the request answers 503 database-unavailable and the
+            // client retries. Bounded so a request never hangs for long on a database that stays away.
+            services.AddDbContext<ForwardDbContext, PostgresForwardDbContext>(o => o.UseNpgsql(
+                connectionString,
+                x => x.EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(1), errorCodesToAdd: null)));
         }
 
         return provider;

@@ -157,20 +157,32 @@ public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock)
         // added meanwhile in the same past range would hit the slot key's unique index and roll everything back.
         var plan = await PlanAsync(from, to, months, seed, cancellationToken);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (db.IsPostgres)
-        {
-            // SQLite's write transaction already shuts out a second generator; on PostgreSQL take a lock for the purpose.
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(20260401)", cancellationToken);
-        }
+        // In the execution strategy, so a dropped connection retries the whole transaction (PostgreSQL); a retry after a
+        // commit whose acknowledgement was lost finds the history present and writes nothing.
+        var written = await db.Database.CreateExecutionStrategy().ExecuteAsync(
+            async ct =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (db.IsPostgres)
+                {
+                    // SQLite's write transaction already shuts out a second generator; on PostgreSQL take a lock for the purpose.
+                    await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(20260401)", ct);
+                }
 
-        if (await db.Appointments.AnyAsync(a => a.BookedBy == BookedBy, cancellationToken))
+                if (await db.Appointments.AnyAsync(a => a.BookedBy == BookedBy, ct))
+                {
+                    return false;
+                }
+
+                await WriteAsync(plan, ct);
+                await transaction.CommitAsync(ct);
+                return true;
+            },
+            cancellationToken);
+        if (!written)
         {
             return alreadyPresent;
         }
-
-        await WriteAsync(plan, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
 
         var appointments = plan.Appointments;
         return new DemoHistoryResult(

@@ -184,9 +184,18 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         db.Database.AutoSavepointsEnabled = false;
         try
         {
+            var attempt = 0;
             var bookedId = await strategy.ExecuteAsync(async ct =>
             {
                 db.ChangeTracker.Clear();
+
+                // On PostgreSQL a dropped connection retries the whole booking. If it dropped as the commit went through,
+                // the first attempt booked: answer with that booking rather than 409 for the slot it now holds.
+                if (attempt++ > 0 && await FindCommittedAsync(request, nhsNumber, actor, ct) is { } committed)
+                {
+                    return committed;
+                }
+
                 using var turn = await writeGate.EnterAsync(db, ct);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var patient = await ResolvePatientAsync(request, nhsNumber, actor, ct);
@@ -531,6 +540,18 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         };
         db.Patients.Add(patient);
         return patient;
+    }
+
+    /// <summary>The actor's booked appointment for this patient holding the request's first slot, if there is one.</summary>
+    private async Task<long?> FindCommittedAsync(BookingRequest request, string? nhsNumber, Actor actor, CancellationToken ct)
+    {
+        var slotId = request.SlotIds![0];
+        var mine = db.Appointments.AsNoTracking()
+            .Where(a => a.BookedBy == actor.UserName && a.Status == AppointmentStatus.Booked && a.Slots.Any(s => s.SlotId == slotId && s.IsActive));
+        mine = request.PatientId is { } patientId
+            ? mine.Where(a => a.PatientId == patientId)
+            : mine.Where(a => a.Patient!.NhsNumber == nhsNumber);
+        return await mine.Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
     }
 
     private async Task<BookingOutcome?> FindReplayAsync(BookingRequest request, Actor actor, CancellationToken ct)

@@ -52,6 +52,13 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
             return new SlotPlanResult(0, 0, 0);
         }
 
+        // In the execution strategy, so a dropped connection retries the whole transaction (PostgreSQL).
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct => await ApplyAsync(plan, ct), cancellationToken);
+        return new SlotPlanResult(plan.ToAdd.Count, plan.ToWithdraw.Count, plan.ToRestore.Count);
+    }
+
+    private async Task ApplyAsync(SlotReconciliation plan, CancellationToken cancellationToken)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await SlotBulkWriter.InsertAsync(db, plan.ToAdd.Select(p => new Slot
         {
@@ -79,8 +86,6 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
         }
 
         await transaction.CommitAsync(cancellationToken);
-
-        return new SlotPlanResult(plan.ToAdd.Count, plan.ToWithdraw.Count, plan.ToRestore.Count);
     }
 }
 
