@@ -54,10 +54,18 @@ public static class DatabaseRegistration
             services.AddSingleton(_ => new SqliteWriteGate(Timeout.InfiniteTimeSpan));
             // A dropped connection or a restarting server is retried a few times, quickly, inside the request (every
             // transaction runs in the execution strategy); past that the request answers 503 database-unavailable and the
-            // client retries. Bounded so a request never hangs for long on a database that stays away.
+            // client retries. Bounded so a request never hangs for long on a database that stays away
+            // (Forward:Database:PostgresRetries, default 3; 0 turns retrying off).
+            var retries = int.TryParse(configuration["Forward:Database:PostgresRetries"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var configuredRetries) ? configuredRetries : 3;
             services.AddDbContext<ForwardDbContext, PostgresForwardDbContext>(o => o.UseNpgsql(
                 connectionString,
-                x => x.EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(1), errorCodesToAdd: null)));
+                x =>
+                {
+                    if (retries > 0)
+                    {
+                        x.EnableRetryOnFailure(maxRetryCount: retries, maxRetryDelay: TimeSpan.FromSeconds(1), errorCodesToAdd: null);
+                    }
+                }));
         }
 
         return provider;
