@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Forward.Data;
 using Forward.Domain.Booking;
@@ -26,7 +25,7 @@ public sealed class CrashTests : IDisposable
     [Fact]
     public async Task Bookings_confirmed_before_a_kill_9_survive_it_whole_and_no_slot_is_held_twice()
     {
-        var port = FreePort();
+        var port = ForwardProcess.FreePort();
         var server = Start(port);
         var confirmed = new ConcurrentBag<long>();
         try
@@ -129,48 +128,19 @@ public sealed class CrashTests : IDisposable
         }
     }
 
-    private static int FreePort()
+    private Process Start(int port) => ForwardProcess.Start(port, new Dictionary<string, string>
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The app as built next to the tests (same configuration), run from its project folder as `dotnet run` would.</summary>
-    private Process Start(int port)
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Forward.slnx")))
-        {
-            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("Cannot find the repository root.");
-        }
-
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-        var project = Path.Combine(root, "src", "Forward.Web");
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(project, "bin", configuration, "net10.0", "Forward.Web.dll"), "--urls", $"http://127.0.0.1:{port}"])
-        {
-            WorkingDirectory = project,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        info.Environment["Forward__DataDirectory"] = dataDirectory;
-        info.Environment["Forward__Database__Provider"] = database.Provider;
-        info.Environment["ConnectionStrings__Forward"] = database.ConnectionString;
-        info.Environment["Forward__Demo__SeedUsers"] = "true";
-        info.Environment["Forward__Demo__Password"] = Password;
-        info.Environment["Forward__Demo__HistoryMonths"] = "0";
-        info.Environment["Forward__Slots__HorizonDays"] = "12";
-        info.Environment["Forward__RateLimits__SignInPerMinute"] = "10000";
-        info.Environment["Forward__Notifications__DispatchInBackground"] = "false";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start Forward.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+        ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        ["Forward__DataDirectory"] = dataDirectory,
+        ["Forward__Database__Provider"] = database.Provider,
+        ["ConnectionStrings__Forward"] = database.ConnectionString,
+        ["Forward__Demo__SeedUsers"] = "true",
+        ["Forward__Demo__Password"] = Password,
+        ["Forward__Demo__HistoryMonths"] = "0",
+        ["Forward__Slots__HorizonDays"] = "12",
+        ["Forward__RateLimits__SignInPerMinute"] = "10000",
+        ["Forward__Notifications__DispatchInBackground"] = "false",
+    });
 
     private static async Task WaitHealthyAsync(HttpClient http, Process server)
     {

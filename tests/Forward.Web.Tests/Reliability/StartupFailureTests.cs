@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using Forward.Web.Tests.Infrastructure;
+
+namespace Forward.Web.Tests.Reliability;
+
+/// <summary>
+/// Forward prepares its database in the background after it starts listening. If that fails it must not carry on
+/// serving pages over a database it could not migrate: it says why and stops with a non-zero exit code, so a process
+/// supervisor sees the failure.
+/// </summary>
+public sealed class StartupFailureTests : IDisposable
+{
+    private readonly string dataDirectory = Directory.CreateTempSubdirectory("forward-startfail-").FullName;
+
+    [Fact]
+    public async Task A_database_that_cannot_be_prepared_stops_Forward_with_exit_code_1_and_says_why()
+    {
+        var output = new ConcurrentQueue<string>();
+
+        // A SQLite file in a folder that cannot exist: opening it fails whatever the machine.
+        using var server = ForwardProcess.Start(ForwardProcess.FreePort(), new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Forward__DataDirectory"] = dataDirectory,
+            ["Forward__Database__Provider"] = "Sqlite",
+            ["ConnectionStrings__Forward"] = $"Data Source={Path.Combine("/proc", "forward-no-such-folder", "forward.db")}",
+        }, output);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await server.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(1, server.ExitCode);
+        Assert.Contains(output, line => line.Contains("Start-up failed", StringComparison.Ordinal));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the temp cleaner.
+        }
+    }
+}
