@@ -4,17 +4,19 @@ using Forward.Bench;
 //   load             --url U --provider sqlite|postgres --connection CS [--clients 32] [--seconds 20] [--pid P] [--baseline N]
 //   sqlite-baseline  --file PATH [--writers 32] [--seconds 20]
 //   search           --provider sqlite|postgres [--connection CS] [--hubs 10,50,200] [--queries 2000]
+//   compliance       --provider sqlite|postgres [--connection CS] [--months 3,12,36] [--runs 3]
 var options = Args.Parse(args.Skip(1));
 return args.FirstOrDefault() switch
 {
     "load" => await BookingLoad.RunAsync(options),
     "sqlite-baseline" => await SqliteInsertBaseline.RunAsync(options),
     "search" => await SlotSearchBench.RunAsync(options),
+    "compliance" => await ComplianceReportBench.RunAsync(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Forward.Bench load|sqlite-baseline|search --option value ...  (see bench/booking.sh, bench/search.sh)");
+    Console.Error.WriteLine("usage: Forward.Bench load|sqlite-baseline|search|compliance --option value ...  (see bench/booking.sh, bench/search.sh)");
     return 2;
 }

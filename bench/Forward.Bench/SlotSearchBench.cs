@@ -48,7 +48,7 @@ internal static class SlotSearchBench
             {
                 var builder = new NpgsqlConnectionStringBuilder(args.Text("connection")) { Database = $"forward_search_{hubs.ToString(CultureInfo.InvariantCulture)}" };
                 connectionString = builder.ToString();
-                await DropPostgresDatabaseAsync(builder);
+                await ScratchPostgres.DropAsync(builder);
             }
             else
             {
@@ -89,7 +89,7 @@ internal static class SlotSearchBench
             if (isPostgres)
             {
                 NpgsqlConnection.ClearAllPools();
-                await DropPostgresDatabaseAsync(new NpgsqlConnectionStringBuilder(connectionString));
+                await ScratchPostgres.DropAsync(new NpgsqlConnectionStringBuilder(connectionString));
             }
             else
             {
@@ -310,18 +310,6 @@ internal static class SlotSearchBench
                 Console.WriteLine(isPostgres ? reader.GetString(0) : $"{reader.GetValue(0)} {reader.GetValue(1)} {reader.GetString(3)}");
             }
         }
-    }
-
-    private static async Task DropPostgresDatabaseAsync(NpgsqlConnectionStringBuilder target)
-    {
-        var admin = new NpgsqlConnectionStringBuilder(target.ToString()) { Database = "postgres", Pooling = false };
-        await using var connection = new NpgsqlConnection(admin.ToString());
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-#pragma warning disable CA2100 // the database name is built above from a number
-        command.CommandText = $"DROP DATABASE IF EXISTS \"{target.Database}\" WITH (FORCE)";
-#pragma warning restore CA2100
-        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Keeps the text and parameters of the last slot-search query EF sends.</summary>

@@ -144,3 +144,19 @@ internal sealed class RssSampler : IAsyncDisposable
         stop.Dispose();
     }
 }
+
+/// <summary>The benchmarks' throw-away PostgreSQL databases.</summary>
+internal static class ScratchPostgres
+{
+    public static async Task DropAsync(Npgsql.NpgsqlConnectionStringBuilder target)
+    {
+        var admin = new Npgsql.NpgsqlConnectionStringBuilder(target.ToString()) { Database = "postgres", Pooling = false };
+        await using var connection = new Npgsql.NpgsqlConnection(admin.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // the database name is built by the benchmark from a number
+        command.CommandText = $"DROP DATABASE IF EXISTS \"{target.Database}\" WITH (FORCE)";
+#pragma warning restore CA2100
+        await command.ExecuteNonQueryAsync();
+    }
+}
