@@ -12,7 +12,7 @@ namespace Forward.Data;
 /// <summary>One column of a bulk insert: the EF property it fills and how to read its value from a row.</summary>
 /// <remarks>
 /// Values must already be in their stored form: enums as the strings EF's converters write, DateTimes as UTC. The types
-/// understood are int, long, bool, string, DateTime (timestamptz) and DateOnly (date); null writes NULL.
+/// understood are int, long, bool, string, decimal (numeric; text on SQLite, as EF stores it), DateTime (timestamptz) and DateOnly (date); null writes NULL.
 /// </remarks>
 public sealed record BulkColumn<T>(string Property, Func<T, object?> Value);
 
@@ -91,6 +91,9 @@ public static class BulkWriter
                         break;
                     case DateOnly d:
                         await importer.WriteAsync(d, NpgsqlDbType.Date, ct);
+                        break;
+                    case decimal m:
+                        await importer.WriteAsync(m, NpgsqlDbType.Numeric, ct);
                         break;
                     case var other:
                         throw new NotSupportedException($"Bulk insert does not write {other.GetType().Name} values; convert to the stored form first.");

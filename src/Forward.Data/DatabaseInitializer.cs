@@ -1,3 +1,4 @@
+using Forward.Data.Compliance;
 using Forward.Data.Seeding;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -34,8 +35,22 @@ public static class DatabaseInitializer
             }
         }
 
+        // A database from before the compliance day summaries has slots and appointments they must be made from.
+        var pending = await db.Database.GetPendingMigrationsAsync(cancellationToken);
+        var addsDaySummaries = pending.Any(m => m.EndsWith("_" + ComplianceDaysMigration, StringComparison.Ordinal));
         await db.Database.MigrateAsync(cancellationToken);
+        if (addsDaySummaries && await db.Slots.AnyAsync(cancellationToken))
+        {
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await ComplianceDayStore.RebuildAsync(db, ct);
+                await transaction.CommitAsync(ct);
+            }, cancellationToken);
+        }
     }
+
+    private const string ComplianceDaysMigration = "ComplianceDays";
 
     /// <summary>Seeds the reference data (organisations, hubs, rotas, funding) once.</summary>
     public static async Task SeedAsync(ForwardDbContext db, ReferenceDataSeeder seeder, CancellationToken cancellationToken = default)

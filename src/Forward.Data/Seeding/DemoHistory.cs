@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Forward.Data.Compliance;
 using Forward.Domain.Booking;
 using Forward.Domain.Calendar;
 using Forward.Domain.Hubs;
@@ -175,6 +176,9 @@ public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock)
                 }
 
                 await WriteAsync(plan, ct);
+
+                // The history is written in bulk, past the booking code that keeps the day summaries; make them again.
+                await ComplianceDayStore.RebuildAsync(db, ct);
                 await transaction.CommitAsync(ct);
                 return true;
             },

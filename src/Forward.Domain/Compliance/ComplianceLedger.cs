@@ -61,13 +61,20 @@ public sealed class ComplianceLedger
     /// range; each hub session's minutes and slots are shared among the practices the hub serves by list size.
     /// Appointments are counted in the range by the London date they start on, against the patient's practice.
     /// </summary>
-    public static ComplianceLedger Build(ComplianceInput input, BankHolidayCalendar bankHolidays, ComplianceRules? rules = null)
+    public static ComplianceLedger Build(ComplianceInput input, BankHolidayCalendar bankHolidays, ComplianceRules? rules = null) =>
+        Build(ComplianceDaySummaries.Of(input, bankHolidays, rules), bankHolidays, rules);
+
+    /// <summary>
+    /// Builds the ledger from day summaries made with the same rules (dates outside the range are ignored): the same
+    /// ledger as from the slots and appointments they summarise.
+    /// </summary>
+    public static ComplianceLedger Build(ComplianceDays input, BankHolidayCalendar bankHolidays, ComplianceRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(input.Range);
         ArgumentNullException.ThrowIfNull(input.Practices);
         ArgumentNullException.ThrowIfNull(input.Hubs);
-        ArgumentNullException.ThrowIfNull(input.Slots);
+        ArgumentNullException.ThrowIfNull(input.Sessions);
         ArgumentNullException.ThrowIfNull(input.Appointments);
         ArgumentNullException.ThrowIfNull(bankHolidays);
         rules ??= ComplianceRules.Default;
@@ -92,10 +99,10 @@ public sealed class ComplianceLedger
             throw new ArgumentException($"A hub serves practice {practiceId}, which has no list size in the input.", nameof(input));
         }
 
-        var days = new LondonDays(bankHolidays, rules.EveningStart);
         var entries = new Dictionary<(int PracticeId, int HubId, int SessionId), ComplianceTotals>();
         var unallocated = new List<UnallocatedCapacity>();
-        foreach (var session in OfferedBySession(input.Slots, range, days))
+        var sessionDays = input.Sessions.Where(d => range.Contains(d.Date)).ToList();
+        foreach (var session in OfferedBySession(sessionDays))
         {
             var practiceIds = servedBy.GetValueOrDefault(session.HubId) ?? [];
             var weights = practiceIds.Select(id => (long)listSizes[id]).ToList();
@@ -113,30 +120,17 @@ public sealed class ComplianceLedger
             }
         }
 
-        foreach (var a in input.Appointments)
+        foreach (var day in input.Appointments.Where(d => range.Contains(d.Date)))
         {
-            var startDate = days.DateOf(a.StartUtc);
-            if (!range.Contains(startDate))
+            if (!listSizes.ContainsKey(day.PracticeId))
             {
-                continue;
+                throw new ArgumentException($"Appointments on {day.Date} are for practice {day.PracticeId}, which has no list size in the input.", nameof(input));
             }
 
-            if (!listSizes.ContainsKey(a.PracticeId))
-            {
-                throw new ArgumentException($"Appointment {a.AppointmentId} is for practice {a.PracticeId}, which has no list size in the input.", nameof(input));
-            }
-
-            if (!Enum.IsDefined(a.Channel) || !Enum.IsDefined(a.Status) || a.SlotCount < 1)
-            {
-                throw new ArgumentException($"Appointment {a.AppointmentId} has an unknown channel or status, or holds no slot.", nameof(input));
-            }
-
-            // Booked after the start (recorded late) cannot be pre-booked, so it counts as same day.
-            var sameDay = days.DateOf(a.CreatedUtc) >= startDate;
-            AddTo(entries, (a.PracticeId, a.HubId, a.SessionId), ComplianceTotals.ForAppointment(a, sameDay));
+            AddTo(entries, (day.PracticeId, day.HubId, day.SessionId), day.Parts);
         }
 
-        var coverage = CoverageAssessor.Assess(range, listSizes.Keys, input.Hubs, input.Slots, bankHolidays, rules);
+        var coverage = CoverageAssessor.Assess(range, listSizes.Keys, input.Hubs, sessionDays, bankHolidays, rules);
         var entryList = entries
             .OrderBy(e => e.Key.PracticeId).ThenBy(e => e.Key.HubId).ThenBy(e => e.Key.SessionId)
             .Select(e => new LedgerEntry(e.Key.PracticeId, e.Key.HubId, e.Key.SessionId, e.Value))
@@ -213,24 +207,14 @@ public sealed class ComplianceLedger
         where TKey : notnull =>
         map[key] = map.TryGetValue(key, out var existing) ? existing + part : part;
 
-    private static IEnumerable<(int HubId, int SessionId, decimal Minutes, decimal Slots)> OfferedBySession(
-        IEnumerable<OfferedSlot> slots, DateRange range, LondonDays days)
-    {
-        var bySession = new Dictionary<(int HubId, int SessionId), (decimal Minutes, decimal Slots)>();
-        foreach (var slot in slots.Where(s => s.IsOffered))
-        {
-            var minutes = days.MinutesWithin(range, slot.StartUtc, slot.EndUtc);
-            var startsInRange = range.Contains(days.DateOf(slot.StartUtc));
-            if (minutes == 0 && !startsInRange)
-            {
-                continue;
-            }
-
-            var key = (slot.HubId, slot.SessionId);
-            var sum = bySession.GetValueOrDefault(key);
-            bySession[key] = (sum.Minutes + minutes, sum.Slots + (startsInRange ? 1 : 0));
-        }
-
-        return bySession.OrderBy(s => s.Key.HubId).ThenBy(s => s.Key.SessionId).Select(s => (s.Key.HubId, s.Key.SessionId, s.Value.Minutes, s.Value.Slots));
-    }
+    /// <summary>
+    /// Each hub session's minutes and starting slots over the days given; a session with neither (only the tail of a
+    /// slot from before the range, outside extended hours) offered nothing in the range.
+    /// </summary>
+    private static IEnumerable<(int HubId, int SessionId, decimal Minutes, decimal Slots)> OfferedBySession(IEnumerable<SessionDay> days) =>
+        days
+            .GroupBy(d => (d.HubId, d.SessionId))
+            .Select(g => (g.Key.HubId, g.Key.SessionId, Minutes: g.Sum(d => d.ExtendedMinutes), Slots: (decimal)g.Sum(d => d.StartingSlots)))
+            .Where(s => s.Minutes != 0 || s.Slots != 0)
+            .OrderBy(s => s.HubId).ThenBy(s => s.SessionId);
 }

@@ -33,9 +33,23 @@ public static class CoverageAssessor
         ComplianceRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(range);
+        var sessionDays = ComplianceDaySummaries.Sessions(slots, bankHolidays, rules).Where(d => range.Contains(d.Date));
+        return Assess(range, practiceIds, hubs, sessionDays, bankHolidays, rules);
+    }
+
+    /// <summary>The same judgement from day summaries made with the same rules (the dates outside the range are ignored).</summary>
+    public static IReadOnlyDictionary<int, PracticeCoverage> Assess(
+        DateRange range,
+        IEnumerable<int> practiceIds,
+        IEnumerable<HubCoverage> hubs,
+        IEnumerable<SessionDay> sessionDays,
+        BankHolidayCalendar bankHolidays,
+        ComplianceRules? rules = null)
+    {
+        ArgumentNullException.ThrowIfNull(range);
         ArgumentNullException.ThrowIfNull(practiceIds);
         ArgumentNullException.ThrowIfNull(hubs);
-        ArgumentNullException.ThrowIfNull(slots);
+        ArgumentNullException.ThrowIfNull(sessionDays);
         ArgumentNullException.ThrowIfNull(bankHolidays);
         rules ??= ComplianceRules.Default;
         if (rules.EveningCoveredUntil <= rules.EveningStart)
@@ -46,30 +60,21 @@ public static class CoverageAssessor
         var days = new LondonDays(bankHolidays, rules.EveningStart);
         var eveningDates = range.Dates().Where(d => days[d].Kind == DayKind.Weekday).ToList();
         var weekendDates = range.Dates().Where(d => d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday).ToList();
-        var windows = eveningDates.ToDictionary(
-            d => d,
-            d => (Start: days[d].ExtendedStartUtc, End: ExtendedHours.WallClockUtc(d, rules.EveningCoveredUntil)));
+        var windows = eveningDates.ToDictionary(d => d, d => ComplianceDaySummaries.EveningWindow(days, d, rules));
 
         // Kept per hub and merged per practice later: two hubs may split one evening between them.
         var hubEvenings = new Dictionary<int, Dictionary<DateOnly, List<(DateTime Start, DateTime End)>>>();
         var hubWeekends = new Dictionary<int, HashSet<DateOnly>>();
-        foreach (var slot in slots.Where(s => s.IsOffered && s.EndUtc > s.StartUtc))
+        foreach (var day in sessionDays.Where(d => range.Contains(d.Date)))
         {
-            for (var date = days.DateOf(slot.StartUtc); date <= days.DateOf(slot.EndUtc.AddTicks(-1)); date = date.AddDays(1))
+            if (windows.ContainsKey(day.Date))
             {
-                if (windows.TryGetValue(date, out var window))
-                {
-                    var start = slot.StartUtc > window.Start ? slot.StartUtc : window.Start;
-                    var end = slot.EndUtc < window.End ? slot.EndUtc : window.End;
-                    if (end > start)
-                    {
-                        Get(Get(hubEvenings, slot.HubId), date).Add((start, end));
-                    }
-                }
-                else if (range.Contains(date) && date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
-                {
-                    Get(hubWeekends, slot.HubId).Add(date);
-                }
+                var list = Get(Get(hubEvenings, day.HubId), day.Date);
+                list.AddRange(day.EveningCover.Select(c => (c.StartUtc, c.EndUtc)));
+            }
+            else if (day.TouchingSlots > 0 && day.Date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+            {
+                Get(hubWeekends, day.HubId).Add(day.Date);
             }
         }
 

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Forward.Data;
+using Forward.Data.Compliance;
 using Forward.Domain;
 using Forward.Domain.Audit;
 using Forward.Domain.Booking;
+using Forward.Domain.Compliance;
 using Forward.Domain.Hubs;
 using Forward.Domain.Patients;
 using Forward.Domain.Time;
@@ -272,6 +274,13 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
                 }
 
                 await db.SaveChangesAsync(ct);
+
+                // Last before the commit: on PostgreSQL the day's summary row stays locked until then.
+                var first = slots.MinBy(s => s.Id)!;
+                await ComplianceDayStore.AddAsync(
+                    db,
+                    new BookedAppointment(appointment.Id, patient.RegisteredPracticeId, hubId, first.SessionId, appointment.StartUtc, appointment.CreatedUtc, appointment.Status, channel, first.Mode, slots.Count),
+                    ct);
                 await transaction.CommitAsync(ct);
                 return appointment.Id;
             }, cancellationToken);
@@ -314,10 +323,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         }
 
         var appointment = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
+        var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
         appointment.Cancel(reason, Now);
         await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
         audit.Write(actor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "reason given: " + (appointment.CancellationReason is null ? "no" : "yes"));
-        await SaveChangeAsync(cancellationToken);
+        await SaveChangeAsync(cancellationToken, before, appointment.Status);
         return await GetViewAsync(appointmentId, cancellationToken);
     }
 
@@ -336,10 +346,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
     {
         var appointment = await db.Appointments.Include(a => a.Slots).ThenInclude(s => s.Slot).FirstOrDefaultAsync(a => a.Id == appointmentId, cancellationToken)
             ?? throw DomainException.NotFound("appointment-not-found", $"There is no appointment {appointmentId}.");
+        var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
         appointment.Cancel("Cancelled by the patient using the link in their message", Now);
         await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
         audit.Write(PatientLinkActor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "via patient cancel link");
-        await SaveChangeAsync(cancellationToken);
+        await SaveChangeAsync(cancellationToken, before, appointment.Status);
         return await GetViewAsync(appointmentId, cancellationToken);
     }
 
@@ -352,9 +363,10 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         }
 
         var appointment = await LoadForChangeAsync(appointmentId, actor, null, cancellationToken);
+        var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
         appointment.RecordOutcome(attended, Now);
         audit.Write(actor, attended ? AuditActions.Attended : AuditActions.DidNotAttend, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId);
-        await SaveChangeAsync(cancellationToken);
+        await SaveChangeAsync(cancellationToken, before, appointment.Status);
         return await GetViewAsync(appointmentId, cancellationToken);
     }
 
@@ -586,11 +598,30 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         return appointment;
     }
 
-    private async Task SaveChangeAsync(CancellationToken ct)
+    /// <summary>
+    /// Saves a change to an appointment; when its status changed (<paramref name="statusBefore"/> is what it was), its
+    /// compliance day summary moves in the same transaction.
+    /// </summary>
+    private async Task SaveChangeAsync(CancellationToken ct, BookedAppointment? statusBefore = null, AppointmentStatus statusAfter = default)
     {
         try
         {
-            await db.SaveChangesAsync(ct);
+            if (statusBefore is null)
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(
+                async token =>
+                {
+                    await using var transaction = await db.Database.BeginTransactionAsync(token);
+                    await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
+                    await ComplianceDayStore.ChangeStatusAsync(db, statusBefore, statusAfter, token);
+                    await transaction.CommitAsync(token);
+                },
+                ct);
+            db.ChangeTracker.AcceptAllChanges();
         }
         catch (DbUpdateConcurrencyException)
         {

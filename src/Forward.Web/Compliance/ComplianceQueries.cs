@@ -1,5 +1,7 @@
 using Forward.Data;
+using Forward.Data.Compliance;
 using Forward.Domain;
+using Forward.Domain.Booking;
 using Forward.Domain.Calendar;
 using Forward.Domain.Compliance;
 using Forward.Domain.Notifications;
@@ -239,16 +241,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         }
 
         var entity = await AuthoriseAsync(level, id, actor, ct);
-        var scope = ScopePracticeIds(entity);
-        var start = range.StartUtc;
-        var end = range.EndUtc;
-        var query = db.Appointments.AsNoTracking()
-            .Where(a => a.StartUtc >= start && a.StartUtc < end && scope.Contains(a.Patient!.RegisteredPracticeId));
-        if (entity.Level == ComplianceLevel.Hub)
-        {
-            query = query.Where(a => a.HubId == entity.Id);
-        }
-
+        var query = ReportAppointments(entity, range);
         if (sessionId is { } session)
         {
             query = query.Where(a => a.Slots.Any(s => s.Slot!.SessionId == session));
@@ -268,13 +261,6 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
                 a.Slots.Select(s => (Forward.Domain.Hubs.DeliveryMode?)s.Slot!.Mode).FirstOrDefault()))
             .ToListAsync(ct);
         return new ComplianceBookings(entity, range, sessionId, total, rows);
-    }
-
-    /// <summary>Loads the ledger input for an entity (no authorisation: callers use <see cref="AuthoriseAsync"/> first).</summary>
-    public async Task<ComplianceInput> LoadInputAsync(ComplianceEntity entity, DateRange range, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        return (await LoadAsync(entity, range, ct)).Input;
     }
 
     /// <summary>
@@ -311,17 +297,17 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
 
     private static ComplianceReport Report(ComplianceEntity entity, Loaded loaded, IReadOnlyList<ComplianceEntity> children)
     {
-        var ledger = ComplianceLedger.Build(loaded.Input, BankHolidayCalendar.England);
-        return new ComplianceReport(entity, loaded.Input.Range, ledger.Figures(TotalsOf(entity, loaded, ledger)), ChildFigures(entity, loaded, ledger, children));
+        var ledger = ComplianceLedger.Build(loaded.Days, BankHolidayCalendar.England);
+        return new ComplianceReport(entity, loaded.Days.Range, ledger.Figures(TotalsOf(entity, loaded, ledger)), ChildFigures(entity, loaded, ledger, children));
     }
 
     private static ComplianceSeries Series(ComplianceEntity entity, Loaded loaded, IReadOnlyList<ComplianceEntity> children, TrendPeriod period)
     {
-        var range = loaded.Input.Range;
+        var range = loaded.Days.Range;
         var periods = (period == TrendPeriod.Month ? range.SplitIntoMonths() : range.SplitIntoWeeks())
             .Select(part =>
             {
-                var ledger = ComplianceLedger.Build(loaded.Input.Narrow(part), BankHolidayCalendar.England);
+                var ledger = ComplianceLedger.Build(loaded.Days.Narrow(part), BankHolidayCalendar.England);
                 return new CompliancePeriod(part, ledger.Figures(TotalsOf(entity, loaded, ledger)), ChildFigures(entity, loaded, ledger, children));
             })
             .ToList();
@@ -329,12 +315,12 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Each hub's missed-appointment rate before and after its first reminded appointment, over the appointments already
-    /// loaded for the report (so a practice sees its own patients' rate at each hub, a CCG its patients').
+    /// Each hub's missed-appointment rate before and after its first reminded appointment, over the report's appointments
+    /// (so a practice sees its own patients' rate at each hub, a CCG its patients'), counted in the database.
     /// </summary>
     private async Task<IReadOnlyList<HubReminderRow>> RemindersAsync(Loaded loaded, CancellationToken ct)
     {
-        var hubIds = loaded.Input.Hubs.Select(h => h.HubId).ToList();
+        var hubIds = loaded.Days.Hubs.Select(h => h.HubId).ToList();
         var since = await db.Appointments.AsNoTracking()
             .Where(a => hubIds.Contains(a.HubId)
                 && db.OutboxMessages.Any(m => m.AppointmentId == a.Id && m.Kind == NotificationKind.Reminder && m.Status == OutboxStatus.Sent))
@@ -344,10 +330,53 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         var hubs = await db.Hubs.AsNoTracking().Where(h => hubIds.Contains(h.Id))
             .Select(h => new ComplianceEntity(ComplianceLevel.Hub, h.Id, h.Code, h.Name))
             .ToDictionaryAsync(h => h.Id, ct);
-        return ReminderEffect.Assess(hubIds, loaded.Input.Appointments, since)
+
+        // Only outcomes count towards a missed-appointment rate; one small grouped count per hub with reminders, one for the rest.
+        var withOutcome = ReportAppointments(loaded.Entity, loaded.Days.Range)
+            .Where(a => hubIds.Contains(a.HubId) && (a.Status == AppointmentStatus.Attended || a.Status == AppointmentStatus.DidNotAttend));
+        var effects = hubIds.Distinct().ToDictionary(id => id, id => new HubReminderEffect(id, since.TryGetValue(id, out var s) ? s : null, AttendanceOutcomes.None, AttendanceOutcomes.None));
+        foreach (var (hubId, first) in since.Where(s => effects.ContainsKey(s.Key)))
+        {
+            var counts = await withOutcome.Where(a => a.HubId == hubId)
+                .GroupBy(a => new { After = a.StartUtc >= first, a.Status })
+                .Select(g => new { g.Key.After, g.Key.Status, Count = g.Count() })
+                .ToListAsync(ct);
+            effects[hubId] = effects[hubId] with { Before = Outcomes(counts.Where(c => !c.After).Select(c => (c.Status, c.Count))), After = Outcomes(counts.Where(c => c.After).Select(c => (c.Status, c.Count))) };
+        }
+
+        var withoutReminders = effects.Keys.Where(id => !since.ContainsKey(id)).ToList();
+        var unreminded = await withOutcome.Where(a => withoutReminders.Contains(a.HubId))
+            .GroupBy(a => new { a.HubId, a.Status })
+            .Select(g => new { g.Key.HubId, g.Key.Status, Count = g.Count() })
+            .ToListAsync(ct);
+        foreach (var group in unreminded.GroupBy(c => c.HubId))
+        {
+            effects[group.Key] = effects[group.Key] with { Before = Outcomes(group.Select(c => (c.Status, c.Count))) };
+        }
+
+        return effects.Values
             .Select(e => new HubReminderRow(hubs[e.HubId], e))
             .OrderBy(r => r.Hub.Name, StringComparer.Ordinal)
             .ToList();
+    }
+
+    private static AttendanceOutcomes Outcomes(IEnumerable<(AppointmentStatus Status, int Count)> counts)
+    {
+        var list = counts.ToList();
+        return new AttendanceOutcomes(
+            list.Where(c => c.Status == AppointmentStatus.Attended).Sum(c => c.Count),
+            list.Where(c => c.Status == AppointmentStatus.DidNotAttend).Sum(c => c.Count));
+    }
+
+    /// <summary>The appointments an entity's figures count: its patients' appointments starting in the range (a hub's: at that hub).</summary>
+    private IQueryable<Appointment> ReportAppointments(ComplianceEntity entity, DateRange range)
+    {
+        var scope = ScopePracticeIds(entity);
+        var start = range.StartUtc;
+        var end = range.EndUtc;
+        var query = db.Appointments.AsNoTracking()
+            .Where(a => a.StartUtc >= start && a.StartUtc < end && scope.Contains(a.Patient!.RegisteredPracticeId));
+        return entity.Level == ComplianceLevel.Hub ? query.Where(a => a.HubId == entity.Id) : query;
     }
 
     /// <summary>The practices an entity's figure is about, as a subquery (a hub's: the practices it serves).</summary>
@@ -380,44 +409,16 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
             .Select(hp => new { hp.HubId, hp.PracticeId })
             .ToListAsync(ct);
 
-        var start = range.StartUtc;
-        var end = range.EndUtc;
-        var slots = await db.Slots.AsNoTracking()
-            .Where(s => hubIds.Contains(s.HubId) && s.EndUtc > start && s.StartUtc < end)
-            .Select(s => new OfferedSlot(s.HubId, s.SessionId, s.StartUtc, s.EndUtc, s.Mode, s.Role, s.Status))
-            .ToListAsync(ct);
-
-        // Appointments of the scope's patients (a hub's: at that hub), with the session and slot count of the slots held.
-        var appointmentQuery = db.Appointments.AsNoTracking()
-            .Where(a => a.StartUtc >= start && a.StartUtc < end && scope.Contains(a.Patient!.RegisteredPracticeId));
-        if (entity.Level == ComplianceLevel.Hub)
-        {
-            appointmentQuery = appointmentQuery.Where(a => a.HubId == entity.Id);
-        }
-
-        var appointments = await appointmentQuery
-            .Select(a => new
-            {
-                a.Id,
-                a.Patient!.RegisteredPracticeId,
-                a.HubId,
-                SessionId = a.Slots.Select(s => s.Slot!.SessionId).FirstOrDefault(),
-                a.StartUtc,
-                a.CreatedUtc,
-                a.Status,
-                a.Channel,
-                Mode = a.Slots.Select(s => s.Slot!.Mode).FirstOrDefault(),
-                SlotCount = a.Slots.Count,
-            })
-            .ToListAsync(ct);
-
-        var input = new ComplianceInput(
+        // The stored day summaries, not the slots and appointments: a year's report reads days (ComplianceDayStore).
+        var sessionDays = await ComplianceDayStore.SessionDaysAsync(db, hubIds, range, ct);
+        var appointmentDays = await ComplianceDayStore.AppointmentDaysAsync(db, scope, entity.Level == ComplianceLevel.Hub ? entity.Id : null, range, ct);
+        var days = new ComplianceDays(
             range,
             practices.Select(p => new PracticePopulation(p.Id, p.ListSize)).ToList(),
             coverage.GroupBy(c => c.HubId).Select(g => new HubCoverage(g.Key, g.Select(c => c.PracticeId).ToList())).ToList(),
-            slots,
-            appointments.Select(a => new BookedAppointment(a.Id, a.RegisteredPracticeId, a.HubId, a.SessionId, a.StartUtc, a.CreatedUtc, a.Status, a.Channel, a.Mode, Math.Max(1, a.SlotCount))).ToList());
-        return new Loaded(input, practices);
+            sessionDays,
+            appointmentDays);
+        return new Loaded(entity, days, practices);
     }
 
     /// <summary>
@@ -504,5 +505,5 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
 
     private sealed record PracticeRow(int Id, int ListSize, int NetworkId, int CcgId, bool InScope);
 
-    private sealed record Loaded(ComplianceInput Input, IReadOnlyList<PracticeRow> Practices);
+    private sealed record Loaded(ComplianceEntity Entity, ComplianceDays Days, IReadOnlyList<PracticeRow> Practices);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Forward.Data;
+using Forward.Data.Compliance;
 using Forward.Domain;
 using Forward.Domain.Audit;
 using Forward.Domain.Calendar;
@@ -364,6 +365,19 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                 updated += await db.Slots.Where(s => s.Id == slot.Id && s.Status == SlotStatus.Free)
                     .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndUtc, plan.EndUtc).SetProperty(s => s.Role, plan.Role).SetProperty(s => s.Mode, plan.Mode), ct);
             }
+        }
+
+        if (updated > 0)
+        {
+            // Reshaped slots offer different minutes: their days' compliance summaries are made again.
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(
+                async token =>
+                {
+                    await using var transaction = await db.Database.BeginTransactionAsync(token);
+                    await ComplianceDayStore.RefreshSessionDaysAsync(db, [session.HubId], today, last.AddDays(1), token);
+                    await transaction.CommitAsync(token);
+                },
+                ct);
         }
 
         return new RotaChange(session.HubId, session.Id, session.Name, result, updated, bookedOutside);

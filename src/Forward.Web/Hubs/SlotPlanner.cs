@@ -1,4 +1,5 @@
 using Forward.Data;
+using Forward.Data.Compliance;
 using Forward.Domain.Calendar;
 using Forward.Domain.Hubs;
 using Forward.Domain.Time;
@@ -53,11 +54,12 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
         }
 
         // In the execution strategy, so a dropped connection retries the whole transaction (PostgreSQL).
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct => await ApplyAsync(plan, ct), cancellationToken);
+        var hubIds = sessions.Select(s => s.HubId).Distinct().ToList();
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct => await ApplyAsync(plan, hubIds, from, to, ct), cancellationToken);
         return new SlotPlanResult(plan.ToAdd.Count, plan.ToWithdraw.Count, plan.ToRestore.Count);
     }
 
-    private async Task ApplyAsync(SlotReconciliation plan, CancellationToken cancellationToken)
+    private async Task ApplyAsync(SlotReconciliation plan, IReadOnlyCollection<int> hubIds, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await SlotBulkWriter.InsertAsync(db, plan.ToAdd.Select(p => new Slot
@@ -85,6 +87,8 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SlotStatus.Free), cancellationToken);
         }
 
+        // A slot starting on the last date may run past midnight into the next.
+        await ComplianceDayStore.RefreshSessionDaysAsync(db, hubIds, from, to.AddDays(1), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 }

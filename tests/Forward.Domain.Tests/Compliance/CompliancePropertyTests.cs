@@ -203,6 +203,27 @@ public class CompliancePropertyTests
     }
 
     [Property]
+    public void Day_summaries_kept_for_every_date_one_booking_at_a_time_give_the_same_ledger(ComplianceScenario s)
+    {
+        // What the database keeps: every date's summary regardless of any report's range, appointments added one by one.
+        var kept = new ComplianceDays(
+            s.Range,
+            s.Practices,
+            s.Hubs,
+            ComplianceDaySummaries.Sessions(s.Slots, Holidays),
+            s.Appointments.Select(a => ComplianceDaySummaries.Contribution(a, Holidays)).ToList());
+        var fromDays = ComplianceLedger.Build(kept, Holidays);
+        var fromRows = Build(s);
+
+        Assert.Equal(fromRows.Total, fromDays.Total);
+        Assert.Equal(fromRows.Entries, fromDays.Entries);
+        Assert.Equal(fromRows.Unallocated, fromDays.Unallocated);
+        Assert.Equal(
+            fromRows.Practices.Select(p => (p.PracticeId, p.Totals, p.Coverage.Evening, p.Coverage.Weekend, string.Join(",", p.Coverage.EveningGaps), string.Join(",", p.Coverage.WeekendGaps))),
+            fromDays.Practices.Select(p => (p.PracticeId, p.Totals, p.Coverage.Evening, p.Coverage.Weekend, string.Join(",", p.Coverage.EveningGaps), string.Join(",", p.Coverage.WeekendGaps))));
+    }
+
+    [Property]
     public void Covered_population_never_exceeds_the_population_assessed(ComplianceScenario s)
     {
         var total = Build(s).Total;

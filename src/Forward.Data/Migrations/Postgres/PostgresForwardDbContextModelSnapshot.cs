@@ -37,6 +37,94 @@ namespace Forward.Data.Migrations.Postgres
                     b.ToTable("BankHolidays");
                 });
 
+            modelBuilder.Entity("Forward.Data.Compliance.AppointmentDayRow", b =>
+                {
+                    b.Property<int>("PracticeId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<int>("HubId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SessionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Attended")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Booked")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Cancelled")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DidNotAttend")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FaceToFace")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PreBooked")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Remote")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SameDay")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UsedSlots")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ViaHub")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ViaNhs111")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ViaOnline")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ViaPractice")
+                        .HasColumnType("integer");
+
+                    b.HasKey("PracticeId", "Date", "HubId", "SessionId");
+
+                    b.ToTable("ComplianceAppointmentDays", (string)null);
+                });
+
+            modelBuilder.Entity("Forward.Data.Compliance.SessionDayRow", b =>
+                {
+                    b.Property<int>("HubId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<int>("SessionId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("EveningCover")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<decimal>("ExtendedMinutes")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<int>("StartingSlots")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TouchingSlots")
+                        .HasColumnType("integer");
+
+                    b.HasKey("HubId", "Date", "SessionId");
+
+                    b.ToTable("ComplianceSessionDays", (string)null);
+                });
+
             modelBuilder.Entity("Forward.Domain.Access.UserAccount", b =>
                 {
                     b.Property<int>("Id")

@@ -32,6 +32,94 @@ namespace Forward.Data.Migrations.Sqlite
                     b.ToTable("BankHolidays");
                 });
 
+            modelBuilder.Entity("Forward.Data.Compliance.AppointmentDayRow", b =>
+                {
+                    b.Property<int>("PracticeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("HubId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SessionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attended")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Booked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Cancelled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DidNotAttend")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FaceToFace")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PreBooked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Remote")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SameDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UsedSlots")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ViaHub")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ViaNhs111")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ViaOnline")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ViaPractice")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PracticeId", "Date", "HubId", "SessionId");
+
+                    b.ToTable("ComplianceAppointmentDays", (string)null);
+                });
+
+            modelBuilder.Entity("Forward.Data.Compliance.SessionDayRow", b =>
+                {
+                    b.Property<int>("HubId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SessionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EveningCover")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("ExtendedMinutes")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StartingSlots")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TouchingSlots")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("HubId", "Date", "SessionId");
+
+                    b.ToTable("ComplianceSessionDays", (string)null);
+                });
+
             modelBuilder.Entity("Forward.Domain.Access.UserAccount", b =>
                 {
                     b.Property<int>("Id")

@@ -1,0 +1,225 @@
+using System.Globalization;
+using Forward.Domain.Booking;
+using Forward.Domain.Calendar;
+using Forward.Domain.Compliance;
+using Forward.Domain.Hubs;
+using Forward.Domain.Time;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Data.Compliance;
+
+/// <summary>
+/// Keeps the compliance day summaries in the database in step with the slots and appointments they summarise, and reads
+/// them back. A year's report then reads a row per practice, hub session and day instead of every slot and appointment
+/// (ten million in an ICS-year). Each write happens in the caller's transaction, so a summary never disagrees with a
+/// committed booking: a booking adds its contribution, a status change moves it, a rota change rewrites its hub's days.
+/// Bulk loads (demo history, a new migration) rebuild everything with <see cref="RebuildAsync"/>.
+/// </summary>
+public static class ComplianceDayStore
+{
+    private static readonly BankHolidayCalendar BankHolidays = BankHolidayCalendar.England;
+
+    private static readonly string[] CountColumns =
+        ["UsedSlots", "Booked", "Attended", "DidNotAttend", "Cancelled", "SameDay", "PreBooked", "Remote", "FaceToFace", "ViaPractice", "ViaNhs111", "ViaHub", "ViaOnline"];
+
+    // ON CONFLICT ... DO UPDATE is the same on SQLite (3.24+) and PostgreSQL: an atomic add, whoever gets there first.
+    private static readonly string UpsertSql = string.Create(
+        CultureInfo.InvariantCulture,
+        $"""
+        INSERT INTO "ComplianceAppointmentDays" ("PracticeId", "HubId", "SessionId", "Date", {string.Join(", ", CountColumns.Select(c => $"\"{c}\""))})
+        VALUES ({string.Join(", ", Enumerable.Range(0, CountColumns.Length + 4).Select(i => "{" + i.ToString(CultureInfo.InvariantCulture) + "}"))})
+        ON CONFLICT ("PracticeId", "Date", "HubId", "SessionId") DO UPDATE SET {string.Join(", ", CountColumns.Select(c => $"\"{c}\" = \"ComplianceAppointmentDays\".\"{c}\" + excluded.\"{c}\""))}
+        """);
+
+    private static readonly IReadOnlyList<BulkColumn<SessionDay>> SessionColumns =
+    [
+        new(nameof(SessionDayRow.HubId), d => d.HubId),
+        new(nameof(SessionDayRow.SessionId), d => d.SessionId),
+        new(nameof(SessionDayRow.Date), d => d.Date),
+        new(nameof(SessionDayRow.StartingSlots), d => d.StartingSlots),
+        new(nameof(SessionDayRow.ExtendedMinutes), d => d.ExtendedMinutes),
+        new(nameof(SessionDayRow.TouchingSlots), d => d.TouchingSlots),
+        new(nameof(SessionDayRow.EveningCover), d => FormatCover(d.EveningCover)),
+    ];
+
+    private static readonly IReadOnlyList<BulkColumn<AppointmentDay>> AppointmentColumns =
+    [
+        new(nameof(AppointmentDayRow.PracticeId), d => d.PracticeId),
+        new(nameof(AppointmentDayRow.HubId), d => d.HubId),
+        new(nameof(AppointmentDayRow.SessionId), d => d.SessionId),
+        new(nameof(AppointmentDayRow.Date), d => d.Date),
+        .. CountColumns.Select((c, i) => new BulkColumn<AppointmentDay>(c, d => Counts(d.Parts)[i])),
+    ];
+
+    /// <summary>Appointments as the compliance rules see them: the patient's practice, the session and mode of the slots held.</summary>
+    public static IQueryable<BookedAppointment> Facts(IQueryable<Appointment> appointments) =>
+        appointments.Select(a => new BookedAppointment(
+            a.Id,
+            a.Patient!.RegisteredPracticeId,
+            a.HubId,
+            a.Slots.OrderBy(s => s.SlotId).Select(s => s.Slot!.SessionId).FirstOrDefault(),
+            a.StartUtc,
+            a.CreatedUtc,
+            a.Status,
+            a.Channel,
+            a.Slots.OrderBy(s => s.SlotId).Select(s => s.Slot!.Mode).FirstOrDefault(),
+            a.Slots.Count));
+
+    /// <summary>One appointment as the compliance rules see it; null if there is none.</summary>
+    public static async Task<BookedAppointment?> FactsAsync(ForwardDbContext db, long appointmentId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var facts = await Facts(db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId)).FirstOrDefaultAsync(ct);
+        return facts is null ? null : AtLeastOneSlot(facts);
+    }
+
+    /// <summary>Adds a new appointment's contribution to its day (in the booking's transaction).</summary>
+    public static Task AddAsync(ForwardDbContext db, BookedAppointment appointment, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(appointment);
+        var day = ComplianceDaySummaries.Contribution(appointment, BankHolidays);
+        return UpsertAsync(db, day, Counts(day.Parts), ct);
+    }
+
+    /// <summary>Moves an appointment's contribution from its old status to its new one (in the transaction that changes it).</summary>
+    public static Task ChangeStatusAsync(ForwardDbContext db, BookedAppointment before, AppointmentStatus after, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var old = ComplianceDaySummaries.Contribution(before, BankHolidays);
+        var now = ComplianceDaySummaries.Contribution(before with { Status = after }, BankHolidays);
+        var oldCounts = Counts(old.Parts);
+        var delta = Counts(now.Parts).Select((c, i) => c - oldCounts[i]).ToArray();
+        return delta.All(d => d == 0) ? Task.CompletedTask : (Task)UpsertAsync(db, now, delta, ct);
+    }
+
+    /// <summary>
+    /// Summarises the hubs' offered slots on the London dates <paramref name="from"/> to <paramref name="to"/> again and
+    /// replaces the stored days: after slots are added, withdrawn, restored or reshaped (in the same transaction).
+    /// </summary>
+    public static async Task RefreshSessionDaysAsync(ForwardDbContext db, IReadOnlyCollection<int> hubIds, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(hubIds);
+        if (hubIds.Count == 0 || to < from)
+        {
+            return;
+        }
+
+        var ids = hubIds.Distinct().Order().ToList();
+        if (db.IsPostgres)
+        {
+            // Two rota changes at one hub at once would each delete and insert the same days; take turns per hub.
+            await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"Hubs\" WHERE \"Id\" = ANY({0}) ORDER BY \"Id\" FOR UPDATE", [ids.ToArray()], ct);
+        }
+
+        var startUtc = London.StartOfDayUtc(from);
+        var endUtc = London.StartOfDayUtc(to.AddDays(1));
+
+        // A slot lies within one session on one day, so one that touches the first date started at most a day before.
+        var earliest = startUtc.AddDays(-1);
+        var slots = await OfferedSlots(db.Slots.Where(s => ids.Contains(s.HubId) && s.StartUtc >= earliest && s.StartUtc < endUtc))
+            .ToListAsync(ct);
+        var days = ComplianceDaySummaries.Sessions(slots, BankHolidays).Where(d => d.Date >= from && d.Date <= to).ToList();
+        await db.Set<SessionDayRow>().Where(r => ids.Contains(r.HubId) && r.Date >= from && r.Date <= to).ExecuteDeleteAsync(ct);
+        await BulkWriter.InsertAsync<SessionDayRow, SessionDay>(db, days, SessionColumns, ct);
+    }
+
+    /// <summary>
+    /// Throws the stored days away and summarises every slot and appointment again, hub by hub (in the caller's
+    /// transaction): after a bulk load writes slots and appointments without going through the booking code.
+    /// </summary>
+    public static async Task<(int SessionDays, int AppointmentDays)> RebuildAsync(ForwardDbContext db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        await db.Set<SessionDayRow>().ExecuteDeleteAsync(ct);
+        await db.Set<AppointmentDayRow>().ExecuteDeleteAsync(ct);
+        var hubIds = await db.Hubs.AsNoTracking().OrderBy(h => h.Id).Select(h => h.Id).ToListAsync(ct);
+        var sessionDays = 0;
+        var appointmentDays = 0;
+        foreach (var hubId in hubIds)
+        {
+            var slots = await OfferedSlots(db.Slots.Where(s => s.HubId == hubId)).ToListAsync(ct);
+            var days = ComplianceDaySummaries.Sessions(slots, BankHolidays);
+            await BulkWriter.InsertAsync<SessionDayRow, SessionDay>(db, days, SessionColumns, ct);
+            sessionDays += days.Count;
+
+            var appointments = await Facts(db.Appointments.AsNoTracking().Where(a => a.HubId == hubId)).ToListAsync(ct);
+            var appointmentSummaries = ComplianceDaySummaries.Appointments(appointments.Select(AtLeastOneSlot), BankHolidays);
+            await BulkWriter.InsertAsync<AppointmentDayRow, AppointmentDay>(db, appointmentSummaries, AppointmentColumns, ct);
+            appointmentDays += appointmentSummaries.Count;
+        }
+
+        return (sessionDays, appointmentDays);
+    }
+
+    /// <summary>The stored days of the hubs' sessions in the range.</summary>
+    public static async Task<IReadOnlyList<SessionDay>> SessionDaysAsync(ForwardDbContext db, IQueryable<int> hubIds, DateRange range, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(range);
+        var rows = await db.Set<SessionDayRow>().AsNoTracking()
+            .Where(r => hubIds.Contains(r.HubId) && r.Date >= range.From && r.Date <= range.To)
+            .ToListAsync(ct);
+        return rows.Select(r => new SessionDay(r.HubId, r.SessionId, r.Date, r.StartingSlots, r.ExtendedMinutes, r.TouchingSlots, ParseCover(r.EveningCover))).ToList();
+    }
+
+    /// <summary>The stored appointment days of the practices' patients in the range, at one hub or all.</summary>
+    public static async Task<IReadOnlyList<AppointmentDay>> AppointmentDaysAsync(ForwardDbContext db, IQueryable<int> practiceIds, int? hubId, DateRange range, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(range);
+        var query = db.Set<AppointmentDayRow>().AsNoTracking()
+            .Where(r => practiceIds.Contains(r.PracticeId) && r.Date >= range.From && r.Date <= range.To);
+        if (hubId is { } hub)
+        {
+            query = query.Where(r => r.HubId == hub);
+        }
+
+        var rows = await query.ToListAsync(ct);
+        return rows.Select(r => new AppointmentDay(r.PracticeId, r.HubId, r.SessionId, r.Date, new ComplianceTotals
+        {
+            UsedSlots = r.UsedSlots,
+            Booked = r.Booked,
+            Attended = r.Attended,
+            DidNotAttend = r.DidNotAttend,
+            Cancelled = r.Cancelled,
+            SameDay = r.SameDay,
+            PreBooked = r.PreBooked,
+            Remote = r.Remote,
+            FaceToFace = r.FaceToFace,
+            ViaPractice = r.ViaPractice,
+            ViaNhs111 = r.ViaNhs111,
+            ViaHub = r.ViaHub,
+            ViaOnline = r.ViaOnline,
+        })).ToList();
+    }
+
+    private static IQueryable<OfferedSlot> OfferedSlots(IQueryable<Slot> slots) =>
+        slots.Where(s => s.Status == SlotStatus.Free || s.Status == SlotStatus.Booked)
+            .Select(s => new OfferedSlot(s.HubId, s.SessionId, s.StartUtc, s.EndUtc, s.Mode, s.Role, s.Status));
+
+    private static BookedAppointment AtLeastOneSlot(BookedAppointment a) => a.SlotCount < 1 ? a with { SlotCount = 1 } : a;
+
+    private static Task<int> UpsertAsync(ForwardDbContext db, AppointmentDay day, int[] counts, CancellationToken ct)
+    {
+        object[] values = [day.PracticeId, day.HubId, day.SessionId, day.Date, .. counts.Cast<object>()];
+        return db.Database.ExecuteSqlRawAsync(UpsertSql, values, ct);
+    }
+
+    private static int[] Counts(ComplianceTotals t) =>
+        [t.UsedSlots, t.Booked, t.Attended, t.DidNotAttend, t.Cancelled, t.SameDay, t.PreBooked, t.Remote, t.FaceToFace, t.ViaPractice, t.ViaNhs111, t.ViaHub, t.ViaOnline];
+
+    private static string FormatCover(IReadOnlyList<CoverInterval> cover) =>
+        string.Join(';', cover.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.StartUtc.Ticks}-{c.EndUtc.Ticks}")));
+
+    private static List<CoverInterval> ParseCover(string text) =>
+        text.Length == 0
+            ? []
+            : text.Split(';').Select(pair =>
+            {
+                var dash = pair.IndexOf('-', StringComparison.Ordinal);
+                return new CoverInterval(
+                    new DateTime(long.Parse(pair.AsSpan(0, dash), CultureInfo.InvariantCulture), DateTimeKind.Utc),
+                    new DateTime(long.Parse(pair.AsSpan(dash + 1), CultureInfo.InvariantCulture), DateTimeKind.Utc));
+            }).ToList();
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Forward.Data;
+using Forward.Data.Compliance;
+using Forward.Domain.Calendar;
+using Forward.Domain.Compliance;
+using Forward.Domain.Hubs;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Tests.Compliance;
+
+/// <summary>
+/// The day summaries the compliance report reads are kept by the code that writes slots and appointments. After a
+/// journey through the real API (bookings in two sessions, a cancellation, an outcome, a withdrawn slot) the stored
+/// summaries must equal the summaries made afresh from the slots and appointments themselves, and a rebuild must
+/// change nothing.
+/// </summary>
+public sealed class ComplianceDaySummaryTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    [Fact]
+    public async Task Stored_day_summaries_match_the_slots_and_appointments_after_booking_cancelling_and_outcomes()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        var gpSlots = await world.FreeSlotsAsync();
+        var phoneSlot = await world.WithDbAsync(db => db.Slots.AsNoTracking()
+            .Where(s => s.HubId == world.HubId && s.SessionId != world.SessionId && s.Status == SlotStatus.Free)
+            .OrderBy(s => s.StartUtc).FirstAsync());
+
+        var ids = new List<long>();
+        foreach (var slotId in new[] { gpSlots[0].Id, gpSlots[1].Id, gpSlots[5].Id, phoneSlot.Id })
+        {
+            var booked = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slotId));
+            Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+            ids.Add(JsonDocument.Parse(await booked.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await practice.PostAsJsonAsync(new Uri($"/api/v1/appointments/{ids[1]}/cancel", UriKind.Relative), new { reason = "Better" })).StatusCode);
+        using (factory.Clock.TravelTo(gpSlots[0].StartUtc.AddMinutes(5)))
+        {
+            var hub = await world.ClientAsync(world.HubClinician);
+            Assert.Equal(HttpStatusCode.OK, (await hub.PostAsync(new Uri($"/api/v1/appointments/{ids[0]}/attended", UriKind.Relative), null)).StatusCode);
+        }
+
+        // A slot withdrawn and the planner run again: the hub's offered minutes on that day change.
+        await world.WithDbAsync(db => db.Slots.Where(s => s.Id == gpSlots[3].Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SlotStatus.Withdrawn)));
+        var date = DateOnly.FromDateTime(Forward.Domain.Time.London.ToLocal(gpSlots[3].StartUtc));
+        await InTransactionAsync(world, db => ComplianceDayStore.RefreshSessionDaysAsync(db, [world.HubId], date, date, default));
+
+        var (storedSessions, storedAppointments) = await StoredAsync(world);
+        var (expectedSessions, expectedAppointments) = await FromRowsAsync(world);
+
+        Assert.NotEmpty(expectedSessions);
+        Assert.Equal(3, expectedAppointments.Sum(d => d.Parts.Held));
+        Assert.Equal(1, expectedAppointments.Sum(d => d.Parts.Cancelled));
+        Assert.Equal(1, expectedAppointments.Sum(d => d.Parts.Attended));
+        Assert.Equal(1, expectedAppointments.Sum(d => d.Parts.Remote));
+        Assert.Equal(expectedSessions.Select(Describe), storedSessions.Select(Describe));
+        Assert.Equal(expectedAppointments.Select(Describe), storedAppointments.Select(Describe));
+
+        // Rebuilding from scratch gives what was kept.
+        await InTransactionAsync(world, db => ComplianceDayStore.RebuildAsync(db, default));
+        var (rebuiltSessions, rebuiltAppointments) = await StoredAsync(world);
+        Assert.Equal(storedSessions.Select(Describe), rebuiltSessions.Select(Describe));
+        Assert.Equal(storedAppointments.Select(Describe), rebuiltAppointments.Select(Describe));
+    }
+
+    private static Task<int> InTransactionAsync(TestWorld world, Func<ForwardDbContext, Task> action) =>
+        world.WithDbAsync(db => db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await action(db);
+            await transaction.CommitAsync();
+            return 0;
+        }));
+
+    private static string Describe(SessionDay d) =>
+        $"{d.HubId}/{d.SessionId}/{d.Date:yyyy-MM-dd}: {d.StartingSlots} starting, {d.ExtendedMinutes:0.####} min, {d.TouchingSlots} touching, evening {string.Join(",", d.EveningCover.Select(c => $"{c.StartUtc:O}-{c.EndUtc:O}"))}";
+
+    private static string Describe(AppointmentDay d) => $"{d.PracticeId}/{d.HubId}/{d.SessionId}/{d.Date:yyyy-MM-dd}: {d.Parts}";
+
+    private static Task<(List<SessionDay> Sessions, List<AppointmentDay> Appointments)> StoredAsync(TestWorld world) =>
+        world.WithDbAsync(async db =>
+        {
+            var hubIds = new[] { world.HubId, world.OtherHubId };
+            var all = new DateRange(new DateOnly(2026, 1, 1), new DateOnly(2027, 12, 31));
+            var sessions = await ComplianceDayStore.SessionDaysAsync(db, db.Hubs.Where(h => hubIds.Contains(h.Id)).Select(h => h.Id), all, default);
+            var practices = new[] { world.PracticeA.Id, world.PracticeB.Id };
+            var appointments = await ComplianceDayStore.AppointmentDaysAsync(db, db.Practices.Where(p => practices.Contains(p.Id)).Select(p => p.Id), null, all, default);
+            return (Order(sessions), Order(appointments));
+        });
+
+    private static Task<(List<SessionDay> Sessions, List<AppointmentDay> Appointments)> FromRowsAsync(TestWorld world) =>
+        world.WithDbAsync(async db =>
+        {
+            var hubIds = new[] { world.HubId, world.OtherHubId };
+            var slots = await db.Slots.AsNoTracking().Where(s => hubIds.Contains(s.HubId))
+                .Select(s => new OfferedSlot(s.HubId, s.SessionId, s.StartUtc, s.EndUtc, s.Mode, s.Role, s.Status)).ToListAsync();
+            var appointments = await ComplianceDayStore.Facts(db.Appointments.AsNoTracking().Where(a => hubIds.Contains(a.HubId))).ToListAsync();
+            return (
+                Order(ComplianceDaySummaries.Sessions(slots, BankHolidayCalendar.England)),
+                Order(ComplianceDaySummaries.Appointments(appointments, BankHolidayCalendar.England)));
+        });
+
+    private static List<SessionDay> Order(IEnumerable<SessionDay> days) => [.. days.OrderBy(d => d.HubId).ThenBy(d => d.SessionId).ThenBy(d => d.Date)];
+
+    private static List<AppointmentDay> Order(IEnumerable<AppointmentDay> days) =>
+        [.. days.Where(d => d.Parts != ComplianceTotals.Zero).OrderBy(d => d.PracticeId).ThenBy(d => d.HubId).ThenBy(d => d.SessionId).ThenBy(d => d.Date)];
+}
