@@ -176,23 +176,66 @@ public static class ComplianceDayStore
         }
 
         var rows = await query.ToListAsync(ct);
-        return rows.Select(r => new AppointmentDay(r.PracticeId, r.HubId, r.SessionId, r.Date, new ComplianceTotals
-        {
-            UsedSlots = r.UsedSlots,
-            Booked = r.Booked,
-            Attended = r.Attended,
-            DidNotAttend = r.DidNotAttend,
-            Cancelled = r.Cancelled,
-            SameDay = r.SameDay,
-            PreBooked = r.PreBooked,
-            Remote = r.Remote,
-            FaceToFace = r.FaceToFace,
-            ViaPractice = r.ViaPractice,
-            ViaNhs111 = r.ViaNhs111,
-            ViaHub = r.ViaHub,
-            ViaOnline = r.ViaOnline,
-        })).ToList();
+        return rows.Select(r => ToDay(r, r.Date)).ToList();
     }
+
+    /// <summary>
+    /// The same appointment counts added up over the whole range in the database: one summary per practice and hub
+    /// session, dated on the range's first day. For a figure over the range only (not split into weeks), a year of an
+    /// ICS is then a few hundred rows rather than one per practice, session and day.
+    /// </summary>
+    public static async Task<IReadOnlyList<AppointmentDay>> AppointmentRangeTotalsAsync(ForwardDbContext db, IQueryable<int> practiceIds, int? hubId, DateRange range, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(range);
+        var query = db.Set<AppointmentDayRow>().AsNoTracking()
+            .Where(r => practiceIds.Contains(r.PracticeId) && r.Date >= range.From && r.Date <= range.To);
+        if (hubId is { } hub)
+        {
+            query = query.Where(r => r.HubId == hub);
+        }
+
+        var rows = await query
+            .GroupBy(r => new { r.PracticeId, r.HubId, r.SessionId })
+            .Select(g => new AppointmentDayRow
+            {
+                PracticeId = g.Key.PracticeId,
+                HubId = g.Key.HubId,
+                SessionId = g.Key.SessionId,
+                UsedSlots = g.Sum(r => r.UsedSlots),
+                Booked = g.Sum(r => r.Booked),
+                Attended = g.Sum(r => r.Attended),
+                DidNotAttend = g.Sum(r => r.DidNotAttend),
+                Cancelled = g.Sum(r => r.Cancelled),
+                SameDay = g.Sum(r => r.SameDay),
+                PreBooked = g.Sum(r => r.PreBooked),
+                Remote = g.Sum(r => r.Remote),
+                FaceToFace = g.Sum(r => r.FaceToFace),
+                ViaPractice = g.Sum(r => r.ViaPractice),
+                ViaNhs111 = g.Sum(r => r.ViaNhs111),
+                ViaHub = g.Sum(r => r.ViaHub),
+                ViaOnline = g.Sum(r => r.ViaOnline),
+            })
+            .ToListAsync(ct);
+        return rows.Select(r => ToDay(r, range.From)).ToList();
+    }
+
+    private static AppointmentDay ToDay(AppointmentDayRow r, DateOnly date) => new(r.PracticeId, r.HubId, r.SessionId, date, new ComplianceTotals
+    {
+        UsedSlots = r.UsedSlots,
+        Booked = r.Booked,
+        Attended = r.Attended,
+        DidNotAttend = r.DidNotAttend,
+        Cancelled = r.Cancelled,
+        SameDay = r.SameDay,
+        PreBooked = r.PreBooked,
+        Remote = r.Remote,
+        FaceToFace = r.FaceToFace,
+        ViaPractice = r.ViaPractice,
+        ViaNhs111 = r.ViaNhs111,
+        ViaHub = r.ViaHub,
+        ViaOnline = r.ViaOnline,
+    });
 
     private static IQueryable<OfferedSlot> OfferedSlots(IQueryable<Slot> slots) =>
         slots.Where(s => s.Status == SlotStatus.Free || s.Status == SlotStatus.Booked)

@@ -163,7 +163,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(range);
         var entity = await AuthoriseAsync(level, id, actor, ct);
-        var loaded = await LoadAsync(entity, range, ct);
+        var loaded = await LoadAsync(entity, range, ct, wholeRangeOnly: true);
         return Report(entity, loaded, await ChildEntitiesAsync(entity, ct));
     }
 
@@ -390,7 +390,11 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         _ => throw new ArgumentOutOfRangeException(nameof(entity), entity.Level, "Not a level a report is asked for."),
     };
 
-    private async Task<Loaded> LoadAsync(ComplianceEntity entity, DateRange range, CancellationToken ct)
+    /// <param name="wholeRangeOnly">
+    /// The figures are wanted for the range as a whole, not week by week: the appointment counts are added up in the
+    /// database, one row per practice and hub session, and the result must not be narrowed.
+    /// </param>
+    private async Task<Loaded> LoadAsync(ComplianceEntity entity, DateRange range, CancellationToken ct, bool wholeRangeOnly = false)
     {
         var scope = ScopePracticeIds(entity);
 
@@ -411,7 +415,10 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
 
         // The stored day summaries, not the slots and appointments: a year's report reads days (ComplianceDayStore).
         var sessionDays = await ComplianceDayStore.SessionDaysAsync(db, hubIds, range, ct);
-        var appointmentDays = await ComplianceDayStore.AppointmentDaysAsync(db, scope, entity.Level == ComplianceLevel.Hub ? entity.Id : null, range, ct);
+        var atHub = entity.Level == ComplianceLevel.Hub ? entity.Id : (int?)null;
+        var appointmentDays = wholeRangeOnly
+            ? await ComplianceDayStore.AppointmentRangeTotalsAsync(db, scope, atHub, range, ct)
+            : await ComplianceDayStore.AppointmentDaysAsync(db, scope, atHub, range, ct);
         var days = new ComplianceDays(
             range,
             practices.Select(p => new PracticePopulation(p.Id, p.ListSize)).ToList(),
