@@ -1,0 +1,100 @@
+using Forward.Data;
+using Forward.Data.Compliance;
+using Forward.Data.Seeding;
+using Forward.Domain.Booking;
+using Forward.Domain.Calendar;
+using Forward.Domain.Compliance;
+using Forward.Domain.Hubs;
+using Forward.Domain.Patients;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Forward.Web.Tests.Compliance;
+
+/// <summary>
+/// A database from before the compliance day summaries already holds slots and appointments. Bringing it up to date
+/// must make the summaries from them, or its compliance report would show nothing until every booking was remade.
+/// </summary>
+public sealed class ComplianceDaysUpgradeTests : IDisposable
+{
+    private readonly TestDatabase database = new();
+
+    public void Dispose() => database.Dispose();
+
+    [Fact]
+    public async Task Migrating_a_database_with_slots_and_appointments_makes_their_day_summaries()
+    {
+        await using (var db = Context())
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            var before = migrations[migrations.FindIndex(m => m.EndsWith("_ComplianceDays", StringComparison.Ordinal)) - 1];
+            await db.GetService<IMigrator>().MigrateAsync(before);
+            await new ReferenceDataSeeder().SeedAsync(db);
+
+            // Written as the application of the time would have: slots from a rota, one booked and one cancelled.
+            var session = await db.Sessions.AsNoTracking().Include(s => s.Overrides).OrderBy(s => s.Id).FirstAsync();
+            session.ValidFrom = new DateOnly(2026, 3, 1);
+            var planned = SlotGenerator.Generate(session, new DateOnly(2026, 3, 23), new DateOnly(2026, 4, 5), BankHolidayCalendar.England).ToList();
+            await SlotBulkWriter.InsertAsync(db, planned.Select(p => new Slot
+            {
+                SessionId = p.SessionId,
+                HubId = p.HubId,
+                ClinicianIndex = p.ClinicianIndex,
+                StartUtc = p.StartUtc,
+                EndUtc = p.EndUtc,
+                Role = p.Role,
+                Mode = p.Mode,
+                Status = SlotStatus.Free,
+            }).ToList());
+            var practiceId = await db.HubPractices.Where(hp => hp.HubId == session.HubId).Select(hp => hp.PracticeId).FirstAsync();
+            var patient = new Patient { NhsNumber = "9990000018", GivenName = "Upgrade", FamilyName = "Patient", DateOfBirth = new DateOnly(1970, 1, 1), RegisteredPracticeId = practiceId, IsSynthetic = true };
+            var slots = await db.Slots.OrderBy(s => s.StartUtc).ThenBy(s => s.Id).Take(2).ToListAsync();
+            foreach (var (slot, status) in slots.Zip([AppointmentStatus.Attended, AppointmentStatus.Cancelled]))
+            {
+                slot.Status = status == AppointmentStatus.Cancelled ? SlotStatus.Free : SlotStatus.Booked;
+                var appointment = new Appointment
+                {
+                    Patient = patient,
+                    HubId = slot.HubId,
+                    StartUtc = slot.StartUtc,
+                    EndUtc = slot.EndUtc,
+                    Channel = BookingChannel.Practice,
+                    BookedBy = "upgrade-test",
+                    Status = status,
+                    CreatedUtc = slot.StartUtc.AddDays(-3),
+                };
+                appointment.Slots.Add(new AppointmentSlot { Slot = slot, IsActive = status != AppointmentStatus.Cancelled });
+                db.Appointments.Add(appointment);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = Context())
+        {
+            await DatabaseInitializer.MigrateAsync(db);
+
+            var range = new DateRange(new DateOnly(2026, 3, 1), new DateOnly(2026, 4, 30));
+            var stored = await ComplianceDayStore.SessionDaysAsync(db, db.Hubs.Select(h => h.Id), range, default);
+            var storedAppointments = await ComplianceDayStore.AppointmentDaysAsync(db, db.Practices.Select(p => p.Id), null, range, default);
+            var slots = await db.Slots.AsNoTracking().Select(s => new OfferedSlot(s.HubId, s.SessionId, s.StartUtc, s.EndUtc, s.Mode, s.Role, s.Status)).ToListAsync();
+            var facts = await ComplianceDayStore.Facts(db.Appointments.AsNoTracking()).ToListAsync();
+
+            Assert.NotEmpty(stored);
+            Assert.Equal(
+                ComplianceDaySummaries.Sessions(slots, BankHolidayCalendar.England).Select(d => (d.HubId, d.SessionId, d.Date, d.StartingSlots, d.ExtendedMinutes, d.TouchingSlots, d.EveningCover.Count)),
+                stored.OrderBy(d => d.HubId).ThenBy(d => d.SessionId).ThenBy(d => d.Date).Select(d => (d.HubId, d.SessionId, d.Date, d.StartingSlots, d.ExtendedMinutes, d.TouchingSlots, d.EveningCover.Count)));
+            Assert.Equal(
+                ComplianceDaySummaries.Appointments(facts, BankHolidayCalendar.England).Select(d => (d.PracticeId, d.HubId, d.SessionId, d.Date, d.Parts)),
+                storedAppointments.Select(d => (d.PracticeId, d.HubId, d.SessionId, d.Date, d.Parts)));
+            Assert.Equal(1, storedAppointments.Sum(d => d.Parts.Attended));
+            Assert.Equal(1, storedAppointments.Sum(d => d.Parts.Cancelled));
+        }
+    }
+
+    private ForwardDbContext Context() => database.IsPostgres
+        ? new PostgresForwardDbContext(new DbContextOptionsBuilder<PostgresForwardDbContext>().UseNpgsql(database.ConnectionString).Options)
+        : new SqliteForwardDbContext(new DbContextOptionsBuilder<SqliteForwardDbContext>().UseSqlite(database.ConnectionString).Options);
+}
