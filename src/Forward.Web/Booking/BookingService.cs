@@ -606,8 +606,10 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
     {
         try
         {
+            // Writers take turns with bookings on SQLite instead of sleeping in its busy handler.
             if (statusBefore is null)
             {
+                using var turn = await writeGate.EnterAsync(db, ct);
                 await db.SaveChangesAsync(ct);
                 return;
             }
@@ -615,6 +617,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
             await db.Database.CreateExecutionStrategy().ExecuteAsync(
                 async token =>
                 {
+                    using var turn = await writeGate.EnterAsync(db, token);
                     await using var transaction = await db.Database.BeginTransactionAsync(token);
                     await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
                     await ComplianceDayStore.ChangeStatusAsync(db, statusBefore, statusAfter, token);
