@@ -89,6 +89,20 @@ internal static class ComplianceReportBench
                 }
             }
 
+            // The dashboard's read of the same year: the report, its week-by-week series (read by day) and the reminder table.
+            var dashboardTimes = new List<double>();
+            for (var run = 0; run <= runs; run++)
+            {
+                using var scope = services.CreateScope();
+                var queries = scope.ServiceProvider.GetRequiredService<ComplianceQueries>();
+                var started = Stopwatch.GetTimestamp();
+                await queries.DashboardAsync(ComplianceLevel.Ics, system, data.Range, TrendPeriod.Week, actor, CancellationToken.None);
+                if (run > 0)
+                {
+                    dashboardTimes.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+            }
+
             TimeSpan exported;
             using (var scope = services.CreateScope())
             {
@@ -103,6 +117,7 @@ internal static class ComplianceReportBench
                 $"compliance_report_ics_year{suffix}: {Stats.F(forward, 0)} ms best of {runs} (median {Stats.F(Stats.Percentile([.. times.Order()], 50), 0)} ms); "
                 + $"{report!.Range.From:yyyy-MM-dd}..{report.Range.To:yyyy-MM-dd} of {report.Entity.Name}, {report.Figures.Totals.Appointments:N0} appointments in the report, "
                 + $"{data.Slots:N0} slots; {allocated / 1024 / 1024:N0} MB allocated per report");
+            Console.WriteLine($"compliance_dashboard_ics_year{suffix}: {Stats.F(dashboardTimes.Min(), 0)} ms best of {runs} (report, 52 weeks with each CCG, hubs' reminder effect; no baseline)");
             Console.WriteLine($"compliance_report_duckdb{suffix}: {Stats.F(duck.Milliseconds, 0)} ms best of {runs} (DuckDB {DuckDbBaseline.Version}, 2 threads, Parquet exported in {exported.TotalSeconds:F0} s)");
             Console.WriteLine($"compliance_report_vs_duckdb{suffix}: {Stats.F(forward, 0)} ms ({Stats.F(forward / duck.Milliseconds, 2)}x DuckDB; target at most 2x)");
             Console.WriteLine($"compliance_day_summaries_rebuilt{suffix}: {rebuild.TotalSeconds:F1} s (once, after the bulk load; bookings keep them up to date as they go)");

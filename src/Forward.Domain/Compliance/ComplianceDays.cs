@@ -32,16 +32,41 @@ public sealed record ComplianceDays(
     IReadOnlyCollection<SessionDay> Sessions,
     IReadOnlyCollection<AppointmentDay> Appointments)
 {
-    /// <summary>The same days for a shorter period: only the dates in it.</summary>
-    public ComplianceDays Narrow(DateRange period)
+    /// <summary>
+    /// The same days cut into consecutive periods (weeks or months of a series) in one pass: each period's days and
+    /// nothing else, without reading every day once per period.
+    /// </summary>
+    public IReadOnlyList<ComplianceDays> Split(IReadOnlyList<DateRange> periods)
     {
-        ArgumentNullException.ThrowIfNull(period);
-        return this with
+        ArgumentNullException.ThrowIfNull(periods);
+        var periodOf = new Dictionary<DateOnly, int>();
+        for (var i = 0; i < periods.Count; i++)
         {
-            Range = period,
-            Sessions = Sessions.Where(d => period.Contains(d.Date)).ToList(),
-            Appointments = Appointments.Where(d => period.Contains(d.Date)).ToList(),
-        };
+            foreach (var date in periods[i].Dates())
+            {
+                periodOf.TryAdd(date, i);
+            }
+        }
+
+        var sessions = periods.Select(_ => new List<SessionDay>()).ToList();
+        var appointments = periods.Select(_ => new List<AppointmentDay>()).ToList();
+        foreach (var day in Sessions)
+        {
+            if (periodOf.TryGetValue(day.Date, out var i))
+            {
+                sessions[i].Add(day);
+            }
+        }
+
+        foreach (var day in Appointments)
+        {
+            if (periodOf.TryGetValue(day.Date, out var i))
+            {
+                appointments[i].Add(day);
+            }
+        }
+
+        return periods.Select((period, i) => this with { Range = period, Sessions = sessions[i], Appointments = appointments[i] }).ToList();
     }
 }
 

@@ -12,6 +12,15 @@ public sealed record AttendanceOutcomes(int Attended, int DidNotAttend)
     /// <summary>Missed ÷ (attended + missed); null when no appointment has an outcome yet.</summary>
     public decimal? DnaRate => WithOutcome == 0 ? null : (decimal)DidNotAttend / WithOutcome;
 
+    public static AttendanceOutcomes operator +(AttendanceOutcomes left, AttendanceOutcomes right) => Add(left, right);
+
+    public static AttendanceOutcomes Add(AttendanceOutcomes left, AttendanceOutcomes right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        return new(left.Attended + right.Attended, left.DidNotAttend + right.DidNotAttend);
+    }
+
     public AttendanceOutcomes Add(AppointmentStatus status) => status switch
     {
         AppointmentStatus.Attended => this with { Attended = Attended + 1 },

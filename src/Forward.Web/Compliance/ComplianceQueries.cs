@@ -304,11 +304,12 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     private static ComplianceSeries Series(ComplianceEntity entity, Loaded loaded, IReadOnlyList<ComplianceEntity> children, TrendPeriod period)
     {
         var range = loaded.Days.Range;
-        var periods = (period == TrendPeriod.Month ? range.SplitIntoMonths() : range.SplitIntoWeeks())
-            .Select(part =>
+        var parts = period == TrendPeriod.Month ? range.SplitIntoMonths() : range.SplitIntoWeeks();
+        var periods = loaded.Days.Split(parts)
+            .Select(days =>
             {
-                var ledger = ComplianceLedger.Build(loaded.Days.Narrow(part), BankHolidayCalendar.England);
-                return new CompliancePeriod(part, ledger.Figures(TotalsOf(entity, loaded, ledger)), ChildFigures(entity, loaded, ledger, children));
+                var ledger = ComplianceLedger.Build(days, BankHolidayCalendar.England);
+                return new CompliancePeriod(days.Range, ledger.Figures(TotalsOf(entity, loaded, ledger)), ChildFigures(entity, loaded, ledger, children));
             })
             .ToList();
         return new ComplianceSeries(entity, period, periods);
@@ -316,7 +317,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
 
     /// <summary>
     /// Each hub's missed-appointment rate before and after its first reminded appointment, over the report's appointments
-    /// (so a practice sees its own patients' rate at each hub, a CCG its patients'), counted in the database.
+    /// (so a practice sees its own patients' rate at each hub, a CCG its patients'), from the loaded appointment days.
     /// </summary>
     private async Task<IReadOnlyList<HubReminderRow>> RemindersAsync(Loaded loaded, CancellationToken ct)
     {
@@ -331,27 +332,44 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
             .Select(h => new ComplianceEntity(ComplianceLevel.Hub, h.Id, h.Code, h.Name))
             .ToDictionaryAsync(h => h.Id, ct);
 
-        // Only outcomes count towards a missed-appointment rate; one small grouped count per hub with reminders, one for the rest.
-        var withOutcome = ReportAppointments(loaded.Entity, loaded.Days.Range)
-            .Where(a => hubIds.Contains(a.HubId) && (a.Status == AppointmentStatus.Attended || a.Status == AppointmentStatus.DidNotAttend));
+        // From the appointment day summaries already loaded; only the day each hub's reminders began is split at the
+        // instant, from that day's appointments.
         var effects = hubIds.Distinct().ToDictionary(id => id, id => new HubReminderEffect(id, since.TryGetValue(id, out var s) ? s : null, AttendanceOutcomes.None, AttendanceOutcomes.None));
+        foreach (var day in loaded.Days.Appointments)
+        {
+            if (!effects.TryGetValue(day.HubId, out var effect))
+            {
+                continue;
+            }
+
+            var outcomes = new AttendanceOutcomes(day.Parts.Attended, day.Parts.DidNotAttend);
+            var firstDate = effect.RemindersSinceUtc is { } first ? DateOnly.FromDateTime(London.ToLocal(first)) : (DateOnly?)null;
+            effects[day.HubId] = firstDate is { } date && day.Date >= date
+                ? (day.Date == date ? effect : effect with { After = effect.After + outcomes })
+                : effect with { Before = effect.Before + outcomes };
+        }
+
         foreach (var (hubId, first) in since.Where(s => effects.ContainsKey(s.Key)))
         {
-            var counts = await withOutcome.Where(a => a.HubId == hubId)
+            var date = DateOnly.FromDateTime(London.ToLocal(first));
+            if (!loaded.Days.Range.Contains(date))
+            {
+                continue;
+            }
+
+            var dayStart = London.StartOfDayUtc(date);
+            var dayEnd = London.StartOfDayUtc(date.AddDays(1));
+            var counts = await ReportAppointments(loaded.Entity, loaded.Days.Range)
+                .Where(a => a.HubId == hubId && a.StartUtc >= dayStart && a.StartUtc < dayEnd
+                    && (a.Status == AppointmentStatus.Attended || a.Status == AppointmentStatus.DidNotAttend))
                 .GroupBy(a => new { After = a.StartUtc >= first, a.Status })
                 .Select(g => new { g.Key.After, g.Key.Status, Count = g.Count() })
                 .ToListAsync(ct);
-            effects[hubId] = effects[hubId] with { Before = Outcomes(counts.Where(c => !c.After).Select(c => (c.Status, c.Count))), After = Outcomes(counts.Where(c => c.After).Select(c => (c.Status, c.Count))) };
-        }
-
-        var withoutReminders = effects.Keys.Where(id => !since.ContainsKey(id)).ToList();
-        var unreminded = await withOutcome.Where(a => withoutReminders.Contains(a.HubId))
-            .GroupBy(a => new { a.HubId, a.Status })
-            .Select(g => new { g.Key.HubId, g.Key.Status, Count = g.Count() })
-            .ToListAsync(ct);
-        foreach (var group in unreminded.GroupBy(c => c.HubId))
-        {
-            effects[group.Key] = effects[group.Key] with { Before = Outcomes(group.Select(c => (c.Status, c.Count))) };
+            effects[hubId] = effects[hubId] with
+            {
+                Before = effects[hubId].Before + Outcomes(counts.Where(c => !c.After).Select(c => (c.Status, c.Count))),
+                After = effects[hubId].After + Outcomes(counts.Where(c => c.After).Select(c => (c.Status, c.Count))),
+            };
         }
 
         return effects.Values

@@ -224,6 +224,22 @@ public class CompliancePropertyTests
     }
 
     [Property]
+    public void Day_summaries_split_into_weeks_give_each_week_the_ledger_of_its_own_rows(ComplianceScenario s)
+    {
+        var weeks = s.Range.SplitIntoWeeks();
+        var split = ComplianceDaySummaries.Of(s.Input, Holidays).Split(weeks);
+
+        Assert.Equal(weeks, split.Select(d => d.Range));
+        for (var i = 0; i < weeks.Count; i++)
+        {
+            var expected = ComplianceLedger.Build(s.Input with { Range = weeks[i] }, Holidays);
+            var actual = ComplianceLedger.Build(split[i], Holidays);
+            Assert.Equal(expected.Total, actual.Total);
+            Assert.Equal(expected.Entries, actual.Entries);
+        }
+    }
+
+    [Property]
     public void Covered_population_never_exceeds_the_population_assessed(ComplianceScenario s)
     {
         var total = Build(s).Total;
