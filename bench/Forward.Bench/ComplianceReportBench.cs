@@ -126,17 +126,7 @@ internal static class ComplianceReportBench
                 : $"compliance_results_identical{suffix}: yes ({duck.Ccgs.Count} CCGs' 13 appointment counts and populations, the ICS's {duck.ExtendedMinutes:N0} extended-hours minutes and {duck.OfferedSlots:N0} offered slots)");
         }
 
-        if (isPostgres)
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ScratchPostgres.DropAsync(new NpgsqlConnectionStringBuilder(connectionString));
-        }
-        else
-        {
-            SqliteConnection.ClearAllPools();
-        }
-
-        Directory.Delete(workDirectory, recursive: true);
+        await ScratchDatabase.RemoveAsync(isPostgres, connectionString, workDirectory);
         return failed ? 1 : 0;
     }
 

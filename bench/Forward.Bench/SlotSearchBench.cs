@@ -86,17 +86,7 @@ internal static class SlotSearchBench
                 await PrintPlansAsync(services, world, capture, isPostgres);
             }
 
-            if (isPostgres)
-            {
-                NpgsqlConnection.ClearAllPools();
-                await ScratchPostgres.DropAsync(new NpgsqlConnectionStringBuilder(connectionString));
-            }
-            else
-            {
-                SqliteConnection.ClearAllPools();
-            }
-
-            Directory.Delete(workDirectory, recursive: true);
+            await ScratchDatabase.RemoveAsync(isPostgres, connectionString, workDirectory);
         }
 
         return 0;

@@ -160,3 +160,22 @@ internal static class ScratchPostgres
         await command.ExecuteNonQueryAsync();
     }
 }
+
+internal static class ScratchDatabase
+{
+    /// <summary>Lets go of a benchmark's scratch database: its pooled connections, the PostgreSQL database, the work folder.</summary>
+    public static async Task RemoveAsync(bool isPostgres, string connectionString, string workDirectory)
+    {
+        if (isPostgres)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await ScratchPostgres.DropAsync(new Npgsql.NpgsqlConnectionStringBuilder(connectionString));
+        }
+        else
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+
+        Directory.Delete(workDirectory, recursive: true);
+    }
+}

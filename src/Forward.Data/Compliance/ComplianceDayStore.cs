@@ -166,16 +166,7 @@ public static class ComplianceDayStore
     /// <summary>The stored appointment days of the practices' patients in the range, at one hub or all.</summary>
     public static async Task<IReadOnlyList<AppointmentDay>> AppointmentDaysAsync(ForwardDbContext db, IQueryable<int> practiceIds, int? hubId, DateRange range, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(range);
-        var query = db.Set<AppointmentDayRow>().AsNoTracking()
-            .Where(r => practiceIds.Contains(r.PracticeId) && r.Date >= range.From && r.Date <= range.To);
-        if (hubId is { } hub)
-        {
-            query = query.Where(r => r.HubId == hub);
-        }
-
-        var rows = await query.ToListAsync(ct);
+        var rows = await AppointmentRows(db, practiceIds, hubId, range).ToListAsync(ct);
         return rows.Select(r => ToDay(r, r.Date)).ToList();
     }
 
@@ -186,16 +177,7 @@ public static class ComplianceDayStore
     /// </summary>
     public static async Task<IReadOnlyList<AppointmentDay>> AppointmentRangeTotalsAsync(ForwardDbContext db, IQueryable<int> practiceIds, int? hubId, DateRange range, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(range);
-        var query = db.Set<AppointmentDayRow>().AsNoTracking()
-            .Where(r => practiceIds.Contains(r.PracticeId) && r.Date >= range.From && r.Date <= range.To);
-        if (hubId is { } hub)
-        {
-            query = query.Where(r => r.HubId == hub);
-        }
-
-        var rows = await query
+        var rows = await AppointmentRows(db, practiceIds, hubId, range)
             .GroupBy(r => new { r.PracticeId, r.HubId, r.SessionId })
             .Select(g => new AppointmentDayRow
             {
@@ -218,6 +200,15 @@ public static class ComplianceDayStore
             })
             .ToListAsync(ct);
         return rows.Select(r => ToDay(r, range.From)).ToList();
+    }
+
+    private static IQueryable<AppointmentDayRow> AppointmentRows(ForwardDbContext db, IQueryable<int> practiceIds, int? hubId, DateRange range)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(range);
+        var query = db.Set<AppointmentDayRow>().AsNoTracking()
+            .Where(r => practiceIds.Contains(r.PracticeId) && r.Date >= range.From && r.Date <= range.To);
+        return hubId is { } hub ? query.Where(r => r.HubId == hub) : query;
     }
 
     private static AppointmentDay ToDay(AppointmentDayRow r, DateOnly date) => new(r.PracticeId, r.HubId, r.SessionId, date, new ComplianceTotals
