@@ -125,8 +125,9 @@ public static class ComplianceDayStore
     }
 
     /// <summary>
-    /// Throws the stored days away and summarises every slot and appointment again, hub by hub (in the caller's
-    /// transaction): after a bulk load writes slots and appointments without going through the booking code.
+    /// Throws the stored days away and summarises every slot and appointment again, hub by hub, and works out when each
+    /// hub's reminders began (in the caller's transaction): after a bulk load writes slots, appointments and sent
+    /// reminders without going through the booking code and the outbox dispatcher.
     /// </summary>
     public static async Task<(int SessionDays, int AppointmentDays)> RebuildAsync(ForwardDbContext db, CancellationToken ct)
     {
@@ -149,8 +150,21 @@ public static class ComplianceDayStore
             appointmentDays += appointmentSummaries.Count;
         }
 
+        // Bulk loads write sent reminders too: when each hub's reminders began is made again from them.
+        await db.Database.ExecuteSqlRawAsync(RemindersSinceSql, ct);
         return (sessionDays, appointmentDays);
     }
+
+    /// <summary>
+    /// Each hub's <c>RemindersSinceUtc</c> from the reminders sent so far (the same SQL on SQLite and PostgreSQL; the
+    /// migration that added the column ran a copy of it).
+    /// </summary>
+    private const string RemindersSinceSql = """
+        UPDATE "Hubs" SET "RemindersSinceUtc" = (
+            SELECT MIN(a."StartUtc") FROM "Appointments" a
+            WHERE a."HubId" = "Hubs"."Id"
+              AND EXISTS (SELECT 1 FROM "OutboxMessages" m WHERE m."AppointmentId" = a."Id" AND m."Kind" = 'Reminder' AND m."Status" = 'Sent'))
+        """;
 
     /// <summary>The stored days of the hubs' sessions in the range.</summary>
     public static async Task<IReadOnlyList<SessionDay>> SessionDaysAsync(ForwardDbContext db, IQueryable<int> hubIds, DateRange range, CancellationToken ct)

@@ -1,4 +1,6 @@
 using Forward.Domain.Booking;
+using Forward.Domain.Calendar;
+using Forward.Domain.Time;
 
 namespace Forward.Domain.Compliance;
 
@@ -53,21 +55,80 @@ public static class ReminderEffect
         ArgumentNullException.ThrowIfNull(hubIds);
         ArgumentNullException.ThrowIfNull(appointments);
         ArgumentNullException.ThrowIfNull(remindersSinceUtc);
+        var list = appointments.ToList();
+        var days = list.Select(a => ComplianceDaySummaries.Contribution(a, BankHolidayCalendar.England)).ToList();
+        var firstDays = remindersSinceUtc.ToDictionary(
+            r => r.Key,
+            r => Split(list.Where(a => a.HubId == r.Key && DateOf(a.StartUtc) == DateOf(r.Value)).Select(a => (a.StartUtc, a.Status)), r.Value));
+        return Assess(hubIds, days, remindersSinceUtc, firstDays);
+    }
+
+    /// <summary>
+    /// The same from appointment day summaries: days before the London date a hub's reminders began count as before,
+    /// days after it as after, and that date itself — the only one a day summary cannot split — comes already split at
+    /// the instant in <paramref name="firstDaySplit"/> (from that day's appointments).
+    /// </summary>
+    public static IReadOnlyList<HubReminderEffect> Assess(
+        IEnumerable<int> hubIds,
+        IEnumerable<AppointmentDay> days,
+        IReadOnlyDictionary<int, DateTime> remindersSinceUtc,
+        IReadOnlyDictionary<int, (AttendanceOutcomes Before, AttendanceOutcomes After)> firstDaySplit)
+    {
+        ArgumentNullException.ThrowIfNull(hubIds);
+        ArgumentNullException.ThrowIfNull(days);
+        ArgumentNullException.ThrowIfNull(remindersSinceUtc);
+        ArgumentNullException.ThrowIfNull(firstDaySplit);
         var effects = hubIds.Distinct().ToDictionary(
             id => id,
             id => new HubReminderEffect(id, remindersSinceUtc.TryGetValue(id, out var since) ? since : null, AttendanceOutcomes.None, AttendanceOutcomes.None));
-        foreach (var appointment in appointments)
+        var firstDates = remindersSinceUtc.ToDictionary(r => r.Key, r => DateOf(r.Value));
+        foreach (var day in days)
         {
-            if (!effects.TryGetValue(appointment.HubId, out var effect))
+            if (!effects.TryGetValue(day.HubId, out var effect))
             {
                 continue;
             }
 
-            effects[appointment.HubId] = effect.RemindersSinceUtc is { } since && appointment.StartUtc >= since
-                ? effect with { After = effect.After.Add(appointment.Status) }
-                : effect with { Before = effect.Before.Add(appointment.Status) };
+            var outcomes = new AttendanceOutcomes(day.Parts.Attended, day.Parts.DidNotAttend);
+            if (!firstDates.TryGetValue(day.HubId, out var first) || day.Date < first)
+            {
+                effects[day.HubId] = effect with { Before = effect.Before + outcomes };
+            }
+            else if (day.Date > first)
+            {
+                effects[day.HubId] = effect with { After = effect.After + outcomes };
+            }
+        }
+
+        foreach (var (hubId, split) in firstDaySplit.Where(s => effects.ContainsKey(s.Key) && remindersSinceUtc.ContainsKey(s.Key)))
+        {
+            var effect = effects[hubId];
+            effects[hubId] = effect with { Before = effect.Before + split.Before, After = effect.After + split.After };
         }
 
         return effects.Values.OrderBy(e => e.HubId).ToList();
     }
+
+    /// <summary>Outcomes of appointments before the instant, and from it on (exactly at it counts as after).</summary>
+    public static (AttendanceOutcomes Before, AttendanceOutcomes After) Split(IEnumerable<(DateTime StartUtc, AppointmentStatus Status)> appointments, DateTime sinceUtc)
+    {
+        ArgumentNullException.ThrowIfNull(appointments);
+        var before = AttendanceOutcomes.None;
+        var after = AttendanceOutcomes.None;
+        foreach (var (startUtc, status) in appointments)
+        {
+            if (startUtc >= sinceUtc)
+            {
+                after = after.Add(status);
+            }
+            else
+            {
+                before = before.Add(status);
+            }
+        }
+
+        return (before, after);
+    }
+
+    private static DateOnly DateOf(DateTime utc) => DateOnly.FromDateTime(London.ToLocal(utc));
 }

@@ -42,6 +42,12 @@ public class Hub
 
     public string? Source { get; set; }
 
+    /// <summary>
+    /// The start of the earliest appointment here that had a reminder sent: when the hub's reminders began, for the
+    /// before-and-after missed-appointment rate. Kept by the outbox dispatcher as reminders go out; null until one has.
+    /// </summary>
+    public DateTime? RemindersSinceUtc { get; set; }
+
     public List<HubPractice> ServedPractices { get; set; } = [];
 
     public List<Session> Sessions { get; set; } = [];

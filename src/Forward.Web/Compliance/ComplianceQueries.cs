@@ -4,7 +4,6 @@ using Forward.Domain;
 using Forward.Domain.Booking;
 using Forward.Domain.Calendar;
 using Forward.Domain.Compliance;
-using Forward.Domain.Notifications;
 using Forward.Domain.Time;
 using Forward.Web.Access;
 using Microsoft.EntityFrameworkCore;
@@ -322,34 +321,15 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     private async Task<IReadOnlyList<HubReminderRow>> RemindersAsync(Loaded loaded, CancellationToken ct)
     {
         var hubIds = loaded.Days.Hubs.Select(h => h.HubId).ToList();
-        var since = await db.Appointments.AsNoTracking()
-            .Where(a => hubIds.Contains(a.HubId)
-                && db.OutboxMessages.Any(m => m.AppointmentId == a.Id && m.Kind == NotificationKind.Reminder && m.Status == OutboxStatus.Sent))
-            .GroupBy(a => a.HubId)
-            .Select(g => new { HubId = g.Key, First = g.Min(a => a.StartUtc) })
-            .ToDictionaryAsync(x => x.HubId, x => DateTime.SpecifyKind(x.First, DateTimeKind.Utc), ct);
         var hubs = await db.Hubs.AsNoTracking().Where(h => hubIds.Contains(h.Id))
-            .Select(h => new ComplianceEntity(ComplianceLevel.Hub, h.Id, h.Code, h.Name))
-            .ToDictionaryAsync(h => h.Id, ct);
+            .Select(h => new { Entity = new ComplianceEntity(ComplianceLevel.Hub, h.Id, h.Code, h.Name), h.RemindersSinceUtc })
+            .ToListAsync(ct);
+        var since = hubs.Where(h => h.RemindersSinceUtc is not null)
+            .ToDictionary(h => h.Entity.Id, h => DateTime.SpecifyKind(h.RemindersSinceUtc!.Value, DateTimeKind.Utc));
 
-        // From the appointment day summaries already loaded; only the day each hub's reminders began is split at the
-        // instant, from that day's appointments.
-        var effects = hubIds.Distinct().ToDictionary(id => id, id => new HubReminderEffect(id, since.TryGetValue(id, out var s) ? s : null, AttendanceOutcomes.None, AttendanceOutcomes.None));
-        foreach (var day in loaded.Days.Appointments)
-        {
-            if (!effects.TryGetValue(day.HubId, out var effect))
-            {
-                continue;
-            }
-
-            var outcomes = new AttendanceOutcomes(day.Parts.Attended, day.Parts.DidNotAttend);
-            var firstDate = effect.RemindersSinceUtc is { } first ? DateOnly.FromDateTime(London.ToLocal(first)) : (DateOnly?)null;
-            effects[day.HubId] = firstDate is { } date && day.Date >= date
-                ? (day.Date == date ? effect : effect with { After = effect.After + outcomes })
-                : effect with { Before = effect.Before + outcomes };
-        }
-
-        foreach (var (hubId, first) in since.Where(s => effects.ContainsKey(s.Key)))
+        // A day summary cannot be split at an instant: the day each hub's reminders began is read from its appointments.
+        var firstDays = new Dictionary<int, (AttendanceOutcomes Before, AttendanceOutcomes After)>();
+        foreach (var (hubId, first) in since)
         {
             var date = DateOnly.FromDateTime(London.ToLocal(first));
             if (!loaded.Days.Range.Contains(date))
@@ -359,31 +339,18 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
 
             var dayStart = London.StartOfDayUtc(date);
             var dayEnd = London.StartOfDayUtc(date.AddDays(1));
-            var counts = await ReportAppointments(loaded.Entity, loaded.Days.Range)
-                .Where(a => a.HubId == hubId && a.StartUtc >= dayStart && a.StartUtc < dayEnd
-                    && (a.Status == AppointmentStatus.Attended || a.Status == AppointmentStatus.DidNotAttend))
-                .GroupBy(a => new { After = a.StartUtc >= first, a.Status })
-                .Select(g => new { g.Key.After, g.Key.Status, Count = g.Count() })
+            var onDay = await ReportAppointments(loaded.Entity, loaded.Days.Range)
+                .Where(a => a.HubId == hubId && a.StartUtc >= dayStart && a.StartUtc < dayEnd)
+                .Select(a => new { a.StartUtc, a.Status })
                 .ToListAsync(ct);
-            effects[hubId] = effects[hubId] with
-            {
-                Before = effects[hubId].Before + Outcomes(counts.Where(c => !c.After).Select(c => (c.Status, c.Count))),
-                After = effects[hubId].After + Outcomes(counts.Where(c => c.After).Select(c => (c.Status, c.Count))),
-            };
+            firstDays[hubId] = ReminderEffect.Split(onDay.Select(a => (a.StartUtc, a.Status)), first);
         }
 
-        return effects.Values
-            .Select(e => new HubReminderRow(hubs[e.HubId], e))
+        var entities = hubs.ToDictionary(h => h.Entity.Id, h => h.Entity);
+        return ReminderEffect.Assess(hubIds, loaded.Days.Appointments, since, firstDays)
+            .Select(e => new HubReminderRow(entities[e.HubId], e))
             .OrderBy(r => r.Hub.Name, StringComparer.Ordinal)
             .ToList();
-    }
-
-    private static AttendanceOutcomes Outcomes(IEnumerable<(AppointmentStatus Status, int Count)> counts)
-    {
-        var list = counts.ToList();
-        return new AttendanceOutcomes(
-            list.Where(c => c.Status == AppointmentStatus.Attended).Sum(c => c.Count),
-            list.Where(c => c.Status == AppointmentStatus.DidNotAttend).Sum(c => c.Count));
     }
 
     /// <summary>The appointments an entity's figures count: its patients' appointments starting in the range (a hub's: at that hub).</summary>

@@ -89,7 +89,7 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         // Messages about an online consultation request have no appointment: nothing to re-check and nothing to attach.
         var appointment = message.AppointmentId is { } appointmentId
             ? await db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId)
-                .Select(a => new AppointmentFacts(a.Status, a.StartUtc, a.EndUtc, a.Hub!.Name, a.Hub.SiteName, a.Hub.Town))
+                .Select(a => new AppointmentFacts(a.Status, a.HubId, a.StartUtc, a.EndUtc, a.Hub!.Name, a.Hub.SiteName, a.Hub.Town))
                 .FirstAsync(ct)
             : null;
         if (message.Kind == NotificationKind.Reminder && (appointment is null || appointment.Status != AppointmentStatus.Booked || appointment.StartUtc <= now))
@@ -131,16 +131,30 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
 
         // Not cancellable: once the sender has the message, record it even if the host is stopping.
         var sentAt = Now;
-        await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(m => m.Status, OutboxStatus.Sent).SetProperty(m => m.SentUtc, sentAt)
-                    .SetProperty(m => m.ProviderReference, Truncate(providerId)).SetProperty(m => m.LastError, (string?)null),
-                CancellationToken.None);
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(
+            async () =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+                var marked = await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
+                    .ExecuteUpdateAsync(
+                        s => s.SetProperty(m => m.Status, OutboxStatus.Sent).SetProperty(m => m.SentUtc, sentAt)
+                            .SetProperty(m => m.ProviderReference, Truncate(providerId)).SetProperty(m => m.LastError, (string?)null),
+                        CancellationToken.None);
+                if (marked == 1 && message.Kind == NotificationKind.Reminder && appointment is not null)
+                {
+                    // With the mark, so the hub's "reminders since" never misses a sent reminder.
+                    var start = appointment.StartUtc;
+                    await db.Hubs.Where(h => h.Id == appointment.HubId && (h.RemindersSinceUtc == null || h.RemindersSinceUtc > start))
+                        .ExecuteUpdateAsync(s => s.SetProperty(h => h.RemindersSinceUtc, start), CancellationToken.None);
+                }
+
+                await transaction.CommitAsync(CancellationToken.None);
+            });
         LogSent(logger, id, message.Kind, message.Channel, message.Attempts, providerId);
         return true;
     }
 
-    private sealed record AppointmentFacts(AppointmentStatus Status, DateTime StartUtc, DateTime EndUtc, string HubName, string SiteName, string Town);
+    private sealed record AppointmentFacts(AppointmentStatus Status, int HubId, DateTime StartUtc, DateTime EndUtc, string HubName, string SiteName, string Town);
 
     private static Task<int> FinishAsync(ForwardDbContext db, long id, OutboxStatus status, string error, DateTime now) =>
         db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)

@@ -133,6 +133,9 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         var reminder = Assert.Single(await OutboxAsync(world, id), m => m.Kind == NotificationKind.Reminder);
         Assert.Equal(OutboxStatus.Sent, reminder.Status);
         Assert.Single(await SentAsync(reminder.IdempotencyKey));
+
+        // The hub's reminders began with this appointment: the dashboard's before-and-after rate splits there.
+        Assert.Equal(slot.StartUtc, await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).Select(h => h.RemindersSinceUtc).SingleAsync()));
     }
 
     [Fact]

@@ -577,6 +577,9 @@ namespace Forward.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<DateTime?>("RemindersSinceUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("SiteName")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -560,6 +560,9 @@ namespace Forward.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("RemindersSinceUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SiteName")
                         .IsRequired()
                         .HasMaxLength(200)
