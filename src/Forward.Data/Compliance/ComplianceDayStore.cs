@@ -115,7 +115,7 @@ public static class ComplianceDayStore
         var startUtc = London.StartOfDayUtc(from);
         var endUtc = London.StartOfDayUtc(to.AddDays(1));
 
-        // A slot lies within one session on one day, so one that touches the first date started at most a day before.
+        // A slot is shorter than a day (even in a session across midnight), so one touching the first date started at most a day before.
         var earliest = startUtc.AddDays(-1);
         var slots = await OfferedSlots(db.Slots.Where(s => ids.Contains(s.HubId) && s.StartUtc >= earliest && s.StartUtc < endUtc))
             .ToListAsync(ct);
