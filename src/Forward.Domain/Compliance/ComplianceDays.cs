@@ -1,5 +1,4 @@
 using Forward.Domain.Calendar;
-using Forward.Domain.Time;
 
 namespace Forward.Domain.Compliance;
 
@@ -170,17 +169,6 @@ public static class ComplianceDaySummaries
         ArgumentNullException.ThrowIfNull(appointment);
         var (date, parts) = Contribution(appointment, new LondonDays(bankHolidays, ComplianceRules.Default.EveningStart));
         return new AppointmentDay(appointment.PracticeId, appointment.HubId, appointment.SessionId, date, parts);
-    }
-
-    /// <summary>The London dates a slot's summaries fall on: where a changed slot's days must be summarised again.</summary>
-    public static IEnumerable<DateOnly> DatesTouched(DateTime startUtc, DateTime endUtc)
-    {
-        var first = DateOnly.FromDateTime(London.ToLocal(startUtc));
-        var last = endUtc > startUtc ? DateOnly.FromDateTime(London.ToLocal(endUtc.AddTicks(-1))) : first;
-        for (var date = first; date <= last; date = date.AddDays(1))
-        {
-            yield return date;
-        }
     }
 
     /// <summary>The weekday evening stretch coverage is judged on, as UTC instants.</summary>

@@ -59,7 +59,7 @@ public static class ReminderEffect
         var days = list.Select(a => ComplianceDaySummaries.Contribution(a, BankHolidayCalendar.England)).ToList();
         var firstDays = remindersSinceUtc.ToDictionary(
             r => r.Key,
-            r => Split(list.Where(a => a.HubId == r.Key && DateOf(a.StartUtc) == DateOf(r.Value)).Select(a => (a.StartUtc, a.Status)), r.Value));
+            r => Split(list.Where(a => a.HubId == r.Key && London.DateOf(a.StartUtc) == London.DateOf(r.Value)).Select(a => (a.StartUtc, a.Status)), r.Value));
         return Assess(hubIds, days, remindersSinceUtc, firstDays);
     }
 
@@ -81,7 +81,7 @@ public static class ReminderEffect
         var effects = hubIds.Distinct().ToDictionary(
             id => id,
             id => new HubReminderEffect(id, remindersSinceUtc.TryGetValue(id, out var since) ? since : null, AttendanceOutcomes.None, AttendanceOutcomes.None));
-        var firstDates = remindersSinceUtc.ToDictionary(r => r.Key, r => DateOf(r.Value));
+        var firstDates = remindersSinceUtc.ToDictionary(r => r.Key, r => London.DateOf(r.Value));
         foreach (var day in days)
         {
             if (!effects.TryGetValue(day.HubId, out var effect))
@@ -129,6 +129,4 @@ public static class ReminderEffect
 
         return (before, after);
     }
-
-    private static DateOnly DateOf(DateTime utc) => DateOnly.FromDateTime(London.ToLocal(utc));
 }

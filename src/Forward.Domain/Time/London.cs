@@ -42,8 +42,11 @@ public static class London
     public static DateOnly Today(TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        return DateOnly.FromDateTime(ToLocal(clock.GetUtcNow().UtcDateTime));
+        return DateOf(clock.GetUtcNow().UtcDateTime);
     }
+
+    /// <summary>The London calendar date an instant falls on.</summary>
+    public static DateOnly DateOf(DateTime utc) => DateOnly.FromDateTime(ToLocal(utc));
 
     /// <summary>Start of a London calendar day as a UTC instant (midnight never falls in a clock-change gap in the UK).</summary>
     public static DateTime StartOfDayUtc(DateOnly date) => ToUtc(date, TimeOnly.MinValue)!.Value;

@@ -162,7 +162,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(range);
         var entity = await AuthoriseAsync(level, id, actor, ct);
-        var loaded = await LoadAsync(entity, range, ct, wholeRangeOnly: true);
+        var loaded = await LoadAsync(entity, range, [range], ct);
         return Report(entity, loaded, await ChildEntitiesAsync(entity, ct));
     }
 
@@ -178,7 +178,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(range);
         var entity = await AuthoriseAsync(level, id, actor, ct);
-        var loaded = await LoadAsync(entity, range, ct);
+        var loaded = await LoadAsync(entity, range, Periods(range, period), ct);
         return Series(entity, loaded, await ChildEntitiesAsync(entity, ct), period);
     }
 
@@ -187,7 +187,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(range);
         var entity = await AuthoriseAsync(level, id, actor, ct);
-        var loaded = await LoadAsync(entity, range, ct);
+        var loaded = await LoadAsync(entity, range, Periods(range, period), ct);
         var children = await ChildEntitiesAsync(entity, ct);
         return new ComplianceDashboard(
             Report(entity, loaded, children),
@@ -200,7 +200,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(range);
         var entity = await AuthoriseAsync(level, id, actor, ct);
-        return new ComplianceReminders(entity, await RemindersAsync(await LoadAsync(entity, range, ct), ct));
+        return new ComplianceReminders(entity, await RemindersAsync(await LoadAsync(entity, range, [range], ct), ct));
     }
 
     /// <summary>
@@ -211,7 +211,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(entity);
         ArgumentNullException.ThrowIfNull(range);
-        var loaded = await LoadAsync(entity, range, ct);
+        var loaded = await LoadAsync(entity, range, Periods(range, TrendPeriod.Week), ct);
         var children = await ChildEntitiesAsync(entity, ct);
         return (Report(entity, loaded, children), Series(entity, loaded, children, TrendPeriod.Week));
     }
@@ -302,9 +302,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
 
     private static ComplianceSeries Series(ComplianceEntity entity, Loaded loaded, IReadOnlyList<ComplianceEntity> children, TrendPeriod period)
     {
-        var range = loaded.Days.Range;
-        var parts = period == TrendPeriod.Month ? range.SplitIntoMonths() : range.SplitIntoWeeks();
-        var periods = loaded.Days.Split(parts)
+        var periods = loaded.Days.Split(Periods(loaded.Days.Range, period))
             .Select(days =>
             {
                 var ledger = ComplianceLedger.Build(days, BankHolidayCalendar.England);
@@ -320,6 +318,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     /// </summary>
     private async Task<IReadOnlyList<HubReminderRow>> RemindersAsync(Loaded loaded, CancellationToken ct)
     {
+        var range = loaded.Days.Range;
         var hubIds = loaded.Days.Hubs.Select(h => h.HubId).ToList();
         var hubs = await db.Hubs.AsNoTracking().Where(h => hubIds.Contains(h.Id))
             .Select(h => new { Entity = new ComplianceEntity(ComplianceLevel.Hub, h.Id, h.Code, h.Name), h.RemindersSinceUtc })
@@ -327,19 +326,33 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         var since = hubs.Where(h => h.RemindersSinceUtc is not null)
             .ToDictionary(h => h.Entity.Id, h => DateTime.SpecifyKind(h.RemindersSinceUtc!.Value, DateTimeKind.Utc));
 
-        // A day summary cannot be split at an instant: the day each hub's reminders began is read from its appointments.
+        // The loaded counts are added up by period, which may straddle the day a hub's reminders began: for such a hub
+        // the days before and after that day are added up afresh, and the day itself is split at the instant from its
+        // appointments. A hub whose reminders began outside the range keeps the loaded counts, all on one side.
+        var days = loaded.Days.Appointments.Where(d => !since.TryGetValue(d.HubId, out var first) || !range.Contains(London.DateOf(first))).ToList();
         var firstDays = new Dictionary<int, (AttendanceOutcomes Before, AttendanceOutcomes After)>();
+        var scope = ScopePracticeIds(loaded.Entity);
         foreach (var (hubId, first) in since)
         {
-            var date = DateOnly.FromDateTime(London.ToLocal(first));
-            if (!loaded.Days.Range.Contains(date))
+            var date = London.DateOf(first);
+            if (!range.Contains(date))
             {
                 continue;
             }
 
+            if (date > range.From)
+            {
+                days.AddRange(await ComplianceDayStore.AppointmentRangeTotalsAsync(db, scope, hubId, new DateRange(range.From, date.AddDays(-1)), ct));
+            }
+
+            if (date < range.To)
+            {
+                days.AddRange(await ComplianceDayStore.AppointmentRangeTotalsAsync(db, scope, hubId, new DateRange(date.AddDays(1), range.To), ct));
+            }
+
             var dayStart = London.StartOfDayUtc(date);
             var dayEnd = London.StartOfDayUtc(date.AddDays(1));
-            var onDay = await ReportAppointments(loaded.Entity, loaded.Days.Range)
+            var onDay = await ReportAppointments(loaded.Entity, range)
                 .Where(a => a.HubId == hubId && a.StartUtc >= dayStart && a.StartUtc < dayEnd)
                 .Select(a => new { a.StartUtc, a.Status })
                 .ToListAsync(ct);
@@ -347,7 +360,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         }
 
         var entities = hubs.ToDictionary(h => h.Entity.Id, h => h.Entity);
-        return ReminderEffect.Assess(hubIds, loaded.Days.Appointments, since, firstDays)
+        return ReminderEffect.Assess(hubIds, days, since, firstDays)
             .Select(e => new HubReminderRow(entities[e.HubId], e))
             .OrderBy(r => r.Hub.Name, StringComparer.Ordinal)
             .ToList();
@@ -375,11 +388,15 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         _ => throw new ArgumentOutOfRangeException(nameof(entity), entity.Level, "Not a level a report is asked for."),
     };
 
-    /// <param name="wholeRangeOnly">
-    /// The figures are wanted for the range as a whole, not week by week: the appointment counts are added up in the
-    /// database, one row per practice and hub session, and the result must not be narrowed.
+    private static IReadOnlyList<DateRange> Periods(DateRange range, TrendPeriod period) =>
+        period == TrendPeriod.Month ? range.SplitIntoMonths() : range.SplitIntoWeeks();
+
+    /// <param name="periods">
+    /// The consecutive periods covering the range that the figures are wanted for (the range itself, or a series' weeks
+    /// or months): the appointment counts are added up in the database per period, one row per practice, hub session
+    /// and period, dated on the period's first day. Offered capacity stays by day (coverage needs the days).
     /// </param>
-    private async Task<Loaded> LoadAsync(ComplianceEntity entity, DateRange range, CancellationToken ct, bool wholeRangeOnly = false)
+    private async Task<Loaded> LoadAsync(ComplianceEntity entity, DateRange range, IReadOnlyList<DateRange> periods, CancellationToken ct)
     {
         var scope = ScopePracticeIds(entity);
 
@@ -401,9 +418,12 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         // The stored day summaries, not the slots and appointments: a year's report reads days (ComplianceDayStore).
         var sessionDays = await ComplianceDayStore.SessionDaysAsync(db, hubIds, range, ct);
         var atHub = entity.Level == ComplianceLevel.Hub ? entity.Id : (int?)null;
-        var appointmentDays = wholeRangeOnly
-            ? await ComplianceDayStore.AppointmentRangeTotalsAsync(db, scope, atHub, range, ct)
-            : await ComplianceDayStore.AppointmentDaysAsync(db, scope, atHub, range, ct);
+        var appointmentDays = new List<AppointmentDay>();
+        foreach (var period in periods)
+        {
+            appointmentDays.AddRange(await ComplianceDayStore.AppointmentRangeTotalsAsync(db, scope, atHub, period, ct));
+        }
+
         var days = new ComplianceDays(
             range,
             practices.Select(p => new PracticePopulation(p.Id, p.ListSize)).ToList(),
