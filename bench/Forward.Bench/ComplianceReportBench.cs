@@ -62,12 +62,7 @@ internal static class ComplianceReportBench
                 data = await IcsYear.GenerateAsync(db, system, wanted, London.Today(TimeProvider.System).AddDays(-1));
                 Console.Error.WriteLine($"{data.Appointments:N0} appointments, {data.Slots:N0} slots, {data.Patients:N0} patients at {data.Hubs} hubs ({data.Clinicians} clinicians per session) written in {data.Elapsed.TotalSeconds:F0} s");
                 var started = Stopwatch.StartNew();
-                await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
-                {
-                    await using var transaction = await db.Database.BeginTransactionAsync();
-                    await ComplianceDayStore.RebuildAsync(db, CancellationToken.None);
-                    await transaction.CommitAsync();
-                });
+                await db.InTransactionAsync(ct => ComplianceDayStore.RebuildAsync(db, ct));
                 rebuild = started.Elapsed;
             }
 

@@ -56,7 +56,7 @@ internal static class IcsYear
         var random = new Random(20261204);
         var patientIdBase = (await db.Patients.MaxAsync(p => (int?)p.Id, ct) ?? 0) + 1;
         var patients = Patients(icsPractices.Select(p => (p.Id, p.ListSize)).ToList(), patientIdBase);
-        await InTransactionAsync(db, () => BulkWriter.InsertAsync<Patient, Patient>(db, patients,
+        await db.InTransactionAsync(token => BulkWriter.InsertAsync<Patient, Patient>(db, patients,
         [
             new(nameof(Patient.Id), p => p.Id),
             new(nameof(Patient.NhsNumber), p => p.NhsNumber),
@@ -65,7 +65,7 @@ internal static class IcsYear
             new(nameof(Patient.DateOfBirth), p => p.DateOfBirth),
             new(nameof(Patient.RegisteredPracticeId), p => p.RegisteredPracticeId),
             new(nameof(Patient.IsSynthetic), p => p.IsSynthetic),
-        ], ct), ct);
+        ], token), ct);
 
         var nextSlotId = (await db.Slots.MaxAsync(s => (long?)s.Id, ct) ?? 0) + 1;
         var nextAppointmentId = (await db.Appointments.MaxAsync(a => (long?)a.Id, ct) ?? 0) + 1;
@@ -105,7 +105,7 @@ internal static class IcsYear
                 slot.Status = held ? SlotStatus.Booked : SlotStatus.Free;
             }
 
-            await InTransactionAsync(db, async () =>
+            await db.InTransactionAsync(async token =>
             {
                 await BulkWriter.InsertAsync<Slot, Slot>(db, slots,
                 [
@@ -118,7 +118,7 @@ internal static class IcsYear
                     new(nameof(Slot.Role), s => s.Role.ToString()),
                     new(nameof(Slot.Mode), s => s.Mode.ToString()),
                     new(nameof(Slot.Status), s => s.Status.ToString()),
-                ], ct);
+                ], token);
                 await BulkWriter.InsertAsync<Appointment, Appointment>(db, appointments,
                 [
                     new(nameof(Appointment.Id), a => a.Id),
@@ -134,13 +134,13 @@ internal static class IcsYear
                     new(nameof(Appointment.CancelledUtc), a => a.CancelledUtc),
                     new(nameof(Appointment.OutcomeRecordedUtc), a => a.OutcomeRecordedUtc),
                     new(nameof(Appointment.Version), a => a.Version),
-                ], ct);
+                ], token);
                 await BulkWriter.InsertAsync<AppointmentSlot, AppointmentSlot>(db, holds,
                 [
                     new(nameof(AppointmentSlot.AppointmentId), h => h.AppointmentId),
                     new(nameof(AppointmentSlot.SlotId), h => h.SlotId),
                     new(nameof(AppointmentSlot.IsActive), h => h.IsActive),
-                ], ct);
+                ], token);
             }, ct);
             slotCount += slots.Count;
             appointmentCount += appointments.Count;
@@ -223,12 +223,4 @@ internal static class IcsYear
             Version = 1,
         };
     }
-
-    private static Task InTransactionAsync(ForwardDbContext db, Func<Task> write, CancellationToken ct) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await write();
-            await transaction.CommitAsync(ct);
-        });
 }

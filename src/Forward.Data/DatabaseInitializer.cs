@@ -41,12 +41,7 @@ public static class DatabaseInitializer
         await db.Database.MigrateAsync(cancellationToken);
         if (addsDaySummaries && await db.Slots.AnyAsync(cancellationToken))
         {
-            await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                await ComplianceDayStore.RebuildAsync(db, ct);
-                await transaction.CommitAsync(ct);
-            }, cancellationToken);
+            await db.InTransactionAsync(ct => ComplianceDayStore.RebuildAsync(db, ct), cancellationToken);
         }
     }
 

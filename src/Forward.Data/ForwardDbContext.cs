@@ -67,6 +67,23 @@ public abstract class ForwardDbContext : DbContext
 
     public DbSet<NavigatorTraining> NavigatorTraining => Set<NavigatorTraining>();
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction, committed when it returns, inside the execution strategy: on
+    /// PostgreSQL a dropped connection retries the whole unit (the retrying strategy refuses a transaction begun outside it).
+    /// </summary>
+    public Task InTransactionAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return Database.CreateExecutionStrategy().ExecuteAsync(
+            async ct =>
+            {
+                await using var transaction = await Database.BeginTransactionAsync(ct);
+                await work(ct);
+                await transaction.CommitAsync(ct);
+            },
+            cancellationToken);
+    }
+
     /// <summary>True on PostgreSQL; partial-index filters and a few SQL fragments differ by provider.</summary>
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 

@@ -607,21 +607,18 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
         try
         {
             // Writers take turns with bookings on SQLite instead of sleeping in its busy handler.
+            using var turn = await writeGate.EnterAsync(db, ct);
             if (statusBefore is null)
             {
-                using var turn = await writeGate.EnterAsync(db, ct);
                 await db.SaveChangesAsync(ct);
                 return;
             }
 
-            await db.Database.CreateExecutionStrategy().ExecuteAsync(
+            await db.InTransactionAsync(
                 async token =>
                 {
-                    using var turn = await writeGate.EnterAsync(db, token);
-                    await using var transaction = await db.Database.BeginTransactionAsync(token);
                     await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
                     await ComplianceDayStore.ChangeStatusAsync(db, statusBefore, statusAfter, token);
-                    await transaction.CommitAsync(token);
                 },
                 ct);
             db.ChangeTracker.AcceptAllChanges();

@@ -370,14 +370,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         if (updated > 0)
         {
             // Reshaped slots offer different minutes: their days' compliance summaries are made again.
-            await db.Database.CreateExecutionStrategy().ExecuteAsync(
-                async token =>
-                {
-                    await using var transaction = await db.Database.BeginTransactionAsync(token);
-                    await ComplianceDayStore.RefreshSessionDaysAsync(db, [session.HubId], today, last.AddDays(1), token);
-                    await transaction.CommitAsync(token);
-                },
-                ct);
+            await db.InTransactionAsync(token => ComplianceDayStore.RefreshSessionDaysAsync(db, [session.HubId], today, last.AddDays(1), token), ct);
         }
 
         return new RotaChange(session.HubId, session.Id, session.Name, result, updated, bookedOutside);

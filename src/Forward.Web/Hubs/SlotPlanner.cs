@@ -53,15 +53,14 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
             return new SlotPlanResult(0, 0, 0);
         }
 
-        // In the execution strategy, so a dropped connection retries the whole transaction (PostgreSQL).
+        // One transaction, retried whole if a PostgreSQL connection drops.
         var hubIds = sessions.Select(s => s.HubId).Distinct().ToList();
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct => await ApplyAsync(plan, hubIds, from, to, ct), cancellationToken);
+        await db.InTransactionAsync(ct => ApplyAsync(plan, hubIds, from, to, ct), cancellationToken);
         return new SlotPlanResult(plan.ToAdd.Count, plan.ToWithdraw.Count, plan.ToRestore.Count);
     }
 
     private async Task ApplyAsync(SlotReconciliation plan, IReadOnlyCollection<int> hubIds, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await SlotBulkWriter.InsertAsync(db, plan.ToAdd.Select(p => new Slot
         {
             SessionId = p.SessionId,
@@ -89,7 +88,6 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
 
         // A slot starting on the last date may run past midnight into the next.
         await ComplianceDayStore.RefreshSessionDaysAsync(db, hubIds, from, to.AddDays(1), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 }
 

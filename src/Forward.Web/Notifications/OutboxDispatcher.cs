@@ -131,25 +131,23 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
 
         // Not cancellable: once the sender has the message, record it even if the host is stopping.
         var sentAt = Now;
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(
-            async () =>
+        await db.InTransactionAsync(
+            async token =>
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
                 var marked = await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
                     .ExecuteUpdateAsync(
                         s => s.SetProperty(m => m.Status, OutboxStatus.Sent).SetProperty(m => m.SentUtc, sentAt)
                             .SetProperty(m => m.ProviderReference, Truncate(providerId)).SetProperty(m => m.LastError, (string?)null),
-                        CancellationToken.None);
+                        token);
                 if (marked == 1 && message.Kind == NotificationKind.Reminder && appointment is not null)
                 {
                     // With the mark, so the hub's "reminders since" never misses a sent reminder.
                     var start = appointment.StartUtc;
                     await db.Hubs.Where(h => h.Id == appointment.HubId && (h.RemindersSinceUtc == null || h.RemindersSinceUtc > start))
-                        .ExecuteUpdateAsync(s => s.SetProperty(h => h.RemindersSinceUtc, start), CancellationToken.None);
+                        .ExecuteUpdateAsync(s => s.SetProperty(h => h.RemindersSinceUtc, start), token);
                 }
-
-                await transaction.CommitAsync(CancellationToken.None);
-            });
+            },
+            CancellationToken.None);
         LogSent(logger, id, message.Kind, message.Channel, message.Attempts, providerId);
         return true;
     }

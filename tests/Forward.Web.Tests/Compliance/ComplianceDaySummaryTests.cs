@@ -47,7 +47,7 @@ public sealed class ComplianceDaySummaryTests(ForwardFactory factory) : IClassFi
         // A slot withdrawn and the planner run again: the hub's offered minutes on that day change.
         await world.WithDbAsync(db => db.Slots.Where(s => s.Id == gpSlots[3].Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SlotStatus.Withdrawn)));
         var date = DateOnly.FromDateTime(Forward.Domain.Time.London.ToLocal(gpSlots[3].StartUtc));
-        await InTransactionAsync(world, db => ComplianceDayStore.RefreshSessionDaysAsync(db, [world.HubId], date, date, default));
+        await world.WithDbAsync(async db => { await db.InTransactionAsync(ct => ComplianceDayStore.RefreshSessionDaysAsync(db, [world.HubId], date, date, ct)); return 0; });
 
         var (storedSessions, storedAppointments) = await StoredAsync(world);
         var (expectedSessions, expectedAppointments) = await FromRowsAsync(world);
@@ -61,20 +61,11 @@ public sealed class ComplianceDaySummaryTests(ForwardFactory factory) : IClassFi
         Assert.Equal(expectedAppointments.Select(Describe), storedAppointments.Select(Describe));
 
         // Rebuilding from scratch gives what was kept.
-        await InTransactionAsync(world, db => ComplianceDayStore.RebuildAsync(db, default));
+        await world.WithDbAsync(async db => { await db.InTransactionAsync(ct => ComplianceDayStore.RebuildAsync(db, ct)); return 0; });
         var (rebuiltSessions, rebuiltAppointments) = await StoredAsync(world);
         Assert.Equal(storedSessions.Select(Describe), rebuiltSessions.Select(Describe));
         Assert.Equal(storedAppointments.Select(Describe), rebuiltAppointments.Select(Describe));
     }
-
-    private static Task<int> InTransactionAsync(TestWorld world, Func<ForwardDbContext, Task> action) =>
-        world.WithDbAsync(db => db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            await action(db);
-            await transaction.CommitAsync();
-            return 0;
-        }));
 
     private static string Describe(SessionDay d) =>
         $"{d.HubId}/{d.SessionId}/{d.Date:yyyy-MM-dd}: {d.StartingSlots} starting, {d.ExtendedMinutes:0.####} min, {d.TouchingSlots} touching, evening {string.Join(",", d.EveningCover.Select(c => $"{c.StartUtc:O}-{c.EndUtc:O}"))}";

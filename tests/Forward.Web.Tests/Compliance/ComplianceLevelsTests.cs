@@ -139,13 +139,8 @@ public sealed class ComplianceLevelsTests(ForwardFactory factory) : IClassFixtur
             await db.SaveChangesAsync();
 
             // Written past the booking code, like a bulk load: the compliance day summaries are made again.
-            return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync();
-                await ComplianceDayStore.RebuildAsync(db, default);
-                await transaction.CommitAsync();
-                return 0;
-            });
+            await db.InTransactionAsync(ct => ComplianceDayStore.RebuildAsync(db, ct));
+            return 0;
         });
 
         var commissioner = await world.ClientAsync(world.Commissioner);
