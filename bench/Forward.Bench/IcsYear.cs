@@ -80,18 +80,8 @@ internal static class IcsYear
             var holds = new List<AppointmentSlot>();
             foreach (var planned in sessions.SelectMany(s => SlotGenerator.Generate(s, monthStart, monthEnd, BankHolidayCalendar.England)))
             {
-                var slot = new Slot
-                {
-                    Id = nextSlotId++,
-                    SessionId = planned.SessionId,
-                    HubId = planned.HubId,
-                    ClinicianIndex = planned.ClinicianIndex,
-                    StartUtc = planned.StartUtc,
-                    EndUtc = planned.EndUtc,
-                    Role = planned.Role,
-                    Mode = planned.Mode,
-                    Status = SlotStatus.Free,
-                };
+                var slot = planned.ToFreeSlot();
+                slot.Id = nextSlotId++;
                 slots.Add(slot);
                 if (random.NextDouble() >= Utilisation)
                 {
@@ -107,18 +97,7 @@ internal static class IcsYear
 
             await db.InTransactionAsync(async token =>
             {
-                await BulkWriter.InsertAsync<Slot, Slot>(db, slots,
-                [
-                    new(nameof(Slot.Id), s => s.Id),
-                    new(nameof(Slot.SessionId), s => s.SessionId),
-                    new(nameof(Slot.HubId), s => s.HubId),
-                    new(nameof(Slot.ClinicianIndex), s => s.ClinicianIndex),
-                    new(nameof(Slot.StartUtc), s => s.StartUtc),
-                    new(nameof(Slot.EndUtc), s => s.EndUtc),
-                    new(nameof(Slot.Role), s => s.Role.ToString()),
-                    new(nameof(Slot.Mode), s => s.Mode.ToString()),
-                    new(nameof(Slot.Status), s => s.Status.ToString()),
-                ], token);
+                await SlotBulkWriter.InsertWithIdsAsync(db, slots, token);
                 await BulkWriter.InsertAsync<Appointment, Appointment>(db, appointments,
                 [
                     new(nameof(Appointment.Id), a => a.Id),

@@ -297,17 +297,7 @@ public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock)
                             continue;
                         }
 
-                        var slot = new Slot
-                        {
-                            SessionId = planned.SessionId,
-                            HubId = planned.HubId,
-                            ClinicianIndex = planned.ClinicianIndex,
-                            StartUtc = planned.StartUtc,
-                            EndUtc = planned.EndUtc,
-                            Role = planned.Role,
-                            Mode = planned.Mode,
-                            Status = SlotStatus.Free,
-                        };
+                        var slot = planned.ToFreeSlot();
                         slots.Add(slot);
                         var cancelled = random.NextDouble() < cancelChance;
                         var held = random.NextDouble() < utilisation;

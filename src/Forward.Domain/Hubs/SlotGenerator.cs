@@ -6,6 +6,19 @@ namespace Forward.Domain.Hubs;
 public sealed record PlannedSlot(int SessionId, int HubId, int ClinicianIndex, DateTime StartUtc, DateTime EndUtc, ClinicianRole Role, DeliveryMode Mode)
 {
     public SlotKey Key => new(SessionId, ClinicianIndex, StartUtc);
+
+    /// <summary>The slot to store for this plan: free until someone books it.</summary>
+    public Slot ToFreeSlot() => new()
+    {
+        SessionId = SessionId,
+        HubId = HubId,
+        ClinicianIndex = ClinicianIndex,
+        StartUtc = StartUtc,
+        EndUtc = EndUtc,
+        Role = Role,
+        Mode = Mode,
+        Status = SlotStatus.Free,
+    };
 }
 
 /// <summary>Turns a hub's rota into slots over a date range, in London wall-clock time.</summary>

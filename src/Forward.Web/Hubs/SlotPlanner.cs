@@ -61,17 +61,7 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
 
     private async Task ApplyAsync(SlotReconciliation plan, IReadOnlyCollection<int> hubIds, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        await SlotBulkWriter.InsertAsync(db, plan.ToAdd.Select(p => new Slot
-        {
-            SessionId = p.SessionId,
-            HubId = p.HubId,
-            ClinicianIndex = p.ClinicianIndex,
-            StartUtc = p.StartUtc,
-            EndUtc = p.EndUtc,
-            Role = p.Role,
-            Mode = p.Mode,
-            Status = SlotStatus.Free,
-        }).ToList(), cancellationToken);
+        await SlotBulkWriter.InsertAsync(db, plan.ToAdd.Select(p => p.ToFreeSlot()).ToList(), cancellationToken);
 
         // Only free slots are withdrawn: the status check is repeated in SQL so a booking that lands meanwhile wins.
         foreach (var chunk in plan.ToWithdraw.Chunk(500))

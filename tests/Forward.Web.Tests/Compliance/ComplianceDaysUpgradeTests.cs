@@ -33,17 +33,7 @@ public sealed class ComplianceDaysUpgradeTests : IDisposable
             var session = await db.Sessions.AsNoTracking().Include(s => s.Overrides).OrderBy(s => s.Id).FirstAsync();
             session.ValidFrom = new DateOnly(2026, 3, 1);
             var planned = SlotGenerator.Generate(session, new DateOnly(2026, 3, 23), new DateOnly(2026, 4, 5), BankHolidayCalendar.England).ToList();
-            await SlotBulkWriter.InsertAsync(db, planned.Select(p => new Slot
-            {
-                SessionId = p.SessionId,
-                HubId = p.HubId,
-                ClinicianIndex = p.ClinicianIndex,
-                StartUtc = p.StartUtc,
-                EndUtc = p.EndUtc,
-                Role = p.Role,
-                Mode = p.Mode,
-                Status = SlotStatus.Free,
-            }).ToList());
+            await SlotBulkWriter.InsertAsync(db, planned.Select(p => p.ToFreeSlot()).ToList());
             var practiceId = await db.HubPractices.Where(hp => hp.HubId == session.HubId).Select(hp => hp.PracticeId).FirstAsync();
             var patient = new Patient { NhsNumber = "9990000018", GivenName = "Upgrade", FamilyName = "Patient", DateOfBirth = new DateOnly(1970, 1, 1), RegisteredPracticeId = practiceId, IsSynthetic = true };
             var slots = await db.Slots.OrderBy(s => s.StartUtc).ThenBy(s => s.Id).Take(2).ToListAsync();
