@@ -56,11 +56,14 @@ public static class ReminderEffect
         ArgumentNullException.ThrowIfNull(appointments);
         ArgumentNullException.ThrowIfNull(remindersSinceUtc);
         var list = appointments.ToList();
-        var days = list.Select(a => ComplianceDaySummaries.Contribution(a, BankHolidayCalendar.England)).ToList();
         var firstDays = remindersSinceUtc.ToDictionary(
             r => r.Key,
-            r => Split(list.Where(a => a.HubId == r.Key && London.DateOf(a.StartUtc) == London.DateOf(r.Value)).Select(a => (a.StartUtc, a.Status)), r.Value));
-        return Assess(hubIds, days, remindersSinceUtc, firstDays);
+            r =>
+            {
+                var date = London.DateOf(r.Value);
+                return Split(list.Where(a => a.HubId == r.Key && London.DateOf(a.StartUtc) == date).Select(a => (a.StartUtc, a.Status)), r.Value);
+            });
+        return Assess(hubIds, ComplianceDaySummaries.Appointments(list, BankHolidayCalendar.England), remindersSinceUtc, firstDays);
     }
 
     /// <summary>
