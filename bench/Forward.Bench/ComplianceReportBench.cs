@@ -118,7 +118,7 @@ internal static class ComplianceReportBench
             Console.WriteLine($"compliance_day_summaries_rebuilt{suffix}: {rebuild.TotalSeconds:F1} s (once, after the bulk load; bookings keep them up to date as they go)");
             Console.WriteLine(failed
                 ? $"compliance_results_identical{suffix}: NO — {string.Join("; ", differences)}"
-                : $"compliance_results_identical{suffix}: yes ({duck.Ccgs.Count} CCGs' 13 appointment counts and populations, the ICS's {duck.ExtendedMinutes:N0} extended-hours minutes and {duck.OfferedSlots:N0} offered slots)");
+                : $"compliance_results_identical{suffix}: yes ({duck.Ccgs.Count} CCGs' {ComplianceDayStore.AppointmentCounts.Count} appointment counts and populations, the ICS's {duck.ExtendedMinutes:N0} extended-hours minutes and {duck.OfferedSlots:N0} offered slots)");
         }
 
         await ScratchDatabase.RemoveAsync(isPostgres, connectionString, workDirectory);
@@ -153,10 +153,10 @@ internal static class ComplianceReportBench
                 differences.Add($"{child.Entity.Code} population: Forward {child.Figures.Totals.Population}, DuckDB {ccg.Population}");
             }
 
-            var counts = DuckDbBaseline.Counts(child.Figures.Totals);
+            var counts = ComplianceDayStore.Counts(child.Figures.Totals);
             differences.AddRange(Enumerable.Range(0, counts.Length)
                 .Where(i => counts[i] != ccg.Counts[i])
-                .Select(i => $"{child.Entity.Code} {DuckDbBaseline.CountNames[i]}: Forward {counts[i]}, DuckDB {ccg.Counts[i]}"));
+                .Select(i => $"{child.Entity.Code} {ComplianceDayStore.AppointmentCounts[i].Column}: Forward {counts[i]}, DuckDB {ccg.Counts[i]}"));
         }
 
         if (report.Children.Count != duck.Ccgs.Count)

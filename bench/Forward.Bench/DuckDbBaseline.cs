@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using DuckDB.NET.Data;
 using Forward.Data;
+using Forward.Data.Compliance;
 using Forward.Domain.Compliance;
 using Forward.Domain.Time;
 using Microsoft.EntityFrameworkCore;
@@ -24,13 +25,6 @@ internal sealed record DuckResult(IReadOnlyList<DuckCcgCounts> Ccgs, decimal Ext
 /// </summary>
 internal static class DuckDbBaseline
 {
-    /// <summary>The counts in the order of <see cref="Counts(ComplianceTotals)"/>, named for a mismatch message.</summary>
-    public static readonly string[] CountNames =
-        ["used_slots", "booked", "attended", "did_not_attend", "cancelled", "same_day", "pre_booked", "remote", "face_to_face", "via_practice", "via_nhs111", "via_hub", "via_online"];
-
-    public static int[] Counts(ComplianceTotals t) =>
-        [t.UsedSlots, t.Booked, t.Attended, t.DidNotAttend, t.Cancelled, t.SameDay, t.PreBooked, t.Remote, t.FaceToFace, t.ViaPractice, t.ViaNhs111, t.ViaHub, t.ViaOnline];
-
     /// <summary>Writes the tables the baseline reads as CSV into <paramref name="directory"/>, then converts them to Parquet.</summary>
     public static async Task<TimeSpan> ExportAsync(ForwardDbContext db, string directory, DateRange range)
     {
@@ -82,7 +76,7 @@ internal static class DuckDbBaseline
                 JOIN london_hours hs ON hs.utc_hour = date_trunc('hour', ap.start_utc)
                 JOIN london_hours hc ON hc.utc_hour = date_trunc('hour', ap.created_utc)
                 WHERE hs.london_date BETWEEN DATE '{from}' AND DATE '{to}')
-            SELECT ccg_id,
+            SELECT ccg_id, -- then the counts in the order of ComplianceDayStore.AppointmentCounts
                 sum(CASE WHEN status <> 'Cancelled' THEN slot_count ELSE 0 END),
                 count(*) FILTER (WHERE status = 'Booked'),
                 count(*) FILTER (WHERE status = 'Attended'),
@@ -130,7 +124,7 @@ internal static class DuckDbBaseline
             {
                 while (reader.Read())
                 {
-                    counts.Add((reader.GetInt32(0), Enumerable.Range(1, CountNames.Length).Select(i => (int)Whole(reader.GetValue(i))).ToArray()));
+                    counts.Add((reader.GetInt32(0), Enumerable.Range(1, ComplianceDayStore.AppointmentCounts.Count).Select(i => (int)Whole(reader.GetValue(i))).ToArray()));
                 }
             }
 
@@ -160,7 +154,7 @@ internal static class DuckDbBaseline
 
             var byCcg = counts.ToDictionary(c => c.CcgId, c => c.Counts);
             result = new DuckResult(
-                populations.Select(p => new DuckCcgCounts(p.Key, p.Value, byCcg.GetValueOrDefault(p.Key) ?? new int[CountNames.Length])).ToList(),
+                populations.Select(p => new DuckCcgCounts(p.Key, p.Value, byCcg.GetValueOrDefault(p.Key) ?? new int[ComplianceDayStore.AppointmentCounts.Count])).ToList(),
                 extendedMinutes,
                 offeredSlots,
                 0);

@@ -19,8 +19,25 @@ public static class ComplianceDayStore
 {
     private static readonly BankHolidayCalendar BankHolidays = BankHolidayCalendar.England;
 
-    private static readonly string[] CountColumns =
-        ["UsedSlots", "Booked", "Attended", "DidNotAttend", "Cancelled", "SameDay", "PreBooked", "Remote", "FaceToFace", "ViaPractice", "ViaNhs111", "ViaHub", "ViaOnline"];
+    /// <summary>The appointment counts a day row keeps: its column, and where the value comes from in the totals.</summary>
+    public static readonly IReadOnlyList<(string Column, Func<ComplianceTotals, int> Value)> AppointmentCounts =
+    [
+        (nameof(AppointmentDayRow.UsedSlots), t => t.UsedSlots),
+        (nameof(AppointmentDayRow.Booked), t => t.Booked),
+        (nameof(AppointmentDayRow.Attended), t => t.Attended),
+        (nameof(AppointmentDayRow.DidNotAttend), t => t.DidNotAttend),
+        (nameof(AppointmentDayRow.Cancelled), t => t.Cancelled),
+        (nameof(AppointmentDayRow.SameDay), t => t.SameDay),
+        (nameof(AppointmentDayRow.PreBooked), t => t.PreBooked),
+        (nameof(AppointmentDayRow.Remote), t => t.Remote),
+        (nameof(AppointmentDayRow.FaceToFace), t => t.FaceToFace),
+        (nameof(AppointmentDayRow.ViaPractice), t => t.ViaPractice),
+        (nameof(AppointmentDayRow.ViaNhs111), t => t.ViaNhs111),
+        (nameof(AppointmentDayRow.ViaHub), t => t.ViaHub),
+        (nameof(AppointmentDayRow.ViaOnline), t => t.ViaOnline),
+    ];
+
+    private static readonly string[] CountColumns = AppointmentCounts.Select(c => c.Column).ToArray();
 
     // ON CONFLICT ... DO UPDATE is the same on SQLite (3.24+) and PostgreSQL: an atomic add, whoever gets there first.
     private static readonly string UpsertSql = string.Create(
@@ -48,7 +65,7 @@ public static class ComplianceDayStore
         new(nameof(AppointmentDayRow.HubId), d => d.HubId),
         new(nameof(AppointmentDayRow.SessionId), d => d.SessionId),
         new(nameof(AppointmentDayRow.Date), d => d.Date),
-        .. CountColumns.Select((c, i) => new BulkColumn<AppointmentDay>(c, d => Counts(d.Parts)[i])),
+        .. AppointmentCounts.Select(c => new BulkColumn<AppointmentDay>(c.Column, d => c.Value(d.Parts))),
     ];
 
     /// <summary>Appointments as the compliance rules see them: the patient's practice, the session and mode of the slots held.</summary>
@@ -254,8 +271,8 @@ public static class ComplianceDayStore
         return db.Database.ExecuteSqlRawAsync(UpsertSql, values, ct);
     }
 
-    private static int[] Counts(ComplianceTotals t) =>
-        [t.UsedSlots, t.Booked, t.Attended, t.DidNotAttend, t.Cancelled, t.SameDay, t.PreBooked, t.Remote, t.FaceToFace, t.ViaPractice, t.ViaNhs111, t.ViaHub, t.ViaOnline];
+    /// <summary>The totals' appointment counts in the order of <see cref="AppointmentCounts"/>.</summary>
+    public static int[] Counts(ComplianceTotals totals) => AppointmentCounts.Select(c => c.Value(totals)).ToArray();
 
     private static string FormatCover(IReadOnlyList<CoverInterval> cover) =>
         string.Join(';', cover.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.StartUtc.Ticks}-{c.EndUtc.Ticks}")));
