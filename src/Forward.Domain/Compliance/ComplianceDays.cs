@@ -189,7 +189,8 @@ public static class ComplianceDaySummaries
         return (date, ComplianceTotals.ForAppointment(a, sameDay));
     }
 
-    private static List<CoverInterval> Merge(List<CoverInterval> intervals)
+    /// <summary>The stretches of time the intervals cover together, in order, overlapping and touching ones joined.</summary>
+    internal static List<CoverInterval> Merge(List<CoverInterval> intervals)
     {
         intervals.Sort((a, b) => a.StartUtc.CompareTo(b.StartUtc));
         var merged = new List<CoverInterval>();

@@ -63,14 +63,14 @@ public static class CoverageAssessor
         var windows = eveningDates.ToDictionary(d => d, d => ComplianceDaySummaries.EveningWindow(days, d, rules));
 
         // Kept per hub and merged per practice later: two hubs may split one evening between them.
-        var hubEvenings = new Dictionary<int, Dictionary<DateOnly, List<(DateTime Start, DateTime End)>>>();
+        var hubEvenings = new Dictionary<int, Dictionary<DateOnly, List<CoverInterval>>>();
         var hubWeekends = new Dictionary<int, HashSet<DateOnly>>();
         foreach (var day in sessionDays.Where(d => range.Contains(d.Date)))
         {
             if (windows.ContainsKey(day.Date))
             {
                 var list = Get(Get(hubEvenings, day.HubId), day.Date);
-                list.AddRange(day.EveningCover.Select(c => (c.StartUtc, c.EndUtc)));
+                list.AddRange(day.EveningCover);
             }
             else if (day.TouchingSlots > 0 && day.Date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
             {
@@ -113,37 +113,8 @@ public static class CoverageAssessor
     }
 
     /// <summary>Length of the union: parallel clinicians and overlapping hubs must not count the same minute twice.</summary>
-    private static TimeSpan UnionLength(List<(DateTime Start, DateTime End)> intervals)
-    {
-        intervals.Sort((a, b) => a.Start.CompareTo(b.Start));
-        var total = TimeSpan.Zero;
-        DateTime? runStart = null;
-        var runEnd = DateTime.MinValue;
-        foreach (var (start, end) in intervals)
-        {
-            if (runStart is null || start > runEnd)
-            {
-                if (runStart is { } s)
-                {
-                    total += runEnd - s;
-                }
-
-                runStart = start;
-                runEnd = end;
-            }
-            else if (end > runEnd)
-            {
-                runEnd = end;
-            }
-        }
-
-        if (runStart is { } last)
-        {
-            total += runEnd - last;
-        }
-
-        return total;
-    }
+    private static TimeSpan UnionLength(List<CoverInterval> intervals) =>
+        ComplianceDaySummaries.Merge(intervals).Aggregate(TimeSpan.Zero, (total, i) => total + (i.EndUtc - i.StartUtc));
 
     private static TValue Get<TKey, TValue>(Dictionary<TKey, TValue> map, TKey key)
         where TKey : notnull
