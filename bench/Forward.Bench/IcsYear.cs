@@ -26,6 +26,12 @@ internal static class IcsYear
     private const int PatientCount = 200_000;
     private const double Utilisation = 0.95;
 
+    private const string ResetSequencesSql = """
+        SELECT setval(pg_get_serial_sequence('"Patients"', 'Id'), (SELECT MAX("Id") FROM "Patients")),
+               setval(pg_get_serial_sequence('"Slots"', 'Id'), (SELECT MAX("Id") FROM "Slots")),
+               setval(pg_get_serial_sequence('"Appointments"', 'Id'), (SELECT MAX("Id") FROM "Appointments"))
+        """;
+
     public static async Task<IcsYearData> GenerateAsync(ForwardDbContext db, int systemId, long appointmentsWanted, DateOnly lastDate, CancellationToken ct = default)
     {
         var started = Stopwatch.StartNew();
@@ -129,12 +135,7 @@ internal static class IcsYear
         if (db.IsPostgres)
         {
             // Ids were given explicitly; later inserts through EF must not collide with them.
-            foreach (var table in new[] { "Patients", "Slots", "Appointments" })
-            {
-#pragma warning disable EF1002 // table names are constants above
-                await db.Database.ExecuteSqlRawAsync($"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'Id'), (SELECT MAX(\"Id\") FROM \"{table}\"))", ct);
-#pragma warning restore EF1002
-            }
+            await db.Database.ExecuteSqlRawAsync(ResetSequencesSql, ct);
         }
 
         return new IcsYearData(range, systemId, hubIds.Count, clinicians, slotCount, appointmentCount, patients.Count, started.Elapsed);
