@@ -127,6 +127,8 @@ internal static class SlotSearchBench
         services.AddScoped<NotificationScheduler>();
         services.AddScoped<SlotPlanner>();
         services.AddScoped<BookingService>();
+        services.AddScoped<BookingWriter>();
+        services.AddSingleton<BookingBatcher>();
         return services.BuildServiceProvider();
     }
 

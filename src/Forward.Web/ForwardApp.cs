@@ -55,6 +55,8 @@ public static class ForwardApp
         services.AddScoped<AuditLog>();
         services.AddScoped<SlotPlanner>();
         services.AddScoped<BookingService>();
+        services.AddScoped<BookingWriter>();
+        services.AddSingleton<BookingBatcher>();
         services.AddScoped<RotaService>();
         services.AddScoped<ComplianceQueries>();
         AddTelemetry(services, configuration);

@@ -90,12 +90,30 @@ public static class ComplianceDayStore
         return facts is null ? null : AtLeastOneSlot(facts);
     }
 
-    /// <summary>Adds a new appointment's contribution to its day (in the booking's transaction).</summary>
-    public static Task AddAsync(ForwardDbContext db, BookedAppointment appointment, CancellationToken ct)
+    /// <summary>
+    /// Adds new appointments' contributions to their days (in the bookings' transaction): one upsert per day row, the
+    /// appointments of a row added up first, rows in key order so two transactions take their row locks in one order.
+    /// </summary>
+    public static async Task AddAsync(ForwardDbContext db, IEnumerable<BookedAppointment> appointments, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(appointment);
-        var day = ComplianceDaySummaries.Contribution(appointment, BankHolidays);
-        return UpsertAsync(db, day, Counts(day.Parts), ct);
+        ArgumentNullException.ThrowIfNull(appointments);
+        var rows = appointments.Select(a => ComplianceDaySummaries.Contribution(a, BankHolidays))
+            .GroupBy(d => (d.PracticeId, d.HubId, d.SessionId, d.Date))
+            .OrderBy(g => g.Key);
+        foreach (var row in rows)
+        {
+            var counts = new int[AppointmentCounts.Count];
+            foreach (var day in row)
+            {
+                var add = Counts(day.Parts);
+                for (var i = 0; i < counts.Length; i++)
+                {
+                    counts[i] += add[i];
+                }
+            }
+
+            await UpsertAsync(db, row.First(), counts, ct);
+        }
     }
 
     /// <summary>Moves an appointment's contribution from its old status to its new one (in the transaction that changes it).</summary>

@@ -10,7 +10,8 @@ namespace Forward.Web.Audit;
 /// </summary>
 public sealed class AuditLog(ForwardDbContext db, TimeProvider clock)
 {
-    public void Write(Actor actor, string action, string outcome, string? entityType = null, string? entityId = null, int? patientId = null, int? hubId = null, string? detail = null)
+    /// <param name="traceId">The request's trace when the entry is written on its behalf outside it (a booking batch).</param>
+    public void Write(Actor actor, string action, string outcome, string? entityType = null, string? entityId = null, int? patientId = null, int? hubId = null, string? detail = null, string? traceId = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
         db.AuditEvents.Add(new AuditEvent
@@ -25,7 +26,7 @@ public sealed class AuditLog(ForwardDbContext db, TimeProvider clock)
             PatientId = patientId,
             HubId = hubId,
             Detail = detail is { Length: > 1000 } ? detail[..1000] : detail,
-            TraceId = Activity.Current?.TraceId.ToString(),
+            TraceId = traceId ?? Activity.Current?.TraceId.ToString(),
         });
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Forward.Data;
 using Forward.Data.Compliance;
@@ -21,7 +22,7 @@ namespace Forward.Web.Booking;
 /// Finding and booking hub slots, and everything that changes an appointment afterwards. Pages, the JSON API and the
 /// FHIR API all come through here, so the rules and the audit trail are the same whichever door is used.
 /// </summary>
-public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOptions<BookingPolicy> policy, AuditLog audit, NotificationScheduler notifications, SqliteWriteGate writeGate)
+public sealed class BookingService(ForwardDbContext db, TimeProvider clock, AuditLog audit, NotificationScheduler notifications, SqliteWriteGate writeGate, BookingBatcher batcher, BookingWriter writer)
 {
     public const int MaxSearchDays = 14;
     public const int MaxSearchResults = 500;
@@ -178,115 +179,22 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
             return replay;
         }
 
-        var strategy = db.Database.CreateExecutionStrategy();
-
-        // Any failure rolls the whole booking back, so the savepoint EF would set around each save in the transaction is
-        // two wasted round trips.
-        var savepoints = db.Database.AutoSavepointsEnabled;
-        db.Database.AutoSavepointsEnabled = false;
+        var pending = new PendingBooking(request, actor, nhsNumber, now, Activity.Current?.TraceId.ToString(), alsoInTransaction, cancellationToken);
         try
         {
-            var attempt = 0;
-            var bookedId = await strategy.ExecuteAsync(async ct =>
+            // A booking that brings work of its own for the transaction is written alone, in this request's unit of
+            // work where that work lives; the rest queue to be committed with whatever else is being booked just now.
+            if (alsoInTransaction is null)
             {
-                db.ChangeTracker.Clear();
+                await batcher.BookAsync(pending);
+            }
+            else
+            {
+                await writer.CommitAsync([pending], cancellationToken);
+            }
 
-                // On PostgreSQL a dropped connection retries the whole booking. If it dropped as the commit went through,
-                // the first attempt booked: answer with that booking rather than 409 for the slot it now holds.
-                if (attempt++ > 0 && await FindCommittedAsync(request, nhsNumber, actor, ct) is { } committed)
-                {
-                    return committed;
-                }
-
-                using var turn = await writeGate.EnterAsync(db, ct);
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var patient = await ResolvePatientAsync(request, nhsNumber, actor, ct);
-                if (patient.Id != 0 && db.IsPostgres)
-                {
-                    // Serialise one patient's bookings so two at once cannot both pass the overlap rule. (SQLite
-                    // already serialises every booking: its transactions begin IMMEDIATE.)
-                    await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"Patients\" WHERE \"Id\" = {patient.Id} FOR UPDATE", ct);
-                }
-
-                var slotIds = request.SlotIds!.Distinct().ToList();
-                // The hub comes along for the confirmation message, so the scheduler finds it without another query.
-                var slots = await db.Slots.Where(s => request.SlotIds!.Contains(s.Id)).Include(s => s.Session).Include(s => s.Hub).ToListAsync(ct);
-                if (slots.Count != slotIds.Count || slotIds.Count != request.SlotIds!.Count)
-                {
-                    var missing = request.SlotIds!.Except(slots.Select(s => s.Id)).ToList();
-                    throw missing.Count > 0
-                        ? DomainException.NotFound("slot-not-found", $"There is no slot {string.Join(", ", missing)}.")
-                        : DomainException.Invalid("duplicate-slot", "The same slot was given more than once.");
-                }
-
-                var hubId = slots[0].HubId;
-                if (actor.IsHubClinician && hubId != actor.HubId)
-                {
-                    throw DomainException.Forbidden("other-hub", "Hub staff can book only into their own hub.");
-                }
-
-                var served = await db.HubPractices.AnyAsync(hp => hp.HubId == hubId && hp.PracticeId == patient.RegisteredPracticeId && hp.Hub!.IsActive, ct);
-                var held = patient.Id == 0
-                    ? []
-                    : await db.Appointments.Where(a => a.PatientId == patient.Id && a.Status == AppointmentStatus.Booked)
-                        .Select(a => new HeldAppointment(a.Id, a.StartUtc, a.EndUtc)).ToListAsync(ct);
-
-                BookingRules.CheckCanBook(
-                    slots.Select(s => new SlotToBook(s.Id, s.SessionId, s.HubId, s.StartUtc, s.EndUtc, s.Role, s.Mode, s.Status)).ToList(),
-                    channel,
-                    now,
-                    policy.Value,
-                    served,
-                    held);
-
-                var appointment = new Appointment
-                {
-                    Patient = patient,
-                    HubId = hubId,
-                    StartUtc = slots.Min(s => s.StartUtc),
-                    EndUtc = slots.Max(s => s.EndUtc),
-                    Channel = channel,
-                    BookedBy = actor.UserName,
-                    BookingOrganisationOds = request.BookingOrganisationOds ?? actor.OrganisationOds,
-                    Reason = Clean(request.Reason),
-                    Description = Clean(request.Description),
-                    Comment = Clean(request.Comment),
-                    Consent = request.Consent,
-                    Status = AppointmentStatus.Booked,
-                    CreatedUtc = now,
-                    IdempotencyKey = request.IdempotencyKey,
-                };
-                foreach (var slot in slots)
-                {
-                    slot.Status = SlotStatus.Booked;
-                    appointment.Slots.Add(new AppointmentSlot { Slot = slot, IsActive = true });
-                }
-
-                db.Appointments.Add(appointment);
-                await db.SaveChangesAsync(ct);
-
-                // Confirmation and reminder rows join this transaction: the booking and its messages commit together.
-                await notifications.ScheduleBookingAsync(appointment, patient.Phone, patient.Email, ct);
-                audit.Write(actor, AuditActions.Book, "success", "Appointment", Id(appointment.Id), patient.Id, hubId, $"channel={channel}; slots={string.Join(',', slotIds)}; consent={request.Consent}");
-                if (alsoInTransaction is not null)
-                {
-                    await alsoInTransaction(appointment, ct);
-                }
-
-                await db.SaveChangesAsync(ct);
-
-                // Last before the commit: on PostgreSQL the day's summary row stays locked until then.
-                var first = slots.MinBy(s => s.Id)!;
-                await ComplianceDayStore.AddAsync(
-                    db,
-                    new BookedAppointment(appointment.Id, patient.RegisteredPracticeId, hubId, first.SessionId, appointment.StartUtc, appointment.CreatedUtc, appointment.Status, channel, first.Mode, slots.Count),
-                    ct);
-                await transaction.CommitAsync(ct);
-                return appointment.Id;
-            }, cancellationToken);
-
-            // Read back after the write turn has passed on: the view needs no lock.
-            return new BookingOutcome(await GetViewAsync(bookedId, cancellationToken), Replayed: false);
+            // Read back after the write has committed: the view needs no lock.
+            return new BookingOutcome(await GetViewAsync(await pending.Outcome, cancellationToken), Replayed: false);
         }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
@@ -299,10 +207,6 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
             }
 
             throw DomainException.Conflict("slot-not-free", "That slot has just been booked by someone else. Choose another slot.");
-        }
-        finally
-        {
-            db.Database.AutoSavepointsEnabled = savepoints;
         }
     }
 
@@ -490,80 +394,6 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, IOpt
 
         var p = appointment.Patient!;
         return new RecordSummaryView(p.Id, p.NhsNumber, p.FullName, p.DateOfBirth, p.RegisteredPractice!.Name, p.SummaryProblems, p.SummaryMedications, p.SummaryAllergies, p.IsSynthetic);
-    }
-
-    private async Task<Patient> ResolvePatientAsync(BookingRequest request, string? nhsNumber, Actor actor, CancellationToken ct)
-    {
-        if (request.PatientId is { } patientId)
-        {
-            var known = await db.Patients.FirstOrDefaultAsync(p => p.Id == patientId, ct);
-            return known is not null && await CanSeePatientAsync(known.RegisteredPracticeId, actor, ct)
-                ? known
-                : throw DomainException.NotFound("patient-not-found", $"There is no patient {patientId}.");
-        }
-
-        var patient = await db.Patients.FirstOrDefaultAsync(p => p.NhsNumber == nhsNumber, ct);
-        var details = request.Patient;
-        if (patient is not null)
-        {
-            if (!string.Equals(patient.FamilyName, details.FamilyName!.Trim(), StringComparison.OrdinalIgnoreCase) || patient.DateOfBirth != details.DateOfBirth)
-            {
-                throw new ValidationFailedException(new Dictionary<string, string>
-                {
-                    ["NhsNumber"] = "The last name and date of birth do not match the patient with this NHS number",
-                });
-            }
-
-            if (actor.IsPracticeStaff && patient.RegisteredPracticeId != actor.PracticeId)
-            {
-                throw DomainException.Forbidden("other-practice", "This patient is registered at another practice.");
-            }
-
-            // Keep the contact number the patient just gave: reminders go to it.
-            patient.Phone = details.Phone!.Trim();
-            return patient;
-        }
-
-        int practiceId;
-        if (actor.IsPracticeStaff)
-        {
-            practiceId = actor.PracticeId ?? throw DomainException.Forbidden("no-practice", "Your account is not linked to a practice.");
-        }
-        else
-        {
-            var ods = request.RegisteredPracticeOds?.Trim().ToUpperInvariant();
-            if (string.IsNullOrEmpty(ods))
-            {
-                throw new ValidationFailedException(new Dictionary<string, string> { ["RegisteredPracticeOds"] = "Choose the patient's registered practice" });
-            }
-
-            practiceId = await db.Practices.Where(p => p.OdsCode == ods).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct)
-                ?? throw new ValidationFailedException(new Dictionary<string, string> { ["RegisteredPracticeOds"] = $"No practice has the code {ods}" });
-        }
-
-        patient = new Patient
-        {
-            NhsNumber = nhsNumber!,
-            GivenName = details.GivenName!.Trim(),
-            FamilyName = details.FamilyName!.Trim(),
-            DateOfBirth = details.DateOfBirth!.Value,
-            Phone = details.Phone!.Trim(),
-            RegisteredPracticeId = practiceId,
-        };
-        db.Patients.Add(patient);
-        return patient;
-    }
-
-    /// <summary>The actor's booked appointment for this patient holding the request's first slot, if there is one.</summary>
-    private async Task<long?> FindCommittedAsync(BookingRequest request, string? nhsNumber, Actor actor, CancellationToken ct)
-    {
-        var slotId = request.SlotIds![0];
-        var mine = db.Appointments.AsNoTracking()
-            .Where(a => a.BookedBy == actor.UserName && a.Status == AppointmentStatus.Booked && a.Slots.Any(s => s.SlotId == slotId && s.IsActive));
-        mine = request.PatientId is { } patientId
-            ? mine.Where(a => a.PatientId == patientId)
-            : mine.Where(a => a.Patient!.NhsNumber == nhsNumber);
-        return await mine.Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
     }
 
     private async Task<BookingOutcome?> FindReplayAsync(BookingRequest request, Actor actor, CancellationToken ct)

@@ -70,9 +70,9 @@ public sealed class ComplianceDaySummaryTests(ForwardFactory factory) : IClassFi
     private static string Describe(SessionDay d) =>
         $"{d.HubId}/{d.SessionId}/{d.Date:yyyy-MM-dd}: {d.StartingSlots} starting, {d.ExtendedMinutes:0.####} min, {d.TouchingSlots} touching, evening {string.Join(",", d.EveningCover.Select(c => $"{c.StartUtc:O}-{c.EndUtc:O}"))}";
 
-    private static string Describe(AppointmentDay d) => $"{d.PracticeId}/{d.HubId}/{d.SessionId}/{d.Date:yyyy-MM-dd}: {d.Parts}";
+    internal static string Describe(AppointmentDay d) => $"{d.PracticeId}/{d.HubId}/{d.SessionId}/{d.Date:yyyy-MM-dd}: {d.Parts}";
 
-    private static Task<(List<SessionDay> Sessions, List<AppointmentDay> Appointments)> StoredAsync(TestWorld world) =>
+    internal static Task<(List<SessionDay> Sessions, List<AppointmentDay> Appointments)> StoredAsync(TestWorld world) =>
         world.WithDbAsync(async db =>
         {
             var hubIds = new[] { world.HubId, world.OtherHubId };
@@ -83,7 +83,7 @@ public sealed class ComplianceDaySummaryTests(ForwardFactory factory) : IClassFi
             return (Order(sessions), Order(appointments));
         });
 
-    private static Task<(List<SessionDay> Sessions, List<AppointmentDay> Appointments)> FromRowsAsync(TestWorld world) =>
+    internal static Task<(List<SessionDay> Sessions, List<AppointmentDay> Appointments)> FromRowsAsync(TestWorld world) =>
         world.WithDbAsync(async db =>
         {
             var hubIds = new[] { world.HubId, world.OtherHubId };

@@ -1,0 +1,421 @@
+using System.Globalization;
+using Forward.Data;
+using Forward.Data.Compliance;
+using Forward.Domain;
+using Forward.Domain.Audit;
+using Forward.Domain.Booking;
+using Forward.Domain.Compliance;
+using Forward.Domain.Hubs;
+using Forward.Domain.Patients;
+using Forward.Web.Access;
+using Forward.Web.Audit;
+using Forward.Web.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Forward.Web.Booking;
+
+/// <summary>
+/// Writes validated bookings, many in one transaction (group commit). Each booking is checked against the database as
+/// it stands plus the bookings before it in the same batch, so a slot taken earlier in the batch is not free for a later
+/// one and a patient's earlier booking counts towards the overlap rule. The batch reads what it needs in one query per
+/// kind (patients, practices, slots, hub links, held appointments) and saves in one go, so the write lock is held for
+/// a fraction of what one transaction per booking costs. A booking the rules refuse is left out and told why; the rest
+/// commit together. If the database refuses the batch (a unique index: another server booked a slot first), every
+/// booking in it is tried again on its own, so only the one that lost is refused.
+/// </summary>
+public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> policy, AuditLog audit, NotificationScheduler notifications, SqliteWriteGate writeGate)
+{
+    /// <summary>Writes the batch and decides every booking in it; the outcomes are set once the transaction has ended.</summary>
+    /// <remarks>
+    /// It does not throw: whatever stops a booking (the rules, a unique index, the database being down, the SQLite write
+    /// turn timing out) becomes that booking's outcome, and its booker sees it as if it had booked alone.
+    /// </remarks>
+    public async Task CommitAsync(IReadOnlyList<PendingBooking> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        try
+        {
+            await CommitTogetherAsync(batch, cancellationToken);
+        }
+        catch (DbUpdateException ex) when (batch.Count > 1 && DbErrors.IsUniqueViolation(ex))
+        {
+            foreach (var booking in batch)
+            {
+                await CommitAsync([booking], cancellationToken);
+            }
+        }
+        catch (Exception ex)
+        {
+            RefuseUndecided(batch, ex);
+        }
+    }
+
+    /// <summary>Gives every booking of the batch not yet decided this reason.</summary>
+    public static void RefuseUndecided(IEnumerable<PendingBooking> batch, Exception reason)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        foreach (var booking in batch.Where(b => !b.IsDecided))
+        {
+            booking.Refused(reason);
+        }
+    }
+
+    private async Task CommitTogetherAsync(IReadOnlyList<PendingBooking> batch, CancellationToken cancellationToken)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+
+        // Any failure rolls the whole batch back, so the savepoint EF would set around each save in the transaction is
+        // two wasted round trips.
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            var attempt = 0;
+            var decided = await strategy.ExecuteAsync(
+                async ct =>
+                {
+                    db.ChangeTracker.Clear();
+                    var outcomes = new Dictionary<PendingBooking, object>();
+
+                    // On PostgreSQL a dropped connection retries the whole batch. If it dropped as the commit went
+                    // through, the first attempt booked: answer with those bookings rather than 409 for the slots they
+                    // now hold.
+                    if (attempt++ > 0)
+                    {
+                        foreach (var booking in batch)
+                        {
+                            if (await FindCommittedAsync(booking, ct) is { } committed)
+                            {
+                                outcomes[booking] = committed;
+                            }
+                        }
+                    }
+
+                    var work = batch.Where(b => !outcomes.ContainsKey(b)).ToList();
+                    if (work.Count > 0)
+                    {
+                        using var turn = await writeGate.EnterAsync(db, ct);
+                        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                        var booked = await WriteAsync(work, outcomes, ct);
+                        if (booked > 0)
+                        {
+                            await transaction.CommitAsync(ct);
+                        }
+                    }
+
+                    return outcomes;
+                },
+                cancellationToken);
+
+            foreach (var (booking, outcome) in decided)
+            {
+                if (outcome is long id)
+                {
+                    booking.Booked(id);
+                }
+                else
+                {
+                    booking.Refused((Exception)outcome);
+                }
+            }
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
+        }
+    }
+
+    /// <summary>Checks and writes each booking in the open transaction; returns how many were booked.</summary>
+    private async Task<int> WriteAsync(List<PendingBooking> work, Dictionary<PendingBooking, object> outcomes, CancellationToken ct)
+    {
+        var known = await KnownAsync(work, ct);
+        var accepted = new List<(PendingBooking Booking, Appointment Appointment, Patient Patient, List<Slot> Slots)>();
+        foreach (var booking in work)
+        {
+            try
+            {
+                var patient = known.Resolve(booking);
+                var slots = known.SlotsFor(booking.Request.SlotIds!);
+                var hubId = slots[0].HubId;
+                if (booking.Actor.IsHubClinician && hubId != booking.Actor.HubId)
+                {
+                    throw DomainException.Forbidden("other-hub", "Hub staff can book only into their own hub.");
+                }
+
+                BookingRules.CheckCanBook(
+                    slots.Select(s => new SlotToBook(s.Id, s.SessionId, s.HubId, s.StartUtc, s.EndUtc, s.Role, s.Mode, s.Status)).ToList(),
+                    booking.Actor.Channel,
+                    booking.RequestedUtc,
+                    policy.Value,
+                    known.Serves(hubId, patient.RegisteredPracticeId),
+                    known.HeldBy(patient));
+
+                // Checked: only now does the booking change anything, so a refused one leaves no trace in the batch.
+                var appointment = Book(booking, patient, slots);
+                known.Accept(booking, patient, appointment);
+                accepted.Add((booking, appointment, patient, slots));
+            }
+            catch (Exception ex) when (ex is DomainException or ValidationFailedException)
+            {
+                outcomes[booking] = ex;
+            }
+        }
+
+        if (accepted.Count == 0)
+        {
+            return 0;
+        }
+
+        await db.SaveChangesAsync(ct);
+        foreach (var (booking, appointment, patient, slots) in accepted)
+        {
+            // Confirmation and reminder rows join this transaction: the booking and its messages commit together.
+            await notifications.ScheduleBookingAsync(appointment, patient.Phone, patient.Email, ct);
+            audit.Write(
+                booking.Actor,
+                AuditActions.Book,
+                "success",
+                "Appointment",
+                appointment.Id.ToString(CultureInfo.InvariantCulture),
+                patient.Id,
+                appointment.HubId,
+                $"channel={booking.Actor.Channel}; slots={string.Join(',', slots.Select(s => s.Id))}; consent={booking.Request.Consent}",
+                booking.TraceId);
+            if (booking.AlsoInTransaction is not null)
+            {
+                await booking.AlsoInTransaction(appointment, ct);
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+
+        // Last before the commit: on PostgreSQL a day's summary row stays locked until then.
+        await ComplianceDayStore.AddAsync(
+            db,
+            accepted.Select(a =>
+            {
+                var first = a.Slots.MinBy(s => s.Id)!;
+                return new BookedAppointment(a.Appointment.Id, a.Patient.RegisteredPracticeId, a.Appointment.HubId, first.SessionId, a.Appointment.StartUtc, a.Appointment.CreatedUtc, a.Appointment.Status, a.Appointment.Channel, first.Mode, a.Slots.Count);
+            }),
+            ct);
+        foreach (var a in accepted)
+        {
+            outcomes[a.Booking] = a.Appointment.Id;
+        }
+
+        return accepted.Count;
+    }
+
+    private Appointment Book(PendingBooking booking, Patient patient, List<Slot> slots)
+    {
+        var request = booking.Request;
+        var appointment = new Appointment
+        {
+            Patient = patient,
+            HubId = slots[0].HubId,
+            StartUtc = slots.Min(s => s.StartUtc),
+            EndUtc = slots.Max(s => s.EndUtc),
+            Channel = booking.Actor.Channel,
+            BookedBy = booking.Actor.UserName,
+            BookingOrganisationOds = request.BookingOrganisationOds ?? booking.Actor.OrganisationOds,
+            Reason = Clean(request.Reason),
+            Description = Clean(request.Description),
+            Comment = Clean(request.Comment),
+            Consent = request.Consent,
+            Status = AppointmentStatus.Booked,
+            CreatedUtc = booking.RequestedUtc,
+            IdempotencyKey = request.IdempotencyKey,
+        };
+        foreach (var slot in slots)
+        {
+            slot.Status = SlotStatus.Booked;
+            appointment.Slots.Add(new AppointmentSlot { Slot = slot, IsActive = true });
+        }
+
+        if (request.PatientId is null)
+        {
+            // Keep the contact number the patient just gave: reminders go to it.
+            patient.Phone = request.Patient.Phone!.Trim();
+        }
+
+        if (patient.Id == 0 && db.Entry(patient).State == EntityState.Detached)
+        {
+            db.Patients.Add(patient);
+        }
+
+        db.Appointments.Add(appointment);
+        return appointment;
+    }
+
+    /// <summary>What the batch's bookings need from the database, read once, plus what the batch has booked so far.</summary>
+    private async Task<BatchKnowledge> KnownAsync(List<PendingBooking> work, CancellationToken ct)
+    {
+        var patientIds = work.Where(b => b.Request.PatientId is not null).Select(b => b.Request.PatientId!.Value).Distinct().ToList();
+        var nhsNumbers = work.Where(b => b.NhsNumber is not null).Select(b => b.NhsNumber!).Distinct().ToList();
+        var patients = await db.Patients.Where(p => patientIds.Contains(p.Id) || nhsNumbers.Contains(p.NhsNumber)).ToListAsync(ct);
+        if (patients.Count > 0 && db.IsPostgres)
+        {
+            // Serialise one patient's bookings across servers so two at once cannot both pass the overlap rule. (SQLite
+            // serialises every write: its transactions begin IMMEDIATE.)
+            var ids = patients.Select(p => p.Id).Order().ToArray();
+            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"Patients\" WHERE \"Id\" = ANY({ids}) ORDER BY \"Id\" FOR UPDATE", ct);
+        }
+
+        var odsCodes = work.Where(b => b.Request.PatientId is null && !b.Actor.IsPracticeStaff)
+            .Select(b => BatchKnowledge.Ods(b.Request))
+            .Where(o => o is not null && o.All(char.IsAsciiLetterOrDigit)) // ODS codes are; PostgreSQL refuses a NUL in text
+            .Distinct()
+            .ToList();
+        var practices = odsCodes.Count == 0
+            ? []
+            : await db.Practices.Where(p => odsCodes.Contains(p.OdsCode)).Select(p => new { p.OdsCode, p.Id }).ToDictionaryAsync(p => p.OdsCode, p => p.Id, ct);
+
+        var slotIds = work.SelectMany(b => b.Request.SlotIds!).Distinct().ToList();
+        var slots = await db.Slots.Where(s => slotIds.Contains(s.Id)).Include(s => s.Session).Include(s => s.Hub).ToDictionaryAsync(s => s.Id, ct);
+
+        // Hub ↔ practice links: whether a slot's hub serves the patient's practice, and whose patients hub staff may book.
+        var hubIds = slots.Values.Select(s => s.HubId).Concat(work.Select(b => b.Actor.HubId).OfType<int>()).Distinct().ToList();
+        var practiceIds = patients.Select(p => p.RegisteredPracticeId).Concat(practices.Values).Concat(work.Select(b => b.Actor.PracticeId).OfType<int>()).Distinct().ToList();
+        var links = await db.HubPractices.Where(hp => hubIds.Contains(hp.HubId) && practiceIds.Contains(hp.PracticeId))
+            .Select(hp => new { hp.HubId, hp.PracticeId, hp.Hub!.IsActive })
+            .ToDictionaryAsync(hp => (hp.HubId, hp.PracticeId), hp => hp.IsActive, ct);
+
+        var existing = patients.Select(p => p.Id).ToList();
+        var held = existing.Count == 0
+            ? []
+            : await db.Appointments.Where(a => existing.Contains(a.PatientId) && a.Status == AppointmentStatus.Booked)
+                .Select(a => new { a.PatientId, a.Id, a.StartUtc, a.EndUtc })
+                .ToListAsync(ct);
+
+        return new BatchKnowledge(
+            patients,
+            practices,
+            slots,
+            links,
+            held.GroupBy(a => a.PatientId).ToDictionary(g => g.Key, g => g.Select(a => new HeldAppointment(a.Id, a.StartUtc, a.EndUtc)).ToList()));
+    }
+
+    /// <summary>The actor's booked appointment for this patient holding the request's first slot, if there is one.</summary>
+    private async Task<long?> FindCommittedAsync(PendingBooking booking, CancellationToken ct)
+    {
+        var slotId = booking.Request.SlotIds![0];
+        var mine = db.Appointments.AsNoTracking()
+            .Where(a => a.BookedBy == booking.Actor.UserName && a.Status == AppointmentStatus.Booked && a.Slots.Any(s => s.SlotId == slotId && s.IsActive));
+        mine = booking.Request.PatientId is { } patientId
+            ? mine.Where(a => a.PatientId == patientId)
+            : mine.Where(a => a.Patient!.NhsNumber == booking.NhsNumber);
+        return await mine.Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private sealed class BatchKnowledge(
+        List<Patient> patients,
+        Dictionary<string, int> practiceIdsByOds,
+        Dictionary<long, Slot> slots,
+        Dictionary<(int HubId, int PracticeId), bool> links,
+        Dictionary<int, List<HeldAppointment>> heldByPatientId)
+    {
+        private readonly Dictionary<string, Patient> byNhsNumber = patients.ToDictionary(p => p.NhsNumber);
+        private readonly Dictionary<int, Patient> byId = patients.ToDictionary(p => p.Id);
+        private readonly Dictionary<Patient, List<HeldAppointment>> held = patients.ToDictionary(p => p, p => heldByPatientId.GetValueOrDefault(p.Id) ?? []);
+
+        public static string? Ods(BookingRequest request) => request.RegisteredPracticeOds?.Trim().ToUpperInvariant() is { Length: > 0 } ods ? ods : null;
+
+        /// <summary>The patient the booking is for: named by id, found by NHS number (here or earlier in the batch), or new.</summary>
+        public Patient Resolve(PendingBooking booking)
+        {
+            var request = booking.Request;
+            var actor = booking.Actor;
+            if (request.PatientId is { } patientId)
+            {
+                return byId.TryGetValue(patientId, out var named) && CanBookFor(named.RegisteredPracticeId, actor)
+                    ? named
+                    : throw DomainException.NotFound("patient-not-found", $"There is no patient {patientId}.");
+            }
+
+            var details = request.Patient;
+            if (byNhsNumber.TryGetValue(booking.NhsNumber!, out var patient))
+            {
+                if (!string.Equals(patient.FamilyName, details.FamilyName!.Trim(), StringComparison.OrdinalIgnoreCase) || patient.DateOfBirth != details.DateOfBirth)
+                {
+                    throw new ValidationFailedException(new Dictionary<string, string>
+                    {
+                        ["NhsNumber"] = "The last name and date of birth do not match the patient with this NHS number",
+                    });
+                }
+
+                return actor.IsPracticeStaff && patient.RegisteredPracticeId != actor.PracticeId
+                    ? throw DomainException.Forbidden("other-practice", "This patient is registered at another practice.")
+                    : patient;
+            }
+
+            int practiceId;
+            if (actor.IsPracticeStaff)
+            {
+                practiceId = actor.PracticeId ?? throw DomainException.Forbidden("no-practice", "Your account is not linked to a practice.");
+            }
+            else
+            {
+                var ods = Ods(request) ?? throw new ValidationFailedException(new Dictionary<string, string> { ["RegisteredPracticeOds"] = "Choose the patient's registered practice" });
+                practiceId = practiceIdsByOds.TryGetValue(ods, out var id)
+                    ? id
+                    : throw new ValidationFailedException(new Dictionary<string, string> { ["RegisteredPracticeOds"] = $"No practice has the code {ods}" });
+            }
+
+            return new Patient
+            {
+                NhsNumber = booking.NhsNumber!,
+                GivenName = details.GivenName!.Trim(),
+                FamilyName = details.FamilyName!.Trim(),
+                DateOfBirth = details.DateOfBirth!.Value,
+                Phone = details.Phone!.Trim(),
+                RegisteredPracticeId = practiceId,
+            };
+        }
+
+        public List<Slot> SlotsFor(IReadOnlyList<long> requested)
+        {
+            var found = requested.Distinct().Where(slots.ContainsKey).Select(id => slots[id]).ToList();
+            if (found.Count != requested.Count)
+            {
+                var missing = requested.Where(id => !slots.ContainsKey(id)).Distinct().ToList();
+                throw missing.Count > 0
+                    ? DomainException.NotFound("slot-not-found", $"There is no slot {string.Join(", ", missing)}.")
+                    : DomainException.Invalid("duplicate-slot", "The same slot was given more than once.");
+            }
+
+            return found;
+        }
+
+        public bool Serves(int hubId, int practiceId) => links.GetValueOrDefault((hubId, practiceId));
+
+        public List<HeldAppointment> HeldBy(Patient patient) => held.GetValueOrDefault(patient) ?? [];
+
+        /// <summary>Later bookings in the batch see this one: its patient by NHS number, its time for the overlap rule.</summary>
+        public void Accept(PendingBooking booking, Patient patient, Appointment appointment)
+        {
+            if (booking.NhsNumber is not null)
+            {
+                byNhsNumber[booking.NhsNumber] = patient;
+            }
+
+            if (!held.TryGetValue(patient, out var list))
+            {
+                held[patient] = list = [];
+            }
+
+            list.Add(new HeldAppointment(0, appointment.StartUtc, appointment.EndUtc));
+        }
+
+        /// <summary>Whose patients the actor may book for by patient id (the FHIR door).</summary>
+        private bool CanBookFor(int registeredPracticeId, Actor actor) => actor.Role switch
+        {
+            Domain.Access.Roles.PracticeStaff => registeredPracticeId == actor.PracticeId,
+            Domain.Access.Roles.HubClinician => links.ContainsKey((actor.HubId ?? 0, registeredPracticeId)),
+            Domain.Access.Roles.Nhs111 => true,
+            _ => false,
+        };
+    }
+}

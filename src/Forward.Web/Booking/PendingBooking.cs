@@ -1,0 +1,48 @@
+using Forward.Domain.Booking;
+using Forward.Web.Access;
+
+namespace Forward.Web.Booking;
+
+/// <summary>
+/// A validated booking waiting for its turn to be written. Its outcome (the appointment id, or why it was refused) is set
+/// once, after the transaction that decided it has committed or rolled back.
+/// </summary>
+public sealed class PendingBooking(
+    BookingRequest request,
+    Actor actor,
+    string? nhsNumber,
+    DateTime requestedUtc,
+    string? traceId,
+    Func<Appointment, CancellationToken, Task>? alsoInTransaction,
+    CancellationToken requestAborted)
+{
+    private readonly TaskCompletionSource<long> outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public BookingRequest Request { get; } = request;
+
+    public Actor Actor { get; } = actor;
+
+    /// <summary>The patient's NHS number, normalised; null when the request names an existing patient by id.</summary>
+    public string? NhsNumber { get; } = nhsNumber;
+
+    /// <summary>When the booker asked: the booking windows and the appointment's creation time are measured from it.</summary>
+    public DateTime RequestedUtc { get; } = requestedUtc;
+
+    /// <summary>The request's trace, for its audit entry: the writer may run on another thread for a batch of requests.</summary>
+    public string? TraceId { get; } = traceId;
+
+    public Func<Appointment, CancellationToken, Task>? AlsoInTransaction { get; } = alsoInTransaction;
+
+    /// <summary>The booker has gone away: a booking not yet started is not made.</summary>
+    public CancellationToken RequestAborted { get; } = requestAborted;
+
+    public Task<long> Outcome => outcome.Task;
+
+    public bool IsDecided => outcome.Task.IsCompleted;
+
+    public void Booked(long appointmentId) => outcome.TrySetResult(appointmentId);
+
+    public void Refused(Exception reason) => outcome.TrySetException(reason);
+
+    public void Abandoned() => outcome.TrySetCanceled(RequestAborted);
+}
