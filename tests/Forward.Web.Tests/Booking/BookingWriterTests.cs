@@ -11,8 +11,6 @@ using Forward.Web.Access;
 using Forward.Web.Booking;
 using Forward.Web.Tests.Compliance;
 using Forward.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,20 +37,7 @@ public sealed class BookingWriterTests(BookingWriterTests.CountingFactory factor
         }
     }
 
-    public sealed class CountingFactory : ForwardFactory
-    {
-        public CommitCounter Commits { get; } = new();
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services =>
-            {
-                services.ConfigureDbContext<PostgresForwardDbContext>(o => o.AddInterceptors(Commits));
-                services.ConfigureDbContext<SqliteForwardDbContext>(o => o.AddInterceptors(Commits));
-            });
-        }
-    }
+    public sealed class CountingFactory : InterceptingFactory<CommitCounter>;
 
     [Fact]
     public async Task Bookings_in_one_batch_see_each_other_and_a_refused_one_leaves_the_rest_booked()
@@ -74,11 +59,11 @@ public sealed class BookingWriterTests(BookingWriterTests.CountingFactory factor
         var sameEveningSlot = free.First(s => s.StartUtc > sameTime.EndUtc && s.Id != later.Id && London.DateOf(s.StartUtc) == London.DateOf(first.StartUtc));
         var sameEvening = Pending(staff, sameEveningSlot.Id, TestPatients.NewNhsNumber());
 
-        var commitsBefore = factory.Commits.Committed;
+        var commitsBefore = factory.Interceptor.Committed;
         await CommitAsync([booked, sameSlot, overlapping, laterForSamePatient, unknownPractice, noSuchSlot, sameEvening]);
 
         // Decided within the batch, in one transaction: the database did not have to refuse anything.
-        Assert.Equal(commitsBefore + 1, factory.Commits.Committed);
+        Assert.Equal(commitsBefore + 1, factory.Interceptor.Committed);
 
         var bookedId = await booked.Outcome;
         var laterId = await laterForSamePatient.Outcome;
@@ -135,9 +120,9 @@ public sealed class BookingWriterTests(BookingWriterTests.CountingFactory factor
 
         var loser = Pending(staff, free[0].Id, TestPatients.NewNhsNumber());
         var winner = Pending(staff, free[2].Id, TestPatients.NewNhsNumber());
-        var commitsBefore = factory.Commits.Committed;
+        var commitsBefore = factory.Interceptor.Committed;
         await CommitAsync([loser, winner]);
-        Assert.Equal(commitsBefore + 1, factory.Commits.Committed); // the batch rolled back; the winner alone committed
+        Assert.Equal(commitsBefore + 1, factory.Interceptor.Committed); // the batch rolled back; the winner alone committed
 
         var refusal = await Assert.ThrowsAsync<DbUpdateException>(() => loser.Outcome);
         Assert.True(DbErrors.IsUniqueViolation(refusal));

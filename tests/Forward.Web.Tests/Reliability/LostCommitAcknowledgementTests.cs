@@ -2,13 +2,9 @@ using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Forward.Data;
 using Forward.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Forward.Web.Tests.Reliability;
@@ -43,20 +39,7 @@ public sealed class LostCommitAcknowledgementTests(LostCommitAcknowledgementTest
         }
     }
 
-    public sealed class DroppingFactory : ForwardFactory
-    {
-        public DropAfterCommit Dropper { get; } = new();
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services =>
-            {
-                services.ConfigureDbContext<PostgresForwardDbContext>(o => o.AddInterceptors(Dropper));
-                services.ConfigureDbContext<SqliteForwardDbContext>(o => o.AddInterceptors(Dropper));
-            });
-        }
-    }
+    public sealed class DroppingFactory : InterceptingFactory<DropAfterCommit>;
 
     [Fact]
     public async Task A_booking_whose_commit_acknowledgement_was_lost_is_answered_201_once()
@@ -67,7 +50,7 @@ public sealed class LostCommitAcknowledgementTests(LostCommitAcknowledgementTest
 
         if (factory.Database.IsPostgres)
         {
-            factory.Dropper.Arm();
+            factory.Interceptor.Arm();
         }
 
         var response = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, world.PracticeA.OdsCode));
@@ -77,6 +60,6 @@ public sealed class LostCommitAcknowledgementTests(LostCommitAcknowledgementTest
 
         var held = await world.WithDbAsync(db => db.AppointmentSlots.Where(s => s.SlotId == slot.Id).Select(s => s.AppointmentId).ToListAsync());
         Assert.Equal([id], held);
-        Assert.Equal(factory.Database.IsPostgres ? 1 : 0, factory.Dropper.Fired);
+        Assert.Equal(factory.Database.IsPostgres ? 1 : 0, factory.Interceptor.Fired);
     }
 }
