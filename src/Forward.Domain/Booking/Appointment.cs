@@ -106,7 +106,7 @@ public class Appointment
 
         Status = AppointmentStatus.Cancelled;
         CancelledUtc = nowUtc;
-        CancellationReason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        CancellationReason = CleanText(reason);
         foreach (var s in Slots)
         {
             s.IsActive = false;
@@ -135,6 +135,9 @@ public class Appointment
         OutcomeRecordedUtc = nowUtc;
         Version++;
     }
+
+    /// <summary>Free text as stored: trimmed, and blank kept as no text at all.</summary>
+    public static string? CleanText(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     public static string Describe(AppointmentStatus status) => status switch
     {

@@ -95,6 +95,19 @@ public sealed record Actor(string UserName, string Role, int? PracticeId, int? H
         _ => throw DomainException.Forbidden("cannot-book", "Your role cannot book appointments."),
     };
 
+    /// <summary>
+    /// Whether the actor may find and book for a patient registered at this practice: practice staff their own
+    /// practice's, hub staff those of a practice their hub is linked to (<paramref name="hubLinkedToPractice"/>, looked
+    /// up by the caller), NHS 111 anyone's.
+    /// </summary>
+    public bool MayBookForPatientOf(int registeredPracticeId, bool hubLinkedToPractice) => Role switch
+    {
+        Roles.PracticeStaff => registeredPracticeId == PracticeId,
+        Roles.HubClinician => hubLinkedToPractice,
+        Roles.Nhs111 => true,
+        _ => false,
+    };
+
     private static int? IntClaim(ClaimsPrincipal user, string type) =>
         int.TryParse(user.FindFirstValue(type), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
 }

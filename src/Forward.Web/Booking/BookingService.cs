@@ -143,7 +143,6 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(actor);
-        var channel = actor.Channel;
         var now = Now;
         var today = London.Today(clock);
 
@@ -288,8 +287,8 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             throw DomainException.Conflict("not-booked", $"This appointment is {Appointment.Describe(appointment.Status)} and cannot be amended.");
         }
 
-        appointment.Description = Clean(description);
-        appointment.Comment = Clean(comment);
+        appointment.Description = Appointment.CleanText(description);
+        appointment.Comment = Appointment.CleanText(comment);
         appointment.Version++;
         audit.Write(actor, AuditActions.Amend, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId);
         await SaveChangeAsync(cancellationToken);
@@ -477,13 +476,10 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         _ => false,
     };
 
-    private async Task<bool> CanSeePatientAsync(int registeredPracticeId, Actor actor, CancellationToken ct) => actor.Role switch
-    {
-        Domain.Access.Roles.PracticeStaff => registeredPracticeId == actor.PracticeId,
-        Domain.Access.Roles.HubClinician => await db.HubPractices.AnyAsync(hp => hp.HubId == actor.HubId && hp.PracticeId == registeredPracticeId, ct),
-        Domain.Access.Roles.Nhs111 => true,
-        _ => false,
-    };
+    private async Task<bool> CanSeePatientAsync(int registeredPracticeId, Actor actor, CancellationToken ct) =>
+        actor.MayBookForPatientOf(
+            registeredPracticeId,
+            actor.IsHubClinician && await db.HubPractices.AnyAsync(hp => hp.HubId == actor.HubId && hp.PracticeId == registeredPracticeId, ct));
 
     private async Task<AppointmentView> FindViewAsync(long appointmentId, CancellationToken ct) =>
         await ViewsAsync([appointmentId], ct) is [var view, ..]
@@ -547,7 +543,6 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         }
     }
 
-    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 }

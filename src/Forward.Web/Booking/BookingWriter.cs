@@ -156,7 +156,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                 known.Accept(booking, patient, appointment);
                 accepted.Add((booking, appointment, patient, slots));
             }
-            catch (Exception ex) when (ex is DomainException or ValidationFailedException)
+            catch (DomainException ex)
             {
                 outcomes[booking] = ex;
             }
@@ -219,9 +219,9 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             Channel = booking.Actor.Channel,
             BookedBy = booking.Actor.UserName,
             BookingOrganisationOds = request.BookingOrganisationOds ?? booking.Actor.OrganisationOds,
-            Reason = Clean(request.Reason),
-            Description = Clean(request.Description),
-            Comment = Clean(request.Comment),
+            Reason = Appointment.CleanText(request.Reason),
+            Description = Appointment.CleanText(request.Description),
+            Comment = Appointment.CleanText(request.Comment),
             Consent = request.Consent,
             Status = AppointmentStatus.Booked,
             CreatedUtc = booking.RequestedUtc,
@@ -308,8 +308,6 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         return await mine.Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
     }
 
-    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
     private sealed class BatchKnowledge(
         List<Patient> patients,
         Dictionary<string, int> practiceIdsByOds,
@@ -330,7 +328,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             var actor = booking.Actor;
             if (request.PatientId is { } patientId)
             {
-                return byId.TryGetValue(patientId, out var named) && CanBookFor(named.RegisteredPracticeId, actor)
+                return byId.TryGetValue(patientId, out var named) && actor.MayBookForPatientOf(named.RegisteredPracticeId, links.ContainsKey((actor.HubId ?? 0, named.RegisteredPracticeId)))
                     ? named
                     : throw DomainException.NotFound("patient-not-found", $"There is no patient {patientId}.");
             }
@@ -408,14 +406,5 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
 
             list.Add(new HeldAppointment(0, appointment.StartUtc, appointment.EndUtc));
         }
-
-        /// <summary>Whose patients the actor may book for by patient id (the FHIR door).</summary>
-        private bool CanBookFor(int registeredPracticeId, Actor actor) => actor.Role switch
-        {
-            Domain.Access.Roles.PracticeStaff => registeredPracticeId == actor.PracticeId,
-            Domain.Access.Roles.HubClinician => links.ContainsKey((actor.HubId ?? 0, registeredPracticeId)),
-            Domain.Access.Roles.Nhs111 => true,
-            _ => false,
-        };
     }
 }
