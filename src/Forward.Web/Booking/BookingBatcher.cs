@@ -15,8 +15,8 @@ public sealed class BookingBatcher(IServiceScopeFactory scopes)
     private readonly ConcurrentQueue<PendingBooking> waiting = new();
     private int draining;
 
-    /// <summary>Queues the booking; the task ends with its appointment id, or with why it was refused.</summary>
-    public Task<long> BookAsync(PendingBooking booking)
+    /// <summary>Queues the booking; the task ends with its appointment, or with why it was refused.</summary>
+    public Task<AppointmentView> BookAsync(PendingBooking booking)
     {
         ArgumentNullException.ThrowIfNull(booking);
         waiting.Enqueue(booking);

@@ -192,8 +192,8 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
                 await writer.CommitAsync([pending], cancellationToken);
             }
 
-            // Read back after the write has committed: the view needs no lock.
-            return new BookingOutcome(await GetViewAsync(await pending.Outcome, cancellationToken), Replayed: false);
+            // The writer shows the appointment from what it has just written: no read-back after the commit.
+            return new BookingOutcome(await pending.Outcome, Replayed: false);
         }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
@@ -488,49 +488,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
 
     private Task<AppointmentView> GetViewAsync(long appointmentId, CancellationToken ct) => FindViewAsync(appointmentId, ct);
 
-    private async Task<IReadOnlyList<AppointmentView>> ViewsAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
-    {
-        var rows = await db.Appointments.AsNoTracking()
-            .Where(a => ids.Contains(a.Id))
-            .Select(a => new
-            {
-                A = a,
-                HubCode = a.Hub!.Code,
-                HubName = a.Hub.Name,
-                a.Patient!.NhsNumber,
-                a.Patient.GivenName,
-                a.Patient.FamilyName,
-                a.Patient.DateOfBirth,
-                a.Patient.Phone,
-                PracticeOds = a.Patient.RegisteredPractice!.OdsCode,
-                PracticeName = a.Patient.RegisteredPractice.Name,
-            })
-            .ToListAsync(ct);
-
-        // The slots in a query of their own, found through the AppointmentSlots key. Projected inside the query above,
-        // EF joins a subquery of every appointment's slots, which SQLite materialises in full (a scan of AppointmentSlots
-        // and a Slots lookup per row) before picking this appointment's: the cost of each read grew with the table.
-        // Likewise "the first slot" in SQL becomes ROW_NUMBER() over every appointment, so the first is picked here.
-        var slots = (await db.AppointmentSlots.AsNoTracking()
-            .Where(s => ids.Contains(s.AppointmentId))
-            .Select(s => new { s.AppointmentId, s.SlotId, s.Slot!.StartUtc, s.Slot.Role, s.Slot.Mode, SessionName = s.Slot.Session!.Name })
-            .ToListAsync(ct))
-            .ToLookup(s => s.AppointmentId);
-        var byId = rows.ToDictionary(r => r.A.Id);
-        return ids.Where(byId.ContainsKey).Select(id =>
-        {
-            var r = byId[id];
-            var a = r.A;
-            var held = slots[id];
-            var first = held.OrderBy(s => s.StartUtc).FirstOrDefault();
-            return new AppointmentView(
-                a.Id, a.Status, a.StartUtc, a.EndUtc, London.ToLocal(a.StartUtc), London.ToLocal(a.EndUtc), a.HubId, r.HubCode, r.HubName,
-                first?.SessionName ?? string.Empty, first?.Role ?? default, first?.Mode ?? default,
-                a.PatientId, r.NhsNumber, $"{r.GivenName} {r.FamilyName}", r.DateOfBirth, r.Phone, r.PracticeOds, r.PracticeName,
-                a.Channel, a.BookedBy, a.BookingOrganisationOds, a.Reason, a.Description, a.Comment, a.Consent, a.CreatedUtc,
-                a.CancelledUtc, a.CancellationReason, a.OutcomeRecordedUtc, a.Version, held.Select(s => s.SlotId).Order().ToList());
-        }).ToList();
-    }
+    private Task<IReadOnlyList<AppointmentView>> ViewsAsync(IReadOnlyCollection<long> ids, CancellationToken ct) => AppointmentViews.LoadAsync(db, ids, ct);
 
     private static SlotView ToView(Slot s, string hubCode, string hubName, string town, string sessionName) =>
         new(s.Id, s.HubId, hubCode, hubName, town, s.SessionId, sessionName, s.StartUtc, s.EndUtc, London.ToLocal(s.StartUtc), London.ToLocal(s.EndUtc), s.Role, s.Mode, s.Status);

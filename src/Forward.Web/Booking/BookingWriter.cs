@@ -110,14 +110,17 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
 
             foreach (var (booking, outcome) in decided)
             {
-                if (outcome is long id)
+                if (outcome is Exception reason)
                 {
-                    booking.Booked(id);
+                    booking.Refused(reason);
                 }
-                else
-                {
-                    booking.Refused((Exception)outcome);
-                }
+            }
+
+            // Committed: if showing them fails now (the database has just gone), their bookers hear that failure, as
+            // after any commit whose answer is lost, and a retry with their Idempotency-Key finds the booking.
+            foreach (var (booking, view) in await ViewsAsync(decided, cancellationToken))
+            {
+                booking.Booked(view);
             }
         }
         finally
@@ -130,7 +133,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
     private async Task<int> WriteAsync(List<PendingBooking> work, Dictionary<PendingBooking, object> outcomes, CancellationToken ct)
     {
         var known = await KnownAsync(work, ct);
-        var accepted = new List<(PendingBooking Booking, Appointment Appointment, Patient Patient, List<Slot> Slots)>();
+        var accepted = new List<Accepted>();
         foreach (var booking in work)
         {
             try
@@ -154,7 +157,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                 // Checked: only now does the booking change anything, so a refused one leaves no trace in the batch.
                 var appointment = Book(booking, patient, slots);
                 known.Accept(booking, patient, appointment);
-                accepted.Add((booking, appointment, patient, slots));
+                accepted.Add(new Accepted(booking, appointment, patient, slots));
             }
             catch (DomainException ex)
             {
@@ -201,10 +204,48 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             ct);
         foreach (var a in accepted)
         {
-            outcomes[a.Booking] = a.Appointment.Id;
+            outcomes[a.Booking] = a;
         }
 
         return accepted.Count;
+    }
+
+    /// <summary>
+    /// The booked appointments as their bookers see them: those this batch wrote from memory (only their practices'
+    /// names are read), any a retry found already committed read back.
+    /// </summary>
+    private async Task<List<(PendingBooking Booking, AppointmentView View)>> ViewsAsync(Dictionary<PendingBooking, object> decided, CancellationToken ct)
+    {
+        var written = decided.Values.OfType<Accepted>().ToList();
+        var practiceIds = written.Select(a => a.Patient.RegisteredPracticeId).Distinct().ToList();
+        var practices = practiceIds.Count == 0
+            ? []
+            : await db.Practices.AsNoTracking().Where(p => practiceIds.Contains(p.Id)).Select(p => new { p.Id, p.OdsCode, p.Name }).ToDictionaryAsync(p => p.Id, ct);
+        var committedIds = decided.Values.OfType<long>().ToList();
+        var committed = committedIds.Count == 0 ? [] : (await AppointmentViews.LoadAsync(db, committedIds, ct)).ToDictionary(v => v.Id);
+
+        var views = new List<(PendingBooking, AppointmentView)>();
+        foreach (var (booking, outcome) in decided)
+        {
+            if (outcome is Accepted a)
+            {
+                var p = a.Patient;
+                var practice = practices[p.RegisteredPracticeId];
+                var hub = a.Slots[0].Hub!;
+                views.Add((booking, AppointmentViews.Of(
+                    a.Appointment,
+                    hub.Code,
+                    hub.Name,
+                    new AppointmentViews.PatientFacts(p.NhsNumber, p.GivenName, p.FamilyName, p.DateOfBirth, p.Phone, practice.OdsCode, practice.Name),
+                    a.Slots.Select(s => new AppointmentViews.HeldSlot(s.Id, s.StartUtc, s.Role, s.Mode, s.Session!.Name)))));
+            }
+            else if (outcome is long id)
+            {
+                views.Add((booking, committed[id]));
+            }
+        }
+
+        return views;
     }
 
     private Appointment Book(PendingBooking booking, Patient patient, List<Slot> slots)
@@ -307,6 +348,9 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             : mine.Where(a => a.Patient!.NhsNumber == booking.NhsNumber);
         return await mine.Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
     }
+
+    /// <summary>A booking the rules let through, with what it booked, until its batch commits.</summary>
+    private sealed record Accepted(PendingBooking Booking, Appointment Appointment, Patient Patient, List<Slot> Slots);
 
     private sealed class BatchKnowledge(
         List<Patient> patients,

@@ -4,7 +4,7 @@ using Forward.Web.Access;
 namespace Forward.Web.Booking;
 
 /// <summary>
-/// A validated booking waiting for its turn to be written. Its outcome (the appointment id, or why it was refused) is set
+/// A validated booking waiting for its turn to be written. Its outcome (the appointment, or why it was refused) is set
 /// once, after the transaction that decided it has committed or rolled back.
 /// </summary>
 public sealed class PendingBooking(
@@ -16,7 +16,7 @@ public sealed class PendingBooking(
     Func<Appointment, CancellationToken, Task>? alsoInTransaction,
     CancellationToken requestAborted)
 {
-    private readonly TaskCompletionSource<long> outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<AppointmentView> outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public BookingRequest Request { get; } = request;
 
@@ -25,8 +25,11 @@ public sealed class PendingBooking(
     /// <summary>The patient's NHS number, normalised; null when the request names an existing patient by id.</summary>
     public string? NhsNumber { get; } = nhsNumber;
 
-    /// <summary>When the booker asked: the booking windows and the appointment's creation time are measured from it.</summary>
-    public DateTime RequestedUtc { get; } = requestedUtc;
+    /// <summary>
+    /// When the booker asked: the booking windows and the appointment's creation time are measured from it. To the
+    /// microsecond, which is what PostgreSQL keeps, so the appointment shown from memory is the one stored.
+    /// </summary>
+    public DateTime RequestedUtc { get; } = requestedUtc.AddTicks(-(requestedUtc.Ticks % TimeSpan.TicksPerMicrosecond));
 
     /// <summary>The request's trace, for its audit entry: the writer may run on another thread for a batch of requests.</summary>
     public string? TraceId { get; } = traceId;
@@ -36,11 +39,11 @@ public sealed class PendingBooking(
     /// <summary>The booker has gone away: a booking not yet started is not made.</summary>
     public CancellationToken RequestAborted { get; } = requestAborted;
 
-    public Task<long> Outcome => outcome.Task;
+    public Task<AppointmentView> Outcome => outcome.Task;
 
     public bool IsDecided => outcome.Task.IsCompleted;
 
-    public void Booked(long appointmentId) => outcome.TrySetResult(appointmentId);
+    public void Booked(AppointmentView appointment) => outcome.TrySetResult(appointment);
 
     public void Refused(Exception reason) => outcome.TrySetException(reason);
 

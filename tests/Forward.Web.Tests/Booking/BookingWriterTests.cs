@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Forward.Data;
 using Forward.Domain;
 using Forward.Domain.Access;
@@ -65,9 +66,9 @@ public sealed class BookingWriterTests(BookingWriterTests.CountingFactory factor
         // Decided within the batch, in one transaction: the database did not have to refuse anything.
         Assert.Equal(commitsBefore + 1, factory.Interceptor.Committed);
 
-        var bookedId = await booked.Outcome;
-        var laterId = await laterForSamePatient.Outcome;
-        var sameEveningId = await sameEvening.Outcome;
+        var bookedId = (await booked.Outcome).Id;
+        var laterId = (await laterForSamePatient.Outcome).Id;
+        var sameEveningId = (await sameEvening.Outcome).Id;
         Assert.Equal("slot-not-free", (await Assert.ThrowsAsync<DomainException>(() => sameSlot.Outcome)).Code);
         Assert.Equal("overlapping-appointment", (await Assert.ThrowsAsync<DomainException>(() => overlapping.Outcome)).Code);
         Assert.Contains("RegisteredPracticeOds", (await Assert.ThrowsAsync<ValidationFailedException>(() => unknownPractice.Outcome)).Errors.Keys);
@@ -96,6 +97,13 @@ public sealed class BookingWriterTests(BookingWriterTests.CountingFactory factor
             Assert.Equal(2, await db.OutboxMessages.Where(m => m.AppointmentId == bookedId || m.AppointmentId == laterId).Select(m => m.AppointmentId).Distinct().CountAsync());
             return 0;
         });
+
+        // Each booker is shown its appointment as the writer has it in memory: exactly what reading it back gives.
+        foreach (var shown in new[] { await booked.Outcome, await laterForSamePatient.Outcome, await sameEvening.Outcome })
+        {
+            var readBack = await world.WithDbAsync(db => AppointmentViews.LoadAsync(db, [shown.Id], CancellationToken.None));
+            Assert.Equal(JsonSerializer.Serialize(Assert.Single(readBack)), JsonSerializer.Serialize(shown));
+        }
 
         // Bookings of one evening in one batch: their day summary row holds them all.
         var (_, stored) = await ComplianceDaySummaryTests.StoredAsync(world);
@@ -126,12 +134,12 @@ public sealed class BookingWriterTests(BookingWriterTests.CountingFactory factor
 
         var refusal = await Assert.ThrowsAsync<DbUpdateException>(() => loser.Outcome);
         Assert.True(DbErrors.IsUniqueViolation(refusal));
-        var winnerId = await winner.Outcome;
+        var winnerId = (await winner.Outcome).Id;
         var holds = await world.WithDbAsync(db => db.AppointmentSlots.Where(h => h.IsActive && (h.SlotId == free[0].Id || h.SlotId == free[2].Id))
             .Select(h => new { h.SlotId, h.AppointmentId }).ToListAsync());
         Assert.Equal(2, holds.Count);
         Assert.Contains(holds, h => h.SlotId == free[2].Id && h.AppointmentId == winnerId);
-        Assert.Equal(await taken.Outcome, holds.Single(h => h.SlotId == free[0].Id).AppointmentId);
+        Assert.Equal((await taken.Outcome).Id, holds.Single(h => h.SlotId == free[0].Id).AppointmentId);
     }
 
     [Fact]
@@ -148,7 +156,7 @@ public sealed class BookingWriterTests(BookingWriterTests.CountingFactory factor
         {
             try
             {
-                return await batcher.BookAsync(b);
+                return (await batcher.BookAsync(b)).Id;
             }
             catch (DomainException e) when (e.Code == "slot-not-free")
             {
@@ -169,7 +177,7 @@ public sealed class BookingWriterTests(BookingWriterTests.CountingFactory factor
             new BookingRequest([slotId], new PatientDetails(nhsNumber, "Alex", "Testperson", new DateOnly(1980, 5, 17), "07700 900123"), ods, "Cough", RecordSharingConsent.Granted),
             actor,
             nhsNumber,
-            factory.Clock.GetUtcNow().UtcDateTime,
+            factory.Clock.GetUtcNow().UtcDateTime.AddTicks(3), // finer than PostgreSQL keeps: what the booker is shown must still match
             traceId: Guid.NewGuid().ToString("N"),
             alsoInTransaction: null,
             CancellationToken.None);
