@@ -73,7 +73,7 @@ internal static class BookingLoad
         var cpuAtWarm = Task.Run(async () =>
         {
             await Task.Delay(warm);
-            return pid > 0 ? RssSampler.ReadCpuSeconds(pid) ?? 0 : 0;
+            return (Server: pid > 0 ? RssSampler.ReadCpuSeconds(pid) ?? 0 : 0, Client: Environment.CpuUsage.TotalTime.TotalSeconds);
         });
         var ranOut = 0;
         await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
@@ -106,7 +106,9 @@ internal static class BookingLoad
             }
         })));
         var elapsed = (stopwatch.Elapsed - warm).TotalSeconds;
-        var serverCpu = pid > 0 ? (RssSampler.ReadCpuSeconds(pid) ?? 0) - await cpuAtWarm : 0;
+        var atWarm = await cpuAtWarm;
+        var serverCpu = pid > 0 ? (RssSampler.ReadCpuSeconds(pid) ?? 0) - atWarm.Server : 0;
+        var clientCpu = Environment.CpuUsage.TotalTime.TotalSeconds - atWarm.Client;
         long peakKb = 0;
         if (sampler is not null)
         {
@@ -145,7 +147,7 @@ internal static class BookingLoad
         Console.WriteLine($"double_bookings_{db}: {check.DoubleHeld + check.DoubleBooked} (slots with two active holds: {check.DoubleHeld}; with two booked appointments: {check.DoubleBooked}; booked slots without a hold: {check.BookedWithoutHold}; booked appointments {check.BookedAppointments} = 201s {confirmed} in the whole run: {(check.BookedAppointments == confirmed ? "yes" : "NO")}; responses other than 201/409 in the whole run: {unexpected})");
         if (pid > 0)
         {
-            Console.WriteLine($"booking_server_cpu_{db}: {Stats.F(serverCpu / elapsed, 2)} cores busy on average, {Stats.F(serverCpu * 1000 / Math.Max(1, all.Count), 1)} ms CPU per booking request");
+            Console.WriteLine($"booking_server_cpu_{db}: {Stats.F(serverCpu / elapsed, 2)} cores busy on average, {Stats.F(serverCpu * 1000 / Math.Max(1, all.Count), 2)} ms CPU per booking request; the load generator {Stats.F(clientCpu / elapsed, 2)} cores, {Stats.F(clientCpu * 1000 / Math.Max(1, all.Count), 2)} ms per request");
             Console.WriteLine($"rss_peak_{db}: {peakKb / 1024} MB ({Stats.F(peakKb / 1024.0 / 300, 2)} of the 300 MB target; {rssBeforeKb / 1024} MB before the load)");
         }
 
