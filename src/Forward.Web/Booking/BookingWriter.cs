@@ -192,11 +192,17 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             }
         }
 
-        // Nothing reads the messages and audit rows back here: one bulk insert each, not EF's per-row change tracking,
-        // which took a fifth of a batch's time. EF saves whatever else a booking's own transaction work changed.
-        await BulkWriter.InsertAddedAsync<OutboxMessage>(db, ct);
-        await BulkWriter.InsertAddedAsync<AuditEvent>(db, ct);
-        if (accepted.Any(a => a.Booking.AlsoInTransaction is not null))
+        // Nothing reads the messages and audit rows back here. On SQLite one bulk insert each costs less than EF's per-row
+        // change tracking (about 1.3 ms against 2.1 ms a batch). On PostgreSQL a COPY per table measured no faster than
+        // EF's one batched round trip and left the server's peak memory higher, so EF saves them there, and on both
+        // whatever else there is, such as a booking's own transaction work.
+        if (!db.IsPostgres)
+        {
+            await BulkWriter.InsertAddedAsync<OutboxMessage>(db, ct);
+            await BulkWriter.InsertAddedAsync<AuditEvent>(db, ct);
+        }
+
+        if (db.IsPostgres || accepted.Any(a => a.Booking.AlsoInTransaction is not null))
         {
             await db.SaveChangesAsync(ct);
         }
