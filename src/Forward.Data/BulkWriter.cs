@@ -75,9 +75,21 @@ public static class BulkWriter
 
         // In the order they were added (an audit trail reads in id order): EF hands out an added row's temporary key in
         // sequence, while the order it lists entries in is undefined.
-        var added = db.ChangeTracker.Entries<TEntity>().Where(e => e.State == EntityState.Added)
-            .OrderBy(e => key is null ? 0 : (long)e.Property(key).CurrentValue!)
-            .ToList();
+        // Listing entries would first scan every tracked entity for changes; added ones are known without it.
+        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<TEntity>> added;
+        try
+        {
+            added = db.ChangeTracker.Entries<TEntity>().Where(e => e.State == EntityState.Added)
+                .OrderBy(e => key is null ? 0 : (long)e.Property(key).CurrentValue!)
+                .ToList();
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+
         if (added.Count == 0)
         {
             return;

@@ -158,7 +158,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                 // Checked: only now does the booking change anything, so a refused one leaves no trace in the batch.
                 var appointment = Book(booking, patient, slots);
                 known.Accept(booking, patient, appointment);
-                accepted.Add(new Accepted(booking, appointment, patient, slots));
+                accepted.Add(new Accepted(booking, appointment, patient, slots, known.Practice(patient.RegisteredPracticeId)));
             }
             catch (DomainException ex)
             {
@@ -172,7 +172,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         }
 
         await db.SaveChangesAsync(ct);
-        foreach (var (booking, appointment, patient, slots) in accepted)
+        foreach (var (booking, appointment, patient, slots, _) in accepted)
         {
             // Confirmation and reminder rows join this transaction: the booking and its messages commit together.
             await notifications.ScheduleBookingAsync(appointment, patient.Phone, patient.Email, ct);
@@ -225,16 +225,11 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
     }
 
     /// <summary>
-    /// The booked appointments as their bookers see them: those this batch wrote from memory (only their practices'
-    /// names are read), any a retry found already committed read back.
+    /// The booked appointments as their bookers see them: those this batch wrote from memory, any a retry found already
+    /// committed read back.
     /// </summary>
     private async Task<List<(PendingBooking Booking, AppointmentView View)>> ViewsAsync(Dictionary<PendingBooking, object> decided, CancellationToken ct)
     {
-        var written = decided.Values.OfType<Accepted>().ToList();
-        var practiceIds = written.Select(a => a.Patient.RegisteredPracticeId).Distinct().ToList();
-        var practices = practiceIds.Count == 0
-            ? []
-            : await db.Practices.AsNoTracking().Where(p => practiceIds.Contains(p.Id)).Select(p => new { p.Id, p.OdsCode, p.Name }).ToDictionaryAsync(p => p.Id, ct);
         var committedIds = decided.Values.OfType<long>().ToList();
         var committed = committedIds.Count == 0 ? [] : (await AppointmentViews.LoadAsync(db, committedIds, ct)).ToDictionary(v => v.Id);
 
@@ -244,13 +239,12 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             if (outcome is Accepted a)
             {
                 var p = a.Patient;
-                var practice = practices[p.RegisteredPracticeId];
                 var hub = a.Slots[0].Hub!;
                 views.Add((booking, AppointmentViews.Of(
                     a.Appointment,
                     hub.Code,
                     hub.Name,
-                    new AppointmentViews.PatientFacts(p.NhsNumber, p.GivenName, p.FamilyName, p.DateOfBirth, p.Phone, practice.OdsCode, practice.Name),
+                    new AppointmentViews.PatientFacts(p.NhsNumber, p.GivenName, p.FamilyName, p.DateOfBirth, p.Phone, a.Practice.OdsCode, a.Practice.Name),
                     a.Slots.Select(s => new AppointmentViews.HeldSlot(s.Id, s.StartUtc, s.Role, s.Mode, s.Session!.Name)))));
             }
             else if (outcome is long id)
@@ -322,16 +316,20 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             .Where(o => o is not null && o.All(char.IsAsciiLetterOrDigit)) // ODS codes are; PostgreSQL refuses a NUL in text
             .Distinct()
             .ToList();
-        var practices = odsCodes.Count == 0
-            ? []
-            : await db.Practices.Where(p => odsCodes.Contains(p.OdsCode)).Select(p => new { p.OdsCode, p.Id }).ToDictionaryAsync(p => p.OdsCode, p => p.Id, ct);
+
+        // The practices named by ODS code for new patients, and those of the known patients and of practice staff: the
+        // booking needs their ids, the booker's answer their codes and names.
+        var namedPracticeIds = patients.Select(p => p.RegisteredPracticeId).Concat(work.Select(b => b.Actor.PracticeId).OfType<int>()).Distinct().ToList();
+        var practices = await db.Practices.AsNoTracking().Where(p => odsCodes.Contains(p.OdsCode) || namedPracticeIds.Contains(p.Id))
+            .Select(p => new PracticeFacts(p.Id, p.OdsCode, p.Name))
+            .ToDictionaryAsync(p => p.Id, ct);
 
         var slotIds = work.SelectMany(b => b.Request.SlotIds!).Distinct().ToList();
         var slots = await db.Slots.Where(s => slotIds.Contains(s.Id)).Include(s => s.Session).Include(s => s.Hub).ToDictionaryAsync(s => s.Id, ct);
 
         // Hub ↔ practice links: whether a slot's hub serves the patient's practice, and whose patients hub staff may book.
         var hubIds = slots.Values.Select(s => s.HubId).Concat(work.Select(b => b.Actor.HubId).OfType<int>()).Distinct().ToList();
-        var practiceIds = patients.Select(p => p.RegisteredPracticeId).Concat(practices.Values).Concat(work.Select(b => b.Actor.PracticeId).OfType<int>()).Distinct().ToList();
+        var practiceIds = practices.Keys.ToList();
         var links = await db.HubPractices.Where(hp => hubIds.Contains(hp.HubId) && practiceIds.Contains(hp.PracticeId))
             .Select(hp => new { hp.HubId, hp.PracticeId, hp.Hub!.IsActive })
             .ToDictionaryAsync(hp => (hp.HubId, hp.PracticeId), hp => hp.IsActive, ct);
@@ -364,16 +362,19 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
     }
 
     /// <summary>A booking the rules let through, with what it booked, until its batch commits.</summary>
-    private sealed record Accepted(PendingBooking Booking, Appointment Appointment, Patient Patient, List<Slot> Slots);
+    private sealed record Accepted(PendingBooking Booking, Appointment Appointment, Patient Patient, List<Slot> Slots, PracticeFacts Practice);
+
+    private sealed record PracticeFacts(int Id, string OdsCode, string Name);
 
     private sealed class BatchKnowledge(
         List<Patient> patients,
-        Dictionary<string, int> practiceIdsByOds,
+        Dictionary<int, PracticeFacts> practices,
         Dictionary<long, Slot> slots,
         Dictionary<(int HubId, int PracticeId), bool> links,
         Dictionary<int, List<HeldAppointment>> heldByPatientId)
     {
         private readonly Dictionary<string, Patient> byNhsNumber = patients.ToDictionary(p => p.NhsNumber);
+        private readonly Dictionary<string, int> practiceIdsByOds = practices.Values.ToDictionary(p => p.OdsCode, p => p.Id);
         private readonly Dictionary<int, Patient> byId = patients.ToDictionary(p => p.Id);
         private readonly Dictionary<Patient, List<HeldAppointment>> held = patients.ToDictionary(p => p, p => heldByPatientId.GetValueOrDefault(p.Id) ?? []);
 
@@ -444,6 +445,8 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
 
             return found;
         }
+
+        public PracticeFacts Practice(int practiceId) => practices[practiceId];
 
         public bool Serves(int hubId, int practiceId) => links.GetValueOrDefault((hubId, practiceId));
 
