@@ -21,13 +21,13 @@ public sealed class BulkInsertAddedTests : IDisposable
     [Fact]
     public async Task Added_rows_written_in_bulk_are_stored_as_EF_stores_them_and_in_the_order_added()
     {
-        await using (var db = Context())
+        await using (var db = database.OpenContext())
         {
             await db.Database.MigrateAsync();
         }
 
         var due = new DateTime(2026, 3, 29, 0, 59, 59, 123, DateTimeKind.Utc).AddTicks(4560); // around the clock change, to the microsecond
-        await using (var db = Context())
+        await using (var db = database.OpenContext())
         {
             foreach (var writer in new[] { "ef", "bulk" })
             {
@@ -51,7 +51,7 @@ public sealed class BulkInsertAddedTests : IDisposable
             Assert.DoesNotContain(db.ChangeTracker.Entries(), e => e.State == EntityState.Added);
         }
 
-        await using (var db = Context())
+        await using (var db = database.OpenContext())
         {
             Assert.Equal(await StoredAsync(db, "OutboxMessages", "TemplateId", "ef", "IdempotencyKey"), await StoredAsync(db, "OutboxMessages", "TemplateId", "bulk", "IdempotencyKey"));
             var efAudit = await StoredAsync(db, "AuditEvents", "Actor", "ef");
@@ -116,8 +116,4 @@ public sealed class BulkInsertAddedTests : IDisposable
         DateTime d => d.ToString("O", CultureInfo.InvariantCulture),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
-
-    private ForwardDbContext Context() => database.IsPostgres
-        ? new PostgresForwardDbContext(new DbContextOptionsBuilder<PostgresForwardDbContext>().UseNpgsql(database.ConnectionString).Options)
-        : new SqliteForwardDbContext(new DbContextOptionsBuilder<SqliteForwardDbContext>().UseSqlite(database.ConnectionString).Options);
 }

@@ -24,7 +24,7 @@ public sealed class ComplianceDaysUpgradeTests : IDisposable
     [Fact]
     public async Task Migrating_a_database_with_slots_and_appointments_makes_their_day_summaries()
     {
-        await using (var db = Context())
+        await using (var db = database.OpenContext())
         {
             await db.Database.MigrateAsync();
             await new ReferenceDataSeeder().SeedAsync(db);
@@ -65,7 +65,7 @@ public sealed class ComplianceDaysUpgradeTests : IDisposable
             await db.Database.ExecuteSqlRawAsync("DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = {0}", migration);
         }
 
-        await using (var db = Context())
+        await using (var db = database.OpenContext())
         {
             await DatabaseInitializer.MigrateAsync(db);
 
@@ -86,8 +86,4 @@ public sealed class ComplianceDaysUpgradeTests : IDisposable
             Assert.Equal(1, storedAppointments.Sum(d => d.Parts.Cancelled));
         }
     }
-
-    private ForwardDbContext Context() => database.IsPostgres
-        ? new PostgresForwardDbContext(new DbContextOptionsBuilder<PostgresForwardDbContext>().UseNpgsql(database.ConnectionString).Options)
-        : new SqliteForwardDbContext(new DbContextOptionsBuilder<SqliteForwardDbContext>().UseSqlite(database.ConnectionString).Options);
 }

@@ -1,3 +1,5 @@
+using Forward.Data;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Forward.Web.Tests.Infrastructure;
@@ -38,6 +40,11 @@ public sealed class TestDatabase : IDisposable
     public string ConnectionString { get; }
 
     public bool IsPostgres => Provider == "Postgres";
+
+    /// <summary>A context on this database outside any test host, for tests that set the database up or inspect it directly.</summary>
+    public ForwardDbContext OpenContext() => IsPostgres
+        ? new PostgresForwardDbContext(new DbContextOptionsBuilder<PostgresForwardDbContext>().UseNpgsql(ConnectionString).Options)
+        : new SqliteForwardDbContext(new DbContextOptionsBuilder<SqliteForwardDbContext>().UseSqlite(ConnectionString).Options);
 
     public void Dispose()
     {

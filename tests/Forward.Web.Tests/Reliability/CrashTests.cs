@@ -100,7 +100,7 @@ public sealed class CrashTests : IDisposable
             restarted.Dispose();
         }
 
-        await using var db = OpenDatabase();
+        await using var db = database.OpenContext();
         var ids = confirmed.ToList();
         var found = await db.Appointments.AsNoTracking().Where(a => ids.Contains(a.Id))
             .Select(a => new { a.Id, a.Status, Held = a.Slots.Count(s => s.IsActive), Booked = a.Slots.Count(s => s.Slot!.Status == Forward.Domain.Hubs.SlotStatus.Booked), Confirmations = db.OutboxMessages.Count(m => m.AppointmentId == a.Id) })
@@ -172,8 +172,4 @@ public sealed class CrashTests : IDisposable
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
-
-    private ForwardDbContext OpenDatabase() => database.IsPostgres
-        ? new PostgresForwardDbContext(new DbContextOptionsBuilder<PostgresForwardDbContext>().UseNpgsql(database.ConnectionString).Options)
-        : new SqliteForwardDbContext(new DbContextOptionsBuilder<SqliteForwardDbContext>().UseSqlite(database.ConnectionString).Options);
 }
