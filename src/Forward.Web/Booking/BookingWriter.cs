@@ -302,14 +302,11 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
     {
         var patientIds = work.Where(b => b.Request.PatientId is not null).Select(b => b.Request.PatientId!.Value).Distinct().ToList();
         var nhsNumbers = work.Where(b => b.NhsNumber is not null).Select(b => b.NhsNumber!).Distinct().ToList();
-        var patients = await db.Patients.Where(p => patientIds.Contains(p.Id) || nhsNumbers.Contains(p.NhsNumber)).ToListAsync(ct);
-        if (patients.Count > 0 && db.IsPostgres)
-        {
-            // Serialise one patient's bookings across servers so two at once cannot both pass the overlap rule. (SQLite
-            // serialises every write: its transactions begin IMMEDIATE.)
-            var ids = patients.Select(p => p.Id).Order().ToArray();
-            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"Patients\" WHERE \"Id\" = ANY({ids}) ORDER BY \"Id\" FOR UPDATE", ct);
-        }
+        var patients = db.IsPostgres
+            // Serialise one patient's bookings across servers so two at once cannot both pass the overlap rule: read and
+            // locked in one statement, in id order. (SQLite serialises every write: its transactions begin IMMEDIATE.)
+            ? await db.Patients.FromSqlInterpolated($"SELECT * FROM \"Patients\" WHERE \"Id\" = ANY({patientIds.ToArray()}) OR \"NhsNumber\" = ANY({nhsNumbers.ToArray()}) ORDER BY \"Id\" FOR UPDATE").ToListAsync(ct)
+            : await db.Patients.Where(p => patientIds.Contains(p.Id) || nhsNumbers.Contains(p.NhsNumber)).ToListAsync(ct);
 
         var odsCodes = work.Where(b => b.Request.PatientId is null && !b.Actor.IsPracticeStaff)
             .Select(b => BatchKnowledge.Ods(b.Request))
