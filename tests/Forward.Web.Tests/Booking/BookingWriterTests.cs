@@ -143,6 +143,32 @@ public sealed class BookingWriterTests(BookingWriterTests.CountingFactory factor
     }
 
     [Fact]
+    public async Task Two_writers_at_once_cannot_both_book_one_patient_into_overlapping_slots()
+    {
+        // As two servers would: two writers, each in its own transaction, booking one known patient at the same moment
+        // into two slots at the same time. Only the lock on the patient row (PostgreSQL; SQLite has one writer) makes
+        // the second see the first's appointment.
+        var world = await TestWorld.CreateAsync(factory);
+        var staff = PracticeStaff(world);
+        var free = await world.FreeSlotsAsync();
+        var patient = TestPatients.NewNhsNumber();
+        var register = Pending(staff, free[0].Id, patient);
+        await CommitAsync([register]);
+        await register.Outcome;
+        var pairs = free.Where(s => s.StartUtc >= free[0].EndUtc).GroupBy(s => s.StartUtc).Where(g => g.Count() >= 2).Take(8).Select(g => g.Take(2).ToList()).ToList();
+        Assert.Equal(8, pairs.Count);
+
+        foreach (var pair in pairs)
+        {
+            var rivals = pair.Select(s => Pending(staff, s.Id, patient)).ToList();
+            await Task.WhenAll(rivals.Select(r => Task.Run(() => CommitAsync([r]))));
+            Assert.Single(rivals, r => r.Outcome.IsCompletedSuccessfully);
+            var refused = Assert.IsType<DomainException>(Assert.Single(rivals, r => r.Outcome.IsFaulted).Outcome.Exception!.InnerException);
+            Assert.Equal("overlapping-appointment", refused.Code);
+        }
+    }
+
+    [Fact]
     public async Task Bookings_queued_together_through_the_batcher_are_all_decided()
     {
         var world = await TestWorld.CreateAsync(factory);
