@@ -73,14 +73,14 @@ public static class BulkWriter
         var entity = db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
         var key = entity.FindPrimaryKey()?.Properties is [{ ClrType: var keyType } single] && keyType == typeof(long) ? single.Name : null;
 
-        // In the order they were added (an audit trail reads in id order): EF hands out an added row's temporary key in
-        // sequence, while the order it lists entries in is undefined.
         // Listing entries would first scan every tracked entity for changes; added ones are known without it.
         var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<TEntity>> added;
         try
         {
+            // In the order they were added (an audit trail reads in id order): EF hands out an added row's temporary key
+            // in sequence, while the order it lists entries in is undefined.
             added = db.ChangeTracker.Entries<TEntity>().Where(e => e.State == EntityState.Added)
                 .OrderBy(e => key is null ? 0 : (long)e.Property(key).CurrentValue!)
                 .ToList();
@@ -102,7 +102,7 @@ public static class BulkWriter
                 var converter = p.GetTypeMapping().Converter;
                 return new BulkColumn<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<TEntity>>(
                     p.Name,
-                    e => e.CurrentValues[p] is { } value && converter is not null ? converter.ConvertToProvider(value) : e.CurrentValues[p]);
+                    e => StoredForm(e.CurrentValues[p], converter));
             })
             .ToList();
         await InsertAsync<TEntity, Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<TEntity>>(db, added, columns, cancellationToken);
@@ -111,6 +111,10 @@ public static class BulkWriter
             entry.State = EntityState.Detached;
         }
     }
+
+    /// <summary>A value as its column holds it: through the property's converter (an enum's name, a UTC instant), if it has one.</summary>
+    private static object? StoredForm(object? value, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter) =>
+        value is not null && converter is not null ? converter.ConvertToProvider(value) : value;
 
     private static async Task CopyAsync<TRow>(NpgsqlConnection connection, string table, string columnList, IEnumerable<TRow> rows, IReadOnlyList<BulkColumn<TRow>> columns, CancellationToken ct)
     {

@@ -102,17 +102,7 @@ public static class ComplianceDayStore
             .OrderBy(g => g.Key);
         foreach (var row in rows)
         {
-            var counts = new int[AppointmentCounts.Count];
-            foreach (var day in row)
-            {
-                var add = Counts(day.Parts);
-                for (var i = 0; i < counts.Length; i++)
-                {
-                    counts[i] += add[i];
-                }
-            }
-
-            await UpsertAsync(db, row.First(), counts, ct);
+            await UpsertAsync(db, row.First(), Counts(ComplianceTotals.Sum(row.Select(d => d.Parts))), ct);
         }
     }
 

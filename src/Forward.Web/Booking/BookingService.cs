@@ -231,7 +231,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
         audit.Write(actor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "reason given: " + (appointment.CancellationReason is null ? "no" : "yes"));
         await SaveChangeAsync(cancellationToken, before, appointment.Status);
-        return await GetViewAsync(appointmentId, cancellationToken);
+        return await FindViewAsync(appointmentId, cancellationToken);
     }
 
     /// <summary>Who cancels through the link in a patient's message.</summary>
@@ -254,7 +254,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
         audit.Write(PatientLinkActor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "via patient cancel link");
         await SaveChangeAsync(cancellationToken, before, appointment.Status);
-        return await GetViewAsync(appointmentId, cancellationToken);
+        return await FindViewAsync(appointmentId, cancellationToken);
     }
 
     public async Task<AppointmentView> RecordOutcomeAsync(long appointmentId, bool attended, Actor actor, CancellationToken cancellationToken = default)
@@ -270,7 +270,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         appointment.RecordOutcome(attended, Now);
         audit.Write(actor, attended ? AuditActions.Attended : AuditActions.DidNotAttend, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId);
         await SaveChangeAsync(cancellationToken, before, appointment.Status);
-        return await GetViewAsync(appointmentId, cancellationToken);
+        return await FindViewAsync(appointmentId, cancellationToken);
     }
 
     /// <summary>Amends the free-text parts (GP Connect allows description and comment only).</summary>
@@ -292,7 +292,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         appointment.Version++;
         audit.Write(actor, AuditActions.Amend, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId);
         await SaveChangeAsync(cancellationToken);
-        return await GetViewAsync(appointmentId, cancellationToken);
+        return await FindViewAsync(appointmentId, cancellationToken);
     }
 
     /// <summary>
@@ -411,7 +411,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             throw DomainException.Conflict("idempotency-key-reused", "This idempotency key was already used for a different booking.");
         }
 
-        return new BookingOutcome(await GetViewAsync(existing.Id, ct), Replayed: true);
+        return new BookingOutcome(await FindViewAsync(existing.Id, ct), Replayed: true);
     }
 
     private async Task<Appointment> LoadForChangeAsync(long appointmentId, Actor actor, int? expectedVersion, CancellationToken ct)
@@ -486,8 +486,6 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             ? view
             : throw DomainException.NotFound("appointment-not-found", $"There is no appointment {appointmentId}.");
 
-    private Task<AppointmentView> GetViewAsync(long appointmentId, CancellationToken ct) => FindViewAsync(appointmentId, ct);
-
     private Task<IReadOnlyList<AppointmentView>> ViewsAsync(IReadOnlyCollection<long> ids, CancellationToken ct) => AppointmentViews.LoadAsync(db, ids, ct);
 
     private static SlotView ToView(Slot s, string hubCode, string hubName, string town, string sessionName) =>
@@ -500,7 +498,6 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             errors[field] = $"{label} must be {max} characters or fewer";
         }
     }
-
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 }
