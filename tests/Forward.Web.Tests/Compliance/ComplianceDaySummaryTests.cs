@@ -47,7 +47,7 @@ public sealed class ComplianceDaySummaryTests(ForwardFactory factory) : IClassFi
         // A slot withdrawn and the planner run again: the hub's offered minutes on that day change.
         await world.WithDbAsync(db => db.Slots.Where(s => s.Id == gpSlots[3].Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SlotStatus.Withdrawn)));
         var date = DateOnly.FromDateTime(Forward.Domain.Time.London.ToLocal(gpSlots[3].StartUtc));
-        await world.WithDbAsync(async db => { await db.InTransactionAsync(ct => ComplianceDayStore.RefreshSessionDaysAsync(db, [world.HubId], date, date, ct)); return 0; });
+        await world.WithDbAsync(db => db.InTransactionAsync(ct => ComplianceDayStore.RefreshSessionDaysAsync(db, [world.HubId], date, date, ct)));
 
         var (storedSessions, storedAppointments) = await StoredAsync(world);
         var (expectedSessions, expectedAppointments) = await FromRowsAsync(world);
@@ -61,7 +61,7 @@ public sealed class ComplianceDaySummaryTests(ForwardFactory factory) : IClassFi
         Assert.Equal(expectedAppointments.Select(Describe), storedAppointments.Select(Describe));
 
         // Rebuilding from scratch gives what was kept.
-        await world.WithDbAsync(async db => { await db.InTransactionAsync(ct => ComplianceDayStore.RebuildAsync(db, ct)); return 0; });
+        await world.WithDbAsync(db => db.InTransactionAsync(ct => ComplianceDayStore.RebuildAsync(db, ct)));
         var (rebuiltSessions, rebuiltAppointments) = await StoredAsync(world);
         Assert.Equal(storedSessions.Select(Describe), rebuiltSessions.Select(Describe));
         Assert.Equal(storedAppointments.Select(Describe), rebuiltAppointments.Select(Describe));

@@ -140,7 +140,6 @@ public sealed class ComplianceLevelsTests(ForwardFactory factory) : IClassFixtur
 
             // Written past the booking code, like a bulk load: the compliance day summaries are made again.
             await db.InTransactionAsync(ct => ComplianceDayStore.RebuildAsync(db, ct));
-            return 0;
         });
 
         var commissioner = await world.ClientAsync(world.Commissioner);

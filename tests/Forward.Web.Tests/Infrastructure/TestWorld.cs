@@ -173,5 +173,15 @@ public sealed class TestWorld
         return await action(scope.ServiceProvider.GetRequiredService<ForwardDbContext>());
     }
 
+    public Task WithDbAsync(Func<ForwardDbContext, Task> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return WithDbAsync(async db =>
+        {
+            await action(db);
+            return true;
+        });
+    }
+
     private sealed record TokenResponse(string AccessToken);
 }
