@@ -45,10 +45,11 @@ public sealed record RotaChange(int HubId, int SessionId, string SessionName, Sl
 
 /// <summary>
 /// Commissioners' changes to hub rotas: sessions and their closed and extra dates. Each change is authorised against the
-/// commissioner's CCG, audited in the same unit of work as the change, and followed at once by a slot regeneration so
-/// booking sees it straight away. Regeneration never deletes or doubles a booked slot (see <see cref="SlotPlanner"/>).
+/// commissioner's CCG and made in one transaction with its audit record, the slot regeneration that lets booking see it
+/// at once, and the compliance day summaries of the slots it reshapes: all of it lands or none of it does. Regeneration
+/// never deletes or doubles a booked slot (see <see cref="SlotPlanner"/>).
 /// </summary>
-public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner planner, TimeProvider clock)
+public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner planner, TimeProvider clock, SqliteWriteGate writeGate)
 {
     public const int MaxReasonLength = 200;
 
@@ -164,54 +165,126 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         ArgumentNullException.ThrowIfNull(input);
         await EnsureCanManageHubAsync(hubId, actor, cancellationToken);
         ValidationFailedException.ThrowIfAny(Validate(input));
-        var session = new Session { HubId = hubId, Name = input.Name!.Trim() };
-        Apply(session, input);
-        db.Sessions.Add(session);
-        await db.SaveChangesAsync(cancellationToken);
-        audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: hubId, detail: "created: " + Describe(session));
-        await db.SaveChangesAsync(cancellationToken);
-        return await RegenerateAsync(session.Id, cancellationToken);
+        return await ChangeAsync(
+            async ct =>
+            {
+                var session = new Session { HubId = hubId, Name = input.Name!.Trim() };
+                Apply(session, input);
+                db.Sessions.Add(session);
+                await db.SaveChangesAsync(ct);
+                audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: hubId, detail: "created: " + Describe(session));
+                await db.SaveChangesAsync(ct);
+                return session.Id;
+            },
+            cancellationToken);
     }
 
     public async Task<RotaChange> UpdateSessionAsync(int sessionId, SessionInput input, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var session = await LoadSessionAsync(sessionId, actor, tracked: true, cancellationToken);
-        ValidationFailedException.ThrowIfAny(Validate(input));
-        var before = Describe(session);
-        Apply(session, input);
-        var after = Describe(session);
-        if (before != after)
-        {
-            audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: $"updated: {before} → {after}");
-        }
+        return await ChangeAsync(
+            async ct =>
+            {
+                var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
+                ValidationFailedException.ThrowIfAny(Validate(input));
+                var before = Describe(session);
+                Apply(session, input);
+                var after = Describe(session);
+                if (before != after)
+                {
+                    audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: $"updated: {before} → {after}");
+                }
 
-        await db.SaveChangesAsync(cancellationToken);
-        return await RegenerateAsync(session.Id, cancellationToken);
+                await db.SaveChangesAsync(ct);
+                return session.Id;
+            },
+            cancellationToken);
     }
 
     /// <summary>Stops (or restarts) a session: its free slots are withdrawn (or restored); booked ones stay booked.</summary>
-    public async Task<RotaChange> SetSessionActiveAsync(int sessionId, bool active, Actor actor, CancellationToken cancellationToken = default)
-    {
-        var session = await LoadSessionAsync(sessionId, actor, tracked: true, cancellationToken);
-        if (session.IsActive != active)
-        {
-            session.IsActive = active;
-            audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: (active ? "reactivated: " : "deactivated: ") + Describe(session));
-            await db.SaveChangesAsync(cancellationToken);
-        }
+    public Task<RotaChange> SetSessionActiveAsync(int sessionId, bool active, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(
+            async ct =>
+            {
+                var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
+                if (session.IsActive != active)
+                {
+                    session.IsActive = active;
+                    audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: (active ? "reactivated: " : "deactivated: ") + Describe(session));
+                    await db.SaveChangesAsync(ct);
+                }
 
-        return await RegenerateAsync(session.Id, cancellationToken);
-    }
+                return session.Id;
+            },
+            cancellationToken);
 
     public async Task<RotaChange> AddOverrideAsync(int sessionId, OverrideInput input, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var session = await LoadSessionAsync(sessionId, actor, tracked: true, cancellationToken);
+        try
+        {
+            return await ChangeAsync(
+                async ct =>
+                {
+                    var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
+                    ValidationFailedException.ThrowIfAny(ValidateOverride(session, input, out var kind, out var reason));
+                    var added = new SessionOverride { SessionId = session.Id, Date = input.Date!.Value, Kind = kind, Reason = reason };
+                    db.SessionOverrides.Add(added);
+                    audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: $"{(kind == SessionOverrideKind.Closed ? "closed" : "extra")} on {Iso(added.Date)}; reason given: {(reason is null ? "no" : "yes")}");
+                    await db.SaveChangesAsync(ct);
+                    return session.Id;
+                },
+                cancellationToken);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            // Another commissioner added a change for the same date in the meantime.
+            db.ChangeTracker.Clear();
+            throw new ValidationFailedException(new Dictionary<string, string> { ["Date"] = $"This session already has a change on {Long(input.Date!.Value)}; remove that first" });
+        }
+    }
+
+    public Task<RotaChange> RemoveOverrideAsync(int sessionId, int overrideId, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(
+            async ct =>
+            {
+                var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
+                var removed = session.Overrides.FirstOrDefault(o => o.Id == overrideId)
+                    ?? throw DomainException.NotFound("override-not-found", "That closed or extra date is not on this session any more.");
+                db.SessionOverrides.Remove(removed);
+                audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: $"removed {(removed.Kind == SessionOverrideKind.Closed ? "closed" : "extra")} date {Iso(removed.Date)}");
+                await db.SaveChangesAsync(ct);
+                return session.Id;
+            },
+            cancellationToken);
+
+    /// <summary>Regenerates a hub's slots now (the "Generate slots now" button), audited with the counts.</summary>
+    public async Task<SlotPlanResult> GenerateSlotsAsync(int hubId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        await EnsureCanManageHubAsync(hubId, actor, cancellationToken);
+        SlotPlanResult? result = null;
+        await InOneTransactionAsync(
+            async ct =>
+            {
+                result = await planner.RefreshAsync(hubId, ct);
+                audit.Write(actor, AuditActions.SlotsGenerated, "success", "Hub", Id(hubId), hubId: hubId, detail: $"added={result.Added}; withdrawn={result.Withdrawn}; restored={result.Restored}; days={planner.HorizonDays}");
+                await db.SaveChangesAsync(ct);
+            },
+            cancellationToken);
+        return result!;
+    }
+
+    /// <summary>Field → message for each problem with a closed or extra date for <paramref name="session"/>.</summary>
+    private Dictionary<string, string> ValidateOverride(Session session, OverrideInput input, out SessionOverrideKind kind, out string? reason)
+    {
         var errors = new Dictionary<string, string>();
         var today = London.Today(clock);
-        var reason = string.IsNullOrWhiteSpace(input.Reason) ? null : input.Reason.Trim();
-        if (input.Kind is not { } kind || !Enum.IsDefined(kind))
+        reason = string.IsNullOrWhiteSpace(input.Reason) ? null : input.Reason.Trim();
+        if (input.Kind is { } given && Enum.IsDefined(given))
+        {
+            kind = given;
+        }
+        else
         {
             errors["Kind"] = "Select whether the session is closed or runs an extra clinic on this date";
             kind = default;
@@ -259,42 +332,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             errors["Reason"] = "Reason must not contain control characters";
         }
 
-        ValidationFailedException.ThrowIfAny(errors);
-        var added = new SessionOverride { SessionId = session.Id, Date = input.Date!.Value, Kind = kind, Reason = reason };
-        db.SessionOverrides.Add(added);
-        audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: $"{(kind == SessionOverrideKind.Closed ? "closed" : "extra")} on {Iso(added.Date)}; reason given: {(reason is null ? "no" : "yes")}");
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
-        {
-            db.ChangeTracker.Clear();
-            throw new ValidationFailedException(new Dictionary<string, string> { ["Date"] = $"This session already has a change on {Long(added.Date)}; remove that first" });
-        }
-
-        return await RegenerateAsync(session.Id, cancellationToken);
-    }
-
-    public async Task<RotaChange> RemoveOverrideAsync(int sessionId, int overrideId, Actor actor, CancellationToken cancellationToken = default)
-    {
-        var session = await LoadSessionAsync(sessionId, actor, tracked: true, cancellationToken);
-        var removed = session.Overrides.FirstOrDefault(o => o.Id == overrideId)
-            ?? throw DomainException.NotFound("override-not-found", "That closed or extra date is not on this session any more.");
-        db.SessionOverrides.Remove(removed);
-        audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: $"removed {(removed.Kind == SessionOverrideKind.Closed ? "closed" : "extra")} date {Iso(removed.Date)}");
-        await db.SaveChangesAsync(cancellationToken);
-        return await RegenerateAsync(session.Id, cancellationToken);
-    }
-
-    /// <summary>Regenerates a hub's slots now (the "Generate slots now" button), audited with the counts.</summary>
-    public async Task<SlotPlanResult> GenerateSlotsAsync(int hubId, Actor actor, CancellationToken cancellationToken = default)
-    {
-        await EnsureCanManageHubAsync(hubId, actor, cancellationToken);
-        var result = await planner.RefreshAsync(hubId, cancellationToken);
-        audit.Write(actor, AuditActions.SlotsGenerated, "success", "Hub", Id(hubId), hubId: hubId, detail: $"added={result.Added}; withdrawn={result.Withdrawn}; restored={result.Restored}; days={planner.HorizonDays}");
-        await db.SaveChangesAsync(cancellationToken);
-        return result;
+        return errors;
     }
 
     public static string Describe(Session session)
@@ -320,6 +358,28 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         session.Clinicians = input.Clinicians!.Value;
         session.ValidFrom = input.ValidFrom!.Value;
         session.ValidUntil = input.ValidUntil;
+    }
+
+    /// <summary>Makes a change to a session (<paramref name="change"/> returns its id) and regenerates its slots, in one transaction.</summary>
+    private async Task<RotaChange> ChangeAsync(Func<CancellationToken, Task<int>> change, CancellationToken cancellationToken)
+    {
+        RotaChange? outcome = null;
+        await InOneTransactionAsync(async ct => outcome = await RegenerateAsync(await change(ct), ct), cancellationToken);
+        return outcome!;
+    }
+
+    private async Task InOneTransactionAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        using var turn = await writeGate.EnterAsync(db, cancellationToken);
+        await db.InTransactionAsync(
+            ct =>
+            {
+                // A retry (a PostgreSQL connection lost mid-change) starts again from what the database holds, not from
+                // entities the failed attempt had already marked as saved.
+                db.ChangeTracker.Clear();
+                return work(ct);
+            },
+            cancellationToken);
     }
 
     /// <summary>
@@ -370,7 +430,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         if (updated > 0)
         {
             // Reshaped slots offer different minutes: their days' compliance summaries are made again.
-            await db.InTransactionAsync(token => ComplianceDayStore.RefreshSessionDaysAsync(db, [session.HubId], today, last.AddDays(1), token), ct);
+            await ComplianceDayStore.RefreshSessionDaysAsync(db, [session.HubId], today, last.AddDays(1), ct);
         }
 
         return new RotaChange(session.HubId, session.Id, session.Name, result, updated, bookedOutside);

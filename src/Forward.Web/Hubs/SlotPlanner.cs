@@ -53,9 +53,18 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
             return new SlotPlanResult(0, 0, 0);
         }
 
-        // One transaction, retried whole if a PostgreSQL connection drops.
         var hubIds = sessions.Select(s => s.HubId).Distinct().ToList();
-        await db.InTransactionAsync(ct => ApplyAsync(plan, hubIds, from, to, ct), cancellationToken);
+        if (db.Database.CurrentTransaction is not null)
+        {
+            // Part of a larger change (a rota edit): it commits, or rolls back, with that change.
+            await ApplyAsync(plan, hubIds, from, to, cancellationToken);
+        }
+        else
+        {
+            // One transaction, retried whole if a PostgreSQL connection drops.
+            await db.InTransactionAsync(ct => ApplyAsync(plan, hubIds, from, to, ct), cancellationToken);
+        }
+
         return new SlotPlanResult(plan.ToAdd.Count, plan.ToWithdraw.Count, plan.ToRestore.Count);
     }
 
