@@ -61,60 +61,22 @@ public static class BulkWriter
         }
     }
 
-    /// <summary>
-    /// Inserts the entities of this type the context is tracking as added, every mapped column in its stored form, and
-    /// stops tracking them. For rows nothing reads back in the same unit of work (their generated keys stay unknown):
-    /// EF's per-row change tracking and command building cost more than the insert itself.
-    /// </summary>
-    public static async Task InsertAddedAsync<TEntity>(ForwardDbContext db, CancellationToken cancellationToken = default)
-        where TEntity : class
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        var entity = db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
-        var key = entity.FindPrimaryKey()?.Properties is [{ ClrType: var keyType } single] && keyType == typeof(long) ? single.Name : null;
-
-        // Listing entries would first scan every tracked entity for changes; added ones are known without it.
-        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<TEntity>> added;
-        try
-        {
-            // In the order they were added (an audit trail reads in id order): EF hands out an added row's temporary key
-            // in sequence, while the order it lists entries in is undefined.
-            added = db.ChangeTracker.Entries<TEntity>().Where(e => e.State == EntityState.Added)
-                .OrderBy(e => key is null ? 0 : (long)e.Property(key).CurrentValue!)
-                .ToList();
-        }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
-        }
-
-        if (added.Count == 0)
-        {
-            return;
-        }
-
-        var columns = entity.GetProperties()
-            .Where(p => !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd))
-            .Select(p =>
-            {
-                var converter = p.GetTypeMapping().Converter;
-                return new BulkColumn<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<TEntity>>(
-                    p.Name,
-                    e => StoredForm(e.CurrentValues[p], converter));
-            })
-            .ToList();
-        await InsertAsync<TEntity, Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<TEntity>>(db, added, columns, cancellationToken);
-        foreach (var entry in added)
-        {
-            entry.State = EntityState.Detached;
-        }
-    }
-
     /// <summary>A value as its column holds it: through the property's converter (an enum's name, a UTC instant), if it has one.</summary>
-    private static object? StoredForm(object? value, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter) =>
+    internal static object? StoredForm(object? value, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter) =>
         value is not null && converter is not null ? converter.ConvertToProvider(value) : value;
+
+    /// <summary>
+    /// A SQLite parameter holding a stored-form value as EF stores it: Microsoft.Data.Sqlite writes DateTime as
+    /// "yyyy-MM-dd HH:mm:ss.FFFFFFF", DateOnly as "yyyy-MM-dd", decimal as text and bool as 0/1.
+    /// </summary>
+    internal static SqliteParameter SqliteParameter(string name, object? value) =>
+        new(name, SqliteTypeOf(value)) { Value = value ?? DBNull.Value };
+
+    private static SqliteType SqliteTypeOf(object? value) => value switch
+    {
+        int or long or bool => SqliteType.Integer,
+        _ => SqliteType.Text,
+    };
 
     private static async Task CopyAsync<TRow>(NpgsqlConnection connection, string table, string columnList, IEnumerable<TRow> rows, IReadOnlyList<BulkColumn<TRow>> columns, CancellationToken ct)
     {
@@ -175,14 +137,8 @@ public static class BulkWriter
         {
             for (var i = 0; i < columns.Count; i++)
             {
-                // Microsoft.Data.Sqlite writes DateTime as "yyyy-MM-dd HH:mm:ss.FFFFFFF", DateOnly as "yyyy-MM-dd" and bool
-                // as 0/1: the same values EF stores and compares.
                 var value = columns[i].Value(row);
-                parameters[i].SqliteType = value switch
-                {
-                    int or long or bool => SqliteType.Integer,
-                    _ => SqliteType.Text,
-                };
+                parameters[i].SqliteType = SqliteTypeOf(value);
                 parameters[i].Value = value ?? DBNull.Value;
             }
 

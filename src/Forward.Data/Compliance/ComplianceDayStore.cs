@@ -39,14 +39,25 @@ public static class ComplianceDayStore
 
     private static readonly string[] CountColumns = AppointmentCounts.Select(c => c.Column).ToArray();
 
-    // ON CONFLICT ... DO UPDATE is the same on SQLite (3.24+) and PostgreSQL: an atomic add, whoever gets there first.
-    private static readonly string UpsertSql = string.Create(
-        CultureInfo.InvariantCulture,
-        $"""
-        INSERT INTO "ComplianceAppointmentDays" ("PracticeId", "HubId", "SessionId", "Date", {string.Join(", ", CountColumns.Select(c => $"\"{c}\""))})
-        VALUES ({string.Join(", ", Enumerable.Range(0, CountColumns.Length + 4).Select(i => "{" + i.ToString(CultureInfo.InvariantCulture) + "}"))})
-        ON CONFLICT ("PracticeId", "Date", "HubId", "SessionId") DO UPDATE SET {string.Join(", ", CountColumns.Select(c => $"\"{c}\" = \"ComplianceAppointmentDays\".\"{c}\" + excluded.\"{c}\""))}
-        """);
+    private static readonly string UpsertSql = Upsert(1);
+
+    /// <summary>
+    /// Adds <paramref name="rows"/> day rows' counts to what is stored, inserting the rows not yet there. ON CONFLICT ...
+    /// DO UPDATE is the same on SQLite (3.24+) and PostgreSQL: an atomic add, whoever gets there first. The rows' keys
+    /// must differ (a statement may not update one row twice).
+    /// </summary>
+    private static string Upsert(int rows)
+    {
+        var width = CountColumns.Length + 4;
+        var values = Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", Enumerable.Range(r * width, width).Select(i => "{" + i.ToString(CultureInfo.InvariantCulture) + "}")) + ")");
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"""
+            INSERT INTO "ComplianceAppointmentDays" ("PracticeId", "HubId", "SessionId", "Date", {string.Join(", ", CountColumns.Select(c => $"\"{c}\""))})
+            VALUES {string.Join(", ", values)}
+            ON CONFLICT ("PracticeId", "Date", "HubId", "SessionId") DO UPDATE SET {string.Join(", ", CountColumns.Select(c => $"\"{c}\" = \"ComplianceAppointmentDays\".\"{c}\" + excluded.\"{c}\""))}
+            """);
+    }
 
     private static readonly IReadOnlyList<BulkColumn<SessionDay>> SessionColumns =
     [
@@ -91,18 +102,22 @@ public static class ComplianceDayStore
     }
 
     /// <summary>
-    /// Adds new appointments' contributions to their days (in the bookings' transaction): one upsert per day row, the
-    /// appointments of a row added up first, rows in key order so two transactions take their row locks in one order.
+    /// Adds new appointments' contributions to their days, as one statement of the bookings' <paramref name="batch"/>:
+    /// the appointments of a day row added up first, rows in key order so two transactions take their row locks in one
+    /// order.
     /// </summary>
-    public static async Task AddAsync(ForwardDbContext db, IEnumerable<BookedAppointment> appointments, CancellationToken ct)
+    public static void Add(StatementBatch batch, IEnumerable<BookedAppointment> appointments)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(appointments);
         var rows = appointments.Select(a => ComplianceDaySummaries.Contribution(a, BankHolidays))
             .GroupBy(d => (d.PracticeId, d.HubId, d.SessionId, d.Date))
-            .OrderBy(g => g.Key);
-        foreach (var row in rows)
+            .OrderBy(g => g.Key)
+            .Select(g => Values(g.First(), Counts(ComplianceTotals.Sum(g.Select(d => d.Parts)))))
+            .ToList();
+        if (rows.Count > 0)
         {
-            await UpsertAsync(db, row.First(), Counts(ComplianceTotals.Sum(row.Select(d => d.Parts))), ct);
+            batch.Add(Upsert(rows.Count), [.. rows.SelectMany(r => r)]);
         }
     }
 
@@ -275,9 +290,10 @@ public static class ComplianceDayStore
 
     private static Task<int> UpsertAsync(ForwardDbContext db, AppointmentDay day, int[] counts, CancellationToken ct)
     {
-        object[] values = [day.PracticeId, day.HubId, day.SessionId, day.Date, .. counts.Cast<object>()];
-        return db.Database.ExecuteSqlRawAsync(UpsertSql, values, ct);
+        return db.Database.ExecuteSqlRawAsync(UpsertSql, Values(day, counts), ct);
     }
+
+    private static object[] Values(AppointmentDay day, int[] counts) => [day.PracticeId, day.HubId, day.SessionId, day.Date, .. counts.Cast<object>()];
 
     /// <summary>The totals' appointment counts in the order of <see cref="AppointmentCounts"/>.</summary>
     public static int[] Counts(ComplianceTotals totals) => AppointmentCounts.Select(c => c.Value(totals)).ToArray();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Forward.Data;
 using Forward.Domain.Booking;
+using Forward.Domain.Hubs;
 using Forward.Domain.Notifications;
 using Forward.Domain.Time;
 using Microsoft.EntityFrameworkCore;
@@ -15,21 +16,18 @@ namespace Forward.Web.Notifications;
 /// </summary>
 public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider clock, IOptions<NotificationOptions> options, PatientCancelLinks links)
 {
-    public async Task ScheduleBookingAsync(Appointment appointment, string? phone, string? email, CancellationToken cancellationToken = default)
+    /// <summary>The confirmation and reminder rows for a new appointment at <paramref name="hub"/>, which the booking has loaded already.</summary>
+    public void ScheduleBooking(Appointment appointment, Hub hub, string? phone, string? email)
     {
         ArgumentNullException.ThrowIfNull(appointment);
+        ArgumentNullException.ThrowIfNull(hub);
         var now = clock.GetUtcNow().UtcDateTime;
         var plan = NotificationRules.OnBooking(appointment.StartUtc, new PatientContact(phone, email), now, options.Value.ReminderLead);
-        if (plan.Count == 0)
-        {
-            return;
-        }
-
-        var hub = await HubAsync(appointment.HubId, cancellationToken);
-        var cancelUrl = links.CreateUrl(appointment.Id, appointment.StartUtc);
+        var place = new HubPlace(hub.Name, hub.SiteName, hub.Town);
+        var cancelUrl = plan.Count > 0 ? links.CreateUrl(appointment.Id, appointment.StartUtc) : null;
         foreach (var p in plan)
         {
-            Add(appointment.Id, p, Personalisation(appointment, hub, cancelUrl), now);
+            Add(appointment.Id, p, Personalisation(appointment, place, cancelUrl), now);
         }
     }
 

@@ -1,0 +1,257 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace Forward.Data;
+
+/// <summary>
+/// Writes a unit of work's rows as a few multi-row statements in the context's open transaction: one round trip on
+/// PostgreSQL (an <see cref="NpgsqlBatch"/>), one prepared statement per table on SQLite. Columns and stored forms come
+/// from the EF model, so the rows are byte for byte what EF would store. For the hot write paths (a booking group), where
+/// EF's per-entity change tracking, command building and key read-back cost more than the database's own work; the
+/// entities are never tracked, so keys are handed out first (<see cref="NextIdsAsync{TEntity}"/>).
+/// </summary>
+public sealed class StatementBatch(ForwardDbContext db)
+{
+    // SQLite allows 32,766 parameters in a statement; PostgreSQL 65,535.
+    private const int MaxParameters = 30_000;
+
+    private readonly bool postgres = (db ?? throw new ArgumentNullException(nameof(db))).IsPostgres;
+    private readonly List<(string Sql, List<object?> Values)> statements = [];
+
+    public int Count => statements.Count;
+
+    /// <summary>
+    /// Inserts <paramref name="rows"/>, every mapped column, in the order given. With <paramref name="withKeys"/> false a
+    /// store-generated key is left to the database (for rows nothing refers to, such as audit records).
+    /// </summary>
+    public void Insert<TEntity>(IReadOnlyCollection<TEntity> rows, bool withKeys = true)
+        where TEntity : class
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var entity = EntityType<TEntity>();
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var properties = entity.GetProperties()
+            .Where(p => withKeys || !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd))
+            .Select(p => (Column: p.GetColumnName(table)!, Getter: p.GetGetter(), Converter: p.GetTypeMapping().Converter, Shadow: p.IsShadowProperty()))
+            .ToList();
+        if (properties.Any(p => p.Shadow))
+        {
+            throw new NotSupportedException($"{typeof(TEntity).Name} has shadow properties; insert it through EF.");
+        }
+
+        var head = $"INSERT INTO {Quote(table.Name)} ({string.Join(", ", properties.Select(p => Quote(p.Column)))}) VALUES ";
+        foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / properties.Count)))
+        {
+            var sql = new StringBuilder(head);
+            var values = new List<object?>(chunk.Length * properties.Count);
+            for (var r = 0; r < chunk.Length; r++)
+            {
+                sql.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < properties.Count; c++)
+                {
+                    var (_, getter, converter, _) = properties[c];
+                    sql.Append(c == 0 ? string.Empty : ", ").Append(Placeholder(values.Count));
+                    values.Add(BulkWriter.StoredForm(getter.GetClrValue(chunk[r]), converter));
+                }
+
+                sql.Append(')');
+            }
+
+            statements.Add((sql.ToString(), values));
+        }
+    }
+
+    /// <summary>
+    /// Takes the entities of this type the context is tracking as added, in the order they were added (an audit trail
+    /// reads in key order), stops tracking them and queues their insert with the keys left to the database. For rows
+    /// nothing reads back in the same unit of work.
+    /// </summary>
+    public void InsertAdded<TEntity>()
+        where TEntity : class
+    {
+        var entity = EntityType<TEntity>();
+        var key = entity.FindPrimaryKey()?.Properties is [{ ClrType: var keyType } single] && keyType == typeof(long) ? single.Name : null;
+
+        // Listing entries would first scan every tracked entity for changes; added ones are known without it.
+        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<TEntity>> added;
+        try
+        {
+            // EF hands out an added row's temporary key in sequence, while the order it lists entries in is undefined.
+            added = db.ChangeTracker.Entries<TEntity>().Where(e => e.State == EntityState.Added)
+                .OrderBy(e => key is null ? 0 : (long)e.Property(key).CurrentValue!)
+                .ToList();
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+
+        foreach (var entry in added)
+        {
+            entry.State = EntityState.Detached;
+        }
+
+        Insert(added.Select(e => e.Entity).ToList(), withKeys: false);
+    }
+
+    /// <summary>Sets one column to <paramref name="value"/> (given as the property's CLR value) on the rows whose key is one of <paramref name="keys"/>.</summary>
+    public void Update<TEntity>(string property, object? value, IReadOnlyCollection<object> keys)
+        where TEntity : class
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var entity = EntityType<TEntity>();
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var set = entity.FindProperty(property) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} has no property {property}.");
+        var key = entity.FindPrimaryKey()?.Properties is [var single] ? single : throw new NotSupportedException($"{typeof(TEntity).Name} has no single-column key.");
+        var values = new List<object?> { BulkWriter.StoredForm(value, set.GetTypeMapping().Converter) };
+        var placeholders = new List<string>();
+        foreach (var k in keys)
+        {
+            placeholders.Add(Placeholder(values.Count));
+            values.Add(BulkWriter.StoredForm(k, key.GetTypeMapping().Converter));
+        }
+
+        statements.Add(($"UPDATE {Quote(table.Name)} SET {Quote(set.GetColumnName(table)!)} = {Placeholder(0)} WHERE {Quote(key.GetColumnName(table)!)} IN ({string.Join(", ", placeholders)})", values));
+    }
+
+    /// <summary>
+    /// Adds a statement of its own, its values written as {0}, {1}, … (as in EF's <c>ExecuteSqlRaw</c>) and given in their
+    /// stored form. The SQL must come from code, never from input.
+    /// </summary>
+    public void Add(string sql, IReadOnlyList<object?> values)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sql);
+        ArgumentNullException.ThrowIfNull(values);
+        statements.Add((string.Format(CultureInfo.InvariantCulture, sql, [.. values.Select((_, i) => Placeholder(i))]), [.. values]));
+    }
+
+    /// <summary>Runs the statements in order in the context's transaction, then forgets them. A database error comes wrapped in a <see cref="DbUpdateException"/>, as from EF's own save.</summary>
+    public async Task ExecuteAsync(CancellationToken cancellationToken = default)
+    {
+        if (statements.Count == 0)
+        {
+            return;
+        }
+
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("A statement batch runs inside the caller's transaction.");
+        try
+        {
+            if (transaction.Connection is NpgsqlConnection npgsql)
+            {
+                await using var batch = new NpgsqlBatch(npgsql, (NpgsqlTransaction)transaction);
+                foreach (var (sql, values) in statements)
+                {
+                    var command = new NpgsqlBatchCommand(sql);
+                    foreach (var value in values)
+                    {
+                        command.Parameters.Add(new NpgsqlParameter { Value = value is DateTime d ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : value ?? DBNull.Value });
+                    }
+
+                    batch.BatchCommands.Add(command);
+                }
+
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+            else
+            {
+                foreach (var (sql, values) in statements)
+                {
+                    await using var command = (SqliteCommand)transaction.Connection!.CreateCommand();
+                    command.Transaction = (SqliteTransaction)transaction;
+
+                    // Table and column names come from the EF model, values only as parameters.
+#pragma warning disable CA2100
+                    command.CommandText = sql;
+#pragma warning restore CA2100
+                    for (var i = 0; i < values.Count; i++)
+                    {
+                        command.Parameters.Add(BulkWriter.SqliteParameter(Placeholder(i), values[i]));
+                    }
+
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+        }
+        catch (DbException ex)
+        {
+            throw new DbUpdateException($"A batch of {statements.Count} statements failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            statements.Clear();
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> new keys for <typeparamref name="TEntity"/>, which has a single generated integer key. On
+    /// PostgreSQL from the key's identity sequence (safe with any number of servers; unused ones leave gaps, as a rolled
+    /// back insert does). On SQLite after the highest key used or handed out (its sequence), which is safe only because
+    /// the caller's transaction holds the database's write lock: it must have begun IMMEDIATE, as Forward's do.
+    /// </summary>
+    public static async Task<long[]> NextIdsAsync<TEntity>(ForwardDbContext db, int count, CancellationToken cancellationToken = default)
+        where TEntity : class
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (count <= 0)
+        {
+            return [];
+        }
+
+        var entity = db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var key = entity.FindPrimaryKey()?.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } single] ? single.GetColumnName(table)! : throw new NotSupportedException($"{typeof(TEntity).Name} has no single generated key.");
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Keys are handed out inside the caller's transaction.");
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        var tableName = Quote(table.Name);
+
+        // Names from the EF model only; the count is a number.
+#pragma warning disable CA2100
+        command.CommandText = db.IsPostgres
+            ? $"SELECT nextval(pg_get_serial_sequence('{tableName}', '{key}')) FROM generate_series(1, {count.ToString(CultureInfo.InvariantCulture)})"
+            : $"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '{table.Name}'), 0), coalesce((SELECT max({Quote(key)}) FROM {tableName}), 0))";
+#pragma warning restore CA2100
+        if (db.IsPostgres)
+        {
+            var ids = new long[count];
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            for (var i = 0; i < count && await reader.ReadAsync(cancellationToken); i++)
+            {
+                ids[i] = reader.GetInt64(0);
+            }
+
+            return ids;
+        }
+
+        var last = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        return [.. Enumerable.Range(1, count).Select(i => last + i)];
+    }
+
+    private IEntityType EntityType<TEntity>() =>
+        db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
+
+    private string Placeholder(int index) =>
+        postgres ? "$" + (index + 1).ToString(CultureInfo.InvariantCulture) : "@p" + index.ToString(CultureInfo.InvariantCulture);
+
+    private static string Quote(string name) => $"\"{name}\"";
+}
