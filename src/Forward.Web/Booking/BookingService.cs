@@ -178,7 +178,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             return replay;
         }
 
-        var pending = new PendingBooking(request, actor, nhsNumber, now, Activity.Current?.TraceId.ToString(), alsoInTransaction, cancellationToken);
+        var pending = new PendingBooking(request, actor, nhsNumber, now, Activity.Current?.Context ?? default, alsoInTransaction, cancellationToken);
         try
         {
             // A booking that brings work of its own for the transaction is written alone, in this request's unit of

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Forward.Data;
 using Forward.Data.Compliance;
@@ -10,6 +11,7 @@ using Forward.Domain.Notifications;
 using Forward.Domain.Patients;
 using Forward.Web.Access;
 using Forward.Web.Audit;
+using Forward.Web.Infrastructure;
 using Forward.Web.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -35,9 +37,11 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
     public async Task CommitAsync(IReadOnlyList<PendingBooking> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        using var activity = ForwardTelemetry.StartBookingWrite(batch.Select(b => b.RequestActivity), batch.Count);
         try
         {
             await CommitTogetherAsync(batch, cancellationToken);
+            activity?.SetTag("forward.booked", batch.Count(b => b.Outcome.IsCompletedSuccessfully));
         }
         catch (DbUpdateException ex) when (batch.Count > 1 && DbErrors.IsUniqueViolation(ex))
         {
@@ -48,6 +52,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         }
         catch (Exception ex)
         {
+            activity?.SetStatus(ActivityStatusCode.Error);
             RefuseUndecided(batch, ex);
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Forward.Domain.Booking;
 using Forward.Web.Access;
 
@@ -12,7 +13,7 @@ public sealed class PendingBooking(
     Actor actor,
     string? nhsNumber,
     DateTime requestedUtc,
-    string? traceId,
+    ActivityContext requestActivity,
     Func<Appointment, CancellationToken, Task>? alsoInTransaction,
     CancellationToken requestAborted)
 {
@@ -31,8 +32,13 @@ public sealed class PendingBooking(
     /// </summary>
     public DateTime RequestedUtc { get; } = requestedUtc.AddTicks(-(requestedUtc.Ticks % TimeSpan.TicksPerMicrosecond));
 
-    /// <summary>The request's trace, for its audit entry: the writer may run on another thread for a batch of requests.</summary>
-    public string? TraceId { get; } = traceId;
+    /// <summary>
+    /// The booking request's span (default when nothing traces): the writer runs apart from the request, for a batch of
+    /// them, so its own span links to each request's and its audit entries carry the request's trace.
+    /// </summary>
+    public ActivityContext RequestActivity { get; } = requestActivity;
+
+    public string? TraceId => RequestActivity == default ? null : RequestActivity.TraceId.ToString();
 
     public Func<Appointment, CancellationToken, Task>? AlsoInTransaction { get; } = alsoInTransaction;
 

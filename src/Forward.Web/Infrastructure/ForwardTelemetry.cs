@@ -63,6 +63,18 @@ public static class ForwardTelemetry
         }
     }
 
+    /// <summary>
+    /// The span of one group of bookings written together, linked to each booking request's span (the writer serves many
+    /// requests at once, so it has no single parent); tagged with how many were in the group and how many were booked.
+    /// </summary>
+    public static Activity? StartBookingWrite(IEnumerable<ActivityContext> requests, int count)
+    {
+        var links = requests.Where(c => c != default).Select(c => new ActivityLink(c)).ToList();
+        var activity = Source.StartActivity("booking.write", ActivityKind.Internal, parentContext: Activity.Current?.Context ?? default, links: links);
+        activity?.SetTag("forward.batch_size", count);
+        return activity;
+    }
+
     /// <summary>Runs a slot search inside an activity and records its duration and how many slots it found.</summary>
     public static async Task<T> SearchAsync<T>(Func<Task<T>> search, Func<T, int> countOf)
     {

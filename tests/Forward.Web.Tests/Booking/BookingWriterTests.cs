@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using Forward.Data;
 using Forward.Domain;
@@ -203,7 +204,7 @@ public sealed class BookingWriterTests(BookingWriterTests.CountingFactory factor
             actor,
             nhsNumber,
             factory.Clock.GetUtcNow().UtcDateTime.AddTicks(3), // finer than PostgreSQL keeps: what the booker is shown must still match
-            traceId: Guid.NewGuid().ToString("N"),
+            new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded),
             alsoInTransaction: null,
             CancellationToken.None);
 

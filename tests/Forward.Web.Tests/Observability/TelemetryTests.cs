@@ -1,9 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using Forward.Domain.Audit;
 using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Forward.Web.Tests.Observability;
 
@@ -46,13 +50,21 @@ public sealed class TelemetryTests(ForwardFactory factory) : IClassFixture<Forwa
         Assert.Equal(HttpStatusCode.OK, (await practice.GetAsync(new Uri($"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-09", UriKind.Relative))).StatusCode);
         var slot = (await world.FreeSlotsAsync())[0];
         var nhsNumber = TestPatients.NewNhsNumber();
-        Assert.Equal(HttpStatusCode.Created, (await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, world.PracticeA.OdsCode, nhsNumber))).StatusCode);
+        var created = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, world.PracticeA.OdsCode, nhsNumber));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var appointmentId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture);
         Assert.Equal(HttpStatusCode.Conflict, (await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, world.PracticeA.OdsCode))).StatusCode);
         meterListener.RecordObservableInstruments();
 
         var bookings = activities.Where(a => a.OperationName == "booking.book").ToList();
         Assert.Contains(bookings, a => Equals(a.GetTagItem("forward.outcome"), "booked") && Equals(a.GetTagItem("forward.channel"), "Practice"));
         Assert.Contains(bookings, a => Equals(a.GetTagItem("forward.outcome"), "conflict"));
+
+        // The group writer's span (the database work) links back to the request it wrote for.
+        var trace = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Action == AuditActions.Book && e.EntityId == appointmentId).Select(e => e.TraceId).SingleAsync());
+        var booked = Assert.Single(bookings, a => a.TraceId.ToString() == trace);
+        var write = Assert.Single(activities, a => a.OperationName == "booking.write" && a.Links.Any(l => l.Context.SpanId == booked.SpanId));
+        Assert.True(write.GetTagItem("forward.booked") is int written && written >= 1, "the write span counts what it booked");
         // Listeners are process-wide and other test classes run alongside, so look for ours rather than count.
         Assert.Contains(activities, a => a.OperationName == "slots.search" && a.GetTagItem("forward.slots") is int found && found > 0);
 
