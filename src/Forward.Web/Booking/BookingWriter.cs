@@ -164,7 +164,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                 // Checked: only now does the booking change anything, so a refused one leaves no trace in the batch.
                 var appointment = Book(booking, patient, slots, phonesChanged);
                 known.Accept(booking, patient, appointment);
-                accepted.Add(new Accepted(booking, appointment, patient, slots, known.Practice(patient.RegisteredPracticeId)));
+                accepted.Add(new Accepted(booking, appointment, patient, slots, known.Practice(patient.RegisteredPracticeId), known.Hub(hubId), known.SessionNames));
             }
             catch (DomainException ex)
             {
@@ -211,13 +211,12 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             if (outcome is Accepted a)
             {
                 var p = a.Patient;
-                var hub = a.Slots[0].Hub!;
                 views.Add((booking, AppointmentViews.Of(
                     a.Appointment,
-                    hub.Code,
-                    hub.Name,
+                    a.Hub.Code,
+                    a.Hub.Name,
                     new AppointmentViews.PatientFacts(p.NhsNumber, p.GivenName, p.FamilyName, p.DateOfBirth, p.Phone, a.Practice.OdsCode, a.Practice.Name),
-                    a.Slots.Select(s => new AppointmentViews.HeldSlot(s.Id, s.StartUtc, s.Role, s.Mode, s.Session!.Name)))));
+                    a.Slots.Select(s => new AppointmentViews.HeldSlot(s.Id, s.StartUtc, s.Role, s.Mode, a.SessionNames[s.SessionId])))));
             }
             else if (outcome is long id)
             {
@@ -267,10 +266,10 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         batch.Insert(accepted.Select(a => a.Appointment).ToList());
         batch.Insert(holds);
         batch.Update<Slot>(nameof(Slot.Status), SlotStatus.Booked, holds.Select(h => (object)h.SlotId).ToList());
-        foreach (var (booking, appointment, patient, slots, _) in accepted)
+        foreach (var (booking, appointment, patient, slots, _, hub, _) in accepted)
         {
             // Confirmation and reminder rows join this transaction: the booking and its messages commit together.
-            notifications.ScheduleBooking(appointment, slots[0].Hub!, patient.Phone, patient.Email);
+            notifications.ScheduleBooking(appointment, new NotificationScheduler.HubPlace(hub.Name, hub.SiteName, hub.Town), patient.Phone, patient.Email);
             audit.Write(
                 booking.Actor,
                 AuditActions.Book,
@@ -335,53 +334,21 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         return appointment;
     }
 
-    /// <summary>What the batch's bookings need from the database, read once, plus what the batch has booked so far.</summary>
+    /// <summary>What the batch's bookings need from the database, read at once, plus what the batch has booked so far.</summary>
     private async Task<BatchKnowledge> KnownAsync(List<PendingBooking> work, CancellationToken ct)
     {
-        var patientIds = work.Where(b => b.Request.PatientId is not null).Select(b => b.Request.PatientId!.Value).Distinct().ToList();
-        var nhsNumbers = work.Where(b => b.NhsNumber is not null).Select(b => b.NhsNumber!).Distinct().ToList();
-        var patients = db.IsPostgres
-            // Serialise one patient's bookings across servers so two at once cannot both pass the overlap rule: read and
-            // locked in one statement, in id order. (SQLite serialises every write: its transactions begin IMMEDIATE.)
-            ? await db.Patients.FromSqlInterpolated($"SELECT * FROM \"Patients\" WHERE \"Id\" = ANY({patientIds.ToArray()}) OR \"NhsNumber\" = ANY({nhsNumbers.ToArray()}) ORDER BY \"Id\" FOR UPDATE").AsNoTracking().ToListAsync(ct)
-            : await db.Patients.AsNoTracking().Where(p => patientIds.Contains(p.Id) || nhsNumbers.Contains(p.NhsNumber)).ToListAsync(ct);
-
-        var odsCodes = work.Where(b => b.Request.PatientId is null && !b.Actor.IsPracticeStaff)
-            .Select(b => BatchKnowledge.Ods(b.Request))
-            .Where(o => o is not null && o.All(char.IsAsciiLetterOrDigit)) // ODS codes are; PostgreSQL refuses a NUL in text
-            .Distinct()
-            .ToList();
-
-        // The practices named by ODS code for new patients, and those of the known patients and of practice staff: the
-        // booking needs their ids, the booker's answer their codes and names.
-        var namedPracticeIds = patients.Select(p => p.RegisteredPracticeId).Concat(work.Select(b => b.Actor.PracticeId).OfType<int>()).Distinct().ToList();
-        var practices = await db.Practices.AsNoTracking().Where(p => odsCodes.Contains(p.OdsCode) || namedPracticeIds.Contains(p.Id))
-            .Select(p => new PracticeFacts(p.Id, p.OdsCode, p.Name))
-            .ToDictionaryAsync(p => p.Id, ct);
-
-        var slotIds = work.SelectMany(b => b.Request.SlotIds!).Distinct().ToList();
-        var slots = await db.Slots.AsNoTrackingWithIdentityResolution().Where(s => slotIds.Contains(s.Id)).Include(s => s.Session).Include(s => s.Hub).ToDictionaryAsync(s => s.Id, ct);
-
-        // Hub ↔ practice links: whether a slot's hub serves the patient's practice, and whose patients hub staff may book.
-        var hubIds = slots.Values.Select(s => s.HubId).Concat(work.Select(b => b.Actor.HubId).OfType<int>()).Distinct().ToList();
-        var practiceIds = practices.Keys.ToList();
-        var links = await db.HubPractices.Where(hp => hubIds.Contains(hp.HubId) && practiceIds.Contains(hp.PracticeId))
-            .Select(hp => new { hp.HubId, hp.PracticeId, hp.Hub!.IsActive })
-            .ToDictionaryAsync(hp => (hp.HubId, hp.PracticeId), hp => hp.IsActive, ct);
-
-        var existing = patients.Select(p => p.Id).ToList();
-        var held = existing.Count == 0
-            ? []
-            : await db.Appointments.Where(a => existing.Contains(a.PatientId) && a.Status == AppointmentStatus.Booked)
-                .Select(a => new { a.PatientId, a.Id, a.StartUtc, a.EndUtc })
-                .ToListAsync(ct);
-
-        return new BatchKnowledge(
-            patients,
-            practices,
-            slots,
-            links,
-            held.GroupBy(a => a.PatientId).ToDictionary(g => g.Key, g => g.Select(a => new HeldAppointment(a.Id, a.StartUtc, a.EndUtc)).ToList()));
+        var keys = new BookingGroupReads.Keys(
+            PatientIds: [.. work.Where(b => b.Request.PatientId is not null).Select(b => b.Request.PatientId!.Value).Distinct()],
+            NhsNumbers: [.. work.Where(b => b.NhsNumber is not null).Select(b => b.NhsNumber!).Distinct()],
+            OdsCodes: [.. work.Where(b => b.Request.PatientId is null && !b.Actor.IsPracticeStaff)
+                .Select(b => BatchKnowledge.Ods(b.Request))
+                .Where(o => o is not null && o.All(char.IsAsciiLetterOrDigit)) // ODS codes are; PostgreSQL refuses a NUL in text
+                .Select(o => o!)
+                .Distinct()],
+            BookerPracticeIds: [.. work.Select(b => b.Actor.PracticeId).OfType<int>().Distinct()],
+            SlotIds: [.. work.SelectMany(b => b.Request.SlotIds!).Distinct()],
+            BookerHubIds: [.. work.Select(b => b.Actor.HubId).OfType<int>().Distinct()]);
+        return new BatchKnowledge(await BookingGroupReads.ReadAsync(db, keys, ct));
     }
 
     /// <summary>The actor's booked appointment for this patient holding the request's first slot, if there is one.</summary>
@@ -397,21 +364,16 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
     }
 
     /// <summary>A booking the rules let through, with what it booked, until its batch commits.</summary>
-    private sealed record Accepted(PendingBooking Booking, Appointment Appointment, Patient Patient, List<Slot> Slots, PracticeFacts Practice);
+    private sealed record Accepted(PendingBooking Booking, Appointment Appointment, Patient Patient, List<Slot> Slots, BookingGroupReads.PracticeFacts Practice, BookingGroupReads.HubFacts Hub, IReadOnlyDictionary<int, string> SessionNames);
 
-    private sealed record PracticeFacts(int Id, string OdsCode, string Name);
-
-    private sealed class BatchKnowledge(
-        List<Patient> patients,
-        Dictionary<int, PracticeFacts> practices,
-        Dictionary<long, Slot> slots,
-        Dictionary<(int HubId, int PracticeId), bool> links,
-        Dictionary<int, List<HeldAppointment>> heldByPatientId)
+    private sealed class BatchKnowledge(BookingGroupReads.Found found)
     {
-        private readonly Dictionary<string, Patient> byNhsNumber = patients.ToDictionary(p => p.NhsNumber);
-        private readonly Dictionary<string, int> practiceIdsByOds = practices.Values.ToDictionary(p => p.OdsCode, p => p.Id);
-        private readonly Dictionary<int, Patient> byId = patients.ToDictionary(p => p.Id);
-        private readonly Dictionary<Patient, List<HeldAppointment>> held = patients.ToDictionary(p => p, p => heldByPatientId.GetValueOrDefault(p.Id) ?? []);
+        private readonly Dictionary<long, Slot> slots = found.Slots;
+        private readonly Dictionary<(int HubId, int PracticeId), bool> links = found.Links;
+        private readonly Dictionary<string, Patient> byNhsNumber = found.Patients.ToDictionary(p => p.NhsNumber);
+        private readonly Dictionary<string, int> practiceIdsByOds = found.Practices.Values.ToDictionary(p => p.OdsCode, p => p.Id);
+        private readonly Dictionary<int, Patient> byId = found.Patients.ToDictionary(p => p.Id);
+        private readonly Dictionary<Patient, List<HeldAppointment>> held = found.Patients.ToDictionary(p => p, p => found.HeldByPatientId.GetValueOrDefault(p.Id) ?? []);
 
         public static string? Ods(BookingRequest request) => request.RegisteredPracticeOds?.Trim().ToUpperInvariant() is { Length: > 0 } ods ? ods : null;
 
@@ -481,7 +443,11 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             return found;
         }
 
-        public PracticeFacts Practice(int practiceId) => practices[practiceId];
+        public BookingGroupReads.PracticeFacts Practice(int practiceId) => found.Practices[practiceId];
+
+        public BookingGroupReads.HubFacts Hub(int hubId) => found.Hubs[hubId];
+
+        public IReadOnlyDictionary<int, string> SessionNames => found.SessionNames;
 
         public bool Serves(int hubId, int practiceId) => links.GetValueOrDefault((hubId, practiceId));
 

@@ -17,17 +17,16 @@ namespace Forward.Web.Notifications;
 public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider clock, IOptions<NotificationOptions> options, PatientCancelLinks links)
 {
     /// <summary>The confirmation and reminder rows for a new appointment at <paramref name="hub"/>, which the booking has loaded already.</summary>
-    public void ScheduleBooking(Appointment appointment, Hub hub, string? phone, string? email)
+    public void ScheduleBooking(Appointment appointment, HubPlace hub, string? phone, string? email)
     {
         ArgumentNullException.ThrowIfNull(appointment);
         ArgumentNullException.ThrowIfNull(hub);
         var now = clock.GetUtcNow().UtcDateTime;
         var plan = NotificationRules.OnBooking(appointment.StartUtc, new PatientContact(phone, email), now, options.Value.ReminderLead);
-        var place = new HubPlace(hub.Name, hub.SiteName, hub.Town);
         var cancelUrl = plan.Count > 0 ? links.CreateUrl(appointment.Id, appointment.StartUtc) : null;
         foreach (var p in plan)
         {
-            Add(appointment.Id, p, Personalisation(appointment, place, cancelUrl), now);
+            Add(appointment.Id, p, Personalisation(appointment, hub, cancelUrl), now);
         }
     }
 
@@ -92,7 +91,8 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
         return values;
     }
 
-    internal sealed record HubPlace(string Name, string SiteName, string Town)
+    /// <summary>Where the messages say the appointment is.</summary>
+    public sealed record HubPlace(string Name, string SiteName, string Town)
     {
         public string Location => $"{SiteName}, {Town}";
     }
