@@ -225,14 +225,19 @@ public sealed class StatementBatch(ForwardDbContext db)
         command.Transaction = transaction;
         var tableName = Quote(table.Name);
 
-        // Names from the EF model only; the count is a number.
+        // Names from the EF model only. On PostgreSQL the text never changes, so it is prepared once per connection.
 #pragma warning disable CA2100
         command.CommandText = db.IsPostgres
-            ? $"SELECT nextval(pg_get_serial_sequence('{tableName}', '{key}')) FROM generate_series(1, {count.ToString(CultureInfo.InvariantCulture)})"
+            ? $"SELECT nextval(pg_get_serial_sequence('{tableName}', '{key}')) FROM generate_series(1, @count)"
             : $"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '{table.Name}'), 0), coalesce((SELECT max({Quote(key)}) FROM {tableName}), 0))";
 #pragma warning restore CA2100
         if (db.IsPostgres)
         {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "count";
+            parameter.Value = count;
+            command.Parameters.Add(parameter);
+            await command.PrepareAsync(cancellationToken);
             var ids = new long[count];
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             for (var i = 0; i < count && await reader.ReadAsync(cancellationToken); i++)

@@ -47,20 +47,24 @@ internal static class BookingGroupReads
 
         // Lists go in as arrays on PostgreSQL and as JSON arrays on SQLite, so the SQL does not change with their length.
         string In(string list) => postgres ? $"= ANY(@{list})" : $"IN (SELECT value FROM json_each(@{list}))";
-        var patients = $"\"Id\" {In("ids")} OR \"NhsNumber\" {In("nhs")}";
-        var practices = $"\"OdsCode\" {In("ods")} OR \"Id\" {In("practices")} OR \"Id\" IN (SELECT \"RegisteredPracticeId\" FROM \"Patients\" WHERE {patients})";
+        string Patients(string alias) => $"{alias}.\"Id\" {In("ids")} OR {alias}.\"NhsNumber\" {In("nhs")}";
+        var patients = Patients("\"Patients\"");
+
+        // Each list's rows are found through an index; as one OR with a subquery, PostgreSQL scanned the tables.
+        var practiceIds = $"SELECT \"Id\" FROM \"Practices\" WHERE \"OdsCode\" {In("ods")} OR \"Id\" {In("practices")} UNION SELECT p.\"RegisteredPracticeId\" FROM \"Patients\" AS p WHERE {Patients("p")}";
+        var hubIds = $"SELECT \"HubId\" FROM \"Slots\" WHERE \"Id\" {In("slots")} UNION SELECT \"Id\" FROM \"Hubs\" WHERE \"Id\" {In("hubs")}";
 
         // Fixed SQL; every value is a parameter.
 #pragma warning disable CA2100
         command.CommandText = $"""
             SELECT "Id", "NhsNumber", "GivenName", "FamilyName", "DateOfBirth", "Phone", "Email", "RegisteredPracticeId", "SummaryProblems", "SummaryMedications", "SummaryAllergies", "IsSynthetic"
             FROM "Patients" WHERE {patients} ORDER BY "Id"{(postgres ? " FOR UPDATE" : string.Empty)};
-            SELECT "Id", "OdsCode", "Name" FROM "Practices" WHERE {practices};
+            SELECT "Id", "OdsCode", "Name" FROM "Practices" WHERE "Id" IN ({practiceIds});
             SELECT s."Id", s."SessionId", s."HubId", s."ClinicianIndex", s."StartUtc", s."EndUtc", s."Role", s."Mode", s."Status", se."Name", h."Code", h."Name", h."SiteName", h."Town"
             FROM "Slots" AS s JOIN "Sessions" AS se ON se."Id" = s."SessionId" JOIN "Hubs" AS h ON h."Id" = s."HubId" WHERE s."Id" {In("slots")};
             SELECT hp."HubId", hp."PracticeId", h."IsActive" FROM "HubPractices" AS hp JOIN "Hubs" AS h ON h."Id" = hp."HubId"
-            WHERE (hp."HubId" IN (SELECT "HubId" FROM "Slots" WHERE "Id" {In("slots")}) OR hp."HubId" {In("hubs")}) AND hp."PracticeId" IN (SELECT "Id" FROM "Practices" WHERE {practices});
-            SELECT "PatientId", "Id", "StartUtc", "EndUtc" FROM "Appointments" WHERE "Status" = @booked AND "PatientId" IN (SELECT "Id" FROM "Patients" WHERE {patients});
+            WHERE hp."HubId" IN ({hubIds}) AND hp."PracticeId" IN ({practiceIds});
+            SELECT a."PatientId", a."Id", a."StartUtc", a."EndUtc" FROM "Patients" AS p JOIN "Appointments" AS a ON a."PatientId" = p."Id" AND a."Status" = @booked WHERE {Patients("p")};
             """;
 #pragma warning restore CA2100
         Add(command, "ids", keys.PatientIds, postgres);
