@@ -39,8 +39,7 @@ public sealed class StatementBatch(ForwardDbContext db)
             return;
         }
 
-        var entity = EntityType<TEntity>();
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var (entity, table) = Mapping<TEntity>(db);
         var properties = entity.GetProperties()
             .Where(p => withKeys || !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd))
             .Select(p => (Column: p.GetColumnName(table)!, Getter: p.GetGetter(), Converter: p.GetTypeMapping().Converter, Shadow: p.IsShadowProperty()))
@@ -80,8 +79,7 @@ public sealed class StatementBatch(ForwardDbContext db)
     public void InsertAdded<TEntity>()
         where TEntity : class
     {
-        var entity = EntityType<TEntity>();
-        var key = entity.FindPrimaryKey()?.Properties is [{ ClrType: var keyType } single] && keyType == typeof(long) ? single.Name : null;
+        var key = Mapping<TEntity>(db).Entity.FindPrimaryKey()?.Properties is [{ ClrType: var keyType } single] && keyType == typeof(long) ? single.Name : null;
 
         // Listing entries would first scan every tracked entity for changes; added ones are known without it.
         var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
@@ -117,8 +115,7 @@ public sealed class StatementBatch(ForwardDbContext db)
             return;
         }
 
-        var entity = EntityType<TEntity>();
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var (entity, table) = Mapping<TEntity>(db);
         var set = entity.FindProperty(property) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} has no property {property}.");
         var key = entity.FindPrimaryKey()?.Properties is [var single] ? single : throw new NotSupportedException($"{typeof(TEntity).Name} has no single-column key.");
         var values = new List<object?> { BulkWriter.StoredForm(value, set.GetTypeMapping().Converter) };
@@ -216,8 +213,7 @@ public sealed class StatementBatch(ForwardDbContext db)
             return [];
         }
 
-        var entity = db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var (entity, table) = Mapping<TEntity>(db);
         var key = entity.FindPrimaryKey()?.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } single] ? single.GetColumnName(table)! : throw new NotSupportedException($"{typeof(TEntity).Name} has no single generated key.");
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Keys are handed out inside the caller's transaction.");
@@ -252,8 +248,11 @@ public sealed class StatementBatch(ForwardDbContext db)
         return [.. Enumerable.Range(1, count).Select(i => last + i)];
     }
 
-    private IEntityType EntityType<TEntity>() =>
-        db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
+    private static (IEntityType Entity, StoreObjectIdentifier Table) Mapping<TEntity>(ForwardDbContext db)
+    {
+        var entity = db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
+        return (entity, StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema()));
+    }
 
     private string Placeholder(int index) =>
         postgres ? "$" + (index + 1).ToString(CultureInfo.InvariantCulture) : "@p" + index.ToString(CultureInfo.InvariantCulture);
