@@ -107,18 +107,35 @@ public sealed class StatementBatch(ForwardDbContext db)
 
     /// <summary>Sets one column to <paramref name="value"/> (given as the property's CLR value) on the rows whose key is one of <paramref name="keys"/>.</summary>
     public void Update<TEntity>(string property, object? value, IReadOnlyCollection<object> keys)
+        where TEntity : class =>
+        AddUpdate<TEntity>(property, value, keys, onlyFrom: null);
+
+    /// <summary>
+    /// As <see cref="Update{TEntity}"/>, but only on rows whose column still holds <paramref name="expected"/> (not null).
+    /// Returns the statement's position, for the count of rows it changed in what <see cref="ExecuteAsync"/> returns.
+    /// </summary>
+    public int UpdateFrom<TEntity>(string property, object expected, object? value, IReadOnlyCollection<object> keys)
+        where TEntity : class =>
+        AddUpdate<TEntity>(property, value, keys, expected ?? throw new ArgumentNullException(nameof(expected)));
+
+    private int AddUpdate<TEntity>(string property, object? value, IReadOnlyCollection<object> keys, object? onlyFrom)
         where TEntity : class
     {
         ArgumentNullException.ThrowIfNull(keys);
-        if (keys.Count == 0)
-        {
-            return;
-        }
+        ArgumentOutOfRangeException.ThrowIfZero(keys.Count);
 
         var (entity, table) = Mapping<TEntity>(db);
         var set = entity.FindProperty(property) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} has no property {property}.");
         var key = entity.FindPrimaryKey()?.Properties is [var single] ? single : throw new NotSupportedException($"{typeof(TEntity).Name} has no single-column key.");
         var values = new List<object?> { BulkWriter.StoredForm(value, set.GetTypeMapping().Converter) };
+        var column = Quote(set.GetColumnName(table)!);
+        var condition = string.Empty;
+        if (onlyFrom is not null)
+        {
+            condition = $"{column} = {Placeholder(values.Count)} AND ";
+            values.Add(BulkWriter.StoredForm(onlyFrom, set.GetTypeMapping().Converter));
+        }
+
         var placeholders = new List<string>();
         foreach (var k in keys)
         {
@@ -126,7 +143,8 @@ public sealed class StatementBatch(ForwardDbContext db)
             values.Add(BulkWriter.StoredForm(k, key.GetTypeMapping().Converter));
         }
 
-        statements.Add(($"UPDATE {Quote(table.Name)} SET {Quote(set.GetColumnName(table)!)} = {Placeholder(0)} WHERE {Quote(key.GetColumnName(table)!)} IN ({string.Join(", ", placeholders)})", values));
+        statements.Add(($"UPDATE {Quote(table.Name)} SET {column} = {Placeholder(0)} WHERE {condition}{Quote(key.GetColumnName(table)!)} IN ({string.Join(", ", placeholders)})", values));
+        return statements.Count - 1;
     }
 
     /// <summary>
@@ -140,12 +158,16 @@ public sealed class StatementBatch(ForwardDbContext db)
         statements.Add((string.Format(CultureInfo.InvariantCulture, sql, [.. values.Select((_, i) => Placeholder(i))]), [.. values]));
     }
 
-    /// <summary>Runs the statements in order in the context's transaction, then forgets them. A database error comes wrapped in a <see cref="DbUpdateException"/>, as from EF's own save.</summary>
-    public async Task ExecuteAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs the statements in order in the context's transaction, then forgets them; returns how many rows each changed.
+    /// A database error comes wrapped in a <see cref="DbUpdateException"/>, as from EF's own save.
+    /// </summary>
+    public async Task<int[]> ExecuteAsync(CancellationToken cancellationToken = default)
     {
+        var changed = new int[statements.Count];
         if (statements.Count == 0)
         {
-            return;
+            return changed;
         }
 
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
@@ -167,11 +189,16 @@ public sealed class StatementBatch(ForwardDbContext db)
                 }
 
                 await batch.ExecuteNonQueryAsync(cancellationToken);
+                for (var i = 0; i < changed.Length; i++)
+                {
+                    changed[i] = batch.BatchCommands[i].RecordsAffected;
+                }
             }
             else
             {
-                foreach (var (sql, values) in statements)
+                for (var s = 0; s < statements.Count; s++)
                 {
+                    var (sql, values) = statements[s];
                     await using var command = (SqliteCommand)transaction.Connection!.CreateCommand();
                     command.Transaction = (SqliteTransaction)transaction;
 
@@ -184,7 +211,7 @@ public sealed class StatementBatch(ForwardDbContext db)
                         command.Parameters.Add(BulkWriter.SqliteParameter(Placeholder(i), values[i]));
                     }
 
-                    await command.ExecuteNonQueryAsync(cancellationToken);
+                    changed[s] = await command.ExecuteNonQueryAsync(cancellationToken);
                 }
             }
         }
@@ -196,6 +223,8 @@ public sealed class StatementBatch(ForwardDbContext db)
         {
             statements.Clear();
         }
+
+        return changed;
     }
 
     /// <summary>

@@ -24,8 +24,9 @@ namespace Forward.Web.Booking;
 /// one and a patient's earlier booking counts towards the overlap rule. The batch reads what it needs in one query per
 /// kind (patients, practices, slots, hub links, held appointments) and saves in one go, so the write lock is held for
 /// a fraction of what one transaction per booking costs. A booking the rules refuse is left out and told why; the rest
-/// commit together. If the database refuses the batch (a unique index: another server booked a slot first), every
-/// booking in it is tried again on its own, so only the one that lost is refused.
+/// commit together. If the database refuses the batch (a unique index: another server booked a slot first; or a slot is
+/// no longer free when it is marked booked: a rota change withdrew it), every booking in it is tried again on its own,
+/// so only the one that lost is refused.
 /// </summary>
 public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> policy, AuditLog audit, NotificationScheduler notifications, SqliteWriteGate writeGate)
 {
@@ -43,7 +44,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             await CommitTogetherAsync(batch, cancellationToken);
             activity?.SetTag("forward.booked", batch.Count(b => b.Outcome.IsCompletedSuccessfully));
         }
-        catch (DbUpdateException ex) when (batch.Count > 1 && DbErrors.IsUniqueViolation(ex))
+        catch (DbUpdateException ex) when (batch.Count > 1 && (DbErrors.IsUniqueViolation(ex) || ex is DbUpdateConcurrencyException))
         {
             foreach (var booking in batch)
             {
@@ -265,7 +266,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
 
         batch.Insert(accepted.Select(a => a.Appointment).ToList());
         batch.Insert(holds);
-        batch.Update<Slot>(nameof(Slot.Status), SlotStatus.Booked, holds.Select(h => (object)h.SlotId).ToList());
+        var slotsBooked = batch.UpdateFrom<Slot>(nameof(Slot.Status), SlotStatus.Free, SlotStatus.Booked, holds.Select(h => (object)h.SlotId).ToList());
         foreach (var (booking, appointment, patient, slots, _, hub, _) in accepted)
         {
             // Confirmation and reminder rows join this transaction: the booking and its messages commit together.
@@ -293,7 +294,16 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                 var first = a.Slots.MinBy(s => s.Id)!;
                 return new BookedAppointment(a.Appointment.Id, a.Patient.RegisteredPracticeId, a.Appointment.HubId, first.SessionId, a.Appointment.StartUtc, a.Appointment.CreatedUtc, a.Appointment.Status, a.Appointment.Channel, first.Mode, a.Slots.Count);
             }));
-        await batch.ExecuteAsync(ct);
+        var booked = (await batch.ExecuteAsync(ct))[slotsBooked];
+        if (booked != holds.Count)
+        {
+            // A slot changed after the group read it: on PostgreSQL a rota change on another connection can withdraw a
+            // free slot meanwhile (the active-hold index guards only against two bookings). Undo the group; alone, each
+            // booking reads its slots again and the one that lost is refused.
+            throw accepted.Count == 1
+                ? DomainException.Conflict("slot-not-free", "That slot has just been taken or withdrawn. Choose another slot.")
+                : new DbUpdateConcurrencyException($"{holds.Count} slots were to be booked and {booked} still were free.");
+        }
     }
 
     /// <summary>The booking's appointment, with its slots marked booked; nothing is tracked or written yet.</summary>

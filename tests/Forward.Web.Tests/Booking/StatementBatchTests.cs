@@ -124,6 +124,27 @@ public sealed class StatementBatchTests(ForwardFactory factory) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task A_conditional_update_changes_only_rows_still_holding_the_expected_value_and_says_how_many()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slots = (await world.FreeSlotsAsync()).Take(2).ToArray();
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
+        await db.Slots.Where(s => s.Id == slots[1].Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SlotStatus.Booked));
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            var batch = new StatementBatch(db);
+            var withdraw = batch.UpdateFrom<Slot>(nameof(Slot.Status), SlotStatus.Free, SlotStatus.Withdrawn, slots.Select(s => (object)s.Id).ToList());
+            Assert.Equal(1, (await batch.ExecuteAsync())[withdraw]);
+            await transaction.CommitAsync();
+        }
+
+        var stored = await db.Slots.AsNoTracking().Where(s => slots.Select(x => x.Id).Contains(s.Id)).OrderBy(s => s.Id).Select(s => s.Status).ToListAsync();
+        Assert.Equal([SlotStatus.Withdrawn, SlotStatus.Booked], stored);
+    }
+
     private static Patient NewPatient(string familyName, int practiceId) => new()
     {
         NhsNumber = TestPatients.NewNhsNumber(),
