@@ -284,9 +284,6 @@ public static class ForwardApp
             await sp.GetRequiredService<SlotPlanner>().RefreshAsync();
         }
 
-        // Seeding and planning the horizon allocate far more than serving does (a month of slots for every hub); without
-        // this the heap they grew stays committed for the life of the process (issue 7: at most 300 MB under load).
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         app.Services.GetRequiredService<DatabaseReadiness>().MarkReady();
         if (!log.IsEnabled(LogLevel.Information))
         {

@@ -27,7 +27,27 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
         return PlanAsync(today, today.AddDays(HorizonDays), hubId, cancellationToken);
     }
 
+    /// <summary>
+    /// From <paramref name="from"/> to <paramref name="to"/>, a fortnight at a time: what one window reads, plans and writes
+    /// is garbage by the next, so the memory it takes does not grow with the horizon (a first start plans every hub's
+    /// slots; the heap that grows to hold them stays with the process).
+    /// </summary>
     public async Task<SlotPlanResult> PlanAsync(DateOnly from, DateOnly to, int? hubId = null, CancellationToken cancellationToken = default)
+    {
+        var total = new SlotPlanResult(0, 0, 0);
+        for (var start = from; start <= to; start = start.AddDays(WindowDays))
+        {
+            var end = start.AddDays(WindowDays - 1) is var last && last < to ? last : to;
+            var window = await PlanWindowAsync(start, end, hubId, cancellationToken);
+            total = new SlotPlanResult(total.Added + window.Added, total.Withdrawn + window.Withdrawn, total.Restored + window.Restored);
+        }
+
+        return total;
+    }
+
+    private const int WindowDays = 14;
+
+    private async Task<SlotPlanResult> PlanWindowAsync(DateOnly from, DateOnly to, int? hubId, CancellationToken cancellationToken)
     {
         var sessionsQuery = db.Sessions.AsNoTracking().Include(s => s.Overrides).AsQueryable();
         if (hubId is { } id)
