@@ -165,6 +165,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             errors["IdempotencyKey"] = "Idempotency key must be 1 to 100 printable characters";
         }
 
+        if (request.BookingOrganisationOds is { } bookingOds && (bookingOds.Length is 0 or > 10 || !bookingOds.All(char.IsAsciiLetterOrDigit)))
+        {
+            errors["BookingOrganisationOds"] = "Booking organisation must be an ODS code: up to 10 letters and digits";
+        }
+
         if (!Enum.IsDefined(request.Consent))
         {
             errors["Consent"] = "Say whether the patient agrees to share their record with the hub";
@@ -496,6 +501,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         if (value is not null && value.Length > max)
         {
             errors[field] = $"{label} must be {max} characters or fewer";
+        }
+        else if (value is not null && value.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t')))
+        {
+            // PostgreSQL refuses a NUL in text, and it would fail every booking written with this one.
+            errors[field] = $"{label} must not contain control characters";
         }
     }
 
