@@ -33,8 +33,7 @@ public static class BulkWriter
             return;
         }
 
-        var entity = db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var (entity, table) = Mapping<TEntity>(db);
         var names = columns
             .Select(c => (entity.FindProperty(c.Property) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} has no property {c.Property}.")).GetColumnName(table)!)
             .ToList();
@@ -59,6 +58,13 @@ public static class BulkWriter
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>The entity's type in the EF model and the table it is stored in.</summary>
+    internal static (IEntityType Entity, StoreObjectIdentifier Table) Mapping<TEntity>(ForwardDbContext db)
+    {
+        var entity = db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
+        return (entity, StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema()));
     }
 
     /// <summary>A value as its column holds it: through the property's converter (an enum's name, a UTC instant), if it has one.</summary>

@@ -11,7 +11,7 @@ namespace Forward.Data;
 
 /// <summary>
 /// Writes a unit of work's rows as a few multi-row statements in the context's open transaction: one round trip on
-/// PostgreSQL (an <see cref="NpgsqlBatch"/>), one prepared statement per table on SQLite. Columns and stored forms come
+/// PostgreSQL (an <see cref="NpgsqlBatch"/>), one command per statement on SQLite. Columns and stored forms come
 /// from the EF model, so the rows are byte for byte what EF would store. For the hot write paths (a booking group), where
 /// EF's per-entity change tracking, command building and key read-back cost more than the database's own work; the
 /// entities are never tracked, so keys are handed out first (<see cref="NextIdsAsync{TEntity}"/>).
@@ -23,8 +23,6 @@ public sealed class StatementBatch(ForwardDbContext db)
 
     private readonly bool postgres = (db ?? throw new ArgumentNullException(nameof(db))).IsPostgres;
     private readonly List<(string Sql, List<object?> Values)> statements = [];
-
-    public int Count => statements.Count;
 
     /// <summary>
     /// Inserts <paramref name="rows"/>, every mapped column, in the order given. With <paramref name="withKeys"/> false a
@@ -39,7 +37,7 @@ public sealed class StatementBatch(ForwardDbContext db)
             return;
         }
 
-        var (entity, table) = Mapping<TEntity>(db);
+        var (entity, table) = BulkWriter.Mapping<TEntity>(db);
         var properties = entity.GetProperties()
             .Where(p => withKeys || !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd))
             .Select(p => (Column: p.GetColumnName(table)!, Getter: p.GetGetter(), Converter: p.GetTypeMapping().Converter, Shadow: p.IsShadowProperty()))
@@ -79,7 +77,7 @@ public sealed class StatementBatch(ForwardDbContext db)
     public void InsertAdded<TEntity>()
         where TEntity : class
     {
-        var key = Mapping<TEntity>(db).Entity.FindPrimaryKey()?.Properties is [{ ClrType: var keyType } single] && keyType == typeof(long) ? single.Name : null;
+        var key = BulkWriter.Mapping<TEntity>(db).Entity.FindPrimaryKey()?.Properties is [{ ClrType: var keyType } single] && keyType == typeof(long) ? single.Name : null;
 
         // Listing entries would first scan every tracked entity for changes; added ones are known without it.
         var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
@@ -124,7 +122,7 @@ public sealed class StatementBatch(ForwardDbContext db)
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentOutOfRangeException.ThrowIfZero(keys.Count);
 
-        var (entity, table) = Mapping<TEntity>(db);
+        var (entity, table) = BulkWriter.Mapping<TEntity>(db);
         var set = entity.FindProperty(property) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} has no property {property}.");
         var key = entity.FindPrimaryKey()?.Properties is [var single] ? single : throw new NotSupportedException($"{typeof(TEntity).Name} has no single-column key.");
         var values = new List<object?> { BulkWriter.StoredForm(value, set.GetTypeMapping().Converter) };
@@ -242,7 +240,7 @@ public sealed class StatementBatch(ForwardDbContext db)
             return [];
         }
 
-        var (entity, table) = Mapping<TEntity>(db);
+        var (entity, table) = BulkWriter.Mapping<TEntity>(db);
         var key = entity.FindPrimaryKey()?.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } single] ? single.GetColumnName(table)! : throw new NotSupportedException($"{typeof(TEntity).Name} has no single generated key.");
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Keys are handed out inside the caller's transaction.");
@@ -275,12 +273,6 @@ public sealed class StatementBatch(ForwardDbContext db)
 
         var last = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         return [.. Enumerable.Range(1, count).Select(i => last + i)];
-    }
-
-    private static (IEntityType Entity, StoreObjectIdentifier Table) Mapping<TEntity>(ForwardDbContext db)
-    {
-        var entity = db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
-        return (entity, StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema()));
     }
 
     private string Placeholder(int index) =>

@@ -179,13 +179,15 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         }
 
         await SaveAsync(accepted, phonesChanged, ct);
-        if (accepted.Any(a => a.Booking.AlsoInTransaction is not null))
+        var alsoInTransaction = accepted.Where(a => a.Booking.AlsoInTransaction is not null).ToList();
+        foreach (var a in alsoInTransaction)
         {
-            foreach (var a in accepted.Where(a => a.Booking.AlsoInTransaction is not null))
-            {
-                await a.Booking.AlsoInTransaction!(a.Appointment, ct);
-            }
+            await a.Booking.AlsoInTransaction!(a.Appointment, ct);
+        }
 
+        if (alsoInTransaction.Count > 0)
+        {
+            // What the callbacks changed is tracked by EF; the booking's own rows are already written.
             await db.SaveChangesAsync(ct);
         }
 
@@ -231,8 +233,8 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
     /// <summary>
     /// Writes the accepted bookings and what goes with them (new patients, changed phone numbers, appointments, slot
     /// holds, slot status, confirmation and reminder messages, audit records, compliance day counts) as a few multi-row
-    /// statements: one round trip on PostgreSQL. EF's change tracking cost more per group than the database's own work, so these rows are
-    /// never tracked; their keys are handed out first.
+    /// statements: one round trip on PostgreSQL. EF's change tracking cost more per group than the database's own work,
+    /// so these rows are never tracked; their keys are handed out first.
     /// </summary>
     private async Task SaveAsync(List<Accepted> accepted, HashSet<Patient> phonesChanged, CancellationToken ct)
     {

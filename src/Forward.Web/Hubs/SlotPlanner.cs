@@ -37,7 +37,8 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
         var total = new SlotPlanResult(0, 0, 0);
         for (var start = from; start <= to; start = start.AddDays(WindowDays))
         {
-            var end = start.AddDays(WindowDays - 1) is var last && last < to ? last : to;
+            var last = start.AddDays(WindowDays - 1);
+            var end = last < to ? last : to;
             var window = await PlanWindowAsync(start, end, hubId, cancellationToken);
             total = new SlotPlanResult(total.Added + window.Added, total.Withdrawn + window.Withdrawn, total.Restored + window.Restored);
         }

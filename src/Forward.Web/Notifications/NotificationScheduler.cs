@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Forward.Data;
 using Forward.Domain.Booking;
-using Forward.Domain.Hubs;
 using Forward.Domain.Notifications;
 using Forward.Domain.Time;
 using Microsoft.EntityFrameworkCore;
@@ -65,7 +64,7 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
             IdempotencyKey = OutboxMessage.KeyFor(appointmentId, p.Kind, p.Channel),
         });
 
-    /// <summary>The hub from the unit of work if the caller has it loaded (a booking has), else from the database.</summary>
+    /// <summary>The hub from the unit of work if the caller has it loaded, else from the database.</summary>
     private async Task<HubPlace> HubAsync(int hubId, CancellationToken ct)
     {
         var hub = await db.Hubs.FindAsync([hubId], ct) ?? throw new InvalidOperationException($"Hub {hubId} does not exist.");
