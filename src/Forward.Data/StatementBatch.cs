@@ -6,12 +6,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
+using SQLitePCL;
 
 namespace Forward.Data;
 
 /// <summary>
 /// Writes a unit of work's rows as a few multi-row statements in the context's open transaction: one round trip on
-/// PostgreSQL (an <see cref="NpgsqlBatch"/>), one command per statement on SQLite. Columns and stored forms come
+/// PostgreSQL (an <see cref="NpgsqlBatch"/>), one native statement each on SQLite, its values bound by position. Columns and stored forms come
 /// from the EF model, so the rows are byte for byte what EF would store. For the hot write paths (a booking group), where
 /// EF's per-entity change tracking, command building and key read-back cost more than the database's own work; the
 /// entities are never tracked, so keys are handed out first (<see cref="NextIdsAsync{TEntity}"/>).
@@ -194,22 +195,10 @@ public sealed class StatementBatch(ForwardDbContext db)
             }
             else
             {
+                var connection = (SqliteConnection)transaction.Connection!;
                 for (var s = 0; s < statements.Count; s++)
                 {
-                    var (sql, values) = statements[s];
-                    await using var command = (SqliteCommand)transaction.Connection!.CreateCommand();
-                    command.Transaction = (SqliteTransaction)transaction;
-
-                    // Table and column names come from the EF model, values only as parameters.
-#pragma warning disable CA2100
-                    command.CommandText = sql;
-#pragma warning restore CA2100
-                    for (var i = 0; i < values.Count; i++)
-                    {
-                        command.Parameters.Add(BulkWriter.SqliteParameter(Placeholder(i), values[i]));
-                    }
-
-                    changed[s] = await command.ExecuteNonQueryAsync(cancellationToken);
+                    changed[s] = ExecuteOnSqlite(connection, statements[s].Sql, statements[s].Values);
                 }
             }
         }
@@ -275,8 +264,50 @@ public sealed class StatementBatch(ForwardDbContext db)
         return [.. Enumerable.Range(1, count).Select(i => last + i)];
     }
 
+    /// <summary>
+    /// Runs one statement on the connection's handle with its values bound by position. Microsoft.Data.Sqlite binds by
+    /// name, and SQLite finds a name by walking the statement's list of names, so a multi-row insert of a few hundred
+    /// values spent more time matching names than writing rows (a quarter of the group writer's CPU under load).
+    /// Values are bound as Microsoft.Data.Sqlite binds them, so stored bytes are unchanged.
+    /// </summary>
+    private static int ExecuteOnSqlite(SqliteConnection connection, string sql, List<object?> values)
+    {
+        var handle = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
+        var rc = raw.sqlite3_prepare_v2(handle, sql, out var statement);
+        SqliteException.ThrowExceptionForRC(rc, handle);
+        using (statement)
+        {
+            for (var i = 0; i < values.Count; i++)
+            {
+                rc = BindOnSqlite(statement, i + 1, values[i]);
+                SqliteException.ThrowExceptionForRC(rc, handle);
+            }
+
+            rc = raw.sqlite3_step(statement);
+            if (rc != raw.SQLITE_DONE && rc != raw.SQLITE_ROW)
+            {
+                SqliteException.ThrowExceptionForRC(rc, handle);
+            }
+
+            return raw.sqlite3_changes(handle);
+        }
+    }
+
+    private static int BindOnSqlite(sqlite3_stmt statement, int position, object? value) => value switch
+    {
+        null or DBNull => raw.sqlite3_bind_null(statement, position),
+        bool b => raw.sqlite3_bind_int64(statement, position, b ? 1 : 0),
+        int i => raw.sqlite3_bind_int64(statement, position, i),
+        long l => raw.sqlite3_bind_int64(statement, position, l),
+        string text => raw.sqlite3_bind_text(statement, position, text),
+        DateTime d => raw.sqlite3_bind_text(statement, position, d.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture)),
+        DateOnly d => raw.sqlite3_bind_text(statement, position, d.ToString(@"yyyy\-MM\-dd", CultureInfo.InvariantCulture)),
+        decimal m => raw.sqlite3_bind_text(statement, position, m.ToString("0.0###########################", CultureInfo.InvariantCulture)),
+        _ => throw new NotSupportedException($"A statement batch does not bind {value.GetType().Name} values on SQLite; convert to the stored form first."),
+    };
+
     private string Placeholder(int index) =>
-        postgres ? "$" + (index + 1).ToString(CultureInfo.InvariantCulture) : "@p" + index.ToString(CultureInfo.InvariantCulture);
+        (postgres ? "$" : "?") + (index + 1).ToString(CultureInfo.InvariantCulture);
 
     private static string Quote(string name) => $"\"{name}\"";
 }

@@ -145,6 +145,58 @@ public sealed class StatementBatchTests(ForwardFactory factory) : IClassFixture<
         Assert.Equal([SlotStatus.Withdrawn, SlotStatus.Booked], stored);
     }
 
+    [Fact]
+    public async Task Values_of_every_type_it_binds_are_stored_as_a_parameter_stores_them_and_a_unique_clash_is_reported_as_one()
+    {
+        await using var db = database.OpenContext();
+        await db.Database.MigrateAsync();
+        await db.Database.ExecuteSqlRawAsync(db.IsPostgres
+            ? "CREATE TABLE bound (label text UNIQUE, flag boolean, n integer, big bigint, at timestamptz, day date, amount numeric, missing text)"
+            : "CREATE TABLE bound (label TEXT UNIQUE, flag INTEGER, n INTEGER, big INTEGER, at TEXT, day TEXT, amount TEXT, missing TEXT)");
+        var at = new DateTime(2026, 10, 25, 1, 30, 0, DateTimeKind.Utc).AddTicks(1234560); // the autumn clock change, to the microsecond
+        object?[] Values(string label) => [label, true, -7, long.MaxValue, at, new DateOnly(2026, 2, 28), 1234.5000m, null];
+
+        await using (var command = db.Database.GetDbConnection().CreateCommand())
+        {
+            await db.Database.OpenConnectionAsync();
+            command.CommandText = "INSERT INTO bound VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7)";
+            var values = Values("parameter");
+            for (var i = 0; i < values.Length; i++)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "p" + i.ToString(CultureInfo.InvariantCulture);
+                parameter.Value = values[i] ?? DBNull.Value;
+                command.Parameters.Add(parameter);
+            }
+
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var insert = "INSERT INTO bound VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7})";
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            var batch = new StatementBatch(db);
+            batch.Add(insert, Values("batch"));
+            var changed = await batch.ExecuteAsync();
+            Assert.Equal([1], changed);
+            await transaction.CommitAsync();
+        }
+
+        var stored = await db.Database.SqlQueryRaw<string>(db.IsPostgres
+            ? "SELECT concat_ws('|', flag, n, big, at, day, amount, coalesce(missing, 'NULL')) AS \"Value\" FROM bound ORDER BY label"
+            : "SELECT concat_ws('|', typeof(flag) || flag, typeof(n) || n, typeof(big) || big, typeof(at) || at, typeof(day) || day, typeof(amount) || amount, typeof(missing)) AS \"Value\" FROM bound ORDER BY label").ToListAsync();
+        Assert.Equal(2, stored.Count);
+        Assert.Equal(stored[1], stored[0]);
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            var batch = new StatementBatch(db);
+            batch.Add(insert, Values("batch"));
+            var clash = await Assert.ThrowsAsync<DbUpdateException>(() => batch.ExecuteAsync());
+            Assert.True(DbErrors.IsUniqueViolation(clash), clash.InnerException?.ToString());
+        }
+    }
+
     private static Patient NewPatient(string familyName, int practiceId) => new()
     {
         NhsNumber = TestPatients.NewNhsNumber(),
