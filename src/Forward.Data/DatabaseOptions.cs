@@ -43,7 +43,12 @@ public static class DatabaseRegistration
             var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = busySeconds, Pooling = true };
             services.AddSingleton(_ => new SqliteWriteGate(TimeSpan.FromSeconds(busySeconds)));
             var sqlite = builder.ToString();
-            services.AddDbContextPool<ForwardDbContext, SqliteForwardDbContext>(o => o.UseSqlite(sqlite, x => x.MigrationsHistoryTable("__EFMigrationsHistory")));
+
+            // Temporary storage in memory: under the booking benchmark SQLite created, wrote and deleted a temporary
+            // file for nearly every booking group (its spill space), which was seven extra system calls and a third of
+            // the group writer's page writes. A bigger page cache (32 MB) was tried too: no faster, and 60 MB more memory.
+            var settings = new SqliteConnectionSettings("PRAGMA temp_store=MEMORY;");
+            services.AddDbContextPool<ForwardDbContext, SqliteForwardDbContext>(o => o.UseSqlite(sqlite, x => x.MigrationsHistoryTable("__EFMigrationsHistory")).AddInterceptors(settings));
         }
         else
         {
