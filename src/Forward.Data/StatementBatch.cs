@@ -70,40 +70,6 @@ public sealed class StatementBatch(ForwardDbContext db)
         }
     }
 
-    /// <summary>
-    /// Takes the entities of this type the context is tracking as added, in the order they were added (an audit trail
-    /// reads in key order), stops tracking them and queues their insert with the keys left to the database. For rows
-    /// nothing reads back in the same unit of work.
-    /// </summary>
-    public void InsertAdded<TEntity>()
-        where TEntity : class
-    {
-        var key = BulkWriter.Mapping<TEntity>(db).Entity.FindPrimaryKey()?.Properties is [{ ClrType: var keyType } single] && keyType == typeof(long) ? single.Name : null;
-
-        // Listing entries would first scan every tracked entity for changes; added ones are known without it.
-        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<TEntity>> added;
-        try
-        {
-            // EF hands out an added row's temporary key in sequence, while the order it lists entries in is undefined.
-            added = db.ChangeTracker.Entries<TEntity>().Where(e => e.State == EntityState.Added)
-                .OrderBy(e => key is null ? 0 : (long)e.Property(key).CurrentValue!)
-                .ToList();
-        }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
-        }
-
-        foreach (var entry in added)
-        {
-            entry.State = EntityState.Detached;
-        }
-
-        Insert(added.Select(e => e.Entity).ToList(), withKeys: false);
-    }
-
     /// <summary>Sets one column to <paramref name="value"/> (given as the property's CLR value) on the rows whose key is one of <paramref name="keys"/>.</summary>
     public void Update<TEntity>(string property, object? value, IReadOnlyCollection<object> keys)
         where TEntity : class =>

@@ -11,10 +11,14 @@ namespace Forward.Web.Audit;
 public sealed class AuditLog(ForwardDbContext db, TimeProvider clock)
 {
     /// <param name="traceId">The request's trace when the entry is written on its behalf outside it (a booking batch).</param>
-    public void Write(Actor actor, string action, string outcome, string? entityType = null, string? entityId = null, int? patientId = null, int? hubId = null, string? detail = null, string? traceId = null)
+    public void Write(Actor actor, string action, string outcome, string? entityType = null, string? entityId = null, int? patientId = null, int? hubId = null, string? detail = null, string? traceId = null) =>
+        db.AuditEvents.Add(Entry(actor, action, outcome, entityType, entityId, patientId, hubId, detail, traceId));
+
+    /// <summary>The entry <see cref="Write"/> adds, for a caller that writes its rows itself in the same transaction (the booking writer).</summary>
+    public AuditEvent Entry(Actor actor, string action, string outcome, string? entityType = null, string? entityId = null, int? patientId = null, int? hubId = null, string? detail = null, string? traceId = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        db.AuditEvents.Add(new AuditEvent
+        return new AuditEvent
         {
             OccurredUtc = clock.GetUtcNow().UtcDateTime,
             Actor = actor.UserName,
@@ -27,6 +31,6 @@ public sealed class AuditLog(ForwardDbContext db, TimeProvider clock)
             HubId = hubId,
             Detail = detail is { Length: > 1000 } ? detail[..1000] : detail,
             TraceId = traceId ?? Activity.Current?.TraceId.ToString(),
-        });
+        };
     }
 }

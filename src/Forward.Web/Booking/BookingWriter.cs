@@ -269,11 +269,13 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         batch.Insert(accepted.Select(a => a.Appointment).ToList());
         batch.Insert(holds);
         var slotsBooked = batch.UpdateFrom<Slot>(nameof(Slot.Status), SlotStatus.Free, SlotStatus.Booked, holds.Select(h => (object)h.SlotId).ToList());
+        var messages = new List<OutboxMessage>();
+        var auditEntries = new List<AuditEvent>();
         foreach (var (booking, appointment, patient, slots, _, hub, _) in accepted)
         {
             // Confirmation and reminder rows join this transaction: the booking and its messages commit together.
-            notifications.ScheduleBooking(appointment, new NotificationScheduler.HubPlace(hub.Name, hub.SiteName, hub.Town), patient.Phone, patient.Email);
-            audit.Write(
+            messages.AddRange(notifications.PlanBooking(appointment, new NotificationScheduler.HubPlace(hub.Name, hub.SiteName, hub.Town), patient.Phone, patient.Email));
+            auditEntries.Add(audit.Entry(
                 booking.Actor,
                 AuditActions.Book,
                 "success",
@@ -282,11 +284,12 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                 patient.Id,
                 appointment.HubId,
                 $"channel={booking.Actor.Channel}; slots={string.Join(',', slots.Select(s => s.Id))}; consent={booking.Request.Consent}",
-                booking.TraceId);
+                booking.TraceId));
         }
 
-        batch.InsertAdded<OutboxMessage>();
-        batch.InsertAdded<AuditEvent>();
+        // Keys left to the database: nothing in the transaction reads these rows back, and the audit trail reads in key order.
+        batch.Insert(messages, withKeys: false);
+        batch.Insert(auditEntries, withKeys: false);
 
         // Last: on PostgreSQL a day's summary row stays locked until the commit.
         ComplianceDayStore.Add(

@@ -10,23 +10,23 @@ using Microsoft.Extensions.Options;
 namespace Forward.Web.Notifications;
 
 /// <summary>
-/// Turns bookings and cancellations into outbox rows on the caller's DbContext, before the caller saves: the messages
-/// commit or roll back with the change that caused them. It never saves and never sends.
+/// Turns bookings and cancellations into outbox rows for the caller's unit of work, before the caller saves: the
+/// messages commit or roll back with the change that caused them. It never saves and never sends.
 /// </summary>
 public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider clock, IOptions<NotificationOptions> options, PatientCancelLinks links)
 {
-    /// <summary>The confirmation and reminder rows for a new appointment at <paramref name="hub"/>, which the booking has loaded already.</summary>
-    public void ScheduleBooking(Appointment appointment, HubPlace hub, string? phone, string? email)
+    /// <summary>
+    /// The confirmation and reminder rows for a new appointment at <paramref name="hub"/>, which the booking has loaded
+    /// already, for the caller to write in its transaction (the booking writer inserts them without EF's change tracking).
+    /// </summary>
+    public List<OutboxMessage> PlanBooking(Appointment appointment, HubPlace hub, string? phone, string? email)
     {
         ArgumentNullException.ThrowIfNull(appointment);
         ArgumentNullException.ThrowIfNull(hub);
         var now = clock.GetUtcNow().UtcDateTime;
         var plan = NotificationRules.OnBooking(appointment.StartUtc, new PatientContact(phone, email), now, options.Value.ReminderLead);
         var cancelUrl = plan.Count > 0 ? links.CreateUrl(appointment.Id, appointment.StartUtc) : null;
-        foreach (var p in plan)
-        {
-            Add(appointment.Id, p, Personalisation(appointment, hub, cancelUrl), now);
-        }
+        return [.. plan.Select(p => Message(appointment.Id, p, Personalisation(appointment, hub, cancelUrl), now))];
     }
 
     public async Task ScheduleCancellationAsync(Appointment appointment, CancellationToken cancellationToken = default)
@@ -50,7 +50,10 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
     }
 
     private void Add(long appointmentId, PlannedMessage p, Dictionary<string, string> personalisation, DateTime now) =>
-        db.OutboxMessages.Add(new OutboxMessage
+        db.OutboxMessages.Add(Message(appointmentId, p, personalisation, now));
+
+    private OutboxMessage Message(long appointmentId, PlannedMessage p, Dictionary<string, string> personalisation, DateTime now) =>
+        new()
         {
             Kind = p.Kind,
             Channel = p.Channel,
@@ -62,7 +65,7 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
             Status = OutboxStatus.Pending,
             CreatedUtc = now,
             IdempotencyKey = OutboxMessage.KeyFor(appointmentId, p.Kind, p.Channel),
-        });
+        };
 
     /// <summary>The hub from the unit of work if the caller has it loaded, else from the database.</summary>
     private async Task<HubPlace> HubAsync(int hubId, CancellationToken ct)
