@@ -36,7 +36,7 @@ public static class ForwardApp
         var configuration = builder.Configuration;
 
         services.AddSingleton(TimeProvider.System);
-        services.AddForwardDatabase(configuration, builder.Environment.ContentRootPath);
+        var provider = services.AddForwardDatabase(configuration, builder.Environment.ContentRootPath);
         services.AddSingleton<ReferenceDataSeeder>();
         services.AddSingleton<DatabaseReadiness>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -56,7 +56,9 @@ public static class ForwardApp
         services.AddScoped<SlotPlanner>();
         services.AddScoped<BookingService>();
         services.AddScoped<BookingWriter>();
-        services.AddSingleton<BookingBatcher>();
+        services.AddSingleton(sp => new BookingBatcher(
+            sp.GetRequiredService<IServiceScopeFactory>(),
+            provider == DatabaseProvider.Postgres ? configuration.GetValue("Forward:Booking:Writers", 2) : 1));
         services.AddScoped<RotaService>();
         services.AddScoped<ComplianceQueries>();
         AddTelemetry(services, configuration);

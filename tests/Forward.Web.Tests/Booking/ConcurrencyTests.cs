@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Forward.Domain.Hubs;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -69,6 +70,46 @@ public sealed class ConcurrencyTests(ForwardFactory factory) : IClassFixture<For
         Assert.Equal(1, results.Count(r => r.StatusCode == HttpStatusCode.Created));
         Assert.Equal(1, results.Count(r => r.StatusCode == HttpStatusCode.Conflict));
         Assert.Equal(2, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.Patient!.NhsNumber == nhs && a.Status == Forward.Domain.Booking.AppointmentStatus.Booked)));
+    }
+
+    [Fact]
+    public async Task Two_bookings_sharing_a_slot_but_not_their_first_made_at_once_give_the_shared_slot_to_one()
+    {
+        // On PostgreSQL bookings queue by their first slot, one writer per queue: these two start at different slots, so
+        // with an odd and an even first slot they are written by different writers at once, and only the database
+        // (the one active hold per slot) decides between them.
+        var world = await TestWorld.CreateAsync(factory);
+        var free = (await world.FreeSlotsAsync()).Where(s => s.ClinicianIndex == 0).OrderBy(s => s.StartUtc).ToList();
+        var triples = new List<(Slot A, Slot B, Slot C)>();
+        for (var i = 0; i + 2 < free.Count && triples.Count < 4; i++)
+        {
+            var (a, b, c) = (free[i], free[i + 1], free[i + 2]);
+            if (a.EndUtc == b.StartUtc && b.EndUtc == c.StartUtc && a.Id % 2 != b.Id % 2)
+            {
+                triples.Add((a, b, c));
+                i += 2;
+            }
+        }
+
+        Assert.NotEmpty(triples);
+        var clients = new[] { await world.ClientAsync(world.PracticeStaffA), await world.ClientAsync(world.HubClinician) };
+
+        foreach (var (a, b, c) in triples)
+        {
+            object Booking(params long[] slotIds) => new { slotIds, patient = TestPatients.Patient(null), registeredPracticeOds = world.PracticeA.OdsCode, reason = "Back pain", consent = "Granted" };
+            var results = await Task.WhenAll(
+                clients[0].PostAsJsonAsync("/api/v1/appointments", Booking(a.Id, b.Id)),
+                clients[1].PostAsJsonAsync("/api/v1/appointments", Booking(b.Id, c.Id)));
+
+            var statuses = results.Select(r => r.StatusCode).Order().ToList();
+            Assert.True(statuses.SequenceEqual([HttpStatusCode.Created, HttpStatusCode.Conflict]), string.Join(", ", await Task.WhenAll(results.Select(async r => $"{r.StatusCode} {await r.Content.ReadAsStringAsync()}"))));
+            Assert.Equal(1, await world.WithDbAsync(db => db.AppointmentSlots.CountAsync(h => h.IsActive && h.SlotId == b.Id)));
+        }
+
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
     }
 
     [Fact]
