@@ -22,14 +22,14 @@ dotnet build bench/Forward.Bench/Forward.Bench.csproj -c Release -o "$bench" -no
 run_bench() { dotnet "$bench/Forward.Bench.dll" "$@"; }
 
 # Forward as it runs in production, plus: demo users seeded (the nhs111 client signs in), the sign-in rate limit raised
-# for 32 clients' token requests, the slot horizon widened to 84 days and the NHS 111 booking window from 48
+# for 32 clients' token requests, the slot horizon widened to 150 days and the NHS 111 booking window from 48
 # hours to cover it, so the clients do not run out of slots in the timed part (the window check itself still runs on
 # every booking).
 start_forward() { # port, then extra VAR=value settings
   local port=$1; shift
   ( cd "$app" && exec env ASPNETCORE_ENVIRONMENT=Production Forward__DataDirectory="$data" \
       Forward__Demo__SeedUsers=true Forward__Demo__Password=forward-demo Forward__RateLimits__SignInPerMinute=100000 \
-      Forward__Slots__HorizonDays=84 Forward__Booking__Windows__Nhs111__MaximumAhead=90.00:00:00 "$@" \
+      Forward__Slots__HorizonDays=150 Forward__Booking__Windows__Nhs111__MaximumAhead=155.00:00:00 "$@" \
       dotnet Forward.Web.dll --urls "http://127.0.0.1:$port" >"$data/server.log" 2>&1 ) &
   server=$!
   for _ in $(seq 1 1200); do
@@ -50,7 +50,7 @@ bench_sqlite() {
   local baseline; baseline=$(sed -n 's/^insert_baseline_sqlite: \([0-9.]*\)\/s.*/\1/p' <<<"$out")
   start_forward 5290
   run_bench load --url http://127.0.0.1:5290 --provider sqlite --connection "Data Source=$data/forward.db" \
-    --clients "$clients" --seconds "$seconds" --days 83 --pid "$server" --baseline "$baseline" || status=1
+    --clients "$clients" --seconds "$seconds" --days 149 --pid "$server" --baseline "$baseline" || status=1
   stop_forward
   echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (sqlite, after)"
   rm -rf "$data"; data=""
@@ -70,7 +70,7 @@ bench_postgres() {
   local conn="$PG_CONN;Database=forward_bench"
   start_forward 5291 Forward__Database__Provider=Postgres ConnectionStrings__Forward="$conn"
   run_bench load --url http://127.0.0.1:5291 --provider postgres --connection "$conn" \
-    --clients "$clients" --seconds "$seconds" --days 83 --pid "$server" --baseline "$tps" || status=1
+    --clients "$clients" --seconds "$seconds" --days 149 --pid "$server" --baseline "$tps" || status=1
   stop_forward
   echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (postgres, after)"
   pg_stop
