@@ -3,6 +3,7 @@
 # database under ./data (created, migrated and seeded on first start). Extra arguments go to the app, e.g.
 #   ./forward.sh run --urls http://127.0.0.1:8080
 # `./forward.sh history [--months 12] [--seed 20260401]` writes the synthetic demo history into that same database.
+# `./forward.sh compliance-rebuild` makes the compliance day summaries again from every slot and appointment.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -37,8 +38,12 @@ case "$command" in
     # if the database already has them.
     start_app history "$@"
     ;;
+  compliance-rebuild)
+    # Makes the compliance day summaries again from every slot and appointment (after rows were changed outside Forward).
+    start_app compliance-rebuild "$@"
+    ;;
   *)
-    echo "usage: ./forward.sh run [--urls URL] | ./forward.sh history [--months 12] [--seed 20260401]" >&2
+    echo "usage: ./forward.sh run [--urls URL] | ./forward.sh history [--months 12] [--seed 20260401] | ./forward.sh compliance-rebuild" >&2
     exit 2
     ;;
 esac

@@ -1,9 +1,16 @@
 using Forward.Web;
+using Forward.Web.Compliance;
 using Forward.Web.Demo;
 
 if (DemoHistoryCommand.IsHistoryCommand(args))
 {
     Environment.ExitCode = await DemoHistoryCommand.RunAsync(args);
+    return;
+}
+
+if (ComplianceRebuildCommand.IsCommand(args))
+{
+    Environment.ExitCode = await ComplianceRebuildCommand.RunAsync(args);
     return;
 }
 

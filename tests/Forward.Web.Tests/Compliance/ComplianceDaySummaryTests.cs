@@ -67,6 +67,31 @@ public sealed class ComplianceDaySummaryTests(ForwardFactory factory) : IClassFi
         Assert.Equal(storedAppointments.Select(Describe), rebuiltAppointments.Select(Describe));
     }
 
+    [Fact]
+    public async Task The_rebuild_command_makes_lost_summaries_again_from_the_slots_and_appointments()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        foreach (var slot in (await world.FreeSlotsAsync()).Take(2))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id))).StatusCode);
+        }
+
+        var (sessions, appointments) = await StoredAsync(world);
+        Assert.Equal(2, appointments.Sum(d => d.Parts.Held));
+        await world.WithDbAsync(async db =>
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM \"ComplianceAppointmentDays\"") + await db.Database.ExecuteSqlRawAsync("DELETE FROM \"ComplianceSessionDays\""));
+        Assert.Empty((await StoredAsync(world)).Appointments);
+
+        var exitCode = await Forward.Web.Compliance.ComplianceRebuildCommand.RunAsync(
+            ["compliance-rebuild", $"--Forward:Database:Provider={factory.Database.Provider}", $"--ConnectionStrings:Forward={factory.Database.ConnectionString}"]);
+
+        Assert.Equal(0, exitCode);
+        var (rebuiltSessions, rebuiltAppointments) = await StoredAsync(world);
+        Assert.Equal(sessions.Select(Describe), rebuiltSessions.Select(Describe));
+        Assert.Equal(appointments.Select(Describe), rebuiltAppointments.Select(Describe));
+    }
+
     private static string Describe(SessionDay d) =>
         $"{d.HubId}/{d.SessionId}/{d.Date:yyyy-MM-dd}: {d.StartingSlots} starting, {d.ExtendedMinutes:0.####} min, {d.TouchingSlots} touching, evening {string.Join(",", d.EveningCover.Select(c => $"{c.StartUtc:O}-{c.EndUtc:O}"))}";
 
