@@ -8,8 +8,9 @@ namespace Forward.Web.Compliance;
 /// <summary>
 /// <c>./forward.sh compliance-rebuild</c>: throws the compliance day summaries away and makes them again from every slot
 /// and appointment, in one transaction. Forward keeps them in step itself; this is for after rows were changed behind its
-/// back (a bulk load, a manual repair), so the reports agree with the appointments again. Safe while Forward runs: a
-/// booking committed meanwhile waits for, or is included in, the rebuild. Prints counts only.
+/// back (a bulk load, a manual repair), so the reports agree with the appointments again. Run it with Forward stopped:
+/// on SQLite it holds the write lock throughout, and on PostgreSQL a booking committed while it runs is not guaranteed
+/// to be counted exactly once. Prints counts only.
 /// </summary>
 public static class ComplianceRebuildCommand
 {
