@@ -19,8 +19,25 @@ public static class DbErrors
     }
 
     /// <summary>
+    /// True when PostgreSQL broke a deadlock by failing this transaction (40P01), looking through wrapping exceptions
+    /// (EF's retry limit, its update wrapper). Nothing was written; the work can be tried again.
+    /// </summary>
+    public static bool IsDeadlock(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// True when the database could not be reached or dropped the session (PostgreSQL down, restarting, refusing
-    /// connections, a terminated backend; SQLite busy or locked past the timeout): the request may succeed if retried
+    /// connections, a terminated backend, a deadlock it broke by failing this transaction; SQLite busy or locked past the timeout): the request may succeed if retried
     /// later, so callers answer 503 rather than 500. Looks through wrapping exceptions (EF wraps provider errors).
     /// </summary>
     public static bool IsUnavailable(Exception exception)
@@ -32,7 +49,8 @@ public static class DbErrors
                 case PostgresException pg when pg.Severity is "FATAL" or "PANIC"
                     || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
                     || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)
-                    || pg.SqlState == PostgresErrorCodes.TooManyConnections:
+                    || pg.SqlState == PostgresErrorCodes.TooManyConnections
+                    || pg.SqlState == PostgresErrorCodes.DeadlockDetected:
                     return true;
                 case PostgresException:
                     return false;

@@ -239,8 +239,14 @@ public sealed class StatementBatch(ForwardDbContext db)
     private static int ExecuteOnSqlite(SqliteConnection connection, string sql, List<object?> values)
     {
         var handle = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
-        var rc = raw.sqlite3_prepare_v2(handle, sql, out var statement);
+        var rc = raw.sqlite3_prepare_v2(handle, sql, out var statement, out var tail);
         SqliteException.ThrowExceptionForRC(rc, handle);
+        if (!string.IsNullOrWhiteSpace(tail))
+        {
+            statement.Dispose();
+            throw new ArgumentException("A statement batch runs one statement per entry.", nameof(sql));
+        }
+
         using (statement)
         {
             for (var i = 0; i < values.Count; i++)

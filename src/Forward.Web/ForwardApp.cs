@@ -29,6 +29,12 @@ namespace Forward.Web;
 /// <summary>How Forward's services and pipeline are put together; Program.cs only calls these two methods.</summary>
 public static class ForwardApp
 {
+    /// <summary>How many booking groups PostgreSQL writes at once: 2 unless configured, 1 to 8; anything else stops start-up.</summary>
+    private static int BookingWriters(string? configured) =>
+        configured is null ? 2
+        : int.TryParse(configured, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 8 ? n
+        : throw new InvalidOperationException($"Forward:Booking:Writers must be a whole number from 1 to 8, not '{configured}'.");
+
     public static WebApplicationBuilder AddForward(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -56,9 +62,8 @@ public static class ForwardApp
         services.AddScoped<SlotPlanner>();
         services.AddScoped<BookingService>();
         services.AddScoped<BookingWriter>();
-        services.AddSingleton(sp => new BookingBatcher(
-            sp.GetRequiredService<IServiceScopeFactory>(),
-            provider == DatabaseProvider.Postgres ? configuration.GetValue("Forward:Booking:Writers", 2) : 1));
+        var writers = provider == DatabaseProvider.Postgres ? BookingWriters(configuration["Forward:Booking:Writers"]) : 1;
+        services.AddSingleton(sp => new BookingBatcher(sp.GetRequiredService<IServiceScopeFactory>(), writers));
         services.AddScoped<RotaService>();
         services.AddScoped<ComplianceQueries>();
         AddTelemetry(services, configuration);

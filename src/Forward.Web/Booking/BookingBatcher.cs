@@ -51,7 +51,8 @@ public sealed class BookingBatcher(IServiceScopeFactory scopes, int writers)
                 await WriteAsync(batch);
             }
 
-            Volatile.Write(ref lane.Draining, 0);
+            // A full fence (not a plain store), so the emptiness check below cannot be read before the flag is cleared.
+            Interlocked.Exchange(ref lane.Draining, 0);
 
             // A booking queued after the last Take but before the flag was cleared found a writer still running and did
             // not start one: take it on rather than leave it waiting for the next arrival.

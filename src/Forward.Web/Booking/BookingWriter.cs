@@ -44,7 +44,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             await CommitTogetherAsync(batch, cancellationToken);
             activity?.SetTag("forward.booked", batch.Count(b => b.Outcome.IsCompletedSuccessfully));
         }
-        catch (DbUpdateException ex) when (batch.Count > 1 && (DbErrors.IsUniqueViolation(ex) || ex is DbUpdateConcurrencyException))
+        catch (Exception ex) when (batch.Count > 1 && ((ex is DbUpdateException update && (DbErrors.IsUniqueViolation(update) || ex is DbUpdateConcurrencyException)) || DbErrors.IsDeadlock(ex)))
         {
             foreach (var booking in batch)
             {
@@ -238,7 +238,9 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
     /// </summary>
     private async Task SaveAsync(List<Accepted> accepted, HashSet<Patient> phonesChanged, CancellationToken ct)
     {
-        var newPatients = accepted.Select(a => a.Patient).Where(p => p.Id == 0).Distinct().ToList();
+        // New patients and slot holds go in key order: two writers (PostgreSQL) inserting the same keys in opposite
+        // orders would deadlock on the unique indexes, where in the same order the second simply waits for the first.
+        var newPatients = accepted.Select(a => a.Patient).Where(p => p.Id == 0).Distinct().OrderBy(p => p.NhsNumber, StringComparer.Ordinal).ToList();
         var patientIds = await StatementBatch.NextIdsAsync<Patient>(db, newPatients.Count, ct);
         for (var i = 0; i < newPatients.Count; i++)
         {
@@ -267,6 +269,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         }
 
         batch.Insert(accepted.Select(a => a.Appointment).ToList());
+        holds.Sort((x, y) => x.SlotId.CompareTo(y.SlotId));
         batch.Insert(holds);
         var slotsBooked = batch.UpdateFrom<Slot>(nameof(Slot.Status), SlotStatus.Free, SlotStatus.Booked, holds.Select(h => (object)h.SlotId).ToList());
         var messages = new List<OutboxMessage>();
