@@ -71,13 +71,6 @@ public static class BulkWriter
     internal static object? StoredForm(object? value, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter) =>
         value is not null && converter is not null ? converter.ConvertToProvider(value) : value;
 
-    /// <summary>
-    /// A SQLite parameter holding a stored-form value as EF stores it: Microsoft.Data.Sqlite writes DateTime as
-    /// "yyyy-MM-dd HH:mm:ss.FFFFFFF", DateOnly as "yyyy-MM-dd", decimal as text and bool as 0/1.
-    /// </summary>
-    internal static SqliteParameter SqliteParameter(string name, object? value) =>
-        new(name, SqliteTypeOf(value)) { Value = value ?? DBNull.Value };
-
     private static SqliteType SqliteTypeOf(object? value) => value switch
     {
         int or long or bool => SqliteType.Integer,

@@ -22,27 +22,18 @@ public static class DbErrors
     /// True when PostgreSQL broke a deadlock by failing this transaction (40P01), looking through wrapping exceptions
     /// (EF's retry limit, its update wrapper). Nothing was written; the work can be tried again.
     /// </summary>
-    public static bool IsDeadlock(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool IsDeadlock(Exception exception) =>
+        Chain(exception).Any(e => e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected });
 
     /// <summary>
     /// True when the database could not be reached or dropped the session (PostgreSQL down, restarting, refusing
-    /// connections, a terminated backend, a deadlock it broke by failing this transaction; SQLite busy or locked past the timeout): the request may succeed if retried
-    /// later, so callers answer 503 rather than 500. Looks through wrapping exceptions (EF wraps provider errors).
+    /// connections, a terminated backend, a deadlock it broke by failing this transaction; SQLite busy or locked past the
+    /// timeout): the request may succeed if retried later, so callers answer 503 rather than 500. Looks through wrapping
+    /// exceptions (EF wraps provider errors).
     /// </summary>
     public static bool IsUnavailable(Exception exception)
     {
-        for (var e = exception; e is not null; e = e.InnerException)
+        foreach (var e in Chain(exception))
         {
             switch (e)
             {
@@ -65,5 +56,13 @@ public static class DbErrors
 
         return false;
     }
-}
 
+    /// <summary>The exception and those it wraps, outermost first.</summary>
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
+    }
+}

@@ -12,8 +12,8 @@ namespace Forward.Data;
 
 /// <summary>
 /// Writes a unit of work's rows as a few multi-row statements in the context's open transaction: one round trip on
-/// PostgreSQL (an <see cref="NpgsqlBatch"/>), one native statement each on SQLite, its values bound by position. Columns and stored forms come
-/// from the EF model, so the rows are byte for byte what EF would store. For the hot write paths (a booking group), where
+/// PostgreSQL (an <see cref="NpgsqlBatch"/>), one native statement each on SQLite, its values bound by position. Columns
+/// and stored forms come from the EF model, so the rows are byte for byte what EF would store. For the hot write paths (a booking group), where
 /// EF's per-entity change tracking, command building and key read-back cost more than the database's own work; the
 /// entities are never tracked, so keys are handed out first (<see cref="NextIdsAsync{TEntity}"/>).
 /// </summary>
@@ -241,14 +241,13 @@ public sealed class StatementBatch(ForwardDbContext db)
         var handle = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
         var rc = raw.sqlite3_prepare_v2(handle, sql, out var statement, out var tail);
         SqliteException.ThrowExceptionForRC(rc, handle);
-        if (!string.IsNullOrWhiteSpace(tail))
-        {
-            statement.Dispose();
-            throw new ArgumentException("A statement batch runs one statement per entry.", nameof(sql));
-        }
-
         using (statement)
         {
+            if (!string.IsNullOrWhiteSpace(tail))
+            {
+                throw new ArgumentException("A statement batch runs one statement per entry.", nameof(sql));
+            }
+
             for (var i = 0; i < values.Count; i++)
             {
                 rc = BindOnSqlite(statement, i + 1, values[i]);

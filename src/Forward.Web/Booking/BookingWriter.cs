@@ -44,7 +44,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             await CommitTogetherAsync(batch, cancellationToken);
             activity?.SetTag("forward.booked", batch.Count(b => b.Outcome.IsCompletedSuccessfully));
         }
-        catch (Exception ex) when (batch.Count > 1 && ((ex is DbUpdateException update && (DbErrors.IsUniqueViolation(update) || ex is DbUpdateConcurrencyException)) || DbErrors.IsDeadlock(ex)))
+        catch (Exception ex) when (batch.Count > 1 && LostARace(ex))
         {
             foreach (var booking in batch)
             {
@@ -57,6 +57,13 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             RefuseUndecided(batch, ex);
         }
     }
+
+    /// <summary>
+    /// The group collided with other writers (a unique index, a slot no longer free, a deadlock PostgreSQL broke): nothing
+    /// was written, and each booking alone is decided afresh.
+    /// </summary>
+    private static bool LostARace(Exception ex) =>
+        ex is DbUpdateConcurrencyException || (ex is DbUpdateException update && DbErrors.IsUniqueViolation(update)) || DbErrors.IsDeadlock(ex);
 
     /// <summary>Gives every booking of the batch not yet decided this reason.</summary>
     public static void RefuseUndecided(IEnumerable<PendingBooking> batch, Exception reason)
