@@ -119,8 +119,13 @@ internal sealed class SlotConfiguration : IEntityTypeConfiguration<Slot>
         // Regenerating a rota finds "the same slot" by this key, so it can never create a duplicate.
         b.HasIndex(x => new { x.SessionId, x.ClinicianIndex, x.StartUtc }).IsUnique();
 
-        // Free-slot search: a hub's free slots in a time range.
-        b.HasIndex(x => new { x.HubId, x.Status, x.StartUtc });
+        // A hub's slots in a time range (compliance summaries). Status is left out of it on purpose: booking a slot
+        // changes only its status, so this index is not written by bookings.
+        b.HasIndex(x => new { x.HubId, x.StartUtc });
+
+        // Free-slot search: a hub's free slots in a time range. Only free slots are in it, so a booking deletes one
+        // entry instead of moving it to the booked part of the index (two index pages written per booked slot).
+        b.HasIndex(x => new { x.HubId, x.StartUtc }, "IX_Slots_Free_HubId_StartUtc").HasFilter("\"Status\" = 'Free'");
         b.Property(x => x.Role).HasConversion<string>().HasMaxLength(40);
         b.Property(x => x.Mode).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
@@ -243,7 +248,10 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
 
         // One of each message per appointment and channel: the key is also the reference the sender de-duplicates on.
         b.HasIndex(x => x.IdempotencyKey).IsUnique();
-        b.HasIndex(x => new { x.Status, x.DueUtc });
+
+        // The dispatcher's queue: pending messages by when they are due. Sent, failed and cancelled messages leave it, so
+        // it stays the size of the queue and sending a message deletes its entry rather than moving it.
+        b.HasIndex(x => x.DueUtc, "IX_OutboxMessages_Pending_DueUtc").HasFilter("\"Status\" = 'Pending'");
         b.HasIndex(x => x.AppointmentId);
         b.HasIndex(x => x.ConsultationRequestId);
         b.HasOne<Appointment>().WithMany().HasForeignKey(x => x.AppointmentId);

@@ -729,10 +729,13 @@ namespace Forward.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("HubId", "Status", "StartUtc");
+                    b.HasIndex("HubId", "StartUtc");
 
                     b.HasIndex("SessionId", "ClinicianIndex", "StartUtc")
                         .IsUnique();
+
+                    b.HasIndex(new[] { "HubId", "StartUtc" }, "IX_Slots_Free_HubId_StartUtc")
+                        .HasFilter("\"Status\" = 'Free'");
 
                     b.ToTable("Slots");
                 });
@@ -954,7 +957,8 @@ namespace Forward.Data.Migrations.Sqlite
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
-                    b.HasIndex("Status", "DueUtc");
+                    b.HasIndex(new[] { "DueUtc" }, "IX_OutboxMessages_Pending_DueUtc")
+                        .HasFilter("\"Status\" = 'Pending'");
 
                     b.ToTable("OutboxMessages", (string)null);
                 });
