@@ -128,7 +128,7 @@ internal static class SlotSearchBench
         services.AddScoped<SlotPlanner>();
         services.AddScoped<BookingService>();
         services.AddScoped<BookingWriter>();
-        services.AddSingleton<BookingBatcher>();
+        services.AddSingleton(sp => new BookingBatcher(sp.GetRequiredService<IServiceScopeFactory>(), writers: 1)); // searches only
         return services.BuildServiceProvider();
     }
 
