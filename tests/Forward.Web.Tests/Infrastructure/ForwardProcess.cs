@@ -22,15 +22,8 @@ public static class ForwardProcess
     public static Process Start(int port, IReadOnlyDictionary<string, string> settings, ConcurrentQueue<string>? output = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Forward.slnx")))
-        {
-            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("Cannot find the repository root.");
-        }
-
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-        var project = Path.Combine(root, "src", "Forward.Web");
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(project, "bin", configuration, "net10.0", "Forward.Web.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        var project = Path.Combine(RepositoryRoot, "src", "Forward.Web");
+        var info = new ProcessStartInfo("dotnet", [Built(project, "Forward.Web.dll"), "--urls", $"http://127.0.0.1:{port}"])
         {
             WorkingDirectory = project,
             RedirectStandardOutput = true,
@@ -48,6 +41,28 @@ public static class ForwardProcess
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    /// <summary>The folder holding Forward.slnx, found upwards from the tests' own output.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var root = AppContext.BaseDirectory;
+            while (!File.Exists(Path.Combine(root, "Forward.slnx")))
+            {
+                root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("Cannot find the repository root.");
+            }
+
+            return root;
+        }
+    }
+
+    /// <summary>A project's built assembly, in the configuration these tests were built in (the solution builds both).</summary>
+    public static string Built(string projectDirectory, string assembly)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+        return Path.Combine(projectDirectory, "bin", configuration, "net10.0", assembly);
     }
 
     private static void Keep(ConcurrentQueue<string>? output, string? line)
