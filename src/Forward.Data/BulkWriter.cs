@@ -48,6 +48,7 @@ public static class BulkWriter
             if (connection is NpgsqlConnection npgsql)
             {
                 await CopyAsync(npgsql, tableName, columnList, rows, columns, cancellationToken);
+                await AnalyzeIfGrownAsync(npgsql, tableName, rows.Count, cancellationToken);
             }
             else
             {
@@ -118,6 +119,32 @@ public static class BulkWriter
         }
 
         await importer.CompleteAsync(ct);
+    }
+
+    /// <summary>
+    /// Refreshes PostgreSQL's statistics of the table when the load added a tenth of it or more, as autovacuum would
+    /// a minute or so later. Until then the planner works from the table as it was: after the first slot load into a new
+    /// database it took the slots for none and marked a booking's slots booked by reading the whole free-slot index.
+    /// In the caller's transaction, where ANALYZE sees the rows just loaded.
+    /// </summary>
+    private static async Task AnalyzeIfGrownAsync(NpgsqlConnection connection, string table, int added, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT reltuples FROM pg_class WHERE oid = to_regclass(@table)";
+        command.Parameters.AddWithValue("table", table);
+
+        // -1 when never analysed; the estimate is from before this load, which is the table as it stood.
+        var estimate = Convert.ToDouble(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        if (added >= estimate / 10)
+        {
+            command.Parameters.Clear();
+
+            // The table name comes from the EF model, never from input.
+#pragma warning disable CA2100
+            command.CommandText = $"ANALYZE {table}";
+#pragma warning restore CA2100
+            await command.ExecuteNonQueryAsync(ct);
+        }
     }
 
     private static async Task InsertPreparedAsync<TRow>(SqliteConnection connection, DbTransaction? transaction, string table, string columnList, IEnumerable<TRow> rows, IReadOnlyList<BulkColumn<TRow>> columns, CancellationToken ct)
