@@ -23,7 +23,17 @@ internal sealed class SqliteConnectionSettings(string pragmas) : DbConnectionInt
     {
         if (connection is SqliteConnection { Handle: { } handle } && !configured.TryGetValue(handle, out _))
         {
-            SqliteException.ThrowExceptionForRC(raw.sqlite3_exec(handle, pragmas), handle);
+            var rc = raw.sqlite3_exec(handle, pragmas);
+            if (rc != raw.SQLITE_OK)
+            {
+                // EF does not count the connection as opened when this throws. Left open, the context's next open
+                // (a retry) would find it open, use it without these settings and treat it as the caller's to close.
+                // Closed, it goes back to the pool and the settings are tried again on its next open.
+                var error = new SqliteException($"SQLite Error {rc}: '{raw.sqlite3_errmsg(handle).utf8_to_string()}'.", rc, raw.sqlite3_extended_errcode(handle));
+                connection.Close();
+                throw error;
+            }
+
             configured.AddOrUpdate(handle, pragmas);
         }
     }

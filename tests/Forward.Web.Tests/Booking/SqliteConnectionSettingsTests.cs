@@ -1,5 +1,6 @@
 using Forward.Data;
 using Forward.Web.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -34,5 +35,23 @@ public sealed class SqliteConnectionSettingsTests(ForwardFactory factory) : ICla
         {
             scopes.ForEach(s => s.Dispose());
         }
+    }
+
+    [Fact]
+    public async Task A_setting_SQLite_refuses_fails_the_open_and_leaves_the_connection_closed()
+    {
+        var file = Path.Combine(factory.DataDirectory, "settings-refused.db");
+        var options = new DbContextOptionsBuilder<SqliteForwardDbContext>()
+            .UseSqlite($"Data Source={file}")
+            .AddInterceptors(new SqliteConnectionSettings("PRAGMA temp_store=MEMORY; NOT SQL;"))
+            .Options;
+        await using var db = new SqliteForwardDbContext(options);
+
+        var refused = await Assert.ThrowsAsync<SqliteException>(() => db.Database.OpenConnectionAsync());
+        Assert.Contains("syntax error", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(System.Data.ConnectionState.Closed, db.Database.GetDbConnection().State);
+
+        // Tried again on the next open, not skipped because the connection was left open.
+        await Assert.ThrowsAsync<SqliteException>(() => db.Database.OpenConnectionAsync());
     }
 }
