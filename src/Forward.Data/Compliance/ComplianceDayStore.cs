@@ -148,8 +148,10 @@ public static class ComplianceDayStore
         var ids = hubIds.Distinct().Order().ToList();
         if (db.IsPostgres)
         {
-            // Two rota changes at one hub at once would each delete and insert the same days; take turns per hub.
-            await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"Hubs\" WHERE \"Id\" = ANY({0}) ORDER BY \"Id\" FOR UPDATE", [ids.ToArray()], ct);
+            // Two rota changes at one hub at once would each delete and insert the same days; take turns per hub. NO KEY
+            // UPDATE, not UPDATE: the foreign-key checks of bookings at the hub take key-share locks on its row, which
+            // FOR UPDATE would make wait until the rota change commits.
+            await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"Hubs\" WHERE \"Id\" = ANY({0}) ORDER BY \"Id\" FOR NO KEY UPDATE", [ids.ToArray()], ct);
         }
 
         var startUtc = London.StartOfDayUtc(from);

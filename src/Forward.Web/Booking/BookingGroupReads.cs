@@ -15,7 +15,8 @@ namespace Forward.Web.Booking;
 /// those patients or the bookers, the slots with their session's name and hub, the hub ↔ practice links, and the
 /// patients' booked appointments. As five EF queries these were a third of a group's time on PostgreSQL, each a round
 /// trip with its own overhead. On PostgreSQL the patients are locked as they are read (in id order), so one patient's
-/// bookings on two servers take turns and cannot both pass the overlap rule; SQLite serialises every write anyway.
+/// bookings on two servers take turns and cannot both pass the overlap rule; SQLite serialises every write anyway. The
+/// lock is FOR NO KEY UPDATE: it does not hold up other writes that only refer to the patient (their foreign-key checks).
 /// </summary>
 internal static class BookingGroupReads
 {
@@ -58,7 +59,7 @@ internal static class BookingGroupReads
 #pragma warning disable CA2100
         command.CommandText = $"""
             SELECT "Id", "NhsNumber", "GivenName", "FamilyName", "DateOfBirth", "Phone", "Email", "RegisteredPracticeId", "SummaryProblems", "SummaryMedications", "SummaryAllergies", "IsSynthetic"
-            FROM "Patients" WHERE {patients} ORDER BY "Id"{(postgres ? " FOR UPDATE" : string.Empty)};
+            FROM "Patients" WHERE {patients} ORDER BY "Id"{(postgres ? " FOR NO KEY UPDATE" : string.Empty)};
             SELECT "Id", "OdsCode", "Name" FROM "Practices" WHERE "Id" IN ({practiceIds});
             SELECT s."Id", s."SessionId", s."HubId", s."ClinicianIndex", s."StartUtc", s."EndUtc", s."Role", s."Mode", s."Status", se."Name", h."Code", h."Name", h."SiteName", h."Town"
             FROM "Slots" AS s JOIN "Sessions" AS se ON se."Id" = s."SessionId" JOIN "Hubs" AS h ON h."Id" = s."HubId" WHERE s."Id" {In("slots")};
