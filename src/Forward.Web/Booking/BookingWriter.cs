@@ -110,6 +110,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                     if (work.Count > 0)
                     {
                         using var turn = await writeGate.EnterAsync(db, ct);
+                        await using var tempInMemory = await SqliteTempStore.InMemoryAsync(db, ct);
                         await using var transaction = await db.Database.BeginTransactionAsync(ct);
                         var booked = await WriteAsync(work, outcomes, ct);
                         if (booked > 0)
