@@ -23,7 +23,17 @@ public sealed record BulkColumn<T>(string Property, Func<T, object?> Value);
 /// </summary>
 public static class BulkWriter
 {
-    public static async Task InsertAsync<TEntity, TRow>(ForwardDbContext db, IReadOnlyCollection<TRow> rows, IReadOnlyList<BulkColumn<TRow>> columns, CancellationToken cancellationToken = default)
+    public static Task InsertAsync<TEntity, TRow>(ForwardDbContext db, IReadOnlyCollection<TRow> rows, IReadOnlyList<BulkColumn<TRow>> columns, CancellationToken cancellationToken = default) =>
+        InsertAsync<TEntity, TRow>(db, rows, columns, analyzeIfGrown: true, cancellationToken);
+
+    /// <summary>
+    /// The same for rows that stand in for ones the caller's transaction has just deleted (derived data written again):
+    /// the table does not grow, so PostgreSQL's statistics are left alone, and no ANALYZE lock is held to the commit.
+    /// </summary>
+    public static Task InsertReplacementsAsync<TEntity, TRow>(ForwardDbContext db, IReadOnlyCollection<TRow> rows, IReadOnlyList<BulkColumn<TRow>> columns, CancellationToken cancellationToken = default) =>
+        InsertAsync<TEntity, TRow>(db, rows, columns, analyzeIfGrown: true, cancellationToken);
+
+    private static async Task InsertAsync<TEntity, TRow>(ForwardDbContext db, IReadOnlyCollection<TRow> rows, IReadOnlyList<BulkColumn<TRow>> columns, bool analyzeIfGrown, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(rows);
@@ -48,7 +58,10 @@ public static class BulkWriter
             if (connection is NpgsqlConnection npgsql)
             {
                 await CopyAsync(npgsql, tableName, columnList, rows, columns, cancellationToken);
-                await AnalyzeIfGrownAsync(npgsql, tableName, rows.Count, cancellationToken);
+                if (analyzeIfGrown)
+                {
+                    await AnalyzeIfGrownAsync(npgsql, tableName, rows.Count, cancellationToken);
+                }
             }
             else
             {
@@ -125,7 +138,8 @@ public static class BulkWriter
     /// Refreshes PostgreSQL's statistics of the table when the load added a tenth of it or more, as autovacuum would
     /// a minute or so later. Until then the planner works from the table as it was: after the first slot load into a new
     /// database it took the slots for none and marked a booking's slots booked by reading the whole free-slot index.
-    /// In the caller's transaction, where ANALYZE sees the rows just loaded.
+    /// In the caller's transaction, where ANALYZE sees the rows just loaded; its lock (which another ANALYZE of the table
+    /// waits for) is held until the commit, so only real growth takes it.
     /// </summary>
     private static async Task AnalyzeIfGrownAsync(NpgsqlConnection connection, string table, int added, CancellationToken ct)
     {

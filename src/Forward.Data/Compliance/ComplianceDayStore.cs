@@ -163,7 +163,7 @@ public static class ComplianceDayStore
             .ToListAsync(ct);
         var days = ComplianceDaySummaries.Sessions(slots, BankHolidays).Where(d => d.Date >= from && d.Date <= to).ToList();
         await db.Set<SessionDayRow>().Where(r => ids.Contains(r.HubId) && r.Date >= from && r.Date <= to).ExecuteDeleteAsync(ct);
-        await BulkWriter.InsertAsync<SessionDayRow, SessionDay>(db, days, SessionColumns, ct);
+        await BulkWriter.InsertReplacementsAsync<SessionDayRow, SessionDay>(db, days, SessionColumns, ct);
     }
 
     /// <summary>
@@ -183,12 +183,12 @@ public static class ComplianceDayStore
         {
             var slots = await OfferedSlots(db.Slots.Where(s => s.HubId == hubId)).ToListAsync(ct);
             var days = ComplianceDaySummaries.Sessions(slots, BankHolidays);
-            await BulkWriter.InsertAsync<SessionDayRow, SessionDay>(db, days, SessionColumns, ct);
+            await BulkWriter.InsertReplacementsAsync<SessionDayRow, SessionDay>(db, days, SessionColumns, ct);
             sessionDays += days.Count;
 
             var appointments = await Facts(db.Appointments.AsNoTracking().Where(a => a.HubId == hubId)).ToListAsync(ct);
             var appointmentSummaries = ComplianceDaySummaries.Appointments(appointments.Select(AtLeastOneSlot), BankHolidays);
-            await BulkWriter.InsertAsync<AppointmentDayRow, AppointmentDay>(db, appointmentSummaries, AppointmentColumns, ct);
+            await BulkWriter.InsertReplacementsAsync<AppointmentDayRow, AppointmentDay>(db, appointmentSummaries, AppointmentColumns, ct);
             appointmentDays += appointmentSummaries.Count;
         }
 
