@@ -59,7 +59,11 @@ public static class SqliteTempStore
 
             try
             {
-                Execute((SqliteConnection)db.Database.GetDbConnection(), "PRAGMA temp_store=DEFAULT");
+                // Open unless something closed it under the scope; then there is nothing to put back on this handle.
+                if (db.Database.GetDbConnection() is SqliteConnection { State: System.Data.ConnectionState.Open } connection)
+                {
+                    Execute(connection, "PRAGMA temp_store=DEFAULT");
+                }
             }
             catch (SqliteException)
             {
