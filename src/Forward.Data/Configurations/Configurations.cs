@@ -120,7 +120,8 @@ internal sealed class SlotConfiguration : IEntityTypeConfiguration<Slot>
         b.HasIndex(x => new { x.SessionId, x.ClinicianIndex, x.StartUtc }).IsUnique();
 
         // A hub's slots in a time range (compliance summaries). Status is left out of it on purpose: booking a slot
-        // changes only its status, so this index is not written by bookings.
+        // changes only its status, so on SQLite this index is not written by bookings (PostgreSQL writes a new row
+        // version with new entries in every index anyway, the status being in the partial index's condition).
         b.HasIndex(x => new { x.HubId, x.StartUtc });
 
         // Free-slot search: a hub's free slots in a time range. Only free slots are in it, so a booking deletes one

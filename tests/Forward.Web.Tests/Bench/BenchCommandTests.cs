@@ -7,7 +7,9 @@ namespace Forward.Web.Tests.Bench;
 /// The benchmark commands are run by hand (bench/*.sh), so nothing else notices when a change breaks one: the search
 /// benchmark failed at start once the booking batcher's constructor took a writer count. This runs it at its
 /// smallest, on the suite's database, and checks that free-slot search is still served by the partial index of free
-/// slots: a query EF wrote with the status as a parameter instead of a constant would silently stop using it.
+/// slots. On SQLite that also catches a search whose status became a parameter instead of a constant (SQLite plans
+/// before it sees the value, so the partial index would silently stop applying); PostgreSQL plans such a query with the
+/// value bound and would still use the index.
 /// </summary>
 public sealed class BenchCommandTests
 {

@@ -15,7 +15,8 @@ namespace Forward.Web.Tests.Hubs;
 /// </summary>
 public sealed class BulkLoadStatisticsTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
 {
-    private const string MarkBooked = "UPDATE \"Slots\" SET \"Status\" = 'Booked' WHERE \"Status\" = 'Free' AND \"Id\" IN (1, 2, 3)";
+    /// <summary>The booking writer's statement as StatementBatch sends it: statuses and keys are parameters.</summary>
+    private const string MarkBooked = "UPDATE \"Slots\" SET \"Status\" = @to WHERE \"Status\" = @from AND \"Id\" IN (@a, @b, @c)";
 
     [Fact]
     public async Task After_the_first_slot_load_marking_slots_booked_goes_by_their_keys()
@@ -50,6 +51,14 @@ public sealed class BulkLoadStatisticsTests(ForwardFactory factory) : IClassFixt
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
+        foreach (var (name, value) in new (string, object)[] { ("to", "Booked"), ("from", "Free"), ("a", 1L), ("b", 2L), ("c", 3L) })
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
         var lines = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
