@@ -37,7 +37,7 @@ internal static class ComplianceReportBench
         var suffix = isPostgres ? "_postgres" : string.Empty;
         var workDirectory = Directory.CreateTempSubdirectory("forward-ics-year-").FullName;
         var connectionString = isPostgres
-            ? new NpgsqlConnectionStringBuilder(args.Text("connection")) { Database = "forward_ics_year", CommandTimeout = 3600 }.ToString()
+            ? new NpgsqlConnectionStringBuilder(args.Text("connection")) { Database = args.Text("database", "forward_ics_year"), CommandTimeout = 3600 }.ToString()
             : $"Data Source={Path.Combine(workDirectory, "forward.db")};Default Timeout=3600";
         if (isPostgres)
         {

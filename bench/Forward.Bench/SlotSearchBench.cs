@@ -46,7 +46,7 @@ internal static class SlotSearchBench
             string connectionString;
             if (isPostgres)
             {
-                var builder = new NpgsqlConnectionStringBuilder(args.Text("connection")) { Database = $"forward_search_{hubs.ToString(CultureInfo.InvariantCulture)}" };
+                var builder = new NpgsqlConnectionStringBuilder(args.Text("connection")) { Database = $"{args.Text("database", "forward_search")}_{hubs.ToString(CultureInfo.InvariantCulture)}" };
                 connectionString = builder.ToString();
                 await ScratchPostgres.DropAsync(builder);
             }

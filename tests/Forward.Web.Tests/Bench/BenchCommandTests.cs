@@ -44,9 +44,11 @@ public sealed class BenchCommandTests
         var bench = ForwardProcess.Built(Path.Combine(ForwardProcess.RepositoryRoot, "bench", "Forward.Bench"), "Forward.Bench.dll");
         Assert.True(File.Exists(bench), $"{bench} is not built: build the solution first.");
 
+        // On PostgreSQL a database name of the test's own, not the benchmark's fixed one, which a bench/*.sh run or
+        // another suite on the same server could be using.
         List<string> arguments = [bench, .. command];
         arguments.AddRange(database.IsPostgres
-            ? ["--provider", "postgres", "--connection", Environment.GetEnvironmentVariable("FORWARD_TEST_PG")!]
+            ? ["--provider", "postgres", "--connection", Environment.GetEnvironmentVariable("FORWARD_TEST_PG")!, "--database", new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Database!]
             : ["--provider", "sqlite"]);
         var info = new ProcessStartInfo("dotnet", arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         using var process = Process.Start(info)!;
