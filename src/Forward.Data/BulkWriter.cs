@@ -31,7 +31,7 @@ public static class BulkWriter
     /// the table does not grow, so PostgreSQL's statistics are left alone, and no ANALYZE lock is held to the commit.
     /// </summary>
     public static Task InsertReplacementsAsync<TEntity, TRow>(ForwardDbContext db, IReadOnlyCollection<TRow> rows, IReadOnlyList<BulkColumn<TRow>> columns, CancellationToken cancellationToken = default) =>
-        InsertAsync<TEntity, TRow>(db, rows, columns, analyzeIfGrown: true, cancellationToken);
+        InsertAsync<TEntity, TRow>(db, rows, columns, analyzeIfGrown: false, cancellationToken);
 
     private static async Task InsertAsync<TEntity, TRow>(ForwardDbContext db, IReadOnlyCollection<TRow> rows, IReadOnlyList<BulkColumn<TRow>> columns, bool analyzeIfGrown, CancellationToken cancellationToken)
     {
