@@ -1,5 +1,8 @@
 using System.Data.Common;
+using System.Globalization;
 using Forward.Data;
+using Forward.Data.Compliance;
+using Forward.Domain.Time;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +34,7 @@ public sealed class BulkLoadStatisticsTests(ForwardFactory factory) : IClassFixt
         var connection = db.Database.GetDbConnection();
         if (factory.Database.IsPostgres)
         {
-            var estimate = Convert.ToDouble(await ScalarAsync(connection, "SELECT reltuples FROM pg_class WHERE oid = '\"Slots\"'::regclass"), System.Globalization.CultureInfo.InvariantCulture);
+            var estimate = Convert.ToDouble(await ScalarAsync(connection, "SELECT reltuples FROM pg_class WHERE oid = '\"Slots\"'::regclass"), CultureInfo.InvariantCulture);
             Assert.True(estimate >= slots * 0.9, $"PostgreSQL estimates {estimate} slots; there are {slots}");
         }
 
@@ -54,21 +57,21 @@ public sealed class BulkLoadStatisticsTests(ForwardFactory factory) : IClassFixt
         const string Analyses = "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'ComplianceSessionDays'";
         await using var observer = own.Database.OpenContext();
         await observer.Database.OpenConnectionAsync();
-        var before = Convert.ToInt64(await ScalarAsync(observer.Database.GetDbConnection(), Analyses), System.Globalization.CultureInfo.InvariantCulture);
+        var before = Convert.ToInt64(await ScalarAsync(observer.Database.GetDbConnection(), Analyses), CultureInfo.InvariantCulture);
 
         // Every hub's days rewritten, as rota changes do hub by hub (in a deployment of a few hubs, each a large part of
         // the table): as growth this would be the whole table. PostgreSQL counts a manual ANALYZE as soon as it has run.
         await using var rotaChange = own.Database.OpenContext();
         await using (var transaction = await rotaChange.Database.BeginTransactionAsync())
         {
-            var today = Forward.Domain.Time.London.Today(own.Clock);
+            var today = London.Today(own.Clock);
             var hubIds = await rotaChange.Hubs.Select(h => h.Id).ToListAsync();
-            await Forward.Data.Compliance.ComplianceDayStore.RefreshSessionDaysAsync(rotaChange, hubIds, today.AddDays(-7), today.AddDays(400), CancellationToken.None);
-            Assert.True(await rotaChange.Set<Forward.Data.Compliance.SessionDayRow>().CountAsync(r => r.HubId == world.HubId) > 0, "the hubs have days to rewrite");
+            await ComplianceDayStore.RefreshSessionDaysAsync(rotaChange, hubIds, today.AddDays(-7), today.AddDays(400), CancellationToken.None);
+            Assert.True(await rotaChange.Set<SessionDayRow>().CountAsync(r => r.HubId == world.HubId) > 0, "the hubs have days to rewrite");
             await transaction.CommitAsync();
         }
 
-        Assert.Equal(before, Convert.ToInt64(await ScalarAsync(observer.Database.GetDbConnection(), Analyses), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(before, Convert.ToInt64(await ScalarAsync(observer.Database.GetDbConnection(), Analyses), CultureInfo.InvariantCulture));
     }
 
     private static async Task<object?> ScalarAsync(DbConnection connection, string sql)
