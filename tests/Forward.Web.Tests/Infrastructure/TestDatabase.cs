@@ -17,7 +17,10 @@ public sealed class TestDatabase : IDisposable
         Provider = (Environment.GetEnvironmentVariable("FORWARD_TEST_PROVIDER") ?? "sqlite").ToUpperInvariant() switch
         {
             "POSTGRES" or "POSTGRESQL" => "Postgres",
-            _ => "Sqlite",
+            "SQLITE" => "Sqlite",
+
+            // A misspelt provider would otherwise run the PostgreSQL pass on SQLite and report it as passed.
+            var other => throw new InvalidOperationException($"FORWARD_TEST_PROVIDER must be sqlite or postgres, not '{other}'."),
         };
 
         if (Provider == "Postgres")

@@ -5,7 +5,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Forward.Data;
+using Forward.Data.Compliance;
+using Forward.Domain.Audit;
 using Forward.Domain.Booking;
+using Forward.Domain.Hubs;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -103,7 +106,7 @@ public sealed class CrashTests : IDisposable
         await using var db = database.OpenContext();
         var ids = confirmed.ToList();
         var found = await db.Appointments.AsNoTracking().Where(a => ids.Contains(a.Id))
-            .Select(a => new { a.Id, a.Status, Held = a.Slots.Count(s => s.IsActive), Booked = a.Slots.Count(s => s.Slot!.Status == Forward.Domain.Hubs.SlotStatus.Booked), Confirmations = db.OutboxMessages.Count(m => m.AppointmentId == a.Id) })
+            .Select(a => new { a.Id, a.Status, Held = a.Slots.Count(s => s.IsActive), Booked = a.Slots.Count(s => s.Slot!.Status == SlotStatus.Booked), Confirmations = db.OutboxMessages.Count(m => m.AppointmentId == a.Id) })
             .ToListAsync();
         Assert.Equal(ids.Count, found.Count);
         Assert.All(found, a =>
@@ -115,6 +118,28 @@ public sealed class CrashTests : IDisposable
         });
         Assert.Equal(0, await db.AppointmentSlots.Where(h => h.IsActive).GroupBy(h => h.SlotId).CountAsync(g => g.Count() > 1));
         Assert.Equal(0, await db.Appointments.CountAsync(a => !a.Slots.Any()));
+
+        // A booking can commit and lose its 201 to the kill, so every booking in the database is checked whole, not only
+        // the confirmed ones: each row a booking writes in its transaction is there with it, and nothing is left over.
+        var booked = await db.Appointments.AsNoTracking().Where(a => a.Status == AppointmentStatus.Booked)
+            .Select(a => new
+            {
+                a.Id,
+                Held = a.Slots.Count(s => s.IsActive),
+                Booked = a.Slots.Count(s => s.IsActive && s.Slot!.Status == SlotStatus.Booked),
+                Confirmations = db.OutboxMessages.Count(m => m.AppointmentId == a.Id),
+                Audited = db.AuditEvents.Count(e => e.Action == AuditActions.Book && e.EntityId == a.Id.ToString()),
+            })
+            .ToListAsync();
+        Assert.Equal(await db.Appointments.CountAsync(), booked.Count); // this test cancels nothing and seeds no history
+        Assert.All(booked, a =>
+        {
+            Assert.True(a.Held >= 1 && a.Held == a.Booked, $"appointment {a.Id} holds {a.Held} slots, {a.Booked} of them marked booked");
+            Assert.True(a.Confirmations >= 1, $"appointment {a.Id} has no queued confirmation");
+            Assert.Equal(1, a.Audited);
+        });
+        Assert.Equal(0, await db.Slots.CountAsync(s => s.Status == SlotStatus.Booked && !db.AppointmentSlots.Any(h => h.SlotId == s.Id && h.IsActive)));
+        Assert.Equal(booked.Count, await db.Set<AppointmentDayRow>().SumAsync(d => d.Booked));
     }
 
     public void Dispose()
