@@ -20,10 +20,10 @@ namespace Forward.Web.Tests.Infrastructure;
 /// Malformed and hostile payloads at every JSON and FHIR endpoint that accepts a body, and at the booking forms: wrong
 /// types, nulls, negative and huge numbers, huge strings, control and bidi characters, duplicate keys, deep nesting,
 /// broken JSON, the wrong content type. The endpoints come from the app's route table, so new ones are covered too.
-/// Nothing may answer 500, and nothing may be half-written: some mutations are legitimately accepted (a name with
-/// accents and emoji is a name; cancel takes an optional body), so instead of "nothing changed" the database must
-/// be consistent afterwards — every appointment holds its slots, every held slot is marked booked, no slot is held
-/// twice, and refused forms write nothing.
+/// Nothing may answer 500, and nothing may be half-written: a request that is refused changes none of the rows a
+/// booking writes, and since some mutations are legitimately accepted (a name with accents and emoji is a name; cancel
+/// takes an optional body) the database must also be consistent afterwards — every appointment holds its slots, every
+/// held slot is marked booked, no slot is held twice.
 /// </summary>
 public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
 {
@@ -119,11 +119,15 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
     public async Task Hostile_json_at_every_api_and_fhir_endpoint_with_a_body_never_answers_500_or_writes_anything()
     {
         var world = await TestWorld.CreateAsync(factory);
-        var slot = (await world.FreeSlotsAsync())[0];
+        var free = await world.FreeSlotsAsync();
         var clients = new[] { await world.ClientAsync(world.PracticeStaffA), await world.ClientAsync(world.Nhs111), await world.ClientAsync(world.HubClinician) };
 
-        var valid = ValidBooking(slot.Id);
+        // Each request gets a slot nobody has booked yet and a patient of its own (the stand-ins are swapped for them), so
+        // a mutation meets the checks behind "that slot is taken" instead of stopping there.
+        const long SlotStandIn = 987_654_321_987;
+        var valid = ValidBooking(SlotStandIn);
         valid["registeredPracticeOds"] = world.PracticeA.OdsCode;
+        var nhsStandIn = valid["patient"]!["nhsNumber"]!.GetValue<string>();
         var payloads = Mutations(valid).Select(m => (Body: m.ToJsonString(), Type: "application/json"))
             .Concat(Broken.Select(b => (Body: b, Type: "application/json")))
             .Concat([(Body: valid.ToJsonString(), Type: "text/plain"), (Body: "<xml/>", Type: "application/xml")])
@@ -131,6 +135,7 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
 
         var failures = new List<string>();
         var sent = 0;
+        var nextSlot = 0;
         foreach (var (method, route) in BodyEndpoints())
         {
             var url = route.Replace("{id:long}", "1", StringComparison.Ordinal).Replace("{id:int}", "1", StringComparison.Ordinal);
@@ -140,8 +145,11 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
                 continue;
             }
 
-            foreach (var (body, type) in payloads)
+            foreach (var (template, type) in payloads)
             {
+                var slotId = free[nextSlot % free.Count].Id;
+                var body = template.Replace(SlotStandIn.ToString(System.Globalization.CultureInfo.InvariantCulture), slotId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                    .Replace(nhsStandIn, TestPatients.NewNhsNumber(), StringComparison.Ordinal);
                 var fhir = route.StartsWith("/fhir", StringComparison.Ordinal);
                 using var request = new HttpRequestMessage(new HttpMethod(method), url)
                 {
@@ -153,15 +161,26 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
                 }
 
                 var client = clients[sent++ % clients.Length];
+                var before = await CountsAsync();
                 using var response = await client.SendAsync(request);
+                var after = await CountsAsync();
                 if ((int)response.StatusCode >= 500)
                 {
                     failures.Add($"{method} {route} [{type}] {Shorten(body)} → {(int)response.StatusCode} {Shorten(await response.Content.ReadAsStringAsync())}");
+                }
+                else if (!response.IsSuccessStatusCode && after != before)
+                {
+                    failures.Add($"{method} {route} [{type}] {Shorten(body)} → {(int)response.StatusCode} but wrote {before} → {after}");
+                }
+                else if (response.IsSuccessStatusCode && after.BookedSlots != before.BookedSlots)
+                {
+                    nextSlot++;
                 }
             }
         }
 
         Assert.True(sent > 200, $"only {sent} requests were sent");
+        Assert.True(nextSlot > 0, "no mutation was accepted, so none got past the first checks; the payloads need a valid base");
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(20)));
         await AssertConsistentAsync();
     }
@@ -219,32 +238,54 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
     public async Task Hostile_form_fields_on_the_booking_and_sign_in_forms_never_answer_500_or_write_anything()
     {
         var world = await TestWorld.CreateAsync(factory);
-        var slot = (await world.FreeSlotsAsync())[0];
-        var before = await CountsAsync();
+        var free = await world.FreeSlotsAsync();
         using var pages = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
         string[] values = [string.Empty, new string('x', 100_000), "\u202E\u0000", "-1", "99999999999999999999", "2026-02-30", "😀", "<b>", "Granted\r\nSet-Cookie: x=y"];
         var fields = new[] { "Input.NhsNumber", "Input.GivenName", "Input.FamilyName", "Input.DateOfBirth", "Input.Phone", "Input.RegisteredPracticeOds", "Input.Reason", "Input.Consent", "Input.IdempotencyKey", "SlotId", "Practice" };
         var failures = new List<string>();
+        var nextSlot = 0;
         foreach (var field in fields)
         {
             foreach (var value in values)
             {
+                // A valid booking but for the one field, so the others let the form through to the booking itself.
+                var slot = free[nextSlot % free.Count];
+                var target = $"/Booking/Book?SlotId={slot.Id}&Practice={world.PracticeA.OdsCode}";
                 var form = new Dictionary<string, string>
                 {
                     ["SlotId"] = slot.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["Practice"] = world.PracticeA.OdsCode,
-                    ["Input.NhsNumber"] = "not a number",
+                    ["Input.NhsNumber"] = TestPatients.NewNhsNumber(),
+                    ["Input.GivenName"] = "Fuzz",
+                    ["Input.FamilyName"] = "Testperson",
+                    ["Input.DateOfBirth"] = "1980-01-01",
+                    ["Input.Phone"] = "07700 900000",
+                    ["Input.Reason"] = "Fuzzing",
+                    ["Input.Consent"] = "Granted",
                     [field] = value,
                 };
-                var response = await pages.PostFormAsync($"/Booking/Book?SlotId={slot.Id}&Practice={world.PracticeA.OdsCode}", form);
+                var before = await CountsAsync();
+                var response = await pages.PostFormAsync(target, form, formPage: target);
+                var after = await CountsAsync();
+                var booked = response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString.Contains("/Booking/Confirmation", StringComparison.Ordinal) == true;
                 if ((int)response.StatusCode >= 500)
                 {
                     failures.Add($"Booking/Book {field}={Shorten(value)} → {(int)response.StatusCode}");
                 }
+                else if (!booked && after != before)
+                {
+                    failures.Add($"Booking/Book {field}={Shorten(value)} → {(int)response.StatusCode} but wrote {before} → {after}");
+                }
+                else if (booked)
+                {
+                    nextSlot++;
+                }
             }
         }
 
+        Assert.True(nextSlot > 0, "no form got through to a booking, so the booking's own checks were never reached");
         using var anonymous = new PageClient(factory);
+        var beforeSignIns = await CountsAsync();
         foreach (var value in values)
         {
             var response = await anonymous.PostFormAsync("/Account/SignIn", new Dictionary<string, string> { ["UserName"] = value, ["Password"] = value });
@@ -255,7 +296,7 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
         }
 
         Assert.True(failures.Count == 0, string.Join('\n', failures));
-        Assert.Equal(before, await CountsAsync());
+        Assert.Equal(beforeSignIns, await CountsAsync());
         await AssertConsistentAsync();
     }
 
@@ -283,10 +324,16 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
         Assert.Equal(0, await db.Slots.CountAsync(s => s.Status == Forward.Domain.Hubs.SlotStatus.Booked && !db.AppointmentSlots.Any(h => h.SlotId == s.Id && h.IsActive)));
     }
 
-    private async Task<(int Appointments, int Patients, int HeldSlots)> CountsAsync()
+    /// <summary>The rows a booking writes (audit records aside: a refused attempt is audited too).</summary>
+    private async Task<(int Appointments, int Patients, int HeldSlots, int BookedSlots, int Messages)> CountsAsync()
     {
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
-        return (await db.Appointments.CountAsync(), await db.Patients.CountAsync(), await db.AppointmentSlots.CountAsync());
+        return (
+            await db.Appointments.CountAsync(),
+            await db.Patients.CountAsync(),
+            await db.AppointmentSlots.CountAsync(),
+            await db.Slots.CountAsync(s => s.Status == SlotStatus.Booked),
+            await db.OutboxMessages.CountAsync());
     }
 }
