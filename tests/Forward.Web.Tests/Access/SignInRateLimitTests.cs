@@ -1,0 +1,48 @@
+using System.Net;
+using System.Net.Http.Json;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+
+namespace Forward.Web.Tests.Access;
+
+/// <summary>A host that allows only four sign-in requests per address per minute (the suite's other hosts allow 10,000).</summary>
+public sealed class LowSignInLimitFactory : ForwardFactory
+{
+    public const int PerMinute = 4;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Forward:RateLimits:SignInPerMinute", PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>
+/// Password guessing is slowed per client address, across accounts (lockout covers one account; this covers trying
+/// many). The token endpoint and the sign-in page share one allowance, so switching between them gains nothing.
+/// </summary>
+public sealed class SignInRateLimitTests(LowSignInLimitFactory factory) : IClassFixture<LowSignInLimitFactory>
+{
+    [Fact]
+    public async Task Sign_in_attempts_past_the_limit_answer_429_on_the_token_endpoint_and_the_sign_in_page()
+    {
+        using var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        // A different unknown account each time: no single account is tried often enough to be locked out.
+        for (var i = 0; i < LowSignInLimitFactory.PerMinute; i++)
+        {
+            using var refused = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = $"nobody{i}", password = "wrong" });
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        using var limited = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = "nobody-else", password = "wrong" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+
+        using var page = await client.GetAsync(new Uri("/Account/SignIn", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
+
+        // Other pages are not limited by it.
+        using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+}
