@@ -47,6 +47,11 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.ShortBusyTimeoutFact
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
                 Assert.NotNull(response.Headers.RetryAfter);
             }
+
+            // The health check tells a load balancer the same: an unreachable PostgreSQL is 503. SQLite's readers carry on
+            // past a held write lock, so there the database is still there to read.
+            using var health = await practice.GetAsync(new Uri("/health", UriKind.Relative));
+            Assert.Equal(factory.Database.IsPostgres ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK, health.StatusCode);
         }
 
         // Back: a client retrying as told gets its booking within a few attempts (stale pooled connections are dropped).
@@ -63,6 +68,11 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.ShortBusyTimeoutFact
         }
 
         Assert.Equal(HttpStatusCode.Created, after!.StatusCode);
+        using (var healthAfter = await practice.GetAsync(new Uri("/health", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, healthAfter.StatusCode);
+        }
+
         var read = await practice.GetAsync(new Uri($"/api/v1/appointments/{confirmedId}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal("Booked", (await read.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
