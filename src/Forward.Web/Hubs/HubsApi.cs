@@ -65,9 +65,8 @@ public static class HubsApi
     private static async Task<Ok<List<HubSummary>>> ListHubsAsync([FromQuery] string? ccg, ForwardDbContext db, CancellationToken ct)
     {
         var hubs = db.Hubs.AsQueryable();
-        if (!string.IsNullOrWhiteSpace(ccg))
+        if (OdsFilter(ccg) is { } code)
         {
-            var code = ccg.Trim().ToUpperInvariant();
             hubs = hubs.Where(h => h.Ccg!.OdsCode == code);
         }
 
@@ -84,10 +83,15 @@ public static class HubsApi
             throw DomainException.Invalid("query-too-long", "Search text must be 100 characters or fewer.");
         }
 
-        var query = db.Practices.AsQueryable();
-        if (!string.IsNullOrWhiteSpace(ccg))
+        if (q is not null && q.Any(char.IsControl))
         {
-            var code = ccg.Trim().ToUpperInvariant();
+            // PostgreSQL refuses a NUL in text outright; no name or code contains any control character.
+            throw DomainException.Invalid("query-invalid", "Search text cannot contain control characters.");
+        }
+
+        var query = db.Practices.AsQueryable();
+        if (OdsFilter(ccg) is { } code)
+        {
             query = query.Where(p => p.Network!.Ccg!.OdsCode == code);
         }
 
@@ -104,9 +108,26 @@ public static class HubsApi
     private static async Task<Ok<PracticeDetail>> GetPracticeAsync(string ods, ForwardDbContext db, CancellationToken ct)
     {
         var code = ods.Trim().ToUpperInvariant();
-        var practice = await PracticeSummaries(db.Practices.Where(p => p.OdsCode == code)).FirstOrDefaultAsync(ct)
-            ?? throw DomainException.NotFound("practice-not-found", $"No practice has the code {code}.");
+        var practice = (IsOdsCode(code) ? await PracticeSummaries(db.Practices.Where(p => p.OdsCode == code)).FirstOrDefaultAsync(ct) : null)
+            ?? throw DomainException.NotFound("practice-not-found", IsOdsCode(code) ? $"No practice has the code {code}." : "That is not a practice code.");
         var hubs = await HubSummaries(db.Hubs.Where(h => h.ServedPractices.Any(hp => hp.PracticeId == practice.Id))).ToListAsync(ct);
         return TypedResults.Ok(new PracticeDetail(practice, hubs));
     }
+
+    /// <summary>
+    /// A CCG filter as given (trimmed, upper case), or null for none. ODS codes are a few ASCII letters and digits;
+    /// anything else is refused before it reaches the database (PostgreSQL would fail on a NUL in it).
+    /// </summary>
+    private static string? OdsFilter(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var code = value.Trim().ToUpperInvariant();
+        return IsOdsCode(code) ? code : throw DomainException.Invalid("invalid-ods-code", "ccg must be an ODS code: letters and digits, at most 10.");
+    }
+
+    private static bool IsOdsCode(string code) => code.Length is > 0 and <= 10 && code.All(char.IsAsciiLetterOrDigit);
 }

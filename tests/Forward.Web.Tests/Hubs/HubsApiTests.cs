@@ -6,6 +6,23 @@ namespace Forward.Web.Tests.Hubs;
 
 public sealed class HubsApiTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
 {
+    [Theory]
+    [InlineData("/api/v1/hubs?ccg=15%00E", "invalid-ods-code")]
+    [InlineData("/api/v1/practices?ccg=%E2%80%AE15E", "invalid-ods-code")]
+    [InlineData("/api/v1/practices?ccg=ABCDEFGHIJK", "invalid-ods-code")]
+    [InlineData("/api/v1/practices?q=Surgery%00", "query-invalid")]
+    public async Task A_filter_that_cannot_be_a_code_or_a_name_is_refused_as_a_broken_rule(string url, string code)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.Commissioner);
+
+        using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{(int)response.StatusCode} {body}");
+        Assert.Equal(code, JsonDocument.Parse(body).RootElement.GetProperty("code").GetString());
+    }
+
     [Fact]
     public async Task Lists_hubs_and_practices_and_shows_who_a_hub_serves()
     {

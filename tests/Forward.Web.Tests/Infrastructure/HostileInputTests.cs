@@ -300,6 +300,92 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
         await AssertConsistentAsync();
     }
 
+    /// <summary>Query values that are wrong in every way a parser can be wrong (sent URL-encoded).</summary>
+    private static readonly string[] HostileQueryValues =
+    [
+        string.Empty, "-1", "0", "99999999999999999999", "2026-02-30", "9999-12-31", "0001-01-01", "ge2026-13-01", "lt",
+        "😀", "\u0000", "\u202Eevil", "<script>alert(1)</script>", "' OR 1=1 --", "%", "[]", "null", "true",
+        "https://fhir.nhs.uk/Id/nhs-number|", "|9990000018", new string('9', 5_000),
+    ];
+
+    /// <summary>Route values for a route parameter: good-looking, negative, too big for the type, not a number.</summary>
+    private static readonly string[] HostileRouteValues = ["1", "-1", "0", "2147483648", "9223372036854775807", "99999999999999999999", "abc", "%F0%9F%98%80"];
+
+    [Fact]
+    public async Task Hostile_query_strings_and_route_values_at_every_api_and_fhir_get_endpoint_never_answer_500()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var clients = new[] { await world.ClientAsync(world.PracticeStaffA), await world.ClientAsync(world.Nhs111), await world.ClientAsync(world.HubClinician), await world.ClientAsync(world.Commissioner) };
+        var endpoints = factory.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints.OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods.Contains("GET") == true)
+            .Select(e => (Route: "/" + (e.RoutePattern.RawText ?? string.Empty).Trim('/'), Names: QueryNames(e)))
+            .Where(e => e.Route.StartsWith("/api", StringComparison.Ordinal) || e.Route.StartsWith("/fhir", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(endpoints.Count >= 15, $"only {endpoints.Count} GET endpoints found");
+        Assert.Superset(new HashSet<string> { "practice", "from", "to", "role", "mode", "hub" }, endpoints.Single(e => e.Route == "/api/v1/slots").Names.ToHashSet());
+        Assert.Contains("start", endpoints.Single(e => e.Route == "/fhir/Slot").Names);
+
+        var failures = new List<string>();
+        var sent = 0;
+        foreach (var (route, names) in endpoints)
+        {
+            var urls = new List<string>();
+            foreach (var routeValue in route.Contains('{', StringComparison.Ordinal) ? HostileRouteValues : ["1"])
+            {
+                var path = System.Text.RegularExpressions.Regex.Replace(route, "\\{[^}]+\\}", routeValue);
+                urls.Add(path);
+                foreach (var value in HostileQueryValues)
+                {
+                    var encoded = Uri.EscapeDataString(value);
+                    urls.Add(path + "?" + string.Join('&', names.Select(n => $"{Uri.EscapeDataString(n)}={encoded}")));
+                    urls.Add(path + "?" + string.Join('&', names.Select(n => $"{Uri.EscapeDataString(n)}={encoded}&{Uri.EscapeDataString(n)}=2026-01-01")));
+                }
+            }
+
+            foreach (var url in urls)
+            {
+                var client = clients[sent++ % clients.Length];
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                if (route.StartsWith("/fhir", StringComparison.Ordinal))
+                {
+                    request.Headers.Add("Ssp-TraceID", Guid.NewGuid().ToString());
+                }
+
+                using var response = await client.SendAsync(request);
+                if ((int)response.StatusCode >= 500)
+                {
+                    failures.Add($"GET {Shorten(url)} → {(int)response.StatusCode} {Shorten(await response.Content.ReadAsStringAsync())}");
+                }
+            }
+        }
+
+        Assert.True(sent > 500, $"only {sent} requests were sent");
+        Assert.True(failures.Count == 0, string.Join('\n', failures.Take(20)));
+    }
+
+    /// <summary>
+    /// The query parameters an endpoint reads: its handler's [FromQuery] and simple-typed parameters that are not in the
+    /// route, and the FHIR search parameters (read from the query by hand), so new parameters are fuzzed too.
+    /// </summary>
+    private static List<string> QueryNames(Microsoft.AspNetCore.Routing.RouteEndpoint endpoint)
+    {
+        string[] fhirSearch = ["start", "end", "status", "identifier", "patient", "patient.identifier", "patient:Patient.identifier", "_count", "_include", "searchFilter"];
+        var routeNames = endpoint.RoutePattern.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var method = endpoint.Metadata.GetMetadata<System.Reflection.MethodInfo>();
+        var fromHandler = (method?.GetParameters() ?? [])
+            .Where(p => !routeNames.Contains(p.Name!))
+            .Where(p => p.GetCustomAttributes(typeof(Microsoft.AspNetCore.Mvc.FromQueryAttribute), false).Length > 0 || IsSimple(p.ParameterType))
+            .Select(p => (p.GetCustomAttributes(typeof(Microsoft.AspNetCore.Mvc.FromQueryAttribute), false).FirstOrDefault() as Microsoft.AspNetCore.Mvc.FromQueryAttribute)?.Name ?? p.Name!);
+        var fhir = ("/" + endpoint.RoutePattern.RawText?.Trim('/')).StartsWith("/fhir", StringComparison.Ordinal) ? fhirSearch : [];
+        return [.. fromHandler.Concat(fhir).Distinct(StringComparer.Ordinal)];
+    }
+
+    private static bool IsSimple(Type type)
+    {
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(DateOnly) || t == typeof(DateTime) || t == typeof(DateTimeOffset) || t == typeof(decimal) || t == typeof(Guid);
+    }
+
     private static string Shorten(string text) => text.Length > 80 ? text[..80] + "…" : text;
 
     /// <summary>Every mapped API and FHIR route that takes a body (POST, PUT, PATCH), except getting a token.</summary>
