@@ -54,7 +54,7 @@ public static class Problems
     };
 }
 
-/// <summary>Turns exceptions from API calls into ProblemDetails; page requests fall through to the error page.</summary>
+/// <summary>Turns exceptions from API calls into ProblemDetails (500 for an unexpected one); page requests fall through to the error page.</summary>
 internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -88,7 +88,17 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails)
                 httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
                 break;
             default:
-                return false;
+                // A JSON client gets JSON even for a fault of ours: the trace id to quote, never the exception's text
+                // (it could carry a patient's details); the exception itself is logged by the middleware.
+                problem = new ProblemDetails
+                {
+                    Status = StatusCodes.Status500InternalServerError,
+                    Title = "Something went wrong.",
+                    Detail = "Forward could not finish this request. Quote the trace id if you report it.",
+                    Type = Problems.TypeBase + "internal-error",
+                };
+                problem.Extensions["code"] = "internal-error";
+                break;
         }
 
         httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;

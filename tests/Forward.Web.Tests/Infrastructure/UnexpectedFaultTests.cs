@@ -1,0 +1,62 @@
+using System.Data.Common;
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Forward.Web.Tests.Infrastructure;
+
+/// <summary>
+/// A fault nobody foresaw (here: a database command that throws something that is neither a constraint nor an outage)
+/// still answers an API client in its own language: 500 as problem+json with a trace id, and nothing of the
+/// exception's text, which could carry a patient's details.
+/// </summary>
+public sealed class UnexpectedFaultTests(UnexpectedFaultTests.FaultFactory factory) : IClassFixture<UnexpectedFaultTests.FaultFactory>
+{
+    /// <summary>Throws from any command that reads the hubs, while armed.</summary>
+    public sealed class FaultInjector : DbCommandInterceptor
+    {
+        private int armed;
+
+        public bool Armed
+        {
+            get => Volatile.Read(ref armed) == 1;
+            set => Volatile.Write(ref armed, value ? 1 : 0);
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+            Armed && command.CommandText.Contains("\"Hubs\"", StringComparison.Ordinal)
+                ? throw new InvalidOperationException("Injected fault while reading for Alex Testperson 999 000 0018")
+                : base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public sealed class FaultFactory : InterceptingFactory<FaultInjector>;
+
+    [Fact]
+    public async Task An_unexpected_fault_in_an_api_call_answers_500_as_problem_json_without_the_exception_text()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.Commissioner);
+        factory.Interceptor.Armed = true;
+        try
+        {
+            using var response = await client.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative));
+
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = JsonDocument.Parse(body).RootElement;
+            Assert.Equal("internal-error", problem.GetProperty("code").GetString());
+            Assert.False(string.IsNullOrEmpty(problem.GetProperty("traceId").GetString()));
+            Assert.DoesNotContain("Injected", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("Testperson", body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            factory.Interceptor.Armed = false;
+        }
+
+        // Disarmed, the same call works: the fault was the request's, not the server's state.
+        using var after = await client.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+}
