@@ -58,6 +58,51 @@ public sealed partial class AntiforgeryTests(ForwardFactory factory) : IClassFix
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
 
+    /// <summary>
+    /// Pages addressed by an id cannot be listed and opened like the others, but the token is checked before the page
+    /// looks for its record: a post without one is refused with 400 for any id, by every role the page lets in (the
+    /// others are turned away first, which is a refusal too). Each such page must be reached by at least one role.
+    /// </summary>
+    [Fact]
+    public async Task Posts_without_a_token_to_pages_addressed_by_an_id_are_refused()
+    {
+        var pages = MappedEndpoint.All(factory)
+            .Where(e => e.IsPage && e.Path.Contains('{', StringComparison.Ordinal))
+            .Select(e => Regex.Replace(e.Path, "\\{[^}]+\\}", "1"))
+            .Distinct()
+            .ToList();
+        Assert.Contains("/Appointments/Details/1", pages);
+
+        var failures = new List<string>();
+        var refusedWith400 = pages.ToDictionary(p => p, _ => 0);
+        foreach (var role in Roles.Prepend("anonymous"))
+        {
+            using var client = role == "anonymous" ? new PageClient(factory) : await PageClient.SignedInAsync(factory, role);
+            foreach (var page in pages)
+            {
+                foreach (var handler in new[] { string.Empty, "?handler=Deactivate", "?handler=Outcome", "?handler=Assign" })
+                {
+                    var naked = await client.PostFormWithoutTokenAsync(page + handler, new Dictionary<string, string> { ["anything"] = "1" });
+                    switch (naked.StatusCode)
+                    {
+                        case HttpStatusCode.BadRequest:
+                            refusedWith400[page]++;
+                            break;
+                        case HttpStatusCode.Redirect or HttpStatusCode.Forbidden
+                            when naked.StatusCode == HttpStatusCode.Forbidden || naked.Headers.Location?.OriginalString.Contains("/Account/", StringComparison.Ordinal) == true:
+                            break; // this role may not use the page at all
+                        default:
+                            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{page}{handler} as {role}: a post without a token answered {(int)naked.StatusCode} {naked.Headers.Location}"));
+                            break;
+                    }
+                }
+            }
+        }
+
+        failures.AddRange(refusedWith400.Where(p => p.Value == 0).Select(p => $"{p.Key}: no role reached it, so nothing showed its token is checked"));
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
     [GeneratedRegex("<form[^>]*method=\"post\"[^>]*>.*?</form>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
     private static partial Regex PostForm();
 }
