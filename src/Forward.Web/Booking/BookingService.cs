@@ -373,14 +373,23 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     public async Task<RecordSummaryView> ViewRecordAsync(long appointmentId, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        const string NotTheirs = "Only clinicians at the appointment's hub can open the patient's record.";
+        if (!actor.IsHubClinician)
+        {
+            // Refused before the appointment is looked up, so the answer does not tell whether it exists; still audited.
+            audit.Write(actor, AuditActions.RecordViewDenied, "denied", "Appointment", Id(appointmentId), null, null, NotTheirs);
+            await db.SaveChangesAsync(cancellationToken);
+            throw DomainException.Forbidden("not-hub-clinician", NotTheirs);
+        }
+
         var appointment = await db.Appointments.AsNoTracking().Include(a => a.Patient!).ThenInclude(p => p.RegisteredPractice)
             .FirstOrDefaultAsync(a => a.Id == appointmentId, cancellationToken)
             ?? throw DomainException.NotFound("appointment-not-found", $"There is no appointment {appointmentId}.");
 
         string? refusal = null;
-        if (!actor.IsHubClinician || actor.HubId != appointment.HubId)
+        if (actor.HubId != appointment.HubId)
         {
-            refusal = "Only clinicians at the appointment's hub can open the patient's record.";
+            refusal = NotTheirs;
         }
         else if (appointment.Consent != RecordSharingConsent.Granted)
         {

@@ -212,11 +212,19 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Equal(HttpStatusCode.OK, open.StatusCode);
         var denied = await hub.GetAsync(new Uri($"/api/v1/appointments/{refused}/record", UriKind.Relative));
         await AssertProblem(denied, HttpStatusCode.Forbidden, "no-consent");
-        Assert.Equal(HttpStatusCode.Forbidden, (await practice.GetAsync(new Uri($"/api/v1/appointments/{granted}/record", UriKind.Relative))).StatusCode);
+        await AssertProblem(await practice.GetAsync(new Uri($"/api/v1/appointments/{granted}/record", UriKind.Relative)), HttpStatusCode.Forbidden, "not-hub-clinician");
+        var nhs111 = await world.ClientAsync(world.Nhs111);
+        await AssertProblem(await nhs111.GetAsync(new Uri("/api/v1/appointments/999999999/record", UriKind.Relative)), HttpStatusCode.Forbidden, "not-hub-clinician");
 
         var actions = await world.WithDbAsync(db => db.AuditEvents.Where(a => a.Actor == world.HubClinician && a.Action.StartsWith("record.")).Select(a => a.Action).ToListAsync());
         Assert.Contains("record.view", actions);
         Assert.Contains("record.view-denied", actions);
+
+        // Every other role's attempt is audited as well, whether or not the appointment exists.
+        var others = await world.WithDbAsync(db => db.AuditEvents.Where(a => (a.Actor == world.PracticeStaffA || a.Actor == world.Nhs111) && a.Action == "record.view-denied")
+            .Select(a => new { a.Actor, a.EntityId, a.Outcome }).ToListAsync());
+        Assert.Contains(others, a => a.Actor == world.PracticeStaffA && a.EntityId == granted.ToString(System.Globalization.CultureInfo.InvariantCulture) && a.Outcome == "denied");
+        Assert.Contains(others, a => a.Actor == world.Nhs111 && a.EntityId == "999999999" && a.Outcome == "denied");
     }
 
     [Theory]
