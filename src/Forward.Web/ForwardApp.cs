@@ -17,6 +17,7 @@ using Forward.Web.Notifications;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
@@ -42,6 +43,18 @@ public static class ForwardApp
         var configuration = builder.Configuration;
 
         services.AddSingleton(TimeProvider.System);
+
+        // The host's own request lines ("Request starting ... GET /fhir/Patient?identifier=...|9990000018") carry the
+        // query string, where GP Connect searches put NHS numbers. They stay off whatever the configuration says (this
+        // rule is more specific than "Microsoft.AspNetCore" and comes after the configuration's); HTTP logging writes
+        // the request line instead, without the query, when "Microsoft.AspNetCore.HttpLogging" is at Information.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        services.AddHttpLogging(o =>
+        {
+            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            o.CombineLogs = true;
+        });
+
         var provider = services.AddForwardDatabase(configuration, builder.Environment.ContentRootPath);
         services.AddSingleton<ReferenceDataSeeder>();
         services.AddSingleton<DatabaseReadiness>();
@@ -150,6 +163,7 @@ public static class ForwardApp
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
         _ = Task.Run(() => InitialiseInBackgroundAsync(app));
 
+        app.UseHttpLogging();
         app.UseExceptionHandler("/Error");
         if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing"))
         {

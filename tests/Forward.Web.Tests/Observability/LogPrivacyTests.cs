@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Forward.Web.Tests.Fhir;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,8 +10,9 @@ using Microsoft.Extensions.Logging;
 namespace Forward.Web.Tests.Observability;
 
 /// <summary>
-/// No patient data in logs: a booking journey (book through the API and the pages, read it back, record access,
-/// cancel) runs with every category logging at Debug, and every message and every structured value written is
+/// No patient data in logs: a booking journey (book through the API, the booking page and FHIR, find the patient and
+/// their appointments by NHS number through FHIR, read it back, record access, cancel) runs with every category
+/// logging at Debug, and every message and every structured value written is
 /// scanned for the patient's NHS number, names, phone number and date of birth.
 /// </summary>
 public sealed class LogPrivacyTests : IClassFixture<LogPrivacyTests.CapturingFactory>
@@ -59,11 +61,43 @@ public sealed class LogPrivacyTests : IClassFixture<LogPrivacyTests.CapturingFac
             Assert.Contains(family, (await pages.GetAsync($"/Hubs/DayList?date=2026-06-08")).Html, StringComparison.Ordinal);
         }
 
+        // The same patient booked again through the booking page and through FHIR (found there by NHS number, as GP
+        // Connect does, with the number in the query string), each into a slot after the last.
+        var later = slots.Where(s => s.StartUtc >= slots[0].EndUtc).GroupBy(s => s.StartUtc).Select(g => g.First()).ToList();
+        using (var pages = await PageClient.SignedInAsync(factory, world.PracticeStaffA))
+        {
+            var book = $"/Booking/Book?SlotId={later[0].Id}&Practice={world.PracticeA.OdsCode}";
+            var form = await pages.PostFormAsync(book, new Dictionary<string, string>
+            {
+                ["SlotId"] = later[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Practice"] = world.PracticeA.OdsCode,
+                ["Input.NhsNumber"] = nhsNumber,
+                ["Input.GivenName"] = given,
+                ["Input.FamilyName"] = family,
+                ["Input.DateOfBirth"] = "1961-02-27",
+                ["Input.Phone"] = phone,
+                ["Input.Reason"] = "Rash again",
+                ["Input.Consent"] = "Granted",
+            });
+            Assert.Equal(HttpStatusCode.Redirect, form.StatusCode);
+        }
+
+        var (fhir, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var found = await fhir.SearchAsync<Hl7.Fhir.Model.Patient>(new Hl7.Fhir.Rest.SearchParams().Add("identifier", $"{FhirTestKit.NhsNumberSystem}|{nhsNumber}"));
+        var patientId = Assert.Single(found!.Entry).Resource!.Id!;
+        Assert.NotNull(await fhir.CreateAsync(FhirTestKit.Booking(later[1], patientId, world.PracticeA.OdsCode, description: "Rash follow-up")));
+        var today = DateOnly.FromDateTime(ForwardFactory.DefaultNow.UtcDateTime);
+        Assert.NotNull(await fhir.SearchAsync<Hl7.Fhir.Model.Appointment>(new Hl7.Fhir.Rest.SearchParams()
+            .Add("patient.identifier", $"{FhirTestKit.NhsNumberSystem}|{nhsNumber}")
+            .Add("start", $"ge{today:yyyy-MM-dd}").Add("start", $"le{today.AddDays(13):yyyy-MM-dd}")));
+
         Assert.Equal(HttpStatusCode.OK, (await practice.PostAsJsonAsync(new Uri($"/api/v1/appointments/{id}/cancel", UriKind.Relative), new { reason = "Feeling better" })).StatusCode);
 
         var lines = factory.Lines.ToList();
         Assert.True(lines.Count > 20, $"expected the journey to log something at Debug, got {lines.Count} lines");
         string[] secrets = [nhsNumber, nhsNumber[..3] + " " + nhsNumber[3..6] + " " + nhsNumber[6..], given, family, phone, phone.Replace(" ", string.Empty, StringComparison.Ordinal), "1961-02-27", "27/02/1961"];
+        // Requests are still logged, by HTTP logging, with their path but not their query.
+        Assert.Contains(lines, l => l.Contains("HttpLogging", StringComparison.Ordinal) && l.Contains("/fhir/Patient", StringComparison.Ordinal));
         var leaks = lines.Where(l => secrets.Any(s => l.Contains(s, StringComparison.OrdinalIgnoreCase))).Take(5).ToList();
         Assert.True(leaks.Count == 0, "Patient data in logs:\n" + string.Join('\n', leaks));
     }
