@@ -12,7 +12,7 @@ namespace Forward.Web.Tests.Observability;
 /// <summary>
 /// No patient data in logs: a booking journey (book through the API, the booking page and FHIR, find the patient and
 /// their appointments by NHS number through FHIR, read it back, record access, cancel) runs with every category
-/// logging at Debug, and every message and every structured value written is
+/// logging at Debug, and every message and every structured value written, and every tag of every trace span, is
 /// scanned for the patient's NHS number, names, phone number and date of birth.
 /// </summary>
 public sealed class LogPrivacyTests : IClassFixture<LogPrivacyTests.CapturingFactory>
@@ -31,6 +31,17 @@ public sealed class LogPrivacyTests : IClassFixture<LogPrivacyTests.CapturingFac
         const string phone = "07700 900 981";
         var slots = await world.FreeSlotsAsync();
         factory.Lines.Clear();
+
+        // Traces too: every span the journey makes (the HTTP server spans OpenTelemetry fills in, with their URL and
+        // query, and Forward's own), with every tag.
+        var spans = new ConcurrentQueue<string>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => spans.Enqueue($"{a.Source.Name} {a.DisplayName}: {string.Join("; ", a.TagObjects.Select(t => $"{t.Key}={t.Value}"))}"),
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
 
         var practice = await world.ClientAsync(world.PracticeStaffA);
         var booked = await practice.PostAsJsonAsync("/api/v1/appointments", new
@@ -100,6 +111,11 @@ public sealed class LogPrivacyTests : IClassFixture<LogPrivacyTests.CapturingFac
         Assert.Contains(lines, l => l.Contains("HttpLogging", StringComparison.Ordinal) && l.Contains("/fhir/Patient", StringComparison.Ordinal));
         var leaks = lines.Where(l => secrets.Any(s => l.Contains(s, StringComparison.OrdinalIgnoreCase))).Take(5).ToList();
         Assert.True(leaks.Count == 0, "Patient data in logs:\n" + string.Join('\n', leaks));
+
+        var spanLines = spans.ToList();
+        Assert.Contains(spanLines, l => l.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) && l.Contains("url.path=/fhir/Patient", StringComparison.Ordinal) && l.Contains("url.query", StringComparison.Ordinal));
+        var spanLeaks = spanLines.Where(l => secrets.Any(s => l.Contains(s, StringComparison.OrdinalIgnoreCase))).Take(5).ToList();
+        Assert.True(spanLeaks.Count == 0, "Patient data in traces:\n" + string.Join('\n', spanLeaks));
     }
 
     /// <summary>The normal test host with every category at Debug and a provider that keeps every line.</summary>
