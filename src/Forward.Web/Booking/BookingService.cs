@@ -376,8 +376,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         const string NotTheirs = "Only clinicians at the appointment's hub can open the patient's record.";
         if (!actor.IsHubClinician)
         {
-            // Refused before the appointment is looked up, so the answer does not tell whether it exists; still audited.
-            audit.Write(actor, AuditActions.RecordViewDenied, "denied", "Appointment", Id(appointmentId), null, null, NotTheirs);
+            // Refused whether or not the appointment exists, so the answer does not tell; the audit record still names
+            // its patient and hub when there is one, so the attempt shows where it belongs.
+            var owner = await db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId)
+                .Select(a => new { a.PatientId, a.HubId }).FirstOrDefaultAsync(cancellationToken);
+            audit.Write(actor, AuditActions.RecordViewDenied, "denied", "Appointment", Id(appointmentId), owner?.PatientId, owner?.HubId, NotTheirs);
             await db.SaveChangesAsync(cancellationToken);
             throw DomainException.Forbidden("not-hub-clinician", NotTheirs);
         }
@@ -387,9 +390,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             ?? throw DomainException.NotFound("appointment-not-found", $"There is no appointment {appointmentId}.");
 
         string? refusal = null;
+        var code = "no-consent";
         if (actor.HubId != appointment.HubId)
         {
             refusal = NotTheirs;
+            code = "other-hub";
         }
         else if (appointment.Consent != RecordSharingConsent.Granted)
         {
@@ -402,7 +407,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         await db.SaveChangesAsync(cancellationToken);
         if (refusal is not null)
         {
-            throw DomainException.Forbidden("no-consent", refusal);
+            throw DomainException.Forbidden(code, refusal);
         }
 
         var p = appointment.Patient!;

@@ -83,7 +83,7 @@ public static class HubsApi
             throw DomainException.Invalid("query-too-long", "Search text must be 100 characters or fewer.");
         }
 
-        if (q is not null && q.Any(char.IsControl))
+        if (q is not null && q.Trim().Any(char.IsControl))
         {
             // PostgreSQL refuses a NUL in text outright; no name or code contains any control character.
             throw DomainException.Invalid("query-invalid", "Search text cannot contain control characters.");

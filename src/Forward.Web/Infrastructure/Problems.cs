@@ -55,7 +55,7 @@ public static class Problems
 }
 
 /// <summary>Turns exceptions from API calls into ProblemDetails (500 for an unexpected one); page requests fall through to the error page.</summary>
-internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problemDetails, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -89,7 +89,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails)
                 break;
             default:
                 // A JSON client gets JSON even for a fault of ours: the trace id to quote, never the exception's text
-                // (it could carry a patient's details); the exception itself is logged by the middleware.
+                // (it could carry a patient's details). Handled here, the middleware no longer logs it, so this does.
+                LogUnexpected(logger, exception, httpContext.Request.Method, path, httpContext.TraceIdentifier);
                 problem = new ProblemDetails
                 {
                     Status = StatusCodes.Status500InternalServerError,
@@ -104,6 +105,9 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails)
         httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled exception in {Method} {Path} (trace {TraceId})")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path, string traceId);
 
     /// <summary>How long a client should wait before retrying while the database is away.</summary>
     public const string RetryAfterSeconds = "5";

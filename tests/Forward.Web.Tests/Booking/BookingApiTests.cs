@@ -222,8 +222,8 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
 
         // Every other role's attempt is audited as well, whether or not the appointment exists.
         var others = await world.WithDbAsync(db => db.AuditEvents.Where(a => (a.Actor == world.PracticeStaffA || a.Actor == world.Nhs111) && a.Action == "record.view-denied")
-            .Select(a => new { a.Actor, a.EntityId, a.Outcome }).ToListAsync());
-        Assert.Contains(others, a => a.Actor == world.PracticeStaffA && a.EntityId == granted.ToString(System.Globalization.CultureInfo.InvariantCulture) && a.Outcome == "denied");
+            .Select(a => new { a.Actor, a.EntityId, a.Outcome, a.PatientId, a.HubId }).ToListAsync());
+        Assert.Contains(others, a => a.Actor == world.PracticeStaffA && a.EntityId == granted.ToString(System.Globalization.CultureInfo.InvariantCulture) && a.Outcome == "denied" && a.PatientId != null && a.HubId == world.HubId);
         Assert.Contains(others, a => a.Actor == world.Nhs111 && a.EntityId == "999999999" && a.Outcome == "denied");
     }
 

@@ -169,12 +169,22 @@ public sealed class BookingWriterTests(BookingWriterTests.CountingFactory factor
                 await release.Task;
             });
             var firstWrite = Task.Run(() => CommitAsync([first]));
-            await inTransaction.Task.WaitAsync(TimeSpan.FromSeconds(30));
-
             var second = Pending(staff, pair[1].Id, patient);
-            var secondWrite = Task.Run(() => CommitAsync([second]));
-            await WaitUntilWaitingOrDoneAsync(world, secondWrite);
-            release.SetResult();
+            Task? secondWrite = null;
+            try
+            {
+                await Task.WhenAny(inTransaction.Task, firstWrite).WaitAsync(TimeSpan.FromSeconds(30));
+                Assert.True(inTransaction.Task.IsCompleted, "the first writer ended without reaching its transaction");
+                secondWrite = Task.Run(() => CommitAsync([second]));
+                await WaitUntilWaitingOrDoneAsync(world, secondWrite);
+            }
+            finally
+            {
+                // Whatever failed above, the first writer must not keep its transaction (and SQLite's write turn) open
+                // for the tests after this one.
+                release.TrySetResult();
+            }
+
             await Task.WhenAll(firstWrite, secondWrite);
 
             await first.Outcome;
@@ -201,7 +211,7 @@ public sealed class BookingWriterTests(BookingWriterTests.CountingFactory factor
         while (!write.IsCompleted)
         {
             var waiting = await world.WithDbAsync(db => db.Database
-                .SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                .SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND cardinality(pg_blocking_pids(pid)) > 0")
                 .SingleAsync());
             if (waiting > 0)
             {

@@ -105,8 +105,10 @@ public sealed partial class HostileFormTests(ForwardFactory factory) : IClassFix
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(30)));
     }
 
-    /// <summary>The form's fields as the page filled them in: inputs (checked boxes and radios only), selects' chosen
-    /// or first option, textareas.</summary>
+    /// <summary>
+    /// The form's fields as the page filled them in: inputs (for a box or radio group, the checked value, else the first,
+    /// so that every field is there to be made hostile), the selects' chosen or first option, textareas.
+    /// </summary>
     private static Dictionary<string, string> Fields(string form)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace Forward.Web.Tests.Infrastructure;
 
@@ -29,7 +31,39 @@ public sealed class UnexpectedFaultTests(UnexpectedFaultTests.FaultFactory facto
                 : base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
     }
 
-    public sealed class FaultFactory : InterceptingFactory<FaultInjector>;
+    /// <summary>The test host with the fault injector, keeping every error logged.</summary>
+    public sealed class FaultFactory : InterceptingFactory<FaultInjector>
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureLogging(logging => logging.AddProvider(new ErrorCapture(Errors)));
+        }
+    }
+
+    private sealed class ErrorCapture(System.Collections.Concurrent.ConcurrentQueue<string> errors) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Error)
+            {
+                errors.Enqueue($"{formatter(state, exception)} | {exception?.GetType().Name}");
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
 
     [Fact]
     public async Task An_unexpected_fault_in_an_api_call_answers_500_as_problem_json_without_the_exception_text()
@@ -49,6 +83,9 @@ public sealed class UnexpectedFaultTests(UnexpectedFaultTests.FaultFactory facto
             Assert.False(string.IsNullOrEmpty(problem.GetProperty("traceId").GetString()));
             Assert.DoesNotContain("Injected", body, StringComparison.Ordinal);
             Assert.DoesNotContain("Testperson", body, StringComparison.Ordinal);
+
+            // Answered, and still logged for whoever has to find out why.
+            Assert.Contains(factory.Errors, e => e.Contains("/api/v1/hubs", StringComparison.Ordinal) && e.Contains(nameof(InvalidOperationException), StringComparison.Ordinal));
         }
         finally
         {
