@@ -7,6 +7,7 @@ using Forward.Domain.Audit;
 using Forward.Domain.Booking;
 using Forward.Domain.Compliance;
 using Forward.Domain.Hubs;
+using Forward.Domain.Organisations;
 using Forward.Domain.Patients;
 using Forward.Domain.Time;
 using Forward.Web.Access;
@@ -42,10 +43,16 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var errors = new Dictionary<string, string>();
         var today = London.Today(clock);
         var from = search.From ?? today;
-        var to = search.To ?? from.AddDays(6);
+        var latest = today.AddYears(2);
+        var to = search.To ?? (from > latest ? from : from.AddDays(6));
         if (from < today)
         {
             errors["From"] = "Start date must be today or later";
+        }
+        else if (from > latest)
+        {
+            // No rota plans slots that far ahead, and the dates' arithmetic must stay inside the calendar.
+            errors["From"] = "Start date must be within two years of today";
         }
 
         if (to < from)
@@ -66,6 +73,10 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         if (string.IsNullOrEmpty(practiceOds))
         {
             errors["PracticeOds"] = "Choose the patient's registered practice";
+        }
+        else if (!OdsCodes.IsWellFormed(practiceOds))
+        {
+            errors["PracticeOds"] = "A practice code is letters and digits, for example C84901";
         }
 
         ValidationFailedException.ThrowIfAny(errors);
@@ -165,7 +176,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             errors["IdempotencyKey"] = "Idempotency key must be 1 to 100 printable characters";
         }
 
-        if (request.BookingOrganisationOds is { } bookingOds && (bookingOds.Length is 0 or > 10 || !bookingOds.All(char.IsAsciiLetterOrDigit)))
+        if (request.BookingOrganisationOds is { } bookingOds && !OdsCodes.IsWellFormed(bookingOds))
         {
             errors["BookingOrganisationOds"] = "Booking organisation must be an ODS code: up to 10 letters and digits";
         }

@@ -1,3 +1,4 @@
+using Forward.Domain.Organisations;
 using Forward.Data;
 using Forward.Domain;
 using Forward.Domain.Hubs;
@@ -108,8 +109,8 @@ public static class HubsApi
     private static async Task<Ok<PracticeDetail>> GetPracticeAsync(string ods, ForwardDbContext db, CancellationToken ct)
     {
         var code = ods.Trim().ToUpperInvariant();
-        var practice = (IsOdsCode(code) ? await PracticeSummaries(db.Practices.Where(p => p.OdsCode == code)).FirstOrDefaultAsync(ct) : null)
-            ?? throw DomainException.NotFound("practice-not-found", IsOdsCode(code) ? $"No practice has the code {code}." : "That is not a practice code.");
+        var practice = (OdsCodes.IsWellFormed(code) ? await PracticeSummaries(db.Practices.Where(p => p.OdsCode == code)).FirstOrDefaultAsync(ct) : null)
+            ?? throw DomainException.NotFound("practice-not-found", OdsCodes.IsWellFormed(code) ? $"No practice has the code {code}." : "That is not a practice code.");
         var hubs = await HubSummaries(db.Hubs.Where(h => h.ServedPractices.Any(hp => hp.PracticeId == practice.Id))).ToListAsync(ct);
         return TypedResults.Ok(new PracticeDetail(practice, hubs));
     }
@@ -126,8 +127,7 @@ public static class HubsApi
         }
 
         var code = value.Trim().ToUpperInvariant();
-        return IsOdsCode(code) ? code : throw DomainException.Invalid("invalid-ods-code", "ccg must be an ODS code: letters and digits, at most 10.");
+        return OdsCodes.IsWellFormed(code) ? code : throw DomainException.Invalid("invalid-ods-code", "ccg must be an ODS code: letters and digits, at most 10.");
     }
 
-    private static bool IsOdsCode(string code) => code.Length is > 0 and <= 10 && code.All(char.IsAsciiLetterOrDigit);
 }

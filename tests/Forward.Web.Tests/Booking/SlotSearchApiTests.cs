@@ -56,6 +56,8 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
     [InlineData("from=2026-06-12&to=2026-06-10", "To")]
     [InlineData("from=2026-06-08&to=2026-06-30", "To")]
     [InlineData("from=2026-06-01&to=2026-06-05", "From")]
+    [InlineData("from=9999-12-31", "From")]
+    [InlineData("from=2028-06-09&to=2028-06-10", "From")]
     public async Task Bad_date_ranges_are_400_naming_the_field(string range, string field)
     {
         var world = await TestWorld.CreateAsync(factory);
@@ -74,6 +76,7 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
 
         Assert.True((await Get(client, "/api/v1/slots", HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("PracticeOds", out _));
         Assert.True((await Get(client, "/api/v1/slots?practice=ZZZZZZ", HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("PracticeOds", out _));
+        Assert.True((await Get(client, "/api/v1/slots?practice=C84%00901", HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("PracticeOds", out _));
         await Get(client, "/api/v1/slots?practice=X&mode=Carrier-pigeon", HttpStatusCode.BadRequest);
     }
 

@@ -327,38 +327,67 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
 
         var failures = new List<string>();
         var sent = 0;
+        var reachedPastTheGate = 0;
         foreach (var (route, names) in endpoints)
         {
-            var urls = new List<string>();
-            foreach (var routeValue in route.Contains('{', StringComparison.Ordinal) ? HostileRouteValues : ["1"])
+            var fhir = route.StartsWith("/fhir", StringComparison.Ordinal);
+            async Task<HttpResponseMessage> GetAsync(HttpClient client, string url)
             {
-                var path = System.Text.RegularExpressions.Regex.Replace(route, "\\{[^}]+\\}", routeValue);
-                urls.Add(path);
-                foreach (var value in HostileQueryValues)
-                {
-                    var encoded = Uri.EscapeDataString(value);
-                    urls.Add(path + "?" + string.Join('&', names.Select(n => $"{Uri.EscapeDataString(n)}={encoded}")));
-                    urls.Add(path + "?" + string.Join('&', names.Select(n => $"{Uri.EscapeDataString(n)}={encoded}&{Uri.EscapeDataString(n)}=2026-01-01")));
-                }
-            }
-
-            foreach (var url in urls)
-            {
-                var client = clients[sent++ % clients.Length];
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                if (route.StartsWith("/fhir", StringComparison.Ordinal))
+                if (fhir)
                 {
                     request.Headers.Add("Ssp-TraceID", Guid.NewGuid().ToString());
                 }
 
-                using var response = await client.SendAsync(request);
+                sent++;
+                return await client.SendAsync(request);
+            }
+
+            // A role the endpoint lets in, so the values reach its handler rather than stopping at the role gate.
+            var plain = System.Text.RegularExpressions.Regex.Replace(route, "\\{[^}]+\\}", "1");
+            HttpClient? admitted = null;
+            foreach (var candidate in clients)
+            {
+                using var probe = await GetAsync(candidate, plain);
+                if (probe.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
+                {
+                    admitted = candidate;
+                    break;
+                }
+            }
+
+            if (admitted is null)
+            {
+                continue;
+            }
+
+            // One parameter at a time, the others left out, so a typed parameter refusing the value does not stop the
+            // request before a string parameter is used; then the route values.
+            var urls = names.SelectMany(n => HostileQueryValues.SelectMany(v => new[]
+            {
+                $"{plain}?{Uri.EscapeDataString(n)}={Uri.EscapeDataString(v)}",
+                $"{plain}?{Uri.EscapeDataString(n)}={Uri.EscapeDataString(v)}&{Uri.EscapeDataString(n)}=2026-01-01",
+            }));
+            if (route.Contains('{', StringComparison.Ordinal))
+            {
+                urls = urls.Concat(HostileRouteValues.Select(v => System.Text.RegularExpressions.Regex.Replace(route, "\\{[^}]+\\}", v)));
+            }
+
+            foreach (var url in urls)
+            {
+                using var response = await GetAsync(admitted, url);
                 if ((int)response.StatusCode >= 500)
                 {
                     failures.Add($"GET {Shorten(url)} → {(int)response.StatusCode} {Shorten(await response.Content.ReadAsStringAsync())}");
                 }
+                else if (response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
+                {
+                    reachedPastTheGate++;
+                }
             }
         }
 
+        Assert.True(reachedPastTheGate > 1000, $"only {reachedPastTheGate} requests got past the role gate");
         Assert.True(sent > 500, $"only {sent} requests were sent");
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(20)));
     }

@@ -59,6 +59,11 @@ public sealed partial class AuditPageTests(ForwardFactory factory) : IClassFixtu
         Assert.Contains("href=\"#To\">", wrong, StringComparison.Ordinal);
         Assert.Contains("href=\"#EventAction\">Choose an action from the list", wrong, StringComparison.Ordinal);
         Assert.Equal(0, Rows(wrong));
+
+        // A control character (a NUL would fail PostgreSQL's query) is a field error, not a fault.
+        var (nulStatus, nul) = await commissioner.GetAsync("/Audit?UserName=a%00b");
+        Assert.Equal(HttpStatusCode.OK, nulStatus);
+        Assert.Contains("User name cannot contain control characters", nul, StringComparison.Ordinal);
     }
 
     [Fact]

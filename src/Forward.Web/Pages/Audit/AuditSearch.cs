@@ -90,6 +90,11 @@ public static class AuditSearch
         {
             errors["UserName"] = $"User name must be {MaxUserNameLength} characters or fewer";
         }
+        else if (filter.UserName is not null && filter.UserName.Trim().Any(char.IsControl))
+        {
+            // No user name has one, and PostgreSQL refuses a NUL in text outright.
+            errors["UserName"] = "User name cannot contain control characters";
+        }
 
         if (filter.AppointmentId is <= 0)
         {
