@@ -1,7 +1,7 @@
-using Forward.Domain.Organisations;
 using Forward.Data;
 using Forward.Domain;
 using Forward.Domain.Hubs;
+using Forward.Domain.Organisations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
