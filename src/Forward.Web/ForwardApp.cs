@@ -45,10 +45,21 @@ public static class ForwardApp
         services.AddSingleton(TimeProvider.System);
 
         // The host's own request lines ("Request starting ... GET /fhir/Patient?identifier=...|9990000018") carry the
-        // query string, where GP Connect searches put NHS numbers. They stay off whatever the configuration says (this
-        // rule is more specific than "Microsoft.AspNetCore" and comes after the configuration's); HTTP logging writes
-        // the request line instead, without the query, when "Microsoft.AspNetCore.HttpLogging" is at Information.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // query string, where GP Connect searches put NHS numbers. They stay off whatever the configuration says: a
+        // rule for that category, added after the configuration's, for no provider in particular and for every
+        // provider the configuration names (a provider's own rule, "Logging:Console:LogLevel:Default", would otherwise
+        // outrank one for no provider). HTTP logging writes the request line instead, without the query, when
+        // "Microsoft.AspNetCore.HttpLogging" is at Information.
+        services.PostConfigure<LoggerFilterOptions>(o =>
+        {
+            const string Category = "Microsoft.AspNetCore.Hosting.Diagnostics";
+            foreach (var providerName in o.Rules.Select(r => r.ProviderName).Distinct().ToList())
+            {
+                o.Rules.Add(new LoggerFilterRule(providerName, Category, LogLevel.Warning, filter: null));
+            }
+
+            o.Rules.Add(new LoggerFilterRule(null, Category, LogLevel.Warning, filter: null));
+        });
         services.AddHttpLogging(o =>
         {
             o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;

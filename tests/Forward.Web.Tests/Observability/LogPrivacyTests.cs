@@ -130,10 +130,14 @@ public sealed class LogPrivacyTests : IClassFixture<LogPrivacyTests.CapturingFac
             builder.UseSetting("Logging:LogLevel:Microsoft", "Debug");
             builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Debug");
             builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Debug");
+
+            // A provider's own setting outranks the general ones: the request lines must stay off under it too.
+            builder.UseSetting("Logging:Capture:LogLevel:Default", "Debug");
             builder.ConfigureLogging(logging => logging.AddProvider(new CaptureProvider(Lines)));
         }
     }
 
+    [ProviderAlias("Capture")]
     private sealed class CaptureProvider(ConcurrentQueue<string> lines) : ILoggerProvider
     {
         public ILogger CreateLogger(string categoryName) => new CaptureLogger(categoryName, lines);
