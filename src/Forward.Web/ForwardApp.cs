@@ -53,12 +53,10 @@ public static class ForwardApp
         services.PostConfigure<LoggerFilterOptions>(o =>
         {
             const string Category = "Microsoft.AspNetCore.Hosting.Diagnostics";
-            foreach (var providerName in o.Rules.Select(r => r.ProviderName).Distinct().ToList())
+            foreach (var providerName in o.Rules.Select(r => r.ProviderName).Append(null).Distinct().ToList())
             {
                 o.Rules.Add(new LoggerFilterRule(providerName, Category, LogLevel.Warning, filter: null));
             }
-
-            o.Rules.Add(new LoggerFilterRule(null, Category, LogLevel.Warning, filter: null));
         });
         services.AddHttpLogging(o =>
         {

@@ -8,6 +8,7 @@ using Forward.Domain.Booking;
 using Forward.Domain.Compliance;
 using Forward.Domain.Hubs;
 using Forward.Domain.Notifications;
+using Forward.Domain.Organisations;
 using Forward.Domain.Patients;
 using Forward.Web.Access;
 using Forward.Web.Audit;
@@ -368,7 +369,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             NhsNumbers: [.. work.Where(b => b.NhsNumber is not null).Select(b => b.NhsNumber!).Distinct()],
             OdsCodes: [.. work.Where(b => b.Request.PatientId is null && !b.Actor.IsPracticeStaff)
                 .Select(b => BatchKnowledge.Ods(b.Request))
-                .Where(o => o is not null && o.All(char.IsAsciiLetterOrDigit)) // ODS codes are; PostgreSQL refuses a NUL in text
+                .Where(OdsCodes.IsWellFormed) // PostgreSQL refuses a NUL in text; a code of another shape names no practice
                 .Select(o => o!)
                 .Distinct()],
             BookerPracticeIds: [.. work.Select(b => b.Actor.PracticeId).OfType<int>().Distinct()],

@@ -109,8 +109,13 @@ public static class HubsApi
     private static async Task<Ok<PracticeDetail>> GetPracticeAsync(string ods, ForwardDbContext db, CancellationToken ct)
     {
         var code = ods.Trim().ToUpperInvariant();
-        var practice = (OdsCodes.IsWellFormed(code) ? await PracticeSummaries(db.Practices.Where(p => p.OdsCode == code)).FirstOrDefaultAsync(ct) : null)
-            ?? throw DomainException.NotFound("practice-not-found", OdsCodes.IsWellFormed(code) ? $"No practice has the code {code}." : "That is not a practice code.");
+        if (!OdsCodes.IsWellFormed(code))
+        {
+            throw DomainException.NotFound("practice-not-found", "That is not a practice code.");
+        }
+
+        var practice = await PracticeSummaries(db.Practices.Where(p => p.OdsCode == code)).FirstOrDefaultAsync(ct)
+            ?? throw DomainException.NotFound("practice-not-found", $"No practice has the code {code}.");
         var hubs = await HubSummaries(db.Hubs.Where(h => h.ServedPractices.Any(hp => hp.PracticeId == practice.Id))).ToListAsync(ct);
         return TypedResults.Ok(new PracticeDetail(practice, hubs));
     }
@@ -129,5 +134,4 @@ public static class HubsApi
         var code = value.Trim().ToUpperInvariant();
         return OdsCodes.IsWellFormed(code) ? code : throw DomainException.Invalid("invalid-ods-code", "ccg must be an ODS code: letters and digits, at most 10.");
     }
-
 }
