@@ -72,15 +72,15 @@ public sealed partial class HostileFormTests(ForwardFactory factory) : IClassFix
                     continue;
                 }
 
-                foreach (Match form in PostForm().Matches(html))
+                foreach (var form in PageClient.PostForms(html))
                 {
-                    var action = WebUtility.HtmlDecode(ActionOf().Match(form.Value) is { Success: true } a ? a.Groups[1].Value : page);
+                    var action = WebUtility.HtmlDecode(ActionOf().Match(form) is { Success: true } a ? a.Groups[1].Value : page);
                     if (action.Contains("SignOut", StringComparison.OrdinalIgnoreCase) || action.StartsWith("http", StringComparison.OrdinalIgnoreCase))
                     {
                         continue;
                     }
 
-                    var fields = Fields(form.Value);
+                    var fields = Fields(form);
                     formsSeen.Add($"{action} [{string.Join(',', fields.Keys.Order(StringComparer.Ordinal))}]");
                     foreach (var name in fields.Keys.Where(n => n != "__RequestVerificationToken"))
                     {
@@ -147,9 +147,6 @@ public sealed partial class HostileFormTests(ForwardFactory factory) : IClassFix
     }
 
     private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
-
-    [GeneratedRegex("<form[^>]*method=\"post\"[^>]*>.*?</form>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
-    private static partial Regex PostForm();
 
     [GeneratedRegex("^<form[^>]*\\saction=\"([^\"]*)\"", RegexOptions.IgnoreCase)]
     private static partial Regex ActionOf();

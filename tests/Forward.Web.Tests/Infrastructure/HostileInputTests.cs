@@ -316,21 +316,21 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
     {
         var world = await TestWorld.CreateAsync(factory);
         var clients = new[] { await world.ClientAsync(world.PracticeStaffA), await world.ClientAsync(world.Nhs111), await world.ClientAsync(world.HubClinician), await world.ClientAsync(world.Commissioner) };
-        var endpoints = factory.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints.OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods.Contains("GET") == true)
-            .Select(e => (Route: "/" + (e.RoutePattern.RawText ?? string.Empty).Trim('/'), Names: QueryNames(e)))
-            .Where(e => e.Route.StartsWith("/api", StringComparison.Ordinal) || e.Route.StartsWith("/fhir", StringComparison.Ordinal))
+        var endpoints = MappedEndpoint.All(factory)
+            .Where(e => e.Methods?.Contains("GET") == true)
+            .Where(e => e.Path.StartsWith("/api", StringComparison.Ordinal) || e.Path.StartsWith("/fhir", StringComparison.Ordinal))
+            .Select(e => (Endpoint: e, Names: QueryNames(e.Endpoint!)))
             .ToList();
         Assert.True(endpoints.Count >= 15, $"only {endpoints.Count} GET endpoints found");
-        Assert.Superset(new HashSet<string> { "practice", "from", "to", "role", "mode", "hub" }, endpoints.Single(e => e.Route == "/api/v1/slots").Names.ToHashSet());
-        Assert.Contains("start", endpoints.Single(e => e.Route == "/fhir/Slot").Names);
+        Assert.Superset(new HashSet<string> { "practice", "from", "to", "role", "mode", "hub" }, endpoints.Single(e => e.Endpoint.Path == "/api/v1/slots").Names.ToHashSet());
+        Assert.Contains("start", endpoints.Single(e => e.Endpoint.Path == "/fhir/Slot").Names);
 
         var failures = new List<string>();
         var sent = 0;
         var reachedPastTheGate = 0;
-        foreach (var (route, names) in endpoints)
+        foreach (var (endpoint, names) in endpoints)
         {
-            var fhir = route.StartsWith("/fhir", StringComparison.Ordinal);
+            var fhir = endpoint.Path.StartsWith("/fhir", StringComparison.Ordinal);
             async Task<HttpResponseMessage> GetAsync(HttpClient client, string url)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -344,7 +344,7 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
             }
 
             // A role the endpoint lets in, so the values reach its handler rather than stopping at the role gate.
-            var plain = System.Text.RegularExpressions.Regex.Replace(route, "\\{[^}]+\\}", "1");
+            var plain = endpoint.PathWith("1");
             HttpClient? admitted = null;
             foreach (var candidate in clients)
             {
@@ -368,9 +368,9 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
                 $"{plain}?{Uri.EscapeDataString(n)}={Uri.EscapeDataString(v)}",
                 $"{plain}?{Uri.EscapeDataString(n)}={Uri.EscapeDataString(v)}&{Uri.EscapeDataString(n)}=2026-01-01",
             }));
-            if (route.Contains('{', StringComparison.Ordinal))
+            if (endpoint.Path.Contains('{', StringComparison.Ordinal))
             {
-                urls = urls.Concat(HostileRouteValues.Select(v => System.Text.RegularExpressions.Regex.Replace(route, "\\{[^}]+\\}", v)));
+                urls = urls.Concat(HostileRouteValues.Select(endpoint.PathWith));
             }
 
             foreach (var url in urls)
@@ -405,7 +405,7 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
             .Where(p => !routeNames.Contains(p.Name!))
             .Where(p => p.GetCustomAttributes(typeof(Microsoft.AspNetCore.Mvc.FromQueryAttribute), false).Length > 0 || IsSimple(p.ParameterType))
             .Select(p => (p.GetCustomAttributes(typeof(Microsoft.AspNetCore.Mvc.FromQueryAttribute), false).FirstOrDefault() as Microsoft.AspNetCore.Mvc.FromQueryAttribute)?.Name ?? p.Name!);
-        var fhir = ("/" + endpoint.RoutePattern.RawText?.Trim('/')).StartsWith("/fhir", StringComparison.Ordinal) ? fhirSearch : [];
+        var fhir = endpoint.RoutePattern.RawText?.TrimStart('/').StartsWith("fhir", StringComparison.Ordinal) == true ? fhirSearch : [];
         return [.. fromHandler.Concat(fhir).Distinct(StringComparer.Ordinal)];
     }
 

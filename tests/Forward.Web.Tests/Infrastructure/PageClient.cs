@@ -63,8 +63,18 @@ public sealed partial class PageClient : IDisposable
         return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
     }
 
+    /// <summary>Each form on the page that posts, as HTML from its opening tag to its end.</summary>
+    public static IEnumerable<string> PostForms(string html)
+    {
+        ArgumentNullException.ThrowIfNull(html);
+        return PostFormPattern().Matches(html).Select(m => m.Value);
+    }
+
     public void Dispose() => http.Dispose();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
+
+    [GeneratedRegex("<form[^>]*method=\"post\"[^>]*>.*?</form>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
+    private static partial Regex PostFormPattern();
 }

@@ -31,37 +31,15 @@ public sealed class UnexpectedFaultTests(UnexpectedFaultTests.FaultFactory facto
                 : base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
     }
 
-    /// <summary>The test host with the fault injector, keeping every error logged.</summary>
+    /// <summary>The test host with the fault injector, keeping every line logged.</summary>
     public sealed class FaultFactory : InterceptingFactory<FaultInjector>
     {
-        public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
+        public LogCapture Log { get; } = new();
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.ConfigureLogging(logging => logging.AddProvider(new ErrorCapture(Errors)));
-        }
-    }
-
-    private sealed class ErrorCapture(System.Collections.Concurrent.ConcurrentQueue<string> errors) : ILoggerProvider, ILogger
-    {
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (logLevel >= LogLevel.Error)
-            {
-                errors.Enqueue($"{formatter(state, exception)} | {exception?.GetType().Name}");
-            }
-        }
-
-        public void Dispose()
-        {
+            builder.ConfigureLogging(logging => logging.AddProvider(Log));
         }
     }
 
@@ -85,7 +63,7 @@ public sealed class UnexpectedFaultTests(UnexpectedFaultTests.FaultFactory facto
             Assert.DoesNotContain("Testperson", body, StringComparison.Ordinal);
 
             // Answered, and still logged for whoever has to find out why.
-            Assert.Contains(factory.Errors, e => e.Contains("/api/v1/hubs", StringComparison.Ordinal) && e.Contains(nameof(InvalidOperationException), StringComparison.Ordinal));
+            Assert.Contains(factory.Log.Lines, l => l.Contains(" Error: ", StringComparison.Ordinal) && l.Contains("/api/v1/hubs", StringComparison.Ordinal) && l.Contains(nameof(InvalidOperationException), StringComparison.Ordinal));
         }
         finally
         {

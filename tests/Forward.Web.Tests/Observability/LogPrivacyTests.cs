@@ -121,7 +121,9 @@ public sealed class LogPrivacyTests : IClassFixture<LogPrivacyTests.CapturingFac
     /// <summary>The normal test host with every category at Debug and a provider that keeps every line.</summary>
     public sealed class CapturingFactory : ForwardFactory
     {
-        public ConcurrentQueue<string> Lines { get; } = new();
+        private readonly LogCapture capture = new();
+
+        public ConcurrentQueue<string> Lines => capture.Lines;
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -133,39 +135,7 @@ public sealed class LogPrivacyTests : IClassFixture<LogPrivacyTests.CapturingFac
 
             // A provider's own setting outranks the general ones: the request lines must stay off under it too.
             builder.UseSetting("Logging:Capture:LogLevel:Default", "Debug");
-            builder.ConfigureLogging(logging => logging.AddProvider(new CaptureProvider(Lines)));
+            builder.ConfigureLogging(logging => logging.AddProvider(capture));
         }
-    }
-
-    [ProviderAlias("Capture")]
-    private sealed class CaptureProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new CaptureLogger(categoryName, lines);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class CaptureLogger(string category, ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull
-        {
-            lines.Enqueue($"{category} scope: {Describe(state)}");
-            return null;
-        }
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            ArgumentNullException.ThrowIfNull(formatter);
-            lines.Enqueue($"{category} {logLevel}: {formatter(state, exception)} | {Describe(state)} | {exception}");
-        }
-
-        private static string Describe(object? state) => state is IEnumerable<KeyValuePair<string, object?>> pairs
-            ? string.Join("; ", pairs.Select(p => $"{p.Key}={p.Value}"))
-            : state?.ToString() ?? string.Empty;
     }
 }
