@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using CsvHelper;
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Tests.Pages;
+
+/// <summary>
+/// Names people type (practices, hubs, sessions) reach the CSV downloads, and a spreadsheet runs a cell that starts with
+/// = + - @ as a formula. Every download escapes such a cell with a leading apostrophe; the audit download's own test is
+/// in AuditPageTests. Each cell is read back with a CSV parser, so quoting cannot hide an unescaped formula.
+/// </summary>
+public sealed class CsvExportInjectionTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+{
+    private const string Week = "From=2026-06-08&To=2026-06-14";
+
+    [Fact]
+    public async Task Every_download_escapes_a_name_a_spreadsheet_would_run_as_a_formula()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var practiceName = $"=HYPERLINK(\"http://example.com/{world.Prefix}\",\"practice\")";
+        var networkName = $"@SUM(1+1) {world.Prefix} network";
+        var hubName = $"+cmd|' /C calc'!A0 {world.Prefix}";
+        var sessionName = $"-2+3 {world.Prefix} session";
+        await world.WithDbAsync(async db =>
+        {
+            var practice = await db.Practices.SingleAsync(p => p.Id == world.PracticeA.Id);
+            practice.Name = practiceName;
+            (await db.Networks.SingleAsync(n => n.Id == world.PracticeA.NetworkId)).Name = networkName;
+            (await db.Hubs.SingleAsync(h => h.Id == world.HubId)).Name = hubName;
+            (await db.Sessions.SingleAsync(s => s.Id == world.SessionId)).Name = sessionName;
+            return await db.SaveChangesAsync();
+        });
+        using (var api = await world.ClientAsync(world.PracticeStaffA))
+        {
+            var slot = (await world.FreeSlotsAsync())[0];
+            Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, world.PracticeA.OdsCode))).StatusCode);
+        }
+
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var children = await CsvAsync(commissioner, $"/Compliance?handler=Csv&Table=children&Scope=pcn:{world.PracticeA.NetworkId}&{Week}");
+        AssertEscaped(children, "Name", practiceName);
+
+        var bookings = await CsvAsync(commissioner, $"/Compliance/Bookings?handler=Csv&Scope=hub:{world.HubId}&{Week}&Session={world.SessionId}");
+        AssertEscaped(bookings, "Hub", hubName);
+        AssertEscaped(bookings, "Session", sessionName);
+
+        var measures = await CsvAsync(commissioner, $"/Consultation/Measures?handler=Csv&From=2026-06-01&To=2026-06-07");
+        AssertEscaped(measures, "PracticeName", practiceName);
+        AssertEscaped(measures, "PcnName", networkName);
+    }
+
+    private static void AssertEscaped(List<Dictionary<string, string>> rows, string column, string planted)
+    {
+        Assert.NotEmpty(rows);
+        Assert.All(rows, row => Assert.True(row.ContainsKey(column), $"no column {column}"));
+        Assert.Contains(rows, row => row[column] == "'" + planted);
+        Assert.DoesNotContain(rows, row => row.Values.Any(cell => cell.Length > 0 && "=+-@".Contains(cell[0], StringComparison.Ordinal) && !IsNumber(cell)));
+    }
+
+    /// <summary>A negative number is a value, not a formula.</summary>
+    private static bool IsNumber(string cell) => decimal.TryParse(cell, NumberStyles.Number, CultureInfo.InvariantCulture, out _);
+
+    private static async Task<List<Dictionary<string, string>>> CsvAsync(PageClient client, string url)
+    {
+        using var response = await client.Http.GetAsync(new Uri(url, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        using var csv = CsvReader.FromText(await response.Content.ReadAsStringAsync(), CsvReaderOptions.Default);
+        var rows = new List<Dictionary<string, string>>();
+        while (await csv.ReadAsync())
+        {
+            rows.Add(csv.Headers.ToDictionary(h => h, h => csv.GetString(h)));
+        }
+
+        return rows;
+    }
+}
