@@ -10,6 +10,9 @@ public sealed class RateLimitOptions
 
     /// <summary>Online consultation form posts allowed per client address per hour (every step counts; a request takes about seven).</summary>
     public int ConsultPerHourPerIp { get; set; } = 60;
+
+    /// <summary>Requests to a patient's cancel link allowed per client address per minute (a patient opens it once or twice).</summary>
+    public int PatientLinkPerMinute { get; set; } = 30;
 }
 
 public static class RateLimits
@@ -18,6 +21,9 @@ public static class RateLimits
 
     /// <summary>The public online consultation form: limits its POSTs per client address; its GETs are not counted.</summary>
     public const string Consult = "consult";
+
+    /// <summary>The patient's cancel link: anonymous, its signed token the only credential, so it is tried at a bounded rate.</summary>
+    public const string PatientLink = "patient-link";
 
     public static IServiceCollection AddForwardRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -33,6 +39,9 @@ public static class RateLimits
                     context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = options.ConsultPerHourPerIp, Window = TimeSpan.FromHours(1), QueueLimit = 0 })
                 : RateLimitPartition.GetNoLimiter("get"));
+            o.AddPolicy(PatientLink, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.PatientLinkPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         return services;
     }

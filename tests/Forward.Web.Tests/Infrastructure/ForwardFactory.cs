@@ -44,6 +44,7 @@ public class ForwardFactory : WebApplicationFactory<Program>
         builder.UseSetting("Forward:Notifications:DispatchInBackground", "false");
         builder.UseSetting("Forward:RateLimits:SignInPerMinute", "10000");
         builder.UseSetting("Forward:RateLimits:ConsultPerHourPerIp", "10000");
+        builder.UseSetting("Forward:RateLimits:PatientLinkPerMinute", "10000");
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);

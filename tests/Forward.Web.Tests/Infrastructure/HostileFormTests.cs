@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Forward.Web.Tests.Infrastructure;
 
@@ -40,6 +41,8 @@ public sealed partial class HostileFormTests(ForwardFactory factory) : IClassFix
             await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstAsync(db.Sessions.Where(x => x.HubId == world.HubId).Select(x => x.Id)),
             await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstAsync(db.ConsultationRequests.Where(r => r.PracticeId == world.PracticeA.Id).Select(r => r.Id))));
         var day = DateOnly.FromDateTime(free[0].StartUtc).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var cancelLink = factory.Services.GetRequiredService<Forward.Web.Notifications.PatientCancelLinks>()
+            .CreateToken(appointmentId, factory.Clock.GetUtcNow().UtcDateTime.AddDays(30));
 
         var pages = MappedEndpoint.All(factory)
             .Where(e => e.IsPage && !e.Path.Contains('{', StringComparison.Ordinal))
@@ -53,6 +56,7 @@ public sealed partial class HostileFormTests(ForwardFactory factory) : IClassFix
                 $"/Admin/Hub/{world.HubId}",
                 $"/Admin/Session/{sessionId}",
                 $"/Triage/Request/{requestId}",
+                $"/Patient/Cancel?token={Uri.EscapeDataString(cancelLink)}", // the patient's cancel link: anonymous, the token its credential
             ])
             .Distinct()
             .ToList();
@@ -100,6 +104,7 @@ public sealed partial class HostileFormTests(ForwardFactory factory) : IClassFix
             }
         }
 
+        Assert.Contains(formsSeen, f => f.StartsWith("/Patient/Cancel", StringComparison.Ordinal));
         Assert.True(formsSeen.Count >= 8, $"only {formsSeen.Count} forms were found: {string.Join("; ", formsSeen)}");
         Assert.True(posted > 500, $"only {posted} posts were sent");
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(30)));

@@ -1,9 +1,11 @@
 using Forward.Domain;
 using Forward.Domain.Booking;
 using Forward.Web.Booking;
+using Forward.Web.Infrastructure;
 using Forward.Web.Notifications;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Forward.Web.Pages.Patient;
 
@@ -12,6 +14,7 @@ namespace Forward.Web.Pages.Patient;
 /// Shows only the time and the hub (nothing else about the patient), and cancels on POST, which frees the slot.
 /// </summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+[EnableRateLimiting(RateLimits.PatientLink)]
 public sealed class CancelModel(BookingService booking, PatientCancelLinks links) : PageModel
 {
     [BindProperty(SupportsGet = true)]
