@@ -211,9 +211,11 @@ public static class ForwardApp
         app.UseWhen(context => !IsApi(context) && !FhirErrors.IsFhir(context), pages => pages.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}"));
         app.UseStaticFiles();
         app.UseRouting();
-        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+
+        // After authorisation, which sets the user of a bearer-token request (the record-view limit counts per user).
+        app.UseRateLimiter();
 
         app.MapHealthChecks("/health", new HealthCheckOptions
         {

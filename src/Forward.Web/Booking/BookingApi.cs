@@ -4,6 +4,7 @@ using Forward.Domain.Booking;
 using Forward.Domain.Hubs;
 using Forward.Domain.Patients;
 using Forward.Web.Access;
+using Forward.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -44,6 +45,7 @@ public static class BookingApi
             .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).WithSummary("Record that the patient did not attend (after the start time).");
         // No role gate here: the service refuses every role but the hub's clinicians itself, so that refusal is audited too.
         appointments.MapGet("/{id:long}/record", (long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) => RecordAsync(id, user, booking, ct))
+            .RequireRateLimiting(RateLimits.RecordView)
             .WithSummary("The patient's record summary, for the hub's clinicians, only where the patient consented. Every attempt is audited.");
         api.MapGet("/hubs/{hubId:int}/day-list", DayListAsync).WithTags("Appointments")
             .RequireAuthorization(AuthenticationSetup.SignedInPolicy).WithSummary("A hub's appointments on one date (hub clinicians of that hub, or its commissioner).");

@@ -13,6 +13,12 @@ public sealed class RateLimitOptions
 
     /// <summary>Requests to a patient's cancel link allowed per client address per minute (a patient opens it once or twice).</summary>
     public int PatientLinkPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// Record summary requests allowed per signed-in user per minute, page and API together. Every attempt is audited,
+    /// refusals too, so this also bounds how fast one account can write to the audit log.
+    /// </summary>
+    public int RecordViewsPerMinutePerUser { get; set; } = 60;
 }
 
 public static class RateLimits
@@ -25,12 +31,25 @@ public static class RateLimits
     /// <summary>The patient's cancel link: anonymous, its signed token the only credential, so it is tried at a bounded rate.</summary>
     public const string PatientLink = "patient-link";
 
+    /// <summary>Record summaries (page and API): counted per signed-in user, so the limiter must run after authorisation.</summary>
+    public const string RecordView = "record-view";
+
     public static IServiceCollection AddForwardRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Forward:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (context, _) =>
+            {
+                // The body is left to the status-code pages: ProblemDetails for the API, the error page for people.
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                return ValueTask.CompletedTask;
+            };
             o.AddPolicy(SignIn, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
@@ -42,6 +61,9 @@ public static class RateLimits
             o.AddPolicy(PatientLink, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.PatientLinkPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.AddPolicy(RecordView, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.User.Identity is { IsAuthenticated: true, Name: { } name } ? "user:" + name : "address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RecordViewsPerMinutePerUser, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         return services;
     }

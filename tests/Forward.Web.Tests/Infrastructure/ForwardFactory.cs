@@ -45,6 +45,7 @@ public class ForwardFactory : WebApplicationFactory<Program>
         builder.UseSetting("Forward:RateLimits:SignInPerMinute", "10000");
         builder.UseSetting("Forward:RateLimits:ConsultPerHourPerIp", "10000");
         builder.UseSetting("Forward:RateLimits:PatientLinkPerMinute", "10000");
+        builder.UseSetting("Forward:RateLimits:RecordViewsPerMinutePerUser", "10000");
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);

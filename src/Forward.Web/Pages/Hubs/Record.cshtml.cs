@@ -1,8 +1,10 @@
 using Forward.Domain;
 using Forward.Web.Access;
 using Forward.Web.Booking;
+using Forward.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Forward.Web.Pages.Hubs;
 
@@ -12,6 +14,7 @@ namespace Forward.Web.Pages.Hubs;
 /// consent, and audits every view and every refusal; a refusal is shown as a page with status 403.
 /// </summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+[EnableRateLimiting(RateLimits.RecordView)]
 public sealed class RecordModel(BookingService booking) : PageModel
 {
     /// <summary>The day list date to go back to.</summary>
