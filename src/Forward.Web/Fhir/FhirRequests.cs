@@ -129,7 +129,9 @@ public static partial class FhirRequests
         {
             throw new FhirException(StatusCodes.Status400BadRequest, FhirErrors.BadRequest, "The resource is not valid FHIR R4: " + Clip(string.Join(" ", ex.Exceptions.Select(e => e.Message))));
         }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException or ArgumentException
+            // Firely throws some shape errors directly instead of collecting them (a "contained" that is not an array).
+            or Hl7.Fhir.Utility.CodedException)
         {
             throw new FhirException(StatusCodes.Status400BadRequest, FhirErrors.BadRequest, "The body is not well-formed FHIR JSON: " + Clip(ex.Message));
         }

@@ -27,7 +27,7 @@ namespace Forward.Web.Tests.Infrastructure;
 /// </summary>
 public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
 {
-    private static readonly JsonNode?[] Hostile =
+    internal static readonly JsonNode?[] Hostile =
     [
         null,
         -1,
