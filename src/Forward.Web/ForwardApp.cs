@@ -214,7 +214,8 @@ public static class ForwardApp
         app.UseAuthentication();
         app.UseAuthorization();
 
-        // After authorisation, which sets the user of a bearer-token request (the record-view limit counts per user).
+        // After authentication, so the record-view limit can count per user; after authorisation too, so requests that
+        // are refused anyway (401, 403) do not use up anyone's allowance.
         app.UseRateLimiter();
 
         app.MapHealthChecks("/health", new HealthCheckOptions

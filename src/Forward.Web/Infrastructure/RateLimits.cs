@@ -16,7 +16,7 @@ public sealed class RateLimitOptions
 
     /// <summary>
     /// Record summary requests allowed per signed-in user per minute, page and API together. Every attempt is audited,
-    /// refusals too, so this also bounds how fast one account can write to the audit log.
+    /// refusals too, so this also bounds how fast one account can add record-view rows to the audit log.
     /// </summary>
     public int RecordViewsPerMinutePerUser { get; set; } = 60;
 }
@@ -31,7 +31,7 @@ public static class RateLimits
     /// <summary>The patient's cancel link: anonymous, its signed token the only credential, so it is tried at a bounded rate.</summary>
     public const string PatientLink = "patient-link";
 
-    /// <summary>Record summaries (page and API): counted per signed-in user, so the limiter must run after authorisation.</summary>
+    /// <summary>Record summaries (page and API): counted per signed-in user, so the limiter must run after authentication.</summary>
     public const string RecordView = "record-view";
 
     public static IServiceCollection AddForwardRateLimits(this IServiceCollection services, IConfiguration configuration)

@@ -59,6 +59,11 @@ public sealed class FhirHostileInputTests(ForwardFactory factory) : IClassFixtur
             {
                 failures.Add($"{method} {Shorten(body.ToJsonString())} → {(int)response.StatusCode} {Shorten(handler.LastBody ?? string.Empty)}");
             }
+            else if (response.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Every body is built on a free slot for a patient with nothing booked then: a conflict means the base went stale.
+                failures.Add($"{method} {Shorten(body.ToJsonString())} → 409 {Shorten(handler.LastBody ?? string.Empty)}");
+            }
             else if (!response.IsSuccessStatusCode && (changed || !(handler.LastBody ?? string.Empty).Contains("\"OperationOutcome\"", StringComparison.Ordinal)))
             {
                 failures.Add($"{method} {Shorten(body.ToJsonString())} → {(int)response.StatusCode}, changed: {changed}, body: {Shorten(handler.LastBody ?? string.Empty)}");
@@ -67,7 +72,9 @@ public sealed class FhirHostileInputTests(ForwardFactory factory) : IClassFixtur
             return response.StatusCode;
         }
 
-        // Booking: one hostile element at a time; an accepted booking takes its slot, so the next one gets a fresh slot.
+        // Booking: one hostile element at a time. An accepted booking takes its slot and gives its patient an appointment
+        // at that time (the next slot may start at the same time, with the other clinician), so the next body gets a
+        // fresh slot and a fresh patient: a refusal then is the mutation's doing, never a stale base's.
         var slot = free.Dequeue();
         JsonObject Booking() => (JsonObject)JsonNode.Parse(serializer.SerializeToString(FhirTestKit.Booking(slot, patient.Id, world.PracticeA.OdsCode)))!;
         var bookingPaths = Paths(Booking()).ToList();
@@ -82,6 +89,7 @@ public sealed class FhirHostileInputTests(ForwardFactory factory) : IClassFixtur
                 {
                     booked++;
                     slot = free.Dequeue();
+                    patient = await FhirTestKit.PatientAsync(world);
                 }
             }
         }
@@ -90,7 +98,7 @@ public sealed class FhirHostileInputTests(ForwardFactory factory) : IClassFixtur
         // accepted cancellation needs a new appointment to amend.
         async Task<(string Id, JsonObject Body, string Version)> BookedAsync()
         {
-            var created = await client.CreateAsync(FhirTestKit.Booking(free.Dequeue(), patient.Id, world.PracticeA.OdsCode));
+            var created = await client.CreateAsync(FhirTestKit.Booking(free.Dequeue(), (await FhirTestKit.PatientAsync(world)).Id, world.PracticeA.OdsCode));
             return (created.Id, (JsonObject)JsonNode.Parse(serializer.SerializeToString(created))!, created.Meta.VersionId);
         }
 
@@ -115,7 +123,7 @@ public sealed class FhirHostileInputTests(ForwardFactory factory) : IClassFixtur
         }
 
         Assert.True(bookingPaths.Count >= 20 && amendPaths.Count >= 20, $"only {bookingPaths.Count} booking and {amendPaths.Count} amendment elements");
-        Assert.True(booked > 0 && amended > 0, $"{booked} bookings and {amended} amendments accepted: the valid bases must get through when the mutation is harmless");
+        Assert.True(booked >= 10 && amended >= 3, $"{booked} bookings and {amended} amendments accepted: the valid bases must get through when the mutation is harmless");
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent}:\n" + string.Join('\n', failures.Take(20)));
         await world.WithDbAsync(async db => await Reliability.BookingIntegrity.AssertEveryBookingWholeAsync(db, world.HubId));
     }

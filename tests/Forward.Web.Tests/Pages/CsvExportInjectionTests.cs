@@ -8,9 +8,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Forward.Web.Tests.Pages;
 
 /// <summary>
-/// Names people type (practices, hubs, sessions) reach the CSV downloads, and a spreadsheet runs a cell that starts with
-/// = + - @ as a formula. Every download escapes such a cell with a leading apostrophe; the audit download's own test is
-/// in AuditPageTests. Each cell is read back with a CSV parser, so quoting cannot hide an unescaped formula.
+/// Names people type (practices, networks, hubs, sessions) reach the CSV downloads, and a spreadsheet runs a cell that
+/// starts with = + - @ (or a tab or carriage return before one) as a formula. Every download — each table of the access
+/// dashboard, the appointments behind a figure, the online consultation measures — escapes such a cell with a leading
+/// apostrophe; the audit download's own test is in AuditPageTests. Each cell is read back with a CSV parser, so quoting cannot hide an unescaped formula.
 /// </summary>
 public sealed class CsvExportInjectionTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
 {
@@ -22,7 +23,7 @@ public sealed class CsvExportInjectionTests(ForwardFactory factory) : IClassFixt
         var world = await TestWorld.CreateAsync(factory);
         var practiceName = $"=HYPERLINK(\"http://example.com/{world.Prefix}\",\"practice\")";
         var networkName = $"@SUM(1+1) {world.Prefix} network";
-        var hubName = $"+cmd|' /C calc'!A0 {world.Prefix}";
+        var hubName = $"\t+cmd|' /C calc'!A0 {world.Prefix}";
         var sessionName = $"-2+3 {world.Prefix} session";
         await world.WithDbAsync(async db =>
         {
@@ -40,8 +41,14 @@ public sealed class CsvExportInjectionTests(ForwardFactory factory) : IClassFixt
         }
 
         using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
-        var children = await CsvAsync(commissioner, $"/Compliance?handler=Csv&Table=children&Scope=pcn:{world.PracticeA.NetworkId}&{Week}");
-        AssertEscaped(children, "Name", practiceName);
+        var practice = $"Scope=practice:{world.PracticeA.Id}&{Week}";
+        var network = $"Scope=pcn:{world.PracticeA.NetworkId}&{Week}";
+        AssertEscaped(await CsvAsync(commissioner, $"/Compliance?handler=Csv&Table=children&{network}"), "Name", practiceName);
+        AssertEscaped(await CsvAsync(commissioner, $"/Compliance?handler=Csv&Table=grid&{network}"), "Name", practiceName);
+        AssertEscaped(await CsvAsync(commissioner, $"/Compliance?handler=Csv&Table=weeks&{practice}"), "Name", practiceName);
+        AssertEscaped(await CsvAsync(commissioner, $"/Compliance?handler=Csv&Table=months&{practice}"), "Name", practiceName);
+        AssertEscaped(await CsvAsync(commissioner, $"/Compliance?handler=Csv&Table=children&Scope=ccg:{world.CcgId}&{Week}"), "Name", networkName);
+        AssertEscaped(await CsvAsync(commissioner, $"/Compliance?handler=Csv&Table=reminders&Scope=ccg:{world.CcgId}&{Week}"), "HubName", hubName);
 
         var bookings = await CsvAsync(commissioner, $"/Compliance/Bookings?handler=Csv&Scope=hub:{world.HubId}&{Week}&Session={world.SessionId}");
         AssertEscaped(bookings, "Hub", hubName);
@@ -57,7 +64,7 @@ public sealed class CsvExportInjectionTests(ForwardFactory factory) : IClassFixt
         Assert.NotEmpty(rows);
         Assert.All(rows, row => Assert.True(row.ContainsKey(column), $"no column {column}"));
         Assert.Contains(rows, row => row[column] == "'" + planted);
-        Assert.DoesNotContain(rows, row => row.Values.Any(cell => cell.Length > 0 && "=+-@".Contains(cell[0], StringComparison.Ordinal) && !IsNumber(cell)));
+        Assert.DoesNotContain(rows, row => row.Values.Any(cell => cell.Length > 0 && "=+-@\t\r".Contains(cell[0], StringComparison.Ordinal) && !IsNumber(cell)));
     }
 
     /// <summary>A negative number is a value, not a formula.</summary>
