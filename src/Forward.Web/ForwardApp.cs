@@ -123,6 +123,7 @@ public static class ForwardApp
         services.AddDataProtection().SetApplicationName("Forward").PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));
 
         services.AddForwardAuthentication();
+        services.AddTrustedProxies(configuration);
         services.AddForwardRateLimits(configuration);
         services.AddAntiforgery(o =>
         {
@@ -171,6 +172,12 @@ public static class ForwardApp
         // to the first page is the longer of the two, not their sum. Requests wait for it (below); /health says so.
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
         _ = Task.Run(() => InitialiseInBackgroundAsync(app));
+
+        // First: everything after it (logs, HSTS, rate limits) sees the client's own address and scheme.
+        if (TrustedProxies.AreConfigured(app.Configuration))
+        {
+            app.UseForwardedHeaders();
+        }
 
         app.UseHttpLogging();
         app.UseExceptionHandler("/Error");
