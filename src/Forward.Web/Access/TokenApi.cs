@@ -17,9 +17,15 @@ public static class TokenApi
             .WithSummary("Exchange a user name and password for a bearer token (one hour).");
     }
 
-    private static async Task<Results<SignInHttpResult, ProblemHttpResult>> IssueAsync(TokenRequest request, SignInService signIn, CancellationToken cancellationToken)
+    private static async Task<Results<SignInHttpResult, ProblemHttpResult>> IssueAsync(TokenRequest request, SignInService signIn, HttpContext http, CancellationToken cancellationToken)
     {
         var attempt = await signIn.CheckAsync(request.UserName, request.Password, cancellationToken);
+        if (attempt.Result == SignInResultKind.LockedOut)
+        {
+            // At most the lockout period: the account opens again by then.
+            http.Response.Headers.RetryAfter = ((int)SignInService.LockoutPeriod.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return attempt.Result switch
         {
             SignInResultKind.Success => TypedResults.SignIn(new ClaimsPrincipal(ForwardClaims.CreateIdentity(attempt.User!, AuthenticationSetup.BearerScheme)), authenticationScheme: AuthenticationSetup.BearerScheme),

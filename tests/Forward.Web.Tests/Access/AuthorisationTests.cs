@@ -64,7 +64,9 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
         Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = "wrong" })).StatusCode);
 
         // Even the right password is refused while locked.
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = ForwardFactory.DemoPassword })).StatusCode);
+        using var locked = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = ForwardFactory.DemoPassword });
+        Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+        Assert.Equal(TimeSpan.FromMinutes(15), locked.Headers.RetryAfter?.Delta);
     }
 
     [Fact]
