@@ -1,19 +1,12 @@
 using System.Net;
 using Forward.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 
 namespace Forward.Web.Tests.Access;
 
-/// <summary>A host that allows three requests to the patient's cancel link per address per minute (the suite's other hosts allow 10,000).</summary>
-public sealed class LowPatientLinkLimitFactory : ForwardFactory
+/// <summary>A host that allows three requests to the patient's cancel link per address per minute.</summary>
+public sealed class LowPatientLinkLimitFactory() : RateLimitedFactory("Forward:RateLimits:PatientLinkPerMinute", PerMinute)
 {
     public const int PerMinute = 3;
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Forward:RateLimits:PatientLinkPerMinute", PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
 }
 
 /// <summary>

@@ -3,21 +3,14 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Forward.Domain.Audit;
 using Forward.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace Forward.Web.Tests.Access;
 
-/// <summary>A host that allows three record summary requests per user per minute (the suite's other hosts allow 10,000).</summary>
-public sealed class LowRecordViewLimitFactory : ForwardFactory
+/// <summary>A host that allows three record summary requests per user per minute.</summary>
+public sealed class LowRecordViewLimitFactory() : RateLimitedFactory("Forward:RateLimits:RecordViewsPerMinutePerUser", PerMinute)
 {
     public const int PerMinute = 3;
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Forward:RateLimits:RecordViewsPerMinutePerUser", PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
 }
 
 /// <summary>

@@ -1,20 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using Forward.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 
 namespace Forward.Web.Tests.Access;
 
-/// <summary>A host that allows only four sign-in requests per address per minute (the suite's other hosts allow 10,000).</summary>
-public sealed class LowSignInLimitFactory : ForwardFactory
+/// <summary>A host that allows four sign-in requests per address per minute.</summary>
+public sealed class LowSignInLimitFactory() : RateLimitedFactory("Forward:RateLimits:SignInPerMinute", PerMinute)
 {
     public const int PerMinute = 4;
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Forward:RateLimits:SignInPerMinute", PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
 }
 
 /// <summary>
