@@ -20,6 +20,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -260,26 +261,39 @@ public static class ForwardApp
     /// </summary>
     private static void AddTelemetry(IServiceCollection services, ConfigurationManager configuration)
     {
-        var endpoint = configuration["Forward:Telemetry:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        var configured = configuration["Forward:Telemetry:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        Uri? endpoint = null;
+        if (configured is not null && !(Uri.TryCreate(configured, UriKind.Absolute, out endpoint) && endpoint.Scheme is "http" or "https"))
+        {
+            throw new InvalidOperationException($"Forward:Telemetry:OtlpEndpoint (or OTEL_EXPORTER_OTLP_ENDPOINT) must be an http or https URL, not '{configured}'.");
+        }
+
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("forward"))
             .WithTracing(t =>
             {
                 t.AddSource(ForwardTelemetry.Name).AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal));
-                if (endpoint is not null)
+                if (endpoint is { } collector)
                 {
-                    t.AddOtlpExporter(o => o.Endpoint = new Uri(endpoint));
+                    t.AddOtlpExporter(o => o.Endpoint = SignalEndpoint(collector, o.Protocol, "v1/traces"));
                 }
             })
             .WithMetrics(m =>
             {
                 m.AddMeter(ForwardTelemetry.Name).AddAspNetCoreInstrumentation();
-                if (endpoint is not null)
+                if (endpoint is { } collector)
                 {
-                    m.AddOtlpExporter(o => o.Endpoint = new Uri(endpoint));
+                    m.AddOtlpExporter(o => o.Endpoint = SignalEndpoint(collector, o.Protocol, "v1/metrics"));
                 }
             });
     }
+
+    /// <summary>
+    /// OTLP over HTTP posts each signal to its own path under the collector's address; the SDK adds that path only to an
+    /// endpoint it reads from the environment itself, not to one set in code. gRPC takes the address as it is.
+    /// </summary>
+    private static Uri SignalEndpoint(Uri collector, OtlpExportProtocol protocol, string signalPath) =>
+        protocol == OtlpExportProtocol.HttpProtobuf ? new Uri(collector.ToString().TrimEnd('/') + "/" + signalPath) : collector;
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 

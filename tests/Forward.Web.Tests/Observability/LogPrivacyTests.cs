@@ -13,7 +13,8 @@ namespace Forward.Web.Tests.Observability;
 /// No patient data in logs: a booking journey (book through the API, the booking page and FHIR, find the patient and
 /// their appointments by NHS number through FHIR, read it back, record access, cancel) runs with every category
 /// logging at Debug, and every message and every structured value written, and every tag of every trace span, is
-/// scanned for the patient's NHS number, names, phone number and date of birth.
+/// scanned for the patient's NHS number, names, phone number and date of birth; so is every body the OTLP exporter sends
+/// to a collector.
 /// </summary>
 public sealed class LogPrivacyTests : IClassFixture<LogPrivacyTests.CapturingFactory>
 {
@@ -116,14 +117,43 @@ public sealed class LogPrivacyTests : IClassFixture<LogPrivacyTests.CapturingFac
         Assert.Contains(spanLines, l => l.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) && l.Contains("url.path=/fhir/Patient", StringComparison.Ordinal) && l.Contains("url.query", StringComparison.Ordinal));
         var spanLeaks = spanLines.Where(l => secrets.Any(s => l.Contains(s, StringComparison.OrdinalIgnoreCase))).Take(5).ToList();
         Assert.True(spanLeaks.Count == 0, "Patient data in traces:\n" + string.Join('\n', spanLeaks));
+
+        // And what actually leaves the server: the OTLP exporter's traces and metrics, as a collector receives them.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!(factory.Collector.Has("/v1/traces", "booking.book") && factory.Collector.Has("/v1/traces", "/fhir/Patient")
+            && factory.Collector.Has("/v1/metrics", "forward.")) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var exported = factory.Collector.Received.ToList();
+        Assert.True(factory.Collector.Has("/v1/traces", "booking.book"), $"no booking span reached the collector; it got {string.Join(", ", exported.Select(r => r.Path))}");
+        Assert.True(factory.Collector.Has("/v1/traces", "/fhir/Patient"), "no FHIR Patient search span reached the collector");
+        Assert.True(factory.Collector.Has("/v1/metrics", "forward."), "no Forward metric reached the collector");
+        var exportLeaks = exported.Where(r => secrets.Any(s => OtlpReceiver.Contains(r.Body, s))).Select(r => r.Path).ToList();
+        Assert.True(exportLeaks.Count == 0, "Patient data exported to " + string.Join(", ", exportLeaks));
     }
 
-    /// <summary>The normal test host with every category at Debug and a provider that keeps every line.</summary>
+    /// <summary>
+    /// The normal test host with every category at Debug and a provider that keeps every line, exporting its traces and
+    /// metrics over OTLP/HTTP to a stand-in collector, flushed every few hundred milliseconds.
+    /// </summary>
     public sealed class CapturingFactory : ForwardFactory
     {
         private readonly LogCapture capture = new();
 
         public ConcurrentQueue<string> Lines => capture.Lines;
+
+        public OtlpReceiver Collector { get; } = new();
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (disposing)
+            {
+                Collector.Dispose();
+            }
+        }
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -135,6 +165,10 @@ public sealed class LogPrivacyTests : IClassFixture<LogPrivacyTests.CapturingFac
 
             // A provider's own setting outranks the general ones: the request lines must stay off under it too.
             builder.UseSetting("Logging:Capture:LogLevel:Default", "Debug");
+            builder.UseSetting("Forward:Telemetry:OtlpEndpoint", Collector.Url);
+            builder.UseSetting("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+            builder.UseSetting("OTEL_BSP_SCHEDULE_DELAY", "200");
+            builder.UseSetting("OTEL_METRIC_EXPORT_INTERVAL", "300");
             builder.ConfigureLogging(logging => logging.AddProvider(capture));
         }
     }

@@ -7,6 +7,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Forward.Domain.Audit;
 using Forward.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace Forward.Web.Tests.Observability;
@@ -17,6 +18,17 @@ namespace Forward.Web.Tests.Observability;
 /// </summary>
 public sealed class TelemetryTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
 {
+    [Theory]
+    [InlineData("collector:4318")]
+    [InlineData("not a url")]
+    [InlineData("ftp://collector/")]
+    public void An_otlp_endpoint_that_is_not_an_http_url_stops_start_up_and_names_the_setting(string endpoint)
+    {
+        using var configured = factory.WithWebHostBuilder(b => b.UseSetting("Forward:Telemetry:OtlpEndpoint", endpoint));
+        var refused = Assert.Throws<InvalidOperationException>(() => configured.CreateClient());
+        Assert.Contains("Forward:Telemetry:OtlpEndpoint", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Booking_and_search_emit_activities_and_metrics_with_outcomes_and_no_patient_data()
     {

@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using Forward.Web.Tests.Infrastructure;
+
+namespace Forward.Web.Tests.Observability;
+
+/// <summary>
+/// A stand-in OpenTelemetry collector on loopback: it accepts OTLP over HTTP (protobuf) and keeps every body it is sent,
+/// by path (/v1/traces, /v1/metrics), so a test can look at exactly what would leave the server.
+/// </summary>
+public sealed class OtlpReceiver : IDisposable
+{
+    private readonly HttpListener listener = new();
+    private readonly Task loop;
+
+    public OtlpReceiver()
+    {
+        Url = $"http://127.0.0.1:{ForwardProcess.FreePort()}/";
+        listener.Prefixes.Add(Url);
+        listener.Start();
+        loop = Task.Run(ReceiveAsync);
+    }
+
+    public string Url { get; }
+
+    public ConcurrentQueue<(string Path, byte[] Body)> Received { get; } = new();
+
+    /// <summary>Whether a body sent to the path holds the text (protobuf keeps strings as UTF-8 bytes).</summary>
+    public bool Has(string path, string text) => Received.Any(r => r.Path == path && Contains(r.Body, text));
+
+    public static bool Contains(byte[] body, string text) => body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
+
+    private async Task ReceiveAsync()
+    {
+        while (listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            using (var body = new MemoryStream())
+            {
+                await context.Request.InputStream.CopyToAsync(body);
+                Received.Enqueue((context.Request.Url?.AbsolutePath ?? string.Empty, body.ToArray()));
+            }
+
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/x-protobuf";
+            context.Response.Close();
+        }
+    }
+
+    public void Dispose()
+    {
+        listener.Close();
+        try
+        {
+            loop.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+        }
+    }
+}
