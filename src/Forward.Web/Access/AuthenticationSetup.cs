@@ -24,6 +24,7 @@ public static class AuthenticationSetup
     {
         services.AddScoped<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddScoped<SignInService>();
+        services.AddSingleton<UnknownAccountLockouts>();
         services.AddAuthentication(SelectorScheme)
             .AddPolicyScheme(SelectorScheme, SelectorScheme, o =>
             {

@@ -17,7 +17,7 @@ public enum SignInResultKind
 public sealed record SignInAttempt(SignInResultKind Result, UserAccount? User);
 
 /// <summary>Checks a user name and password, locking the account after repeated failures.</summary>
-public sealed class SignInService(ForwardDbContext db, IPasswordHasher<UserAccount> hasher, TimeProvider clock, AuditLog audit)
+public sealed class SignInService(ForwardDbContext db, IPasswordHasher<UserAccount> hasher, TimeProvider clock, AuditLog audit, UnknownAccountLockouts unknownAccounts)
 {
     public const int MaxFailedAttempts = 5;
     public static readonly TimeSpan LockoutPeriod = TimeSpan.FromMinutes(15);
@@ -33,9 +33,14 @@ public sealed class SignInService(ForwardDbContext db, IPasswordHasher<UserAccou
         var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == userName.Trim(), cancellationToken);
         if (user is null)
         {
-            // Same work as a real check, so response time does not reveal which user names exist.
+            // The same answers, and the same work, as for a real account, so neither reveals which user names exist.
+            if (unknownAccounts.IsLocked(userName, now))
+            {
+                return new(SignInResultKind.LockedOut, null);
+            }
+
             hasher.VerifyHashedPassword(new UserAccount { UserName = "x", DisplayName = "x", PasswordHash = string.Empty, Role = string.Empty }, DummyHash, password);
-            return new(SignInResultKind.Failed, null);
+            return new(unknownAccounts.Fail(userName, now) ? SignInResultKind.LockedOut : SignInResultKind.Failed, null);
         }
 
         if (user.LockedUntilUtc is { } until && until > now)

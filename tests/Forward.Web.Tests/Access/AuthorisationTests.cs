@@ -69,6 +69,32 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
         Assert.Equal(TimeSpan.FromMinutes(15), locked.Headers.RetryAfter?.Delta);
     }
 
+    /// <summary>Otherwise the lockout would tell a guesser which user names are real: only real ones would lock.</summary>
+    [Fact]
+    public async Task An_unknown_user_name_locks_after_five_tries_exactly_as_a_real_account_does()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = factory.CreateClient();
+        var nobody = world.Prefix + "-no-such-user";
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = nobody, password = "wrong" });
+            answers.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.Equal(TimeSpan.FromMinutes(15), response.Headers.RetryAfter?.Delta);
+            }
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 4), HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], answers);
+
+        // The sign-in page says the same as it would for a real account.
+        using var anonymous = new PageClient(factory);
+        using var signIn = await anonymous.PostFormAsync("/Account/SignIn", new Dictionary<string, string> { ["UserName"] = nobody, ["Password"] = "wrong" });
+        Assert.Contains("Your account is locked", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Unknown_users_get_the_same_answer_as_wrong_passwords()
     {
