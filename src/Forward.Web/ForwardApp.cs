@@ -292,8 +292,15 @@ public static class ForwardApp
     /// OTLP over HTTP posts each signal to its own path under the collector's address; the SDK adds that path only to an
     /// endpoint it reads from the environment itself, not to one set in code. gRPC takes the address as it is.
     /// </summary>
-    private static Uri SignalEndpoint(Uri collector, OtlpExportProtocol protocol, string signalPath) =>
-        protocol == OtlpExportProtocol.HttpProtobuf ? new Uri(collector.ToString().TrimEnd('/') + "/" + signalPath) : collector;
+    private static Uri SignalEndpoint(Uri collector, OtlpExportProtocol protocol, string signalPath)
+    {
+        if (protocol != OtlpExportProtocol.HttpProtobuf || collector.AbsolutePath.TrimEnd('/').EndsWith("/" + signalPath, StringComparison.Ordinal))
+        {
+            return collector;
+        }
+
+        return new UriBuilder(collector) { Path = collector.AbsolutePath.TrimEnd('/') + "/" + signalPath }.Uri;
+    }
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 

@@ -33,7 +33,8 @@ public sealed class SignInService(ForwardDbContext db, IPasswordHasher<UserAccou
         var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == userName.Trim(), cancellationToken);
         if (user is null)
         {
-            // The same answers, and the same work, as for a real account, so neither reveals which user names exist.
+            // The same answers as for a real account, and the same password hashing, so that neither the lockout nor the
+            // hashing time tells which user names exist (a real account's failure also writes an audit row; this does not).
             if (unknownAccounts.IsLocked(userName, now))
             {
                 return new(SignInResultKind.LockedOut, null);

@@ -5,24 +5,34 @@ namespace Forward.Web.Access;
 /// <summary>
 /// Failed sign-ins for user names that have no account, counted as <see cref="SignInService"/> counts them for real
 /// accounts, so an unknown name is "locked" after the same number of tries. Otherwise the lockout itself would tell a
-/// guesser which names exist: only real accounts would ever answer "locked". Kept in memory (bounded, forgotten after the
-/// lockout period): there is no account row to keep them in.
+/// guesser which names exist: only real accounts would ever answer "locked". Kept in this process's memory (there is no
+/// account row to keep them in): bounded in size, and a name's count is forgotten a day after its last failure.
 /// </summary>
 public sealed class UnknownAccountLockouts : IDisposable
 {
-    private readonly MemoryCache failures = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+    /// <summary>How long an unknown name's failures are remembered after the last one (a real account's, until it signs in).</summary>
+    public static readonly TimeSpan Memory = TimeSpan.FromDays(1);
+
+    private readonly MemoryCache failures = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
     /// <summary>Whether the name is locked now.</summary>
     public bool IsLocked(string userName, DateTime nowUtc) =>
         failures.TryGetValue(Key(userName), out Entry? entry) && entry!.LockedUntilUtc > nowUtc;
 
-    /// <summary>Counts a failure; true when it locks the name, as the same failure would lock a real account.</summary>
+    /// <summary>Counts a failure; true when the name is locked after it, as the same failure would leave a real account.</summary>
     public bool Fail(string userName, DateTime nowUtc)
     {
         var key = Key(userName);
         lock (failures)
         {
-            var entry = failures.TryGetValue(key, out Entry? known) && known!.LockedUntilUtc <= nowUtc ? known : new Entry();
+            var entry = failures.TryGetValue(key, out Entry? known) ? known! : new Entry();
+
+            // Requests that passed the lock check before another one locked the name must not unlock it.
+            if (entry.LockedUntilUtc > nowUtc)
+            {
+                return true;
+            }
+
             entry.Failures++;
             var locks = entry.Failures >= SignInService.MaxFailedAttempts;
             if (locks)
@@ -31,7 +41,7 @@ public sealed class UnknownAccountLockouts : IDisposable
                 entry.LockedUntilUtc = nowUtc + SignInService.LockoutPeriod;
             }
 
-            failures.Set(key, entry, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = SignInService.LockoutPeriod + TimeSpan.FromMinutes(1) });
+            failures.Set(key, entry, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = Memory });
             return locks;
         }
     }

@@ -20,7 +20,7 @@ public static class TrustedProxies
     public static IServiceCollection AddTrustedProxies(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var proxies = Split(configuration[ProxiesKey]).Select(p => IPAddress.TryParse(p, out var address)
+        var proxies = Split(configuration[ProxiesKey]).Select(p => IsWholeAddress(p) && IPAddress.TryParse(p, out var address)
             ? address
             : throw new InvalidOperationException($"{ProxiesKey} must list IP addresses separated by commas; '{p}' is not one.")).ToList();
         var networks = Split(configuration[NetworksKey]).Select(n => System.Net.IPNetwork.TryParse(n, out var network)
@@ -44,6 +44,9 @@ public static class TrustedProxies
         ArgumentNullException.ThrowIfNull(configuration);
         return Split(configuration[ProxiesKey]).Length > 0 || Split(configuration[NetworksKey]).Length > 0;
     }
+
+    /// <summary>Four dotted numbers or an IPv6 address: the parser also takes short forms such as "10.5" for 10.0.0.5.</summary>
+    private static bool IsWholeAddress(string text) => text.Contains(':', StringComparison.Ordinal) || text.Count(c => c == '.') == 3;
 
     private static string[] Split(string? value) => (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

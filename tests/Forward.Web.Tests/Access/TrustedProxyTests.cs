@@ -82,6 +82,7 @@ public sealed class TrustedProxyTests(BehindProxyFactory factory) : IClassFixtur
     [Theory]
     [InlineData("Forward:TrustedProxies", "10.0.0.300")]
     [InlineData("Forward:TrustedProxies", "proxy.example")]
+    [InlineData("Forward:TrustedProxies", "10.5")]
     [InlineData("Forward:TrustedNetworks", "10.0.0.0/33")]
     [InlineData("Forward:TrustedNetworks", "10.0.0.5")]
     public void A_mistyped_proxy_or_network_stops_start_up_and_names_the_setting(string setting, string value)

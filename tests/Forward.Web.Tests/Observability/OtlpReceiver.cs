@@ -26,10 +26,10 @@ public sealed class OtlpReceiver : IDisposable
 
     public ConcurrentQueue<(string Path, byte[] Body)> Received { get; } = new();
 
-    /// <summary>Whether a body sent to the path holds the text (protobuf keeps strings as UTF-8 bytes).</summary>
+    /// <summary>Whether a body sent to the path holds the text, in any case (protobuf keeps strings as UTF-8 bytes).</summary>
     public bool Has(string path, string text) => Received.Any(r => r.Path == path && Contains(r.Body, text));
 
-    public static bool Contains(byte[] body, string text) => body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
+    public static bool Contains(byte[] body, string text) => Encoding.UTF8.GetString(body).Contains(text, StringComparison.OrdinalIgnoreCase);
 
     private async Task ReceiveAsync()
     {
@@ -45,15 +45,22 @@ public sealed class OtlpReceiver : IDisposable
                 return;
             }
 
-            using (var body = new MemoryStream())
+            try
             {
-                await context.Request.InputStream.CopyToAsync(body);
-                Received.Enqueue((context.Request.Url?.AbsolutePath ?? string.Empty, body.ToArray()));
-            }
+                using (var body = new MemoryStream())
+                {
+                    await context.Request.InputStream.CopyToAsync(body);
+                    Received.Enqueue((context.Request.Url?.AbsolutePath ?? string.Empty, body.ToArray()));
+                }
 
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/x-protobuf";
-            context.Response.Close();
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/x-protobuf";
+                context.Response.Close();
+            }
+            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                // One export cut off half-way; the exporter sends again and the next one is kept.
+            }
         }
     }
 
