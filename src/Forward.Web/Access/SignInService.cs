@@ -54,18 +54,19 @@ public sealed class SignInService(ForwardDbContext db, IPasswordHasher<UserAccou
         var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            user.FailedSignIns++;
-            var outcome = "failed";
-            if (user.FailedSignIns >= MaxFailedAttempts)
-            {
-                user.LockedUntilUtc = now + LockoutPeriod;
-                user.FailedSignIns = 0;
-                outcome = "locked-out";
-            }
+            // Counted by the database, not on the row read above: guesses sent together would otherwise each add one to
+            // the same old count and never reach the limit. The one that reaches it locks the account and starts the
+            // count again; any racing with it finds the account locked.
+            var users = db.Users.Where(u => u.Id == user.Id);
+            await users.ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, x => x.FailedSignIns + 1), cancellationToken);
+            var lockedUntil = now + LockoutPeriod;
+            var locked = await users.Where(u => u.FailedSignIns >= MaxFailedAttempts)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.LockedUntilUtc, lockedUntil).SetProperty(x => x.FailedSignIns, 0), cancellationToken) > 0
+                || await users.AnyAsync(u => u.LockedUntilUtc > now, cancellationToken);
 
-            audit.Write(Actor(user), AuditActions.SignIn, outcome);
+            audit.Write(Actor(user), AuditActions.SignIn, locked ? "locked-out" : "failed");
             await db.SaveChangesAsync(cancellationToken);
-            return new(outcome == "locked-out" ? SignInResultKind.LockedOut : SignInResultKind.Failed, null);
+            return new(locked ? SignInResultKind.LockedOut : SignInResultKind.Failed, null);
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -73,8 +74,8 @@ public sealed class SignInService(ForwardDbContext db, IPasswordHasher<UserAccou
             user.PasswordHash = hasher.HashPassword(user, password);
         }
 
-        user.FailedSignIns = 0;
-        user.LockedUntilUtc = null;
+        await db.Users.Where(u => u.Id == user.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, 0).SetProperty(x => x.LockedUntilUtc, (DateTime?)null), cancellationToken);
         audit.Write(Actor(user), AuditActions.SignIn, "success");
         await db.SaveChangesAsync(cancellationToken);
         return new(SignInResultKind.Success, user);

@@ -69,6 +69,24 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
         Assert.Equal(TimeSpan.FromMinutes(15), locked.Headers.RetryAfter?.Delta);
     }
 
+    /// <summary>Guesses sent all at once must each count: otherwise sending them together would get round the lockout.</summary>
+    [Fact]
+    public async Task Wrong_passwords_sent_at_once_still_lock_the_account()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var guesses = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            using var client = factory.CreateClient();
+            using var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = $"wrong-{i}" });
+            return response.StatusCode;
+        }));
+        Assert.All(guesses, status => Assert.True(status is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, $"{status}"));
+
+        using var right = factory.CreateClient();
+        using var locked = await right.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = ForwardFactory.DemoPassword });
+        Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+    }
+
     /// <summary>Otherwise the lockout would tell a guesser which user names are real: only real ones would lock.</summary>
     [Fact]
     public async Task An_unknown_user_name_locks_after_five_tries_exactly_as_a_real_account_does()
