@@ -111,6 +111,7 @@ public sealed class ConsultationService(
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await TakeTurnAsync(draft.PracticeOds, nhsNumber, ct);
             var practice = await FindPracticeAsync(draft.PracticeOds, ct)
                 ?? throw DomainException.NotFound("practice-not-found", "Choose your GP practice.");
             if (!practice.Decision.Accepted)
@@ -167,6 +168,26 @@ public sealed class ConsultationService(
             await transaction.CommitAsync(ct);
             return new SubmitResult(SubmitStatus.Submitted, request.Reference, request.DeadlineUtc);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The practice's daily cap and the NHS number's limit are counted and then added to, so two requests sent at the same
+    /// moment must not both count before either adds. SQLite's transactions take the write lock when they begin, which
+    /// queues them; PostgreSQL's do not, so there the transaction waits for its practice's and its NHS number's turn
+    /// (advisory locks, released at commit; always in that order, so two never wait on each other).
+    /// </summary>
+    private async Task TakeTurnAsync(string? practiceOds, string nhsNumber, CancellationToken cancellationToken)
+    {
+        if (!db.IsPostgres)
+        {
+            return;
+        }
+
+        var ods = practiceOds?.Trim().ToUpperInvariant();
+        var practiceKey = "consultation-practice:" + (Forward.Domain.Organisations.OdsCodes.IsWellFormed(ods) ? ods : string.Empty);
+        var patientKey = "consultation-nhs-number:" + nhsNumber;
+        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({practiceKey}, 0))", cancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({patientKey}, 0))", cancellationToken);
     }
 
     /// <summary>For the confirmation page: the practice's name and the deadline, by reference. Nothing about the patient.</summary>

@@ -98,10 +98,19 @@ public sealed partial class ConsultJourney(ForwardFactory factory) : IDisposable
     /// <summary>The whole form with a medical request; returns the submit response (a redirect to the confirmation when sent).</summary>
     public async Task<HttpResponseMessage> SubmitMedicalAsync(string practiceOds, string nhsNumber)
     {
+        await ToCheckAnswersAsync(practiceOds, nhsNumber);
+        return await SendAsync();
+    }
+
+    /// <summary>Every step of a medical request but the last: the page that asks to check the answers and send.</summary>
+    public async Task ToCheckAnswersAsync(string practiceOds, string nhsNumber)
+    {
         await ToDetailsAsync(practiceOds, nhsNumber);
         await Expect(PostAsync("About", Medical()), "Check your answers before sending your request");
-        return await PostAsync("Submit", new Dictionary<string, string>());
     }
+
+    /// <summary>The last step: send the request as checked.</summary>
+    public Task<HttpResponseMessage> SendAsync() => PostAsync("Submit", new Dictionary<string, string>());
 
     public void Dispose() => Client.Dispose();
 

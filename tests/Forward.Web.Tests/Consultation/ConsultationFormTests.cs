@@ -386,6 +386,55 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         }
     }
 
+    /// <summary>The limit holds for requests sent at the same moment too: each counts the others.</summary>
+    [Fact]
+    public async Task Requests_sent_at_once_for_one_nhs_number_stop_at_the_limit()
+    {
+        var world = await WorldAsync();
+        var nhs = TestPatients.NewNhsNumber();
+        var journeys = Enumerable.Range(0, 8).Select(_ => new ConsultJourney(factory)).ToList();
+        try
+        {
+            foreach (var journey in journeys)
+            {
+                await journey.ToCheckAnswersAsync(world.PracticeA.OdsCode, nhs);
+            }
+
+            var sent = await Task.WhenAll(journeys.Select(async j => (await j.SendAsync()).StatusCode));
+            Assert.All(sent, status => Assert.True(status is HttpStatusCode.Redirect or HttpStatusCode.TooManyRequests, $"{status}"));
+            Assert.Equal(3, sent.Count(s => s == HttpStatusCode.Redirect));
+            Assert.Equal(3, (await RequestsAsync(world.PracticeA.Id)).Count);
+        }
+        finally
+        {
+            journeys.ForEach(j => j.Dispose());
+        }
+    }
+
+    /// <summary>The practice's daily cap holds for requests from different patients sent at the same moment.</summary>
+    [Fact]
+    public async Task Requests_sent_at_once_to_one_practice_stop_at_its_daily_cap()
+    {
+        var world = await WorldAsync(cap: 2);
+        var journeys = Enumerable.Range(0, 6).Select(_ => new ConsultJourney(factory)).ToList();
+        try
+        {
+            foreach (var journey in journeys)
+            {
+                await journey.ToCheckAnswersAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber());
+            }
+
+            var sent = await Task.WhenAll(journeys.Select(async j => (await j.SendAsync()).StatusCode));
+            Assert.All(sent, status => Assert.True((int)status < 500, $"{status}"));
+            Assert.Equal(2, sent.Count(s => s == HttpStatusCode.Redirect));
+            Assert.Equal(2, (await RequestsAsync(world.PracticeA.Id)).Count);
+        }
+        finally
+        {
+            journeys.ForEach(j => j.Dispose());
+        }
+    }
+
     [Fact]
     public async Task A_post_without_the_anti_forgery_token_is_refused()
     {
