@@ -194,34 +194,45 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             return replay;
         }
 
-        var pending = new PendingBooking(request, actor, nhsNumber, now, Activity.Current?.Context ?? default, alsoInTransaction, cancellationToken);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            // A booking that brings work of its own for the transaction is written alone, in this request's unit of
-            // work where that work lives; the rest queue to be committed with whatever else is being booked just now.
-            if (alsoInTransaction is null)
+            var pending = new PendingBooking(request, actor, nhsNumber, now, Activity.Current?.Context ?? default, alsoInTransaction, cancellationToken);
+            try
             {
-                await batcher.BookAsync(pending);
+                // A booking that brings work of its own for the transaction is written alone, in this request's unit of
+                // work where that work lives; the rest queue to be committed with whatever else is being booked just now.
+                if (alsoInTransaction is null)
+                {
+                    await batcher.BookAsync(pending);
+                }
+                else
+                {
+                    await writer.CommitAsync([pending], cancellationToken);
+                }
+
+                // The writer shows the appointment from what it has just written: no read-back after the commit.
+                return new BookingOutcome(await pending.Outcome, Replayed: false);
             }
-            else
+            catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
             {
-                await writer.CommitAsync([pending], cancellationToken);
+                db.ChangeTracker.Clear();
+
+                // Lost a race: the same request retried concurrently, someone else took the slot, or another booking
+                // registered the same new patient a moment earlier.
+                if (request.IdempotencyKey is not null && await FindReplayAsync(request, actor, cancellationToken) is { } concurrentReplay)
+                {
+                    return concurrentReplay;
+                }
+
+                // The other transaction has committed by now (the unique index waited for it), so a second look sees what
+                // it wrote: a slot it took is refused by the rules with the reason, a patient it registered is booked for.
+                if (attempt == 1)
+                {
+                    continue;
+                }
+
+                throw DomainException.Conflict("slot-not-free", "That slot has just been booked by someone else. Choose another slot.");
             }
-
-            // The writer shows the appointment from what it has just written: no read-back after the commit.
-            return new BookingOutcome(await pending.Outcome, Replayed: false);
-        }
-        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
-        {
-            db.ChangeTracker.Clear();
-
-            // Lost a race: either the same request was retried concurrently, or someone else took the slot.
-            if (request.IdempotencyKey is not null && await FindReplayAsync(request, actor, cancellationToken) is { } concurrentReplay)
-            {
-                return concurrentReplay;
-            }
-
-            throw DomainException.Conflict("slot-not-free", "That slot has just been booked by someone else. Choose another slot.");
         }
     }
 

@@ -282,23 +282,33 @@ public sealed class TriageService(
             }
         }
 
-        var outcome = await booking.BookAsync(
-            bookingRequest,
-            actor,
-            async (appointment, ct) => await CloseAsBookedAsync(id, appointment.Id, appointment.Patient?.Id, actor, ct),
-            cancellationToken);
-        if (outcome.Replayed && !current.IsClosed)
+        try
         {
-            db.ChangeTracker.Clear();
-            var request = await LoadAsync(id, actor, tracked: true, cancellationToken);
-            if (!request.IsClosed)
+            var outcome = await booking.BookAsync(
+                bookingRequest,
+                actor,
+                async (appointment, ct) => await CloseAsBookedAsync(id, appointment.Id, appointment.Patient?.Id, actor, ct),
+                cancellationToken);
+            if (outcome.Replayed && !current.IsClosed)
             {
-                await CloseAsBookedAsync(id, outcome.Appointment.Id, null, actor, cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                var request = await LoadAsync(id, actor, tracked: true, cancellationToken);
+                if (!request.IsClosed)
+                {
+                    await CloseAsBookedAsync(id, outcome.Appointment.Id, null, actor, cancellationToken);
+                    await db.SaveChangesAsync(cancellationToken);
+                }
             }
-        }
 
-        return outcome;
+            return outcome;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another clinician changed or closed the request while this booking was written: the booking rolled back
+            // with the request's version check, so nothing was booked.
+            db.ChangeTracker.Clear();
+            throw DomainException.Conflict("consultation-changed", "Someone else changed this request at the same time. Look at it again and retry.");
+        }
     }
 
     /// <summary>The request's id for a booked appointment, if it was booked from one of the actor's practice's requests.</summary>

@@ -74,6 +74,29 @@ public sealed class ConcurrencyTests(ForwardFactory factory) : IClassFixture<For
         Assert.Equal(2, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.Patient!.NhsNumber == nhs && a.Status == Forward.Domain.Booking.AppointmentStatus.Booked)));
     }
 
+    /// <summary>
+    /// A new patient booked twice at once, at different times (slots of both parities, so on PostgreSQL the two can go to
+    /// different writers): whichever registers the patient second must not be told its slot was taken; it books for the
+    /// patient the other registered.
+    /// </summary>
+    [Fact]
+    public async Task A_new_patient_booked_twice_at_once_at_different_times_gets_both_bookings()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var clients = new[] { await world.ClientAsync(world.PracticeStaffA), await world.ClientAsync(world.HubClinician) };
+        var days = (await world.FreeSlotsAsync()).GroupBy(s => DateOnly.FromDateTime(s.StartUtc)).Select(g => g.ToList()).ToList();
+        for (var round = 0; round < 4; round++)
+        {
+            var nhs = TestPatients.NewNhsNumber();
+            var even = days[2 * round].First(s => s.Id % 2 == 0);
+            var odd = days[(2 * round) + 1].First(s => s.Id % 2 == 1);
+            var results = await Task.WhenAll(new[] { even, odd }.Select((slot, i) => clients[i].PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, world.PracticeA.OdsCode, nhs))));
+            var bodies = await Task.WhenAll(results.Select(r => r.Content.ReadAsStringAsync()));
+            Assert.True(results.All(r => r.StatusCode == HttpStatusCode.Created), $"round {round}: {string.Join(" | ", results.Select((r, i) => $"{(int)r.StatusCode} {bodies[i]}"))}");
+            Assert.Equal(1, await world.WithDbAsync(db => db.Patients.CountAsync(p => p.NhsNumber == nhs)));
+        }
+    }
+
     [Fact]
     public async Task Two_bookings_sharing_a_slot_but_not_their_first_made_at_once_give_the_shared_slot_to_one()
     {

@@ -1,12 +1,19 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Forward.Domain;
+using Forward.Domain.Access;
 using Forward.Domain.Booking;
 using Forward.Domain.Consultation;
 using Forward.Domain.Hubs;
 using Forward.Domain.Notifications;
+using Forward.Domain.Patients;
+using Forward.Web.Access;
+using Forward.Web.Booking;
+using Forward.Web.Consultation;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Forward.Web.Tests.Consultation;
 
@@ -337,6 +344,40 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Single(actions, "consultation.close");
         Assert.Contains("consultation.view", actions);
         Assert.True(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(a => a.Action == "appointment.book" && a.EntityId == Id(appointment.Id))));
+    }
+
+    /// <summary>
+    /// Four staff book from one request at the same moment, each into a different slot: one booking is made and closes
+    /// the request; the others are refused with a reason (the request changed, or is closed), never a server error, and
+    /// book nothing.
+    /// </summary>
+    [Fact]
+    public async Task Staff_booking_from_one_request_at_once_book_it_once_and_the_others_are_told_why()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        var slots = (await world.FreeSlotsAsync()).GroupBy(s => s.StartUtc).Select(g => g.First()).Take(4).ToList();
+        var actor = new Actor(world.PracticeStaffA, Roles.PracticeStaff, world.PracticeA.Id, null, null, world.PracticeA.OdsCode);
+
+        var outcomes = await Task.WhenAll(slots.Select(async slot =>
+        {
+            using var scope = factory.Services.CreateScope();
+            var triage = scope.ServiceProvider.GetRequiredService<TriageService>();
+            var booking = new BookingRequest([slot.Id], new PatientDetails(request.NhsNumber, "Ada", "Triagetest", new DateOnly(1980, 1, 2), "07700900123"), null, null, RecordSharingConsent.Granted, Guid.NewGuid().ToString());
+            try
+            {
+                return (await triage.BookFromRequestAsync(request.Id, booking, actor)).Appointment.Id.ToString(CultureInfo.InvariantCulture);
+            }
+            catch (DomainException e) when (e.Kind == DomainErrorKind.Conflict)
+            {
+                return e.Code;
+            }
+        }));
+
+        var booked = Assert.Single(outcomes, o => long.TryParse(o, out _));
+        Assert.All(outcomes.Where(o => o != booked), code => Assert.True(code is "consultation-changed" or "consultation-closed", code));
+        Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.Patient!.NhsNumber == request.NhsNumber)));
+        Assert.Equal(long.Parse(booked, CultureInfo.InvariantCulture), (await ReloadAsync(world, request.Id)).BookedAppointmentId);
     }
 
     [Fact]
