@@ -146,13 +146,9 @@ public static class ComplianceDayStore
         }
 
         var ids = hubIds.Distinct().Order().ToList();
-        if (db.IsPostgres)
-        {
-            // Two rota changes at one hub at once would each delete and insert the same days; take turns per hub. NO KEY
-            // UPDATE, not UPDATE: the foreign-key checks of bookings at the hub take key-share locks on its row, which
-            // FOR UPDATE would make wait until the rota change commits.
-            await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"Hubs\" WHERE \"Id\" = ANY({0}) ORDER BY \"Id\" FOR NO KEY UPDATE", [ids.ToArray()], ct);
-        }
+
+        // Two rota changes at one hub at once would each delete and insert the same days; take turns per hub.
+        await LockHubsAsync(db, ids, ct);
 
         var startUtc = London.StartOfDayUtc(from);
         var endUtc = London.StartOfDayUtc(to.AddDays(1));
@@ -164,6 +160,22 @@ public static class ComplianceDayStore
         var days = ComplianceDaySummaries.Sessions(slots, BankHolidays).Where(d => d.Date >= from && d.Date <= to).ToList();
         await db.Set<SessionDayRow>().Where(r => ids.Contains(r.HubId) && r.Date >= from && r.Date <= to).ExecuteDeleteAsync(ct);
         await BulkWriter.InsertReplacementsAsync<SessionDayRow, SessionDay>(db, days, SessionColumns, ct);
+    }
+
+    /// <summary>
+    /// Makes the hubs this transaction's until it ends, so changes to their rota and slots take turns (PostgreSQL; a
+    /// SQLite transaction already holds the only write lock). Taken in id order, so two transactions never wait on each
+    /// other. NO KEY UPDATE, not UPDATE: the foreign-key checks of bookings at the hub take key-share locks on its row,
+    /// which FOR UPDATE would make wait until the rota change commits.
+    /// </summary>
+    public static async Task LockHubsAsync(ForwardDbContext db, IReadOnlyCollection<int> hubIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(hubIds);
+        if (db.IsPostgres && hubIds.Count > 0)
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"Hubs\" WHERE \"Id\" = ANY({0}) ORDER BY \"Id\" FOR NO KEY UPDATE", [hubIds.Distinct().Order().ToArray()], ct);
+        }
     }
 
     /// <summary>

@@ -50,6 +50,28 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
 
     private async Task<SlotPlanResult> PlanWindowAsync(DateOnly from, DateOnly to, int? hubId, CancellationToken cancellationToken)
     {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            // Part of a larger change (a rota edit): it commits, or rolls back, with that change.
+            return await PlanInTransactionAsync(from, to, hubId, cancellationToken);
+        }
+
+        // One transaction, retried whole if a PostgreSQL connection drops.
+        var result = new SlotPlanResult(0, 0, 0);
+        await db.InTransactionAsync(async ct => result = await PlanInTransactionAsync(from, to, hubId, ct), cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// Reads the rota and the stored slots, and writes the difference, all after taking the hubs: a rota change that
+    /// committed between reading the sessions and writing the slots would otherwise be planned over (a closed date's
+    /// withdrawn slots restored as free, or a stopped session's slots written again).
+    /// </summary>
+    private async Task<SlotPlanResult> PlanInTransactionAsync(DateOnly from, DateOnly to, int? hubId, CancellationToken cancellationToken)
+    {
+        var hubs = hubId is { } one ? [one] : await db.Hubs.AsNoTracking().Select(h => h.Id).ToListAsync(cancellationToken);
+        await ComplianceDayStore.LockHubsAsync(db, hubs, cancellationToken);
+
         var sessionsQuery = db.Sessions.AsNoTracking().Include(s => s.Overrides).AsQueryable();
         if (hubId is { } id)
         {
@@ -74,18 +96,7 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
             return new SlotPlanResult(0, 0, 0);
         }
 
-        var hubIds = sessions.Select(s => s.HubId).Distinct().ToList();
-        if (db.Database.CurrentTransaction is not null)
-        {
-            // Part of a larger change (a rota edit): it commits, or rolls back, with that change.
-            await ApplyAsync(plan, hubIds, from, to, cancellationToken);
-        }
-        else
-        {
-            // One transaction, retried whole if a PostgreSQL connection drops.
-            await db.InTransactionAsync(ct => ApplyAsync(plan, hubIds, from, to, ct), cancellationToken);
-        }
-
+        await ApplyAsync(plan, sessions.Select(s => s.HubId).Distinct().ToList(), from, to, cancellationToken);
         return new SlotPlanResult(plan.ToAdd.Count, plan.ToWithdraw.Count, plan.ToRestore.Count);
     }
 
