@@ -255,9 +255,9 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var appointment = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
         var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
         appointment.Cancel(reason, Now);
-        await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
+        var withdrawReminders = await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
         audit.Write(actor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "reason given: " + (appointment.CancellationReason is null ? "no" : "yes"));
-        await SaveChangeAsync(cancellationToken, before, appointment.Status);
+        await SaveChangeAsync(cancellationToken, before, appointment.Status, withdrawReminders);
         return await FindViewAsync(appointmentId, cancellationToken);
     }
 
@@ -278,9 +278,9 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             ?? throw DomainException.NotFound("appointment-not-found", $"There is no appointment {appointmentId}.");
         var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
         appointment.Cancel("Cancelled by the patient using the link in their message", Now);
-        await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
+        var withdrawReminders = await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
         audit.Write(PatientLinkActor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "via patient cancel link");
-        await SaveChangeAsync(cancellationToken, before, appointment.Status);
+        await SaveChangeAsync(cancellationToken, before, appointment.Status, withdrawReminders);
         return await FindViewAsync(appointmentId, cancellationToken);
     }
 
@@ -472,13 +472,13 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     /// Saves a change to an appointment; when its status changed (<paramref name="statusBefore"/> is what it was), its
     /// compliance day summary moves in the same transaction.
     /// </summary>
-    private async Task SaveChangeAsync(CancellationToken ct, BookedAppointment? statusBefore = null, AppointmentStatus statusAfter = default)
+    private async Task SaveChangeAsync(CancellationToken ct, BookedAppointment? statusBefore = null, AppointmentStatus statusAfter = default, Func<CancellationToken, Task>? alsoInTransaction = null)
     {
         try
         {
             // Writers take turns with bookings on SQLite instead of sleeping in its busy handler.
             using var turn = await writeGate.EnterAsync(db, ct);
-            if (statusBefore is null)
+            if (statusBefore is null && alsoInTransaction is null)
             {
                 await db.SaveChangesAsync(ct);
                 return;
@@ -488,7 +488,15 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
                 async token =>
                 {
                     await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
-                    await ComplianceDayStore.ChangeStatusAsync(db, statusBefore, statusAfter, token);
+                    if (statusBefore is not null)
+                    {
+                        await ComplianceDayStore.ChangeStatusAsync(db, statusBefore, statusAfter, token);
+                    }
+
+                    if (alsoInTransaction is not null)
+                    {
+                        await alsoInTransaction(token);
+                    }
                 },
                 ct);
             db.ChangeTracker.AcceptAllChanges();

@@ -29,24 +29,38 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
         return [.. plan.Select(p => Message(appointment.Id, p, Personalisation(appointment, hub, cancelUrl), now))];
     }
 
-    public async Task ScheduleCancellationAsync(Appointment appointment, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Queues the cancellation notices and returns the work that withdraws the appointment's pending reminders, to run in
+    /// the cancellation's transaction. The reminders are withdrawn there only if still pending: the dispatcher may be
+    /// sending one at this moment, and a reminder it has sent must stay recorded as sent.
+    /// </summary>
+    public async Task<Func<CancellationToken, Task>> ScheduleCancellationAsync(Appointment appointment, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(appointment);
         var now = clock.GetUtcNow().UtcDateTime;
-        var existing = await db.OutboxMessages.Where(m => m.AppointmentId == appointment.Id).ToListAsync(cancellationToken);
+        var existing = await db.OutboxMessages.AsNoTracking().Where(m => m.AppointmentId == appointment.Id).ToListAsync(cancellationToken);
+        var pendingBefore = existing.Where(m => m.Status == OutboxStatus.Pending).Select(m => m.Id).ToHashSet();
         var contact = await db.Patients.Where(p => p.Id == appointment.PatientId)
             .Select(p => new PatientContact(p.Phone, p.Email)).FirstOrDefaultAsync(cancellationToken) ?? new PatientContact(null, null);
         var plan = NotificationRules.OnCancellation(existing, contact, now);
-        if (plan.Count == 0)
+        var withdrawn = existing.Where(m => pendingBefore.Contains(m.Id) && m.Status == OutboxStatus.Cancelled).Select(m => m.Id).ToList();
+        if (plan.Count > 0)
         {
-            return;
+            var hub = await HubAsync(appointment.HubId, cancellationToken);
+            foreach (var p in plan)
+            {
+                Add(appointment.Id, p, Personalisation(appointment, hub, cancelUrl: null), now);
+            }
         }
 
-        var hub = await HubAsync(appointment.HubId, cancellationToken);
-        foreach (var p in plan)
+        return async ct =>
         {
-            Add(appointment.Id, p, Personalisation(appointment, hub, cancelUrl: null), now);
-        }
+            if (withdrawn.Count > 0)
+            {
+                await db.OutboxMessages.Where(m => withdrawn.Contains(m.Id) && m.Status == OutboxStatus.Pending)
+                    .ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboxStatus.Cancelled), ct);
+            }
+        };
     }
 
     private void Add(long appointmentId, PlannedMessage p, Dictionary<string, string> personalisation, DateTime now) =>

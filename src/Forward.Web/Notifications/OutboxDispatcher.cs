@@ -134,7 +134,9 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         await db.InTransactionAsync(
             async token =>
             {
-                var marked = await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
+                // Sent is what happened, even if the appointment was cancelled while the sender had the message (its
+                // reminder then withdrawn): the record must say the patient got it.
+                var marked = await db.OutboxMessages.Where(m => m.Id == id && (m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Cancelled))
                     .ExecuteUpdateAsync(
                         s => s.SetProperty(m => m.Status, OutboxStatus.Sent).SetProperty(m => m.SentUtc, sentAt)
                             .SetProperty(m => m.ProviderReference, Truncate(providerId)).SetProperty(m => m.LastError, (string?)null),

@@ -103,6 +103,41 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.False(JsonSerializer.Deserialize<Dictionary<string, string>>(notice.Personalisation)!.ContainsKey("cancel_url"));
     }
 
+    /// <summary>
+    /// The appointment is cancelled while the provider already has its reminder and the dispatcher has not yet recorded
+    /// it: the cancellation goes through (with its notice), and the reminder is recorded as sent, because it was.
+    /// </summary>
+    [Fact]
+    public async Task A_reminder_sent_while_its_appointment_is_cancelled_is_recorded_as_sent()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var id = await BookAsync(world, slot.Id);
+        await Dispatcher.DispatchDueAsync(); // the confirmation
+        var reminder = Assert.Single(await OutboxAsync(world, id), m => m.Kind == NotificationKind.Reminder);
+        var hold = (Reached: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), Open: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        factory.Faults.HoldAfterSending[reminder.IdempotencyKey] = hold;
+
+        using (factory.Clock.TravelTo(slot.StartUtc.AddHours(-24)))
+        {
+            var dispatching = Task.Run(() => Dispatcher.DispatchDueAsync());
+            await hold.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+            var client = await world.ClientAsync(world.PracticeStaffA);
+            var cancel = await client.PostAsJsonAsync($"/api/v1/appointments/{id}/cancel", new { reason = "Feeling better" });
+            Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+
+            hold.Open.SetResult();
+            await dispatching.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        var messages = await OutboxAsync(world, id);
+        Assert.Equal(OutboxStatus.Sent, Assert.Single(messages, m => m.Kind == NotificationKind.Reminder).Status);
+        Assert.Single(await SentAsync(reminder.IdempotencyKey));
+        Assert.Contains(messages, m => m.Kind == NotificationKind.CancellationNotice);
+        Assert.Equal("Cancelled", await StatusAsync(world, id));
+    }
+
     [Fact]
     public async Task The_dispatcher_sends_due_messages_once_and_the_reminder_only_when_it_is_due()
     {

@@ -57,6 +57,12 @@ public sealed class SenderFaults
 
     public ConcurrentDictionary<string, int> FailBeforeSending { get; } = new();
 
+    /// <summary>
+    /// References whose send is held, once delivered, until the gate is opened: the provider has the message and the
+    /// dispatcher has not yet heard back. The gate's first task is set when the send reaches it.
+    /// </summary>
+    public ConcurrentDictionary<string, (TaskCompletionSource Reached, TaskCompletionSource Open)> HoldAfterSending { get; } = new();
+
     /// <summary>Every reference handed to the sender, in order, repeats included.</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
 
@@ -81,6 +87,12 @@ internal sealed class FaultySender(INotificationSender inner, SenderFaults fault
         }
 
         var id = await send();
+        if (faults.HoldAfterSending.TryRemove(reference, out var hold))
+        {
+            hold.Reached.TrySetResult();
+            await hold.Open.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
         if (SenderFaults.Take(faults.CrashAfterSending, reference))
         {
             // The host is stopping: the dispatcher does not catch cancellation, so nothing after the send runs.
