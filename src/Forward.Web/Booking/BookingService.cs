@@ -5,6 +5,7 @@ using Forward.Data.Compliance;
 using Forward.Domain;
 using Forward.Domain.Audit;
 using Forward.Domain.Booking;
+using Forward.Domain.Calendar;
 using Forward.Domain.Compliance;
 using Forward.Domain.Hubs;
 using Forward.Domain.Organisations;
@@ -256,8 +257,9 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
         appointment.Cancel(reason, Now);
         var withdrawReminders = await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
+        var offTheRota = await WithdrawSlotsOffTheRotaAsync(appointment, cancellationToken);
         audit.Write(actor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "reason given: " + (appointment.CancellationReason is null ? "no" : "yes"));
-        await SaveChangeAsync(cancellationToken, before, appointment.Status, withdrawReminders);
+        await SaveChangeAsync(cancellationToken, before, appointment.Status, Then(withdrawReminders, offTheRota));
         return await FindViewAsync(appointmentId, cancellationToken);
     }
 
@@ -279,8 +281,9 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
         appointment.Cancel("Cancelled by the patient using the link in their message", Now);
         var withdrawReminders = await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
+        var offTheRota = await WithdrawSlotsOffTheRotaAsync(appointment, cancellationToken);
         audit.Write(PatientLinkActor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "via patient cancel link");
-        await SaveChangeAsync(cancellationToken, before, appointment.Status, withdrawReminders);
+        await SaveChangeAsync(cancellationToken, before, appointment.Status, Then(withdrawReminders, offTheRota));
         return await FindViewAsync(appointmentId, cancellationToken);
     }
 
@@ -454,6 +457,45 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
 
         return new BookingOutcome(await FindViewAsync(existing.Id, ct), Replayed: true);
     }
+
+    /// <summary>
+    /// A cancelled appointment's slots go back on offer only where the rota still has them. A booking kept after its
+    /// date was closed or its session stopped leaves a slot the rota no longer offers: that one is withdrawn, as the
+    /// planner withdraws a free one, and the hub's day summaries for it are brought up to date in the same transaction
+    /// (returned as the step to run there; null when every slot is still on the rota).
+    /// </summary>
+    private async Task<Func<CancellationToken, Task>?> WithdrawSlotsOffTheRotaAsync(Appointment appointment, CancellationToken ct)
+    {
+        var freed = appointment.Slots.Select(h => h.Slot).OfType<Slot>().Where(s => s.Status == SlotStatus.Free).ToList();
+        if (freed.Count == 0)
+        {
+            return null;
+        }
+
+        var sessionIds = freed.Select(s => s.SessionId).Distinct().ToList();
+        var sessions = await db.Sessions.AsNoTracking().Include(s => s.Overrides).Where(s => sessionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        static DateOnly LocalDate(DateTime utc) => DateOnly.FromDateTime(London.ToLocal(utc));
+        var offTheRota = freed.Where(slot =>
+            !sessions.TryGetValue(slot.SessionId, out var session)
+
+            // From the day before: a session running past midnight starts slots on the next date.
+            || !SlotGenerator.Generate(session, LocalDate(slot.StartUtc).AddDays(-1), LocalDate(slot.StartUtc), BankHolidayCalendar.England).Any(p => p.Key == slot.Key)).ToList();
+        if (offTheRota.Count == 0)
+        {
+            return null;
+        }
+
+        offTheRota.ForEach(s => s.Status = SlotStatus.Withdrawn);
+        var dates = offTheRota.Select(s => LocalDate(s.StartUtc)).ToList();
+        return token => ComplianceDayStore.RefreshSessionDaysAsync(db, [appointment.HubId], dates.Min(), dates.Max(), token);
+    }
+
+    private static Func<CancellationToken, Task> Then(Func<CancellationToken, Task> first, Func<CancellationToken, Task>? second) =>
+        second is null ? first : async token =>
+        {
+            await first(token);
+            await second(token);
+        };
 
     private async Task<Appointment> LoadForChangeAsync(long appointmentId, Actor actor, int? expectedVersion, CancellationToken ct)
     {

@@ -8,6 +8,7 @@ using Forward.Domain.Compliance;
 using Forward.Domain.Hubs;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Forward.Web.Tests.Compliance;
 
@@ -65,6 +66,37 @@ public sealed class ComplianceDaySummaryTests(ForwardFactory factory) : IClassFi
         var (rebuiltSessions, rebuiltAppointments) = await StoredAsync(world);
         Assert.Equal(storedSessions.Select(Describe), rebuiltSessions.Select(Describe));
         Assert.Equal(storedAppointments.Select(Describe), rebuiltAppointments.Select(Describe));
+    }
+
+    /// <summary>
+    /// A booking is kept when its date is closed (the patient is contacted instead). Cancelling it must not put its slot
+    /// back on offer on a day the hub is closed: the slot is withdrawn, and the day summaries stay what the slots say.
+    /// </summary>
+    [Fact]
+    public async Task Cancelling_a_booking_kept_on_a_closed_date_withdraws_its_slot_instead_of_offering_it()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var tomorrow = Forward.Domain.Time.London.Today(factory.Clock).AddDays(1);
+        var slot = (await world.FreeSlotsAsync()).First(s => DateOnly.FromDateTime(Forward.Domain.Time.London.ToLocal(s.StartUtc)) == tomorrow);
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        var booked = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id));
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var id = JsonDocument.Parse(await booked.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+
+        using (var scope = factory.Services.CreateScope())
+        {
+            var commissioner = new Forward.Web.Access.Actor(world.Commissioner, Forward.Domain.Access.Roles.Commissioner, null, null, world.CcgId, null);
+            var change = await scope.ServiceProvider.GetRequiredService<Forward.Web.Hubs.RotaService>()
+                .AddOverrideAsync(world.SessionId, new Forward.Web.Hubs.OverrideInput(tomorrow, SessionOverrideKind.Closed, "Flooded"), commissioner);
+            Assert.Equal(1, change.BookedOutsideRota);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await practice.PostAsJsonAsync(new Uri($"/api/v1/appointments/{id}/cancel", UriKind.Relative), new { reason = "Hub closed" })).StatusCode);
+
+        Assert.Equal(SlotStatus.Withdrawn, await world.WithDbAsync(db => db.Slots.Where(s => s.Id == slot.Id).Select(s => s.Status).SingleAsync()));
+        var (storedSessions, _) = await StoredAsync(world);
+        var (expectedSessions, _) = await FromRowsAsync(world);
+        Assert.Equal(expectedSessions.Select(Describe), storedSessions.Select(Describe));
     }
 
     [Fact]
