@@ -50,21 +50,23 @@ public static class RateLimits
 
                 return ValueTask.CompletedTask;
             };
-            o.AddPolicy(SignIn, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.AddPolicy(SignIn, context => FixedWindow(Address(context), options.SignInPerMinute, TimeSpan.FromMinutes(1)));
             o.AddPolicy(Consult, context => HttpMethods.IsPost(context.Request.Method)
-                ? RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = options.ConsultPerHourPerIp, Window = TimeSpan.FromHours(1), QueueLimit = 0 })
+                ? FixedWindow(Address(context), options.ConsultPerHourPerIp, TimeSpan.FromHours(1))
                 : RateLimitPartition.GetNoLimiter("get"));
-            o.AddPolicy(PatientLink, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.PatientLinkPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            o.AddPolicy(RecordView, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.User.Identity is { IsAuthenticated: true, Name: { } name } ? "user:" + name : "address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RecordViewsPerMinutePerUser, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.AddPolicy(PatientLink, context => FixedWindow(Address(context), options.PatientLinkPerMinute, TimeSpan.FromMinutes(1)));
+            o.AddPolicy(RecordView, context => FixedWindow(
+                context.User.Identity is { IsAuthenticated: true, Name: { } name } ? "user:" + name : "address:" + Address(context),
+                options.RecordViewsPerMinutePerUser,
+                TimeSpan.FromMinutes(1)));
         });
         return services;
     }
+
+    /// <summary>The client's address (a trusted proxy's client, see <see cref="TrustedProxies"/>).</summary>
+    private static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>So many requests per window for the key, refused at once past that (no queue).</summary>
+    private static RateLimitPartition<string> FixedWindow(string key, int permits, TimeSpan window) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 });
 }
