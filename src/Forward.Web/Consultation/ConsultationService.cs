@@ -6,6 +6,7 @@ using Forward.Domain.Access;
 using Forward.Domain.Calendar;
 using Forward.Domain.Consultation;
 using Forward.Domain.Notifications;
+using Forward.Domain.Organisations;
 using Forward.Domain.Patients;
 using Forward.Domain.Time;
 using Forward.Web.Access;
@@ -64,8 +65,7 @@ public sealed class ConsultationService(
     /// <summary>The practice with this ODS code and whether it takes a request now; null when there is none.</summary>
     public async Task<ConsultPractice?> FindPracticeAsync(string? odsCode, CancellationToken cancellationToken = default)
     {
-        var code = odsCode?.Trim().ToUpperInvariant();
-        if (string.IsNullOrEmpty(code) || code.Length > 10)
+        if (PracticeCode(odsCode) is not { } code)
         {
             return null;
         }
@@ -183,12 +183,14 @@ public sealed class ConsultationService(
             return;
         }
 
-        var ods = practiceOds?.Trim().ToUpperInvariant();
-        var practiceKey = "consultation-practice:" + (Forward.Domain.Organisations.OdsCodes.IsWellFormed(ods) ? ods : string.Empty);
+        var practiceKey = "consultation-practice:" + PracticeCode(practiceOds);
         var patientKey = "consultation-nhs-number:" + nhsNumber;
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({practiceKey}, 0))", cancellationToken);
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({patientKey}, 0))", cancellationToken);
     }
+
+    /// <summary>The practice code as stored (trimmed, upper case), or null when it is not the shape of an ODS code.</summary>
+    private static string? PracticeCode(string? ods) => ods?.Trim().ToUpperInvariant() is { } code && OdsCodes.IsWellFormed(code) ? code : null;
 
     /// <summary>For the confirmation page: the practice's name and the deadline, by reference. Nothing about the patient.</summary>
     public async Task<(string PracticeName, DateTime DeadlineUtc)?> ConfirmationAsync(string reference, CancellationToken cancellationToken = default)
