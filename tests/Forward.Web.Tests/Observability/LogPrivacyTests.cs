@@ -128,12 +128,9 @@ public sealed class LogPrivacyTests : IClassFixture<LogPrivacyTests.CapturingFac
             Assert.Equal(HttpStatusCode.OK, (await practice.SendAsync(marked)).StatusCode);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!(factory.Collector.Has("/v1/traces", "booking.book") && factory.Collector.Has("/v1/traces", marker)
-            && factory.Collector.Has("/v1/metrics", "forward.")) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await factory.Collector.WaitUntilAsync(
+            () => factory.Collector.Has("/v1/traces", "booking.book") && factory.Collector.Has("/v1/traces", marker) && factory.Collector.Has("/v1/metrics", "forward."),
+            TimeSpan.FromSeconds(20));
 
         var exported = factory.Collector.Received.ToList();
         Assert.True(factory.Collector.Has("/v1/traces", "booking.book"), $"no booking span reached the collector; it got {string.Join(", ", exported.Select(r => r.Path))}");

@@ -12,14 +12,14 @@ namespace Forward.Web.Tests.Observability;
 public sealed class OtlpReceiver : IDisposable
 {
     private readonly HttpListener listener = new();
-    private readonly Task loop;
+    private readonly SemaphoreSlim arrived = new(0);
 
     public OtlpReceiver()
     {
         Url = $"http://127.0.0.1:{ForwardProcess.FreePort()}/";
         listener.Prefixes.Add(Url);
         listener.Start();
-        loop = Task.Run(ReceiveAsync);
+        _ = Task.Run(ReceiveAsync);
     }
 
     public string Url { get; }
@@ -28,6 +28,26 @@ public sealed class OtlpReceiver : IDisposable
 
     /// <summary>Whether a body sent to the path holds the text, in any case (protobuf keeps strings as UTF-8 bytes).</summary>
     public bool Has(string path, string text) => Received.Any(r => r.Path == path && Contains(r.Body, text));
+
+    /// <summary>Waits, body by body, until the condition holds; false if it still does not when the time is up.</summary>
+    public async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        using var timeUp = new CancellationTokenSource(timeout);
+        try
+        {
+            while (!condition())
+            {
+                await arrived.WaitAsync(timeUp.Token);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return condition();
+        }
+    }
 
     public static bool Contains(byte[] body, string text) => Encoding.UTF8.GetString(body).Contains(text, StringComparison.OrdinalIgnoreCase);
 
@@ -51,6 +71,7 @@ public sealed class OtlpReceiver : IDisposable
                 {
                     await context.Request.InputStream.CopyToAsync(body);
                     Received.Enqueue((context.Request.Url?.AbsolutePath ?? string.Empty, body.ToArray()));
+                    arrived.Release();
                 }
 
                 context.Response.StatusCode = 200;
@@ -66,13 +87,8 @@ public sealed class OtlpReceiver : IDisposable
 
     public void Dispose()
     {
+        // The receiving loop ends by itself once the listener is closed.
         listener.Close();
-        try
-        {
-            loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
+        arrived.Dispose();
     }
 }
