@@ -176,7 +176,7 @@ public sealed class BookingWriterTests(BookingWriterTests.CountingFactory factor
                 await Task.WhenAny(inTransaction.Task, firstWrite).WaitAsync(TimeSpan.FromSeconds(30));
                 Assert.True(inTransaction.Task.IsCompleted, "the first writer ended without reaching its transaction");
                 secondWrite = Task.Run(() => CommitAsync([second]));
-                await WaitUntilWaitingOrDoneAsync(world, secondWrite);
+                await world.UntilWaitingOrDoneAsync(secondWrite, sqliteGrace: TimeSpan.FromMilliseconds(500));
             }
             finally
             {
@@ -190,36 +190,6 @@ public sealed class BookingWriterTests(BookingWriterTests.CountingFactory factor
             await first.Outcome;
             var refused = await Assert.ThrowsAsync<DomainException>(() => second.Outcome);
             Assert.Equal("overlapping-appointment", refused.Code);
-        }
-    }
-
-    /// <summary>
-    /// Until the writer has either finished (so it did not wait: the test then fails on its outcome) or is waiting: on
-    /// PostgreSQL for a row lock, seen in pg_stat_activity; on SQLite for the process's write turn, which cannot be seen
-    /// from outside, so there it is given a moment to get as far as it can.
-    /// </summary>
-    private static async Task WaitUntilWaitingOrDoneAsync(TestWorld world, Task write)
-    {
-        var postgres = await world.WithDbAsync(db => Task.FromResult(db.IsPostgres));
-        if (!postgres)
-        {
-            await Task.WhenAny(write, Task.Delay(TimeSpan.FromMilliseconds(500)));
-            return;
-        }
-
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!write.IsCompleted)
-        {
-            var waiting = await world.WithDbAsync(db => db.Database
-                .SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND cardinality(pg_blocking_pids(pid)) > 0")
-                .SingleAsync());
-            if (waiting > 0)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "The second writer neither finished nor waited for a lock.");
-            await Task.Delay(20);
         }
     }
 

@@ -71,7 +71,7 @@ public sealed class RotaPlanRaceTests(RotaPlanRaceTests.PausingFactory factory) 
         });
 
         // Let the closure go as far as it can while the plan is held: all the way, were the planner not holding the hub.
-        await Task.WhenAny(closing, Task.Delay(TimeSpan.FromSeconds(3)));
+        await world.UntilWaitingOrDoneAsync(closing, sqliteGrace: TimeSpan.FromSeconds(3));
         factory.Interceptor.Release();
         await planning.WaitAsync(TimeSpan.FromSeconds(60));
         await closing.WaitAsync(TimeSpan.FromSeconds(60));

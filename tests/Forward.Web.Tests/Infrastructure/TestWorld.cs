@@ -166,6 +166,36 @@ public sealed class TestWorld
             .OrderBy(s => s.StartUtc).ThenBy(s => s.ClinicianIndex).ToListAsync();
     }
 
+    /// <summary>
+    /// Until <paramref name="work"/> has either finished (so it did not wait: its test then fails on what it did) or is
+    /// waiting: on PostgreSQL for a lock, seen in pg_stat_activity; on SQLite for the write lock or the process's write
+    /// turn, which cannot be seen from outside, so there it is given <paramref name="sqliteGrace"/> to get as far as it can.
+    /// </summary>
+    public async Task UntilWaitingOrDoneAsync(Task work, TimeSpan sqliteGrace)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (!Factory.Database.IsPostgres)
+        {
+            await Task.WhenAny(work, Task.Delay(sqliteGrace));
+            return;
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!work.IsCompleted)
+        {
+            var waiting = await WithDbAsync(db => db.Database
+                .SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND cardinality(pg_blocking_pids(pid)) > 0")
+                .SingleAsync());
+            if (waiting > 0)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "The work neither finished nor waited for a lock.");
+            await Task.Delay(20);
+        }
+    }
+
     public async Task<T> WithDbAsync<T>(Func<ForwardDbContext, Task<T>> action)
     {
         ArgumentNullException.ThrowIfNull(action);
