@@ -392,23 +392,11 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
     {
         var world = await WorldAsync();
         var nhs = TestPatients.NewNhsNumber();
-        var journeys = Enumerable.Range(0, 8).Select(_ => new ConsultJourney(factory)).ToList();
-        try
-        {
-            foreach (var journey in journeys)
-            {
-                await journey.ToCheckAnswersAsync(world.PracticeA.OdsCode, nhs);
-            }
+        var sent = await SendAtOnceAsync(world.PracticeA.OdsCode, Enumerable.Repeat(nhs, 8));
 
-            var sent = await Task.WhenAll(journeys.Select(async j => (await j.SendAsync()).StatusCode));
-            Assert.All(sent, status => Assert.True(status is HttpStatusCode.Redirect or HttpStatusCode.TooManyRequests, $"{status}"));
-            Assert.Equal(3, sent.Count(s => s == HttpStatusCode.Redirect));
-            Assert.Equal(3, (await RequestsAsync(world.PracticeA.Id)).Count);
-        }
-        finally
-        {
-            journeys.ForEach(j => j.Dispose());
-        }
+        Assert.All(sent, status => Assert.True(status is HttpStatusCode.Redirect or HttpStatusCode.TooManyRequests, $"{status}"));
+        Assert.Equal(3, sent.Count(s => s == HttpStatusCode.Redirect));
+        Assert.Equal(3, (await RequestsAsync(world.PracticeA.Id)).Count);
     }
 
     /// <summary>The practice's daily cap holds for requests from different patients sent at the same moment.</summary>
@@ -416,18 +404,27 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
     public async Task Requests_sent_at_once_to_one_practice_stop_at_its_daily_cap()
     {
         var world = await WorldAsync(cap: 2);
-        var journeys = Enumerable.Range(0, 6).Select(_ => new ConsultJourney(factory)).ToList();
+        var sent = await SendAtOnceAsync(world.PracticeA.OdsCode, Enumerable.Range(0, 6).Select(_ => TestPatients.NewNhsNumber()));
+
+        Assert.All(sent, status => Assert.True((int)status < 500, $"{status}"));
+        Assert.Equal(2, sent.Count(s => s == HttpStatusCode.Redirect));
+        Assert.Equal(2, (await RequestsAsync(world.PracticeA.Id)).Count);
+    }
+
+    /// <summary>One request per NHS number, each taken through the form to its last step, then all sent at the same moment.</summary>
+    private async Task<HttpStatusCode[]> SendAtOnceAsync(string practiceOds, IEnumerable<string> nhsNumbers)
+    {
+        var journeys = new List<ConsultJourney>();
         try
         {
-            foreach (var journey in journeys)
+            foreach (var nhs in nhsNumbers)
             {
-                await journey.ToCheckAnswersAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber());
+                var journey = new ConsultJourney(factory);
+                journeys.Add(journey);
+                await journey.ToCheckAnswersAsync(practiceOds, nhs);
             }
 
-            var sent = await Task.WhenAll(journeys.Select(async j => (await j.SendAsync()).StatusCode));
-            Assert.All(sent, status => Assert.True((int)status < 500, $"{status}"));
-            Assert.Equal(2, sent.Count(s => s == HttpStatusCode.Redirect));
-            Assert.Equal(2, (await RequestsAsync(world.PracticeA.Id)).Count);
+            return await Task.WhenAll(journeys.Select(async j => (await j.SendAsync()).StatusCode));
         }
         finally
         {
