@@ -116,7 +116,11 @@ internal sealed class NavigatorTrainingConfiguration : IEntityTypeConfiguration<
         b.ToTable("NavigatorTraining");
         b.Property(x => x.StaffName).HasMaxLength(NavigatorTraining.MaxStaffNameLength);
         b.Property(x => x.Course).HasMaxLength(NavigatorTraining.MaxCourseLength);
-        b.HasIndex(x => new { x.PracticeId, x.StaffName });
+
+        // Room for the suffix the migration gave records that already shared a name when the key was introduced.
+        b.Property(x => x.StaffNameKey).HasMaxLength(NavigatorTraining.MaxStaffNameLength + 20);
+        b.Property(x => x.Version).IsConcurrencyToken();
+        b.HasIndex(x => new { x.PracticeId, x.StaffNameKey }).IsUnique();
         b.HasOne(x => x.Practice).WithMany().HasForeignKey(x => x.PracticeId);
     }
 }

@@ -125,11 +125,27 @@ public class NavigatorTraining
 
     public required string StaffName { get; set; }
 
+    /// <summary>
+    /// <see cref="StaffName"/> as the register compares names (see <see cref="KeyFor"/>); unique within a practice, so
+    /// one person cannot end up with two records however the name was typed or however many people add it at once.
+    /// </summary>
+    public string StaffNameKey { get; set; } = string.Empty;
+
     public bool Trained { get; set; }
 
     public DateOnly? TrainedOn { get; set; }
 
     public string? Course { get; set; }
+
+    /// <summary>Raised on every change and checked on save, so an edit made from a stale form is refused, not lost.</summary>
+    public int Version { get; set; }
+
+    /// <summary>A name as typed, trimmed and with each run of spaces made one, as the register keeps it.</summary>
+    public static string CleanName(string? name) =>
+        string.Join(' ', (name ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>The form of a name two records must not share: cleaned, and upper case (so "ann  smith" is "Ann Smith").</summary>
+    public static string KeyFor(string? name) => CleanName(name).ToUpperInvariant();
 
     /// <summary>Trained needs a date, and a date means trained; the date cannot be in the future.</summary>
     public Dictionary<string, string> Validate(DateOnly today)

@@ -43,10 +43,13 @@ public sealed record SignpostingSummary(
     IReadOnlyList<SignpostingCount<SignpostingReason>> ByReason);
 
 /// <summary>One staff member's care-navigator training, as listed.</summary>
-public sealed record TrainingRow(int Id, string StaffName, bool Trained, DateOnly? TrainedOn, string? Course);
+public sealed record TrainingRow(int Id, string StaffName, bool Trained, DateOnly? TrainedOn, string? Course, int Version);
 
-/// <summary>Training as entered on the form; <see cref="Id"/> set to update an existing record.</summary>
-public sealed record TrainingInput(int? Id, string? StaffName, bool Trained, DateOnly? TrainedOn, string? Course);
+/// <summary>
+/// Training as entered on the form; <see cref="Id"/> set to update an existing record, with the <see cref="Version"/> the
+/// form was opened at (an update from any other version is refused).
+/// </summary>
+public sealed record TrainingInput(int? Id, string? StaffName, bool Trained, DateOnly? TrainedOn, string? Course, int? Version);
 
 /// <summary>
 /// Care navigation: the directory of local services a user's CCG offers, the signposting log and its counts, and the
@@ -216,7 +219,7 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         var practice = await ReadablePracticeAsync(actor, practiceId, ct);
         return await db.NavigatorTraining.AsNoTracking().Where(t => t.PracticeId == practice.Id)
             .OrderBy(t => t.StaffName)
-            .Select(t => new TrainingRow(t.Id, t.StaffName, t.Trained, t.TrainedOn, t.Course)).ToListAsync(ct);
+            .Select(t => new TrainingRow(t.Id, t.StaffName, t.Trained, t.TrainedOn, t.Course, t.Version)).ToListAsync(ct);
     }
 
     /// <summary>
@@ -233,26 +236,61 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         {
             record = await db.NavigatorTraining.FirstOrDefaultAsync(t => t.Id == id && t.PracticeId == practice.Id, ct)
                 ?? throw DomainException.NotFound("training-not-found", "There is no such training record at your practice.");
+            if (input.Version != record.Version)
+            {
+                throw TrainingChanged(record.StaffName);
+            }
         }
         else
         {
             record = new NavigatorTraining { PracticeId = practice.Id, StaffName = string.Empty };
         }
 
-        record.StaffName = input.StaffName?.Trim() ?? string.Empty;
+        var previousName = record.StaffName;
+        record.StaffName = NavigatorTraining.CleanName(input.StaffName);
+        record.StaffNameKey = NavigatorTraining.KeyFor(record.StaffName);
         record.Trained = input.Trained;
         record.TrainedOn = input.TrainedOn;
         record.Course = string.IsNullOrWhiteSpace(input.Course) ? null : input.Course.Trim();
         ValidationFailedException.ThrowIfAny(record.Validate(London.Today(clock)));
+        if (await db.NavigatorTraining.AnyAsync(t => t.PracticeId == practice.Id && t.StaffNameKey == record.StaffNameKey && t.Id != record.Id, ct))
+        {
+            throw NameTaken(record.StaffName);
+        }
+
+        record.Version++;
         if (input.Id is null)
         {
             db.NavigatorTraining.Add(record);
         }
 
         audit.Write(actor, input.Id is null ? "navigator-training.add" : "navigator-training.update", "success", nameof(NavigatorTraining), input.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture), detail: $"practice {practice.OdsCode}");
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another change landed between the version check above and this save.
+            throw TrainingChanged(previousName);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // Someone added the same person between the name check above and this save.
+            throw NameTaken(record.StaffName);
+        }
+
         return record;
     }
+
+    private static DomainException TrainingChanged(string staffName) =>
+        DomainException.Conflict("training-changed", $"Someone else changed the record for {staffName} after you opened it. It now shows their change: make yours again if it is still needed.");
+
+    private static ValidationFailedException NameTaken(string staffName) =>
+        new(new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [nameof(NavigatorTraining.StaffName)] = $"{staffName} already has a training record at your practice: change that record instead",
+        });
 
     /// <summary>The lower-cased words of a search, at most <see cref="MaxQueryLength"/> characters in all.</summary>
     public static IReadOnlyList<string> Words(string? query)

@@ -21,4 +21,27 @@ public class NavigatorTrainingTests
     [Fact]
     public void A_complete_record_is_valid() =>
         Assert.Empty(new NavigatorTraining { StaffName = "Sam", Trained = true, TrainedOn = Today, Course = "Active signposting" }.Validate(Today));
+
+    [Theory]
+    [InlineData("Ann Smith", "Ann Smith")]
+    [InlineData("  Ann   Smith ", "Ann Smith")]
+    [InlineData("Ann\tSmith", "Ann Smith")]
+    [InlineData("Ann\u00a0Smith", "Ann Smith")]
+    [InlineData("   ", "")]
+    [InlineData(null, "")]
+    public void Names_are_kept_trimmed_with_single_spaces(string? typed, string kept) =>
+        Assert.Equal(kept, NavigatorTraining.CleanName(typed));
+
+    [Theory]
+    [InlineData("ann  smith", "Ann Smith")]
+    [InlineData("ANN SMITH", " Ann Smith")]
+    [InlineData("José Núñez", "JOSÉ NÚÑEZ")]
+    public void Names_that_differ_only_in_case_or_spacing_share_a_key(string one, string other) =>
+        Assert.Equal(NavigatorTraining.KeyFor(one), NavigatorTraining.KeyFor(other));
+
+    [Theory]
+    [InlineData("Ann Smith", "Anne Smith")]
+    [InlineData("Ann Smith", "AnnSmith")]
+    public void Different_names_have_different_keys(string one, string other) =>
+        Assert.NotEqual(NavigatorTraining.KeyFor(one), NavigatorTraining.KeyFor(other));
 }

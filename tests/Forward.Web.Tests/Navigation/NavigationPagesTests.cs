@@ -212,6 +212,7 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         var updated = await staff.PostFormAsync("/Navigation/Training", new Dictionary<string, string>
         {
             ["Input.Id"] = record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Input.Version"] = record.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Input.StaffName"] = "Ann Smith",
             ["Input.Trained"] = "yes",
             ["Input.TrainedOn"] = "2026-06-08",
@@ -236,6 +237,114 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         });
         Assert.Equal(HttpStatusCode.NotFound, hijack.StatusCode);
         Assert.Equal("Ann Smith", (await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.Id == record.Id))).StaffName);
+    }
+
+    [Fact]
+    public async Task A_second_record_for_the_same_person_is_refused_however_the_name_is_typed()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormAsync("/Navigation/Training", Training("  Ann   Smith ", "no"))).StatusCode);
+
+        var again = await staff.PostFormAsync("/Navigation/Training", Training("ann smith", "no"));
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("ann smith already has a training record at your practice", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var record = await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.PracticeId == world.PracticeA.Id));
+        Assert.Equal("Ann Smith", record.StaffName);
+
+        // Another practice may have its own Ann Smith.
+        using var staffB = await PageClient.SignedInAsync(factory, world.PracticeStaffB);
+        Assert.Equal(HttpStatusCode.Redirect, (await staffB.PostFormAsync("/Navigation/Training", Training("Ann Smith", "no"))).StatusCode);
+
+        // Renaming another record to her name is refused too.
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormAsync("/Navigation/Training", Training("Bob Jones", "no"))).StatusCode);
+        var bob = await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.PracticeId == world.PracticeA.Id && t.StaffName == "Bob Jones"));
+        var rename = await staff.PostFormAsync("/Navigation/Training", Training("ANN SMITH", "no", bob));
+        Assert.Equal(HttpStatusCode.OK, rename.StatusCode);
+        Assert.Contains("already has a training record", await rename.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("Bob Jones", (await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.Id == bob.Id))).StaffName);
+    }
+
+    [Fact]
+    public async Task A_change_from_a_form_opened_before_someone_elses_change_is_refused_and_the_form_shows_theirs()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var first = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        using var second = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.Redirect, (await first.PostFormAsync("/Navigation/Training", Training("Ann Smith", "no"))).StatusCode);
+        var opened = await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.PracticeId == world.PracticeA.Id));
+        var editUrl = $"/Navigation/Training?edit={opened.Id}";
+        Assert.Contains($"name=\"Input.Version\" value=\"{opened.Version}\"", (await first.GetAsync(editUrl)).Html, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await second.PostFormAsync("/Navigation/Training", Training("Ann Smith", "yes", opened, "2026-06-08", "Care navigation level 1"), editUrl)).StatusCode);
+        var stale = await first.PostFormAsync("/Navigation/Training", Training("Ann Smith", "no", opened, course: "Typed over"), editUrl);
+
+        Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+        var html = await stale.Content.ReadAsStringAsync();
+        Assert.Contains("Someone else changed the record for Ann Smith after you opened it", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"Care navigation level 1\"", html, StringComparison.Ordinal);
+        var now = await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.Id == opened.Id));
+        Assert.True(now.Trained);
+        Assert.Equal("Care navigation level 1", now.Course);
+        Assert.Contains($"name=\"Input.Version\" value=\"{now.Version}\"", html, StringComparison.Ordinal);
+
+        // Without a version (a hand-made post) an update is refused the same way.
+        var noVersion = Training("Ann Smith", "no");
+        noVersion["Input.Id"] = opened.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("Someone else changed", await (await first.PostFormAsync("/Navigation/Training", noVersion)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True((await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.Id == opened.Id))).Trained);
+    }
+
+    [Fact]
+    public async Task Adds_and_changes_sent_at_once_leave_one_record_per_person_and_one_change_per_version()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var adds = await SendAtOnceAsync(staff, Enumerable.Range(0, 8).Select(i => Training(i % 2 == 0 ? "Cara Lee" : "cara  lee", "no")));
+
+        Assert.All(adds, a => Assert.True(a.Status == HttpStatusCode.Redirect || (a.Status == HttpStatusCode.OK && a.Html.Contains("already has a training record", StringComparison.Ordinal)), $"{a.Status}"));
+        Assert.Equal(1, adds.Count(a => a.Status == HttpStatusCode.Redirect));
+        var cara = await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.PracticeId == world.PracticeA.Id));
+
+        var changes = await SendAtOnceAsync(staff, Enumerable.Range(1, 8).Select(i => Training("Cara Lee", "yes", cara, $"2026-06-0{i}")));
+
+        Assert.All(changes, c => Assert.True(c.Status == HttpStatusCode.Redirect || (c.Status == HttpStatusCode.OK && c.Html.Contains("Someone else changed", StringComparison.Ordinal)), $"{c.Status}"));
+        Assert.Equal(1, changes.Count(c => c.Status == HttpStatusCode.Redirect));
+        var now = await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.Id == cara.Id));
+        Assert.Equal(cara.Version + 1, now.Version);
+    }
+
+    /// <summary>The training form's fields; with <paramref name="record"/>, an update of it at the version read.</summary>
+    private static Dictionary<string, string> Training(string name, string trained, NavigatorTraining? record = null, string date = "", string course = "")
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["Input.StaffName"] = name,
+            ["Input.Trained"] = trained,
+            ["Input.TrainedOn"] = date,
+            ["Input.Course"] = course,
+        };
+        if (record is not null)
+        {
+            fields["Input.Id"] = record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            fields["Input.Version"] = record.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return fields;
+    }
+
+    /// <summary>Posts every form to the training page at the same moment, with one anti-forgery token read first.</summary>
+    private static async Task<(HttpStatusCode Status, string Html)[]> SendAtOnceAsync(PageClient client, IEnumerable<Dictionary<string, string>> forms)
+    {
+        var token = PageClient.AntiforgeryToken((await client.GetAsync("/Navigation/Training")).Html) ?? throw new InvalidOperationException("No anti-forgery token.");
+        return await Task.WhenAll(forms.Select(async form =>
+        {
+            using var content = new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["__RequestVerificationToken"] = token });
+            using var response = await client.Http.PostAsync(new Uri("/Navigation/Training", UriKind.Relative), content);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }));
     }
 
     [Fact]

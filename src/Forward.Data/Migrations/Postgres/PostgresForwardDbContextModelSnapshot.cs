@@ -861,15 +861,25 @@ namespace Forward.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("StaffNameKey")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
                     b.Property<bool>("Trained")
                         .HasColumnType("boolean");
 
                     b.Property<DateOnly?>("TrainedOn")
                         .HasColumnType("date");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("PracticeId", "StaffName");
+                    b.HasIndex("PracticeId", "StaffNameKey")
+                        .IsUnique();
 
                     b.ToTable("NavigatorTraining", (string)null);
                 });

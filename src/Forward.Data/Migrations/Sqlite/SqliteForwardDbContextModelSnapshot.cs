@@ -834,15 +834,25 @@ namespace Forward.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StaffNameKey")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Trained")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateOnly?>("TrainedOn")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("PracticeId", "StaffName");
+                    b.HasIndex("PracticeId", "StaffNameKey")
+                        .IsUnique();
 
                     b.ToTable("NavigatorTraining", (string)null);
                 });

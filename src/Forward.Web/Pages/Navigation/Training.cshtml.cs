@@ -18,6 +18,9 @@ public sealed class TrainingForm
 {
     public int? Id { get; set; }
 
+    /// <summary>The record's version when the form was opened, so a change made meanwhile is not overwritten.</summary>
+    public int? Version { get; set; }
+
     public string? StaffName { get; set; }
 
     /// <summary>"yes" or "no".</summary>
@@ -72,7 +75,7 @@ public sealed class TrainingModel(NavigationService navigation, TimeProvider clo
                 return NotFound();
             }
 
-            Input = new TrainingForm { Id = row.Id, StaffName = row.StaffName, Trained = row.Trained ? "yes" : "no", TrainedOn = row.TrainedOn, Course = row.Course };
+            Input = FormFor(row);
         }
 
         return Page();
@@ -98,7 +101,7 @@ public sealed class TrainingModel(NavigationService navigation, TimeProvider clo
             ModelState.AddModelError("Input.Trained", "Select whether the staff member is a trained care navigator");
         }
 
-        var input = new TrainingInput(Input.Id, Input.StaffName, Input.Trained == "yes", Input.TrainedOn, Input.Course);
+        var input = new TrainingInput(Input.Id, Input.StaffName, Input.Trained == "yes", Input.TrainedOn, Input.Course, Input.Version);
 
         // The domain's rules, checked here as well as in the service so every field's error shows at once.
         var errors = new NavigatorTraining { StaffName = input.StaffName?.Trim() ?? string.Empty, Trained = input.Trained, TrainedOn = input.TrainedOn, Course = input.Course }
@@ -126,12 +129,32 @@ public sealed class TrainingModel(NavigationService navigation, TimeProvider clo
         {
             return status;
         }
+        catch (DomainException e) when (e.Kind == DomainErrorKind.Conflict)
+        {
+            // Someone else saved the record first: show it as it is now, at its new version, rather than the stale form.
+            ModelState.Clear();
+            if (await LoadAsync(cancellationToken) is { } reloadFailed)
+            {
+                return reloadFailed;
+            }
+
+            if (Rows.FirstOrDefault(r => r.Id == Input.Id) is { } current)
+            {
+                Input = FormFor(current);
+            }
+
+            ModelState.AddModelError(string.Empty, e.Message);
+            return Page();
+        }
         catch (DomainException e)
         {
             ModelState.AddDomainErrors(e, nameof(Input));
             return Page();
         }
     }
+
+    private static TrainingForm FormFor(TrainingRow row) =>
+        new() { Id = row.Id, Version = row.Version, StaffName = row.StaffName, Trained = row.Trained ? "yes" : "no", TrainedOn = row.TrainedOn, Course = row.Course };
 
     private async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)
     {
