@@ -289,11 +289,19 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         Assert.Equal("Care navigation level 1", now.Course);
         Assert.Contains($"name=\"Input.Version\" value=\"{now.Version}\"", html, StringComparison.Ordinal);
 
-        // Without a version (a hand-made post) an update is refused the same way.
-        var noVersion = Training("Ann Smith", "no");
-        noVersion["Input.Id"] = opened.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Contains("Someone else changed", await (await first.PostFormAsync("/Navigation/Training", noVersion)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.True((await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.Id == opened.Id))).Trained);
+        // Without a version, or with one that is not a number (hand-made posts), an update is refused the same way.
+        foreach (var version in new[] { null, "abc" })
+        {
+            var handMade = Training("Ann Smith", "no");
+            handMade["Input.Id"] = opened.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (version is not null)
+            {
+                handMade["Input.Version"] = version;
+            }
+
+            Assert.Contains("Someone else changed", await (await first.PostFormAsync("/Navigation/Training", handMade)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.True((await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.Id == opened.Id))).Trained);
+        }
     }
 
     [Fact]

@@ -96,6 +96,10 @@ public sealed class TrainingModel(NavigationService navigation, TimeProvider clo
         }
 
         ModelState.ReplaceBindingError("Input.TrainedOn", "Enter a real date, for example 1 June 2026");
+
+        // The version is a hidden field: a value that is not a number is a form from elsewhere, refused as out of date
+        // (the service compares it) rather than shown as a field error the user cannot see or correct.
+        ModelState.Remove("Input.Version");
         if (Input.Trained is not ("yes" or "no"))
         {
             ModelState.AddModelError("Input.Trained", "Select whether the staff member is a trained care navigator");
