@@ -97,6 +97,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         b.Property(x => x.Role).HasConversion<string>().HasMaxLength(40);
         b.Property(x => x.Mode).HasConversion<string>().HasMaxLength(20);
         b.Ignore(x => x.Length);
+        b.Property(x => x.Version).IsConcurrencyToken();
         b.HasOne(x => x.Hub).WithMany(x => x.Sessions).HasForeignKey(x => x.HubId);
     }
 }

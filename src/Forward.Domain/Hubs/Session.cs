@@ -144,6 +144,9 @@ public class Session
 
     public bool IsActive { get; set; } = true;
 
+    /// <summary>Raised by each change to the session's own fields, so a save from a form opened before it is refused.</summary>
+    public int Version { get; set; }
+
     public List<SessionOverride> Overrides { get; set; } = [];
 
     public TimeSpan Length => (EndTime == TimeOnly.MinValue ? TimeSpan.FromDays(1) : EndTime.ToTimeSpan()) - StartTime.ToTimeSpan();

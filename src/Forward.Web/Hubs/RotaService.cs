@@ -30,8 +30,11 @@ public sealed record OverrideInput(DateOnly? Date, SessionOverrideKind? Kind, st
 
 public sealed record SessionOverrideView(int Id, int SessionId, string SessionName, DateOnly Date, SessionOverrideKind Kind, string? Reason);
 
-/// <summary>A session as the edit form shows it, with its hub and its coming closed and extra dates.</summary>
-public sealed record SessionEditView(int Id, int HubId, string HubName, SessionInput Values, bool IsActive, IReadOnlyList<SessionOverrideView> Overrides);
+/// <summary>
+/// A session as the edit form shows it, with its hub and its coming closed and extra dates, and the version a save from
+/// this form must still find.
+/// </summary>
+public sealed record SessionEditView(int Id, int HubId, string HubName, SessionInput Values, bool IsActive, int Version, IReadOnlyList<SessionOverrideView> Overrides);
 
 /// <summary>A hub with its rota, the practices it serves and the coming closed and extra dates of its sessions.</summary>
 public sealed record RotaView(HubDetail Detail, IReadOnlyList<SessionOverrideView> Overrides);
@@ -88,7 +91,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         var overrides = session.Overrides.Where(o => o.Date >= today).OrderBy(o => o.Date)
             .Select(o => new SessionOverrideView(o.Id, o.SessionId, session.Name, o.Date, o.Kind, o.Reason)).ToList();
         var values = new SessionInput(session.Name, session.Days, session.StartTime, session.EndTime, session.Role, session.Mode, session.SlotMinutes, session.Clinicians, session.ValidFrom, session.ValidUntil);
-        return new SessionEditView(session.Id, session.HubId, hubName, values, session.IsActive, overrides);
+        return new SessionEditView(session.Id, session.HubId, hubName, values, session.IsActive, session.Version, overrides);
     }
 
     /// <summary>Field → message for each problem with a session as entered (field names are <see cref="SessionInput"/>'s).</summary>
@@ -179,19 +182,29 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             cancellationToken);
     }
 
-    public async Task<RotaChange> UpdateSessionAsync(int sessionId, SessionInput input, Actor actor, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Saves the session's fields as entered on a form opened at <paramref name="expectedVersion"/>; if someone else has
+    /// saved it since, nothing changes and the caller is told (their form would otherwise put back what was replaced).
+    /// </summary>
+    public async Task<RotaChange> UpdateSessionAsync(int sessionId, SessionInput input, int? expectedVersion, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         return await ChangeAsync(
             async ct =>
             {
                 var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
+                if (session.Version != expectedVersion)
+                {
+                    throw SessionChanged(session.Name);
+                }
+
                 ValidationFailedException.ThrowIfAny(Validate(input));
                 var before = Describe(session);
                 Apply(session, input);
                 var after = Describe(session);
                 if (before != after)
                 {
+                    session.Version++;
                     audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: $"updated: {before} → {after}");
                 }
 
@@ -249,11 +262,19 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             async ct =>
             {
                 var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
-                var removed = session.Overrides.FirstOrDefault(o => o.Id == overrideId)
-                    ?? throw DomainException.NotFound("override-not-found", "That closed or extra date is not on this session any more.");
+                var removed = session.Overrides.FirstOrDefault(o => o.Id == overrideId) ?? throw OverrideGone();
                 db.SessionOverrides.Remove(removed);
                 audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: $"removed {(removed.Kind == SessionOverrideKind.Closed ? "closed" : "extra")} date {Iso(removed.Date)}");
-                await db.SaveChangesAsync(ct);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    // On PostgreSQL another commissioner's removal of the same date committed after this one read it.
+                    throw OverrideGone();
+                }
+
                 return session.Id;
             },
             cancellationToken);
@@ -360,13 +381,38 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         session.ValidUntil = input.ValidUntil;
     }
 
-    /// <summary>Makes a change to a session (<paramref name="change"/> returns its id) and regenerates its slots, in one transaction.</summary>
+    /// <summary>
+    /// Makes a change to a session (<paramref name="change"/> returns its id) and regenerates its slots, in one
+    /// transaction. A save that finds the session changed since it was read (on PostgreSQL, another commissioner's
+    /// change committed in between) changes nothing and is reported as such.
+    /// </summary>
     private async Task<RotaChange> ChangeAsync(Func<CancellationToken, Task<int>> change, CancellationToken cancellationToken)
     {
         RotaChange? outcome = null;
-        await InOneTransactionAsync(async ct => outcome = await RegenerateAsync(await change(ct), ct), cancellationToken);
+        try
+        {
+            await InOneTransactionAsync(async ct => outcome = await RegenerateAsync(await change(ct), ct), cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            throw SessionChanged(name: null);
+        }
+
         return outcome!;
     }
+
+    /// <summary>The code the session page answers by showing the session as it now is.</summary>
+    public const string SessionChangedCode = "session-changed";
+
+    private static DomainException SessionChanged(string? name) =>
+        DomainException.Conflict(SessionChangedCode, $"Someone else changed {(name is null ? "this session" : name)} after you opened it. The form now shows their change: make yours again if it is still needed.");
+
+    /// <summary>The code the session page answers with a message, not an error: the date the user wanted gone is gone.</summary>
+    public const string OverrideGoneCode = "override-not-found";
+
+    private static DomainException OverrideGone() =>
+        DomainException.NotFound(OverrideGoneCode, "That closed or extra date is not on this session any more.");
 
     private async Task InOneTransactionAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken)
     {

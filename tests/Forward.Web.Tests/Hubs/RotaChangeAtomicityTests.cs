@@ -61,7 +61,7 @@ public sealed class RotaChangeAtomicityTests(RotaChangeAtomicityTests.FailingFac
         using (var scope = factory.Services.CreateScope())
         {
             var rota = scope.ServiceProvider.GetRequiredService<RotaService>();
-            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => rota.UpdateSessionAsync(world.SessionId, input, commissioner));
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => rota.UpdateSessionAsync(world.SessionId, input, expectedVersion: 0, commissioner));
             Assert.Contains("Simulated", failure.Message, StringComparison.Ordinal);
         }
 
@@ -71,7 +71,7 @@ public sealed class RotaChangeAtomicityTests(RotaChangeAtomicityTests.FailingFac
         RotaChange change;
         using (var scope = factory.Services.CreateScope())
         {
-            change = await scope.ServiceProvider.GetRequiredService<RotaService>().UpdateSessionAsync(world.SessionId, input, commissioner);
+            change = await scope.ServiceProvider.GetRequiredService<RotaService>().UpdateSessionAsync(world.SessionId, input, expectedVersion: 0, commissioner);
         }
 
         var after = await SnapshotAsync(world);

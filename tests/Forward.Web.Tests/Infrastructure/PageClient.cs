@@ -56,6 +56,32 @@ public sealed partial class PageClient : IDisposable
         return await http.PostAsync(new Uri(url, UriKind.Relative), content);
     }
 
+    /// <summary>
+    /// Posts every form to <paramref name="url"/> at the same moment, with one anti-forgery token read first from
+    /// <paramref name="formPage"/> (or the target): several people pressing save together.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, string Html)[]> PostAtOnceAsync(string url, IEnumerable<IEnumerable<KeyValuePair<string, string>>> forms, string? formPage = null)
+    {
+        ArgumentNullException.ThrowIfNull(forms);
+        var (_, html) = await GetAsync(formPage ?? url);
+        var token = AntiforgeryToken(html) ?? throw new InvalidOperationException($"No anti-forgery token on {formPage ?? url}.");
+        return await Task.WhenAll(forms.Select(async form =>
+        {
+            using var content = new FormUrlEncodedContent(form.Append(new("__RequestVerificationToken", token)));
+            using var response = await http.PostAsync(new Uri(url, UriKind.Relative), content);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }));
+    }
+
+    /// <summary>The value of the form's hidden <c>Input.Version</c> field (the version an edit form was opened at).</summary>
+    public static int VersionOnForm(string html)
+    {
+        ArgumentNullException.ThrowIfNull(html);
+        var match = VersionPattern().Match(html);
+        Assert.True(match.Success, "The form has no Input.Version field.");
+        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public static string? AntiforgeryToken(string html)
     {
         ArgumentNullException.ThrowIfNull(html);
@@ -77,4 +103,7 @@ public sealed partial class PageClient : IDisposable
 
     [GeneratedRegex("<form[^>]*method=\"post\"[^>]*>.*?</form>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
     private static partial Regex PostFormPattern();
+
+    [GeneratedRegex("name=\"Input.Version\" value=\"(-?[0-9]+)\"")]
+    private static partial Regex VersionPattern();
 }

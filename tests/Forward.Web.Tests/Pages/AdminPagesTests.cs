@@ -12,7 +12,7 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
     private static readonly string[] Weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
 
     /// <summary>The session form's fields; change any by name, and give days as repeated "Input.Days" values.</summary>
-    private static List<KeyValuePair<string, string>> SessionFields(string name, string start, string end, IEnumerable<string>? days = null, string role = "PracticeNurse", string mode = "Telephone", string slotMinutes = "20", string clinicians = "1", string validFrom = "2026-06-01", string validUntil = "")
+    private static List<KeyValuePair<string, string>> SessionFields(string name, string start, string end, IEnumerable<string>? days = null, string role = "PracticeNurse", string mode = "Telephone", string slotMinutes = "20", string clinicians = "1", string validFrom = "2026-06-01", string validUntil = "", int? version = null)
     {
         var fields = new List<KeyValuePair<string, string>>
         {
@@ -27,6 +27,11 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
             new("Input.ValidUntil", validUntil),
         };
         fields.AddRange((days ?? Weekdays).Select(d => new KeyValuePair<string, string>("Input.Days", d)));
+        if (version is { } v)
+        {
+            fields.Add(new("Input.Version", v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         return fields;
     }
 
@@ -189,7 +194,7 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         var response = await PageTestData.PostAsync(
             commissioner,
             $"/Admin/Session/{world.SessionId}",
-            SessionFields("Evening clinic", "18:30", "20:00", role: "AdvancedNursePractitioner", mode: "Video", slotMinutes: "15", clinicians: "2", validFrom: "2026-01-01"),
+            SessionFields("Evening clinic", "18:30", "20:00", role: "AdvancedNursePractitioner", mode: "Video", slotMinutes: "15", clinicians: "2", validFrom: "2026-01-01", version: PageClient.VersionOnForm(form)),
             $"/Admin/Session/{world.SessionId}");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
 
@@ -201,6 +206,80 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.All(slots.Where(s => s.Status == SlotStatus.Free), s => Assert.Equal(DeliveryMode.Video, s.Mode));
         Assert.Equal(36, slots.Count); // 3 days × 6 slots × 2 clinicians, none doubled
         Assert.Equal("Evening clinic", await world.WithDbAsync(db => db.Sessions.Where(s => s.Id == world.SessionId).Select(s => s.Name).FirstAsync()));
+    }
+
+    [Fact]
+    public async Task A_session_saved_from_a_form_opened_before_someone_elses_change_is_refused_and_the_form_shows_theirs()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var first = await PageClient.SignedInAsync(factory, world.Commissioner);
+        using var second = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = $"/Admin/Session/{world.SessionId}";
+        var opened = PageClient.VersionOnForm((await first.GetAsync(page)).Html);
+
+        // The second commissioner adds a third clinician; the first, from the form opened before, moves the end time.
+        var more = await PageTestData.PostAsync(second, page, SessionFields("Evening GP clinic", "18:30", "20:00", role: "GeneralPractitioner", mode: "FaceToFace", slotMinutes: "15", clinicians: "3", validFrom: "2026-01-01", version: opened), page);
+        Assert.Equal(HttpStatusCode.Redirect, more.StatusCode);
+        var slotsAfterSecond = await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == world.SessionId && s.Status == SlotStatus.Free));
+        var stale = await PageTestData.PostAsync(first, page, SessionFields("Evening GP clinic", "18:30", "19:30", role: "GeneralPractitioner", mode: "FaceToFace", slotMinutes: "15", clinicians: "1", validFrom: "2026-01-01", version: opened), page);
+
+        Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+        var html = await stale.Content.ReadAsStringAsync();
+        Assert.Contains("Someone else changed Evening GP clinic after you opened it", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"20:00\"", html, StringComparison.Ordinal);
+        var session = await world.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == world.SessionId));
+        Assert.Equal((3, new TimeOnly(20, 0)), (session.Clinicians, session.EndTime));
+        Assert.Equal(opened + 1, session.Version);
+        Assert.Equal(session.Version, PageClient.VersionOnForm(html));
+        Assert.Equal(slotsAfterSecond, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == world.SessionId && s.Status == SlotStatus.Free)));
+
+        // A form without its version, or with one that is not a number, is refused the same way.
+        foreach (var version in new[] { null, "abc" })
+        {
+            var fields = SessionFields("Evening GP clinic", "18:30", "19:30", role: "GeneralPractitioner", mode: "FaceToFace", slotMinutes: "15", validFrom: "2026-01-01");
+            if (version is not null)
+            {
+                fields.Add(new("Input.Version", version));
+            }
+
+            Assert.Contains("Someone else changed", await (await PageTestData.PostAsync(first, page, fields, page)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(3, await world.WithDbAsync(db => db.Sessions.Where(s => s.Id == world.SessionId).Select(s => s.Clinicians).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Session_saves_and_date_removals_sent_at_once_make_one_change_and_no_error_page()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = $"/Admin/Session/{world.SessionId}";
+        var opened = PageClient.VersionOnForm((await commissioner.GetAsync(page)).Html);
+
+        // Each a real change: the session has two clinicians.
+        var saves = await commissioner.PostAtOnceAsync(page, Enumerable.Range(3, 6).Select(clinicians =>
+            SessionFields("Evening GP clinic", "18:30", "20:00", role: "GeneralPractitioner", mode: "FaceToFace", slotMinutes: "15", clinicians: $"{clinicians}", validFrom: "2026-01-01", version: opened)));
+
+        Assert.All(saves, s => Assert.True(s.Status == HttpStatusCode.Redirect || (s.Status == HttpStatusCode.OK && s.Html.Contains("Someone else changed", StringComparison.Ordinal)), $"{s.Status}"));
+        Assert.Equal(1, saves.Count(s => s.Status == HttpStatusCode.Redirect));
+        var session = await world.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == world.SessionId));
+        Assert.Equal(opened + 1, session.Version);
+        Assert.Equal(2 * 6 * session.Clinicians, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == world.SessionId && s.Status == SlotStatus.Free && s.StartUtc >= Utc(9, 0, 0) && s.StartUtc < Utc(11, 0, 0))));
+
+        var close = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-09", ["NewDate.Kind"] = "Closed" }, formPage: page);
+        Assert.Equal(HttpStatusCode.Redirect, close.StatusCode);
+        var overrideId = await world.WithDbAsync(db => db.SessionOverrides.Where(o => o.SessionId == world.SessionId).Select(o => o.Id).SingleAsync());
+
+        var removals = await commissioner.PostAtOnceAsync($"{page}?handler=RemoveDate", Enumerable.Repeat(new Dictionary<string, string> { ["overrideId"] = $"{overrideId}" }, 6), formPage: page);
+
+        Assert.All(removals, r => Assert.Equal(HttpStatusCode.Redirect, r.Status));
+        Assert.False(await world.WithDbAsync(db => db.SessionOverrides.AnyAsync(o => o.SessionId == world.SessionId)));
+        Assert.Equal(6 * session.Clinicians, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == world.SessionId && s.Status == SlotStatus.Free && s.StartUtc >= Utc(9, 0, 0) && s.StartUtc < Utc(10, 0, 0))));
+
+        // One more removal of the date, from a page opened before it went: told it is gone, not shown an error page.
+        var late = await commissioner.PostFormAsync($"{page}?handler=RemoveDate", new Dictionary<string, string> { ["overrideId"] = $"{overrideId}" }, formPage: page);
+        Assert.Equal(HttpStatusCode.Redirect, late.StatusCode);
+        Assert.Contains("That closed or extra date is not on this session any more", (await commissioner.GetAsync(page)).Html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -674,6 +674,10 @@ namespace Forward.Data.Migrations.Postgres
                     b.Property<DateOnly?>("ValidUntil")
                         .HasColumnType("date");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("HubId");

@@ -655,6 +655,10 @@ namespace Forward.Data.Migrations.Sqlite
                     b.Property<DateOnly?>("ValidUntil")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("HubId");

@@ -35,6 +35,9 @@ public sealed class SessionForm
 
     public DateOnly? ValidUntil { get; set; }
 
+    /// <summary>The session's version when the form was opened (a hidden field; none when adding a session).</summary>
+    public int? Version { get; set; }
+
     public static SessionForm From(SessionInput values)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -152,6 +155,9 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
         }
 
         ModelState.ReplaceBindingErrors(BindingMessages);
+
+        // A hidden field: a value that is not a number came from elsewhere and is refused as out of date by the service.
+        ModelState.Remove("Input.Version");
         var input = Input.ToInput();
         ModelState.AddFieldErrors(RotaService.Validate(input), nameof(Input));
         if (AdminPage.HasErrorsUnder(ModelState, nameof(Input)))
@@ -161,7 +167,7 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
 
         return await ChangeAsync(
             () => id is { } sessionId
-                ? rota.UpdateSessionAsync(sessionId, input, Actor.From(User), cancellationToken)
+                ? rota.UpdateSessionAsync(sessionId, input, Input.Version, Actor.From(User), cancellationToken)
                 : rota.CreateSessionAsync(HubIdShown, input, Actor.From(User), cancellationToken),
             change => $"{(id is null ? "Session added" : "Session saved")}: {change.SessionName}",
             nameof(Input),
@@ -240,6 +246,24 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
             ModelState.AddFieldErrors(ex.Errors, errorPrefix);
             return Page();
         }
+        catch (DomainException ex) when (ex.Code == RotaService.SessionChangedCode && SessionId is { } sessionId)
+        {
+            // Someone else saved the session first: show it as it is now, at its new version, not the stale form.
+            ModelState.Clear();
+            if (await LoadAsync(sessionId, fillInput: true, CancellationToken.None) is { } failed)
+            {
+                return failed;
+            }
+
+            ModelState.AddModelError(string.Empty, ex.Message);
+            return Page();
+        }
+        catch (DomainException ex) when (ex.Code == RotaService.OverrideGoneCode && SessionId is { } sessionId)
+        {
+            // Removed by someone else meanwhile: what the user asked for is done.
+            TempData["Status"] = ex.Message;
+            return RedirectToPage("/Admin/Session", null, new { id = sessionId }, "dates");
+        }
         catch (DomainException ex) when (AdminPage.StatusFor(ex) is { } status)
         {
             return status;
@@ -298,6 +322,7 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
                 if (fillInput)
                 {
                     Input = SessionForm.From(Existing.Values);
+                    Input.Version = Existing.Version;
                 }
             }
             else if (HubId is { } hubId)
