@@ -242,7 +242,10 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.Property(x => x.Channel).HasConversion<string>().HasMaxLength(10);
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.TemplateId).HasMaxLength(100);
-        b.Property(x => x.Personalisation).HasMaxLength(4000);
+
+        // No length limit: every value in it is limited where it is entered, but JSON may write a character as six
+        // ("\u0627"), so a message within its own limit could outgrow a fixed column.
+        b.Property(x => x.Personalisation);
         b.Property(x => x.Recipient).HasMaxLength(OutboxMessage.MaxRecipientLength);
         b.Property(x => x.LastError).HasMaxLength(OutboxMessage.MaxErrorLength);
         b.Property(x => x.IdempotencyKey).HasMaxLength(100);

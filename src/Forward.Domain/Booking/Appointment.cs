@@ -89,6 +89,17 @@ public class Appointment
 
     public void Cancel(string? reason, DateTime nowUtc)
     {
+        // The reason is checked first, so a bad one is reported as such whatever state the appointment is in.
+        if (reason is { Length: > MaxCancellationReasonLength })
+        {
+            throw DomainException.Invalid("reason-too-long", $"Cancellation reason must be {MaxCancellationReasonLength} characters or fewer.");
+        }
+
+        if (HasControlCharacters(reason))
+        {
+            throw DomainException.Invalid("reason-control-characters", "Cancellation reason must not contain control characters.");
+        }
+
         if (Status != AppointmentStatus.Booked)
         {
             throw DomainException.Conflict("not-booked", $"This appointment is {Describe(Status)} and cannot be cancelled.");
@@ -97,11 +108,6 @@ public class Appointment
         if (StartUtc <= nowUtc)
         {
             throw DomainException.Conflict("already-started", "An appointment that has started cannot be cancelled; record attended or did not attend instead.");
-        }
-
-        if (reason is { Length: > MaxCancellationReasonLength })
-        {
-            throw DomainException.Invalid("reason-too-long", $"Cancellation reason must be {MaxCancellationReasonLength} characters or fewer.");
         }
 
         Status = AppointmentStatus.Cancelled;
@@ -135,6 +141,13 @@ public class Appointment
         OutcomeRecordedUtc = nowUtc;
         Version++;
     }
+
+    /// <summary>
+    /// True when free text has a control character other than a line break or tab: none belongs in what people type, and
+    /// PostgreSQL refuses a NUL in text outright.
+    /// </summary>
+    public static bool HasControlCharacters(string? value) =>
+        value is not null && value.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t'));
 
     /// <summary>Free text as stored: trimmed, and blank kept as no text at all.</summary>
     public static string? CleanText(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

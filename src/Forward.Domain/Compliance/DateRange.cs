@@ -13,6 +13,11 @@ public sealed record DateRange
 
     public DateRange(DateOnly from, DateOnly to)
     {
+        if (!DateBounds.Contains(from) || !DateBounds.Contains(to))
+        {
+            throw DomainException.Invalid("date-out-of-bounds", DateBounds.Message);
+        }
+
         if (to < from)
         {
             throw DomainException.Invalid("invalid-date-range", "The end date must be on or after the start date.");
@@ -25,6 +30,53 @@ public sealed record DateRange
 
         From = from;
         To = to;
+    }
+
+    /// <summary>
+    /// The range a user asked for, checked field by field (errors keyed "from" and "to", each message fit to show beside
+    /// its field): both ends given, within <see cref="DateBounds"/>, in order and at most <paramref name="maxDays"/>
+    /// long. With both ends missing, the four weeks up to the end of <paramref name="today"/>'s week.
+    /// </summary>
+    public static DateRange FromRequest(DateOnly? from, DateOnly? to, DateOnly today, int maxDays)
+    {
+        if (from is null && to is null)
+        {
+            var sunday = today.AddDays((7 - (int)today.DayOfWeek) % 7);
+            return new DateRange(sunday.AddDays(-27), sunday);
+        }
+
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (from is not { } f)
+        {
+            errors["from"] = "Enter a start date";
+        }
+        else if (!DateBounds.Contains(f))
+        {
+            errors["from"] = DateBounds.Message;
+        }
+
+        if (to is not { } t)
+        {
+            errors["to"] = "Enter an end date";
+        }
+        else if (!DateBounds.Contains(t))
+        {
+            errors["to"] = DateBounds.Message;
+        }
+        else if (from is { } start && DateBounds.Contains(start))
+        {
+            if (t < start)
+            {
+                errors["to"] = "The end date must be the same as or after the start date";
+            }
+            else if (t.DayNumber - start.DayNumber + 1 > maxDays)
+            {
+                errors["to"] = $"The date range can be at most {maxDays} days";
+            }
+        }
+
+        ValidationFailedException.ThrowIfAny(errors);
+        return new DateRange(from!.Value, to!.Value);
     }
 
     public DateOnly From { get; }

@@ -354,6 +354,8 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         ArgumentNullException.ThrowIfNull(actor);
         _ = await FindPatientAsync(patientId, null, actor, cancellationToken)
             ?? throw DomainException.NotFound("patient-not-found", $"There is no patient {patientId}.");
+        RequireWithinBounds(from, "start");
+        RequireWithinBounds(to, "end");
         var fromUtc = London.StartOfDayUtc(from);
         var toUtc = London.StartOfDayUtc(to.AddDays(1));
         var ids = await db.Appointments.Where(a => a.PatientId == patientId && a.StartUtc >= fromUtc && a.StartUtc < toUtc)
@@ -387,6 +389,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             throw DomainException.Forbidden("other-hub", "You can see the day list of your own hub only.");
         }
 
+        RequireWithinBounds(date, "date");
         var fromUtc = London.StartOfDayUtc(date);
         var toUtc = London.StartOfDayUtc(date.AddDays(1));
         var ids = await db.Appointments.Where(a => a.HubId == hubId && a.StartUtc >= fromUtc && a.StartUtc < toUtc)
@@ -497,6 +500,14 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             await second(token);
         };
 
+    private static void RequireWithinBounds(DateOnly date, string field)
+    {
+        if (!DateBounds.Contains(date))
+        {
+            throw new ValidationFailedException(new Dictionary<string, string> { [field] = DateBounds.Message });
+        }
+    }
+
     private async Task<Appointment> LoadForChangeAsync(long appointmentId, Actor actor, int? expectedVersion, CancellationToken ct)
     {
         var view = await FindViewAsync(appointmentId, ct);
@@ -588,7 +599,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         {
             errors[field] = $"{label} must be {max} characters or fewer";
         }
-        else if (value is not null && value.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t')))
+        else if (Appointment.HasControlCharacters(value))
         {
             // PostgreSQL refuses a NUL in text, and it would fail every booking written with this one.
             errors[field] = $"{label} must not contain control characters";

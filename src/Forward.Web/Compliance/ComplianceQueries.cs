@@ -81,41 +81,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     public const int MaxDays = 366;
 
     /// <summary>Checks a requested range; when both ends are missing, the four weeks up to the end of this week.</summary>
-    public DateRange Range(DateOnly? from, DateOnly? to)
-    {
-        var errors = new Dictionary<string, string>();
-        if (from is null && to is null)
-        {
-            var today = London.Today(clock);
-            var sunday = today.AddDays((7 - (int)today.DayOfWeek) % 7);
-            return new DateRange(sunday.AddDays(-27), sunday);
-        }
-
-        if (from is null)
-        {
-            errors["from"] = "Enter a start date";
-        }
-
-        if (to is null)
-        {
-            errors["to"] = "Enter an end date";
-        }
-
-        if (from is { } f && to is { } t)
-        {
-            if (t < f)
-            {
-                errors["to"] = "The end date must be the same as or after the start date";
-            }
-            else if (t.DayNumber - f.DayNumber + 1 > MaxDays)
-            {
-                errors["to"] = $"The date range can be at most {MaxDays} days";
-            }
-        }
-
-        ValidationFailedException.ThrowIfAny(errors);
-        return new DateRange(from!.Value, to!.Value);
-    }
+    public DateRange Range(DateOnly? from, DateOnly? to) => DateRange.FromRequest(from, to, London.Today(clock), MaxDays);
 
     /// <summary>
     /// The entity, if it exists and the actor may see it: 404 when unknown, 403 when not theirs. Commissioners see their

@@ -63,12 +63,13 @@ public static partial class FhirRequests
         var value = raw[prefix.Length..].Replace(' ', '+');
         if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            return new FhirDate(date, null);
+            return new FhirDate(WithinBounds(date, name), null);
         }
 
         if (allowDateTime && DateTimeShape().IsMatch(value)
             && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
         {
+            _ = WithinBounds(DateOnly.FromDateTime(instant.UtcDateTime), name);
             return new FhirDate(null, instant);
         }
 
@@ -76,6 +77,10 @@ public static partial class FhirRequests
             ? $"The '{name}' parameter must be a date (yyyy-MM-dd) or a dateTime with offset (yyyy-MM-ddThh:mm:ss+hh:mm), not '{Show(value)}'."
             : $"The '{name}' parameter must be a date (yyyy-MM-dd), not '{Show(value)}'.");
     }
+
+    private static DateOnly WithinBounds(DateOnly date, string name) => DateBounds.Contains(date)
+        ? date
+        : throw FhirException.InvalidParameter($"The '{name}' parameter must be between {DateBounds.Earliest:yyyy-MM-dd} and {DateBounds.Latest:yyyy-MM-dd}.");
 
     /// <summary>Splits a token "system|code"; system is null when there is no bar.</summary>
     public static (string? System, string Code) Token(string raw)

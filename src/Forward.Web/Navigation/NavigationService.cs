@@ -302,7 +302,10 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
 
         var text = query.Trim();
         text = text.Length > MaxQueryLength ? text[..MaxQueryLength] : text;
-        return text.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+
+        // Control characters (a pasted tab, or a NUL, which PostgreSQL refuses in a query) separate words like spaces.
+        var spaced = string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c));
+        return spaced.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>The actor's practice (practice staff only).</summary>

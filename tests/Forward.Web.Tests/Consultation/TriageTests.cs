@@ -220,6 +220,26 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Single(actions, "consultation.close");
     }
 
+    [Theory]
+    [InlineData("ا")] // Urdu alif: six characters once escaped as JSON
+    [InlineData("😀")] // an emoji: two UTF-16 units, twelve characters escaped
+    public async Task A_message_at_its_length_limit_in_any_script_is_queued_whole(string character)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var page = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+        var message = string.Concat(Enumerable.Repeat(character, 1000 / character.Length));
+
+        var (response, _) = await ActAsync(staff, request.Id, "Message", new() { ["Message"] = message, ["MessageKey"] = HiddenValue(page, "MessageKey") }, page);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var queued = await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking()
+            .Where(m => m.ConsultationRequestId == request.Id && m.Kind == NotificationKind.ConsultationMessage).ToListAsync());
+        Assert.Equal(2, queued.Count);
+        Assert.All(queued, m => Assert.Equal(message, System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(m.Personalisation)!["message"]));
+    }
+
     [Fact]
     public async Task A_message_lands_in_the_outbox_with_the_request_id_once_per_form()
     {

@@ -968,8 +968,7 @@ namespace Forward.Data.Migrations.Postgres
 
                     b.Property<string>("Personalisation")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
+                        .HasColumnType("text");
 
                     b.Property<string>("ProviderReference")
                         .HasMaxLength(100)

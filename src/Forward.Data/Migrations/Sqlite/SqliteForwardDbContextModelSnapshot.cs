@@ -937,7 +937,6 @@ namespace Forward.Data.Migrations.Sqlite
 
                     b.Property<string>("Personalisation")
                         .IsRequired()
-                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProviderReference")

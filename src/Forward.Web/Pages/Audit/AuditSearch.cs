@@ -76,7 +76,16 @@ public static class AuditSearch
     {
         ArgumentNullException.ThrowIfNull(filter);
         var errors = new Dictionary<string, string>();
-        if (filter.From is { } from && filter.To is { } to && to < from)
+        if (!DateBounds.Allows(filter.From))
+        {
+            errors["From"] = DateBounds.Message;
+        }
+
+        if (!DateBounds.Allows(filter.To))
+        {
+            errors["To"] = DateBounds.Message;
+        }
+        else if (filter.From is { } from && filter.To is { } to && to < from)
         {
             errors["To"] = "The 'to' date must be the same as or after the 'from' date";
         }

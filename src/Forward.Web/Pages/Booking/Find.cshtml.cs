@@ -106,6 +106,16 @@ public sealed class FindModel(BookingService booking, TriageService triage, Forw
         ModelState.ReplaceBindingError(nameof(To), "Enter the end date as a real date, for example 21 6 2026");
         ModelState.ReplaceBindingError(nameof(Role), "Choose a clinician from the list");
         ModelState.ReplaceBindingError(nameof(Mode), "Choose a type of appointment from the list");
+        foreach (var (name, value) in new[] { (nameof(From), From), (nameof(To), To) })
+        {
+            if (!DateBounds.Allows(value))
+            {
+                ModelState.AddModelError(name, DateBounds.Message);
+            }
+        }
+
+        From = DateBounds.Allows(From) ? From : null;
+        To = DateBounds.Allows(To) ? To : null;
 
         // Empty dates default to today and the following week, cut to how far ahead this user can book (NHS 111: 48 hours).
         if (From is null && ModelState.GetFieldValidationState(nameof(From)) != ModelValidationState.Invalid)

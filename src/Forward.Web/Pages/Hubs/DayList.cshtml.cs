@@ -117,6 +117,13 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
         var actor = Actor.From(User);
         IsClinician = actor.IsHubClinician;
         NowUtc = clock.GetUtcNow().UtcDateTime;
+        if (!DateBounds.Allows(Date))
+        {
+            // The form shows today's list links with the error, rather than a day no clinic will ever have.
+            ModelState.AddModelError(nameof(Date), DateBounds.Message);
+            Date = null;
+        }
+
         Day = Date ?? London.Today(clock);
         Date = Day;
 
