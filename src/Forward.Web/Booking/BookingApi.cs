@@ -39,10 +39,10 @@ public static class BookingApi
             .WithSummary("Book one slot, or several adjacent slots of one session. Send an Idempotency-Key header so a retry never books twice.");
         appointments.MapGet("/{id:long}", GetAsync).WithSummary("One appointment, if you may see it.");
         appointments.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).WithSummary("Cancel; frees the slot.");
-        appointments.MapPost("/{id:long}/attended", (long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) => OutcomeAsync(id, true, user, booking, ct))
-            .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).WithSummary("Record that the patient attended (after the start time).");
-        appointments.MapPost("/{id:long}/did-not-attend", (long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) => OutcomeAsync(id, false, user, booking, ct))
-            .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).WithSummary("Record that the patient did not attend (after the start time).");
+        appointments.MapPost("/{id:long}/attended", (long id, HttpContext http, BookingService booking, CancellationToken ct) => OutcomeAsync(id, true, http, booking, ct))
+            .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).WithSummary("Record that the patient attended (after the start time). Send If-Match with the version you read so an outcome recorded meanwhile is not overwritten.");
+        appointments.MapPost("/{id:long}/did-not-attend", (long id, HttpContext http, BookingService booking, CancellationToken ct) => OutcomeAsync(id, false, http, booking, ct))
+            .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).WithSummary("Record that the patient did not attend (after the start time). Send If-Match with the version you read so an outcome recorded meanwhile is not overwritten.");
         // No role gate here: the service refuses every role but the hub's clinicians itself, so that refusal is audited too.
         appointments.MapGet("/{id:long}/record", (long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) => RecordAsync(id, user, booking, ct))
             .RequireRateLimiting(RateLimits.RecordView)
@@ -95,8 +95,12 @@ public static class BookingApi
         return TypedResults.Ok(view);
     }
 
-    private static async Task<Ok<AppointmentView>> OutcomeAsync(long id, bool attended, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
-        TypedResults.Ok(await booking.RecordOutcomeAsync(id, attended, Actor.From(user), ct));
+    private static async Task<Ok<AppointmentView>> OutcomeAsync(long id, bool attended, HttpContext http, BookingService booking, CancellationToken ct)
+    {
+        var view = await booking.RecordOutcomeAsync(id, attended, Actor.From(http.User), ParseIfMatch(http), ct);
+        SetETag(http, view);
+        return TypedResults.Ok(view);
+    }
 
     private static async Task<Ok<RecordSummaryView>> RecordAsync(long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
         TypedResults.Ok(await booking.ViewRecordAsync(id, Actor.From(user), ct));

@@ -287,7 +287,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         return await FindViewAsync(appointmentId, cancellationToken);
     }
 
-    public async Task<AppointmentView> RecordOutcomeAsync(long appointmentId, bool attended, Actor actor, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Attended or did not attend. With <paramref name="expectedVersion"/> (the day list's form, an API If-Match) an
+    /// appointment changed since it was read is refused, so a stale list cannot overwrite an outcome someone recorded.
+    /// </summary>
+    public async Task<AppointmentView> RecordOutcomeAsync(long appointmentId, bool attended, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         if (!actor.IsHubClinician)
@@ -295,7 +299,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             throw DomainException.Forbidden("hub-only", "Only the hub's clinicians record attended or did not attend.");
         }
 
-        var appointment = await LoadForChangeAsync(appointmentId, actor, null, cancellationToken);
+        var appointment = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
         var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
         appointment.RecordOutcome(attended, Now);
         audit.Write(actor, attended ? AuditActions.Attended : AuditActions.DidNotAttend, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId);

@@ -170,6 +170,40 @@ public sealed class HubPagesTests(ForwardFactory factory) : IClassFixture<Forwar
     }
 
     [Fact]
+    public async Task An_outcome_from_a_day_list_shown_before_another_clinicians_is_refused_and_theirs_kept()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var id = await PageTestData.BookAsync(world, world.PracticeStaffA, (await world.FreeSlotsAsync())[0].Id, "Seentwice");
+
+        using (factory.Clock.TravelTo(EveningStartUtc.AddMinutes(5)))
+        {
+            using var first = await PageClient.SignedInAsync(factory, world.HubClinician);
+            using var second = await PageClient.SignedInAsync(factory, world.HubClinician);
+            var shown = (await first.GetAsync("/Hubs/DayList")).Html;
+            var version = await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.Version).SingleAsync());
+            Assert.Contains($"name=\"version\" value=\"{version}\"", shown, StringComparison.Ordinal);
+            var fields = (string attended) => new Dictionary<string, string> { ["id"] = $"{id}", ["attended"] = attended, ["version"] = $"{version}" };
+
+            var attendedPost = await second.PostFormAsync("/Hubs/DayList?handler=Outcome", fields("true"), formPage: "/Hubs/DayList");
+            Assert.Equal(HttpStatusCode.Redirect, attendedPost.StatusCode);
+            var stale = await first.PostFormAsync("/Hubs/DayList?handler=Outcome", fields("false"), formPage: "/Hubs/DayList");
+
+            Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+            Assert.Contains("Someone else updated this appointment after the list was shown", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(AppointmentStatus.Attended, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.Status).SingleAsync()));
+
+            // The API does the same with If-Match; without it, a clinician can still correct an outcome on purpose.
+            using var api = await world.ClientAsync(world.HubClinician);
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/appointments/{id}/did-not-attend");
+            request.Headers.TryAddWithoutValidation("If-Match", $"W/\"{version}\"");
+            Assert.Equal(HttpStatusCode.Conflict, (await api.SendAsync(request)).StatusCode);
+            Assert.Equal(AppointmentStatus.Attended, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.Status).SingleAsync()));
+            Assert.Equal(HttpStatusCode.OK, (await api.PostAsync(new Uri($"/api/v1/appointments/{id}/did-not-attend", UriKind.Relative), null)).StatusCode);
+            Assert.Equal(AppointmentStatus.DidNotAttend, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.Status).SingleAsync()));
+        }
+    }
+
+    [Fact]
     public async Task Record_opens_with_consent_and_is_refused_without_and_both_are_audited()
     {
         var world = await TestWorld.CreateAsync(factory);

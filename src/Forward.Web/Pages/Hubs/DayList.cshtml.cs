@@ -86,18 +86,21 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
     }
 
     /// <summary>Attended or did not attend, from the buttons beside a started appointment.</summary>
-    public async Task<IActionResult> OnPostOutcomeAsync(long id, bool attended, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostOutcomeAsync(long id, bool attended, int? version, CancellationToken cancellationToken)
     {
         var actor = Actor.From(User);
         try
         {
-            var appointment = await booking.RecordOutcomeAsync(id, attended, actor, cancellationToken);
+            // The version the list showed: another clinician's outcome recorded since then is not overwritten.
+            var appointment = await booking.RecordOutcomeAsync(id, attended, actor, version, cancellationToken);
             TempData["Status"] = $"{appointment.PatientName} at {Wording.Time(appointment.StartLocal)}: {(attended ? "attended" : "did not attend")}";
             return RedirectToPage(new RouteValueDictionary(RouteFor(DateOnly.FromDateTime(appointment.StartLocal)).ToDictionary(kv => kv.Key, kv => (object?)kv.Value)));
         }
         catch (DomainException ex) when (ex.Kind is DomainErrorKind.Conflict or DomainErrorKind.Validation)
         {
-            ModelState.AddModelError(string.Empty, ex.Message);
+            ModelState.AddModelError(string.Empty, ex.Code == "version-mismatch"
+                ? "Someone else updated this appointment after the list was shown. The list now shows it as it is."
+                : ex.Message);
             var page = await ShowAsync(cancellationToken);
             Response.StatusCode = StatusCodes.Status409Conflict;
             return page;
