@@ -13,7 +13,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private IPlaywright? playwright;
 
-    public ForwardFactory Factory { get; } = new();
+    public ForwardFactory Factory { get; } = new() { Urls = "http://127.0.0.1:0" };
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -21,11 +21,16 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Factory.UseKestrel(0);
+        Factory.UseKestrel();
         Factory.StartServer();
         using (var client = Factory.CreateClient())
         {
             BaseAddress = client.BaseAddress!;
+        }
+
+        if (BaseAddress.Port is 0 or 5000 || !BaseAddress.IsLoopback)
+        {
+            throw new InvalidOperationException($"Forward should listen on a free loopback port, not {BaseAddress}.");
         }
 
         if (!File.Exists(ChromiumPath))

@@ -28,10 +28,22 @@ public class ForwardFactory : WebApplicationFactory<Program>
     /// <summary>Where this host keeps files (data-protection keys, the development notification file).</summary>
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("forward-data-").FullName;
 
+    /// <summary>
+    /// The addresses a real Kestrel server (see <see cref="WebApplicationFactory{T}.UseKestrel()"/>) listens on, given as
+    /// configuration before the host starts. <c>UseKestrel(port)</c> sets them on the started server instead, which races
+    /// with Kestrel binding them ("IServerAddressesFeature.Addresses cannot be modified after the server has started",
+    /// dotnet/aspnetcore#67714).
+    /// </summary>
+    public string? Urls { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment("Testing");
+        if (Urls is not null)
+        {
+            builder.UseSetting(WebHostDefaults.ServerUrlsKey, Urls);
+        }
         builder.UseSetting("Forward:DataDirectory", DataDirectory);
         builder.UseSetting("Forward:Database:Provider", Database.Provider);
         builder.UseSetting("ConnectionStrings:Forward", Database.ConnectionString);

@@ -9,6 +9,7 @@ using Forward.Domain.Access;
 using Forward.Domain.Booking;
 using Forward.Domain.Hubs;
 using Forward.Domain.Patients;
+using Forward.Domain.Time;
 using Forward.Web.Access;
 using Forward.Web.Booking;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +26,7 @@ namespace Forward.Web.Tests.Infrastructure;
 /// takes an optional body) the database must also be consistent afterwards — every appointment holds its slots, every
 /// held slot is marked booked, no slot is held twice.
 /// </summary>
-public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
+public sealed partial class HostileInputTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
 {
     internal static readonly JsonNode?[] Hostile =
     [
@@ -304,6 +305,7 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
     private static readonly string[] HostileQueryValues =
     [
         string.Empty, "-1", "0", "99999999999999999999", "2026-02-30", "9999-12-31", "0001-01-01", "ge2026-13-01", "lt",
+        "le9999-12-31", "ge0001-01-01", "9999-12", "le9999-12-31T23:59:59+14:00",
         "😀", "\u0000", "\u202Eevil", "<script>alert(1)</script>", "' OR 1=1 --", "%", "[]", "null", "true",
         "https://fhir.nhs.uk/Id/nhs-number|", "|9990000018", new string('9', 5_000),
     ];
@@ -391,6 +393,155 @@ public sealed class HostileInputTests(ForwardFactory factory) : IClassFixture<Fo
         Assert.True(sent > 500, $"only {sent} requests were sent");
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(20)));
     }
+
+    [Fact]
+    public async Task Each_parameter_made_hostile_in_an_otherwise_valid_request_never_answers_500()
+    {
+        // The sweep above leaves the other parameters out, so most requests stop at "missing parameter"; here every
+        // request is a valid one (real ids, every user given the FHIR scopes) with one value made hostile, so the value
+        // reaches the code that uses it.
+        var world = await TestWorld.CreateAsync(factory);
+        string[] users = [world.PracticeStaffA, world.Nhs111, world.HubClinician, world.Commissioner];
+        foreach (var user in users)
+        {
+            await Fhir.FhirTestKit.SetScopesAsync(world, user, Fhir.FhirTestKit.AllScopes);
+        }
+
+        var clients = new List<HttpClient>();
+        foreach (var user in users)
+        {
+            clients.Add(await world.ClientAsync(user));
+        }
+
+        var slot = (await world.FreeSlotsAsync())[0];
+        var appointmentId = await Pages.PageTestData.BookAsync(world, world.PracticeStaffA, slot.Id, "Sweepvalid");
+        var patientId = await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == appointmentId).Select(a => a.PatientId).SingleAsync());
+        var nhsNumber = await world.WithDbAsync(db => db.Patients.Where(p => p.Id == patientId).Select(p => p.NhsNumber).SingleAsync());
+        var ccgOds = await world.WithDbAsync(db => db.Ccgs.Where(c => c.Id == world.CcgId).Select(c => c.OdsCode).SingleAsync());
+        var day = London.ToLocal(slot.StartUtc).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var practice = world.PracticeA.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        string RouteValue(string name, string path) => name switch
+        {
+            "hubId" => $"{world.HubId}",
+            "ods" => world.PracticeA.OdsCode,
+            "vid" => "1",
+            "id" when path.Contains("/hubs/", StringComparison.Ordinal) => $"{world.HubId}",
+            "id" when path.Contains("/slots/", StringComparison.Ordinal) => $"{slot.Id}",
+            "id" when path.Contains("/Patient/", StringComparison.Ordinal) => $"{patientId}",
+            _ => $"{appointmentId}",
+        };
+
+        // What each search needs to succeed; repeated names are allowed (a FHIR start range is two "start" values).
+        var baselines = new Dictionary<string, List<KeyValuePair<string, string>>>(StringComparer.Ordinal)
+        {
+            ["/api/v1/slots"] = [new("practice", world.PracticeA.OdsCode), new("from", day), new("to", day), new("role", "GeneralPractitioner"), new("mode", "FaceToFace"), new("hub", $"{world.HubId}")],
+            ["/api/v1/hubs"] = [new("ccg", ccgOds)],
+            ["/api/v1/practices"] = [new("ccg", ccgOds), new("q", "Test")],
+            ["/api/v1/hubs/{hubId:int}/day-list"] = [new("date", day)],
+            ["/api/v1/compliance/assurance.pdf"] = [new("level", "ccg"), new("id", $"{world.CcgId}"), new("month", day[..7])],
+            ["/fhir/Slot"] = [new("start", $"ge{day}"), new("end", $"le{day}"), new("status", "free"), new("_include", "Slot:schedule"), new("searchFilter", $"https://fhir.nhs.uk/Id/ods-organization-code|{world.PracticeA.OdsCode}")],
+            ["/fhir/Patient"] = [new("identifier", $"https://fhir.nhs.uk/Id/nhs-number|{nhsNumber}")],
+            ["/fhir/Patient/{id:int}/Appointment"] = [new("start", $"ge{day}"), new("start", $"le{day}")],
+            ["/fhir/Appointment"] = [new("patient", $"{patientId}"), new("start", $"ge{day}"), new("start", $"le{day}")],
+        };
+        foreach (var path in new[] { "/api/v1/compliance", "/api/v1/compliance/weeks", "/api/v1/compliance/months", "/api/v1/compliance/reminders" })
+        {
+            baselines[path] = [new("level", "practice"), new("id", practice), new("from", day), new("to", day)];
+        }
+
+        var endpoints = MappedEndpoint.All(factory)
+            .Where(e => e.Methods?.Contains("GET") == true)
+            .Where(e => e.Path.StartsWith("/api", StringComparison.Ordinal) || e.Path.StartsWith("/fhir", StringComparison.Ordinal))
+            .ToList();
+        var failures = new List<string>();
+        var answeredBaseline = new List<string>();
+        var notAnswered = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sent = 0;
+        foreach (var endpoint in endpoints)
+        {
+            var fhir = endpoint.Path.StartsWith("/fhir", StringComparison.Ordinal);
+            var path = RouteParameterName().Replace(endpoint.Path, m => RouteValue(m.Groups[1].Value, endpoint.Path));
+            var baseline = baselines.GetValueOrDefault(endpoint.Path) ?? [];
+
+            async Task<HttpResponseMessage> GetAsync(HttpClient client, IEnumerable<KeyValuePair<string, string>> query)
+            {
+                var url = path + (query.Any() ? "?" + string.Join('&', query.Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value)}")) : string.Empty);
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                if (fhir)
+                {
+                    request.Headers.Add("Ssp-TraceID", Guid.NewGuid().ToString());
+                }
+
+                sent++;
+                var response = await client.SendAsync(request);
+                if ((int)response.StatusCode >= 500)
+                {
+                    failures.Add($"GET {Shorten(url)} → {(int)response.StatusCode} {Shorten(await response.Content.ReadAsStringAsync())}");
+                }
+
+                return response;
+            }
+
+            // The first user whose valid request succeeds: the hostile values then reach that user's handler.
+            HttpClient? admitted = null;
+            var refusals = new List<string>();
+            foreach (var client in clients)
+            {
+                using var probe = await GetAsync(client, baseline);
+                if (probe.IsSuccessStatusCode)
+                {
+                    admitted = client;
+                    answeredBaseline.Add(endpoint.Path);
+                    break;
+                }
+
+                refusals.Add($"{(int)probe.StatusCode} {Shorten(await probe.Content.ReadAsStringAsync())}");
+            }
+
+            if (admitted is null)
+            {
+                notAnswered[endpoint.Path] = string.Join(" | ", refusals);
+                continue;
+            }
+
+            var names = baseline.Select(q => q.Key).Concat(QueryNames(endpoint.Endpoint!)).Distinct(StringComparer.Ordinal).ToList();
+            foreach (var name in names)
+            {
+                foreach (var value in HostileQueryValues)
+                {
+                    // The value in place of every value of that name, then in place of the first only (one end of a range).
+                    var first = baseline.FindIndex(q => q.Key == name);
+                    var everywhere = baseline.Where(q => q.Key != name).Append(new(name, value)).ToList();
+                    using (await GetAsync(admitted, everywhere))
+                    {
+                    }
+
+                    if (first >= 0 && baseline.Count(q => q.Key == name) > 1)
+                    {
+                        var once = baseline.Select((q, i) => i == first ? new KeyValuePair<string, string>(name, value) : q).ToList();
+                        using (await GetAsync(admitted, once))
+                        {
+                        }
+                    }
+                }
+            }
+        }
+
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+
+        // Every search with a baseline, and every read by id, must have been reached with valid values first.
+        var missing = baselines.Keys.Except(answeredBaseline).ToList();
+        Assert.True(missing.Count == 0, "valid requests refused: " + string.Join("\n", missing.Select(m => $"{m}: {notAnswered.GetValueOrDefault(m)}")));
+        Assert.True(answeredBaseline.Count >= 20, $"only {answeredBaseline.Count} endpoints answered their valid request: {string.Join(", ", answeredBaseline)}");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {sent} requests answered 5xx:\n" + string.Join('\n', failures.Take(20)));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("\\{([A-Za-z]+)[^}]*\\}")]
+    private static partial System.Text.RegularExpressions.Regex RouteParameterName();
 
     /// <summary>
     /// The query parameters an endpoint reads: its handler's [FromQuery] and simple-typed parameters that are not in the
