@@ -123,11 +123,21 @@ public class NavigatorTraining
 
     public Practice? Practice { get; set; }
 
-    public required string StaffName { get; set; }
+    /// <summary>The name as shown; setting it sets <see cref="StaffNameKey"/> too, so the two cannot disagree.</summary>
+    public required string StaffName
+    {
+        get;
+        set
+        {
+            field = value;
+            StaffNameKey = KeyFor(value);
+        }
+    }
 
     /// <summary>
     /// <see cref="StaffName"/> as the register compares names (see <see cref="KeyFor"/>); unique within a practice, so
     /// one person cannot end up with two records however the name was typed or however many people add it at once.
+    /// (EF reads both columns straight into their fields, so a stored key is loaded as it is.)
     /// </summary>
     public string StaffNameKey { get; set; } = string.Empty;
 

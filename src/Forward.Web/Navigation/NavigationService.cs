@@ -248,12 +248,14 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
 
         var previousName = record.StaffName;
         record.StaffName = NavigatorTraining.CleanName(input.StaffName);
-        record.StaffNameKey = NavigatorTraining.KeyFor(record.StaffName);
         record.Trained = input.Trained;
         record.TrainedOn = input.TrainedOn;
         record.Course = string.IsNullOrWhiteSpace(input.Course) ? null : input.Course.Trim();
         ValidationFailedException.ThrowIfAny(record.Validate(London.Today(clock)));
-        if (await db.NavigatorTraining.AnyAsync(t => t.PracticeId == practice.Id && t.StaffNameKey == record.StaffNameKey && t.Id != record.Id, ct))
+        // Compared by name in .NET, not by the stored key: keys the upgrade computed in SQL may differ from KeyFor for
+        // names with other kinds of space or non-ASCII letters. A practice's register is a few dozen names.
+        var others = await db.NavigatorTraining.Where(t => t.PracticeId == practice.Id && t.Id != record.Id).Select(t => t.StaffName).ToListAsync(ct);
+        if (others.Any(name => NavigatorTraining.KeyFor(name) == record.StaffNameKey))
         {
             throw NameTaken(record.StaffName);
         }

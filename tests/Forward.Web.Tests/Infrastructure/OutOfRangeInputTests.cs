@@ -89,6 +89,11 @@ public sealed class OutOfRangeInputTests(ForwardFactory factory) : IClassFixture
                 Assert.Contains(OutOfRange, html, StringComparison.Ordinal);
             }
         }
+
+        // Only the date that is wrong is reported: an end before an impossible start is not an error of its own.
+        var audit = (await commissioner.GetAsync("/Audit?From=9999-12-31&To=2026-01-01")).Html;
+        Assert.Contains(OutOfRange, audit, StringComparison.Ordinal);
+        Assert.DoesNotContain("must be the same as or after", audit, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -267,6 +267,24 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task A_record_kept_from_before_the_upgrade_is_found_by_its_name_whatever_key_the_upgrade_gave_it()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+
+        // As the upgrade's SQL keys a name with a non-breaking space (and, on SQLite, a non-ASCII letter): not as .NET would.
+        await world.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO \"NavigatorTraining\" (\"PracticeId\", \"StaffName\", \"StaffNameKey\", \"Trained\", \"Version\") VALUES ({0}, {1}, {2}, {3}, 0)",
+            world.PracticeA.Id, "Zo\u00eb\u00a0Hart", "ZO\u00eb\u00a0HART", false));
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var again = await staff.PostFormAsync("/Navigation/Training", Training("zo\u00eb hart", "no"));
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("already has a training record", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await world.WithDbAsync(db => db.NavigatorTraining.CountAsync(t => t.PracticeId == world.PracticeA.Id)));
+    }
+
+    [Fact]
     public async Task A_change_from_a_form_opened_before_someone_elses_change_is_refused_and_the_form_shows_theirs()
     {
         var world = await TestWorld.CreateAsync(factory);

@@ -192,6 +192,13 @@ public sealed class HubPagesTests(ForwardFactory factory) : IClassFixture<Forwar
             Assert.Contains("Someone else updated this appointment after the list was shown", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             Assert.Equal(AppointmentStatus.Attended, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.Status).SingleAsync()));
 
+            // A version that is not a number (a hand-made post) matches no version.
+            var handMade = fields("false");
+            handMade["version"] = "abc";
+            var refused = await first.PostFormAsync("/Hubs/DayList?handler=Outcome", handMade, formPage: "/Hubs/DayList");
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.DoesNotContain("is not valid", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
             // The API does the same with If-Match; without it, a clinician can still correct an outcome on purpose.
             using var api = await world.ClientAsync(world.HubClinician);
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/appointments/{id}/did-not-attend");

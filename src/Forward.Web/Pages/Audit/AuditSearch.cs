@@ -85,7 +85,7 @@ public static class AuditSearch
         {
             errors["To"] = DateBounds.Message;
         }
-        else if (filter.From is { } from && filter.To is { } to && to < from)
+        else if (filter.From is { } from && DateBounds.Contains(from) && filter.To is { } to && to < from)
         {
             errors["To"] = "The 'to' date must be the same as or after the 'from' date";
         }

@@ -9,6 +9,7 @@ using Forward.Web.Booking;
 using Forward.Web.Hubs;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Routing;
@@ -91,8 +92,11 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
         var actor = Actor.From(User);
         try
         {
-            // The version the list showed: another clinician's outcome recorded since then is not overwritten.
-            var appointment = await booking.RecordOutcomeAsync(id, attended, actor, version, cancellationToken);
+            // The version the list showed: another clinician's outcome recorded since then is not overwritten. One that is
+            // not a number (a hand-made post) can match no version, so it is refused the same way.
+            var versionGiven = ModelState.GetFieldValidationState("version") == ModelValidationState.Invalid ? -1 : version;
+            ModelState.Remove("version");
+            var appointment = await booking.RecordOutcomeAsync(id, attended, actor, versionGiven, cancellationToken);
             TempData["Status"] = $"{appointment.PatientName} at {Wording.Time(appointment.StartLocal)}: {(attended ? "attended" : "did not attend")}";
             return RedirectToPage(new RouteValueDictionary(RouteFor(DateOnly.FromDateTime(appointment.StartLocal)).ToDictionary(kv => kv.Key, kv => (object?)kv.Value)));
         }
