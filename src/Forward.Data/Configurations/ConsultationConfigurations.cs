@@ -33,6 +33,8 @@ internal sealed class ConsultationRequestConfiguration : IEntityTypeConfiguratio
 
         // The reference is what the patient quotes: one request each.
         b.HasIndex(x => x.Reference).IsUnique();
+        b.Property(x => x.SubmissionKey).HasMaxLength(ConsultationRequest.MaxSubmissionKeyLength);
+        b.HasIndex(x => x.SubmissionKey).IsUnique();
 
         // The triage queue: a practice's requests by status, soonest deadline first.
         b.HasIndex(x => new { x.PracticeId, x.Status, x.DeadlineUtc });

@@ -85,6 +85,14 @@ public class ConsultationRequest
     /// <summary>Short code the patient quotes, e.g. "K7M-3QX9A"; unique.</summary>
     public required string Reference { get; set; }
 
+    /// <summary>
+    /// The key of the form that sent it (one per filling-in of the online form); unique, so the same form sent twice (a
+    /// double click, a retry after a lost answer, back and send again) makes one request, not two.
+    /// </summary>
+    public string? SubmissionKey { get; set; }
+
+    public const int MaxSubmissionKeyLength = 40;
+
     /// <summary>Ten digits, check digit valid (validated with <see cref="Patients.NhsNumber"/> before it gets here).</summary>
     public required string NhsNumber { get; set; }
 

@@ -14,6 +14,12 @@ public sealed class ConsultationDraft
 {
     public string? PracticeOds { get; set; }
 
+    /// <summary>
+    /// Made when the form is first filled in and kept through every step: the request it sends is stored under it, so
+    /// sending the same form again finds that request instead of making another.
+    /// </summary>
+    public string SubmissionKey { get; set; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+
     /// <summary>The furthest step completed.</summary>
     public int Completed { get; set; }
 

@@ -106,12 +106,33 @@ public sealed class ConsultationService(
         ValidationFailedException.ThrowIfAny(errors);
         var nhsNumber = NhsNumber.Parse(draft.NhsNumber!).Value;
 
+        try
+        {
+            return await SubmitOnceAsync(draft, nhsNumber, now, cancellationToken);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex) && ValidKey(draft.SubmissionKey) is not null)
+        {
+            // The same form sent at the same moment by another request that committed first: its answer.
+            db.ChangeTracker.Clear();
+            return await SentAlreadyAsync(draft, cancellationToken)
+                ?? throw new InvalidOperationException("A request clashed on a unique key, and no request was sent from this form.", ex);
+        }
+    }
+
+    private async Task<SubmitResult> SubmitOnceAsync(ConsultationDraft draft, string nhsNumber, DateTime now, CancellationToken cancellationToken)
+    {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async ct =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await TakeTurnAsync(draft.PracticeOds, nhsNumber, ct);
+            if (await SentAlreadyAsync(draft, ct) is { } sent)
+            {
+                // The same form sent again: the answer it got the first time, and nothing new written or counted.
+                return sent;
+            }
+
             var practice = await FindPracticeAsync(draft.PracticeOds, ct)
                 ?? throw DomainException.NotFound("practice-not-found", "Choose your GP practice.");
             if (!practice.Decision.Accepted)
@@ -140,6 +161,7 @@ public sealed class ConsultationService(
             {
                 PracticeId = practice.Id,
                 Reference = ConsultationRequest.NewReference(),
+                SubmissionKey = ValidKey(draft.SubmissionKey),
                 NhsNumber = nhsNumber,
                 GivenName = draft.GivenName!.Trim(),
                 FamilyName = draft.FamilyName!.Trim(),
@@ -169,6 +191,23 @@ public sealed class ConsultationService(
             return new SubmitResult(SubmitStatus.Submitted, request.Reference, request.DeadlineUtc);
         }, cancellationToken);
     }
+
+    /// <summary>The answer the request this form already sent got, if it sent one.</summary>
+    private async Task<SubmitResult?> SentAlreadyAsync(ConsultationDraft draft, CancellationToken ct)
+    {
+        if (ValidKey(draft.SubmissionKey) is not { } key)
+        {
+            return null;
+        }
+
+        var sent = await db.ConsultationRequests.AsNoTracking().Where(r => r.SubmissionKey == key)
+            .Select(r => new { r.Reference, r.DeadlineUtc }).FirstOrDefaultAsync(ct);
+        return sent is null ? null : new SubmitResult(SubmitStatus.Submitted, sent.Reference, sent.DeadlineUtc);
+    }
+
+    /// <summary>A key as Forward makes them (hex, within the column); anything else sends without de-duplication.</summary>
+    private static string? ValidKey(string? key) =>
+        key is { Length: > 0 and <= ConsultationRequest.MaxSubmissionKeyLength } && key.All(char.IsAsciiHexDigit) ? key : null;
 
     /// <summary>
     /// The practice's daily cap and the NHS number's limit are counted and then added to, so two requests sent at the same

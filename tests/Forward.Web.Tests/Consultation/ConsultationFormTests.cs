@@ -386,6 +386,38 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         }
     }
 
+    /// <summary>A double click, a retry after a lost answer, or back and send again: one request, one acknowledgement.</summary>
+    [Fact]
+    public async Task The_same_form_sent_several_times_at_once_and_again_later_makes_one_request()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        await journey.ToCheckAnswersAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber());
+        var state = journey.State;
+
+        var sent = (await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => journey.PostAsync("Submit", new Dictionary<string, string>(), state)))).ToList();
+        sent.Add(await journey.PostAsync("Submit", new Dictionary<string, string>(), state));
+
+        Assert.All(sent, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        var request = Assert.Single(await RequestsAsync(world.PracticeA.Id));
+        Assert.NotNull(request.SubmissionKey);
+        foreach (var response in sent)
+        {
+            var (status, html) = await journey.Client.GetAsync(response.Headers.Location!.OriginalString);
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Contains(request.Reference, html, StringComparison.Ordinal);
+        }
+
+        var messages = await Db(db => db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId == request.Id).ToListAsync());
+        Assert.NotEmpty(messages);
+        Assert.All(messages.GroupBy(m => (m.Kind, m.Channel)), g => Assert.Single(g));
+
+        // A new filling-in of the form by the same patient is a new request.
+        using var another = new ConsultJourney(factory);
+        Assert.Equal(HttpStatusCode.Redirect, (await another.SubmitMedicalAsync(world.PracticeA.OdsCode, request.NhsNumber)).StatusCode);
+        Assert.Equal(2, (await RequestsAsync(world.PracticeA.Id)).Count);
+    }
+
     /// <summary>The limit holds for requests sent at the same moment too: each counts the others.</summary>
     [Fact]
     public async Task Requests_sent_at_once_for_one_nhs_number_stop_at_the_limit()

@@ -493,6 +493,10 @@ namespace Forward.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("SubmissionKey")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<DateTime>("SubmittedUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -507,6 +511,9 @@ namespace Forward.Data.Migrations.Postgres
                     b.HasIndex("PatientId");
 
                     b.HasIndex("Reference")
+                        .IsUnique();
+
+                    b.HasIndex("SubmissionKey")
                         .IsUnique();
 
                     b.HasIndex("NhsNumber", "SubmittedUtc");

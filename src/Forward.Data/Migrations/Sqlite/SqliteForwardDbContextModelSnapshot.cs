@@ -478,6 +478,10 @@ namespace Forward.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SubmissionKey")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("SubmittedUtc")
                         .HasColumnType("TEXT");
 
@@ -492,6 +496,9 @@ namespace Forward.Data.Migrations.Sqlite
                     b.HasIndex("PatientId");
 
                     b.HasIndex("Reference")
+                        .IsUnique();
+
+                    b.HasIndex("SubmissionKey")
                         .IsUnique();
 
                     b.HasIndex("NhsNumber", "SubmittedUtc");
