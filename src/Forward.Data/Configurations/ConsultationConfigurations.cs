@@ -102,6 +102,8 @@ internal sealed class SignpostingRecordConfiguration : IEntityTypeConfiguration<
     {
         b.Property(x => x.Reason).HasConversion<string>().HasMaxLength(40);
         b.Property(x => x.RecordedBy).HasMaxLength(100);
+        b.Property(x => x.FormKey).HasMaxLength(SignpostingRecord.MaxFormKeyLength);
+        b.HasIndex(x => x.FormKey).IsUnique();
 
         // "Appointments navigation saved": a practice's records over a date range.
         b.HasIndex(x => new { x.PracticeId, x.RecordedUtc });

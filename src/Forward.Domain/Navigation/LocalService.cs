@@ -109,6 +109,14 @@ public class SignpostingRecord
 
     /// <summary>User name of the navigator.</summary>
     public required string RecordedBy { get; set; }
+
+    /// <summary>
+    /// The key of the form it was recorded from (unique): the same form sent twice (a double click, back and send
+    /// again) records the signposting once, so the "appointments saved" count is not inflated.
+    /// </summary>
+    public string? FormKey { get; set; }
+
+    public const int MaxFormKeyLength = 40;
 }
 
 /// <summary>Whether a member of a practice's staff is a trained care navigator (the GP Forward View funds the training).</summary>

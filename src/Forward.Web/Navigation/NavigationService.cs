@@ -126,8 +126,11 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
             ?? throw DomainException.NotFound("service-not-found", "There is no such service in your practice's directory.");
     }
 
-    /// <summary>Records that a patient was signposted: service, reason code, practice, time and user. Nothing else.</summary>
-    public async Task<SignpostingRecord> RecordSignpostingAsync(Actor actor, int serviceId, SignpostingReason? reason, CancellationToken ct)
+    /// <summary>
+    /// Records that a patient was signposted: service, reason code, practice, time and user, and the key of the form
+    /// (<see cref="NewFormKey"/>) so that the same form sent again records nothing more. Nothing else.
+    /// </summary>
+    public async Task<SignpostingRecord> RecordSignpostingAsync(Actor actor, int serviceId, SignpostingReason? reason, string? formKey, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var practice = await OwnPracticeAsync(actor, ct);
@@ -137,6 +140,16 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
             throw new ValidationFailedException(new Dictionary<string, string> { ["Reason"] = "Select why the patient was signposted" });
         }
 
+        if (formKey is not null && (formKey.Length is 0 or > SignpostingRecord.MaxFormKeyLength || !formKey.All(char.IsAsciiHexDigit)))
+        {
+            throw new ValidationFailedException(new Dictionary<string, string> { [string.Empty] = "Record the signposting from the form on this page" });
+        }
+
+        if (await SignpostedAlreadyAsync(formKey, practice.Id, ct) is { } already)
+        {
+            return already;
+        }
+
         var record = new SignpostingRecord
         {
             PracticeId = practice.Id,
@@ -144,11 +157,31 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
             Reason = r,
             RecordedUtc = clock.GetUtcNow().UtcDateTime,
             RecordedBy = actor.UserName,
+            FormKey = formKey,
         };
         db.SignpostingRecords.Add(record);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) && formKey is not null)
+        {
+            // The same form sent at the same moment, and the other one saved first.
+            db.ChangeTracker.Clear();
+            return await SignpostedAlreadyAsync(formKey, practice.Id, ct)
+                ?? throw new ValidationFailedException("Record the signposting from the form on this page", e);
+        }
+
         return record;
     }
+
+    /// <summary>A fresh key for a signposting form (hex, as <see cref="RecordSignpostingAsync"/> expects).</summary>
+    public static string NewFormKey() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    private Task<SignpostingRecord?> SignpostedAlreadyAsync(string? formKey, int practiceId, CancellationToken ct) =>
+        formKey is null
+            ? Task.FromResult<SignpostingRecord?>(null)
+            : db.SignpostingRecords.AsNoTracking().FirstOrDefaultAsync(s => s.FormKey == formKey && s.PracticeId == practiceId, ct);
 
     /// <summary>The practices whose signposting and training figures the actor may read: their own, or their CCG's.</summary>
     public async Task<IReadOnlyList<PracticeChoice>> ReadablePracticesAsync(Actor actor, CancellationToken ct)

@@ -105,6 +105,39 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task One_signposting_form_sent_again_or_several_times_at_once_is_recorded_once()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var ids = await DirectoryAsync(world);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var url = $"/Navigation/Signpost?serviceId={ids.Pharmacy}";
+        var page = (await staff.GetAsync(url)).Html;
+        var key = System.Text.RegularExpressions.Regex.Match(page, "name=\"FormKey\" value=\"([0-9A-F]+)\"").Groups[1].Value;
+        Assert.NotEmpty(key);
+        var form = new Dictionary<string, string> { ["ServiceId"] = $"{ids.Pharmacy}", ["Reason"] = nameof(SignpostingReason.MinorAilment), ["FormKey"] = key };
+
+        var sent = await staff.PostAtOnceAsync(url, Enumerable.Repeat(form, 4));
+        var again = await staff.PostFormAsync(url, form);
+
+        Assert.All(sent, s => Assert.Equal(HttpStatusCode.Redirect, s.Status));
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal(1, await world.WithDbAsync(db => db.SignpostingRecords.CountAsync(s => s.PracticeId == world.PracticeA.Id)));
+
+        // The next patient is a new visit to the page, and a new record.
+        var next = (await staff.GetAsync(url)).Html;
+        var nextKey = System.Text.RegularExpressions.Regex.Match(next, "name=\"FormKey\" value=\"([0-9A-F]+)\"").Groups[1].Value;
+        Assert.NotEqual(key, nextKey);
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormAsync(url, new Dictionary<string, string>(form) { ["FormKey"] = nextKey })).StatusCode);
+        Assert.Equal(2, await world.WithDbAsync(db => db.SignpostingRecords.CountAsync(s => s.PracticeId == world.PracticeA.Id)));
+
+        // A key that is not one the page made is refused with a message.
+        var forged = await staff.PostFormAsync(url, new Dictionary<string, string>(form) { ["FormKey"] = "not-a-key" });
+        Assert.Equal(HttpStatusCode.OK, forged.StatusCode);
+        Assert.Contains("Record the signposting from the form on this page", await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, await world.WithDbAsync(db => db.SignpostingRecords.CountAsync(s => s.PracticeId == world.PracticeA.Id)));
+    }
+
+    [Fact]
     public async Task Signposting_stores_service_reason_practice_time_and_user_only_and_appears_in_the_counts()
     {
         var world = await TestWorld.CreateAsync(factory);

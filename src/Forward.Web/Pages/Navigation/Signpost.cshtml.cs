@@ -25,12 +25,19 @@ public sealed class SignpostModel(NavigationService navigation) : PageModel
     [BindProperty]
     public SignpostingReason? Reason { get; set; }
 
+    /// <summary>This form's key (a hidden field, new on each visit): sending it twice records once.</summary>
+    [BindProperty]
+    public string? FormKey { get; set; }
+
     public DirectoryEntry? Service { get; private set; }
 
     public IReadOnlyList<SelectListItem> ReasonOptions { get; } = NavigationWording.ReasonOptions();
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
-        await LoadAsync(cancellationToken) ?? Page();
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        FormKey = NavigationService.NewFormKey();
+        return await LoadAsync(cancellationToken) ?? Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
@@ -47,7 +54,7 @@ public sealed class SignpostModel(NavigationService navigation) : PageModel
 
         try
         {
-            await navigation.RecordSignpostingAsync(Actor.From(User), ServiceId, Reason, cancellationToken);
+            await navigation.RecordSignpostingAsync(Actor.From(User), ServiceId, Reason, FormKey, cancellationToken);
         }
         catch (DomainException e) when (NavigationPage.StatusFor(e) is { } status)
         {
