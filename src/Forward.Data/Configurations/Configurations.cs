@@ -98,6 +98,8 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         b.Property(x => x.Mode).HasConversion<string>().HasMaxLength(20);
         b.Ignore(x => x.Length);
         b.Property(x => x.Version).IsConcurrencyToken();
+        b.Property(x => x.FormKey).HasMaxLength(Session.MaxFormKeyLength);
+        b.HasIndex(x => x.FormKey).IsUnique();
         b.HasOne(x => x.Hub).WithMany(x => x.Sessions).HasForeignKey(x => x.HubId);
     }
 }

@@ -147,6 +147,14 @@ public class Session
     /// <summary>Raised by each change to the session's own fields, so a save from a form opened before it is refused.</summary>
     public int Version { get; set; }
 
+    /// <summary>
+    /// The key of the "add a session" form that created it (unique): the same form sent twice adds one session, not
+    /// two that would each offer their own slots.
+    /// </summary>
+    public string? FormKey { get; set; }
+
+    public const int MaxFormKeyLength = 40;
+
     public List<SessionOverride> Overrides { get; set; } = [];
 
     public TimeSpan Length => (EndTime == TimeOnly.MinValue ? TimeSpan.FromDays(1) : EndTime.ToTimeSpan()) - StartTime.ToTimeSpan();

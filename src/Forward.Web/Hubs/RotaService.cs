@@ -163,15 +163,43 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         return errors;
     }
 
-    public async Task<RotaChange> CreateSessionAsync(int hubId, SessionInput input, Actor actor, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Adds a session from the "add a session" form whose key is <paramref name="formKey"/>: the same form sent again
+    /// (back and send, a retry) finds the session it added instead of adding another.
+    /// </summary>
+    public async Task<RotaChange> CreateSessionAsync(int hubId, SessionInput input, string? formKey, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         await EnsureCanManageHubAsync(hubId, actor, cancellationToken);
-        ValidationFailedException.ThrowIfAny(Validate(input));
-        return await ChangeAsync(
+        var errors = Validate(input);
+        if (formKey is not null && (formKey.Length is 0 or > Session.MaxFormKeyLength || !formKey.All(char.IsAsciiHexDigit)))
+        {
+            errors[string.Empty] = "Add the session from the form on this page";
+        }
+
+        ValidationFailedException.ThrowIfAny(errors);
+        try
+        {
+            return await CreateOnceAsync(hubId, input, formKey, actor, cancellationToken);
+        }
+        catch (DbUpdateException ex) when (formKey is not null && DbErrors.IsUniqueViolation(ex))
+        {
+            // The same form sent at the same moment (PostgreSQL): the other one added it; this one now finds it.
+            db.ChangeTracker.Clear();
+            return await CreateOnceAsync(hubId, input, formKey, actor, cancellationToken);
+        }
+    }
+
+    private Task<RotaChange> CreateOnceAsync(int hubId, SessionInput input, string? formKey, Actor actor, CancellationToken cancellationToken) =>
+        ChangeAsync(
             async ct =>
             {
-                var session = new Session { HubId = hubId, Name = input.Name!.Trim() };
+                if (formKey is not null && await db.Sessions.Where(x => x.FormKey == formKey && x.HubId == hubId).Select(x => (int?)x.Id).FirstOrDefaultAsync(ct) is { } added)
+                {
+                    return added;
+                }
+
+                var session = new Session { HubId = hubId, Name = input.Name!.Trim(), FormKey = formKey };
                 Apply(session, input);
                 db.Sessions.Add(session);
                 await db.SaveChangesAsync(ct);
@@ -180,7 +208,9 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                 return session.Id;
             },
             cancellationToken);
-    }
+
+    /// <summary>A fresh key for an "add a session" form (hex, as <see cref="CreateSessionAsync"/> expects).</summary>
+    public static string NewFormKey() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     /// <summary>
     /// Saves the session's fields as entered on a form opened at <paramref name="expectedVersion"/>; if someone else has

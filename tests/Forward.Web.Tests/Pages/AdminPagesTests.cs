@@ -249,6 +249,39 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
     }
 
     [Fact]
+    public async Task One_add_a_session_form_sent_several_times_adds_one_session()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var form = $"/Admin/Session?hubId={world.HubId}";
+        string KeyOn(string html) => Regex.Match(html, "name=\"Input.FormKey\" value=\"([0-9A-F]+)\"").Groups[1].Value;
+        var key = KeyOn((await commissioner.GetAsync(form)).Html);
+        Assert.NotEmpty(key);
+        var fields = SessionFields("Saturday clinic", "09:00", "10:00", days: ["Saturday"], slotMinutes: "30");
+        fields.Add(new("Input.FormKey", key));
+
+        var sent = await commissioner.PostAtOnceAsync(form, Enumerable.Repeat(fields, 4));
+        var again = await PageTestData.PostAsync(commissioner, form, fields, form);
+
+        Assert.All(sent, s => Assert.Equal(HttpStatusCode.Redirect, s.Status));
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal(1, await world.WithDbAsync(db => db.Sessions.CountAsync(s => s.HubId == world.HubId && s.Name == "Saturday clinic")));
+
+        // Another visit to the form is another session; a key the page did not make is refused.
+        var next = KeyOn((await commissioner.GetAsync(form)).Html);
+        Assert.NotEqual(key, next);
+        var second = SessionFields("Saturday clinic", "09:00", "10:00", days: ["Saturday"], slotMinutes: "30");
+        second.Add(new("Input.FormKey", next));
+        Assert.Equal(HttpStatusCode.Redirect, (await PageTestData.PostAsync(commissioner, form, second, form)).StatusCode);
+        var forged = SessionFields("Saturday clinic", "09:00", "10:00", days: ["Saturday"], slotMinutes: "30");
+        forged.Add(new("Input.FormKey", "zz"));
+        var refused = await PageTestData.PostAsync(commissioner, form, forged, form);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("Add the session from the form on this page", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, await world.WithDbAsync(db => db.Sessions.CountAsync(s => s.HubId == world.HubId && s.Name == "Saturday clinic")));
+    }
+
+    [Fact]
     public async Task Session_saves_and_date_removals_sent_at_once_make_one_change_and_no_error_page()
     {
         var world = await TestWorld.CreateAsync(factory);

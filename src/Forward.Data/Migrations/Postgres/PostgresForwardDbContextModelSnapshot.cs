@@ -648,6 +648,10 @@ namespace Forward.Data.Migrations.Postgres
                     b.Property<TimeOnly>("EndTime")
                         .HasColumnType("time without time zone");
 
+                    b.Property<string>("FormKey")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<int>("HubId")
                         .HasColumnType("integer");
 
@@ -686,6 +690,9 @@ namespace Forward.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FormKey")
+                        .IsUnique();
 
                     b.HasIndex("HubId");
 

@@ -629,6 +629,10 @@ namespace Forward.Data.Migrations.Sqlite
                     b.Property<TimeOnly>("EndTime")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FormKey")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("HubId")
                         .HasColumnType("INTEGER");
 
@@ -667,6 +671,9 @@ namespace Forward.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FormKey")
+                        .IsUnique();
 
                     b.HasIndex("HubId");
 

@@ -38,6 +38,9 @@ public sealed class SessionForm
     /// <summary>The session's version when the form was opened (a hidden field; none when adding a session).</summary>
     public int? Version { get; set; }
 
+    /// <summary>The "add a session" form's key (a hidden field, new on each visit): sending it twice adds one session.</summary>
+    public string? FormKey { get; set; }
+
     public static SessionForm From(SessionInput values)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -168,7 +171,7 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
         return await ChangeAsync(
             () => id is { } sessionId
                 ? rota.UpdateSessionAsync(sessionId, input, Input.Version, Actor.From(User), cancellationToken)
-                : rota.CreateSessionAsync(HubIdShown, input, Actor.From(User), cancellationToken),
+                : rota.CreateSessionAsync(HubIdShown, input, Input.FormKey, Actor.From(User), cancellationToken),
             change => $"{(id is null ? "Session added" : "Session saved")}: {change.SessionName}",
             nameof(Input),
             toHub: true);
@@ -332,7 +335,7 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
                 HubName = hub.Name;
                 if (fillInput)
                 {
-                    Input = new SessionForm { ValidFrom = London.Today(clock), SlotMinutes = 15, Clinicians = 1, Days = [] };
+                    Input = new SessionForm { ValidFrom = London.Today(clock), SlotMinutes = 15, Clinicians = 1, Days = [], FormKey = RotaService.NewFormKey() };
                 }
             }
             else
