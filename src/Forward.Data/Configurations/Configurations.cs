@@ -1,3 +1,4 @@
+using Forward.Domain;
 using Forward.Domain.Access;
 using Forward.Domain.Audit;
 using Forward.Domain.Booking;
@@ -98,7 +99,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         b.Property(x => x.Mode).HasConversion<string>().HasMaxLength(20);
         b.Ignore(x => x.Length);
         b.Property(x => x.Version).IsConcurrencyToken();
-        b.Property(x => x.FormKey).HasMaxLength(Session.MaxFormKeyLength);
+        b.Property(x => x.FormKey).HasMaxLength(FormKeys.MaxLength);
         b.HasIndex(x => x.FormKey).IsUnique();
         b.HasOne(x => x.Hub).WithMany(x => x.Sessions).HasForeignKey(x => x.HubId);
     }

@@ -1,3 +1,4 @@
+using Forward.Domain;
 using Forward.Domain.Booking;
 using Forward.Domain.Consultation;
 using Forward.Domain.Navigation;
@@ -33,7 +34,7 @@ internal sealed class ConsultationRequestConfiguration : IEntityTypeConfiguratio
 
         // The reference is what the patient quotes: one request each.
         b.HasIndex(x => x.Reference).IsUnique();
-        b.Property(x => x.SubmissionKey).HasMaxLength(ConsultationRequest.MaxSubmissionKeyLength);
+        b.Property(x => x.SubmissionKey).HasMaxLength(FormKeys.MaxLength);
         b.HasIndex(x => x.SubmissionKey).IsUnique();
 
         // The triage queue: a practice's requests by status, soonest deadline first.
@@ -102,7 +103,7 @@ internal sealed class SignpostingRecordConfiguration : IEntityTypeConfiguration<
     {
         b.Property(x => x.Reason).HasConversion<string>().HasMaxLength(40);
         b.Property(x => x.RecordedBy).HasMaxLength(100);
-        b.Property(x => x.FormKey).HasMaxLength(SignpostingRecord.MaxFormKeyLength);
+        b.Property(x => x.FormKey).HasMaxLength(FormKeys.MaxLength);
         b.HasIndex(x => x.FormKey).IsUnique();
 
         // "Appointments navigation saved": a practice's records over a date range.

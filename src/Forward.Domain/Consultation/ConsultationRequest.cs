@@ -91,8 +91,6 @@ public class ConsultationRequest
     /// </summary>
     public string? SubmissionKey { get; set; }
 
-    public const int MaxSubmissionKeyLength = 40;
-
     /// <summary>Ten digits, check digit valid (validated with <see cref="Patients.NhsNumber"/> before it gets here).</summary>
     public required string NhsNumber { get; set; }
 

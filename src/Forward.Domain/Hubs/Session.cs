@@ -153,8 +153,6 @@ public class Session
     /// </summary>
     public string? FormKey { get; set; }
 
-    public const int MaxFormKeyLength = 40;
-
     public List<SessionOverride> Overrides { get; set; } = [];
 
     public TimeSpan Length => (EndTime == TimeOnly.MinValue ? TimeSpan.FromDays(1) : EndTime.ToTimeSpan()) - StartTime.ToTimeSpan();

@@ -115,8 +115,6 @@ public class SignpostingRecord
     /// again) records the signposting once, so the "appointments saved" count is not inflated.
     /// </summary>
     public string? FormKey { get; set; }
-
-    public const int MaxFormKeyLength = 40;
 }
 
 /// <summary>Whether a member of a practice's staff is a trained care navigator (the GP Forward View funds the training).</summary>

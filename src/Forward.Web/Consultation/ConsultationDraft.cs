@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Forward.Domain;
 using Forward.Domain.Consultation;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,7 @@ public sealed class ConsultationDraft
     /// Made when the form is first filled in and kept through every step: the request it sends is stored under it, so
     /// sending the same form again finds that request instead of making another.
     /// </summary>
-    public string SubmissionKey { get; set; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+    public string SubmissionKey { get; set; } = FormKeys.New();
 
     /// <summary>The furthest step completed.</summary>
     public int Completed { get; set; }

@@ -205,9 +205,8 @@ public sealed class ConsultationService(
         return sent is null ? null : new SubmitResult(SubmitStatus.Submitted, sent.Reference, sent.DeadlineUtc);
     }
 
-    /// <summary>A key as Forward makes them (hex, within the column); anything else sends without de-duplication.</summary>
-    private static string? ValidKey(string? key) =>
-        key is { Length: > 0 and <= ConsultationRequest.MaxSubmissionKeyLength } && key.All(char.IsAsciiHexDigit) ? key : null;
+    /// <summary>The draft's key if Forward made it; anything else sends without de-duplication.</summary>
+    private static string? ValidKey(string? key) => FormKeys.IsWellFormed(key) ? key : null;
 
     /// <summary>
     /// The practice's daily cap and the NHS number's limit are counted and then added to, so two requests sent at the same

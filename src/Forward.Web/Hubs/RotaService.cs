@@ -172,7 +172,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         ArgumentNullException.ThrowIfNull(input);
         await EnsureCanManageHubAsync(hubId, actor, cancellationToken);
         var errors = Validate(input);
-        if (formKey is not null && (formKey.Length is 0 or > Session.MaxFormKeyLength || !formKey.All(char.IsAsciiHexDigit)))
+        if (formKey is not null && !FormKeys.IsWellFormed(formKey))
         {
             errors[string.Empty] = "Add the session from the form on this page";
         }
@@ -208,9 +208,6 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                 return session.Id;
             },
             cancellationToken);
-
-    /// <summary>A fresh key for an "add a session" form (hex, as <see cref="CreateSessionAsync"/> expects).</summary>
-    public static string NewFormKey() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     /// <summary>
     /// Saves the session's fields as entered on a form opened at <paramref name="expectedVersion"/>; if someone else has

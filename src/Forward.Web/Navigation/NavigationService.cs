@@ -128,7 +128,7 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
 
     /// <summary>
     /// Records that a patient was signposted: service, reason code, practice, time and user, and the key of the form
-    /// (<see cref="NewFormKey"/>) so that the same form sent again records nothing more. Nothing else.
+    /// (<see cref="FormKeys"/>) so that the same form sent again records nothing more. Nothing else.
     /// </summary>
     public async Task<SignpostingRecord> RecordSignpostingAsync(Actor actor, int serviceId, SignpostingReason? reason, string? formKey, CancellationToken ct)
     {
@@ -140,7 +140,7 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
             throw new ValidationFailedException(new Dictionary<string, string> { ["Reason"] = "Select why the patient was signposted" });
         }
 
-        if (formKey is not null && (formKey.Length is 0 or > SignpostingRecord.MaxFormKeyLength || !formKey.All(char.IsAsciiHexDigit)))
+        if (formKey is not null && !FormKeys.IsWellFormed(formKey))
         {
             throw new ValidationFailedException(new Dictionary<string, string> { [string.Empty] = "Record the signposting from the form on this page" });
         }
@@ -174,9 +174,6 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
 
         return record;
     }
-
-    /// <summary>A fresh key for a signposting form (hex, as <see cref="RecordSignpostingAsync"/> expects).</summary>
-    public static string NewFormKey() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     private Task<SignpostingRecord?> SignpostedAlreadyAsync(string? formKey, int practiceId, CancellationToken ct) =>
         formKey is null

@@ -335,7 +335,7 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
                 HubName = hub.Name;
                 if (fillInput)
                 {
-                    Input = new SessionForm { ValidFrom = London.Today(clock), SlotMinutes = 15, Clinicians = 1, Days = [], FormKey = RotaService.NewFormKey() };
+                    Input = new SessionForm { ValidFrom = London.Today(clock), SlotMinutes = 15, Clinicians = 1, Days = [], FormKey = FormKeys.New() };
                 }
             }
             else

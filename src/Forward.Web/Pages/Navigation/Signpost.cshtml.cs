@@ -35,7 +35,7 @@ public sealed class SignpostModel(NavigationService navigation) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        FormKey = NavigationService.NewFormKey();
+        FormKey = FormKeys.New();
         return await LoadAsync(cancellationToken) ?? Page();
     }
 
