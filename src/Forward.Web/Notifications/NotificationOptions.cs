@@ -22,6 +22,14 @@ public sealed class NotificationOptions
     /// <summary>How long a dispatcher's claim on a message lasts; a message whose claimant crashed is due again after it.</summary>
     public int ClaimMinutes { get; set; } = 5;
 
+    /// <summary>
+    /// How long one send may take before it is given up as failed (and retried later). Never more than half the claim,
+    /// so a slow sender cannot still be sending when the claim ends and another dispatcher sends the message again.
+    /// </summary>
+    public int SendTimeoutSeconds { get; set; } = 60;
+
+    public TimeSpan SendLimit => TimeSpan.FromSeconds(Math.Clamp(SendTimeoutSeconds, 1, Math.Max(1, ClaimMinutes) * 30));
+
     /// <summary>The development sender's JSON-lines file; relative paths are under Forward:DataDirectory.</summary>
     public string OutboxFile { get; set; } = "notifications.jsonl";
 

@@ -100,24 +100,32 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         }
 
         string providerId;
+        using var sendLimit = new CancellationTokenSource(o.SendLimit, clock);
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(ct, sendLimit.Token);
         try
         {
             var personalisation = JsonSerializer.Deserialize<Dictionary<string, string>>(message.Personalisation) ?? [];
             if (message.Channel == NotificationChannel.Sms)
             {
-                providerId = await sender.SendSmsAsync(message.Recipient, message.TemplateId, personalisation, message.IdempotencyKey, ct);
+                providerId = await sender.SendSmsAsync(message.Recipient, message.TemplateId, personalisation, message.IdempotencyKey, sending.Token);
             }
             else
             {
                 IReadOnlyList<NotificationAttachment> attachments = message.Kind == NotificationKind.BookingConfirmation && appointment is not null
                     ? [AppointmentCalendar.Attachment(message.AppointmentId!.Value, appointment.StartUtc, appointment.EndUtc, appointment.HubName, $"{appointment.HubName}, {appointment.SiteName}, {appointment.Town}", message.CreatedUtc)]
                     : [];
-                providerId = await sender.SendEmailAsync(message.Recipient, message.TemplateId, personalisation, message.IdempotencyKey, attachments, ct);
+                providerId = await sender.SendEmailAsync(message.Recipient, message.TemplateId, personalisation, message.IdempotencyKey, attachments, sending.Token);
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || (sendLimit.IsCancellationRequested && !ct.IsCancellationRequested))
         {
-            var error = ex is NotificationSendException send ? send.Code : ex.GetType().Name;
+            // A send past its limit failed like any other (the claim still holds); the host stopping is not a failure.
+            var error = ex switch
+            {
+                OperationCanceledException => "send-timed-out",
+                NotificationSendException send => send.Code,
+                _ => ex.GetType().Name,
+            };
             var giveUp = message.Attempts >= o.MaxAttempts;
             await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
                 .ExecuteUpdateAsync(

@@ -207,6 +207,50 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task A_send_that_never_answers_is_given_up_well_within_the_claim_and_retried_later()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var id = await BookAsync(world, slot.Id);
+        var key = OutboxMessage.KeyFor(id, NotificationKind.BookingConfirmation, NotificationChannel.Sms);
+        factory.Faults.HangUntilCancelled[key] = 1;
+
+        // The tests' limit is 2 s (Forward:Notifications:SendTimeoutSeconds); the claim is 5 minutes.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await Dispatcher.DispatchDueAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"the dispatcher waited {watch.Elapsed}");
+
+        var hung = Assert.Single(await OutboxAsync(world, id), m => m.IdempotencyKey == key);
+        Assert.Equal(OutboxStatus.Pending, hung.Status);
+        Assert.Equal("send-timed-out", hung.LastError);
+        Assert.Equal(1, hung.Attempts);
+        Assert.Equal(Now.AddMinutes(1), hung.DueUtc);
+        Assert.Empty(await SentAsync(key));
+
+        var start = Now;
+        try
+        {
+            factory.Clock.SetUtcNow(new DateTimeOffset(start.AddMinutes(2)));
+            await Dispatcher.DispatchDueAsync();
+            Assert.Equal(OutboxStatus.Sent, Assert.Single(await OutboxAsync(world, id), m => m.IdempotencyKey == key).Status);
+            Assert.Single(await SentAsync(key));
+        }
+        finally
+        {
+            factory.Clock.SetUtcNow(new DateTimeOffset(start));
+        }
+    }
+
+    [Fact]
+    public void A_send_limit_is_never_more_than_half_the_claim()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(60), new NotificationOptions().SendLimit);
+        Assert.Equal(TimeSpan.FromSeconds(150), new NotificationOptions { SendTimeoutSeconds = 3600 }.SendLimit);
+        Assert.Equal(TimeSpan.FromSeconds(30), new NotificationOptions { SendTimeoutSeconds = 3600, ClaimMinutes = 1 }.SendLimit);
+        Assert.Equal(TimeSpan.FromSeconds(1), new NotificationOptions { SendTimeoutSeconds = 0 }.SendLimit);
+    }
+
+    [Fact]
     public async Task A_failed_send_backs_off_keeps_an_error_code_and_gives_up_after_max_attempts()
     {
         var world = await TestWorld.CreateAsync(factory);

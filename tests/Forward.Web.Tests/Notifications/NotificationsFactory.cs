@@ -25,6 +25,7 @@ public sealed class NotificationsFactory : ForwardFactory
         ArgumentNullException.ThrowIfNull(builder);
         base.ConfigureWebHost(builder);
         builder.UseSetting("Forward:Notifications:OutboxFile", OutboxFile);
+        builder.UseSetting("Forward:Notifications:SendTimeoutSeconds", "2");
         builder.UseSetting("Logging:LogLevel:Default", "Information");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Information");
         builder.ConfigureLogging(l => l.AddProvider(Logs));
@@ -57,6 +58,9 @@ public sealed class SenderFaults
 
     public ConcurrentDictionary<string, int> FailBeforeSending { get; } = new();
 
+    /// <summary>References whose next send never answers: it waits until the dispatcher gives it up.</summary>
+    public ConcurrentDictionary<string, int> HangUntilCancelled { get; } = new();
+
     /// <summary>
     /// References whose send is held, once delivered, until the gate is opened: the provider has the message and the
     /// dispatcher has not yet heard back. The gate's first task is set when the send reaches it.
@@ -73,12 +77,12 @@ public sealed class SenderFaults
 internal sealed class FaultySender(INotificationSender inner, SenderFaults faults) : INotificationSender
 {
     public Task<string> SendSmsAsync(string phoneNumber, string templateId, IReadOnlyDictionary<string, string> personalisation, string reference, CancellationToken cancellationToken = default) =>
-        RunAsync(reference, () => inner.SendSmsAsync(phoneNumber, templateId, personalisation, reference, cancellationToken));
+        RunAsync(reference, () => inner.SendSmsAsync(phoneNumber, templateId, personalisation, reference, cancellationToken), cancellationToken);
 
     public Task<string> SendEmailAsync(string emailAddress, string templateId, IReadOnlyDictionary<string, string> personalisation, string reference, IReadOnlyList<NotificationAttachment> attachments, CancellationToken cancellationToken = default) =>
-        RunAsync(reference, () => inner.SendEmailAsync(emailAddress, templateId, personalisation, reference, attachments, cancellationToken));
+        RunAsync(reference, () => inner.SendEmailAsync(emailAddress, templateId, personalisation, reference, attachments, cancellationToken), cancellationToken);
 
-    private async Task<string> RunAsync(string reference, Func<Task<string>> send)
+    private async Task<string> RunAsync(string reference, Func<Task<string>> send, CancellationToken cancellationToken)
     {
         faults.Calls.Enqueue(reference);
         if (SenderFaults.Take(faults.FailBeforeSending, reference))
@@ -86,11 +90,16 @@ internal sealed class FaultySender(INotificationSender inner, SenderFaults fault
             throw new NotificationSendException("provider-unavailable");
         }
 
+        if (SenderFaults.Take(faults.HangUntilCancelled, reference))
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
         var id = await send();
         if (faults.HoldAfterSending.TryRemove(reference, out var hold))
         {
             hold.Reached.TrySetResult();
-            await hold.Open.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await hold.Open.Task.WaitAsync(TimeSpan.FromSeconds(60), CancellationToken.None); // the provider has it: not cancellable
         }
 
         if (SenderFaults.Take(faults.CrashAfterSending, reference))
