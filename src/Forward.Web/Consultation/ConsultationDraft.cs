@@ -16,8 +16,8 @@ public sealed class ConsultationDraft
     public string? PracticeOds { get; set; }
 
     /// <summary>
-    /// Made when the form is first filled in and kept through every step: the request it sends is stored under it, so
-    /// sending the same form again finds that request instead of making another.
+    /// Made when the form is first filled in and kept through every step: the request it sends is stored under it and
+    /// the answers together, so sending the same form again finds that request instead of making another.
     /// </summary>
     public string SubmissionKey { get; set; } = FormKeys.New();
 

@@ -110,7 +110,7 @@ public sealed class ConsultationService(
         {
             return await SubmitOnceAsync(draft, nhsNumber, now, cancellationToken);
         }
-        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex) && ValidKey(draft.SubmissionKey) is not null)
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex) && KeyOf(draft) is not null)
         {
             // The same form sent at the same moment by another request that committed first: its answer.
             db.ChangeTracker.Clear();
@@ -161,7 +161,7 @@ public sealed class ConsultationService(
             {
                 PracticeId = practice.Id,
                 Reference = ConsultationRequest.NewReference(),
-                SubmissionKey = ValidKey(draft.SubmissionKey),
+                SubmissionKey = KeyOf(draft),
                 NhsNumber = nhsNumber,
                 GivenName = draft.GivenName!.Trim(),
                 FamilyName = draft.FamilyName!.Trim(),
@@ -195,7 +195,7 @@ public sealed class ConsultationService(
     /// <summary>The answer the request this form already sent got, if it sent one.</summary>
     private async Task<SubmitResult?> SentAlreadyAsync(ConsultationDraft draft, CancellationToken ct)
     {
-        if (ValidKey(draft.SubmissionKey) is not { } key)
+        if (KeyOf(draft) is not { } key)
         {
             return null;
         }
@@ -205,8 +205,21 @@ public sealed class ConsultationService(
         return sent is null ? null : new SubmitResult(SubmitStatus.Submitted, sent.Reference, sent.DeadlineUtc);
     }
 
-    /// <summary>The draft's key if Forward made it; anything else sends without de-duplication.</summary>
-    private static string? ValidKey(string? key) => FormKeys.IsWellFormed(key) ? key : null;
+    /// <summary>
+    /// What the request is stored under: the form's key and every answer together (a hash), so the same form sent again
+    /// finds its request, while the same form changed after sending (back, change an answer, send: a second child, a
+    /// second problem) is a new request. A draft whose key Forward did not make sends without de-duplication.
+    /// </summary>
+    private static string? KeyOf(ConsultationDraft draft)
+    {
+        if (!FormKeys.IsWellFormed(draft.SubmissionKey))
+        {
+            return null;
+        }
+
+        var answers = JsonSerializer.SerializeToUtf8Bytes(draft);
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(answers))[..FormKeys.MaxLength];
+    }
 
     /// <summary>
     /// The practice's daily cap and the NHS number's limit are counted and then added to, so two requests sent at the same

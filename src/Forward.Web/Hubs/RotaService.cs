@@ -194,9 +194,12 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         ChangeAsync(
             async ct =>
             {
-                if (formKey is not null && await db.Sessions.Where(x => x.FormKey == formKey && x.HubId == hubId).Select(x => (int?)x.Id).FirstOrDefaultAsync(ct) is { } added)
+                if (formKey is not null && await db.Sessions.Where(x => x.FormKey == formKey).Select(x => new { x.Id, x.HubId }).FirstOrDefaultAsync(ct) is { } added)
                 {
-                    return added;
+                    // A key is made for one hub's form: used for another hub, it was not sent from that form.
+                    return added.HubId == hubId
+                        ? added.Id
+                        : throw new ValidationFailedException(new Dictionary<string, string> { [string.Empty] = "Add the session from the form on this page" });
                 }
 
                 var session = new Session { HubId = hubId, Name = input.Name!.Trim(), FormKey = formKey };

@@ -117,9 +117,10 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
                 providerId = await sender.SendEmailAsync(message.Recipient, message.TemplateId, personalisation, message.IdempotencyKey, attachments, sending.Token);
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || (sendLimit.IsCancellationRequested && !ct.IsCancellationRequested))
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            // A send past its limit failed like any other (the claim still holds); the host stopping is not a failure.
+            // A send past its limit, or a sender's own time-out (an HttpClient's), failed like any other send; only the
+            // host stopping is not a failure: the message stays claimed and is sent again when the claim ends.
             var error = ex switch
             {
                 OperationCanceledException => "send-timed-out",

@@ -412,10 +412,17 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         Assert.NotEmpty(messages);
         Assert.All(messages.GroupBy(m => (m.Kind, m.Channel)), g => Assert.Single(g));
 
-        // A new filling-in of the form by the same patient is a new request.
+        // Back from the confirmation, an answer changed, and sent: that is a second request, not the first again.
+        var changed = ConsultJourney.Medical();
+        changed["About.ProblemSummary"] = "Sore ankle";
+        Assert.Equal(HttpStatusCode.OK, (await journey.PostAsync("About", changed, state)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await journey.SendAsync()).StatusCode);
+        Assert.Equal(["Sore ankle", "Sore knee"], (await RequestsAsync(world.PracticeA.Id)).Select(r => r.ProblemSummary).Order(StringComparer.Ordinal));
+
+        // A new filling-in of the form by the same patient is a new request too.
         using var another = new ConsultJourney(factory);
         Assert.Equal(HttpStatusCode.Redirect, (await another.SubmitMedicalAsync(world.PracticeA.OdsCode, request.NhsNumber)).StatusCode);
-        Assert.Equal(2, (await RequestsAsync(world.PracticeA.Id)).Count);
+        Assert.Equal(3, (await RequestsAsync(world.PracticeA.Id)).Count);
     }
 
     /// <summary>The limit holds for requests sent at the same moment too: each counts the others.</summary>

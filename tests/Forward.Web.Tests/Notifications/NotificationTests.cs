@@ -181,8 +181,10 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         var id = await BookAsync(world, slot.Id);
         var key = OutboxMessage.KeyFor(id, NotificationKind.BookingConfirmation, NotificationChannel.Sms);
         factory.Faults.CrashAfterSending[key] = 1;
+        using var stopping = new CancellationTokenSource();
+        factory.Faults.Stopping = stopping;
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Dispatcher.DispatchDueAsync());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Dispatcher.DispatchDueAsync(stopping.Token));
 
         // The sender has it, but the outbox never heard back: still Pending, claimed until the lease ends.
         var afterCrash = Assert.Single(await OutboxAsync(world, id), m => m.IdempotencyKey == key);
@@ -238,6 +240,46 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         finally
         {
             factory.Clock.SetUtcNow(new DateTimeOffset(start));
+        }
+    }
+
+    [Fact]
+    public async Task The_host_stopping_during_a_send_is_not_a_failure_and_a_senders_own_time_out_is()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var id = await BookAsync(world, slot.Id);
+        var key = OutboxMessage.KeyFor(id, NotificationKind.BookingConfirmation, NotificationChannel.Sms);
+
+        // Stopping while the send hangs: the cancellation goes through, and the message stays claimed with no error.
+        factory.Faults.HangUntilCancelled[key] = 1;
+        using (var stopping = new CancellationTokenSource())
+        {
+            var dispatching = Dispatcher.DispatchDueAsync(stopping.Token);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!factory.Faults.Calls.Contains(key) && waited.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                await Task.Delay(10);
+            }
+
+            await stopping.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dispatching);
+        }
+
+        var claimed = Assert.Single(await OutboxAsync(world, id), m => m.IdempotencyKey == key);
+        Assert.Equal(OutboxStatus.Pending, claimed.Status);
+        Assert.Null(claimed.LastError);
+        Assert.Equal(Now.AddMinutes(5), claimed.DueUtc);
+
+        // A sender's own time-out (an HttpClient's TaskCanceledException, no token cancelled) is a failed send.
+        factory.Faults.TimeOutOwnRequest[key] = 1;
+        using (factory.Clock.TravelTo(Now.AddMinutes(6)))
+        {
+            await Dispatcher.DispatchDueAsync();
+            var failed = Assert.Single(await OutboxAsync(world, id), m => m.IdempotencyKey == key);
+            Assert.Equal(OutboxStatus.Pending, failed.Status);
+            Assert.Equal("send-timed-out", failed.LastError);
+            Assert.Equal(2, failed.Attempts);
         }
     }
 

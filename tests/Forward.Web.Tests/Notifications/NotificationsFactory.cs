@@ -56,10 +56,16 @@ public sealed class SenderFaults
 {
     public ConcurrentDictionary<string, int> CrashAfterSending { get; } = new();
 
+    /// <summary>The dispatcher's stopping token that a "crash" cancels: the host stopping just after the send.</summary>
+    public CancellationTokenSource? Stopping { get; set; }
+
     public ConcurrentDictionary<string, int> FailBeforeSending { get; } = new();
 
     /// <summary>References whose next send never answers: it waits until the dispatcher gives it up.</summary>
     public ConcurrentDictionary<string, int> HangUntilCancelled { get; } = new();
+
+    /// <summary>References whose next send times out inside the sender, as an HttpClient does (no caller token cancelled).</summary>
+    public ConcurrentDictionary<string, int> TimeOutOwnRequest { get; } = new();
 
     /// <summary>
     /// References whose send is held, once delivered, until the gate is opened: the provider has the message and the
@@ -95,6 +101,11 @@ internal sealed class FaultySender(INotificationSender inner, SenderFaults fault
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
+        if (SenderFaults.Take(faults.TimeOutOwnRequest, reference))
+        {
+            throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout.");
+        }
+
         var id = await send();
         if (faults.HoldAfterSending.TryRemove(reference, out var hold))
         {
@@ -104,8 +115,11 @@ internal sealed class FaultySender(INotificationSender inner, SenderFaults fault
 
         if (SenderFaults.Take(faults.CrashAfterSending, reference))
         {
-            // The host is stopping: the dispatcher does not catch cancellation, so nothing after the send runs.
-            throw new OperationCanceledException("Simulated crash between send and mark-sent");
+            // The host is stopping: its token is cancelled, so the dispatcher lets the cancellation through and
+            // nothing after the send runs.
+            var stopping = faults.Stopping ?? throw new InvalidOperationException("Set Faults.Stopping and dispatch with its token.");
+            await stopping.CancelAsync();
+            stopping.Token.ThrowIfCancellationRequested();
         }
 
         return id;

@@ -279,6 +279,14 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains("Add the session from the form on this page", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(2, await world.WithDbAsync(db => db.Sessions.CountAsync(s => s.HubId == world.HubId && s.Name == "Saturday clinic")));
+
+        // A key made for one hub's form, sent to another hub's, was not sent from that form.
+        var otherForm = $"/Admin/Session?hubId={world.OtherHubId}";
+        var before = await world.WithDbAsync(db => db.Sessions.CountAsync(s => s.HubId == world.OtherHubId));
+        var elsewhere = await PageTestData.PostAsync(commissioner, otherForm, fields, otherForm);
+        Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
+        Assert.Contains("Add the session from the form on this page", await elsewhere.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, await world.WithDbAsync(db => db.Sessions.CountAsync(s => s.HubId == world.OtherHubId)));
     }
 
     [Fact]
