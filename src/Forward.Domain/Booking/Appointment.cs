@@ -95,7 +95,7 @@ public class Appointment
             throw DomainException.Invalid("reason-too-long", $"Cancellation reason must be {MaxCancellationReasonLength} characters or fewer.");
         }
 
-        if (HasControlCharacters(reason))
+        if (FreeText.HasControlCharacters(reason))
         {
             throw DomainException.Invalid("reason-control-characters", "Cancellation reason must not contain control characters.");
         }
@@ -141,13 +141,6 @@ public class Appointment
         OutcomeRecordedUtc = nowUtc;
         Version++;
     }
-
-    /// <summary>
-    /// True when free text has a control character other than a line break or tab: none belongs in what people type, and
-    /// PostgreSQL refuses a NUL in text outright.
-    /// </summary>
-    public static bool HasControlCharacters(string? value) =>
-        value is not null && value.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t'));
 
     /// <summary>Free text as stored: trimmed, and blank kept as no text at all.</summary>
     public static string? CleanText(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -168,7 +168,7 @@ public sealed record ConsultationDetails(
             {
                 errors[nameof(Details)] = $"Your description must be {ConsultationRequest.MaxDetailsLength} characters or fewer";
             }
-            else if (Details.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t')))
+            else if (FreeText.HasControlCharacters(Details))
             {
                 errors[nameof(Details)] = "Your description must not contain control characters";
             }

@@ -603,7 +603,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         {
             errors[field] = $"{label} must be {max} characters or fewer";
         }
-        else if (Appointment.HasControlCharacters(value))
+        else if (FreeText.HasControlCharacters(value))
         {
             // PostgreSQL refuses a NUL in text, and it would fail every booking written with this one.
             errors[field] = $"{label} must not contain control characters";
