@@ -25,6 +25,16 @@ public class AuditEvent
 
     public int? HubId { get; set; }
 
+    /// <summary>
+    /// The practice whose patient or business the event concerns (an online request, its triage, a training record,
+    /// a practice user's sign-in). With <see cref="HubId"/> and <see cref="CcgId"/> it decides which commissioners see
+    /// the event: those of the hub's CCG, of the practice's, or the CCG itself.
+    /// </summary>
+    public int? PracticeId { get; set; }
+
+    /// <summary>The CCG the event belongs to where neither a hub nor a practice says (a commissioner's own sign-in).</summary>
+    public int? CcgId { get; set; }
+
     public required string Outcome { get; set; }
 
     public string? Detail { get; set; }
@@ -44,8 +54,12 @@ public static class AuditActions
     public const string SessionChange = "session.change";
     public const string SlotsGenerated = "slots.generate";
     public const string SignIn = "account.sign-in";
+    public const string AuditExport = "audit.export";
+    public const string TrainingAdd = "navigator-training.add";
+    public const string TrainingUpdate = "navigator-training.update";
 
-    // Practice triage of online consultation requests (the submission itself is "consultation.submit").
+    // Online consultation requests: the public form's submission, then the practice's triage.
+    public const string ConsultationSubmit = "consultation.submit";
     public const string ConsultationQueue = "consultation.queue";
     public const string ConsultationView = "consultation.view";
     public const string ConsultationViewDenied = "consultation.view-denied";

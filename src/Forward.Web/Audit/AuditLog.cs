@@ -10,14 +10,23 @@ namespace Forward.Web.Audit;
 /// </summary>
 public sealed class AuditLog(ForwardDbContext db, TimeProvider clock)
 {
+    /// <param name="practiceId">
+    /// The practice the event concerns when no hub does (an online request's, a training record's); the acting user's
+    /// practice when not given. Commissioners see an event through its hub, its practice or the acting user's CCG, so an
+    /// event that names none of them is seen by none.
+    /// </param>
     /// <param name="traceId">The request's trace when the entry is written on its behalf outside it (a booking batch).</param>
-    public void Write(Actor actor, string action, string outcome, string? entityType = null, string? entityId = null, int? patientId = null, int? hubId = null, string? detail = null, string? traceId = null) =>
-        db.AuditEvents.Add(Entry(actor, action, outcome, entityType, entityId, patientId, hubId, detail, traceId));
+    public void Write(Actor actor, string action, string outcome, string? entityType = null, string? entityId = null, int? patientId = null, int? hubId = null, string? detail = null, string? traceId = null, int? practiceId = null) =>
+        db.AuditEvents.Add(Entry(actor, action, outcome, entityType, entityId, patientId, hubId, detail, traceId, practiceId));
 
     /// <summary>The entry <see cref="Write"/> adds, for a caller that writes its rows itself in the same transaction (the booking writer).</summary>
-    public AuditEvent Entry(Actor actor, string action, string outcome, string? entityType = null, string? entityId = null, int? patientId = null, int? hubId = null, string? detail = null, string? traceId = null)
+    public AuditEvent Entry(Actor actor, string action, string outcome, string? entityType = null, string? entityId = null, int? patientId = null, int? hubId = null, string? detail = null, string? traceId = null, int? practiceId = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        practiceId ??= actor.PracticeId;
+
+        // A hub clinician's own events (a sign-in) belong to their hub's CCG.
+        hubId ??= practiceId is null ? actor.HubId : null;
         return new AuditEvent
         {
             OccurredUtc = clock.GetUtcNow().UtcDateTime,
@@ -29,6 +38,8 @@ public sealed class AuditLog(ForwardDbContext db, TimeProvider clock)
             EntityId = entityId,
             PatientId = patientId,
             HubId = hubId,
+            PracticeId = practiceId,
+            CcgId = actor.CcgId,
             Detail = detail is { Length: > 1000 } ? detail[..1000] : detail,
             TraceId = traceId ?? Activity.Current?.TraceId.ToString(),
         };

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Forward.Data;
 using Forward.Domain;
 using Forward.Domain.Access;
+using Forward.Domain.Audit;
 using Forward.Domain.Calendar;
 using Forward.Domain.Consultation;
 using Forward.Domain.Notifications;
@@ -144,7 +145,7 @@ public sealed class ConsultationService(
             var recent = await db.ConsultationRequests.CountAsync(r => r.NhsNumber == nhsNumber && r.SubmittedUtc > since, ct);
             if (recent >= Math.Max(0, options.Value.PerNhsNumberPer24Hours))
             {
-                audit.Write(OnlinePatient, "consultation.submit", "nhs-number-limit", "Practice", practice.Id.ToString(CultureInfo.InvariantCulture));
+                audit.Write(OnlinePatient, AuditActions.ConsultationSubmit, "nhs-number-limit", "Practice", practice.Id.ToString(CultureInfo.InvariantCulture), practiceId: practice.Id);
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return new SubmitResult(
@@ -185,7 +186,7 @@ public sealed class ConsultationService(
             await db.SaveChangesAsync(ct);
 
             QueueAcknowledgement(request, practice.Name, now);
-            audit.Write(OnlinePatient, "consultation.submit", "submitted", "ConsultationRequest", request.Id.ToString(CultureInfo.InvariantCulture), patientId, detail: $"Reference {request.Reference}, {request.Kind}");
+            audit.Write(OnlinePatient, AuditActions.ConsultationSubmit, "submitted", "ConsultationRequest", request.Id.ToString(CultureInfo.InvariantCulture), patientId, detail: $"Reference {request.Reference}, {request.Kind}", practiceId: practice.Id);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return new SubmitResult(SubmitStatus.Submitted, request.Reference, request.DeadlineUtc);

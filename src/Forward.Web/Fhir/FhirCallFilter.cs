@@ -6,6 +6,7 @@ using Forward.Domain.Audit;
 using Forward.Web.Access;
 using Forward.Web.Audit;
 using Forward.Web.Booking;
+using Microsoft.EntityFrameworkCore;
 
 namespace Forward.Web.Fhir;
 
@@ -200,7 +201,12 @@ internal sealed partial class FhirCallFilter(IServiceScopeFactory scopes, ILogge
         {
             using var scope = scopes.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<Data.ForwardDbContext>();
-            scope.ServiceProvider.GetRequiredService<AuditLog>().Write(actor, action, outcome, call.EntityType, call.EntityId, call.PatientId, call.HubId, detail);
+
+            // A patient search or read names no hub: the event is the patient's practice's, for its commissioners to see.
+            var practiceId = call is { HubId: null, PatientId: { } patientId }
+                ? await db.Patients.Where(p => p.Id == patientId).Select(p => (int?)p.RegisteredPracticeId).FirstOrDefaultAsync(CancellationToken.None)
+                : null;
+            scope.ServiceProvider.GetRequiredService<AuditLog>().Write(actor, action, outcome, call.EntityType, call.EntityId, call.PatientId, call.HubId, detail, practiceId: practiceId);
             await db.SaveChangesAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or InvalidOperationException or System.Data.Common.DbException)

@@ -1,5 +1,6 @@
 using Forward.Data;
 using Forward.Domain;
+using Forward.Domain.Audit;
 using Forward.Domain.Navigation;
 using Forward.Domain.Time;
 using Forward.Web.Access;
@@ -296,7 +297,7 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
             db.NavigatorTraining.Add(record);
         }
 
-        audit.Write(actor, input.Id is null ? "navigator-training.add" : "navigator-training.update", "success", nameof(NavigatorTraining), input.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture), detail: $"practice {practice.OdsCode}");
+        audit.Write(actor, input.Id is null ? AuditActions.TrainingAdd : AuditActions.TrainingUpdate, "success", nameof(NavigatorTraining), input.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture), detail: $"practice {practice.OdsCode}", practiceId: practice.Id);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -1,8 +1,18 @@
+using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Forward.Data;
+using Forward.Domain.Access;
 using Forward.Domain.Audit;
+using Forward.Web.Access;
+using Forward.Web.Audit;
+using Forward.Web.Consultation;
+using Forward.Web.Tests.Fhir;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Patient = Hl7.Fhir.Model.Patient;
+using SearchParams = Hl7.Fhir.Rest.SearchParams;
 
 namespace Forward.Web.Tests.Pages;
 
@@ -78,8 +88,61 @@ public sealed partial class AuditPageTests(ForwardFactory factory) : IClassFixtu
         Assert.Contains("No events found", html, StringComparison.Ordinal);
         Assert.Equal(0, Rows(html));
 
-        // Sign-ins belong to no hub: they are listed.
+        // A commissioner's own sign-in belongs to their CCG.
         Assert.True(Rows((await outsider.GetAsync($"/Audit?EventAction=account.sign-in&UserName={elsewhere.Commissioner}")).Html) >= 1);
+        Assert.Equal(0, Rows((await outsider.GetAsync($"/Audit?EventAction=account.sign-in&UserName={world.Commissioner}")).Html));
+    }
+
+    [Fact]
+    public async Task Events_at_no_hub_are_seen_only_by_the_commissioners_of_their_practice_or_user()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var elsewhere = await TestWorld.CreateAsync(factory);
+
+        // Sign-ins of a practice user and a hub clinician; an NHS 111 handler's FHIR patient search, which names no hub.
+        (await PageClient.SignedInAsync(factory, world.PracticeStaffA)).Dispose();
+        (await PageClient.SignedInAsync(factory, world.HubClinician)).Dispose();
+        var patient = await FhirTestKit.PatientAsync(world);
+        var patientId = int.Parse(patient.Id!, CultureInfo.InvariantCulture);
+        var (fhir, _) = await FhirTestKit.ClientAsync(world, world.Nhs111);
+        Assert.Single((await fhir.SearchAsync<Patient>(new SearchParams().Add("identifier", $"{FhirTestKit.NhsNumberSystem}|{patient.Identifier[0].Value}")))!.Entry);
+
+        // An online request from the public form and a practice user's triage of it, as those services write them.
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+            audit.Write(ConsultationService.OnlinePatient, "consultation.submit", "submitted", "ConsultationRequest", "1", patientId, practiceId: world.PracticeA.Id);
+            audit.Write(new Actor(world.PracticeStaffA, Roles.PracticeStaff, world.PracticeA.Id, null, null, null), AuditActions.ConsultationView, "success", "ConsultationRequest", "1", patientId);
+            await scope.ServiceProvider.GetRequiredService<ForwardDbContext>().SaveChangesAsync();
+        }
+
+        string[] searches =
+        [
+            $"/Audit?EventAction=account.sign-in&UserName={world.PracticeStaffA}",
+            $"/Audit?EventAction=account.sign-in&UserName={world.HubClinician}",
+            $"/Audit?EventAction=fhir.patient.search&PatientId={patientId}",
+            $"/Audit?EventAction=consultation.submit&PatientId={patientId}",
+            $"/Audit?EventAction=consultation.view&PatientId={patientId}",
+        ];
+        using var own = await PageClient.SignedInAsync(factory, world.Commissioner);
+        using var outsider = await PageClient.SignedInAsync(factory, elsewhere.Commissioner);
+        foreach (var search in searches)
+        {
+            Assert.True(Rows((await own.GetAsync(search)).Html) >= 1, search);
+            Assert.Equal(0, Rows((await outsider.GetAsync(search)).Html));
+            var csv = await outsider.Http.GetStringAsync(new Uri(search + "&handler=Csv", UriKind.Relative));
+            Assert.Single(csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries)); // the header alone
+        }
+
+        // An NHS 111 handler belongs to no CCG: their sign-in is in no commissioner's log.
+        Assert.Equal(0, Rows((await own.GetAsync($"/Audit?EventAction=account.sign-in&UserName={world.Nhs111}")).Html));
+        Assert.True(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(e => e.Action == AuditActions.SignIn && e.Actor == world.Nhs111)));
+
+        // Each of the outsider's downloads is in their own log, with its search.
+        var exports = (await outsider.GetAsync($"/Audit?EventAction=audit.export&UserName={elsewhere.Commissioner}")).Html;
+        Assert.Equal(searches.Length, Rows(exports));
+        Assert.Contains($"PatientId={patientId}", exports, StringComparison.Ordinal);
+        Assert.Equal(0, Rows((await own.GetAsync($"/Audit?EventAction=audit.export&UserName={elsewhere.Commissioner}")).Html));
     }
 
     [Fact]
@@ -128,7 +191,7 @@ public sealed partial class AuditPageTests(ForwardFactory factory) : IClassFixtu
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("Id,OccurredUtc,OccurredLondon,Actor,Role,Action,EntityType,EntityId,PatientId,HubId,Outcome,Detail,TraceId", lines[0]);
+        Assert.Equal("Id,OccurredUtc,OccurredLondon,Actor,Role,Action,EntityType,EntityId,PatientId,HubId,PracticeId,Outcome,Detail,TraceId", lines[0]);
         Assert.Equal(3, lines.Length);
         Assert.Contains($",{world.HubClinician},HubClinician,record.view,Appointment,{id},", lines[1], StringComparison.Ordinal);
         Assert.Contains($",{world.PracticeStaffA},PracticeStaff,appointment.book,Appointment,{id},", lines[2], StringComparison.Ordinal);

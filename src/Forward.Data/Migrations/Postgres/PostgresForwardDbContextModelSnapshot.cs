@@ -210,6 +210,9 @@ namespace Forward.Data.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<int?>("CcgId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Detail")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
@@ -234,6 +237,9 @@ namespace Forward.Data.Migrations.Postgres
                         .HasColumnType("character varying(40)");
 
                     b.Property<int?>("PatientId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PracticeId")
                         .HasColumnType("integer");
 
                     b.Property<string>("TraceId")

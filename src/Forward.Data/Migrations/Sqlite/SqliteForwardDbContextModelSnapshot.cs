@@ -201,6 +201,9 @@ namespace Forward.Data.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("CcgId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Detail")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -225,6 +228,9 @@ namespace Forward.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("PatientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PracticeId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("TraceId")

@@ -26,6 +26,7 @@ public sealed partial record AuditCsvRow(
     string? EntityId,
     int? PatientId,
     int? HubId,
+    int? PracticeId,
     string Outcome,
     string? Detail,
     string? TraceId)
@@ -45,6 +46,7 @@ public sealed partial record AuditCsvRow(
             e.EntityId,
             e.PatientId,
             e.HubId,
+            e.PracticeId,
             e.Outcome,
             e.Detail,
             e.TraceId);
@@ -52,8 +54,8 @@ public sealed partial record AuditCsvRow(
 }
 
 /// <summary>
-/// Searches the append-only audit log for a commissioner: events of the hubs of their CCG, and events tied to no hub
-/// (sign-ins). Newest first. Reading the log is not itself audited.
+/// Searches the append-only audit log for a commissioner: the events of their CCG's hubs and practices and of the CCG
+/// itself. Newest first. Reading the log on screen is not itself audited; downloading it is (audit.export).
 /// </summary>
 public static class AuditSearch
 {
@@ -134,9 +136,15 @@ public static class AuditSearch
             throw DomainException.Forbidden("commissioner-only", "Only commissioners search the audit log.");
         }
 
+        // A commissioner sees what happened at their CCG's hubs, to their practices' patients and business, and their
+        // own CCG's events; nothing that names none of these (an NHS 111 handler's sign-in, a name nobody has).
         var ccgId = actor.CcgId;
+        var hubs = db.Hubs.Where(h => h.CcgId == ccgId).Select(h => h.Id);
+        var practices = db.Practices.Where(p => p.Network!.CcgId == ccgId).Select(p => p.Id);
         var query = db.AuditEvents.AsNoTracking()
-            .Where(e => e.HubId == null || db.Hubs.Any(h => h.Id == e.HubId && h.CcgId == ccgId));
+            .Where(e => (e.HubId != null && hubs.Contains(e.HubId.Value))
+                || (e.PracticeId != null && practices.Contains(e.PracticeId.Value))
+                || e.CcgId == ccgId);
         if (filter.From is { } from)
         {
             var fromUtc = London.StartOfDayUtc(from);

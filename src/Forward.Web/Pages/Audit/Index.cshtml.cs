@@ -22,7 +22,7 @@ public sealed record PageLink(int? Number, bool Current);
 /// </summary>
 [Authorize(Policy = AuthenticationSetup.CommissionerPolicy)]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class IndexModel(ForwardDbContext db, TimeProvider clock) : PageModel
+public sealed class IndexModel(ForwardDbContext db, TimeProvider clock, Forward.Web.Audit.AuditLog audit) : PageModel
 {
     private static readonly Dictionary<string, string> BindingMessages = new()
     {
@@ -99,7 +99,12 @@ public sealed class IndexModel(ForwardDbContext db, TimeProvider clock) : PageMo
             return Page();
         }
 
-        var query = AuditSearch.Query(db, Filter, Actor.From(User));
+        var actor = Actor.From(User);
+        var query = AuditSearch.Query(db, Filter, actor);
+
+        // Reading the log on screen is not audited, but a download takes it out of Forward: recorded, with its search.
+        audit.Write(actor, AuditActions.AuditExport, "success", detail: string.Join("; ", RouteValues().Select(v => $"{v.Key}={v.Value}")));
+        await db.SaveChangesAsync(cancellationToken);
         var stamp = London.ToLocal(clock.GetUtcNow().UtcDateTime).ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = $"attachment; filename=\"forward-audit-{stamp}.csv\"";
