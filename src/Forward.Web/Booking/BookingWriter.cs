@@ -155,13 +155,15 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         {
             try
             {
-                var patient = known.Resolve(booking);
+                // Slots first: a booking of no real slot must not tell its sender anything about the patient it names.
                 var slots = known.SlotsFor(booking.Request.SlotIds!);
                 var hubId = slots[0].HubId;
                 if (booking.Actor.IsHubClinician && hubId != booking.Actor.HubId)
                 {
                     throw DomainException.Forbidden("other-hub", "Hub staff can book only into their own hub.");
                 }
+
+                var patient = known.Resolve(booking);
 
                 BookingRules.CheckCanBook(
                     slots.Select(s => new SlotToBook(s.Id, s.SessionId, s.HubId, s.StartUtc, s.EndUtc, s.Role, s.Mode, s.Status)).ToList(),
@@ -419,6 +421,16 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             var details = request.Patient;
             if (byNhsNumber.TryGetValue(booking.NhsNumber!, out var patient))
             {
+                // Whether they may book for this patient is decided before the details are compared, and the answer is
+                // the same whatever details were sent: otherwise anyone who books could test a guessed name and date of
+                // birth against any NHS number in Forward.
+                if (!actor.MayBookForPatientOf(patient.RegisteredPracticeId, links.ContainsKey((actor.HubId ?? 0, patient.RegisteredPracticeId))))
+                {
+                    throw actor.IsHubClinician
+                        ? DomainException.Forbidden("practice-not-served", "This hub does not serve the patient's registered practice.")
+                        : DomainException.Forbidden("other-practice", "This patient is registered at another practice.");
+                }
+
                 if (!string.Equals(patient.FamilyName, details.FamilyName!.Trim(), StringComparison.OrdinalIgnoreCase) || patient.DateOfBirth != details.DateOfBirth)
                 {
                     throw new ValidationFailedException(new Dictionary<string, string>
@@ -427,9 +439,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                     });
                 }
 
-                return actor.IsPracticeStaff && patient.RegisteredPracticeId != actor.PracticeId
-                    ? throw DomainException.Forbidden("other-practice", "This patient is registered at another practice.")
-                    : patient;
+                return patient;
             }
 
             int practiceId;

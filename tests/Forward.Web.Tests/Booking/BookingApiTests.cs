@@ -302,6 +302,27 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
     }
 
     [Fact]
+    public async Task Another_practices_patient_is_refused_alike_whatever_details_are_sent()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slots = await world.FreeSlotsAsync();
+        var nhs = (await Fhir.FhirTestKit.PatientAsync(world, world.PracticeB.Id)).Identifier[0].Value; // registered at practice B
+
+        // Practice A cannot tell from the answer whether it guessed the patient's last name (or date of birth) right.
+        var practiceA = await world.ClientAsync(world.PracticeStaffA);
+        foreach (var patient in new[] { TestPatients.Patient(nhs), TestPatients.Patient(nhs, familyName: "Someoneelse") })
+        {
+            var body = new { slotIds = new[] { slots[4].Id }, patient, consent = "Granted" };
+            await AssertProblem(await practiceA.PostAsJsonAsync("/api/v1/appointments", body), HttpStatusCode.Forbidden, "other-practice");
+        }
+
+        // Naming no real slot answers that, before anything about the patient.
+        var noSlot = new { slotIds = new[] { 999_999_999L }, patient = TestPatients.Patient(nhs, familyName: "Someoneelse"), consent = "Granted" };
+        await AssertProblem(await practiceA.PostAsJsonAsync("/api/v1/appointments", noSlot), HttpStatusCode.NotFound, "slot-not-found");
+        Assert.Equal(0, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.Patient!.NhsNumber == nhs)));
+    }
+
+    [Fact]
     public async Task Booking_a_slot_in_the_past_is_refused()
     {
         var world = await TestWorld.CreateAsync(factory);
