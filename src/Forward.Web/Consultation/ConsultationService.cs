@@ -257,9 +257,9 @@ public sealed class ConsultationService(
     {
         var local = London.ToLocal(deadlineUtc);
         var uk = CultureInfo.GetCultureInfo("en-GB");
-        var time = local.Minute == 0
-            ? local.ToString("h", CultureInfo.InvariantCulture) + local.ToString("tt", CultureInfo.InvariantCulture).ToLowerInvariant()
-            : local.ToString("h:mm", CultureInfo.InvariantCulture) + local.ToString("tt", CultureInfo.InvariantCulture).ToLowerInvariant();
+        // "%h", not "h": a one-letter format string is read as a standard format, and "h" is not one (FormatException).
+        var time = local.ToString(local.Minute == 0 ? "%h" : "h:mm", CultureInfo.InvariantCulture)
+            + local.ToString("tt", CultureInfo.InvariantCulture).ToLowerInvariant();
         return $"{time} on {local.ToString("dddd d MMMM", uk)}";
     }
 

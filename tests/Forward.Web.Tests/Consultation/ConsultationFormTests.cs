@@ -28,6 +28,14 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
     private Task<List<ConsultationRequest>> RequestsAsync(int practiceId) =>
         Db(db => db.ConsultationRequests.AsNoTracking().Include(r => r.History).Where(r => r.PracticeId == practiceId).ToListAsync());
 
+    [Theory]
+    [InlineData(2026, 6, 8, 17, 0, "6pm on Monday 8 June")] // 18:00 BST: on the hour (was a FormatException)
+    [InlineData(2026, 6, 8, 17, 30, "6:30pm on Monday 8 June")]
+    [InlineData(2026, 12, 7, 9, 0, "9am on Monday 7 December")] // GMT
+    [InlineData(2026, 12, 7, 0, 0, "12am on Monday 7 December")]
+    public void The_reply_by_time_reads_as_people_write_it(int year, int month, int day, int hour, int minute, string expected) =>
+        Assert.Equal(expected, Forward.Web.Consultation.ConsultationService.ReplyBy(new DateTime(year, month, day, hour, minute, 0, DateTimeKind.Utc)));
+
     [Fact]
     public async Task A_full_submission_stores_one_request_with_its_deadline_acknowledges_it_and_audits_it()
     {
