@@ -125,6 +125,28 @@ public class Appointment
         Version++;
     }
 
+    /// <summary>
+    /// Changes the free-text parts (the booker's description and comment), checked by the caller for length. Only while
+    /// the appointment is booked and has not started: GP Connect's amend rule, and after the start the clinician's own
+    /// record, not the booking, is where notes belong.
+    /// </summary>
+    public void Amend(string? description, string? comment, DateTime nowUtc)
+    {
+        if (Status != AppointmentStatus.Booked)
+        {
+            throw DomainException.Conflict("not-booked", $"This appointment is {Describe(Status)} and cannot be amended.");
+        }
+
+        if (StartUtc <= nowUtc)
+        {
+            throw DomainException.Conflict("already-started", "An appointment that has started cannot be amended.");
+        }
+
+        Description = CleanText(description);
+        Comment = CleanText(comment);
+        Version++;
+    }
+
     public void RecordOutcome(bool attended, DateTime nowUtc)
     {
         if (Status is AppointmentStatus.Cancelled)

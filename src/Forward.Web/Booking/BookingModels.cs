@@ -5,7 +5,8 @@ using Forward.Domain.Patients;
 namespace Forward.Web.Booking;
 
 /// <summary>A free-slot search. Dates are London calendar dates, inclusive.</summary>
-public sealed record SlotSearch(string? PracticeOds, DateOnly? From, DateOnly? To, ClinicianRole? Role = null, DeliveryMode? Mode = null, int? HubId = null);
+/// <param name="MaxResults">How many slots at most, earliest first; the result says when more matched.</param>
+public sealed record SlotSearch(string? PracticeOds, DateOnly? From, DateOnly? To, ClinicianRole? Role = null, DeliveryMode? Mode = null, int? HubId = null, int MaxResults = BookingService.MaxSearchResults);
 
 public sealed record SlotView(
     long Id,
@@ -23,7 +24,8 @@ public sealed record SlotView(
     DeliveryMode Mode,
     SlotStatus Status);
 
-public sealed record SlotSearchResult(string PracticeOds, string PracticeName, DateOnly From, DateOnly To, IReadOnlyList<SlotView> Slots);
+/// <param name="Truncated">More slots matched than the search's limit: these are the earliest; narrow the search for the rest.</param>
+public sealed record SlotSearchResult(string PracticeOds, string PracticeName, DateOnly From, DateOnly To, IReadOnlyList<SlotView> Slots, bool Truncated = false);
 
 /// <summary>
 /// Everything a booker supplies. The channel is not here: it follows from who books. With <c>PatientId</c> (FHIR:

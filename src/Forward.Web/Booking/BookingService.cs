@@ -123,12 +123,12 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
 
         var rows = await query
             .OrderBy(s => s.StartUtc).ThenBy(s => s.HubId).ThenBy(s => s.Id)
-            .Take(MaxSearchResults)
+            .Take(search.MaxResults + 1)
             .Select(s => new { Slot = s, HubCode = s.Hub!.Code, HubName = s.Hub.Name, s.Hub.Town, SessionName = s.Session!.Name })
             .ToListAsync(cancellationToken);
 
-        var slots = rows.Select(r => ToView(r.Slot, r.HubCode, r.HubName, r.Town, r.SessionName)).ToList();
-        return new SlotSearchResult(practice.OdsCode, practice.Name, from, to, slots);
+        var slots = rows.Take(search.MaxResults).Select(r => ToView(r.Slot, r.HubCode, r.HubName, r.Town, r.SessionName)).ToList();
+        return new SlotSearchResult(practice.OdsCode, practice.Name, from, to, slots, Truncated: rows.Count > search.MaxResults);
     }
 
     public async Task<SlotView> GetSlotAsync(long slotId, CancellationToken cancellationToken = default)
@@ -316,14 +316,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         CheckLength(comment, Appointment.MaxCommentLength, "Comment", "Comment", errors);
         ValidationFailedException.ThrowIfAny(errors);
         var appointment = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
-        if (appointment.Status != AppointmentStatus.Booked)
-        {
-            throw DomainException.Conflict("not-booked", $"This appointment is {Appointment.Describe(appointment.Status)} and cannot be amended.");
-        }
-
-        appointment.Description = Appointment.CleanText(description);
-        appointment.Comment = Appointment.CleanText(comment);
-        appointment.Version++;
+        appointment.Amend(description, comment, Now);
         audit.Write(actor, AuditActions.Amend, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId);
         await SaveChangeAsync(cancellationToken);
         return await FindViewAsync(appointmentId, cancellationToken);

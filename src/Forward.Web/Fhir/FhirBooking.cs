@@ -197,6 +197,22 @@ public static class FhirBooking
         copy.Comment = null;
         copy.Status = null;
         copy.CancelationReason = null;
+
+        // Names shown for reading, which come from other records (the session's name, the hub's, the booking practice's
+        // name and phone) and change without the appointment's version moving: a client that read them before such a
+        // change must still be able to amend or cancel. The references and codes beside them are still compared.
+        copy.ServiceCategory = [];
+        foreach (var actor in copy.Participant.Select(p => p.Actor).OfType<ResourceReference>())
+        {
+            actor.Display = null;
+        }
+
+        foreach (var organisation in copy.Contained.OfType<Organization>())
+        {
+            organisation.Name = null;
+            organisation.Telecom = [];
+        }
+
         return copy;
     }
 

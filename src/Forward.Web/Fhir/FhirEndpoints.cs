@@ -24,6 +24,9 @@ public static class FhirEndpoints
 {
     public const string Base = "/fhir";
 
+    /// <summary>The most free slots one FHIR search returns: a fortnight of the busiest 24/7 hub with room to spare.</summary>
+    public const int MaxSlotsPerSearch = 5000;
+
     public static IServiceCollection AddForwardFhir(this IServiceCollection services)
     {
         services.AddExceptionHandler<FhirExceptionHandler>();
@@ -95,7 +98,11 @@ public static class FhirEndpoints
             throw FhirException.InvalidParameter("The end of the search must be after its start.");
         }
 
-        if (toUtc - fromUtc > TimeSpan.FromDays(BookingService.MaxSearchDays))
+        // Counted in London calendar dates, as the slot search counts them: fourteen dates across the October clock change
+        // are fourteen days and an hour.
+        var fromDate = DateOnly.FromDateTime(London.ToLocal(fromUtc));
+        var toDate = DateOnly.FromDateTime(London.ToLocal(toUtc.AddTicks(-1)));
+        if (toDate.DayNumber - fromDate.DayNumber >= BookingService.MaxSearchDays)
         {
             throw FhirException.InvalidParameter($"Search at most {BookingService.MaxSearchDays} days at a time.");
         }
@@ -129,8 +136,6 @@ public static class FhirEndpoints
 
         // GP Connect lets a search reach into the past; Forward only ever offers future slots, so a past start just finds nothing earlier.
         var today = London.Today(clock);
-        var fromDate = DateOnly.FromDateTime(London.ToLocal(fromUtc));
-        var toDate = DateOnly.FromDateTime(London.ToLocal(toUtc.AddTicks(-1)));
         if (fromDate < today)
         {
             fromDate = today;
@@ -144,7 +149,14 @@ public static class FhirEndpoints
             return new FhirResult(bundle);
         }
 
-        var result = await booking.SearchAsync(new SlotSearch(ods, fromDate, toDate), actor, ct);
+        // Every match, not the booking page's first 500: a consumer cannot page through a FHIR search here, and a large
+        // hub offers more than that in a fortnight. Past this bound the caller is told to narrow the search.
+        var result = await booking.SearchAsync(new SlotSearch(ods, fromDate, toDate, MaxResults: MaxSlotsPerSearch), actor, ct);
+        if (result.Truncated)
+        {
+            throw FhirException.InvalidParameter($"More than {MaxSlotsPerSearch.ToString("N0", CultureInfo.InvariantCulture)} free slots match; search fewer days at a time.");
+        }
+
         var slots = result.Slots.Where(s => s.StartUtc >= fromUtc && s.EndUtc <= toUtc).ToList();
         call.Detail = $"practice={result.PracticeOds}; slots={slots.Count}";
 
@@ -254,6 +266,12 @@ public static class FhirEndpoints
         }
 
         EnsureNotPast(view, clock, "changed");
+        if (view.StartUtc <= clock.GetUtcNow().UtcDateTime)
+        {
+            // GP Connect: only an appointment that has not started may be amended or cancelled.
+            throw FhirException.InvalidResource($"Appointment {view.Id} started at {view.StartLocal:HH:mm}; it can no longer be amended or cancelled.");
+        }
+
         if (view.Status != AppointmentStatus.Booked)
         {
             throw FhirException.InvalidResource($"This appointment is {Domain.Booking.Appointment.Describe(view.Status)} and cannot be amended or cancelled.");

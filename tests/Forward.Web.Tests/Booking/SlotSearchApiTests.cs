@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using Forward.Domain.Access;
+using Forward.Web.Access;
+using Forward.Web.Booking;
 using Forward.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Forward.Web.Tests.Booking;
 
@@ -36,6 +40,23 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
 
         var practiceB = await Get(client, $"/api/v1/slots?practice={world.PracticeB.OdsCode}&from=2026-06-08&to=2026-06-12");
         Assert.All(practiceB.GetProperty("slots").EnumerateArray(), s => Assert.Equal(world.OtherHubId, s.GetProperty("hubId").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_search_past_its_limit_says_it_was_cut_short()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.Nhs111);
+        Assert.False((await Get(client, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-12")).GetProperty("truncated").GetBoolean());
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var booking = scope.ServiceProvider.GetRequiredService<BookingService>();
+        var actor = new Actor(world.Nhs111, Roles.Nhs111, null, null, null, null);
+        var all = await booking.SearchAsync(new SlotSearch(world.PracticeA.OdsCode, new DateOnly(2026, 6, 8), new DateOnly(2026, 6, 12)), actor);
+        var first = await booking.SearchAsync(new SlotSearch(world.PracticeA.OdsCode, new DateOnly(2026, 6, 8), new DateOnly(2026, 6, 12), MaxResults: 3), actor);
+        Assert.True(first.Truncated);
+        Assert.Equal(all.Slots.Take(3).Select(s => s.Id), first.Slots.Select(s => s.Id));
+        Assert.False((await booking.SearchAsync(new SlotSearch(world.PracticeA.OdsCode, new DateOnly(2026, 6, 8), new DateOnly(2026, 6, 12), MaxResults: all.Slots.Count), actor)).Truncated);
     }
 
     [Fact]

@@ -196,6 +196,53 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
     }
 
     [Fact]
+    public async Task An_update_from_an_earlier_read_survives_renamed_sessions_hubs_and_practices()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var read = await client.CreateAsync(FhirTestKit.Booking(slot, patient.Id, world.PracticeA.OdsCode));
+
+        // The appointment shows these names, but they are other records' and change without its version moving.
+        await world.WithDbAsync(async db =>
+        {
+            (await db.Sessions.FindAsync(slot.SessionId))!.Name = "Renamed clinic";
+            (await db.Hubs.FindAsync(world.HubId))!.Name = "Renamed hub";
+            var practice = (await db.Practices.FindAsync(world.PracticeA.Id))!;
+            practice.Name = "Renamed practice";
+            practice.Phone = "0116 000 0000";
+            await db.SaveChangesAsync();
+        });
+
+        read!.Comment = "Amended after the renames";
+        var amended = await client.UpdateAsync(read, versionAware: true);
+        Assert.Equal("Amended after the renames", amended!.Comment);
+        Assert.Equal("Renamed clinic", amended.ServiceCategory[0].Text);
+
+        // What the appointment itself holds is still compared: another slot is refused.
+        var moved = (FhirAppointment)amended.DeepCopy();
+        moved.Slot = [new ResourceReference("Slot/" + (await world.FreeSlotsAsync())[0].Id)];
+        await FhirTestKit.ExpectErrorAsync(world, () => client.UpdateAsync(moved, versionAware: true), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+    }
+
+    [Fact]
+    public async Task A_fortnight_of_slots_across_the_october_clock_change_can_be_searched()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+
+        // 19 October to 1 November 2026: fourteen London dates, fourteen days and an hour.
+        var found = await client.SearchAsync<FhirSlot>(FhirTestKit.SlotSearch(new DateOnly(2026, 10, 19), new DateOnly(2026, 11, 1), world.PracticeA.OdsCode));
+        Assert.NotNull(found);
+        await FhirTestKit.ExpectErrorAsync(
+            world,
+            () => client.SearchAsync<FhirSlot>(FhirTestKit.SlotSearch(new DateOnly(2026, 10, 19), new DateOnly(2026, 11, 2), world.PracticeA.OdsCode)),
+            HttpStatusCode.UnprocessableEntity,
+            "INVALID_PARAMETER");
+    }
+
+    [Fact]
     public async Task Several_adjacent_slots_book_as_one_appointment_and_nhs111_books_within_its_window()
     {
         var world = await TestWorld.CreateAsync(factory);

@@ -236,6 +236,21 @@ public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<Forwa
         Assert.Equal(HttpStatusCode.BadRequest, (await raw.SendAsync(request)).StatusCode);
         Assert.Equal(before, await FhirTestKit.SnapshotAsync(world));
 
+        // Once it has started (the same day, so it can still be read) it can be neither amended nor cancelled.
+        using (factory.Clock.TravelTo(slot.StartUtc.AddMinutes(1)))
+        {
+            var (started, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+            var current = await started.ReadAsync<FhirAppointment>("Appointment/" + booked.Id);
+            current!.Description = "Late change";
+            var unchanged = await FhirTestKit.SnapshotAsync(world);
+            await FhirTestKit.ExpectErrorAsync(world, () => started.UpdateAsync(current, versionAware: true), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+            current.Description = booked.Description;
+            current.Status = FhirAppointment.AppointmentStatus.Cancelled;
+            current.CancelationReason = new CodeableConcept { Text = "Too late" };
+            await FhirTestKit.ExpectErrorAsync(world, () => started.UpdateAsync(current, versionAware: true), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+            Assert.Equal(unchanged, await FhirTestKit.SnapshotAsync(world));
+        }
+
         // Past appointments cannot be read or changed: move the clock on a day.
         using (factory.Clock.TravelTo(slot.StartUtc.AddDays(1)))
         {

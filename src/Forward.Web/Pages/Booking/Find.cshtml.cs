@@ -73,7 +73,7 @@ public sealed class FindModel(BookingService booking, TriageService triage, Forw
     /// <summary>"48 hours" or "14 days": how far ahead the user's channel may book, for the hint.</summary>
     public string? BookingWindow { get; private set; }
 
-    public bool IsTruncated => Result is { } r && r.Slots.Count >= BookingService.MaxSearchResults;
+    public bool IsTruncated => Result?.Truncated == true;
 
     public bool ShowCodeInput => !string.IsNullOrWhiteSpace(PracticeCode) || ModelState.GetFieldValidationState(nameof(PracticeCode)) == ModelValidationState.Invalid;
 
