@@ -61,6 +61,9 @@ public sealed record ComplianceBooking(long AppointmentId, DateTime StartUtc, Da
 /// <summary>The appointments behind an entity's figures (capped), and how many there were in all.</summary>
 public sealed record ComplianceBookings(ComplianceEntity Entity, DateRange Range, int? SessionId, int Total, IReadOnlyList<ComplianceBooking> Rows);
 
+/// <summary>Every appointment behind an entity's figures, read as it is enumerated (once): for a download.</summary>
+public sealed record ComplianceBookingExport(ComplianceEntity Entity, DateRange Range, IAsyncEnumerable<ComplianceBooking> Rows);
+
 /// <summary>The hubs' reminder effect for an entity's patients.</summary>
 public sealed record ComplianceReminders(ComplianceEntity Entity, IReadOnlyList<HubReminderRow> Hubs);
 
@@ -198,6 +201,21 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     /// </summary>
     public async Task<ComplianceBookings> BookingsAsync(ComplianceLevel level, int id, DateRange range, int? sessionId, Actor actor, CancellationToken ct)
     {
+        var (entity, query) = await BookingsQueryAsync(level, id, range, sessionId, actor, ct);
+        var total = await query.CountAsync(ct);
+        var rows = await BookingRows(query).Take(MaxBookingRows).ToListAsync(ct);
+        return new ComplianceBookings(entity, range, sessionId, total, rows);
+    }
+
+    /// <summary>The same appointments as <see cref="BookingsAsync"/>, all of them, streamed: the CSV download has no cap.</summary>
+    public async Task<ComplianceBookingExport> AllBookingsAsync(ComplianceLevel level, int id, DateRange range, int? sessionId, Actor actor, CancellationToken ct)
+    {
+        var (entity, query) = await BookingsQueryAsync(level, id, range, sessionId, actor, ct);
+        return new ComplianceBookingExport(entity, range, BookingRows(query).AsAsyncEnumerable());
+    }
+
+    private async Task<(ComplianceEntity Entity, IQueryable<Appointment> Query)> BookingsQueryAsync(ComplianceLevel level, int id, DateRange range, int? sessionId, Actor actor, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(range);
         if (level == ComplianceLevel.Ics)
         {
@@ -212,8 +230,11 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
             query = query.Where(a => a.Slots.Any(s => s.Slot!.SessionId == session));
         }
 
-        var total = await query.CountAsync(ct);
-        var rows = await query.OrderBy(a => a.StartUtc).ThenBy(a => a.Id).Take(MaxBookingRows)
+        return (entity, query);
+    }
+
+    private static IQueryable<ComplianceBooking> BookingRows(IQueryable<Appointment> query) =>
+        query.OrderBy(a => a.StartUtc).ThenBy(a => a.Id)
             .Select(a => new ComplianceBooking(
                 a.Id,
                 a.StartUtc,
@@ -223,10 +244,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
                 a.Patient!.RegisteredPractice!.OdsCode,
                 a.Status,
                 a.Channel,
-                a.Slots.Select(s => (Forward.Domain.Hubs.DeliveryMode?)s.Slot!.Mode).FirstOrDefault()))
-            .ToListAsync(ct);
-        return new ComplianceBookings(entity, range, sessionId, total, rows);
-    }
+                a.Slots.Select(s => (Forward.Domain.Hubs.DeliveryMode?)s.Slot!.Mode).FirstOrDefault()));
 
     /// <summary>
     /// What the actor may choose on the dashboard: a commissioner's CCG, its ICS, its PCNs, practices and hubs; a

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using CsvHelper;
+using Forward.Web.Compliance;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -59,6 +61,32 @@ public sealed class CsvExportInjectionTests(ForwardFactory factory) : IClassFixt
         AssertEscaped(measures, "PcnName", networkName);
     }
 
+    [Fact]
+    public async Task The_bookings_download_lists_every_appointment_past_the_pages_limit()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var count = ComplianceQueries.MaxBookingRows + 1;
+        await world.WithDbAsync(async db =>
+        {
+            var patient = new Forward.Domain.Patients.Patient { NhsNumber = TestPatients.NewNhsNumber(), GivenName = "Many", FamilyName = "Bookings", DateOfBirth = new DateOnly(1980, 1, 1), RegisteredPracticeId = world.PracticeA.Id };
+            db.Patients.Add(patient);
+            var start = new DateTime(2026, 6, 8, 17, 30, 0, DateTimeKind.Utc);
+            for (var i = 0; i < count; i++)
+            {
+                db.Appointments.Add(new Forward.Domain.Booking.Appointment { Patient = patient, HubId = world.HubId, StartUtc = start.AddSeconds(i), EndUtc = start.AddSeconds(i).AddMinutes(15), BookedBy = world.PracticeStaffA, CreatedUtc = start.AddDays(-1) });
+            }
+
+            return await db.SaveChangesAsync();
+        });
+
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = (await commissioner.GetAsync($"/Compliance/Bookings?Scope=hub:{world.HubId}&{Week}")).Html;
+        Assert.Contains(ComplianceQueries.MaxBookingRows.ToString("N0", CultureInfo.InvariantCulture), page, StringComparison.Ordinal);
+        var rows = await CsvAsync(commissioner, $"/Compliance/Bookings?handler=Csv&Scope=hub:{world.HubId}&{Week}");
+        Assert.Equal(count, rows.Count);
+        Assert.Equal(count, rows.Select(r => r["AppointmentId"]).Distinct().Count());
+    }
+
     private static void AssertEscaped(List<Dictionary<string, string>> rows, string column, string planted)
     {
         Assert.NotEmpty(rows);
@@ -75,7 +103,11 @@ public sealed class CsvExportInjectionTests(ForwardFactory factory) : IClassFixt
         using var response = await client.Http.GetAsync(new Uri(url, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
-        using var csv = CsvReader.FromText(await response.Content.ReadAsStringAsync(), CsvReaderOptions.Default);
+
+        // A UTF-8 byte order mark first, or Excel reads the file as Windows-1252.
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(Encoding.UTF8.Preamble.ToArray(), bytes.Take(3));
+        using var csv = CsvReader.FromText(Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3), CsvReaderOptions.Default);
         var rows = new List<Dictionary<string, string>>();
         while (await csv.ReadAsync())
         {

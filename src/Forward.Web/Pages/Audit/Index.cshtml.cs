@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using CsvHelper;
 using Forward.Data;
 using Forward.Domain.Audit;
 using Forward.Domain.Time;
 using Forward.Web.Access;
+using Forward.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -106,18 +106,7 @@ public sealed class IndexModel(ForwardDbContext db, TimeProvider clock, Forward.
         audit.Write(actor, AuditActions.AuditExport, "success", detail: string.Join("; ", RouteValues().Select(v => $"{v.Key}={v.Value}")));
         await db.SaveChangesAsync(cancellationToken);
         var stamp = London.ToLocal(clock.GetUtcNow().UtcDateTime).ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
-        Response.ContentType = "text/csv; charset=utf-8";
-        Response.Headers.ContentDisposition = $"attachment; filename=\"forward-audit-{stamp}.csv\"";
-        Response.Headers.CacheControl = "no-store";
-
-        // A cell that starts with = + - @ is escaped so a spreadsheet never runs it as a formula.
-        var options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
-        await using (var csv = CsvWriter.Create(Response.Body, options, leaveOpen: true))
-        {
-            await csv.WriteRecordsAsync(Rows(query, cancellationToken), cancellationToken);
-            await csv.FlushAsync(cancellationToken);
-        }
-
+        await CsvDownload.WriteAsync(Response, $"forward-audit-{stamp}.csv", Rows(query, cancellationToken), cancellationToken);
         return new EmptyResult();
     }
 

@@ -1,10 +1,13 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using CsvHelper;
 using Forward.Domain;
 using Forward.Domain.Access;
+using Forward.Domain.Compliance;
 using Forward.Domain.Time;
 using Forward.Web.Access;
 using Forward.Web.Compliance;
+using Forward.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -55,30 +58,33 @@ public sealed class BookingsModel(ComplianceQueries queries) : PageModel
     public ComplianceBookings? Bookings { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
-        await LoadAsync(cancellationToken) ?? Page();
+        await LoadAsync(async (level, id, range, actor) => Bookings = await queries.BookingsAsync(level, id, range, Session, actor, cancellationToken)) ?? Page();
 
+    /// <summary>Every appointment of the list (the page shows the first <see cref="ComplianceQueries.MaxBookingRows"/>), streamed.</summary>
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)
     {
-        var refused = await LoadAsync(cancellationToken);
-        if (refused is not null || Bookings is null)
+        ComplianceBookingExport? all = null;
+        var refused = await LoadAsync(async (level, id, range, actor) => all = await queries.AllBookingsAsync(level, id, range, Session, actor, cancellationToken));
+        if (refused is not null || all is null)
         {
             return refused ?? Page();
         }
 
-        Response.ContentType = "text/csv; charset=utf-8";
-        Response.Headers.ContentDisposition = string.Create(CultureInfo.InvariantCulture, $"attachment; filename=\"forward-bookings-{ComplianceApi.LevelName(Bookings.Entity.Level)}-{Bookings.Entity.Id}-{Wording.Iso(Bookings.Range.From)}-{Wording.Iso(Bookings.Range.To)}.csv\"");
-        Response.Headers.CacheControl = "no-store";
-        var options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
-        await using (var csv = CsvWriter.Create(Response.Body, options, leaveOpen: true))
-        {
-            await csv.WriteRecordsAsync(Bookings.Rows.Select(ComplianceBookingCsvRow.Create), cancellationToken);
-            await csv.FlushAsync(cancellationToken);
-        }
-
+        var fileName = string.Create(CultureInfo.InvariantCulture, $"forward-bookings-{ComplianceApi.LevelName(all.Entity.Level)}-{all.Entity.Id}-{Wording.Iso(all.Range.From)}-{Wording.Iso(all.Range.To)}.csv");
+        await CsvDownload.WriteAsync(Response, fileName, Rows(all.Rows, cancellationToken), cancellationToken);
         return new EmptyResult();
     }
 
-    private async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<ComplianceBookingCsvRow> Rows(IAsyncEnumerable<ComplianceBooking> bookings, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var booking in bookings.WithCancellation(cancellationToken))
+        {
+            yield return ComplianceBookingCsvRow.Create(booking);
+        }
+    }
+
+    /// <summary>Validates the scope and dates and runs <paramref name="load"/>; a refusal as the page's answer, or null.</summary>
+    private async Task<IActionResult?> LoadAsync(Func<ComplianceLevel, int, DateRange, Actor, Task> load)
     {
         if (!IndexModel.TryParseScope(Scope, out var levelName, out var id))
         {
@@ -90,7 +96,7 @@ public sealed class BookingsModel(ComplianceQueries queries) : PageModel
         {
             var level = ComplianceApi.ParseLevel(levelName);
             var range = queries.Range(From, To);
-            Bookings = await queries.BookingsAsync(level, id, range, Session, Actor.From(User), cancellationToken);
+            await load(level, id, range, Actor.From(User));
             return null;
         }
         catch (ValidationFailedException invalid)

@@ -6,6 +6,7 @@ using Forward.Domain.Compliance;
 using Forward.Domain.Time;
 using Forward.Web.Access;
 using Forward.Web.Compliance;
+using Forward.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -364,18 +365,7 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
     private async Task<IActionResult> CsvAsync<TRow>(ComplianceEntity entity, string table, IEnumerable<TRow> rows, CancellationToken cancellationToken)
     {
         var stamp = London.ToLocal(clock.GetUtcNow().UtcDateTime).ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
-        Response.ContentType = "text/csv; charset=utf-8";
-        Response.Headers.ContentDisposition = $"attachment; filename=\"forward-compliance-{ComplianceApi.LevelName(entity.Level)}-{entity.Id.ToString(CultureInfo.InvariantCulture)}-{table}-{stamp}.csv\"";
-        Response.Headers.CacheControl = "no-store";
-
-        // A cell that starts with = + - @ is escaped so a spreadsheet never runs it as a formula.
-        var options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
-        await using (var csv = CsvWriter.Create(Response.Body, options, leaveOpen: true))
-        {
-            await csv.WriteRecordsAsync(rows, cancellationToken);
-            await csv.FlushAsync(cancellationToken);
-        }
-
+        await CsvDownload.WriteAsync(Response, $"forward-compliance-{ComplianceApi.LevelName(entity.Level)}-{entity.Id.ToString(CultureInfo.InvariantCulture)}-{table}-{stamp}.csv", rows, cancellationToken);
         return new EmptyResult();
     }
 

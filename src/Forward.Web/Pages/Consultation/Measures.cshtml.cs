@@ -130,18 +130,7 @@ public sealed class MeasuresModel(ConsultationMeasures measures, TimeProvider cl
         }
 
         var stamp = London.ToLocal(clock.GetUtcNow().UtcDateTime).ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
-        Response.ContentType = "text/csv; charset=utf-8";
-        Response.Headers.ContentDisposition = $"attachment; filename=\"forward-online-consultation-{Wording.Iso(range.From)}-{Wording.Iso(range.To)}-{stamp}.csv\"";
-        Response.Headers.CacheControl = "no-store";
-
-        // A cell that starts with = + - @ is escaped so a spreadsheet never runs it as a formula.
-        var options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
-        await using (var csv = CsvWriter.Create(Response.Body, options, leaveOpen: true))
-        {
-            await csv.WriteRecordsAsync(report.Practices.Select(p => ConsultationMeasuresCsvRow.Create(report.Range, p)), cancellationToken);
-            await csv.FlushAsync(cancellationToken);
-        }
-
+        await CsvDownload.WriteAsync(Response, $"forward-online-consultation-{Wording.Iso(range.From)}-{Wording.Iso(range.To)}-{stamp}.csv", report.Practices.Select(p => ConsultationMeasuresCsvRow.Create(report.Range, p)), cancellationToken);
         return new EmptyResult();
     }
 
