@@ -5,15 +5,18 @@ using Ical.Net.Serialization;
 
 namespace Forward.Web.Notifications;
 
-/// <summary>The iCalendar file attached to email confirmations: when and where, nothing clinical.</summary>
+/// <summary>
+/// The iCalendar file attached to email confirmations (PUBLISH) and cancellation notices (CANCEL, the same UID and a
+/// higher SEQUENCE, so a calendar that took the appointment in removes it): when and where, nothing clinical.
+/// </summary>
 public static class AppointmentCalendar
 {
     public const string FileName = "appointment.ics";
     public const string ContentType = "text/calendar";
 
-    public static string Build(long appointmentId, DateTime startUtc, DateTime endUtc, string hubName, string location, DateTime stampUtc)
+    public static string Build(long appointmentId, DateTime startUtc, DateTime endUtc, string hubName, string location, DateTime stampUtc, bool cancelled = false)
     {
-        var calendar = new Calendar { Method = "PUBLISH" };
+        var calendar = new Calendar { Method = cancelled ? "CANCEL" : "PUBLISH" };
         calendar.AddProperty("PRODID", "-//Forward//Extended access//EN");
         calendar.Events.Add(new CalendarEvent
         {
@@ -23,10 +26,12 @@ public static class AppointmentCalendar
             DtStart = new CalDateTime(DateTime.SpecifyKind(startUtc, DateTimeKind.Utc)),
             DtEnd = new CalDateTime(DateTime.SpecifyKind(endUtc, DateTimeKind.Utc)),
             DtStamp = new CalDateTime(DateTime.SpecifyKind(stampUtc, DateTimeKind.Utc)),
+            Sequence = cancelled ? 1 : 0,
+            Status = cancelled ? "CANCELLED" : "CONFIRMED",
         });
         return new CalendarSerializer().SerializeToString(calendar) ?? string.Empty;
     }
 
-    public static NotificationAttachment Attachment(long appointmentId, DateTime startUtc, DateTime endUtc, string hubName, string location, DateTime stampUtc) =>
-        new(FileName, ContentType, System.Text.Encoding.UTF8.GetBytes(Build(appointmentId, startUtc, endUtc, hubName, location, stampUtc)));
+    public static NotificationAttachment Attachment(long appointmentId, DateTime startUtc, DateTime endUtc, string hubName, string location, DateTime stampUtc, bool cancelled = false) =>
+        new(FileName, ContentType, System.Text.Encoding.UTF8.GetBytes(Build(appointmentId, startUtc, endUtc, hubName, location, stampUtc, cancelled)));
 }

@@ -111,8 +111,16 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
             }
             else
             {
-                IReadOnlyList<NotificationAttachment> attachments = message.Kind == NotificationKind.BookingConfirmation && appointment is not null
-                    ? [AppointmentCalendar.Attachment(message.AppointmentId!.Value, appointment.StartUtc, appointment.EndUtc, appointment.HubName, $"{appointment.HubName}, {appointment.SiteName}, {appointment.Town}", message.CreatedUtc)]
+                // A confirmation sent after its appointment was cancelled carries no calendar entry to add; the cancellation
+                // notice carries the one that takes it out again.
+                var calendar = (message.Kind, appointment?.Status) switch
+                {
+                    (NotificationKind.BookingConfirmation, AppointmentStatus.Booked) => false,
+                    (NotificationKind.CancellationNotice, AppointmentStatus.Cancelled) => true,
+                    _ => (bool?)null,
+                };
+                IReadOnlyList<NotificationAttachment> attachments = calendar is { } cancelled && appointment is not null
+                    ? [AppointmentCalendar.Attachment(message.AppointmentId!.Value, appointment.StartUtc, appointment.EndUtc, appointment.HubName, $"{appointment.HubName}, {appointment.SiteName}, {appointment.Town}", message.CreatedUtc, cancelled)]
                     : [];
                 providerId = await sender.SendEmailAsync(message.Recipient, message.TemplateId, personalisation, message.IdempotencyKey, attachments, sending.Token);
             }

@@ -379,6 +379,36 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task A_cancellation_email_takes_the_calendar_entry_out_and_a_confirmation_sent_after_it_adds_none()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var nhs = TestPatients.NewNhsNumber();
+        await world.WithDbAsync(async db =>
+        {
+            db.Patients.Add(new Domain.Patients.Patient { NhsNumber = nhs, GivenName = "Alex", FamilyName = "Testperson", DateOfBirth = new DateOnly(1980, 5, 17), Phone = Phone, Email = "alex.cancel@example.com", RegisteredPracticeId = world.PracticeA.Id });
+            return await db.SaveChangesAsync();
+        });
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var id = await BookAsync(world, slot.Id, nhs);
+
+        // Cancelled before the dispatcher got to the confirmation (a slow provider, a retry).
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/appointments/{id}/cancel", new { reason = "Feeling better" })).StatusCode);
+        await Dispatcher.DispatchDueAsync();
+
+        Assert.Empty(Assert.Single(await SentAsync(OutboxMessage.KeyFor(id, NotificationKind.BookingConfirmation, NotificationChannel.Email))).Attachments);
+        var notice = Assert.Single(await SentAsync(OutboxMessage.KeyFor(id, NotificationKind.CancellationNotice, NotificationChannel.Email)));
+        var calendar = Ical.Net.Calendar.Load(Encoding.UTF8.GetString(Convert.FromBase64String(Assert.Single(notice.Attachments).Base64)))!;
+        Assert.Equal("CANCEL", calendar.Method);
+        var evt = Assert.Single(calendar.Events);
+        Assert.Equal($"forward-appointment-{id}@forward.nhs", evt.Uid);
+        Assert.Equal("CANCELLED", evt.Status);
+        Assert.Equal(1, evt.Sequence);
+        Assert.Equal(slot.StartUtc, evt.DtStart!.AsUtc);
+        Assert.Empty(Assert.Single(await SentAsync(OutboxMessage.KeyFor(id, NotificationKind.CancellationNotice, NotificationChannel.Sms))).Attachments);
+    }
+
+    [Fact]
     public async Task The_cancel_link_shows_only_time_and_hub_and_cancels_freeing_the_slot()
     {
         var world = await TestWorld.CreateAsync(factory);
