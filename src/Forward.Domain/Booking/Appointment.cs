@@ -1,5 +1,7 @@
+using System.Globalization;
 using Forward.Domain.Hubs;
 using Forward.Domain.Patients;
+using Forward.Domain.Time;
 
 namespace Forward.Domain.Booking;
 
@@ -146,6 +148,34 @@ public class Appointment
         Comment = CleanText(comment);
         Version++;
     }
+
+    /// <summary>
+    /// Why the hub may not open this appointment's patient record now (who is asking is checked by the caller), or null.
+    /// Consent is given for this appointment, so it ends when the appointment is cancelled, and it covers the London day
+    /// before the appointment (preparing the session), its day, and the day after (writing it up).
+    /// </summary>
+    public (string Code, string Message)? RecordAccessRefusal(DateTime nowUtc)
+    {
+        if (Consent != RecordSharingConsent.Granted)
+        {
+            return ("no-consent", Consent == RecordSharingConsent.Refused
+                ? "The patient refused to share their record with the hub."
+                : "The patient has not been asked to share their record with the hub.");
+        }
+
+        if (Status == AppointmentStatus.Cancelled)
+        {
+            return ("appointment-cancelled", "This appointment was cancelled, and with it the patient's consent to share their record.");
+        }
+
+        var day = London.DateOf(StartUtc);
+        return !RecordOpensOn(day, London.DateOf(nowUtc))
+            ? ("outside-appointment-window", string.Create(CultureInfo.InvariantCulture, $"The record can be opened only from the day before the appointment to the day after it ({day.AddDays(-1):d MMMM yyyy} to {day.AddDays(1):d MMMM yyyy})."))
+            : null;
+    }
+
+    /// <summary>Whether a record shared for an appointment on <paramref name="appointmentDay"/> may be opened on <paramref name="today"/>.</summary>
+    public static bool RecordOpensOn(DateOnly appointmentDay, DateOnly today) => Math.Abs(appointmentDay.DayNumber - today.DayNumber) <= 1;
 
     public void RecordOutcome(bool attended, DateTime nowUtc)
     {

@@ -414,25 +414,12 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             .FirstOrDefaultAsync(a => a.Id == appointmentId, cancellationToken)
             ?? throw DomainException.NotFound("appointment-not-found", $"There is no appointment {appointmentId}.");
 
-        string? refusal = null;
-        var code = "no-consent";
-        if (actor.HubId != appointment.HubId)
-        {
-            refusal = NotTheirs;
-            code = "other-hub";
-        }
-        else if (appointment.Consent != RecordSharingConsent.Granted)
-        {
-            refusal = appointment.Consent == RecordSharingConsent.Refused
-                ? "The patient refused to share their record with the hub."
-                : "The patient has not been asked to share their record with the hub.";
-        }
-
-        audit.Write(actor, refusal is null ? AuditActions.RecordView : AuditActions.RecordViewDenied, refusal is null ? "success" : "denied", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, refusal);
+        (string Code, string Message)? refused = actor.HubId != appointment.HubId ? ("other-hub", NotTheirs) : appointment.RecordAccessRefusal(Now);
+        audit.Write(actor, refused is null ? AuditActions.RecordView : AuditActions.RecordViewDenied, refused is null ? "success" : "denied", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, refused?.Message);
         await db.SaveChangesAsync(cancellationToken);
-        if (refusal is not null)
+        if (refused is { } refusal)
         {
-            throw DomainException.Forbidden(code, refusal);
+            throw DomainException.Forbidden(refusal.Code, refusal.Message);
         }
 
         var p = appointment.Patient!;

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Forward.Domain.Audit;
 using Forward.Domain.Booking;
 using Forward.Domain.Hubs;
+using Forward.Domain.Time;
+using Forward.Web.Pages;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -258,6 +260,39 @@ public sealed class HubPagesTests(ForwardFactory factory) : IClassFixture<Forwar
         Assert.Contains(events, e => e.Actor == world.HubClinician && e.Action == AuditActions.RecordViewDenied && e.EntityId == $"{refused}" && e.Outcome == "denied");
         Assert.Contains(events, e => e.Actor == world.OtherHubClinician && e.Action == AuditActions.RecordViewDenied && e.EntityId == $"{granted}");
         Assert.Equal(3, events.Count);
+    }
+
+    [Fact]
+    public async Task A_record_shared_for_an_appointment_closes_when_it_is_cancelled_and_outside_its_days()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slots = await world.FreeSlotsAsync();
+        var cancelled = await PageTestData.BookAsync(world, world.PracticeStaffA, slots[0].Id, "Cancelsrecord", consent: "Granted");
+        var later = slots.First(s => s.StartUtc >= new DateTime(2026, 6, 11, 0, 0, 0, DateTimeKind.Utc));
+        var ahead = await PageTestData.BookAsync(world, world.PracticeStaffA, later.Id, "Aheadrecord", consent: "Granted");
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await practice.PostAsJsonAsync($"/api/v1/appointments/{cancelled}/cancel", new { reason = "Feeling better" })).StatusCode);
+
+        using var clinician = await PageClient.SignedInAsync(factory, world.HubClinician);
+        Assert.DoesNotContain($"/Hubs/Record/{cancelled}", (await clinician.GetAsync("/Hubs/DayList?date=2026-06-08")).Html, StringComparison.Ordinal);
+        var (cancelledStatus, cancelledHtml) = await clinician.GetAsync($"/Hubs/Record/{cancelled}");
+        Assert.Equal(HttpStatusCode.Forbidden, cancelledStatus);
+        Assert.Contains("was cancelled", cancelledHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cancelsrecord", cancelledHtml, StringComparison.Ordinal);
+
+        // Today is 8 June: an appointment on the 11th opens from the 10th.
+        var day = Wording.Iso(London.DateOf(later.StartUtc));
+        Assert.DoesNotContain($"/Hubs/Record/{ahead}", (await clinician.GetAsync($"/Hubs/DayList?date={day}")).Html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await clinician.GetAsync($"/Hubs/Record/{ahead}")).Status);
+        using (factory.Clock.TravelTo(later.StartUtc.AddDays(-1)))
+        {
+            using var dayBefore = await PageClient.SignedInAsync(factory, world.HubClinician);
+            Assert.Contains($"/Hubs/Record/{ahead}", (await dayBefore.GetAsync($"/Hubs/DayList?date={day}")).Html, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, (await dayBefore.GetAsync($"/Hubs/Record/{ahead}")).Status);
+        }
+
+        var outcomes = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Action.StartsWith("record.") && e.Actor == world.HubClinician).OrderBy(e => e.Id).Select(e => e.Outcome).ToListAsync());
+        Assert.Equal(["denied", "denied", "success"], outcomes);
     }
 
     [Fact]

@@ -1,0 +1,46 @@
+using Forward.Domain.Booking;
+
+namespace Forward.Domain.Tests.Booking;
+
+public sealed class RecordAccessTests
+{
+    // 00:30 BST on Tuesday 9 June 2026: still Monday 8 June in UTC, so the London date decides.
+    private static readonly DateTime StartUtc = new(2026, 6, 8, 23, 30, 0, DateTimeKind.Utc);
+
+    private static Appointment Booked(RecordSharingConsent consent = RecordSharingConsent.Granted) => new()
+    {
+        BookedBy = "practice",
+        StartUtc = StartUtc,
+        EndUtc = StartUtc.AddMinutes(15),
+        Consent = consent,
+        Status = AppointmentStatus.Booked,
+    };
+
+    [Theory]
+    [InlineData("2026-06-07T22:59:00Z", "outside-appointment-window")] // 23:59 BST on 7 June: two days before
+    [InlineData("2026-06-07T23:00:00Z", null)] // midnight BST: 8 June, the day before
+    [InlineData("2026-06-09T12:00:00Z", null)]
+    [InlineData("2026-06-10T22:59:00Z", null)] // 23:59 BST on 10 June: the day after
+    [InlineData("2026-06-10T23:00:00Z", "outside-appointment-window")] // midnight: 11 June
+    public void A_record_opens_from_the_london_day_before_to_the_day_after(string nowUtc, string? refusal)
+    {
+        var now = DateTime.Parse(nowUtc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+        Assert.Equal(refusal, Booked().RecordAccessRefusal(now)?.Code);
+    }
+
+    [Fact]
+    public void A_record_needs_consent_and_a_booked_appointment()
+    {
+        var now = StartUtc.AddHours(-1);
+        Assert.Equal("no-consent", Booked(RecordSharingConsent.Refused).RecordAccessRefusal(now)?.Code);
+        Assert.Equal("no-consent", Booked(RecordSharingConsent.NotAsked).RecordAccessRefusal(now)?.Code);
+
+        var cancelled = Booked();
+        cancelled.Cancel("Feeling better", now);
+        Assert.Equal("appointment-cancelled", cancelled.RecordAccessRefusal(now)?.Code);
+
+        var attended = Booked();
+        attended.RecordOutcome(true, StartUtc.AddMinutes(5));
+        Assert.Null(attended.RecordAccessRefusal(StartUtc.AddHours(2)));
+    }
+}
