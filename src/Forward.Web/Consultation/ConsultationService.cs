@@ -142,7 +142,9 @@ public sealed class ConsultationService(
             }
 
             var since = now.AddHours(-24);
-            var recent = await db.ConsultationRequests.CountAsync(r => r.NhsNumber == nhsNumber && r.SubmittedUtc > since, ct);
+            // Counted with the date of birth too, so someone who knows only a patient's NHS number cannot use up their
+            // requests for the day by sending three in their name.
+            var recent = await db.ConsultationRequests.CountAsync(r => r.NhsNumber == nhsNumber && r.DateOfBirth == draft.DateOfBirth && r.SubmittedUtc > since, ct);
             if (recent >= Math.Max(0, options.Value.PerNhsNumberPer24Hours))
             {
                 audit.Write(OnlinePatient, AuditActions.ConsultationSubmit, "nhs-number-limit", "Practice", practice.Id.ToString(CultureInfo.InvariantCulture), practiceId: practice.Id);

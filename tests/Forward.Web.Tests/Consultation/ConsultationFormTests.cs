@@ -356,35 +356,47 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
     {
         var world = await WorldAsync();
         var nhs = TestPatients.NewNhsNumber();
+        var blocker = TestPatients.NewNhsNumber();
         await Db(async db =>
         {
-            for (var i = 0; i < 3; i++)
+            // Three in the names of two patients; for the second, by someone who knew only the NHS number.
+            foreach (var (number, born) in new[] { (nhs, new DateOnly(1980, 1, 2)), (blocker, new DateOnly(1999, 9, 9)) })
             {
-                db.ConsultationRequests.Add(new ConsultationRequest
+                for (var i = 0; i < 3; i++)
                 {
-                    PracticeId = world.PracticeB.Id,
-                    Reference = ConsultationRequest.NewReference(),
-                    NhsNumber = nhs,
-                    GivenName = "Ada",
-                    FamilyName = "Earlier",
-                    DateOfBirth = new DateOnly(1980, 1, 2),
-                    RedFlagAnswers = "none",
-                    Kind = ConsultationKind.Admin,
-                    AdminType = AdminRequestType.FitNote,
-                    SubmittedUtc = ForwardFactory.DefaultNow.UtcDateTime.AddHours(-20 + i),
-                    DeadlineUtc = ForwardFactory.DefaultNow.UtcDateTime.AddHours(10),
-                });
+                    db.ConsultationRequests.Add(new ConsultationRequest
+                    {
+                        PracticeId = world.PracticeB.Id,
+                        Reference = ConsultationRequest.NewReference(),
+                        NhsNumber = number,
+                        GivenName = "Ada",
+                        FamilyName = "Earlier",
+                        DateOfBirth = born,
+                        RedFlagAnswers = "none",
+                        Kind = ConsultationKind.Admin,
+                        AdminType = AdminRequestType.FitNote,
+                        SubmittedUtc = ForwardFactory.DefaultNow.UtcDateTime.AddHours(-20 + i),
+                        DeadlineUtc = ForwardFactory.DefaultNow.UtcDateTime.AddHours(10),
+                    });
+                }
             }
 
             return await db.SaveChangesAsync();
         });
+
+        // The real patient (born 2 January 1980) is not held back by requests sent with another date of birth.
+        using (var patient = new ConsultJourney(factory))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await patient.SubmitMedicalAsync(world.PracticeA.OdsCode, blocker)).StatusCode);
+        }
+
         using var journey = new ConsultJourney(factory);
 
         var response = await journey.SubmitMedicalAsync(world.PracticeA.OdsCode, nhs);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.Contains("You have already sent 3 online requests in the last 24 hours.", journey.Html, StringComparison.Ordinal);
-        Assert.Empty(await RequestsAsync(world.PracticeA.Id));
+        Assert.DoesNotContain(await RequestsAsync(world.PracticeA.Id), r => r.NhsNumber == nhs);
 
         // 24 hours after the first of them, one more is allowed.
         using (factory.Clock.TravelTo(ForwardFactory.DefaultNow.UtcDateTime.AddHours(4).AddMinutes(1)))
