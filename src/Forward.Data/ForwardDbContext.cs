@@ -113,7 +113,9 @@ public abstract class ForwardDbContext : DbContext
     private sealed class UtcConverter : ValueConverter<DateTime, DateTime>
     {
         public UtcConverter()
-            : base(v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc), v => DateTime.SpecifyKind(v, DateTimeKind.Utc))
+            // Unspecified is taken as UTC, as the bulk writers take it: converting it as the server's local time would move
+            // it by the host's offset (an hour in a London summer), and only on this path.
+            : base(v => v.Kind == DateTimeKind.Local ? v.ToUniversalTime() : DateTime.SpecifyKind(v, DateTimeKind.Utc), v => DateTime.SpecifyKind(v, DateTimeKind.Utc))
         {
         }
     }

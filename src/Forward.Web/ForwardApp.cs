@@ -329,7 +329,7 @@ public static class ForwardApp
     {
         // Each phase's time is logged: start-up has a target (issue 7: first page within 3 s), and this shows where it goes.
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Forward.Startup");
-        var sinceProcessStart = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
+        var sinceProcessStart = DateTime.UtcNow - System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         TimeSpan migrated, seeded, users;
         using (var scope = app.Services.CreateScope())

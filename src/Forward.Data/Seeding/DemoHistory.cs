@@ -351,7 +351,7 @@ public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock)
         var channel = PickChannel(random);
         var sameDayShare = channel == BookingChannel.Nhs111 ? DemoHistoryRates.SameDayShareNhs111 : DemoHistoryRates.SameDayShare;
         // Same-day bookings are made from 07:00 until half an hour before the start; a slot too early for that is pre-booked.
-        var dayOpensUtc = London.StartOfDayUtc(date).AddHours(7);
+        var dayOpensUtc = London.ToUtc(date, new TimeOnly(7, 0))!.Value;
         var latestSameDayUtc = slot.StartUtc - TimeSpan.FromMinutes(30);
         DateTime createdUtc;
         if (random.NextDouble() < sameDayShare && latestSameDayUtc > dayOpensUtc)
@@ -361,7 +361,7 @@ public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock)
         else
         {
             var daysAhead = random.Next(1, DemoHistoryRates.MaxDaysAhead + 1);
-            createdUtc = London.StartOfDayUtc(date.AddDays(-daysAhead)).AddHours(8).AddMinutes(random.Next(10 * 60 + 30));
+            createdUtc = London.ToUtc(date.AddDays(-daysAhead), new TimeOnly(8, 0))!.Value.AddMinutes(random.Next(10 * 60 + 30));
         }
 
         var reminderDue = slot.StartUtc - NotificationRules.DefaultReminderLead;

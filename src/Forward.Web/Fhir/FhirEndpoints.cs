@@ -408,7 +408,7 @@ public static class FhirEndpoints
     private static Bundle SearchSet(HttpContext http) => new()
     {
         Id = Guid.NewGuid().ToString("D"),
-        Meta = new Meta { LastUpdated = DateTimeOffset.UtcNow },
+        Meta = new Meta { LastUpdated = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() },
         Type = Bundle.BundleType.Searchset,
         Link = [new Bundle.LinkComponent { Relation = "self", Url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}" }],
         Total = 0,
