@@ -202,6 +202,12 @@ public static class ForwardApp
                 catch (Exception ex) when (ex is TimeoutException || readiness.WhenReady.IsFaulted)
                 {
                     context.Response.Headers.RetryAfter = "5";
+                    if (FhirErrors.IsFhir(context))
+                    {
+                        await FhirErrors.Result(new FhirError(StatusCodes.Status503ServiceUnavailable, FhirErrors.InternalServerError, "Forward is starting up: its database is still being prepared. Retry in a few seconds.")).ExecuteAsync(context);
+                        return;
+                    }
+
                     await Results.Problem(
                         statusCode: StatusCodes.Status503ServiceUnavailable,
                         title: "Forward is starting up",

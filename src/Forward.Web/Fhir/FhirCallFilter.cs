@@ -113,6 +113,7 @@ internal sealed partial class FhirCallFilter(IServiceScopeFactory scopes, ILogge
                 throw FhirException.MissingParameter($"{InteractionHeader} '{interactionId}' does not match this request; expected {string.Join(" or ", interaction.InteractionIds)}.");
             }
 
+            FhirRequests.EnsureJsonAcceptable(http.Request);
             CheckAccess(http.User, interaction);
             var value = await next(context);
             result = value as IResult ?? throw new InvalidOperationException("FHIR endpoints return an IResult.");
@@ -126,6 +127,10 @@ internal sealed partial class FhirCallFilter(IServiceScopeFactory scopes, ILogge
             }
 
             result = FhirErrors.Result(error);
+            if (error.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                http.Response.Headers.RetryAfter = Infrastructure.ApiExceptionHandler.RetryAfterSeconds;
+            }
         }
 
         var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;

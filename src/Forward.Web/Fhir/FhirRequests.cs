@@ -90,15 +90,66 @@ public static partial class FhirRequests
         return bar < 0 ? (null, raw.Trim()) : (raw[..bar].Trim(), raw[(bar + 1)..].Trim());
     }
 
+    /// <summary>
+    /// Server-driven negotiation (FHIR R4 http.html#mime-type): Forward answers in FHIR R4 JSON only, so a request whose
+    /// _format or Accept asks for anything else (XML, another FHIR version) gets 406 rather than JSON it did not ask for.
+    /// </summary>
+    public static void EnsureJsonAcceptable(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Query.TryGetValue("_format", out var formats))
+        {
+            foreach (var format in formats)
+            {
+                if (!IsJson(format, wildcards: false))
+                {
+                    throw NotAcceptable($"_format '{Show(format ?? string.Empty)}' is not available: Forward answers in FHIR R4 JSON (_format=json).");
+                }
+            }
+
+            return; // _format overrides Accept
+        }
+
+        var accept = request.Headers.Accept.ToString();
+        if (accept.Length > 0 && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var types)
+            && !types.Any(t => t.Quality is not 0 && IsJson(t.ToString(), wildcards: true)))
+        {
+            throw NotAcceptable("Forward answers in FHIR R4 JSON: accept application/fhir+json (fhirVersion 4.0).");
+        }
+    }
+
+    private static bool IsJson(string? value, bool wildcards)
+    {
+        if (value is null || !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(value, out var type))
+        {
+            return value is not null && value.Trim().Equals("json", StringComparison.OrdinalIgnoreCase);
+        }
+
+        var media = type.MediaType.Value ?? string.Empty;
+        var json = media.Equals(FhirResult.ContentType, StringComparison.OrdinalIgnoreCase) || media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (wildcards && (media == "*/*" || media.Equals("application/*", StringComparison.OrdinalIgnoreCase)));
+        var version = type.Parameters.FirstOrDefault(p => p.Name.Equals("fhirVersion", StringComparison.OrdinalIgnoreCase))?.Value.Value;
+        return json && (version is null || version.Trim('"').StartsWith("4.0", StringComparison.Ordinal));
+    }
+
+    private static FhirException NotAcceptable(string message) => new(StatusCodes.Status406NotAcceptable, FhirErrors.UnsupportedMediaType, message);
+
     /// <summary>Reads and strictly parses a FHIR JSON resource body: 415 for another media type, 400 for anything malformed.</summary>
     public static async Task<T> ReadResourceAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : Resource
     {
         ArgumentNullException.ThrowIfNull(request);
-        var mediaType = request.ContentType is { } ct && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(ct, out var parsed) ? parsed.MediaType.Value : null;
-        if (mediaType is null || !(mediaType.Equals(FhirResult.ContentType, StringComparison.OrdinalIgnoreCase) || mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
+        var parsed = request.ContentType is { } ct && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(ct, out var type) ? type : null;
+        var mediaType = parsed?.MediaType.Value;
+        if (parsed is null || mediaType is null || !(mediaType.Equals(FhirResult.ContentType, StringComparison.OrdinalIgnoreCase) || mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
         {
             throw new FhirException(StatusCodes.Status415UnsupportedMediaType, FhirErrors.UnsupportedMediaType, "Send the resource as application/fhir+json.");
+        }
+
+        // The body is read as UTF-8, as FHIR JSON is; a body declared in another charset would be misread.
+        if (parsed.Charset.HasValue && !parsed.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !parsed.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new FhirException(StatusCodes.Status415UnsupportedMediaType, FhirErrors.UnsupportedMediaType, "Send the resource in UTF-8 (charset=utf-8).");
         }
 
         string json;

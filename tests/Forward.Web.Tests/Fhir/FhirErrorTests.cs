@@ -160,7 +160,8 @@ public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<Forwa
         async Task Raw(string body, string contentType, HttpStatusCode status, string code)
         {
             var before = await FhirTestKit.SnapshotAsync(world);
-            using var content = new StringContent(body, Encoding.UTF8, contentType);
+            using var content = new StringContent(body, Encoding.UTF8);
+            content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
             var response = await raw.PostAsync(new Uri("/fhir/Appointment", UriKind.Relative), content);
             Assert.Equal(status, response.StatusCode);
             FhirTestKit.AssertOutcome(new FhirJsonDeserializer().Deserialize<OperationOutcome>(await response.Content.ReadAsStringAsync()), code);
@@ -174,6 +175,7 @@ public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<Forwa
         await Raw(string.Empty, "application/fhir+json", HttpStatusCode.BadRequest, "BAD_REQUEST");
         await Raw("{\"resourceType\":\"Patient\",\"active\":true}", "application/fhir+json", HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
         await Raw(valid, "text/plain", HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
+        await Raw(valid, "application/fhir+json; charset=iso-8859-1", HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
 
         // The slot is taken: 409 DUPLICATE_REJECTED for the second booking, by another patient too.
         await client.CreateAsync(Booking());
@@ -259,6 +261,36 @@ public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<Forwa
             var late = (FhirAppointment)booked.DeepCopy();
             late.Description = "Late change";
             await FhirTestKit.ExpectErrorAsync(world, () => tomorrow.UpdateAsync(late, versionAware: true), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+        }
+    }
+
+    [Theory]
+    [InlineData("application/fhir+xml", null, HttpStatusCode.NotAcceptable)]
+    [InlineData("application/fhir+json; fhirVersion=3.0", null, HttpStatusCode.NotAcceptable)]
+    [InlineData("text/html", null, HttpStatusCode.NotAcceptable)]
+    [InlineData(null, "xml", HttpStatusCode.NotAcceptable)]
+    [InlineData("application/fhir+json", "application/fhir+xml", HttpStatusCode.NotAcceptable)] // _format wins
+    [InlineData("application/fhir+json; fhirVersion=4.0", null, HttpStatusCode.OK)]
+    [InlineData("application/json", null, HttpStatusCode.OK)]
+    [InlineData("text/html,application/xhtml+xml,*/*;q=0.8", null, HttpStatusCode.OK)] // a browser
+    [InlineData("application/fhir+xml", "json", HttpStatusCode.OK)]
+    [InlineData(null, null, HttpStatusCode.OK)]
+    public async Task Only_fhir_r4_json_is_offered(string? accept, string? format, HttpStatusCode expected)
+    {
+        using var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/fhir/metadata" + (format is null ? string.Empty : "?_format=" + Uri.EscapeDataString(format)));
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        using var response = await client.SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        if (expected != HttpStatusCode.OK)
+        {
+            FhirTestKit.AssertOutcome(new FhirJsonDeserializer().Deserialize<OperationOutcome>(body), "UNSUPPORTED_MEDIA_TYPE");
         }
     }
 

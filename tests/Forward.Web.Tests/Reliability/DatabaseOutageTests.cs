@@ -69,9 +69,17 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.OutageFactory factor
         var before = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slots[0].Id, world.PracticeA.OdsCode));
         Assert.Equal(HttpStatusCode.Created, before.StatusCode);
         var confirmedId = (await before.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var (fhir, fhirResponses) = await Fhir.FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var fhirPatient = await Fhir.FhirTestKit.PatientAsync(world);
 
         await using (var outage = await OutageAsync())
         {
+            // A FHIR booking hears the same, as an OperationOutcome.
+            await Assert.ThrowsAsync<Hl7.Fhir.Rest.FhirOperationException>(() => fhir.CreateAsync(Fhir.FhirTestKit.Booking(slots[6], fhirPatient.Id!, world.PracticeA.OdsCode)));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, fhirResponses.LastResponse!.StatusCode);
+            Assert.NotNull(fhirResponses.LastResponse.Headers.RetryAfter);
+            Assert.Contains("OperationOutcome", fhirResponses.LastBody, StringComparison.Ordinal);
+
             for (var i = 1; i <= (factory.Database.IsPostgres ? 4 : 2); i++)
             {
                 var response = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slots[i].Id, world.PracticeA.OdsCode));
