@@ -39,6 +39,19 @@ public static class London
         return TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
     }
 
+    /// <summary>
+    /// A London wall-clock time, "01:30", with " BST" or " GMT" added when that time happens twice (the hour after
+    /// 01:00 on the last Sunday of October), so two appointments an hour apart are never both shown as "01:30".
+    /// </summary>
+    public static string ClockTime(DateTime utc)
+    {
+        var local = ToLocal(utc);
+        var time = local.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        return Zone.IsAmbiguousTime(local)
+            ? time + (Zone.GetUtcOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)) > TimeSpan.Zero ? " BST" : " GMT")
+            : time;
+    }
+
     public static DateOnly Today(TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(clock);

@@ -97,7 +97,7 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
             ["hub_name"] = hub.Name,
             ["hub_address"] = hub.Location,
             ["appointment_date"] = local.ToString("dddd d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB")),
-            ["appointment_time"] = local.ToString("HH:mm", CultureInfo.InvariantCulture),
+            ["appointment_time"] = London.ClockTime(appointment.StartUtc),
         };
         if (cancelUrl is not null)
         {

@@ -132,8 +132,11 @@ public static class Wording
     /// <summary>"Monday 8 June 2026" for a London wall-clock time.</summary>
     public static string DayAndDate(DateTime local) => DayAndDate(DateOnly.FromDateTime(local));
 
-    /// <summary>"18:30 to 18:45".</summary>
-    public static string TimeRange(DateTime startLocal, DateTime endLocal) => $"{Time(startLocal)} to {Time(endLocal)}";
+    /// <summary>A UTC instant's London time, marked BST or GMT in the hour that happens twice (<see cref="London.ClockTime"/>).</summary>
+    public static string ClockTime(DateTime utc) => London.ClockTime(utc);
+
+    /// <summary>"18:30 to 18:45", from UTC instants (BST or GMT marked where the time happens twice).</summary>
+    public static string ClockRange(DateTime startUtc, DateTime endUtc) => $"{ClockTime(startUtc)} to {ClockTime(endUtc)}";
 
     /// <summary>The appointment reference people quote on the phone: its number.</summary>
     public static string Reference(long appointmentId) => appointmentId.ToString(CultureInfo.InvariantCulture);

@@ -97,7 +97,7 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
             var versionGiven = ModelState.GetFieldValidationState("version") == ModelValidationState.Invalid ? -1 : version;
             ModelState.Remove("version");
             var appointment = await booking.RecordOutcomeAsync(id, attended, actor, versionGiven, cancellationToken);
-            TempData["Status"] = $"{appointment.PatientName} at {Wording.Time(appointment.StartLocal)}: {(attended ? "attended" : "did not attend")}";
+            TempData["Status"] = $"{appointment.PatientName} at {Wording.ClockTime(appointment.StartUtc)}: {(attended ? "attended" : "did not attend")}";
             return RedirectToPage(new RouteValueDictionary(RouteFor(DateOnly.FromDateTime(appointment.StartLocal)).ToDictionary(kv => kv.Key, kv => (object?)kv.Value)));
         }
         catch (DomainException ex) when (ex.Kind is DomainErrorKind.Conflict or DomainErrorKind.Validation)

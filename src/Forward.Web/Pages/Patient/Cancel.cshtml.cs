@@ -26,6 +26,8 @@ public sealed class CancelModel(BookingService booking, PatientCancelLinks links
 
     public DateTime StartLocal { get; private set; }
 
+    public DateTime StartUtc { get; private set; }
+
     public AppointmentStatus Status { get; private set; }
 
     public string? Problem { get; private set; }
@@ -70,6 +72,7 @@ public sealed class CancelModel(BookingService booking, PatientCancelLinks links
             LinkValid = true;
             HubName = view.HubName;
             StartLocal = view.StartLocal;
+            StartUtc = view.StartUtc;
             Status = view.Status;
             return Page();
         }
