@@ -59,6 +59,12 @@ public sealed class BankHolidayCalendar
                 throw new FormatException($"Bank holiday file line {lineNo} is not 'yyyy-MM-dd,name'.");
             }
 
+            if (list.Any(h => h.Item1 == date))
+            {
+                // The file is kept by hand; a date entered twice would otherwise fail later without saying where.
+                throw new FormatException($"Bank holiday file line {lineNo} repeats {date:yyyy-MM-dd}.");
+            }
+
             list.Add((date, line[(comma + 1)..]));
         }
 

@@ -32,5 +32,8 @@ public class BankHolidayCalendarTests
     {
         using var reader = new StringReader("date,name\n2026-13-01,Nonsense\n");
         Assert.Throws<FormatException>(() => BankHolidayCalendar.Parse(reader));
+
+        using var repeated = new StringReader("date,name\n2027-12-27,Christmas Day (substitute day)\n2027-12-28,Boxing Day (substitute day)\n2027-12-27,Christmas Day (substitute day)\n");
+        Assert.Equal("Bank holiday file line 4 repeats 2027-12-27.", Assert.Throws<FormatException>(() => BankHolidayCalendar.Parse(repeated)).Message);
     }
 }
