@@ -82,6 +82,7 @@ public static class ForwardApp
         });
 
         services.AddScoped<AuditLog>();
+        services.AddSingleton<OrganisationCcgs>();
         services.AddScoped<SlotPlanner>();
         services.AddScoped<BookingService>();
         services.AddScoped<BookingWriter>();

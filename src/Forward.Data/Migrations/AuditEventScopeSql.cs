@@ -37,7 +37,7 @@ internal static class AuditEventScopeSql
         WHERE "HubId" IS NULL AND "PracticeId" IS NULL AND "EntityType" = 'NavigatorTraining';
         """,
 
-        // What is left (sign-ins, FHIR calls about no patient): the acting user's CCG, through their hub or practice.
+        // Every event: the acting user's CCG, through their hub or practice.
         """
         UPDATE "AuditEvents"
         SET "CcgId" = (
@@ -46,8 +46,7 @@ internal static class AuditEventScopeSql
             LEFT JOIN "Hubs" AS h ON h."Id" = u."HubId"
             LEFT JOIN "Practices" AS pr ON pr."Id" = u."PracticeId"
             LEFT JOIN "Networks" AS n ON n."Id" = pr."NetworkId"
-            WHERE u."UserName" = "AuditEvents"."Actor")
-        WHERE "HubId" IS NULL AND "PracticeId" IS NULL;
+            WHERE u."UserName" = "AuditEvents"."Actor");
         """,
     ];
 }

@@ -32,7 +32,10 @@ public class AuditEvent
     /// </summary>
     public int? PracticeId { get; set; }
 
-    /// <summary>The CCG the event belongs to where neither a hub nor a practice says (a commissioner's own sign-in).</summary>
+    /// <summary>
+    /// The acting user's CCG (a commissioner's, or that of the practice or hub a user works at), so a CCG's commissioners
+    /// see what their own users did, even to another CCG's patients; null for users of none (NHS 111, the public).
+    /// </summary>
     public int? CcgId { get; set; }
 
     public required string Outcome { get; set; }

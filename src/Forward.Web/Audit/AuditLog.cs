@@ -8,12 +8,12 @@ namespace Forward.Web.Audit;
 /// <summary>
 /// Adds audit entries to the current unit of work, so an entry commits together with the change it records, or not at all.
 /// </summary>
-public sealed class AuditLog(ForwardDbContext db, TimeProvider clock)
+public sealed class AuditLog(ForwardDbContext db, TimeProvider clock, OrganisationCcgs ccgs)
 {
     /// <param name="practiceId">
     /// The practice the event concerns when no hub does (an online request's, a training record's); the acting user's
-    /// practice when not given. Commissioners see an event through its hub, its practice or the acting user's CCG, so an
-    /// event that names none of them is seen by none.
+    /// practice when not given. Commissioners see an event through its hub, its practice or the acting user's CCG (stamped
+    /// on every entry), so an event that names none of them (an NHS 111 handler's sign-in) is seen by none.
     /// </param>
     /// <param name="traceId">The request's trace when the entry is written on its behalf outside it (a booking batch).</param>
     public void Write(Actor actor, string action, string outcome, string? entityType = null, string? entityId = null, int? patientId = null, int? hubId = null, string? detail = null, string? traceId = null, int? practiceId = null) =>
@@ -24,9 +24,6 @@ public sealed class AuditLog(ForwardDbContext db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(actor);
         practiceId ??= actor.PracticeId;
-
-        // A hub clinician's own events (a sign-in) belong to their hub's CCG.
-        hubId ??= practiceId is null ? actor.HubId : null;
         return new AuditEvent
         {
             OccurredUtc = clock.GetUtcNow().UtcDateTime,
@@ -39,7 +36,7 @@ public sealed class AuditLog(ForwardDbContext db, TimeProvider clock)
             PatientId = patientId,
             HubId = hubId,
             PracticeId = practiceId,
-            CcgId = actor.CcgId,
+            CcgId = ccgs.Of(db, actor),
             Detail = detail is { Length: > 1000 } ? detail[..1000] : detail,
             TraceId = traceId ?? Activity.Current?.TraceId.ToString(),
         };

@@ -364,7 +364,8 @@ public sealed class TriageService(
 
         if (request is not null)
         {
-            audit.Write(actor, AuditActions.ConsultationViewDenied, "denied", EntityType, Id(id), detail: "another practice's request");
+            // The practice whose request it was sees the attempt; the prober's own CCG sees it through the actor.
+            audit.Write(actor, AuditActions.ConsultationViewDenied, "denied", EntityType, Id(id), detail: "another practice's request", practiceId: request.PracticeId);
             await db.SaveChangesAsync(ct);
         }
 

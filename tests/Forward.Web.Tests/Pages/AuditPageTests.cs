@@ -7,6 +7,7 @@ using Forward.Domain.Audit;
 using Forward.Web.Access;
 using Forward.Web.Audit;
 using Forward.Web.Consultation;
+using Forward.Web.Tests.Consultation;
 using Forward.Web.Tests.Fhir;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -107,12 +108,25 @@ public sealed partial class AuditPageTests(ForwardFactory factory) : IClassFixtu
         var (fhir, _) = await FhirTestKit.ClientAsync(world, world.Nhs111);
         Assert.Single((await fhir.SearchAsync<Patient>(new SearchParams().Add("identifier", $"{FhirTestKit.NhsNumberSystem}|{patient.Identifier[0].Value}")))!.Entry);
 
-        // An online request from the public form and a practice user's triage of it, as those services write them.
+        // An online request sent through the public form by a patient Forward knows (the form's date of birth).
+        await ConsultJourney.SetPracticeAsync(factory, world.PracticeA);
+        var nhs = TestPatients.NewNhsNumber();
+        var submitter = await world.WithDbAsync(async db =>
+        {
+            var known = new Forward.Domain.Patients.Patient { NhsNumber = nhs, GivenName = "Ada", FamilyName = "Online", DateOfBirth = new DateOnly(1980, 1, 2), RegisteredPracticeId = world.PracticeA.Id };
+            db.Patients.Add(known);
+            await db.SaveChangesAsync();
+            return known.Id;
+        });
+        using (var journey = new ConsultJourney(factory))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await journey.SubmitMedicalAsync(world.PracticeA.OdsCode, nhs)).StatusCode);
+        }
+
+        // A practice user's triage view, as the triage service writes it (the acting user's practice).
         await using (var scope = factory.Services.CreateAsyncScope())
         {
-            var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
-            audit.Write(ConsultationService.OnlinePatient, "consultation.submit", "submitted", "ConsultationRequest", "1", patientId, practiceId: world.PracticeA.Id);
-            audit.Write(new Actor(world.PracticeStaffA, Roles.PracticeStaff, world.PracticeA.Id, null, null, null), AuditActions.ConsultationView, "success", "ConsultationRequest", "1", patientId);
+            scope.ServiceProvider.GetRequiredService<AuditLog>().Write(new Actor(world.PracticeStaffA, Roles.PracticeStaff, world.PracticeA.Id, null, null, null), AuditActions.ConsultationView, "success", "ConsultationRequest", "1", patientId);
             await scope.ServiceProvider.GetRequiredService<ForwardDbContext>().SaveChangesAsync();
         }
 
@@ -121,7 +135,7 @@ public sealed partial class AuditPageTests(ForwardFactory factory) : IClassFixtu
             $"/Audit?EventAction=account.sign-in&UserName={world.PracticeStaffA}",
             $"/Audit?EventAction=account.sign-in&UserName={world.HubClinician}",
             $"/Audit?EventAction=fhir.patient.search&PatientId={patientId}",
-            $"/Audit?EventAction=consultation.submit&PatientId={patientId}",
+            $"/Audit?EventAction=consultation.submit&PatientId={submitter}",
             $"/Audit?EventAction=consultation.view&PatientId={patientId}",
         ];
         using var own = await PageClient.SignedInAsync(factory, world.Commissioner);
@@ -138,11 +152,38 @@ public sealed partial class AuditPageTests(ForwardFactory factory) : IClassFixtu
         Assert.Equal(0, Rows((await own.GetAsync($"/Audit?EventAction=account.sign-in&UserName={world.Nhs111}")).Html));
         Assert.True(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(e => e.Action == AuditActions.SignIn && e.Actor == world.Nhs111)));
 
+        // A practice user probing another CCG's patient: both CCGs see it, the patient's and the user's.
+        var theirs = await FhirTestKit.PatientAsync(elsewhere);
+        var (prober, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        await Assert.ThrowsAsync<Hl7.Fhir.Rest.FhirOperationException>(() => prober.GetAsync($"Patient/{theirs.Id}/Appointment?start=ge2026-06-08&start=le2026-06-14"));
+        var probe = $"/Audit?EventAction=fhir.appointment.search&UserName={world.PracticeStaffA}";
+        Assert.Equal(1, Rows((await own.GetAsync(probe)).Html));
+        Assert.Equal(1, Rows((await outsider.GetAsync(probe)).Html));
+
         // Each of the outsider's downloads is in their own log, with its search.
         var exports = (await outsider.GetAsync($"/Audit?EventAction=audit.export&UserName={elsewhere.Commissioner}")).Html;
         Assert.Equal(searches.Length, Rows(exports));
         Assert.Contains($"PatientId={patientId}", exports, StringComparison.Ordinal);
         Assert.Equal(0, Rows((await own.GetAsync($"/Audit?EventAction=audit.export&UserName={elsewhere.Commissioner}")).Html));
+    }
+
+    [Fact]
+    public async Task A_commissioner_account_linked_to_no_ccg_searches_nothing()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var name = $"{world.Prefix}-nowhere";
+        await world.WithDbAsync(db =>
+        {
+            var user = new UserAccount { UserName = name, DisplayName = name, Role = Roles.Commissioner, PasswordHash = string.Empty };
+            user.PasswordHash = new Microsoft.AspNetCore.Identity.PasswordHasher<UserAccount>().HashPassword(user, ForwardFactory.DemoPassword);
+            db.Users.Add(user);
+            return db.SaveChangesAsync();
+        });
+        (await PageClient.SignedInAsync(factory, world.PracticeStaffA)).Dispose(); // an event with no CCG of its own but the practice's
+
+        using var nowhere = await PageClient.SignedInAsync(factory, name);
+        AssertAccessDenied(await nowhere.Http.GetAsync(new Uri("/Audit?EventAction=account.sign-in", UriKind.Relative)));
+        AssertAccessDenied(await nowhere.Http.GetAsync(new Uri("/Audit?handler=Csv", UriKind.Relative)));
     }
 
     [Fact]

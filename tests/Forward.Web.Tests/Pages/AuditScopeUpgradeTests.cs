@@ -20,7 +20,7 @@ public sealed class AuditScopeUpgradeTests : IDisposable
     public void Dispose() => database.Dispose();
 
     [Fact]
-    public async Task Migrating_gives_events_without_a_hub_the_practice_or_ccg_they_belong_to()
+    public async Task Migrating_gives_events_the_practice_they_concern_and_the_acting_users_ccg()
     {
         int hub, hubCcg, practice, practiceCcg, patient, commissionerCcg;
         string practiceOds;
@@ -82,10 +82,10 @@ public sealed class AuditScopeUpgradeTests : IDisposable
             Assert.Equal(9, events.Count);
             Assert.Equal(
                 [
-                    (hub, null, null), // a hub's event keeps its hub and needs nothing more
-                    (null, practice, null),
-                    (null, practice, null),
-                    (null, practice, null),
+                    (hub, null, hubCcg), // every event: the acting user's CCG, through their hub, practice or account
+                    (null, practice, null), // the public form's user belongs to no CCG
+                    (null, practice, practiceCcg),
+                    (null, practice, commissionerCcg),
                     (null, null, practiceCcg),
                     (null, null, hubCcg),
                     (null, null, commissionerCcg),

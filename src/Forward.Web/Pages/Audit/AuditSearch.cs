@@ -136,15 +136,15 @@ public static class AuditSearch
             throw DomainException.Forbidden("commissioner-only", "Only commissioners search the audit log.");
         }
 
-        // A commissioner sees what happened at their CCG's hubs, to their practices' patients and business, and their
-        // own CCG's events; nothing that names none of these (an NHS 111 handler's sign-in, a name nobody has).
-        var ccgId = actor.CcgId;
+        // A commissioner sees what happened at their CCG's hubs, to their practices' patients and business, and what their
+        // CCG's users did; nothing that names none of these (an NHS 111 handler's sign-in, a name nobody has).
+        var ccgId = actor.CcgId ?? throw DomainException.Forbidden("no-ccg", "Your account is not linked to a CCG.");
         var hubs = db.Hubs.Where(h => h.CcgId == ccgId).Select(h => h.Id);
         var practices = db.Practices.Where(p => p.Network!.CcgId == ccgId).Select(p => p.Id);
         var query = db.AuditEvents.AsNoTracking()
             .Where(e => (e.HubId != null && hubs.Contains(e.HubId.Value))
                 || (e.PracticeId != null && practices.Contains(e.PracticeId.Value))
-                || e.CcgId == ccgId);
+                || (e.CcgId != null && e.CcgId == ccgId));
         if (filter.From is { } from)
         {
             var fromUtc = London.StartOfDayUtc(from);

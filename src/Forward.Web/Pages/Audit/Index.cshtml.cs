@@ -82,6 +82,11 @@ public sealed class IndexModel(ForwardDbContext db, TimeProvider clock, Forward.
             return Page();
         }
 
+        if (Actor.From(User).CcgId is null)
+        {
+            return Forbid(); // a commissioner's account not linked to a CCG has no part of the log to search
+        }
+
         var query = AuditSearch.Query(db, Filter, Actor.From(User));
         TotalCount = await query.CountAsync(cancellationToken);
         PageCount = Math.Max(1, (TotalCount + AuditSearch.PageSize - 1) / AuditSearch.PageSize);
@@ -100,6 +105,11 @@ public sealed class IndexModel(ForwardDbContext db, TimeProvider clock, Forward.
         }
 
         var actor = Actor.From(User);
+        if (actor.CcgId is null)
+        {
+            return Forbid();
+        }
+
         var query = AuditSearch.Query(db, Filter, actor);
 
         // Reading the log on screen is not audited, but a download takes it out of Forward: recorded, with its search.
