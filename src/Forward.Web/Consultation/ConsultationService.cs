@@ -47,6 +47,9 @@ public sealed class ConsultationService(
     AuditLog audit)
 {
     /// <summary>Who the audit log names for a request made on the public form.</summary>
+    /// <summary>How many times the per-patient limit one NHS number may send in 24 hours whatever dates of birth it comes with.</summary>
+    public const int AnyDateOfBirthFactor = 3;
+
     public static readonly Actor OnlinePatient = new("online-consultation-form", Roles.Patient, null, null, null, null);
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
@@ -142,10 +145,12 @@ public sealed class ConsultationService(
             }
 
             var since = now.AddHours(-24);
-            // Counted with the date of birth too, so someone who knows only a patient's NHS number cannot use up their
-            // requests for the day by sending three in their name.
-            var recent = await db.ConsultationRequests.CountAsync(r => r.NhsNumber == nhsNumber && r.DateOfBirth == draft.DateOfBirth && r.SubmittedUtc > since, ct);
-            if (recent >= Math.Max(0, options.Value.PerNhsNumberPer24Hours))
+            // Counted per NHS number and date of birth, so someone who knows only a patient's NHS number cannot use up the
+            // patient's requests by sending them in their name; and, so varying the date of birth is no way round it,
+            // never more than three times that per NHS number.
+            var limit = Math.Max(0, options.Value.PerNhsNumberPer24Hours);
+            var recent = db.ConsultationRequests.Where(r => r.NhsNumber == nhsNumber && r.SubmittedUtc > since);
+            if (await recent.CountAsync(r => r.DateOfBirth == draft.DateOfBirth, ct) >= limit || await recent.CountAsync(ct) >= limit * AnyDateOfBirthFactor)
             {
                 audit.Write(OnlinePatient, AuditActions.ConsultationSubmit, "nhs-number-limit", "Practice", practice.Id.ToString(CultureInfo.InvariantCulture), practiceId: practice.Id);
                 await db.SaveChangesAsync(ct);

@@ -357,28 +357,31 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         var world = await WorldAsync();
         var nhs = TestPatients.NewNhsNumber();
         var blocker = TestPatients.NewNhsNumber();
+        var varied = TestPatients.NewNhsNumber();
         await Db(async db =>
         {
-            // Three in the names of two patients; for the second, by someone who knew only the NHS number.
-            foreach (var (number, born) in new[] { (nhs, new DateOnly(1980, 1, 2)), (blocker, new DateOnly(1999, 9, 9)) })
+            // Three in the names of two patients; for the second, by someone who knew only the NHS number. Nine with a
+            // third NHS number and nine different dates of birth.
+            var sent = Enumerable.Repeat((nhs, new DateOnly(1980, 1, 2)), 3)
+                .Concat(Enumerable.Repeat((blocker, new DateOnly(1999, 9, 9)), 3))
+                .Concat(Enumerable.Range(0, 9).Select(d => (varied, new DateOnly(1990, 1, 1).AddDays(d))))
+                .Select((r, n) => (Number: r.Item1, Born: r.Item2, Hour: n % 3));
+            foreach (var (number, born, i) in sent)
             {
-                for (var i = 0; i < 3; i++)
+                db.ConsultationRequests.Add(new ConsultationRequest
                 {
-                    db.ConsultationRequests.Add(new ConsultationRequest
-                    {
-                        PracticeId = world.PracticeB.Id,
-                        Reference = ConsultationRequest.NewReference(),
-                        NhsNumber = number,
-                        GivenName = "Ada",
-                        FamilyName = "Earlier",
-                        DateOfBirth = born,
-                        RedFlagAnswers = "none",
-                        Kind = ConsultationKind.Admin,
-                        AdminType = AdminRequestType.FitNote,
-                        SubmittedUtc = ForwardFactory.DefaultNow.UtcDateTime.AddHours(-20 + i),
-                        DeadlineUtc = ForwardFactory.DefaultNow.UtcDateTime.AddHours(10),
-                    });
-                }
+                    PracticeId = world.PracticeB.Id,
+                    Reference = ConsultationRequest.NewReference(),
+                    NhsNumber = number,
+                    GivenName = "Ada",
+                    FamilyName = "Earlier",
+                    DateOfBirth = born,
+                    RedFlagAnswers = "none",
+                    Kind = ConsultationKind.Admin,
+                    AdminType = AdminRequestType.FitNote,
+                    SubmittedUtc = ForwardFactory.DefaultNow.UtcDateTime.AddHours(-20 + i),
+                    DeadlineUtc = ForwardFactory.DefaultNow.UtcDateTime.AddHours(10),
+                });
             }
 
             return await db.SaveChangesAsync();
@@ -388,6 +391,12 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         using (var patient = new ConsultJourney(factory))
         {
             Assert.Equal(HttpStatusCode.Redirect, (await patient.SubmitMedicalAsync(world.PracticeA.OdsCode, blocker)).StatusCode);
+        }
+
+        // But changing the date of birth is no way round the limit: nine with one NHS number are the most.
+        using (var changing = new ConsultJourney(factory))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, (await changing.SubmitMedicalAsync(world.PracticeA.OdsCode, varied)).StatusCode);
         }
 
         using var journey = new ConsultJourney(factory);
