@@ -413,7 +413,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             var actor = booking.Actor;
             if (request.PatientId is { } patientId)
             {
-                return byId.TryGetValue(patientId, out var named) && actor.MayBookForPatientOf(named.RegisteredPracticeId, links.ContainsKey((actor.HubId ?? 0, named.RegisteredPracticeId)))
+                return byId.TryGetValue(patientId, out var named) && actor.MayBookForPatientOf(named.RegisteredPracticeId, links.GetValueOrDefault((actor.HubId ?? 0, named.RegisteredPracticeId)))
                     ? named
                     : throw DomainException.NotFound("patient-not-found", $"There is no patient {patientId}.");
             }
@@ -424,7 +424,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                 // Whether they may book for this patient is decided before the details are compared, and the answer is
                 // the same whatever details were sent: otherwise anyone who books could test a guessed name and date of
                 // birth against any NHS number in Forward.
-                if (!actor.MayBookForPatientOf(patient.RegisteredPracticeId, links.ContainsKey((actor.HubId ?? 0, patient.RegisteredPracticeId))))
+                if (!actor.MayBookForPatientOf(patient.RegisteredPracticeId, links.GetValueOrDefault((actor.HubId ?? 0, patient.RegisteredPracticeId))))
                 {
                     throw actor.IsHubClinician
                         ? DomainException.Forbidden("practice-not-served", "This hub does not serve the patient's registered practice.")

@@ -141,7 +141,7 @@ public static class FhirEndpoints
             fromDate = today;
         }
 
-        var bundle = SearchSet(http);
+        var bundle = SearchSet(http, "start", "end", "status", "_include", "_include:recurse", "_include:iterate", "searchFilter");
         var call = FhirCall.Of(http);
         if (toDate < fromDate)
         {
@@ -354,7 +354,7 @@ public static class FhirEndpoints
         call.PatientId = id;
         var views = await booking.PatientAppointmentsAsync(id, from, to, Actor.From(http.User), ct);
         call.Detail = $"appointments={views.Count}";
-        var bundle = SearchSet(http);
+        var bundle = SearchSet(http, "patient", "patient.identifier", "patient:Patient.identifier", "start");
         var baseUrl = BaseUrl(http);
         foreach (var appointment in await FhirData.AppointmentsAsync(db, views, ct))
         {
@@ -373,7 +373,7 @@ public static class FhirEndpoints
         var call = FhirCall.Of(http);
         call.PatientId = patient?.Id;
         call.Detail = patient is null ? "found=0" : "found=1";
-        var bundle = SearchSet(http);
+        var bundle = SearchSet(http, "identifier");
         if (patient is not null)
         {
             bundle.Entry.Add(Entry(BaseUrl(http), FhirMapping.Patient(patient), Bundle.SearchEntryMode.Match));
@@ -405,14 +405,23 @@ public static class FhirEndpoints
         }
     }
 
-    private static Bundle SearchSet(HttpContext http) => new()
+    /// <summary>
+    /// An empty search result. Its self link names only the parameters the search used (<paramref name="used"/>), as
+    /// FHIR asks: anything else in the query (_count, _sort, an unknown name) was ignored, and the link says so by leaving
+    /// it out.
+    /// </summary>
+    private static Bundle SearchSet(HttpContext http, params string[] used)
     {
-        Id = Guid.NewGuid().ToString("D"),
-        Meta = new Meta { LastUpdated = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() },
-        Type = Bundle.BundleType.Searchset,
-        Link = [new Bundle.LinkComponent { Relation = "self", Url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}" }],
-        Total = 0,
-    };
+        var query = QueryString.Create(http.Request.Query.Where(p => used.Contains(p.Key, StringComparer.Ordinal)).SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v))));
+        return new()
+        {
+            Id = Guid.NewGuid().ToString("D"),
+            Meta = new Meta { LastUpdated = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() },
+            Type = Bundle.BundleType.Searchset,
+            Link = [new Bundle.LinkComponent { Relation = "self", Url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}{query}" }],
+            Total = 0,
+        };
+    }
 
     private static Bundle.EntryComponent Entry(string baseUrl, Resource resource, Bundle.SearchEntryMode mode) => new()
     {

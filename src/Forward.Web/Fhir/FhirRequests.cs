@@ -101,7 +101,8 @@ public static partial class FhirRequests
         {
             foreach (var format in formats)
             {
-                if (!IsJson(format, wildcards: false))
+                // An unencoded '+' in a query string arrives as a space: "application/fhir json" meant "+".
+                if (!IsJson(format?.Replace(' ', '+'), wildcards: false))
                 {
                     throw NotAcceptable($"_format '{Show(format ?? string.Empty)}' is not available: Forward answers in FHIR R4 JSON (_format=json).");
                 }
@@ -127,6 +128,7 @@ public static partial class FhirRequests
 
         var media = type.MediaType.Value ?? string.Empty;
         var json = media.Equals(FhirResult.ContentType, StringComparison.OrdinalIgnoreCase) || media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || media.Equals("application/json+fhir", StringComparison.OrdinalIgnoreCase) // the DSTU2 name, which R4 asks servers to accept
             || (wildcards && (media == "*/*" || media.Equals("application/*", StringComparison.OrdinalIgnoreCase)));
         var version = type.Parameters.FirstOrDefault(p => p.Name.Equals("fhirVersion", StringComparison.OrdinalIgnoreCase))?.Value.Value;
         return json && (version is null || version.Trim('"').StartsWith("4.0", StringComparison.Ordinal));
@@ -147,7 +149,8 @@ public static partial class FhirRequests
         }
 
         // The body is read as UTF-8, as FHIR JSON is; a body declared in another charset would be misread.
-        if (parsed.Charset.HasValue && !parsed.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !parsed.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        var charset = parsed.Charset.Value?.Trim('"');
+        if (!string.IsNullOrEmpty(charset) && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
         {
             throw new FhirException(StatusCodes.Status415UnsupportedMediaType, FhirErrors.UnsupportedMediaType, "Send the resource in UTF-8 (charset=utf-8).");
         }

@@ -121,6 +121,16 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.Equal(2, narrow.Count);
         Assert.All(narrow, s => Assert.Equal(new DateTimeOffset(Today.ToDateTime(new TimeOnly(18, 45)), TimeSpan.FromHours(1)), s.Start));
 
+        // Parameters Forward does not use (_count, _sort, unknown names) are ignored, and the self link leaves them out.
+        var ignored = (Bundle)(await client.GetAsync($"Slot?start=ge{Today:yyyy-MM-dd}&end=le{Today:yyyy-MM-dd}&status=free&_include=Slot:schedule&searchFilter={FhirTestKit.Ods}|{world.PracticeA.OdsCode}&_count=5&_sort=-start&colour=blue"))!;
+        var self = new Uri(ignored.Link.Single(l => l.Relation == "self").Url);
+        Assert.Contains("status=free", self.Query, StringComparison.Ordinal);
+        Assert.Contains("searchFilter=", self.Query, StringComparison.Ordinal);
+        Assert.DoesNotContain("_count", self.Query, StringComparison.Ordinal);
+        Assert.DoesNotContain("_sort", self.Query, StringComparison.Ordinal);
+        Assert.DoesNotContain("colour", self.Query, StringComparison.Ordinal);
+        Assert.True(FhirTestKit.Resources<FhirSlot>(ignored).Count() > 5);
+
         // Practice B is served by the other hub only.
         var other = await client.SearchAsync<FhirSlot>(FhirTestKit.SlotSearch(Today, Today.AddDays(1), world.PracticeB.OdsCode, allIncludes: true));
         Assert.Equal(Text(world.OtherHubId), Assert.Single(FhirTestKit.Resources<Location>(other!)).Id);
