@@ -215,14 +215,18 @@ public static class FhirEndpoints
                 Description: request.Description,
                 Comment: request.Comment,
                 BookingOrganisationOds: request.BookingOrganisationOds,
-                PatientId: patient.Id),
+                PatientId: patient.Id,
+
+                // GP Connect has no way to retry a create safely; the same header as the JSON API's gives one: a retry
+                // with the key of a booking that went through (its 201 lost) gets that booking, 200, instead of 409.
+                IdempotencyKey: http.Request.Headers[BookingApi.IdempotencyHeader] is { Count: > 0 } key ? key.ToString() : null),
             actor,
             ct);
         var view = outcome.Appointment;
         call.Appointment(view);
         var resource = (await FhirData.AppointmentsAsync(db, [view], ct))[0];
         var location = $"{BaseUrl(http)}/Appointment/{view.Id.ToString(CultureInfo.InvariantCulture)}/_history/{view.Version.ToString(CultureInfo.InvariantCulture)}";
-        return new FhirResult(resource, StatusCodes.Status201Created, view.Version, location);
+        return new FhirResult(resource, outcome.Replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created, view.Version, location);
     }
 
     private static async Task<IResult> ReadAsync(long id, HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct)

@@ -237,6 +237,26 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
     }
 
     [Fact]
+    public async Task A_create_retried_with_its_idempotency_key_gets_the_booking_it_made()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, handler) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var slots = await world.FreeSlotsAsync();
+        handler.ExtraHeaders["Idempotency-Key"] = $"{world.Prefix}-retry";
+
+        var first = await client.CreateAsync(FhirTestKit.Booking(slots[0], patient.Id!, world.PracticeA.OdsCode));
+        Assert.Equal(HttpStatusCode.Created, handler.LastResponse!.StatusCode);
+        var again = await client.CreateAsync(FhirTestKit.Booking(slots[0], patient.Id!, world.PracticeA.OdsCode));
+        Assert.Equal(HttpStatusCode.OK, handler.LastResponse!.StatusCode);
+        Assert.Equal(first!.Id, again!.Id);
+        Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.PatientId == int.Parse(patient.Id!, CultureInfo.InvariantCulture))));
+
+        // The same key for a different booking is refused, and books nothing.
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(FhirTestKit.Booking(slots[4], patient.Id!, world.PracticeA.OdsCode)), HttpStatusCode.Conflict, "DUPLICATE_REJECTED");
+    }
+
+    [Fact]
     public async Task A_fortnight_of_slots_across_the_october_clock_change_can_be_searched()
     {
         var world = await TestWorld.CreateAsync(factory);
