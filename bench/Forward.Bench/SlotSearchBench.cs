@@ -124,6 +124,7 @@ internal static class SlotSearchBench
         services.AddOptions<SlotOptions>();
         services.AddSingleton<PatientCancelLinks>();
         services.AddScoped<AuditLog>();
+        services.AddSingleton<OrganisationCcgs>();
         services.AddScoped<NotificationScheduler>();
         services.AddScoped<SlotPlanner>();
         services.AddScoped<BookingService>();
