@@ -37,7 +37,7 @@ internal static class AuditEventScopeSql
         WHERE "HubId" IS NULL AND "PracticeId" IS NULL AND "EntityType" = 'NavigatorTraining';
         """,
 
-        // Every event: the acting user's CCG, through their hub or practice.
+        // What is left (sign-ins, FHIR calls about no patient): the acting user's CCG, through their hub or practice.
         """
         UPDATE "AuditEvents"
         SET "CcgId" = (
@@ -46,7 +46,22 @@ internal static class AuditEventScopeSql
             LEFT JOIN "Hubs" AS h ON h."Id" = u."HubId"
             LEFT JOIN "Practices" AS pr ON pr."Id" = u."PracticeId"
             LEFT JOIN "Networks" AS n ON n."Id" = pr."NetworkId"
-            WHERE u."UserName" = "AuditEvents"."Actor");
+            WHERE u."UserName" = "AuditEvents"."Actor")
+        WHERE "HubId" IS NULL AND "PracticeId" IS NULL;
         """,
     ];
+
+        // Every event gets its acting user's CCG, through their hub or practice, where the AuditEventScope migration gave it
+        // none (it stamped only events naming no hub or practice; the code before this stamped only commissioners').
+        internal const string StampActingUsersCcg = """
+            UPDATE "AuditEvents"
+            SET "CcgId" = (
+                SELECT COALESCE(u."CcgId", h."CcgId", n."CcgId")
+                FROM "Users" AS u
+                LEFT JOIN "Hubs" AS h ON h."Id" = u."HubId"
+                LEFT JOIN "Practices" AS pr ON pr."Id" = u."PracticeId"
+                LEFT JOIN "Networks" AS n ON n."Id" = pr."NetworkId"
+                WHERE u."UserName" = "AuditEvents"."Actor")
+            WHERE "CcgId" IS NULL;
+            """;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Forward.Data;
 using Forward.Web.Access;
 using Microsoft.EntityFrameworkCore;
@@ -6,12 +7,13 @@ namespace Forward.Web.Audit;
 
 /// <summary>
 /// The CCG each practice and hub belongs to, so every audit event can carry its acting user's CCG (a commissioner's is
-/// in their sign-in; practice staff and hub clinicians have only their practice or hub). Reference data that hardly
-/// changes: read once per app, and again when an id is not in it (a practice or hub added since).
+/// in their sign-in; practice staff and hub clinicians have only their practice or hub). A practice or hub never changes
+/// CCG, so each is read once per app, by its key, when first needed.
 /// </summary>
 public sealed class OrganisationCcgs
 {
-    private volatile Map? map;
+    private readonly ConcurrentDictionary<int, int> practices = new();
+    private readonly ConcurrentDictionary<int, int> hubs = new();
 
     /// <summary>The acting user's CCG, or null for users of none (NHS 111, the public, a client system).</summary>
     public int? Of(ForwardDbContext db, Actor actor)
@@ -23,29 +25,29 @@ public sealed class OrganisationCcgs
             return ccg;
         }
 
-        if (actor.PracticeId is null && actor.HubId is null)
-        {
-            return null;
-        }
+        // Synchronous: an audit entry is added inside whatever unit of work is running. An id that is in no table (an
+        // account whose practice is gone) is looked up again next time, by key, which costs one indexed read.
+        return (actor.PracticeId is { } practiceId
+                ? Lookup(practices, practiceId, id => db.Practices.AsNoTracking().Where(p => p.Id == id).Select(p => (int?)p.Network!.CcgId).FirstOrDefault())
+                : null)
+            ?? (actor.HubId is { } hubId
+                ? Lookup(hubs, hubId, id => db.Hubs.AsNoTracking().Where(h => h.Id == id).Select(h => (int?)h.CcgId).FirstOrDefault())
+                : null);
+    }
 
-        var current = map;
-        if (current?.Find(actor) is { } known)
+    private static int? Lookup(ConcurrentDictionary<int, int> cache, int id, Func<int, int?> read)
+    {
+        if (cache.TryGetValue(id, out var known))
         {
             return known;
         }
 
-        // Synchronous: an audit entry is added inside whatever unit of work is running, and this runs once per app and
-        // per new organisation, not per request.
-        current = map = new Map(
-            db.Practices.AsNoTracking().Select(p => new { p.Id, p.Network!.CcgId }).ToDictionary(p => p.Id, p => p.CcgId),
-            db.Hubs.AsNoTracking().Select(h => new { h.Id, h.CcgId }).ToDictionary(h => h.Id, h => h.CcgId));
-        return current.Find(actor);
-    }
+        if (read(id) is { } found)
+        {
+            cache[id] = found;
+            return found;
+        }
 
-    private sealed record Map(Dictionary<int, int> Practices, Dictionary<int, int> Hubs)
-    {
-        public int? Find(Actor actor) =>
-            actor.PracticeId is { } practice ? (Practices.TryGetValue(practice, out var p) ? p : null)
-            : actor.HubId is { } hub && Hubs.TryGetValue(hub, out var h) ? h : null;
+        return null;
     }
 }

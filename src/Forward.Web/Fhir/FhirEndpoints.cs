@@ -321,7 +321,7 @@ public static class FhirEndpoints
         {
             var nhsNumber = ParseNhsNumberIdentifier(byIdentifier!);
             patientId = (await booking.FindPatientAsync(null, nhsNumber, Actor.From(http.User), ct))?.Id
-                ?? throw DomainException.NotFound("patient-not-found", "There is no patient with that NHS number that you may see.");
+                ?? await NotFoundButAuditedAsync(http, db, nhsNumber, ct);
         }
 
         return await PatientAppointmentsAsync(patientId, http, booking, db, clock, ct);
@@ -369,13 +369,15 @@ public static class FhirEndpoints
         return new FhirResult(bundle);
     }
 
-    private static async Task<IResult> SearchPatientsAsync(HttpContext http, BookingService booking, CancellationToken ct)
+    private static async Task<IResult> SearchPatientsAsync(HttpContext http, BookingService booking, ForwardDbContext db, CancellationToken ct)
     {
         var identifier = FhirRequests.One(http.Request.Query, "identifier", required: true)!;
         var nhsNumber = ParseNhsNumberIdentifier(identifier);
         var patient = await booking.FindPatientAsync(null, nhsNumber, Actor.From(http.User), ct);
         var call = FhirCall.Of(http);
-        call.PatientId = patient?.Id;
+
+        // The audit entry names the patient even when the caller may not see them, so their CCG sees the search.
+        call.PatientId = patient?.Id ?? await PatientIdForAuditAsync(db, nhsNumber, ct);
         call.Detail = patient is null ? "found=0" : "found=1";
         var bundle = SearchSet(http, "identifier");
         if (patient is not null)
@@ -385,6 +387,16 @@ public static class FhirEndpoints
 
         bundle.Total = bundle.Entry.Count;
         return new FhirResult(bundle);
+    }
+
+    /// <summary>The patient with this NHS number, for the audit entry only: never shown to the caller.</summary>
+    private static Task<int?> PatientIdForAuditAsync(ForwardDbContext db, string nhsNumber, CancellationToken ct) =>
+        db.Patients.AsNoTracking().Where(p => p.NhsNumber == nhsNumber).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
+
+    private static async Task<int> NotFoundButAuditedAsync(HttpContext http, ForwardDbContext db, string nhsNumber, CancellationToken ct)
+    {
+        FhirCall.Of(http).PatientId = await PatientIdForAuditAsync(db, nhsNumber, ct);
+        throw DomainException.NotFound("patient-not-found", "There is no patient with that NHS number that you may see.");
     }
 
     private static string ParseNhsNumberIdentifier(string token)
@@ -416,7 +428,7 @@ public static class FhirEndpoints
     /// </summary>
     private static Bundle SearchSet(HttpContext http, params string[] used)
     {
-        var query = QueryString.Create(http.Request.Query.Where(p => used.Contains(p.Key, StringComparer.Ordinal)).SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v))));
+        var query = QueryString.Create(http.Request.Query.Where(p => used.Contains(p.Key, StringComparer.OrdinalIgnoreCase)).SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v))));
         return new()
         {
             Id = Guid.NewGuid().ToString("D"),

@@ -101,8 +101,9 @@ public static partial class FhirRequests
         {
             foreach (var format in formats)
             {
-                // An unencoded '+' in a query string arrives as a space: "application/fhir json" meant "+".
-                if (!IsJson(format?.Replace(' ', '+'), wildcards: false))
+                // An unencoded '+' in a query string arrives as a space: "application/fhir json" meant "+". Only in the
+                // media type itself: the space after a ';' is a parameter's.
+                if (!IsJson(PlusFromSpace(format), wildcards: false))
                 {
                     throw NotAcceptable($"_format '{Show(format ?? string.Empty)}' is not available: Forward answers in FHIR R4 JSON (_format=json).");
                 }
@@ -117,6 +118,12 @@ public static partial class FhirRequests
         {
             throw NotAcceptable("Forward answers in FHIR R4 JSON: accept application/fhir+json (fhirVersion 4.0).");
         }
+    }
+
+    private static string? PlusFromSpace(string? format)
+    {
+        var semicolon = format?.IndexOf(';', StringComparison.Ordinal) ?? -1;
+        return semicolon < 0 ? format?.Replace(' ', '+') : format![..semicolon].Replace(' ', '+') + format[semicolon..];
     }
 
     private static bool IsJson(string? value, bool wildcards)

@@ -276,6 +276,7 @@ public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<Forwa
     [InlineData("text/html,application/xhtml+xml,*/*;q=0.8", null, HttpStatusCode.OK)] // a browser
     [InlineData("application/fhir+xml", "json", HttpStatusCode.OK)]
     [InlineData(null, "application/fhir+json", HttpStatusCode.OK)] // sent with an unencoded '+', read as a space
+    [InlineData(null, "application/fhir%2Bjson;%20fhirVersion=3.0", HttpStatusCode.NotAcceptable)]
     [InlineData("application/json+fhir", null, HttpStatusCode.OK)]
     [InlineData(null, null, HttpStatusCode.OK)]
     public async Task Only_fhir_r4_json_is_offered(string? accept, string? format, HttpStatusCode expected)

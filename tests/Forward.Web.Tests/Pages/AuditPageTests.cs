@@ -160,6 +160,13 @@ public sealed partial class AuditPageTests(ForwardFactory factory) : IClassFixtu
         Assert.Equal(1, Rows((await own.GetAsync(probe)).Html));
         Assert.Equal(1, Rows((await outsider.GetAsync(probe)).Html));
 
+        // By NHS number too, though the caller is told nobody was found.
+        var byNumber = await prober.SearchAsync<Patient>(new SearchParams().Add("identifier", $"{FhirTestKit.NhsNumberSystem}|{theirs.Identifier[0].Value}"));
+        Assert.Empty(byNumber!.Entry);
+        var numberProbe = $"/Audit?EventAction=fhir.patient.search&UserName={world.PracticeStaffA}";
+        Assert.Equal(1, Rows((await own.GetAsync(numberProbe)).Html));
+        Assert.Equal(1, Rows((await outsider.GetAsync(numberProbe)).Html));
+
         // Each of the outsider's downloads is in their own log, with its search.
         var exports = (await outsider.GetAsync($"/Audit?EventAction=audit.export&UserName={elsewhere.Commissioner}")).Html;
         Assert.Equal(searches.Length, Rows(exports));
