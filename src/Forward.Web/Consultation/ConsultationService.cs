@@ -47,7 +47,7 @@ public sealed class ConsultationService(
     AuditLog audit)
 {
     /// <summary>Who the audit log names for a request made on the public form.</summary>
-    /// <summary>How many times the per-patient limit one NHS number may send in 24 hours whatever dates of birth it comes with.</summary>
+    /// <summary>For an NHS number Forward has no patient for: how many times the per-patient limit it may send in 24 hours, whatever dates of birth it comes with.</summary>
     public const int AnyDateOfBirthFactor = 3;
 
     public static readonly Actor OnlinePatient = new("online-consultation-form", Roles.Patient, null, null, null, null);
@@ -145,19 +145,27 @@ public sealed class ConsultationService(
             }
 
             var since = now.AddHours(-24);
-            // Counted per NHS number and date of birth, so someone who knows only a patient's NHS number cannot use up the
-            // patient's requests by sending them in their name; and, so varying the date of birth is no way round it,
-            // never more than three times that per NHS number.
+            // Someone who knows only a patient's NHS number must not be able to use up the patient's requests by sending
+            // them in their name, nor get round the limit by changing the date of birth. Where Forward knows the patient,
+            // requests with their date of birth and requests with any other are limited apart; where it does not, each
+            // date of birth has the limit and the NHS number three times it.
             var limit = Math.Max(0, options.Value.PerNhsNumberPer24Hours);
             var recent = db.ConsultationRequests.Where(r => r.NhsNumber == nhsNumber && r.SubmittedUtc > since);
-            if (await recent.CountAsync(r => r.DateOfBirth == draft.DateOfBirth, ct) >= limit || await recent.CountAsync(ct) >= limit * AnyDateOfBirthFactor)
+            var knownBirth = await db.Patients.AsNoTracking().Where(p => p.NhsNumber == nhsNumber).Select(p => (DateOnly?)p.DateOfBirth).FirstOrDefaultAsync(ct);
+            var sameBirth = await recent.CountAsync(r => r.DateOfBirth == draft.DateOfBirth, ct);
+            var overLimit = knownBirth is { } born
+                ? (draft.DateOfBirth == born ? sameBirth : await recent.CountAsync(r => r.DateOfBirth != born, ct)) >= limit
+                : sameBirth >= limit || await recent.CountAsync(ct) >= limit * AnyDateOfBirthFactor;
+            if (overLimit)
             {
                 audit.Write(OnlinePatient, AuditActions.ConsultationSubmit, "nhs-number-limit", "Practice", practice.Id.ToString(CultureInfo.InvariantCulture), practiceId: practice.Id);
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return new SubmitResult(
                     SubmitStatus.NhsNumberLimit,
-                    Message: $"You have already sent {options.Value.PerNhsNumberPer24Hours} online requests in the last 24 hours. Your practice will reply to those. If you need help sooner, contact your practice by phone or call 111.");
+                    Message: sameBirth >= limit
+                        ? $"You have already sent {options.Value.PerNhsNumberPer24Hours} online requests in the last 24 hours. Your practice will reply to those. If you need help sooner, contact your practice by phone or call 111."
+                        : "Too many online requests have been sent with this NHS number in the last 24 hours. If you need help, contact your practice by phone or call 111.");
             }
 
             var details = draft.RequestDetails;

@@ -27,12 +27,15 @@ public sealed partial class ConsultJourney(ForwardFactory factory) : IDisposable
     public static Dictionary<string, string> AllNo() =>
         RedFlags.Questions.ToDictionary(q => $"RedFlagAnswers[{q.Code}]", _ => "false");
 
-    public static Dictionary<string, string> Identity(string nhsNumber) => new()
+    /// <summary>The date of birth the identity step sends.</summary>
+    public string DateOfBirth { get; set; } = "1980-01-02";
+
+    public static Dictionary<string, string> Identity(string nhsNumber, string dateOfBirth = "1980-01-02") => new()
     {
         ["Identity.NhsNumber"] = nhsNumber,
         ["Identity.GivenName"] = "Ada",
         ["Identity.FamilyName"] = "Consulttest",
-        ["Identity.DateOfBirth"] = "1980-01-02",
+        ["Identity.DateOfBirth"] = dateOfBirth,
         ["Identity.Email"] = "ada@example.com",
         ["Identity.Mobile"] = "07700 900123",
     };
@@ -91,7 +94,7 @@ public sealed partial class ConsultJourney(ForwardFactory factory) : IDisposable
         await GetAsync("/Consult");
         await Expect(PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = practiceOds }), "Check if you need urgent help");
         await Expect(PostAsync("RedFlags", AllNo()), "Your details");
-        await Expect(PostAsync("Identity", Identity(nhsNumber)), "What is your request about?");
+        await Expect(PostAsync("Identity", Identity(nhsNumber, DateOfBirth)), "What is your request about?");
         await Expect(PostAsync("Kind", new Dictionary<string, string> { ["Kind"] = kind }), kind == "Medical" ? "Your medical problem" : "Your admin request");
     }
 

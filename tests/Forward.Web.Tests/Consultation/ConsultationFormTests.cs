@@ -397,6 +397,25 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         using (var changing = new ConsultJourney(factory))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, (await changing.SubmitMedicalAsync(world.PracticeA.OdsCode, varied)).StatusCode);
+            Assert.Contains("Too many online requests have been sent with this NHS number", changing.Html, StringComparison.Ordinal);
+        }
+
+        // Where Forward knows the patient (born 2 January 1980, the form's date), nine requests with other dates of
+        // birth do not hold them back at all; a tenth with a wrong date is refused.
+        await Db(async db =>
+        {
+            db.Patients.Add(new Forward.Domain.Patients.Patient { NhsNumber = varied, GivenName = "Ada", FamilyName = "Known", DateOfBirth = new DateOnly(1980, 1, 2), RegisteredPracticeId = world.PracticeA.Id });
+            return await db.SaveChangesAsync();
+        });
+        using (var known = new ConsultJourney(factory))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await known.SubmitMedicalAsync(world.PracticeA.OdsCode, varied)).StatusCode);
+        }
+
+        using (var wrongBirth = new ConsultJourney(factory))
+        {
+            wrongBirth.DateOfBirth = "1990-01-01";
+            Assert.Equal(HttpStatusCode.TooManyRequests, (await wrongBirth.SubmitMedicalAsync(world.PracticeA.OdsCode, varied)).StatusCode);
         }
 
         using var journey = new ConsultJourney(factory);
