@@ -513,7 +513,7 @@ public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock)
             ["hub_name"] = hub.Name,
             ["hub_address"] = $"{hub.SiteName}, {hub.Town}",
             ["appointment_date"] = local.ToString("dddd d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB")),
-            ["appointment_time"] = local.ToString("HH:mm", CultureInfo.InvariantCulture),
+            ["appointment_time"] = London.ClockTime(startUtc),
         });
     }
 

@@ -93,7 +93,7 @@ public static class TriageWording
     public static string When(DateTime utc)
     {
         var local = London.ToLocal(utc);
-        return $"{Wording.Time(local)} on {Wording.DayAndDate(local)}";
+        return $"{Wording.ClockTime(utc)} on {Wording.DayAndDate(local)}";
     }
 
     private static string Amount(TimeSpan span)
