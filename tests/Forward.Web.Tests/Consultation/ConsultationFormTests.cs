@@ -65,7 +65,7 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         var (status, confirmation) = await journey.Client.GetAsync(location);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains(request.Reference, confirmation, StringComparison.Ordinal);
-        Assert.Contains("We will reply by 6:30pm on Tuesday 9 June.", confirmation, StringComparison.Ordinal);
+        Assert.Contains("We will reply by 6:30pm on Tuesday 9 June (UK time).", confirmation, StringComparison.Ordinal);
         Assert.DoesNotContain("Consulttest", confirmation, StringComparison.Ordinal);
 
         var messages = await Db(db => db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId == request.Id).OrderBy(m => m.Id).ToListAsync());
@@ -114,7 +114,7 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         {
             Assert.Equal(HttpStatusCode.Redirect, (await journey.SubmitMedicalAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber())).StatusCode);
             var (_, html) = await journey.Client.GetAsync(journey.Last!.Headers.Location!.ToString());
-            Assert.Contains("We will reply by 6:30pm on Tuesday 16 June.", html, StringComparison.Ordinal);
+            Assert.Contains("We will reply by 6:30pm on Tuesday 16 June (UK time).", html, StringComparison.Ordinal);
         }
 
         Assert.Equal(new DateTime(2026, 6, 16, 17, 30, 0, DateTimeKind.Utc), Assert.Single(await RequestsAsync(world.PracticeA.Id)).DeadlineUtc);
@@ -154,6 +154,7 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         Assert.Contains($"data-testid=\"{testId}\"", html, StringComparison.Ordinal);
         Assert.Contains(text, html, StringComparison.Ordinal);
         Assert.Contains("has not been sent", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/Consult\" data-testid=\"start-again\">", html, StringComparison.Ordinal); // Back would resubmit a POST
         Assert.Empty(await RequestsAsync(world.PracticeA.Id));
     }
 
@@ -209,6 +210,9 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         await journey.GetAsync($"/Consult?q={Uri.EscapeDataString(world.PracticeA.Name)}");
         Assert.Contains($"value=\"{world.PracticeA.OdsCode}\"", journey.Html, StringComparison.Ordinal);
         Assert.Contains("Practices matching your search", journey.Html, StringComparison.Ordinal);
+
+        // Continue without choosing keeps the search, so the error shows beside the same results.
+        Assert.Matches("action=\"/Consult\\?q=[^\"&]+&amp;handler=Practice\"", journey.Html);
         await journey.GetAsync("/Consult?q=zzzz-no-such-practice");
         Assert.Contains("data-testid=\"no-matches\"", journey.Html, StringComparison.Ordinal);
     }

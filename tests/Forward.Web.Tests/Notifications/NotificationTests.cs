@@ -445,6 +445,8 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.Single(messages, m => m.Kind == NotificationKind.CancellationNotice);
         var (_, after) = await patient.GetAsync(url);
         Assert.Contains("This appointment is cancelled", after, StringComparison.Ordinal);
+        Assert.Contains("<title>Your appointment is cancelled", after, StringComparison.Ordinal);
+        Assert.Contains("nhsuk-notification-banner--success", after, StringComparison.Ordinal); // the outcome is announced
 
         var rebooked = await (await world.ClientAsync(world.PracticeStaffA)).PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id));
         Assert.Equal(HttpStatusCode.Created, rebooked.StatusCode);

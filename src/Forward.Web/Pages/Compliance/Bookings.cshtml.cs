@@ -88,7 +88,8 @@ public sealed class BookingsModel(ComplianceQueries queries) : PageModel
     {
         if (!IndexModel.TryParseScope(Scope, out var levelName, out var id))
         {
-            ModelState.AddModelError(nameof(Scope), "Open this list from the access dashboard");
+            // Whole-page errors: this page has no form, so there is no field to link to.
+            ModelState.AddModelError(string.Empty, "Open this list from the access dashboard");
             return null;
         }
 
@@ -101,9 +102,9 @@ public sealed class BookingsModel(ComplianceQueries queries) : PageModel
         }
         catch (ValidationFailedException invalid)
         {
-            foreach (var (field, message) in invalid.Errors)
+            foreach (var message in invalid.Errors.Values)
             {
-                ModelState.AddModelError(field switch { "from" => nameof(From), "to" => nameof(To), _ => nameof(Scope) }, message);
+                ModelState.AddModelError(string.Empty, message);
             }
 
             return null;

@@ -322,8 +322,11 @@ public sealed class IndexModel(ConsultationService consultations, ConsultationDr
         }
         catch (DomainException ex)
         {
+            // After ShowAsync, which clears the model state to show the draft: added before, the message was wiped and
+            // the patient saw the check page again with no error.
+            var check = await ShowAsync(StepCheck, cancellationToken);
             ModelState.AddModelError(string.Empty, ex is ValidationFailedException ? "Some answers are missing or not valid. Check your answers and change them." : ex.Message);
-            return await ShowAsync(StepCheck, cancellationToken);
+            return check;
         }
 
         switch (result.Status)

@@ -44,6 +44,7 @@ public sealed class CancelModel(BookingService booking, PatientCancelLinks links
         try
         {
             await booking.CancelByPatientLinkAsync(appointmentId, cancellationToken);
+            TempData["Status"] = "Your appointment is cancelled";
             return RedirectToPage(new { token = Token });
         }
         catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
