@@ -97,6 +97,11 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         Assert.NotEmpty(phoneSlots);
         var modes = await world.WithDbAsync(db => db.Slots.Where(s => phoneSlots.Contains(s.Id)).Select(s => s.Mode).Distinct().ToListAsync());
         Assert.Equal(new[] { DeliveryMode.Telephone }, modes);
+
+        // The booking form's "Back to search" returns to the same search, filters and all.
+        var (_, book) = await client.GetAsync($"/Booking/Book?slotId={phoneSlots[0]}&practice={world.PracticeA.OdsCode}&From=2026-06-08&To=2026-06-08&Mode=Telephone");
+        Assert.Contains("href=\"/Booking/Find?From=2026-06-08&amp;To=2026-06-08&amp;Mode=Telephone\"", book, StringComparison.Ordinal);
+        Assert.Contains("&amp;From=2026-06-08&amp;To=2026-06-08&amp;Mode=Telephone\"", phoneOnly, StringComparison.Ordinal); // the Book links carry it
     }
 
     [Fact]

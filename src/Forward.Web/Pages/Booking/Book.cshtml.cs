@@ -76,6 +76,22 @@ public sealed class BookModel(BookingService booking, TriageService triage, Forw
     [BindProperty(SupportsGet = true)]
     public long? Consultation { get; set; }
 
+    /// <summary>
+    /// The rest of the search the slot was found with, only carried back to it by "Back to search" (strings, so a value
+    /// the search page would refuse never stops a booking: the search page checks them).
+    /// </summary>
+    [BindProperty(SupportsGet = true)]
+    public string? From { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? To { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Role { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Mode { get; set; }
+
     /// <summary>The request's reference, when booking from one.</summary>
     public string? ConsultationReference { get; private set; }
 
@@ -194,7 +210,13 @@ public sealed class BookModel(BookingService booking, TriageService triage, Forw
     }
 
     public string FindUrl() =>
-        Url.Page("/Booking/Find", Consultation is { } consultation
-            ? new { consultation }
-            : IsPracticeStaff || string.IsNullOrWhiteSpace(Practice) ? null : new { PracticeOds = Practice }) ?? "/Booking/Find";
+        Url.Page("/Booking/Find", new
+        {
+            consultation = Consultation,
+            PracticeOds = Consultation is null && !IsPracticeStaff && !string.IsNullOrWhiteSpace(Practice) ? Practice : null,
+            From,
+            To,
+            Role,
+            Mode,
+        }) ?? "/Booking/Find";
 }

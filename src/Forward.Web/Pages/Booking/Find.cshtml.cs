@@ -160,10 +160,19 @@ public sealed class FindModel(BookingService booking, TriageService triage, Forw
         return Page();
     }
 
-    /// <summary>The Book link for a slot, carrying the practice searched for.</summary>
+    /// <summary>The Book link for a slot, carrying the search, so "Back to search" on the booking form returns to it.</summary>
     public string? BookUrl(SlotView slot)
     {
         ArgumentNullException.ThrowIfNull(slot);
-        return Url.Page("/Booking/Book", new { slotId = slot.Id, practice = Result?.PracticeOds, consultation = Consultation });
+        return Url.Page("/Booking/Book", new
+        {
+            slotId = slot.Id,
+            practice = Result?.PracticeOds,
+            consultation = Consultation,
+            From = From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            To = To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            Role,
+            Mode,
+        });
     }
 }
