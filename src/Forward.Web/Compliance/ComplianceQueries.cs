@@ -1,3 +1,4 @@
+using System.Globalization;
 using Forward.Data;
 using Forward.Data.Compliance;
 using Forward.Domain;
@@ -83,8 +84,25 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     /// <summary>The longest range the API and dashboard accept.</summary>
     public const int MaxDays = 366;
 
-    /// <summary>Checks a requested range; when both ends are missing, the four weeks up to the end of this week.</summary>
-    public DateRange Range(DateOnly? from, DateOnly? to) => DateRange.FromRequest(from, to, London.Today(clock), MaxDays);
+    /// <summary>
+    /// Checks a requested range; when both ends are missing, the four weeks up to the end of this week. The rules need
+    /// England's bank holidays, so a range outside the years the calendar lists is refused rather than judged as if its
+    /// bank holidays were ordinary days.
+    /// </summary>
+    public DateRange Range(DateOnly? from, DateOnly? to)
+    {
+        var range = DateRange.FromRequest(from, to, London.Today(clock), MaxDays);
+        var calendar = BankHolidayCalendar.England;
+        if (range.From.Year < calendar.FirstYear || range.To.Year > calendar.LastYear)
+        {
+            throw new ValidationFailedException(new Dictionary<string, string>
+            {
+                [range.From.Year < calendar.FirstYear ? "from" : "to"] = string.Create(CultureInfo.InvariantCulture, $"Choose dates from 1 January {calendar.FirstYear} to 31 December {calendar.LastYear}: Forward knows England's bank holidays for those years only"),
+            });
+        }
+
+        return range;
+    }
 
     /// <summary>
     /// The entity, if it exists and the actor may see it: 404 when unknown, 403 when not theirs. Commissioners see their

@@ -244,6 +244,13 @@ public sealed class ComplianceApiTests(ForwardFactory factory) : IClassFixture<F
         await AssertProblem(await Get(commissioner, $"?level=ccg&id={world.CcgId}&from=2026-06-14&to=2026-06-08"), HttpStatusCode.BadRequest, "validation-failed");
         await AssertProblem(await Get(commissioner, $"?level=ccg&id={world.CcgId}&from=2025-06-01&to=2026-06-02"), HttpStatusCode.BadRequest, "validation-failed"); // 367 days
         Assert.Equal(HttpStatusCode.OK, (await Get(commissioner, $"?level=ccg&id={world.CcgId}&from=2025-06-02&to=2026-06-02")).StatusCode); // 366 days
+
+        // Past the years the bank holiday calendar lists, the rules cannot be applied.
+        var beyond = await Get(commissioner, $"?level=ccg&id={world.CcgId}&from=2030-12-01&to=2031-01-31");
+        var body = await beyond.Content.ReadAsStringAsync();
+        await AssertProblem(beyond, HttpStatusCode.BadRequest, "validation-failed");
+        Assert.Contains("bank holidays for those years only", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await Get(commissioner, $"?level=ccg&id={world.CcgId}&from=2030-12-01&to=2030-12-31")).StatusCode);
         await AssertProblem(await Get(commissioner, $"?level=ccg&id={world.CcgId}&from=2026-06-08"), HttpStatusCode.BadRequest, "validation-failed");
         await AssertProblem(await Get(commissioner, $"?level=region&id={world.CcgId}&{Week}"), HttpStatusCode.BadRequest, "validation-failed");
         await AssertProblem(await Get(commissioner, $"?level=ccg&{Week}"), HttpStatusCode.BadRequest, "validation-failed");
