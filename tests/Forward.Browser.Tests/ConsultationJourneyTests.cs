@@ -78,7 +78,7 @@ public sealed partial class ConsultationJourneyTests(BrowserFixture browser) : I
 
         await Assertions.Expect(staff.Locator("h1")).ToHaveTextAsync($"Online request {reference}");
         await Assertions.Expect(staff.Locator("#details")).ToHaveTextAsync("I fell on my wrist playing football and it still hurts.");
-        await staff.GetByRole(AriaRole.Link, new() { Name = "Book an appointment" }).ClickAsync();
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Book an appointment" }).ClickAsync(); // an NHS.UK link styled and announced as a button
 
         await Assertions.Expect(staff.Locator("#booking-for-request")).ToContainTextAsync(reference);
         await staff.GetByRole(AriaRole.Link, new() { NameRegex = BookLink() }).First.ClickAsync();

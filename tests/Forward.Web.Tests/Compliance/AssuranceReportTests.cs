@@ -123,6 +123,20 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
         Assert.Contains($"Test CCG {world.Prefix[1..]}", Assert.Single(PageTexts(pdf)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_month_past_the_bank_holiday_calendar_is_refused()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using (factory.Clock.TravelTo(new DateTime(2031, 2, 15, 12, 0, 0, DateTimeKind.Utc)))
+        {
+            var commissioner = await world.ClientAsync(world.Commissioner);
+            var response = await GetPdf(commissioner, $"?level=ccg&id={world.CcgId}&month=2031-01");
+            await AssertProblem(response, HttpStatusCode.BadRequest, "validation-failed");
+            var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+            Assert.StartsWith("The month must be December 2030 or earlier", errors.GetProperty("month")[0].GetString(), StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("2026-13", "Enter the month as year and month")]
     [InlineData("June", "Enter the month as year and month")]

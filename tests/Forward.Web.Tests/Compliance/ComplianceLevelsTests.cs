@@ -243,5 +243,11 @@ public sealed class ComplianceLevelsTests(ForwardFactory factory) : IClassFixtur
         Assert.True(refused.StatusCode == HttpStatusCode.Forbidden || refused.Headers.Location?.OriginalString.Contains("AccessDenied", StringComparison.Ordinal) == true);
         var ics = (await commissioner.GetAsync($"/Compliance/Bookings?Scope=ics:{world.SystemId}&From=2026-06-08&To=2026-06-14")).Html;
         Assert.Contains("Choose a CCG, PCN, practice or hub to list its appointments", ics, StringComparison.Ordinal);
+
+        // The page has no form: an unreadable date is a page error in words, not a link to a field that is not there.
+        var unreal = (await commissioner.GetAsync($"/Compliance/Bookings?Scope=hub:{world.HubId}&From=2026-13-01&To=2026-06-30")).Html;
+        Assert.Contains("The start date in the address is not a real date", unreal, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"#From\"", unreal, StringComparison.Ordinal);
+        Assert.Contains("Go to the access dashboard", unreal, StringComparison.Ordinal);
     }
 }

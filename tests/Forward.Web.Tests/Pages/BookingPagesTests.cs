@@ -89,7 +89,7 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         Assert.Equal(new[] { world.HubId }, hubs);
         Assert.Contains("Monday 8 June 2026", html, StringComparison.Ordinal);
         Assert.Contains("Friday 12 June 2026", html, StringComparison.Ordinal);
-        Assert.Contains($"/Booking/Book?slotId={linked[0]}&amp;practice={world.PracticeA.OdsCode}", html, StringComparison.Ordinal);
+        Assert.Contains($"/Booking/Book?slotId={linked[0]}&amp;practice={world.PracticeA.OdsCode}\"", html, StringComparison.Ordinal); // no dates: the search's were the defaults
 
         // Filters narrow the list: the nurse telephone session only.
         var (_, phoneOnly) = await client.GetAsync("/Booking/Find?From=2026-06-08&To=2026-06-08&Mode=Telephone");

@@ -169,8 +169,9 @@ public sealed class FindModel(BookingService booking, TriageService triage, Forw
             slotId = slot.Id,
             practice = Result?.PracticeOds,
             consultation = Consultation,
-            From = From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            To = To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            // Only dates the user gave: the defaults (today onwards) must stay "today" when they come back tomorrow.
+            From = Request.Query.ContainsKey(nameof(From)) ? From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null,
+            To = Request.Query.ContainsKey(nameof(To)) ? To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null,
             Role,
             Mode,
         });

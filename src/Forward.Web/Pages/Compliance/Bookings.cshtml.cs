@@ -15,8 +15,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Forward.Web.Pages.Compliance;
 
 /// <summary>One appointment behind a figure, as CSV (no patient identity).</summary>
+/// <remarks>StartUtc is there as well as StartLondon: a 24/7 hub's London times repeat in the October hour.</remarks>
 [CsvRecord]
-public sealed partial record ComplianceBookingCsvRow(long AppointmentId, string StartLondon, string BookedLondon, string Hub, string? Session, string Practice, string Status, string Channel, string? Mode)
+public sealed partial record ComplianceBookingCsvRow(long AppointmentId, string StartLondon, string BookedLondon, string Hub, string? Session, string Practice, string Status, string Channel, string? Mode, string StartUtc)
 {
     public static ComplianceBookingCsvRow Create(ComplianceBooking b)
     {
@@ -30,7 +31,8 @@ public sealed partial record ComplianceBookingCsvRow(long AppointmentId, string 
             b.PracticeOds,
             b.Status.ToString(),
             b.Channel.ToString(),
-            b.Mode?.ToString());
+            b.Mode?.ToString(),
+            DateTime.SpecifyKind(b.StartUtc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
     }
 }
 
@@ -86,6 +88,24 @@ public sealed class BookingsModel(ComplianceQueries queries) : PageModel
     /// <summary>Validates the scope and dates and runs <paramref name="load"/>; a refusal as the page's answer, or null.</summary>
     private async Task<IActionResult?> LoadAsync(Func<ComplianceLevel, int, DateRange, Actor, Task> load)
     {
+        // A value that did not even bind (a date like 2026-13-01): a page error too, in words, as there is no field.
+        var unreadable = ModelState.Where(e => e.Value is { Errors.Count: > 0 }).Select(e => e.Key).ToList();
+        if (unreadable.Count > 0)
+        {
+            ModelState.Clear();
+            foreach (var key in unreadable)
+            {
+                ModelState.AddModelError(string.Empty, key switch
+                {
+                    nameof(From) => "The start date in the address is not a real date",
+                    nameof(To) => "The end date in the address is not a real date",
+                    _ => "The address of this page is not valid: open this list from the access dashboard",
+                });
+            }
+
+            return null;
+        }
+
         if (!IndexModel.TryParseScope(Scope, out var levelName, out var id))
         {
             // Whole-page errors: this page has no form, so there is no field to link to.
