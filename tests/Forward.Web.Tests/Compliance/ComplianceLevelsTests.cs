@@ -204,6 +204,7 @@ public sealed class ComplianceLevelsTests(ForwardFactory factory) : IClassFixtur
 
         var bad = (await commissioner.GetAsync($"/Compliance?handler=Csv&Table=nonsense&Scope=ccg:{world.CcgId}")).Html;
         Assert.Contains("Choose a table", bad, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"#Table\"", bad, StringComparison.Ordinal); // no such field on the page
     }
 
     [Fact]

@@ -277,6 +277,11 @@ public sealed partial class AuditPageTests(ForwardFactory factory) : IClassFixtu
         Assert.Contains($"href=\"/Audit?UserName={actor}&amp;PageNumber=2\"", first, StringComparison.Ordinal);
         Assert.Contains("aria-current=\"page\"", first, StringComparison.Ordinal);
 
+        // A page number that is not a number (a hand-edited address) is the page's error: there is no field to link to.
+        var unreadable = (await commissioner.GetAsync($"/Audit?UserName={actor}&PageNumber=two")).Html;
+        Assert.Contains("Page must be a whole number", unreadable, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"#PageNumber\"", unreadable, StringComparison.Ordinal);
+
         var second = (await commissioner.GetAsync($"/Audit?UserName={actor}&PageNumber=2")).Html;
         Assert.Equal(10, Rows(second));
         Assert.Contains("bulk 09", second, StringComparison.Ordinal);

@@ -261,7 +261,8 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
                     }
 
                 default:
-                    ModelState.AddModelError(nameof(Table), "Choose a table: children, weeks, months, grid or reminders");
+                    // Table is in the download links only, not a field: a page error.
+                    ModelState.AddModelError(string.Empty, "Choose a table: children, weeks, months, grid or reminders");
                     return Page();
             }
         }
