@@ -164,6 +164,12 @@ public sealed class ConsultationMeasuresTests(ForwardFactory factory) : IClassFi
         Assert.Equal(HttpStatusCode.Forbidden, (await otherCommissioner.GetAsync($"/Consultation/Measures?Practice={world.PracticeA.Id}&{Week}")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await otherCommissioner.GetAsync($"/Consultation/Measures?Practice=999999&{Week}")).Status);
 
+        // A practice that is not even a number (a hand-edited address) is the page's error: it comes from a link.
+        var (unreadableStatus, unreadable) = await otherCommissioner.GetAsync($"/Consultation/Measures?Practice=oak&{Week}");
+        Assert.Equal(HttpStatusCode.OK, unreadableStatus);
+        Assert.Contains("Choose a practice from the table", unreadable, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"#Practice\"", unreadable, StringComparison.Ordinal);
+
         using var hub = await PageClient.SignedInAsync(factory, world.HubClinician);
         var refused = await hub.GetAsync($"/Consultation/Measures?{Week}");
         Assert.True(refused.Status is HttpStatusCode.Forbidden or HttpStatusCode.Redirect, refused.Status.ToString());
