@@ -127,10 +127,6 @@ internal sealed partial class FhirCallFilter(IServiceScopeFactory scopes, ILogge
             }
 
             result = FhirErrors.Result(error);
-            if (error.Status == StatusCodes.Status503ServiceUnavailable)
-            {
-                http.Response.Headers.RetryAfter = Infrastructure.ApiExceptionHandler.RetryAfterSeconds;
-            }
         }
 
         var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;

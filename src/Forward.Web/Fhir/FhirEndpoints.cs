@@ -269,13 +269,9 @@ public static class FhirEndpoints
             throw DomainException.Conflict("version-mismatch", $"If-Match names version {expectedVersion} but the appointment is at version {view.Version}. Read it again and retry.");
         }
 
+        // An appointment that has started can be neither amended nor cancelled (GP Connect): the domain refuses both, and
+        // its refusal is answered 422 INVALID_RESOURCE like this layer's own.
         EnsureNotPast(view, clock, "changed");
-        if (view.StartUtc <= clock.GetUtcNow().UtcDateTime)
-        {
-            // GP Connect: only an appointment that has not started may be amended or cancelled.
-            throw FhirException.InvalidResource($"Appointment {view.Id} started at {view.StartLocal:HH:mm}; it can no longer be amended or cancelled.");
-        }
-
         if (view.Status != AppointmentStatus.Booked)
         {
             throw FhirException.InvalidResource($"This appointment is {Domain.Booking.Appointment.Describe(view.Status)} and cannot be amended or cancelled.");

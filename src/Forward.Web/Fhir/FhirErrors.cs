@@ -144,10 +144,11 @@ public static class FhirErrors
         };
     }
 
+    /// <summary>The answer for a failure; a 503 (the database away, or still being prepared) says when to try again.</summary>
     public static IResult Result(FhirError error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return new FhirResult(Outcome(error), error.Status);
+        return new FhirResult(Outcome(error), error.Status, retryAfter: error.Status == StatusCodes.Status503ServiceUnavailable ? ApiExceptionHandler.RetryAfterSeconds : null);
     }
 
     /// <summary>Writes the OperationOutcome for a bare error status (registered with UseStatusCodePages for /fhir).</summary>
@@ -193,11 +194,7 @@ internal sealed class FhirExceptionHandler(ILogger<FhirExceptionHandler> logger)
         }
 
         var error = FhirErrors.From(exception, HttpMethods.IsGet(httpContext.Request.Method));
-        if (error.Status == StatusCodes.Status503ServiceUnavailable)
-        {
-            httpContext.Response.Headers.RetryAfter = ApiExceptionHandler.RetryAfterSeconds;
-        }
-        else if (error.Status >= 500)
+        if (error.Status is >= 500 and not StatusCodes.Status503ServiceUnavailable)
         {
             logger.LogError(exception, "FHIR request failed unexpectedly");
         }

@@ -6,7 +6,8 @@ using Task = System.Threading.Tasks.Task;
 namespace Forward.Web.Fhir;
 
 /// <summary>A FHIR resource written with the Firely serializer as application/fhir+json, never cached.</summary>
-public sealed class FhirResult(Resource resource, int status = StatusCodes.Status200OK, int? version = null, string? location = null) : IResult, IStatusCodeHttpResult
+/// <param name="retryAfter">Seconds for a Retry-After header (a 503), or null.</param>
+public sealed class FhirResult(Resource resource, int status = StatusCodes.Status200OK, int? version = null, string? location = null, string? retryAfter = null) : IResult, IStatusCodeHttpResult
 {
     public const string ContentType = "application/fhir+json";
 
@@ -33,6 +34,11 @@ public sealed class FhirResult(Resource resource, int status = StatusCodes.Statu
         if (location is not null)
         {
             response.Headers.Location = location;
+        }
+
+        if (retryAfter is not null)
+        {
+            response.Headers.RetryAfter = retryAfter;
         }
 
         var body = Serializer.SerializeToBytes(Resource, pretty: false, filterFactory: null);
