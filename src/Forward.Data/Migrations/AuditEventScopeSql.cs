@@ -38,30 +38,30 @@ internal static class AuditEventScopeSql
         """,
 
         // What is left (sign-ins, FHIR calls about no patient): the acting user's CCG, through their hub or practice.
-        """
+        $"""
         UPDATE "AuditEvents"
-        SET "CcgId" = (
-            SELECT COALESCE(u."CcgId", h."CcgId", n."CcgId")
-            FROM "Users" AS u
-            LEFT JOIN "Hubs" AS h ON h."Id" = u."HubId"
-            LEFT JOIN "Practices" AS pr ON pr."Id" = u."PracticeId"
-            LEFT JOIN "Networks" AS n ON n."Id" = pr."NetworkId"
-            WHERE u."UserName" = "AuditEvents"."Actor")
+        SET "CcgId" = ({ActingUsersCcg})
         WHERE "HubId" IS NULL AND "PracticeId" IS NULL;
         """,
     ];
 
-        // Every event gets its acting user's CCG, through their hub or practice, where the AuditEventScope migration gave it
-        // none (it stamped only events naming no hub or practice; the code before this stamped only commissioners').
-        internal const string StampActingUsersCcg = """
-            UPDATE "AuditEvents"
-            SET "CcgId" = (
-                SELECT COALESCE(u."CcgId", h."CcgId", n."CcgId")
-                FROM "Users" AS u
-                LEFT JOIN "Hubs" AS h ON h."Id" = u."HubId"
-                LEFT JOIN "Practices" AS pr ON pr."Id" = u."PracticeId"
-                LEFT JOIN "Networks" AS n ON n."Id" = pr."NetworkId"
-                WHERE u."UserName" = "AuditEvents"."Actor")
-            WHERE "CcgId" IS NULL;
-            """;
+    /// <summary>
+    /// Every event gets its acting user's CCG where the AuditEventScope migration gave it none (it stamped only events
+    /// naming no hub or practice; the code before the AuditEventActingCcg migration stamped only commissioners').
+    /// </summary>
+    internal const string StampActingUsersCcg = $"""
+        UPDATE "AuditEvents"
+        SET "CcgId" = ({ActingUsersCcg})
+        WHERE "CcgId" IS NULL;
+        """;
+
+    /// <summary>The CCG of the user an audit row names, through their own CCG, hub or practice (a scalar subquery).</summary>
+    private const string ActingUsersCcg = """
+        SELECT COALESCE(u."CcgId", h."CcgId", n."CcgId")
+        FROM "Users" AS u
+        LEFT JOIN "Hubs" AS h ON h."Id" = u."HubId"
+        LEFT JOIN "Practices" AS pr ON pr."Id" = u."PracticeId"
+        LEFT JOIN "Networks" AS n ON n."Id" = pr."NetworkId"
+        WHERE u."UserName" = "AuditEvents"."Actor"
+        """;
 }

@@ -154,28 +154,28 @@ public class Appointment
     /// Consent is given for this appointment, so it ends when the appointment is cancelled, and it covers the London day
     /// before the appointment (preparing the session), its day, and the day after (writing it up).
     /// </summary>
-    public (string Code, string Message)? RecordAccessRefusal(DateTime nowUtc)
+    public (string Code, string Message)? RecordAccessRefusal(DateTime nowUtc) => RecordAccessRefusal(Consent, Status, StartUtc, nowUtc);
+
+    /// <summary>The same rule from an appointment's facts, for a page that shows the link only when it would open.</summary>
+    public static (string Code, string Message)? RecordAccessRefusal(RecordSharingConsent consent, AppointmentStatus status, DateTime startUtc, DateTime nowUtc)
     {
-        if (Consent != RecordSharingConsent.Granted)
+        if (consent != RecordSharingConsent.Granted)
         {
-            return ("no-consent", Consent == RecordSharingConsent.Refused
+            return ("no-consent", consent == RecordSharingConsent.Refused
                 ? "The patient refused to share their record with the hub."
                 : "The patient has not been asked to share their record with the hub.");
         }
 
-        if (Status == AppointmentStatus.Cancelled)
+        if (status == AppointmentStatus.Cancelled)
         {
             return ("appointment-cancelled", "This appointment was cancelled, and with it the patient's consent to share their record.");
         }
 
-        var day = London.DateOf(StartUtc);
-        return !RecordOpensOn(day, London.DateOf(nowUtc))
+        var day = London.DateOf(startUtc);
+        return Math.Abs(day.DayNumber - London.DateOf(nowUtc).DayNumber) > 1
             ? ("outside-appointment-window", string.Create(CultureInfo.InvariantCulture, $"The record can be opened only from the day before the appointment to the day after it ({day.AddDays(-1):d MMMM yyyy} to {day.AddDays(1):d MMMM yyyy})."))
             : null;
     }
-
-    /// <summary>Whether a record shared for an appointment on <paramref name="appointmentDay"/> may be opened on <paramref name="today"/>.</summary>
-    public static bool RecordOpensOn(DateOnly appointmentDay, DateOnly today) => Math.Abs(appointmentDay.DayNumber - today.DayNumber) <= 1;
 
     public void RecordOutcome(bool attended, DateTime nowUtc)
     {

@@ -31,6 +31,9 @@ public sealed class BankHolidayCalendar
 
     public bool IsBankHoliday(DateOnly date) => holidays.ContainsKey(date);
 
+    /// <summary>Whether the calendar lists the bank holidays of <paramref name="date"/>'s year (outside them it knows none).</summary>
+    public bool Covers(DateOnly date) => date.Year >= FirstYear && date.Year <= LastYear;
+
     public string? NameOf(DateOnly date) => holidays.GetValueOrDefault(date);
 
     public static BankHolidayCalendar Parse(TextReader csv)

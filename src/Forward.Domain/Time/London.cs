@@ -43,14 +43,13 @@ public static class London
     /// A London wall-clock time, "01:30", with " BST" or " GMT" added when that time happens twice (the hour after
     /// 01:00 on the last Sunday of October), so two appointments an hour apart are never both shown as "01:30".
     /// </summary>
-    public static string ClockTime(DateTime utc)
-    {
-        var local = ToLocal(utc);
-        var time = local.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
-        return Zone.IsAmbiguousTime(local)
-            ? time + (Zone.GetUtcOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)) > TimeSpan.Zero ? " BST" : " GMT")
-            : time;
-    }
+    public static string ClockTime(DateTime utc) =>
+        ToLocal(utc).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) + RepeatedHourMark(utc);
+
+    /// <summary>" BST" or " GMT" when the instant's London time happens twice (the October hour), else nothing.</summary>
+    public static string RepeatedHourMark(DateTime utc) =>
+        !Zone.IsAmbiguousTime(ToLocal(utc)) ? string.Empty
+        : Zone.GetUtcOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)) > TimeSpan.Zero ? " BST" : " GMT";
 
     public static DateOnly Today(TimeProvider clock)
     {

@@ -75,7 +75,7 @@ public readonly record struct AssuranceMonth : IComparable<AssuranceMonth>
         {
             error = "The month must not be in the future";
         }
-        else if (first.Year > Forward.Domain.Calendar.BankHolidayCalendar.England.LastYear)
+        else if (!Forward.Domain.Calendar.BankHolidayCalendar.England.Covers(first))
         {
             // The report's rules need the month's bank holidays, and the calendar lists them only so far.
             error = string.Create(CultureInfo.InvariantCulture, $"The month must be December {Forward.Domain.Calendar.BankHolidayCalendar.England.LastYear} or earlier: Forward knows England's bank holidays only to then");

@@ -93,11 +93,11 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     {
         var range = DateRange.FromRequest(from, to, London.Today(clock), MaxDays);
         var calendar = BankHolidayCalendar.England;
-        if (range.From.Year < calendar.FirstYear || range.To.Year > calendar.LastYear)
+        if (!calendar.Covers(range.From) || !calendar.Covers(range.To))
         {
             throw new ValidationFailedException(new Dictionary<string, string>
             {
-                [range.From.Year < calendar.FirstYear ? "from" : "to"] = string.Create(CultureInfo.InvariantCulture, $"Choose dates from 1 January {calendar.FirstYear} to 31 December {calendar.LastYear}: Forward knows England's bank holidays for those years only"),
+                [calendar.Covers(range.From) ? "to" : "from"] = string.Create(CultureInfo.InvariantCulture, $"Choose dates from 1 January {calendar.FirstYear} to 31 December {calendar.LastYear}: Forward knows England's bank holidays for those years only"),
             });
         }
 

@@ -46,10 +46,10 @@ public sealed class ConsultationService(
     IOptions<NotificationOptions> notificationOptions,
     AuditLog audit)
 {
-    /// <summary>Who the audit log names for a request made on the public form.</summary>
     /// <summary>For an NHS number Forward has no patient for: how many times the per-patient limit it may send in 24 hours, whatever dates of birth it comes with.</summary>
     public const int AnyDateOfBirthFactor = 3;
 
+    /// <summary>Who the audit log names for a request made on the public form.</summary>
     public static readonly Actor OnlinePatient = new("online-consultation-form", Roles.Patient, null, null, null, null);
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;

@@ -73,6 +73,21 @@ public static class ModelStateExtensions
         }
     }
 
+    /// <summary>
+    /// For a value that comes from a link rather than a field of the form (a page number, a practice chosen from a table, a
+    /// date in the address of a page with no form): its binding error becomes <paramref name="message"/> against the whole
+    /// page, so the error summary does not link to a field that is not there. Does nothing when the value bound.
+    /// </summary>
+    public static void MoveBindingErrorToPage(this ModelStateDictionary modelState, string key, string message)
+    {
+        ArgumentNullException.ThrowIfNull(modelState);
+        if (modelState.TryGetValue(key, out var entry) && entry.Errors.Count > 0)
+        {
+            modelState.Remove(key);
+            modelState.AddModelError(string.Empty, message);
+        }
+    }
+
     /// <summary>Applies <see cref="ReplaceBindingError"/> for each key → message.</summary>
     public static void ReplaceBindingErrors(this ModelStateDictionary modelState, IReadOnlyDictionary<string, string> messages)
     {

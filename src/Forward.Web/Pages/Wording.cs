@@ -87,10 +87,7 @@ public static class Wording
 
     /// <summary>A UTC instant as London date and time, e.g. "8 Jun 2026 09:00:05".</summary>
     public static string LondonDateTime(DateTime utc) =>
-        London.ToLocal(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToString("d MMM yyyy HH:mm:ss", UkCulture) + RepeatedHourMark(utc);
-
-    /// <summary>" BST" or " GMT" when the London time happens twice (the October hour), else nothing.</summary>
-    private static string RepeatedHourMark(DateTime utc) => London.ClockTime(utc) is { Length: > 5 } marked ? marked[5..] : string.Empty;
+        London.ToLocal(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToString("d MMM yyyy HH:mm:ss", UkCulture) + London.RepeatedHourMark(utc);
 
     public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -179,11 +179,7 @@ public sealed class IndexModel(ForwardDbContext db, TimeProvider clock, Forward.
         }
 
         // The page number is in the pagination links, not a field of the form: its error is the page's.
-        if (ModelState.TryGetValue(nameof(PageNumber), out var page) && page.Errors.Count > 0)
-        {
-            ModelState.Remove(nameof(PageNumber));
-            ModelState.AddModelError(string.Empty, BindingMessages[nameof(PageNumber)]);
-        }
+        ModelState.MoveBindingErrorToPage(nameof(PageNumber), BindingMessages[nameof(PageNumber)]);
 
         foreach (var (field, message) in AuditSearch.Validate(Filter))
         {

@@ -89,20 +89,11 @@ public sealed class BookingsModel(ComplianceQueries queries) : PageModel
     private async Task<IActionResult?> LoadAsync(Func<ComplianceLevel, int, DateRange, Actor, Task> load)
     {
         // A value that did not even bind (a date like 2026-13-01): a page error too, in words, as there is no field.
-        var unreadable = ModelState.Where(e => e.Value is { Errors.Count: > 0 }).Select(e => e.Key).ToList();
-        if (unreadable.Count > 0)
+        ModelState.MoveBindingErrorToPage(nameof(From), "The start date in the address is not a real date");
+        ModelState.MoveBindingErrorToPage(nameof(To), "The end date in the address is not a real date");
+        ModelState.MoveBindingErrorToPage(nameof(Session), "The address of this page is not valid: open this list from the access dashboard");
+        if (!ModelState.IsValid)
         {
-            ModelState.Clear();
-            foreach (var key in unreadable)
-            {
-                ModelState.AddModelError(string.Empty, key switch
-                {
-                    nameof(From) => "The start date in the address is not a real date",
-                    nameof(To) => "The end date in the address is not a real date",
-                    _ => "The address of this page is not valid: open this list from the access dashboard",
-                });
-            }
-
             return null;
         }
 

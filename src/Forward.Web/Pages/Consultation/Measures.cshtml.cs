@@ -156,12 +156,8 @@ public sealed class MeasuresModel(ConsultationMeasures measures, TimeProvider cl
     {
         ModelState.ReplaceBindingError(nameof(From), "Enter a real 'from' date, for example 1 June 2026");
         ModelState.ReplaceBindingError(nameof(To), "Enter a real 'to' date, for example 30 June 2026");
-        if (ModelState.TryGetValue(nameof(Practice), out var practice) && practice.Errors.Count > 0)
-        {
-            // The practice comes from a link, not a field of the form: an unreadable one is the page's error.
-            ModelState.Remove(nameof(Practice));
-            ModelState.AddModelError(string.Empty, "Choose a practice from the table");
-        }
+        // The practice comes from a link, not a field of the form: an unreadable one is the page's error.
+        ModelState.MoveBindingErrorToPage(nameof(Practice), "Choose a practice from the table");
 
         if (!ModelState.IsValid)
         {

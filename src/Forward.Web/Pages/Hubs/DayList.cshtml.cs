@@ -62,7 +62,7 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
         IsClinician && appointment is { Status: AppointmentStatus.Booked } && appointment.StartUtc <= NowUtc;
 
     public bool CanViewRecord(AppointmentView appointment) =>
-        IsClinician && appointment.Consent == RecordSharingConsent.Granted && appointment.Status != AppointmentStatus.Cancelled && Appointment.RecordOpensOn(Day, London.Today(clock));
+        IsClinician && Appointment.RecordAccessRefusal(appointment.Consent, appointment.Status, appointment.StartUtc, clock.GetUtcNow().UtcDateTime) is null;
 
     /// <summary>Query values for links back to this list (the hub only when it is not the clinician's own).</summary>
     public Dictionary<string, string> RouteFor(DateOnly date)
