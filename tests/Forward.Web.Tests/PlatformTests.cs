@@ -27,6 +27,25 @@ public sealed class PlatformTests(ForwardFactory factory) : IClassFixture<Forwar
     }
 
     [Fact]
+    public void Instants_without_a_kind_are_stored_as_utc_whatever_the_servers_time_zone()
+    {
+        // test.sh runs one pass of this suite with TZ set far from UTC, where reading Unspecified as server-local time
+        // would move the instant by hours.
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
+        var converter = db.Model.FindEntityType(typeof(Slot))!.FindProperty(nameof(Slot.StartUtc))!.GetValueConverter()!;
+        var instant = new DateTime(2026, 6, 8, 17, 30, 0, DateTimeKind.Utc);
+
+        var unspecified = (DateTime)converter.ConvertToProvider(DateTime.SpecifyKind(instant, DateTimeKind.Unspecified))!;
+        var local = (DateTime)converter.ConvertToProvider(instant.ToLocalTime())!;
+        var read = (DateTime)converter.ConvertFromProvider(DateTime.SpecifyKind(instant, DateTimeKind.Unspecified))!;
+
+        Assert.Equal((instant.Ticks, DateTimeKind.Utc), (unspecified.Ticks, unspecified.Kind));
+        Assert.Equal((instant.Ticks, DateTimeKind.Utc), (local.Ticks, local.Kind));
+        Assert.Equal((instant.Ticks, DateTimeKind.Utc), (read.Ticks, read.Kind));
+    }
+
+    [Fact]
     public async Task Pages_carry_strict_security_headers()
     {
         using var client = factory.CreateClient();

@@ -133,6 +133,27 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         Assert.Equal(new DateTime(2026, 9, 1, 17, 30, 0, DateTimeKind.Utc), Assert.Single(await RequestsAsync(world.PracticeA.Id)).DeadlineUtc);
     }
 
+    [Fact]
+    public async Task A_send_the_server_refuses_shows_why_on_the_check_page_and_stores_nothing()
+    {
+        var world = await WorldAsync();
+
+        // Born today passes the details step; sent with the clock a day earlier, the same date of birth is in the future,
+        // so the server's own check of the whole draft refuses it at Send.
+        using var journey = new ConsultJourney(factory) { DateOfBirth = "2026-06-08" };
+        await journey.ToCheckAnswersAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber());
+        using (factory.Clock.TravelTo(ForwardFactory.DefaultNow.UtcDateTime.AddDays(-1)))
+        {
+            await journey.SendAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.OK, journey.Last!.StatusCode);
+        Assert.Contains("Check your answers before sending your request", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("nhsuk-error-summary", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("Some answers are missing or not valid. Check your answers and change them.", journey.Html, StringComparison.Ordinal); // was cleared with the model state
+        Assert.Empty(await RequestsAsync(world.PracticeA.Id));
+    }
+
     [Theory]
     [InlineData("chest-pain", "advice-999", "Call 999 now")]
     [InlineData("suicidal", "advice-crisis", "Samaritans")]

@@ -169,6 +169,11 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Contains("Ada Triagetest", html, StringComparison.Ordinal);
         Assert.Contains("Not matched to a registered patient", html, StringComparison.Ordinal);
 
+        // Each of the request's forms has a heading of its own under "Act on this request", so screen reader users can
+        // move between them; the booking link is a link-button with the NHS button module (space bar activates it).
+        Assert.Matches("(?s)<h2[^>]*>Act on this request</h2>.*<h3[^>]*>Book an appointment</h3>.*<h3[^>]*>Message the patient</h3>.*<h3[^>]*>Close the request</h3>", html);
+        Assert.Matches("<a (?=[^>]*id=\"book-from-request\")(?=[^>]*role=\"button\")(?=[^>]*data-module=\"nhsuk-button\")[^>]*>", html);
+
         var (response, body) = await ActAsync(staff, request.Id, "Assign", new() { ["AssignTo"] = " " });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("nhsuk-error-summary", body, StringComparison.Ordinal);

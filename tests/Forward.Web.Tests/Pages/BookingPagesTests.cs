@@ -224,7 +224,7 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         Assert.Contains("Robin Pagetester", confirmation, StringComparison.Ordinal);
         Assert.Contains($"{nhsNumber[..3]} {nhsNumber[3..6]} {nhsNumber[6..]}", confirmation, StringComparison.Ordinal);
         Assert.Contains("18:30 to 18:45", confirmation, StringComparison.Ordinal);
-        Assert.Contains($"href=\"/Appointments/Details/{id}#cancel\"", confirmation, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/Appointments/Details/{id}#cancel\" role=\"button\" draggable=\"false\" data-module=\"nhsuk-button\"", confirmation, StringComparison.Ordinal);
         Assert.Contains("View or cancel appointment", confirmation, StringComparison.Ordinal);
 
         var booked = await world.WithDbAsync(db => db.Appointments.AsNoTracking().SingleAsync(a => a.Id == id));
