@@ -96,13 +96,18 @@ public static class SlotGenerator
 /// <summary>What regenerating a rota must change in the stored slots; never touches a booked slot.</summary>
 public sealed record SlotReconciliation(IReadOnlyList<PlannedSlot> ToAdd, IReadOnlyList<long> ToWithdraw, IReadOnlyList<long> ToRestore);
 
+/// <summary>A stored slot as the reconciler sees it.</summary>
+public readonly record struct StoredSlot(long Id, SlotKey Key, DateTime EndUtc, SlotStatus Status);
+
 public static class SlotReconciler
 {
     /// <summary>
     /// Compares planned slots with the stored ones in the same window. New keys are added; free slots no longer planned
-    /// are withdrawn; withdrawn slots planned again come back. Booked slots are never withdrawn or duplicated.
+    /// are withdrawn; withdrawn slots planned again come back. Booked slots are never withdrawn or duplicated, and no
+    /// slot is offered that overlaps one of the same clinician's booked slots: after a change of slot length or start
+    /// time the booked slots keep their old times, and a new slot laid across one would book the clinician twice.
     /// </summary>
-    public static SlotReconciliation Reconcile(IEnumerable<PlannedSlot> planned, IEnumerable<(long Id, SlotKey Key, SlotStatus Status)> existing)
+    public static SlotReconciliation Reconcile(IEnumerable<PlannedSlot> planned, IEnumerable<StoredSlot> existing)
     {
         var plannedByKey = new Dictionary<SlotKey, PlannedSlot>();
         foreach (var p in planned)
@@ -110,20 +115,39 @@ public static class SlotReconciler
             plannedByKey.TryAdd(p.Key, p);
         }
 
-        var existingByKey = new Dictionary<SlotKey, (long Id, SlotStatus Status)>();
+        var existingByKey = new Dictionary<SlotKey, StoredSlot>();
+        var bookedByClinician = new Dictionary<(int SessionId, int ClinicianIndex), List<StoredSlot>>();
         foreach (var e in existing)
         {
-            existingByKey.TryAdd(e.Key, (e.Id, e.Status));
+            if (!existingByKey.TryAdd(e.Key, e))
+            {
+                continue;
+            }
+
+            if (e.Status == SlotStatus.Booked)
+            {
+                var clinician = (e.Key.SessionId, e.Key.ClinicianIndex);
+                if (!bookedByClinician.TryGetValue(clinician, out var list))
+                {
+                    bookedByClinician[clinician] = list = [];
+                }
+
+                list.Add(e);
+            }
         }
 
-        var toAdd = plannedByKey.Values.Where(p => !existingByKey.ContainsKey(p.Key)).OrderBy(p => p.StartUtc).ToList();
-        var toWithdraw = existingByKey
-            .Where(e => e.Value.Status == SlotStatus.Free && !plannedByKey.ContainsKey(e.Key))
-            .Select(e => e.Value.Id)
+        bool ClashesWithBooked(PlannedSlot p) =>
+            bookedByClinician.TryGetValue((p.SessionId, p.ClinicianIndex), out var booked)
+            && booked.Any(b => b.Key != p.Key && b.Key.StartUtc < p.EndUtc && p.StartUtc < b.EndUtc);
+
+        var toAdd = plannedByKey.Values.Where(p => !existingByKey.ContainsKey(p.Key) && !ClashesWithBooked(p)).OrderBy(p => p.StartUtc).ToList();
+        var toWithdraw = existingByKey.Values
+            .Where(e => e.Status == SlotStatus.Free && (!plannedByKey.TryGetValue(e.Key, out var p) || ClashesWithBooked(p)))
+            .Select(e => e.Id)
             .ToList();
-        var toRestore = existingByKey
-            .Where(e => e.Value.Status == SlotStatus.Withdrawn && plannedByKey.ContainsKey(e.Key))
-            .Select(e => e.Value.Id)
+        var toRestore = existingByKey.Values
+            .Where(e => e.Status == SlotStatus.Withdrawn && plannedByKey.TryGetValue(e.Key, out var p) && !ClashesWithBooked(p))
+            .Select(e => e.Id)
             .ToList();
         return new SlotReconciliation(toAdd, toWithdraw, toRestore);
     }

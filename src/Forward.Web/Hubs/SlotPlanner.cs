@@ -85,11 +85,11 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
 
         var existing = await db.Slots
             .Where(s => sessionIds.Contains(s.SessionId) && s.StartUtc >= fromUtc && s.StartUtc < toUtc)
-            .Select(s => new { s.Id, s.SessionId, s.ClinicianIndex, s.StartUtc, s.Status })
+            .Select(s => new { s.Id, s.SessionId, s.ClinicianIndex, s.StartUtc, s.EndUtc, s.Status })
             .ToListAsync(cancellationToken);
 
         var planned = sessions.SelectMany(s => SlotGenerator.Generate(s, from, to, BankHolidayCalendar.England));
-        var plan = SlotReconciler.Reconcile(planned, existing.Select(e => (e.Id, new SlotKey(e.SessionId, e.ClinicianIndex, e.StartUtc), e.Status)));
+        var plan = SlotReconciler.Reconcile(planned, existing.Select(e => new StoredSlot(e.Id, new SlotKey(e.SessionId, e.ClinicianIndex, e.StartUtc), e.EndUtc, e.Status)));
 
         if (plan.ToAdd.Count == 0 && plan.ToWithdraw.Count == 0 && plan.ToRestore.Count == 0)
         {

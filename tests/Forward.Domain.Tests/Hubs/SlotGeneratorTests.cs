@@ -133,13 +133,13 @@ public class SlotGeneratorTests
     {
         var session = Evening();
         var planned = SlotGenerator.Generate(session, D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
-        var existing = new List<(long, SlotKey, SlotStatus)>
+        var existing = new List<StoredSlot>
         {
-            (1, planned[0].Key, SlotStatus.Booked),
-            (2, planned[1].Key, SlotStatus.Free),
-            (3, planned[2].Key, SlotStatus.Withdrawn),
-            (4, new SlotKey(session.Id, 0, Utc("2026-01-12 21:00")), SlotStatus.Free),
-            (5, new SlotKey(session.Id, 0, Utc("2026-01-12 21:15")), SlotStatus.Booked),
+            Stored(1, planned[0].Key, SlotStatus.Booked),
+            Stored(2, planned[1].Key, SlotStatus.Free),
+            Stored(3, planned[2].Key, SlotStatus.Withdrawn),
+            Stored(4, new SlotKey(session.Id, 0, Utc("2026-01-12 21:00")), SlotStatus.Free),
+            Stored(5, new SlotKey(session.Id, 0, Utc("2026-01-12 21:15")), SlotStatus.Booked),
         };
 
         var result = SlotReconciler.Reconcile(planned, existing);
@@ -149,12 +149,53 @@ public class SlotGeneratorTests
         Assert.Equal([3L], result.ToRestore);
 
         // Second pass, as if the first result had been applied: nothing more to do.
-        var applied = planned.Select((p, i) => ((long)(10 + i), p.Key, i == 0 ? SlotStatus.Booked : SlotStatus.Free));
+        var applied = planned.Select((p, i) => Stored(10 + i, p.Key, i == 0 ? SlotStatus.Booked : SlotStatus.Free));
         var again = SlotReconciler.Reconcile(planned, applied);
         Assert.Empty(again.ToAdd);
         Assert.Empty(again.ToWithdraw);
         Assert.Empty(again.ToRestore);
     }
+
+    [Theory]
+    [InlineData(20, "18:30")] // slot length 15 → 20 minutes
+    [InlineData(15, "18:40")] // start 18:30 → 18:40
+    [InlineData(10, "18:30")] // slot length 15 → 10 minutes
+    public void A_changed_rota_offers_no_slot_across_a_booked_one_of_the_same_clinician(int slotMinutes, string start)
+    {
+        // Stored: 15-minute slots from 18:30 for two clinicians; clinician 0's 18:45–19:00 is booked, and its 19:15 was
+        // withdrawn by an earlier change.
+        var before = SlotGenerator.Generate(Evening(clinicians: 2), D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
+        var booked = before.Single(p => p.ClinicianIndex == 0 && p.StartUtc == Utc("2026-01-12 18:45"));
+        var stored = before.Select((p, i) => new StoredSlot(
+                i + 1,
+                p.Key,
+                p.EndUtc,
+                p == booked ? SlotStatus.Booked : p.ClinicianIndex == 0 && p.StartUtc == Utc("2026-01-12 19:15") ? SlotStatus.Withdrawn : SlotStatus.Free))
+            .ToList();
+        var changed = Evening(clinicians: 2, slotMinutes: slotMinutes);
+        changed.StartTime = TimeOnly.Parse(start, CultureInfo.InvariantCulture);
+        var planned = SlotGenerator.Generate(changed, D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
+
+        var result = SlotReconciler.Reconcile(planned, stored);
+
+        // What is offered afterwards: planned slots kept, restored or added, never stored ones withdrawn.
+        var byKey = stored.ToDictionary(s => s.Key);
+        var offered = planned.Where(p => byKey.TryGetValue(p.Key, out var s)
+                ? s.Status == SlotStatus.Free && !result.ToWithdraw.Contains(s.Id) || result.ToRestore.Contains(s.Id)
+                : result.ToAdd.Contains(p))
+            .ToList();
+        Assert.DoesNotContain(offered, p => p.ClinicianIndex == 0 && p.StartUtc < booked.EndUtc && booked.StartUtc < p.EndUtc);
+        Assert.DoesNotContain(booked.Key, result.ToAdd.Select(p => p.Key));
+        Assert.All(offered.Where(p => p.ClinicianIndex == 1), p => Assert.Contains(p, planned)); // the other clinician is unaffected
+        Assert.Equal(planned.Count(p => p.ClinicianIndex == 1), offered.Count(p => p.ClinicianIndex == 1));
+
+        // Clinician 0 keeps every planned slot that does not touch the booking.
+        Assert.Equal(
+            planned.Count(p => p.ClinicianIndex == 0 && !(p.StartUtc < booked.EndUtc && booked.StartUtc < p.EndUtc) && p.Key != booked.Key),
+            offered.Count(p => p.ClinicianIndex == 0 && p.Key != booked.Key));
+    }
+
+    private static StoredSlot Stored(long id, SlotKey key, SlotStatus status) => new(id, key, key.StartUtc.AddMinutes(15), status);
 
     [Theory]
     [InlineData("", SessionDays.Monday, "18:30", "20:00", 15, "Name")]
