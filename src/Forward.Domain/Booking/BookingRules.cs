@@ -3,7 +3,7 @@ using Forward.Domain.Hubs;
 namespace Forward.Domain.Booking;
 
 /// <summary>A slot as the booking rules need to see it.</summary>
-public sealed record SlotToBook(long Id, int SessionId, int HubId, DateTime StartUtc, DateTime EndUtc, ClinicianRole Role, DeliveryMode Mode, SlotStatus Status);
+public sealed record SlotToBook(long Id, int SessionId, int HubId, DateTime StartUtc, DateTime EndUtc, ClinicianRole Role, DeliveryMode Mode, SlotStatus Status, int ClinicianIndex);
 
 /// <summary>An appointment the patient already holds.</summary>
 public sealed record HeldAppointment(long Id, DateTime StartUtc, DateTime EndUtc);
@@ -70,7 +70,10 @@ public static class BookingRules
         }
     }
 
-    /// <summary>Several slots make one appointment only when they run back to back in one session with the same role and mode.</summary>
+    /// <summary>
+    /// Several slots make one appointment only when they run back to back in one session with the same clinician, role
+    /// and mode: in a session with two clinicians, slots from each would put half the appointment on each one's list.
+    /// </summary>
     public static void CheckContiguous(IReadOnlyList<SlotToBook> slots)
     {
         ArgumentNullException.ThrowIfNull(slots);
@@ -84,9 +87,9 @@ public static class BookingRules
         {
             var prev = ordered[i - 1];
             var next = ordered[i];
-            if (next.SessionId != prev.SessionId || next.Role != prev.Role || next.Mode != prev.Mode || next.StartUtc != prev.EndUtc)
+            if (next.SessionId != prev.SessionId || next.ClinicianIndex != prev.ClinicianIndex || next.Role != prev.Role || next.Mode != prev.Mode || next.StartUtc != prev.EndUtc)
             {
-                throw DomainException.Invalid("slots-not-adjacent", "Several slots can be booked together only when they are back to back in the same session.");
+                throw DomainException.Invalid("slots-not-adjacent", "Several slots can be booked together only when they are back to back in the same session with the same clinician.");
             }
         }
     }

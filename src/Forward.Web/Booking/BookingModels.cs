@@ -8,6 +8,7 @@ namespace Forward.Web.Booking;
 /// <param name="MaxResults">How many slots at most, earliest first; the result says when more matched.</param>
 public sealed record SlotSearch(string? PracticeOds, DateOnly? From, DateOnly? To, ClinicianRole? Role = null, DeliveryMode? Mode = null, int? HubId = null, int MaxResults = BookingService.MaxSearchResults);
 
+/// <param name="ClinicianIndex">Which of the session's clinicians the slot is with (0, 1, …): slots booked together must share it.</param>
 public sealed record SlotView(
     long Id,
     int HubId,
@@ -16,6 +17,7 @@ public sealed record SlotView(
     string Town,
     int SessionId,
     string SessionName,
+    int ClinicianIndex,
     DateTime StartUtc,
     DateTime EndUtc,
     DateTime StartLocal,

@@ -166,7 +166,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                 var patient = known.Resolve(booking);
 
                 BookingRules.CheckCanBook(
-                    slots.Select(s => new SlotToBook(s.Id, s.SessionId, s.HubId, s.StartUtc, s.EndUtc, s.Role, s.Mode, s.Status)).ToList(),
+                    slots.Select(s => new SlotToBook(s.Id, s.SessionId, s.HubId, s.StartUtc, s.EndUtc, s.Role, s.Mode, s.Status, s.ClinicianIndex)).ToList(),
                     booking.Actor.Channel,
                     booking.RequestedUtc,
                     policy.Value,

@@ -8,8 +8,8 @@ public class BookingRulesTests
     private static readonly DateTime Now = new(2026, 6, 1, 9, 0, 0, DateTimeKind.Utc);
     private static readonly BookingPolicy Policy = new();
 
-    private static SlotToBook Slot(DateTime start, long id = 1, int session = 1, SlotStatus status = SlotStatus.Free, int minutes = 15) =>
-        new(id, session, 1, start, start.AddMinutes(minutes), ClinicianRole.GeneralPractitioner, DeliveryMode.FaceToFace, status);
+    private static SlotToBook Slot(DateTime start, long id = 1, int session = 1, SlotStatus status = SlotStatus.Free, int minutes = 15, int clinician = 0) =>
+        new(id, session, 1, start, start.AddMinutes(minutes), ClinicianRole.GeneralPractitioner, DeliveryMode.FaceToFace, status, clinician);
 
     private static DomainException Fails(Action act) => Assert.Throws<DomainException>(act);
 
@@ -86,6 +86,8 @@ public class BookingRulesTests
         Book([Slot(start, 1), Slot(start.AddMinutes(15), 2)]);
         Assert.Equal("slots-not-adjacent", Fails(() => Book([Slot(start, 1), Slot(start.AddMinutes(30), 2)])).Code);
         Assert.Equal("slots-not-adjacent", Fails(() => Book([Slot(start, 1), Slot(start.AddMinutes(15), 2, session: 2)])).Code);
+        Assert.Equal("slots-not-adjacent", Fails(() => Book([Slot(start, 1), Slot(start.AddMinutes(15), 2, clinician: 1)])).Code); // two clinicians' lists
+        Book([Slot(start, 1, clinician: 1), Slot(start.AddMinutes(15), 2, clinician: 1)]);
         Assert.Equal("duplicate-slot", Fails(() => Book([Slot(start, 1), Slot(start, 1)])).Code);
         Assert.Equal("no-slot", Fails(() => Book([])).Code);
     }
