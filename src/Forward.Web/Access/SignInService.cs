@@ -44,8 +44,17 @@ public sealed class SignInService(ForwardDbContext db, IPasswordHasher<UserAccou
             return new(unknownAccounts.Fail(userName, now) ? SignInResultKind.LockedOut : SignInResultKind.Failed, null);
         }
 
-        if (user.LockedUntilUtc is { } until && until > now)
+        // Each password check first takes one of the attempts left before the lock, in the database, so guesses sent
+        // together cannot all be checked against the unlocked row read above (one right guess among them would then
+        // clear the lock): at most MaxFailedAttempts passwords are compared per lock period.
+        var users = db.Users.Where(u => u.Id == user.Id);
+        var taken = await users.Where(u => (u.LockedUntilUtc == null || u.LockedUntilUtc <= now) && u.FailedSignIns < MaxFailedAttempts)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, x => x.FailedSignIns + 1), cancellationToken);
+        if (taken == 0)
         {
+            // Locked, or every attempt is taken by guesses still being checked (or by checks a crash cut short, which is
+            // why the lock is set here too rather than left to them).
+            await LockIfSpentAsync(users, now, cancellationToken);
             audit.Write(Actor(user), AuditActions.SignIn, "locked-out");
             await db.SaveChangesAsync(cancellationToken);
             return new(SignInResultKind.LockedOut, null);
@@ -54,16 +63,9 @@ public sealed class SignInService(ForwardDbContext db, IPasswordHasher<UserAccou
         var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            // Counted by the database, not on the row read above: guesses sent together would otherwise each add one to
-            // the same old count and never reach the limit. The one that reaches it locks the account and starts the
-            // count again; any racing with it finds the account locked.
-            var users = db.Users.Where(u => u.Id == user.Id);
-            await users.ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, x => x.FailedSignIns + 1), cancellationToken);
-            var lockedUntil = now + LockoutPeriod;
-            var locked = await users.Where(u => u.FailedSignIns >= MaxFailedAttempts)
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.LockedUntilUtc, lockedUntil).SetProperty(x => x.FailedSignIns, 0), cancellationToken) > 0
-                || await users.AnyAsync(u => u.LockedUntilUtc > now, cancellationToken);
-
+            // The attempt taken above stays counted; the failure that spends the last one locks the account and starts
+            // the count again, and any racing with it finds the account locked.
+            var locked = await LockIfSpentAsync(users, now, cancellationToken) || await users.AnyAsync(u => u.LockedUntilUtc > now, cancellationToken);
             audit.Write(Actor(user), AuditActions.SignIn, locked ? "locked-out" : "failed");
             await db.SaveChangesAsync(cancellationToken);
             return new(locked ? SignInResultKind.LockedOut : SignInResultKind.Failed, null);
@@ -80,6 +82,10 @@ public sealed class SignInService(ForwardDbContext db, IPasswordHasher<UserAccou
         await db.SaveChangesAsync(cancellationToken);
         return new(SignInResultKind.Success, user);
     }
+
+    private static async Task<bool> LockIfSpentAsync(IQueryable<UserAccount> users, DateTime now, CancellationToken cancellationToken) =>
+        await users.Where(u => u.FailedSignIns >= MaxFailedAttempts && (u.LockedUntilUtc == null || u.LockedUntilUtc <= now))
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.LockedUntilUtc, now + LockoutPeriod).SetProperty(x => x.FailedSignIns, 0), cancellationToken) > 0;
 
     private static Actor Actor(UserAccount user) => new(user.UserName, user.Role, user.PracticeId, user.HubId, user.CcgId, user.OrganisationOds);
 
