@@ -7,6 +7,13 @@ public static class FreeText
     /// True when the text has a control character other than a line break or tab: none belongs in what people type, and
     /// PostgreSQL refuses a NUL in text outright.
     /// </summary>
+    /// <summary>
+    /// Line breaks as one character each. A browser counts a line break once against a text box's maxlength but sends
+    /// it as CR LF, so text it let through would otherwise be refused as too long.
+    /// </summary>
+    public static string? UnifyLineBreaks(string? value) =>
+        value is null || !value.Contains('\r', StringComparison.Ordinal) ? value : value.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+
     public static bool HasControlCharacters(string? value) =>
         value is not null && value.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t'));
 }

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Forward.Domain;
 using Forward.Domain.Consultation;
 using Microsoft.AspNetCore.DataProtection;
@@ -50,8 +52,11 @@ public sealed class ConsultationDraft
 
     public string? Details { get; set; }
 
+    /// <summary>Made from the fields above, so not sealed into the draft a second time.</summary>
+    [JsonIgnore]
     public ConsultationIdentity Identity => new(NhsNumber, GivenName, FamilyName, DateOfBirth, Email, Mobile);
 
+    [JsonIgnore]
     public ConsultationDetails RequestDetails => new(Kind, AdminType, ProblemSummary, Duration, Severity, Details);
 }
 
@@ -64,15 +69,22 @@ public sealed class ConsultationDraftProtector(IDataProtectionProvider provider,
     private readonly IDataProtector drafts = provider.CreateProtector("Forward.Consult.Draft.v1");
     private readonly IDataProtector confirmations = provider.CreateProtector("Forward.Consult.Confirmation.v1");
 
+    /// <summary>
+    /// Letters outside ASCII written as themselves, not as six-byte \u escapes: a full-length request in Urdu or Bengali
+    /// would otherwise outgrow the form's field limit once sealed. Safe here, as the JSON is only ever encrypted, never
+    /// written into a page or a script.
+    /// </summary>
+    private static readonly JsonSerializerOptions SealedJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public string Protect(ConsultationDraft draft) =>
-        drafts.Protect(JsonSerializer.Serialize(new Sealed<ConsultationDraft>(draft, clock.GetUtcNow().AddMinutes(Math.Max(1, options.Value.FormLifetimeMinutes)))));
+        drafts.Protect(JsonSerializer.Serialize(new Sealed<ConsultationDraft>(draft, clock.GetUtcNow().AddMinutes(Math.Max(1, options.Value.FormLifetimeMinutes))), SealedJson));
 
     /// <summary>The draft, or null when the state is missing, altered or expired.</summary>
     public ConsultationDraft? Unprotect(string? state) => Open<ConsultationDraft>(drafts, state);
 
     /// <summary>A token for the confirmation page carrying only the request's reference; valid for a day.</summary>
     public string ProtectReference(string reference) =>
-        confirmations.Protect(JsonSerializer.Serialize(new Sealed<string>(reference, clock.GetUtcNow().AddDays(1))));
+        confirmations.Protect(JsonSerializer.Serialize(new Sealed<string>(reference, clock.GetUtcNow().AddDays(1)), SealedJson));
 
     public string? UnprotectReference(string? token) => Open<string>(confirmations, token);
 

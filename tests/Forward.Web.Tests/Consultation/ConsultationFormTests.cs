@@ -134,6 +134,41 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_request_of_full_length_in_any_script_can_be_checked_changed_and_sent()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        var nhs = TestPatients.NewNhsNumber();
+
+        // Every field at its limit in characters that take the most room once the draft is serialised and sealed: Urdu
+        // (three bytes each in UTF-8) and emoji (surrogate pairs). The draft grew past the form's limits and the patient
+        // was sent back to the start, their answers lost.
+        // Line breaks are counted once, as the browser's maxlength counts them, though it sends them as CR LF.
+        var details = string.Concat(Enumerable.Repeat("میرے گھٹنے میں درد ہے۔\n", 100))[..(ConsultationRequest.MaxDetailsLength - 1)] + "۔";
+        var summary = string.Concat(Enumerable.Repeat("🤕", ConsultationRequest.MaxSummaryLength / 2));
+        await journey.ToDetailsAsync(world.PracticeA.OdsCode, nhs);
+        var about = ConsultJourney.Medical();
+        about["About.ProblemSummary"] = summary;
+        about["About.Details"] = details.Replace("\n", "\r\n", StringComparison.Ordinal);
+        await journey.PostAsync("About", about);
+        Assert.Contains("Check your answers before sending your request", journey.Html, StringComparison.Ordinal);
+
+        // "Change" opens the step with the answers kept, and sending it again comes back to the check page.
+        await journey.PostAsync("Goto", new Dictionary<string, string> { ["step"] = "5" });
+        Assert.Contains("Your medical problem", journey.Html, StringComparison.Ordinal);
+        Assert.Contains(details[..20], WebUtility.HtmlDecode(journey.Html), StringComparison.Ordinal);
+        await journey.PostAsync("About", about);
+        Assert.Contains("Check your answers before sending your request", journey.Html, StringComparison.Ordinal);
+
+        var sent = await journey.SendAsync();
+
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        var request = Assert.Single(await RequestsAsync(world.PracticeA.Id));
+        Assert.Equal(details, request.Details);
+        Assert.Equal(summary, request.ProblemSummary);
+    }
+
+    [Fact]
     public async Task A_send_the_server_refuses_shows_why_on_the_check_page_and_stores_nothing()
     {
         var world = await WorldAsync();

@@ -19,7 +19,7 @@ public sealed class DetailsModel(BookingService booking) : PageModel
 
     [BindProperty]
     [Display(Name = "Reason for cancelling")]
-    public string? CancelReason { get; set; }
+    public string? CancelReason { get; set => field = FreeText.UnifyLineBreaks(value); }
 
     public AppointmentView Appointment { get; private set; } = null!;
 

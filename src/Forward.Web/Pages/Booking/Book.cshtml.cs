@@ -28,7 +28,7 @@ public sealed class BookInput
 
     public string? RegisteredPracticeOds { get; set; }
 
-    public string? Reason { get; set; }
+    public string? Reason { get; set => field = FreeText.UnifyLineBreaks(value); }
 
     public RecordSharingConsent? Consent { get; set; }
 

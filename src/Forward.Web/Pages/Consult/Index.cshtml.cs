@@ -37,7 +37,7 @@ public sealed class AboutInput
 
     public SeverityBand? Severity { get; set; }
 
-    public string? Details { get; set; }
+    public string? Details { get; set => field = FreeText.UnifyLineBreaks(value); }
 }
 
 /// <summary>

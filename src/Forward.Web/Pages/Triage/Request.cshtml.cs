@@ -32,7 +32,7 @@ public sealed class RequestModel(TriageService triage, TimeProvider clock) : Pag
 
     [BindProperty]
     [Display(Name = "Message to the patient")]
-    public string? Message { get; set; }
+    public string? Message { get; set => field = FreeText.UnifyLineBreaks(value); }
 
     /// <summary>New for each form shown, so submitting the same message twice sends it once.</summary>
     [BindProperty]
@@ -44,7 +44,7 @@ public sealed class RequestModel(TriageService triage, TimeProvider clock) : Pag
 
     [BindProperty]
     [Display(Name = "Note")]
-    public string? Note { get; set; }
+    public string? Note { get; set => field = FreeText.UnifyLineBreaks(value); }
 
     public TriageDetail Detail { get; private set; } = null!;
 
