@@ -14,6 +14,9 @@ public static class FreeText
     public static string? UnifyLineBreaks(string? value) =>
         value is null || !value.Contains('\r', StringComparison.Ordinal) ? value : value.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
 
+    /// <summary>True when a one-line value (a name, a course, a summary) has any control character, line breaks included.</summary>
+    public static bool HasAnyControlCharacter(string? value) => value is not null && value.Any(char.IsControl);
+
     public static bool HasControlCharacters(string? value) =>
         value is not null && value.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t'));
 }

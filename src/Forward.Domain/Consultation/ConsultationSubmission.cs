@@ -145,6 +145,10 @@ public sealed record ConsultationDetails(
             {
                 errors[nameof(ProblemSummary)] = $"Your problem in a few words must be {ConsultationRequest.MaxSummaryLength} characters or fewer";
             }
+            else if (FreeText.HasAnyControlCharacter(ProblemSummary.Trim()))
+            {
+                errors[nameof(ProblemSummary)] = "Your problem in a few words must not contain control characters";
+            }
 
             if (Duration is not { } d || !Enum.IsDefined(d))
             {

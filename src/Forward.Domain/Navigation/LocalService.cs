@@ -175,6 +175,10 @@ public class NavigatorTraining
         {
             errors[nameof(StaffName)] = $"Name must be {MaxStaffNameLength} characters or fewer";
         }
+        else if (FreeText.HasAnyControlCharacter(StaffName))
+        {
+            errors[nameof(StaffName)] = "Name must not contain control characters";
+        }
 
         if (Trained && TrainedOn is null)
         {
@@ -192,6 +196,10 @@ public class NavigatorTraining
         if (Course is { Length: > MaxCourseLength })
         {
             errors[nameof(Course)] = $"Course must be {MaxCourseLength} characters or fewer";
+        }
+        else if (FreeText.HasAnyControlCharacter(Course))
+        {
+            errors[nameof(Course)] = "Course must not contain control characters";
         }
 
         return errors;

@@ -113,6 +113,11 @@ public sealed class TriageService(
             throw new ValidationFailedException(new Dictionary<string, string> { ["AssignTo"] = $"The name must be {ConsultationRequest.MaxStaffNameLength} characters or fewer" });
         }
 
+        if (FreeText.HasAnyControlCharacter(name))
+        {
+            throw new ValidationFailedException(new Dictionary<string, string> { ["AssignTo"] = "The name must not contain control characters" });
+        }
+
         var assignee = string.Equals(name, "me", StringComparison.OrdinalIgnoreCase) ? actor.UserName : name;
         return ChangeAsync(id, actor, AuditActions.ConsultationAssign, r => r.Assign(assignee, actor.UserName, Now), "assigned", cancellationToken);
     }
@@ -138,6 +143,11 @@ public sealed class TriageService(
             throw new ValidationFailedException(new Dictionary<string, string> { ["Note"] = $"The note must be {ConsultationRequest.MaxOutcomeNoteLength} characters or fewer" });
         }
 
+        if (FreeText.HasControlCharacters(note))
+        {
+            throw new ValidationFailedException(new Dictionary<string, string> { ["Note"] = "The note must not contain control characters" });
+        }
+
         return ChangeAsync(id, actor, AuditActions.ConsultationClose, r => r.Close(chosen, note, null, actor.UserName, Now), $"outcome={chosen}", cancellationToken);
     }
 
@@ -157,6 +167,10 @@ public sealed class TriageService(
         else if (trimmed.Length > MaxMessageLength)
         {
             errors["Message"] = $"The message must be {MaxMessageLength} characters or fewer";
+        }
+        else if (FreeText.HasControlCharacters(trimmed))
+        {
+            errors["Message"] = "The message must not contain control characters";
         }
 
         if (string.IsNullOrWhiteSpace(formKey) || formKey.Length > 40 || formKey.Any(c => !char.IsAsciiLetterOrDigit(c)))

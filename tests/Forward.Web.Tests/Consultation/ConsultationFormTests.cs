@@ -383,6 +383,10 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         await journey.PostAsync("About", tooLong);
         Assert.Contains("Your description must be 1500 characters or fewer", journey.Html, StringComparison.Ordinal);
         Assert.Contains("Your problem in a few words must be 100 characters or fewer", journey.Html, StringComparison.Ordinal);
+        var bell = ConsultJourney.Medical();
+        bell["About.ProblemSummary"] = "Sore\u0007knee";
+        await journey.PostAsync("About", bell);
+        Assert.Contains("Your problem in a few words must not contain control characters", journey.Html, StringComparison.Ordinal);
 
         // Back to the kind step, switch to admin: the admin question is required.
         await journey.PostAsync("Goto&step=4", new Dictionary<string, string>());

@@ -179,6 +179,10 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Contains("nhsuk-error-summary", body, StringComparison.Ordinal);
         Assert.Contains("<a href=\"#AssignTo\">Enter the name of the person to assign it to, or &quot;me&quot;</a>", body, StringComparison.Ordinal);
 
+        (response, body) = await ActAsync(staff, request.Id, "Assign", new() { ["AssignTo"] = "dr\u0007jones" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("The name must not contain control characters", body, StringComparison.Ordinal);
+
         (response, _) = await ActAsync(staff, request.Id, "Assign", new() { ["AssignTo"] = "dr.jones" });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("dr.jones", (await ReloadAsync(world, request.Id)).AssignedTo);
@@ -196,6 +200,9 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         (response, body) = await ActAsync(staff, request.Id, "Close", new() { ["Note"] = "Advice given" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("<a href=\"#Outcome\">Choose what was done about the request</a>", body, StringComparison.Ordinal);
+        (response, body) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "Pharmacy", ["Note"] = "Advised\u0007" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("The note must not contain control characters", body, StringComparison.Ordinal);
         (response, body) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "BookAppointment" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("use &quot;Book an appointment&quot;", body, StringComparison.Ordinal);

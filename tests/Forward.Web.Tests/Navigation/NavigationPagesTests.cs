@@ -207,6 +207,7 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
     [InlineData("Ann Smith", "yes", "2026-06-09", "The training date must be today or in the past")]
     [InlineData("Ann Smith", "no", "2026-05-01", "Leave the date empty when the staff member is not yet trained")]
     [InlineData("Ann Smith", "yes", "2026-02-31", "Enter a real date, for example 1 June 2026")]
+    [InlineData("Ann\u0007Smith", "no", "", "Name must not contain control characters")]
     public async Task Training_validation_errors_are_shown_per_field(string name, string trained, string date, string message)
     {
         var world = await TestWorld.CreateAsync(factory);

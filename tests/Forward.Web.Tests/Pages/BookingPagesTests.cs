@@ -140,6 +140,20 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task A_practice_code_no_practice_could_have_is_no_practice_on_the_booking_form()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.Nhs111);
+        var slot = (await world.FreeSlotsAsync())[0];
+
+        // PostgreSQL refuses a NUL in a text parameter: the form answered 500 there.
+        var (status, html) = await client.GetAsync($"/Booking/Book?slotId={slot.Id}&practice=%00");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.DoesNotContain("\u0000", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_empty_search_says_so_helpfully()
     {
         var world = await TestWorld.CreateAsync(factory);

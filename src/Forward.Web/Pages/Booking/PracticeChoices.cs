@@ -1,4 +1,5 @@
 using Forward.Data;
+using Forward.Domain.Organisations;
 using Forward.Web.Access;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
@@ -48,8 +49,9 @@ public static class PracticeChoices
     {
         ArgumentNullException.ThrowIfNull(db);
         var code = odsCode?.Trim().ToUpperInvariant();
-        if (string.IsNullOrEmpty(code))
+        if (!OdsCodes.IsWellFormed(code))
         {
+            // Not a code any practice has (and a NUL would be refused by PostgreSQL as an error, not as no match).
             return null;
         }
 
