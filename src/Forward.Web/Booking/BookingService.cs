@@ -214,6 +214,18 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
                 // The writer shows the appointment from what it has just written: no read-back after the commit.
                 return new BookingOutcome(await pending.Outcome, Replayed: false);
             }
+            catch (DomainException ex) when (ex.Kind == DomainErrorKind.Conflict && request.IdempotencyKey is not null)
+            {
+                // A retry sent before the first attempt was answered (a client's time-out, a double submit) finds the slot
+                // taken by that attempt, which is committed by the time this refusal is given: its booking, not a 409.
+                db.ChangeTracker.Clear();
+                if (await FindReplayAsync(request, actor, cancellationToken) is { } inFlightReplay)
+                {
+                    return inFlightReplay;
+                }
+
+                throw;
+            }
             catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
             {
                 db.ChangeTracker.Clear();

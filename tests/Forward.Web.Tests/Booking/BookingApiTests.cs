@@ -85,6 +85,29 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
     }
 
     [Fact]
+    public async Task Retries_sent_before_the_first_attempt_is_answered_get_that_booking_not_a_conflict()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var body = TestPatients.Booking(slot.Id);
+
+        // A client that timed out and retried, or a double submit: the same request several times, all in flight at once.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/appointments") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", "in-flight-1");
+            using var response = await client.SendAsync(request);
+            return (response.StatusCode, Id: response.IsSuccessStatusCode ? (await Json(response)).GetProperty("id").GetInt64() : 0);
+        }));
+
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, $"{a.StatusCode}"));
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        Assert.Single(answers.Select(a => a.Id).Distinct());
+        Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.BookedBy == world.PracticeStaffA)));
+    }
+
+    [Fact]
     public async Task Booking_a_taken_slot_is_409_and_writes_nothing()
     {
         var world = await TestWorld.CreateAsync(factory);
