@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Forward.Data;
+using Forward.Domain.Access;
 using Forward.Domain.Hubs;
 using Forward.Web.Hubs;
 using Forward.Web.Tests.Infrastructure;
@@ -102,6 +104,37 @@ public sealed class ProductionStartTests : IDisposable
         var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
         Assert.False(await db.Users.AnyAsync());
         Assert.True(await db.Hubs.AnyAsync(h => h.Code == "LC-H02"));
+    }
+
+    [Fact]
+    public async Task Demo_accounts_left_from_a_development_start_cannot_sign_in()
+    {
+        // The same data folder started once in Development (demo users seeded with the password in the repository),
+        // then in production.
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
+            var hasher = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.IPasswordHasher<UserAccount>>();
+            foreach (var (name, isDemo) in new[] { ("left-demo", true), ("real-user", false) })
+            {
+                var user = new UserAccount { UserName = name, DisplayName = name, Role = Roles.Nhs111, OrganisationOds = "Y111", PasswordHash = string.Empty, IsDemo = isDemo };
+                user.PasswordHash = hasher.HashPassword(user, "forward-demo");
+                db.Users.Add(user);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        using var client = factory.CreateClient();
+        using var demo = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = "left-demo", password = "forward-demo" });
+        using var real = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = "real-user", password = "forward-demo" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, demo.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, real.StatusCode);
+
+        // This host's other test finds no account at all.
+        using var cleanup = factory.Services.CreateScope();
+        await cleanup.ServiceProvider.GetRequiredService<ForwardDbContext>().Users.Where(u => u.UserName == "left-demo" || u.UserName == "real-user").ExecuteDeleteAsync();
     }
 
     public void Dispose() => factory.Dispose();

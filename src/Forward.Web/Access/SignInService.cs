@@ -17,7 +17,13 @@ public enum SignInResultKind
 public sealed record SignInAttempt(SignInResultKind Result, UserAccount? User);
 
 /// <summary>Checks a user name and password, locking the account after repeated failures.</summary>
-public sealed class SignInService(ForwardDbContext db, IPasswordHasher<UserAccount> hasher, TimeProvider clock, AuditLog audit, UnknownAccountLockouts unknownAccounts)
+public sealed class SignInService(
+    ForwardDbContext db,
+    IPasswordHasher<UserAccount> hasher,
+    TimeProvider clock,
+    AuditLog audit,
+    UnknownAccountLockouts unknownAccounts,
+    Microsoft.Extensions.Options.IOptions<DemoOptions> demo)
 {
     public const int MaxFailedAttempts = 5;
     public static readonly TimeSpan LockoutPeriod = TimeSpan.FromMinutes(15);
@@ -31,6 +37,13 @@ public sealed class SignInService(ForwardDbContext db, IPasswordHasher<UserAccou
 
         var now = clock.GetUtcNow().UtcDateTime;
         var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == userName.Trim(), cancellationToken);
+        if (user is { IsDemo: true } && !demo.Value.SeedUsers)
+        {
+            // A demo account left by a Development start on the same data: its password is in the repository, so with
+            // the demo off it is treated as no account at all.
+            user = null;
+        }
+
         if (user is null)
         {
             // The same answers as for a real account, and the same password hashing, so that neither the lockout nor the
