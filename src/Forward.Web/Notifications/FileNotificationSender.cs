@@ -77,7 +77,9 @@ public sealed partial class FileNotificationSender : INotificationSender, IDispo
                 attachments.Select(a => new SentAttachment(a.FileName, a.ContentType, Convert.ToBase64String(a.Content))).ToList(),
                 clock.GetUtcNow().UtcDateTime);
             Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-            await File.AppendAllTextAsync(FilePath, JsonSerializer.Serialize(line, Json) + "\n", ct);
+            // A line cut short by a crash or a cancelled write must not swallow this one: start on a line of its own.
+            var separator = EndsMidLine() ? "\n" : string.Empty;
+            await File.AppendAllTextAsync(FilePath, separator + JsonSerializer.Serialize(line, Json) + "\n", ct);
             sent[reference] = id;
             LogWritten(logger, channel, reference, id);
             return id;
@@ -96,16 +98,47 @@ public sealed partial class FileNotificationSender : INotificationSender, IDispo
         }
 
         var list = new List<SentNotification>();
+        var lineNumber = 0;
         foreach (var line in await File.ReadAllLinesAsync(FilePath, ct))
         {
-            if (!string.IsNullOrWhiteSpace(line) && JsonSerializer.Deserialize<SentNotification>(line, Json) is { } n)
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
             {
-                list.Add(n);
+                continue;
+            }
+
+            try
+            {
+                if (JsonSerializer.Deserialize<SentNotification>(line, Json) is { } n)
+                {
+                    list.Add(n);
+                }
+            }
+            catch (JsonException)
+            {
+                // A write cut short (the process killed mid-line): that message was never confirmed as sent, and the
+                // outbox sends it again. Failing here instead would fail every send from now on.
+                LogTornLine(logger, lineNumber);
             }
         }
 
         return list;
     }
+
+    private bool EndsMidLine()
+    {
+        using var file = new FileStream(FilePath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+        if (file.Length == 0)
+        {
+            return false;
+        }
+
+        file.Seek(-1, SeekOrigin.End);
+        return file.ReadByte() != '\n';
+    }
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Development sender skipped line {LineNumber} of its file: not a whole message (a write cut short)")]
+    private static partial void LogTornLine(ILogger logger, int lineNumber);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Development sender wrote {Channel} message {Reference} as {ProviderId}")]
     private static partial void LogWritten(ILogger logger, string channel, string reference, string providerId);
