@@ -29,6 +29,7 @@ start_forward() { # port, then extra VAR=value settings
   local port=$1; shift
   ( cd "$app" && exec env ASPNETCORE_ENVIRONMENT=Production Forward__DataDirectory="$data" \
       Forward__Demo__SeedUsers=true Forward__Demo__Password=forward-demo Forward__RateLimits__SignInPerMinute=100000 \
+      Forward__Notifications__PublicBaseUrl=https://forward.example.nhs.uk \
       Forward__Slots__HorizonDays=150 Forward__Booking__Windows__Nhs111__MaximumAhead=155.00:00:00 "$@" \
       dotnet Forward.Web.dll --urls "http://127.0.0.1:$port" >"$data/server.log" 2>&1 ) &
   server=$!

@@ -109,6 +109,14 @@ public static class ForwardApp
         }
 
         services.Configure<NotificationOptions>(configuration.GetSection("Forward:Notifications"));
+        var environment = builder.Environment;
+        if (!environment.IsDevelopment() && !environment.IsEnvironment("Testing")
+            && !NotificationOptions.IsPublicAddress(configuration["Forward:Notifications:PublicBaseUrl"]))
+        {
+            // Every confirmation and reminder carries a cancel link: pointing at this machine, none would work.
+            throw new InvalidOperationException(
+                "Forward:Notifications:PublicBaseUrl must be the https address patients reach Forward at (for example https://forward.example.nhs.uk): the cancel links in their messages point there.");
+        }
         services.AddScoped<NotificationScheduler>();
         services.AddSingleton<PatientCancelLinks>();
         services.AddSingleton<FileNotificationSender>();

@@ -33,8 +33,16 @@ public sealed class NotificationOptions
     /// <summary>The development sender's JSON-lines file; relative paths are under Forward:DataDirectory.</summary>
     public string OutboxFile { get; set; } = "notifications.jsonl";
 
-    /// <summary>Where patients' cancel links point (scheme and host, no trailing slash).</summary>
-    public string PublicBaseUrl { get; set; } = "https://localhost:5001";
+    /// <summary>
+    /// Where patients' cancel links point (scheme and host, no trailing slash). The default is where ./forward.sh run
+    /// listens; outside Development and the tests it must be configured (see <see cref="IsPublicAddress"/>).
+    /// </summary>
+    public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>An absolute https address that is not this machine: what a link in a patient's text must point at.</summary>
+    public static bool IsPublicAddress(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && !uri.IsLoopback
+        && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment);
 
     /// <summary>Sender template ids, by "{Kind}{Channel}" (for example ReminderSms). GOV.UK Notify template ids in production.</summary>
     public Dictionary<string, string> Templates { get; } = [];

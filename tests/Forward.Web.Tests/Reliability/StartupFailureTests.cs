@@ -21,6 +21,7 @@ public sealed class StartupFailureTests : IDisposable
         using var server = ForwardProcess.Start(ForwardProcess.FreePort(), new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Forward__Notifications__PublicBaseUrl"] = "https://forward.example.nhs.uk",
             ["Forward__DataDirectory"] = dataDirectory,
             ["Forward__Database__Provider"] = "Sqlite",
             ["ConnectionStrings__Forward"] = $"Data Source={Path.Combine("/proc", "forward-no-such-folder", "forward.db")}",
@@ -31,6 +32,31 @@ public sealed class StartupFailureTests : IDisposable
 
         Assert.Equal(1, server.ExitCode);
         Assert.Contains(output, line => line.Contains("Start-up failed", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("http://forward.example.nhs.uk")]
+    [InlineData("https://127.0.0.1:5001")]
+    public async Task A_production_start_without_a_public_https_address_for_cancel_links_stops_and_says_why(string? address)
+    {
+        var output = new ConcurrentQueue<string>();
+        var settings = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Forward__DataDirectory"] = dataDirectory,
+        };
+        if (address is not null)
+        {
+            settings["Forward__Notifications__PublicBaseUrl"] = address;
+        }
+
+        using var server = ForwardProcess.Start(ForwardProcess.FreePort(), settings, output);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await server.WaitForExitAsync(timeout.Token);
+
+        Assert.NotEqual(0, server.ExitCode);
+        Assert.Contains(output, line => line.Contains("Forward:Notifications:PublicBaseUrl must be the https address", StringComparison.Ordinal));
     }
 
     public void Dispose()
