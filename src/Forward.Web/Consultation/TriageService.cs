@@ -56,13 +56,18 @@ public sealed class TriageService(
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    /// <summary>The practice's requests with this status, soonest deadline first (closed too: the deadline they had).</summary>
+    /// <summary>
+    /// The practice's requests with this status: open ones soonest deadline first; closed ones most recently closed first,
+    /// so the latest are on the list however many the practice has closed before.
+    /// </summary>
     public async Task<IReadOnlyList<TriageRow>> QueueAsync(ConsultationStatus status, Actor actor, CancellationToken cancellationToken = default)
     {
         var practiceId = PracticeOf(actor);
-        var rows = await db.ConsultationRequests.AsNoTracking()
-            .Where(r => r.PracticeId == practiceId && r.Status == status)
-            .OrderBy(r => r.DeadlineUtc).ThenBy(r => r.Id)
+        var query = db.ConsultationRequests.AsNoTracking().Where(r => r.PracticeId == practiceId && r.Status == status);
+        var ordered = status == ConsultationStatus.Closed
+            ? query.OrderByDescending(r => r.ClosedUtc).ThenByDescending(r => r.Id)
+            : query.OrderBy(r => r.DeadlineUtc).ThenBy(r => r.Id);
+        var rows = await ordered
             .Take(MaxQueueRows)
             .Select(r => new TriageRow(r.Id, r.Reference, r.Kind, r.AdminType, r.ProblemSummary, r.SubmittedUtc, r.DeadlineUtc, r.AssignedTo, r.Status, r.Outcome, r.ClosedUtc))
             .ToListAsync(cancellationToken);

@@ -104,6 +104,8 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         var soon = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5), summary: "Soon one");
         var started = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(1), ConsultationStatus.InProgress);
         var closed = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(2), ConsultationStatus.Closed);
+        var closedSince = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(10), ConsultationStatus.Closed);
+        await world.WithDbAsync(db => db.ConsultationRequests.Where(r => r.Id == closed.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.ClosedUtc, Now.AddHours(-1))));
         using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
 
         var (status, html) = await staff.GetAsync("/Triage");
@@ -117,7 +119,8 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Contains("href=\"/Triage\" aria-current=\"page\"", html, StringComparison.Ordinal); // header navigation
 
         Assert.Equal([started.Reference], QueueReferences((await staff.GetAsync("/Triage?status=in-progress")).Html));
-        Assert.Equal([closed.Reference], QueueReferences((await staff.GetAsync("/Triage?status=closed")).Html));
+        // Closed ones most recently closed first, whatever their deadlines were: the latest are never past the list's end.
+        Assert.Equal([closedSince.Reference, closed.Reference], QueueReferences((await staff.GetAsync("/Triage?status=closed")).Html));
         Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync("/Triage?status=bogus")).Status);
 
         var queueAudits = await world.WithDbAsync(db => db.AuditEvents.CountAsync(a => a.Action == "consultation.queue" && a.EntityId == Id(world.PracticeA.Id)));
