@@ -149,7 +149,15 @@ public static class ForwardApp
             o.Conventions.AllowAnonymousToFolder("/Consult");
         });
 
-        services.AddProblemDetails();
+        // Every API error names a stable code, as the README promises: bare statuses (an expired token, a role's 403, a
+        // route that does not exist, a rate limit) get one from their status.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            if (!context.ProblemDetails.Extensions.ContainsKey("code"))
+            {
+                context.ProblemDetails.Extensions["code"] = Problems.CodeForStatus(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
+            }
+        });
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddForwardFhir();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -221,7 +229,8 @@ public static class ForwardApp
                         statusCode: StatusCodes.Status503ServiceUnavailable,
                         title: "Forward is starting up",
                         detail: "The database is still being prepared. Try again in a few seconds.",
-                        type: "https://forward.nhs.example/problems/starting-up").ExecuteAsync(context);
+                        type: "https://forward.nhs.example/problems/starting-up",
+                        extensions: new Dictionary<string, object?> { ["code"] = "starting-up" }).ExecuteAsync(context);
                     return;
                 }
             }

@@ -9,6 +9,25 @@ public static class Problems
 {
     public const string TypeBase = "https://forward.nhs.example/problems/";
 
+    /// <summary>The code of an error that has only its status to say what it is (no domain reason behind it).</summary>
+    public static string CodeForStatus(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "bad-request",
+        StatusCodes.Status401Unauthorized => "unauthorized",
+        StatusCodes.Status403Forbidden => "forbidden",
+        StatusCodes.Status404NotFound => "not-found",
+        StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
+        StatusCodes.Status406NotAcceptable => "not-acceptable",
+        StatusCodes.Status409Conflict => "conflict",
+        StatusCodes.Status413PayloadTooLarge => "too-large",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported-media-type",
+        StatusCodes.Status422UnprocessableEntity => "unprocessable",
+        StatusCodes.Status429TooManyRequests => "rate-limited",
+        StatusCodes.Status503ServiceUnavailable => "unavailable",
+        >= 500 => "internal-error",
+        _ => "error",
+    };
+
     public static int StatusFor(DomainException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);

@@ -26,6 +26,8 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
         var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = method == "POST" ? JsonContent.Create(new { }) : null });
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("unauthorized", problem.RootElement.GetProperty("code").GetString()); // as every API error names one
     }
 
     [Fact]
@@ -44,7 +46,12 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
         var practice = await world.ClientAsync(world.PracticeStaffA);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await commissioner.GetAsync(new Uri("/api/v1/slots?practice=" + world.PracticeA.OdsCode, UriKind.Relative))).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await commissioner.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(1))).StatusCode);
+        using var forbidden = await commissioner.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(1));
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal("forbidden", (await forbidden.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
+        using var noRoute = await commissioner.GetAsync(new Uri("/api/v1/no-such-thing", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, noRoute.StatusCode);
+        Assert.Equal("not-found", (await noRoute.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await practice.PostAsync(new Uri("/api/v1/appointments/1/attended", UriKind.Relative), null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await commissioner.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await commissioner.GetAsync(new Uri($"/api/v1/hubs/{world.HubId}/day-list?date=2026-06-08", UriKind.Relative))).StatusCode);
