@@ -54,6 +54,9 @@ public static class AuditActions
     public const string Amend = "appointment.amend";
     public const string RecordView = "record.view";
     public const string RecordViewDenied = "record.view-denied";
+
+    /// <summary>A hub's day list was shown: it names each patient with their NHS number.</summary>
+    public const string DayListView = "hub.day-list";
     public const string SessionChange = "session.change";
     public const string SlotsGenerated = "slots.generate";
     public const string SignIn = "account.sign-in";

@@ -403,6 +403,10 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var toUtc = London.StartOfDayUtc(date.AddDays(1));
         var ids = await db.Appointments.Where(a => a.HubId == hubId && a.StartUtc >= fromUtc && a.StartUtc < toUtc)
             .OrderBy(a => a.StartUtc).Select(a => a.Id).ToListAsync(cancellationToken);
+
+        // The list names every patient with their NHS number, so who saw it, and when, is kept as for a record.
+        audit.Write(actor, AuditActions.DayListView, "success", "Hub", Id(hubId), hubId: hubId, detail: FormattableString.Invariant($"date={date:yyyy-MM-dd}; rows={ids.Count}"));
+        await db.SaveChangesAsync(cancellationToken);
         return await ViewsAsync(ids, cancellationToken);
     }
 
@@ -423,8 +427,14 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         }
 
         var appointment = await db.Appointments.AsNoTracking().Include(a => a.Patient!).ThenInclude(p => p.RegisteredPractice)
-            .FirstOrDefaultAsync(a => a.Id == appointmentId, cancellationToken)
-            ?? throw DomainException.NotFound("appointment-not-found", $"There is no appointment {appointmentId}.");
+            .FirstOrDefaultAsync(a => a.Id == appointmentId, cancellationToken);
+        if (appointment is null)
+        {
+            // Every attempt is audited, this one too: ids probed one after another leave a trace.
+            audit.Write(actor, AuditActions.RecordViewDenied, "not-found", "Appointment", Id(appointmentId), null, actor.HubId, "No such appointment.");
+            await db.SaveChangesAsync(cancellationToken);
+            throw DomainException.NotFound("appointment-not-found", $"There is no appointment {appointmentId}.");
+        }
 
         (string Code, string Message)? refused = actor.HubId != appointment.HubId ? ("other-hub", NotTheirs) : appointment.RecordAccessRefusal(Now);
         audit.Write(actor, refused is null ? AuditActions.RecordView : AuditActions.RecordViewDenied, refused is null ? "success" : "denied", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, refused?.Message);

@@ -254,12 +254,19 @@ public sealed class HubPagesTests(ForwardFactory factory) : IClassFixture<Forwar
         Assert.Equal(HttpStatusCode.Forbidden, otherStatus);
         Assert.DoesNotContain("Asthma", otherHtml, StringComparison.Ordinal);
 
+        // An id with no appointment behind it (probing) is answered 404 and audited too.
+        Assert.Equal(HttpStatusCode.NotFound, (await clinician.GetAsync($"/Hubs/Record/{long.MaxValue}")).Status);
+
         var events = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Action.StartsWith("record.") && (e.Actor == world.HubClinician || e.Actor == world.OtherHubClinician))
             .Select(e => new { e.Actor, e.Action, e.EntityId, e.Outcome }).ToListAsync());
         Assert.Contains(events, e => e.Actor == world.HubClinician && e.Action == AuditActions.RecordView && e.EntityId == $"{granted}" && e.Outcome == "success");
         Assert.Contains(events, e => e.Actor == world.HubClinician && e.Action == AuditActions.RecordViewDenied && e.EntityId == $"{refused}" && e.Outcome == "denied");
         Assert.Contains(events, e => e.Actor == world.OtherHubClinician && e.Action == AuditActions.RecordViewDenied && e.EntityId == $"{granted}");
-        Assert.Equal(3, events.Count);
+        Assert.Contains(events, e => e.Actor == world.HubClinician && e.Action == AuditActions.RecordViewDenied && e.EntityId == $"{long.MaxValue}" && e.Outcome == "not-found");
+        Assert.Equal(4, events.Count);
+
+        // The day list names every patient with their NHS number: showing it is audited as well.
+        Assert.True(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(e => e.Actor == world.HubClinician && e.Action == AuditActions.DayListView && e.HubId == world.HubId && e.Detail == "date=2026-06-08; rows=2")));
     }
 
     [Fact]
