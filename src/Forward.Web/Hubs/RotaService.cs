@@ -159,6 +159,15 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         {
             errors["ValidFrom"] = "Enter the date the session starts running";
         }
+        else if (!DateBounds.Allows(input.ValidFrom))
+        {
+            errors["ValidFrom"] = DateBounds.Message;
+        }
+
+        if (!DateBounds.Allows(input.ValidUntil))
+        {
+            errors["ValidUntil"] = DateBounds.Message;
+        }
 
         return errors;
     }
@@ -229,6 +238,20 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                 }
 
                 ValidationFailedException.ThrowIfAny(Validate(input));
+
+                // A closed or extra date to come that the new dates leave out would stay on the rota page doing nothing.
+                var today = London.Today(clock);
+                var outside = session.Overrides.Where(o => o.Date >= today).OrderBy(o => o.Date)
+                    .FirstOrDefault(o => o.Date < input.ValidFrom || (input.ValidUntil is { } until && o.Date > until));
+                if (outside is not null)
+                {
+                    var field = outside.Date < input.ValidFrom ? nameof(SessionInput.ValidFrom) : nameof(SessionInput.ValidUntil);
+                    throw new ValidationFailedException(new Dictionary<string, string>
+                    {
+                        [field] = $"The session has {(outside.Kind == SessionOverrideKind.Closed ? "a closed date" : "an extra date")} on {Long(outside.Date)}, outside these dates; remove it first",
+                    });
+                }
+
                 var before = Describe(session);
                 Apply(session, input);
                 var after = Describe(session);
@@ -348,6 +371,10 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         else if (date < today)
         {
             errors["Date"] = "Date must be today or in the future";
+        }
+        else if (!DateBounds.Contains(date))
+        {
+            errors["Date"] = DateBounds.Message;
         }
         else if (date < session.ValidFrom || (session.ValidUntil is { } until && date > until))
         {

@@ -383,6 +383,16 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Equal(HttpStatusCode.Redirect, extra.StatusCode);
         Assert.Equal(2, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == sessionId && s.Status == SlotStatus.Free)));
 
+        // Dates that would leave the extra date outside the session, or that no rota has, are refused on the form.
+        var (_, edit) = await commissioner.GetAsync(page);
+        var version = PageClient.VersionOnForm(edit);
+        var later = await PageTestData.PostAsync(commissioner, page, SessionFields("Saturday clinic", "09:00", "10:00", days: ["Saturday"], slotMinutes: "30", validFrom: "2026-06-10", version: version), page);
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+        Assert.Contains("The session has an extra date on 9 June 2026, outside these dates; remove it first", await later.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var forever = await PageTestData.PostAsync(commissioner, page, SessionFields("Saturday clinic", "09:00", "10:00", days: ["Saturday"], slotMinutes: "30", validUntil: "9999-12-31", version: version), page);
+        Assert.Contains("Enter a date between 1 January 2000 and 31 December 2099", await forever.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(new DateOnly(2026, 6, 1), await world.WithDbAsync(db => db.Sessions.Where(s => s.Id == sessionId).Select(s => s.ValidFrom).FirstAsync()));
+
         var off = await commissioner.PostFormAsync($"{page}?handler=Deactivate", new Dictionary<string, string>(), formPage: page);
         Assert.Equal(HttpStatusCode.Redirect, off.StatusCode);
         Assert.Equal(0, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == sessionId && s.Status == SlotStatus.Free)));
