@@ -64,7 +64,34 @@ public static class RateLimits
     }
 
     /// <summary>The client's address (a trusted proxy's client, see <see cref="TrustedProxies"/>).</summary>
-    private static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    private static string Address(HttpContext context) => ClientKey(context.Connection.RemoteIpAddress);
+
+    /// <summary>
+    /// The allowance a client address counts against: an IPv4 address as itself (an IPv4-mapped IPv6 address too), an
+    /// IPv6 address by its /64, as one subscriber is usually given a whole /64 and could take a fresh address for every
+    /// request.
+    /// </summary>
+    public static string ClientKey(System.Net.IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
 
     /// <summary>So many requests per window for the key, refused at once past that (no queue).</summary>
     private static RateLimitPartition<string> FixedWindow(string key, int permits, TimeSpan window) =>
