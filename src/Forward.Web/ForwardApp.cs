@@ -109,14 +109,6 @@ public static class ForwardApp
         }
 
         services.Configure<NotificationOptions>(configuration.GetSection("Forward:Notifications"));
-        var environment = builder.Environment;
-        if (!environment.IsDevelopment() && !environment.IsEnvironment("Testing")
-            && !NotificationOptions.IsPublicAddress(configuration["Forward:Notifications:PublicBaseUrl"]))
-        {
-            // Every confirmation and reminder carries a cancel link: pointing at this machine, none would work.
-            throw new InvalidOperationException(
-                "Forward:Notifications:PublicBaseUrl must be the https address patients reach Forward at (for example https://forward.example.nhs.uk): the cancel links in their messages point there.");
-        }
         services.AddScoped<NotificationScheduler>();
         services.AddSingleton<PatientCancelLinks>();
         services.AddSingleton<FileNotificationSender>();
@@ -185,6 +177,14 @@ public static class ForwardApp
     public static Task UseForwardAsync(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing")
+            && !NotificationOptions.IsPublicAddress(app.Configuration["Forward:Notifications:PublicBaseUrl"]))
+        {
+            // A server sends confirmations and reminders, each with a cancel link: pointing at this machine, none would
+            // work. (Maintenance commands, which send nothing, do not need it.)
+            throw new InvalidOperationException(
+                "Forward:Notifications:PublicBaseUrl must be the https address patients reach Forward at (for example https://forward.example.nhs.uk): the cancel links in their messages point there.");
+        }
 
         // The database is migrated and seeded while the pipeline is built and Kestrel starts, on the other core: start-up
         // to the first page is the longer of the two, not their sum. Requests wait for it (below); /health says so.

@@ -51,6 +51,7 @@ public sealed class SecurityHeaderTests(SecurityHeaderTests.ProductionFactory fa
         {
             base.ConfigureWebHost(builder);
             builder.UseEnvironment("Production");
+            builder.UseSetting("Forward:Notifications:PublicBaseUrl", "https://forward.example.nhs.uk");
         }
     }
 }
