@@ -324,6 +324,33 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
     }
 
     [Fact]
+    public async Task Closing_today_once_the_session_has_started_leaves_the_slots_that_already_ran()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var page = $"/Admin/Session/{world.SessionId}";
+
+        // Monday 8 June at 19:00 London (18:00 UTC): the 18:30 clinic has been running for half an hour.
+        using (factory.Clock.TravelTo(Utc(8, 18, 0)))
+        {
+            using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+            var close = await commissioner.PostFormAsync(
+                $"{page}?handler=AddDate",
+                new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-08", ["NewDate.Kind"] = "Closed", ["NewDate.Reason"] = "Clinician unwell" },
+                formPage: page);
+            Assert.Equal(HttpStatusCode.Redirect, close.StatusCode);
+        }
+
+        var today = await world.WithDbAsync(db => db.Slots.Where(s => s.SessionId == world.SessionId && s.StartUtc >= Utc(8, 0, 0) && s.StartUtc < Utc(9, 0, 0)).ToListAsync());
+        Assert.Equal(12, today.Count);
+
+        // What was offered before the closure stays offered in the day's figures; only what had not started is withdrawn.
+        // (A slot starting at this very minute has started.)
+        Assert.All(today.Where(s => s.StartUtc <= Utc(8, 18, 0)), s => Assert.Equal(SlotStatus.Free, s.Status));
+        Assert.All(today.Where(s => s.StartUtc > Utc(8, 18, 0)), s => Assert.Equal(SlotStatus.Withdrawn, s.Status));
+        Assert.Equal(6, today.Count(s => s.Status == SlotStatus.Free));
+    }
+
+    [Fact]
     public async Task Closing_a_date_withdraws_its_free_slots_but_keeps_a_booked_one_and_reopening_restores_them()
     {
         var world = await TestWorld.CreateAsync(factory);
