@@ -105,7 +105,7 @@ public sealed class TriageService(
     }
 
     /// <summary>Gives the request to <paramref name="staffName"/>; "me" means the signed-in user.</summary>
-    public Task AssignAsync(long id, string? staffName, Actor actor, CancellationToken cancellationToken = default)
+    public Task AssignAsync(long id, string? staffName, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         var name = staffName?.Trim();
         if (string.IsNullOrEmpty(name))
@@ -124,14 +124,14 @@ public sealed class TriageService(
         }
 
         var assignee = string.Equals(name, "me", StringComparison.OrdinalIgnoreCase) ? actor.UserName : name;
-        return ChangeAsync(id, actor, AuditActions.ConsultationAssign, r => r.Assign(assignee, actor.UserName, Now), "assigned", cancellationToken);
+        return ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationAssign, r => r.Assign(assignee, actor.UserName, Now), "assigned", cancellationToken);
     }
 
-    public Task StartAsync(long id, Actor actor, CancellationToken cancellationToken = default) =>
-        ChangeAsync(id, actor, AuditActions.ConsultationStart, r => r.Start(actor.UserName, Now), "started", cancellationToken);
+    public Task StartAsync(long id, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationStart, r => r.Start(actor.UserName, Now), "started", cancellationToken);
 
     /// <summary>Closes with any outcome but <see cref="ConsultationOutcome.BookAppointment"/>, which only a booking sets.</summary>
-    public Task CloseAsync(long id, ConsultationOutcome? outcome, string? note, Actor actor, CancellationToken cancellationToken = default)
+    public Task CloseAsync(long id, ConsultationOutcome? outcome, string? note, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         if (outcome is not { } chosen || !Enum.IsDefined(chosen))
         {
@@ -153,7 +153,7 @@ public sealed class TriageService(
             throw new ValidationFailedException(new Dictionary<string, string> { ["Note"] = "The note must not contain control characters" });
         }
 
-        return ChangeAsync(id, actor, AuditActions.ConsultationClose, r => r.Close(chosen, note, null, actor.UserName, Now), $"outcome={chosen}", cancellationToken);
+        return ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationClose, r => r.Close(chosen, note, null, actor.UserName, Now), $"outcome={chosen}", cancellationToken);
     }
 
     /// <summary>
@@ -351,9 +351,16 @@ public sealed class TriageService(
         audit.Write(actor, AuditActions.ConsultationClose, $"outcome={ConsultationOutcome.BookAppointment}", EntityType, Id(id), request.PatientId, detail: $"appointment={Id(appointmentId)}");
     }
 
-    private async Task ChangeAsync(long id, Actor actor, string action, Action<ConsultationRequest> change, string outcome, CancellationToken ct)
+    /// <param name="expectedVersion">The version the user's page showed, when the change comes from one: a colleague's change
+    /// since (started it, assigned it, closed it) is not silently overridden.</param>
+    private async Task ChangeAsync(long id, Actor actor, int? expectedVersion, string action, Action<ConsultationRequest> change, string outcome, CancellationToken ct)
     {
         var request = await LoadAsync(id, actor, tracked: true, ct);
+        if (expectedVersion is { } seen && seen != request.Version)
+        {
+            throw DomainException.Conflict("consultation-changed", "Someone else has changed this request since you opened it. It is shown as it is now: check it and try again.");
+        }
+
         change(request);
         audit.Write(actor, action, outcome, EntityType, Id(id), request.PatientId);
         try

@@ -160,6 +160,26 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_change_from_a_page_a_colleague_has_acted_on_since_is_refused_not_applied()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var stale = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+
+        // A colleague starts work on it; then the first page's "assign to me" is sent.
+        var (started, _) = await ActAsync(staff, request.Id, "Start", new() { ["Version"] = HiddenValue(stale, "Version") });
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+        var (response, body) = await ActAsync(staff, request.Id, "Assign", new() { ["AssignTo"] = "dr.late", ["Version"] = HiddenValue(stale, "Version") }, stale);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Someone else has changed this request since you opened it", body, StringComparison.Ordinal);
+        var now = await ReloadAsync(world, request.Id);
+        Assert.Equal(ConsultationStatus.InProgress, now.Status);
+        Assert.NotEqual("dr.late", now.AssignedTo);
+    }
+
+    [Fact]
     public async Task Staff_assign_start_and_close_a_request_and_errors_are_shown_not_thrown()
     {
         var world = await TestWorld.CreateAsync(factory);

@@ -26,6 +26,10 @@ public sealed class RequestModel(TriageService triage, TimeProvider clock) : Pag
     public const string MessageQueuedMessage = "Message sent to the patient";
 
     // Declared in the page's order, which is the error summary's order.
+    /// <summary>The request's version when the page was shown: a change made from a page someone else has acted on since is refused.</summary>
+    [BindProperty]
+    public int? Version { get; set; }
+
     [BindProperty]
     [Display(Name = "Assign to")]
     public string? AssignTo { get; set; }
@@ -57,15 +61,15 @@ public sealed class RequestModel(TriageService triage, TimeProvider clock) : Pag
     public Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) => ShowAsync(id, cancellationToken);
 
     public Task<IActionResult> OnPostAssignAsync(long id, CancellationToken cancellationToken) =>
-        ActAsync(id, AssignedMessage, actor => triage.AssignAsync(id, AssignTo, actor, cancellationToken), cancellationToken);
+        ActAsync(id, AssignedMessage, actor => triage.AssignAsync(id, AssignTo, actor, Version, cancellationToken), cancellationToken);
 
     public Task<IActionResult> OnPostStartAsync(long id, CancellationToken cancellationToken) =>
-        ActAsync(id, StartedMessage, actor => triage.StartAsync(id, actor, cancellationToken), cancellationToken);
+        ActAsync(id, StartedMessage, actor => triage.StartAsync(id, actor, Version, cancellationToken), cancellationToken);
 
     public Task<IActionResult> OnPostCloseAsync(long id, CancellationToken cancellationToken)
     {
         ModelState.ReplaceBindingError(nameof(Outcome), "Choose what was done about the request");
-        return ActAsync(id, ClosedMessage, actor => triage.CloseAsync(id, Outcome, Note, actor, cancellationToken), cancellationToken);
+        return ActAsync(id, ClosedMessage, actor => triage.CloseAsync(id, Outcome, Note, actor, Version, cancellationToken), cancellationToken);
     }
 
     public Task<IActionResult> OnPostMessageAsync(long id, CancellationToken cancellationToken) =>
