@@ -106,8 +106,11 @@ public static class SlotReconciler
     /// are withdrawn; withdrawn slots planned again come back. Booked slots are never withdrawn or duplicated, and no
     /// slot is offered that overlaps one of the same clinician's booked slots: after a change of slot length or start
     /// time the booked slots keep their old times, and a new slot laid across one would book the clinician twice.
+    /// Slots starting at or before <paramref name="nowUtc"/> are left as they are (a booked one still counts as a clash):
+    /// one that has started was offered, or not, as it stood, so closing today at 19:00 must not withdraw the evening's
+    /// unbooked slots that already ran, nor an extra date for today add slots nobody could have booked.
     /// </summary>
-    public static SlotReconciliation Reconcile(IEnumerable<PlannedSlot> planned, IEnumerable<StoredSlot> existing)
+    public static SlotReconciliation Reconcile(IEnumerable<PlannedSlot> planned, IEnumerable<StoredSlot> existing, DateTime nowUtc)
     {
         var plannedByKey = new Dictionary<SlotKey, PlannedSlot>();
         foreach (var p in planned)
@@ -140,13 +143,13 @@ public static class SlotReconciler
             bookedByClinician.TryGetValue((p.SessionId, p.ClinicianIndex), out var booked)
             && booked.Any(b => b.Key != p.Key && b.Key.StartUtc < p.EndUtc && p.StartUtc < b.EndUtc);
 
-        var toAdd = plannedByKey.Values.Where(p => !existingByKey.ContainsKey(p.Key) && !ClashesWithBooked(p)).OrderBy(p => p.StartUtc).ToList();
+        var toAdd = plannedByKey.Values.Where(p => p.StartUtc > nowUtc && !existingByKey.ContainsKey(p.Key) && !ClashesWithBooked(p)).OrderBy(p => p.StartUtc).ToList();
         var toWithdraw = existingByKey.Values
-            .Where(e => e.Status == SlotStatus.Free && (!plannedByKey.TryGetValue(e.Key, out var p) || ClashesWithBooked(p)))
+            .Where(e => e.Key.StartUtc > nowUtc && e.Status == SlotStatus.Free && (!plannedByKey.TryGetValue(e.Key, out var p) || ClashesWithBooked(p)))
             .Select(e => e.Id)
             .ToList();
         var toRestore = existingByKey.Values
-            .Where(e => e.Status == SlotStatus.Withdrawn && plannedByKey.TryGetValue(e.Key, out var p) && !ClashesWithBooked(p))
+            .Where(e => e.Key.StartUtc > nowUtc && e.Status == SlotStatus.Withdrawn && plannedByKey.TryGetValue(e.Key, out var p) && !ClashesWithBooked(p))
             .Select(e => e.Id)
             .ToList();
         return new SlotReconciliation(toAdd, toWithdraw, toRestore);

@@ -80,22 +80,19 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
 
         var sessions = await sessionsQuery.ToListAsync(cancellationToken);
         var sessionIds = sessions.Select(s => s.Id).ToList();
+        var fromUtc = London.StartOfDayUtc(from);
         var toUtc = London.StartOfDayUtc(to.AddDays(1));
-
-        // Only slots still to start: one that has started was offered (or not) as it stood, so closing today's date at
-        // 21:00 must not withdraw the evening's unbooked slots after the fact, nor an extra date for today add slots
-        // nobody could have booked; both would change what today's figures say was offered.
-        var now = clock.GetUtcNow().UtcDateTime;
-        var dayStartUtc = London.StartOfDayUtc(from);
-        var fromUtc = dayStartUtc > now ? dayStartUtc : now.AddTicks(1);
 
         var existing = await db.Slots
             .Where(s => sessionIds.Contains(s.SessionId) && s.StartUtc >= fromUtc && s.StartUtc < toUtc)
             .Select(s => new { s.Id, s.SessionId, s.ClinicianIndex, s.StartUtc, s.EndUtc, s.Status })
             .ToListAsync(cancellationToken);
 
-        var planned = sessions.SelectMany(s => SlotGenerator.Generate(s, from, to, BankHolidayCalendar.England)).Where(p => p.StartUtc >= fromUtc);
-        var plan = SlotReconciler.Reconcile(planned, existing.Select(e => new StoredSlot(e.Id, new SlotKey(e.SessionId, e.ClinicianIndex, e.StartUtc), e.EndUtc, e.Status)));
+        var planned = sessions.SelectMany(s => SlotGenerator.Generate(s, from, to, BankHolidayCalendar.England));
+        var plan = SlotReconciler.Reconcile(
+            planned,
+            existing.Select(e => new StoredSlot(e.Id, new SlotKey(e.SessionId, e.ClinicianIndex, e.StartUtc), e.EndUtc, e.Status)),
+            clock.GetUtcNow().UtcDateTime);
 
         if (plan.ToAdd.Count == 0 && plan.ToWithdraw.Count == 0 && plan.ToRestore.Count == 0)
         {

@@ -142,7 +142,7 @@ public class SlotGeneratorTests
             Stored(5, new SlotKey(session.Id, 0, Utc("2026-01-12 21:15")), SlotStatus.Booked),
         };
 
-        var result = SlotReconciler.Reconcile(planned, existing);
+        var result = SlotReconciler.Reconcile(planned, existing, Utc("2026-01-12 09:00"));
 
         Assert.Equal(3, result.ToAdd.Count);
         Assert.Equal([4L], result.ToWithdraw);
@@ -150,7 +150,7 @@ public class SlotGeneratorTests
 
         // Second pass, as if the first result had been applied: nothing more to do.
         var applied = planned.Select((p, i) => Stored(10 + i, p.Key, i == 0 ? SlotStatus.Booked : SlotStatus.Free));
-        var again = SlotReconciler.Reconcile(planned, applied);
+        var again = SlotReconciler.Reconcile(planned, applied, Utc("2026-01-12 09:00"));
         Assert.Empty(again.ToAdd);
         Assert.Empty(again.ToWithdraw);
         Assert.Empty(again.ToRestore);
@@ -162,21 +162,22 @@ public class SlotGeneratorTests
     [InlineData(10, "18:30")] // slot length 15 → 10 minutes
     public void A_changed_rota_offers_no_slot_across_a_booked_one_of_the_same_clinician(int slotMinutes, string start)
     {
-        // Stored: 15-minute slots from 18:30 for two clinicians; clinician 0's 18:45–19:00 is booked, and its 19:15 was
-        // withdrawn by an earlier change.
+        // Stored: 15-minute slots from 18:30 for two clinicians; clinician 0's 18:45–19:00 is booked, and its 18:30 was
+        // withdrawn by an earlier change (at 20 minutes it is planned again, 18:30–18:50, across the booking).
         var before = SlotGenerator.Generate(Evening(clinicians: 2), D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
         var booked = before.Single(p => p.ClinicianIndex == 0 && p.StartUtc == Utc("2026-01-12 18:45"));
+        var withdrawn = before.Single(p => p.ClinicianIndex == 0 && p.StartUtc == Utc("2026-01-12 18:30"));
         var stored = before.Select((p, i) => new StoredSlot(
                 i + 1,
                 p.Key,
                 p.EndUtc,
-                p == booked ? SlotStatus.Booked : p.ClinicianIndex == 0 && p.StartUtc == Utc("2026-01-12 19:15") ? SlotStatus.Withdrawn : SlotStatus.Free))
+                p == booked ? SlotStatus.Booked : p == withdrawn ? SlotStatus.Withdrawn : SlotStatus.Free))
             .ToList();
         var changed = Evening(clinicians: 2, slotMinutes: slotMinutes);
         changed.StartTime = TimeOnly.Parse(start, CultureInfo.InvariantCulture);
         var planned = SlotGenerator.Generate(changed, D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
 
-        var result = SlotReconciler.Reconcile(planned, stored);
+        var result = SlotReconciler.Reconcile(planned, stored, Utc("2026-01-12 09:00"));
 
         // What is offered afterwards: planned slots kept, restored or added, never stored ones withdrawn.
         var byKey = stored.ToDictionary(s => s.Key);
@@ -184,15 +185,29 @@ public class SlotGeneratorTests
                 ? s.Status == SlotStatus.Free && !result.ToWithdraw.Contains(s.Id) || result.ToRestore.Contains(s.Id)
                 : result.ToAdd.Contains(p))
             .ToList();
-        Assert.DoesNotContain(offered, p => p.ClinicianIndex == 0 && p.StartUtc < booked.EndUtc && booked.StartUtc < p.EndUtc);
+        bool Overlaps(PlannedSlot p) => p.ClinicianIndex == 0 && p.Key != booked.Key && p.StartUtc < booked.EndUtc && booked.StartUtc < p.EndUtc;
+        Assert.DoesNotContain(offered, Overlaps);
         Assert.DoesNotContain(booked.Key, result.ToAdd.Select(p => p.Key));
-        Assert.All(offered.Where(p => p.ClinicianIndex == 1), p => Assert.Contains(p, planned)); // the other clinician is unaffected
-        Assert.Equal(planned.Count(p => p.ClinicianIndex == 1), offered.Count(p => p.ClinicianIndex == 1));
 
-        // Clinician 0 keeps every planned slot that does not touch the booking.
-        Assert.Equal(
-            planned.Count(p => p.ClinicianIndex == 0 && !(p.StartUtc < booked.EndUtc && booked.StartUtc < p.EndUtc) && p.Key != booked.Key),
-            offered.Count(p => p.ClinicianIndex == 0 && p.Key != booked.Key));
+        // Everything else planned is offered: the other clinician's slots all, and clinician 0's away from the booking.
+        Assert.Equal(planned.Count(p => !Overlaps(p) && p.Key != booked.Key), offered.Count(p => p.Key != booked.Key));
+    }
+
+    [Fact]
+    public void A_change_made_once_a_session_has_started_leaves_its_started_slots_but_still_avoids_its_bookings()
+    {
+        // 18:47: the 18:30 slot has run, 18:45–19:00 is booked and under way; the slot length becomes 20 minutes.
+        var before = SlotGenerator.Generate(Evening(), D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
+        var booked = before.Single(p => p.StartUtc == Utc("2026-01-12 18:45"));
+        var stored = before.Select((p, i) => new StoredSlot(i + 1, p.Key, p.EndUtc, p == booked ? SlotStatus.Booked : SlotStatus.Free)).ToList();
+        var planned = SlotGenerator.Generate(Evening(slotMinutes: 20), D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
+
+        var result = SlotReconciler.Reconcile(planned, stored, Utc("2026-01-12 18:47"));
+
+        Assert.DoesNotContain(1L, result.ToWithdraw); // 18:30 has started: left as offered
+        Assert.DoesNotContain(result.ToAdd, p => p.StartUtc < booked.EndUtc && booked.StartUtc < p.EndUtc); // 18:50–19:10 crosses the booking
+        Assert.Contains(result.ToAdd, p => p.StartUtc == Utc("2026-01-12 19:10"));
+        Assert.All(result.ToAdd, p => Assert.True(p.StartUtc > Utc("2026-01-12 18:47")));
     }
 
     private static StoredSlot Stored(long id, SlotKey key, SlotStatus status) => new(id, key, key.StartUtc.AddMinutes(15), status);
