@@ -562,6 +562,9 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         }
         catch (DbUpdateConcurrencyException)
         {
+            // Nothing of the refused change may stay tracked: the page goes on to show the list, which saves its audit row
+            // through the same context and would send the stale update again.
+            db.ChangeTracker.Clear();
             throw DomainException.Conflict("version-mismatch", "Someone else changed this appointment at the same time. Read it again and retry.");
         }
     }
