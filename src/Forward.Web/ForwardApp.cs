@@ -147,7 +147,10 @@ public static class ForwardApp
         {
             if (!context.ProblemDetails.Extensions.ContainsKey("code"))
             {
-                context.ProblemDetails.Extensions["code"] = Problems.CodeForStatus(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
+                // A problem typed by Forward (".../problems/locked-out") is named by its type; a bare status by its status.
+                context.ProblemDetails.Extensions["code"] = context.ProblemDetails.Type is { } type && type.StartsWith(Problems.TypeBase, StringComparison.Ordinal)
+                    ? type[Problems.TypeBase.Length..]
+                    : Problems.CodeForStatus(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
             }
         });
         services.AddExceptionHandler<ApiExceptionHandler>();

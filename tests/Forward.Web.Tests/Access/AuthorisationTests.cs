@@ -74,6 +74,9 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
         using var locked = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = ForwardFactory.DemoPassword });
         Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
         Assert.Equal(TimeSpan.FromMinutes(15), locked.Headers.RetryAfter?.Delta);
+
+        // Its code tells an account lock from an address's rate limit, which shares the status.
+        Assert.Equal("locked-out", (await locked.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
     }
 
     /// <summary>Guesses sent all at once must each count: otherwise sending them together would get round the lockout.</summary>

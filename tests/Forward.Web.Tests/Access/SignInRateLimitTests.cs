@@ -30,6 +30,7 @@ public sealed class SignInRateLimitTests(LowSignInLimitFactory factory) : IClass
 
         using var limited = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = "nobody-else", password = "wrong" });
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("rate-limited", (await limited.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
 
         using var page = await client.GetAsync(new Uri("/Account/SignIn", UriKind.Relative));
         Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
