@@ -61,12 +61,10 @@ public sealed class SignInService(
         // together cannot all be checked against the unlocked row read above (one right guess among them would then
         // clear the lock): at most MaxFailedAttempts passwords are compared per lock period.
         var users = db.Users.Where(u => u.Id == user.Id);
-        var taken = await users.Where(u => (u.LockedUntilUtc == null || u.LockedUntilUtc <= now) && u.FailedSignIns < MaxFailedAttempts)
-            .ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, x => x.FailedSignIns + 1), cancellationToken);
-        if (taken == 0)
+        if (!await TakeAttemptAsync(users, now, cancellationToken))
         {
-            // Locked, or every attempt is taken by guesses still being checked (or by checks a crash cut short, which is
-            // why the lock is set here too rather than left to them).
+            // Locked, or every attempt is still taken after a wait (guesses, or checks a crash cut short, which is why the
+            // lock is set here too rather than left to them).
             await LockIfSpentAsync(users, now, cancellationToken);
             audit.Write(Actor(user), AuditActions.SignIn, "locked-out");
             await db.SaveChangesAsync(cancellationToken);
@@ -94,6 +92,30 @@ public sealed class SignInService(
         audit.Write(Actor(user), AuditActions.SignIn, "success");
         await db.SaveChangesAsync(cancellationToken);
         return new(SignInResultKind.Success, user);
+    }
+
+    /// <summary>
+    /// Takes one of the attempts left, waiting up to a second while all are held by checks in flight: a client signing in
+    /// several times at once with the right password gets its attempts back as each succeeds, and is not locked out.
+    /// </summary>
+    private static async Task<bool> TakeAttemptAsync(IQueryable<UserAccount> users, DateTime now, CancellationToken cancellationToken)
+    {
+        for (var wait = 0; ; wait++)
+        {
+            var taken = await users.Where(u => (u.LockedUntilUtc == null || u.LockedUntilUtc <= now) && u.FailedSignIns < MaxFailedAttempts)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, x => x.FailedSignIns + 1), cancellationToken);
+            if (taken > 0)
+            {
+                return true;
+            }
+
+            if (wait == 20 || await users.AnyAsync(u => u.LockedUntilUtc > now, cancellationToken))
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
     }
 
     private static async Task<bool> LockIfSpentAsync(IQueryable<UserAccount> users, DateTime now, CancellationToken cancellationToken) =>

@@ -7,6 +7,7 @@ using Forward.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Forward.Web.Tests.Access;
@@ -88,5 +89,21 @@ public sealed class ConcurrentGuessTests(GatedHasherFactory factory) : IClassFix
             factory.Hasher.Gate.Dispose();
             factory.Hasher.Gate = null;
         }
+    }
+
+    /// <summary>A system fetching several tokens at once with the right password holds more checks than the five attempts.</summary>
+    [Fact]
+    public async Task Right_passwords_sent_at_once_all_sign_in_and_lock_nothing()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
+        {
+            using var client = factory.CreateClient();
+            using var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = ForwardFactory.DemoPassword });
+            return response.StatusCode;
+        }));
+
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Null(await world.WithDbAsync(db => db.Users.Where(u => u.UserName == world.Nhs111).Select(u => u.LockedUntilUtc).SingleAsync()));
     }
 }
