@@ -4,10 +4,6 @@ namespace Forward.Domain;
 public static class FreeText
 {
     /// <summary>
-    /// True when the text has a control character other than a line break or tab: none belongs in what people type, and
-    /// PostgreSQL refuses a NUL in text outright.
-    /// </summary>
-    /// <summary>
     /// Line breaks as one character each. A browser counts a line break once against a text box's maxlength but sends
     /// it as CR LF, so text it let through would otherwise be refused as too long.
     /// </summary>
@@ -17,6 +13,10 @@ public static class FreeText
     /// <summary>True when a one-line value (a name, a course, a summary) has any control character, line breaks included.</summary>
     public static bool HasAnyControlCharacter(string? value) => value is not null && value.Any(char.IsControl);
 
+    /// <summary>
+    /// True when the text has a control character other than a line break or tab: none belongs in what people type, and
+    /// PostgreSQL refuses a NUL in text outright.
+    /// </summary>
     public static bool HasControlCharacters(string? value) =>
         value is not null && value.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t'));
 }

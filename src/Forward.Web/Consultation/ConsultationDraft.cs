@@ -71,8 +71,9 @@ public sealed class ConsultationDraftProtector(IDataProtectionProvider provider,
 
     /// <summary>
     /// Letters outside ASCII written as themselves, not as six-byte \u escapes: a full-length request in Urdu or Bengali
-    /// would otherwise outgrow the form's field limit once sealed. Safe here, as the JSON is only ever encrypted, never
-    /// written into a page or a script.
+    /// would otherwise outgrow the form's field limit once sealed (characters beyond the Basic Multilingual Plane, emoji,
+    /// are still escaped, twelve bytes each; the test's full-length emoji summary fits). Safe here, as the JSON is only
+    /// ever encrypted, never written into a page or a script.
     /// </summary>
     private static readonly JsonSerializerOptions SealedJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
