@@ -169,6 +169,27 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task Searching_for_another_practice_after_change_keeps_the_answers()
+    {
+        var world = await WorldAsync();
+        await ConsultJourney.SetPracticeAsync(factory, world.PracticeB);
+        using var journey = new ConsultJourney(factory);
+        await journey.ToCheckAnswersAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber());
+
+        // "Change" next to the practice, then a search: the search used to start a new, empty form.
+        await journey.PostAsync("Goto", new Dictionary<string, string> { ["step"] = "1" });
+        Assert.Contains("Choose your GP practice", journey.Html, StringComparison.Ordinal);
+        await journey.PostAsync("Search", new Dictionary<string, string> { ["q"] = world.PracticeB.Name });
+        Assert.Contains($"value=\"{world.PracticeB.OdsCode}\"", journey.Html, StringComparison.Ordinal);
+        await journey.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = world.PracticeB.OdsCode });
+        await journey.PostAsync("RedFlags", ConsultJourney.AllNo());
+
+        Assert.Contains("Check your answers before sending your request", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("My knee has hurt for two weeks after a fall.", journey.Html, StringComparison.Ordinal);
+        Assert.Contains(world.PracticeB.Name, journey.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_send_the_server_refuses_shows_why_on_the_check_page_and_stores_nothing()
     {
         var world = await WorldAsync();

@@ -143,6 +143,16 @@ public sealed class IndexModel(ConsultationService consultations, ConsultationDr
         return Page();
     }
 
+    /// <summary>The practice search sent from a form that already holds answers ("Change" next to the practice).</summary>
+    public async Task<IActionResult> OnPostSearchAsync(CancellationToken cancellationToken)
+    {
+        Draft = protector.Unprotect(State) ?? new ConsultationDraft();
+        ModelState.Clear();
+        PracticeOds = Draft.PracticeOds;
+        await ShowPracticeStepAsync(cancellationToken);
+        return Page();
+    }
+
     public async Task<IActionResult> OnPostPracticeAsync(CancellationToken cancellationToken)
     {
         Draft = protector.Unprotect(State) ?? new ConsultationDraft();
