@@ -57,29 +57,41 @@ public sealed class SignInService(
             return new(unknownAccounts.Fail(userName, now) ? SignInResultKind.LockedOut : SignInResultKind.Failed, null);
         }
 
-        // Each password check first takes one of the attempts left before the lock, in the database, so guesses sent
-        // together cannot all be checked against the unlocked row read above (one right guess among them would then
-        // clear the lock): at most MaxFailedAttempts passwords are compared per lock period.
-        var users = db.Users.Where(u => u.Id == user.Id);
-        if (!await TakeAttemptAsync(users, now, cancellationToken))
+        if (user.LockedUntilUtc is { } until && until > now)
         {
-            // Locked, or every attempt is still taken after a wait (guesses, or checks a crash cut short, which is why the
-            // lock is set here too rather than left to them).
-            await LockIfSpentAsync(users, now, cancellationToken);
             audit.Write(Actor(user), AuditActions.SignIn, "locked-out");
             await db.SaveChangesAsync(cancellationToken);
             return new(SignInResultKind.LockedOut, null);
         }
 
+        var users = db.Users.Where(u => u.Id == user.Id);
         var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            // The attempt taken above stays counted; the failure that spends the last one locks the account and starts
-            // the count again, and any racing with it finds the account locked.
-            var locked = await LockIfSpentAsync(users, now, cancellationToken) || await users.AnyAsync(u => u.LockedUntilUtc > now, cancellationToken);
+            // Counted by the database, not on the row read above: guesses sent together would otherwise each add one to
+            // the same old count and never reach the limit. The one that reaches it locks the account and starts the
+            // count again; any racing with it finds the account locked.
+            await users.ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, x => x.FailedSignIns + 1), cancellationToken);
+            var lockedUntil = now + LockoutPeriod;
+            var locked = await users.Where(u => u.FailedSignIns >= MaxFailedAttempts)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.LockedUntilUtc, lockedUntil).SetProperty(x => x.FailedSignIns, 0), cancellationToken) > 0
+                || await users.AnyAsync(u => u.LockedUntilUtc > now, cancellationToken);
+
             audit.Write(Actor(user), AuditActions.SignIn, locked ? "locked-out" : "failed");
             await db.SaveChangesAsync(cancellationToken);
             return new(locked ? SignInResultKind.LockedOut : SignInResultKind.Failed, null);
+        }
+
+        // The right password opens the account only if it is still open: guesses sent all at once are each checked
+        // against the row as read before any of them failed, and a right one among them finishing after the wrong ones
+        // had locked the account would otherwise sign in and clear the lock.
+        var stillOpen = await users.Where(u => u.LockedUntilUtc == null || u.LockedUntilUtc <= now)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, 0).SetProperty(x => x.LockedUntilUtc, (DateTime?)null), cancellationToken) > 0;
+        if (!stillOpen)
+        {
+            audit.Write(Actor(user), AuditActions.SignIn, "locked-out");
+            await db.SaveChangesAsync(cancellationToken);
+            return new(SignInResultKind.LockedOut, null);
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -87,40 +99,10 @@ public sealed class SignInService(
             user.PasswordHash = hasher.HashPassword(user, password);
         }
 
-        await db.Users.Where(u => u.Id == user.Id)
-            .ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, 0).SetProperty(x => x.LockedUntilUtc, (DateTime?)null), cancellationToken);
         audit.Write(Actor(user), AuditActions.SignIn, "success");
         await db.SaveChangesAsync(cancellationToken);
         return new(SignInResultKind.Success, user);
     }
-
-    /// <summary>
-    /// Takes one of the attempts left, waiting up to a second while all are held by checks in flight: a client signing in
-    /// several times at once with the right password gets its attempts back as each succeeds, and is not locked out.
-    /// </summary>
-    private static async Task<bool> TakeAttemptAsync(IQueryable<UserAccount> users, DateTime now, CancellationToken cancellationToken)
-    {
-        for (var wait = 0; ; wait++)
-        {
-            var taken = await users.Where(u => (u.LockedUntilUtc == null || u.LockedUntilUtc <= now) && u.FailedSignIns < MaxFailedAttempts)
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, x => x.FailedSignIns + 1), cancellationToken);
-            if (taken > 0)
-            {
-                return true;
-            }
-
-            if (wait == 20 || await users.AnyAsync(u => u.LockedUntilUtc > now, cancellationToken))
-            {
-                return false;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
-        }
-    }
-
-    private static async Task<bool> LockIfSpentAsync(IQueryable<UserAccount> users, DateTime now, CancellationToken cancellationToken) =>
-        await users.Where(u => u.FailedSignIns >= MaxFailedAttempts && (u.LockedUntilUtc == null || u.LockedUntilUtc <= now))
-            .ExecuteUpdateAsync(u => u.SetProperty(x => x.LockedUntilUtc, now + LockoutPeriod).SetProperty(x => x.FailedSignIns, 0), cancellationToken) > 0;
 
     private static Actor Actor(UserAccount user) => new(user.UserName, user.Role, user.PracticeId, user.HubId, user.CcgId, user.OrganisationOds);
 
