@@ -132,6 +132,14 @@ public static class ForwardApp
             o.Cookie.Name = "Forward.Antiforgery";
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
+        if (!builder.Environment.IsDevelopment() && !builder.Environment.IsEnvironment("Testing"))
+        {
+            // The sign-in cookie is marked Secure even when the request reached Forward as plain HTTP: behind a proxy that
+            // ends TLS and is not named in TrustedProxies, SameAsRequest would send it without. (The anti-forgery cookie
+            // carries no credential, and with Always anti-forgery refuses every plain-HTTP form: it stays as it was.)
+            services.PostConfigure<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(AuthenticationSetup.CookieScheme, o => o.Cookie.SecurePolicy = CookieSecurePolicy.Always);
+        }
+
         services.AddRazorPages(o =>
         {
             o.Conventions.AllowAnonymousToPage("/Index");

@@ -1,7 +1,13 @@
+using System.Globalization;
+using System.Security.Claims;
+using Forward.Data;
 using Forward.Domain.Access;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Forward.Web.Access;
 
@@ -19,6 +25,16 @@ public static class AuthenticationSetup
     public const string HubClinicianPolicy = "HubClinician";
     public const string CommissionerPolicy = "Commissioner";
     public const string SignedInPolicy = "SignedIn";
+
+    /// <summary>The sign-in cookie's record of when its user signed in (kept while the cookie slides).</summary>
+    public const string SignedInAtItem = "forward:signed-in-at";
+
+    /// <summary>However busy a signed-in page session is, it ends this long after the sign-in.</summary>
+    public static readonly TimeSpan MaxSession = TimeSpan.FromHours(12);
+
+    /// <summary>The cookie sign-in's properties: when the user signed in, for <see cref="MaxSession"/>.</summary>
+    public static AuthenticationProperties SignInProperties(DateTimeOffset now) =>
+        new(new Dictionary<string, string?> { [SignedInAtItem] = now.ToString("O", CultureInfo.InvariantCulture) });
 
     public static IServiceCollection AddForwardAuthentication(this IServiceCollection services)
     {
@@ -42,6 +58,7 @@ public static class AuthenticationSetup
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = ValidateSessionAsync;
                 o.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
             })
@@ -54,6 +71,41 @@ public static class AuthenticationSetup
             .AddPolicy(HubClinicianPolicy, p => p.RequireRole(Roles.HubClinician))
             .AddPolicy(CommissionerPolicy, p => p.RequireRole(Roles.Commissioner));
         return services;
+    }
+
+    /// <summary>
+    /// A page session lasts while its account is as it was at sign-in: a cookie from before an account was removed, or
+    /// its role or organisation changed, no longer signs anyone in, and none outlives <see cref="MaxSession"/> however
+    /// often it slides. (Bearer tokens carry their claims for their hour.)
+    /// </summary>
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var principal = context.Principal;
+        var signedInAt = context.Properties.Items.TryGetValue(SignedInAtItem, out var text)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : (DateTimeOffset?)null;
+        var valid = principal?.Identity?.Name is { } name && signedInAt is { } since && now - since <= MaxSession
+            && await AccountUnchangedAsync(services, name, principal, context.HttpContext.RequestAborted);
+        if (!valid)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme);
+        }
+    }
+
+    private static async Task<bool> AccountUnchangedAsync(IServiceProvider services, string userName, ClaimsPrincipal principal, CancellationToken ct)
+    {
+        var account = await services.GetRequiredService<ForwardDbContext>().Users.AsNoTracking().Where(u => u.UserName == userName)
+            .Select(u => new { u.Role, u.PracticeId, u.HubId, u.CcgId, u.IsDemo })
+            .FirstOrDefaultAsync(ct);
+        static string? Text(int? id) => id?.ToString(CultureInfo.InvariantCulture);
+        return account is not null
+            && (!account.IsDemo || services.GetRequiredService<IOptions<DemoOptions>>().Value.SeedUsers)
+            && principal.IsInRole(account.Role)
+            && principal.FindFirstValue(ForwardClaims.PracticeId) == Text(account.PracticeId)
+            && principal.FindFirstValue(ForwardClaims.HubId) == Text(account.HubId)
+            && principal.FindFirstValue(ForwardClaims.CcgId) == Text(account.CcgId);
     }
 
     /// <summary>API calls get a status code, never a redirect to the sign-in page.</summary>

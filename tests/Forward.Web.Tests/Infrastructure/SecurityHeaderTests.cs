@@ -35,6 +35,18 @@ public sealed class SecurityHeaderTests(SecurityHeaderTests.ProductionFactory fa
     }
 
     [Fact]
+    public async Task The_sign_in_cookie_is_marked_secure_even_when_the_request_arrived_as_plain_http()
+    {
+        // As behind a proxy that ends TLS and is not named in TrustedProxies: Forward sees http.
+        using var client = new PageClient(factory);
+        var response = await client.PostFormAsync("/Account/SignIn", new Dictionary<string, string> { ["UserName"] = "practice", ["Password"] = ForwardFactory.DemoPassword });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var auth = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("Forward.Auth=", StringComparison.Ordinal));
+        Assert.Contains("secure", auth, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Plain_http_gets_no_hsts_header_because_browsers_ignore_it_there()
     {
         using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://forward.example.nhs.uk"), AllowAutoRedirect = false });

@@ -1,5 +1,6 @@
 using System.Net;
 using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Forward.Web.Tests.Pages;
 
@@ -145,6 +146,43 @@ public sealed class AccountPagesTests(ForwardFactory factory) : IClassFixture<Fo
 
         Assert.Contains("Forward:Demo:Password", html, StringComparison.Ordinal);
         Assert.DoesNotContain(ForwardFactory.DemoPassword, html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_page_session_ends_when_its_account_is_moved_to_another_practice_or_removed()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync("/Booking/Find")).Status);
+
+        // The account now works for practice B: the cookie saying practice A no longer signs anyone in.
+        await world.WithDbAsync(db => db.Users.Where(u => u.UserName == world.PracticeStaffA).ExecuteUpdateAsync(u => u.SetProperty(x => x.PracticeId, world.PracticeB.Id)));
+        var moved = await staff.Http.GetAsync(new Uri("/Booking/Find", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
+        Assert.Equal("/Account/SignIn", moved.Headers.Location?.AbsolutePath);
+
+        // A removed account's cookie likewise.
+        using var hub = await PageClient.SignedInAsync(factory, world.HubClinician);
+        Assert.Equal(HttpStatusCode.OK, (await hub.GetAsync("/Hubs/DayList")).Status);
+        await world.WithDbAsync(db => db.Users.Where(u => u.UserName == world.HubClinician).ExecuteDeleteAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await hub.Http.GetAsync(new Uri("/Hubs/DayList", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_page_session_ends_twelve_hours_after_sign_in_however_often_it_is_used()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var signedIn = factory.Clock.GetUtcNow();
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        // Used every five hours: each use slides the eight-hour cookie on, but the session still ends at twelve.
+        foreach (var (hours, expected) in new[] { (5, HttpStatusCode.OK), (10, HttpStatusCode.OK), (13, HttpStatusCode.Redirect) })
+        {
+            using (factory.Clock.TravelTo(signedIn.UtcDateTime.AddHours(hours)))
+            {
+                Assert.Equal(expected, (await staff.Http.GetAsync(new Uri("/Booking/Find", UriKind.Relative))).StatusCode);
+            }
+        }
     }
 
     [Fact]

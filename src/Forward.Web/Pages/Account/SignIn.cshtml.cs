@@ -16,7 +16,7 @@ public sealed record DemoSignIn(string UserName, string Role, string CanDo);
 
 /// <summary>Sign in with a user name and password; the account lockout lives in <see cref="SignInService"/>.</summary>
 [EnableRateLimiting(RateLimits.SignIn)]
-public sealed class SignInModel(SignInService signIn, IWebHostEnvironment environment, IOptions<DemoOptions> demo) : PageModel
+public sealed class SignInModel(SignInService signIn, IWebHostEnvironment environment, IOptions<DemoOptions> demo, TimeProvider clock) : PageModel
 {
     public const string FailedMessage = "The user name or password is not right";
 
@@ -67,7 +67,7 @@ public sealed class SignInModel(SignInService signIn, IWebHostEnvironment enviro
         {
             case SignInResultKind.Success when attempt.User is { } user:
                 var principal = new ClaimsPrincipal(ForwardClaims.CreateIdentity(user, AuthenticationSetup.CookieScheme));
-                await HttpContext.SignInAsync(AuthenticationSetup.CookieScheme, principal);
+                await HttpContext.SignInAsync(AuthenticationSetup.CookieScheme, principal, AuthenticationSetup.SignInProperties(clock.GetUtcNow()));
                 return LocalRedirect(ReturnUrl ?? "/");
             case SignInResultKind.LockedOut:
                 var minutes = ((int)SignInService.LockoutPeriod.TotalMinutes).ToString(CultureInfo.InvariantCulture);
