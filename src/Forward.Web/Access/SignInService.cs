@@ -70,10 +70,11 @@ public sealed class SignInService(
         {
             // Counted by the database, not on the row read above: guesses sent together would otherwise each add one to
             // the same old count and never reach the limit. The one that reaches it locks the account and starts the
-            // count again; any racing with it finds the account locked.
-            await users.ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, x => x.FailedSignIns + 1), cancellationToken);
+            // count again; any racing with it finds the account locked, and is not counted against the next period.
+            var counted = await users.Where(u => u.LockedUntilUtc == null || u.LockedUntilUtc <= now)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, x => x.FailedSignIns + 1), cancellationToken) > 0;
             var lockedUntil = now + LockoutPeriod;
-            var locked = await users.Where(u => u.FailedSignIns >= MaxFailedAttempts)
+            var locked = !counted || await users.Where(u => u.FailedSignIns >= MaxFailedAttempts)
                 .ExecuteUpdateAsync(u => u.SetProperty(x => x.LockedUntilUtc, lockedUntil).SetProperty(x => x.FailedSignIns, 0), cancellationToken) > 0
                 || await users.AnyAsync(u => u.LockedUntilUtc > now, cancellationToken);
 

@@ -65,7 +65,9 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
         using var client = factory.CreateClient();
         for (var i = 0; i < 4; i++)
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = "wrong" })).StatusCode);
+            using var refused = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = "wrong" });
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal("sign-in-failed", (await refused.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
         }
 
         Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = "wrong" })).StatusCode);

@@ -88,6 +88,37 @@ public sealed class ConcurrentGuessTests(GatedHasherFactory factory) : IClassFix
         }
     }
 
+    [Fact]
+    public async Task A_wrong_guess_whose_check_ends_after_the_lock_does_not_count_against_the_next_period()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        factory.Hasher.Holding.Reset();
+        factory.Hasher.Release.Reset();
+        factory.Hasher.HeldPassword = "wrong-held";
+        try
+        {
+            using var held = factory.CreateClient();
+            var heldAnswer = held.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = "wrong-held" });
+            Assert.True(factory.Hasher.Holding.Wait(TimeSpan.FromSeconds(30)), "the held check never started");
+            using var wrong = factory.CreateClient();
+            for (var i = 0; i < SignInService.MaxFailedAttempts; i++)
+            {
+                using var guess = await wrong.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = $"wrong-{i}" });
+            }
+
+            factory.Hasher.Release.Set();
+            using var answer = await heldAnswer;
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
+            Assert.Equal(0, await world.WithDbAsync(db => db.Users.Where(u => u.UserName == world.Nhs111).Select(u => u.FailedSignIns).SingleAsync()));
+        }
+        finally
+        {
+            factory.Hasher.HeldPassword = null;
+            factory.Hasher.Release.Set();
+        }
+    }
+
     /// <summary>A system fetching several tokens at once with the right password holds more checks than the five attempts.</summary>
     [Fact]
     public async Task Right_passwords_sent_at_once_all_sign_in_and_lock_nothing()
