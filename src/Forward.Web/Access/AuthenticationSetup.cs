@@ -74,19 +74,43 @@ public static class AuthenticationSetup
     }
 
     /// <summary>
-    /// A page session lasts while its account is as it was at sign-in: a cookie from before an account was removed, or
-    /// its role or organisation changed, no longer signs anyone in, and none outlives <see cref="MaxSession"/> however
-    /// often it slides. (Bearer tokens carry their claims for their hour.)
+    /// A page session lasts while its account is as it was at sign-in: a cookie from before an account was removed (or
+    /// removed and made again), or its role or organisation changed, no longer signs anyone in, and none outlives
+    /// <see cref="MaxSession"/> however often it slides. The API and FHIR take bearer tokens only, so their requests are
+    /// not checked here. (Bearer tokens carry their claims for their hour.)
     /// </summary>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
+        var request = context.HttpContext.Request;
+        if (request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || Fhir.FhirErrors.IsFhirPath(request.Path))
+        {
+            return;
+        }
+
         var services = context.HttpContext.RequestServices;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var principal = context.Principal;
-        var signedInAt = context.Properties.Items.TryGetValue(SignedInAtItem, out var text)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : (DateTimeOffset?)null;
-        var valid = principal?.Identity?.Name is { } name && signedInAt is { } since && now - since <= MaxSession
-            && await AccountUnchangedAsync(services, name, principal, context.HttpContext.RequestAborted);
+        DateTimeOffset? signedInAt = context.Properties.Items.TryGetValue(SignedInAtItem, out var text)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
+        if (signedInAt is null && context.Properties.IssuedUtc is { } issued)
+        {
+            // A cookie from before sign-in times were kept: the latest it was issued stands in, written into it from now.
+            signedInAt = issued;
+            context.Properties.Items[SignedInAtItem] = issued.ToString("O", CultureInfo.InvariantCulture);
+            context.ShouldRenew = true;
+        }
+
+        bool valid;
+        try
+        {
+            valid = context.Principal is { } principal && signedInAt is { } since && now - since <= MaxSession
+                && await AccountUnchangedAsync(services, principal, context.HttpContext.RequestAborted);
+        }
+        catch (Exception ex) when (DbErrors.IsUnavailable(ex))
+        {
+            // The database is away for a moment: the page itself will say so. Signing everyone out would not help.
+            return;
+        }
+
         if (!valid)
         {
             context.RejectPrincipal();
@@ -94,18 +118,25 @@ public static class AuthenticationSetup
         }
     }
 
-    private static async Task<bool> AccountUnchangedAsync(IServiceProvider services, string userName, ClaimsPrincipal principal, CancellationToken ct)
+    private static async Task<bool> AccountUnchangedAsync(IServiceProvider services, ClaimsPrincipal principal, CancellationToken ct)
     {
-        var account = await services.GetRequiredService<ForwardDbContext>().Users.AsNoTracking().Where(u => u.UserName == userName)
-            .Select(u => new { u.Role, u.PracticeId, u.HubId, u.CcgId, u.IsDemo })
+        if (!int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return false;
+        }
+
+        var account = await services.GetRequiredService<ForwardDbContext>().Users.AsNoTracking().Where(u => u.Id == id)
+            .Select(u => new { u.UserName, u.Role, u.PracticeId, u.HubId, u.CcgId, u.OrganisationOds, u.IsDemo })
             .FirstOrDefaultAsync(ct);
-        static string? Text(int? id) => id?.ToString(CultureInfo.InvariantCulture);
+        static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
         return account is not null
             && (!account.IsDemo || services.GetRequiredService<IOptions<DemoOptions>>().Value.SeedUsers)
+            && principal.Identity?.Name == account.UserName
             && principal.IsInRole(account.Role)
             && principal.FindFirstValue(ForwardClaims.PracticeId) == Text(account.PracticeId)
             && principal.FindFirstValue(ForwardClaims.HubId) == Text(account.HubId)
-            && principal.FindFirstValue(ForwardClaims.CcgId) == Text(account.CcgId);
+            && principal.FindFirstValue(ForwardClaims.CcgId) == Text(account.CcgId)
+            && principal.FindFirstValue(ForwardClaims.OrganisationOds) == account.OrganisationOds;
     }
 
     /// <summary>API calls get a status code, never a redirect to the sign-in page.</summary>

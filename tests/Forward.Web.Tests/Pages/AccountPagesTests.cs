@@ -161,10 +161,20 @@ public sealed class AccountPagesTests(ForwardFactory factory) : IClassFixture<Fo
         Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
         Assert.Equal("/Account/SignIn", moved.Headers.Location?.AbsolutePath);
 
-        // A removed account's cookie likewise.
+        // A removed account's cookie likewise, even once an account of the same name, role and hub is made again.
         using var hub = await PageClient.SignedInAsync(factory, world.HubClinician);
         Assert.Equal(HttpStatusCode.OK, (await hub.GetAsync("/Hubs/DayList")).Status);
-        await world.WithDbAsync(db => db.Users.Where(u => u.UserName == world.HubClinician).ExecuteDeleteAsync());
+        await world.WithDbAsync(async db =>
+        {
+            var old = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == world.HubClinician);
+            await db.Users.Where(u => u.Id == old.Id).ExecuteDeleteAsync();
+            db.Users.Add(new Forward.Domain.Access.UserAccount
+            {
+                UserName = old.UserName, DisplayName = old.DisplayName, Role = old.Role, HubId = old.HubId, CcgId = old.CcgId,
+                PracticeId = old.PracticeId, OrganisationOds = old.OrganisationOds, PasswordHash = old.PasswordHash,
+            });
+            return await db.SaveChangesAsync();
+        });
         Assert.Equal(HttpStatusCode.Redirect, (await hub.Http.GetAsync(new Uri("/Hubs/DayList", UriKind.Relative))).StatusCode);
     }
 
