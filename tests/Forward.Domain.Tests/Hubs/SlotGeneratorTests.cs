@@ -207,7 +207,23 @@ public class SlotGeneratorTests
         Assert.DoesNotContain(1L, result.ToWithdraw); // 18:30 has started: left as offered
         Assert.DoesNotContain(result.ToAdd, p => p.StartUtc < booked.EndUtc && booked.StartUtc < p.EndUtc); // 18:50–19:10 crosses the booking
         Assert.Contains(result.ToAdd, p => p.StartUtc == Utc("2026-01-12 19:10"));
-        Assert.All(result.ToAdd, p => Assert.True(p.StartUtc > Utc("2026-01-12 18:47")));
+    }
+
+    [Fact]
+    public void A_change_made_once_a_session_has_started_adds_and_withdraws_only_slots_still_to_come()
+    {
+        // 18:47, nothing booked: the session now starts at 18:35. 18:35 is a new slot but has already started.
+        var stored = SlotGenerator.Generate(Evening(), D("2026-01-12"), D("2026-01-12"), Holidays)
+            .Select((p, i) => new StoredSlot(i + 1, p.Key, p.EndUtc, SlotStatus.Free)).ToList();
+        var changed = Evening();
+        changed.StartTime = new TimeOnly(18, 35);
+        var planned = SlotGenerator.Generate(changed, D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
+
+        var result = SlotReconciler.Reconcile(planned, stored, Utc("2026-01-12 18:47"));
+
+        Assert.Equal([Utc("2026-01-12 18:50"), Utc("2026-01-12 19:05"), Utc("2026-01-12 19:20"), Utc("2026-01-12 19:35")], result.ToAdd.Select(p => p.StartUtc));
+        var withdrawn = stored.Where(s => result.ToWithdraw.Contains(s.Id)).Select(s => s.Key.StartUtc).ToList();
+        Assert.Equal([Utc("2026-01-12 19:00"), Utc("2026-01-12 19:15"), Utc("2026-01-12 19:30"), Utc("2026-01-12 19:45")], withdrawn.Order());
     }
 
     private static StoredSlot Stored(long id, SlotKey key, SlotStatus status) => new(id, key, key.StartUtc.AddMinutes(15), status);
