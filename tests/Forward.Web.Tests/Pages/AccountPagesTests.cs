@@ -170,8 +170,14 @@ public sealed class AccountPagesTests(ForwardFactory factory) : IClassFixture<Fo
             await db.Users.Where(u => u.Id == old.Id).ExecuteDeleteAsync();
             db.Users.Add(new Forward.Domain.Access.UserAccount
             {
-                UserName = old.UserName, DisplayName = old.DisplayName, Role = old.Role, HubId = old.HubId, CcgId = old.CcgId,
-                PracticeId = old.PracticeId, OrganisationOds = old.OrganisationOds, PasswordHash = old.PasswordHash,
+                UserName = old.UserName,
+                DisplayName = old.DisplayName,
+                Role = old.Role,
+                HubId = old.HubId,
+                CcgId = old.CcgId,
+                PracticeId = old.PracticeId,
+                OrganisationOds = old.OrganisationOds,
+                PasswordHash = old.PasswordHash,
             });
             return await db.SaveChangesAsync();
         });
