@@ -132,7 +132,7 @@ public static class ForwardApp
             o.Cookie.Name = "Forward.Antiforgery";
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
-        if (!builder.Environment.IsDevelopment() && !builder.Environment.IsEnvironment("Testing"))
+        if (IsDeployed(builder.Environment))
         {
             // The sign-in cookie is marked Secure even when the request reached Forward as plain HTTP: behind a proxy that
             // ends TLS and is not named in TrustedProxies, SameAsRequest would send it without. (The anti-forgery cookie
@@ -188,8 +188,7 @@ public static class ForwardApp
     public static Task UseForwardAsync(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing")
-            && !NotificationOptions.IsPublicAddress(app.Configuration["Forward:Notifications:PublicBaseUrl"]))
+        if (IsDeployed(app.Environment) && !NotificationOptions.IsPublicAddress(app.Configuration["Forward:Notifications:PublicBaseUrl"]))
         {
             // A server sends confirmations and reminders, each with a cancel link: pointing at this machine, none would
             // work. (Maintenance commands, which send nothing, do not need it.)
@@ -210,7 +209,7 @@ public static class ForwardApp
 
         app.UseHttpLogging();
         app.UseExceptionHandler("/Error");
-        if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing"))
+        if (IsDeployed(app.Environment))
         {
             app.UseHsts();
         }
@@ -336,6 +335,9 @@ public static class ForwardApp
 
         return new UriBuilder(collector) { Path = collector.AbsolutePath.TrimEnd('/') + "/" + signalPath }.Uri;
     }
+
+    /// <summary>Neither a developer's machine nor the test host: HSTS, Secure-only sign-in cookies, a public cancel-link address.</summary>
+    private static bool IsDeployed(IHostEnvironment environment) => !environment.IsDevelopment() && !environment.IsEnvironment("Testing");
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 
