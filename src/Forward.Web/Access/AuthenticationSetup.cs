@@ -33,8 +33,15 @@ public static class AuthenticationSetup
     public static readonly TimeSpan MaxSession = TimeSpan.FromHours(12);
 
     /// <summary>The cookie sign-in's properties: when the user signed in, for <see cref="MaxSession"/>.</summary>
-    public static AuthenticationProperties SignInProperties(DateTimeOffset now) =>
-        new(new Dictionary<string, string?> { [SignedInAtItem] = now.ToString("O", CultureInfo.InvariantCulture) });
+    public static AuthenticationProperties SignInProperties(DateTimeOffset now)
+    {
+        var properties = new AuthenticationProperties();
+        StampSignIn(properties, now);
+        return properties;
+    }
+
+    private static void StampSignIn(AuthenticationProperties properties, DateTimeOffset signedInAt) =>
+        properties.Items[SignedInAtItem] = signedInAt.ToString("O", CultureInfo.InvariantCulture);
 
     public static IServiceCollection AddForwardAuthentication(this IServiceCollection services)
     {
@@ -81,8 +88,7 @@ public static class AuthenticationSetup
     /// </summary>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
-        var request = context.HttpContext.Request;
-        if (request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || Fhir.FhirErrors.IsFhirPath(request.Path))
+        if (TakesBearerTokensOnly(context.Request))
         {
             return;
         }
@@ -95,7 +101,7 @@ public static class AuthenticationSetup
         {
             // A cookie from before sign-in times were kept: the latest it was issued stands in, written into it from now.
             signedInAt = issued;
-            context.Properties.Items[SignedInAtItem] = issued.ToString("O", CultureInfo.InvariantCulture);
+            StampSignIn(context.Properties, issued);
             context.ShouldRenew = true;
         }
 
@@ -139,10 +145,14 @@ public static class AuthenticationSetup
             && principal.FindFirstValue(ForwardClaims.OrganisationOds) == account.OrganisationOds;
     }
 
+    /// <summary>The JSON API and FHIR: machines' endpoints, signed in by bearer token, never by the pages' cookie.</summary>
+    private static bool TakesBearerTokensOnly(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || Fhir.FhirErrors.IsFhirPath(request.Path);
+
     /// <summary>API calls get a status code, never a redirect to the sign-in page.</summary>
     private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || Fhir.FhirErrors.IsFhirPath(context.Request.Path))
+        if (TakesBearerTokensOnly(context.Request))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;
