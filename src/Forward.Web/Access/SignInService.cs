@@ -59,20 +59,18 @@ public sealed class SignInService(
 
         if (user.LockedUntilUtc is { } until && until > now)
         {
-            audit.Write(Actor(user), AuditActions.SignIn, "locked-out");
-            await db.SaveChangesAsync(cancellationToken);
-            return new(SignInResultKind.LockedOut, null);
+            return await LockedOutAsync(user, cancellationToken);
         }
 
         var users = db.Users.Where(u => u.Id == user.Id);
+        var open = users.Where(u => u.LockedUntilUtc == null || u.LockedUntilUtc <= now);
         var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
             // Counted by the database, not on the row read above: guesses sent together would otherwise each add one to
             // the same old count and never reach the limit. The one that reaches it locks the account and starts the
             // count again; any racing with it finds the account locked, and is not counted against the next period.
-            var counted = await users.Where(u => u.LockedUntilUtc == null || u.LockedUntilUtc <= now)
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, x => x.FailedSignIns + 1), cancellationToken) > 0;
+            var counted = await open.ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, x => x.FailedSignIns + 1), cancellationToken) > 0;
             var lockedUntil = now + LockoutPeriod;
             var locked = !counted || await users.Where(u => u.FailedSignIns >= MaxFailedAttempts)
                 .ExecuteUpdateAsync(u => u.SetProperty(x => x.LockedUntilUtc, lockedUntil).SetProperty(x => x.FailedSignIns, 0), cancellationToken) > 0
@@ -86,13 +84,10 @@ public sealed class SignInService(
         // The right password opens the account only if it is still open: guesses sent all at once are each checked
         // against the row as read before any of them failed, and a right one among them finishing after the wrong ones
         // had locked the account would otherwise sign in and clear the lock.
-        var stillOpen = await users.Where(u => u.LockedUntilUtc == null || u.LockedUntilUtc <= now)
-            .ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, 0).SetProperty(x => x.LockedUntilUtc, (DateTime?)null), cancellationToken) > 0;
+        var stillOpen = await open.ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, 0).SetProperty(x => x.LockedUntilUtc, (DateTime?)null), cancellationToken) > 0;
         if (!stillOpen)
         {
-            audit.Write(Actor(user), AuditActions.SignIn, "locked-out");
-            await db.SaveChangesAsync(cancellationToken);
-            return new(SignInResultKind.LockedOut, null);
+            return await LockedOutAsync(user, cancellationToken);
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -103,6 +98,13 @@ public sealed class SignInService(
         audit.Write(Actor(user), AuditActions.SignIn, "success");
         await db.SaveChangesAsync(cancellationToken);
         return new(SignInResultKind.Success, user);
+    }
+
+    private async Task<SignInAttempt> LockedOutAsync(UserAccount user, CancellationToken cancellationToken)
+    {
+        audit.Write(Actor(user), AuditActions.SignIn, "locked-out");
+        await db.SaveChangesAsync(cancellationToken);
+        return new(SignInResultKind.LockedOut, null);
     }
 
     private static Actor Actor(UserAccount user) => new(user.UserName, user.Role, user.PracticeId, user.HubId, user.CcgId, user.OrganisationOds);
