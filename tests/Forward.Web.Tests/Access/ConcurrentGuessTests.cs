@@ -60,63 +60,22 @@ public sealed class ConcurrentGuessTests(GatedHasherFactory factory) : IClassFix
     public async Task A_right_guess_whose_check_ends_after_wrong_ones_locked_the_account_is_refused()
     {
         var world = await TestWorld.CreateAsync(factory);
-        factory.Hasher.Holding.Reset();
-        factory.Hasher.Release.Reset();
-        factory.Hasher.HeldPassword = ForwardFactory.DemoPassword;
-        try
-        {
-            // The right password's check starts, and is held while five wrong guesses lock the account.
-            using var right = factory.CreateClient();
-            var rightAnswer = right.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = ForwardFactory.DemoPassword });
-            Assert.True(factory.Hasher.Holding.Wait(TimeSpan.FromSeconds(30)), "the right password's check never started");
-            using var wrong = factory.CreateClient();
-            for (var i = 0; i < SignInService.MaxFailedAttempts; i++)
-            {
-                using var guess = await wrong.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = $"wrong-{i}" });
-            }
 
-            factory.Hasher.Release.Set();
-            using var answer = await rightAnswer;
+        var status = await SignInHeldWhileWrongGuessesLockAsync(world.Nhs111, ForwardFactory.DemoPassword);
 
-            Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
-            Assert.NotNull(await world.WithDbAsync(db => db.Users.Where(u => u.UserName == world.Nhs111).Select(u => u.LockedUntilUtc).SingleAsync()));
-        }
-        finally
-        {
-            factory.Hasher.HeldPassword = null;
-            factory.Hasher.Release.Set();
-        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.NotNull(await world.WithDbAsync(db => db.Users.Where(u => u.UserName == world.Nhs111).Select(u => u.LockedUntilUtc).SingleAsync()));
     }
 
     [Fact]
     public async Task A_wrong_guess_whose_check_ends_after_the_lock_does_not_count_against_the_next_period()
     {
         var world = await TestWorld.CreateAsync(factory);
-        factory.Hasher.Holding.Reset();
-        factory.Hasher.Release.Reset();
-        factory.Hasher.HeldPassword = "wrong-held";
-        try
-        {
-            using var held = factory.CreateClient();
-            var heldAnswer = held.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = "wrong-held" });
-            Assert.True(factory.Hasher.Holding.Wait(TimeSpan.FromSeconds(30)), "the held check never started");
-            using var wrong = factory.CreateClient();
-            for (var i = 0; i < SignInService.MaxFailedAttempts; i++)
-            {
-                using var guess = await wrong.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.Nhs111, password = $"wrong-{i}" });
-            }
 
-            factory.Hasher.Release.Set();
-            using var answer = await heldAnswer;
+        var status = await SignInHeldWhileWrongGuessesLockAsync(world.Nhs111, "wrong-held");
 
-            Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
-            Assert.Equal(0, await world.WithDbAsync(db => db.Users.Where(u => u.UserName == world.Nhs111).Select(u => u.FailedSignIns).SingleAsync()));
-        }
-        finally
-        {
-            factory.Hasher.HeldPassword = null;
-            factory.Hasher.Release.Set();
-        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.Equal(0, await world.WithDbAsync(db => db.Users.Where(u => u.UserName == world.Nhs111).Select(u => u.FailedSignIns).SingleAsync()));
     }
 
     /// <summary>A system fetching several tokens at once with the right password holds more checks than the five attempts.</summary>
@@ -133,5 +92,36 @@ public sealed class ConcurrentGuessTests(GatedHasherFactory factory) : IClassFix
 
         Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status));
         Assert.Null(await world.WithDbAsync(db => db.Users.Where(u => u.UserName == world.Nhs111).Select(u => u.LockedUntilUtc).SingleAsync()));
+    }
+
+    /// <summary>
+    /// Signs in with <paramref name="password"/>, holds that check once it has started while five wrong guesses lock the
+    /// account, then lets it finish: the status it is answered with.
+    /// </summary>
+    private async Task<HttpStatusCode> SignInHeldWhileWrongGuessesLockAsync(string userName, string password)
+    {
+        factory.Hasher.Holding.Reset();
+        factory.Hasher.Release.Reset();
+        factory.Hasher.HeldPassword = password;
+        try
+        {
+            using var held = factory.CreateClient();
+            var heldAnswer = held.PostAsJsonAsync("/api/v1/auth/token", new { userName, password });
+            Assert.True(factory.Hasher.Holding.Wait(TimeSpan.FromSeconds(30)), "the held check never started");
+            using var wrong = factory.CreateClient();
+            for (var i = 0; i < SignInService.MaxFailedAttempts; i++)
+            {
+                using var guess = await wrong.PostAsJsonAsync("/api/v1/auth/token", new { userName, password = $"wrong-{i}" });
+            }
+
+            factory.Hasher.Release.Set();
+            using var answer = await heldAnswer;
+            return answer.StatusCode;
+        }
+        finally
+        {
+            factory.Hasher.HeldPassword = null;
+            factory.Hasher.Release.Set();
+        }
     }
 }
