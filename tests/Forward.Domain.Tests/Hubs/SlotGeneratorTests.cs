@@ -80,12 +80,13 @@ public class SlotGeneratorTests
         Assert.All(october.Zip(october.Skip(1)), p => Assert.Equal(p.First.EndUtc, p.Second.StartUtc));
     }
 
-    [Fact]
-    public void A_weekday_session_does_not_run_on_a_bank_holiday_unless_it_says_so()
+    [Theory]
+    [InlineData("2026-08-31")] // the summer bank holiday
+    [InlineData("2031-04-14")] // Easter Monday in a year the bank holiday file does not list yet
+    public void A_weekday_session_does_not_run_on_a_bank_holiday_unless_it_says_so(string holiday)
     {
-        // Monday 31 August 2026 is the summer bank holiday.
-        var weekdaysOnly = SlotGenerator.Generate(Evening(SessionDays.Weekdays), D("2026-08-31"), D("2026-08-31"), Holidays);
-        var withHolidays = SlotGenerator.Generate(Evening(SessionDays.Weekends | SessionDays.BankHolidays), D("2026-08-31"), D("2026-08-31"), Holidays);
+        var weekdaysOnly = SlotGenerator.Generate(Evening(SessionDays.Weekdays), D(holiday), D(holiday), Holidays);
+        var withHolidays = SlotGenerator.Generate(Evening(SessionDays.Weekends | SessionDays.BankHolidays), D(holiday), D(holiday), Holidays);
 
         Assert.Empty(weekdaysOnly);
         Assert.Equal(6, withHolidays.Count());
