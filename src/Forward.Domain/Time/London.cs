@@ -40,6 +40,16 @@ public static class London
     }
 
     /// <summary>
+    /// The London wall-clock time with its offset from UTC (+00:00 in winter, +01:00 in summer): on the last Sunday of
+    /// October 01:30 happens twice, and only the offset tells the two apart.
+    /// </summary>
+    public static DateTimeOffset ToLocalWithOffset(DateTime utc)
+    {
+        var local = ToLocal(utc);
+        return new DateTimeOffset(local, local - DateTime.SpecifyKind(utc, DateTimeKind.Unspecified));
+    }
+
+    /// <summary>
     /// A London wall-clock time, "01:30", with " BST" or " GMT" added when that time happens twice (the hour after
     /// 01:00 on the last Sunday of October), so two appointments an hour apart are never both shown as "01:30".
     /// </summary>

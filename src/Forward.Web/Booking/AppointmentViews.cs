@@ -61,7 +61,7 @@ public static class AppointmentViews
         var slots = held.ToList();
         var first = slots.OrderBy(s => s.StartUtc).FirstOrDefault();
         return new AppointmentView(
-            a.Id, a.Status, a.StartUtc, a.EndUtc, London.ToLocal(a.StartUtc), London.ToLocal(a.EndUtc), a.HubId, hubCode, hubName,
+            a.Id, a.Status, a.StartUtc, a.EndUtc, London.ToLocalWithOffset(a.StartUtc), London.ToLocalWithOffset(a.EndUtc), a.HubId, hubCode, hubName,
             first?.SessionName ?? string.Empty, first?.Role ?? default, first?.Mode ?? default,
             a.PatientId, patient.NhsNumber, $"{patient.GivenName} {patient.FamilyName}", patient.DateOfBirth, patient.Phone, patient.PracticeOds, patient.PracticeName,
             a.Channel, a.BookedBy, a.BookingOrganisationOds, a.Reason, a.Description, a.Comment, a.Consent, a.CreatedUtc,

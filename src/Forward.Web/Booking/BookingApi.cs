@@ -27,15 +27,29 @@ public static class BookingApi
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    /// <summary>Where the booking's fields are in the request: the patient's under "patient", the key in a header.</summary>
+    private static readonly Dictionary<string, string> BookingFields = new(StringComparer.Ordinal)
+    {
+        ["NhsNumber"] = "patient.nhsNumber",
+        ["GivenName"] = "patient.givenName",
+        ["FamilyName"] = "patient.familyName",
+        ["DateOfBirth"] = "patient.dateOfBirth",
+        ["Phone"] = "patient.phone",
+        ["IdempotencyKey"] = IdempotencyHeader,
+    };
+
+    /// <summary>The search's practice is the query parameter "practice".</summary>
+    private static readonly Dictionary<string, string> SearchFields = new(StringComparer.Ordinal) { ["PracticeOds"] = "practice" };
+
     public static void MapBookingApi(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
         var slots = api.MapGroup("/slots").WithTags("Slots").RequireAuthorization(AuthenticationSetup.BookerPolicy);
-        slots.MapGet("/", SearchAsync).WithSummary("Free slots at the hubs serving a practice, for a date range of at most 14 days.");
+        slots.MapGet("/", SearchAsync).WithFieldNames(SearchFields).WithSummary("Free slots at the hubs serving a practice, for a date range of at most 14 days.");
         slots.MapGet("/{id:long}", GetSlotAsync).WithSummary("One slot.");
 
         var appointments = api.MapGroup("/appointments").WithTags("Appointments");
-        appointments.MapPost("/", BookAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy)
+        appointments.MapPost("/", BookAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).WithFieldNames(BookingFields)
             .WithSummary("Book one slot, or several adjacent slots of one session. Send an Idempotency-Key header so a retry never books twice.");
         appointments.MapGet("/{id:long}", GetAsync).WithSummary("One appointment, if you may see it.");
         appointments.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).WithSummary("Cancel; frees the slot.");
@@ -111,16 +125,16 @@ public static class BookingApi
     private static void SetETag(HttpContext http, AppointmentView view) =>
         http.Response.Headers.ETag = $"W/\"{view.Version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    /// <summary>If-Match: W/"3" or "3" → 3; absent → no check.</summary>
+    /// <summary>If-Match: W/"3" or "3" → 3; absent, or * (any version: RFC 9110, 13.1.1) → no check.</summary>
     private static int? ParseIfMatch(HttpContext http)
     {
         var raw = http.Request.Headers.IfMatch.ToString();
-        if (string.IsNullOrWhiteSpace(raw))
+        var trimmed = raw.Trim();
+        if (trimmed.Length == 0 || trimmed == "*")
         {
             return null;
         }
 
-        var trimmed = raw.Trim();
         if (trimmed.StartsWith("W/", StringComparison.Ordinal))
         {
             trimmed = trimmed[2..];

@@ -411,7 +411,7 @@ public static class FhirEndpoints
     /// <summary>GP Connect: only future appointments (today counts) can be read, amended or cancelled.</summary>
     private static void EnsureNotPast(AppointmentView view, TimeProvider clock, string verb)
     {
-        if (DateOnly.FromDateTime(view.StartLocal) < London.Today(clock))
+        if (DateOnly.FromDateTime(view.StartLocal.DateTime) < London.Today(clock))
         {
             throw FhirException.InvalidResource($"Appointment {view.Id} was on {view.StartLocal:yyyy-MM-dd}; only today's and future appointments can be {verb} here.");
         }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Forward.Domain;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -44,12 +45,17 @@ public static class Problems
         };
     }
 
-    public static ProblemDetails From(DomainException exception)
+    /// <summary>
+    /// The ProblemDetails for a broken rule. A validation error's fields are the services' names (shared with the pages,
+    /// "SlotIds"); a JSON client needs the names it sent, so each is renamed through <paramref name="fieldNames"/> (the
+    /// endpoint's query parameters, headers and nested properties) or else camel-cased as the JSON body is ("slotIds").
+    /// </summary>
+    public static ProblemDetails From(DomainException exception, ApiFieldNames? fieldNames = null)
     {
         ArgumentNullException.ThrowIfNull(exception);
         var status = StatusFor(exception);
         ProblemDetails problem = exception is ValidationFailedException v
-            ? new ValidationProblemDetails(v.Errors.ToDictionary(e => e.Key, e => new[] { e.Value })) { Title = "The request is not valid." }
+            ? new ValidationProblemDetails(WireErrors(v.Errors, fieldNames)) { Title = "The request is not valid." }
             : new ProblemDetails { Title = TitleFor(status) };
         problem.Status = status;
         problem.Type = TypeBase + exception.Code;
@@ -58,10 +64,16 @@ public static class Problems
         return problem;
     }
 
-    public static IResult Result(DomainException exception)
+    private static Dictionary<string, string[]> WireErrors(IReadOnlyDictionary<string, string> errors, ApiFieldNames? fieldNames)
     {
-        var problem = From(exception);
-        return TypedResults.Problem(problem);
+        var wire = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (field, message) in errors)
+        {
+            var name = fieldNames?.Find(field) ?? string.Join('.', field.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+            wire[name] = wire.TryGetValue(name, out var earlier) ? [.. earlier, message] : [message];
+        }
+
+        return wire;
     }
 
     private static string TitleFor(int status) => status switch
@@ -71,6 +83,23 @@ public static class Problems
         StatusCodes.Status403Forbidden => "Forbidden.",
         _ => "The request broke a rule.",
     };
+}
+
+/// <summary>
+/// Endpoint metadata: the wire name of each service field whose name in the request is not its camel-cased C# name (a
+/// query parameter, a header, a property of a nested object), so a validation error names what the client sent.
+/// </summary>
+public sealed class ApiFieldNames(IReadOnlyDictionary<string, string> wireNames)
+{
+    public string? Find(string field) => wireNames.TryGetValue(field, out var wire) ? wire : null;
+}
+
+public static class ApiFieldNamesExtensions
+{
+    /// <summary>Validation errors from this endpoint name <paramref name="wireNames"/>' values instead of the service's fields.</summary>
+    public static TBuilder WithFieldNames<TBuilder>(this TBuilder builder, IReadOnlyDictionary<string, string> wireNames)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ApiFieldNames(wireNames));
 }
 
 /// <summary>Turns exceptions from API calls into ProblemDetails (500 for an unexpected one); page requests fall through to the error page.</summary>
@@ -89,7 +118,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         switch (exception)
         {
             case DomainException domain:
-                problem = Problems.From(domain);
+                problem = Problems.From(domain, httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<ApiFieldNames>());
                 break;
             case BadHttpRequestException bad:
                 // Malformed JSON, wrong types, bodies too large: the framework's message says which parameter failed.

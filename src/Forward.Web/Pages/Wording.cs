@@ -132,6 +132,8 @@ public static class Wording
     /// <summary>"Monday 8 June 2026" for a London wall-clock time.</summary>
     public static string DayAndDate(DateTime local) => DayAndDate(DateOnly.FromDateTime(local));
 
+    public static string DayAndDate(DateTimeOffset local) => DayAndDate(DateOnly.FromDateTime(local.DateTime));
+
     /// <summary>A UTC instant's London time, marked BST or GMT in the hour that happens twice (<see cref="London.ClockTime"/>).</summary>
     public static string ClockTime(DateTime utc) => London.ClockTime(utc);
 

@@ -18,4 +18,18 @@ public sealed class LondonClockTests
         var instant = DateTime.Parse(utc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
         Assert.Equal(expected, London.ClockTime(instant));
     }
+
+    [Theory]
+    [InlineData("2026-06-08T17:30:00Z", "2026-06-08T18:30:00+01:00")]
+    [InlineData("2026-10-25T00:30:00Z", "2026-10-25T01:30:00+01:00")] // the first 01:30 of 25 October
+    [InlineData("2026-10-25T01:30:00Z", "2026-10-25T01:30:00+00:00")] // and the second
+    [InlineData("2026-12-01T19:00:00Z", "2026-12-01T19:00:00+00:00")]
+    [InlineData("2026-03-29T01:00:00Z", "2026-03-29T02:00:00+01:00")]
+    public void Local_times_carry_their_offset(string utc, string expected)
+    {
+        var instant = DateTime.Parse(utc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+        var local = London.ToLocalWithOffset(instant);
+        Assert.Equal(expected, local.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(instant, local.UtcDateTime);
+    }
 }

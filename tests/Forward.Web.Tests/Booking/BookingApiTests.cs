@@ -195,7 +195,15 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
         await AssertProblem(await client.PostAsJsonAsync($"/api/v1/appointments/{id}/cancel", new { }), HttpStatusCode.Conflict, "not-booked");
 
         // The freed slot can be booked again.
-        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id))).StatusCode);
+        var again = await Json(await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id)));
+
+        // If-Match: * asks only that the appointment exists (RFC 9110); a list of ETags is not taken.
+        var list = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/appointments/{again.GetProperty("id").GetInt64()}/cancel") { Content = JsonContent.Create(new { reason = "x" }) };
+        list.Headers.TryAddWithoutValidation("If-Match", "W/\"1\", W/\"2\"");
+        await AssertProblem(await client.SendAsync(list), HttpStatusCode.UnprocessableEntity, "bad-if-match");
+        var any = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/appointments/{again.GetProperty("id").GetInt64()}/cancel") { Content = JsonContent.Create(new { reason = "x" }) };
+        any.Headers.TryAddWithoutValidation("If-Match", "*");
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(any)).StatusCode);
     }
 
     [Fact]
@@ -288,13 +296,36 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
 
         await AssertProblem(response, HttpStatusCode.BadRequest, "validation-failed");
         var errors = (await Json(response)).GetProperty("errors");
-        foreach (var field in new[] { "NhsNumber", "GivenName", "FamilyName", "DateOfBirth", "Phone", "Reason" })
+        foreach (var field in new[] { "patient.nhsNumber", "patient.givenName", "patient.familyName", "patient.dateOfBirth", "patient.phone", "reason" })
         {
             Assert.True(errors.TryGetProperty(field, out _), $"no error for {field}: {errors}");
         }
 
         Assert.Equal(before, await AppointmentCount(world));
         Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.FindAsync(slot.Id))!.Status));
+    }
+
+    [Fact]
+    public async Task Validation_errors_name_the_fields_as_the_client_sent_them()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/appointments")
+        {
+            Content = JsonContent.Create(new { slotIds = Array.Empty<long>(), patient = TestPatients.Patient(null), consent = "Granted" }),
+        };
+        request.Headers.Add("Idempotency-Key", new string('k', 101));
+        var response = await client.SendAsync(request);
+        await AssertProblem(response, HttpStatusCode.BadRequest, "validation-failed");
+        var errors = (await Json(response)).GetProperty("errors");
+        Assert.Equal(["Idempotency-Key", "slotIds"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+
+        var nhs111 = await world.ClientAsync(world.Nhs111);
+        var unknownPractice = await nhs111.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, practiceOds: "ZZ9999"));
+        await AssertProblem(unknownPractice, HttpStatusCode.BadRequest, "validation-failed");
+        Assert.True((await Json(unknownPractice)).GetProperty("errors").TryGetProperty("registeredPracticeOds", out _));
     }
 
     [Fact]

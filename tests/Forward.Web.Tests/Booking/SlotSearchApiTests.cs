@@ -35,7 +35,8 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
         Assert.Equal(5 * 15, slots.Count);
 
         // The evening starts at 18:30 London time, which is 17:30 UTC in June.
-        Assert.All(slots, s => Assert.True(s.GetProperty("startLocal").GetDateTime().TimeOfDay >= new TimeSpan(18, 30, 0)));
+        Assert.All(slots, s => Assert.True(s.GetProperty("startLocal").GetDateTimeOffset().TimeOfDay >= new TimeSpan(18, 30, 0)));
+        Assert.All(slots, s => Assert.EndsWith("+01:00", s.GetProperty("startLocal").GetString(), StringComparison.Ordinal));
         Assert.Contains(slots, s => s.GetProperty("startUtc").GetDateTime().TimeOfDay == new TimeSpan(17, 30, 0));
 
         var practiceB = await Get(client, $"/api/v1/slots?practice={world.PracticeB.OdsCode}&from=2026-06-08&to=2026-06-12");
@@ -74,11 +75,11 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
     }
 
     [Theory]
-    [InlineData("from=2026-06-12&to=2026-06-10", "To")]
-    [InlineData("from=2026-06-08&to=2026-06-30", "To")]
-    [InlineData("from=2026-06-01&to=2026-06-05", "From")]
-    [InlineData("from=9999-12-31", "From")]
-    [InlineData("from=2028-06-09&to=2028-06-10", "From")]
+    [InlineData("from=2026-06-12&to=2026-06-10", "to")]
+    [InlineData("from=2026-06-08&to=2026-06-30", "to")]
+    [InlineData("from=2026-06-01&to=2026-06-05", "from")]
+    [InlineData("from=9999-12-31", "from")]
+    [InlineData("from=2028-06-09&to=2028-06-10", "from")]
     public async Task Bad_date_ranges_are_400_naming_the_field(string range, string field)
     {
         var world = await TestWorld.CreateAsync(factory);
@@ -95,9 +96,9 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
         var world = await TestWorld.CreateAsync(factory);
         var client = await world.ClientAsync(world.Nhs111);
 
-        Assert.True((await Get(client, "/api/v1/slots", HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("PracticeOds", out _));
-        Assert.True((await Get(client, "/api/v1/slots?practice=ZZZZZZ", HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("PracticeOds", out _));
-        Assert.True((await Get(client, "/api/v1/slots?practice=C84%00901", HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("PracticeOds", out _));
+        Assert.True((await Get(client, "/api/v1/slots", HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("practice", out _));
+        Assert.True((await Get(client, "/api/v1/slots?practice=ZZZZZZ", HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("practice", out _));
+        Assert.True((await Get(client, "/api/v1/slots?practice=C84%00901", HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("practice", out _));
         await Get(client, "/api/v1/slots?practice=X&mode=Carrier-pigeon", HttpStatusCode.BadRequest);
     }
 

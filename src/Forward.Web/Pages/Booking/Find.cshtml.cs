@@ -140,7 +140,7 @@ public sealed class FindModel(BookingService booking, TriageService triage, Forw
             try
             {
                 Result = await booking.SearchAsync(new SlotSearch(practice, From, To, Role, Mode), actor, cancellationToken);
-                Days = Result.Slots.GroupBy(s => DateOnly.FromDateTime(s.StartLocal)).ToList();
+                Days = Result.Slots.GroupBy(s => DateOnly.FromDateTime(s.StartLocal.DateTime)).ToList();
             }
             catch (DomainException ex)
             {

@@ -98,7 +98,7 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
             ModelState.Remove("version");
             var appointment = await booking.RecordOutcomeAsync(id, attended, actor, versionGiven, cancellationToken);
             TempData["Status"] = $"{appointment.PatientName} at {Wording.ClockTime(appointment.StartUtc)}: {(attended ? "attended" : "did not attend")}";
-            return RedirectToPage(new RouteValueDictionary(RouteFor(DateOnly.FromDateTime(appointment.StartLocal)).ToDictionary(kv => kv.Key, kv => (object?)kv.Value)));
+            return RedirectToPage(new RouteValueDictionary(RouteFor(DateOnly.FromDateTime(appointment.StartLocal.DateTime)).ToDictionary(kv => kv.Key, kv => (object?)kv.Value)));
         }
         catch (DomainException ex) when (ex.Kind is DomainErrorKind.Conflict or DomainErrorKind.Validation)
         {

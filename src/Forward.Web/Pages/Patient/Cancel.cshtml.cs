@@ -24,7 +24,7 @@ public sealed class CancelModel(BookingService booking, PatientCancelLinks links
 
     public string HubName { get; private set; } = string.Empty;
 
-    public DateTime StartLocal { get; private set; }
+    public DateTimeOffset StartLocal { get; private set; }
 
     public DateTime StartUtc { get; private set; }
 
