@@ -43,8 +43,24 @@ public sealed partial class BookingJourneyTests(BrowserFixture browser) : IClass
         await page.GetByLabel("Last name").FillAsync("Browsertest");
         await page.GetByLabel("Date of birth").FillAsync("1975-03-14");
         await page.GetByLabel("Contact phone number").FillAsync("07700 900 456");
-        await page.GetByLabel("Reason for the appointment").FillAsync("Follow-up of blood pressure");
         await page.Locator("#Input_Consent").CheckAsync();
+
+        // The reason's character count says how far over the limit it is; the text is not cut off, and the page
+        // refuses it and keeps it in the box to shorten.
+        var reason = page.GetByLabel("Reason for the appointment");
+        await reason.FillAsync(new string('x', 510));
+        await Assertions.Expect(page.Locator(".nhsuk-character-count__status")).ToHaveTextAsync("You have 10 characters too many");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Book appointment" }).ClickAsync();
+        await Assertions.Expect(summary.GetByRole(AriaRole.Link, new() { Name = "Reason for the appointment must be 500 characters or fewer" })).ToBeVisibleAsync();
+        Assert.Equal(510, (await reason.InputValueAsync()).Length);
+
+        await reason.FillAsync("Follow-up of blood pressure");
+        await Assertions.Expect(page.Locator(".nhsuk-character-count__status")).ToHaveTextAsync("You have 473 characters remaining");
+        if (!await page.Locator("#Input_Consent").IsCheckedAsync())
+        {
+            await page.Locator("#Input_Consent").CheckAsync();
+        }
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Book appointment" }).ClickAsync();
 
         await page.WaitForURLAsync(url => url.Contains("/Booking/Confirmation/", StringComparison.Ordinal));

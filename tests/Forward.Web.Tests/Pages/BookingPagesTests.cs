@@ -154,6 +154,25 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task The_reason_box_counts_characters_rather_than_cutting_text_off()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+
+        var (_, html) = await client.GetAsync(BookUrl(slot.Id, world.PracticeA.OdsCode));
+
+        var group = Regex.Match(html, "<div class=\"nhsuk-form-group nhsuk-character-count\" data-module=\"nhsuk-character-count\" data-maxlength=\"500\">(.*?)</div>\\s*</div>", RegexOptions.Singleline);
+        Assert.True(group.Success, "no character count around the reason");
+        var textarea = Regex.Match(group.Value, "<textarea [^>]*>").Value;
+        Assert.Contains("id=\"Input_Reason\"", textarea, StringComparison.Ordinal);
+        Assert.Contains("nhsuk-js-character-count", textarea, StringComparison.Ordinal);
+        Assert.Contains("aria-describedby=\"Input_Reason-info Input_Reason-hint\"", textarea, StringComparison.Ordinal);
+        Assert.DoesNotContain("maxlength", textarea, StringComparison.Ordinal);
+        Assert.Contains("<div class=\"nhsuk-hint nhsuk-character-count__message\" id=\"Input_Reason-info\">You can enter up to 500 characters</div>", group.Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_empty_search_says_so_helpfully()
     {
         var world = await TestWorld.CreateAsync(factory);
