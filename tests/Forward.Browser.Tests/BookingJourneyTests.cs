@@ -41,7 +41,10 @@ public sealed partial class BookingJourneyTests(BrowserFixture browser) : IClass
         await page.GetByLabel("NHS number").FillAsync(nhsNumber);
         await page.GetByLabel("First name").FillAsync("Priya");
         await page.GetByLabel("Last name").FillAsync("Browsertest");
-        await page.GetByLabel("Date of birth").FillAsync("1975-03-14");
+        var born = page.GetByRole(AriaRole.Group, new() { Name = "Date of birth" });
+        await born.GetByLabel("Day").FillAsync("14");
+        await born.GetByLabel("Month").FillAsync("3");
+        await born.GetByLabel("Year").FillAsync("1975");
         await page.GetByLabel("Contact phone number").FillAsync("07700 900 456");
         await page.Locator("#Input_Consent").CheckAsync();
 

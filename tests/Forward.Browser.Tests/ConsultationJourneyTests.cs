@@ -44,7 +44,10 @@ public sealed partial class ConsultationJourneyTests(BrowserFixture browser) : I
         await patient.GetByLabel("NHS number").FillAsync(nhsNumber);
         await patient.GetByLabel("First name").FillAsync("Sam");
         await patient.GetByLabel("Last name").FillAsync("Consultbrowser");
-        await patient.GetByLabel("Date of birth").FillAsync("1982-07-19");
+        var born = patient.GetByRole(AriaRole.Group, new() { Name = "Date of birth" });
+        await born.GetByLabel("Day").FillAsync("19");
+        await born.GetByLabel("Month").FillAsync("7");
+        await born.GetByLabel("Year").FillAsync("1982");
         await patient.GetByLabel("Mobile number").FillAsync("07700 900 777");
         await ContinueAsync(patient);
 

@@ -334,7 +334,7 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Equal(request.NhsNumber, HiddenValue(book, "Input.NhsNumber"));
         Assert.Equal("Ada", HiddenValue(book, "Input.GivenName"));
         Assert.Equal("Triagetest", HiddenValue(book, "Input.FamilyName"));
-        Assert.Equal("1980-01-02", HiddenValue(book, "Input.DateOfBirth"));
+        Assert.Equal(("02", "01", "1980"), (HiddenValue(book, "Input.DateOfBirth.Day"), HiddenValue(book, "Input.DateOfBirth.Month"), HiddenValue(book, "Input.DateOfBirth.Year")));
         Assert.Equal("07700900123", HiddenValue(book, "Input.Phone"));
 
         var form = new Dictionary<string, string>
@@ -346,7 +346,9 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
             ["Input.NhsNumber"] = HiddenValue(book, "Input.NhsNumber"),
             ["Input.GivenName"] = HiddenValue(book, "Input.GivenName"),
             ["Input.FamilyName"] = HiddenValue(book, "Input.FamilyName"),
-            ["Input.DateOfBirth"] = HiddenValue(book, "Input.DateOfBirth"),
+            ["Input.DateOfBirth.Day"] = HiddenValue(book, "Input.DateOfBirth.Day"),
+            ["Input.DateOfBirth.Month"] = HiddenValue(book, "Input.DateOfBirth.Month"),
+            ["Input.DateOfBirth.Year"] = HiddenValue(book, "Input.DateOfBirth.Year"),
             ["Input.Phone"] = HiddenValue(book, "Input.Phone"),
             ["Input.Consent"] = nameof(RecordSharingConsent.Granted),
         };

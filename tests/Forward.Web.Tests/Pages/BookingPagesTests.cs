@@ -211,6 +211,45 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         Assert.Equal(0, await AppointmentsForAsync(world, "9434765918"));
     }
 
+    [Theory]
+    [InlineData("31", "2", "1980", "Date of birth must be a real date")]
+    [InlineData("14", "", "1980", "Date of birth must include a month")]
+    [InlineData("", "", "1980", "Date of birth must include a day and month")]
+    [InlineData("14", "3", "80", "Year must include 4 numbers")]
+    [InlineData("1st", "3", "1980", "Date of birth must be a real date")]
+    public async Task A_date_of_birth_typed_in_three_boxes_says_what_is_wrong_with_it_and_keeps_it(string day, string month, string year, string message)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
+        var (_, form) = await client.GetAsync(url);
+        var dayBox = Regex.Match(form, "<input [^>]*name=\"Input.DateOfBirth.Day\"[^>]*>").Value;
+        Assert.Contains("id=\"Input_DateOfBirth\"", dayBox, StringComparison.Ordinal); // the error summary's link lands on it
+        Assert.Contains("inputmode=\"numeric\"", dayBox, StringComparison.Ordinal);
+        var nhs = TestPatients.NewNhsNumber();
+        var fields = PatientFields(nhs);
+        fields.Remove("Input.DateOfBirth");
+        fields["Input.DateOfBirth.Day"] = day;
+        fields["Input.DateOfBirth.Month"] = month;
+        fields["Input.DateOfBirth.Year"] = year;
+
+        var html = await (await SubmitAsync(client, url, form, fields)).Content.ReadAsStringAsync();
+
+        Assert.Contains($"<a href=\"#Input_DateOfBirth\">{message}</a>", html, StringComparison.Ordinal);
+        Assert.Contains($"name=\"Input.DateOfBirth.Year\" type=\"text\" value=\"{year}\"", html, StringComparison.Ordinal);
+        Assert.Equal(0, await AppointmentsForAsync(world, nhs));
+
+        // Put right, the same boxes book.
+        var (_, again) = await client.GetAsync(url);
+        fields["Input.DateOfBirth.Day"] = "2";
+        fields["Input.DateOfBirth.Month"] = "11";
+        fields["Input.DateOfBirth.Year"] = "1975";
+        var booked = await SubmitAsync(client, url, again, fields);
+        Assert.Equal(HttpStatusCode.Redirect, booked.StatusCode);
+        Assert.Equal(new DateOnly(1975, 11, 2), await world.WithDbAsync(db => db.Patients.Where(p => p.NhsNumber == nhs).Select(p => p.DateOfBirth).SingleAsync()));
+    }
+
     [Fact]
     public async Task Every_missing_answer_is_reported_at_once_including_consent()
     {

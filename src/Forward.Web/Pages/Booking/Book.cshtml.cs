@@ -22,6 +22,8 @@ public sealed class BookInput
 
     public string? FamilyName { get; set; }
 
+    [Microsoft.AspNetCore.Mvc.ModelBinder(typeof(DatePartsBinder))]
+    [System.ComponentModel.DataAnnotations.Display(Name = "Date of birth")]
     public DateOnly? DateOfBirth { get; set; }
 
     public string? Phone { get; set; }
@@ -143,7 +145,6 @@ public sealed class BookModel(BookingService booking, TriageService triage, Forw
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var actor = Actor.From(User);
-        ModelState.ReplaceBindingError($"{InputPrefix}.{nameof(BookInput.DateOfBirth)}", "Date of birth must be a real date, for example 15 3 1984");
         ModelState.ReplaceBindingError($"{InputPrefix}.{nameof(BookInput.Consent)}", "Say whether the patient agrees to share their record with the hub");
         if (ModelState.IsValid)
         {

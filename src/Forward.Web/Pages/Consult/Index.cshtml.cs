@@ -19,6 +19,8 @@ public sealed class IdentityInput
 
     public string? FamilyName { get; set; }
 
+    [Microsoft.AspNetCore.Mvc.ModelBinder(typeof(DatePartsBinder))]
+    [System.ComponentModel.DataAnnotations.Display(Name = "Date of birth")]
     public DateOnly? DateOfBirth { get; set; }
 
     public string? Email { get; set; }
@@ -217,8 +219,6 @@ public sealed class IndexModel(ConsultationService consultations, ConsultationDr
             return await RestartAsync(cancellationToken);
         }
 
-        var dobKey = $"{nameof(Identity)}.{nameof(IdentityInput.DateOfBirth)}";
-        ModelState.ReplaceBindingError(dobKey, "Date of birth must be a real date, for example 15 3 1984");
         var identity = new ConsultationIdentity(Identity.NhsNumber, Identity.GivenName, Identity.FamilyName, Identity.DateOfBirth, Identity.Email, Identity.Mobile);
         ModelState.AddFieldErrors(identity.Validate(London.Today(clock)), nameof(Identity));
         if (!ModelState.IsValid)

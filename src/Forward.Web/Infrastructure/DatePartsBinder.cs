@@ -1,0 +1,107 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace Forward.Web.Infrastructure;
+
+/// <summary>
+/// Binds a <see cref="DateOnly"/>? from NHS.UK's date input: three boxes posted as <c>Name.Day</c>, <c>Name.Month</c>
+/// and <c>Name.Year</c> (a date of birth is typed, not picked from a calendar years away). Errors follow the NHS
+/// service manual ("Date of birth must include a month", "must be a real date", "Year must include 4 numbers") and are
+/// recorded against <c>Name</c>; the boxes' own values are kept so the page shows what was typed. All three empty binds
+/// nothing, leaving "enter a date" to the page's own rules. A form or script that posts <c>Name</c> whole, as
+/// yyyy-MM-dd, is bound as before.
+/// </summary>
+public sealed class DatePartsBinder : IModelBinder
+{
+    private static readonly string[] Parts = ["Day", "Month", "Year"];
+
+    public Task BindModelAsync(ModelBindingContext bindingContext)
+    {
+        ArgumentNullException.ThrowIfNull(bindingContext);
+        var name = bindingContext.ModelName;
+        var label = bindingContext.ModelMetadata.DisplayName ?? "Date";
+        var parts = Parts.Select(p => (Key: $"{name}.{p}", Value: bindingContext.ValueProvider.GetValue($"{name}.{p}"))).ToArray();
+        if (parts.All(p => p.Value == ValueProviderResult.None))
+        {
+            BindWhole(bindingContext, name, label);
+            return Task.CompletedTask;
+        }
+
+        foreach (var (key, value) in parts)
+        {
+            bindingContext.ModelState.SetModelValue(key, value);
+        }
+
+        var (date, error) = Parse(label, parts[0].Value.FirstValue, parts[1].Value.FirstValue, parts[2].Value.FirstValue);
+        if (error is not null)
+        {
+            bindingContext.ModelState.TryAddModelError(name, error);
+            bindingContext.Result = ModelBindingResult.Failed();
+        }
+        else
+        {
+            bindingContext.Result = ModelBindingResult.Success(date);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The date three boxes make, or the message that says what is wrong with them (null, null when all are empty).</summary>
+    public static (DateOnly? Date, string? Error) Parse(string label, string? day, string? month, string? year)
+    {
+        day = day?.Trim();
+        month = month?.Trim();
+        year = year?.Trim();
+        var missing = new[] { ("day", day), ("month", month), ("year", year) }.Where(p => string.IsNullOrEmpty(p.Item2)).Select(p => p.Item1).ToList();
+        if (missing.Count == 3)
+        {
+            return (null, null);
+        }
+
+        if (missing.Count > 0)
+        {
+            return (null, $"{label} must include a {string.Join(" and ", missing)}");
+        }
+
+        if (!int.TryParse(day, NumberStyles.None, CultureInfo.InvariantCulture, out var d)
+            || !int.TryParse(month, NumberStyles.None, CultureInfo.InvariantCulture, out var m)
+            || !int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var y))
+        {
+            return (null, $"{label} must be a real date");
+        }
+
+        if (year!.Length != 4)
+        {
+            return (null, "Year must include 4 numbers");
+        }
+
+        return m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, m) && y >= 1
+            ? (new DateOnly(y, m, d), null)
+            : (null, $"{label} must be a real date");
+    }
+
+    private static void BindWhole(ModelBindingContext bindingContext, string name, string label)
+    {
+        var whole = bindingContext.ValueProvider.GetValue(name);
+        if (whole == ValueProviderResult.None)
+        {
+            return;
+        }
+
+        bindingContext.ModelState.SetModelValue(name, whole);
+        var text = whole.FirstValue?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            bindingContext.Result = ModelBindingResult.Success(null);
+        }
+        else if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            bindingContext.Result = ModelBindingResult.Success(date);
+        }
+        else
+        {
+            bindingContext.ModelState.TryAddModelError(name, $"{label} must be a real date");
+            bindingContext.Result = ModelBindingResult.Failed();
+        }
+    }
+}

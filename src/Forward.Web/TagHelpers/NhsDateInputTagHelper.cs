@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.AspNetCore.Razor.TagHelpers;
+
+namespace Forward.Web.TagHelpers;
+
+/// <summary>
+/// NHS.UK date input, for dates people know rather than pick (a date of birth): <c>&lt;nhs-date-input
+/// asp-for="Input.DateOfBirth" legend="Date of birth" hint="For example, 15 3 1984" /&gt;</c>. Three boxes posted as
+/// Name.Day, Name.Month and Name.Year (bound by <see cref="Infrastructure.DatePartsBinder"/>). The day box's id is the
+/// field's, so the error summary's link goes to it.
+/// </summary>
+[HtmlTargetElement("nhs-date-input")]
+public sealed class NhsDateInputTagHelper : NhsFieldTagHelper
+{
+    /// <summary>The question; defaults to [Display(Name)] or the property name.</summary>
+    [HtmlAttributeName("legend")]
+    public string? Legend { get; set; }
+
+    /// <summary>Legend size: s, m, l or xl; normal size when absent.</summary>
+    [HtmlAttributeName("legend-size")]
+    public string? LegendSize { get; set; }
+
+    /// <summary>"bday" when it is the user's own date of birth (the browser may fill it in); none otherwise.</summary>
+    [HtmlAttributeName("autocomplete")]
+    public string? Autocomplete { get; set; }
+
+    private protected override IHtmlContent Render(FieldContext field, IReadOnlyList<KeyValuePair<string, string>> passThrough)
+    {
+        var fieldset = new TagBuilder("fieldset");
+        fieldset.AddCssClass("nhsuk-fieldset");
+        fieldset.Attributes["role"] = "group";
+
+        var legend = new TagBuilder("legend");
+        legend.Attributes["class"] = "nhsuk-fieldset__legend" + SizeClass("nhsuk-fieldset__legend", LegendSize, "legend-size");
+        legend.InnerHtml.Append(Caption(Legend, field));
+        fieldset.InnerHtml.AppendHtml(legend);
+
+        var hint = HintElement(field);
+        if (hint is not null)
+        {
+            fieldset.InnerHtml.AppendHtml(hint);
+        }
+
+        var error = ErrorElement(field);
+        if (error is not null)
+        {
+            fieldset.InnerHtml.AppendHtml(error);
+        }
+
+        var describedBy = DescribedBy(field, hint is not null, passThrough);
+        if (describedBy is not null)
+        {
+            fieldset.Attributes["aria-describedby"] = describedBy;
+        }
+
+        var boxes = new TagBuilder("div");
+        boxes.AddCssClass("nhsuk-date-input");
+        var date = field.Expression.Model as DateOnly?;
+        boxes.InnerHtml.AppendHtml(Box(field, "Day", field.Id, 2, date?.Day.ToString("00", System.Globalization.CultureInfo.InvariantCulture), "bday-day"));
+        boxes.InnerHtml.AppendHtml(Box(field, "Month", field.Id + "-month", 2, date?.Month.ToString("00", System.Globalization.CultureInfo.InvariantCulture), "bday-month"));
+        boxes.InnerHtml.AppendHtml(Box(field, "Year", field.Id + "-year", 4, date?.Year.ToString("0000", System.Globalization.CultureInfo.InvariantCulture), "bday-year"));
+        fieldset.InnerHtml.AppendHtml(boxes);
+        return fieldset;
+    }
+
+    private TagBuilder Box(FieldContext field, string part, string id, int width, string? modelValue, string autocompletePart)
+    {
+        var name = $"{field.Name}.{part}";
+        var posted = field.ViewContext.ViewData.ModelState.TryGetValue(name, out var entry) ? entry?.AttemptedValue : null;
+
+        var label = new TagBuilder("label");
+        label.AddCssClass("nhsuk-label");
+        label.AddCssClass("nhsuk-date-input__label");
+        label.Attributes["for"] = id;
+        label.InnerHtml.Append(part);
+
+        var input = new TagBuilder("input") { TagRenderMode = TagRenderMode.SelfClosing };
+        input.AddCssClass("nhsuk-input");
+        input.AddCssClass("nhsuk-date-input__input");
+        input.AddCssClass($"nhsuk-input--width-{width}");
+        if (field.HasErrors)
+        {
+            input.AddCssClass("nhsuk-input--error");
+        }
+
+        input.Attributes["id"] = id;
+        input.Attributes["name"] = name;
+        input.Attributes["type"] = "text";
+        input.Attributes["inputmode"] = "numeric";
+        input.Attributes["autocomplete"] = Autocomplete == "bday" ? autocompletePart : "off";
+        var value = posted ?? modelValue;
+        if (!string.IsNullOrEmpty(value))
+        {
+            input.Attributes["value"] = value;
+        }
+
+        var group = new TagBuilder("div");
+        group.AddCssClass("nhsuk-form-group");
+        group.InnerHtml.AppendHtml(label);
+        group.InnerHtml.AppendHtml(input);
+
+        var item = new TagBuilder("div");
+        item.AddCssClass("nhsuk-date-input__item");
+        item.InnerHtml.AppendHtml(group);
+        return item;
+    }
+}
