@@ -1,6 +1,5 @@
 using Forward.Data;
 using Forward.Data.Compliance;
-using Forward.Domain;
 using Forward.Domain.Calendar;
 using Forward.Domain.Hubs;
 using Forward.Domain.Time;
@@ -67,10 +66,10 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
     /// Reads the rota and the stored slots, and writes the difference, all after taking the hubs: a rota change that
     /// committed between reading the sessions and writing the slots would otherwise be planned over (a closed date's
     /// withdrawn slots restored as free, or a stopped session's slots written again).
-    /// Bookings do not take the hubs, so on PostgreSQL a slot read as free may be booked before the plan is written. The
-    /// plan withdraws first, only slots still free; if fewer go than planned, one was booked, and a layout that moved
-    /// around it (new slots over the booked one, for the same clinician) would double-book its clinician: the stored
-    /// slots are read again and the plan made anew, until it withdraws everything it meant to.
+    /// Bookings do not take the hubs, so on PostgreSQL the stored slots are also held (FOR UPDATE) as they are read: a
+    /// slot read as free and booked before the plan is written would have the new layout's slots laid over it (a
+    /// clinician booked twice). A booking of one of them waits for the plan, then finds the slot as the plan left it.
+    /// On SQLite the transaction holds the write lock from its start.
     /// </summary>
     private async Task<SlotPlanResult> PlanInTransactionAsync(DateOnly from, DateOnly to, int? hubId, CancellationToken cancellationToken)
     {
@@ -87,65 +86,51 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
         var sessionIds = sessions.Select(s => s.Id).ToList();
         var fromUtc = London.StartOfDayUtc(from);
         var toUtc = London.StartOfDayUtc(to.AddDays(1));
-        var planned = sessions.SelectMany(s => SlotGenerator.Generate(s, from, to, BankHolidayCalendar.England)).ToList();
 
-        var withdrawn = 0;
-        for (var attempt = 1; ; attempt++)
+        if (db.IsPostgres && sessionIds.Count > 0)
         {
-            var existing = await db.Slots
-                .TagWith(StoredSlotsTag)
-                .Where(s => sessionIds.Contains(s.SessionId) && s.StartUtc >= fromUtc && s.StartUtc < toUtc)
-                .Select(s => new { s.Id, s.SessionId, s.ClinicianIndex, s.StartUtc, s.EndUtc, s.Status })
-                .ToListAsync(cancellationToken);
-
-            var plan = SlotReconciler.Reconcile(
-                planned,
-                existing.Select(e => new StoredSlot(e.Id, new SlotKey(e.SessionId, e.ClinicianIndex, e.StartUtc), e.EndUtc, e.Status)),
-                clock.GetUtcNow().UtcDateTime);
-
-            if (plan.ToAdd.Count == 0 && plan.ToWithdraw.Count == 0 && plan.ToRestore.Count == 0)
-            {
-                return new SlotPlanResult(0, withdrawn, 0);
-            }
-
-            var gone = await WithdrawAsync(plan.ToWithdraw, cancellationToken);
-            withdrawn += gone;
-            if (gone < plan.ToWithdraw.Count)
-            {
-                if (attempt == MaxPlanAttempts)
-                {
-                    throw DomainException.Conflict("slots-busy", "Appointments kept being booked while the slots were planned. Nothing was changed: try again.");
-                }
-
-                continue;
-            }
-
-            await ApplyAsync(plan, sessions.Select(s => s.HubId).Distinct().ToList(), from, to, cancellationToken);
-            return new SlotPlanResult(plan.ToAdd.Count, withdrawn, plan.ToRestore.Count);
+            // In id order, as a booking group takes its slots (holds inserted and slots updated in slot id order), so the
+            // two do not deadlock. The read below is a new statement, so it sees every booking committed before then.
+            await db.Database.ExecuteSqlRawAsync(
+                "SELECT 1 FROM \"Slots\" WHERE \"SessionId\" = ANY({0}) AND \"StartUtc\" >= {1} AND \"StartUtc\" < {2} ORDER BY \"Id\" FOR UPDATE",
+                [sessionIds.ToArray(), fromUtc, toUtc],
+                cancellationToken);
         }
+
+        var existing = await db.Slots
+            .TagWith(StoredSlotsTag)
+            .Where(s => sessionIds.Contains(s.SessionId) && s.StartUtc >= fromUtc && s.StartUtc < toUtc)
+            .Select(s => new { s.Id, s.SessionId, s.ClinicianIndex, s.StartUtc, s.EndUtc, s.Status })
+            .ToListAsync(cancellationToken);
+
+        var planned = sessions.SelectMany(s => SlotGenerator.Generate(s, from, to, BankHolidayCalendar.England));
+        var plan = SlotReconciler.Reconcile(
+            planned,
+            existing.Select(e => new StoredSlot(e.Id, new SlotKey(e.SessionId, e.ClinicianIndex, e.StartUtc), e.EndUtc, e.Status)),
+            clock.GetUtcNow().UtcDateTime);
+
+        if (plan.ToAdd.Count == 0 && plan.ToWithdraw.Count == 0 && plan.ToRestore.Count == 0)
+        {
+            return new SlotPlanResult(0, 0, 0);
+        }
+
+        await ApplyAsync(plan, sessions.Select(s => s.HubId).Distinct().ToList(), from, to, cancellationToken);
+        return new SlotPlanResult(plan.ToAdd.Count, plan.ToWithdraw.Count, plan.ToRestore.Count);
     }
 
     /// <summary>Marks the planner's read of the stored slots, for tests that interleave a booking with it.</summary>
     public const string StoredSlotsTag = "slot planner: stored slots";
 
-    private const int MaxPlanAttempts = 5;
-
-    /// <summary>Withdraws the slots that are still free (the status is checked in SQL, so a booking that lands first wins); returns how many went.</summary>
-    private async Task<int> WithdrawAsync(IReadOnlyCollection<long> slotIds, CancellationToken cancellationToken)
-    {
-        var gone = 0;
-        foreach (var chunk in slotIds.Chunk(500))
-        {
-            gone += await db.Slots.Where(s => chunk.Contains(s.Id) && s.Status == SlotStatus.Free)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SlotStatus.Withdrawn), cancellationToken);
-        }
-
-        return gone;
-    }
-
     private async Task ApplyAsync(SlotReconciliation plan, IReadOnlyCollection<int> hubIds, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         await SlotBulkWriter.InsertAsync(db, plan.ToAdd.Select(p => p.ToFreeSlot()).ToList(), cancellationToken);
+
+        // Only free slots are withdrawn: the status check is repeated in SQL so a booking that lands meanwhile wins.
+        foreach (var chunk in plan.ToWithdraw.Chunk(500))
+        {
+            await db.Slots.Where(s => chunk.Contains(s.Id) && s.Status == SlotStatus.Free)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SlotStatus.Withdrawn), cancellationToken);
+        }
 
         foreach (var chunk in plan.ToRestore.Chunk(500))
         {
