@@ -385,6 +385,16 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("name=\"CancelReason\"", page, StringComparison.Ordinal);
 
+        // A reason over the limit is refused against the box, and kept there to shorten.
+        var tooLong = new string('r', 501);
+        var refused = await client.PostFormAsync(details, new Dictionary<string, string> { ["CancelReason"] = tooLong });
+        var refusedHtml = await refused.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("<a href=\"#CancelReason\">Cancellation reason must be 500 characters or fewer.</a>", refusedHtml, StringComparison.Ordinal);
+        Assert.Contains("id=\"CancelReason-error\"", refusedHtml, StringComparison.Ordinal);
+        Assert.Contains(tooLong + "</textarea>", refusedHtml, StringComparison.Ordinal);
+        Assert.Equal(SlotStatus.Booked, await SlotStatusAsync(world, slot.Id));
+
         var response = await client.PostFormAsync(details, new Dictionary<string, string> { ["CancelReason"] = "Patient feels better" });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(details, response.Headers.Location?.OriginalString);

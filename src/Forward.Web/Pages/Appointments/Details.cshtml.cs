@@ -41,6 +41,11 @@ public sealed class DetailsModel(BookingService booking) : PageModel
         {
             return NotFound();
         }
+        catch (DomainException ex) when (ex.Code is "reason-too-long" or "reason-control-characters")
+        {
+            // The reason's own rule: shown against the box (the text is kept there to put right).
+            ModelState.AddModelError(nameof(CancelReason), ex.Message);
+        }
         catch (DomainException ex)
         {
             ModelState.AddDomainErrors(ex);
