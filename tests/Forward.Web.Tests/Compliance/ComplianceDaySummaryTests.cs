@@ -69,6 +69,36 @@ public sealed class ComplianceDaySummaryTests(ForwardFactory factory) : IClassFi
     }
 
     /// <summary>
+    /// Two clinicians recording different outcomes for one appointment at once: one wins, the other is told it changed,
+    /// and the day summaries count the appointment once, as what it ended up as.
+    /// </summary>
+    [Fact]
+    public async Task Outcomes_recorded_at_once_leave_one_outcome_counted_once()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var booked = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id));
+        var id = JsonDocument.Parse(await booked.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+
+        using (factory.Clock.TravelTo(slot.StartUtc.AddMinutes(5)))
+        {
+            var hubs = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => world.ClientAsync(world.HubClinician)));
+            var responses = await Task.WhenAll(hubs.Select((hub, i) =>
+                hub.PostAsync(new Uri($"/api/v1/appointments/{id}/{(i % 2 == 0 ? "attended" : "did-not-attend")}", UriKind.Relative), null)));
+
+            Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+            Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+        }
+
+        var (storedSessions, storedAppointments) = await StoredAsync(world);
+        var (expectedSessions, expectedAppointments) = await FromRowsAsync(world);
+        Assert.Equal(1, expectedAppointments.Sum(d => d.Parts.Attended + d.Parts.DidNotAttend));
+        Assert.Equal(expectedSessions.Select(Describe), storedSessions.Select(Describe));
+        Assert.Equal(expectedAppointments.Select(Describe), storedAppointments.Select(Describe));
+    }
+
+    /// <summary>
     /// A booking is kept when its date is closed (the patient is contacted instead). Cancelling it must not put its slot
     /// back on offer on a day the hub is closed: the slot is withdrawn, and the day summaries stay what the slots say.
     /// </summary>
