@@ -8,18 +8,10 @@ namespace Forward.Web.TagHelpers;
 /// A fieldset of NHS.UK radios or checkboxes. The first input's id is the field id (so the error summary link focuses
 /// it); the others are id-2, id-3... Every input posts the field's full name with its item's value.
 /// </summary>
-public abstract class NhsChoicesTagHelper : NhsFieldTagHelper
+public abstract class NhsChoicesTagHelper : NhsFieldsetTagHelper
 {
     [HtmlAttributeName("asp-items")]
     public IEnumerable<SelectListItem>? Items { get; set; }
-
-    /// <summary>The question; defaults to [Display(Name)] or the property name.</summary>
-    [HtmlAttributeName("legend")]
-    public string? Legend { get; set; }
-
-    /// <summary>Legend size: s, m, l or xl (nhsuk-fieldset__legend--*); normal size when absent.</summary>
-    [HtmlAttributeName("legend-size")]
-    public string? LegendSize { get; set; }
 
     /// <summary>Side by side, for a few short options such as Yes and No.</summary>
     [HtmlAttributeName("inline")]
@@ -36,43 +28,7 @@ public abstract class NhsChoicesTagHelper : NhsFieldTagHelper
 
     private protected override IHtmlContent Render(FieldContext field, IReadOnlyList<KeyValuePair<string, string>> passThrough)
     {
-        var fieldset = new TagBuilder("fieldset");
-        fieldset.AddCssClass("nhsuk-fieldset");
-
-        var legend = new TagBuilder("legend");
-        legend.Attributes["class"] = "nhsuk-fieldset__legend" + SizeClass("nhsuk-fieldset__legend", LegendSize, "legend-size");
-        var caption = Caption(Legend, field);
-        if (IsPageHeading)
-        {
-            var heading = new TagBuilder("h1");
-            heading.AddCssClass("nhsuk-fieldset__heading");
-            heading.InnerHtml.Append(caption);
-            legend.InnerHtml.AppendHtml(heading);
-        }
-        else
-        {
-            legend.InnerHtml.Append(caption);
-        }
-
-        fieldset.InnerHtml.AppendHtml(legend);
-
-        var hint = HintElement(field);
-        if (hint is not null)
-        {
-            fieldset.InnerHtml.AppendHtml(hint);
-        }
-
-        var error = ErrorElement(field);
-        if (error is not null)
-        {
-            fieldset.InnerHtml.AppendHtml(error);
-        }
-
-        var describedBy = DescribedBy(field, hint is not null, passThrough);
-        if (describedBy is not null)
-        {
-            fieldset.Attributes["aria-describedby"] = describedBy;
-        }
+        var fieldset = Fieldset(field, passThrough);
 
         var choices = new TagBuilder("div");
         choices.AddCssClass($"nhsuk-{Component}");

@@ -11,48 +11,16 @@ namespace Forward.Web.TagHelpers;
 /// field's, so the error summary's link goes to it.
 /// </summary>
 [HtmlTargetElement("nhs-date-input")]
-public sealed class NhsDateInputTagHelper : NhsFieldTagHelper
+public sealed class NhsDateInputTagHelper : NhsFieldsetTagHelper
 {
-    /// <summary>The question; defaults to [Display(Name)] or the property name.</summary>
-    [HtmlAttributeName("legend")]
-    public string? Legend { get; set; }
-
-    /// <summary>Legend size: s, m, l or xl; normal size when absent.</summary>
-    [HtmlAttributeName("legend-size")]
-    public string? LegendSize { get; set; }
-
     /// <summary>"bday" when it is the user's own date of birth (the browser may fill it in); none otherwise.</summary>
     [HtmlAttributeName("autocomplete")]
     public string? Autocomplete { get; set; }
 
     private protected override IHtmlContent Render(FieldContext field, IReadOnlyList<KeyValuePair<string, string>> passThrough)
     {
-        var fieldset = new TagBuilder("fieldset");
-        fieldset.AddCssClass("nhsuk-fieldset");
+        var fieldset = Fieldset(field, passThrough);
         fieldset.Attributes["role"] = "group";
-
-        var legend = new TagBuilder("legend");
-        legend.Attributes["class"] = "nhsuk-fieldset__legend" + SizeClass("nhsuk-fieldset__legend", LegendSize, "legend-size");
-        legend.InnerHtml.Append(Caption(Legend, field));
-        fieldset.InnerHtml.AppendHtml(legend);
-
-        var hint = HintElement(field);
-        if (hint is not null)
-        {
-            fieldset.InnerHtml.AppendHtml(hint);
-        }
-
-        var error = ErrorElement(field);
-        if (error is not null)
-        {
-            fieldset.InnerHtml.AppendHtml(error);
-        }
-
-        var describedBy = DescribedBy(field, hint is not null, passThrough);
-        if (describedBy is not null)
-        {
-            fieldset.Attributes["aria-describedby"] = describedBy;
-        }
 
         var boxes = new TagBuilder("div");
         boxes.AddCssClass("nhsuk-date-input");

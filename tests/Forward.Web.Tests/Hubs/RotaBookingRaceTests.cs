@@ -21,35 +21,10 @@ namespace Forward.Web.Tests.Hubs;
 /// </summary>
 public sealed class RotaBookingRaceTests(RotaBookingRaceTests.PausingFactory factory) : IClassFixture<RotaBookingRaceTests.PausingFactory>
 {
-    /// <summary>Armed, holds the planner's next read of the stored slots, just after it ran, until released. Each test
-    /// case arms it afresh (the fixture, and so the interceptor, is shared by the cases).</summary>
-    public sealed class PauseAfterStoredSlotsRead : DbCommandInterceptor
+    /// <summary>Holds the planner's read of the stored slots.</summary>
+    public sealed class PauseAfterStoredSlotsRead : PauseAfterRead
     {
-        private TaskCompletionSource paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int armed;
-
-        public Task Paused => paused.Task;
-
-        public void Arm()
-        {
-            paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            Interlocked.Exchange(ref armed, 1);
-        }
-
-        public void Release() => released.TrySetResult();
-
-        public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
-        {
-            if (command.CommandText.Contains(SlotPlanner.StoredSlotsTag, StringComparison.Ordinal) && Interlocked.Exchange(ref armed, 0) == 1)
-            {
-                paused.TrySetResult();
-                await released.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
-            }
-
-            return result;
-        }
+        protected override string Marker => SlotPlanner.StoredSlotsTag;
     }
 
     public sealed class PausingFactory : InterceptingFactory<PauseAfterStoredSlotsRead>;

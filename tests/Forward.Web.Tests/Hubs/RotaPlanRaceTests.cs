@@ -19,29 +19,10 @@ namespace Forward.Web.Tests.Hubs;
 /// </summary>
 public sealed class RotaPlanRaceTests(RotaPlanRaceTests.PausingFactory factory) : IClassFixture<RotaPlanRaceTests.PausingFactory>
 {
-    /// <summary>Armed, holds the next read of the sessions, just after it ran, until released.</summary>
-    public sealed class PauseAfterSessionsRead : DbCommandInterceptor
+    /// <summary>Holds the planner's read of the sessions.</summary>
+    public sealed class PauseAfterSessionsRead : PauseAfterRead
     {
-        private readonly TaskCompletionSource paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int armed;
-
-        public Task Paused => paused.Task;
-
-        public void Arm() => Interlocked.Exchange(ref armed, 1);
-
-        public void Release() => released.TrySetResult();
-
-        public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
-        {
-            if (command.CommandText.Contains("FROM \"Sessions\"", StringComparison.Ordinal) && Interlocked.Exchange(ref armed, 0) == 1)
-            {
-                paused.TrySetResult();
-                await released.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
-            }
-
-            return result;
-        }
+        protected override string Marker => "FROM \"Sessions\"";
     }
 
     public sealed class PausingFactory : InterceptingFactory<PauseAfterSessionsRead>;
