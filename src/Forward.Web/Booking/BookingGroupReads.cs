@@ -62,7 +62,7 @@ internal static class BookingGroupReads
             FROM "Patients" WHERE {patients} ORDER BY "Id"{(postgres ? " FOR NO KEY UPDATE" : string.Empty)};
             SELECT "Id", "OdsCode", "Name" FROM "Practices" WHERE "Id" IN ({practiceIds});
             SELECT s."Id", s."SessionId", s."HubId", s."ClinicianIndex", s."StartUtc", s."EndUtc", s."Role", s."Mode", s."Status", se."Name", h."Code", h."Name", h."SiteName", h."Town"
-            FROM "Slots" AS s JOIN "Sessions" AS se ON se."Id" = s."SessionId" JOIN "Hubs" AS h ON h."Id" = s."HubId" WHERE s."Id" {In("slots")};
+            FROM "Slots" AS s JOIN "Sessions" AS se ON se."Id" = s."SessionId" JOIN "Hubs" AS h ON h."Id" = s."HubId" WHERE s."Id" {In("slots")}{(postgres ? " ORDER BY s.\"Id\" FOR NO KEY UPDATE OF s" : string.Empty)};
             SELECT hp."HubId", hp."PracticeId", h."IsActive" FROM "HubPractices" AS hp JOIN "Hubs" AS h ON h."Id" = hp."HubId"
             WHERE hp."HubId" IN ({hubIds}) AND hp."PracticeId" IN ({practiceIds});
             SELECT a."PatientId", a."Id", a."StartUtc", a."EndUtc" FROM "Patients" AS p JOIN "Appointments" AS a ON a."PatientId" = p."Id" AND a."Status" = @booked WHERE {Patients("p")};

@@ -34,6 +34,13 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
     /// </summary>
     public async Task<SlotPlanResult> PlanAsync(DateOnly from, DateOnly to, int? hubId = null, CancellationToken cancellationToken = default)
     {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            // Every window in one transaction (a rota change): the whole range's slots are taken at once, in id order, as
+            // a booking group takes its slots; window by window, a group holding slots in two windows could deadlock it.
+            await TakeAsync(await HubsAsync(hubId, cancellationToken), from, to, cancellationToken);
+        }
+
         var total = new SlotPlanResult(0, 0, 0);
         for (var start = from; start <= to; start = start.AddDays(WindowDays))
         {
@@ -66,15 +73,15 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
     /// Reads the rota and the stored slots, and writes the difference, all after taking the hubs: a rota change that
     /// committed between reading the sessions and writing the slots would otherwise be planned over (a closed date's
     /// withdrawn slots restored as free, or a stopped session's slots written again).
-    /// Bookings do not take the hubs, so on PostgreSQL the stored slots are also held (FOR UPDATE) as they are read: a
+    /// Bookings do not take the hubs, so on PostgreSQL the hubs' slots are held too (FOR UPDATE), before they are read: a
     /// slot read as free and booked before the plan is written would have the new layout's slots laid over it (a
-    /// clinician booked twice). A booking of one of them waits for the plan, then finds the slot as the plan left it.
-    /// On SQLite the transaction holds the write lock from its start.
+    /// clinician booked twice). A booking group reads its slots FOR NO KEY UPDATE, so it waits for the plan, then sees
+    /// its slots as the plan (and the rota change's reshaping) left them: status, length, role and mode.
+    /// On SQLite the transaction holds the write lock from its start, and a booking group reads inside its own.
     /// </summary>
     private async Task<SlotPlanResult> PlanInTransactionAsync(DateOnly from, DateOnly to, int? hubId, CancellationToken cancellationToken)
     {
-        var hubs = hubId is { } one ? [one] : await db.Hubs.AsNoTracking().Select(h => h.Id).ToListAsync(cancellationToken);
-        await ComplianceDayStore.LockHubsAsync(db, hubs, cancellationToken);
+        await TakeAsync(await HubsAsync(hubId, cancellationToken), from, to, cancellationToken);
 
         var sessionsQuery = db.Sessions.AsNoTracking().Include(s => s.Overrides).AsQueryable();
         if (hubId is { } id)
@@ -86,16 +93,6 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
         var sessionIds = sessions.Select(s => s.Id).ToList();
         var fromUtc = London.StartOfDayUtc(from);
         var toUtc = London.StartOfDayUtc(to.AddDays(1));
-
-        if (db.IsPostgres && sessionIds.Count > 0)
-        {
-            // In id order, as a booking group takes its slots (holds inserted and slots updated in slot id order), so the
-            // two do not deadlock. The read below is a new statement, so it sees every booking committed before then.
-            await db.Database.ExecuteSqlRawAsync(
-                "SELECT 1 FROM \"Slots\" WHERE \"SessionId\" = ANY({0}) AND \"StartUtc\" >= {1} AND \"StartUtc\" < {2} ORDER BY \"Id\" FOR UPDATE",
-                [sessionIds.ToArray(), fromUtc, toUtc],
-                cancellationToken);
-        }
 
         var existing = await db.Slots
             .TagWith(StoredSlotsTag)
@@ -120,6 +117,26 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
 
     /// <summary>Marks the planner's read of the stored slots, for tests that interleave a booking with it.</summary>
     public const string StoredSlotsTag = "slot planner: stored slots";
+
+    private async Task<IReadOnlyCollection<int>> HubsAsync(int? hubId, CancellationToken cancellationToken) =>
+        hubId is { } one ? [one] : await db.Hubs.AsNoTracking().Select(h => h.Id).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Takes the hubs, then (PostgreSQL) their slots from <paramref name="from"/> to <paramref name="to"/> in id order
+    /// (FOR UPDATE), as a booking group takes its slots (read FOR NO KEY UPDATE in id order). Taking again what this
+    /// transaction already holds does not wait.
+    /// </summary>
+    private async Task TakeAsync(IReadOnlyCollection<int> hubs, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await ComplianceDayStore.LockHubsAsync(db, hubs, cancellationToken);
+        if (db.IsPostgres && hubs.Count > 0)
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "SELECT 1 FROM \"Slots\" WHERE \"HubId\" = ANY({0}) AND \"StartUtc\" >= {1} AND \"StartUtc\" < {2} ORDER BY \"Id\" FOR UPDATE",
+                [hubs.Distinct().ToArray(), London.StartOfDayUtc(from), London.StartOfDayUtc(to.AddDays(1))],
+                cancellationToken);
+        }
+    }
 
     private async Task ApplyAsync(SlotReconciliation plan, IReadOnlyCollection<int> hubIds, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {

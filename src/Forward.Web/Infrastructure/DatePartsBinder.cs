@@ -29,7 +29,8 @@ public sealed class DatePartsBinder : IModelBinder
 
         foreach (var (key, value) in parts)
         {
-            bindingContext.ModelState.SetModelValue(key, value);
+            // The value bound is the first of a repeated key; the box shows that one again, not all of them joined.
+            bindingContext.ModelState.SetModelValue(key, new ValueProviderResult(value.FirstValue ?? string.Empty, value.Culture));
         }
 
         var (date, error) = Parse(label, parts[0].Value.FirstValue, parts[1].Value.FirstValue, parts[2].Value.FirstValue);
@@ -75,7 +76,7 @@ public sealed class DatePartsBinder : IModelBinder
             return (null, "Year must include 4 numbers");
         }
 
-        return m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, m) && y >= 1
+        return y >= 1 && m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, m)
             ? (new DateOnly(y, m, d), null)
             : (null, $"{label} must be a real date");
     }

@@ -27,6 +27,25 @@ public sealed class RotaBookingRaceTests(RotaBookingRaceTests.PausingFactory fac
         protected override string Marker => SlotPlanner.StoredSlotsTag;
     }
 
+    /// <summary>PostgreSQL: until the booking's read of its slots is waiting for a lock (not merely any session waiting).</summary>
+    private static async Task UntilTheBookingWaitsAsync(TestWorld world, Task booking)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!booking.IsCompleted)
+        {
+            var waiting = await world.WithDbAsync(db => db.Database
+                .SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR NO KEY UPDATE OF s%'")
+                .SingleAsync());
+            if (waiting > 0)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "The booking neither finished nor waited for a lock.");
+            await Task.Delay(20);
+        }
+    }
+
     public sealed class PausingFactory : InterceptingFactory<PauseAfterStoredSlotsRead>;
 
     [Theory]
@@ -61,18 +80,43 @@ public sealed class RotaBookingRaceTests(RotaBookingRaceTests.PausingFactory fac
         });
         await factory.Interceptor.Paused.WaitAsync(TimeSpan.FromSeconds(30));
 
-        // While the plan is held the booking waits for it (PostgreSQL: the planner holds the slots it read; SQLite: the
-        // write lock); were it not held up, it would book the slot the plan is being made around.
-        var booking = client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id));
-        await world.UntilWaitingOrDoneAsync(booking, sqliteGrace: TimeSpan.FromSeconds(3));
-        if (booking.IsCompleted)
+        // While the plan is held the booking waits for it (PostgreSQL: its read of the slots waits for the planner's hold
+        // on them; SQLite: the write lock); were it not held up, it would book the slot the plan is being made around.
+        Task<HttpResponseMessage> booking;
+        try
         {
-            var early = await booking;
-            Assert.Fail($"the booking did not wait for the planner: {(int)early.StatusCode} {await early.Content.ReadAsStringAsync()}");
+            booking = client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id));
+            if (factory.Database.IsPostgres)
+            {
+                await UntilTheBookingWaitsAsync(world, booking);
+            }
+            else
+            {
+                await world.UntilWaitingOrDoneAsync(booking, sqliteGrace: TimeSpan.FromSeconds(3));
+            }
+
+            if (booking.IsCompleted)
+            {
+                var early = await booking;
+                Assert.Fail($"the booking did not wait for the planner: {(int)early.StatusCode} {await early.Content.ReadAsStringAsync()}");
+            }
         }
-        factory.Interceptor.Release();
+        finally
+        {
+            factory.Interceptor.Release();
+        }
+
         await changing.WaitAsync(TimeSpan.FromSeconds(60));
         var response = await booking.WaitAsync(TimeSpan.FromSeconds(60));
+
+        // A booking made after the change has the slot's new length.
+        if (response.StatusCode == HttpStatusCode.Created)
+        {
+            var appointment = await world.WithDbAsync(db => db.Appointments.AsNoTracking().SingleAsync(a => a.Slots.Any(h => h.SlotId == slot.Id && h.IsActive)));
+            var held = await world.WithDbAsync(db => db.Slots.AsNoTracking().SingleAsync(s => s.Id == slot.Id));
+            Assert.Equal((held.StartUtc, held.EndUtc), (appointment.StartUtc, appointment.EndUtc));
+            Assert.Equal(toMinutes, (appointment.EndUtc - appointment.StartUtc).TotalMinutes);
+        }
 
         var slots = await world.WithDbAsync(db => db.Slots.AsNoTracking()
             .Where(s => s.SessionId == world.SessionId && (s.Status == SlotStatus.Free || s.Status == SlotStatus.Booked))

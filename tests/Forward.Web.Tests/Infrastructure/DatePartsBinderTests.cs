@@ -14,6 +14,7 @@ public sealed class DatePartsBinderTests
     [InlineData("1", "1", "19800", null, "Year must include 4 numbers")]
     [InlineData("99999999999", "1", "1980", null, "Date of birth must be a real date")]
     [InlineData("1", "", "", null, "Date of birth must include a month and year")]
+    [InlineData("1", "1", "0000", null, "Date of birth must be a real date")]
     [InlineData("", "", "", null, null)]
     [InlineData(null, null, null, null, null)]
     public void Three_boxes_make_a_date_or_say_what_is_wrong(string? day, string? month, string? year, string? expected, string? error)
