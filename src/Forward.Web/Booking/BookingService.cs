@@ -151,12 +151,15 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             () => BookCoreAsync(request, actor!, alsoInTransaction, cancellationToken),
             o => o.Replayed ? "replayed" : "booked");
 
-    private async Task<BookingOutcome> BookCoreAsync(BookingRequest request, Actor actor, Func<Appointment, CancellationToken, Task>? alsoInTransaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// The booking request's own rules, those that need no database (field → message): a page whose form did not bind
+    /// whole shows them with its own errors, so everything wrong is said at once.
+    /// </summary>
+    public Dictionary<string, string> Validate(BookingRequest request) => Validate(request, London.Today(clock));
+
+    private static Dictionary<string, string> Validate(BookingRequest request, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(actor);
-        var now = Now;
-        var today = London.Today(clock);
 
         // A booking names either an existing patient (FHIR: Patient/{id}) or the patient's details (pages, JSON API).
         var errors = request.PatientId is null ? request.Patient.Validate(today) : [];
@@ -187,6 +190,17 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             errors["Consent"] = "Say whether the patient agrees to share their record with the hub";
         }
 
+        return errors;
+    }
+
+    private async Task<BookingOutcome> BookCoreAsync(BookingRequest request, Actor actor, Func<Appointment, CancellationToken, Task>? alsoInTransaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(actor);
+        var now = Now;
+        var today = London.Today(clock);
+
+        var errors = Validate(request, today);
         ValidationFailedException.ThrowIfAny(errors);
         var nhsNumber = request.PatientId is null ? NhsNumber.Parse(request.Patient.NhsNumber!).Value : null;
 

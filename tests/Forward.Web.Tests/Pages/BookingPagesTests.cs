@@ -251,6 +251,31 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task A_date_of_birth_that_is_no_date_is_reported_with_everything_else_wrong()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
+        var (_, form) = await client.GetAsync(url);
+        var fields = PatientFields();
+        fields.Remove("Input.DateOfBirth");
+        fields.Remove("Input.Consent");
+        fields["Input.NhsNumber"] = string.Empty;
+        fields["Input.DateOfBirth.Day"] = "31";
+        fields["Input.DateOfBirth.Month"] = "2";
+        fields["Input.DateOfBirth.Year"] = "1980";
+
+        var html = WebUtility.HtmlDecode(await (await SubmitAsync(client, url, form, fields)).Content.ReadAsStringAsync());
+
+        Assert.Contains("<a href=\"#Input_NhsNumber\">Enter the patient's NHS number.</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Input_DateOfBirth\">Date of birth must be a real date</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Input_Consent\">Say whether the patient agrees to share their record with the hub</a>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Enter the patient's date of birth", html, StringComparison.Ordinal);
+        Assert.Equal(SlotStatus.Free, await SlotStatusAsync(world, slot.Id));
+    }
+
+    [Fact]
     public async Task Every_missing_answer_is_reported_at_once_including_consent()
     {
         var world = await TestWorld.CreateAsync(factory);

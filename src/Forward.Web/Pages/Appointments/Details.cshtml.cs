@@ -18,7 +18,7 @@ public sealed class DetailsModel(BookingService booking) : PageModel
     public const string CancelledMessage = "Appointment cancelled";
 
     [BindProperty]
-    [Display(Name = "Reason for cancelling")]
+    [Display(Name = "Cancellation reason")]
     public string? CancelReason { get; set => field = FreeText.UnifyLineBreaks(value); }
 
     public AppointmentView Appointment { get; private set; } = null!;
@@ -51,7 +51,14 @@ public sealed class DetailsModel(BookingService booking) : PageModel
             ModelState.AddDomainErrors(ex);
         }
 
-        return await ShowAsync(id, cancellationToken);
+        var page = await ShowAsync(id, cancellationToken);
+        if (!OfferCancel && ModelState.TryGetValue(nameof(CancelReason), out var reason) && reason.Errors.Count > 0)
+        {
+            // Cancelled meanwhile: the form is not shown, so the error summary must not link to its box.
+            ModelState.MoveBindingErrorToPage(nameof(CancelReason), reason.Errors[0].ErrorMessage);
+        }
+
+        return page;
     }
 
     private async Task<IActionResult> ShowAsync(long id, CancellationToken cancellationToken)

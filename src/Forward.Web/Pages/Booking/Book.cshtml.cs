@@ -146,15 +146,21 @@ public sealed class BookModel(BookingService booking, TriageService triage, Forw
     {
         var actor = Actor.From(User);
         ModelState.ReplaceBindingError($"{InputPrefix}.{nameof(BookInput.Consent)}", "Say whether the patient agrees to share their record with the hub");
-        if (ModelState.IsValid)
+        var request = new BookingRequest(
+            [SlotId],
+            new PatientDetails(Input.NhsNumber, Input.GivenName, Input.FamilyName, Input.DateOfBirth, Input.Phone),
+            actor.IsPracticeStaff ? null : Input.RegisteredPracticeOds,
+            Input.Reason,
+            Input.Consent ?? Unanswered,
+            Input.IdempotencyKey);
+        if (!ModelState.IsValid)
         {
-            var request = new BookingRequest(
-                [SlotId],
-                new PatientDetails(Input.NhsNumber, Input.GivenName, Input.FamilyName, Input.DateOfBirth, Input.Phone),
-                actor.IsPracticeStaff ? null : Input.RegisteredPracticeOds,
-                Input.Reason,
-                Input.Consent ?? Unanswered,
-                Input.IdempotencyKey);
+            // Something did not bind (a date of birth that is no date): the rest of the form is checked too, so every
+            // problem is shown at once; the field that did not bind keeps its own, more precise, message.
+            ModelState.AddFieldErrors(booking.Validate(request), InputPrefix, actor.IsPracticeStaff ? HiddenFieldsForPracticeStaff : HiddenFields);
+        }
+        else
+        {
             try
             {
                 var outcome = Consultation is { } consultationId
