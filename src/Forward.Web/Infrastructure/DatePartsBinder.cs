@@ -37,6 +37,7 @@ public sealed class DatePartsBinder : IModelBinder
         if (error is not null)
         {
             bindingContext.ModelState.TryAddModelError(name, error);
+            bindingContext.HttpContext.Items[PartsAtFaultKey(name)] = PartsAtFault(parts[0].Value.FirstValue, parts[1].Value.FirstValue, parts[2].Value.FirstValue, error);
             bindingContext.Result = ModelBindingResult.Failed();
         }
         else
@@ -45,6 +46,25 @@ public sealed class DatePartsBinder : IModelBinder
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Where the boxes at fault for field <paramref name="name"/> are kept for the page (HttpContext.Items).</summary>
+    public static string PartsAtFaultKey(string name) => "date-parts-at-fault:" + name;
+
+    /// <summary>
+    /// Which boxes an error is about ("Day", "Month", "Year"): the missing ones, the year alone for its length, all three
+    /// for a date that is not real. The service manual highlights only those.
+    /// </summary>
+    public static IReadOnlySet<string> PartsAtFault(string? day, string? month, string? year, string error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var missing = new[] { ("Day", day), ("Month", month), ("Year", year) }.Where(p => string.IsNullOrWhiteSpace(p.Item2)).Select(p => p.Item1).ToHashSet(StringComparer.Ordinal);
+        if (missing.Count is > 0 and < 3)
+        {
+            return missing;
+        }
+
+        return error.StartsWith("Year ", StringComparison.Ordinal) ? new HashSet<string>(StringComparer.Ordinal) { "Year" } : new HashSet<string>(Parts, StringComparer.Ordinal);
     }
 
     /// <summary>The date three boxes make, or the message that says what is wrong with them (null, null when all are empty).</summary>

@@ -47,7 +47,7 @@ public sealed class NhsDateInputTagHelper : NhsFieldsetTagHelper
         input.AddCssClass("nhsuk-input");
         input.AddCssClass("nhsuk-date-input__input");
         input.AddCssClass($"nhsuk-input--width-{width}");
-        if (field.HasErrors)
+        if (field.HasErrors && IsAtFault(field, part))
         {
             input.AddCssClass("nhsuk-input--error");
         }
@@ -73,4 +73,8 @@ public sealed class NhsDateInputTagHelper : NhsFieldsetTagHelper
         item.InnerHtml.AppendHtml(group);
         return item;
     }
+
+    /// <summary>Only the boxes the error is about are highlighted (all three when the binder did not say, e.g. a rule of the page's own).</summary>
+    private static bool IsAtFault(FieldContext field, string part) =>
+        field.ViewContext.HttpContext.Items[Infrastructure.DatePartsBinder.PartsAtFaultKey(field.Name)] is not IReadOnlySet<string> parts || parts.Contains(part);
 }

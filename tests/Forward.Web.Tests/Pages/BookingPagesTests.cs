@@ -22,6 +22,8 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         ["Input.Consent"] = consent,
     };
 
+    private static readonly string[] DateParts = ["Day", "Month", "Year"];
+
     private static string BookUrl(long slotId, string practiceOds) => $"/Booking/Book?slotId={slotId}&practice={practiceOds}";
 
     /// <summary>Posts the booking form as a browser would: the token and idempotency key come from the rendered form.</summary>
@@ -212,12 +214,12 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     }
 
     [Theory]
-    [InlineData("31", "2", "1980", "Date of birth must be a real date")]
-    [InlineData("14", "", "1980", "Date of birth must include a month")]
-    [InlineData("", "", "1980", "Date of birth must include a day and month")]
-    [InlineData("14", "3", "80", "Year must include 4 numbers")]
-    [InlineData("1st", "3", "1980", "Date of birth must be a real date")]
-    public async Task A_date_of_birth_typed_in_three_boxes_says_what_is_wrong_with_it_and_keeps_it(string day, string month, string year, string message)
+    [InlineData("31", "2", "1980", "Date of birth must be a real date", "Day Month Year")]
+    [InlineData("14", "", "1980", "Date of birth must include a month", "Month")]
+    [InlineData("", "", "1980", "Date of birth must include a day and month", "Day Month")]
+    [InlineData("14", "3", "80", "Year must include 4 numbers", "Year")]
+    [InlineData("1st", "3", "1980", "Date of birth must be a real date", "Day Month Year")]
+    public async Task A_date_of_birth_typed_in_three_boxes_says_what_is_wrong_with_it_and_keeps_it(string day, string month, string year, string message, string atFault)
     {
         var world = await TestWorld.CreateAsync(factory);
         using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
@@ -238,6 +240,11 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
 
         Assert.Contains($"<a href=\"#Input_DateOfBirth\">{message}</a>", html, StringComparison.Ordinal);
         Assert.Contains($"name=\"Input.DateOfBirth.Year\" type=\"text\" value=\"{year}\"", html, StringComparison.Ordinal);
+
+        // Only the boxes the message is about are outlined.
+        var outlined = DateParts
+            .Where(part => Regex.Match(html, $"<input [^>]*name=\"Input.DateOfBirth.{part}\"[^>]*>").Value.Contains("nhsuk-input--error", StringComparison.Ordinal));
+        Assert.Equal(atFault, string.Join(' ', outlined));
         Assert.Equal(0, await AppointmentsForAsync(world, nhs));
 
         // Put right, the same boxes book.
