@@ -34,11 +34,13 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
     /// </summary>
     public async Task<SlotPlanResult> PlanAsync(DateOnly from, DateOnly to, int? hubId = null, CancellationToken cancellationToken = default)
     {
-        if (db.Database.CurrentTransaction is not null)
+        // Part of a larger change (a rota edit): every window commits, or rolls back, with that change, and the whole
+        // range is taken at once, in id order, as a booking group takes its slots; taken window by window, a group
+        // holding slots in two windows could deadlock it.
+        var partOfChange = db.Database.CurrentTransaction is not null;
+        if (partOfChange)
         {
-            // Every window in one transaction (a rota change): the whole range's slots are taken at once, in id order, as
-            // a booking group takes its slots; window by window, a group holding slots in two windows could deadlock it.
-            await TakeAsync(await HubsAsync(hubId, cancellationToken), from, to, cancellationToken);
+            await TakeAsync(hubId, from, to, cancellationToken);
         }
 
         var total = new SlotPlanResult(0, 0, 0);
@@ -46,7 +48,9 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
         {
             var last = start.AddDays(WindowDays - 1);
             var end = last < to ? last : to;
-            var window = await PlanWindowAsync(start, end, hubId, cancellationToken);
+            var window = partOfChange
+                ? await PlanInTransactionAsync(start, end, hubId, cancellationToken)
+                : await PlanWindowAsync(start, end, hubId, cancellationToken);
             total = new SlotPlanResult(total.Added + window.Added, total.Withdrawn + window.Withdrawn, total.Restored + window.Restored);
         }
 
@@ -55,22 +59,22 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
 
     private const int WindowDays = 14;
 
+    /// <summary>One window in a transaction of its own, retried whole if a PostgreSQL connection drops.</summary>
     private async Task<SlotPlanResult> PlanWindowAsync(DateOnly from, DateOnly to, int? hubId, CancellationToken cancellationToken)
     {
-        if (db.Database.CurrentTransaction is not null)
-        {
-            // Part of a larger change (a rota edit): it commits, or rolls back, with that change.
-            return await PlanInTransactionAsync(from, to, hubId, cancellationToken);
-        }
-
-        // One transaction, retried whole if a PostgreSQL connection drops.
         var result = new SlotPlanResult(0, 0, 0);
-        await db.InTransactionAsync(async ct => result = await PlanInTransactionAsync(from, to, hubId, ct), cancellationToken);
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                await TakeAsync(hubId, from, to, ct);
+                result = await PlanInTransactionAsync(from, to, hubId, ct);
+            },
+            cancellationToken);
         return result;
     }
 
     /// <summary>
-    /// Reads the rota and the stored slots, and writes the difference, all after taking the hubs: a rota change that
+    /// Reads the rota and the stored slots, and writes the difference, all after the hubs were taken: a rota change that
     /// committed between reading the sessions and writing the slots would otherwise be planned over (a closed date's
     /// withdrawn slots restored as free, or a stopped session's slots written again).
     /// Bookings do not take the hubs, so on PostgreSQL the hubs' slots are held too (FOR UPDATE), before they are read: a
@@ -81,8 +85,6 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
     /// </summary>
     private async Task<SlotPlanResult> PlanInTransactionAsync(DateOnly from, DateOnly to, int? hubId, CancellationToken cancellationToken)
     {
-        await TakeAsync(await HubsAsync(hubId, cancellationToken), from, to, cancellationToken);
-
         var sessionsQuery = db.Sessions.AsNoTracking().Include(s => s.Overrides).AsQueryable();
         if (hubId is { } id)
         {
@@ -118,16 +120,14 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
     /// <summary>Marks the planner's read of the stored slots, for tests that interleave a booking with it.</summary>
     public const string StoredSlotsTag = "slot planner: stored slots";
 
-    private async Task<IReadOnlyCollection<int>> HubsAsync(int? hubId, CancellationToken cancellationToken) =>
-        hubId is { } one ? [one] : await db.Hubs.AsNoTracking().Select(h => h.Id).ToListAsync(cancellationToken);
-
     /// <summary>
-    /// Takes the hubs, then (PostgreSQL) their slots from <paramref name="from"/> to <paramref name="to"/> in id order
-    /// (FOR UPDATE), as a booking group takes its slots (read FOR NO KEY UPDATE in id order). Taking again what this
-    /// transaction already holds does not wait.
+    /// Takes the hubs (one, or all of them), then (PostgreSQL) their slots from <paramref name="from"/> to
+    /// <paramref name="to"/> in id order (FOR UPDATE), as a booking group takes its slots (read FOR NO KEY UPDATE in id
+    /// order).
     /// </summary>
-    private async Task TakeAsync(IReadOnlyCollection<int> hubs, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    private async Task TakeAsync(int? hubId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
+        List<int> hubs = hubId is { } one ? [one] : await db.Hubs.AsNoTracking().Select(h => h.Id).ToListAsync(cancellationToken);
         await ComplianceDayStore.LockHubsAsync(db, hubs, cancellationToken);
         if (db.IsPostgres && hubs.Count > 0)
         {
