@@ -33,11 +33,11 @@ public sealed class DatePartsBinder : IModelBinder
             bindingContext.ModelState.SetModelValue(key, new ValueProviderResult(value.FirstValue ?? string.Empty, value.Culture));
         }
 
-        var (date, error) = Parse(label, parts[0].Value.FirstValue, parts[1].Value.FirstValue, parts[2].Value.FirstValue);
+        var (date, error, atFault) = Parse(label, parts[0].Value.FirstValue, parts[1].Value.FirstValue, parts[2].Value.FirstValue);
         if (error is not null)
         {
             bindingContext.ModelState.TryAddModelError(name, error);
-            bindingContext.HttpContext.Items[PartsAtFaultKey(name)] = PartsAtFault(parts[0].Value.FirstValue, parts[1].Value.FirstValue, parts[2].Value.FirstValue, error);
+            bindingContext.HttpContext.Items[PartsAtFaultKey(name)] = atFault;
             bindingContext.Result = ModelBindingResult.Failed();
         }
         else
@@ -52,54 +52,48 @@ public sealed class DatePartsBinder : IModelBinder
     public static string PartsAtFaultKey(string name) => "date-parts-at-fault:" + name;
 
     /// <summary>
-    /// Which boxes an error is about ("Day", "Month", "Year"): the missing ones, the year alone for its length, all three
-    /// for a date that is not real. The service manual highlights only those.
+    /// The date three boxes make, or the message that says what is wrong with them (no date, no message when all are
+    /// empty), and which boxes ("Day", "Month", "Year") the message is about, for the page to highlight only those, as
+    /// the service manual asks: the missing ones, the year alone for its length, all three for a date that is not real.
     /// </summary>
-    public static IReadOnlySet<string> PartsAtFault(string? day, string? month, string? year, string error)
-    {
-        ArgumentNullException.ThrowIfNull(error);
-        var missing = new[] { ("Day", day), ("Month", month), ("Year", year) }.Where(p => string.IsNullOrWhiteSpace(p.Item2)).Select(p => p.Item1).ToHashSet(StringComparer.Ordinal);
-        if (missing.Count is > 0 and < 3)
-        {
-            return missing;
-        }
-
-        return error.StartsWith("Year ", StringComparison.Ordinal) ? new HashSet<string>(StringComparer.Ordinal) { "Year" } : new HashSet<string>(Parts, StringComparer.Ordinal);
-    }
-
-    /// <summary>The date three boxes make, or the message that says what is wrong with them (null, null when all are empty).</summary>
-    public static (DateOnly? Date, string? Error) Parse(string label, string? day, string? month, string? year)
+    public static (DateOnly? Date, string? Error, IReadOnlySet<string> AtFault) Parse(string label, string? day, string? month, string? year)
     {
         day = day?.Trim();
         month = month?.Trim();
         year = year?.Trim();
-        var missing = new[] { ("day", day), ("month", month), ("year", year) }.Where(p => string.IsNullOrEmpty(p.Item2)).Select(p => p.Item1).ToList();
+        var missing = new[] { (Parts[0], day), (Parts[1], month), (Parts[2], year) }.Where(p => string.IsNullOrEmpty(p.Item2)).Select(p => p.Item1).ToList();
         if (missing.Count == 3)
         {
-            return (null, null);
+            return (null, null, None);
         }
 
         if (missing.Count > 0)
         {
-            return (null, $"{label} must include a {string.Join(" and ", missing)}");
+            return (null, $"{label} must include a {string.Join(" and ", missing.Select(p => p.ToLowerInvariant()))}", missing.ToHashSet(StringComparer.Ordinal));
         }
 
         if (!int.TryParse(day, NumberStyles.None, CultureInfo.InvariantCulture, out var d)
             || !int.TryParse(month, NumberStyles.None, CultureInfo.InvariantCulture, out var m)
             || !int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var y))
         {
-            return (null, $"{label} must be a real date");
+            return (null, $"{label} must be a real date", All);
         }
 
         if (year!.Length != 4)
         {
-            return (null, "Year must include 4 numbers");
+            return (null, "Year must include 4 numbers", YearOnly);
         }
 
         return y >= 1 && m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, m)
-            ? (new DateOnly(y, m, d), null)
-            : (null, $"{label} must be a real date");
+            ? (new DateOnly(y, m, d), null, None)
+            : (null, $"{label} must be a real date", All);
     }
+
+    private static readonly IReadOnlySet<string> None = new HashSet<string>(StringComparer.Ordinal);
+
+    private static readonly IReadOnlySet<string> All = new HashSet<string>(Parts, StringComparer.Ordinal);
+
+    private static readonly IReadOnlySet<string> YearOnly = new HashSet<string>(StringComparer.Ordinal) { Parts[2] };
 
     private static void BindWhole(ModelBindingContext bindingContext, string name, string label)
     {

@@ -19,7 +19,7 @@ public sealed class DatePartsBinderTests
     [InlineData(null, null, null, null, null)]
     public void Three_boxes_make_a_date_or_say_what_is_wrong(string? day, string? month, string? year, string? expected, string? error)
     {
-        var (date, message) = DatePartsBinder.Parse("Date of birth", day, month, year);
+        var (date, message, _) = DatePartsBinder.Parse("Date of birth", day, month, year);
 
         Assert.Equal(expected is null ? null : DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), date);
         Assert.Equal(error, message);
