@@ -26,6 +26,15 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
 
     private static string BookUrl(long slotId, string practiceOds) => $"/Booking/Book?slotId={slotId}&practice={practiceOds}";
 
+    /// <summary>The booking form for the world's first free slot, for a patient of practice A: the slot, its address and its HTML.</summary>
+    private static async Task<(Slot Slot, string Url, string Form)> OpenFormAsync(TestWorld world, PageClient client)
+    {
+        var slot = (await world.FreeSlotsAsync())[0];
+        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
+        var (_, form) = await client.GetAsync(url);
+        return (slot, url, form);
+    }
+
     /// <summary>Posts the booking form as a browser would: the token and idempotency key come from the rendered form.</summary>
     private static async Task<HttpResponseMessage> SubmitAsync(PageClient client, string url, string formHtml, IDictionary<string, string> fields)
     {
@@ -194,9 +203,7 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     {
         var world = await TestWorld.CreateAsync(factory);
         using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
-        var slot = (await world.FreeSlotsAsync())[0];
-        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
-        var (_, form) = await client.GetAsync(url);
+        var (slot, url, form) = await OpenFormAsync(world, client);
 
         var response = await SubmitAsync(client, url, form, PatientFields("9434765918"));
         var html = await response.Content.ReadAsStringAsync();
@@ -223,9 +230,7 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     {
         var world = await TestWorld.CreateAsync(factory);
         using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
-        var slot = (await world.FreeSlotsAsync())[0];
-        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
-        var (_, form) = await client.GetAsync(url);
+        var (slot, url, form) = await OpenFormAsync(world, client);
         var dayBox = Regex.Match(form, "<input [^>]*name=\"Input.DateOfBirth.Day\"[^>]*>").Value;
         Assert.Contains("id=\"Input_DateOfBirth\"", dayBox, StringComparison.Ordinal); // the error summary's link lands on it
         Assert.Contains("inputmode=\"numeric\"", dayBox, StringComparison.Ordinal);
@@ -262,9 +267,7 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     {
         var world = await TestWorld.CreateAsync(factory);
         using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
-        var slot = (await world.FreeSlotsAsync())[0];
-        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
-        var (_, form) = await client.GetAsync(url);
+        var (slot, url, form) = await OpenFormAsync(world, client);
         var fields = PatientFields();
         fields.Remove("Input.DateOfBirth");
         fields.Remove("Input.Consent");
@@ -287,9 +290,7 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     {
         var world = await TestWorld.CreateAsync(factory);
         using var client = await PageClient.SignedInAsync(factory, world.Nhs111);
-        var slot = (await world.FreeSlotsAsync())[0];
-        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
-        var (_, form) = await client.GetAsync(url);
+        var (slot, url, form) = await OpenFormAsync(world, client);
 
         var response = await SubmitAsync(client, url, form, new Dictionary<string, string> { ["Input.NhsNumber"] = string.Empty });
         var html = await response.Content.ReadAsStringAsync();
@@ -310,9 +311,7 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     {
         var world = await TestWorld.CreateAsync(factory);
         using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
-        var slot = (await world.FreeSlotsAsync())[0];
-        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
-        var (_, form) = await client.GetAsync(url);
+        var (slot, url, form) = await OpenFormAsync(world, client);
         Assert.Contains($"Test Hub {world.Prefix[1..]}", form, StringComparison.Ordinal);
         Assert.Contains("Monday 8 June 2026", form, StringComparison.Ordinal);
         Assert.Contains("18:30 to 18:45", form, StringComparison.Ordinal);
@@ -342,9 +341,7 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     {
         var world = await TestWorld.CreateAsync(factory);
         using var client = await PageClient.SignedInAsync(factory, world.Nhs111);
-        var slot = (await world.FreeSlotsAsync())[0];
-        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
-        var (_, form) = await client.GetAsync(url);
+        var (slot, url, form) = await OpenFormAsync(world, client);
         var fields = PatientFields();
 
         var first = await SubmitAsync(client, url, form, fields);
@@ -363,9 +360,7 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     {
         var world = await TestWorld.CreateAsync(factory);
         using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
-        var slot = (await world.FreeSlotsAsync())[0];
-        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
-        var (_, form) = await client.GetAsync(url);
+        var (slot, url, form) = await OpenFormAsync(world, client);
 
         // Someone else books it through the API while the form is being filled in.
         using var api = await world.ClientAsync(world.HubClinician);
@@ -407,9 +402,7 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     {
         var world = await TestWorld.CreateAsync(factory);
         using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
-        var slot = (await world.FreeSlotsAsync())[0];
-        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
-        var (_, form) = await client.GetAsync(url);
+        var (slot, url, form) = await OpenFormAsync(world, client);
         var id = AppointmentId(await SubmitAsync(client, url, form, PatientFields()));
         var details = $"/Appointments/Details/{id}";
 
@@ -451,9 +444,7 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     {
         var world = await TestWorld.CreateAsync(factory);
         using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
-        var slot = (await world.FreeSlotsAsync())[0];
-        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
-        var (_, form) = await client.GetAsync(url);
+        var (slot, url, form) = await OpenFormAsync(world, client);
         var id = AppointmentId(await SubmitAsync(client, url, form, PatientFields()));
 
         using var otherPractice = await PageClient.SignedInAsync(factory, world.PracticeStaffB);
