@@ -5,7 +5,8 @@
 # same slot. Baseline in the same run, on the same database, before Forward starts: one-row INSERT transactions per
 # second (SQLite: a Microsoft.Data.Sqlite loop with 32 writers on a file in the same folder; PostgreSQL: pgbench -c 32
 # -j 2 on the same server). After the load it counts double bookings straight from the database and prints the
-# server's peak RSS. Prints "name: value (ratio to baseline)" lines. Usage: bench/booking.sh [sqlite|postgres|both]
+# server's peak RSS, then times the same clients reading one slot each by key (the ceiling of any API call on this
+# machine). Prints "name: value (ratio to baseline)" lines. Usage: bench/booking.sh [sqlite|postgres|both]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-both}

@@ -70,11 +70,7 @@ internal static class BookingLoad
         var stopwatch = Stopwatch.StartNew();
         var warm = TimeSpan.FromSeconds(warmup);
         var until = warm + TimeSpan.FromSeconds(seconds);
-        var cpuAtWarm = Task.Run(async () =>
-        {
-            await Task.Delay(warm);
-            return (Server: pid > 0 ? RssSampler.ReadCpuSeconds(pid) ?? 0 : 0, Client: Environment.CpuUsage.TotalTime.TotalSeconds);
-        });
+        var cpuAtWarm = CpuAfterAsync(warm, pid);
         var ranOut = 0;
         await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
@@ -151,7 +147,57 @@ internal static class BookingLoad
             Console.WriteLine($"rss_peak_{db}: {peakKb / 1024} MB ({Stats.F(peakKb / 1024.0 / 300, 2)} of the 300 MB target; {rssBeforeKb / 1024} MB before the load)");
         }
 
+        // The ceiling any booking rate sits under on this machine: the same clients and tokens reading one slot each by
+        // key (authorisation, one indexed read, JSON), no write at all. Booking at 0.5x the insert baseline needs this
+        // ceiling to be well above that.
+        var readSeconds = Math.Min(seconds, 10);
+        var read = await ReadCeilingAsync(http, tokens, own, warmup: 3, seconds: readSeconds, pid);
+        var readRate = read.Count / read.Seconds;
+        Console.WriteLine($"api_read_ceiling_{db}: {Stats.F(readRate, 0)}/s {Stats.Ratio(readRate, baseline, "baseline")}; GET /api/v1/slots/{{id}} by the same {clients} clients, {readSeconds} s timed after 3 s; bookings were {Stats.F(throughput / readRate, 2)} of it"
+            + (pid > 0 ? $"; server {Stats.F(read.ServerCpu / read.Seconds, 2)} cores busy, {Stats.F(read.ServerCpu * 1000 / Math.Max(1, read.Count), 2)} ms CPU per request; the load generator {Stats.F(read.ClientCpu / read.Seconds, 2)} cores" : string.Empty));
+
         return check.DoubleHeld + check.DoubleBooked == 0 && twoWinners == 0 && check.BookedAppointments == confirmed && unexpected == 0 ? 0 : 1;
+    }
+
+    /// <summary>The server's and this process's CPU seconds so far, read once the warm-up is over.</summary>
+    private static async Task<(double Server, double Client)> CpuAfterAsync(TimeSpan warm, int pid)
+    {
+        await Task.Delay(warm);
+        return (pid > 0 ? RssSampler.ReadCpuSeconds(pid) ?? 0 : 0, Environment.CpuUsage.TotalTime.TotalSeconds);
+    }
+
+    /// <summary>Authorised one-row reads per second (200s only) by every client over its own slots, after a warm-up.</summary>
+    private static async Task<(long Count, double Seconds, double ServerCpu, double ClientCpu)> ReadCeilingAsync(
+        HttpClient http, string[] tokens, List<SlotRef>[] slots, int warmup, int seconds, int pid)
+    {
+        Console.Error.WriteLine($"reading slots for {warmup} s untimed, then {seconds} s timed");
+        var stopwatch = Stopwatch.StartNew();
+        var warm = TimeSpan.FromSeconds(warmup);
+        var until = warm + TimeSpan.FromSeconds(seconds);
+        long counted = 0;
+        var cpuAtWarm = CpuAfterAsync(warm, pid);
+        await Task.WhenAll(Enumerable.Range(0, tokens.Length).Select(c => Task.Run(async () =>
+        {
+            var mine = slots[c];
+            for (var i = 0; stopwatch.Elapsed < until && mine.Count > 0; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/slots/{mine[i % mine.Count].Id.ToString(CultureInfo.InvariantCulture)}");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[c]);
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    throw new HttpRequestException($"GET slot: {(int)response.StatusCode}");
+                }
+
+                if (stopwatch.Elapsed >= warm)
+                {
+                    Interlocked.Increment(ref counted);
+                }
+            }
+        })));
+        var elapsed = (stopwatch.Elapsed - warm).TotalSeconds;
+        var atWarm = await cpuAtWarm;
+        return (counted, elapsed, pid > 0 ? (RssSampler.ReadCpuSeconds(pid) ?? 0) - atWarm.Server : 0, Environment.CpuUsage.TotalTime.TotalSeconds - atWarm.Client);
     }
 
     private static async Task<string> TokenAsync(HttpClient http, string user, string password)
