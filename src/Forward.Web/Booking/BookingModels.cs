@@ -45,6 +45,11 @@ public sealed record BookingRequest(
     string? BookingOrganisationOds = null,
     int? PatientId = null);
 
+/// <summary>
+/// An appointment as its viewer may see it. Commissioners oversee the service, not the patients: their views carry no
+/// patient identity and none of the free text a patient or clinician wrote (<see cref="PatientWithheld"/>), so the
+/// identity fields and free text are null for them and only for them.
+/// </summary>
 public sealed record AppointmentView(
     long Id,
     AppointmentStatus Status,
@@ -59,9 +64,9 @@ public sealed record AppointmentView(
     ClinicianRole Role,
     DeliveryMode Mode,
     int PatientId,
-    string NhsNumber,
-    string PatientName,
-    DateOnly PatientDateOfBirth,
+    string? NhsNumber,
+    string? PatientName,
+    DateOnly? PatientDateOfBirth,
     string? PatientPhone,
     string PracticeOds,
     string PracticeName,
@@ -77,7 +82,25 @@ public sealed record AppointmentView(
     string? CancellationReason,
     DateTime? OutcomeRecordedUtc,
     int Version,
-    IReadOnlyList<long> SlotIds);
+    IReadOnlyList<long> SlotIds)
+{
+    /// <summary>True when the patient's identity and the appointment's free text were left out for this viewer.</summary>
+    public bool PatientWithheld { get; private init; }
+
+    /// <summary>The same appointment without who the patient is or what anyone wrote about them: the commissioner's view.</summary>
+    public AppointmentView WithoutPatient() => this with
+    {
+        NhsNumber = null,
+        PatientName = null,
+        PatientDateOfBirth = null,
+        PatientPhone = null,
+        Reason = null,
+        Description = null,
+        Comment = null,
+        CancellationReason = null,
+        PatientWithheld = true,
+    };
+}
 
 /// <summary>A patient as a booker may see them (FHIR Patient search), without the record summary.</summary>
 public sealed record PatientView(int Id, string NhsNumber, string GivenName, string FamilyName, DateOnly DateOfBirth, string? Phone, string PracticeOds, string PracticeName);

@@ -268,8 +268,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         ArgumentNullException.ThrowIfNull(actor);
         var view = await FindViewAsync(appointmentId, cancellationToken);
         await EnsureCanSeeAsync(view, actor, cancellationToken);
-        return view;
+        return ForViewer(view, actor);
     }
+
+    /// <summary>Commissioners see appointments without the patient (see <see cref="AppointmentView.WithoutPatient"/>).</summary>
+    private static AppointmentView ForViewer(AppointmentView view, Actor actor) => actor.IsCommissioner ? view.WithoutPatient() : view;
 
     public async Task<AppointmentView> CancelAsync(long appointmentId, string? reason, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default)
     {
@@ -418,10 +421,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var ids = await db.Appointments.Where(a => a.HubId == hubId && a.StartUtc >= fromUtc && a.StartUtc < toUtc)
             .OrderBy(a => a.StartUtc).Select(a => a.Id).ToListAsync(cancellationToken);
 
-        // The list names every patient with their NHS number, so who saw it, and when, is kept as for a record.
+        // The list names every patient with their NHS number (for the hub's clinicians), so who saw it, and when, is kept
+        // as for a record; a commissioner's list without them is audited all the same.
         audit.Write(actor, AuditActions.DayListView, "success", "Hub", Id(hubId), hubId: hubId, detail: FormattableString.Invariant($"date={date:yyyy-MM-dd}; rows={ids.Count}"));
         await db.SaveChangesAsync(cancellationToken);
-        return await ViewsAsync(ids, cancellationToken);
+        return [.. (await ViewsAsync(ids, cancellationToken)).Select(v => ForViewer(v, actor))];
     }
 
     /// <summary>Opens a patient's record summary for a hub appointment: only the hub's clinicians, only with consent, always audited.</summary>

@@ -26,6 +26,54 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
     }
 
     [Fact]
+    public async Task Commissioners_see_appointments_and_day_lists_without_the_patient()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var nhsNumber = TestPatients.NewNhsNumber();
+        using var booked = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, nhsNumber: nhsNumber));
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var id = (await Json(booked)).GetProperty("id").GetInt64();
+        var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(slot.StartUtc, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")));
+        var dayList = $"/api/v1/hubs/{world.HubId}/day-list?date={date:yyyy-MM-dd}";
+
+        var commissioner = await world.ClientAsync(world.Commissioner);
+        using var one = await commissioner.GetAsync(new Uri($"/api/v1/appointments/{id}", UriKind.Relative));
+        using var list = await commissioner.GetAsync(new Uri(dayList, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        var listed = (await Json(list)).EnumerateArray().Single(a => a.GetProperty("id").GetInt64() == id);
+        foreach (var (raw, view) in new[] { (await one.Content.ReadAsStringAsync(), await Json(one)), (listed.GetRawText(), listed) })
+        {
+            Assert.True(view.GetProperty("patientWithheld").GetBoolean());
+            foreach (var field in new[] { "nhsNumber", "patientName", "patientDateOfBirth", "patientPhone", "reason", "description", "comment", "cancellationReason" })
+            {
+                Assert.Equal(JsonValueKind.Null, view.GetProperty(field).ValueKind);
+            }
+
+            Assert.DoesNotContain(nhsNumber, raw, StringComparison.Ordinal);
+            Assert.DoesNotContain("Testperson", raw, StringComparison.Ordinal);
+            Assert.DoesNotContain("Cough", raw, StringComparison.Ordinal);
+            Assert.Equal("Booked", view.GetProperty("status").GetString());
+            Assert.Equal(world.PracticeA.OdsCode, view.GetProperty("practiceOds").GetString());
+        }
+
+        // Those who care for the patient still see who they are.
+        foreach (var client in new[] { practice, await world.ClientAsync(world.HubClinician) })
+        {
+            using var read = await client.GetAsync(new Uri($"/api/v1/appointments/{id}", UriKind.Relative));
+            var view = await Json(read);
+            Assert.False(view.GetProperty("patientWithheld").GetBoolean());
+            Assert.Equal(nhsNumber, view.GetProperty("nhsNumber").GetString());
+            Assert.Equal("Alex Testperson", view.GetProperty("patientName").GetString());
+        }
+
+        var clinicianList = await Json(await (await world.ClientAsync(world.HubClinician)).GetAsync(new Uri(dayList, UriKind.Relative)));
+        Assert.Equal(nhsNumber, clinicianList.EnumerateArray().Single(a => a.GetProperty("id").GetInt64() == id).GetProperty("nhsNumber").GetString());
+    }
+
+    [Fact]
     public async Task Practice_books_a_free_slot_and_gets_201_with_location_etag_and_an_audit_entry()
     {
         var world = await TestWorld.CreateAsync(factory);

@@ -457,7 +457,13 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
         var (status, html) = await commissioner.GetAsync($"/Appointments/Details/{id}");
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("Robin Pagetester", html, StringComparison.Ordinal);
+        Assert.Contains("Commissioners do not see who the patient is", html, StringComparison.Ordinal);
+        foreach (var withheld in new[] { "Pagetester", ">NHS number<", "1975", "07700 900456", "Persistent cough" })
+        {
+            Assert.DoesNotContain(withheld, html, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(world.PracticeA.OdsCode, html, StringComparison.Ordinal);
         Assert.DoesNotContain("name=\"CancelReason\"", html, StringComparison.Ordinal);
 
         // Even a hand-made cancel post from a commissioner is refused by the service.

@@ -103,7 +103,10 @@ public sealed class HubPagesTests(ForwardFactory factory) : IClassFixture<Forwar
             using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
             var (status, html) = await commissioner.GetAsync($"/Hubs/DayList?date=2026-06-08&hub={world.HubId}");
             Assert.Equal(HttpStatusCode.OK, status);
-            Assert.Contains("Readonlypatient", html, StringComparison.Ordinal);
+            Assert.Contains($"data-appointment=\"{id}\"", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("Readonlypatient", html, StringComparison.Ordinal);
+            Assert.DoesNotContain(">NHS number<", html, StringComparison.Ordinal);
+            Assert.Contains("without the patients", html, StringComparison.Ordinal);
             Assert.DoesNotContain("handler=Outcome", html, StringComparison.Ordinal);
             Assert.DoesNotContain("/Hubs/Record/", html, StringComparison.Ordinal);
 

@@ -56,6 +56,9 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
 
     public bool IsClinician { get; private set; }
 
+    /// <summary>The list leaves out who the patients are (a commissioner's list): no patient or NHS number columns.</summary>
+    public bool PatientsWithheld { get; private set; }
+
     public DateTime NowUtc { get; private set; }
 
     public bool CanRecordOutcome(AppointmentView appointment) =>
@@ -170,6 +173,7 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
         }
 
         Total = appointments.Count;
+        PatientsWithheld = appointments.Any(a => a.PatientWithheld);
         Booked = appointments.Count(a => a.Status == AppointmentStatus.Booked);
         Attended = appointments.Count(a => a.Status == AppointmentStatus.Attended);
         DidNotAttend = appointments.Count(a => a.Status == AppointmentStatus.DidNotAttend);
