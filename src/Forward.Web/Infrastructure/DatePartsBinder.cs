@@ -13,7 +13,8 @@ namespace Forward.Web.Infrastructure;
 /// </summary>
 public sealed class DatePartsBinder : IModelBinder
 {
-    private static readonly string[] Parts = ["Day", "Month", "Year"];
+    /// <summary>The boxes, in the order they are shown and an error summary picks the first at fault.</summary>
+    public static readonly IReadOnlyList<string> Parts = ["Day", "Month", "Year"];
 
     public Task BindModelAsync(ModelBindingContext bindingContext)
     {
@@ -54,7 +55,8 @@ public sealed class DatePartsBinder : IModelBinder
     /// <summary>
     /// The date three boxes make, or the message that says what is wrong with them (no date, no message when all are
     /// empty), and which boxes ("Day", "Month", "Year") the message is about, for the page to highlight only those, as
-    /// the service manual asks: the missing ones, the year alone for its length, all three for a date that is not real.
+    /// the service manual asks: the missing ones, those that are not numbers, the year alone for its length, a box whose
+    /// number no date has (day 32, month 13, year 0) alone, all three for a day its month does not have.
     /// </summary>
     public static (DateOnly? Date, string? Error, IReadOnlySet<string> AtFault) Parse(string label, string? day, string? month, string? year)
     {
@@ -72,11 +74,15 @@ public sealed class DatePartsBinder : IModelBinder
             return (null, $"{label} must include a {string.Join(" and ", missing.Select(p => p.ToLowerInvariant()))}", missing.ToHashSet(StringComparer.Ordinal));
         }
 
-        if (!int.TryParse(day, NumberStyles.None, CultureInfo.InvariantCulture, out var d)
-            || !int.TryParse(month, NumberStyles.None, CultureInfo.InvariantCulture, out var m)
-            || !int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var y))
+        var notReal = $"{label} must be a real date";
+        var dayNumber = Number(day);
+        var monthNumber = Number(month);
+        var yearNumber = Number(year);
+        if (dayNumber is null || monthNumber is null || yearNumber is null)
         {
-            return (null, $"{label} must be a real date", All);
+            // Only the boxes that hold no number ("1st", "-1", "March") are at fault.
+            return (null, notReal, new[] { (Parts[0], dayNumber), (Parts[1], monthNumber), (Parts[2], yearNumber) }
+                .Where(p => p.Item2 is null).Select(p => p.Item1).ToHashSet(StringComparer.Ordinal));
         }
 
         if (year!.Length != 4)
@@ -84,10 +90,20 @@ public sealed class DatePartsBinder : IModelBinder
             return (null, "Year must include 4 numbers", YearOnly);
         }
 
-        return y >= 1 && m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, m)
-            ? (new DateOnly(y, m, d), null, None)
-            : (null, $"{label} must be a real date", All);
+        // One box that can be wrong in no date at all is outlined alone; a day the month does not have (31 February)
+        // may be the day's mistake or the month's, so the whole date is.
+        var (d, m, y) = (dayNumber.Value, monthNumber.Value, yearNumber.Value);
+        var wrongAlone = new[] { (Parts[0], d is < 1 or > 31), (Parts[1], m is < 1 or > 12), (Parts[2], y < 1) }
+            .Where(p => p.Item2).Select(p => p.Item1).ToHashSet(StringComparer.Ordinal);
+        if (wrongAlone.Count > 0)
+        {
+            return (null, notReal, wrongAlone);
+        }
+
+        return d <= DateTime.DaysInMonth(y, m) ? (new DateOnly(y, m, d), null, None) : (null, notReal, All);
     }
+
+    private static int? Number(string? box) => int.TryParse(box, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     private static readonly IReadOnlySet<string> None = new HashSet<string>(StringComparer.Ordinal);
 

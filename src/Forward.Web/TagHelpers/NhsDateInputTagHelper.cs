@@ -25,9 +25,9 @@ public sealed class NhsDateInputTagHelper : NhsFieldsetTagHelper
         var boxes = new TagBuilder("div");
         boxes.AddCssClass("nhsuk-date-input");
         var date = field.Expression.Model as DateOnly?;
-        boxes.InnerHtml.AppendHtml(Box(field, "Day", field.Id, 2, date?.Day.ToString("00", System.Globalization.CultureInfo.InvariantCulture), "bday-day"));
-        boxes.InnerHtml.AppendHtml(Box(field, "Month", field.Id + "-month", 2, date?.Month.ToString("00", System.Globalization.CultureInfo.InvariantCulture), "bday-month"));
-        boxes.InnerHtml.AppendHtml(Box(field, "Year", field.Id + "-year", 4, date?.Year.ToString("0000", System.Globalization.CultureInfo.InvariantCulture), "bday-year"));
+        boxes.InnerHtml.AppendHtml(Box(field, "Day", BoxId(field.Id, "Day"), 2, date?.Day.ToString("00", System.Globalization.CultureInfo.InvariantCulture), "bday-day"));
+        boxes.InnerHtml.AppendHtml(Box(field, "Month", BoxId(field.Id, "Month"), 2, date?.Month.ToString("00", System.Globalization.CultureInfo.InvariantCulture), "bday-month"));
+        boxes.InnerHtml.AppendHtml(Box(field, "Year", BoxId(field.Id, "Year"), 4, date?.Year.ToString("0000", System.Globalization.CultureInfo.InvariantCulture), "bday-year"));
         fieldset.InnerHtml.AppendHtml(boxes);
         return fieldset;
     }
@@ -72,6 +72,22 @@ public sealed class NhsDateInputTagHelper : NhsFieldsetTagHelper
         item.AddCssClass("nhsuk-date-input__item");
         item.InnerHtml.AppendHtml(group);
         return item;
+    }
+
+    /// <summary>The day box has the field's own id (what an error link to the field lands on); the others a suffix.</summary>
+    private static string BoxId(string fieldId, string part) => part == "Day" ? fieldId : $"{fieldId}-{part.ToLowerInvariant()}";
+
+    /// <summary>
+    /// Where the error summary links for an error on <paramref name="fieldName"/>: the first box the binder found at fault
+    /// (the month box for "must include a month"), else the field's id (the day box, or any other kind of field).
+    /// </summary>
+    public static string LinkTarget(HttpContext http, string fieldName, string fieldId)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return http.Items[Infrastructure.DatePartsBinder.PartsAtFaultKey(fieldName)] is IReadOnlySet<string> parts
+            && Infrastructure.DatePartsBinder.Parts.FirstOrDefault(parts.Contains) is { } first
+            ? BoxId(fieldId, first)
+            : fieldId;
     }
 
     /// <summary>Only the boxes the error is about are highlighted (all three when the binder did not say, e.g. a rule of the page's own).</summary>

@@ -225,7 +225,8 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     [InlineData("14", "", "1980", "Date of birth must include a month", "Month")]
     [InlineData("", "", "1980", "Date of birth must include a day and month", "Day Month")]
     [InlineData("14", "3", "80", "Year must include 4 numbers", "Year")]
-    [InlineData("1st", "3", "1980", "Date of birth must be a real date", "Day Month Year")]
+    [InlineData("1st", "3", "1980", "Date of birth must be a real date", "Day")]
+    [InlineData("14", "13", "1980", "Date of birth must be a real date", "Month")]
     public async Task A_date_of_birth_typed_in_three_boxes_says_what_is_wrong_with_it_and_keeps_it(string day, string month, string year, string message, string atFault)
     {
         var world = await TestWorld.CreateAsync(factory);
@@ -243,7 +244,11 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
 
         var html = await (await SubmitAsync(client, url, form, fields)).Content.ReadAsStringAsync();
 
-        Assert.Contains($"<a href=\"#Input_DateOfBirth\">{message}</a>", html, StringComparison.Ordinal);
+        // The summary links to the first box at fault.
+        var firstAtFault = atFault.Split(' ')[0];
+        var linked = firstAtFault == "Day" ? "Input_DateOfBirth" : "Input_DateOfBirth-" + firstAtFault.ToLowerInvariant();
+        Assert.Contains($"<a href=\"#{linked}\">{message}</a>", html, StringComparison.Ordinal);
+        Assert.Contains($"id=\"{linked}\"", html, StringComparison.Ordinal);
         Assert.Contains($"name=\"Input.DateOfBirth.Year\" type=\"text\" value=\"{year}\"", html, StringComparison.Ordinal);
 
         // Only the boxes the message is about are outlined.
