@@ -286,9 +286,8 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
         appointment.Cancel(reason, Now);
         var withdrawReminders = await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
-        var offTheRota = await WithdrawSlotsOffTheRotaAsync(appointment, cancellationToken);
         audit.Write(actor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "reason given: " + (appointment.CancellationReason is null ? "no" : "yes"));
-        await SaveChangeAsync(cancellationToken, before, appointment.Status, Then(withdrawReminders, offTheRota));
+        await SaveChangeAsync(cancellationToken, before, appointment.Status, withdrawReminders, releasing: appointment);
         return await FindViewAsync(appointmentId, cancellationToken);
     }
 
@@ -310,9 +309,8 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
         appointment.Cancel("Cancelled by the patient using the link in their message", Now);
         var withdrawReminders = await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
-        var offTheRota = await WithdrawSlotsOffTheRotaAsync(appointment, cancellationToken);
         audit.Write(PatientLinkActor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "via patient cancel link");
-        await SaveChangeAsync(cancellationToken, before, appointment.Status, Then(withdrawReminders, offTheRota));
+        await SaveChangeAsync(cancellationToken, before, appointment.Status, withdrawReminders, releasing: appointment);
         return await FindViewAsync(appointmentId, cancellationToken);
     }
 
@@ -489,11 +487,18 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     /// A cancelled appointment's slots go back on offer only where the rota still has them. A booking kept after its
     /// date was closed or its session stopped leaves a slot the rota no longer offers: that one is withdrawn, as the
     /// planner withdraws a free one, and the hub's day summaries for it are brought up to date in the same transaction
-    /// (returned as the step to run there; null when every slot is still on the rota).
+    /// (returned as the step to run there after the slots are saved; null when every slot is still on the rota).
+    /// Runs inside the cancellation's transaction with the hub taken first, as a rota change takes it before its slots:
+    /// a rota change at the hub has either committed before the rota is read here or waits for this cancellation, so a
+    /// date closed meanwhile cannot get its slot back on offer, and the two never hold what the other waits for.
     /// </summary>
     private async Task<Func<CancellationToken, Task>?> WithdrawSlotsOffTheRotaAsync(Appointment appointment, CancellationToken ct)
     {
-        var freed = appointment.Slots.Select(h => h.Slot).OfType<Slot>().Where(s => s.Status == SlotStatus.Free).ToList();
+        await ComplianceDayStore.LockHubsAsync(db, [appointment.HubId], ct);
+
+        // Cancel freed every slot; a retried transaction decides again from the rota as it is then.
+        var freed = appointment.Slots.Select(h => h.Slot).OfType<Slot>().ToList();
+        freed.ForEach(s => s.Status = SlotStatus.Free);
         if (freed.Count == 0)
         {
             return null;
@@ -516,13 +521,6 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var dates = offTheRota.Select(s => LocalDate(s.StartUtc)).ToList();
         return token => ComplianceDayStore.RefreshSessionDaysAsync(db, [appointment.HubId], dates.Min(), dates.Max(), token);
     }
-
-    private static Func<CancellationToken, Task> Then(Func<CancellationToken, Task> first, Func<CancellationToken, Task>? second) =>
-        second is null ? first : async token =>
-        {
-            await first(token);
-            await second(token);
-        };
 
     private static void RequireWithinBounds(DateOnly date, string field)
     {
@@ -547,15 +545,16 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
 
     /// <summary>
     /// Saves a change to an appointment; when its status changed (<paramref name="statusBefore"/> is what it was), its
-    /// compliance day summary moves in the same transaction.
+    /// compliance day summary moves in the same transaction. A cancellation passes the appointment whose slots it
+    /// frees (<paramref name="releasing"/>), for the rota to decide which go back on offer inside the transaction.
     /// </summary>
-    private async Task SaveChangeAsync(CancellationToken ct, BookedAppointment? statusBefore = null, AppointmentStatus statusAfter = default, Func<CancellationToken, Task>? alsoInTransaction = null)
+    private async Task SaveChangeAsync(CancellationToken ct, BookedAppointment? statusBefore = null, AppointmentStatus statusAfter = default, Func<CancellationToken, Task>? alsoInTransaction = null, Appointment? releasing = null)
     {
         try
         {
             // Writers take turns with bookings on SQLite instead of sleeping in its busy handler.
             using var turn = await writeGate.EnterAsync(db, ct);
-            if (statusBefore is null && alsoInTransaction is null)
+            if (statusBefore is null && alsoInTransaction is null && releasing is null)
             {
                 await db.SaveChangesAsync(ct);
                 return;
@@ -564,7 +563,13 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             await db.InTransactionAsync(
                 async token =>
                 {
+                    var refreshDays = releasing is null ? null : await WithdrawSlotsOffTheRotaAsync(releasing, token);
                     await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
+                    if (refreshDays is not null)
+                    {
+                        await refreshDays(token);
+                    }
+
                     if (statusBefore is not null)
                     {
                         await ComplianceDayStore.ChangeStatusAsync(db, statusBefore, statusAfter, token);
