@@ -88,6 +88,31 @@ public sealed class PlatformTests(ForwardFactory factory) : IClassFixture<Forwar
         Assert.Equal(SlotStatus.Booked, (await db.Slots.FindAsync(booked.Id))!.Status);
         Assert.Equal(0, await db.Slots.CountAsync(s => s.SessionId == world.SessionId && s.Status == SlotStatus.Free));
     }
+
+    /// <summary>
+    /// The six-hourly horizon refresh mostly finds nothing to change. It must then hold nothing either: were it to take
+    /// the hubs and their slots (PostgreSQL) or the write lock (SQLite) for every window regardless, bookings in those
+    /// dates would wait for it, and here it would wait for the transaction below.
+    /// </summary>
+    [Fact]
+    public async Task A_horizon_refresh_with_nothing_to_change_takes_no_locks()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var scope = factory.Services.CreateScope();
+        var planner = scope.ServiceProvider.GetRequiredService<SlotPlanner>();
+        await planner.RefreshAsync(world.HubId); // whatever the world's set-up left to plan
+
+        // Another writer holds the hub's row (PostgreSQL) and the database's write lock (SQLite) until it ends.
+        await using var other = factory.Database.OpenContext();
+        await using var holding = await other.Database.BeginTransactionAsync();
+        await other.Database.ExecuteSqlRawAsync("UPDATE \"Hubs\" SET \"Name\" = \"Name\" WHERE \"Id\" = {0}", world.HubId);
+
+        var refresh = planner.RefreshAsync(world.HubId);
+        await Task.WhenAny(refresh, Task.Delay(TimeSpan.FromSeconds(10)));
+        Assert.True(refresh.IsCompleted, "the refresh waited for another writer although it had nothing to change");
+        Assert.Equal(new SlotPlanResult(0, 0, 0), await refresh);
+        await holding.RollbackAsync();
+    }
 }
 
 /// <summary>Outside Development no demo account exists, whatever the data.</summary>

@@ -94,7 +94,11 @@ public static class SlotGenerator
 }
 
 /// <summary>What regenerating a rota must change in the stored slots; never touches a booked slot.</summary>
-public sealed record SlotReconciliation(IReadOnlyList<PlannedSlot> ToAdd, IReadOnlyList<long> ToWithdraw, IReadOnlyList<long> ToRestore);
+public sealed record SlotReconciliation(IReadOnlyList<PlannedSlot> ToAdd, IReadOnlyList<long> ToWithdraw, IReadOnlyList<long> ToRestore)
+{
+    /// <summary>True when the stored slots already are what the rota says.</summary>
+    public bool ChangesNothing => ToAdd.Count == 0 && ToWithdraw.Count == 0 && ToRestore.Count == 0;
+}
 
 /// <summary>A stored slot as the reconciler sees it.</summary>
 public readonly record struct StoredSlot(long Id, SlotKey Key, DateTime EndUtc, SlotStatus Status);

@@ -59,9 +59,21 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
 
     private const int WindowDays = 14;
 
-    /// <summary>One window in a transaction of its own, retried whole if a PostgreSQL connection drops.</summary>
+    /// <summary>
+    /// One window in a transaction of its own, retried whole if a PostgreSQL connection drops. Most windows of a horizon
+    /// refresh have nothing to change (the horizon moved on a day), so the window is first planned without holding
+    /// anything: bookings in those dates never wait for the planner (on PostgreSQL they would wait for its hold on the
+    /// slots, on SQLite for the write lock). Only a window with something to change is planned again under the locks,
+    /// from what is stored then. Skipping on a stale look is safe: a rota change plans its own dates inside its own
+    /// transaction, and a booking never needs the planner.
+    /// </summary>
     private async Task<SlotPlanResult> PlanWindowAsync(DateOnly from, DateOnly to, int? hubId, CancellationToken cancellationToken)
     {
+        if ((await ReconcileAsync(from, to, hubId, cancellationToken)).Plan.ChangesNothing)
+        {
+            return new SlotPlanResult(0, 0, 0);
+        }
+
         var result = new SlotPlanResult(0, 0, 0);
         await db.InTransactionAsync(
             async ct =>
@@ -85,6 +97,19 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
     /// </summary>
     private async Task<SlotPlanResult> PlanInTransactionAsync(DateOnly from, DateOnly to, int? hubId, CancellationToken cancellationToken)
     {
+        var (plan, hubIds) = await ReconcileAsync(from, to, hubId, cancellationToken);
+        if (plan.ChangesNothing)
+        {
+            return new SlotPlanResult(0, 0, 0);
+        }
+
+        await ApplyAsync(plan, hubIds, from, to, cancellationToken);
+        return new SlotPlanResult(plan.ToAdd.Count, plan.ToWithdraw.Count, plan.ToRestore.Count);
+    }
+
+    /// <summary>What would change between the rota and the stored slots in the dates given, and at which hubs.</summary>
+    private async Task<(SlotReconciliation Plan, IReadOnlyCollection<int> HubIds)> ReconcileAsync(DateOnly from, DateOnly to, int? hubId, CancellationToken cancellationToken)
+    {
         var sessionsQuery = db.Sessions.AsNoTracking().Include(s => s.Overrides).AsQueryable();
         if (hubId is { } id)
         {
@@ -107,14 +132,7 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
             planned,
             existing.Select(e => new StoredSlot(e.Id, new SlotKey(e.SessionId, e.ClinicianIndex, e.StartUtc), e.EndUtc, e.Status)),
             clock.GetUtcNow().UtcDateTime);
-
-        if (plan.ToAdd.Count == 0 && plan.ToWithdraw.Count == 0 && plan.ToRestore.Count == 0)
-        {
-            return new SlotPlanResult(0, 0, 0);
-        }
-
-        await ApplyAsync(plan, sessions.Select(s => s.HubId).Distinct().ToList(), from, to, cancellationToken);
-        return new SlotPlanResult(plan.ToAdd.Count, plan.ToWithdraw.Count, plan.ToRestore.Count);
+        return (plan, sessions.Select(s => s.HubId).Distinct().ToList());
     }
 
     /// <summary>Marks the planner's read of the stored slots, for tests that interleave a booking with it.</summary>
