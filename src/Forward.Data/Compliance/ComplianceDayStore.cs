@@ -186,9 +186,13 @@ public static class ComplianceDayStore
     public static async Task<(int SessionDays, int AppointmentDays)> RebuildAsync(ForwardDbContext db, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
+
+        // Every hub first, as rota changes and cancellations take a hub before its day rows: they wait for the rebuild
+        // rather than deadlock with it.
+        var hubIds = await db.Hubs.AsNoTracking().OrderBy(h => h.Id).Select(h => h.Id).ToListAsync(ct);
+        await LockHubsAsync(db, hubIds, ct);
         await db.Set<SessionDayRow>().ExecuteDeleteAsync(ct);
         await db.Set<AppointmentDayRow>().ExecuteDeleteAsync(ct);
-        var hubIds = await db.Hubs.AsNoTracking().OrderBy(h => h.Id).Select(h => h.Id).ToListAsync(ct);
         var sessionDays = 0;
         var appointmentDays = 0;
         foreach (var hubId in hubIds)

@@ -338,6 +338,12 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     public async Task<AppointmentView> AmendAsync(long appointmentId, string? description, string? comment, Actor actor, int? expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        if (actor.IsCommissioner)
+        {
+            // Nor would they see what they wrote: a commissioner's view of an appointment leaves its free text out.
+            throw DomainException.Forbidden("cannot-amend", "Commissioners do not amend appointments.");
+        }
+
         var errors = new Dictionary<string, string>();
         CheckLength(description, Appointment.MaxDescriptionLength, "Description", "Description", errors);
         CheckLength(comment, Appointment.MaxCommentLength, "Comment", "Comment", errors);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Forward.Data;
+using Forward.Data.Compliance;
 using Forward.Domain.Booking;
 using Forward.Domain.Notifications;
 using Microsoft.EntityFrameworkCore;
@@ -151,6 +152,13 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         await db.InTransactionAsync(
             async token =>
             {
+                if (message.Kind == NotificationKind.Reminder && appointment is not null)
+                {
+                    // The hub before the message, as a cancellation takes them (hub, then its reminders): taken the other
+                    // way round, a reminder marked sent while its appointment is cancelled would deadlock the two.
+                    await ComplianceDayStore.LockHubsAsync(db, [appointment.HubId], token);
+                }
+
                 // Sent is what happened, even if the appointment was cancelled while the sender had the message (its
                 // reminder then withdrawn): the record must say the patient got it.
                 var marked = await db.OutboxMessages.Where(m => m.Id == id && (m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Cancelled))

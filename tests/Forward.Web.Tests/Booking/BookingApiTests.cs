@@ -6,6 +6,7 @@ using Forward.Domain.Booking;
 using Forward.Domain.Hubs;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Forward.Web.Tests.Booking;
 
@@ -71,6 +72,14 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
 
         var clinicianList = await Json(await (await world.ClientAsync(world.HubClinician)).GetAsync(new Uri(dayList, UriKind.Relative)));
         Assert.Equal(nhsNumber, clinicianList.EnumerateArray().Single(a => a.GetProperty("id").GetInt64() == id).GetProperty("nhsNumber").GetString());
+
+        // Nor may a commissioner write the free text they cannot read (the service refuses it, whatever the endpoint).
+        using var scope = factory.Services.CreateScope();
+        var asCommissioner = new Forward.Web.Access.Actor(world.Commissioner, Forward.Domain.Access.Roles.Commissioner, null, null, world.CcgId, null);
+        var refused = await Assert.ThrowsAsync<Forward.Domain.DomainException>(() => scope.ServiceProvider.GetRequiredService<Forward.Web.Booking.BookingService>()
+            .AmendAsync(id, "Written by a commissioner", null, asCommissioner, null));
+        Assert.Equal(Forward.Domain.DomainErrorKind.Forbidden, refused.Kind);
+        Assert.Null(await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.Description).SingleAsync()));
     }
 
     [Fact]
