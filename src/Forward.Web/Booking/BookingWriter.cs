@@ -439,6 +439,16 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                     });
                 }
 
+                // A practice given that is not the one Forward has is a mistake to say, not to ignore: the booker may be
+                // looking at the wrong patient, or the patient has moved practice.
+                if (Ods(request) is { } given && Practice(patient.RegisteredPracticeId).OdsCode is var registered && given != registered)
+                {
+                    throw new ValidationFailedException(new Dictionary<string, string>
+                    {
+                        ["RegisteredPracticeOds"] = $"This patient is registered at {registered}, not {given}. Give that code or leave the practice out",
+                    });
+                }
+
                 return patient;
             }
 
@@ -446,6 +456,13 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             if (actor.IsPracticeStaff)
             {
                 practiceId = actor.PracticeId ?? throw DomainException.Forbidden("no-practice", "Your account is not linked to a practice.");
+                if (Ods(request) is { } given && found.Practices.TryGetValue(practiceId, out var own) && given != own.OdsCode)
+                {
+                    throw new ValidationFailedException(new Dictionary<string, string>
+                    {
+                        ["RegisteredPracticeOds"] = $"You book for patients registered at your practice ({own.OdsCode}). Give that code or leave the practice out",
+                    });
+                }
             }
             else
             {

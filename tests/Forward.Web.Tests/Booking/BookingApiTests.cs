@@ -201,6 +201,46 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
     }
 
     [Fact]
+    public async Task A_registered_practice_that_is_not_the_patients_is_refused_not_ignored()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        var nhs111 = await world.ClientAsync(world.Nhs111);
+        var slots = await world.FreeSlotsAsync();
+        var before = await AppointmentCount(world);
+
+        async Task Refused(HttpResponseMessage response, string expected)
+        {
+            await AssertProblem(response, HttpStatusCode.BadRequest, "validation-failed");
+            Assert.Contains(expected, (await Json(response)).GetProperty("errors").GetProperty("registeredPracticeOds")[0].GetString(), StringComparison.Ordinal);
+            Assert.Equal(before, await AppointmentCount(world));
+        }
+
+        // Practice staff register a new patient at their own practice: another practice's code was silently overridden.
+        using (var other = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slots[0].Id, world.PracticeB.OdsCode)))
+        {
+            await Refused(other, $"your practice ({world.PracticeA.OdsCode})");
+        }
+
+        // A patient Forward knows is booked at the practice Forward has, whatever code the booker gives.
+        var nhsNumber = TestPatients.NewNhsNumber();
+        using (var first = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slots[0].Id, world.PracticeA.OdsCode, nhsNumber)))
+        {
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        }
+
+        before = await AppointmentCount(world);
+        var later = slots.First(s => s.StartUtc >= slots[0].EndUtc); // not at the same time as the first booking
+        using (var wrong = await nhs111.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(later.Id, world.PracticeB.OdsCode, nhsNumber)))
+        {
+            await Refused(wrong, $"registered at {world.PracticeA.OdsCode}, not {world.PracticeB.OdsCode}");
+        }
+
+        using var right = await nhs111.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(later.Id, world.PracticeA.OdsCode.ToLowerInvariant(), nhsNumber));
+        Assert.Equal(HttpStatusCode.Created, right.StatusCode);
+    }
+
+    [Fact]
     public async Task A_hub_that_does_not_serve_the_patients_practice_is_403()
     {
         var world = await TestWorld.CreateAsync(factory);
