@@ -16,8 +16,11 @@ public static class AuthenticationSetup
     /// <summary>The web pages' cookie.</summary>
     public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
 
-    /// <summary>API callers' bearer tokens (issued by POST /api/v1/auth/token).</summary>
-    public const string BearerScheme = BearerTokenDefaults.AuthenticationScheme;
+    /// <summary>API callers' bearer tokens, checked against their account (<see cref="CheckedBearerHandler"/>).</summary>
+    public const string BearerScheme = "Bearer";
+
+    /// <summary>ASP.NET Core's bearer-token handler: issues the tokens (POST /api/v1/auth/token) and reads them for <see cref="BearerScheme"/>.</summary>
+    public const string BearerTokenScheme = BearerTokenDefaults.AuthenticationScheme;
 
     private const string SelectorScheme = "CookieOrBearer";
 
@@ -48,6 +51,7 @@ public static class AuthenticationSetup
         services.AddScoped<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddScoped<SignInService>();
         services.AddSingleton<UnknownAccountLockouts>();
+        services.AddSingleton<AccountChecks>();
         services.AddAuthentication(SelectorScheme)
             .AddPolicyScheme(SelectorScheme, SelectorScheme, o =>
             {
@@ -69,7 +73,8 @@ public static class AuthenticationSetup
                 o.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
             })
-            .AddBearerToken(BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(1));
+            .AddBearerToken(BearerTokenScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(1))
+            .AddScheme<AuthenticationSchemeOptions, CheckedBearerHandler>(BearerScheme, null);
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -84,7 +89,7 @@ public static class AuthenticationSetup
     /// A page session lasts while its account is as it was at sign-in: a cookie from before an account was removed (or
     /// removed and made again), or its role or organisation changed, no longer signs anyone in, and none outlives
     /// <see cref="MaxSession"/> however often it slides. The API and FHIR take bearer tokens only, so their requests are
-    /// not checked here. (Bearer tokens carry their claims for their hour.)
+    /// not checked here (their tokens are, by <see cref="CheckedBearerHandler"/>).
     /// </summary>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
@@ -109,7 +114,7 @@ public static class AuthenticationSetup
         try
         {
             valid = context.Principal is { } principal && signedInAt is { } since && now - since <= MaxSession
-                && await AccountUnchangedAsync(services, principal, context.HttpContext.RequestAborted);
+                && await services.GetRequiredService<AccountChecks>().UnchangedAsync(services.GetRequiredService<ForwardDbContext>(), principal, context.HttpContext.RequestAborted);
         }
         catch (Exception ex) when (DbErrors.IsUnavailable(ex))
         {
@@ -122,27 +127,6 @@ public static class AuthenticationSetup
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme);
         }
-    }
-
-    private static async Task<bool> AccountUnchangedAsync(IServiceProvider services, ClaimsPrincipal principal, CancellationToken ct)
-    {
-        if (!int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-        {
-            return false;
-        }
-
-        var account = await services.GetRequiredService<ForwardDbContext>().Users.AsNoTracking().Where(u => u.Id == id)
-            .Select(u => new { u.UserName, u.Role, u.PracticeId, u.HubId, u.CcgId, u.OrganisationOds, u.IsDemo })
-            .FirstOrDefaultAsync(ct);
-        static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
-        return account is not null
-            && (!account.IsDemo || services.GetRequiredService<IOptions<DemoOptions>>().Value.SeedUsers)
-            && principal.Identity?.Name == account.UserName
-            && principal.IsInRole(account.Role)
-            && principal.FindFirstValue(ForwardClaims.PracticeId) == Text(account.PracticeId)
-            && principal.FindFirstValue(ForwardClaims.HubId) == Text(account.HubId)
-            && principal.FindFirstValue(ForwardClaims.CcgId) == Text(account.CcgId)
-            && principal.FindFirstValue(ForwardClaims.OrganisationOds) == account.OrganisationOds;
     }
 
     /// <summary>The JSON API and FHIR: machines' endpoints, signed in by bearer token, never by the pages' cookie.</summary>

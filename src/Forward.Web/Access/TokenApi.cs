@@ -28,7 +28,7 @@ public static class TokenApi
 
         return attempt.Result switch
         {
-            SignInResultKind.Success => TypedResults.SignIn(new ClaimsPrincipal(ForwardClaims.CreateIdentity(attempt.User!, AuthenticationSetup.BearerScheme)), authenticationScheme: AuthenticationSetup.BearerScheme),
+            SignInResultKind.Success => TypedResults.SignIn(new ClaimsPrincipal(ForwardClaims.CreateIdentity(attempt.User!, AuthenticationSetup.BearerScheme)), authenticationScheme: AuthenticationSetup.BearerTokenScheme),
             SignInResultKind.LockedOut => TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Account locked.", detail: "Too many failed sign-ins. Try again in 15 minutes.", type: Infrastructure.Problems.TypeBase + "locked-out"),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed.", detail: "The user name or password is not right.", type: Infrastructure.Problems.TypeBase + "sign-in-failed"),
         };

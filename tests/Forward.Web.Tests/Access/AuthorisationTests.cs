@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Forward.Web.Tests.Access;
 
@@ -36,6 +37,31 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
         using var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not-a-token");
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_bearer_token_stops_working_within_a_minute_of_its_account_changing()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+
+        // The account moves to another practice: the token still names the first, and must not book for its patients.
+        await world.WithDbAsync(db => db.Users.Where(u => u.UserName == world.PracticeStaffA)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.PracticeId, world.PracticeB.Id)));
+        using (factory.Clock.TravelTo(factory.Clock.GetUtcNow().UtcDateTime.Add(Forward.Web.Access.AccountChecks.BearerRecheck).AddSeconds(1)))
+        {
+            using var api = await client.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+            using var fhir = await client.GetAsync(new Uri("/fhir/metadata", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, fhir.StatusCode); // public, as before
+            using var slots = await client.GetAsync(new Uri("/fhir/Slot", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Unauthorized, slots.StatusCode);
+
+            // A new token carries the account as it is now.
+            var fresh = await world.ClientAsync(world.PracticeStaffA);
+            Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+        }
     }
 
     [Fact]

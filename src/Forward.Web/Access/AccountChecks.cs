@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Claims;
+using Forward.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Forward.Web.Access;
+
+/// <summary>
+/// Whether a signed-in principal still matches its account: the account exists (a demo account only while demo users
+/// are seeded), with the same user name, role and organisation as when the principal was issued. The pages' cookie
+/// asks on every request; bearer tokens, which the API and FHIR take thousands of times a second, ask through a short
+/// cache (<see cref="BearerRecheck"/>), so a removed or changed account's tokens stop working within that time instead
+/// of living out their hour.
+/// </summary>
+public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo)
+{
+    /// <summary>How long a bearer token's account is taken as read.</summary>
+    public static readonly TimeSpan BearerRecheck = TimeSpan.FromSeconds(60);
+
+    private sealed record Account(string UserName, string Role, int? PracticeId, int? HubId, int? CcgId, string? OrganisationOds, bool IsDemo);
+
+    private readonly ConcurrentDictionary<int, (Account? Account, DateTimeOffset Until)> recent = new();
+
+    /// <summary>Reads the account afresh (the pages' cookie).</summary>
+    public async Task<bool> UnchangedAsync(ForwardDbContext db, ClaimsPrincipal principal, CancellationToken ct) =>
+        AccountId(principal) is { } id && Matches(principal, await ReadAsync(db, id, ct));
+
+    /// <summary>Reads the account at most once per <see cref="BearerRecheck"/> (bearer tokens).</summary>
+    public async Task<bool> RecentlyUnchangedAsync(ForwardDbContext db, ClaimsPrincipal principal, CancellationToken ct)
+    {
+        if (AccountId(principal) is not { } id)
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow();
+        if (!recent.TryGetValue(id, out var known) || known.Until <= now)
+        {
+            known = (await ReadAsync(db, id, ct), now + BearerRecheck);
+            recent[id] = known;
+        }
+
+        return Matches(principal, known.Account);
+    }
+
+    private static int? AccountId(ClaimsPrincipal principal) =>
+        int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    private static Task<Account?> ReadAsync(ForwardDbContext db, int id, CancellationToken ct) =>
+        db.Users.AsNoTracking().Where(u => u.Id == id)
+            .Select(u => new Account(u.UserName, u.Role, u.PracticeId, u.HubId, u.CcgId, u.OrganisationOds, u.IsDemo))
+            .FirstOrDefaultAsync(ct);
+
+    private bool Matches(ClaimsPrincipal principal, Account? account)
+    {
+        static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
+        return account is not null
+            && (!account.IsDemo || demo.Value.SeedUsers)
+            && principal.Identity?.Name == account.UserName
+            && principal.IsInRole(account.Role)
+            && principal.FindFirstValue(ForwardClaims.PracticeId) == Text(account.PracticeId)
+            && principal.FindFirstValue(ForwardClaims.HubId) == Text(account.HubId)
+            && principal.FindFirstValue(ForwardClaims.CcgId) == Text(account.CcgId)
+            && principal.FindFirstValue(ForwardClaims.OrganisationOds) == account.OrganisationOds;
+    }
+}
