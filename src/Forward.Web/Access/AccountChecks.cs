@@ -19,9 +19,15 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
     /// <summary>How long a bearer token's account is taken as read.</summary>
     public static readonly TimeSpan BearerRecheck = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// A token that does not match the account as last read is checked against the database again after this long: a
+    /// token issued since the account changed carries the new details, and must not wait out the old read.
+    /// </summary>
+    public static readonly TimeSpan MismatchRecheck = TimeSpan.FromSeconds(1);
+
     private sealed record Account(string UserName, string Role, int? PracticeId, int? HubId, int? CcgId, string? OrganisationOds, bool IsDemo);
 
-    private readonly ConcurrentDictionary<int, (Account? Account, DateTimeOffset Until)> recent = new();
+    private readonly ConcurrentDictionary<int, (Account? Account, DateTimeOffset ReadAt)> recent = new();
 
     /// <summary>Reads the account afresh (the pages' cookie).</summary>
     public async Task<bool> UnchangedAsync(ForwardDbContext db, ClaimsPrincipal principal, CancellationToken ct) =>
@@ -36,10 +42,19 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
         }
 
         var now = clock.GetUtcNow();
-        if (!recent.TryGetValue(id, out var known) || known.Until <= now)
+        var seen = recent.TryGetValue(id, out var known);
+        if (!seen || known.ReadAt + BearerRecheck <= now
+            || (!Matches(principal, known.Account) && known.ReadAt + MismatchRecheck <= now))
         {
-            known = (await ReadAsync(db, id, ct), now + BearerRecheck);
-            recent[id] = known;
+            try
+            {
+                known = (await ReadAsync(db, id, ct), now);
+                recent[id] = known;
+            }
+            catch (Exception ex) when (seen && DbErrors.IsUnavailable(ex))
+            {
+                // The database is away for a moment: the account as last read still decides, rather than none at all.
+            }
         }
 
         return Matches(principal, known.Account);

@@ -49,7 +49,8 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
         // The account moves to another practice: the token still names the first, and must not book for its patients.
         await world.WithDbAsync(db => db.Users.Where(u => u.UserName == world.PracticeStaffA)
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.PracticeId, world.PracticeB.Id)));
-        using (factory.Clock.TravelTo(factory.Clock.GetUtcNow().UtcDateTime.Add(Forward.Web.Access.AccountChecks.BearerRecheck).AddSeconds(1)))
+        var changed = factory.Clock.GetUtcNow().UtcDateTime;
+        using (factory.Clock.TravelTo(changed.Add(Forward.Web.Access.AccountChecks.BearerRecheck).AddSeconds(1)))
         {
             using var api = await client.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative));
             Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
@@ -57,10 +58,26 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
             Assert.Equal(HttpStatusCode.OK, fhir.StatusCode); // public, as before
             using var slots = await client.GetAsync(new Uri("/fhir/Slot", UriKind.Relative));
             Assert.Equal(HttpStatusCode.Unauthorized, slots.StatusCode);
+        }
+    }
 
-            // A new token carries the account as it is now.
+    [Fact]
+    public async Task A_bearer_token_issued_after_its_account_changed_works_at_once()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var old = await world.ClientAsync(world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await old.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode); // the account as read now
+
+        await world.WithDbAsync(db => db.Users.Where(u => u.UserName == world.PracticeStaffA)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.PracticeId, world.PracticeB.Id)));
+        using (factory.Clock.TravelTo(factory.Clock.GetUtcNow().UtcDateTime.Add(Forward.Web.Access.AccountChecks.MismatchRecheck)))
+        {
+            // The new token names the new practice: it is not held to the account as read before the change...
             var fresh = await world.ClientAsync(world.PracticeStaffA);
             Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+
+            // ...and that fresh read ends the old token at once.
+            Assert.Equal(HttpStatusCode.Unauthorized, (await old.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
         }
     }
 
