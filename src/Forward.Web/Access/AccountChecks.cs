@@ -33,7 +33,10 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
     public async Task<bool> UnchangedAsync(ForwardDbContext db, ClaimsPrincipal principal, CancellationToken ct) =>
         AccountId(principal) is { } id && Matches(principal, await ReadAsync(db, id, ct));
 
-    /// <summary>Reads the account at most once per <see cref="BearerRecheck"/> (bearer tokens).</summary>
+    /// <summary>
+    /// Reads the account at most once per <see cref="BearerRecheck"/> (bearer tokens), or once per
+    /// <see cref="MismatchRecheck"/> while a token does not match the last read.
+    /// </summary>
     public async Task<bool> RecentlyUnchangedAsync(ForwardDbContext db, ClaimsPrincipal principal, CancellationToken ct)
     {
         if (AccountId(principal) is not { } id)

@@ -1,13 +1,10 @@
 using System.Globalization;
-using System.Security.Claims;
 using Forward.Data;
 using Forward.Domain.Access;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Forward.Web.Access;
 
