@@ -25,7 +25,7 @@ public static class RateLimits
 {
     public const string SignIn = "sign-in";
 
-    /// <summary>The public online consultation form: limits its POSTs per client address; its GETs are not counted.</summary>
+    /// <summary>The public online consultation form: limits its POSTs per client address; its GETs and practice searches are not counted.</summary>
     public const string Consult = "consult";
 
     /// <summary>The patient's cancel link: anonymous, its signed token the only credential, so it is tried at a bounded rate.</summary>
@@ -51,9 +51,9 @@ public static class RateLimits
                 return ValueTask.CompletedTask;
             };
             o.AddPolicy(SignIn, context => FixedWindow(Address(context), options.SignInPerMinute, TimeSpan.FromMinutes(1)));
-            o.AddPolicy(Consult, context => HttpMethods.IsPost(context.Request.Method)
+            o.AddPolicy(Consult, context => HttpMethods.IsPost(context.Request.Method) && !IsPracticeSearch(context.Request)
                 ? FixedWindow(Address(context), options.ConsultPerHourPerIp, TimeSpan.FromHours(1))
-                : RateLimitPartition.GetNoLimiter("get"));
+                : RateLimitPartition.GetNoLimiter("read"));
             o.AddPolicy(PatientLink, context => FixedWindow(Address(context), options.PatientLinkPerMinute, TimeSpan.FromMinutes(1)));
             o.AddPolicy(RecordView, context => FixedWindow(
                 context.User.Identity is { IsAuthenticated: true, Name: { } name } ? "user:" + name : "address:" + Address(context),
@@ -62,6 +62,13 @@ public static class RateLimits
         });
         return services;
     }
+
+    /// <summary>
+    /// The practice search posted from a filled-in form ("Change" next to the practice) only reads, as the search by GET
+    /// does: it is not counted, so looking for a practice cannot use up the allowance for sending the request.
+    /// </summary>
+    private static bool IsPracticeSearch(HttpRequest request) =>
+        string.Equals(request.Query["handler"], "Search", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The client's address (a trusted proxy's client, see <see cref="TrustedProxies"/>).</summary>
     private static string Address(HttpContext context) => ClientKey(context.Connection.RemoteIpAddress);

@@ -651,7 +651,8 @@ public sealed class ConsultationRateLimitTests(LowConsultLimitFactory factory) :
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.Contains("Too many requests from your connection", journey.Html, StringComparison.Ordinal);
 
-        // Reading the form is not limited.
+        // Reading the form is not limited, nor is searching for a practice from a filled-in form.
         Assert.Equal(HttpStatusCode.OK, await journey.GetAsync("/Consult"));
+        Assert.Equal(HttpStatusCode.OK, (await journey.PostAsync("Search", new Dictionary<string, string> { ["q"] = "Test" })).StatusCode);
     }
 }
