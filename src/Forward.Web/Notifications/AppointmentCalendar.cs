@@ -7,20 +7,22 @@ namespace Forward.Web.Notifications;
 
 /// <summary>
 /// The iCalendar file attached to email confirmations (PUBLISH) and cancellation notices (CANCEL, the same UID and a
-/// higher SEQUENCE, so a calendar that took the appointment in removes it): when and where, nothing clinical.
+/// higher SEQUENCE, so a calendar that took the appointment in removes it): when and where, organised by the hub (at
+/// Forward's no-reply address), nothing clinical.
 /// </summary>
 public static class AppointmentCalendar
 {
     public const string FileName = "appointment.ics";
     public const string ContentType = "text/calendar";
 
-    public static string Build(long appointmentId, DateTime startUtc, DateTime endUtc, string hubName, string location, DateTime stampUtc, bool cancelled = false)
+    public static string Build(long appointmentId, DateTime startUtc, DateTime endUtc, string hubName, string location, string organizerEmail, DateTime stampUtc, bool cancelled = false)
     {
         var calendar = new Calendar { Method = cancelled ? "CANCEL" : "PUBLISH" };
         calendar.AddProperty("PRODID", "-//Forward//Extended access//EN");
         calendar.Events.Add(new CalendarEvent
         {
             Uid = FormattableString.Invariant($"forward-appointment-{appointmentId}@forward.nhs"),
+            Organizer = new Organizer("mailto:" + organizerEmail) { CommonName = hubName },
             Summary = $"GP extended access appointment at {hubName}",
             Location = location,
             DtStart = new CalDateTime(DateTime.SpecifyKind(startUtc, DateTimeKind.Utc)),
@@ -32,6 +34,6 @@ public static class AppointmentCalendar
         return new CalendarSerializer().SerializeToString(calendar) ?? string.Empty;
     }
 
-    public static NotificationAttachment Attachment(long appointmentId, DateTime startUtc, DateTime endUtc, string hubName, string location, DateTime stampUtc, bool cancelled = false) =>
-        new(FileName, ContentType, System.Text.Encoding.UTF8.GetBytes(Build(appointmentId, startUtc, endUtc, hubName, location, stampUtc, cancelled)));
+    public static NotificationAttachment Attachment(long appointmentId, DateTime startUtc, DateTime endUtc, string hubName, string location, string organizerEmail, DateTime stampUtc, bool cancelled = false) =>
+        new(FileName, ContentType, System.Text.Encoding.UTF8.GetBytes(Build(appointmentId, startUtc, endUtc, hubName, location, organizerEmail, stampUtc, cancelled)));
 }

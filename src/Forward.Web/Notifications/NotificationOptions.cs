@@ -44,6 +44,17 @@ public sealed class NotificationOptions
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && !uri.IsLoopback
         && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment);
 
+    /// <summary>
+    /// The address calendar entries name as their organiser (ORGANIZER: iTIP requires one in a PUBLISH and a CANCEL,
+    /// and a calendar takes a cancellation only from the organiser of the entry it holds). When not set, noreply at the
+    /// host of <see cref="PublicBaseUrl"/>.
+    /// </summary>
+    public string? CalendarOrganizerEmail { get; set; }
+
+    public string CalendarOrganizer => !string.IsNullOrWhiteSpace(CalendarOrganizerEmail)
+        ? CalendarOrganizerEmail.Trim()
+        : "noreply@" + (Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) ? uri.Host : "localhost");
+
     /// <summary>Sender template ids, by "{Kind}{Channel}" (for example ReminderSms). GOV.UK Notify template ids in production.</summary>
     public Dictionary<string, string> Templates { get; } = [];
 

@@ -121,7 +121,7 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
                     _ => (bool?)null,
                 };
                 IReadOnlyList<NotificationAttachment> attachments = calendar is { } cancelled && appointment is not null
-                    ? [AppointmentCalendar.Attachment(message.AppointmentId!.Value, appointment.StartUtc, appointment.EndUtc, appointment.HubName, $"{appointment.HubName}, {appointment.SiteName}, {appointment.Town}", message.CreatedUtc, cancelled)]
+                    ? [AppointmentCalendar.Attachment(message.AppointmentId!.Value, appointment.StartUtc, appointment.EndUtc, appointment.HubName, $"{appointment.HubName}, {appointment.SiteName}, {appointment.Town}", o.CalendarOrganizer, message.CreatedUtc, cancelled)]
                     : [];
                 providerId = await sender.SendEmailAsync(message.Recipient, message.TemplateId, personalisation, message.IdempotencyKey, attachments, sending.Token);
             }

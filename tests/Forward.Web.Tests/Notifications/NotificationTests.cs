@@ -373,6 +373,8 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.Equal(slot.EndUtc, evt.DtEnd!.AsUtc);
         Assert.StartsWith("Test Hub ", evt.Location, StringComparison.Ordinal);
         Assert.Contains("Testford", evt.Location, StringComparison.Ordinal);
+        Assert.Equal(Uri.UriSchemeMailto, evt.Organizer!.Value!.Scheme); // iTIP: a PUBLISH names its organiser
+        Assert.StartsWith("Test Hub ", evt.Organizer.CommonName, StringComparison.Ordinal);
         Assert.DoesNotContain("Cough", ics, StringComparison.Ordinal);
         Assert.DoesNotContain("Testperson", ics, StringComparison.Ordinal);
         Assert.Empty(Assert.Single(await SentAsync(OutboxMessage.KeyFor(id, NotificationKind.BookingConfirmation, NotificationChannel.Sms))).Attachments);
@@ -404,8 +406,18 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.Equal($"forward-appointment-{id}@forward.nhs", evt.Uid);
         Assert.Equal("CANCELLED", evt.Status);
         Assert.Equal(1, evt.Sequence);
+        Assert.Equal(Uri.UriSchemeMailto, evt.Organizer!.Value!.Scheme); // a calendar takes a CANCEL from the entry's organiser
         Assert.Equal(slot.StartUtc, evt.DtStart!.AsUtc);
         Assert.Empty(Assert.Single(await SentAsync(OutboxMessage.KeyFor(id, NotificationKind.CancellationNotice, NotificationChannel.Sms))).Attachments);
+    }
+
+    [Fact]
+    public void Calendar_entries_are_organised_from_the_configured_address_or_noreply_at_the_public_host()
+    {
+        Assert.Equal("noreply@forward.example.nhs.uk", new NotificationOptions { PublicBaseUrl = "https://forward.example.nhs.uk" }.CalendarOrganizer);
+        Assert.Equal("appointments@hub.example.nhs.uk", new NotificationOptions { PublicBaseUrl = "https://forward.example.nhs.uk", CalendarOrganizerEmail = " appointments@hub.example.nhs.uk " }.CalendarOrganizer);
+        var ics = AppointmentCalendar.Build(7, new DateTime(2026, 6, 8, 17, 30, 0, DateTimeKind.Utc), new DateTime(2026, 6, 8, 17, 45, 0, DateTimeKind.Utc), "Belgrave hub", "Belgrave hub, Leicester", "noreply@forward.example.nhs.uk", new DateTime(2026, 6, 1, 9, 0, 0, DateTimeKind.Utc));
+        Assert.Contains("ORGANIZER;CN=Belgrave hub:mailto:noreply@forward.example.nhs.uk", ics, StringComparison.Ordinal);
     }
 
     [Fact]
