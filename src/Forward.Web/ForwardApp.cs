@@ -196,6 +196,12 @@ public static class ForwardApp
                 "Forward:Notifications:PublicBaseUrl must be the https address patients reach Forward at (for example https://forward.example.nhs.uk): the cancel links in their messages point there.");
         }
 
+        if (app.Configuration["Forward:Notifications:CalendarOrganizerEmail"] is { Length: > 0 } organizer && !NotificationOptions.IsEmailAddress(organizer))
+        {
+            // Every email's calendar file names it: a value that is no address would fail every confirmation sent.
+            throw new InvalidOperationException("Forward:Notifications:CalendarOrganizerEmail must be an email address (for example appointments@forward.example.nhs.uk), or not set.");
+        }
+
         // The database is migrated and seeded while the pipeline is built and Kestrel starts, on the other core: start-up
         // to the first page is the longer of the two, not their sum. Requests wait for it (below); /health says so.
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();

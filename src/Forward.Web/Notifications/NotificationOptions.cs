@@ -51,6 +51,10 @@ public sealed class NotificationOptions
     /// </summary>
     public string? CalendarOrganizerEmail { get; set; }
 
+    /// <summary>A bare address (name@host), as an ORGANIZER's mailto: takes it: no display name, no spaces.</summary>
+    public static bool IsEmailAddress(string? value) =>
+        System.Net.Mail.MailAddress.TryCreate(value?.Trim(), out var address) && address.Address == value!.Trim() && !address.Address.Any(char.IsWhiteSpace);
+
     public string CalendarOrganizer => !string.IsNullOrWhiteSpace(CalendarOrganizerEmail)
         ? CalendarOrganizerEmail.Trim()
         : "noreply@" + (Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) ? uri.Host : "localhost");

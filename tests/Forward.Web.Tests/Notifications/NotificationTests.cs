@@ -418,6 +418,8 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.Equal("appointments@hub.example.nhs.uk", new NotificationOptions { PublicBaseUrl = "https://forward.example.nhs.uk", CalendarOrganizerEmail = " appointments@hub.example.nhs.uk " }.CalendarOrganizer);
         var ics = AppointmentCalendar.Build(7, new DateTime(2026, 6, 8, 17, 30, 0, DateTimeKind.Utc), new DateTime(2026, 6, 8, 17, 45, 0, DateTimeKind.Utc), "Belgrave hub", "Belgrave hub, Leicester", "noreply@forward.example.nhs.uk", new DateTime(2026, 6, 1, 9, 0, 0, DateTimeKind.Utc));
         Assert.Contains("ORGANIZER;CN=Belgrave hub:mailto:noreply@forward.example.nhs.uk", ics, StringComparison.Ordinal);
+        Assert.True(NotificationOptions.IsEmailAddress("appointments@hub.example.nhs.uk"));
+        Assert.All(["Hub <appointments@hub.example.nhs.uk>", "appointments", "a b@hub.example.nhs.uk", ""], bad => Assert.False(NotificationOptions.IsEmailAddress(bad), bad));
     }
 
     [Fact]

@@ -59,6 +59,24 @@ public sealed class StartupFailureTests : IDisposable
         Assert.Contains(output, line => line.Contains("Forward:Notifications:PublicBaseUrl must be the https address", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_calendar_organiser_that_is_no_email_address_stops_the_start_and_says_why()
+    {
+        var output = new ConcurrentQueue<string>();
+        using var server = ForwardProcess.Start(ForwardProcess.FreePort(), new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Forward__DataDirectory"] = dataDirectory,
+            ["Forward__Notifications__PublicBaseUrl"] = "https://forward.example.nhs.uk",
+            ["Forward__Notifications__CalendarOrganizerEmail"] = "Belgrave hub <appointments@example.nhs.uk>",
+        }, output);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await server.WaitForExitAsync(timeout.Token);
+
+        Assert.NotEqual(0, server.ExitCode);
+        Assert.Contains(output, line => line.Contains("Forward:Notifications:CalendarOrganizerEmail must be an email address", StringComparison.Ordinal));
+    }
+
     public void Dispose()
     {
         try
