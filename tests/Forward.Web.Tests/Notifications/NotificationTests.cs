@@ -173,6 +173,51 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.Equal(slot.StartUtc, await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).Select(h => h.RemindersSinceUtc).SingleAsync()));
     }
 
+    /// <summary>
+    /// PostgreSQL: a cancellation takes its hub, then withdraws the appointment's reminders. Marking a reminder sent
+    /// (which may move the hub's "reminders since") must take the hub before the message too: the other way round, the
+    /// dispatcher would hold the message while waiting for the hub, the cancellation the hub while waiting for the
+    /// message, and one of them would be killed as a deadlock.
+    /// </summary>
+    [Fact]
+    public async Task A_reminder_is_marked_sent_with_its_hub_taken_before_the_message_as_a_cancellation_takes_them()
+    {
+        if (!factory.Database.IsPostgres)
+        {
+            return;
+        }
+
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var id = await BookAsync(world, slot.Id);
+        await Dispatcher.DispatchDueAsync(); // the confirmation
+        var reminder = Assert.Single(await OutboxAsync(world, id), m => m.Kind == NotificationKind.Reminder);
+
+        // A cancellation at the hub has taken it, as it does first.
+        await using var cancelling = factory.Database.OpenContext();
+        await using var cancellation = await cancelling.Database.BeginTransactionAsync();
+        await Forward.Data.Compliance.ComplianceDayStore.LockHubsAsync(cancelling, [world.HubId], CancellationToken.None);
+
+        using (factory.Clock.TravelTo(slot.StartUtc.AddHours(-24)))
+        {
+            var dispatching = Dispatcher.DispatchDueAsync();
+            await world.UntilWaitingOrDoneAsync(dispatching, sqliteGrace: TimeSpan.Zero);
+            Assert.False(dispatching.IsCompleted, "marking the reminder sent did not wait for the hub");
+
+            // The dispatcher waits for the hub without holding the reminder, so the cancellation can still withdraw it.
+            await using (var probe = factory.Database.OpenContext())
+            {
+                await using var probing = await probe.Database.BeginTransactionAsync();
+                await probe.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"OutboxMessages\" WHERE \"Id\" = {0} FOR UPDATE NOWAIT", reminder.Id);
+            }
+
+            await cancellation.RollbackAsync();
+            await dispatching.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.Equal(OutboxStatus.Sent, Assert.Single(await OutboxAsync(world, id), m => m.Kind == NotificationKind.Reminder).Status);
+    }
+
     [Fact]
     public async Task A_crash_between_send_and_mark_sent_resends_with_the_same_reference_and_the_sender_records_it_once()
     {
