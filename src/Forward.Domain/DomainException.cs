@@ -76,6 +76,9 @@ public sealed class ValidationFailedException : DomainException
 
     public IReadOnlyDictionary<string, string> Errors { get; }
 
+    /// <summary>One field's problem: <paramref name="field"/> as the request names it, the message to show against it.</summary>
+    public static ValidationFailedException On(string field, string message) => new(new Dictionary<string, string> { [field] = message });
+
     public static void ThrowIfAny(IReadOnlyDictionary<string, string> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);

@@ -83,7 +83,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         ValidationFailedException.ThrowIfAny(errors);
 
         var practice = await db.Practices.AsNoTracking().FirstOrDefaultAsync(p => p.OdsCode == practiceOds, cancellationToken)
-            ?? throw new ValidationFailedException(new Dictionary<string, string> { ["PracticeOds"] = $"No practice has the code {practiceOds}" });
+            ?? throw ValidationFailedException.On("PracticeOds", $"No practice has the code {practiceOds}");
 
         if (actor.IsPracticeStaff && practice.Id != actor.PracticeId)
         {
@@ -532,7 +532,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     {
         if (!DateBounds.Contains(date))
         {
-            throw new ValidationFailedException(new Dictionary<string, string> { [field] = DateBounds.Message });
+            throw ValidationFailedException.On(field, DateBounds.Message);
         }
     }
 

@@ -433,20 +433,14 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
 
                 if (!string.Equals(patient.FamilyName, details.FamilyName!.Trim(), StringComparison.OrdinalIgnoreCase) || patient.DateOfBirth != details.DateOfBirth)
                 {
-                    throw new ValidationFailedException(new Dictionary<string, string>
-                    {
-                        ["NhsNumber"] = "The last name and date of birth do not match the patient with this NHS number",
-                    });
+                    throw ValidationFailedException.On("NhsNumber", "The last name and date of birth do not match the patient with this NHS number");
                 }
 
                 // A practice given that is not the one Forward has is a mistake to say, not to ignore: the booker may be
                 // looking at the wrong patient, or the patient has moved practice.
                 if (Ods(request) is { } given && Practice(patient.RegisteredPracticeId).OdsCode is var registered && given != registered)
                 {
-                    throw new ValidationFailedException(new Dictionary<string, string>
-                    {
-                        ["RegisteredPracticeOds"] = $"This patient is registered at {registered}, not {given}. Give that code or leave the practice out",
-                    });
+                    throw ValidationFailedException.On("RegisteredPracticeOds", $"This patient is registered at {registered}, not {given}. Give that code or leave the practice out");
                 }
 
                 return patient;
@@ -458,18 +452,15 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                 practiceId = actor.PracticeId ?? throw DomainException.Forbidden("no-practice", "Your account is not linked to a practice.");
                 if (Ods(request) is { } given && found.Practices.TryGetValue(practiceId, out var own) && given != own.OdsCode)
                 {
-                    throw new ValidationFailedException(new Dictionary<string, string>
-                    {
-                        ["RegisteredPracticeOds"] = $"You book for patients registered at your practice ({own.OdsCode}). Give that code or leave the practice out",
-                    });
+                    throw ValidationFailedException.On("RegisteredPracticeOds", $"You book for patients registered at your practice ({own.OdsCode}). Give that code or leave the practice out");
                 }
             }
             else
             {
-                var ods = Ods(request) ?? throw new ValidationFailedException(new Dictionary<string, string> { ["RegisteredPracticeOds"] = "Choose the patient's registered practice" });
+                var ods = Ods(request) ?? throw ValidationFailedException.On("RegisteredPracticeOds", "Choose the patient's registered practice");
                 practiceId = practiceIdsByOds.TryGetValue(ods, out var id)
                     ? id
-                    : throw new ValidationFailedException(new Dictionary<string, string> { ["RegisteredPracticeOds"] = $"No practice has the code {ods}" });
+                    : throw ValidationFailedException.On("RegisteredPracticeOds", $"No practice has the code {ods}");
             }
 
             return new Patient

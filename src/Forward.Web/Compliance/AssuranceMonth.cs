@@ -51,7 +51,7 @@ public readonly record struct AssuranceMonth : IComparable<AssuranceMonth>
     public static AssuranceMonth Parse(string? value, TimeProvider clock, string field = "month") =>
         TryParse(value, clock, out var month, out var error)
             ? month
-            : throw new ValidationFailedException(new Dictionary<string, string> { [field] = error! });
+            : throw ValidationFailedException.On(field, error!);
 
     /// <summary>Reads "yyyy-MM"; when it is not a month a report can be made for, false and the message to show.</summary>
     public static bool TryParse(string? value, TimeProvider clock, out AssuranceMonth month, out string? error)

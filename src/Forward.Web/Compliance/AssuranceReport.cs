@@ -39,7 +39,7 @@ public sealed class AssuranceReportBuilder(ComplianceQueries queries, TimeProvid
 
         if (level is not (ComplianceLevel.Ccg or ComplianceLevel.Ics))
         {
-            throw new ValidationFailedException(new Dictionary<string, string> { ["level"] = "The assurance report is for a CCG or an ICS: use level=ccg or level=ics" });
+            throw ValidationFailedException.On("level", "The assurance report is for a CCG or an ICS: use level=ccg or level=ics");
         }
 
         var scope = await queries.AuthoriseAsync(level, id, actor, ct);

@@ -149,7 +149,7 @@ public static class ComplianceApi
         "pcn" => ComplianceLevel.Pcn,
         "practice" => ComplianceLevel.Practice,
         "hub" => ComplianceLevel.Hub,
-        _ => throw new ValidationFailedException(new Dictionary<string, string> { ["level"] = "Choose a level: ics, ccg, pcn, practice or hub" }),
+        _ => throw ValidationFailedException.On("level", "Choose a level: ics, ccg, pcn, practice or hub"),
     };
 
     /// <summary>The query every compliance endpoint takes, checked: level, id and a range of at most 366 days.</summary>
@@ -157,7 +157,7 @@ public static class ComplianceApi
         (ParseLevel(level), RequireId(id), queries.Range(from, to));
 
     private static int RequireId(int? id) =>
-        id ?? throw new ValidationFailedException(new Dictionary<string, string> { ["id"] = "Enter the id of the ICS, CCG, PCN, practice or hub" });
+        id ?? throw ValidationFailedException.On("id", "Enter the id of the ICS, CCG, PCN, practice or hub");
 
     private static async Task<Ok<ComplianceReportDto>> ReportAsync(
         [FromQuery] string? level, [FromQuery] int? id, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)

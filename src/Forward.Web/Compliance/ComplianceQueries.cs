@@ -95,10 +95,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         var calendar = BankHolidayCalendar.England;
         if (!calendar.Covers(range.From) || !calendar.Covers(range.To))
         {
-            throw new ValidationFailedException(new Dictionary<string, string>
-            {
-                [calendar.Covers(range.From) ? "to" : "from"] = string.Create(CultureInfo.InvariantCulture, $"Choose dates from 1 January {calendar.FirstYear} to 31 December {calendar.LastYear}: Forward knows England's bank holidays for those years only"),
-            });
+            throw ValidationFailedException.On(calendar.Covers(range.From) ? "to" : "from", string.Create(CultureInfo.InvariantCulture, $"Choose dates from 1 January {calendar.FirstYear} to 31 December {calendar.LastYear}: Forward knows England's bank holidays for those years only"));
         }
 
         return range;
@@ -238,7 +235,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         if (level == ComplianceLevel.Ics)
         {
             // An ICS view shows other CCGs side by side; their appointment-level detail stays with their commissioners.
-            throw new ValidationFailedException(new Dictionary<string, string> { ["level"] = "Choose a CCG, PCN, practice or hub to list its appointments" });
+            throw ValidationFailedException.On("level", "Choose a CCG, PCN, practice or hub to list its appointments");
         }
 
         var entity = await AuthoriseAsync(level, id, actor, ct);

@@ -110,17 +110,17 @@ public sealed class TriageService(
         var name = staffName?.Trim();
         if (string.IsNullOrEmpty(name))
         {
-            throw new ValidationFailedException(new Dictionary<string, string> { ["AssignTo"] = "Enter the name of the person to assign it to, or \"me\"" });
+            throw ValidationFailedException.On("AssignTo", "Enter the name of the person to assign it to, or \"me\"");
         }
 
         if (name.Length > ConsultationRequest.MaxStaffNameLength)
         {
-            throw new ValidationFailedException(new Dictionary<string, string> { ["AssignTo"] = $"The name must be {ConsultationRequest.MaxStaffNameLength} characters or fewer" });
+            throw ValidationFailedException.On("AssignTo", $"The name must be {ConsultationRequest.MaxStaffNameLength} characters or fewer");
         }
 
         if (FreeText.HasAnyControlCharacter(name))
         {
-            throw new ValidationFailedException(new Dictionary<string, string> { ["AssignTo"] = "The name must not contain control characters" });
+            throw ValidationFailedException.On("AssignTo", "The name must not contain control characters");
         }
 
         var assignee = string.Equals(name, "me", StringComparison.OrdinalIgnoreCase) ? actor.UserName : name;
@@ -135,22 +135,22 @@ public sealed class TriageService(
     {
         if (outcome is not { } chosen || !Enum.IsDefined(chosen))
         {
-            throw new ValidationFailedException(new Dictionary<string, string> { ["Outcome"] = "Choose what was done about the request" });
+            throw ValidationFailedException.On("Outcome", "Choose what was done about the request");
         }
 
         if (chosen == ConsultationOutcome.BookAppointment)
         {
-            throw new ValidationFailedException(new Dictionary<string, string> { ["Outcome"] = "To book an appointment, use \"Book an appointment\": the request closes when the booking is made" });
+            throw ValidationFailedException.On("Outcome", "To book an appointment, use \"Book an appointment\": the request closes when the booking is made");
         }
 
         if (note?.Trim() is { Length: > ConsultationRequest.MaxOutcomeNoteLength })
         {
-            throw new ValidationFailedException(new Dictionary<string, string> { ["Note"] = $"The note must be {ConsultationRequest.MaxOutcomeNoteLength} characters or fewer" });
+            throw ValidationFailedException.On("Note", $"The note must be {ConsultationRequest.MaxOutcomeNoteLength} characters or fewer");
         }
 
         if (FreeText.HasControlCharacters(note))
         {
-            throw new ValidationFailedException(new Dictionary<string, string> { ["Note"] = "The note must not contain control characters" });
+            throw ValidationFailedException.On("Note", "The note must not contain control characters");
         }
 
         return ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationClose, r => r.Close(chosen, note, null, actor.UserName, Now), $"outcome={chosen}", cancellationToken);

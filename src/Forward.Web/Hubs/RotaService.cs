@@ -208,7 +208,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                     // A key is made for one hub's form: used for another hub, it was not sent from that form.
                     return added.HubId == hubId
                         ? added.Id
-                        : throw new ValidationFailedException(new Dictionary<string, string> { [string.Empty] = "Add the session from the form on this page" });
+                        : throw new ValidationFailedException("Add the session from the form on this page");
                 }
 
                 var session = new Session { HubId = hubId, Name = input.Name!.Trim(), FormKey = formKey };
@@ -246,10 +246,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                 if (outside is not null)
                 {
                     var field = outside.Date < input.ValidFrom ? nameof(SessionInput.ValidFrom) : nameof(SessionInput.ValidUntil);
-                    throw new ValidationFailedException(new Dictionary<string, string>
-                    {
-                        [field] = $"The session has {(outside.Kind == SessionOverrideKind.Closed ? "a closed date" : "an extra date")} on {Long(outside.Date)}, outside these dates; remove it first",
-                    });
+                    throw ValidationFailedException.On(field, $"The session has {(outside.Kind == SessionOverrideKind.Closed ? "a closed date" : "an extra date")} on {Long(outside.Date)}, outside these dates; remove it first");
                 }
 
                 var before = Describe(session);
@@ -306,7 +303,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         {
             // Another commissioner added a change for the same date in the meantime.
             db.ChangeTracker.Clear();
-            throw new ValidationFailedException(new Dictionary<string, string> { ["Date"] = $"This session already has a change on {Long(input.Date!.Value)}; remove that first" });
+            throw ValidationFailedException.On("Date", $"This session already has a change on {Long(input.Date!.Value)}; remove that first");
         }
     }
 

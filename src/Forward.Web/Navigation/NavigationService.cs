@@ -138,12 +138,12 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         var service = await ServiceForSignpostingAsync(actor, serviceId, ct);
         if (reason is not { } r || !Enum.IsDefined(r))
         {
-            throw new ValidationFailedException(new Dictionary<string, string> { ["Reason"] = "Select why the patient was signposted" });
+            throw ValidationFailedException.On("Reason", "Select why the patient was signposted");
         }
 
         if (formKey is not null && !FormKeys.IsWellFormed(formKey))
         {
-            throw new ValidationFailedException(new Dictionary<string, string> { [string.Empty] = "Record the signposting from the form on this page" });
+            throw new ValidationFailedException("Record the signposting from the form on this page");
         }
 
         if (await SignpostedAlreadyAsync(formKey, practice.Id, ct) is { } already)
