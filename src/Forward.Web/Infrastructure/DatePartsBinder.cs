@@ -49,8 +49,17 @@ public sealed class DatePartsBinder : IModelBinder
         return Task.CompletedTask;
     }
 
-    /// <summary>Where the boxes at fault for field <paramref name="name"/> are kept for the page (HttpContext.Items).</summary>
-    public static string PartsAtFaultKey(string name) => "date-parts-at-fault:" + name;
+    /// <summary>
+    /// The boxes the binding error of field <paramref name="name"/> is about, kept for the page in HttpContext.Items;
+    /// null when the binder found none wrong (no error, or one the page added itself).
+    /// </summary>
+    public static IReadOnlySet<string>? PartsAtFault(HttpContext http, string name)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return http.Items[PartsAtFaultKey(name)] as IReadOnlySet<string>;
+    }
+
+    private static string PartsAtFaultKey(string name) => "date-parts-at-fault:" + name;
 
     /// <summary>
     /// The date three boxes make, or the message that says what is wrong with them (no date, no message when all are
@@ -63,7 +72,7 @@ public sealed class DatePartsBinder : IModelBinder
         day = day?.Trim();
         month = month?.Trim();
         year = year?.Trim();
-        var missing = new[] { (Parts[0], day), (Parts[1], month), (Parts[2], year) }.Where(p => string.IsNullOrEmpty(p.Item2)).Select(p => p.Item1).ToList();
+        var missing = Boxes(string.IsNullOrEmpty(day), string.IsNullOrEmpty(month), string.IsNullOrEmpty(year));
         if (missing.Count == 3)
         {
             return (null, null, None);
@@ -71,7 +80,7 @@ public sealed class DatePartsBinder : IModelBinder
 
         if (missing.Count > 0)
         {
-            return (null, $"{label} must include a {string.Join(" and ", missing.Select(p => p.ToLowerInvariant()))}", missing.ToHashSet(StringComparer.Ordinal));
+            return (null, $"{label} must include a {string.Join(" and ", Parts.Where(missing.Contains).Select(p => p.ToLowerInvariant()))}", missing);
         }
 
         var notReal = $"{label} must be a real date";
@@ -81,8 +90,7 @@ public sealed class DatePartsBinder : IModelBinder
         if (dayNumber is null || monthNumber is null || yearNumber is null)
         {
             // Only the boxes that hold no number ("1st", "-1", "March") are at fault.
-            return (null, notReal, new[] { (Parts[0], dayNumber), (Parts[1], monthNumber), (Parts[2], yearNumber) }
-                .Where(p => p.Item2 is null).Select(p => p.Item1).ToHashSet(StringComparer.Ordinal));
+            return (null, notReal, Boxes(dayNumber is null, monthNumber is null, yearNumber is null));
         }
 
         if (year!.Length != 4)
@@ -93,8 +101,7 @@ public sealed class DatePartsBinder : IModelBinder
         // One box that can be wrong in no date at all is outlined alone; a day the month does not have (31 February)
         // may be the day's mistake or the month's, so the whole date is.
         var (d, m, y) = (dayNumber.Value, monthNumber.Value, yearNumber.Value);
-        var wrongAlone = new[] { (Parts[0], d is < 1 or > 31), (Parts[1], m is < 1 or > 12), (Parts[2], y < 1) }
-            .Where(p => p.Item2).Select(p => p.Item1).ToHashSet(StringComparer.Ordinal);
+        var wrongAlone = Boxes(d is < 1 or > 31, m is < 1 or > 12, y < 1);
         if (wrongAlone.Count > 0)
         {
             return (null, notReal, wrongAlone);
@@ -105,11 +112,15 @@ public sealed class DatePartsBinder : IModelBinder
 
     private static int? Number(string? box) => int.TryParse(box, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
-    private static readonly IReadOnlySet<string> None = new HashSet<string>(StringComparer.Ordinal);
+    /// <summary>The boxes whose flag is set: day, month, year.</summary>
+    private static HashSet<string> Boxes(bool day, bool month, bool year) =>
+        new[] { day, month, year }.Select((flagged, i) => (flagged, Part: Parts[i])).Where(b => b.flagged).Select(b => b.Part).ToHashSet(StringComparer.Ordinal);
 
-    private static readonly IReadOnlySet<string> All = new HashSet<string>(Parts, StringComparer.Ordinal);
+    private static readonly IReadOnlySet<string> None = Boxes(false, false, false);
 
-    private static readonly IReadOnlySet<string> YearOnly = new HashSet<string>(StringComparer.Ordinal) { Parts[2] };
+    private static readonly IReadOnlySet<string> All = Boxes(true, true, true);
+
+    private static readonly IReadOnlySet<string> YearOnly = Boxes(false, false, true);
 
     private static void BindWhole(ModelBindingContext bindingContext, string name, string label)
     {

@@ -25,15 +25,16 @@ public sealed class NhsDateInputTagHelper : NhsFieldsetTagHelper
         var boxes = new TagBuilder("div");
         boxes.AddCssClass("nhsuk-date-input");
         var date = field.Expression.Model as DateOnly?;
-        boxes.InnerHtml.AppendHtml(Box(field, "Day", BoxId(field.Id, "Day"), 2, date?.Day.ToString("00", System.Globalization.CultureInfo.InvariantCulture), "bday-day"));
-        boxes.InnerHtml.AppendHtml(Box(field, "Month", BoxId(field.Id, "Month"), 2, date?.Month.ToString("00", System.Globalization.CultureInfo.InvariantCulture), "bday-month"));
-        boxes.InnerHtml.AppendHtml(Box(field, "Year", BoxId(field.Id, "Year"), 4, date?.Year.ToString("0000", System.Globalization.CultureInfo.InvariantCulture), "bday-year"));
+        boxes.InnerHtml.AppendHtml(Box(field, "Day", 2, date?.Day.ToString("00", System.Globalization.CultureInfo.InvariantCulture), "bday-day"));
+        boxes.InnerHtml.AppendHtml(Box(field, "Month", 2, date?.Month.ToString("00", System.Globalization.CultureInfo.InvariantCulture), "bday-month"));
+        boxes.InnerHtml.AppendHtml(Box(field, "Year", 4, date?.Year.ToString("0000", System.Globalization.CultureInfo.InvariantCulture), "bday-year"));
         fieldset.InnerHtml.AppendHtml(boxes);
         return fieldset;
     }
 
-    private TagBuilder Box(FieldContext field, string part, string id, int width, string? modelValue, string autocompletePart)
+    private TagBuilder Box(FieldContext field, string part, int width, string? modelValue, string autocompletePart)
     {
+        var id = BoxId(field.Id, part);
         var name = $"{field.Name}.{part}";
         var posted = field.ViewContext.ViewData.ModelState.TryGetValue(name, out var entry) ? entry?.AttemptedValue : null;
 
@@ -83,8 +84,7 @@ public sealed class NhsDateInputTagHelper : NhsFieldsetTagHelper
     /// </summary>
     public static string LinkTarget(HttpContext http, string fieldName, string fieldId)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        return http.Items[Infrastructure.DatePartsBinder.PartsAtFaultKey(fieldName)] is IReadOnlySet<string> parts
+        return Infrastructure.DatePartsBinder.PartsAtFault(http, fieldName) is { } parts
             && Infrastructure.DatePartsBinder.Parts.FirstOrDefault(parts.Contains) is { } first
             ? BoxId(fieldId, first)
             : fieldId;
@@ -92,5 +92,5 @@ public sealed class NhsDateInputTagHelper : NhsFieldsetTagHelper
 
     /// <summary>Only the boxes the error is about are highlighted (all three when the binder did not say, e.g. a rule of the page's own).</summary>
     private static bool IsAtFault(FieldContext field, string part) =>
-        field.ViewContext.HttpContext.Items[Infrastructure.DatePartsBinder.PartsAtFaultKey(field.Name)] is not IReadOnlySet<string> parts || parts.Contains(part);
+        Infrastructure.DatePartsBinder.PartsAtFault(field.ViewContext.HttpContext, field.Name) is not { } parts || parts.Contains(part);
 }
