@@ -27,25 +27,6 @@ public sealed class RotaBookingRaceTests(RotaBookingRaceTests.PausingFactory fac
         protected override string Marker => SlotPlanner.StoredSlotsTag;
     }
 
-    /// <summary>PostgreSQL: until the booking's read of its slots is waiting for a lock (not merely any session waiting).</summary>
-    private static async Task UntilTheBookingWaitsAsync(TestWorld world, Task booking)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!booking.IsCompleted)
-        {
-            var waiting = await world.WithDbAsync(db => db.Database
-                .SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR NO KEY UPDATE OF s%'")
-                .SingleAsync());
-            if (waiting > 0)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "The booking neither finished nor waited for a lock.");
-            await Task.Delay(20);
-        }
-    }
-
     public sealed class PausingFactory : InterceptingFactory<PauseAfterStoredSlotsRead>;
 
     [Theory]
@@ -86,14 +67,7 @@ public sealed class RotaBookingRaceTests(RotaBookingRaceTests.PausingFactory fac
         try
         {
             booking = client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id));
-            if (factory.Database.IsPostgres)
-            {
-                await UntilTheBookingWaitsAsync(world, booking);
-            }
-            else
-            {
-                await world.UntilWaitingOrDoneAsync(booking, sqliteGrace: TimeSpan.FromSeconds(3));
-            }
+            await world.UntilWaitingOrDoneAsync(booking, sqliteGrace: TimeSpan.FromSeconds(3), waitingStatementContains: "FOR NO KEY UPDATE OF s");
 
             if (booking.IsCompleted)
             {

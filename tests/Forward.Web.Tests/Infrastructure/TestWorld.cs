@@ -170,8 +170,10 @@ public sealed class TestWorld
     /// Until <paramref name="work"/> has either finished (so it did not wait: its test then fails on what it did) or is
     /// waiting: on PostgreSQL for a lock, seen in pg_stat_activity; on SQLite for the write lock or the process's write
     /// turn, which cannot be seen from outside, so there it is given <paramref name="sqliteGrace"/> to get as far as it can.
+    /// With <paramref name="waitingStatementContains"/>, only a waiting statement with that text counts (the work's own,
+    /// not merely any session waiting).
     /// </summary>
-    public async Task UntilWaitingOrDoneAsync(Task work, TimeSpan sqliteGrace)
+    public async Task UntilWaitingOrDoneAsync(Task work, TimeSpan sqliteGrace, string? waitingStatementContains = null)
     {
         ArgumentNullException.ThrowIfNull(work);
         if (!Factory.Database.IsPostgres)
@@ -184,7 +186,9 @@ public sealed class TestWorld
         while (!work.IsCompleted)
         {
             var waiting = await WithDbAsync(db => db.Database
-                .SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND cardinality(pg_blocking_pids(pid)) > 0")
+                .SqlQueryRaw<int>(
+                    "SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND cardinality(pg_blocking_pids(pid)) > 0 AND strpos(query, {0}) > 0",
+                    waitingStatementContains ?? string.Empty)
                 .SingleAsync());
             if (waiting > 0)
             {
