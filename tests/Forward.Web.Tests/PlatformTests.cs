@@ -74,7 +74,7 @@ public sealed class PlatformTests(ForwardFactory factory) : IClassFixture<Forwar
 
         var again = await planner.PlanAsync(new DateOnly(2026, 6, 8), new DateOnly(2026, 6, 28), world.HubId);
 
-        Assert.Equal(new SlotPlanResult(0, 0, 0), again);
+        Assert.Equal(SlotPlanResult.None, again);
         Assert.Equal(before, await db.Slots.CountAsync(s => s.HubId == world.HubId));
 
         // Close the whole session: free slots are withdrawn, the booked one stays booked.
@@ -110,7 +110,7 @@ public sealed class PlatformTests(ForwardFactory factory) : IClassFixture<Forwar
         var refresh = planner.RefreshAsync(world.HubId);
         await Task.WhenAny(refresh, Task.Delay(TimeSpan.FromSeconds(10)));
         Assert.True(refresh.IsCompleted, "the refresh waited for another writer although it had nothing to change");
-        Assert.Equal(new SlotPlanResult(0, 0, 0), await refresh);
+        Assert.Equal(SlotPlanResult.None, await refresh);
         await holding.RollbackAsync();
     }
 }

@@ -93,23 +93,38 @@ public static class SlotGenerator
     }
 }
 
-/// <summary>What regenerating a rota must change in the stored slots; never touches a booked slot.</summary>
-public sealed record SlotReconciliation(IReadOnlyList<PlannedSlot> ToAdd, IReadOnlyList<long> ToWithdraw, IReadOnlyList<long> ToRestore)
+/// <summary>
+/// What regenerating a rota must change in the stored slots; never touches a booked slot. <see cref="ToReshape"/> are
+/// the slots offered afterwards (free ones, and withdrawn ones being restored) whose key the rota still has but whose
+/// end, role or mode it no longer does (the session's slot length, role or mode changed while they were booked, or
+/// withdrawn, or since the slots were laid): each is brought to the plan's shape.
+/// </summary>
+public sealed record SlotReconciliation(IReadOnlyList<PlannedSlot> ToAdd, IReadOnlyList<long> ToWithdraw, IReadOnlyList<long> ToRestore, IReadOnlyList<SlotReshape> ToReshape)
 {
     /// <summary>True when the stored slots already are what the rota says.</summary>
-    public bool ChangesNothing => ToAdd.Count == 0 && ToWithdraw.Count == 0 && ToRestore.Count == 0;
+    public bool ChangesNothing => ToAdd.Count == 0 && ToWithdraw.Count == 0 && ToRestore.Count == 0 && ToReshape.Count == 0;
 }
 
+/// <summary>A stored slot to be given the planned slot's end, role and mode.</summary>
+public readonly record struct SlotReshape(long SlotId, PlannedSlot Plan);
+
 /// <summary>A stored slot as the reconciler sees it.</summary>
-public readonly record struct StoredSlot(long Id, SlotKey Key, DateTime EndUtc, SlotStatus Status);
+public readonly record struct StoredSlot(long Id, SlotKey Key, DateTime EndUtc, ClinicianRole Role, DeliveryMode Mode, SlotStatus Status)
+{
+    /// <summary>Whether this slot is the planned one in every respect a booker sees, not only by its key.</summary>
+    public bool HasShapeOf(PlannedSlot plan) => EndUtc == plan.EndUtc && Role == plan.Role && Mode == plan.Mode;
+}
 
 public static class SlotReconciler
 {
     /// <summary>
     /// Compares planned slots with the stored ones in the same window. New keys are added; free slots no longer planned
-    /// are withdrawn; withdrawn slots planned again come back. Booked slots are never withdrawn or duplicated, and no
-    /// slot is offered that overlaps one of the same clinician's booked slots: after a change of slot length or start
-    /// time the booked slots keep their old times, and a new slot laid across one would book the clinician twice.
+    /// are withdrawn; withdrawn slots planned again come back; the free slots, and those coming back, take the plan's end,
+    /// role and mode. Booked slots are never withdrawn, reshaped or duplicated, and no slot is offered that
+    /// overlaps one of the same clinician's booked slots: after a change of slot length or start time the booked slots
+    /// keep their old times, and a new slot laid across one would book the clinician twice. Once such a booking is
+    /// cancelled its slot is free again in its old shape, and reshaping it is what keeps it from overlapping the new
+    /// slots laid beside it.
     /// Slots starting at or before <paramref name="nowUtc"/> are left as they are (a booked one still counts as a clash):
     /// one that has started was offered, or not, as it stood, so closing today at 19:00 must not withdraw the evening's
     /// unbooked slots that already ran, nor an extra date for today add slots nobody could have booked.
@@ -147,15 +162,23 @@ public static class SlotReconciler
             bookedByClinician.TryGetValue((p.SessionId, p.ClinicianIndex), out var booked)
             && booked.Any(b => b.Key != p.Key && b.Key.StartUtc < p.EndUtc && p.StartUtc < b.EndUtc);
 
+        var ahead = existingByKey.Values.Where(e => e.Key.StartUtc > nowUtc).ToList();
         var toAdd = plannedByKey.Values.Where(p => p.StartUtc > nowUtc && !existingByKey.ContainsKey(p.Key) && !ClashesWithBooked(p)).OrderBy(p => p.StartUtc).ToList();
-        var toWithdraw = existingByKey.Values
-            .Where(e => e.Key.StartUtc > nowUtc && e.Status == SlotStatus.Free && (!plannedByKey.TryGetValue(e.Key, out var p) || ClashesWithBooked(p)))
+        var toWithdraw = ahead
+            .Where(e => e.Status == SlotStatus.Free && (!plannedByKey.TryGetValue(e.Key, out var p) || ClashesWithBooked(p)))
             .Select(e => e.Id)
             .ToList();
-        var toRestore = existingByKey.Values
-            .Where(e => e.Key.StartUtc > nowUtc && e.Status == SlotStatus.Withdrawn && plannedByKey.TryGetValue(e.Key, out var p) && !ClashesWithBooked(p))
+        var toRestore = ahead
+            .Where(e => e.Status == SlotStatus.Withdrawn && plannedByKey.TryGetValue(e.Key, out var p) && !ClashesWithBooked(p))
             .Select(e => e.Id)
             .ToList();
-        return new SlotReconciliation(toAdd, toWithdraw, toRestore);
+
+        // Only what is offered afterwards: withdrawn slots keep whatever shape they had until they come back.
+        var offeredAfter = ahead.Where(e => e.Status == SlotStatus.Free).Select(e => e.Id).Except(toWithdraw).Concat(toRestore).ToHashSet();
+        var toReshape = ahead
+            .Where(e => offeredAfter.Contains(e.Id) && !e.HasShapeOf(plannedByKey[e.Key]))
+            .Select(e => new SlotReshape(e.Id, plannedByKey[e.Key]))
+            .ToList();
+        return new SlotReconciliation(toAdd, toWithdraw, toRestore, toReshape);
     }
 }

@@ -13,6 +13,7 @@ using Forward.Domain.Patients;
 using Forward.Domain.Time;
 using Forward.Web.Access;
 using Forward.Web.Audit;
+using Forward.Web.Hubs;
 using Forward.Web.Infrastructure;
 using Forward.Web.Notifications;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +25,7 @@ namespace Forward.Web.Booking;
 /// Finding and booking hub slots, and everything that changes an appointment afterwards. Pages, the JSON API and the
 /// FHIR API all come through here, so the rules and the audit trail are the same whichever door is used.
 /// </summary>
-public sealed class BookingService(ForwardDbContext db, TimeProvider clock, AuditLog audit, NotificationScheduler notifications, SqliteWriteGate writeGate, BookingBatcher batcher, BookingWriter writer)
+public sealed class BookingService(ForwardDbContext db, TimeProvider clock, AuditLog audit, NotificationScheduler notifications, SqliteWriteGate writeGate, BookingBatcher batcher, BookingWriter writer, SlotPlanner planner)
 {
     public const int MaxSearchDays = 14;
     public const int MaxSearchResults = 500;
@@ -490,19 +491,18 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     }
 
     /// <summary>
-    /// A cancelled appointment's slots go back on offer only where the rota still has them. A booking kept after its
-    /// date was closed or its session stopped leaves a slot the rota no longer offers: that one is withdrawn, as the
-    /// planner withdraws a free one, and the hub's day summaries for it are brought up to date in the same transaction
-    /// (returned as the step to run there after the slots are saved; null when every slot is still on the rota).
-    /// Runs inside the cancellation's transaction with the hub taken first, as a rota change takes it before its slots:
-    /// a rota change at the hub has either committed before the rota is read here or waits for this cancellation, so a
-    /// date closed meanwhile cannot get its slot back on offer, and the two never hold what the other waits for.
+    /// A cancelled appointment's slots go back on offer only as the rota now has them, which the slot planner decides
+    /// once the cancellation is saved (<see cref="SaveChangeAsync"/>): a slot the rota no longer offers (its date
+    /// closed or its session stopped while it was booked) is withdrawn, one whose session changed length, role or mode
+    /// takes the new shape, and the slots the booking kept off the clinician's time are laid beside it. Runs inside the
+    /// cancellation's transaction, the hub and then (PostgreSQL) its slots on those dates taken first, as a rota change
+    /// takes them: a rota change at the hub has either committed before the rota is read or waits for this
+    /// cancellation, so a date closed meanwhile cannot get its slot back on offer, and the two never hold what the other
+    /// waits for. Returns the London dates of the freed slots.
     /// </summary>
-    private async Task<Func<CancellationToken, Task>?> WithdrawSlotsOffTheRotaAsync(Appointment appointment, CancellationToken ct)
+    private async Task<(DateOnly From, DateOnly To)?> HoldFreedSlotsAsync(Appointment appointment, CancellationToken ct)
     {
-        await ComplianceDayStore.LockHubsAsync(db, [appointment.HubId], ct);
-
-        // Cancel freed every slot; a retried transaction decides again from the rota as it is then.
+        // Cancel freed every slot; a retried transaction plans again from the rota as it is then.
         var freed = appointment.Slots.Select(h => h.Slot).OfType<Slot>().ToList();
         freed.ForEach(s => s.Status = SlotStatus.Free);
         if (freed.Count == 0)
@@ -510,22 +510,10 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             return null;
         }
 
-        var sessionIds = freed.Select(s => s.SessionId).Distinct().ToList();
-        var sessions = await db.Sessions.AsNoTracking().Include(s => s.Overrides).Where(s => sessionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
-        static DateOnly LocalDate(DateTime utc) => DateOnly.FromDateTime(London.ToLocal(utc));
-        var offTheRota = freed.Where(slot =>
-            !sessions.TryGetValue(slot.SessionId, out var session)
-
-            // From the day before: a session running past midnight starts slots on the next date.
-            || !SlotGenerator.Generate(session, LocalDate(slot.StartUtc).AddDays(-1), LocalDate(slot.StartUtc), BankHolidayCalendar.England).Any(p => p.Key == slot.Key)).ToList();
-        if (offTheRota.Count == 0)
-        {
-            return null;
-        }
-
-        offTheRota.ForEach(s => s.Status = SlotStatus.Withdrawn);
-        var dates = offTheRota.Select(s => LocalDate(s.StartUtc)).ToList();
-        return token => ComplianceDayStore.RefreshSessionDaysAsync(db, [appointment.HubId], dates.Min(), dates.Max(), token);
+        var dates = freed.Select(s => DateOnly.FromDateTime(London.ToLocal(s.StartUtc))).ToList();
+        var (from, to) = (dates.Min(), dates.Max());
+        await planner.HoldAsync(appointment.HubId, from, to, ct);
+        return (from, to);
     }
 
     private static void RequireWithinBounds(DateOnly date, string field)
@@ -569,11 +557,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             await db.InTransactionAsync(
                 async token =>
                 {
-                    var refreshDays = releasing is null ? null : await WithdrawSlotsOffTheRotaAsync(releasing, token);
+                    var freedDates = releasing is null ? null : await HoldFreedSlotsAsync(releasing, token);
                     await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
-                    if (refreshDays is not null)
+                    if (freedDates is { } dates)
                     {
-                        await refreshDays(token);
+                        await planner.PlanAsync(dates.From, dates.To, releasing!.HubId, token);
                     }
 
                     if (statusBefore is not null)

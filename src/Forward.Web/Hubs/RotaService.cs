@@ -40,11 +40,11 @@ public sealed record SessionEditView(int Id, int HubId, string HubName, SessionI
 public sealed record RotaView(HubDetail Detail, IReadOnlyList<SessionOverrideView> Overrides);
 
 /// <summary>
-/// What a rota change did: the session it touched, the slot regeneration's counts, how many free slots were brought in
-/// line with the session's new role, mode or length, and how many booked slots the rota no longer plans (kept, never
+/// What a rota change did: the session it touched, the slot regeneration's counts (among them the free slots brought in
+/// line with the session's new role, mode or length), and how many booked slots the rota no longer plans (kept, never
 /// deleted: those patients need to be contacted).
 /// </summary>
-public sealed record RotaChange(int HubId, int SessionId, string SessionName, SlotPlanResult Slots, int SlotsUpdated, int BookedOutsideRota);
+public sealed record RotaChange(int HubId, int SessionId, string SessionName, SlotPlanResult Slots, int BookedOutsideRota);
 
 /// <summary>
 /// Commissioners' changes to hub rotas: sessions and their closed and extra dates. Each change is authorised against the
@@ -338,7 +338,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             async ct =>
             {
                 result = await planner.RefreshAsync(hubId, ct);
-                audit.Write(actor, AuditActions.SlotsGenerated, "success", "Hub", Id(hubId), hubId: hubId, detail: $"added={result.Added}; withdrawn={result.Withdrawn}; restored={result.Restored}; days={planner.HorizonDays}");
+                audit.Write(actor, AuditActions.SlotsGenerated, "success", "Hub", Id(hubId), hubId: hubId, detail: $"added={result.Added}; withdrawn={result.Withdrawn}; restored={result.Restored}; reshaped={result.Reshaped}; days={planner.HorizonDays}");
                 await db.SaveChangesAsync(ct);
             },
             cancellationToken);
@@ -484,56 +484,27 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
 
     /// <summary>
     /// Brings the stored slots in line with the session as it now is: the planner adds, withdraws and restores slots by
-    /// their key (session, clinician, start); free slots whose key survives but whose role, mode or end changed are then
-    /// updated too, so a booker never sees the old clinician or length. Booked slots are never touched.
+    /// their key (session, clinician, start) and gives free ones whose key survives the session's new role, mode or
+    /// length. Booked slots are never touched; those the rota no longer plans are counted for the commissioner. The
+    /// session is read after the planner took the hub, so the count is of the rota as planned.
     /// </summary>
     private async Task<RotaChange> RegenerateAsync(int sessionId, CancellationToken ct)
     {
+        var hubId = await db.Sessions.Where(s => s.Id == sessionId).Select(s => s.HubId).FirstAsync(ct);
+        var result = await planner.RefreshAsync(hubId, ct);
         var session = await db.Sessions.AsNoTracking().Include(s => s.Overrides).FirstAsync(s => s.Id == sessionId, ct);
-        var result = await planner.RefreshAsync(session.HubId, ct);
 
         var today = London.Today(clock);
         var last = today.AddDays(planner.HorizonDays);
-        var planned = new Dictionary<SlotKey, PlannedSlot>();
-        foreach (var p in SlotGenerator.Generate(session, today, last, BankHolidayCalendar.England))
-        {
-            planned.TryAdd(p.Key, p);
-        }
-
+        var planned = SlotGenerator.Generate(session, today, last, BankHolidayCalendar.England).Select(p => p.Key).ToHashSet();
         var now = clock.GetUtcNow().UtcDateTime;
         var toUtc = London.StartOfDayUtc(last.AddDays(1));
-        var stored = await db.Slots.AsNoTracking()
-            .Where(s => s.SessionId == sessionId && s.StartUtc >= now && s.StartUtc < toUtc && (s.Status == SlotStatus.Free || s.Status == SlotStatus.Booked))
-            .Select(s => new { s.Id, s.ClinicianIndex, s.StartUtc, s.EndUtc, s.Role, s.Mode, s.Status })
+        var booked = await db.Slots.AsNoTracking()
+            .Where(s => s.SessionId == sessionId && s.StartUtc >= now && s.StartUtc < toUtc && s.Status == SlotStatus.Booked)
+            .Select(s => new { s.ClinicianIndex, s.StartUtc })
             .ToListAsync(ct);
-
-        var updated = 0;
-        var bookedOutside = 0;
-        foreach (var slot in stored)
-        {
-            var key = new SlotKey(sessionId, slot.ClinicianIndex, DateTime.SpecifyKind(slot.StartUtc, DateTimeKind.Utc));
-            var isPlanned = planned.TryGetValue(key, out var plan);
-            if (slot.Status == SlotStatus.Booked)
-            {
-                bookedOutside += isPlanned ? 0 : 1;
-                continue;
-            }
-
-            if (isPlanned && (plan!.EndUtc != slot.EndUtc || plan.Role != slot.Role || plan.Mode != slot.Mode))
-            {
-                // The status is checked again in SQL so a booking that lands meanwhile keeps the slot it booked.
-                updated += await db.Slots.Where(s => s.Id == slot.Id && s.Status == SlotStatus.Free)
-                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndUtc, plan.EndUtc).SetProperty(s => s.Role, plan.Role).SetProperty(s => s.Mode, plan.Mode), ct);
-            }
-        }
-
-        if (updated > 0)
-        {
-            // Reshaped slots offer different minutes: their days' compliance summaries are made again.
-            await ComplianceDayStore.RefreshSessionDaysAsync(db, [session.HubId], today, last.AddDays(1), ct);
-        }
-
-        return new RotaChange(session.HubId, session.Id, session.Name, result, updated, bookedOutside);
+        var bookedOutside = booked.Count(s => !planned.Contains(new SlotKey(sessionId, s.ClinicianIndex, DateTime.SpecifyKind(s.StartUtc, DateTimeKind.Utc))));
+        return new RotaChange(session.HubId, session.Id, session.Name, result, bookedOutside);
     }
 
     private async Task<Session> LoadSessionAsync(int sessionId, Actor actor, bool tracked, CancellationToken ct)

@@ -13,7 +13,14 @@ public sealed class SlotOptions
     public int HorizonDays { get; set; } = 28;
 }
 
-public sealed record SlotPlanResult(int Added, int Withdrawn, int Restored);
+/// <summary>What a plan changed: slots added, withdrawn, restored, and free or withdrawn ones given the rota's new shape.</summary>
+public sealed record SlotPlanResult(int Added, int Withdrawn, int Restored, int Reshaped)
+{
+    public static readonly SlotPlanResult None = new(0, 0, 0, 0);
+
+    public SlotPlanResult Plus(SlotPlanResult other) =>
+        new(Added + other.Added, Withdrawn + other.Withdrawn, Restored + other.Restored, Reshaped + other.Reshaped);
+}
 
 /// <summary>Keeps the stored slots in step with the rota over the rolling horizon. Safe to run any number of times.</summary>
 public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<SlotOptions> options)
@@ -43,7 +50,7 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
             await TakeAsync(hubId, from, to, cancellationToken);
         }
 
-        var total = new SlotPlanResult(0, 0, 0);
+        var total = SlotPlanResult.None;
         for (var start = from; start <= to; start = start.AddDays(WindowDays))
         {
             var last = start.AddDays(WindowDays - 1);
@@ -51,13 +58,28 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
             var window = partOfChange
                 ? await PlanInTransactionAsync(start, end, hubId, cancellationToken)
                 : await PlanWindowAsync(start, end, hubId, cancellationToken);
-            total = new SlotPlanResult(total.Added + window.Added, total.Withdrawn + window.Withdrawn, total.Restored + window.Restored);
+            total = total.Plus(window);
         }
 
         return total;
     }
 
     private const int WindowDays = 14;
+
+    /// <summary>
+    /// Takes the hub and (PostgreSQL) its slots on the dates given, in this transaction, before it changes any of them:
+    /// for a change that frees booked slots and then plans those dates (a cancellation), so it takes them in the order a
+    /// rota change does.
+    /// </summary>
+    public Task HoldAsync(int hubId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Slots are held for a transaction; there is none.");
+        }
+
+        return TakeAsync(hubId, from, to, cancellationToken);
+    }
 
     /// <summary>
     /// One window in a transaction of its own, retried whole if a PostgreSQL connection drops. Most windows of a horizon
@@ -71,10 +93,10 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
     {
         if ((await ReconcileAsync(from, to, hubId, cancellationToken)).Plan.ChangesNothing)
         {
-            return new SlotPlanResult(0, 0, 0);
+            return SlotPlanResult.None;
         }
 
-        var result = new SlotPlanResult(0, 0, 0);
+        var result = SlotPlanResult.None;
         await db.InTransactionAsync(
             async ct =>
             {
@@ -100,11 +122,11 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
         var (plan, hubIds) = await ReconcileAsync(from, to, hubId, cancellationToken);
         if (plan.ChangesNothing)
         {
-            return new SlotPlanResult(0, 0, 0);
+            return SlotPlanResult.None;
         }
 
         await ApplyAsync(plan, hubIds, from, to, cancellationToken);
-        return new SlotPlanResult(plan.ToAdd.Count, plan.ToWithdraw.Count, plan.ToRestore.Count);
+        return new SlotPlanResult(plan.ToAdd.Count, plan.ToWithdraw.Count, plan.ToRestore.Count, plan.ToReshape.Count);
     }
 
     /// <summary>What would change between the rota and the stored slots in the dates given, and at which hubs.</summary>
@@ -124,13 +146,13 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
         var existing = await db.Slots
             .TagWith(StoredSlotsTag)
             .Where(s => sessionIds.Contains(s.SessionId) && s.StartUtc >= fromUtc && s.StartUtc < toUtc)
-            .Select(s => new { s.Id, s.SessionId, s.ClinicianIndex, s.StartUtc, s.EndUtc, s.Status })
+            .Select(s => new { s.Id, s.SessionId, s.ClinicianIndex, s.StartUtc, s.EndUtc, s.Role, s.Mode, s.Status })
             .ToListAsync(cancellationToken);
 
         var planned = sessions.SelectMany(s => SlotGenerator.Generate(s, from, to, BankHolidayCalendar.England));
         var plan = SlotReconciler.Reconcile(
             planned,
-            existing.Select(e => new StoredSlot(e.Id, new SlotKey(e.SessionId, e.ClinicianIndex, e.StartUtc), e.EndUtc, e.Status)),
+            existing.Select(e => new StoredSlot(e.Id, new SlotKey(e.SessionId, e.ClinicianIndex, e.StartUtc), e.EndUtc, e.Role, e.Mode, e.Status)),
             clock.GetUtcNow().UtcDateTime);
         return (plan, sessions.Select(s => s.HubId).Distinct().ToList());
     }
@@ -171,6 +193,14 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
         {
             await db.Slots.Where(s => chunk.Contains(s.Id) && s.Status == SlotStatus.Withdrawn)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SlotStatus.Free), cancellationToken);
+        }
+
+        // One statement a slot, each having its own end; only after a change of slot length, role or mode. Booked slots
+        // keep their shape (the status is checked again in SQL, so a booking that landed meanwhile keeps what it booked).
+        foreach (var (slotId, shape) in plan.ToReshape)
+        {
+            await db.Slots.Where(s => s.Id == slotId && s.Status != SlotStatus.Booked)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndUtc, shape.EndUtc).SetProperty(s => s.Role, shape.Role).SetProperty(s => s.Mode, shape.Mode), cancellationToken);
         }
 
         // A slot starting on the last date may run past midnight into the next.

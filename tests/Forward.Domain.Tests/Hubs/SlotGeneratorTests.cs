@@ -172,6 +172,8 @@ public class SlotGeneratorTests
                 i + 1,
                 p.Key,
                 p.EndUtc,
+                p.Role,
+                p.Mode,
                 p == booked ? SlotStatus.Booked : p == withdrawn ? SlotStatus.Withdrawn : SlotStatus.Free))
             .ToList();
         var changed = Evening(clinicians: 2, slotMinutes: slotMinutes);
@@ -200,7 +202,7 @@ public class SlotGeneratorTests
         // 18:47: the 18:30 slot has run, 18:45–19:00 is booked and under way; the slot length becomes 20 minutes.
         var before = SlotGenerator.Generate(Evening(), D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
         var booked = before.Single(p => p.StartUtc == Utc("2026-01-12 18:45"));
-        var stored = before.Select((p, i) => new StoredSlot(i + 1, p.Key, p.EndUtc, p == booked ? SlotStatus.Booked : SlotStatus.Free)).ToList();
+        var stored = before.Select((p, i) => new StoredSlot(i + 1, p.Key, p.EndUtc, p.Role, p.Mode, p == booked ? SlotStatus.Booked : SlotStatus.Free)).ToList();
         var planned = SlotGenerator.Generate(Evening(slotMinutes: 20), D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
 
         var result = SlotReconciler.Reconcile(planned, stored, Utc("2026-01-12 18:47"));
@@ -215,7 +217,7 @@ public class SlotGeneratorTests
     {
         // 18:47, nothing booked: the session now starts at 18:35. 18:35 is a new slot but has already started.
         var stored = SlotGenerator.Generate(Evening(), D("2026-01-12"), D("2026-01-12"), Holidays)
-            .Select((p, i) => new StoredSlot(i + 1, p.Key, p.EndUtc, SlotStatus.Free)).ToList();
+            .Select((p, i) => new StoredSlot(i + 1, p.Key, p.EndUtc, p.Role, p.Mode, SlotStatus.Free)).ToList();
         var changed = Evening();
         changed.StartTime = new TimeOnly(18, 35);
         var planned = SlotGenerator.Generate(changed, D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
@@ -227,7 +229,45 @@ public class SlotGeneratorTests
         Assert.Equal([Utc("2026-01-12 19:00"), Utc("2026-01-12 19:15"), Utc("2026-01-12 19:30"), Utc("2026-01-12 19:45")], withdrawn.Order());
     }
 
-    private static StoredSlot Stored(long id, SlotKey key, SlotStatus status) => new(id, key, key.StartUtc.AddMinutes(15), status);
+    [Fact]
+    public void A_booking_cancelled_after_a_change_of_slot_length_frees_its_slot_in_the_new_length()
+    {
+        // 30-minute slots became 15: the booked 19:00–19:30 kept its length and kept 19:15 from being laid across it.
+        // Now it is cancelled, and its slot is free again, still 19:00–19:30.
+        var planned = SlotGenerator.Generate(Evening(slotMinutes: 15), D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
+        var stored = planned.Where(p => p.StartUtc != Utc("2026-01-12 19:15"))
+            .Select((p, i) => new StoredSlot(i + 1, p.Key, p.StartUtc == Utc("2026-01-12 19:00") ? Utc("2026-01-12 19:30") : p.EndUtc, p.Role, p.Mode, SlotStatus.Free))
+            .ToList();
+        var freed = stored.Single(s => s.Key.StartUtc == Utc("2026-01-12 19:00"));
+
+        var result = SlotReconciler.Reconcile(planned, stored, Utc("2026-01-12 09:00"));
+
+        Assert.Equal([new SlotReshape(freed.Id, planned.Single(p => p.Key == freed.Key))], result.ToReshape);
+        Assert.Equal([Utc("2026-01-12 19:15")], result.ToAdd.Select(p => p.StartUtc));
+        Assert.Empty(result.ToWithdraw);
+    }
+
+    [Fact]
+    public void A_withdrawn_slot_comes_back_in_the_session_s_new_role_and_mode_and_stays_as_it_was_while_withdrawn()
+    {
+        var before = SlotGenerator.Generate(Evening(), D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
+        var stored = before.Select((p, i) => new StoredSlot(i + 1, p.Key, p.EndUtc, p.Role, p.Mode, i == 0 ? SlotStatus.Withdrawn : SlotStatus.Free)).ToList();
+        var nurseByVideo = Evening();
+        nurseByVideo.Role = ClinicianRole.PracticeNurse;
+        nurseByVideo.Mode = DeliveryMode.Video;
+        var planned = SlotGenerator.Generate(nurseByVideo, D("2026-01-12"), D("2026-01-12"), Holidays).ToList();
+
+        var restored = SlotReconciler.Reconcile(planned, stored, Utc("2026-01-12 09:00"));
+        Assert.Equal(stored.Select(s => s.Id), restored.ToReshape.Select(r => r.SlotId).Order());
+        Assert.All(restored.ToReshape, r => Assert.Equal((ClinicianRole.PracticeNurse, DeliveryMode.Video), (r.Plan.Role, r.Plan.Mode)));
+
+        // The same date closed instead: nothing is planned, the free slots are withdrawn, none is reshaped.
+        var closed = SlotReconciler.Reconcile([], stored, Utc("2026-01-12 09:00"));
+        Assert.Empty(closed.ToReshape);
+        Assert.Equal(stored.Count - 1, closed.ToWithdraw.Count);
+    }
+
+    private static StoredSlot Stored(long id, SlotKey key, SlotStatus status) => new(id, key, key.StartUtc.AddMinutes(15), ClinicianRole.GeneralPractitioner, DeliveryMode.FaceToFace, status);
 
     [Theory]
     [InlineData("", SessionDays.Monday, "18:30", "20:00", 15, "Name")]

@@ -76,10 +76,10 @@ public sealed class RotaChangeAtomicityTests(RotaChangeAtomicityTests.FailingFac
 
         var after = await SnapshotAsync(world);
         Assert.True(change.Slots.Added > 0, "the third clinician's slots are added");
-        Assert.True(change.SlotsUpdated > 0, "the free GP slots become nurse practitioner slots");
+        Assert.True(change.Slots.Reshaped > 0, "the free GP slots become nurse practitioner slots");
         Assert.Equal(("Evening ANP clinic", ClinicianRole.AdvancedNursePractitioner, 3), (after.Name, after.Role, after.Clinicians));
         Assert.Equal(before.Slots + change.Slots.Added, after.Slots);
-        Assert.Equal(before.FreeGpSlots - change.SlotsUpdated, after.FreeGpSlots); // within the slot horizon
+        Assert.Equal(before.FreeGpSlots - change.Slots.Reshaped, after.FreeGpSlots); // within the slot horizon
         Assert.True(after.StartingSlots > before.StartingSlots, "the compliance days count the new slots");
         Assert.Equal(before.Audits + 1, after.Audits);
     }

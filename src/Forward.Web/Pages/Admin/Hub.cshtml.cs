@@ -33,7 +33,7 @@ public sealed class HubModel(RotaService rota) : PageModel
         try
         {
             var result = await rota.GenerateSlotsAsync(id, Actor.From(User), cancellationToken);
-            TempData["Status"] = $"Slots generated: {Wording.Plural(result.Added, "slot", "slots")} added, {result.Withdrawn} withdrawn, {result.Restored} restored";
+            TempData["Status"] = $"Slots generated: {Wording.Plural(result.Added, "slot", "slots")} added, {result.Withdrawn} withdrawn, {result.Restored} restored, {result.Reshaped} updated";
             return RedirectToPage(new { id });
         }
         catch (DomainException ex) when (AdminPage.StatusFor(ex) is { } status)

@@ -294,9 +294,9 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
             counts.Add($"{Wording.Plural(slots.Restored, "slot", "slots")} restored");
         }
 
-        if (result.SlotsUpdated > 0)
+        if (slots.Reshaped > 0)
         {
-            counts.Add($"{Wording.Plural(result.SlotsUpdated, "free slot", "free slots")} updated");
+            counts.Add($"{Wording.Plural(slots.Reshaped, "free slot", "free slots")} updated");
         }
 
         TempData["Status"] = describe(result) + ". " + (counts.Count == 0 ? "No slots needed to change." : string.Join(", ", counts) + ".");
