@@ -26,11 +26,27 @@ public sealed record RedFlagResult(IReadOnlyList<string> Unanswered, IReadOnlyLi
 
     /// <summary>The most urgent instruction among the yes answers, or null when there is none.</summary>
     public RedFlagAdvice? Advice => AnsweredYes.Count == 0 ? null : AnsweredYes.Max(q => q.Advice);
+
+    /// <summary>
+    /// Every instruction the yes answers call for, most urgent first: a patient with a rash that does not fade who also
+    /// has thoughts of ending their life needs both 999 and the crisis lines. Calling 111 is left out when 999 is
+    /// there, since 999 covers it and two numbers to ring now would only delay the call.
+    /// </summary>
+    public IReadOnlyList<RedFlagAdvice> Advices
+    {
+        get
+        {
+            var all = AnsweredYes.Select(q => q.Advice).Distinct().OrderDescending().ToList();
+            return all.Contains(RedFlagAdvice.Call999) ? all.Where(a => a != RedFlagAdvice.Call111).ToList() : all;
+        }
+    }
 }
 
 /// <summary>
 /// Questions asked before anything else, because an online request is answered in working days and these problems
-/// cannot wait. Any yes stops the form and tells the patient where to go instead.
+/// cannot wait. Any yes stops the form and tells the patient where to go instead: 999 where the NHS website says to call
+/// 999 or go to A&amp;E (among them a headache or tummy pain that came on suddenly and is extremely painful, and a rash
+/// that does not fade under a glass, a sign of meningitis or sepsis), 111 where it says to get help from 111 now.
 /// </summary>
 public static class RedFlags
 {
@@ -43,8 +59,9 @@ public static class RedFlags
         new("allergy", "Are you having a severe allergic reaction?", "Swelling of the lips, mouth, throat or tongue, wheezing, or feeling faint after contact with something.", RedFlagAdvice.Call999),
         new("collapse", "Have you had a fit, collapsed or been unconscious?", "Including sudden confusion or being very hard to wake.", RedFlagAdvice.Call999),
         new("suicidal", "Are you thinking about ending your life or harming yourself, or do you feel in immediate danger?", "Or you are worried you may harm someone else.", RedFlagAdvice.MentalHealthCrisis),
-        new("severe-pain", "Do you have sudden, severe pain that started in the last few hours?", "For example a sudden severe headache or tummy pain.", RedFlagAdvice.Call111),
-        new("unwell-fever", "Do you feel very unwell with a high temperature, or a rash that does not fade when you press a glass on it?", "Or a baby or child in your care who is very unwell.", RedFlagAdvice.Call111),
+        new("severe-pain", "Do you have sudden, severe pain that started in the last few hours?", "For example a headache or tummy pain that came on suddenly and is extremely painful.", RedFlagAdvice.Call999),
+        new("rash", "Do you, or a child in your care, have a rash that does not fade when you press a glass against it?", "Especially with a high temperature or feeling very unwell. On brown or black skin, check paler areas such as the palms of the hands, the soles of the feet or inside the eyelids.", RedFlagAdvice.Call999),
+        new("unwell-fever", "Do you feel very unwell with a high temperature?", "Or a baby or child in your care who is very unwell.", RedFlagAdvice.Call111),
     ];
 
     public static RedFlagQuestion? Find(string code) => Questions.FirstOrDefault(q => string.Equals(q.Code, code, StringComparison.Ordinal));

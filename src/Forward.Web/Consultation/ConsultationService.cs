@@ -271,12 +271,24 @@ public sealed class ConsultationService(
     public static string ReplyBy(DateTime deadlineUtc)
     {
         var local = London.ToLocal(deadlineUtc);
-        var uk = CultureInfo.GetCultureInfo("en-GB");
-        // "%h", not "h": a one-letter format string is read as a standard format, and "h" is not one (FormatException).
-        var time = local.ToString(local.Minute == 0 ? "%h" : "h:mm", CultureInfo.InvariantCulture)
-            + local.ToString("tt", CultureInfo.InvariantCulture).ToLowerInvariant();
-        return $"{time} on {local.ToString("dddd d MMMM", uk)}";
+        return $"{ClockTime(TimeOnly.FromDateTime(local))} on {local.ToString("dddd d MMMM", CultureInfo.GetCultureInfo("en-GB"))}";
     }
+
+    /// <summary>
+    /// What patients are told before they send a request, from the policy the deadline is worked out by: a request sent
+    /// on Friday evening is due on Tuesday, not Monday, and "by the end of the next working day" alone would not say so.
+    /// </summary>
+    public static string ReplyPromise(ResponseDeadlinePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var day = policy.WorkingDays == 1 ? "on the next working day" : $"{policy.WorkingDays} working days later";
+        return $"Your practice will reply by {ClockTime(policy.RespondBy)} {day}. A request sent from {ClockTime(policy.CutOff)}, at a weekend or on a bank holiday counts as sent on the next working day.";
+    }
+
+    /// <summary>NHS style: "6:30pm", "9am".</summary>
+    private static string ClockTime(TimeOnly time) =>
+        // "%h", not "h": a one-letter format string is read as a standard format, and "h" is not one (FormatException).
+        time.ToString(time.Minute == 0 ? "%h" : "h:mm", CultureInfo.InvariantCulture) + time.ToString("tt", CultureInfo.InvariantCulture).ToLowerInvariant();
 
     private async Task<CapDecision> DecideAsync(int practiceId, string practiceName, CancellationToken ct)
     {

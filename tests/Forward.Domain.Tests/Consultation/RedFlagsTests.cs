@@ -23,7 +23,8 @@ public class RedFlagsTests
     [InlineData("allergy", RedFlagAdvice.Call999)]
     [InlineData("collapse", RedFlagAdvice.Call999)]
     [InlineData("suicidal", RedFlagAdvice.MentalHealthCrisis)]
-    [InlineData("severe-pain", RedFlagAdvice.Call111)]
+    [InlineData("severe-pain", RedFlagAdvice.Call999)]
+    [InlineData("rash", RedFlagAdvice.Call999)]
     [InlineData("unwell-fever", RedFlagAdvice.Call111)]
     public void Each_yes_stops_the_request_with_its_advice(string code, RedFlagAdvice advice)
     {
@@ -37,17 +38,31 @@ public class RedFlagsTests
 
     [Fact]
     public void Every_question_is_covered_by_the_theory_above() =>
-        Assert.Equal(9, RedFlags.Questions.Count);
+        Assert.Equal(10, RedFlags.Questions.Count);
 
     [Fact]
     public void The_most_urgent_advice_wins()
     {
         var answers = AllNo();
-        answers["severe-pain"] = true;
+        answers["unwell-fever"] = true;
         answers["suicidal"] = true;
         Assert.Equal(RedFlagAdvice.MentalHealthCrisis, RedFlags.Evaluate(answers).Advice);
         answers["chest-pain"] = true;
         Assert.Equal(RedFlagAdvice.Call999, RedFlags.Evaluate(answers).Advice);
+    }
+
+    [Fact]
+    public void Every_kind_of_help_needed_is_given_most_urgent_first_and_999_covers_111()
+    {
+        var answers = AllNo();
+        answers["unwell-fever"] = true;
+        answers["suicidal"] = true;
+        Assert.Equal([RedFlagAdvice.MentalHealthCrisis, RedFlagAdvice.Call111], RedFlags.Evaluate(answers).Advices);
+        answers["rash"] = true;
+        Assert.Equal([RedFlagAdvice.Call999, RedFlagAdvice.MentalHealthCrisis], RedFlags.Evaluate(answers).Advices);
+        answers["suicidal"] = false;
+        Assert.Equal([RedFlagAdvice.Call999], RedFlags.Evaluate(answers).Advices);
+        Assert.Empty(RedFlags.Evaluate(AllNo()).Advices);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Forward.Data;
 using Forward.Domain.Consultation;
 using Forward.Domain.Notifications;
@@ -35,6 +36,20 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
     [InlineData(2026, 12, 7, 0, 0, "12am on Monday 7 December")]
     public void The_reply_by_time_reads_as_people_write_it(int year, int month, int day, int hour, int minute, string expected) =>
         Assert.Equal(expected, Forward.Web.Consultation.ConsultationService.ReplyBy(new DateTime(year, month, day, hour, minute, 0, DateTimeKind.Utc)));
+
+    [Fact]
+    public async Task The_first_page_says_when_a_request_sent_after_hours_counts_as_sent()
+    {
+        using var journey = new ConsultJourney(factory);
+        await journey.GetAsync("/Consult");
+        Assert.Contains(
+            "Your practice will reply by 6:30pm on the next working day. A request sent from 6:30pm, at a weekend or on a bank holiday counts as sent on the next working day.",
+            journey.Html,
+            StringComparison.Ordinal);
+        Assert.Equal(
+            "Your practice will reply by 5pm 2 working days later. A request sent from 4:45pm, at a weekend or on a bank holiday counts as sent on the next working day.",
+            Forward.Web.Consultation.ConsultationService.ReplyPromise(new ResponseDeadlinePolicy { RespondBy = new(17, 0), CutOff = new(16, 45), WorkingDays = 2 }));
+    }
 
     [Fact]
     public async Task A_full_submission_stores_one_request_with_its_deadline_acknowledges_it_and_audits_it()
@@ -211,10 +226,12 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
     }
 
     [Theory]
-    [InlineData("chest-pain", "advice-999", "Call 999 now")]
-    [InlineData("suicidal", "advice-crisis", "Samaritans")]
-    [InlineData("severe-pain", "advice-111", "Call 111 now")]
-    public async Task A_red_flag_stops_the_form_and_stores_nothing(string code, string testId, string text)
+    [InlineData("chest-pain", "advice-999", "Call 999 now", "Call 999 now")]
+    [InlineData("suicidal", "advice-crisis", "Samaritans", "Get help now")]
+    [InlineData("severe-pain", "advice-999", "Call 999 now", "Call 999 now")]
+    [InlineData("rash", "advice-999", "Call 999 now", "Call 999 now")]
+    [InlineData("unwell-fever", "advice-111", "Call 111 now", "Call 111 now")]
+    public async Task A_red_flag_stops_the_form_and_stores_nothing(string code, string testId, string text, string title)
     {
         var world = await WorldAsync();
         using var journey = new ConsultJourney(factory);
@@ -223,15 +240,39 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         var answers = ConsultJourney.AllNo();
         answers[$"RedFlagAnswers[{code}]"] = "true";
 
+        // Answered in place, not by a redirect: the address never says which help the patient needed.
         var response = await journey.PostAsync("RedFlags", answers);
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var (status, html) = await journey.Client.GetAsync(response.Headers.Location!.ToString());
-        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = journey.Html;
         Assert.Contains($"data-testid=\"{testId}\"", html, StringComparison.Ordinal);
         Assert.Contains(text, html, StringComparison.Ordinal);
+        Assert.Contains($"<title>{title} – Forward</title>", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
         Assert.Contains("has not been sent", html, StringComparison.Ordinal);
         Assert.Contains("<a href=\"/Consult\" data-testid=\"start-again\">", html, StringComparison.Ordinal); // Back would resubmit a POST
+        Assert.Equal(string.Empty, journey.State); // nothing of the answers is carried on
+        Assert.Empty(await RequestsAsync(world.PracticeA.Id));
+    }
+
+    [Fact]
+    public async Task Every_kind_of_help_needed_is_shown_most_urgent_first()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        await journey.GetAsync("/Consult");
+        await journey.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = world.PracticeA.OdsCode });
+        var answers = ConsultJourney.AllNo();
+        answers["RedFlagAnswers[rash]"] = "true";
+        answers["RedFlagAnswers[suicidal]"] = "true";
+
+        await journey.PostAsync("RedFlags", answers);
+
+        var html = journey.Html;
+        var emergency = html.IndexOf("data-testid=\"advice-999\"", StringComparison.Ordinal);
+        var crisis = html.IndexOf("data-testid=\"advice-crisis\"", StringComparison.Ordinal);
+        Assert.True(emergency >= 0 && crisis > emergency, "999 first, then the crisis lines");
+        Assert.Single(Regex.Matches(html, "<h1"));
+        Assert.DoesNotContain("data-testid=\"advice-111\"", html, StringComparison.Ordinal);
         Assert.Empty(await RequestsAsync(world.PracticeA.Id));
     }
 
@@ -245,7 +286,8 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         await journey.PostAsync("Goto&step=2", new Dictionary<string, string>());
         var answers = ConsultJourney.AllNo();
         answers["RedFlagAnswers[stroke]"] = "true";
-        Assert.Equal("/Consult/Stop?advice=Call999", (await journey.PostAsync("RedFlags", answers)).Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await journey.PostAsync("RedFlags", answers)).StatusCode);
+        Assert.Contains("data-testid=\"advice-999\"", journey.Html, StringComparison.Ordinal);
         Assert.Empty(await RequestsAsync(world.PracticeA.Id));
     }
 

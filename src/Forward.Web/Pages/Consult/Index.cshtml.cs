@@ -53,7 +53,7 @@ public sealed class AboutInput
 [RequestSizeLimit(MaxBodyBytes)]
 [RequestFormLimits(ValueCountLimit = 60, ValueLengthLimit = 16 * 1024, KeyLengthLimit = 100)]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class IndexModel(ConsultationService consultations, ConsultationDraftProtector protector, TimeProvider clock) : PageModel
+public sealed class IndexModel(ConsultationService consultations, ConsultationDraftProtector protector, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ConsultationOptions> options) : PageModel
 {
     public const int MaxBodyBytes = 32 * 1024;
     public const int StepPractice = 1;
@@ -100,6 +100,12 @@ public sealed class IndexModel(ConsultationService consultations, ConsultationDr
 
     /// <summary>Set when the NHS number has reached its limit: the page says so instead of showing a step.</summary>
     public string? LimitMessage { get; private set; }
+
+    /// <summary>When the practice will reply, as the deadline policy has it.</summary>
+    public string ReplyPromise => ConsultationService.ReplyPromise(options.Value.Policy);
+
+    /// <summary>The help a red-flag yes calls for, most urgent first; set only on the post that stopped the form.</summary>
+    public IReadOnlyList<RedFlagAdvice>? StopAdvices { get; private set; }
 
     public IReadOnlyList<SelectListItem> PracticeOptions { get; private set; } = [];
 
@@ -193,8 +199,11 @@ public sealed class IndexModel(ConsultationService consultations, ConsultationDr
         var result = RedFlags.Evaluate(answers);
         if (result.Stop)
         {
-            // Nothing is kept: not the answers, not the practice. The stop page needs only the advice.
-            return RedirectToPage("/Consult/Stop", new { advice = result.Advice!.Value.ToString() });
+            // Nothing is kept: not the answers, not the practice. Shown in answer to this post rather than after a
+            // redirect, so the address (and the browser's history) never says which help the patient needed.
+            StopAdvices = result.Advices;
+            ModelState.Clear();
+            return Page();
         }
 
         if (!result.Complete)
