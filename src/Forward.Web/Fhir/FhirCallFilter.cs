@@ -144,9 +144,14 @@ internal sealed partial class FhirCallFilter(IServiceScopeFactory scopes, ILogge
 
         // Anonymous capability reads are logged above but not audited: they touch no patient, and auditing them would
         // let anyone fill the audit log without signing in.
-        if (interaction.Scope is not null || http.User.Identity?.IsAuthenticated == true)
+        if ((interaction.Scope is not null || http.User.Identity?.IsAuthenticated == true)
+            && !await AuditAsync(http.User, call.Action ?? interaction.AuditAction, call, status, error, traceId, interactionId)
+            && status < 400 && HttpMethods.IsGet(http.Request.Method))
         {
-            await AuditAsync(http.User, call.Action ?? interaction.AuditAction, call, status, error, traceId, interactionId);
+            // What was read is not handed over without the record that it was read. A change is different: it has
+            // committed with its own audit row, and a 503 would tell the client it had not.
+            http.Response.Headers.RetryAfter = "5";
+            return FhirErrors.Result(new FhirError(StatusCodes.Status503ServiceUnavailable, FhirErrors.InternalServerError, "Forward could not record this access just now, so it returns nothing. Retry after a few seconds."));
         }
 
         return result;
@@ -171,7 +176,8 @@ internal sealed partial class FhirCallFilter(IServiceScopeFactory scopes, ILogge
         }
     }
 
-    private async Task AuditAsync(ClaimsPrincipal user, string action, FhirCall call, int status, FhirError? error, string? traceId, string? interactionId)
+    /// <summary>Writes the call's audit row; false when it could not be saved.</summary>
+    private async Task<bool> AuditAsync(ClaimsPrincipal user, string action, FhirCall call, int status, FhirError? error, string? traceId, string? interactionId)
     {
         Actor actor;
         try
@@ -209,10 +215,12 @@ internal sealed partial class FhirCallFilter(IServiceScopeFactory scopes, ILogge
                 : null;
             scope.ServiceProvider.GetRequiredService<AuditLog>().Write(actor, action, outcome, call.EntityType, call.EntityId, call.PatientId, call.HubId, detail, practiceId: practiceId);
             await db.SaveChangesAsync(CancellationToken.None);
+            return true;
         }
         catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
         {
             logger.LogError(ex, "Could not audit FHIR {Action}", action);
+            return false;
         }
     }
 
