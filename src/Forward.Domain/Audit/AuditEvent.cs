@@ -53,6 +53,9 @@ public static class AuditActions
     public const string DidNotAttend = "appointment.did-not-attend";
     public const string Amend = "appointment.amend";
     public const string RecordView = "record.view";
+
+    /// <summary>One appointment was shown (API, page): who the patient is and why they are booked.</summary>
+    public const string AppointmentView = "appointment.view";
     public const string RecordViewDenied = "record.view-denied";
 
     /// <summary>A hub's day list was shown: it names each patient with their NHS number.</summary>

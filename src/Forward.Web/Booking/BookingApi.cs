@@ -97,7 +97,7 @@ public static class BookingApi
 
     private static async Task<Ok<AppointmentView>> GetAsync(long id, HttpContext http, BookingService booking, CancellationToken ct)
     {
-        var view = await booking.GetAsync(id, Actor.From(http.User), ct);
+        var view = await booking.ViewAsync(id, Actor.From(http.User), ct);
         SetETag(http, view);
         return TypedResults.Ok(view);
     }

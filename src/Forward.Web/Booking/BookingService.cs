@@ -264,12 +264,29 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         }
     }
 
+    /// <summary>
+    /// An appointment as the actor may see it, not audited here: for the FHIR layer, which audits every call itself, and
+    /// for changes, which audit the change. What is shown to someone goes through <see cref="ViewAsync"/>.
+    /// </summary>
     public async Task<AppointmentView> GetAsync(long appointmentId, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var view = await FindViewAsync(appointmentId, cancellationToken);
         await EnsureCanSeeAsync(view, actor, cancellationToken);
         return ForViewer(view, actor);
+    }
+
+    /// <summary>
+    /// An appointment shown to someone (the API's read, the appointment pages), audited before it is returned: it names
+    /// the patient and why they are booked, so, as a day list, it is not shown if the record of showing it cannot be
+    /// saved. FHIR reads go through <see cref="GetAsync"/>: the FHIR layer audits every call itself.
+    /// </summary>
+    public async Task<AppointmentView> ViewAsync(long appointmentId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var view = await GetAsync(appointmentId, actor, cancellationToken);
+        audit.Write(actor, AuditActions.AppointmentView, "success", "Appointment", Id(view.Id), view.PatientId, view.HubId);
+        await db.SaveChangesAsync(cancellationToken);
+        return view;
     }
 
     /// <summary>Commissioners see appointments without the patient (see <see cref="AppointmentView.WithoutPatient"/>).</summary>
@@ -475,14 +492,19 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     {
         var existing = await db.Appointments.AsNoTracking()
             .Where(a => a.BookedBy == actor.UserName && a.IdempotencyKey == request.IdempotencyKey)
-            .Select(a => new { a.Id, SlotIds = a.Slots.Select(s => s.SlotId).ToList() })
+            .Select(a => new { a.Id, a.PatientId, a.Patient!.NhsNumber, SlotIds = a.Slots.Select(s => s.SlotId).ToList() })
             .FirstOrDefaultAsync(ct);
         if (existing is null)
         {
             return null;
         }
 
-        if (!existing.SlotIds.OrderBy(x => x).SequenceEqual(request.SlotIds.Distinct().OrderBy(x => x)))
+        // The same slots for another patient is another booking: answering it with the first would tell the booker
+        // that patient is booked when they are not.
+        var samePatient = request.PatientId is { } patientId
+            ? patientId == existing.PatientId
+            : NhsNumber.TryParse(request.Patient.NhsNumber, out var nhsNumber, out _) && nhsNumber.Value.Value == existing.NhsNumber;
+        if (!samePatient || !existing.SlotIds.OrderBy(x => x).SequenceEqual(request.SlotIds.Distinct().OrderBy(x => x)))
         {
             throw DomainException.Conflict("idempotency-key-reused", "This idempotency key was already used for a different booking.");
         }
@@ -604,10 +626,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         _ => false,
     };
 
+    /// <summary>A hub clinician's patients are those of the practices an active hub of theirs serves, as for booking.</summary>
     private async Task<bool> CanSeePatientAsync(int registeredPracticeId, Actor actor, CancellationToken ct) =>
         actor.MayBookForPatientOf(
             registeredPracticeId,
-            actor.IsHubClinician && await db.HubPractices.AnyAsync(hp => hp.HubId == actor.HubId && hp.PracticeId == registeredPracticeId, ct));
+            actor.IsHubClinician && await db.HubPractices.AnyAsync(hp => hp.HubId == actor.HubId && hp.PracticeId == registeredPracticeId && hp.Hub!.IsActive, ct));
 
     private async Task<AppointmentView> FindViewAsync(long appointmentId, CancellationToken ct) =>
         await ViewsAsync([appointmentId], ct) is [var view, ..]

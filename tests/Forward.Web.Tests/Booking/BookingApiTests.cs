@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Forward.Domain.Audit;
 using Forward.Domain.Booking;
 using Forward.Domain.Hubs;
 using Forward.Web.Tests.Infrastructure;
@@ -112,6 +113,12 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
 
         var read = await client.GetAsync(new Uri($"/api/v1/appointments/{id}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+
+        // Reading it names the patient: audited, with the patient and hub, as a day list is.
+        var viewed = await world.WithDbAsync(db => db.AuditEvents.Where(a => a.Action == AuditActions.AppointmentView && a.EntityId == id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToListAsync());
+        var view = Assert.Single(viewed);
+        Assert.Equal((world.PracticeStaffA, "success", world.HubId), (view.Actor, view.Outcome, view.HubId));
+        Assert.Equal(audit.PatientId, view.PatientId);
     }
 
     [Fact]
@@ -138,6 +145,10 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
 
         var reused = await Send(TestPatients.Booking(slots[1].Id));
         await AssertProblem(reused, HttpStatusCode.Conflict, "idempotency-key-reused");
+
+        // The same slot for another patient is another booking too.
+        var anotherPatient = await Send(TestPatients.Booking(slots[0].Id, nhsNumber: TestPatients.NewNhsNumber()));
+        await AssertProblem(anotherPatient, HttpStatusCode.Conflict, "idempotency-key-reused");
         Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.BookedBy == world.PracticeStaffA)));
     }
 

@@ -175,6 +175,9 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
         var read = await client.ReadAsync<FhirAppointment>("Appointment/" + created.Id);
         Assert.Equal("W/\"1\"", handler.LastResponse.Headers.ETag!.ToString());
         Assert.True(created.IsExactly(read!), "A read returns what the booking returned.");
+        var readAudits = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.EntityId == created.Id && e.Actor == world.PracticeStaffA).Select(e => e.Action).ToListAsync());
+        Assert.Equal(1, readAudits.Count(a => a == Forward.Domain.Audit.AuditActions.FhirRead)); // audited once, by the FHIR layer
+        Assert.DoesNotContain(Forward.Domain.Audit.AuditActions.AppointmentView, readAudits);
 
         read!.Description = "Sore throat and fever";
         read.Comment = "Call before 18:00";
@@ -252,8 +255,24 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.Equal(first!.Id, again!.Id);
         Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.PatientId == int.Parse(patient.Id!, CultureInfo.InvariantCulture))));
 
-        // The same key for a different booking is refused, and books nothing.
+        // The same key for a different booking is refused, and books nothing: other slots, or the same slot for another patient.
         await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(FhirTestKit.Booking(slots[4], patient.Id!, world.PracticeA.OdsCode)), HttpStatusCode.Conflict, "DUPLICATE_REJECTED");
+        var another = await FhirTestKit.PatientAsync(world);
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(FhirTestKit.Booking(slots[0], another.Id!, world.PracticeA.OdsCode)), HttpStatusCode.Conflict, "DUPLICATE_REJECTED");
+    }
+
+    [Fact]
+    public async Task A_clinician_at_a_hub_that_was_closed_down_finds_none_of_its_patients()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var (clinician, _) = await FhirTestKit.ClientAsync(world, world.HubClinician);
+        var search = $"Patient?identifier={FhirTestKit.NhsNumberSystem}|{patient.Identifier[0].Value}";
+        Assert.Single(((Bundle)(await clinician.GetAsync(search))!).Entry);
+
+        await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).ExecuteUpdateAsync(u => u.SetProperty(h => h.IsActive, false)));
+
+        Assert.Empty(((Bundle)(await clinician.GetAsync(search))!).Entry);
     }
 
     [Fact]

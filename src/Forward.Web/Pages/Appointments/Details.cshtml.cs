@@ -66,7 +66,7 @@ public sealed class DetailsModel(BookingService booking) : PageModel
         var actor = Actor.From(User);
         try
         {
-            Appointment = await booking.GetAsync(id, actor, cancellationToken);
+            Appointment = await booking.ViewAsync(id, actor, cancellationToken);
         }
         catch (DomainException ex) when (ex.Kind is DomainErrorKind.NotFound or DomainErrorKind.Forbidden)
         {

@@ -18,7 +18,7 @@ public sealed class ConfirmationModel(BookingService booking) : PageModel
     {
         try
         {
-            Appointment = await booking.GetAsync(id, Actor.From(User), cancellationToken);
+            Appointment = await booking.ViewAsync(id, Actor.From(User), cancellationToken);
         }
         catch (DomainException ex) when (ex.Kind is DomainErrorKind.NotFound or DomainErrorKind.Forbidden)
         {
