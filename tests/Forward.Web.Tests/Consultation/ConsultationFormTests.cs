@@ -446,6 +446,14 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         await journey.PostAsync("About", tooLong);
         Assert.Contains("Your description must be 1500 characters or fewer", journey.Html, StringComparison.Ordinal);
         Assert.Contains("Your problem in a few words must be 100 characters or fewer", journey.Html, StringComparison.Ordinal);
+        // Too long in a script whose characters take 9 bytes each as sent: the same message, the text kept.
+        var bengali = ConsultJourney.Medical();
+        bengali["About.Details"] = string.Concat(Enumerable.Repeat("আমার হাঁটুতে ব্যথা। ", 300));
+        Assert.True(bengali["About.Details"].Length > 4 * ConsultationRequest.MaxDetailsLength - 100);
+        await journey.PostAsync("About", bengali);
+        Assert.Equal(HttpStatusCode.OK, journey.Last!.StatusCode);
+        Assert.Contains("Your description must be 1500 characters or fewer", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("আমার হাঁটুতে ব্যথা।", WebUtility.HtmlDecode(journey.Html), StringComparison.Ordinal);
         var bell = ConsultJourney.Medical();
         bell["About.ProblemSummary"] = "Sore\u0007knee";
         await journey.PostAsync("About", bell);
@@ -661,7 +669,7 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         var world = await WorldAsync();
         using var journey = new ConsultJourney(factory);
         await journey.GetAsync("/Consult");
-        var response = await journey.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = world.PracticeA.OdsCode, ["Padding"] = new string('x', 40 * 1024) });
+        var response = await journey.PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = world.PracticeA.OdsCode, ["Padding"] = new string('x', Forward.Web.Pages.Consult.IndexModel.MaxBodyBytes + 1024) });
         Assert.True(response.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.BadRequest, $"Got {response.StatusCode}");
     }
 }

@@ -51,11 +51,18 @@ public sealed class AboutInput
 /// </summary>
 [EnableRateLimiting(RateLimits.Consult)]
 [RequestSizeLimit(MaxBodyBytes)]
-[RequestFormLimits(ValueCountLimit = 60, ValueLengthLimit = 16 * 1024, KeyLengthLimit = 100)]
+[RequestFormLimits(ValueCountLimit = 60, ValueLengthLimit = MaxValueBytes, KeyLengthLimit = 100)]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public sealed class IndexModel(ConsultationService consultations, ConsultationDraftProtector protector, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ConsultationOptions> options) : PageModel
 {
-    public const int MaxBodyBytes = 32 * 1024;
+    /// <summary>
+    /// Form values are measured as sent, percent-encoded: a character of Bengali, Gujarati or Tamil takes 9 bytes, so a
+    /// description four times too long (6,000 characters) still reaches the page's own check and gets its message, with
+    /// the text kept in the box, rather than the framework's bare 400.
+    /// </summary>
+    public const int MaxValueBytes = 64 * 1024;
+
+    public const int MaxBodyBytes = 128 * 1024;
     public const int StepPractice = 1;
     public const int StepRedFlags = 2;
     public const int StepIdentity = 3;
