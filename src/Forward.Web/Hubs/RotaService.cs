@@ -203,16 +203,23 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         ChangeAsync(
             async ct =>
             {
-                if (formKey is not null && await db.Sessions.Where(x => x.FormKey == formKey).Select(x => new { x.Id, x.HubId }).FirstOrDefaultAsync(ct) is { } added)
-                {
-                    // A key is made for one hub's form: used for another hub, it was not sent from that form.
-                    return added.HubId == hubId
-                        ? added.Id
-                        : throw new ValidationFailedException("Add the session from the form on this page");
-                }
-
                 var session = new Session { HubId = hubId, Name = input.Name!.Trim(), FormKey = formKey };
                 Apply(session, input);
+                if (formKey is not null && await db.Sessions.AsNoTracking().FirstOrDefaultAsync(x => x.FormKey == formKey, ct) is { } added)
+                {
+                    // A key is made for one hub's form: used for another hub, it was not sent from that form.
+                    if (added.HubId != hubId)
+                    {
+                        throw new ValidationFailedException("Add the session from the form on this page");
+                    }
+
+                    // Sent again with other details (back, change, send), it is not a retry but another session:
+                    // refused, for the page to say so and offer it with a new key, rather than reported as added.
+                    return Describe(added) == Describe(session)
+                        ? added.Id
+                        : throw DomainException.Conflict(FormUsedCode, $"This form has already added {added.Name}. If you also want the session below, check its details and add it again.");
+                }
+
                 db.Sessions.Add(session);
                 await db.SaveChangesAsync(ct);
                 audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: hubId, detail: "created: " + Describe(session));
@@ -461,6 +468,9 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
 
     private static DomainException SessionChanged(string? name) =>
         DomainException.Conflict(SessionChangedCode, $"Someone else changed {(name is null ? "this session" : name)} after you opened it. The form now shows their change: make yours again if it is still needed.");
+
+    /// <summary>The code the add-a-session page answers by giving its form a new key: the old one added another session.</summary>
+    public const string FormUsedCode = "session-form-used";
 
     /// <summary>The code the session page answers with a message, not an error: the date the user wanted gone is gone.</summary>
     public const string OverrideGoneCode = "override-not-found";

@@ -290,6 +290,39 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
     }
 
     [Fact]
+    public async Task An_add_a_session_form_sent_again_with_other_details_says_it_added_the_first_and_adds_the_second_when_sent_once_more()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var form = $"/Admin/Session?hubId={world.HubId}";
+        static string KeyOn(string html) => Regex.Match(html, "name=\"Input.FormKey\" value=\"([0-9A-F]+)\"").Groups[1].Value;
+        var key = KeyOn((await commissioner.GetAsync(form)).Html);
+        var saturday = SessionFields("Saturday clinic", "09:00", "13:00", days: ["Saturday"], slotMinutes: "15");
+        saturday.Add(new("Input.FormKey", key));
+        Assert.Equal(HttpStatusCode.Redirect, (await PageTestData.PostAsync(commissioner, form, saturday, form)).StatusCode);
+
+        // Back, change it to Sunday, send: not a retry of Saturday.
+        var sunday = SessionFields("Sunday clinic", "10:00", "12:00", days: ["Sunday"], slotMinutes: "15");
+        sunday.Add(new("Input.FormKey", key));
+        var refused = await PageTestData.PostAsync(commissioner, form, sunday, form);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("This form has already added Saturday clinic", page, StringComparison.Ordinal);
+        Assert.Contains("value=\"Sunday clinic\"", page, StringComparison.Ordinal);
+        Assert.False(await world.WithDbAsync(db => db.Sessions.AnyAsync(s => s.HubId == world.HubId && s.Name == "Sunday clinic")));
+
+        // The form comes back with a new key: sent as it is, it adds Sunday.
+        var newKey = KeyOn(page);
+        Assert.NotEqual(key, newKey);
+        var sundayAgain = SessionFields("Sunday clinic", "10:00", "12:00", days: ["Sunday"], slotMinutes: "15");
+        sundayAgain.Add(new("Input.FormKey", newKey));
+        Assert.Equal(HttpStatusCode.Redirect, (await PageTestData.PostAsync(commissioner, form, sundayAgain, form)).StatusCode);
+        Assert.Equal(
+            ["Saturday clinic", "Sunday clinic"],
+            await world.WithDbAsync(db => db.Sessions.Where(s => s.HubId == world.HubId && (s.Name == "Saturday clinic" || s.Name == "Sunday clinic")).OrderBy(s => s.Name).Select(s => s.Name).ToListAsync()));
+    }
+
+    [Fact]
     public async Task Session_saves_and_date_removals_sent_at_once_make_one_change_and_no_error_page()
     {
         var world = await TestWorld.CreateAsync(factory);

@@ -261,6 +261,14 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
             ModelState.AddModelError(string.Empty, ex.Message);
             return Page();
         }
+        catch (DomainException ex) when (ex.Code == RotaService.FormUsedCode)
+        {
+            // Sending the form again now adds this session: it is a new form, not the one that added the other.
+            ModelState.Remove($"{nameof(Input)}.{nameof(SessionForm.FormKey)}");
+            Input.FormKey = FormKeys.New();
+            ModelState.AddModelError(string.Empty, ex.Message);
+            return Page();
+        }
         catch (DomainException ex) when (ex.Code == RotaService.OverrideGoneCode && SessionId is { } sessionId)
         {
             // Removed by someone else meanwhile: what the user asked for is done.
