@@ -25,7 +25,7 @@ namespace Forward.Web.Booking;
 /// Finding and booking hub slots, and everything that changes an appointment afterwards. Pages, the JSON API and the
 /// FHIR API all come through here, so the rules and the audit trail are the same whichever door is used.
 /// </summary>
-public sealed class BookingService(ForwardDbContext db, TimeProvider clock, AuditLog audit, NotificationScheduler notifications, SqliteWriteGate writeGate, BookingBatcher batcher, BookingWriter writer, SlotPlanner planner)
+public sealed class BookingService(ForwardDbContext db, TimeProvider clock, AuditLog audit, NotificationScheduler notifications, SqliteWriteGate writeGate, BookingBatcher batcher, BookingWriter writer, SlotPlanner planner, IOptions<BookingPolicy> policy)
 {
     public const int MaxSearchDays = 14;
     public const int MaxSearchResults = 500;
@@ -100,8 +100,14 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var fromUtc = London.StartOfDayUtc(from);
         var toUtc = London.StartOfDayUtc(to.AddDays(1));
         var now = Now;
+
+        // Only slots this booker's channel may book, as the booking rules will judge them (NHS 111: the next 48 hours):
+        // a slot listed that every booking of would refuse is no use to anyone.
+        var window = policy.Value.WindowFor(actor.Channel);
+        var (bookableFrom, bookableTo) = (now + window.MinimumNotice, now + window.MaximumAhead);
         var query = db.Slots.AsNoTracking()
-            .Where(s => hubIds.Contains(s.HubId) && s.Status == SlotStatus.Free && s.StartUtc >= fromUtc && s.StartUtc < toUtc && s.StartUtc > now);
+            .Where(s => hubIds.Contains(s.HubId) && s.Status == SlotStatus.Free && s.StartUtc >= fromUtc && s.StartUtc < toUtc && s.StartUtc > now
+                && s.StartUtc >= bookableFrom && s.StartUtc <= bookableTo);
         if (actor.IsHubClinician)
         {
             query = query.Where(s => s.HubId == actor.HubId);

@@ -22,7 +22,7 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
     public async Task Finds_only_free_future_slots_at_hubs_serving_the_practice()
     {
         var world = await TestWorld.CreateAsync(factory);
-        var client = await world.ClientAsync(world.Nhs111);
+        var client = await world.ClientAsync(world.PracticeStaffA); // books two weeks ahead
 
         var result = await Get(client, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-12");
         var slots = result.GetProperty("slots").EnumerateArray().ToList();
@@ -39,8 +39,23 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
         Assert.All(slots, s => Assert.EndsWith("+01:00", s.GetProperty("startLocal").GetString(), StringComparison.Ordinal));
         Assert.Contains(slots, s => s.GetProperty("startUtc").GetDateTime().TimeOfDay == new TimeSpan(17, 30, 0));
 
-        var practiceB = await Get(client, $"/api/v1/slots?practice={world.PracticeB.OdsCode}&from=2026-06-08&to=2026-06-12");
+        var practiceB = await Get(await world.ClientAsync(world.PracticeStaffB), $"/api/v1/slots?practice={world.PracticeB.OdsCode}&from=2026-06-08&to=2026-06-12");
         Assert.All(practiceB.GetProperty("slots").EnumerateArray(), s => Assert.Equal(world.OtherHubId, s.GetProperty("hubId").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Nhs111_finds_only_the_slots_it_may_book_those_in_the_next_48_hours()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var now = factory.Clock.GetUtcNow().UtcDateTime;
+        var url = $"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-12";
+        var all = (await Get(await world.ClientAsync(world.PracticeStaffA), url)).GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("startUtc").GetDateTime()).ToList();
+
+        var nhs111 = (await Get(await world.ClientAsync(world.Nhs111), url)).GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("startUtc").GetDateTime()).ToList();
+
+        Assert.Contains(all, start => start > now.AddHours(48));
+        Assert.NotEmpty(nhs111);
+        Assert.Equal(all.Where(start => start <= now.AddHours(48)), nhs111);
     }
 
     [Fact]
@@ -64,7 +79,7 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
     public async Task Filters_by_role_and_delivery_mode()
     {
         var world = await TestWorld.CreateAsync(factory);
-        var client = await world.ClientAsync(world.Nhs111);
+        var client = await world.ClientAsync(world.PracticeStaffA);
 
         var phone = await Get(client, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-12&mode=Telephone");
         var gps = await Get(client, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-12&role=GeneralPractitioner");
