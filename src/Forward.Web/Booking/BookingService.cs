@@ -312,7 +312,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var withdrawReminders = await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
         audit.Write(actor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "reason given: " + (appointment.CancellationReason is null ? "no" : "yes"));
         await SaveChangeAsync(cancellationToken, before, appointment.Status, withdrawReminders, releasing: appointment);
-        return await FindViewAsync(appointmentId, cancellationToken);
+        return await SavedButNotReadException.ReadingBackAsync(appointmentId, "cancelled", () => FindViewAsync(appointmentId, cancellationToken));
     }
 
     /// <summary>Who cancels through the link in a patient's message.</summary>
@@ -335,7 +335,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var withdrawReminders = await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
         audit.Write(PatientLinkActor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "via patient cancel link");
         await SaveChangeAsync(cancellationToken, before, appointment.Status, withdrawReminders, releasing: appointment);
-        return await FindViewAsync(appointmentId, cancellationToken);
+        return await SavedButNotReadException.ReadingBackAsync(appointmentId, "cancelled", () => FindViewAsync(appointmentId, cancellationToken));
     }
 
     /// <summary>
@@ -355,7 +355,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         appointment.RecordOutcome(attended, Now);
         audit.Write(actor, attended ? AuditActions.Attended : AuditActions.DidNotAttend, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId);
         await SaveChangeAsync(cancellationToken, before, appointment.Status);
-        return await FindViewAsync(appointmentId, cancellationToken);
+        return await SavedButNotReadException.ReadingBackAsync(appointmentId, attended ? "marked attended" : "marked did not attend", () => FindViewAsync(appointmentId, cancellationToken));
     }
 
     /// <summary>Amends the free-text parts (GP Connect allows description and comment only).</summary>
@@ -376,7 +376,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         appointment.Amend(description, comment, Now);
         audit.Write(actor, AuditActions.Amend, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId);
         await SaveChangeAsync(cancellationToken);
-        return await FindViewAsync(appointmentId, cancellationToken);
+        return await SavedButNotReadException.ReadingBackAsync(appointmentId, "amended", () => FindViewAsync(appointmentId, cancellationToken));
     }
 
     /// <summary>

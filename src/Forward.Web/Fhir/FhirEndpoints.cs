@@ -224,7 +224,7 @@ public static class FhirEndpoints
             ct);
         var view = outcome.Appointment;
         call.Appointment(view);
-        var resource = (await FhirData.AppointmentsAsync(db, [view], ct))[0];
+        var resource = await SavedButNotReadException.ReadingBackAsync(view.Id, "booked", async () => (await FhirData.AppointmentsAsync(db, [view], ct))[0]);
         var location = $"{BaseUrl(http)}/Appointment/{view.Id.ToString(CultureInfo.InvariantCulture)}/_history/{view.Version.ToString(CultureInfo.InvariantCulture)}";
         return new FhirResult(resource, outcome.Replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created, view.Version, location);
     }
@@ -291,7 +291,8 @@ public static class FhirEndpoints
         }
 
         call.Appointment(updated);
-        return new FhirResult((await FhirData.AppointmentsAsync(db, [updated], ct))[0], version: updated.Version);
+        var answer = await SavedButNotReadException.ReadingBackAsync(id, cancel is null ? "amended" : "cancelled", async () => (await FhirData.AppointmentsAsync(db, [updated], ct))[0]);
+        return new FhirResult(answer, version: updated.Version);
     }
 
     /// <summary>GET /fhir/Appointment?patient=... or ?patient.identifier=nhs-number|...: the same search as /fhir/Patient/{id}/Appointment.</summary>
