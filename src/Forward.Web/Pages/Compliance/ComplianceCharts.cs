@@ -39,9 +39,16 @@ public static class ComplianceCharts
         var slot = PlotWidth / Math.Max(1, weeks.Count);
         for (var i = 0; i < weeks.Count; i++)
         {
-            var value = values[i] ?? 0m;
-            var height = (decimal)PlotHeight * value / max;
             var x = Left + (slot * i) + (slot * 0.15m);
+            if (values[i] is not { } value)
+            {
+                // No registered patients in the period: no figure, as the table says, not a red bar of zero.
+                svg.Append(CultureInfo.InvariantCulture, $"<text data-period=\"{Iso(weeks[i].Period.From)}\" data-value=\"\" x=\"{Num(x + (slot * 0.35m))}\" y=\"{Num(Top + PlotHeight - 4)}\" text-anchor=\"middle\" fill=\"{Grey}\">n/a<title>{Encode(Label(weeks[i], cut))}: not applicable</title></text>");
+                WeekLabel(svg, weeks[i], cut, x + (slot * 0.35m));
+                continue;
+            }
+
+            var height = (decimal)PlotHeight * value / max;
             var colour = value < minimum ? Red : value < stretch ? Amber : Green;
             svg.Append(CultureInfo.InvariantCulture, $"<rect data-period=\"{Iso(weeks[i].Period.From)}\" data-value=\"{Num(value)}\" x=\"{Num(x)}\" y=\"{Num(Top + PlotHeight - height)}\" width=\"{Num(slot * 0.7m)}\" height=\"{Num(height)}\" fill=\"{colour}\"><title>{Encode(Label(weeks[i], cut))}: {Num(value)} minutes</title></rect>");
             WeekLabel(svg, weeks[i], cut, x + (slot * 0.35m));
