@@ -306,13 +306,13 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             throw DomainException.Forbidden("cannot-cancel", "Commissioners do not cancel appointments.");
         }
 
-        var appointment = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
+        var (appointment, view) = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
         var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
         appointment.Cancel(reason, Now);
         var withdrawReminders = await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
         audit.Write(actor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "reason given: " + (appointment.CancellationReason is null ? "no" : "yes"));
-        await SaveChangeAsync(cancellationToken, before, appointment.Status, withdrawReminders, releasing: appointment);
-        return await SavedButNotReadException.ReadingBackAsync(appointmentId, "cancelled", () => FindViewAsync(appointmentId, cancellationToken));
+        await SaveChangeAsync(appointment, cancellationToken, before, appointment.Status, withdrawReminders, releasing: appointment);
+        return AfterChange(view, appointment);
     }
 
     /// <summary>Who cancels through the link in a patient's message.</summary>
@@ -328,14 +328,14 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     /// <summary>Cancels the appointment a verified cancel-link token names, freeing its slots; audited as "patient-link".</summary>
     public async Task<AppointmentView> CancelByPatientLinkAsync(long appointmentId, CancellationToken cancellationToken = default)
     {
-        var appointment = await db.Appointments.Include(a => a.Slots).ThenInclude(s => s.Slot).FirstOrDefaultAsync(a => a.Id == appointmentId, cancellationToken)
-            ?? throw DomainException.NotFound("appointment-not-found", $"There is no appointment {appointmentId}.");
+        var view = await FindViewAsync(appointmentId, cancellationToken);
+        var appointment = await db.Appointments.Include(a => a.Slots).ThenInclude(s => s.Slot).FirstAsync(a => a.Id == appointmentId, cancellationToken);
         var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
         appointment.Cancel("Cancelled by the patient using the link in their message", Now);
         var withdrawReminders = await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
         audit.Write(PatientLinkActor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "via patient cancel link");
-        await SaveChangeAsync(cancellationToken, before, appointment.Status, withdrawReminders, releasing: appointment);
-        return await SavedButNotReadException.ReadingBackAsync(appointmentId, "cancelled", () => FindViewAsync(appointmentId, cancellationToken));
+        await SaveChangeAsync(appointment, cancellationToken, before, appointment.Status, withdrawReminders, releasing: appointment);
+        return AfterChange(view, appointment);
     }
 
     /// <summary>
@@ -350,12 +350,12 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             throw DomainException.Forbidden("hub-only", "Only the hub's clinicians record attended or did not attend.");
         }
 
-        var appointment = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
+        var (appointment, view) = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
         var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
         appointment.RecordOutcome(attended, Now);
         audit.Write(actor, attended ? AuditActions.Attended : AuditActions.DidNotAttend, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId);
-        await SaveChangeAsync(cancellationToken, before, appointment.Status);
-        return await SavedButNotReadException.ReadingBackAsync(appointmentId, attended ? "marked attended" : "marked did not attend", () => FindViewAsync(appointmentId, cancellationToken));
+        await SaveChangeAsync(appointment, cancellationToken, before, appointment.Status);
+        return AfterChange(view, appointment);
     }
 
     /// <summary>Amends the free-text parts (GP Connect allows description and comment only).</summary>
@@ -372,11 +372,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         CheckLength(description, Appointment.MaxDescriptionLength, "Description", "Description", errors);
         CheckLength(comment, Appointment.MaxCommentLength, "Comment", "Comment", errors);
         ValidationFailedException.ThrowIfAny(errors);
-        var appointment = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
+        var (appointment, view) = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
         appointment.Amend(description, comment, Now);
         audit.Write(actor, AuditActions.Amend, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId);
-        await SaveChangeAsync(cancellationToken);
-        return await SavedButNotReadException.ReadingBackAsync(appointmentId, "amended", () => FindViewAsync(appointmentId, cancellationToken));
+        await SaveChangeAsync(appointment, cancellationToken);
+        return AfterChange(view, appointment);
     }
 
     /// <summary>
@@ -552,7 +552,8 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         }
     }
 
-    private async Task<Appointment> LoadForChangeAsync(long appointmentId, Actor actor, int? expectedVersion, CancellationToken ct)
+    /// <summary>The appointment to change, tracked, and the view of it the answer is made from once the change commits.</summary>
+    private async Task<(Appointment Appointment, AppointmentView View)> LoadForChangeAsync(long appointmentId, Actor actor, int? expectedVersion, CancellationToken ct)
     {
         var view = await FindViewAsync(appointmentId, ct);
         await EnsureCanSeeAsync(view, actor, ct);
@@ -562,15 +563,30 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             throw DomainException.Conflict("version-mismatch", $"The appointment has changed since version {v}; it is now version {appointment.Version}. Read it again and retry.");
         }
 
-        return appointment;
+        return (appointment, view);
     }
 
     /// <summary>
-    /// Saves a change to an appointment; when its status changed (<paramref name="statusBefore"/> is what it was), its
+    /// The answer to a committed change: the view read before it with what the change wrote. Nothing is read after the
+    /// commit, where a database gone away would turn a change that was made into an error saying nothing was saved.
+    /// </summary>
+    private static AppointmentView AfterChange(AppointmentView before, Appointment changed) => before with
+    {
+        Status = changed.Status,
+        Description = changed.Description,
+        Comment = changed.Comment,
+        CancelledUtc = changed.CancelledUtc,
+        CancellationReason = changed.CancellationReason,
+        OutcomeRecordedUtc = changed.OutcomeRecordedUtc,
+        Version = changed.Version,
+    };
+
+    /// <summary>
+    /// Saves a change to <paramref name="changed"/>; when its status changed (<paramref name="statusBefore"/> is what it was), its
     /// compliance day summary moves in the same transaction. A cancellation passes the appointment whose slots it
     /// frees (<paramref name="releasing"/>), for the rota to decide which go back on offer inside the transaction.
     /// </summary>
-    private async Task SaveChangeAsync(CancellationToken ct, BookedAppointment? statusBefore = null, AppointmentStatus statusAfter = default, Func<CancellationToken, Task>? alsoInTransaction = null, Appointment? releasing = null)
+    private async Task SaveChangeAsync(Appointment changed, CancellationToken ct, BookedAppointment? statusBefore = null, AppointmentStatus statusAfter = default, Func<CancellationToken, Task>? alsoInTransaction = null, Appointment? releasing = null)
     {
         try
         {
@@ -605,13 +621,44 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
                 ct);
             db.ChangeTracker.AcceptAllChanges();
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException ex)
         {
+            if (await LandedAsync(changed))
+            {
+                // PostgreSQL's connection dropped as the change committed: the execution strategy sent it again, and found
+                // its own first attempt there (the version it expected moved on, its reminder withdrawal's key taken).
+                // The change is in the database.
+                db.ChangeTracker.AcceptAllChanges();
+                return;
+            }
+
+            if (ex is not DbUpdateConcurrencyException)
+            {
+                throw;
+            }
+
             // Nothing of the refused change may stay tracked: the page goes on to show the list, which saves its audit row
             // through the same context and would send the stale update again.
             db.ChangeTracker.Clear();
             throw DomainException.Conflict("version-mismatch", "Someone else changed this appointment at the same time. Read it again and retry.");
         }
+    }
+
+    /// <summary>Whether the stored appointment is exactly as <paramref name="changed"/> would have left it: this change, committed.</summary>
+    private async Task<bool> LandedAsync(Appointment changed)
+    {
+        var stored = await db.Appointments.AsNoTracking().Where(a => a.Id == changed.Id)
+            .Select(a => new { a.Version, a.Status, a.CancelledUtc, a.CancellationReason, a.OutcomeRecordedUtc, a.Description, a.Comment })
+            .FirstOrDefaultAsync(CancellationToken.None);
+        return stored is not null
+            && stored.Version == changed.Version && stored.Status == changed.Status
+            && SameInstant(stored.CancelledUtc, changed.CancelledUtc) && stored.CancellationReason == changed.CancellationReason
+            && SameInstant(stored.OutcomeRecordedUtc, changed.OutcomeRecordedUtc)
+            && stored.Description == changed.Description && stored.Comment == changed.Comment;
+
+        // PostgreSQL keeps microseconds, .NET ticks of a tenth of one.
+        static bool SameInstant(DateTime? stored, DateTime? written) =>
+            stored is { } a && written is { } b ? Math.Abs((a - b).Ticks) < TimeSpan.TicksPerMicrosecond : stored is null && written is null;
     }
 
     private async Task EnsureCanSeeAsync(AppointmentView view, Actor actor, CancellationToken ct)

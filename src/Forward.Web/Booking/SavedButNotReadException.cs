@@ -4,15 +4,16 @@ using Forward.Data;
 namespace Forward.Web.Booking;
 
 /// <summary>
-/// A change to an appointment committed, then reading it back to answer failed because the database went away. The
-/// client must hear that the change stands and is not to be sent again, not the usual "nothing was saved; retry": a
-/// retried cancellation would meet a version conflict, and a retried booking without an idempotency key would book twice
-/// or be refused as a duplicate of its own.
+/// A change to an appointment committed, then reading what the answer needs failed because the database went away (the
+/// FHIR answers read the appointment's slots, hub and practice after the change). The client must hear that the change
+/// stands and is not to be sent again, not the usual "nothing was saved; retry": a retried cancellation would meet a
+/// version conflict, and a GP Connect create has no idempotency key, so a retried one would be refused as a duplicate
+/// of its own booking. The JSON API's answers need no read after the commit.
 /// </summary>
 public sealed class SavedButNotReadException : Exception
 {
     public SavedButNotReadException(long appointmentId, string done, Exception inner)
-        : base(string.Create(CultureInfo.InvariantCulture, $"Appointment {appointmentId} was {done}, but Forward lost its database just after and could not read it back to answer. The change stands: do not send it again; read the appointment (GET /api/v1/appointments/{appointmentId} or GET /fhir/Appointment/{appointmentId}) in a few seconds."), inner)
+        : base(string.Create(CultureInfo.InvariantCulture, $"Appointment {appointmentId} was {done}, but Forward lost its database just after and could not read it back to answer. The change stands: do not send it again; read it with GET /fhir/Appointment/{appointmentId} in a few seconds."), inner)
     {
         AppointmentId = appointmentId;
     }

@@ -150,7 +150,6 @@ internal sealed partial class FhirCallFilter(IServiceScopeFactory scopes, ILogge
         {
             // What was read is not handed over without the record that it was read. A change is different: it has
             // committed with its own audit row, and a 503 would tell the client it had not.
-            http.Response.Headers.RetryAfter = "5";
             return FhirErrors.Result(new FhirError(StatusCodes.Status503ServiceUnavailable, FhirErrors.InternalServerError, "Forward could not record this access just now, so it returns nothing. Retry after a few seconds."));
         }
 
@@ -217,8 +216,10 @@ internal sealed partial class FhirCallFilter(IServiceScopeFactory scopes, ILogge
             await db.SaveChangesAsync(CancellationToken.None);
             return true;
         }
-        catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Whatever stopped it (on PostgreSQL a dropped connection ends as EF's RetryLimitExceededException), the
+            // call was not recorded: the caller decides whether its answer may still go out.
             logger.LogError(ex, "Could not audit FHIR {Action}", action);
             return false;
         }

@@ -49,7 +49,11 @@ public sealed class FhirException : Exception
 }
 
 /// <summary>A failure as the FHIR API answers it: HTTP status, Spine error code and a diagnostics text for the caller.</summary>
-public sealed record FhirError(int Status, string SpineCode, string Diagnostics);
+public sealed record FhirError(int Status, string SpineCode, string Diagnostics)
+{
+    /// <summary>False for an error that must not be sent again (a change that was made): no Retry-After then.</summary>
+    public bool MayRetry { get; init; } = true;
+}
 
 /// <summary>
 /// The one place where a failure on /fhir becomes an HTTP status and an OperationOutcome: Forward's domain errors,
@@ -107,7 +111,7 @@ public static class FhirErrors
             FhirException fhir => new(fhir.Status, fhir.SpineCode, fhir.Message),
             DomainException domain => FromDomain(domain, isSearch),
             BadHttpRequestException bad => new(bad.StatusCode, bad.StatusCode == StatusCodes.Status415UnsupportedMediaType ? UnsupportedMediaType : BadRequest, Trim(bad.Message)),
-            Booking.SavedButNotReadException saved => new(StatusCodes.Status503ServiceUnavailable, InternalServerError, saved.Message),
+            Booking.SavedButNotReadException saved => new(StatusCodes.Status503ServiceUnavailable, InternalServerError, saved.Message) { MayRetry = false },
             _ when Forward.Data.DbErrors.IsUnavailable(exception) => new(StatusCodes.Status503ServiceUnavailable, InternalServerError, "Forward cannot reach its database just now. Nothing was saved; retry after a few seconds."),
             _ => new(StatusCodes.Status500InternalServerError, InternalServerError, $"Something went wrong in Forward. Quote trace {Activity.Current?.TraceId.ToString() ?? "unknown"} if you report it."),
         };
@@ -149,7 +153,7 @@ public static class FhirErrors
     public static IResult Result(FhirError error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return new FhirResult(Outcome(error), error.Status, retryAfter: error.Status == StatusCodes.Status503ServiceUnavailable ? ApiExceptionHandler.RetryAfterSeconds : null);
+        return new FhirResult(Outcome(error), error.Status, retryAfter: error.Status == StatusCodes.Status503ServiceUnavailable && error.MayRetry ? ApiExceptionHandler.RetryAfterSeconds : null);
     }
 
     /// <summary>Writes the OperationOutcome for a bare error status (registered with UseStatusCodePages for /fhir).</summary>

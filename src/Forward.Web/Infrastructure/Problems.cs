@@ -131,19 +131,6 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
                 };
                 problem.Extensions["code"] = "bad-request";
                 break;
-            case Booking.SavedButNotReadException saved:
-                // Before the unavailable case, which would match what it wraps and say nothing was saved.
-                problem = new ProblemDetails
-                {
-                    Status = StatusCodes.Status503ServiceUnavailable,
-                    Title = "Saved, but not read back.",
-                    Detail = saved.Message,
-                    Type = Problems.TypeBase + "saved-not-read",
-                };
-                problem.Extensions["code"] = "saved-not-read";
-                problem.Extensions["appointmentId"] = saved.AppointmentId;
-                httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
-                break;
             case var unavailable when Forward.Data.DbErrors.IsUnavailable(unavailable):
                 problem = DatabaseUnavailable();
                 httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
