@@ -13,7 +13,7 @@ public sealed class SlotOptions
     public int HorizonDays { get; set; } = 28;
 }
 
-/// <summary>What a plan changed: slots added, withdrawn, restored, and free or withdrawn ones given the rota's new shape.</summary>
+/// <summary>What a plan changed: slots added, withdrawn, restored, and free ones given the rota's new shape.</summary>
 public sealed record SlotPlanResult(int Added, int Withdrawn, int Restored, int Reshaped)
 {
     public static readonly SlotPlanResult None = new(0, 0, 0, 0);
@@ -126,7 +126,10 @@ public sealed class SlotPlanner(ForwardDbContext db, TimeProvider clock, Microso
         }
 
         await ApplyAsync(plan, hubIds, from, to, cancellationToken);
-        return new SlotPlanResult(plan.ToAdd.Count, plan.ToWithdraw.Count, plan.ToRestore.Count, plan.ToReshape.Count);
+
+        // A restored slot given a new shape is counted once, as restored.
+        var restored = plan.ToRestore.ToHashSet();
+        return new SlotPlanResult(plan.ToAdd.Count, plan.ToWithdraw.Count, plan.ToRestore.Count, plan.ToReshape.Count(r => !restored.Contains(r.SlotId)));
     }
 
     /// <summary>What would change between the rota and the stored slots in the dates given, and at which hubs.</summary>

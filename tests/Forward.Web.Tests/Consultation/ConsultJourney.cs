@@ -88,11 +88,17 @@ public sealed partial class ConsultJourney(ForwardFactory factory) : IDisposable
         return Last;
     }
 
-    /// <summary>Practice, red flags (all no), identity, kind: ready for the details step.</summary>
-    public async Task ToDetailsAsync(string practiceOds, string nhsNumber, string kind = "Medical")
+    /// <summary>From the start to the urgent-symptom questions, with the practice chosen.</summary>
+    public async Task ToRedFlagsAsync(string practiceOds)
     {
         await GetAsync("/Consult");
         await Expect(PostAsync("Practice", new Dictionary<string, string> { ["PracticeOds"] = practiceOds }), "Check if you need urgent help");
+    }
+
+    /// <summary>Practice, red flags (all no), identity, kind: ready for the details step.</summary>
+    public async Task ToDetailsAsync(string practiceOds, string nhsNumber, string kind = "Medical")
+    {
+        await ToRedFlagsAsync(practiceOds);
         await Expect(PostAsync("RedFlags", AllNo()), "Your details");
         await Expect(PostAsync("Identity", Identity(nhsNumber, DateOfBirth)), "What is your request about?");
         await Expect(PostAsync("Kind", new Dictionary<string, string> { ["Kind"] = kind }), kind == "Medical" ? "Your medical problem" : "Your admin request");
