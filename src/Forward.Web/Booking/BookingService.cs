@@ -27,6 +27,9 @@ namespace Forward.Web.Booking;
 /// </summary>
 public sealed class BookingService(ForwardDbContext db, TimeProvider clock, AuditLog audit, NotificationScheduler notifications, SqliteWriteGate writeGate, BookingBatcher batcher, BookingWriter writer, SlotPlanner planner, IOptions<BookingPolicy> policy)
 {
+    /// <summary>The code of a booking refused because its idempotency key already booked something else.</summary>
+    public const string IdempotencyKeyReused = "idempotency-key-reused";
+
     public const int MaxSearchDays = 14;
     public const int MaxSearchResults = 500;
 
@@ -512,7 +515,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             : NhsNumber.TryParse(request.Patient.NhsNumber, out var nhsNumber, out _) && nhsNumber.Value.Value == existing.NhsNumber;
         if (!samePatient || !existing.SlotIds.OrderBy(x => x).SequenceEqual(request.SlotIds.Distinct().OrderBy(x => x)))
         {
-            throw DomainException.Conflict("idempotency-key-reused", "This idempotency key was already used for a different booking.");
+            throw DomainException.Conflict(IdempotencyKeyReused, "This idempotency key was already used for a different booking.");
         }
 
         return new BookingOutcome(await FindViewAsync(existing.Id, ct), Replayed: true);

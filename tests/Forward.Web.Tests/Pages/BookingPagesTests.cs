@@ -199,6 +199,24 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task The_form_sent_again_for_another_patient_says_its_slot_was_booked_for_the_first()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var (_, url, form) = await OpenFormAsync(world, client);
+        AppointmentId(await SubmitAsync(client, url, form, PatientFields()));
+
+        // Back, another patient's details, book: the same form, so the same key.
+        var again = await SubmitAsync(client, url, form, PatientFields());
+        var html = await again.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("This slot was booked from this page a moment ago, for the patient you entered first.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("idempotency key", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.BookedBy == world.PracticeStaffA)));
+    }
+
+    [Fact]
     public async Task An_invalid_nhs_number_is_shown_against_the_field_and_books_nothing()
     {
         var world = await TestWorld.CreateAsync(factory);

@@ -172,6 +172,12 @@ public sealed class BookModel(BookingService booking, TriageService triage, Forw
             {
                 return NotFound();
             }
+            catch (DomainException ex) when (ex.Code == BookingService.IdempotencyKeyReused)
+            {
+                // Back, another patient, book: this form already booked its slot, for the patient sent first. The key
+                // is the form's own business; what the user needs to know is where that leaves the slot.
+                ModelState.AddModelError(string.Empty, "This slot was booked from this page a moment ago, for the patient you entered first. To book this patient, choose another slot.");
+            }
             catch (DomainException ex)
             {
                 ModelState.AddDomainErrors(ex, InputPrefix, actor.IsPracticeStaff ? HiddenFieldsForPracticeStaff : HiddenFields);
