@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Forward.Data;
 using Forward.Domain.Consultation;
 using Forward.Domain.Notifications;
+using Forward.Web.Consultation;
 using Forward.Web.Notifications;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -286,6 +287,25 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         answers["RedFlagAnswers[stroke]"] = "true";
         Assert.Equal(HttpStatusCode.OK, (await journey.PostAsync("RedFlags", answers)).StatusCode);
         Assert.Contains("data-testid=\"advice-999\"", journey.Html, StringComparison.Ordinal);
+        Assert.Empty(await RequestsAsync(world.PracticeA.Id));
+    }
+
+    [Fact]
+    public async Task A_form_started_before_an_urgent_symptom_question_was_added_asks_it_before_sending()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        await journey.ToCheckAnswersAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber());
+
+        // The draft as a form started before the rash question existed would carry it: without that answer.
+        var protector = factory.Services.GetRequiredService<ConsultationDraftProtector>();
+        var draft = protector.Unprotect(journey.State)!;
+        draft.RedFlags.Remove("rash");
+        await journey.PostAsync("Submit", new Dictionary<string, string>(), protector.Protect(draft));
+
+        Assert.Equal(HttpStatusCode.OK, journey.Last!.StatusCode);
+        Assert.Contains("Check if you need urgent help", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("Select yes or no: do you, or a child in your care, have a rash", journey.Html, StringComparison.Ordinal);
         Assert.Empty(await RequestsAsync(world.PracticeA.Id));
     }
 

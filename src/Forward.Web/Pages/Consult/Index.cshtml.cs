@@ -215,10 +215,7 @@ public sealed class IndexModel(ConsultationService consultations, ConsultationDr
 
         if (!result.Complete)
         {
-            foreach (var code in result.Unanswered)
-            {
-                ModelState.AddModelError(RedFlagField(code), $"Select yes or no: {RedFlags.Find(code)!.Question.TrimEnd('?').ToLowerInvariant()}");
-            }
+            AddUnansweredErrors(result.Unanswered);
 
             return await ShowAsync(StepRedFlags, cancellationToken, keepPosted: true);
         }
@@ -346,6 +343,14 @@ public sealed class IndexModel(ConsultationService consultations, ConsultationDr
         {
             result = await consultations.SubmitAsync(Draft, cancellationToken);
         }
+        catch (ValidationFailedException) when (!RedFlags.Evaluate(Draft.RedFlags).Complete)
+        {
+            // A question the patient has not answered (added since they started, or skipped): asked now, before anything
+            // is sent, rather than "some answers are missing" on a page that lists urgent symptoms as "None".
+            var questions = await ShowAsync(StepRedFlags, cancellationToken);
+            AddUnansweredErrors(RedFlags.Evaluate(Draft.RedFlags).Unanswered);
+            return questions;
+        }
         catch (DomainException ex)
         {
             // After ShowAsync, which clears the model state to show the draft: added before, the message was wiped and
@@ -370,6 +375,14 @@ public sealed class IndexModel(ConsultationService consultations, ConsultationDr
                 NewState = protector.Protect(Draft);
                 await ShowPracticeStepAsync(cancellationToken);
                 return Page();
+        }
+    }
+
+    private void AddUnansweredErrors(IEnumerable<string> codes)
+    {
+        foreach (var code in codes)
+        {
+            ModelState.AddModelError(RedFlagField(code), $"Select yes or no: {RedFlags.Find(code)!.Question.TrimEnd('?').ToLowerInvariant()}");
         }
     }
 
