@@ -41,8 +41,8 @@ public sealed record RotaView(HubDetail Detail, IReadOnlyList<SessionOverrideVie
 
 /// <summary>
 /// What a rota change did: the session it touched, the slot regeneration's counts (among them the free slots brought in
-/// line with the session's new role, mode or length), and how many booked slots the rota no longer plans (kept, never
-/// deleted: those patients need to be contacted).
+/// line with the session's new role, mode or length), and how many booked appointments the rota no longer has as they
+/// were booked (kept, never deleted: those patients need to be contacted).
 /// </summary>
 public sealed record RotaChange(int HubId, int SessionId, string SessionName, SlotPlanResult Slots, int BookedOutsideRota);
 
@@ -506,14 +506,30 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
 
         var today = London.Today(clock);
         var last = today.AddDays(planner.HorizonDays);
-        var planned = SlotGenerator.Generate(session, today, last, BankHolidayCalendar.England).Select(p => p.Key).ToHashSet();
+        var planned = new Dictionary<SlotKey, PlannedSlot>();
+        foreach (var p in SlotGenerator.Generate(session, today, last, BankHolidayCalendar.England))
+        {
+            planned.TryAdd(p.Key, p);
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var toUtc = London.StartOfDayUtc(last.AddDays(1));
-        var booked = await db.Slots.AsNoTracking()
-            .Where(s => s.SessionId == sessionId && s.StartUtc >= now && s.StartUtc < toUtc && s.Status == SlotStatus.Booked)
-            .Select(s => new { s.ClinicianIndex, s.StartUtc })
+        var booked = await db.AppointmentSlots.AsNoTracking()
+            .Where(h => h.IsActive && h.Slot!.SessionId == sessionId && h.Slot.StartUtc >= now && h.Slot.StartUtc < toUtc && h.Slot.Status == SlotStatus.Booked)
+            .Select(h => new { h.AppointmentId, h.Slot!.Id, h.Slot.ClinicianIndex, h.Slot.StartUtc, h.Slot.EndUtc, h.Slot.Role, h.Slot.Mode })
             .ToListAsync(ct);
-        var bookedOutside = booked.Count(s => !planned.Contains(new SlotKey(sessionId, s.ClinicianIndex, DateTime.SpecifyKind(s.StartUtc, DateTimeKind.Utc))));
+
+        // Appointments, not slots (a double appointment holds two), whose slot the rota no longer has: its date or time
+        // gone, or kept with a clinician, mode or length the session no longer offers.
+        var bookedOutside = booked
+            .Where(s =>
+            {
+                var stored = new StoredSlot(s.Id, new SlotKey(sessionId, s.ClinicianIndex, DateTime.SpecifyKind(s.StartUtc, DateTimeKind.Utc)), DateTime.SpecifyKind(s.EndUtc, DateTimeKind.Utc), s.Role, s.Mode, SlotStatus.Booked);
+                return !(planned.TryGetValue(stored.Key, out var plan) && stored.HasShapeOf(plan));
+            })
+            .Select(s => s.AppointmentId)
+            .Distinct()
+            .Count();
         return new RotaChange(session.HubId, session.Id, session.Name, result, bookedOutside);
     }
 

@@ -198,6 +198,9 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
             $"/Admin/Session/{world.SessionId}");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
 
+        // The booked GP appointment is kept, as booked: the commissioner is told its patient needs contacting.
+        Assert.Contains("1 booked appointment no longer matches this session&#x27;s rota", (await commissioner.GetAsync(response.Headers.Location!.OriginalString)).Html, StringComparison.Ordinal);
+
         var slots = await world.WithDbAsync(db => db.Slots.Where(s => s.SessionId == world.SessionId && s.StartUtc < Utc(11, 0, 0)).ToListAsync());
         var kept = Assert.Single(slots, s => s.Id == booked.Id);
         Assert.Equal(SlotStatus.Booked, kept.Status);
@@ -408,7 +411,7 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
 
         var html = (await commissioner.GetAsync(page)).Html;
         Assert.Contains("Evening GP clinic closed on 9 June 2026. 11 free slots withdrawn.", html, StringComparison.Ordinal);
-        Assert.Contains("1 booked appointment is no longer in this session", html, StringComparison.Ordinal);
+        Assert.Contains("1 booked appointment no longer matches this session&#x27;s rota", html, StringComparison.Ordinal);
         Assert.Contains("Staff training", html, StringComparison.Ordinal);
         Assert.True(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(e => e.Action == AuditActions.SessionChange && e.Actor == world.Commissioner && e.Detail!.StartsWith("closed on 2026-06-09"))));
 

@@ -310,7 +310,7 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
         TempData["Status"] = describe(result) + ". " + (counts.Count == 0 ? "No slots needed to change." : string.Join(", ", counts) + ".");
         if (result.BookedOutsideRota > 0)
         {
-            TempData[WarningKey] = $"{Wording.Plural(result.BookedOutsideRota, "booked appointment is", "booked appointments are")} no longer in this session's rota. They have been kept: contact the patients to confirm or rebook them.";
+            TempData[WarningKey] = $"{Wording.Plural(result.BookedOutsideRota, "booked appointment no longer matches", "booked appointments no longer match")} this session's rota (its dates, times, clinician, type or slot length changed). They have been kept: contact the patients to confirm or rebook them.";
         }
 
         return toHub
