@@ -314,7 +314,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         appointment.Cancel(reason, Now);
         var withdrawReminders = await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
         audit.Write(actor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "reason given: " + (appointment.CancellationReason is null ? "no" : "yes"));
-        await SaveChangeAsync(appointment, cancellationToken, before, appointment.Status, withdrawReminders, releasing: appointment);
+        await SaveChangeAsync(appointment, cancellationToken, before, appointment.Status, withdrawReminders, freesSlots: true);
         return AfterChange(view, appointment);
     }
 
@@ -337,7 +337,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         appointment.Cancel("Cancelled by the patient using the link in their message", Now);
         var withdrawReminders = await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
         audit.Write(PatientLinkActor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "via patient cancel link");
-        await SaveChangeAsync(appointment, cancellationToken, before, appointment.Status, withdrawReminders, releasing: appointment);
+        await SaveChangeAsync(appointment, cancellationToken, before, appointment.Status, withdrawReminders, freesSlots: true);
         return AfterChange(view, appointment);
     }
 
@@ -586,16 +586,16 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
 
     /// <summary>
     /// Saves a change to <paramref name="changed"/>; when its status changed (<paramref name="statusBefore"/> is what it was), its
-    /// compliance day summary moves in the same transaction. A cancellation passes the appointment whose slots it
-    /// frees (<paramref name="releasing"/>), for the rota to decide which go back on offer inside the transaction.
+    /// compliance day summary moves in the same transaction. A cancellation says it frees the appointment's slots
+    /// (<paramref name="freesSlots"/>), for the rota to decide which go back on offer inside the transaction.
     /// </summary>
-    private async Task SaveChangeAsync(Appointment changed, CancellationToken ct, BookedAppointment? statusBefore = null, AppointmentStatus statusAfter = default, Func<CancellationToken, Task>? alsoInTransaction = null, Appointment? releasing = null)
+    private async Task SaveChangeAsync(Appointment changed, CancellationToken ct, BookedAppointment? statusBefore = null, AppointmentStatus statusAfter = default, Func<CancellationToken, Task>? alsoInTransaction = null, bool freesSlots = false)
     {
         try
         {
             // Writers take turns with bookings on SQLite instead of sleeping in its busy handler.
             using var turn = await writeGate.EnterAsync(db, ct);
-            if (statusBefore is null && alsoInTransaction is null && releasing is null)
+            if (statusBefore is null && alsoInTransaction is null && !freesSlots)
             {
                 await db.SaveChangesAsync(ct);
                 return;
@@ -604,11 +604,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             await db.InTransactionAsync(
                 async token =>
                 {
-                    var freedDates = releasing is null ? null : await HoldFreedSlotsAsync(releasing, token);
+                    var freedDates = freesSlots ? await HoldFreedSlotsAsync(changed, token) : null;
                     await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
                     if (freedDates is { } dates)
                     {
-                        await planner.PlanAsync(dates.From, dates.To, releasing!.HubId, token);
+                        await planner.PlanAsync(dates.From, dates.To, changed.HubId, token);
                     }
 
                     if (statusBefore is not null)

@@ -111,7 +111,7 @@ public static class FhirErrors
             FhirException fhir => new(fhir.Status, fhir.SpineCode, fhir.Message),
             DomainException domain => FromDomain(domain, isSearch),
             BadHttpRequestException bad => new(bad.StatusCode, bad.StatusCode == StatusCodes.Status415UnsupportedMediaType ? UnsupportedMediaType : BadRequest, Trim(bad.Message)),
-            Booking.SavedButNotReadException saved => new(StatusCodes.Status503ServiceUnavailable, InternalServerError, saved.Message) { MayRetry = false },
+            SavedButNotReadException saved => new(StatusCodes.Status503ServiceUnavailable, InternalServerError, saved.Message) { MayRetry = false },
             _ when Forward.Data.DbErrors.IsUnavailable(exception) => new(StatusCodes.Status503ServiceUnavailable, InternalServerError, "Forward cannot reach its database just now. Nothing was saved; retry after a few seconds."),
             _ => new(StatusCodes.Status500InternalServerError, InternalServerError, $"Something went wrong in Forward. Quote trace {Activity.Current?.TraceId.ToString() ?? "unknown"} if you report it."),
         };

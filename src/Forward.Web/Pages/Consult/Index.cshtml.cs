@@ -343,12 +343,12 @@ public sealed class IndexModel(ConsultationService consultations, ConsultationDr
         {
             result = await consultations.SubmitAsync(Draft, cancellationToken);
         }
-        catch (ValidationFailedException) when (!RedFlags.Evaluate(Draft.RedFlags).Complete)
+        catch (ValidationFailedException) when (RedFlags.Evaluate(Draft.RedFlags) is { Complete: false } flags)
         {
             // A question the patient has not answered (added since they started, or skipped): asked now, before anything
             // is sent, rather than "some answers are missing" on a page that lists urgent symptoms as "None".
             var questions = await ShowAsync(StepRedFlags, cancellationToken);
-            AddUnansweredErrors(RedFlags.Evaluate(Draft.RedFlags).Unanswered);
+            AddUnansweredErrors(flags.Unanswered);
             return questions;
         }
         catch (DomainException ex)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Forward.Data;
 
-namespace Forward.Web.Booking;
+namespace Forward.Web.Fhir;
 
 /// <summary>
 /// A change to an appointment committed, then reading what the answer needs failed because the database went away (the
