@@ -84,10 +84,13 @@ public static class BookingApi
             body.Reason,
             body.Consent ?? RecordSharingConsent.NotAsked,
             idempotencyKey);
-        var outcome = await booking.BookAsync(request, Actor.From(http.User), ct);
+        var actor = Actor.From(http.User);
+        var outcome = await booking.BookAsync(request, actor, ct);
         SetETag(http, outcome.Appointment);
         if (outcome.Replayed)
         {
+            // A replay books nothing, so nothing else records that the appointment was shown again.
+            await booking.AuditViewAsync(outcome.Appointment, actor, ct);
             http.Response.Headers["Idempotent-Replayed"] = "true";
             return TypedResults.Ok(outcome.Appointment);
         }

@@ -293,9 +293,20 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     public async Task<AppointmentView> ViewAsync(long appointmentId, Actor actor, CancellationToken cancellationToken = default)
     {
         var view = await GetAsync(appointmentId, actor, cancellationToken);
+        await AuditViewAsync(view, actor, cancellationToken);
+        return view;
+    }
+
+    /// <summary>
+    /// Records that <paramref name="view"/> is being shown to <paramref name="actor"/>; for an answer that shows an
+    /// appointment without reading it through <see cref="ViewAsync"/> (the JSON API's idempotent replay, which books
+    /// nothing and so audits no booking).
+    /// </summary>
+    public async Task AuditViewAsync(AppointmentView view, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(view);
         audit.Write(actor, AuditActions.AppointmentView, "success", "Appointment", Id(view.Id), view.PatientId, view.HubId);
         await db.SaveChangesAsync(cancellationToken);
-        return view;
     }
 
     /// <summary>Commissioners see appointments without the patient (see <see cref="AppointmentView.WithoutPatient"/>).</summary>

@@ -141,7 +141,14 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
-        Assert.Equal((await Json(first)).GetProperty("id").GetInt64(), (await Json(second)).GetProperty("id").GetInt64());
+        var id = (await Json(first)).GetProperty("id").GetInt64();
+        Assert.Equal(id, (await Json(second)).GetProperty("id").GetInt64());
+
+        // The replay shows the patient's appointment again without booking anything: audited as a view.
+        var viewed = await world.WithDbAsync(db => db.AuditEvents.Where(a => a.Action == AuditActions.AppointmentView && a.EntityId == id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToListAsync());
+        var view = Assert.Single(viewed);
+        Assert.Equal((world.PracticeStaffA, "success", world.HubId), (view.Actor, view.Outcome, view.HubId));
+        Assert.NotNull(view.PatientId);
 
         var reused = await Send(TestPatients.Booking(slots[1].Id));
         await AssertProblem(reused, HttpStatusCode.Conflict, "idempotency-key-reused");
