@@ -79,7 +79,7 @@ public static class ComplianceDayStore
         .. AppointmentCounts.Select(c => new BulkColumn<AppointmentDay>(c.Column, d => c.Value(d.Parts))),
     ];
 
-    /// <summary>Appointments as the compliance rules see them: the patient's practice, the session and mode of the slots held.</summary>
+    /// <summary>Appointments as the compliance rules see them: the patient's practice, the session of the slots held, the mode booked.</summary>
     public static IQueryable<BookedAppointment> Facts(IQueryable<Appointment> appointments) =>
         appointments.Select(a => new BookedAppointment(
             a.Id,
@@ -90,7 +90,7 @@ public static class ComplianceDayStore
             a.CreatedUtc,
             a.Status,
             a.Channel,
-            a.Slots.OrderBy(s => s.SlotId).Select(s => s.Slot!.Mode).FirstOrDefault(),
+            a.Mode,
             a.Slots.Count));
 
     /// <summary>One appointment as the compliance rules see it; null if there is none.</summary>

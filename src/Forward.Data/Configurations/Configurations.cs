@@ -162,6 +162,8 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
 {
     public void Configure(EntityTypeBuilder<Appointment> b)
     {
+        b.Property(x => x.Role).HasConversion<string>().HasMaxLength(40);
+        b.Property(x => x.Mode).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Channel).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Consent).HasConversion<string>().HasMaxLength(20);

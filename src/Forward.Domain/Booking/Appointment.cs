@@ -52,6 +52,14 @@ public class Appointment
 
     public DateTime EndUtc { get; set; }
 
+    /// <summary>
+    /// Who the patient was booked to see and how, as the first slot offered them when booked. Kept here, not read from
+    /// the slot: a cancelled appointment's slot goes back on offer in whatever shape the rota then has.
+    /// </summary>
+    public ClinicianRole Role { get; set; }
+
+    public DeliveryMode Mode { get; set; }
+
     public BookingChannel Channel { get; set; }
 
     /// <summary>User name or API client that booked.</summary>

@@ -13,7 +13,7 @@ namespace Forward.Web.Booking;
 public static class AppointmentViews
 {
     /// <summary>One slot an appointment holds, as the view needs it.</summary>
-    public sealed record HeldSlot(long SlotId, DateTime StartUtc, ClinicianRole Role, DeliveryMode Mode, string SessionName);
+    public sealed record HeldSlot(long SlotId, DateTime StartUtc, string SessionName);
 
     /// <summary>The patient and their registered practice, as the view needs them.</summary>
     public sealed record PatientFacts(string NhsNumber, string GivenName, string FamilyName, DateOnly DateOfBirth, string? Phone, string PracticeOds, string PracticeName);
@@ -47,7 +47,7 @@ public static class AppointmentViews
         // Likewise "the first slot" in SQL becomes ROW_NUMBER() over every appointment, so the first is picked in Of.
         var slots = (await db.AppointmentSlots.AsNoTracking()
             .Where(s => ids.Contains(s.AppointmentId))
-            .Select(s => new { s.AppointmentId, Held = new HeldSlot(s.SlotId, s.Slot!.StartUtc, s.Slot.Role, s.Slot.Mode, s.Slot.Session!.Name) })
+            .Select(s => new { s.AppointmentId, Held = new HeldSlot(s.SlotId, s.Slot!.StartUtc, s.Slot.Session!.Name) })
             .ToListAsync(ct))
             .ToLookup(s => s.AppointmentId, s => s.Held);
         var byId = rows.ToDictionary(r => r.A.Id);
@@ -62,7 +62,7 @@ public static class AppointmentViews
         var first = slots.OrderBy(s => s.StartUtc).FirstOrDefault();
         return new AppointmentView(
             a.Id, a.Status, a.StartUtc, a.EndUtc, London.ToLocalWithOffset(a.StartUtc), London.ToLocalWithOffset(a.EndUtc), a.HubId, hubCode, hubName,
-            first?.SessionName ?? string.Empty, first?.Role ?? default, first?.Mode ?? default,
+            first?.SessionName ?? string.Empty, a.Role, a.Mode,
             a.PatientId, patient.NhsNumber, $"{patient.GivenName} {patient.FamilyName}", patient.DateOfBirth, patient.Phone, patient.PracticeOds, patient.PracticeName,
             a.Channel, a.BookedBy, a.BookingOrganisationOds, a.Reason, a.Description, a.Comment, a.Consent, a.CreatedUtc,
             a.CancelledUtc, a.CancellationReason, a.OutcomeRecordedUtc, a.Version, slots.Select(s => s.SlotId).Order().ToList());

@@ -230,7 +230,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                     a.Hub.Code,
                     a.Hub.Name,
                     new AppointmentViews.PatientFacts(p.NhsNumber, p.GivenName, p.FamilyName, p.DateOfBirth, p.Phone, a.Practice.OdsCode, a.Practice.Name),
-                    a.Slots.Select(s => new AppointmentViews.HeldSlot(s.Id, s.StartUtc, s.Role, s.Mode, a.SessionNames[s.SessionId])))));
+                    a.Slots.Select(s => new AppointmentViews.HeldSlot(s.Id, s.StartUtc, a.SessionNames[s.SessionId])))));
             }
             else if (outcome is long id)
             {
@@ -335,6 +335,8 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             HubId = slots[0].HubId,
             StartUtc = slots.Min(s => s.StartUtc),
             EndUtc = slots.Max(s => s.EndUtc),
+            Role = slots.MinBy(s => s.StartUtc)!.Role,
+            Mode = slots.MinBy(s => s.StartUtc)!.Mode,
             Channel = booking.Actor.Channel,
             BookedBy = booking.Actor.UserName,
             BookingOrganisationOds = request.BookingOrganisationOds ?? booking.Actor.OrganisationOds,

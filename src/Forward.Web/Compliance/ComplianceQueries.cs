@@ -259,7 +259,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
                 a.Patient!.RegisteredPractice!.OdsCode,
                 a.Status,
                 a.Channel,
-                a.Slots.Select(s => (Forward.Domain.Hubs.DeliveryMode?)s.Slot!.Mode).FirstOrDefault()));
+                (Forward.Domain.Hubs.DeliveryMode?)a.Mode));
 
     /// <summary>
     /// What the actor may choose on the dashboard: a commissioner's CCG, its ICS, its PCNs, practices and hubs; a

@@ -56,6 +56,29 @@ public sealed class SlotReshapeTests(ForwardFactory factory) : IClassFixture<For
         AssertLaidEndToEnd(await OfferedAsync(world, slot));
     }
 
+    [Fact]
+    public async Task A_cancelled_appointment_still_shows_who_it_was_booked_with_after_its_slot_takes_the_new_role()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var commissioner = new Actor(world.Commissioner, Roles.Commissioner, null, null, world.CcgId, null);
+        var slot = (await world.FreeSlotsAsync()).First(s => London.ToLocal(s.StartUtc).TimeOfDay == new TimeSpan(19, 0, 0));
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        using var booked = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id));
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var id = JsonDocument.Parse(await booked.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+
+        // The clinic becomes a nurse's telephone clinic; the booking keeps its GP until it is cancelled.
+        await ChangeSessionAsync(world, commissioner, 15, ClinicianRole.PracticeNurse, DeliveryMode.Telephone);
+        using var cancelled = await practice.PostAsJsonAsync(new Uri($"/api/v1/appointments/{id}/cancel", UriKind.Relative), new { reason = "Feeling better" });
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+
+        // The freed slot is offered as the nurse's; the cancelled appointment was, and still reads as, with the GP.
+        var freed = Assert.Single(await OfferedAsync(world, slot), s => s.Id == slot.Id);
+        Assert.Equal((ClinicianRole.PracticeNurse, DeliveryMode.Telephone), (freed.Role, freed.Mode));
+        var read = JsonDocument.Parse(await practice.GetStringAsync(new Uri($"/api/v1/appointments/{id}", UriKind.Relative))).RootElement;
+        Assert.Equal(("Cancelled", "GeneralPractitioner", "FaceToFace"), (read.GetProperty("status").GetString(), read.GetProperty("role").GetString(), read.GetProperty("mode").GetString()));
+    }
+
     /// <summary>The clinician's slots on that evening: 18:30 to 20:00 in 15-minute slots, none overlapping another.</summary>
     private static void AssertLaidEndToEnd(List<Slot> offered)
     {
@@ -72,11 +95,14 @@ public sealed class SlotReshapeTests(ForwardFactory factory) : IClassFixture<For
             .OrderBy(s => s.StartUtc).ToListAsync();
     });
 
-    private async Task ChangeSlotLengthAsync(TestWorld world, Actor commissioner, int minutes)
+    private Task ChangeSlotLengthAsync(TestWorld world, Actor commissioner, int minutes) =>
+        ChangeSessionAsync(world, commissioner, minutes, ClinicianRole.GeneralPractitioner, DeliveryMode.FaceToFace);
+
+    private async Task ChangeSessionAsync(TestWorld world, Actor commissioner, int minutes, ClinicianRole role, DeliveryMode mode)
     {
         using var scope = factory.Services.CreateScope();
         var rota = scope.ServiceProvider.GetRequiredService<RotaService>();
-        var input = new SessionInput("Evening GP clinic", SessionDays.Weekdays, new TimeOnly(18, 30), new TimeOnly(20, 0), ClinicianRole.GeneralPractitioner, DeliveryMode.FaceToFace, minutes, 2, new DateOnly(2026, 1, 1), null);
+        var input = new SessionInput("Evening GP clinic", SessionDays.Weekdays, new TimeOnly(18, 30), new TimeOnly(20, 0), role, mode, minutes, 2, new DateOnly(2026, 1, 1), null);
         var version = await world.WithDbAsync(db => db.Sessions.Where(s => s.Id == world.SessionId).Select(s => s.Version).SingleAsync());
         await rota.UpdateSessionAsync(world.SessionId, input, version, commissioner);
     }

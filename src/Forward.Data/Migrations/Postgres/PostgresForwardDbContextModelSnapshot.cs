@@ -312,6 +312,11 @@ namespace Forward.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<DateTime?>("OutcomeRecordedUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -321,6 +326,11 @@ namespace Forward.Data.Migrations.Postgres
                     b.Property<string>("Reason")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<DateTime>("StartUtc")
                         .HasColumnType("timestamp with time zone");

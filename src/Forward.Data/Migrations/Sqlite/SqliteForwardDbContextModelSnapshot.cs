@@ -301,6 +301,11 @@ namespace Forward.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("OutcomeRecordedUtc")
                         .HasColumnType("TEXT");
 
@@ -309,6 +314,11 @@ namespace Forward.Data.Migrations.Sqlite
 
                     b.Property<string>("Reason")
                         .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("StartUtc")
