@@ -1,3 +1,4 @@
+using Forward.Domain;
 using Forward.Domain.Booking;
 using Forward.Domain.Hubs;
 using Forward.Domain.Patients;
@@ -109,3 +110,13 @@ public sealed record BookingOutcome(AppointmentView Appointment, bool Replayed);
 
 /// <summary>What a hub clinician may see of a patient's record, with consent.</summary>
 public sealed record RecordSummaryView(int PatientId, string NhsNumber, string Name, DateOnly DateOfBirth, string PracticeName, string? Problems, string? Medications, string? Allergies, bool IsSynthetic);
+
+/// <summary>
+/// A booking refused because its idempotency key already booked something else (<see cref="BookingService.IdempotencyKeyReused"/>):
+/// other slots, another patient, or the same with other details. Names the booking the key made.
+/// </summary>
+public sealed class IdempotencyKeyReusedException(long bookedAppointmentId, string message)
+    : DomainException(DomainErrorKind.Conflict, BookingService.IdempotencyKeyReused, message)
+{
+    public long BookedAppointmentId { get; } = bookedAppointmentId;
+}

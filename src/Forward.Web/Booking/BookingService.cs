@@ -512,7 +512,19 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     {
         var existing = await db.Appointments.AsNoTracking()
             .Where(a => a.BookedBy == actor.UserName && a.IdempotencyKey == request.IdempotencyKey)
-            .Select(a => new { a.Id, a.PatientId, a.Patient!.NhsNumber, SlotIds = a.Slots.Select(s => s.SlotId).ToList() })
+            .Select(a => new
+            {
+                a.Id,
+                a.PatientId,
+                a.Patient!.NhsNumber,
+                a.Patient.Phone,
+                a.Consent,
+                a.Reason,
+                a.Description,
+                a.Comment,
+                a.BookingOrganisationOds,
+                SlotIds = a.Slots.Select(s => s.SlotId).ToList(),
+            })
             .FirstOrDefaultAsync(ct);
         if (existing is null)
         {
@@ -526,7 +538,20 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             : NhsNumber.TryParse(request.Patient.NhsNumber, out var nhsNumber, out _) && nhsNumber.Value.Value == existing.NhsNumber;
         if (!samePatient || !existing.SlotIds.OrderBy(x => x).SequenceEqual(request.SlotIds.Distinct().OrderBy(x => x)))
         {
-            throw DomainException.Conflict(IdempotencyKeyReused, "This idempotency key was already used for a different booking.");
+            throw new IdempotencyKeyReusedException(existing.Id, "This idempotency key was already used for a different booking.");
+        }
+
+        // So is the same booking with other details, compared as the writer stores them: answered with the first, a
+        // consent the patient withdrew would be kept and a corrected phone number would not get the reminders.
+        var sameDetails = request.Consent == existing.Consent
+            && Appointment.CleanText(request.Reason) == existing.Reason
+            && Appointment.CleanText(request.Description) == existing.Description
+            && Appointment.CleanText(request.Comment) == existing.Comment
+            && (request.BookingOrganisationOds ?? actor.OrganisationOds) == existing.BookingOrganisationOds
+            && (request.PatientId is not null || request.Patient.Phone?.Trim() == existing.Phone);
+        if (!sameDetails)
+        {
+            throw new IdempotencyKeyReusedException(existing.Id, "This idempotency key was already used to book these slots for this patient with other details (consent, reason, description, comment, booking organisation or phone). The first booking stands unchanged.");
         }
 
         return new BookingOutcome(await FindViewAsync(existing.Id, ct), Replayed: true);

@@ -127,7 +127,8 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
         var world = await TestWorld.CreateAsync(factory);
         var client = await world.ClientAsync(world.PracticeStaffA);
         var slots = await world.FreeSlotsAsync();
-        var body = TestPatients.Booking(slots[0].Id);
+        var nhsNumber = TestPatients.NewNhsNumber();
+        var body = TestPatients.Booking(slots[0].Id, nhsNumber: nhsNumber);
 
         Task<HttpResponseMessage> Send(object b)
         {
@@ -156,7 +157,14 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
         // The same slot for another patient is another booking too.
         var anotherPatient = await Send(TestPatients.Booking(slots[0].Id, nhsNumber: TestPatients.NewNhsNumber()));
         await AssertProblem(anotherPatient, HttpStatusCode.Conflict, "idempotency-key-reused");
+
+        // So is the same booking with other details: the patient's consent withdrawn must not be answered with the grant.
+        var consentWithdrawn = await Send(TestPatients.Booking(slots[0].Id, nhsNumber: nhsNumber, consent: "Refused"));
+        await AssertProblem(consentWithdrawn, HttpStatusCode.Conflict, "idempotency-key-reused");
+        var otherReason = await Send(TestPatients.Booking(slots[0].Id, nhsNumber: nhsNumber, reason: "Earache"));
+        await AssertProblem(otherReason, HttpStatusCode.Conflict, "idempotency-key-reused");
         Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.BookedBy == world.PracticeStaffA)));
+        Assert.Equal(RecordSharingConsent.Granted, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.Consent).SingleAsync()));
     }
 
     [Fact]

@@ -204,16 +204,37 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         var world = await TestWorld.CreateAsync(factory);
         using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
         var (_, url, form) = await OpenFormAsync(world, client);
-        AppointmentId(await SubmitAsync(client, url, form, PatientFields()));
+        var id = AppointmentId(await SubmitAsync(client, url, form, PatientFields()));
 
         // Back, another patient's details, book: the same form, so the same key.
         var again = await SubmitAsync(client, url, form, PatientFields());
         var html = await again.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Contains("This slot was booked from this page a moment ago, for the patient you entered first.", html, StringComparison.Ordinal);
+        Assert.Contains("This slot was booked from this page a moment ago, with the patient and details you entered first.", html, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/Appointments/Details/{id}\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("idempotency key", html, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.BookedBy == world.PracticeStaffA)));
+    }
+
+    [Fact]
+    public async Task The_form_sent_again_with_consent_changed_keeps_the_first_booking_and_says_the_change_was_not_saved()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var (_, url, form) = await OpenFormAsync(world, client);
+        var fields = PatientFields();
+        var id = AppointmentId(await SubmitAsync(client, url, form, fields));
+
+        // Back, the patient now says no to sharing their record, book: that must not be answered with the "yes".
+        fields["Input.Consent"] = "Refused";
+        var again = await SubmitAsync(client, url, form, fields);
+        var html = await again.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("Nothing you changed since was saved.", html, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/Appointments/Details/{id}\"", html, StringComparison.Ordinal);
+        Assert.Equal(RecordSharingConsent.Granted, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.Consent).SingleAsync()));
     }
 
     [Fact]

@@ -97,6 +97,9 @@ public sealed class BookModel(BookingService booking, TriageService triage, Forw
     /// <summary>The request's reference, when booking from one.</summary>
     public string? ConsultationReference { get; private set; }
 
+    /// <summary>The appointment this form booked when it was sent before with other details.</summary>
+    public long? BookedFromThisForm { get; private set; }
+
     [BindProperty]
     public BookInput Input { get; set; } = new();
 
@@ -172,11 +175,12 @@ public sealed class BookModel(BookingService booking, TriageService triage, Forw
             {
                 return NotFound();
             }
-            catch (DomainException ex) when (ex.Code == BookingService.IdempotencyKeyReused)
+            catch (IdempotencyKeyReusedException ex)
             {
-                // Back, another patient, book: this form already booked its slot, for the patient sent first. The key
-                // is the form's own business; what the user needs to know is where that leaves the slot.
-                ModelState.AddModelError(string.Empty, "This slot was booked from this page a moment ago, for the patient you entered first. To book this patient, choose another slot.");
+                // Back, other details, book: this form already booked its slot, with the details sent first. The key is
+                // the form's own business; what the user needs to know is where that leaves the slot, and the booking.
+                ModelState.AddModelError(string.Empty, "This slot was booked from this page a moment ago, with the patient and details you entered first. Nothing you changed since was saved. To book another patient, choose another slot.");
+                BookedFromThisForm = ex.BookedAppointmentId;
             }
             catch (DomainException ex)
             {
