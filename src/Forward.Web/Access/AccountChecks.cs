@@ -9,7 +9,8 @@ namespace Forward.Web.Access;
 
 /// <summary>
 /// Whether a signed-in principal still matches its account: the account exists (a demo account only while demo users
-/// are seeded), with the same user name, role and organisation as when the principal was issued. The pages' cookie
+/// are seeded), with the same user name, role and organisation as when the principal was issued, and still has every
+/// FHIR scope the principal carries (a scope added since does not end it). The pages' cookie
 /// asks on every request; bearer tokens, which the API and FHIR take thousands of times a second, ask through a short
 /// cache (<see cref="BearerRecheck"/>), so a removed or changed account's tokens stop working within that time instead
 /// of living out their hour.
@@ -20,12 +21,13 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
     public static readonly TimeSpan BearerRecheck = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// A token that does not match the account as last read is checked against the database again after this long: a
-    /// token issued since the account changed carries the new details, and must not wait out the old read.
+    /// A token that does not match the account as last read is checked against the database again after this long, or
+    /// at once if it was issued since that read: a token issued since the account changed carries the new details, and
+    /// must not wait out the old read.
     /// </summary>
     public static readonly TimeSpan MismatchRecheck = TimeSpan.FromSeconds(1);
 
-    private sealed record Account(string UserName, string Role, int? PracticeId, int? HubId, int? CcgId, string? OrganisationOds, bool IsDemo);
+    private sealed record Account(string UserName, string Role, int? PracticeId, int? HubId, int? CcgId, string? OrganisationOds, string? Scopes, bool IsDemo);
 
     private readonly ConcurrentDictionary<int, (Account? Account, DateTimeOffset ReadAt)> recent = new();
 
@@ -35,9 +37,9 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
 
     /// <summary>
     /// Reads the account at most once per <see cref="BearerRecheck"/> (bearer tokens), or once per
-    /// <see cref="MismatchRecheck"/> while a token does not match the last read.
+    /// <see cref="MismatchRecheck"/> while a token does not match the last read (at once for a token issued since it).
     /// </summary>
-    public async Task<bool> RecentlyUnchangedAsync(ForwardDbContext db, ClaimsPrincipal principal, CancellationToken ct)
+    public async Task<bool> RecentlyUnchangedAsync(ForwardDbContext db, ClaimsPrincipal principal, DateTimeOffset? issuedUtc, CancellationToken ct)
     {
         if (AccountId(principal) is not { } id)
         {
@@ -47,7 +49,7 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
         var now = clock.GetUtcNow();
         var seen = recent.TryGetValue(id, out var known);
         if (!seen || known.ReadAt + BearerRecheck <= now
-            || (!Matches(principal, known.Account) && known.ReadAt + MismatchRecheck <= now))
+            || (!Matches(principal, known.Account) && (known.ReadAt + MismatchRecheck <= now || issuedUtc >= known.ReadAt)))
         {
             try
             {
@@ -68,7 +70,7 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
 
     private static Task<Account?> ReadAsync(ForwardDbContext db, int id, CancellationToken ct) =>
         db.Users.AsNoTracking().Where(u => u.Id == id)
-            .Select(u => new Account(u.UserName, u.Role, u.PracticeId, u.HubId, u.CcgId, u.OrganisationOds, u.IsDemo))
+            .Select(u => new Account(u.UserName, u.Role, u.PracticeId, u.HubId, u.CcgId, u.OrganisationOds, u.Scopes, u.IsDemo))
             .FirstOrDefaultAsync(ct);
 
     private bool Matches(ClaimsPrincipal principal, Account? account)
@@ -81,6 +83,7 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
             && principal.FindFirstValue(ForwardClaims.PracticeId) == Text(account.PracticeId)
             && principal.FindFirstValue(ForwardClaims.HubId) == Text(account.HubId)
             && principal.FindFirstValue(ForwardClaims.CcgId) == Text(account.CcgId)
-            && principal.FindFirstValue(ForwardClaims.OrganisationOds) == account.OrganisationOds;
+            && principal.FindFirstValue(ForwardClaims.OrganisationOds) == account.OrganisationOds
+            && principal.FindAll(ForwardClaims.Scope).Select(c => c.Value).ToHashSet(StringComparer.Ordinal).IsSubsetOf(ForwardClaims.ScopesOf(account.Scopes));
     }
 }

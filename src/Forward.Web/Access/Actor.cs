@@ -47,13 +47,13 @@ public static class ForwardClaims
             claims.Add(new(OrganisationOds, ods));
         }
 
-        foreach (var scope in (user.Scopes ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal))
-        {
-            claims.Add(new(Scope, scope));
-        }
-
+        claims.AddRange(ScopesOf(user.Scopes).Select(scope => new Claim(Scope, scope)));
         return new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, ClaimTypes.Role);
     }
+
+    /// <summary>The scopes an account's stored <see cref="UserAccount.Scopes"/> grants, each once.</summary>
+    public static IEnumerable<string> ScopesOf(string? scopes) =>
+        (scopes ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal);
 }
 
 /// <summary>Who is acting, as the booking and audit code needs to know it; built from the signed-in principal.</summary>

@@ -23,7 +23,7 @@ public sealed class CheckedBearerHandler(IOptionsMonitor<AuthenticationSchemeOpt
 
         try
         {
-            if (!await accounts.RecentlyUnchangedAsync(Context.RequestServices.GetRequiredService<ForwardDbContext>(), token.Principal, Context.RequestAborted))
+            if (!await accounts.RecentlyUnchangedAsync(Context.RequestServices.GetRequiredService<ForwardDbContext>(), token.Principal, token.Properties?.IssuedUtc, Context.RequestAborted))
             {
                 return AuthenticateResult.Fail("The account this token was issued for has changed.");
             }

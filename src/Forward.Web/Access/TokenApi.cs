@@ -17,7 +17,7 @@ public static class TokenApi
             .WithSummary("Exchange a user name and password for a bearer token (one hour).");
     }
 
-    private static async Task<Results<SignInHttpResult, ProblemHttpResult>> IssueAsync(TokenRequest request, SignInService signIn, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<Results<SignInHttpResult, ProblemHttpResult>> IssueAsync(TokenRequest request, SignInService signIn, HttpContext http, TimeProvider clock, CancellationToken cancellationToken)
     {
         var attempt = await signIn.CheckAsync(request.UserName, request.Password, cancellationToken);
         if (attempt.Result == SignInResultKind.LockedOut)
@@ -28,7 +28,12 @@ public static class TokenApi
 
         return attempt.Result switch
         {
-            SignInResultKind.Success => TypedResults.SignIn(new ClaimsPrincipal(ForwardClaims.CreateIdentity(attempt.User!, AuthenticationSetup.BearerScheme)), authenticationScheme: AuthenticationSetup.BearerTokenScheme),
+            // Stamped with when it was issued (the bearer handler sets only the expiry): a token newer than the last read
+            // of its account is checked against the account at once (AccountChecks).
+            SignInResultKind.Success => TypedResults.SignIn(
+                new ClaimsPrincipal(ForwardClaims.CreateIdentity(attempt.User!, AuthenticationSetup.BearerScheme)),
+                new Microsoft.AspNetCore.Authentication.AuthenticationProperties { IssuedUtc = clock.GetUtcNow() },
+                AuthenticationSetup.BearerTokenScheme),
             SignInResultKind.LockedOut => TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Account locked.", detail: "Too many failed sign-ins. Try again in 15 minutes.", type: Infrastructure.Problems.TypeBase + "locked-out"),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed.", detail: "The user name or password is not right.", type: Infrastructure.Problems.TypeBase + "sign-in-failed"),
         };

@@ -62,6 +62,30 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
     }
 
     [Fact]
+    public async Task A_bearer_token_stops_working_within_a_minute_of_its_account_losing_a_scope_the_token_carries()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        await Fhir.FhirTestKit.SetScopesAsync(world, world.PracticeStaffA, "organization/*.read patient/*.write");
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+
+        // A scope added is no reason to end the token; a scope taken away is: the token still says it may book.
+        await Fhir.FhirTestKit.SetScopesAsync(world, world.PracticeStaffA, "organization/*.read patient/*.write patient/*.read");
+        var added = factory.Clock.GetUtcNow().UtcDateTime.Add(Forward.Web.Access.AccountChecks.BearerRecheck).AddSeconds(1);
+        using (factory.Clock.TravelTo(added))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+        }
+
+        await Fhir.FhirTestKit.SetScopesAsync(world, world.PracticeStaffA, "organization/*.read patient/*.read");
+        using (factory.Clock.TravelTo(added.Add(Forward.Web.Access.AccountChecks.BearerRecheck).AddSeconds(1)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/fhir/Slot", UriKind.Relative))).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task A_bearer_token_issued_after_its_account_changed_works_at_once()
     {
         var world = await TestWorld.CreateAsync(factory);
