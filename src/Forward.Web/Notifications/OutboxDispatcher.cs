@@ -87,6 +87,16 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
             return false;
         }
 
+        if (message.Kind == NotificationKind.CancellationNotice && await ConfirmationWaitingAsync(db, message, ct) is { } confirmationDue)
+        {
+            // The patient hears of the booking before they hear it was cancelled: a confirmation still waiting (a failed
+            // send backing off, or one being sent now) goes first, or "booked" would follow "cancelled". Not an attempt.
+            var after = (confirmationDue > now ? confirmationDue : now).AddSeconds(1);
+            await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.DueUtc, after).SetProperty(m => m.Attempts, m => m.Attempts - 1), CancellationToken.None);
+            return false;
+        }
+
         // Messages about an online consultation request have no appointment: nothing to re-check and nothing to attach.
         var appointment = message.AppointmentId is { } appointmentId
             ? await db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId)
@@ -178,6 +188,13 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         LogSent(logger, id, message.Kind, message.Channel, message.Attempts, providerId);
         return true;
     }
+
+    /// <summary>When the same appointment's confirmation on the same channel is next due, if it has not been sent or given up.</summary>
+    private static Task<DateTime?> ConfirmationWaitingAsync(ForwardDbContext db, OutboxMessage notice, CancellationToken ct) =>
+        db.OutboxMessages.AsNoTracking()
+            .Where(m => m.AppointmentId == notice.AppointmentId && m.Kind == NotificationKind.BookingConfirmation && m.Channel == notice.Channel && m.Status == OutboxStatus.Pending)
+            .Select(m => (DateTime?)m.DueUtc)
+            .FirstOrDefaultAsync(ct);
 
     private sealed record AppointmentFacts(AppointmentStatus Status, int HubId, DateTime StartUtc, DateTime EndUtc, string HubName, string SiteName, string Town);
 

@@ -457,6 +457,36 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task A_confirmation_still_being_retried_when_its_appointment_is_cancelled_is_sent_before_the_cancellation_notice()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var id = await BookAsync(world, slot.Id);
+        var confirmation = OutboxMessage.KeyFor(id, NotificationKind.BookingConfirmation, NotificationChannel.Sms);
+        var notice = OutboxMessage.KeyFor(id, NotificationKind.CancellationNotice, NotificationChannel.Sms);
+
+        // The provider refuses the confirmation once: it waits a minute to be tried again. Meanwhile the booking is cancelled.
+        factory.Faults.FailBeforeSending[confirmation] = 1;
+        await Dispatcher.DispatchDueAsync();
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/appointments/{id}/cancel", new { reason = "Feeling better" })).StatusCode);
+
+        // The notice waits for the confirmation: "cancelled" then "booked" would leave the patient believing they are booked.
+        await Dispatcher.DispatchDueAsync();
+        Assert.Empty(await SentAsync(notice));
+        using (factory.Clock.TravelTo(Now.AddMinutes(2)))
+        {
+            await Dispatcher.DispatchDueAsync();
+            await Dispatcher.DispatchDueAsync();
+        }
+
+        var order = (await FileSender.ReadAllAsync()).Select(n => n.Reference).Where(r => r == confirmation || r == notice).ToList();
+        Assert.Equal([confirmation, notice], order);
+        var noticeRow = await world.WithDbAsync(db => db.OutboxMessages.SingleAsync(m => m.IdempotencyKey == notice));
+        Assert.Equal((OutboxStatus.Sent, 1), (noticeRow.Status, noticeRow.Attempts)); // waiting was not a failed attempt
+    }
+
+    [Fact]
     public void Calendar_entries_are_organised_from_the_configured_address_or_noreply_at_the_public_host()
     {
         Assert.Equal("noreply@forward.example.nhs.uk", new NotificationOptions { PublicBaseUrl = "https://forward.example.nhs.uk" }.CalendarOrganizer);
