@@ -202,6 +202,12 @@ public static class ForwardApp
             throw new InvalidOperationException("Forward:Notifications:CalendarOrganizerEmail must be an email address (for example appointments@forward.example.nhs.uk), or not set.");
         }
 
+        if (app.Configuration["Forward:Notifications:ReminderLeadHours"] is { } lead && !NotificationOptions.IsReminderLead(lead))
+        {
+            // Every booking plans its reminder from it: a value that is no number of hours would refuse every booking.
+            throw new InvalidOperationException($"Forward:Notifications:ReminderLeadHours must be a number of hours from 0 to {NotificationOptions.MaxReminderLeadHours} (for example 24), or not set.");
+        }
+
         // The database is migrated and seeded while the pipeline is built and Kestrel starts, on the other core: start-up
         // to the first page is the longer of the two, not their sum. Requests wait for it (below); /health says so.
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();

@@ -8,6 +8,14 @@ public sealed class NotificationOptions
     /// <summary>How long before the start the reminder is due.</summary>
     public double ReminderLeadHours { get; set; } = NotificationRules.DefaultReminderLead.TotalHours;
 
+    /// <summary>A week: bookings open at most a fortnight ahead, so a longer lead would remind almost nobody.</summary>
+    public const double MaxReminderLeadHours = 168;
+
+    /// <summary>A configured <see cref="ReminderLeadHours"/> that a reminder can be planned from.</summary>
+    public static bool IsReminderLead(string? value) =>
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var hours)
+        && hours is >= 0 and <= MaxReminderLeadHours;
+
     /// <summary>Run the outbox dispatcher as a background service (tests turn it off and drive it directly).</summary>
     public bool DispatchInBackground { get; set; } = true;
 

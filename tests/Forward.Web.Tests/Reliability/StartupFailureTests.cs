@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Forward.Web.Notifications;
 using Forward.Web.Tests.Infrastructure;
 
 namespace Forward.Web.Tests.Reliability;
@@ -75,6 +76,28 @@ public sealed class StartupFailureTests : IDisposable
 
         Assert.NotEqual(0, server.ExitCode);
         Assert.Contains(output, line => line.Contains("Forward:Notifications:CalendarOrganizerEmail must be an email address", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_reminder_lead_that_is_no_number_of_hours_stops_the_start_and_says_why()
+    {
+        // Negative, not a number, or more than a week: each would refuse every booking at run time.
+        Assert.All(["-1", "NaN", "Infinity", "1e300", "24h", ""], bad => Assert.False(NotificationOptions.IsReminderLead(bad), bad));
+        Assert.All(["0", "24", "2.5", "168"], good => Assert.True(NotificationOptions.IsReminderLead(good), good));
+
+        var output = new ConcurrentQueue<string>();
+        using var server = ForwardProcess.Start(ForwardProcess.FreePort(), new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Forward__DataDirectory"] = dataDirectory,
+            ["Forward__Notifications__PublicBaseUrl"] = "https://forward.example.nhs.uk",
+            ["Forward__Notifications__ReminderLeadHours"] = "-1",
+        }, output);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await server.WaitForExitAsync(timeout.Token);
+
+        Assert.NotEqual(0, server.ExitCode);
+        Assert.Contains(output, line => line.Contains("Forward:Notifications:ReminderLeadHours must be a number of hours", StringComparison.Ordinal));
     }
 
     public void Dispose()
