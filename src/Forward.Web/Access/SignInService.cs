@@ -30,7 +30,8 @@ public sealed class SignInService(
 
     public async Task<SignInAttempt> CheckAsync(string? userName, string? password, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password) || userName.Length > 100 || password.Length > 200)
+        // No account's name has a control character; PostgreSQL refuses a NUL in a query's text outright.
+        if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password) || userName.Length > 100 || password.Length > 200 || userName.Any(char.IsControl))
         {
             return new(SignInResultKind.Failed, null);
         }

@@ -199,4 +199,15 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
         var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = "nobody-here", password = "whatever" });
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("nhs111\u0000")]
+    [InlineData("\u0000")]
+    [InlineData("nhs\n111")]
+    public async Task A_user_name_with_a_control_character_is_a_failed_sign_in_not_an_error(string userName)
+    {
+        using var client = factory.CreateClient();
+        using var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName, password = "whatever" });
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
 }
