@@ -221,12 +221,7 @@ public static class ForwardApp
 
         app.UseHttpLogging();
         app.UseExceptionHandler("/Error");
-        if (IsDeployed(app.Environment))
-        {
-            app.UseHsts();
-        }
-
-        app.UseSecurityHeaders();
+        app.UseSecurityHeaders(hsts: IsDeployed(app.Environment));
 
         // A request that arrives while the database is still being prepared waits for it (a first page asked for during
         // start-up is answered the moment it can be) rather than meeting an empty database; /health answers at once.

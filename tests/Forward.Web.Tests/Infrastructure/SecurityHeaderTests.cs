@@ -17,10 +17,28 @@ public sealed class SecurityHeaderTests(SecurityHeaderTests.ProductionFactory fa
     [InlineData("/api/v1/hubs")]
     [InlineData("/no-such-page")]
     [InlineData("/fhir/metadata")]
+    [InlineData("POST /api/v1/auth/token")] // a malformed body: answered by the API's exception handler
+    [InlineData("POST /fhir/Appointment")] // a malformed resource: an OperationOutcome
     public async Task Every_kind_of_response_carries_hsts_csp_nosniff_and_no_framing(string path)
     {
         using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://forward.example.nhs.uk"), AllowAutoRedirect = false });
-        var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        HttpResponseMessage response;
+        if (path.StartsWith("POST ", StringComparison.Ordinal))
+        {
+            if (path.Contains("fhir", StringComparison.Ordinal))
+            {
+                using var token = await client.PostAsync(new Uri("/api/v1/auth/token", UriKind.Relative), new StringContent("{\"userName\":\"practice\",\"password\":\"" + ForwardFactory.DemoPassword + "\"}", System.Text.Encoding.UTF8, "application/json"));
+                var bearer = System.Text.Json.JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement.GetProperty("accessToken").GetString();
+                client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+            }
+
+            response = await client.PostAsync(new Uri(path[5..], UriKind.Relative), new StringContent("{", System.Text.Encoding.UTF8, path.Contains("fhir", StringComparison.Ordinal) ? "application/fhir+json" : "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+        else
+        {
+            response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        }
 
         Assert.NotEqual(HttpStatusCode.InternalServerError, response.StatusCode);
         var hsts = Assert.Single(response.Headers.GetValues("Strict-Transport-Security"));
