@@ -1,4 +1,5 @@
 using Forward.Domain.Organisations;
+using Forward.Domain.Time;
 
 namespace Forward.Domain.Navigation;
 
@@ -191,6 +192,10 @@ public class NavigatorTraining
         else if (TrainedOn > today)
         {
             errors[nameof(TrainedOn)] = "The training date must be today or in the past";
+        }
+        else if (!DateBounds.Allows(TrainedOn))
+        {
+            errors[nameof(TrainedOn)] = DateBounds.Message;
         }
 
         if (Course is { Length: > MaxCourseLength })

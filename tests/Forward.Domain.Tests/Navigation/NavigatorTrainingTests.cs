@@ -18,6 +18,15 @@ public class NavigatorTrainingTests
     public void A_future_date_is_refused() =>
         Assert.Equal(["TrainedOn"], new NavigatorTraining { StaffName = "Sam", Trained = true, TrainedOn = Today.AddDays(1) }.Validate(Today).Keys);
 
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(1999, 12, 31)]
+    public void A_date_before_the_service_years_is_refused_with_the_forms_message(int year, int month, int day)
+    {
+        var errors = new NavigatorTraining { StaffName = "Sam", Trained = true, TrainedOn = new DateOnly(year, month, day) }.Validate(Today);
+        Assert.Equal(Forward.Domain.Time.DateBounds.Message, Assert.Single(errors, e => e.Key == "TrainedOn").Value);
+    }
+
     [Fact]
     public void A_complete_record_is_valid() =>
         Assert.Empty(new NavigatorTraining { StaffName = "Sam", Trained = true, TrainedOn = Today, Course = "Active signposting" }.Validate(Today));
