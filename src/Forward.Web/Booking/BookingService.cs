@@ -320,6 +320,10 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             throw DomainException.Forbidden("cannot-cancel", "Commissioners do not cancel appointments.");
         }
 
+        // As the other fields' rules are given: against the field the client sent (the appointment checks it again).
+        var errors = new Dictionary<string, string>();
+        CheckLength(reason, Appointment.MaxCancellationReasonLength, "Reason", "Cancellation reason", errors);
+        ValidationFailedException.ThrowIfAny(errors);
         var (appointment, view) = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
         var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
         appointment.Cancel(reason, Now);

@@ -307,6 +307,14 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
         stale.Headers.TryAddWithoutValidation("If-Match", "W/\"7\"");
         await AssertProblem(await client.SendAsync(stale), HttpStatusCode.Conflict, "version-mismatch");
 
+        // A reason that breaks its rules is said against the field, as every other field's is.
+        foreach (var (reason, message) in new[] { (new string('x', 501), "Cancellation reason must be 500 characters or fewer"), ("Moved\u0000away", "Cancellation reason must not contain control characters") })
+        {
+            using var refused = await client.PostAsJsonAsync($"/api/v1/appointments/{id}/cancel", new { reason });
+            await AssertProblem(refused, HttpStatusCode.BadRequest, "validation-failed");
+            Assert.Equal(message, (await Json(refused)).GetProperty("errors").GetProperty("reason")[0].GetString());
+        }
+
         var cancel = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/appointments/{id}/cancel") { Content = JsonContent.Create(new { reason = "Patient feels better" }) };
         cancel.Headers.TryAddWithoutValidation("If-Match", "W/\"1\"");
         var cancelled = await client.SendAsync(cancel);

@@ -459,7 +459,7 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         var refused = await client.PostFormAsync(details, new Dictionary<string, string> { ["CancelReason"] = tooLong });
         var refusedHtml = await refused.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
-        Assert.Contains("<a href=\"#CancelReason\">Cancellation reason must be 500 characters or fewer.</a>", refusedHtml, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#CancelReason\">Cancellation reason must be 500 characters or fewer</a>", refusedHtml, StringComparison.Ordinal);
         Assert.Contains("id=\"CancelReason-error\"", refusedHtml, StringComparison.Ordinal);
         Assert.Contains(tooLong + "</textarea>", refusedHtml, StringComparison.Ordinal);
         Assert.Equal(SlotStatus.Booked, await SlotStatusAsync(world, slot.Id));

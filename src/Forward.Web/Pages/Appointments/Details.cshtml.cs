@@ -41,10 +41,10 @@ public sealed class DetailsModel(BookingService booking) : PageModel
         {
             return NotFound();
         }
-        catch (DomainException ex) when (ex.Code is "reason-too-long" or "reason-control-characters")
+        catch (ValidationFailedException ex) when (ex.Errors.TryGetValue("Reason", out var message))
         {
             // The reason's own rule: shown against the box (the text is kept there to put right).
-            ModelState.AddModelError(nameof(CancelReason), ex.Message);
+            ModelState.AddModelError(nameof(CancelReason), message);
         }
         catch (DomainException ex)
         {
