@@ -125,7 +125,9 @@ public static class NavigationCatalogue
 
         foreach (var hub in SeedCatalogue.Hubs)
         {
-            var places = SeedCatalogue.Localities.Where(l => l.CcgKey == hub.CcgKey && hub.Serves.Contains(l.Key)).Select(l => l.Name);
+            var places = SeedCatalogue.Localities
+                .Where(l => l.CcgKey == hub.CcgKey && hub.Serves.Any(s => s == l.Key || s.StartsWith(l.Key + "-", StringComparison.Ordinal)))
+                .Select(l => l.Name);
             var hours = hub.OpeningHours.Length <= LocalService.MaxHoursLength ? hub.OpeningHours : hub.OpeningHours[..(LocalService.MaxHoursLength - 1)] + "…";
             list.Add(new LocalServiceSeed(
                 $"HUB-{hub.Code}", hub.CcgKey, ServiceCategory.ExtendedAccessHub, hub.Name,

@@ -136,6 +136,9 @@ public static class ReferenceDataBuilder
                         localityPractices.Add(practice);
                         practices.Add(practice);
                     }
+
+                    // A hub may serve one cluster of a locality ("BEDF-1"), as Bedford North's interim hub serves five practices.
+                    practicesByLocality.Add((seed.Key, ClusterKey(locality.Key, clusterIndex)), [.. network.Practices]);
                 }
 
                 practicesByLocality.Add((seed.Key, locality.Key), localityPractices);
@@ -211,6 +214,9 @@ public static class ReferenceDataBuilder
             Patients = DemoPatients.Build(practices),
         };
     }
+
+    /// <summary>How <see cref="HubSeed.Serves"/> names one cluster of a locality (the locality's own key names all of it).</summary>
+    public static string ClusterKey(string localityKey, int clusterIndex) => $"{localityKey}-{clusterIndex}";
 
     /// <summary>As few clusters as keep each within 30,000–50,000; practices and patients shared out as evenly as possible.</summary>
     private static IEnumerable<(int Index, int Count, int Practices, int Population)> SplitIntoClusters(LocalitySeed locality)

@@ -166,16 +166,18 @@ public static class SeedCatalogue
         new("BED-H03", "Bedford North Hub", "Gilbert Hitchcock House", "Bedford", "BED", HubTier.PrimaryCareHub,
             $"{NotStated} Interim hub at Gilbert Hitchcock House (\"Q3-4, 2017/18\"). {StandardHours}", true, BedfordshireGoLive,
             $"{Beds}:1387,1391,1505-1506; {BedsOsc}:268-269,333; {Beds1920}:440",
-            ["BEDF"], Standard(RotaSize.Large)),
+            ["BEDF-1"], Standard(RotaSize.Small)), // an interim hub for "five practices" (000:1391): one synthetic cluster of Bedford's
         new("BED-H01", "Bedford South Hub", "Bedford Hospital site", "Bedford", "BED", HubTier.PrimaryCareHub,
             "Planned \"24-hour Primary Care Access Hub\" on the Bedford Hospital site. Bookable extended-access sessions are seeded for the evening and weekend part only: weekdays 18:30–22:00, Saturday and Sunday 08:00–20:00.",
             false, BedfordshireGoLive, $"{Beds}:343,580,950-952,1387,1515,1688",
             ["BEDF"],
             [
-                Session("Evening GP clinic", Weekdays, At(18, 30), At(22), GeneralPractitioner, FaceToFace, 15),
-                Session("Evening GP telephone clinic", Weekdays, At(18, 30), At(22), GeneralPractitioner, Telephone, 10),
-                Session("Weekend GP clinic", SessionDays.Weekends, At(8), At(20), GeneralPractitioner, FaceToFace, 15),
-                Session("Weekend nurse practitioner clinic", SessionDays.Weekends, At(8), At(14), AdvancedNursePractitioner, FaceToFace, 15),
+                // Two GPs and longer weekend slots (synthetic): the hub serves the whole Bedford locality, all but five of its
+                // practices alone, so it offers at least 30 minutes a week per 1,000 of their patients.
+                Session("Evening GP clinic", Weekdays, At(18, 30), At(22), GeneralPractitioner, FaceToFace, 15, 2),
+                Session("Evening GP telephone clinic", Weekdays, At(18, 30), At(22), GeneralPractitioner, Telephone, 15),
+                Session("Weekend GP clinic", SessionDays.Weekends, At(8), At(20), GeneralPractitioner, FaceToFace, 20, 2),
+                Session("Weekend nurse practitioner clinic", SessionDays.Weekends, At(8), At(14), AdvancedNursePractitioner, FaceToFace, 20),
             ]),
         new("BED-H04", "Dunstable Hub", "Site not stated in the seeds", "Dunstable", "BED", HubTier.PrimaryCareHub,
             $"{NotStated} {StandardHours}", true, BedfordshireGoLive,

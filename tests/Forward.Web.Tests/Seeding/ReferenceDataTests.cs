@@ -109,6 +109,23 @@ public sealed partial class ReferenceDataTests(ForwardFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task Bedford_Norths_interim_hub_serves_five_practices_as_the_plan_states()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
+        var north = await db.Hubs.AsNoTracking().Include(h => h.ServedPractices).SingleAsync(h => h.Code == "BED-H03");
+        var south = await db.Hubs.AsNoTracking().Include(h => h.ServedPractices).ThenInclude(p => p.Practice).Include(h => h.Sessions).ThenInclude(s => s.Overrides).AsSplitQuery().SingleAsync(h => h.Code == "BED-H01");
+
+        Assert.Equal(5, north.ServedPractices.Count);
+        Assert.Subset(south.ServedPractices.Select(p => p.PracticeId).ToHashSet(), north.ServedPractices.Select(p => p.PracticeId).ToHashSet());
+
+        // The other twenty have only Bedford South: it alone offers them the national minimum, 30 minutes per 1,000 a week.
+        var week = south.Sessions.SelectMany(s => SlotGenerator.Generate(s, new DateOnly(2026, 6, 8), new DateOnly(2026, 6, 14), BankHolidayCalendar.England));
+        var perThousand = week.Sum(s => (s.EndUtc - s.StartUtc).TotalMinutes) / (south.ServedPractices.Sum(p => p.Practice!.ListSize) / 1000.0);
+        Assert.True(perThousand >= 30, $"Bedford South: {perThousand:F1} minutes per 1,000 patients a week");
+    }
+
+    [Fact]
     public async Task Leicester_City_hubs_serve_every_city_practice()
     {
         await using var scope = factory.Services.CreateAsyncScope();
