@@ -167,6 +167,7 @@ public static class ReferenceDataBuilder
                 Phone = $"01632 960{FirstHubPhone + hubs.Count:D3}",
                 HoursAreSynthetic = seed.HoursAreSynthetic,
                 Source = seed.Source,
+                MaximumBookingAheadHours = SeedCatalogue.BookingWindowHours.TryGetValue(seed.CcgKey, out var window) ? window : null,
             };
             foreach (var localityKey in seed.Serves)
             {

@@ -157,6 +157,15 @@ public static class SeedCatalogue
     private const SessionDays WeekendsAndBankHolidays = SessionDays.Weekends | SessionDays.BankHolidays;
 
     /// <summary>
+    /// How far ahead a CCG's hubs take bookings, by CCG key, where the seeds say: only Leicester City's, "same day or up to
+    /// 48 hours in advance" through the practice, NHS 111 or the hub's own number (004:668; reference R-LLR-10).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, int> BookingWindowHours = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["LC"] = 48,
+    };
+
+    /// <summary>
     /// The hubs. Codes are the row ids of organisations-and-hubs.md §2.1; "-X" codes are synthetic hubs for Luton and Milton
     /// Keynes, where the seeds name none. Hubs with 24-hour or 8–8 hours get bookable sessions for part of the day only.
     /// </summary>

@@ -20,7 +20,8 @@ public static class BookingRules
         DateTime nowUtc,
         BookingPolicy policy,
         bool hubServesPatientsPractice,
-        IEnumerable<HeldAppointment> patientsActiveAppointments)
+        IEnumerable<HeldAppointment> patientsActiveAppointments,
+        TimeSpan? hubMaximumAhead = null)
     {
         ArgumentNullException.ThrowIfNull(slots);
         ArgumentNullException.ThrowIfNull(policy);
@@ -61,6 +62,11 @@ public static class BookingRules
         if (start - nowUtc > window.MaximumAhead)
         {
             throw DomainException.Invalid("outside-booking-window", $"This channel can book at most {Format(window.MaximumAhead)} ahead.");
+        }
+
+        if (start - nowUtc > hubMaximumAhead)
+        {
+            throw DomainException.Invalid("outside-booking-window", $"This hub takes bookings at most {Format(hubMaximumAhead.Value)} ahead.");
         }
 
         var clash = patientsActiveAppointments.FirstOrDefault(a => a.StartUtc < end && start < a.EndUtc);

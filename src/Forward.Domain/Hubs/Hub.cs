@@ -43,6 +43,12 @@ public class Hub
     public string? Source { get; set; }
 
     /// <summary>
+    /// How far ahead this hub takes bookings, through any channel, when it is nearer than the channel's own window
+    /// (Leicester City's hubs: "same day or up to 48 hours in advance", 004:668); null: the channel's window alone.
+    /// </summary>
+    public int? MaximumBookingAheadHours { get; set; }
+
+    /// <summary>
     /// The start of the earliest appointment here that had a reminder sent: when the hub's reminders began, for the
     /// before-and-after missed-appointment rate. Kept by the outbox dispatcher as reminders go out; null until one has.
     /// </summary>

@@ -25,7 +25,7 @@ internal static class BookingGroupReads
 
     public sealed record PracticeFacts(int Id, string OdsCode, string Name);
 
-    public sealed record HubFacts(string Code, string Name, string SiteName, string Town);
+    public sealed record HubFacts(string Code, string Name, string SiteName, string Town, int? MaximumBookingAheadHours);
 
     public sealed record Found(
         List<Patient> Patients,
@@ -61,7 +61,7 @@ internal static class BookingGroupReads
             SELECT "Id", "NhsNumber", "GivenName", "FamilyName", "DateOfBirth", "Phone", "Email", "RegisteredPracticeId", "SummaryProblems", "SummaryMedications", "SummaryAllergies", "IsSynthetic"
             FROM "Patients" WHERE {patients} ORDER BY "Id"{(postgres ? " FOR NO KEY UPDATE" : string.Empty)};
             SELECT "Id", "OdsCode", "Name" FROM "Practices" WHERE "Id" IN ({practiceIds});
-            SELECT s."Id", s."SessionId", s."HubId", s."ClinicianIndex", s."StartUtc", s."EndUtc", s."Role", s."Mode", s."Status", se."Name", h."Code", h."Name", h."SiteName", h."Town"
+            SELECT s."Id", s."SessionId", s."HubId", s."ClinicianIndex", s."StartUtc", s."EndUtc", s."Role", s."Mode", s."Status", se."Name", h."Code", h."Name", h."SiteName", h."Town", h."MaximumBookingAheadHours"
             FROM "Slots" AS s JOIN "Sessions" AS se ON se."Id" = s."SessionId" JOIN "Hubs" AS h ON h."Id" = s."HubId" WHERE s."Id" {In("slots")}{(postgres ? " ORDER BY s.\"Id\" FOR NO KEY UPDATE OF s" : string.Empty)};
             SELECT hp."HubId", hp."PracticeId", h."IsActive" FROM "HubPractices" AS hp JOIN "Hubs" AS h ON h."Id" = hp."HubId"
             WHERE hp."HubId" IN ({hubIds}) AND hp."PracticeId" IN ({practiceIds});
@@ -123,7 +123,7 @@ internal static class BookingGroupReads
             };
             found.Slots[slot.Id] = slot;
             found.SessionNames[slot.SessionId] = reader.GetString(9);
-            found.Hubs[slot.HubId] = new HubFacts(reader.GetString(10), reader.GetString(11), reader.GetString(12), reader.GetString(13));
+            found.Hubs[slot.HubId] = new HubFacts(reader.GetString(10), reader.GetString(11), reader.GetString(12), reader.GetString(13), reader.IsDBNull(14) ? null : reader.GetInt32(14));
         }
 
         await reader.NextResultAsync(ct);

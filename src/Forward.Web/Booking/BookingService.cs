@@ -111,6 +111,17 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var query = db.Slots.AsNoTracking()
             .Where(s => hubIds.Contains(s.HubId) && s.Status == SlotStatus.Free && s.StartUtc >= fromUtc && s.StartUtc < toUtc && s.StartUtc > now
                 && s.StartUtc >= bookableFrom && s.StartUtc <= bookableTo);
+        // Likewise a hub that takes bookings nearer than that (Leicester City's: 48 hours) lists only what it takes.
+        var nearerWindows = await db.Hubs.AsNoTracking()
+            .Where(h => hubIds.Contains(h.Id) && h.MaximumBookingAheadHours != null)
+            .Select(h => new { h.Id, Hours = h.MaximumBookingAheadHours!.Value })
+            .ToListAsync(cancellationToken);
+        foreach (var group in nearerWindows.GroupBy(h => h.Hours).Where(g => now.AddHours(g.Key) < bookableTo))
+        {
+            var (ids, cutoff) = (group.Select(h => h.Id).ToList(), now.AddHours(group.Key));
+            query = query.Where(s => !ids.Contains(s.HubId) || s.StartUtc <= cutoff);
+        }
+
         if (actor.IsHubClinician)
         {
             query = query.Where(s => s.HubId == actor.HubId);

@@ -171,7 +171,8 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                     booking.RequestedUtc,
                     policy.Value,
                     known.Serves(hubId, patient.RegisteredPracticeId),
-                    known.HeldBy(patient));
+                    known.HeldBy(patient),
+                    known.Hub(hubId).MaximumBookingAheadHours is { } hours ? TimeSpan.FromHours(hours) : null);
 
                 // Checked: only now does the booking change anything, so a refused one leaves no trace in the batch.
                 var appointment = Book(booking, patient, slots, phonesChanged);

@@ -43,6 +43,22 @@ public class BookingRulesTests
     }
 
     [Fact]
+    public void A_hub_with_a_nearer_window_holds_every_channel_to_it()
+    {
+        // Leicester City: "same day or up to 48 hours in advance", whoever books.
+        var hub = TimeSpan.FromHours(48);
+        foreach (var channel in new[] { BookingChannel.Practice, BookingChannel.Hub, BookingChannel.Online })
+        {
+            BookingRules.CheckCanBook([Slot(Now.AddHours(48))], channel, Now, Policy, true, [], hub);
+            var refused = Fails(() => BookingRules.CheckCanBook([Slot(Now.AddHours(48).AddMinutes(15))], channel, Now, Policy, true, [], hub));
+            Assert.Equal(("outside-booking-window", "This hub takes bookings at most 48 hours ahead."), (refused.Code, refused.Message));
+        }
+
+        // A hub window wider than the channel's changes nothing: NHS 111 still books 48 hours ahead at most.
+        Assert.Equal("outside-booking-window", Fails(() => BookingRules.CheckCanBook([Slot(Now.AddHours(49))], BookingChannel.Nhs111, Now, Policy, true, [], TimeSpan.FromDays(7))).Code);
+    }
+
+    [Fact]
     public void Practices_book_up_to_two_weeks_ahead()
     {
         Book([Slot(Now.AddDays(14))]);

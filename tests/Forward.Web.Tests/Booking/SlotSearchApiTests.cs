@@ -1,9 +1,11 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Forward.Domain.Access;
 using Forward.Web.Access;
 using Forward.Web.Booking;
 using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Forward.Web.Tests.Booking;
@@ -41,6 +43,32 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
 
         var practiceB = await Get(await world.ClientAsync(world.PracticeStaffB), $"/api/v1/slots?practice={world.PracticeB.OdsCode}&from=2026-06-08&to=2026-06-12");
         Assert.All(practiceB.GetProperty("slots").EnumerateArray(), s => Assert.Equal(world.OtherHubId, s.GetProperty("hubId").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_hub_that_takes_bookings_48_hours_ahead_lists_and_takes_only_those_whoever_books()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var now = factory.Clock.GetUtcNow().UtcDateTime;
+        var url = $"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-12";
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        var all = (await Get(practice, url)).GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("startUtc").GetDateTime()).ToList();
+        var far = (await world.FreeSlotsAsync()).First(s => s.StartUtc > now.AddHours(48));
+
+        // As Leicester City's hubs: "same day or up to 48 hours in advance", through the practice too.
+        await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).ExecuteUpdateAsync(u => u.SetProperty(h => h.MaximumBookingAheadHours, 48)));
+        var listed = (await Get(practice, url)).GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("startUtc").GetDateTime()).ToList();
+
+        Assert.Contains(all, start => start > now.AddHours(48));
+        Assert.NotEmpty(listed);
+        Assert.Equal(all.Where(start => start <= now.AddHours(48)), listed);
+        using var refused = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(far.Id));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("This hub takes bookings at most 48 hours ahead.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Another hub, without a window of its own, still lists the practice's fortnight.
+        var other = (await Get(await world.ClientAsync(world.PracticeStaffB), $"/api/v1/slots?practice={world.PracticeB.OdsCode}&from=2026-06-08&to=2026-06-12")).GetProperty("slots").EnumerateArray();
+        Assert.Contains(other, s => s.GetProperty("startUtc").GetDateTime() > now.AddHours(48));
     }
 
     [Fact]

@@ -126,6 +126,17 @@ public sealed partial class ReferenceDataTests(ForwardFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task Only_Leicester_Citys_hubs_take_bookings_no_more_than_48_hours_ahead()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
+        var windows = await db.Hubs.AsNoTracking().Select(h => new { h.Code, City = h.Ccg!.OdsCode == "04C", h.MaximumBookingAheadHours }).ToListAsync();
+
+        Assert.All(windows, h => Assert.Equal(h.City ? 48 : null, h.MaximumBookingAheadHours));
+        Assert.Equal(4, windows.Count(h => h.City));
+    }
+
+    [Fact]
     public async Task Leicester_City_hubs_serve_every_city_practice()
     {
         await using var scope = factory.Services.CreateAsyncScope();
