@@ -58,7 +58,10 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
             }
             catch (Exception ex) when (seen && DbErrors.IsUnavailable(ex))
             {
-                // The database is away for a moment: the account as last read still decides, rather than none at all.
+                // The database is away for a moment: the account as last read still decides, rather than none at all;
+                // but a token issued since that read knows the account better than the read does, and passes as a token
+                // of an account never read does (the endpoint answers 503 itself).
+                return issuedUtc >= known.ReadAt || Matches(principal, known.Account);
             }
         }
 
