@@ -68,6 +68,30 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task A_hubs_entry_gives_the_hours_its_rota_runs_now_not_those_it_was_written_with()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var hubCode = await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).Select(h => h.Code).SingleAsync());
+        var entry = Service(world, "HUBENTRY", ServiceCategory.ExtendedAccessHub, $"{world.Prefix} Hub", "evening weekend");
+        entry.Code = $"HUB-{hubCode}";
+        entry.Hours = "Weekdays 08:00-22:00 (as first planned)";
+        await world.WithDbAsync(db =>
+        {
+            db.LocalServices.Add(entry);
+            return db.SaveChangesAsync();
+        });
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var html = (await staff.GetAsync("/Navigation?Category=ExtendedAccessHub")).Html;
+        Assert.Contains("Mon–Fri 18:30–20:00", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        Assert.DoesNotContain("as first planned", html, StringComparison.Ordinal);
+
+        // The commissioner stops the hub's sessions: the directory must not send callers to it.
+        await world.WithDbAsync(db => db.Sessions.Where(s => s.HubId == world.HubId).ExecuteUpdateAsync(u => u.SetProperty(s => s.IsActive, false)));
+        Assert.Contains(Forward.Domain.Hubs.HubHours.None, (await staff.GetAsync("/Navigation?Category=ExtendedAccessHub")).Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Category_filter_returns_only_that_category()
     {
         var world = await TestWorld.CreateAsync(factory);
