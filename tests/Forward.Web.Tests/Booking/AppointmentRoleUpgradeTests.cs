@@ -6,8 +6,6 @@ using Forward.Domain.Hubs;
 using Forward.Domain.Patients;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Forward.Web.Tests.Booking;
 
@@ -59,11 +57,8 @@ public sealed class AppointmentRoleUpgradeTests : IDisposable
             appointmentId = appointment.Id;
 
             // Back to the version before appointments kept them (which drops the columns), then up again.
-            var migrations = db.Database.GetMigrations().ToList();
-            var added = migrations.FindIndex(m => m.EndsWith("_AppointmentRoleAndMode", StringComparison.Ordinal));
-            var migrator = db.GetService<IMigrator>();
-            await migrator.MigrateAsync(migrations[added - 1]);
-            await migrator.MigrateAsync();
+            await TestDatabase.MigrateToJustBeforeAsync(db, "AppointmentRoleAndMode");
+            await db.Database.MigrateAsync();
         }
 
         await using (var db = database.OpenContext())

@@ -1,5 +1,7 @@
 using Forward.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace Forward.Web.Tests.Infrastructure;
@@ -48,6 +50,19 @@ public sealed class TestDatabase : IDisposable
     public ForwardDbContext OpenContext() => IsPostgres
         ? new PostgresForwardDbContext(new DbContextOptionsBuilder<PostgresForwardDbContext>().UseNpgsql(ConnectionString).Options)
         : new SqliteForwardDbContext(new DbContextOptionsBuilder<SqliteForwardDbContext>().UseSqlite(ConnectionString).Options);
+
+    /// <summary>
+    /// Takes <paramref name="db"/>'s schema back to just before the migration whose name ends "_<paramref name="migration"/>"
+    /// (the later migrations' Down run too): a database as a release before that migration left it, for upgrade tests.
+    /// </summary>
+    public static async Task MigrateToJustBeforeAsync(ForwardDbContext db, string migration)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var migrations = db.Database.GetMigrations().ToList();
+        var index = migrations.FindIndex(m => m.EndsWith("_" + migration, StringComparison.Ordinal));
+        Assert.True(index > 0, $"No migration {migration} with one before it");
+        await db.GetService<IMigrator>().MigrateAsync(migrations[index - 1]);
+    }
 
     public void Dispose()
     {

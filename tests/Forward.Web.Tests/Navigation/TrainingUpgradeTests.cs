@@ -2,8 +2,6 @@ using Forward.Data;
 using Forward.Data.Seeding;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Forward.Web.Tests.Navigation;
 
@@ -26,9 +24,7 @@ public sealed class TrainingUpgradeTests : IDisposable
             // Seeded by today's code, then the schema taken back to before the key (later migrations' Down included).
             await db.Database.MigrateAsync();
             await new ReferenceDataSeeder().SeedAsync(db);
-            var migrations = db.Database.GetMigrations().ToList();
-            var before = migrations[migrations.FindIndex(m => m.EndsWith("_TrainingNameKeyAndVersion", StringComparison.Ordinal)) - 1];
-            await db.GetService<IMigrator>().MigrateAsync(before);
+            await TestDatabase.MigrateToJustBeforeAsync(db, "TrainingNameKeyAndVersion");
             var practices = await db.Practices.OrderBy(p => p.Id).Select(p => p.Id).Take(2).ToListAsync();
             (practiceA, practiceB) = (practices[0], practices[1]);
             foreach (var (practice, name) in new[] { (practiceA, "Ann Smith"), (practiceA, "ann  smith"), (practiceA, " ANN SMITH "), (practiceB, "Ann Smith"), (practiceA, "Bob Jones") })
