@@ -460,6 +460,8 @@ public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock)
             new(nameof(Appointment.HubId), a => a.Slot.HubId),
             new(nameof(Appointment.StartUtc), a => a.Slot.StartUtc),
             new(nameof(Appointment.EndUtc), a => a.Slot.EndUtc),
+            new(nameof(Appointment.Role), a => a.Slot.Role.ToString()),
+            new(nameof(Appointment.Mode), a => a.Slot.Mode.ToString()),
             new(nameof(Appointment.Channel), a => a.Channel.ToString()),
             new(nameof(Appointment.BookedBy), _ => BookedBy),
             new(nameof(Appointment.BookingOrganisationOds), a => a.BookingOrganisationOds),

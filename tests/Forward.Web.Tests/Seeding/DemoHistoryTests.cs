@@ -101,6 +101,14 @@ public sealed class DemoHistoryTests(DemoHistoryFixture fixture) : IClassFixture
         // Nothing today or later: that is the slot horizon's range.
         var todayUtc = London.StartOfDayUtc(new DateOnly(2026, 6, 8));
         Assert.False(await WithDbAsync(db => db.Appointments.AnyAsync(a => a.BookedBy == DemoHistory.BookedBy && a.StartUtc >= todayUtc)));
+
+        // Each appointment was booked with its slot's clinician type and mode (bulk-written: no column left to its default).
+        var booked = await WithDbAsync(db => db.AppointmentSlots.AsNoTracking()
+            .Where(h => h.Appointment!.BookedBy == DemoHistory.BookedBy)
+            .Select(h => new { AppointmentRole = h.Appointment!.Role.ToString(), AppointmentMode = h.Appointment.Mode.ToString(), SlotRole = h.Slot!.Role.ToString(), SlotMode = h.Slot.Mode.ToString() })
+            .ToListAsync());
+        Assert.Equal(result.Appointments, booked.Count);
+        Assert.All(booked, b => Assert.Equal((b.SlotRole, b.SlotMode), (b.AppointmentRole, b.AppointmentMode)));
     }
 
     [Fact]
