@@ -532,11 +532,8 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
                 a.Id,
                 a.PatientId,
                 a.Patient!.NhsNumber,
-                a.Patient.Phone,
                 a.Consent,
                 a.Reason,
-                a.Description,
-                a.Comment,
                 a.BookingOrganisationOds,
                 SlotIds = a.Slots.Select(s => s.SlotId).ToList(),
             })
@@ -557,16 +554,15 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         }
 
         // So is the same booking with other details, compared as the writer stores them: answered with the first, a
-        // consent the patient withdrew would be kept and a corrected phone number would not get the reminders.
+        // consent the patient withdrew would be kept. Only what nothing changes after booking is compared, so a genuine
+        // retry is never refused: the description and comment may have been amended since, the patient's phone changed
+        // by another booking.
         var sameDetails = request.Consent == existing.Consent
             && Appointment.CleanText(request.Reason) == existing.Reason
-            && Appointment.CleanText(request.Description) == existing.Description
-            && Appointment.CleanText(request.Comment) == existing.Comment
-            && (request.BookingOrganisationOds ?? actor.OrganisationOds) == existing.BookingOrganisationOds
-            && (request.PatientId is not null || request.Patient.Phone?.Trim() == existing.Phone);
+            && (request.BookingOrganisationOds ?? actor.OrganisationOds) == existing.BookingOrganisationOds;
         if (!sameDetails)
         {
-            throw new IdempotencyKeyReusedException(existing.Id, "This idempotency key was already used to book these slots for this patient with other details (consent, reason, description, comment, booking organisation or phone). The first booking stands unchanged.");
+            throw new IdempotencyKeyReusedException(existing.Id, "This idempotency key was already used to book these slots for this patient with other details (consent, reason or booking organisation). The first booking stands unchanged.");
         }
 
         return new BookingOutcome(await FindViewAsync(existing.Id, ct), Replayed: true);

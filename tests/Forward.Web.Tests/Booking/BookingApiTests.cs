@@ -168,6 +168,32 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
     }
 
     [Fact]
+    public async Task A_retry_after_another_booking_changed_the_patients_phone_still_gets_its_booking()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slots = await world.FreeSlotsAsync();
+        var nhsNumber = TestPatients.NewNhsNumber();
+        var first = TestPatients.Booking(slots[0].Id, nhsNumber: nhsNumber);
+
+        using var sent = new HttpRequestMessage(HttpMethod.Post, "/api/v1/appointments") { Content = JsonContent.Create(first) };
+        sent.Headers.Add("Idempotency-Key", "phone-later-1");
+        using var booked = await client.SendAsync(sent);
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+
+        // Meanwhile another booking for the same patient gives a new number: the patient's phone changes.
+        var other = new { slotIds = new[] { slots.First(s => s.StartUtc >= slots[0].EndUtc.AddHours(20)).Id }, patient = new { nhsNumber, givenName = "Alex", familyName = "Testperson", dateOfBirth = "1980-05-17", phone = "07700 900999" }, consent = "Granted" };
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/appointments", other)).StatusCode);
+
+        // The first request sent again, as it was: its booking, not a conflict.
+        using var retry = new HttpRequestMessage(HttpMethod.Post, "/api/v1/appointments") { Content = JsonContent.Create(first) };
+        retry.Headers.Add("Idempotency-Key", "phone-later-1");
+        using var replayed = await client.SendAsync(retry);
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        Assert.Equal((await Json(booked)).GetProperty("id").GetInt64(), (await Json(replayed)).GetProperty("id").GetInt64());
+    }
+
+    [Fact]
     public async Task Retries_sent_before_the_first_attempt_is_answered_get_that_booking_not_a_conflict()
     {
         var world = await TestWorld.CreateAsync(factory);
