@@ -49,7 +49,7 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
         var now = clock.GetUtcNow();
         var seen = recent.TryGetValue(id, out var known);
         if (!seen || known.ReadAt + BearerRecheck <= now
-            || (!Matches(principal, known.Account) && (known.ReadAt + MismatchRecheck <= now || issuedUtc >= known.ReadAt)))
+            || (!Matches(principal, known.Account) && (known.ReadAt + MismatchRecheck <= now || IssuedSince(issuedUtc, known.ReadAt))))
         {
             try
             {
@@ -61,12 +61,20 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
                 // The database is away for a moment: the account as last read still decides, rather than none at all;
                 // but a token issued since that read knows the account better than the read does, and passes as a token
                 // of an account never read does (the endpoint answers 503 itself).
-                return issuedUtc >= known.ReadAt || Matches(principal, known.Account);
+                return IssuedSince(issuedUtc, known.ReadAt) || Matches(principal, known.Account);
             }
         }
 
         return Matches(principal, known.Account);
     }
+
+    /// <summary>
+    /// Whether a token was issued at or after a read of its account. A token keeps its issue time to the whole second
+    /// (AuthenticationProperties writes it so), so the read is taken to its second too: a token issued in the same
+    /// second as the read may be the newer, and is given the benefit of the doubt of a fresh read.
+    /// </summary>
+    private static bool IssuedSince(DateTimeOffset? issuedUtc, DateTimeOffset readAt) =>
+        issuedUtc >= readAt.AddTicks(-(readAt.UtcTicks % TimeSpan.TicksPerSecond));
 
     private static int? AccountId(ClaimsPrincipal principal) =>
         int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
