@@ -27,8 +27,9 @@ namespace Forward.Data.Migrations.Sqlite
                 defaultValue: "");
 
 
-            // Appointments booked before now take the role and mode of their first slot, which is still as booked: a
-            // freed slot is reshaped only from this version on.
+            // Appointments booked before now take the role and mode of their first slot. For a booked appointment that is
+            // the shape it was booked in; a cancelled one whose freed slot the previous version reshaped to a changed
+            // rota gets the new shape (the old one is nowhere else), as its view already showed.
             migrationBuilder.Sql("""
                 UPDATE "Appointments" SET
                     "Role" = COALESCE((SELECT s."Role" FROM "AppointmentSlots" x JOIN "Slots" s ON s."Id" = x."SlotId"
