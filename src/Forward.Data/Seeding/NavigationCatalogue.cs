@@ -125,9 +125,7 @@ public static class NavigationCatalogue
 
         foreach (var hub in SeedCatalogue.Hubs)
         {
-            var places = SeedCatalogue.Localities
-                .Where(l => l.CcgKey == hub.CcgKey && hub.Serves.Any(s => s == l.Key || s.StartsWith(l.Key + "-", StringComparison.Ordinal)))
-                .Select(l => l.Name);
+            var places = ReferenceDataBuilder.ServedPlaces(hub);
             var hours = hub.OpeningHours.Length <= LocalService.MaxHoursLength ? hub.OpeningHours : hub.OpeningHours[..(LocalService.MaxHoursLength - 1)] + "…";
             list.Add(new LocalServiceSeed(
                 $"HUB-{hub.Code}", hub.CcgKey, ServiceCategory.ExtendedAccessHub, hub.Name,

@@ -104,11 +104,10 @@ public static class ReferenceDataBuilder
                 foreach (var (clusterIndex, clusterCount, clusterPractices, clusterPopulation) in SplitIntoClusters(locality))
                 {
                     var single = clusterCount == 1;
-                    var baseName = locality.ClusterBaseName ?? locality.Name;
                     var network = new PrimaryCareNetwork
                     {
                         Code = $"{seed.Key}-{locality.Key}-{clusterIndex}",
-                        Name = single && locality.SeedNamesCluster ? baseName : $"{baseName} Cluster {clusterIndex}",
+                        Name = NetworkName(locality, clusterIndex),
                         Locality = locality.Name,
                         Ccg = ccg,
                         IsSynthetic = !(single && locality.SeedNamesCluster),
@@ -218,6 +217,35 @@ public static class ReferenceDataBuilder
 
     /// <summary>How <see cref="HubSeed.Serves"/> names one cluster of a locality (the locality's own key names all of it).</summary>
     public static string ClusterKey(string localityKey, int clusterIndex) => $"{localityKey}-{clusterIndex}";
+
+    /// <summary>
+    /// The name of a locality's cluster (its PCN): the seeds' own name for a locality that is one named cluster, else
+    /// "… Cluster n".
+    /// </summary>
+    public static string NetworkName(LocalitySeed locality, int clusterIndex)
+    {
+        ArgumentNullException.ThrowIfNull(locality);
+        var baseName = locality.ClusterBaseName ?? locality.Name;
+        return locality.SeedNamesCluster && SplitIntoClusters(locality).Count() == 1 ? baseName : $"{baseName} Cluster {clusterIndex}";
+    }
+
+    /// <summary>The places a hub seed serves, as a directory names them: a locality, or one cluster of it.</summary>
+    public static IEnumerable<string> ServedPlaces(HubSeed hub)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        foreach (var locality in SeedCatalogue.Localities.Where(l => l.CcgKey == hub.CcgKey))
+        {
+            if (hub.Serves.Contains(locality.Key))
+            {
+                yield return locality.Name;
+            }
+
+            foreach (var (index, _, _, _) in SplitIntoClusters(locality).Where(c => hub.Serves.Contains(ClusterKey(locality.Key, c.Index))))
+            {
+                yield return NetworkName(locality, index);
+            }
+        }
+    }
 
     /// <summary>As few clusters as keep each within 30,000–50,000; practices and patients shared out as evenly as possible.</summary>
     private static IEnumerable<(int Index, int Count, int Practices, int Population)> SplitIntoClusters(LocalitySeed locality)

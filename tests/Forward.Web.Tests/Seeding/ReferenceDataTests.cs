@@ -117,6 +117,12 @@ public sealed partial class ReferenceDataTests(ForwardFactory factory) : IClassF
         var south = await db.Hubs.AsNoTracking().Include(h => h.ServedPractices).ThenInclude(p => p.Practice).Include(h => h.Sessions).ThenInclude(s => s.Overrides).AsSplitQuery().SingleAsync(h => h.Code == "BED-H01");
 
         Assert.Equal(5, north.ServedPractices.Count);
+
+        // Its directory entry names the cluster it serves, which is those five practices' network, not all of Bedford.
+        var networks = await db.Practices.Where(p => north.ServedPractices.Select(s => s.PracticeId).Contains(p.Id)).Select(p => p.Network!.Name).Distinct().ToListAsync();
+        var whoFor = await db.LocalServices.Where(s => s.Code == "HUB-BED-H03").Select(s => s.WhoFor).SingleAsync();
+        Assert.Equal("Patients of practices in Bedford Cluster 1 who need a GP or nurse appointment in the evening or at the weekend.", whoFor);
+        Assert.Equal(["Bedford Cluster 1"], networks);
         Assert.Subset(south.ServedPractices.Select(p => p.PracticeId).ToHashSet(), north.ServedPractices.Select(p => p.PracticeId).ToHashSet());
 
         // The other twenty have only Bedford South: it alone offers them the national minimum, 30 minutes per 1,000 a week.
