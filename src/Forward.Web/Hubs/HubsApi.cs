@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Forward.Web.Hubs;
 
-public sealed record HubSummary(int Id, string Code, string Name, string SiteName, string Town, string CcgOds, string CcgName, HubTier Tier, string OpeningHours, bool HoursAreSynthetic, int PracticesServed, int PopulationServed);
+/// <param name="MaximumBookingAheadHours">How far ahead the hub takes bookings whoever books, where nearer than the booker's channel allows; null: the channel's window.</param>
+public sealed record HubSummary(int Id, string Code, string Name, string SiteName, string Town, string CcgOds, string CcgName, HubTier Tier, string OpeningHours, bool HoursAreSynthetic, int PracticesServed, int PopulationServed, int? MaximumBookingAheadHours);
 
 public sealed record SessionSummary(int Id, string Name, string Days, TimeOnly StartTime, TimeOnly EndTime, ClinicianRole Role, DeliveryMode Mode, int SlotMinutes, int Clinicians, DateOnly ValidFrom, DateOnly? ValidUntil, bool IsActive);
 
@@ -38,7 +39,7 @@ public static class HubsApi
         ArgumentNullException.ThrowIfNull(hubs);
         return hubs.AsNoTracking().OrderBy(h => h.Ccg!.Name).ThenBy(h => h.Name).Select(h => new HubSummary(
             h.Id, h.Code, h.Name, h.SiteName, h.Town, h.Ccg!.OdsCode, h.Ccg.Name, h.Tier, h.OpeningHours, h.HoursAreSynthetic,
-            h.ServedPractices.Count, h.ServedPractices.Sum(sp => sp.Practice!.ListSize)));
+            h.ServedPractices.Count, h.ServedPractices.Sum(sp => sp.Practice!.ListSize), h.MaximumBookingAheadHours));
     }
 
     public static IQueryable<PracticeSummary> PracticeSummaries(IQueryable<Domain.Organisations.Practice> practices)

@@ -71,6 +71,11 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Contains($"href=\"/Admin/Session/{world.SessionId}\"", hub, StringComparison.Ordinal);
         Assert.Contains($"href=\"/Admin/Session?hubId={world.HubId}\"", hub, StringComparison.Ordinal);
         Assert.Contains("Generate slots now", hub, StringComparison.Ordinal);
+        Assert.Contains("data-booking-window>As far ahead as the booker&#x27;s channel allows<", hub, StringComparison.Ordinal);
+
+        // A hub with a window of its own (Leicester City's) says so.
+        await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).ExecuteUpdateAsync(u => u.SetProperty(h => h.MaximumBookingAheadHours, 48)));
+        Assert.Contains("data-booking-window>Same day up to 48 hours ahead, whoever books<", (await commissioner.GetAsync($"/Admin/Hub/{world.HubId}")).Html, StringComparison.Ordinal);
     }
 
     [Fact]
