@@ -124,11 +124,11 @@ public sealed class TriageService(
         }
 
         var assignee = string.Equals(name, "me", StringComparison.OrdinalIgnoreCase) ? actor.UserName : name;
-        return ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationAssign, r => r.Assign(assignee, actor.UserName, Now), "assigned", cancellationToken);
+        return ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationAssign, r => r.Assign(assignee, actor.UserName, Now), r => r.AssignedTo == assignee, "assigned", cancellationToken);
     }
 
     public Task StartAsync(long id, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationStart, r => r.Start(actor.UserName, Now), "started", cancellationToken);
+        ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationStart, r => r.Start(actor.UserName, Now), r => r.Status == ConsultationStatus.InProgress, "started", cancellationToken);
 
     /// <summary>Closes with any outcome but <see cref="ConsultationOutcome.BookAppointment"/>, which only a booking sets.</summary>
     public Task CloseAsync(long id, ConsultationOutcome? outcome, string? note, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default)
@@ -153,7 +153,8 @@ public sealed class TriageService(
             throw ValidationFailedException.On("Note", "The note must not contain control characters");
         }
 
-        return ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationClose, r => r.Close(chosen, note, null, actor.UserName, Now), $"outcome={chosen}", cancellationToken);
+        var kept = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        return ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationClose, r => r.Close(chosen, note, null, actor.UserName, Now), r => r.IsClosed && r.Outcome == chosen && r.OutcomeNote == kept, $"outcome={chosen}", cancellationToken);
     }
 
     /// <summary>
@@ -353,11 +354,20 @@ public sealed class TriageService(
 
     /// <param name="expectedVersion">The version the user's page showed, when the change comes from one: a colleague's change
     /// since (started it, assigned it, closed it) is not silently overridden.</param>
-    private async Task ChangeAsync(long id, Actor actor, int? expectedVersion, string action, Action<ConsultationRequest> change, string outcome, CancellationToken ct)
+    /// <param name="madeAlready">Whether the request is as the change would leave it: the same form sent twice (a double
+    /// click without JavaScript) finds its own first change, the only one since its version, and is done, not refused
+    /// as someone else's.</param>
+    private async Task ChangeAsync(long id, Actor actor, int? expectedVersion, string action, Action<ConsultationRequest> change, Func<ConsultationRequest, bool> madeAlready, string outcome, CancellationToken ct)
     {
         var request = await LoadAsync(id, actor, tracked: true, ct);
         if (expectedVersion is { } seen && seen != request.Version)
         {
+            var last = request.History.OrderBy(e => e.AtUtc).ThenBy(e => e.Id).LastOrDefault();
+            if (request.Version == seen + 1 && last?.By == actor.UserName && madeAlready(request))
+            {
+                return;
+            }
+
             throw DomainException.Conflict("consultation-changed", "Someone else has changed this request since you opened it. It is shown as it is now: check it and try again.");
         }
 

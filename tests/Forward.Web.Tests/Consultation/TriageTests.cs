@@ -180,6 +180,38 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_same_form_sent_twice_finds_its_own_change_and_is_done_not_refused_as_someone_elses()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var page = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+
+        // A double click without JavaScript: the start form twice, then (from the page after it) the close form twice.
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var (started, body) = await ActAsync(staff, request.Id, "Start", new() { ["Version"] = HiddenValue(page, "Version") }, page);
+            Assert.True(started.StatusCode == HttpStatusCode.Redirect, body);
+        }
+
+        page = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var (closed, body) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "SelfCare", ["Note"] = "Advice given", ["Version"] = HiddenValue(page, "Version") }, page);
+            Assert.True(closed.StatusCode == HttpStatusCode.Redirect, body);
+        }
+
+        var now = await ReloadAsync(world, request.Id);
+        Assert.Equal((ConsultationStatus.Closed, ConsultationOutcome.SelfCare), (now.Status, now.Outcome));
+        Assert.Equal(2, await world.WithDbAsync(db => db.Set<ConsultationEvent>().CountAsync(e => e.ConsultationRequestId == request.Id && e.By != "patient")));
+
+        // Sent again with another outcome, it is someone's change of mind after the close: refused, as before.
+        var (other, otherBody) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "Pharmacy", ["Version"] = HiddenValue(page, "Version") }, page);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Contains("Someone else has changed this request since you opened it", otherBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Staff_assign_start_and_close_a_request_and_errors_are_shown_not_thrown()
     {
         var world = await TestWorld.CreateAsync(factory);
