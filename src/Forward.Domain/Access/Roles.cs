@@ -47,5 +47,8 @@ public class UserAccount
 
     public DateTime? LockedUntilUtc { get; set; }
 
+    /// <summary>When a wrong password was last given: failures older than a day are forgotten, as an unknown name's are.</summary>
+    public DateTime? LastFailedSignInUtc { get; set; }
+
     public bool IsDemo { get; set; }
 }

@@ -71,7 +71,13 @@ public sealed class SignInService(
             // Counted by the database, not on the row read above: guesses sent together would otherwise each add one to
             // the same old count and never reach the limit. The one that reaches it locks the account and starts the
             // count again; any racing with it finds the account locked, and is not counted against the next period.
-            var counted = await open.ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignIns, x => x.FailedSignIns + 1), cancellationToken) > 0;
+            // Failures more than a day apart start the count again, as an unknown name's do (UnknownAccountLockouts):
+            // otherwise a name whose fifth guess locks it, spread over days, would be told from one that does not exist.
+            var forgetBefore = now - UnknownAccountLockouts.Memory;
+            var counted = await open.ExecuteUpdateAsync(
+                u => u.SetProperty(x => x.FailedSignIns, x => x.LastFailedSignInUtc == null || x.LastFailedSignInUtc <= forgetBefore ? 1 : x.FailedSignIns + 1)
+                    .SetProperty(x => x.LastFailedSignInUtc, now),
+                cancellationToken) > 0;
             var lockedUntil = now + LockoutPeriod;
             var locked = !counted || await users.Where(u => u.FailedSignIns >= MaxFailedAttempts)
                 .ExecuteUpdateAsync(u => u.SetProperty(x => x.LockedUntilUtc, lockedUntil).SetProperty(x => x.FailedSignIns, 0), cancellationToken) > 0

@@ -10,7 +10,7 @@ namespace Forward.Web.Access;
 /// </summary>
 public sealed class UnknownAccountLockouts : IDisposable
 {
-    /// <summary>How long an unknown name's failures are remembered after the last one (a real account's, until it signs in).</summary>
+    /// <summary>How long failures are remembered after the last one, an unknown name's and a real account's alike.</summary>
     public static readonly TimeSpan Memory = TimeSpan.FromDays(1);
 
     private readonly MemoryCache failures = new(new MemoryCacheOptions { SizeLimit = 100_000 });
@@ -25,7 +25,9 @@ public sealed class UnknownAccountLockouts : IDisposable
         var key = Key(userName);
         lock (failures)
         {
-            var entry = failures.TryGetValue(key, out Entry? known) ? known! : new Entry();
+            // Forgotten a day after the last failure by the clock the sign-in reads (the cache's own expiry, on the
+            // machine's clock, only bounds the memory), as a real account's count is (SignInService).
+            var entry = failures.TryGetValue(key, out Entry? known) && known!.LastFailureUtc > nowUtc - Memory ? known : new Entry();
 
             // Requests that passed the lock check before another one locked the name must not unlock it.
             if (entry.LockedUntilUtc > nowUtc)
@@ -34,6 +36,7 @@ public sealed class UnknownAccountLockouts : IDisposable
             }
 
             entry.Failures++;
+            entry.LastFailureUtc = nowUtc;
             var locks = entry.Failures >= SignInService.MaxFailedAttempts;
             if (locks)
             {
@@ -55,5 +58,7 @@ public sealed class UnknownAccountLockouts : IDisposable
         public int Failures { get; set; }
 
         public DateTime LockedUntilUtc { get; set; } = DateTime.MinValue;
+
+        public DateTime LastFailureUtc { get; set; } = DateTime.MinValue;
     }
 }

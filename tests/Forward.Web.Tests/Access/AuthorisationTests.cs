@@ -193,6 +193,34 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
     }
 
     [Fact]
+    public async Task Wrong_passwords_more_than_a_day_apart_are_forgotten_by_a_real_account_as_by_an_unknown_name()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var nobody = world.Prefix + "-no-such-user-2";
+        using var client = factory.CreateClient();
+        async Task<HttpStatusCode> GuessAsync(string userName)
+        {
+            using var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName, password = "wrong" });
+            return response.StatusCode;
+        }
+
+        foreach (var name in new[] { world.Nhs111, nobody })
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, await GuessAsync(name));
+            }
+        }
+
+        // A day and a second later the fifth wrong password is the first of a new count, for both alike.
+        using (factory.Clock.TravelTo(factory.Clock.GetUtcNow().UtcDateTime.Add(Forward.Web.Access.UnknownAccountLockouts.Memory).AddSeconds(1)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await GuessAsync(world.Nhs111));
+            Assert.Equal(HttpStatusCode.Unauthorized, await GuessAsync(nobody));
+        }
+    }
+
+    [Fact]
     public async Task Unknown_users_get_the_same_answer_as_wrong_passwords()
     {
         using var client = factory.CreateClient();

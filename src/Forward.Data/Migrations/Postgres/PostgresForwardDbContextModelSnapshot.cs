@@ -150,6 +150,9 @@ namespace Forward.Data.Migrations.Postgres
                     b.Property<bool>("IsDemo")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTime?>("LastFailedSignInUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("LockedUntilUtc")
                         .HasColumnType("timestamp with time zone");
 

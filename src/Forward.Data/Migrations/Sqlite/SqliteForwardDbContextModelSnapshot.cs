@@ -143,6 +143,9 @@ namespace Forward.Data.Migrations.Sqlite
                     b.Property<bool>("IsDemo")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("LastFailedSignInUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LockedUntilUtc")
                         .HasColumnType("TEXT");
 
