@@ -124,11 +124,11 @@ public sealed class TriageService(
         }
 
         var assignee = string.Equals(name, "me", StringComparison.OrdinalIgnoreCase) ? actor.UserName : name;
-        return ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationAssign, r => r.Assign(assignee, actor.UserName, Now), r => r.AssignedTo == assignee, "assigned", cancellationToken);
+        return ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationAssign, r => r.Assign(assignee, actor.UserName, Now), $"Assigned to {assignee}", null, "assigned", cancellationToken);
     }
 
     public Task StartAsync(long id, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationStart, r => r.Start(actor.UserName, Now), r => r.Status == ConsultationStatus.InProgress, "started", cancellationToken);
+        ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationStart, r => r.Start(actor.UserName, Now), "Started", null, "started", cancellationToken);
 
     /// <summary>Closes with any outcome but <see cref="ConsultationOutcome.BookAppointment"/>, which only a booking sets.</summary>
     public Task CloseAsync(long id, ConsultationOutcome? outcome, string? note, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default)
@@ -154,7 +154,7 @@ public sealed class TriageService(
         }
 
         var kept = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
-        return ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationClose, r => r.Close(chosen, note, null, actor.UserName, Now), r => r.IsClosed && r.Outcome == chosen && r.OutcomeNote == kept, $"outcome={chosen}", cancellationToken);
+        return ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationClose, r => r.Close(chosen, note, null, actor.UserName, Now), $"Closed: {chosen}", r => r.OutcomeNote == kept, $"outcome={chosen}", cancellationToken);
     }
 
     /// <summary>
@@ -354,16 +354,21 @@ public sealed class TriageService(
 
     /// <param name="expectedVersion">The version the user's page showed, when the change comes from one: a colleague's change
     /// since (started it, assigned it, closed it) is not silently overridden.</param>
-    /// <param name="madeAlready">Whether the request is as the change would leave it: the same form sent twice (a double
-    /// click without JavaScript) finds its own first change, the only one since its version, and is done, not refused
-    /// as someone else's.</param>
-    private async Task ChangeAsync(long id, Actor actor, int? expectedVersion, string action, Action<ConsultationRequest> change, Func<ConsultationRequest, bool> madeAlready, string outcome, CancellationToken ct)
+    /// <param name="madeEvent">The history entry the change writes. The same form sent twice (a double click without
+    /// JavaScript) finds its own first change, the one change since its version and the last entry, written by the same
+    /// user, and is done, not refused as someone else's.</param>
+    /// <param name="madeSame">What else the first change must have left as this one would (a close's note).</param>
+    private async Task ChangeAsync(long id, Actor actor, int? expectedVersion, string action, Action<ConsultationRequest> change, string madeEvent, Func<ConsultationRequest, bool>? madeSame, string outcome, CancellationToken ct)
     {
         var request = await LoadAsync(id, actor, tracked: true, ct);
-        if (expectedVersion is { } seen && seen != request.Version)
+        var loaded = request.Version;
+        bool MadeAlready(ConsultationRequest now, int seen) =>
+            now.Version == seen + 1
+            && now.History.OrderBy(e => e.AtUtc).ThenBy(e => e.Id).LastOrDefault() is { } last && last.By == actor.UserName && last.What == madeEvent
+            && (madeSame is null || madeSame(now));
+        if (expectedVersion is { } seen && seen != loaded)
         {
-            var last = request.History.OrderBy(e => e.AtUtc).ThenBy(e => e.Id).LastOrDefault();
-            if (request.Version == seen + 1 && last?.By == actor.UserName && madeAlready(request))
+            if (MadeAlready(request, seen))
             {
                 return;
             }
@@ -379,7 +384,13 @@ public sealed class TriageService(
         }
         catch (DbUpdateConcurrencyException)
         {
+            // The two sends of one double click, at once: the one that lost finds the other's change as its own.
             db.ChangeTracker.Clear();
+            if (MadeAlready(await LoadAsync(id, actor, tracked: false, ct), loaded))
+            {
+                return;
+            }
+
             throw DomainException.Conflict("consultation-changed", "Someone else changed this request at the same time. Look at it again and retry.");
         }
     }

@@ -212,6 +212,45 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task Only_the_users_own_same_change_counts_as_made_not_a_colleagues_change_followed_by_the_users_message_or_close()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var me = new Actor(world.PracticeStaffA, Roles.PracticeStaff, world.PracticeA.Id, null, null, world.PracticeA.OdsCode);
+        var colleague = me with { UserName = "dr.colleague" };
+        async Task<string?> RefusalAsync(Func<TriageService, Task> act)
+        {
+            using var scope = factory.Services.CreateScope();
+            try
+            {
+                await act(scope.ServiceProvider.GetRequiredService<TriageService>());
+                return null;
+            }
+            catch (DomainException ex)
+            {
+                return ex.Code;
+            }
+        }
+
+        // A colleague starts it; I message the patient (no new version); my stale "start" is still someone else's change.
+        var started = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        Assert.Null(await RefusalAsync(t => t.StartAsync(started.Id, colleague, 1)));
+        Assert.Null(await RefusalAsync(t => t.MessageAsync(started.Id, "We will call you today.", FormKeys.New(), me)));
+        Assert.Equal("consultation-changed", await RefusalAsync(t => t.StartAsync(started.Id, me, 1)));
+        Assert.Equal("dr.colleague", (await ReloadAsync(world, started.Id)).AssignedTo);
+
+        // I close it; a stale "assign to me" from another tab is not "assigned" on a closed request.
+        var closed = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        Assert.Null(await RefusalAsync(t => t.CloseAsync(closed.Id, ConsultationOutcome.SelfCare, null, me, 1)));
+        Assert.Equal("consultation-changed", await RefusalAsync(t => t.AssignAsync(closed.Id, "me", me, 1)));
+
+        // The two sends of one double click at once: both are answered as done, and the request is started once.
+        var together = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => RefusalAsync(t => t.StartAsync(together.Id, me, 1))));
+        Assert.All(answers, Assert.Null);
+        Assert.Equal(1, await world.WithDbAsync(db => db.Set<ConsultationEvent>().CountAsync(e => e.ConsultationRequestId == together.Id && e.What == "Started")));
+    }
+
+    [Fact]
     public async Task Staff_assign_start_and_close_a_request_and_errors_are_shown_not_thrown()
     {
         var world = await TestWorld.CreateAsync(factory);
