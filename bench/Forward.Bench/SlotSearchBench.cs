@@ -246,16 +246,21 @@ internal static class SlotSearchBench
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 
-    /// <summary>One search of the mix: a practice, 1–14 days somewhere in the year, sometimes a role, a mode or one hub.</summary>
+    /// <summary>
+    /// One search of the mix: a practice, 1–14 days starting inside what the booker may book (NHS 111 the next two days,
+    /// practice staff the next fortnight: a search further out lists nothing since searches keep to the booking window),
+    /// sometimes a role, a mode or one hub.
+    /// </summary>
     private static async Task<int> SearchAsync(ServiceProvider services, World world, Random random)
     {
         var practice = world.Practices[random.Next(world.Practices.Count)];
-        var from = world.Today.AddDays(random.Next(0, 351));
+        var nhs111 = random.NextDouble() < 0.5;
+        var from = world.Today.AddDays(random.Next(0, nhs111 ? 2 : BookingService.MaxSearchDays));
         var to = from.AddDays(random.Next(0, BookingService.MaxSearchDays));
         ClinicianRole? role = random.NextDouble() < 0.4 && practice.Roles.Count > 0 ? practice.Roles[random.Next(practice.Roles.Count)] : null;
         DeliveryMode? mode = random.NextDouble() < 0.3 ? (DeliveryMode)random.Next(3) : null;
         int? hub = random.NextDouble() < 0.15 ? practice.HubIds[random.Next(practice.HubIds.Count)] : null;
-        var actor = random.NextDouble() < 0.5
+        var actor = nhs111
             ? new Actor("bench.nhs111", Roles.Nhs111, null, null, null, DemoUsers.NhsOneOneOneOds)
             : new Actor("bench.practice", Roles.PracticeStaff, practice.Id, null, null, practice.Ods);
         using var scope = services.CreateScope();
@@ -271,8 +276,8 @@ internal static class SlotSearchBench
         var actor = new Actor("bench.nhs111", Roles.Nhs111, null, null, null, DemoUsers.NhsOneOneOneOds);
         var searches = new[]
         {
-            ("practice, 14 days", new SlotSearch(practice.Ods, world.Today.AddDays(30), world.Today.AddDays(43))),
-            ("practice, 3 days, role and mode", new SlotSearch(practice.Ods, world.Today.AddDays(60), world.Today.AddDays(62), practice.Roles.Count > 0 ? practice.Roles[0] : null, DeliveryMode.FaceToFace)),
+            ("practice, 14 days", new SlotSearch(practice.Ods, world.Today, world.Today.AddDays(13))),
+            ("practice, 3 days, role and mode", new SlotSearch(practice.Ods, world.Today, world.Today.AddDays(2), practice.Roles.Count > 0 ? practice.Roles[0] : null, DeliveryMode.FaceToFace)),
         };
         foreach (var (label, search) in searches)
         {
