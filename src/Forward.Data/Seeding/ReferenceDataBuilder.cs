@@ -107,7 +107,7 @@ public static class ReferenceDataBuilder
                     var network = new PrimaryCareNetwork
                     {
                         Code = $"{seed.Key}-{locality.Key}-{clusterIndex}",
-                        Name = NetworkName(locality, clusterIndex),
+                        Name = NetworkName(locality, clusterIndex, clusterCount),
                         Locality = locality.Name,
                         Ccg = ccg,
                         IsSynthetic = !(single && locality.SeedNamesCluster),
@@ -222,11 +222,11 @@ public static class ReferenceDataBuilder
     /// The name of a locality's cluster (its PCN): the seeds' own name for a locality that is one named cluster, else
     /// "… Cluster n".
     /// </summary>
-    public static string NetworkName(LocalitySeed locality, int clusterIndex)
+    public static string NetworkName(LocalitySeed locality, int clusterIndex, int clusterCount)
     {
         ArgumentNullException.ThrowIfNull(locality);
         var baseName = locality.ClusterBaseName ?? locality.Name;
-        return locality.SeedNamesCluster && SplitIntoClusters(locality).Count() == 1 ? baseName : $"{baseName} Cluster {clusterIndex}";
+        return locality.SeedNamesCluster && clusterCount == 1 ? baseName : $"{baseName} Cluster {clusterIndex}";
     }
 
     /// <summary>The places a hub seed serves, as a directory names them: a locality, or one cluster of it.</summary>
@@ -240,9 +240,9 @@ public static class ReferenceDataBuilder
                 yield return locality.Name;
             }
 
-            foreach (var (index, _, _, _) in SplitIntoClusters(locality).Where(c => hub.Serves.Contains(ClusterKey(locality.Key, c.Index))))
+            foreach (var (index, count, _, _) in SplitIntoClusters(locality).Where(c => hub.Serves.Contains(ClusterKey(locality.Key, c.Index))))
             {
-                yield return NetworkName(locality, index);
+                yield return NetworkName(locality, index, count);
             }
         }
     }

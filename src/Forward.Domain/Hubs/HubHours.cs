@@ -27,7 +27,7 @@ public static class HubHours
     private static List<(TimeSpan Start, TimeSpan End)> Union(IEnumerable<SessionTimes> sessions)
     {
         var merged = new List<(TimeSpan Start, TimeSpan End)>();
-        foreach (var (start, end) in sessions.Select(s => (s.Start.ToTimeSpan(), s.End == TimeOnly.MinValue ? TimeSpan.FromDays(1) : s.End.ToTimeSpan())).OrderBy(i => i.Item1))
+        foreach (var (start, end) in sessions.Select(s => (s.Start.ToTimeSpan(), Session.EndOfDay(s.End))).OrderBy(i => i.Item1))
         {
             if (merged.Count > 0 && start <= merged[^1].End)
             {

@@ -155,7 +155,10 @@ public class Session
 
     public List<SessionOverride> Overrides { get; set; } = [];
 
-    public TimeSpan Length => (EndTime == TimeOnly.MinValue ? TimeSpan.FromDays(1) : EndTime.ToTimeSpan()) - StartTime.ToTimeSpan();
+    public TimeSpan Length => EndOfDay(EndTime) - StartTime.ToTimeSpan();
+
+    /// <summary>A session's end as time since midnight: an end of 00:00 is the midnight that ends the day.</summary>
+    public static TimeSpan EndOfDay(TimeOnly end) => end == TimeOnly.MinValue ? TimeSpan.FromDays(1) : end.ToTimeSpan();
 
     /// <summary>Checks the rota entry makes sense before it is saved; returns field → message for each problem.</summary>
     public static Dictionary<string, string> Validate(string? name, SessionDays days, TimeOnly start, TimeOnly end, int slotMinutes, int clinicians, DateOnly validFrom, DateOnly? validUntil)
@@ -175,7 +178,7 @@ public class Session
             errors["Days"] = "Select at least one day";
         }
 
-        var endSpan = end == TimeOnly.MinValue ? TimeSpan.FromDays(1) : end.ToTimeSpan();
+        var endSpan = EndOfDay(end);
         if (endSpan <= start.ToTimeSpan())
         {
             errors["EndTime"] = "End time must be after the start time";

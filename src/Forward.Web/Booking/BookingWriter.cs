@@ -330,14 +330,15 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
     private static Appointment Book(PendingBooking booking, Patient patient, List<Slot> slots, HashSet<Patient> phonesChanged)
     {
         var request = booking.Request;
+        var first = slots.MinBy(s => s.StartUtc)!;
         var appointment = new Appointment
         {
             Patient = patient,
             HubId = slots[0].HubId,
             StartUtc = slots.Min(s => s.StartUtc),
             EndUtc = slots.Max(s => s.EndUtc),
-            Role = slots.MinBy(s => s.StartUtc)!.Role,
-            Mode = slots.MinBy(s => s.StartUtc)!.Mode,
+            Role = first.Role,
+            Mode = first.Mode,
             Channel = booking.Actor.Channel,
             BookedBy = booking.Actor.UserName,
             BookingOrganisationOds = request.BookingOrganisationOds ?? booking.Actor.OrganisationOds,

@@ -57,7 +57,7 @@ public sealed record HubReminderRow(ComplianceEntity Hub, HubReminderEffect Effe
 /// One appointment behind a figure, without patient identity: enough to check a count (when, where, status, channel,
 /// mode, the registered practice it counts for), not to identify anyone.
 /// </summary>
-public sealed record ComplianceBooking(long AppointmentId, DateTime StartUtc, DateTime CreatedUtc, string HubName, string? SessionName, string PracticeOds, Forward.Domain.Booking.AppointmentStatus Status, Forward.Domain.Booking.BookingChannel Channel, Forward.Domain.Hubs.DeliveryMode? Mode);
+public sealed record ComplianceBooking(long AppointmentId, DateTime StartUtc, DateTime CreatedUtc, string HubName, string? SessionName, string PracticeOds, Forward.Domain.Booking.AppointmentStatus Status, Forward.Domain.Booking.BookingChannel Channel, Forward.Domain.Hubs.DeliveryMode Mode);
 
 /// <summary>The appointments behind an entity's figures (capped), and how many there were in all.</summary>
 public sealed record ComplianceBookings(ComplianceEntity Entity, DateRange Range, int? SessionId, int Total, IReadOnlyList<ComplianceBooking> Rows);
@@ -259,7 +259,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
                 a.Patient!.RegisteredPractice!.OdsCode,
                 a.Status,
                 a.Channel,
-                (Forward.Domain.Hubs.DeliveryMode?)a.Mode));
+                a.Mode));
 
     /// <summary>
     /// What the actor may choose on the dashboard: a commissioner's CCG, its ICS, its PCNs, practices and hubs; a

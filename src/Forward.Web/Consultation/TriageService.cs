@@ -101,7 +101,7 @@ public sealed class TriageService(
             .CountAsync(m => m.ConsultationRequestId == id && m.Kind == NotificationKind.ConsultationMessage, cancellationToken);
         audit.Write(actor, AuditActions.ConsultationView, "success", EntityType, Id(id), request.PatientId, detail: $"Reference {request.Reference}");
         await db.SaveChangesAsync(cancellationToken);
-        return new TriageDetail(request, patient, request.History.OrderBy(e => e.AtUtc).ThenBy(e => e.Id).ToList(), messages);
+        return new TriageDetail(request, patient, InOrder(request.History).ToList(), messages);
     }
 
     /// <summary>Gives the request to <paramref name="staffName"/>; "me" means the signed-in user.</summary>
@@ -364,7 +364,7 @@ public sealed class TriageService(
         var loaded = request.Version;
         bool MadeAlready(ConsultationRequest now, int seen) =>
             now.Version == seen + 1
-            && now.History.OrderBy(e => e.AtUtc).ThenBy(e => e.Id).LastOrDefault() is { } last && last.By == actor.UserName && last.What == madeEvent
+            && InOrder(now.History).LastOrDefault() is { } last && last.By == actor.UserName && last.What == madeEvent
             && (madeSame is null || madeSame(now));
         if (expectedVersion is { } seen && seen != loaded)
         {
@@ -394,6 +394,9 @@ public sealed class TriageService(
             throw DomainException.Conflict("consultation-changed", "Someone else changed this request at the same time. Look at it again and retry.");
         }
     }
+
+    /// <summary>A request's history as it happened (events of one moment in the order they were written).</summary>
+    private static IEnumerable<ConsultationEvent> InOrder(IEnumerable<ConsultationEvent> history) => history.OrderBy(e => e.AtUtc).ThenBy(e => e.Id);
 
     /// <summary>
     /// Loads a request of the actor's own practice, with its history. Another practice's request is audited as a denied

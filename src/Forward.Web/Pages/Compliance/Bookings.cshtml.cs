@@ -31,7 +31,7 @@ public sealed partial record ComplianceBookingCsvRow(long AppointmentId, string 
             b.PracticeOds,
             b.Status.ToString(),
             b.Channel.ToString(),
-            b.Mode?.ToString(),
+            b.Mode.ToString(),
             DateTime.SpecifyKind(b.StartUtc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
     }
 }
