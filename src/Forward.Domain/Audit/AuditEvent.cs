@@ -61,6 +61,9 @@ public static class AuditActions
     /// <summary>A hub's day list was shown: it names each patient with their NHS number.</summary>
     public const string DayListView = "hub.day-list";
     public const string SessionChange = "session.change";
+
+    /// <summary>A hub's own settings changed (its booking window), as opposed to a session of its rota.</summary>
+    public const string HubChange = "hub.change";
     public const string SlotsGenerated = "slots.generate";
     public const string SignIn = "account.sign-in";
     public const string AuditExport = "audit.export";

@@ -442,6 +442,45 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         session.ValidUntil = input.ValidUntil;
     }
 
+    /// <summary>The widest hub booking window a commissioner can set: 30 days, beyond any channel's own.</summary>
+    public const int MaxBookingWindowHours = 720;
+
+    /// <summary>
+    /// Sets how far ahead the hub takes bookings whoever books (null: as far as each booking channel allows). Searches
+    /// and bookings read it at once; appointments already booked beyond a narrowed window stay booked. Saving the value
+    /// the hub already has changes and audits nothing, so a form sent twice is one change.
+    /// </summary>
+    public async Task SetBookingWindowAsync(int hubId, int? hours, Actor actor, CancellationToken cancellationToken = default)
+    {
+        await EnsureCanManageHubAsync(hubId, actor, cancellationToken);
+        if (hours is < 1 or > MaxBookingWindowHours)
+        {
+            throw ValidationFailedException.On("Hours", BookingWindowMessage);
+        }
+
+        await InOneTransactionAsync(
+            async ct =>
+            {
+                var hub = await db.Hubs.FirstAsync(h => h.Id == hubId, ct);
+                if (hub.MaximumBookingAheadHours == hours)
+                {
+                    return;
+                }
+
+                var before = hub.MaximumBookingAheadHours;
+                hub.MaximumBookingAheadHours = hours;
+                audit.Write(actor, AuditActions.HubChange, "success", "Hub", Id(hubId), hubId: hubId, detail: $"booking window: {WindowText(before)} → {WindowText(hours)}");
+                await db.SaveChangesAsync(ct);
+            },
+            cancellationToken);
+
+        static string WindowText(int? hours) => hours is { } h ? Id(h) + " hours" : "the channel's";
+    }
+
+    /// <summary>What the booking window form says when its value is not a number of hours Forward accepts.</summary>
+    public static readonly string BookingWindowMessage =
+        $"Enter the booking window as a whole number of hours from 1 to {MaxBookingWindowHours}, for example 48, or leave it blank";
+
     /// <summary>
     /// Makes a change to a session (<paramref name="change"/> returns its id) and regenerates its slots, in one
     /// transaction. A save that finds the session changed since it was read (on PostgreSQL, another commissioner's

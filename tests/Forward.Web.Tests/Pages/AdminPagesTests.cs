@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Forward.Domain.Audit;
 using Forward.Domain.Hubs;
@@ -79,6 +80,70 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
     }
 
     [Fact]
+    public async Task A_commissioner_sets_the_hubs_booking_window_and_searches_and_bookings_keep_to_it_at_once()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var now = factory.Clock.GetUtcNow().UtcDateTime;
+        var far = (await world.FreeSlotsAsync()).First(s => s.StartUtc > now.AddHours(24));
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = $"/Admin/Hub/{world.HubId}";
+        var save = $"{page}?handler=Window";
+
+        var saved = await commissioner.PostFormAsync(save, new Dictionary<string, string> { ["Window.Hours"] = "24" }, page);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var (_, html) = await commissioner.GetAsync(page);
+        Assert.Contains("Booking window saved: same day up to 24 hours ahead, whoever books", html, StringComparison.Ordinal);
+        Assert.Contains("data-booking-window>Same day up to 24 hours ahead, whoever books<", html, StringComparison.Ordinal);
+        Assert.Matches("name=\"Window.Hours\"[^>]*value=\"24\"|value=\"24\"[^>]*name=\"Window.Hours\"", html);
+
+        // The practice's next search and booking keep to it: nothing past 24 hours is listed or taken.
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        var listed = await practice.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-12");
+        Assert.NotEmpty(listed.GetProperty("slots").EnumerateArray());
+        Assert.All(listed.GetProperty("slots").EnumerateArray(), s => Assert.True(s.GetProperty("startUtc").GetDateTime() <= now.AddHours(24)));
+        using (var refused = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(far.Id)))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            Assert.Contains("This hub takes bookings at most 24 hours ahead.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Sent again, nothing changes and nothing more is audited; blank gives the channels their own windows back.
+        await commissioner.PostFormAsync(save, new Dictionary<string, string> { ["Window.Hours"] = "24" }, page);
+        Assert.Equal(HttpStatusCode.Redirect, (await commissioner.PostFormAsync(save, new Dictionary<string, string> { ["Window.Hours"] = string.Empty }, page)).StatusCode);
+        Assert.Null(await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).Select(h => h.MaximumBookingAheadHours).FirstAsync()));
+        var audit = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Action == AuditActions.HubChange && e.HubId == world.HubId).OrderBy(e => e.Id).Select(e => new { e.Actor, e.Detail }).ToListAsync());
+        Assert.Equal(["booking window: the channel's → 24 hours", "booking window: 24 hours → the channel's"], audit.Select(a => a.Detail));
+        Assert.All(audit, a => Assert.Equal(world.Commissioner, a.Actor));
+        using (var booked = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(far.Id)))
+        {
+            Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("721")]
+    [InlineData("forty-eight")]
+    [InlineData("2147483648")]
+    [InlineData("1.5")]
+    public async Task A_booking_window_that_is_no_number_of_hours_from_1_to_720_is_a_field_error_and_changes_nothing(string hours)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = $"/Admin/Hub/{world.HubId}";
+
+        var response = await commissioner.PostFormAsync($"{page}?handler=Window", new Dictionary<string, string> { ["Window.Hours"] = hours }, page);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("nhsuk-error-summary", html, StringComparison.Ordinal);
+        Assert.Contains("Enter the booking window as a whole number of hours from 1 to 720, for example 48, or leave it blank", System.Net.WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        Assert.Null(await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).Select(h => h.MaximumBookingAheadHours).FirstAsync()));
+        Assert.False(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(e => e.Action == AuditActions.HubChange && e.HubId == world.HubId)));
+    }
+
+    [Fact]
     public async Task A_commissioner_of_another_ccg_cannot_manage_the_hub()
     {
         var world = await TestWorld.CreateAsync(factory);
@@ -92,6 +157,8 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
 
         var generate = await outsider.PostFormAsync($"/Admin/Hub/{world.HubId}?handler=Generate", new Dictionary<string, string>(), formPage: "/Admin/Hubs");
         Assert.Equal(HttpStatusCode.Forbidden, generate.StatusCode);
+        var window = await outsider.PostFormAsync($"/Admin/Hub/{world.HubId}?handler=Window", new Dictionary<string, string> { ["Window.Hours"] = "1" }, formPage: "/Admin/Hubs");
+        Assert.Equal(HttpStatusCode.Forbidden, window.StatusCode);
         var create = await PageTestData.PostAsync(outsider, $"/Admin/Session?hubId={world.HubId}", SessionFields("Sneaky clinic", "10:00", "12:00"), "/Admin/Hubs");
         Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
         var close = await outsider.PostFormAsync($"/Admin/Session/{world.SessionId}?handler=Deactivate", new Dictionary<string, string>(), formPage: "/Admin/Hubs");
@@ -99,6 +166,7 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
 
         Assert.Equal(sessionsBefore, await world.WithDbAsync(db => db.Sessions.CountAsync(s => s.HubId == world.HubId)));
         Assert.True(await world.WithDbAsync(db => db.Sessions.Where(s => s.Id == world.SessionId).Select(s => s.IsActive).FirstAsync()));
+        Assert.Null(await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).Select(h => h.MaximumBookingAheadHours).FirstAsync()));
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync("/Admin/Hub/987654")).Status);
 
         // Other roles do not get in at all.
