@@ -28,7 +28,14 @@ public sealed record SlotView(
     SlotStatus Status);
 
 /// <param name="Truncated">More slots matched than the search's limit: these are the earliest; narrow the search for the rest.</param>
-public sealed record SlotSearchResult(string PracticeOds, string PracticeName, DateOnly From, DateOnly To, IReadOnlyList<SlotView> Slots, bool Truncated = false);
+/// <param name="NearerHubWindows">
+/// The searched hubs that take bookings nearer than the booker's channel allows (Leicester City's: 48 hours), whose later
+/// slots are therefore not listed; empty when none.
+/// </param>
+public sealed record SlotSearchResult(string PracticeOds, string PracticeName, DateOnly From, DateOnly To, IReadOnlyList<SlotView> Slots, bool Truncated, IReadOnlyList<HubBookingWindow> NearerHubWindows);
+
+/// <summary>A hub's own booking window: it takes bookings at most this many hours ahead, whoever books.</summary>
+public sealed record HubBookingWindow(int HubId, string HubName, int MaximumBookingAheadHours);
 
 /// <summary>
 /// Everything a booker supplies. The channel is not here: it follows from who books. With <c>PatientId</c> (FHIR:

@@ -112,13 +112,17 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             .Where(s => hubIds.Contains(s.HubId) && s.Status == SlotStatus.Free && s.StartUtc >= fromUtc && s.StartUtc < toUtc && s.StartUtc > now
                 && s.StartUtc >= bookableFrom && s.StartUtc <= bookableTo);
         // Likewise a hub that takes bookings nearer than that (Leicester City's: 48 hours) lists only what it takes.
-        var nearerWindows = await db.Hubs.AsNoTracking()
+        var nearerWindows = (await db.Hubs.AsNoTracking()
             .Where(h => hubIds.Contains(h.Id) && h.MaximumBookingAheadHours != null)
-            .Select(h => new { h.Id, Hours = h.MaximumBookingAheadHours!.Value })
-            .ToListAsync(cancellationToken);
-        foreach (var group in nearerWindows.GroupBy(h => h.Hours).Where(g => now.AddHours(g.Key) < bookableTo))
+            .OrderBy(h => h.Name)
+            .Select(h => new HubBookingWindow(h.Id, h.Name, h.MaximumBookingAheadHours!.Value))
+            .ToListAsync(cancellationToken))
+            .Where(h => now.AddHours(h.MaximumBookingAheadHours) < bookableTo
+                && (!actor.IsHubClinician || h.HubId == actor.HubId) && (search.HubId is null || h.HubId == search.HubId))
+            .ToList();
+        foreach (var group in nearerWindows.GroupBy(h => h.MaximumBookingAheadHours))
         {
-            var (ids, cutoff) = (group.Select(h => h.Id).ToList(), now.AddHours(group.Key));
+            var (ids, cutoff) = (group.Select(h => h.HubId).ToList(), now.AddHours(group.Key));
             query = query.Where(s => !ids.Contains(s.HubId) || s.StartUtc <= cutoff);
         }
 
@@ -149,7 +153,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             .ToListAsync(cancellationToken);
 
         var slots = rows.Take(search.MaxResults).Select(r => ToView(r.Slot, r.HubCode, r.HubName, r.Town, r.SessionName)).ToList();
-        return new SlotSearchResult(practice.OdsCode, practice.Name, from, to, slots, Truncated: rows.Count > search.MaxResults);
+        return new SlotSearchResult(practice.OdsCode, practice.Name, from, to, slots, Truncated: rows.Count > search.MaxResults, NearerHubWindows: nearerWindows);
     }
 
     public async Task<SlotView> GetSlotAsync(long slotId, CancellationToken cancellationToken = default)

@@ -57,7 +57,11 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
 
         // As Leicester City's hubs: "same day or up to 48 hours in advance", through the practice too.
         await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).ExecuteUpdateAsync(u => u.SetProperty(h => h.MaximumBookingAheadHours, 48)));
-        var listed = (await Get(practice, url)).GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("startUtc").GetDateTime()).ToList();
+        var found = await Get(practice, url);
+        var listed = found.GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("startUtc").GetDateTime()).ToList();
+        var window = Assert.Single(found.GetProperty("nearerHubWindows").EnumerateArray());
+        Assert.Equal(world.HubId, window.GetProperty("hubId").GetInt32());
+        Assert.Equal(48, window.GetProperty("maximumBookingAheadHours").GetInt32());
 
         Assert.Contains(all, start => start > now.AddHours(48));
         Assert.NotEmpty(listed);
@@ -67,8 +71,9 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
         Assert.Contains("This hub takes bookings at most 48 hours ahead.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // Another hub, without a window of its own, still lists the practice's fortnight.
-        var other = (await Get(await world.ClientAsync(world.PracticeStaffB), $"/api/v1/slots?practice={world.PracticeB.OdsCode}&from=2026-06-08&to=2026-06-12")).GetProperty("slots").EnumerateArray();
-        Assert.Contains(other, s => s.GetProperty("startUtc").GetDateTime() > now.AddHours(48));
+        var otherSearch = await Get(await world.ClientAsync(world.PracticeStaffB), $"/api/v1/slots?practice={world.PracticeB.OdsCode}&from=2026-06-08&to=2026-06-12");
+        Assert.Contains(otherSearch.GetProperty("slots").EnumerateArray(), s => s.GetProperty("startUtc").GetDateTime() > now.AddHours(48));
+        Assert.Empty(otherSearch.GetProperty("nearerHubWindows").EnumerateArray());
     }
 
     [Fact]

@@ -116,6 +116,26 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task A_search_says_which_hubs_list_only_their_nearer_booking_window()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        Assert.DoesNotContain("data-hub-window", (await client.GetAsync("/Booking/Find")).Html, StringComparison.Ordinal);
+
+        await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).ExecuteUpdateAsync(u => u.SetProperty(h => h.MaximumBookingAheadHours, 48)));
+        var (status, html) = await client.GetAsync("/Booking/Find");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"Test Hub {world.Prefix[1..]} takes bookings only up to 48 hours ahead, whoever books, so its later appointments are not listed.", html, StringComparison.Ordinal);
+
+        // NHS 111's own window is 48 hours already: nothing is left out for it, so nothing is said.
+        using var nhs111 = await PageClient.SignedInAsync(factory, world.Nhs111);
+        var (_, forNhs111) = await nhs111.GetAsync($"/Booking/Find?PracticeOds={world.PracticeA.OdsCode}&From=2026-06-08&To=2026-06-09");
+        Assert.NotEmpty(BookedSlotLinks(forNhs111));
+        Assert.DoesNotContain("data-hub-window", forNhs111, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Nhs111_chooses_the_practice_and_search_errors_link_to_their_fields()
     {
         var world = await TestWorld.CreateAsync(factory);
