@@ -728,7 +728,9 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     {
         Domain.Access.Roles.HubClinician => view.HubId == actor.HubId,
         Domain.Access.Roles.PracticeStaff => await db.Patients.AnyAsync(p => p.Id == view.PatientId && p.RegisteredPracticeId == actor.PracticeId, ct),
-        Domain.Access.Roles.Nhs111 => view.Channel == BookingChannel.Nhs111,
+        // An NHS 111 provider's own bookings only: another provider's callers are not its to see, change or cancel.
+        Domain.Access.Roles.Nhs111 => view.Channel == BookingChannel.Nhs111 && actor.OrganisationOds is { } ods
+            && string.Equals(view.BookingOrganisationOds, ods, StringComparison.OrdinalIgnoreCase),
         Domain.Access.Roles.Commissioner => await db.Hubs.AnyAsync(h => h.Id == view.HubId && h.CcgId == actor.CcgId, ct),
         _ => false,
     };

@@ -253,6 +253,27 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
     }
 
     [Fact]
+    public async Task An_nhs111_provider_sees_and_cancels_only_the_appointments_it_booked_not_another_providers()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var nhs111 = await world.ClientAsync(world.Nhs111);
+        var otherProvider = await world.ClientAsync(world.OtherNhs111);
+        var slot = (await world.FreeSlotsAsync())[0];
+        using var booked = await nhs111.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, world.PracticeA.OdsCode));
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var id = (await Json(booked)).GetProperty("id").GetInt64();
+
+        // Not found, as for any appointment a caller may not see: it does not say the appointment exists.
+        await AssertProblem(await otherProvider.GetAsync(new Uri($"/api/v1/appointments/{id}", UriKind.Relative)), HttpStatusCode.NotFound, "appointment-not-found");
+        await AssertProblem(await otherProvider.PostAsJsonAsync($"/api/v1/appointments/{id}/cancel", new { reason = "Patient no longer needs it" }), HttpStatusCode.NotFound, "appointment-not-found");
+        Assert.Equal(AppointmentStatus.Booked, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.Status).SingleAsync()));
+
+        // The provider that booked it still sees and cancels it.
+        Assert.Equal(HttpStatusCode.OK, (await nhs111.GetAsync(new Uri($"/api/v1/appointments/{id}", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await nhs111.PostAsJsonAsync($"/api/v1/appointments/{id}/cancel", new { reason = "Patient no longer needs it" })).StatusCode);
+    }
+
+    [Fact]
     public async Task A_registered_practice_that_is_not_the_patients_is_refused_not_ignored()
     {
         var world = await TestWorld.CreateAsync(factory);

@@ -50,6 +50,9 @@ public sealed class TestWorld
 
     public string Nhs111 => $"{Prefix}-111";
 
+    /// <summary>A call handler of another NHS 111 provider (ODS Y222).</summary>
+    public string OtherNhs111 => $"{Prefix}-111b";
+
     public string HubClinician => $"{Prefix}-hub";
 
     public string OtherHubClinician => $"{Prefix}-otherhub";
@@ -133,6 +136,7 @@ public sealed class TestWorld
         AddUser(world.PracticeStaffA, Roles.PracticeStaff, practice: practiceA.Id, ods: practiceA.OdsCode);
         AddUser(world.PracticeStaffB, Roles.PracticeStaff, practice: practiceB.Id, ods: practiceB.OdsCode);
         AddUser(world.Nhs111, Roles.Nhs111, ods: "Y111");
+        AddUser(world.OtherNhs111, Roles.Nhs111, ods: "Y222");
         AddUser(world.HubClinician, Roles.HubClinician, hubId: hub.Id, ccgId: ccg.Id, ods: ccg.OdsCode);
         AddUser(world.OtherHubClinician, Roles.HubClinician, hubId: otherHub.Id, ccgId: ccg.Id, ods: ccg.OdsCode);
         AddUser(world.Commissioner, Roles.Commissioner, ccgId: ccg.Id, ods: ccg.OdsCode);
