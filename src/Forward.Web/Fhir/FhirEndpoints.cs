@@ -197,6 +197,8 @@ public static class FhirEndpoints
         var request = FhirBooking.Read(appointment, actor);
         var call = FhirCall.Of(http);
 
+        // Named in the audit entry even when the caller may not book for them, so the patient's CCG sees the attempt.
+        call.PatientId = request.PatientId;
         var patient = await booking.FindPatientAsync(request.PatientId, null, actor, ct)
             ?? throw DomainException.NotFound("patient-not-found", $"There is no patient {request.PatientId} that you may book for. Find the patient's id with GET /fhir/Patient?identifier={FhirSystems.NhsNumber}|<NHS number>.");
         call.PatientId = patient.Id;
@@ -224,6 +226,12 @@ public static class FhirEndpoints
             ct);
         var view = outcome.Appointment;
         call.Appointment(view);
+        if (outcome.Replayed)
+        {
+            // A replay books nothing, so nothing else records that the appointment was shown again.
+            await booking.AuditViewAsync(view, actor, ct);
+        }
+
         var resource = await SavedButNotReadException.ReadingBackAsync(view.Id, "booked", async () => (await FhirData.AppointmentsAsync(db, [view], ct))[0]);
         var location = $"{BaseUrl(http)}/Appointment/{view.Id.ToString(CultureInfo.InvariantCulture)}/_history/{view.Version.ToString(CultureInfo.InvariantCulture)}";
         return new FhirResult(resource, outcome.Replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created, view.Version, location);

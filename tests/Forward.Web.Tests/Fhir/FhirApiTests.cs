@@ -3,6 +3,7 @@
 
 using System.Globalization;
 using System.Net;
+using Forward.Domain.Audit;
 using Forward.Domain.Hubs;
 using Forward.Web.Tests.Infrastructure;
 using Hl7.Fhir.Model;
@@ -255,10 +256,28 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.Equal(first!.Id, again!.Id);
         Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.PatientId == int.Parse(patient.Id!, CultureInfo.InvariantCulture))));
 
+        // The replay shows the booking again without booking anything: it is recorded as a view of it.
+        Assert.Equal(1, await world.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.AppointmentView && e.Actor == world.PracticeStaffA && e.EntityId == first.Id)));
+
         // The same key for a different booking is refused, and books nothing: other slots, or the same slot for another patient.
         await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(FhirTestKit.Booking(slots[4], patient.Id!, world.PracticeA.OdsCode)), HttpStatusCode.Conflict, "DUPLICATE_REJECTED");
         var another = await FhirTestKit.PatientAsync(world);
         await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(FhirTestKit.Booking(slots[0], another.Id!, world.PracticeA.OdsCode)), HttpStatusCode.Conflict, "DUPLICATE_REJECTED");
+    }
+
+    [Fact]
+    public async Task A_booking_refused_for_another_practices_patient_is_audited_against_that_patient()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var patient = await FhirTestKit.PatientAsync(world, world.PracticeB.Id);
+        var slot = (await world.FreeSlotsAsync())[0];
+
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(FhirTestKit.Booking(slot, patient.Id!, world.PracticeA.OdsCode)), HttpStatusCode.NotFound, "PATIENT_NOT_FOUND");
+
+        var entry = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Action == AuditActions.FhirBook && e.Actor == world.PracticeStaffA).SingleAsync());
+        Assert.Equal(int.Parse(patient.Id!, CultureInfo.InvariantCulture), entry.PatientId);
+        Assert.Equal(world.PracticeB.Id, entry.PracticeId);
     }
 
     [Fact]
@@ -307,6 +326,28 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.Equal(2, created!.Slot.Count);
         Assert.Equal(30, (int)(created.End!.Value - created.Start!.Value).TotalMinutes);
         Assert.Equal(Forward.Domain.Booking.BookingChannel.Nhs111, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == long.Parse(created.Id, CultureInfo.InvariantCulture)).Select(a => a.Channel).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Another_nhs111_provider_can_neither_read_nor_cancel_an_appointment_it_did_not_book()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (booker, _) = await FhirTestKit.ClientAsync(world, world.Nhs111);
+        var (otherProvider, _) = await FhirTestKit.ClientAsync(world, world.OtherNhs111);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var created = await booker.CreateAsync(FhirTestKit.Booking((await world.FreeSlotsAsync())[0], patient.Id, "Y111"));
+
+        var read = await Assert.ThrowsAsync<FhirOperationException>(() => otherProvider.ReadAsync<FhirAppointment>("Appointment/" + created!.Id));
+        Assert.Equal(HttpStatusCode.NotFound, read.Status);
+        created!.Status = FhirAppointment.AppointmentStatus.Cancelled;
+        created.CancelationReason = new CodeableConcept { Text = "Not needed" };
+        var cancel = await Assert.ThrowsAsync<FhirOperationException>(() => otherProvider.UpdateAsync(created, versionAware: true));
+        Assert.Equal(HttpStatusCode.NotFound, cancel.Status);
+        var theirs = (Bundle)(await otherProvider.GetAsync($"Patient/{patient.Id}/Appointment?start=ge{Today:yyyy-MM-dd}&start=le{Today.AddDays(13):yyyy-MM-dd}"))!;
+        Assert.Empty(FhirTestKit.Resources<FhirAppointment>(theirs));
+
+        Assert.Equal(Forward.Domain.Booking.AppointmentStatus.Booked, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == long.Parse(created.Id, CultureInfo.InvariantCulture)).Select(a => a.Status).SingleAsync()));
+        Assert.Single(FhirTestKit.Resources<FhirAppointment>((Bundle)(await booker.GetAsync($"Patient/{patient.Id}/Appointment?start=ge{Today:yyyy-MM-dd}&start=le{Today.AddDays(13):yyyy-MM-dd}"))!));
     }
 
     [Fact]
