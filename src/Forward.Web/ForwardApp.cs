@@ -20,6 +20,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -208,6 +209,11 @@ public static class ForwardApp
             throw new InvalidOperationException($"Forward:Notifications:ReminderLeadHours must be a number of hours from 0 to {NotificationOptions.MaxReminderLeadHours} (for example 24), or not set.");
         }
 
+        if (app.Services.GetRequiredService<IOptions<ConsultationOptions>>().Value.Problem() is { } consultation)
+        {
+            throw new InvalidOperationException(consultation);
+        }
+
         // The database is migrated and seeded while the pipeline is built and Kestrel starts, on the other core: start-up
         // to the first page is the longer of the two, not their sum. Requests wait for it (below); /health says so.
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
@@ -384,7 +390,7 @@ public static class ForwardApp
             migrated = clock.Elapsed;
             await DatabaseInitializer.SeedAsync(db, sp.GetRequiredService<ReferenceDataSeeder>());
             seeded = clock.Elapsed;
-            await DemoUsers.SeedAsync(db, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DemoOptions>>().Value, sp.GetRequiredService<IPasswordHasher<UserAccount>>());
+            await DemoUsers.SeedAsync(db, sp.GetRequiredService<IOptions<DemoOptions>>().Value, sp.GetRequiredService<IPasswordHasher<UserAccount>>());
             users = clock.Elapsed;
             await sp.GetRequiredService<SlotPlanner>().RefreshAsync();
         }

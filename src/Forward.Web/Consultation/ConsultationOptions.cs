@@ -21,4 +21,18 @@ public sealed class ConsultationOptions
     public int FormLifetimeMinutes { get; set; } = 120;
 
     public ResponseDeadlinePolicy Policy => new() { RespondBy = RespondBy, CutOff = CutOff, WorkingDays = WorkingDays };
+
+    /// <summary>The most working days a reply may be promised in: two weeks' worth.</summary>
+    public const int MaxWorkingDays = 10;
+
+    /// <summary>
+    /// What is wrong with these settings, or null. Each would otherwise surface only when a patient sends the form: a
+    /// negative number of working days fails every submission, none promises a reply "0 working days later", and a limit
+    /// or form lifetime of nothing refuses every request.
+    /// </summary>
+    public string? Problem() =>
+        WorkingDays is < 1 or > MaxWorkingDays ? $"Forward:Consultation:WorkingDays must be a whole number of working days from 1 to {MaxWorkingDays} (1: by the end of the next working day), or not set."
+        : PerNhsNumberPer24Hours < 1 ? "Forward:Consultation:PerNhsNumberPer24Hours must be at least 1, or not set."
+        : FormLifetimeMinutes < 1 ? "Forward:Consultation:FormLifetimeMinutes must be at least 1, or not set."
+        : null;
 }

@@ -46,7 +46,7 @@ public sealed class ConsultationService(
     IOptions<NotificationOptions> notificationOptions,
     AuditLog audit)
 {
-    /// <summary>For an NHS number Forward has no patient for: how many times the per-patient limit it may send in 24 hours, whatever dates of birth it comes with.</summary>
+    /// <summary>How many times the per-patient limit one NHS number may send in 24 hours, whatever dates of birth it comes with (the patient's own requests, as far as the form can tell them, apart).</summary>
     public const int AnyDateOfBirthFactor = 3;
 
     /// <summary>Who the audit log names for a request made on the public form.</summary>
@@ -146,16 +146,27 @@ public sealed class ConsultationService(
 
             var since = now.AddHours(-24);
             // Someone who knows only a patient's NHS number must not be able to use up the patient's requests by sending
-            // them in their name, nor get round the limit by changing the date of birth. Where Forward knows the patient,
-            // requests with their date of birth and requests with any other are limited apart; where it does not, each
-            // date of birth has the limit and the NHS number three times it.
+            // them in their name, nor get round the limit by changing the date of birth, nor learn the patient's date of
+            // birth (or that Forward knows them) from which guesses are refused. So one rule holds for every request the
+            // form cannot tell came from the patient: each date of birth has the limit and the NHS number three times it.
+            // Only a request with the date of birth and a mobile or email on the patient's record, which such a person
+            // would also have to know, is counted apart, with the patient's own.
             var limit = Math.Max(0, options.Value.PerNhsNumberPer24Hours);
-            var recent = db.ConsultationRequests.Where(r => r.NhsNumber == nhsNumber && r.SubmittedUtc > since);
-            var knownBirth = await db.Patients.AsNoTracking().Where(p => p.NhsNumber == nhsNumber).Select(p => (DateOnly?)p.DateOfBirth).FirstOrDefaultAsync(ct);
-            var sameBirth = await recent.CountAsync(r => r.DateOfBirth == draft.DateOfBirth, ct);
-            var overLimit = knownBirth is { } born
-                ? (draft.DateOfBirth == born ? sameBirth : await recent.CountAsync(r => r.DateOfBirth != born, ct)) >= limit
-                : sameBirth >= limit || await recent.CountAsync(ct) >= limit * AnyDateOfBirthFactor;
+            // A handful of rows at most: the limits below keep them so.
+            var recent = await db.ConsultationRequests.AsNoTracking().Where(r => r.NhsNumber == nhsNumber && r.SubmittedUtc > since)
+                .Select(r => new { r.DateOfBirth, r.Mobile, r.Email }).ToListAsync(ct);
+            var patient = await db.Patients.AsNoTracking().Where(p => p.NhsNumber == nhsNumber)
+                .Select(p => new { p.DateOfBirth, p.Phone, p.Email }).FirstOrDefaultAsync(ct);
+            var mobileOnRecord = ConsultationIdentity.NormaliseMobile(patient?.Phone);
+            var emailOnRecord = string.IsNullOrWhiteSpace(patient?.Email) ? null : patient.Email.Trim();
+            bool FromPatient(DateOnly? born, string? mobile, string? email) =>
+                patient is not null && born == patient.DateOfBirth
+                && ((mobileOnRecord is not null && ConsultationIdentity.NormaliseMobile(mobile) == mobileOnRecord)
+                    || (emailOnRecord is not null && string.Equals(email?.Trim(), emailOnRecord, StringComparison.OrdinalIgnoreCase)));
+            var isFromPatient = FromPatient(draft.DateOfBirth, draft.Mobile, draft.Email);
+            var counted = recent.Where(r => FromPatient(r.DateOfBirth, r.Mobile, r.Email) == isFromPatient).ToList();
+            var sameBirth = counted.Count(r => r.DateOfBirth == draft.DateOfBirth);
+            var overLimit = sameBirth >= limit || (!isFromPatient && counted.Count >= limit * AnyDateOfBirthFactor);
             if (overLimit)
             {
                 audit.Write(OnlinePatient, AuditActions.ConsultationSubmit, "nhs-number-limit", "Practice", practice.Id.ToString(CultureInfo.InvariantCulture), practiceId: practice.Id);

@@ -549,13 +549,24 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
             Assert.Contains("Too many online requests have been sent with this NHS number", changing.Html, StringComparison.Ordinal);
         }
 
-        // Where Forward knows the patient (born 2 January 1980, the form's date), nine requests with other dates of
-        // birth do not hold them back at all; a tenth with a wrong date is refused.
+        // Where Forward knows the patient (born 2 January 1980, the form's date) but has no mobile or email for them, the
+        // form cannot tell them from someone guessing: the right date of birth is refused just as a wrong one, so which
+        // guesses are refused says nothing about the patient's date of birth, or whether Forward knows them.
         await Db(async db =>
         {
             db.Patients.Add(new Forward.Domain.Patients.Patient { NhsNumber = varied, GivenName = "Ada", FamilyName = "Known", DateOfBirth = new DateOnly(1980, 1, 2), RegisteredPracticeId = world.PracticeA.Id });
             return await db.SaveChangesAsync();
         });
+        foreach (var born in new[] { "1980-01-02", "1990-01-01", "1975-05-05" })
+        {
+            using var guess = new ConsultJourney(factory) { DateOfBirth = born };
+            Assert.Equal(HttpStatusCode.TooManyRequests, (await guess.SubmitMedicalAsync(world.PracticeA.OdsCode, varied)).StatusCode);
+            Assert.Contains("Too many online requests have been sent with this NHS number", guess.Html, StringComparison.Ordinal);
+        }
+
+        // With the mobile on their record as well (07700 900123, written another way), the nine do not hold the patient
+        // back; the same mobile with a wrong date of birth is refused as before.
+        await Db(db => db.Patients.Where(p => p.NhsNumber == varied).ExecuteUpdateAsync(u => u.SetProperty(p => p.Phone, "+44 7700 900123")));
         using (var known = new ConsultJourney(factory))
         {
             Assert.Equal(HttpStatusCode.Redirect, (await known.SubmitMedicalAsync(world.PracticeA.OdsCode, varied)).StatusCode);

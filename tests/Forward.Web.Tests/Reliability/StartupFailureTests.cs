@@ -100,6 +100,27 @@ public sealed class StartupFailureTests : IDisposable
         Assert.Contains(output, line => line.Contains("Forward:Notifications:ReminderLeadHours must be a number of hours", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Forward__Consultation__WorkingDays", "-1", "Forward:Consultation:WorkingDays must be a whole number of working days from 1 to 10")]
+    [InlineData("Forward__Consultation__WorkingDays", "0", "Forward:Consultation:WorkingDays must be a whole number of working days from 1 to 10")]
+    [InlineData("Forward__Consultation__PerNhsNumberPer24Hours", "0", "Forward:Consultation:PerNhsNumberPer24Hours must be at least 1")]
+    public async Task Consultation_settings_that_would_refuse_or_mislead_every_patient_stop_the_start_and_say_why(string setting, string value, string message)
+    {
+        var output = new ConcurrentQueue<string>();
+        using var server = ForwardProcess.Start(ForwardProcess.FreePort(), new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Forward__DataDirectory"] = dataDirectory,
+            ["Forward__Notifications__PublicBaseUrl"] = "https://forward.example.nhs.uk",
+            [setting] = value,
+        }, output);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await server.WaitForExitAsync(timeout.Token);
+
+        Assert.NotEqual(0, server.ExitCode);
+        Assert.Contains(output, line => line.Contains(message, StringComparison.Ordinal));
+    }
+
     public void Dispose()
     {
         try
