@@ -198,6 +198,12 @@ public sealed class TriageService(
             return 0;
         }
 
+        // A closed request is final: a page opened before a colleague closed it must not message the patient about it.
+        if (request.IsClosed)
+        {
+            throw DomainException.Conflict("consultation-closed", "This request is closed and cannot be changed. Contact the patient another way if they still need to hear from the practice.");
+        }
+
         var practiceName = await db.Practices.Where(p => p.Id == request.PracticeId).Select(p => p.Name).FirstAsync(cancellationToken);
         var personalisation = JsonSerializer.Serialize(new Dictionary<string, string>
         {

@@ -384,6 +384,27 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_page_opened_before_a_colleague_closed_the_request_cannot_message_the_patient()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var page = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+        var colleague = new Actor("dr.colleague", Roles.PracticeStaff, world.PracticeA.Id, null, null, world.PracticeA.OdsCode);
+        using (var scope = factory.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<TriageService>().CloseAsync(request.Id, ConsultationOutcome.SelfCare, null, colleague, 1);
+        }
+
+        var (response, body) = await ActAsync(staff, request.Id, "Message", new() { ["Message"] = "We will call you today.", ["MessageKey"] = HiddenValue(page, "MessageKey") }, page);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("This request is closed and cannot be changed.", body, StringComparison.Ordinal);
+        Assert.False(await world.WithDbAsync(db => db.OutboxMessages.AnyAsync(m => m.ConsultationRequestId == request.Id && m.Kind == NotificationKind.ConsultationMessage)));
+        Assert.DoesNotContain((await ReloadAsync(world, request.Id)).History, e => e.What.StartsWith("Message sent", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Booking_from_a_request_books_that_patient_and_closes_the_request_as_booked()
     {
         var world = await TestWorld.CreateAsync(factory);
