@@ -7,6 +7,7 @@ using Forward.Domain.Audit;
 using Forward.Web.Access;
 using Forward.Web.Audit;
 using Forward.Web.Consultation;
+using Forward.Web.Pages.Audit;
 using Forward.Web.Tests.Consultation;
 using Forward.Web.Tests.Fhir;
 using Forward.Web.Tests.Infrastructure;
@@ -243,13 +244,24 @@ public sealed partial class AuditPageTests(ForwardFactory factory) : IClassFixtu
         Assert.Equal(3, lines.Length);
         Assert.Contains($",{world.HubClinician},HubClinician,record.view,Appointment,{id},", lines[1], StringComparison.Ordinal);
         Assert.Contains($",{world.PracticeStaffA},PracticeStaff,appointment.book,Appointment,{id},", lines[2], StringComparison.Ordinal);
-        Assert.Contains(",2026-06-08T08:00:00.000Z,2026-06-08 09:00:00,", lines[2], StringComparison.Ordinal);
+        Assert.Contains(",2026-06-08T08:00:00.000Z,2026-06-08 09:00:00+01:00,", lines[2], StringComparison.Ordinal);
 
         // A value a spreadsheet would run as a formula is escaped.
         var planted = await commissioner.Http.GetStringAsync(new Uri($"/Audit?handler=Csv&EventAction=session.change&UserName=planted-{world.Prefix}-x", UriKind.Relative));
         var row = Assert.Single(planted.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1));
         Assert.Contains("'=HYPERLINK", row, StringComparison.Ordinal);
         Assert.DoesNotContain(",=HYPERLINK", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_csv_tells_the_repeated_october_hour_apart_by_its_offset()
+    {
+        // 25 October 2026: 01:30 London time happens twice, first in BST (00:30 UTC), then in GMT (01:30 UTC).
+        var first = AuditCsvRow.From(new AuditEvent { OccurredUtc = new DateTime(2026, 10, 25, 0, 30, 0, DateTimeKind.Utc), Actor = "a", ActorRole = "Commissioner", Action = AuditActions.SignIn, Outcome = "success" });
+        var second = AuditCsvRow.From(new AuditEvent { OccurredUtc = new DateTime(2026, 10, 25, 1, 30, 0, DateTimeKind.Utc), Actor = "a", ActorRole = "Commissioner", Action = AuditActions.SignIn, Outcome = "success" });
+
+        Assert.Equal("2026-10-25 01:30:00+01:00", first.OccurredLondon);
+        Assert.Equal("2026-10-25 01:30:00+00:00", second.OccurredLondon);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed partial record AuditCsvRow(
         return new AuditCsvRow(
             e.Id,
             utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            London.ToLocal(utc).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+            London.ToLocalWithOffset(utc).ToString("yyyy-MM-dd HH:mm:sszzz", CultureInfo.InvariantCulture),
             e.Actor,
             e.ActorRole,
             e.Action,
