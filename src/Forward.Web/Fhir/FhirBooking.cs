@@ -30,7 +30,6 @@ public static class FhirBooking
             }
         }
 
-        Forbid(appointment.ModifierExtension.Count > 0, "modifierExtension");
         Forbid(appointment.CancelationReason is not null, "cancelationReason");
         Forbid(appointment.Specialty.Count > 0, "specialty");
         Forbid(appointment.AppointmentType is not null, "appointmentType");

@@ -193,6 +193,7 @@ public static class FhirEndpoints
     private static async Task<IResult> BookAsync(HttpContext http, BookingService booking, ForwardDbContext db, CancellationToken ct)
     {
         var actor = Actor.From(http.User);
+        var idempotencyKey = IdempotencyKey(http.Request);
         var appointment = await FhirRequests.ReadResourceAsync<FhirAppointment>(http.Request, ct);
         var request = FhirBooking.Read(appointment, actor);
         var call = FhirCall.Of(http);
@@ -221,7 +222,7 @@ public static class FhirEndpoints
 
                 // GP Connect has no way to retry a create safely; the same header as the JSON API's gives one: a retry
                 // with the key of a booking that went through (its 201 lost) gets that booking, 200, instead of 409.
-                IdempotencyKey: http.Request.Headers[BookingApi.IdempotencyHeader] is { Count: > 0 } key ? key.ToString() : null),
+                IdempotencyKey: idempotencyKey),
             actor,
             ct);
         var view = outcome.Appointment;
@@ -235,6 +236,24 @@ public static class FhirEndpoints
         var resource = await SavedButNotReadException.ReadingBackAsync(view.Id, "booked", async () => (await FhirData.AppointmentsAsync(db, [view], ct))[0]);
         var location = $"{BaseUrl(http)}/Appointment/{view.Id.ToString(CultureInfo.InvariantCulture)}/_history/{view.Version.ToString(CultureInfo.InvariantCulture)}";
         return new FhirResult(resource, outcome.Replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created, view.Version, location);
+    }
+
+    /// <summary>
+    /// The Idempotency-Key header, or null: a header problem is 400, as for the Ssp headers, not a fault in the resource;
+    /// two keys are refused rather than joined into a third that no retry would send.
+    /// </summary>
+    private static string? IdempotencyKey(HttpRequest request)
+    {
+        var values = request.Headers[BookingApi.IdempotencyHeader];
+        if (values.Count > 1)
+        {
+            throw FhirException.MissingParameter($"Send one {BookingApi.IdempotencyHeader} header, not {values.Count}.");
+        }
+
+        var key = values.Count == 1 ? values[0] : null;
+        return key is not null && (key.Length is 0 or > 100 || key.Any(char.IsControl))
+            ? throw FhirException.MissingParameter($"{BookingApi.IdempotencyHeader} must be 1 to 100 printable characters.")
+            : key;
     }
 
     private static async Task<IResult> ReadAsync(long id, HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct)

@@ -162,24 +162,23 @@ public static partial class FhirRequests
             throw new FhirException(StatusCodes.Status415UnsupportedMediaType, FhirErrors.UnsupportedMediaType, "Send the resource in UTF-8 (charset=utf-8).");
         }
 
-        string json;
-        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+        // Counted in bytes as they arrive, as the limit says: a body of multi-byte characters is no bigger than its bytes.
+        var bytes = new byte[MaxBodyBytes + 1];
+        var read = 0;
+        int n;
+        while (read < bytes.Length && (n = await request.Body.ReadAsync(bytes.AsMemory(read), cancellationToken)) > 0)
         {
-            var buffer = new char[MaxBodyBytes + 1];
-            var read = 0;
-            int n;
-            while (read < buffer.Length && (n = await reader.ReadAsync(buffer.AsMemory(read), cancellationToken)) > 0)
-            {
-                read += n;
-            }
-
-            if (read > MaxBodyBytes)
-            {
-                throw new FhirException(StatusCodes.Status413PayloadTooLarge, FhirErrors.BadRequest, $"The resource must be at most {MaxBodyBytes} bytes.");
-            }
-
-            json = new string(buffer, 0, read);
+            read += n;
         }
+
+        if (read > MaxBodyBytes)
+        {
+            throw new FhirException(StatusCodes.Status413PayloadTooLarge, FhirErrors.BadRequest, $"The resource must be at most {MaxBodyBytes} bytes.");
+        }
+
+        var preamble = Encoding.UTF8.Preamble;
+        var skip = bytes.AsSpan(0, read).StartsWith(preamble) ? preamble.Length : 0;
+        var json = Encoding.UTF8.GetString(bytes, skip, read - skip);
 
         if (string.IsNullOrWhiteSpace(json))
         {
@@ -202,8 +201,42 @@ public static partial class FhirRequests
             throw new FhirException(StatusCodes.Status400BadRequest, FhirErrors.BadRequest, "The body is not well-formed FHIR JSON: " + Clip(ex.Message));
         }
 
+        if (FirstModifier(resource) is { } modifier)
+        {
+            // Either changes what the resource means; FHIR requires a server that does not know them to refuse, not ignore.
+            throw FhirException.InvalidResource($"Forward does not support {modifier}: send the resource without it.");
+        }
+
         return resource as T
             ?? throw FhirException.InvalidResource($"Expected a {typeof(T).Name} resource, not {resource.TypeName}.");
+    }
+
+    /// <summary>"modifierExtension" or "implicitRules" if the resource carries either anywhere, contained resources included.</summary>
+    private static string? FirstModifier(Base node)
+    {
+        if (node is IModifierExtendable { ModifierExtension.Count: > 0 })
+        {
+            return "modifierExtension";
+        }
+
+        if (node is Resource { ImplicitRules: not null })
+        {
+            return "implicitRules";
+        }
+
+        foreach (var (_, value) in node.EnumerateElements())
+        {
+            var children = value as IEnumerable<Base> ?? (value is Base child ? [child] : []);
+            foreach (var item in children)
+            {
+                if (FirstModifier(item) is { } found)
+                {
+                    return found;
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>If-Match: W/"3" or "3" → 3.</summary>

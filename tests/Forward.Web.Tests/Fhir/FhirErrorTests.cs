@@ -190,6 +190,58 @@ public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<Forwa
     }
 
     [Fact]
+    public async Task Modifiers_anywhere_a_body_over_the_limit_in_bytes_and_a_bad_idempotency_key_are_refused_and_book_nothing()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, handler) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var slot = (await world.FreeSlotsAsync())[0];
+        FhirAppointment Booking() => FhirTestKit.Booking(slot, patient.Id, world.PracticeA.OdsCode);
+        var notAttending = new Extension("https://example.org/not-attending", new FhirBoolean(true));
+
+        // A modifier changes what the booking means wherever it sits: refused, not booked with the meaning dropped.
+        var onParticipant = Booking();
+        onParticipant.Participant[0].ModifierExtension = [notAttending];
+        var onContained = Booking();
+        ((Organization)onContained.Contained[0]).ModifierExtension = [notAttending];
+        var withRules = Booking();
+        withRules.ImplicitRules = "https://example.org/other-rules";
+        foreach (var (booking, element) in new[] { (onParticipant, "modifierExtension"), (onContained, "modifierExtension"), (withRules, "implicitRules") })
+        {
+            var outcome = await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(booking), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+            Assert.Contains(element, outcome.Issue[0].Diagnostics, StringComparison.Ordinal);
+        }
+
+        // 100,000 three-byte characters are 300,000 bytes: over the 262,144-byte limit though fewer characters.
+        using var raw = new HttpClient(handler, disposeHandler: false) { BaseAddress = factory.Server.BaseAddress };
+        var big = new FhirJsonSerializer().SerializeToString(FhirTestKit.Booking(slot, patient.Id, world.PracticeA.OdsCode, comment: new string('\u20AC', 100_000)));
+        Assert.True(big.Length < 262_144 && Encoding.UTF8.GetByteCount(big) > 262_144);
+        using (var content = new StringContent(big, Encoding.UTF8))
+        {
+            content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/fhir+json");
+            var response = await raw.PostAsync(new Uri("/fhir/Appointment", UriKind.Relative), content);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        }
+
+        // A bad Idempotency-Key is a header problem (400), and two keys are not joined into a third.
+        foreach (var keys in new[] { new[] { new string('k', 101) }, ["first-key", "second-key"] })
+        {
+            var before = await FhirTestKit.SnapshotAsync(world);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/fhir/Appointment", UriKind.Relative));
+            request.Content = new StringContent(new FhirJsonSerializer().SerializeToString(Booking()), Encoding.UTF8);
+            request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/fhir+json");
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", keys);
+            var response = await raw.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            FhirTestKit.AssertOutcome(new FhirJsonDeserializer().Deserialize<OperationOutcome>(await response.Content.ReadAsStringAsync()), "BAD_REQUEST");
+            Assert.Equal(before, await FhirTestKit.SnapshotAsync(world));
+        }
+
+        // The booking itself, sent plainly, goes through.
+        Assert.NotNull(await client.CreateAsync(Booking()));
+    }
+
+    [Fact]
     public async Task Read_amend_and_cancel_errors()
     {
         var world = await TestWorld.CreateAsync(factory);
