@@ -299,7 +299,8 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
                 ?? throw DomainException.NotFound("training-not-found", "There is no such training record at your practice.");
             if (input.Version != record.Version)
             {
-                throw TrainingChanged(record.StaffName);
+                // The same form sent twice (a double click without JavaScript): the one change since is this very one.
+                return record.Version == input.Version + 1 && HoldsInput(record, input) ? record : throw TrainingChanged(record.StaffName);
             }
         }
         else
@@ -315,36 +316,66 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         ValidationFailedException.ThrowIfAny(record.Validate(London.Today(clock)));
         // Compared by name in .NET, not by the stored key: keys the upgrade computed in SQL may differ from KeyFor for
         // names with other kinds of space or non-ASCII letters. A practice's register is a few dozen names.
-        var others = await db.NavigatorTraining.Where(t => t.PracticeId == practice.Id && t.Id != record.Id).Select(t => t.StaffName).ToListAsync(ct);
-        if (others.Any(name => NavigatorTraining.KeyFor(name) == record.StaffNameKey))
+        var others = await db.NavigatorTraining.AsNoTracking().Where(t => t.PracticeId == practice.Id && t.Id != record.Id).ToListAsync(ct);
+        if (others.FirstOrDefault(t => NavigatorTraining.KeyFor(t.StaffName) == record.StaffNameKey) is { } taken)
         {
-            throw NameTaken(record.StaffName);
+            return AddedAlready(taken) ?? throw NameTaken(record.StaffName);
         }
 
         record.Version++;
-        if (input.Id is null)
-        {
-            db.NavigatorTraining.Add(record);
-        }
-
-        audit.Write(actor, input.Id is null ? AuditActions.TrainingAdd : AuditActions.TrainingUpdate, "success", nameof(NavigatorTraining), input.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture), detail: $"practice {practice.OdsCode}", practiceId: practice.Id);
         try
         {
-            await db.SaveChangesAsync(ct);
+            if (input.Id is null)
+            {
+                await db.InTransactionAsync(
+                    async c =>
+                    {
+                        // A retry (a PostgreSQL connection lost mid-save) adds the record afresh, as the first attempt was rolled back.
+                        db.ChangeTracker.Clear();
+                        record.Id = 0;
+                        db.NavigatorTraining.Add(record);
+                        await db.SaveChangesAsync(c);
+                        audit.Write(actor, AuditActions.TrainingAdd, "success", nameof(NavigatorTraining), record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), detail: $"practice {practice.OdsCode}", practiceId: practice.Id);
+                        await db.SaveChangesAsync(c);
+                    },
+                    ct);
+            }
+            else
+            {
+                audit.Write(actor, AuditActions.TrainingUpdate, "success", nameof(NavigatorTraining), record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), detail: $"practice {practice.OdsCode}", practiceId: practice.Id);
+                await db.SaveChangesAsync(ct);
+            }
         }
         catch (DbUpdateConcurrencyException)
         {
-            // Another change landed between the version check above and this save.
-            throw TrainingChanged(previousName);
+            // Another change landed between the version check above and this save: the same form's other send, or someone else's.
+            db.ChangeTracker.Clear();
+            var stored = await db.NavigatorTraining.AsNoTracking().FirstOrDefaultAsync(t => t.Id == record.Id, ct);
+            return stored is not null && stored.Version == input.Version + 1 && HoldsInput(stored, input) ? stored : throw TrainingChanged(previousName);
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
-            // Someone added the same person between the name check above and this save.
-            throw NameTaken(record.StaffName);
+            // Someone added the same person between the name check above and this save: the same form's other send, or someone else.
+            db.ChangeTracker.Clear();
+            var key = record.StaffNameKey;
+            var stored = (await db.NavigatorTraining.AsNoTracking().Where(t => t.PracticeId == practice.Id).ToListAsync(ct))
+                .FirstOrDefault(t => NavigatorTraining.KeyFor(t.StaffName) == key);
+            return (stored is null ? null : AddedAlready(stored)) ?? throw NameTaken(record.StaffName);
         }
 
         return record;
+
+        // An add whose person is already on the register exactly as entered and unchanged since: this form's own add, sent again.
+        NavigatorTraining? AddedAlready(NavigatorTraining existing) =>
+            input.Id is null && existing.Version == 1 && HoldsInput(existing, input) ? existing : null;
     }
+
+    /// <summary>Whether the stored record holds exactly what the form entered.</summary>
+    private static bool HoldsInput(NavigatorTraining stored, TrainingInput input) =>
+        stored.StaffName == NavigatorTraining.CleanName(input.StaffName)
+        && stored.Trained == input.Trained
+        && stored.TrainedOn == input.TrainedOn
+        && stored.Course == (string.IsNullOrWhiteSpace(input.Course) ? null : input.Course.Trim());
 
     private static DomainException TrainingChanged(string staffName) =>
         DomainException.Conflict("training-changed", $"Someone else changed the record for {staffName} after you opened it. It now shows their change: make yours again if it is still needed.");
