@@ -9,21 +9,31 @@ namespace Forward.Domain.Compliance;
 /// </summary>
 public sealed class ComplianceFigures
 {
-    public ComplianceFigures(ComplianceTotals totals, DateRange range, ComplianceRules? rules = null)
+    private readonly ComplianceRules rules;
+
+    /// <param name="withheld">
+    /// Set when the figures are not a whole the targets apply to: every RAG is then <see cref="Rag.NotApplicable"/>,
+    /// the values stay.
+    /// </param>
+    public ComplianceFigures(ComplianceTotals totals, DateRange range, ComplianceRules? rules = null, RatingWithheld? withheld = null)
     {
         ArgumentNullException.ThrowIfNull(totals);
         ArgumentNullException.ThrowIfNull(range);
         rules ??= ComplianceRules.Default;
+        this.rules = rules;
         Totals = totals;
         Range = range;
+        Withheld = withheld;
         MinutesPer1000PerWeek = PerThousandPerWeek(totals.ExtendedMinutes, totals.Population, range);
-        CapacityRag = rules.CapacityTargets.Classify(MinutesPer1000PerWeek);
         EveningCoverage = Ratio(totals.EveningCoveredPopulation, totals.EveningAssessedPopulation);
         WeekendCoverage = Ratio(totals.WeekendCoveredPopulation, totals.WeekendAssessedPopulation);
         FullCoverage = Ratio(totals.FullyCoveredPopulation, totals.FullyAssessedPopulation);
-        EveningCoverageRag = rules.CoverageTargets.Classify(EveningCoverage);
-        WeekendCoverageRag = rules.CoverageTargets.Classify(WeekendCoverage);
-        FullCoverageRag = rules.CoverageTargets.Classify(FullCoverage);
+        var capacityTargets = withheld is null ? rules.CapacityTargets : null;
+        var coverageTargets = withheld is null ? rules.CoverageTargets : null;
+        CapacityRag = capacityTargets?.Classify(MinutesPer1000PerWeek) ?? Rag.NotApplicable;
+        EveningCoverageRag = coverageTargets?.Classify(EveningCoverage) ?? Rag.NotApplicable;
+        WeekendCoverageRag = coverageTargets?.Classify(WeekendCoverage) ?? Rag.NotApplicable;
+        FullCoverageRag = coverageTargets?.Classify(FullCoverage) ?? Rag.NotApplicable;
         Utilisation = Ratio(totals.UsedSlots, totals.OfferedSlots);
         DnaRate = Ratio(totals.DidNotAttend, totals.Attended + totals.DidNotAttend);
         CancellationRate = Ratio(totals.Cancelled, totals.Appointments);
@@ -38,6 +48,12 @@ public sealed class ComplianceFigures
     public DateRange Range { get; }
 
     public decimal Weeks => Range.Weeks;
+
+    /// <summary>Why the figures carry no RAG although they have values; null when they are rated.</summary>
+    public RatingWithheld? Withheld { get; }
+
+    /// <summary>The same figures with every RAG withheld for the reason given.</summary>
+    public ComplianceFigures WithoutRating(RatingWithheld reason) => new(Totals, Range, rules, reason);
 
     /// <summary>Extended-hours minutes offered per 1,000 registered patients per week.</summary>
     public decimal? MinutesPer1000PerWeek { get; }

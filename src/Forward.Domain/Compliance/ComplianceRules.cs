@@ -9,6 +9,16 @@ public enum Rag
     Green,
 }
 
+/// <summary>Why figures that have values carry no RAG: they are not a whole of what the targets are set for.</summary>
+public enum RatingWithheld
+{
+    /// <summary>A week cut at the range's start or end: its days are not a week's mix of weekdays and weekend days.</summary>
+    PartWeek,
+
+    /// <summary>One part of a figure (a session of a hub, a hub's share of a practice), not a population's whole provision.</summary>
+    Share,
+}
+
 /// <summary>
 /// Two-step target: red below <see cref="Minimum"/>, amber from it up to (not including) <see cref="Stretch"/>, green at
 /// or above it. A value exactly on a threshold takes the better colour, because the plans say "at least".

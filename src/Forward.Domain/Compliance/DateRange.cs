@@ -104,6 +104,12 @@ public sealed record DateRange
         }
     }
 
+    /// <summary>
+    /// Monday to Sunday and nothing cut off. A clipped week holds an uneven mix of days (weekend days count whole,
+    /// weekdays only from 18:30), so its per-week figure cannot be judged against a weekly target.
+    /// </summary>
+    public bool IsWholeWeek => From.DayOfWeek == DayOfWeek.Monday && Days == 7;
+
     /// <summary>Monday-to-Sunday weeks, the first and last clipped to the range: the rows of a weekly trend.</summary>
     public IReadOnlyList<DateRange> SplitIntoWeeks()
     {

@@ -256,7 +256,7 @@ public static class AssuranceRenderer
         {
             var capacity = RagThresholds.Capacity;
             Text("Capacity per week", fonts.Section, Black, 14);
-            Text($"Minutes per 1,000 registered patients in each week (Monday to Sunday, cut at the month's ends); dashed lines mark the {Whole(capacity.Minimum)} and {Whole(capacity.Stretch)} minute targets.", fonts.Small, Grey, 10);
+            Text($"Minutes per 1,000 registered patients in each week (Monday to Sunday, cut at the month's ends); dashed lines mark the {Whole(capacity.Minimum)} and {Whole(capacity.Stretch)} minute targets. A part week at the month's start or end is not rated: weekend days count whole and weekdays only from 18:30, so its days are not a week's mix.", fonts.Small, Grey, 10);
 
             const double height = 130;
             var left = Margin + 28;
@@ -301,7 +301,17 @@ public static class AssuranceRenderer
                     // Inside the top of a tall bar (clear of the target lines drawn across it), above a short one.
                     var inside = bottom - barTop > 14;
                     canvas.DrawString(Minutes(value), fonts.SmallBold, inside && rag is Rag.Red or Rag.Green ? White : Black, new Box(x, inside ? barTop + 1 : barTop - 11, slot, 10), Align.Centre);
-                    canvas.DrawString(RagText(rag), fonts.Small, Black, new Box(x, bottom + 10, slot, 9), Align.Centre);
+                    if (weeks[i].Figures.Withheld is { } withheld)
+                    {
+                        // Two short lines: a narrow week's slot has no room for the label on one.
+                        var words = Wording.NotRated(withheld).Split(", ", 2);
+                        canvas.DrawString(Fit(words[0] + ",", fonts.Small, slot), fonts.Small, Black, new Box(x, bottom + 10, slot, 9), Align.Centre);
+                        canvas.DrawString(Fit(words[^1], fonts.Small, slot), fonts.Small, Black, new Box(x, bottom + 18, slot, 9), Align.Centre);
+                    }
+                    else
+                    {
+                        canvas.DrawString(RagText(rag), fonts.Small, Black, new Box(x, bottom + 10, slot, 9), Align.Centre);
+                    }
                 }
                 else
                 {
@@ -315,7 +325,7 @@ public static class AssuranceRenderer
                 canvas.DrawString(Fit(label, fonts.Small, slot), fonts.Small, Black, new Box(x, bottom + 1, slot, 9), Align.Centre);
             }
 
-            y = bottom + 26;
+            y = bottom + 30;
         }
 
         private void TargetLine(decimal target, string name, Colour colour, double left, double right, Func<double, double> toY)

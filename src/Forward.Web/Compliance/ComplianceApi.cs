@@ -30,7 +30,8 @@ public sealed record ComplianceTotalsDto(
 
 /// <summary>
 /// Figures for one entity over one range. Rates and shares are fractions (0.25 is 25%); null means nothing to divide.
-/// RAGs compare against <see cref="CapacityMinimum"/> / <see cref="CapacityStretch"/> minutes and 100% coverage.
+/// RAGs compare against <see cref="CapacityMinimum"/> / <see cref="CapacityStretch"/> minutes and 100% coverage, except
+/// where <see cref="RatingWithheld"/> says why the figures are not rated (every RAG is then notApplicable).
 /// </summary>
 public sealed record ComplianceFiguresDto(
     decimal? MinutesPer1000PerWeek,
@@ -52,7 +53,8 @@ public sealed record ComplianceFiguresDto(
     decimal? AppointmentsPer1000PerWeek,
     decimal ConsultationsPerWeek,
     ChannelMixDto ChannelMix,
-    ComplianceTotalsDto Totals)
+    ComplianceTotalsDto Totals,
+    RatingWithheld? RatingWithheld)
 {
     public static ComplianceFiguresDto From(ComplianceFigures f)
     {
@@ -78,7 +80,8 @@ public sealed record ComplianceFiguresDto(
             f.AppointmentsPer1000PerWeek,
             f.ConsultationsPerWeek,
             new ChannelMixDto(f.ChannelShare(BookingChannel.Practice), f.ChannelShare(BookingChannel.Nhs111), f.ChannelShare(BookingChannel.Hub), f.ChannelShare(BookingChannel.Online)),
-            new ComplianceTotalsDto(t.Population, t.ExtendedMinutes, t.OfferedSlots, t.UsedSlots, t.Appointments, t.Booked, t.Attended, t.DidNotAttend, t.Cancelled, t.SameDay, t.PreBooked, t.Remote, t.FaceToFace));
+            new ComplianceTotalsDto(t.Population, t.ExtendedMinutes, t.OfferedSlots, t.UsedSlots, t.Appointments, t.Booked, t.Attended, t.DidNotAttend, t.Cancelled, t.SameDay, t.PreBooked, t.Remote, t.FaceToFace),
+            f.Withheld);
     }
 }
 

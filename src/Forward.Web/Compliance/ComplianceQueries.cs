@@ -305,7 +305,15 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
             .Select(days =>
             {
                 var ledger = ComplianceLedger.Build(days, BankHolidayCalendar.England);
-                return new CompliancePeriod(days.Range, ledger.Figures(TotalsOf(entity, loaded, ledger)), ChildFigures(entity, loaded, ledger, children));
+                var figures = ledger.Figures(TotalsOf(entity, loaded, ledger));
+                var childFigures = ChildFigures(entity, loaded, ledger, children);
+                if (period == TrendPeriod.Week && !days.Range.IsWholeWeek)
+                {
+                    figures = figures.WithoutRating(RatingWithheld.PartWeek);
+                    childFigures = childFigures.Select(c => c with { Figures = c.Figures.WithoutRating(RatingWithheld.PartWeek) }).ToList();
+                }
+
+                return new CompliancePeriod(days.Range, figures, childFigures);
             })
             .ToList();
         return new ComplianceSeries(entity, period, periods);

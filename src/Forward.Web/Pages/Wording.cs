@@ -108,6 +108,23 @@ public static class Wording
         _ => none,
     };
 
+    /// <summary>
+    /// A figure's RAG in words, or why it has none: figures that are not a whole the targets apply to say so rather
+    /// than "not applicable", which means there was nothing to divide.
+    /// </summary>
+    public static string Rating(Forward.Domain.Compliance.ComplianceFigures figures, Forward.Domain.Compliance.Rag rag, string none)
+    {
+        ArgumentNullException.ThrowIfNull(figures);
+        return figures.Withheld is { } reason ? NotRated(reason) : Rag(rag, none);
+    }
+
+    /// <summary>Why figures are not rated, as a label ("Part week, not rated").</summary>
+    public static string NotRated(Forward.Domain.Compliance.RatingWithheld reason) => reason switch
+    {
+        Forward.Domain.Compliance.RatingWithheld.PartWeek => "Part week, not rated",
+        _ => "Share, not rated",
+    };
+
     /// <summary>The NHS.UK tag classes that colour a RAG (grey when not assessed).</summary>
     public static string RagTag(Forward.Domain.Compliance.Rag rag) => rag switch
     {

@@ -27,6 +27,22 @@ public class CapacityTests
     }
 
     [Fact]
+    public void Figures_with_their_rating_withheld_keep_their_values_and_carry_no_rag()
+    {
+        var ledger = Ledger(Week, [Practice(1, 30_000)], [Serves(1, 1)], SixHundredMinutes());
+        var rated = ledger.Overall();
+
+        var withheld = rated.WithoutRating(RatingWithheld.PartWeek);
+
+        Assert.Equal(Rag.Red, rated.CapacityRag);
+        Assert.Null(rated.Withheld);
+        Assert.Equal(rated.MinutesPer1000PerWeek, withheld.MinutesPer1000PerWeek);
+        Assert.Equal(rated.FullCoverage, withheld.FullCoverage);
+        Assert.Equal(RatingWithheld.PartWeek, withheld.Withheld);
+        Assert.All([withheld.CapacityRag, withheld.EveningCoverageRag, withheld.WeekendCoverageRag, withheld.FullCoverageRag], r => Assert.Equal(Rag.NotApplicable, r));
+    }
+
+    [Fact]
     public void A_practice_served_by_two_hubs_gets_its_share_of_each()
     {
         var slots = SixHundredMinutes(1).Concat(Block(2, "2026-01-18", "10:00", 2, 120));

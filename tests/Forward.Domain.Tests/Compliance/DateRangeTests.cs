@@ -15,6 +15,15 @@ public class DateRangeTests
     }
 
     [Fact]
+    public void Only_a_monday_to_sunday_week_is_whole()
+    {
+        var weeks = Range("2026-03-25", "2026-04-08").SplitIntoWeeks();
+
+        Assert.Equal([false, true, false], weeks.Select(w => w.IsWholeWeek));
+        Assert.False(Range("2026-03-31", "2026-04-06").IsWholeWeek); // seven days, Tuesday to Monday
+    }
+
+    [Fact]
     public void Months_are_calendar_months_clipped_at_both_ends()
     {
         var months = Range("2026-01-15", "2026-03-10").SplitIntoMonths();

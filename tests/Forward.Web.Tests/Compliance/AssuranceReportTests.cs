@@ -98,6 +98,22 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task The_part_week_at_the_months_end_is_printed_not_rated()
+    {
+        // June 2026 starts on a Monday and ends on Tuesday 30th: four whole weeks and a two-day part week.
+        var world = await TestWorld.CreateAsync(factory);
+        var commissioner = await world.ClientAsync(world.Commissioner);
+
+        var response = await GetPdf(commissioner, $"?level=ccg&id={world.CcgId}&month={June}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = Assert.Single(PageTexts(await response.Content.ReadAsByteArrayAsync()));
+        var chart = text[text.IndexOf("Capacity per week", StringComparison.Ordinal)..text.IndexOf("By primary care network", StringComparison.Ordinal)];
+        Assert.Contains("0.0Part week,not rated29 Jun to 30 Jun", chart, StringComparison.Ordinal);
+        Assert.Contains("43.5Amber8 Jun to 14 Jun", chart, StringComparison.Ordinal); // a whole week is rated
+    }
+
+    [Fact]
     public async Task The_page_shows_the_month_and_links_to_the_pdf_which_downloads_as_an_attachment()
     {
         var world = await TestWorld.CreateAsync(factory);

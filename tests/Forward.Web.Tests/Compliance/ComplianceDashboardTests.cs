@@ -135,6 +135,46 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
     }
 
     [Fact]
+    public async Task A_part_week_at_the_ranges_start_keeps_its_figures_but_is_not_rated_on_the_page_chart_grid_csv_and_api()
+    {
+        // Wednesday 10 to Sunday 21 June: the first week is cut to Wednesday to Sunday. Practice A's hub runs weekday
+        // evenings only, so those five days give 720 minutes, 40.3 a week, against 48 in a whole week.
+        var world = await TestWorld.CreateAsync(factory);
+        const string range = "From=2026-06-10&To=2026-06-21";
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        var html = WebUtility.HtmlDecode((await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&{range}")).Html);
+        var stub = PeriodRow("2026-06-10").Match(html);
+        Assert.True(stub.Success, "part week row");
+        Assert.Contains(">40.3<", stub.Value, StringComparison.Ordinal);
+        Assert.Contains("data-rag=\"NotApplicable\">Part week, not rated</strong>", stub.Value, StringComparison.Ordinal);
+        Assert.Contains("data-rag=\"Green\">Green</strong>", PeriodRow("2026-06-15").Match(html).Value, StringComparison.Ordinal);
+        var svg = Chart().Match(html).Value;
+        Assert.Contains("<rect data-period=\"2026-06-10\" data-value=\"40.3\" data-rag=\"NotApplicable\"", svg, StringComparison.Ordinal);
+        Assert.Contains("40.3 minutes (part week, not rated)</title>", svg, StringComparison.Ordinal);
+
+        // The PCN's heat grid shows practice A's part week with its figure and no RAG.
+        var pcn = WebUtility.HtmlDecode((await commissioner.GetAsync($"/Compliance?Scope=pcn:{world.PracticeA.NetworkId}&{range}")).Html);
+        Assert.Matches("data-period=\"2026-06-10\">\\s*<span class=\"forward-heat\" data-rag=\"NotApplicable\">40.3 </span>", pcn);
+        Assert.Contains("data-not-rated>Part week, not rated</span>", pcn, StringComparison.Ordinal);
+
+        var weeks = CsvLines(await commissioner.Http.GetStringAsync(new Uri($"/Compliance?handler=Csv&Table=weeks&Scope=practice:{world.PracticeA.Id}&{range}", UriKind.Relative)));
+        var header = weeks[0].Split(',');
+        Assert.Equal("NotApplicable", weeks[1].Split(',')[Array.IndexOf(header, "CapacityRag")]);
+        Assert.Equal("\"Part week, not rated\"", weeks[1][(weeks[1].LastIndexOf(",\"", StringComparison.Ordinal) + 1)..]);
+        Assert.Equal("Green", weeks[2].Split(',')[Array.IndexOf(header, "CapacityRag")]);
+        Assert.EndsWith(",", weeks[2], StringComparison.Ordinal);
+
+        using var api = await world.ClientAsync(world.Commissioner);
+        var json = await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/compliance/weeks?level=practice&id={world.PracticeA.Id}&from=2026-06-10&to=2026-06-21");
+        var figures = json.GetProperty("weeks")[0].GetProperty("figures");
+        Assert.Equal("NotApplicable", figures.GetProperty("capacityRag").GetString());
+        Assert.Equal("PartWeek", figures.GetProperty("ratingWithheld").GetString());
+        Assert.Equal(40.32m, figures.GetProperty("minutesPer1000PerWeek").GetDecimal());
+        Assert.Equal("Green", json.GetProperty("weeks")[1].GetProperty("figures").GetProperty("capacityRag").GetString());
+    }
+
+    [Fact]
     public async Task A_bad_date_range_is_a_field_error()
     {
         var world = await TestWorld.CreateAsync(factory);
@@ -151,6 +191,8 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
 
     [GeneratedRegex("data-figure=\"capacity\">.*?data-value>(?<value>[^<]*)<", RegexOptions.Singleline)]
     private static partial Regex CapacityCard();
+
+    private static Regex PeriodRow(string from) => new($"<tr class=\"nhsuk-table__row\" data-period=\"{from}\">.*?</tr>", RegexOptions.Singleline);
 
     [GeneratedRegex("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"capacity-chart\".*?</svg>", RegexOptions.Singleline)]
     private static partial Regex Chart();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using Forward.Domain.Compliance;
 using Forward.Web.Compliance;
 using Microsoft.AspNetCore.Html;
 
@@ -34,7 +35,7 @@ public static class ComplianceCharts
         var cut = series.Period;
         var values = weeks.Select(w => w.Figures.MinutesPer1000PerWeek).ToList();
         var max = Math.Max(stretch * 1.25m, values.Max(v => v ?? 0m) * 1.1m);
-        var svg = Start("capacity-chart", "Capacity offered per 1,000 patients per week", $"Extended-access minutes per 1,000 registered patients per week, for each {PeriodNoun(cut)}, against the {Num(minimum)} minute target and the {Num(stretch)} minute target.");
+        var svg = Start("capacity-chart", "Capacity offered per 1,000 patients per week", $"Extended-access minutes per 1,000 registered patients per week, for each {PeriodNoun(cut)}, against the {Num(minimum)} minute target and the {Num(stretch)} minute target.{(weeks.Any(w => w.Figures.Withheld is RatingWithheld.PartWeek) ? " A part week at either end is drawn grey: it is not rated." : string.Empty)}");
         Axis(svg, max, 4, v => Num(v));
         var slot = PlotWidth / Math.Max(1, weeks.Count);
         for (var i = 0; i < weeks.Count; i++)
@@ -49,8 +50,10 @@ public static class ComplianceCharts
             }
 
             var height = (decimal)PlotHeight * value / max;
-            var colour = value < minimum ? Red : value < stretch ? Amber : Green;
-            svg.Append(CultureInfo.InvariantCulture, $"<rect data-period=\"{Iso(weeks[i].Period.From)}\" data-value=\"{Num(value)}\" x=\"{Num(x)}\" y=\"{Num(Top + PlotHeight - height)}\" width=\"{Num(slot * 0.7m)}\" height=\"{Num(height)}\" fill=\"{colour}\"><title>{Encode(Label(weeks[i], cut))}: {Num(value)} minutes</title></rect>");
+            var figures = weeks[i].Figures;
+            var colour = figures.CapacityRag switch { Rag.Red => Red, Rag.Amber => Amber, Rag.Green => Green, _ => Grey };
+            var note = figures.Withheld is { } withheld ? $" ({Wording.NotRated(withheld).ToLowerInvariant()})" : string.Empty;
+            svg.Append(CultureInfo.InvariantCulture, $"<rect data-period=\"{Iso(weeks[i].Period.From)}\" data-value=\"{Num(value)}\" data-rag=\"{figures.CapacityRag}\" x=\"{Num(x)}\" y=\"{Num(Top + PlotHeight - height)}\" width=\"{Num(slot * 0.7m)}\" height=\"{Num(height)}\" fill=\"{colour}\"><title>{Encode(Label(weeks[i], cut))}: {Num(value)} minutes{Encode(note)}</title></rect>");
             WeekLabel(svg, weeks[i], cut, x + (slot * 0.35m));
         }
 

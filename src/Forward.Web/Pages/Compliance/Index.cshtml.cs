@@ -14,7 +14,10 @@ using Microsoft.AspNetCore.Mvc.Rendering;
 
 namespace Forward.Web.Pages.Compliance;
 
-/// <summary>One row of a dashboard table as CSV: the period, the entity and its figures (rates as fractions).</summary>
+/// <summary>
+/// One row of a dashboard table as CSV: the period, the entity and its figures (rates as fractions). NotRated says why
+/// a row with figures has no RAG (a part week, a share), so a blank RAG is not read as "nothing to divide".
+/// </summary>
 [CsvRecord]
 public sealed partial record ComplianceCsvRow(
     string PeriodFrom,
@@ -41,7 +44,8 @@ public sealed partial record ComplianceCsvRow(
     int Cancelled,
     decimal? SameDayShare,
     decimal? RemoteShare,
-    decimal? AppointmentsPer1000PerWeek)
+    decimal? AppointmentsPer1000PerWeek,
+    string? NotRated)
 {
     public static ComplianceCsvRow Create(DateRange range, ComplianceEntity entity, ComplianceFigures f)
     {
@@ -74,7 +78,8 @@ public sealed partial record ComplianceCsvRow(
             t.Cancelled,
             Round(f.SameDayShare),
             Round(f.RemoteShare),
-            Round(f.AppointmentsPer1000PerWeek));
+            Round(f.AppointmentsPer1000PerWeek),
+            f.Withheld is { } withheld ? Wording.NotRated(withheld) : null);
     }
 
     private static decimal Round(decimal value) => Math.Round(value, 4);
