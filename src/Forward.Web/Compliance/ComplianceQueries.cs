@@ -176,7 +176,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         return new ComplianceDashboard(
             Report(entity, loaded, children),
             Series(entity, loaded, children, period),
-            await RemindersAsync(loaded, ct));
+            await RemindersAsync(loaded, actor, ct));
     }
 
     /// <summary>Each hub's missed-appointment rate before and after its reminders began, for the entity's patients.</summary>
@@ -184,7 +184,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(range);
         var entity = await AuthoriseAsync(level, id, actor, ct);
-        return new ComplianceReminders(entity, await RemindersAsync(await LoadAsync(entity, range, [range], ct), ct));
+        return new ComplianceReminders(entity, await RemindersAsync(await LoadAsync(entity, range, [range], ct), actor, ct));
     }
 
     /// <summary>
@@ -322,14 +322,18 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     /// <summary>
     /// Each hub's missed-appointment rate before and after its first reminded appointment, over the report's appointments
     /// (so a practice sees its own patients' rate at each hub, a CCG its patients'), from the loaded appointment days.
+    /// At ICS level only the actor's own CCG's hubs are listed: a hub is detail, and another CCG's stays with its
+    /// commissioners (as its own page does).
     /// </summary>
-    private async Task<IReadOnlyList<HubReminderRow>> RemindersAsync(Loaded loaded, CancellationToken ct)
+    private async Task<IReadOnlyList<HubReminderRow>> RemindersAsync(Loaded loaded, Actor actor, CancellationToken ct)
     {
         var range = loaded.Days.Range;
-        var hubIds = loaded.Days.Hubs.Select(h => h.HubId).ToList();
-        var hubs = await db.Hubs.AsNoTracking().Where(h => hubIds.Contains(h.Id))
+        var ownCcg = loaded.Entity.Level == ComplianceLevel.Ics ? actor.CcgId ?? -1 : (int?)null;
+        var loadedHubIds = loaded.Days.Hubs.Select(h => h.HubId).ToList();
+        var hubs = await db.Hubs.AsNoTracking().Where(h => loadedHubIds.Contains(h.Id) && (ownCcg == null || h.CcgId == ownCcg))
             .Select(h => new { Entity = new ComplianceEntity(ComplianceLevel.Hub, h.Id, h.Code, h.Name), h.RemindersSinceUtc })
             .ToListAsync(ct);
+        var hubIds = hubs.Select(h => h.Entity.Id).ToList();
         var since = hubs.Where(h => h.RemindersSinceUtc is not null)
             .ToDictionary(h => h.Entity.Id, h => DateTime.SpecifyKind(h.RemindersSinceUtc!.Value, DateTimeKind.Utc));
 

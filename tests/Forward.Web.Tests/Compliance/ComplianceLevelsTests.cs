@@ -4,7 +4,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Forward.Data.Compliance;
 using Forward.Domain.Booking;
+using Forward.Domain.Hubs;
 using Forward.Domain.Notifications;
+using Forward.Domain.Organisations;
 using Forward.Domain.Patients;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -170,6 +172,37 @@ public sealed class ComplianceLevelsTests(ForwardFactory factory) : IClassFixtur
         var line = csv.Split('\n').Single(l => l.Contains(FormattableString.Invariant($",{world.HubId},"), StringComparison.Ordinal));
         Assert.Contains(",2,0.5,", line, StringComparison.Ordinal);
         Assert.Contains(",1,0.2", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_ics_reminders_table_lists_the_commissioners_own_ccgs_hubs_only()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var foreignHubId = await world.WithDbAsync(async db =>
+        {
+            var ccg = new Ccg { OdsCode = $"X{world.Prefix}", Name = $"Neighbour CCG {world.Prefix}", CareSystemId = world.SystemId, StatedPopulation = 10000 };
+            var network = new PrimaryCareNetwork { Code = $"XPCN{world.Prefix}", Name = $"Neighbour PCN {world.Prefix}", Locality = "Neighbour", Ccg = ccg };
+            var practice = new Practice { OdsCode = $"X{world.Prefix}P", Name = $"Neighbour Practice {world.Prefix}", Network = network, ListSize = 10000, ClinicalSystem = "EMIS Web" };
+            var hub = new Hub { Code = $"XH{world.Prefix}", Name = $"Neighbour Hub {world.Prefix}", SiteName = "Neighbour site", Town = "Elsewhere", Ccg = ccg, Tier = HubTier.PrimaryCareHub, OpeningHours = "none" };
+            hub.ServedPractices.Add(new HubPractice { Practice = practice });
+            db.AddRange(ccg, hub);
+            await db.SaveChangesAsync();
+            return hub.Id;
+        });
+        var commissioner = await world.ClientAsync(world.Commissioner);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Get(commissioner, $"?level=hub&id={foreignHubId}&{Week}")).StatusCode);
+
+        var result = await Json(await Get(commissioner, $"/reminders?level=ics&id={world.SystemId}&{Week}"));
+        var ids = result.GetProperty("hubs").EnumerateArray().Select(h => h.GetProperty("hub").GetProperty("id").GetInt32()).Order().ToList();
+        Assert.Equal(new[] { world.HubId, world.OtherHubId }.Order(), ids);
+
+        using var page = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var html = (await page.GetAsync($"/Compliance?Scope=ics:{world.SystemId}&From=2026-06-08&To=2026-06-14")).Html;
+        Assert.Contains($"data-reminder-hub=\"{world.HubId}\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-reminder-hub=\"{foreignHubId}\"", html, StringComparison.Ordinal);
+        var csv = await page.Http.GetStringAsync(new Uri($"/Compliance?handler=Csv&Table=reminders&Scope=ics:{world.SystemId}&From=2026-06-08&To=2026-06-14", UriKind.Relative));
+        Assert.Contains(FormattableString.Invariant($",{world.HubId},"), csv, StringComparison.Ordinal);
+        Assert.DoesNotContain(FormattableString.Invariant($",{foreignHubId},"), csv, StringComparison.Ordinal);
     }
 
     [Fact]
