@@ -477,7 +477,11 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
             .Select(s => new ComplianceEntity(ComplianceLevel.Session, s.Id, "S" + s.Id, s.Name)).ToListAsync(ct),
     };
 
-    /// <summary>Each child's figures from the ledger; children's minutes, slots and appointments add up to the parent's.</summary>
+    /// <summary>
+    /// Each child's figures from the ledger; children's minutes, slots and appointments add up to the parent's. A hub's
+    /// sessions and a practice's hubs are parts of one population's provision, not provisions of their own, so they are
+    /// not rated against the targets (a hub at 40 with a weekday and a weekend session would show two reds).
+    /// </summary>
     private static List<ComplianceChild> ChildFigures(ComplianceEntity entity, Loaded loaded, ComplianceLedger ledger, IReadOnlyList<ComplianceEntity> children)
     {
         var inScope = loaded.Practices.Where(p => p.InScope).ToList();
@@ -508,7 +512,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
                     var practice = ledger.Practice(entity.Id);
                     totals = ComplianceLedger.TotalsBy(ledger.EntriesFor(entity.Id), e => e.HubId)
                         .ToDictionary(kv => kv.Key, kv => kv.Value with { Population = practice.ListSize });
-                    return children.Select(h => new ComplianceChild(h, ledger.Figures(totals.GetValueOrDefault(h.Id) ?? (ComplianceTotals.Zero with { Population = practice.ListSize })))).ToList();
+                    return children.Select(h => new ComplianceChild(h, ledger.Figures(totals.GetValueOrDefault(h.Id) ?? (ComplianceTotals.Zero with { Population = practice.ListSize })).WithoutRating(RatingWithheld.Share))).ToList();
                 }
 
             default:
@@ -516,7 +520,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
                     var population = inScope.Sum(p => (long)p.ListSize);
                     totals = ComplianceLedger.TotalsBy(ledger.Entries.Where(e => e.HubId == entity.Id), e => e.SessionId);
                     return children
-                        .Select(s => new ComplianceChild(s, ledger.Figures((totals.GetValueOrDefault(s.Id) ?? ComplianceTotals.Zero) with { Population = population })))
+                        .Select(s => new ComplianceChild(s, ledger.Figures((totals.GetValueOrDefault(s.Id) ?? ComplianceTotals.Zero) with { Population = population }).WithoutRating(RatingWithheld.Share)))
                         .ToList();
                 }
         }

@@ -175,6 +175,42 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
     }
 
     [Fact]
+    public async Task A_hubs_sessions_and_a_practices_hubs_are_shown_as_shares_not_rated_against_the_targets()
+    {
+        // The hub's 48 minutes per 1,000 (green) are its GP session's 36 and its nurse session's 12 for the same
+        // patients: each is a part of the 48, not a provision to hold to 30 on its own (the nurse session alone was red).
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        var hub = WebUtility.HtmlDecode((await commissioner.GetAsync($"/Compliance?Scope=hub:{world.HubId}&{Week}")).Html);
+        Assert.Equal("48.0", CapacityCard().Match(hub).Groups["value"].Value);
+        var session = ChildRow($"session:{world.SessionId}").Match(hub);
+        Assert.True(session.Success, "session row");
+        Assert.Contains(">36.0<", session.Value, StringComparison.Ordinal);
+        Assert.Contains("data-rag=\"NotApplicable\">Share, not rated</strong>", session.Value, StringComparison.Ordinal);
+
+        var practice = WebUtility.HtmlDecode((await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&{Week}")).Html);
+        Assert.Contains("data-rag=\"NotApplicable\">Share, not rated</strong>", ChildRow($"hub:{world.HubId}").Match(practice).Value, StringComparison.Ordinal);
+
+        var csv = CsvLines(await commissioner.Http.GetStringAsync(new Uri($"/Compliance?handler=Csv&Table=children&Scope=hub:{world.HubId}&{Week}", UriKind.Relative)));
+        var header = csv[0].Split(',');
+        Assert.All(csv.Skip(1), line =>
+        {
+            Assert.Equal("NotApplicable", line.Split(',')[Array.IndexOf(header, "CapacityRag")]);
+            Assert.EndsWith(",\"Share, not rated\"", line, StringComparison.Ordinal);
+        });
+
+        using var api = await world.ClientAsync(world.Commissioner);
+        var json = await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/compliance?level=hub&id={world.HubId}&from=2026-06-08&to=2026-06-14");
+        Assert.Equal("Green", json.GetProperty("figures").GetProperty("capacityRag").GetString());
+        Assert.All(json.GetProperty("children").EnumerateArray(), c =>
+        {
+            Assert.Equal("NotApplicable", c.GetProperty("figures").GetProperty("capacityRag").GetString());
+            Assert.Equal("Share", c.GetProperty("figures").GetProperty("ratingWithheld").GetString());
+        });
+    }
+
+    [Fact]
     public async Task A_bad_date_range_is_a_field_error()
     {
         var world = await TestWorld.CreateAsync(factory);
@@ -191,6 +227,8 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
 
     [GeneratedRegex("data-figure=\"capacity\">.*?data-value>(?<value>[^<]*)<", RegexOptions.Singleline)]
     private static partial Regex CapacityCard();
+
+    private static Regex ChildRow(string scope) => new($"<tr class=\"nhsuk-table__row\" data-child=\"{scope}\">.*?</tr>", RegexOptions.Singleline);
 
     private static Regex PeriodRow(string from) => new($"<tr class=\"nhsuk-table__row\" data-period=\"{from}\">.*?</tr>", RegexOptions.Singleline);
 
