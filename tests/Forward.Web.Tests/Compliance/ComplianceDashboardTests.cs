@@ -211,6 +211,26 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
     }
 
     [Fact]
+    public async Task Practice_staffs_hub_rows_are_not_links_to_a_page_they_would_be_refused()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var hubLink = $"Scope=hub%3A{world.HubId}";
+
+        using var staffA = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var own = await staffA.GetAsync($"/Compliance?{Week}");
+        Assert.Equal(HttpStatusCode.OK, own.Status);
+        var row = ChildRow($"hub:{world.HubId}").Match(own.Html);
+        Assert.True(row.Success, "the practice's hub is listed");
+        Assert.DoesNotContain("<a ", row.Value, StringComparison.Ordinal);
+        AssertAccessDenied(await staffA.Http.GetAsync(new Uri($"/Compliance?Scope=hub:{world.HubId}&{Week}", UriKind.Relative)));
+
+        // The commissioner of the hub's CCG opens it from the same practice.
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var practice = (await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&{Week}")).Html;
+        Assert.Contains(hubLink, ChildRow($"hub:{world.HubId}").Match(practice).Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bad_date_range_is_a_field_error()
     {
         var world = await TestWorld.CreateAsync(factory);

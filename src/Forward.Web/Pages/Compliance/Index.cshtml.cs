@@ -134,6 +134,8 @@ public sealed partial record ReminderCsvRow(
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : PageModel
 {
+    private IReadOnlySet<int> openable = new HashSet<int>();
+
     /// <summary>The entity, as "level:id" (for example "pcn:12"), so one select and one link parameter name it.</summary>
     [BindProperty(SupportsGet = true)]
     public string? Scope { get; set; }
@@ -186,18 +188,14 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
     }
 
     /// <summary>
-    /// Whether a child row links to its own figures: an ICS's CCGs are shown side by side, but only a commissioner's own
-    /// CCG opens further; a hub's sessions have no page of their own.
+    /// Whether a child row links to its own figures: only where the actor may open them (an ICS's CCGs are shown side
+    /// by side but only a commissioner's own opens; practice staff open their practice alone, not the hubs beneath it;
+    /// a hub's sessions have no page of their own).
     /// </summary>
     public bool CanOpen(ComplianceEntity child)
     {
         ArgumentNullException.ThrowIfNull(child);
-        return child.Level switch
-        {
-            ComplianceLevel.Session => false,
-            ComplianceLevel.Ccg => Actor.From(User).CcgId == child.Id,
-            _ => true,
-        };
+        return child.Level != ComplianceLevel.Session && openable.Contains(child.Id);
     }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
@@ -214,6 +212,7 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
             Report = dashboard.Report;
             Series = dashboard.Series;
             Reminders = dashboard.Reminders;
+            openable = await queries.OpenableAsync(Report.Children.Select(c => c.Entity).ToList(), Actor.From(User), cancellationToken);
             return Page();
         }
         catch (DomainException e)
