@@ -254,6 +254,23 @@ public sealed partial class AuditPageTests(ForwardFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task Every_outcome_forward_records_can_be_searched_for_a_probe_of_no_such_appointment_among_them()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var clinician = await world.ClientAsync(world.HubClinician);
+        Assert.Equal(HttpStatusCode.NotFound, (await clinician.GetAsync(new Uri("/api/v1/appointments/987654321/record", UriKind.Relative))).StatusCode);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        var (status, html) = await commissioner.GetAsync($"/Audit?Outcome=not-found&UserName={world.HubClinician}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.DoesNotContain("Choose an outcome from the list", html, StringComparison.Ordinal);
+        Assert.Contains("987654321", html, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"outcome=SelfCare\">", html, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"nhs-number-limit\">", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_csv_tells_the_repeated_october_hour_apart_by_its_offset()
     {
         // 25 October 2026: 01:30 London time happens twice, first in BST (00:30 UTC), then in GMT (01:30 UTC).

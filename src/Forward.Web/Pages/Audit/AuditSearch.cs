@@ -70,8 +70,15 @@ public static class AuditSearch
         .Order(StringComparer.Ordinal)
         .ToList();
 
-    /// <summary>The outcomes Forward records.</summary>
-    public static IReadOnlyList<string> Outcomes { get; } = ["success", "denied", "failed", "locked-out"];
+    /// <summary>
+    /// The outcomes Forward records: of any action; of a record view of no such appointment; of an online request sent
+    /// or refused by its limit; of triage (a message queued, a request assigned, started, closed with its outcome).
+    /// </summary>
+    public static IReadOnlyList<string> Outcomes { get; } =
+    [
+        "success", "denied", "failed", "locked-out", "not-found", "submitted", "nhs-number-limit", "queued", "assigned", "started",
+        .. Enum.GetNames<Forward.Domain.Consultation.ConsultationOutcome>().Select(o => "outcome=" + o),
+    ];
 
     /// <summary>Field → message for each problem (field names are <see cref="AuditFilter"/>'s).</summary>
     public static Dictionary<string, string> Validate(AuditFilter filter)
