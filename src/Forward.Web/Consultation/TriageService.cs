@@ -50,28 +50,31 @@ public sealed class TriageService(
     IOptions<NotificationOptions> notificationOptions)
 {
     public const int MaxMessageLength = 1000;
-    public const int MaxQueueRows = 500;
+    /// <summary>Requests on one page of the queue.</summary>
+    public const int QueuePageSize = 100;
 
     private const string EntityType = "ConsultationRequest";
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     /// <summary>
-    /// The practice's requests with this status: open ones soonest deadline first; closed ones most recently closed first,
-    /// so the latest are on the list however many the practice has closed before.
+    /// One page (from 1) of the practice's requests with this status: open ones soonest deadline first; closed ones most
+    /// recently closed first, so the latest are on the first page however many the practice has closed before.
     /// </summary>
-    public async Task<IReadOnlyList<TriageRow>> QueueAsync(ConsultationStatus status, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<TriageRow>> QueueAsync(ConsultationStatus status, int page, Actor actor, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
         var practiceId = PracticeOf(actor);
         var query = db.ConsultationRequests.AsNoTracking().Where(r => r.PracticeId == practiceId && r.Status == status);
         var ordered = status == ConsultationStatus.Closed
             ? query.OrderByDescending(r => r.ClosedUtc).ThenByDescending(r => r.Id)
             : query.OrderBy(r => r.DeadlineUtc).ThenBy(r => r.Id);
         var rows = await ordered
-            .Take(MaxQueueRows)
+            .Skip((page - 1) * QueuePageSize)
+            .Take(QueuePageSize)
             .Select(r => new TriageRow(r.Id, r.Reference, r.Kind, r.AdminType, r.ProblemSummary, r.SubmittedUtc, r.DeadlineUtc, r.AssignedTo, r.Status, r.Outcome, r.ClosedUtc))
             .ToListAsync(cancellationToken);
-        audit.Write(actor, AuditActions.ConsultationQueue, "success", "Practice", Id(practiceId), detail: $"status={status}; rows={rows.Count}");
+        audit.Write(actor, AuditActions.ConsultationQueue, "success", "Practice", Id(practiceId), detail: FormattableString.Invariant($"status={status}; page={page}; rows={rows.Count}"));
         await db.SaveChangesAsync(cancellationToken);
         return rows;
     }

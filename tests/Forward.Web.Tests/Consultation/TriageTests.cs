@@ -384,6 +384,29 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_queue_longer_than_a_page_is_paged_so_every_request_can_be_reached()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var added = new List<ConsultationRequest>();
+        for (var i = 0; i < TriageService.QueuePageSize + 5; i++)
+        {
+            added.Add(await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5).AddMinutes(i), summary: $"Queue item {i:D3}"));
+        }
+
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var first = (await staff.GetAsync("/Triage")).Html;
+        var second = (await staff.GetAsync("/Triage?Status=new&PageNumber=2")).Html;
+        var pastTheEnd = (await staff.GetAsync("/Triage?Status=new&PageNumber=99")).Html;
+
+        static List<string> References(string html) => Regex.Matches(html, "data-reference=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(added.Take(TriageService.QueuePageSize).Select(r => r.Reference), References(first));
+        Assert.Equal(added.Skip(TriageService.QueuePageSize).Select(r => r.Reference), References(second));
+        Assert.Equal(References(second), References(pastTheEnd));
+        Assert.Contains("href=\"/Triage?Status=new&amp;PageNumber=2\"", first, StringComparison.Ordinal);
+        Assert.Contains("rel=\"prev\"", second, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_page_opened_before_a_colleague_closed_the_request_cannot_message_the_patient()
     {
         var world = await TestWorld.CreateAsync(factory);

@@ -13,9 +13,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Forward.Web.Pages.Audit;
 
-/// <summary>A page link in the results' pagination; a null number is an ellipsis.</summary>
-public sealed record PageLink(int? Number, bool Current);
-
 /// <summary>
 /// Searches the audit log (commissioners): by London date range, action, user, appointment, patient and outcome, newest
 /// first, 50 to a page, and downloads the same search as CSV (?handler=Csv).
@@ -89,7 +86,7 @@ public sealed class IndexModel(ForwardDbContext db, TimeProvider clock, Forward.
 
         var query = AuditSearch.Query(db, Filter, Actor.From(User));
         TotalCount = await query.CountAsync(cancellationToken);
-        PageCount = Math.Max(1, (TotalCount + AuditSearch.PageSize - 1) / AuditSearch.PageSize);
+        PageCount = Pagination.PagesFor(TotalCount, AuditSearch.PageSize);
         CurrentPage = Math.Clamp(PageNumber ?? 1, 1, PageCount);
         Events = await query.Skip((CurrentPage - 1) * AuditSearch.PageSize).Take(AuditSearch.PageSize).ToListAsync(cancellationToken);
         Searched = true;
@@ -143,29 +140,7 @@ public sealed class IndexModel(ForwardDbContext db, TimeProvider clock, Forward.
         return values;
     }
 
-    /// <summary>Page numbers to link: the first, the last and two either side of the current page, with gaps as ellipses.</summary>
-    public IReadOnlyList<PageLink> PageLinks()
-    {
-        var links = new List<PageLink>();
-        var previous = 0;
-        for (var n = 1; n <= PageCount; n++)
-        {
-            if (n != 1 && n != PageCount && Math.Abs(n - CurrentPage) > 2)
-            {
-                continue;
-            }
-
-            if (n - previous > 1)
-            {
-                links.Add(new PageLink(null, false));
-            }
-
-            links.Add(new PageLink(n, n == CurrentPage));
-            previous = n;
-        }
-
-        return links;
-    }
+    public Pagination Pagination => new("/Audit/Index", CurrentPage, PageCount, page => RouteValues(page));
 
     private bool IsValid()
     {

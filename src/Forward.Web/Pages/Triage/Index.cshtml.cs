@@ -19,7 +19,13 @@ public sealed class IndexModel(TriageService triage, TimeProvider clock) : PageM
     [BindProperty(SupportsGet = true)]
     public string? Status { get; set; }
 
+    /// <summary>The page of the queue asked for (from 1); past the last, the last.</summary>
+    [BindProperty(SupportsGet = true)]
+    public int? PageNumber { get; set; }
+
     public ConsultationStatus Shown { get; private set; }
+
+    public Pagination Pagination { get; private set; } = new("/Triage/Index", 1, 1, _ => new Dictionary<string, string>());
 
     public IReadOnlyList<TriageRow> Rows { get; private set; } = [];
 
@@ -38,7 +44,15 @@ public sealed class IndexModel(TriageService triage, TimeProvider clock) : PageM
         Shown = TriageWording.FromSlug(Status) ?? ConsultationStatus.New;
         NowUtc = clock.GetUtcNow().UtcDateTime;
         Counts = await triage.CountsAsync(actor, cancellationToken);
-        Rows = await triage.QueueAsync(Shown, actor, cancellationToken);
+        var pages = Pagination.PagesFor(Counts.GetValueOrDefault(Shown), TriageService.QueuePageSize);
+        var current = Math.Clamp(PageNumber ?? 1, 1, pages);
+        var slug = TriageWording.Slug(Shown);
+        Pagination = new Pagination("/Triage/Index", current, pages, page => new Dictionary<string, string>
+        {
+            [nameof(Status)] = slug,
+            [nameof(PageNumber)] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        Rows = await triage.QueueAsync(Shown, current, actor, cancellationToken);
         return Page();
     }
 }
