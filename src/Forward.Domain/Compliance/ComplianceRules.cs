@@ -17,6 +17,12 @@ public enum RatingWithheld
 
     /// <summary>One part of a figure (a session of a hub, a hub's share of a practice), not a population's whole provision.</summary>
     Share,
+
+    /// <summary>
+    /// A range under four weeks that is not whole Monday-to-Sunday weeks: its per-week figure leans on whichever days it
+    /// holds (a weekend alone, or weekdays alone), as a part week's does.
+    /// </summary>
+    ShortRange,
 }
 
 /// <summary>

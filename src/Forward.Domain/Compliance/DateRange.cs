@@ -110,6 +110,12 @@ public sealed record DateRange
     /// </summary>
     public bool IsWholeWeek => From.DayOfWeek == DayOfWeek.Monday && Days == 7;
 
+    /// <summary>
+    /// Whether a figure per week over the whole range can be judged against a weekly target: the range is whole
+    /// Monday-to-Sunday weeks, or long enough (four weeks or more) that the days it adds or leaves out move it little.
+    /// </summary>
+    public bool IsRateable => (From.DayOfWeek == DayOfWeek.Monday && Days % 7 == 0) || Days >= 28;
+
     /// <summary>Monday-to-Sunday weeks, the first and last clipped to the range: the rows of a weekly trend.</summary>
     public IReadOnlyList<DateRange> SplitIntoWeeks()
     {

@@ -332,7 +332,16 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     private static ComplianceReport Report(ComplianceEntity entity, Loaded loaded, IReadOnlyList<ComplianceEntity> children)
     {
         var ledger = ComplianceLedger.Build(loaded.Days, BankHolidayCalendar.England);
-        return new ComplianceReport(entity, loaded.Days.Range, ledger.Figures(TotalsOf(entity, loaded, ledger)), ChildFigures(entity, loaded, ledger, children));
+        var range = loaded.Days.Range;
+        var figures = ledger.Figures(TotalsOf(entity, loaded, ledger));
+        var childFigures = ChildFigures(entity, loaded, ledger, children);
+        if (!range.IsRateable)
+        {
+            figures = figures.WithoutRating(RatingWithheld.ShortRange);
+            childFigures = childFigures.Select(c => c.Figures.Withheld is null ? c with { Figures = c.Figures.WithoutRating(RatingWithheld.ShortRange) } : c).ToList();
+        }
+
+        return new ComplianceReport(entity, range, figures, childFigures);
     }
 
     private static ComplianceSeries Series(ComplianceEntity entity, Loaded loaded, IReadOnlyList<ComplianceEntity> children, TrendPeriod period)

@@ -122,6 +122,7 @@ public static class Wording
     public static string NotRated(Forward.Domain.Compliance.RatingWithheld reason) => reason switch
     {
         Forward.Domain.Compliance.RatingWithheld.PartWeek => "Part week, not rated",
+        Forward.Domain.Compliance.RatingWithheld.ShortRange => "Not whole weeks, not rated",
         _ => "Share, not rated",
     };
 

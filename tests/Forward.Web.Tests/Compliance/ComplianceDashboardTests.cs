@@ -175,6 +175,27 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
     }
 
     [Fact]
+    public async Task A_range_under_four_weeks_that_is_not_whole_weeks_is_not_rated_in_its_headline_either()
+    {
+        // Practice A's hub runs weekday evenings only: a weekend alone shows no minutes, weekdays alone more than a week's.
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        using var api = await world.ClientAsync(world.Commissioner);
+        async Task<System.Text.Json.JsonElement> FiguresAsync(string from, string to) =>
+            (await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/compliance?level=practice&id={world.PracticeA.Id}&from={from}&to={to}")).GetProperty("figures");
+
+        var weekdays = await FiguresAsync("2026-06-08", "2026-06-12");
+        Assert.Equal("NotApplicable", weekdays.GetProperty("capacityRag").GetString());
+        Assert.Equal("ShortRange", weekdays.GetProperty("ratingWithheld").GetString());
+        var html = WebUtility.HtmlDecode((await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&From=2026-06-08&To=2026-06-12")).Html);
+        Assert.Contains("data-rag=\"NotApplicable\">Not whole weeks, not rated</strong>", html, StringComparison.Ordinal);
+
+        // A whole week, or four weeks from any day, is rated.
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await FiguresAsync("2026-06-08", "2026-06-14")).GetProperty("ratingWithheld").ValueKind);
+        Assert.NotEqual("NotApplicable", (await FiguresAsync("2026-06-10", "2026-07-07")).GetProperty("capacityRag").GetString());
+    }
+
+    [Fact]
     public async Task A_hubs_sessions_and_a_practices_hubs_are_shown_as_shares_not_rated_against_the_targets()
     {
         // The hub's 48 minutes per 1,000 (green) are its GP session's 36 and its nurse session's 12 for the same
