@@ -117,7 +117,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             .OrderBy(h => h.Name)
             .Select(h => new HubBookingWindow(h.Id, h.Name, h.MaximumBookingAheadHours!.Value))
             .ToListAsync(cancellationToken))
-            .Where(h => now.AddHours(h.MaximumBookingAheadHours) < bookableTo
+            .Where(h => now.AddHours(h.MaximumBookingAheadHours) < (bookableTo < toUtc ? bookableTo : toUtc)
                 && (!actor.IsHubClinician || h.HubId == actor.HubId) && (search.HubId is null || h.HubId == search.HubId))
             .ToList();
         foreach (var group in nearerWindows.GroupBy(h => h.MaximumBookingAheadHours))
@@ -224,6 +224,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         ArgumentNullException.ThrowIfNull(actor);
         var now = Now;
         var today = London.Today(clock);
+        if (actor.IsNhs111 && string.IsNullOrEmpty(actor.OrganisationOds))
+        {
+            // An NHS 111 provider sees only the bookings its own organisation made: one booked without would be no one's.
+            throw DomainException.Forbidden("no-organisation", "Your account has no organisation (ODS code), so what it booked could not be found again. Ask an administrator to set it before booking.");
+        }
 
         var errors = Validate(request, today);
         ValidationFailedException.ThrowIfAny(errors);

@@ -22,6 +22,9 @@ public sealed class ConsultationOptions
 
     public ResponseDeadlinePolicy Policy => new() { RespondBy = RespondBy, CutOff = CutOff, WorkingDays = WorkingDays };
 
+    /// <summary>The most requests a day one NHS number may be allowed: far beyond any patient's need.</summary>
+    public const int MaxPerNhsNumberPer24Hours = 100;
+
     /// <summary>The most working days a reply may be promised in: two weeks' worth.</summary>
     public const int MaxWorkingDays = 10;
 
@@ -32,7 +35,7 @@ public sealed class ConsultationOptions
     /// </summary>
     public string? Problem() =>
         WorkingDays is < 1 or > MaxWorkingDays ? $"Forward:Consultation:WorkingDays must be a whole number of working days from 1 to {MaxWorkingDays} (1: by the end of the next working day), or not set."
-        : PerNhsNumberPer24Hours < 1 ? "Forward:Consultation:PerNhsNumberPer24Hours must be at least 1, or not set."
+        : PerNhsNumberPer24Hours is < 1 or > MaxPerNhsNumberPer24Hours ? $"Forward:Consultation:PerNhsNumberPer24Hours must be a whole number from 1 to {MaxPerNhsNumberPer24Hours}, or not set."
         : FormLifetimeMinutes < 1 ? "Forward:Consultation:FormLifetimeMinutes must be at least 1, or not set."
         : null;
 }

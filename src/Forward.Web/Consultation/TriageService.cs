@@ -55,6 +55,8 @@ public sealed class TriageService(
 
     private const string EntityType = "ConsultationRequest";
 
+    private const string ClosedMessage = "This request is closed and cannot be changed. Contact the patient another way if they still need to hear from the practice.";
+
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     /// <summary>
@@ -204,7 +206,7 @@ public sealed class TriageService(
         // A closed request is final: a page opened before a colleague closed it must not message the patient about it.
         if (request.IsClosed)
         {
-            throw DomainException.Conflict("consultation-closed", "This request is closed and cannot be changed. Contact the patient another way if they still need to hear from the practice.");
+            throw DomainException.Conflict("consultation-closed", ClosedMessage);
         }
 
         var practiceName = await db.Practices.Where(p => p.Id == request.PracticeId).Select(p => p.Name).FirstAsync(cancellationToken);
@@ -241,7 +243,25 @@ public sealed class TriageService(
         audit.Write(actor, AuditActions.ConsultationMessage, "queued", EntityType, Id(id), request.PatientId, detail: $"channels={string.Join(',', channels.Select(c => c.Channel))}");
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await db.InTransactionAsync(
+                async ct =>
+                {
+                    // A close committed since the request was read (a colleague's, at this moment) wins: touching the row
+                    // only while it is open takes its lock, so the close waits for this message or this finds it closed.
+                    if (await db.ConsultationRequests.Where(r => r.Id == id && r.Status != ConsultationStatus.Closed)
+                        .ExecuteUpdateAsync(u => u.SetProperty(r => r.Version, r => r.Version), ct) == 0)
+                    {
+                        throw DomainException.Conflict("consultation-closed", ClosedMessage);
+                    }
+
+                    await db.SaveChangesAsync(ct);
+                },
+                cancellationToken);
+        }
+        catch (DomainException)
+        {
+            db.ChangeTracker.Clear();
+            throw;
         }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {

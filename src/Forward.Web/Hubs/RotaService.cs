@@ -461,16 +461,31 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         await InOneTransactionAsync(
             async ct =>
             {
-                var hub = await db.Hubs.FirstAsync(h => h.Id == hubId, ct);
-                if (hub.MaximumBookingAheadHours == hours)
+                // Compare and set: of two saves at once (PostgreSQL lets both read), only the one that finds the value it
+                // read changes it and is audited, with the value it replaced; the other finds the new value and, if it
+                // is its own, is done, or tries again on it.
+                for (var attempt = 1; ; attempt++)
                 {
-                    return;
-                }
+                    var before = await db.Hubs.Where(h => h.Id == hubId).Select(h => h.MaximumBookingAheadHours).FirstAsync(ct);
+                    if (before == hours)
+                    {
+                        return;
+                    }
 
-                var before = hub.MaximumBookingAheadHours;
-                hub.MaximumBookingAheadHours = hours;
-                audit.Write(actor, AuditActions.HubChange, "success", "Hub", Id(hubId), hubId: hubId, detail: $"booking window: {WindowText(before)} → {WindowText(hours)}");
-                await db.SaveChangesAsync(ct);
+                    var changed = await db.Hubs.Where(h => h.Id == hubId && h.MaximumBookingAheadHours == before)
+                        .ExecuteUpdateAsync(u => u.SetProperty(h => h.MaximumBookingAheadHours, hours), ct);
+                    if (changed == 1)
+                    {
+                        audit.Write(actor, AuditActions.HubChange, "success", "Hub", Id(hubId), hubId: hubId, detail: $"booking window: {WindowText(before)} → {WindowText(hours)}");
+                        await db.SaveChangesAsync(ct);
+                        return;
+                    }
+
+                    if (attempt == 3)
+                    {
+                        throw DomainException.Conflict("hub-changed", "Someone else is changing this hub's booking window. Try again.");
+                    }
+                }
             },
             cancellationToken);
 

@@ -268,6 +268,18 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
         await AssertProblem(await otherProvider.PostAsJsonAsync($"/api/v1/appointments/{id}/cancel", new { reason = "Patient no longer needs it" }), HttpStatusCode.NotFound, "appointment-not-found");
         Assert.Equal(AppointmentStatus.Booked, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.Status).SingleAsync()));
 
+        // An NHS 111 account without an organisation cannot book: what it booked could never be found again.
+        await world.WithDbAsync(async db =>
+        {
+            var template = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == world.Nhs111);
+            db.Users.Add(new Forward.Domain.Access.UserAccount { UserName = world.Nhs111 + "-no-org", DisplayName = "No organisation", Role = template.Role, PasswordHash = template.PasswordHash });
+            return await db.SaveChangesAsync();
+        });
+        var noOrganisation = await world.ClientAsync(world.Nhs111 + "-no-org");
+        var before = await AppointmentCount(world);
+        await AssertProblem(await noOrganisation.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking((await world.FreeSlotsAsync())[0].Id, world.PracticeA.OdsCode)), HttpStatusCode.Forbidden, "no-organisation");
+        Assert.Equal(before, await AppointmentCount(world));
+
         // The provider that booked it still sees and cancels it.
         Assert.Equal(HttpStatusCode.OK, (await nhs111.GetAsync(new Uri($"/api/v1/appointments/{id}", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await nhs111.PostAsJsonAsync($"/api/v1/appointments/{id}/cancel", new { reason = "Patient no longer needs it" })).StatusCode);

@@ -107,12 +107,16 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
             Assert.Contains("This hub takes bookings at most 24 hours ahead.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        // Sent again, nothing changes and nothing more is audited; blank gives the channels their own windows back.
+        // Sent again, in turn or several at once, nothing changes and nothing more is audited; blank gives the channels
+        // their own windows back.
         await commissioner.PostFormAsync(save, new Dictionary<string, string> { ["Window.Hours"] = "24" }, page);
+        Assert.Equal(HttpStatusCode.Redirect, (await commissioner.PostFormAsync(save, new Dictionary<string, string> { ["Window.Hours"] = string.Empty }, page)).StatusCode);
+        var together = await commissioner.PostAtOnceAsync(save, Enumerable.Repeat(new Dictionary<string, string> { ["Window.Hours"] = "24" }, 4), page);
+        Assert.All(together, r => Assert.Equal(HttpStatusCode.Redirect, r.Status));
         Assert.Equal(HttpStatusCode.Redirect, (await commissioner.PostFormAsync(save, new Dictionary<string, string> { ["Window.Hours"] = string.Empty }, page)).StatusCode);
         Assert.Null(await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).Select(h => h.MaximumBookingAheadHours).FirstAsync()));
         var audit = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Action == AuditActions.HubChange && e.HubId == world.HubId).OrderBy(e => e.Id).Select(e => new { e.Actor, e.Detail }).ToListAsync());
-        Assert.Equal(["booking window: the channel's → 24 hours", "booking window: 24 hours → the channel's"], audit.Select(a => a.Detail));
+        Assert.Equal(["booking window: the channel's → 24 hours", "booking window: 24 hours → the channel's", "booking window: the channel's → 24 hours", "booking window: 24 hours → the channel's"], audit.Select(a => a.Detail));
         Assert.All(audit, a => Assert.Equal(world.Commissioner, a.Actor));
         using (var booked = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(far.Id)))
         {

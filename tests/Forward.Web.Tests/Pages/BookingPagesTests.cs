@@ -128,6 +128,11 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains($"Test Hub {world.Prefix[1..]} takes bookings only up to 48 hours ahead, whoever books, so its later appointments are not listed.", html, StringComparison.Ordinal);
 
+        // A search of today alone lost nothing to the window: nothing is said.
+        var (_, today) = await client.GetAsync("/Booking/Find?From=2026-06-08&To=2026-06-08");
+        Assert.NotEmpty(BookedSlotLinks(today));
+        Assert.DoesNotContain("data-hub-window", today, StringComparison.Ordinal);
+
         // NHS 111's own window is 48 hours already: nothing is left out for it, so nothing is said.
         using var nhs111 = await PageClient.SignedInAsync(factory, world.Nhs111);
         var (_, forNhs111) = await nhs111.GetAsync($"/Booking/Find?PracticeOds={world.PracticeA.OdsCode}&From=2026-06-08&To=2026-06-09");

@@ -58,6 +58,11 @@ public sealed class HubModel(RotaService rota) : PageModel
             ModelState.AddFieldErrors(ex.Errors, nameof(Window));
             return Page();
         }
+        catch (DomainException ex) when (AdminPage.StatusFor(ex) is null)
+        {
+            ModelState.AddDomainErrors(ex);
+            return Page();
+        }
 
         TempData["Status"] = Window.Hours is { } hours
             ? $"Booking window saved: same day up to {Wording.Plural(hours, "hour", "hours")} ahead, whoever books"
