@@ -19,3 +19,14 @@ public static class FormKeys
     public static bool IsWellFormed([NotNullWhen(true)] string? key) =>
         key is { Length: > 0 and <= MaxLength } && key.All(char.IsAsciiHexDigit);
 }
+
+/// <summary>The Idempotency-Key a client sends with a booking (JSON API and FHIR): its own choice of 1 to 100 printable characters.</summary>
+public static class IdempotencyKeys
+{
+    public const int MaxLength = 100;
+
+    public const string Rule = "1 to 100 printable characters";
+
+    public static bool IsWellFormed([NotNullWhen(true)] string? key) =>
+        key is { Length: > 0 and <= MaxLength } && !key.Any(char.IsControl);
+}

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Forward.Domain;
 using Forward.Domain.Booking;
 using Forward.Domain.Hubs;
 using Forward.Domain.Patients;
@@ -76,6 +77,12 @@ public static class BookingApi
     private static async Task<Results<Created<AppointmentView>, Ok<AppointmentView>>> BookAsync(
         BookAppointmentDto body, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, HttpContext http, BookingService booking, CancellationToken ct)
     {
+        if (http.Request.Headers[IdempotencyHeader].Count > 1)
+        {
+            // Two keys would be joined into a third that no retry sends.
+            throw ValidationFailedException.On("IdempotencyKey", $"Send one {IdempotencyHeader} header");
+        }
+
         var patient = body.Patient ?? new PatientDto(null, null, null, null, null);
         var request = new BookingRequest(
             body.SlotIds ?? [],

@@ -200,9 +200,9 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         CheckLength(request.Reason, Appointment.MaxReasonLength, "Reason", "Reason for the appointment", errors);
         CheckLength(request.Description, Appointment.MaxDescriptionLength, "Description", "Description", errors);
         CheckLength(request.Comment, Appointment.MaxCommentLength, "Comment", "Comment", errors);
-        if (request.IdempotencyKey is { } key && (key.Length is 0 or > 100 || key.Any(char.IsControl)))
+        if (request.IdempotencyKey is not null && !IdempotencyKeys.IsWellFormed(request.IdempotencyKey))
         {
-            errors["IdempotencyKey"] = "Idempotency key must be 1 to 100 printable characters";
+            errors["IdempotencyKey"] = "Idempotency key must be " + IdempotencyKeys.Rule;
         }
 
         if (request.BookingOrganisationOds is { } bookingOds && !OdsCodes.IsWellFormed(bookingOds))

@@ -251,8 +251,8 @@ public static class FhirEndpoints
         }
 
         var key = values.Count == 1 ? values[0] : null;
-        return key is not null && (key.Length is 0 or > 100 || key.Any(char.IsControl))
-            ? throw FhirException.MissingParameter($"{BookingApi.IdempotencyHeader} must be 1 to 100 printable characters.")
+        return key is not null && !IdempotencyKeys.IsWellFormed(key)
+            ? throw FhirException.MissingParameter($"{BookingApi.IdempotencyHeader} must be {IdempotencyKeys.Rule}.")
             : key;
     }
 

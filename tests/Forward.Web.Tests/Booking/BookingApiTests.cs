@@ -512,6 +512,15 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
         var errors = (await Json(response)).GetProperty("errors");
         Assert.Equal(["Idempotency-Key", "slotIds"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
 
+        // Two keys are refused, not joined into a third that no retry would send.
+        var before = await AppointmentCount(world);
+        using var twoKeys = new HttpRequestMessage(HttpMethod.Post, "/api/v1/appointments") { Content = JsonContent.Create(TestPatients.Booking(slot.Id)) };
+        twoKeys.Headers.TryAddWithoutValidation("Idempotency-Key", ["first-key", "second-key"]);
+        var refused = await client.SendAsync(twoKeys);
+        await AssertProblem(refused, HttpStatusCode.BadRequest, "validation-failed");
+        Assert.True((await Json(refused)).GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
+        Assert.Equal(before, await AppointmentCount(world));
+
         var nhs111 = await world.ClientAsync(world.Nhs111);
         var unknownPractice = await nhs111.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, practiceOds: "ZZ9999"));
         await AssertProblem(unknownPractice, HttpStatusCode.BadRequest, "validation-failed");
