@@ -109,34 +109,10 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     public async Task<ComplianceEntity> AuthoriseAsync(ComplianceLevel level, int id, Actor actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var found = level switch
-        {
-            ComplianceLevel.Ics => await db.CareSystems.AsNoTracking().Where(s => s.Id == id)
-                .Select(s => new Found(new ComplianceEntity(ComplianceLevel.Ics, s.Id, s.Code, s.Name), s.Id, null, null)).FirstOrDefaultAsync(ct),
-            ComplianceLevel.Ccg => await db.Ccgs.AsNoTracking().Where(c => c.Id == id)
-                .Select(c => new Found(new ComplianceEntity(ComplianceLevel.Ccg, c.Id, c.OdsCode, c.Name), c.CareSystemId, c.Id, null)).FirstOrDefaultAsync(ct),
-            ComplianceLevel.Pcn => await db.Networks.AsNoTracking().Where(n => n.Id == id)
-                .Select(n => new Found(new ComplianceEntity(ComplianceLevel.Pcn, n.Id, n.Code, n.Name), n.Ccg!.CareSystemId, n.CcgId, null)).FirstOrDefaultAsync(ct),
-            ComplianceLevel.Practice => await db.Practices.AsNoTracking().Where(p => p.Id == id)
-                .Select(p => new Found(new ComplianceEntity(ComplianceLevel.Practice, p.Id, p.OdsCode, p.Name), p.Network!.Ccg!.CareSystemId, p.Network.CcgId, p.Id)).FirstOrDefaultAsync(ct),
-            ComplianceLevel.Hub => await db.Hubs.AsNoTracking().Where(h => h.Id == id)
-                .Select(h => new Found(new ComplianceEntity(ComplianceLevel.Hub, h.Id, h.Code, h.Name), h.Ccg!.CareSystemId, h.CcgId, null)).FirstOrDefaultAsync(ct),
-            _ => throw DomainException.Invalid("unknown-level", "Choose a level: ics, ccg, pcn, practice or hub."),
-        };
-        if (found is null)
-        {
-            throw DomainException.NotFound("compliance-entity-not-found", $"There is no {level.ToString().ToLowerInvariant()} {id}.");
-        }
-
-        var allowed = actor switch
-        {
-            { IsCommissioner: true, CcgId: { } ccg } when level == ComplianceLevel.Ics =>
-                await db.Ccgs.AnyAsync(c => c.Id == ccg && c.CareSystemId == found.SystemId, ct),
-            { IsCommissioner: true, CcgId: { } ccg } => ccg == found.CcgId,
-            { IsPracticeStaff: true, PracticeId: { } practice } => level == ComplianceLevel.Practice && found.PracticeId == practice,
-            _ => false,
-        };
-        return allowed
+        var query = FoundQuery(level, [id]) ?? throw DomainException.Invalid("unknown-level", "Choose a level: ics, ccg, pcn, practice or hub.");
+        var found = await query.FirstOrDefaultAsync(ct)
+            ?? throw DomainException.NotFound("compliance-entity-not-found", $"There is no {level.ToString().ToLowerInvariant()} {id}.");
+        return Allows(actor, level, found, await ActorsSystemAsync(actor, level, ct))
             ? found.Entity
             : throw DomainException.Forbidden("compliance-not-yours", "You can see the figures of your own ICS, CCG or practice only.");
     }
@@ -149,33 +125,49 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(entities);
         ArgumentNullException.ThrowIfNull(actor);
-        var ids = entities.Select(e => e.Id).ToList();
-        if (ids.Count == 0)
+        if (entities.Count == 0 || FoundQuery(entities[0].Level, entities.Select(e => e.Id).ToList()) is not { } query)
         {
             return new HashSet<int>();
         }
 
         var level = entities[0].Level;
-        if (actor is { IsPracticeStaff: true, PracticeId: { } practice })
-        {
-            return level == ComplianceLevel.Practice && ids.Contains(practice) ? new HashSet<int> { practice } : new HashSet<int>();
-        }
-
-        if (actor is not { IsCommissioner: true, CcgId: { } ccg })
-        {
-            return new HashSet<int>();
-        }
-
-        var openable = level switch
-        {
-            ComplianceLevel.Ccg => ids.Where(id => id == ccg).ToList(),
-            ComplianceLevel.Pcn => await db.Networks.AsNoTracking().Where(n => ids.Contains(n.Id) && n.CcgId == ccg).Select(n => n.Id).ToListAsync(ct),
-            ComplianceLevel.Practice => await db.Practices.AsNoTracking().Where(p => ids.Contains(p.Id) && p.Network!.CcgId == ccg).Select(p => p.Id).ToListAsync(ct),
-            ComplianceLevel.Hub => await db.Hubs.AsNoTracking().Where(h => ids.Contains(h.Id) && h.CcgId == ccg).Select(h => h.Id).ToListAsync(ct),
-            _ => [],
-        };
-        return openable.ToHashSet();
+        var system = await ActorsSystemAsync(actor, level, ct);
+        return (await query.ToListAsync(ct)).Where(f => Allows(actor, level, f, system)).Select(f => f.Entity.Id).ToHashSet();
     }
+
+    /// <summary>
+    /// Who may see an entity's figures: commissioners their CCG and everything in it, and their ICS as a whole; practice
+    /// staff their own practice.
+    /// </summary>
+    private static bool Allows(Actor actor, ComplianceLevel level, Found found, int? actorsSystem) => actor switch
+    {
+        { IsCommissioner: true, CcgId: not null } when level == ComplianceLevel.Ics => actorsSystem == found.SystemId,
+        { IsCommissioner: true, CcgId: { } ccg } => ccg == found.CcgId,
+        { IsPracticeStaff: true, PracticeId: { } practice } => level == ComplianceLevel.Practice && found.PracticeId == practice,
+        _ => false,
+    };
+
+    /// <summary>The ICS of a commissioner's CCG, needed only to judge an ICS.</summary>
+    private async Task<int?> ActorsSystemAsync(Actor actor, ComplianceLevel level, CancellationToken ct) =>
+        level == ComplianceLevel.Ics && actor is { IsCommissioner: true, CcgId: { } ccg }
+            ? await db.Ccgs.Where(c => c.Id == ccg).Select(c => (int?)c.CareSystemId).FirstOrDefaultAsync(ct)
+            : null;
+
+    /// <summary>The entities of one level with the ids, and where each sits; null for a level with no figures of its own.</summary>
+    private IQueryable<Found>? FoundQuery(ComplianceLevel level, IReadOnlyCollection<int> ids) => level switch
+    {
+        ComplianceLevel.Ics => db.CareSystems.AsNoTracking().Where(s => ids.Contains(s.Id))
+            .Select(s => new Found(new ComplianceEntity(ComplianceLevel.Ics, s.Id, s.Code, s.Name), s.Id, null, null)),
+        ComplianceLevel.Ccg => db.Ccgs.AsNoTracking().Where(c => ids.Contains(c.Id))
+            .Select(c => new Found(new ComplianceEntity(ComplianceLevel.Ccg, c.Id, c.OdsCode, c.Name), c.CareSystemId, c.Id, null)),
+        ComplianceLevel.Pcn => db.Networks.AsNoTracking().Where(n => ids.Contains(n.Id))
+            .Select(n => new Found(new ComplianceEntity(ComplianceLevel.Pcn, n.Id, n.Code, n.Name), n.Ccg!.CareSystemId, n.CcgId, null)),
+        ComplianceLevel.Practice => db.Practices.AsNoTracking().Where(p => ids.Contains(p.Id))
+            .Select(p => new Found(new ComplianceEntity(ComplianceLevel.Practice, p.Id, p.OdsCode, p.Name), p.Network!.Ccg!.CareSystemId, p.Network.CcgId, p.Id)),
+        ComplianceLevel.Hub => db.Hubs.AsNoTracking().Where(h => ids.Contains(h.Id))
+            .Select(h => new Found(new ComplianceEntity(ComplianceLevel.Hub, h.Id, h.Code, h.Name), h.Ccg!.CareSystemId, h.CcgId, null)),
+        _ => null,
+    };
 
     /// <summary>The entity's figures over the range, with its children.</summary>
     public async Task<ComplianceReport> ReportAsync(ComplianceLevel level, int id, DateRange range, Actor actor, CancellationToken ct)
