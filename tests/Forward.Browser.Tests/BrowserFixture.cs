@@ -26,6 +26,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         using (var client = Factory.CreateClient())
         {
             BaseAddress = client.BaseAddress!;
+
+            // Requests wait while the database is migrated and seeded; the browser's step timeouts are for pages of a
+            // running Forward, not for four test classes' servers starting at once on two cores.
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while ((await client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode != System.Net.HttpStatusCode.OK)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException("Forward did not become ready within two minutes.");
+                }
+
+                await Task.Delay(200);
+            }
         }
 
         if (BaseAddress.Port is 0 or 5000 || !BaseAddress.IsLoopback)
