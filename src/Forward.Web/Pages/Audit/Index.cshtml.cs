@@ -58,9 +58,9 @@ public sealed class IndexModel(ForwardDbContext db, TimeProvider clock, Forward.
 
     public int TotalCount { get; private set; }
 
-    public int CurrentPage { get; private set; } = 1;
+    public Pagination Pagination { get; private set; } = new("/Audit/Index", 1, 1, _ => new Dictionary<string, string>());
 
-    public int PageCount { get; private set; }
+    public int CurrentPage => Pagination.CurrentPage;
 
     public bool Searched { get; private set; }
 
@@ -86,8 +86,7 @@ public sealed class IndexModel(ForwardDbContext db, TimeProvider clock, Forward.
 
         var query = AuditSearch.Query(db, Filter, Actor.From(User));
         TotalCount = await query.CountAsync(cancellationToken);
-        PageCount = Pagination.PagesFor(TotalCount, AuditSearch.PageSize);
-        CurrentPage = Math.Clamp(PageNumber ?? 1, 1, PageCount);
+        Pagination = Pagination.Of("/Audit/Index", PageNumber, TotalCount, AuditSearch.PageSize, page => RouteValues(page));
         Events = await query.Skip((CurrentPage - 1) * AuditSearch.PageSize).Take(AuditSearch.PageSize).ToListAsync(cancellationToken);
         Searched = true;
         return Page();
@@ -139,8 +138,6 @@ public sealed class IndexModel(ForwardDbContext db, TimeProvider clock, Forward.
         Add(nameof(PageNumber), page?.ToString(CultureInfo.InvariantCulture));
         return values;
     }
-
-    public Pagination Pagination => new("/Audit/Index", CurrentPage, PageCount, page => RouteValues(page));
 
     private bool IsValid()
     {

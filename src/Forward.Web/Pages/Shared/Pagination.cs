@@ -9,8 +9,15 @@ public sealed record PageLink(int? Number, bool Current);
 /// </summary>
 public sealed record Pagination(string PagePath, int CurrentPage, int PageCount, Func<int, IDictionary<string, string>> RouteValues)
 {
-    /// <summary>Pages of <paramref name="pageSize"/> for <paramref name="total"/> rows, at least one.</summary>
-    public static int PagesFor(int total, int pageSize) => Math.Max(1, (total + pageSize - 1) / pageSize);
+    /// <summary>
+    /// Pages of <paramref name="pageSize"/> for <paramref name="total"/> rows (at least one), showing the page asked for:
+    /// none, the first; past the last, the last.
+    /// </summary>
+    public static Pagination Of(string pagePath, int? requested, int total, int pageSize, Func<int, IDictionary<string, string>> routeValues)
+    {
+        var pages = Math.Max(1, (total + pageSize - 1) / pageSize);
+        return new Pagination(pagePath, Math.Clamp(requested ?? 1, 1, pages), pages, routeValues);
+    }
 
     /// <summary>Page numbers to link: the first, the last and two either side of the current page, with gaps as ellipses.</summary>
     public IReadOnlyList<PageLink> Links()

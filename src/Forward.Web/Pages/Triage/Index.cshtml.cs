@@ -44,15 +44,13 @@ public sealed class IndexModel(TriageService triage, TimeProvider clock) : PageM
         Shown = TriageWording.FromSlug(Status) ?? ConsultationStatus.New;
         NowUtc = clock.GetUtcNow().UtcDateTime;
         Counts = await triage.CountsAsync(actor, cancellationToken);
-        var pages = Pagination.PagesFor(Counts.GetValueOrDefault(Shown), TriageService.QueuePageSize);
-        var current = Math.Clamp(PageNumber ?? 1, 1, pages);
         var slug = TriageWording.Slug(Shown);
-        Pagination = new Pagination("/Triage/Index", current, pages, page => new Dictionary<string, string>
+        Pagination = Pagination.Of("/Triage/Index", PageNumber, Counts.GetValueOrDefault(Shown), TriageService.QueuePageSize, page => new Dictionary<string, string>
         {
             [nameof(Status)] = slug,
             [nameof(PageNumber)] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        Rows = await triage.QueueAsync(Shown, current, actor, cancellationToken);
+        Rows = await triage.QueueAsync(Shown, Pagination.CurrentPage, actor, cancellationToken);
         return Page();
     }
 }
