@@ -335,7 +335,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         {
             Patient = patient,
             HubId = slots[0].HubId,
-            StartUtc = slots.Min(s => s.StartUtc),
+            StartUtc = first.StartUtc,
             EndUtc = slots.Max(s => s.EndUtc),
             Role = first.Role,
             Mode = first.Mode,

@@ -151,7 +151,7 @@ public sealed class ConsultationService(
             // form cannot tell came from the patient: each date of birth has the limit and the NHS number three times it.
             // Only a request with the date of birth and a mobile or email on the patient's record, which such a person
             // would also have to know, is counted apart, with the patient's own.
-            var limit = Math.Max(0, options.Value.PerNhsNumberPer24Hours);
+            var limit = options.Value.PerNhsNumberPer24Hours; // 1–100, checked at start (ConsultationOptions.Problem)
             // A handful of rows at most: the limits below keep them so.
             var recent = await db.ConsultationRequests.AsNoTracking().Where(r => r.NhsNumber == nhsNumber && r.SubmittedUtc > since)
                 .Select(r => new { r.DateOfBirth, r.Mobile, r.Email }).ToListAsync(ct);

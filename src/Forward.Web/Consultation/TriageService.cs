@@ -203,12 +203,6 @@ public sealed class TriageService(
             return 0;
         }
 
-        // A closed request is final: a page opened before a colleague closed it must not message the patient about it.
-        if (request.IsClosed)
-        {
-            throw DomainException.Conflict("consultation-closed", ClosedMessage);
-        }
-
         var practiceName = await db.Practices.Where(p => p.Id == request.PracticeId).Select(p => p.Name).FirstAsync(cancellationToken);
         var personalisation = JsonSerializer.Serialize(new Dictionary<string, string>
         {
@@ -246,8 +240,9 @@ public sealed class TriageService(
             await db.InTransactionAsync(
                 async ct =>
                 {
-                    // A close committed since the request was read (a colleague's, at this moment) wins: touching the row
-                    // only while it is open takes its lock, so the close waits for this message or this finds it closed.
+                    // A closed request is final: a page opened before a colleague closed it must not message the patient
+                    // about it, even if the close commits this moment. Touching the row only while it is open takes its
+                    // lock, so the close waits for this message or this finds it closed.
                     if (await db.ConsultationRequests.Where(r => r.Id == id && r.Status != ConsultationStatus.Closed)
                         .ExecuteUpdateAsync(u => u.SetProperty(r => r.Version, r => r.Version), ct) == 0)
                     {

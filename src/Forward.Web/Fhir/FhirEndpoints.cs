@@ -202,7 +202,6 @@ public static class FhirEndpoints
         call.PatientId = request.PatientId;
         var patient = await booking.FindPatientAsync(request.PatientId, null, actor, ct)
             ?? throw DomainException.NotFound("patient-not-found", $"There is no patient {request.PatientId} that you may book for. Find the patient's id with GET /fhir/Patient?identifier={FhirSystems.NhsNumber}|<NHS number>.");
-        call.PatientId = patient.Id;
 
         var slots = await db.Slots.AsNoTracking().Where(s => request.SlotIds.Contains(s.Id))
             .Select(s => new FhirBooking.SlotFacts(s.Id, s.HubId, s.SessionId, s.ClinicianIndex, s.StartUtc, s.EndUtc)).ToListAsync(ct);
