@@ -1,4 +1,6 @@
+using Forward.Web;
 using Forward.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Forward.Browser.Tests;
@@ -26,20 +28,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         using (var client = Factory.CreateClient())
         {
             BaseAddress = client.BaseAddress!;
-
-            // Requests wait while the database is migrated and seeded; the browser's step timeouts are for pages of a
-            // running Forward, not for four test classes' servers starting at once on two cores.
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while ((await client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode != System.Net.HttpStatusCode.OK)
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException("Forward did not become ready within two minutes.");
-                }
-
-                await Task.Delay(200);
-            }
         }
+
+        // Requests wait while the database is migrated and seeded; the browser's step timeouts are for pages of a running
+        // Forward, not for four test classes' servers starting at once on two cores. So wait for that itself.
+        await Factory.Services.GetRequiredService<DatabaseReadiness>().WhenReady.WaitAsync(TimeSpan.FromMinutes(2));
 
         if (BaseAddress.Port is 0 or 5000 || !BaseAddress.IsLoopback)
         {
