@@ -235,6 +235,13 @@ public static class ComplianceDayStore
         return rows.Select(r => new SessionDay(r.HubId, r.SessionId, r.Date, r.StartingSlots, r.ExtendedMinutes, r.TouchingSlots, ParseCover(r.EveningCover))).ToList();
     }
 
+    /// <summary>The last date after <paramref name="after"/> that one of the hubs has a session with slots on, if there is one.</summary>
+    public static async Task<DateOnly?> LastSessionDateAsync(ForwardDbContext db, IQueryable<int> hubIds, DateOnly after, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return await db.Set<SessionDayRow>().Where(r => hubIds.Contains(r.HubId) && r.Date > after).MaxAsync(r => (DateOnly?)r.Date, ct);
+    }
+
     /// <summary>The stored appointment days of the practices' patients in the range, at one hub or all.</summary>
     public static async Task<IReadOnlyList<AppointmentDay>> AppointmentDaysAsync(ForwardDbContext db, IQueryable<int> practiceIds, int? hubId, DateRange range, CancellationToken ct)
     {

@@ -23,6 +23,18 @@ public enum RatingWithheld
     /// holds (a weekend alone, or weekdays alone), as a part week's does.
     /// </summary>
     ShortRange,
+
+    /// <summary>
+    /// A month cut at the range's start or end to under four weeks that are not whole weeks: as a part week, its days are
+    /// not a month's mix.
+    /// </summary>
+    PartMonth,
+
+    /// <summary>
+    /// Takes in days after the last one slots are planned for (the rolling slot horizon): those days have no slots yet, so
+    /// their capacity counts as none and the figure is not a judgement of what will be offered.
+    /// </summary>
+    NotYetPlanned,
 }
 
 /// <summary>

@@ -198,6 +198,11 @@ public static class AssuranceRenderer
                 Text($"{report.Month.Name} has not ended: the figures include sessions still to come and will change.", fonts.SmallBold, Black, 11);
             }
 
+            if (page.Range.To > page.PlannedThrough)
+            {
+                Text($"Slots are planned up to {Wording.Date(page.PlannedThrough)}. Days after that have no slots yet and count as no capacity, so figures that take them in are not rated.", fonts.SmallBold, Black, 11);
+            }
+
             if (t.Population == 0)
             {
                 Text("No registered population is recorded for this CCG, so the per-1,000 figures have no data.", fonts.SmallBold, Black, 11);
@@ -237,7 +242,7 @@ public static class AssuranceRenderer
                 var noteLeft = ragLeft;
                 if (row.Rag is { } rag)
                 {
-                    Chip(rag, new Box(ragLeft, y + 2, 44, 12));
+                    Chip(rag, f.Withheld is not null, new Box(ragLeft, y + 2, 44, 12));
                     noteLeft += 50;
                 }
 
@@ -347,15 +352,15 @@ public static class AssuranceRenderer
 
             const double rowHeight = 14;
             double[] lefts = [Margin, Margin + 230, Margin + 290, Margin + 375, Margin + 460];
-            void Row(string name, string code, string minutes, string per1000, Rag? rag, Face face)
+            void Row(string name, string code, string minutes, string per1000, ComplianceFigures? figures, Face face)
             {
                 canvas.DrawString(Fit(name, face, 225), face, Black, new Box(lefts[0], y, 225, rowHeight), Align.Left);
                 canvas.DrawString(Fit(code, face, 55), face, Black, new Box(lefts[1], y, 55, rowHeight), Align.Left);
                 canvas.DrawString(minutes, face, Black, new Box(lefts[2], y, 75, rowHeight), Align.Right);
                 canvas.DrawString(per1000, face, Black, new Box(lefts[3], y, 75, rowHeight), Align.Right);
-                if (rag is { } r)
+                if (figures is not null)
                 {
-                    Chip(r, new Box(lefts[4], y + 1.5, 44, 11));
+                    Chip(figures.CapacityRag, figures.Withheld is not null, new Box(lefts[4], y + 1.5, 44, 11));
                 }
                 else
                 {
@@ -371,7 +376,7 @@ public static class AssuranceRenderer
             var shown = page.Networks.Count <= room ? page.Networks.Count : Math.Max(0, room - 1);
             foreach (var n in page.Networks.Take(shown))
             {
-                Row(n.Entity.Name, n.Entity.Code, Whole(n.Figures.Totals.ExtendedMinutes), Minutes(n.Figures.MinutesPer1000PerWeek), n.Figures.CapacityRag, fonts.Small);
+                Row(n.Entity.Name, n.Entity.Code, Whole(n.Figures.Totals.ExtendedMinutes), Minutes(n.Figures.MinutesPer1000PerWeek), n.Figures, fonts.Small);
             }
 
             if (shown < page.Networks.Count)
@@ -395,11 +400,14 @@ public static class AssuranceRenderer
             canvas.DrawString($"{page.Ccg.Code}, {report.Month}, page {number} of {report.Pages.Count}", fonts.Small, Black, new Box(Margin, y + 1, Width, 9), Align.Right);
         }
 
-        /// <summary>A RAG as a coloured box with its word inside: the word carries the meaning, the colour helps.</summary>
-        private void Chip(Rag rag, Box box)
+        /// <summary>
+        /// A RAG as a coloured box with its word inside: the word carries the meaning, the colour helps. Figures whose rating
+        /// is withheld say so, rather than "No data" (they have data).
+        /// </summary>
+        private void Chip(Rag rag, bool withheld, Box box)
         {
             canvas.FillRectangle(RagColour(rag), box, Black);
-            canvas.DrawString(RagText(rag), fonts.SmallBold, rag is Rag.Red or Rag.Green ? White : Black, box, Align.Centre);
+            canvas.DrawString(withheld ? "Not rated" : RagText(rag), fonts.SmallBold, rag is Rag.Red or Rag.Green ? White : Black, box, Align.Centre);
         }
 
         private void TableRule() => canvas.DrawLine(Rule, 0.5, Margin, y, Margin + Width, y);

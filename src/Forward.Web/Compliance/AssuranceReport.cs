@@ -17,9 +17,9 @@ public sealed record AssuranceReport(AssuranceMonth Month, DateTime GeneratedUtc
 /// <summary>
 /// One CCG's page: its figures over the month, its weeks (Monday to Sunday, the first and last clipped to the month) for
 /// the chart, and its PCNs for the table. Everything comes from <see cref="ComplianceQueries"/>, so the PDF and the
-/// dashboard can never disagree.
+/// dashboard can never disagree. <paramref name="PlannedThrough"/> is the last date slots were planned for when it was made.
 /// </summary>
-public sealed record AssurancePage(ComplianceEntity Ccg, DateRange Range, ComplianceFigures Figures, IReadOnlyList<ComplianceWeek> Weeks, IReadOnlyList<ComplianceChild> Networks);
+public sealed record AssurancePage(ComplianceEntity Ccg, DateRange Range, ComplianceFigures Figures, IReadOnlyList<ComplianceWeek> Weeks, IReadOnlyList<ComplianceChild> Networks, DateOnly PlannedThrough);
 
 /// <summary>Loads an <see cref="AssuranceReport"/> through <see cref="ComplianceQueries"/>, which authorises the CCG or ICS.</summary>
 public sealed class AssuranceReportBuilder(ComplianceQueries queries, TimeProvider clock)
@@ -49,7 +49,7 @@ public sealed class AssuranceReportBuilder(ComplianceQueries queries, TimeProvid
         foreach (var ccg in ccgs)
         {
             var (report, weeks) = await queries.ReportAndWeeksUncheckedAsync(ccg, range, ct);
-            pages.Add(new AssurancePage(report.Entity, range, report.Figures, weeks.Periods.Select(w => new ComplianceWeek(w.Period, w.Figures)).ToList(), report.Children));
+            pages.Add(new AssurancePage(report.Entity, range, report.Figures, weeks.Periods.Select(w => new ComplianceWeek(w.Period, w.Figures)).ToList(), report.Children, report.PlannedThrough));
         }
 
         return new AssuranceReport(month, clock.GetUtcNow().UtcDateTime, month.IsUnfinished(clock), pages, scope);

@@ -7,7 +7,9 @@ using Forward.Domain.Calendar;
 using Forward.Domain.Compliance;
 using Forward.Domain.Time;
 using Forward.Web.Access;
+using Forward.Web.Hubs;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Forward.Web.Compliance;
 
@@ -28,8 +30,11 @@ public sealed record ComplianceEntity(ComplianceLevel Level, int Id, string Code
 /// <summary>One row beneath a report's figure: its parts add up to the parent's (minutes, slots, appointments, population).</summary>
 public sealed record ComplianceChild(ComplianceEntity Entity, ComplianceFigures Figures);
 
-/// <summary>A report: the entity's figures over the range, and its children for drill-down.</summary>
-public sealed record ComplianceReport(ComplianceEntity Entity, DateRange Range, ComplianceFigures Figures, IReadOnlyList<ComplianceChild> Children);
+/// <summary>
+/// A report: the entity's figures over the range, and its children for drill-down. <see cref="PlannedThrough"/> is the
+/// last date slots are planned for; figures taking in later days are not rated.
+/// </summary>
+public sealed record ComplianceReport(ComplianceEntity Entity, DateRange Range, ComplianceFigures Figures, IReadOnlyList<ComplianceChild> Children, DateOnly PlannedThrough);
 
 /// <summary>One week (Monday to Sunday, clipped to the range) of a weekly trend.</summary>
 public sealed record ComplianceWeek(DateRange Week, ComplianceFigures Figures);
@@ -79,7 +84,7 @@ public sealed record ComplianceOption(ComplianceEntity Entity, string Label);
 /// Every query is projected, untracked and set-based (subqueries, never a query per row), so a CCG over a year reads
 /// its slots and appointments in one pass each. The measures themselves are the domain's (<see cref="ComplianceLedger"/>).
 /// </summary>
-public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
+public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, IOptions<SlotOptions> slotOptions)
 {
     /// <summary>The longest range the API and dashboard accept.</summary>
     public const int MaxDays = 366;
@@ -327,13 +332,8 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
         var range = loaded.Days.Range;
         var figures = ledger.Figures(TotalsOf(entity, loaded, ledger));
         var childFigures = ChildFigures(entity, loaded, ledger, children);
-        if (!range.IsRateable)
-        {
-            figures = figures.WithoutRating(RatingWithheld.ShortRange);
-            childFigures = childFigures.Select(c => c.Figures.Withheld is null ? c with { Figures = c.Figures.WithoutRating(RatingWithheld.ShortRange) } : c).ToList();
-        }
-
-        return new ComplianceReport(entity, range, figures, childFigures);
+        var reason = range.To > loaded.PlannedThrough ? RatingWithheld.NotYetPlanned : range.IsRateable ? (RatingWithheld?)null : RatingWithheld.ShortRange;
+        return new ComplianceReport(entity, range, Withhold(figures, reason), Withhold(childFigures, reason), loaded.PlannedThrough);
     }
 
     private static ComplianceSeries Series(ComplianceEntity entity, Loaded loaded, IReadOnlyList<ComplianceEntity> children, TrendPeriod period)
@@ -344,17 +344,22 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
                 var ledger = ComplianceLedger.Build(days, BankHolidayCalendar.England);
                 var figures = ledger.Figures(TotalsOf(entity, loaded, ledger));
                 var childFigures = ChildFigures(entity, loaded, ledger, children);
-                if (period == TrendPeriod.Week && !days.Range.IsWholeWeek)
-                {
-                    figures = figures.WithoutRating(RatingWithheld.PartWeek);
-                    childFigures = childFigures.Select(c => c with { Figures = c.Figures.WithoutRating(RatingWithheld.PartWeek) }).ToList();
-                }
-
-                return new CompliancePeriod(days.Range, figures, childFigures);
+                var reason = days.Range.To > loaded.PlannedThrough ? RatingWithheld.NotYetPlanned
+                    : period == TrendPeriod.Week && !days.Range.IsWholeWeek ? RatingWithheld.PartWeek
+                    : period == TrendPeriod.Month && !days.Range.IsRateable ? RatingWithheld.PartMonth
+                    : (RatingWithheld?)null;
+                return new CompliancePeriod(days.Range, Withhold(figures, reason), Withhold(childFigures, reason));
             })
             .ToList();
         return new ComplianceSeries(entity, period, periods);
     }
+
+    /// <summary>Figures not rated for <paramref name="reason"/>, unless they are already not rated for a reason of their own.</summary>
+    private static ComplianceFigures Withhold(ComplianceFigures figures, RatingWithheld? reason) =>
+        reason is { } r && figures.Withheld is null ? figures.WithoutRating(r) : figures;
+
+    private static List<ComplianceChild> Withhold(IEnumerable<ComplianceChild> children, RatingWithheld? reason) =>
+        children.Select(c => c with { Figures = Withhold(c.Figures, reason) }).ToList();
 
     /// <summary>
     /// Each hub's missed-appointment rate before and after its first reminded appointment, over the report's appointments
@@ -478,7 +483,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
             coverage.GroupBy(c => c.HubId).Select(g => new HubCoverage(g.Key, g.Select(c => c.PracticeId).ToList())).ToList(),
             sessionDays,
             appointmentDays);
-        return new Loaded(entity, days, practices);
+        return new Loaded(entity, days, practices, await PlannedThroughAsync(hubIds, range, ct));
     }
 
     /// <summary>
@@ -569,5 +574,15 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock)
 
     private sealed record PracticeRow(int Id, int ListSize, int NetworkId, int CcgId, bool InScope);
 
-    private sealed record Loaded(ComplianceEntity Entity, ComplianceDays Days, IReadOnlyList<PracticeRow> Practices);
+    /// <summary>
+    /// The last date the hubs' slots are planned for: the rolling horizon from today, or a later day one of them has slots
+    /// on already (their figures count). Only looked up when the range reaches past the horizon.
+    /// </summary>
+    private async Task<DateOnly> PlannedThroughAsync(IQueryable<int> hubIds, DateRange range, CancellationToken ct)
+    {
+        var horizon = London.Today(clock).AddDays(slotOptions.Value.HorizonDays);
+        return range.To > horizon && await ComplianceDayStore.LastSessionDateAsync(db, hubIds, horizon, ct) is { } later ? later : horizon;
+    }
+
+    private sealed record Loaded(ComplianceEntity Entity, ComplianceDays Days, IReadOnlyList<PracticeRow> Practices, DateOnly PlannedThrough);
 }

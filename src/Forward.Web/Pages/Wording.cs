@@ -123,6 +123,8 @@ public static class Wording
     {
         Forward.Domain.Compliance.RatingWithheld.PartWeek => "Part week, not rated",
         Forward.Domain.Compliance.RatingWithheld.ShortRange => "Not whole weeks, not rated",
+        Forward.Domain.Compliance.RatingWithheld.PartMonth => "Part month, not rated",
+        Forward.Domain.Compliance.RatingWithheld.NotYetPlanned => "Not yet planned, not rated",
         _ => "Share, not rated",
     };
 

@@ -57,6 +57,7 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
     public async Task A_commissioner_downloads_one_page_for_their_ccg_with_its_name_figures_and_pcns()
     {
         var world = await TestWorld.CreateAsync(factory);
+        await world.PlanThroughAsync(new DateOnly(2026, 6, 30));
         var practice = await world.ClientAsync(world.PracticeStaffA);
         var ids = new List<long>();
         foreach (var slot in (await world.FreeSlotsAsync()).Take(3))
@@ -98,9 +99,9 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task The_part_week_at_the_months_end_is_printed_not_rated()
+    public async Task A_month_whose_last_days_have_no_slots_planned_yet_is_printed_not_rated_and_says_why()
     {
-        // June 2026 starts on a Monday and ends on Tuesday 30th: four whole weeks and a two-day part week.
+        // The CCG's hubs have slots up to Saturday 27 June (the host's own horizon is two days); June runs to Tuesday 30th.
         var world = await TestWorld.CreateAsync(factory);
         var commissioner = await world.ClientAsync(world.Commissioner);
 
@@ -108,8 +109,27 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var text = Assert.Single(PageTexts(await response.Content.ReadAsByteArrayAsync()));
+        Assert.Contains("Slots are planned up to 27 June 2026.", text, StringComparison.Ordinal);
+        Assert.Matches("Minutes per 1,000 patients per week[0-9.]+Not ratedagainst 30", text);
         var chart = text[text.IndexOf("Capacity per week", StringComparison.Ordinal)..text.IndexOf("By primary care network", StringComparison.Ordinal)];
-        Assert.Contains("0.0Part week,not rated29 Jun to 30 Jun", chart, StringComparison.Ordinal);
+        Assert.Contains("0.0Not yet planned,not rated29 Jun to 30 Jun", chart, StringComparison.Ordinal);
+        Assert.Contains("Population with evening cover0.0%Not rated", text, StringComparison.Ordinal); // not "Red", and not "No data"
+    }
+
+    [Fact]
+    public async Task The_part_week_at_the_months_end_is_printed_not_rated()
+    {
+        // June 2026 starts on a Monday and ends on Tuesday 30th: four whole weeks and a two-day part week.
+        var world = await TestWorld.CreateAsync(factory);
+        await world.PlanThroughAsync(new DateOnly(2026, 6, 30));
+        var commissioner = await world.ClientAsync(world.Commissioner);
+
+        var response = await GetPdf(commissioner, $"?level=ccg&id={world.CcgId}&month={June}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = Assert.Single(PageTexts(await response.Content.ReadAsByteArrayAsync()));
+        var chart = text[text.IndexOf("Capacity per week", StringComparison.Ordinal)..text.IndexOf("By primary care network", StringComparison.Ordinal)];
+        Assert.Matches("[1-9][0-9]*\\.[0-9]Part week,not rated29 Jun to 30 Jun", chart); // it has slots, and a figure, but is not rated
         Assert.Contains("43.5Amber8 Jun to 14 Jun", chart, StringComparison.Ordinal); // a whole week is rated
     }
 
@@ -257,8 +277,8 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
         var other = new ComplianceEntity(ComplianceLevel.Ccg, 3, "06Y", "Other CCG");
         var report = new AssuranceReport(month, new DateTime(2026, 6, 1, 7, 30, 0, DateTimeKind.Utc), false,
         [
-            new AssurancePage(ccg, range, empty, weeks, []),
-            new AssurancePage(other, range, empty, [], [new ComplianceChild(pcn, empty)]),
+            new AssurancePage(ccg, range, empty, weeks, [], range.To),
+            new AssurancePage(other, range, empty, [], [new ComplianceChild(pcn, empty)], range.To),
         ]);
 
         var pdf = AssuranceRenderer.Render(report);

@@ -192,7 +192,64 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
 
         // A whole week, or four weeks from any day, is rated.
         Assert.Equal(System.Text.Json.JsonValueKind.Null, (await FiguresAsync("2026-06-08", "2026-06-14")).GetProperty("ratingWithheld").ValueKind);
-        Assert.NotEqual("NotApplicable", (await FiguresAsync("2026-06-10", "2026-07-07")).GetProperty("capacityRag").GetString());
+        Assert.NotEqual("NotApplicable", (await FiguresAsync("2026-05-29", "2026-06-25")).GetProperty("capacityRag").GetString());
+    }
+
+    [Fact]
+    public async Task Figures_that_take_in_days_past_the_planned_slots_are_not_rated_until_those_days_are_planned()
+    {
+        // The test host's rolling horizon is two days; past it, slots are planned as far as the hubs' last session day with
+        // slots: the world's weekday-evening hubs have them up to Friday 26 June, so the weekend after is not planned yet.
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        using var api = await world.ClientAsync(world.Commissioner);
+        const string range = "From=2026-06-08&To=2026-07-05";
+        async Task<System.Text.Json.JsonElement> ReportAsync() =>
+            await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/compliance?level=practice&id={world.PracticeA.Id}&from=2026-06-08&to=2026-07-05");
+        async Task<System.Text.Json.JsonElement> WeeksAsync() =>
+            (await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/compliance/weeks?level=practice&id={world.PracticeA.Id}&from=2026-06-08&to=2026-07-05")).GetProperty("weeks");
+
+        var report = await ReportAsync();
+        Assert.Equal("2026-06-26", report.GetProperty("plannedThrough").GetString());
+        Assert.Equal("NotYetPlanned", report.GetProperty("figures").GetProperty("ratingWithheld").GetString());
+        Assert.Equal("NotApplicable", report.GetProperty("figures").GetProperty("capacityRag").GetString());
+        var weeks = await WeeksAsync();
+        Assert.Equal("Green", weeks[1].GetProperty("figures").GetProperty("capacityRag").GetString()); // 15 to 21 June
+        Assert.Equal(0m, weeks[3].GetProperty("figures").GetProperty("minutesPer1000PerWeek").GetDecimal());
+        Assert.Equal("NotYetPlanned", weeks[3].GetProperty("figures").GetProperty("ratingWithheld").GetString()); // was 0.0 Red
+
+        var html = WebUtility.HtmlDecode((await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&{range}")).Html);
+        Assert.Contains("Slots are planned up to 26 June 2026.", html, StringComparison.Ordinal);
+        Assert.Contains("data-rag=\"NotApplicable\">Not yet planned, not rated</strong>", PeriodRow("2026-06-29").Match(html).Value, StringComparison.Ordinal);
+        Assert.Contains("Grey, not rated: a period with days slots are not yet planned for.", Chart().Match(html).Value, StringComparison.Ordinal);
+
+        // Once slots are planned past the range, the same range is rated and the notice goes.
+        await world.PlanThroughAsync(new DateOnly(2026, 7, 6));
+        report = await ReportAsync();
+        Assert.Equal("2026-07-06", report.GetProperty("plannedThrough").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, report.GetProperty("figures").GetProperty("ratingWithheld").ValueKind);
+        Assert.Equal("Green", (await WeeksAsync())[3].GetProperty("figures").GetProperty("capacityRag").GetString());
+        html = WebUtility.HtmlDecode((await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&{range}")).Html);
+        Assert.DoesNotContain("data-not-yet-planned", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_month_cut_to_part_weeks_at_the_ranges_start_is_not_rated()
+    {
+        // Wednesday 10 June to Tuesday 28 July: June is cut to 21 days from a Wednesday; July is cut too, but has four weeks.
+        var world = await TestWorld.CreateAsync(factory);
+        await world.PlanThroughAsync(new DateOnly(2026, 7, 31));
+        using var api = await world.ClientAsync(world.Commissioner);
+
+        var months = (await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/compliance/months?level=practice&id={world.PracticeA.Id}&from=2026-06-10&to=2026-07-28")).GetProperty("months");
+
+        Assert.Equal("PartMonth", months[0].GetProperty("figures").GetProperty("ratingWithheld").GetString());
+        Assert.Equal("NotApplicable", months[0].GetProperty("figures").GetProperty("capacityRag").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, months[1].GetProperty("figures").GetProperty("ratingWithheld").ValueKind);
+        Assert.Equal("Green", months[1].GetProperty("figures").GetProperty("capacityRag").GetString());
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var html = WebUtility.HtmlDecode((await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&From=2026-06-10&To=2026-07-28&Period=month")).Html);
+        Assert.Contains("Part month, not rated", PeriodRow("2026-06-10").Match(html).Value, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -211,24 +211,26 @@ public sealed class ComplianceLevelsTests(ForwardFactory factory) : IClassFixtur
         var world = await TestWorld.CreateAsync(factory);
         using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
 
-        var (status, html) = await commissioner.GetAsync($"/Compliance?Scope=ccg:{world.CcgId}&From=2026-06-01&To=2026-07-31&Period=month");
+        // May is before the world's slots begin; June is cut at the 28th (four weeks, so rated), with its slots planned beyond.
+        await world.PlanThroughAsync(new DateOnly(2026, 6, 29));
+        var (status, html) = await commissioner.GetAsync($"/Compliance?Scope=ccg:{world.CcgId}&From=2026-05-01&To=2026-06-28&Period=month");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains($"<option value=\"ics:{world.SystemId}\">ICS: Test system", html, StringComparison.Ordinal);
         Assert.Contains("Month by month", html, StringComparison.Ordinal);
+        Assert.Contains("data-period=\"2026-05-01\"", html, StringComparison.Ordinal);
         Assert.Contains("data-period=\"2026-06-01\"", html, StringComparison.Ordinal);
-        Assert.Contains("data-period=\"2026-07-01\"", html, StringComparison.Ordinal);
 
-        // Heat grid: the CCG's one PCN × two months; June has three weeks of slots for 40,000 patients (5,220 ÷ 40 ÷ 30 × 7 = 30.45).
+        // Heat grid: the CCG's one PCN × two months; June has three weeks of slots for 40,000 patients in 28 days (5,220 ÷ 40 ÷ 28 × 7 = 32.6).
         Assert.Contains("data-table=\"grid\"", html, StringComparison.Ordinal);
         Assert.Contains($"data-grid-row=\"pcn:{world.PracticeA.NetworkId}\"", html, StringComparison.Ordinal);
-        Assert.Contains("forward-heat--amber\" data-rag=\"Amber\">30.5 A", html, StringComparison.Ordinal);
+        Assert.Contains("forward-heat--amber\" data-rag=\"Amber\">32.6 A", html, StringComparison.Ordinal);
         Assert.Contains("forward-heat--red\" data-rag=\"Red\">0.0 R", html, StringComparison.Ordinal);
 
-        var grid = (await commissioner.Http.GetStringAsync(new Uri($"/Compliance?handler=Csv&Table=grid&Scope=ccg:{world.CcgId}&From=2026-06-01&To=2026-07-31&Period=month", UriKind.Relative)))
+        var grid = (await commissioner.Http.GetStringAsync(new Uri($"/Compliance?handler=Csv&Table=grid&Scope=ccg:{world.CcgId}&From=2026-05-01&To=2026-06-28&Period=month", UriKind.Relative)))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, grid.Length); // header + one PCN × two months
-        Assert.StartsWith("2026-06-01,2026-06-30,pcn,", grid[1], StringComparison.Ordinal);
-        Assert.StartsWith("2026-07-01,2026-07-31,pcn,", grid[2], StringComparison.Ordinal);
+        Assert.StartsWith("2026-05-01,2026-05-31,pcn,", grid[1], StringComparison.Ordinal);
+        Assert.StartsWith("2026-06-01,2026-06-28,pcn,", grid[2], StringComparison.Ordinal);
 
         // The ICS view lists the commissioner's CCG with a link to its figures.
         var ics = (await commissioner.GetAsync($"/Compliance?Scope=ics:{world.SystemId}&From=2026-06-08&To=2026-06-14")).Html;

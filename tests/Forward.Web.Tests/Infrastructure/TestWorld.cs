@@ -149,6 +149,16 @@ public sealed class TestWorld
         return world;
     }
 
+    /// <summary>Plans both hubs' slots from today up to <paramref name="last"/>, past the 20 days the world starts with.</summary>
+    public async Task PlanThroughAsync(DateOnly last)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var planner = scope.ServiceProvider.GetRequiredService<SlotPlanner>();
+        var today = DateOnly.FromDateTime(Factory.Clock.GetUtcNow().UtcDateTime);
+        await planner.PlanAsync(today, last, HubId);
+        await planner.PlanAsync(today, last, OtherHubId);
+    }
+
     /// <summary>An HTTP client signed in through the real token endpoint.</summary>
     public async Task<HttpClient> ClientAsync(string userName)
     {

@@ -27,6 +27,19 @@ public static class ComplianceCharts
     private const int Top = 16;
     private const int Bottom = 40;
 
+    /// <summary>Which bars are grey for want of a rating, and why.</summary>
+    private static string NotRatedNote(IReadOnlyList<CompliancePeriod> periods)
+    {
+        var reasons = periods.Select(p => p.Figures.Withheld).OfType<RatingWithheld>().Distinct().Order().Select(r => r switch
+        {
+            RatingWithheld.PartWeek => "a part week at either end",
+            RatingWithheld.PartMonth => "a part month at either end",
+            RatingWithheld.NotYetPlanned => "a period with days slots are not yet planned for",
+            _ => null,
+        }).OfType<string>().ToList();
+        return reasons.Count == 0 ? string.Empty : $" Grey, not rated: {string.Join("; ", reasons)}.";
+    }
+
     /// <summary>Bars of capacity minutes per 1,000 patients per week, with dashed target lines at 30 and 45.</summary>
     public static IHtmlContent Capacity(ComplianceSeries series, decimal minimum, decimal stretch)
     {
@@ -35,7 +48,7 @@ public static class ComplianceCharts
         var cut = series.Period;
         var values = weeks.Select(w => w.Figures.MinutesPer1000PerWeek).ToList();
         var max = Math.Max(stretch * 1.25m, values.Max(v => v ?? 0m) * 1.1m);
-        var svg = Start("capacity-chart", "Capacity offered per 1,000 patients per week", $"Extended-access minutes per 1,000 registered patients per week, for each {PeriodNoun(cut)}, against the {Num(minimum)} minute target and the {Num(stretch)} minute target.{(weeks.Any(w => w.Figures.Withheld is RatingWithheld.PartWeek) ? " A part week at either end is drawn grey: it is not rated." : string.Empty)}");
+        var svg = Start("capacity-chart", "Capacity offered per 1,000 patients per week", $"Extended-access minutes per 1,000 registered patients per week, for each {PeriodNoun(cut)}, against the {Num(minimum)} minute target and the {Num(stretch)} minute target.{NotRatedNote(weeks)}");
         Axis(svg, max, 4, v => Num(v));
         var slot = PlotWidth / Math.Max(1, weeks.Count);
         for (var i = 0; i < weeks.Count; i++)
