@@ -77,12 +77,30 @@ public static class DemoUsers
         // The demo users share one published password, so one hash (one salt) serves them all: each PBKDF2 hash costs
         // about a tenth of a second, and start-up has a 3 s target.
         string? sharedHash = null;
+        var hashStillCurrent = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var user in wanted)
         {
             if (demo.TryGetValue(user.UserName, out var found))
             {
                 // Demo users seeded before the FHIR API get their client scopes on the next start.
                 found.Scopes ??= user.Scopes;
+
+                // A changed Forward:Demo:Password replaces the one the accounts were seeded with: the sign-in page names
+                // the configured one, and the old (perhaps the repository's) must stop working. The accounts share one
+                // hash, so it is checked once, not once per account.
+                if (!hashStillCurrent.TryGetValue(found.PasswordHash, out var current))
+                {
+                    current = hasher.VerifyHashedPassword(found, found.PasswordHash, options.Password) != PasswordVerificationResult.Failed;
+                    hashStillCurrent[found.PasswordHash] = current;
+                }
+
+                if (!current)
+                {
+                    found.PasswordHash = sharedHash ??= hasher.HashPassword(found, options.Password);
+                    found.FailedSignIns = 0;
+                    found.LastFailedSignInUtc = null;
+                    found.LockedUntilUtc = null;
+                }
             }
             else if (!existing.Contains(user.UserName))
             {
