@@ -112,12 +112,12 @@ public class Appointment
 
         if (Status != AppointmentStatus.Booked)
         {
-            throw DomainException.Conflict("not-booked", $"This appointment is {Describe(Status)} and cannot be cancelled.");
+            throw DomainException.Conflict("not-booked", $"This appointment {Describe(Status)} and cannot be cancelled.");
         }
 
         if (StartUtc <= nowUtc)
         {
-            throw DomainException.Conflict("already-started", "An appointment that has started cannot be cancelled; record attended or did not attend instead.");
+            throw DomainException.Conflict("already-started", "An appointment that has started cannot be cancelled; the hub records whether the patient attended.");
         }
 
         Status = AppointmentStatus.Cancelled;
@@ -144,7 +144,7 @@ public class Appointment
     {
         if (Status != AppointmentStatus.Booked)
         {
-            throw DomainException.Conflict("not-booked", $"This appointment is {Describe(Status)} and cannot be amended.");
+            throw DomainException.Conflict("not-booked", $"This appointment {Describe(Status)} and cannot be amended.");
         }
 
         if (StartUtc <= nowUtc)
@@ -205,12 +205,13 @@ public class Appointment
     /// <summary>Free text as stored: trimmed, and blank kept as no text at all.</summary>
     public static string? CleanText(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
+    /// <summary>The state as a sentence goes on: "This appointment was cancelled", "... is recorded as did not attend".</summary>
     public static string Describe(AppointmentStatus status) => status switch
     {
-        AppointmentStatus.Booked => "booked",
-        AppointmentStatus.Cancelled => "cancelled",
-        AppointmentStatus.Attended => "attended",
-        _ => "did not attend",
+        AppointmentStatus.Booked => "is booked",
+        AppointmentStatus.Cancelled => "was cancelled",
+        AppointmentStatus.Attended => "is recorded as attended",
+        _ => "is recorded as did not attend",
     };
 }
 

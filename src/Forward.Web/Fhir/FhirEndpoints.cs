@@ -300,7 +300,7 @@ public static class FhirEndpoints
         EnsureNotPast(view, clock, "changed");
         if (view.Status != AppointmentStatus.Booked)
         {
-            throw FhirException.InvalidResource($"This appointment is {Domain.Booking.Appointment.Describe(view.Status)} and cannot be amended or cancelled.");
+            throw FhirException.InvalidResource($"This appointment {Domain.Booking.Appointment.Describe(view.Status)} and cannot be amended or cancelled.");
         }
 
         var current = (await FhirData.AppointmentsAsync(db, [view], ct))[0];

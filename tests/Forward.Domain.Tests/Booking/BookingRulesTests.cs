@@ -128,6 +128,16 @@ public class BookingRulesTests
     }
 
     [Fact]
+    public void A_refusal_names_the_appointments_state_in_plain_words()
+    {
+        var missed = new Appointment { BookedBy = "x", StartUtc = Now.AddMinutes(-30), EndUtc = Now.AddMinutes(-15) };
+        missed.RecordOutcome(attended: false, Now);
+
+        Assert.Equal("This appointment is recorded as did not attend and cannot be cancelled.", Fails(() => missed.Cancel(null, Now)).Message); // was "is did not attend"
+        Assert.Equal("This appointment is recorded as did not attend and cannot be amended.", Fails(() => missed.Amend(null, null, Now)).Message);
+    }
+
+    [Fact]
     public void Attended_and_did_not_attend_only_after_the_start_time()
     {
         var future = new Appointment { BookedBy = "x", StartUtc = Now.AddMinutes(1), EndUtc = Now.AddMinutes(16) };

@@ -505,7 +505,26 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         var again = await client.PostFormAsync(details, new Dictionary<string, string> { ["CancelReason"] = string.Empty }, formPage: "/");
         var againHtml = await again.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Contains("This appointment is cancelled and cannot be cancelled.", againHtml, StringComparison.Ordinal);
+        Assert.Contains("This appointment was cancelled and cannot be cancelled.", againHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_appointment_that_has_started_offers_no_cancel_form_and_says_why()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var (slot, url, form) = await OpenFormAsync(world, client);
+        var id = AppointmentId(await SubmitAsync(client, url, form, PatientFields()));
+
+        using (factory.Clock.TravelTo(slot.StartUtc.AddMinutes(1)))
+        {
+            using var later = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+            var (status, page) = await later.GetAsync($"/Appointments/Details/{id}");
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.DoesNotContain("name=\"CancelReason\"", page, StringComparison.Ordinal); // old code: offered, then refused when sent
+            Assert.Contains("This appointment has started, so it can no longer be cancelled.", page, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace Forward.Web.Pages.Appointments;
 /// One appointment and its status, with a cancel form while it is booked. Any signed-in user may ask;
 /// <see cref="BookingService"/> decides who may see it (others get the 404 page) and who may cancel it.
 /// </summary>
-public sealed class DetailsModel(BookingService booking) : PageModel
+public sealed class DetailsModel(BookingService booking, TimeProvider clock) : PageModel
 {
     public const string CancelledMessage = "Appointment cancelled";
 
@@ -25,6 +25,8 @@ public sealed class DetailsModel(BookingService booking) : PageModel
 
     /// <summary>Whether to offer the cancel form; the service still checks when it is posted.</summary>
     public bool OfferCancel { get; private set; }
+
+    public bool HasStarted { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
         await ShowAsync(id, cancellationToken);
@@ -73,7 +75,9 @@ public sealed class DetailsModel(BookingService booking) : PageModel
             return NotFound();
         }
 
-        OfferCancel = Appointment.Status == AppointmentStatus.Booked && !actor.IsCommissioner;
+        // Once it has started it cannot be cancelled (Appointment.Cancel): the hub records attended or did not attend.
+        HasStarted = Appointment.StartUtc <= clock.GetUtcNow().UtcDateTime;
+        OfferCancel = Appointment.Status == AppointmentStatus.Booked && !actor.IsCommissioner && !HasStarted;
         return Page();
     }
 }
