@@ -532,6 +532,11 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         var messages = await OutboxAsync(world, id);
         Assert.Equal(OutboxStatus.Cancelled, Assert.Single(messages, m => m.Kind == NotificationKind.Reminder).Status);
         Assert.Single(messages, m => m.Kind == NotificationKind.CancellationNotice);
+
+        // The button pressed twice: the second press finds it done and says so, rather than showing a problem.
+        var again = await patient.PostFormAsync(url, new Dictionary<string, string> { ["Token"] = TokenOf(url) }, formPage: "/Account/SignIn");
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode); // old code: 409, "This appointment is cancelled and cannot be cancelled."
+        Assert.Single(await OutboxAsync(world, id), m => m.Kind == NotificationKind.CancellationNotice);
         var (_, after) = await patient.GetAsync(url);
         Assert.Contains("This appointment is cancelled", after, StringComparison.Ordinal);
         Assert.Contains("<title>Your appointment is cancelled", after, StringComparison.Ordinal);

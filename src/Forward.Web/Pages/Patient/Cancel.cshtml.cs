@@ -44,8 +44,7 @@ public sealed class CancelModel(BookingService booking, PatientCancelLinks links
         try
         {
             await booking.CancelByPatientLinkAsync(appointmentId, cancellationToken);
-            TempData["Status"] = "Your appointment is cancelled";
-            return RedirectToPage(new { token = Token });
+            return Cancelled();
         }
         catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
         {
@@ -53,11 +52,24 @@ public sealed class CancelModel(BookingService booking, PatientCancelLinks links
         }
         catch (DomainException ex)
         {
+            // A second press of the button, or a cancel that landed at the same moment: what the patient asked for is
+            // done, so it is not a problem to show them.
+            if ((await booking.GetForPatientLinkAsync(appointmentId, cancellationToken)).Status == AppointmentStatus.Cancelled)
+            {
+                return Cancelled();
+            }
+
             Problem = ex.Message;
             Response.StatusCode = StatusCodes.Status409Conflict;
         }
 
         return await ShowAsync(cancellationToken);
+    }
+
+    private RedirectToPageResult Cancelled()
+    {
+        TempData["Status"] = "Your appointment is cancelled";
+        return RedirectToPage(new { token = Token });
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
