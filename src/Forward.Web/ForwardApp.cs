@@ -206,7 +206,7 @@ public static class ForwardApp
         if (app.Configuration["Forward:Notifications:ReminderLeadHours"] is { } lead && !NotificationOptions.IsReminderLead(lead))
         {
             // Every booking plans its reminder from it: a value that is no number of hours would refuse every booking.
-            throw new InvalidOperationException($"Forward:Notifications:ReminderLeadHours must be a number of hours from 0 to {NotificationOptions.MaxReminderLeadHours} (for example 24), or not set.");
+            throw new InvalidOperationException($"Forward:Notifications:ReminderLeadHours must be a number of hours from {NotificationOptions.MinReminderLeadHours} to {NotificationOptions.MaxReminderLeadHours} (for example 24), or not set.");
         }
 
         if (app.Services.GetRequiredService<IOptions<ConsultationOptions>>().Value.Problem() is { } consultation)

@@ -11,10 +11,16 @@ public sealed class NotificationOptions
     /// <summary>A week: bookings open at most a fortnight ahead, so a longer lead would remind almost nobody.</summary>
     public const double MaxReminderLeadHours = 168;
 
+    /// <summary>
+    /// An hour: a reminder due at (or just before) the start is dropped as too late by the dispatcher, so a lead of 0 would
+    /// remind nobody, and one under an hour leaves no time to get to the hub.
+    /// </summary>
+    public const double MinReminderLeadHours = 1;
+
     /// <summary>A configured <see cref="ReminderLeadHours"/> that a reminder can be planned from.</summary>
     public static bool IsReminderLead(string? value) =>
         double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var hours)
-        && hours is >= 0 and <= MaxReminderLeadHours;
+        && hours is >= MinReminderLeadHours and <= MaxReminderLeadHours;
 
     /// <summary>Run the outbox dispatcher as a background service (tests turn it off and drive it directly).</summary>
     public bool DispatchInBackground { get; set; } = true;
