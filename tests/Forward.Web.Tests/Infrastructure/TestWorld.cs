@@ -149,6 +149,20 @@ public sealed class TestWorld
         return world;
     }
 
+    /// <summary>A commissioner account linked to no CCG (the README allows them; no demo user is one), by its user name.</summary>
+    public async Task<string> AddCommissionerWithoutCcgAsync()
+    {
+        var name = $"{Prefix}-nowhere";
+        await WithDbAsync(db =>
+        {
+            var user = new UserAccount { UserName = name, DisplayName = name, Role = Roles.Commissioner, PasswordHash = string.Empty };
+            user.PasswordHash = new PasswordHasher<UserAccount>().HashPassword(user, ForwardFactory.DemoPassword);
+            db.Users.Add(user);
+            return db.SaveChangesAsync();
+        });
+        return name;
+    }
+
     /// <summary>Plans both hubs' slots from today up to <paramref name="last"/>, past the 20 days the world starts with.</summary>
     public async Task PlanThroughAsync(DateOnly last)
     {

@@ -36,6 +36,17 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         return fields;
     }
 
+    [Fact]
+    public async Task A_commissioner_account_linked_to_no_ccg_is_refused_the_hub_list_not_shown_an_error()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var nowhere = await PageClient.SignedInAsync(factory, await world.AddCommissionerWithoutCcgAsync());
+
+        var response = await nowhere.Http.GetAsync(new Uri("/Admin/Hubs", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode); // old code: 500
+    }
+
     /// <summary>Whether the day checkbox with this value is ticked (attribute order is the tag helper's business).</summary>
     private static bool IsChecked(string html, string day)
     {

@@ -179,14 +179,7 @@ public sealed partial class AuditPageTests(ForwardFactory factory) : IClassFixtu
     public async Task A_commissioner_account_linked_to_no_ccg_searches_nothing()
     {
         var world = await TestWorld.CreateAsync(factory);
-        var name = $"{world.Prefix}-nowhere";
-        await world.WithDbAsync(db =>
-        {
-            var user = new UserAccount { UserName = name, DisplayName = name, Role = Roles.Commissioner, PasswordHash = string.Empty };
-            user.PasswordHash = new Microsoft.AspNetCore.Identity.PasswordHasher<UserAccount>().HashPassword(user, ForwardFactory.DemoPassword);
-            db.Users.Add(user);
-            return db.SaveChangesAsync();
-        });
+        var name = await world.AddCommissionerWithoutCcgAsync();
         (await PageClient.SignedInAsync(factory, world.PracticeStaffA)).Dispose(); // an event with no CCG of its own but the practice's
 
         using var nowhere = await PageClient.SignedInAsync(factory, name);
