@@ -41,10 +41,10 @@ public sealed record RotaView(HubDetail Detail, IReadOnlyList<SessionOverrideVie
 
 /// <summary>
 /// What a rota change did: the session it touched, the slot regeneration's counts (among them the free slots brought in
-/// line with the session's new role, mode or length), and how many booked appointments the rota no longer has as they
-/// were booked (kept, never deleted: those patients need to be contacted).
+/// line with the session's new role, mode or length), and the booked appointments the rota no longer has as they were
+/// booked (kept, never deleted: those patients need to be contacted; the hub's day list marks them).
 /// </summary>
-public sealed record RotaChange(int HubId, int SessionId, string SessionName, SlotPlanResult Slots, int BookedOutsideRota);
+public sealed record RotaChange(int HubId, int SessionId, string SessionName, SlotPlanResult Slots, IReadOnlyList<long> BookedOutsideRota);
 
 /// <summary>
 /// Commissioners' changes to hub rotas: sessions and their closed and extra dates. Each change is authorised against the
@@ -201,6 +201,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
 
     private Task<RotaChange> CreateOnceAsync(int hubId, SessionInput input, string? formKey, Actor actor, CancellationToken cancellationToken) =>
         ChangeAsync(
+            actor,
             async ct =>
             {
                 var session = new Session { HubId = hubId, Name = input.Name!.Trim(), FormKey = formKey };
@@ -236,6 +237,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     {
         ArgumentNullException.ThrowIfNull(input);
         return await ChangeAsync(
+            actor,
             async ct =>
             {
                 var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
@@ -274,6 +276,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     /// <summary>Stops (or restarts) a session: its free slots are withdrawn (or restored); booked ones stay booked.</summary>
     public Task<RotaChange> SetSessionActiveAsync(int sessionId, bool active, Actor actor, CancellationToken cancellationToken = default) =>
         ChangeAsync(
+            actor,
             async ct =>
             {
                 var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
@@ -294,6 +297,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         try
         {
             return await ChangeAsync(
+                actor,
                 async ct =>
                 {
                     var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
@@ -316,6 +320,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
 
     public Task<RotaChange> RemoveOverrideAsync(int sessionId, int overrideId, Actor actor, CancellationToken cancellationToken = default) =>
         ChangeAsync(
+            actor,
             async ct =>
             {
                 var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
@@ -501,12 +506,12 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     /// transaction. A save that finds the session changed since it was read (on PostgreSQL, another commissioner's
     /// change committed in between) changes nothing and is reported as such.
     /// </summary>
-    private async Task<RotaChange> ChangeAsync(Func<CancellationToken, Task<int>> change, CancellationToken cancellationToken)
+    private async Task<RotaChange> ChangeAsync(Actor actor, Func<CancellationToken, Task<int>> change, CancellationToken cancellationToken)
     {
         RotaChange? outcome = null;
         try
         {
-            await InOneTransactionAsync(async ct => outcome = await RegenerateAsync(await change(ct), ct), cancellationToken);
+            await InOneTransactionAsync(async ct => outcome = await RegenerateAsync(await change(ct), actor, ct), cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -552,39 +557,23 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     /// length. Booked slots are never touched; those the rota no longer plans are counted for the commissioner. The
     /// session is read after the planner took the hub, so the count is of the rota as planned.
     /// </summary>
-    private async Task<RotaChange> RegenerateAsync(int sessionId, CancellationToken ct)
+    private async Task<RotaChange> RegenerateAsync(int sessionId, Actor actor, CancellationToken ct)
     {
-        var hubId = await db.Sessions.Where(s => s.Id == sessionId).Select(s => s.HubId).FirstAsync(ct);
-        var result = await planner.RefreshAsync(hubId, ct);
-        var session = await db.Sessions.AsNoTracking().Include(s => s.Overrides).FirstAsync(s => s.Id == sessionId, ct);
-
-        var today = London.Today(clock);
-        var last = today.AddDays(planner.HorizonDays);
-        var planned = new Dictionary<SlotKey, PlannedSlot>();
-        foreach (var p in SlotGenerator.Generate(session, today, last, BankHolidayCalendar.England))
-        {
-            planned.TryAdd(p.Key, p);
-        }
+        var session = await db.Sessions.AsNoTracking().Where(s => s.Id == sessionId).Select(s => new { s.HubId, s.Name }).FirstAsync(ct);
+        var result = await planner.RefreshAsync(session.HubId, ct);
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var toUtc = London.StartOfDayUtc(last.AddDays(1));
-        var booked = await db.AppointmentSlots.AsNoTracking()
-            .Where(h => h.IsActive && h.Slot!.SessionId == sessionId && h.Slot.StartUtc >= now && h.Slot.StartUtc < toUtc && h.Slot.Status == SlotStatus.Booked)
-            .Select(h => new { h.AppointmentId, h.Slot!.Id, h.Slot.ClinicianIndex, h.Slot.StartUtc, h.Slot.EndUtc, h.Slot.Role, h.Slot.Mode })
-            .ToListAsync(ct);
+        var toUtc = London.StartOfDayUtc(London.Today(clock).AddDays(planner.HorizonDays + 1));
+        var bookedOutside = (await OffRotaAppointments.AmongAsync(
+            db, db.AppointmentSlots.Where(h => h.Slot!.SessionId == sessionId && h.Slot.StartUtc >= now && h.Slot.StartUtc < toUtc), ct)).Order().ToList();
+        if (bookedOutside.Count > 0)
+        {
+            // Which appointments, not only how many: the change's own entry says what changed, this one whom it left out.
+            audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(sessionId), hubId: session.HubId, detail: "booked appointments no longer on the rota: " + string.Join(", ", bookedOutside.Select(Id)));
+            await db.SaveChangesAsync(ct);
+        }
 
-        // Appointments, not slots (a double appointment holds two), whose slot the rota no longer has: its date or time
-        // gone, or kept with a clinician, mode or length the session no longer offers.
-        var bookedOutside = booked
-            .Where(s =>
-            {
-                var stored = new StoredSlot(s.Id, new SlotKey(sessionId, s.ClinicianIndex, DateTime.SpecifyKind(s.StartUtc, DateTimeKind.Utc)), DateTime.SpecifyKind(s.EndUtc, DateTimeKind.Utc), s.Role, s.Mode, SlotStatus.Booked);
-                return !(planned.TryGetValue(stored.Key, out var plan) && stored.HasShapeOf(plan));
-            })
-            .Select(s => s.AppointmentId)
-            .Distinct()
-            .Count();
-        return new RotaChange(session.HubId, session.Id, session.Name, result, bookedOutside);
+        return new RotaChange(session.HubId, sessionId, session.Name, result, bookedOutside);
     }
 
     private async Task<Session> LoadSessionAsync(int sessionId, Actor actor, bool tracked, CancellationToken ct)
@@ -630,4 +619,6 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 }

@@ -3,6 +3,7 @@ using Forward.Data;
 using Forward.Data.Compliance;
 using Forward.Domain.Booking;
 using Forward.Domain.Notifications;
+using Forward.Web.Hubs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -106,7 +107,17 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         if (message.Kind == NotificationKind.Reminder && (appointment is null || appointment.Status != AppointmentStatus.Booked || appointment.StartUtc <= now))
         {
             await FinishAsync(db, id, OutboxStatus.Cancelled, "appointment-not-booked", now);
-            LogSkipped(logger, id, message.Kind, message.Channel);
+            LogSkipped(logger, id, message.Kind, message.Channel, "the appointment is no longer booked, or has started");
+            return false;
+        }
+
+        if (message.Kind == NotificationKind.Reminder
+            && (await OffRotaAppointments.AmongAsync(db, db.AppointmentSlots.Where(h => h.AppointmentId == message.AppointmentId), ct)).Count > 0)
+        {
+            // Its session was closed that day, stopped or changed after it was booked: a reminder would send the patient
+            // to a session that will not run as booked. The hub's day list marks it for the hub to contact them instead.
+            await FinishAsync(db, id, OutboxStatus.Cancelled, "appointment-off-rota", now);
+            LogSkipped(logger, id, message.Kind, message.Channel, "the appointment is no longer on its session's rota");
             return false;
         }
 
@@ -213,8 +224,8 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Outbox message {MessageId} ({Kind}, {Channel}) failed after {Attempts} attempts")]
     private static partial void LogGaveUp(ILogger logger, long messageId, NotificationKind kind, NotificationChannel channel, int attempts);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Outbox message {MessageId} ({Kind}, {Channel}) not sent: the appointment is no longer booked")]
-    private static partial void LogSkipped(ILogger logger, long messageId, NotificationKind kind, NotificationChannel channel);
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Outbox message {MessageId} ({Kind}, {Channel}) not sent: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, long messageId, NotificationKind kind, NotificationChannel channel, string reason);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Outbox dispatch run failed: {ErrorType}")]
     private static partial void LogRunFailed(ILogger logger, string errorType);

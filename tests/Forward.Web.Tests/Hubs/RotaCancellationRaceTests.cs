@@ -54,7 +54,7 @@ public sealed class RotaCancellationRaceTests(RotaBookingRaceTests.PausingFactor
             factory.Interceptor.Release();
         }
 
-        Assert.Equal(1, (await closing.WaitAsync(TimeSpan.FromSeconds(60))).BookedOutsideRota);
+        Assert.Single((await closing.WaitAsync(TimeSpan.FromSeconds(60))).BookedOutsideRota);
         using var cancelled = await cancelling.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
         Assert.Equal(SlotStatus.Withdrawn, await world.WithDbAsync(db => db.Slots.Where(s => s.Id == slot.Id).Select(s => s.Status).SingleAsync()));

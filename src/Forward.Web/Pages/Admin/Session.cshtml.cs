@@ -308,9 +308,11 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
         }
 
         TempData["Status"] = describe(result) + ". " + (counts.Count == 0 ? "No slots needed to change." : string.Join(", ", counts) + ".");
-        if (result.BookedOutsideRota > 0)
+        if (result.BookedOutsideRota is { Count: > 0 } left)
         {
-            TempData[WarningKey] = $"{Wording.Plural(result.BookedOutsideRota, "booked appointment no longer matches", "booked appointments no longer match")} this session's rota (its dates, times, clinician, type or slot length changed). They have been kept: contact the patients to confirm or rebook them.";
+            const int Listed = 20;
+            var references = string.Join(", ", left.Take(Listed).Select(Wording.Reference)) + (left.Count > Listed ? $" and {left.Count - Listed} more" : string.Empty);
+            TempData[WarningKey] = $"{Wording.Plural(left.Count, "booked appointment no longer matches", "booked appointments no longer match")} this session's rota (its dates, times, clinician, type or slot length changed). They have been kept, and the hub's day list marks them for its clinicians to contact the patients and rebook or cancel; no reminder is sent for them while the rota leaves them out. {(left.Count == 1 ? "Appointment" : "Appointments")} {references}.";
         }
 
         return toHub

@@ -59,6 +59,9 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
     /// <summary>The list leaves out who the patients are (a commissioner's list): no patient or NHS number columns.</summary>
     public bool PatientsWithheld { get; private set; }
 
+    /// <summary>Booked appointments their session's rota no longer has (a closed date, a stopped or changed session): to contact.</summary>
+    public IReadOnlySet<long> OffRota { get; private set; } = new HashSet<long>();
+
     public DateTime NowUtc { get; private set; }
 
     public bool CanRecordOutcome(AppointmentView appointment) =>
@@ -172,6 +175,7 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
             return StatusCode(StatusCodes.Status403Forbidden);
         }
 
+        OffRota = await booking.OffRotaAsync(appointments.Where(a => a.Status == AppointmentStatus.Booked).Select(a => a.Id).ToList(), cancellationToken);
         Total = appointments.Count;
         PatientsWithheld = appointments.Any(a => a.PatientWithheld);
         Booked = appointments.Count(a => a.Status == AppointmentStatus.Booked);

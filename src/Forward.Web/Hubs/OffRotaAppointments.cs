@@ -1,0 +1,39 @@
+using Forward.Data;
+using Forward.Domain.Booking;
+using Forward.Domain.Calendar;
+using Forward.Domain.Hubs;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forward.Web.Hubs;
+
+/// <summary>Booked appointments whose slots their session's rota no longer plans (<see cref="RotaCheck"/>), read from the database.</summary>
+public static class OffRotaAppointments
+{
+    /// <summary>The ids of the booked appointments, among those holding <paramref name="held"/>, that the rota has left.</summary>
+    public static async Task<IReadOnlySet<long>> AmongAsync(ForwardDbContext db, IQueryable<AppointmentSlot> held, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var slots = await held.AsNoTracking()
+            .Where(h => h.IsActive && h.Slot!.Status == SlotStatus.Booked && h.Appointment!.Status == AppointmentStatus.Booked)
+            .Select(h => new { h.AppointmentId, h.Slot!.Id, h.Slot.SessionId, h.Slot.ClinicianIndex, h.Slot.StartUtc, h.Slot.EndUtc, h.Slot.Role, h.Slot.Mode })
+            .ToListAsync(ct);
+        if (slots.Count == 0)
+        {
+            return new HashSet<long>();
+        }
+
+        var sessionIds = slots.Select(s => s.SessionId).Distinct().ToList();
+        var sessions = await db.Sessions.AsNoTracking().Include(s => s.Overrides).Where(s => sessionIds.Contains(s.Id)).ToListAsync(ct);
+        var appointmentOf = slots.ToDictionary(s => s.Id, s => s.AppointmentId);
+        var off = new HashSet<long>();
+        foreach (var session in sessions)
+        {
+            var booked = slots.Where(s => s.SessionId == session.Id)
+                .Select(s => new StoredSlot(s.Id, new SlotKey(s.SessionId, s.ClinicianIndex, DateTime.SpecifyKind(s.StartUtc, DateTimeKind.Utc)), DateTime.SpecifyKind(s.EndUtc, DateTimeKind.Utc), s.Role, s.Mode, SlotStatus.Booked))
+                .ToList();
+            off.UnionWith(RotaCheck.NotPlanned(session, booked, BankHolidayCalendar.England).Select(id => appointmentOf[id]));
+        }
+
+        return off;
+    }
+}
