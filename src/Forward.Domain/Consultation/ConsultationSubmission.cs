@@ -44,41 +44,12 @@ public sealed record ConsultationIdentity(string? NhsNumber, string? GivenName, 
             errors[nameof(Email)] = "Enter an email address in the correct format, like name@example.com";
         }
 
-        if (hasMobile && NormaliseMobile(Mobile) is null)
+        if (hasMobile && UkPhoneNumber.Mobile(Mobile) is null)
         {
             errors[nameof(Mobile)] = "Enter a UK mobile number, like 07700 900 982";
         }
 
         return errors;
-    }
-
-    /// <summary>A UK mobile number as 11 digits starting 07 (from "07700 900982", "+44 7700 900982", "+44 (0)7700 900982", "0044 7700 900982"), or null.</summary>
-    public static string? NormaliseMobile(string? input)
-    {
-        if (string.IsNullOrWhiteSpace(input) || input.Length > ConsultationRequest.MaxMobileLength
-            || input.Any(c => !(char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')')))
-        {
-            return null;
-        }
-
-        var digits = new string(input.Where(char.IsAsciiDigit).ToArray());
-        if (digits.StartsWith("00", StringComparison.Ordinal))
-        {
-            // 0044 …: the international prefix dialled from abroad, the same as +44.
-            digits = digits[2..];
-        }
-
-        if (digits.StartsWith("4407", StringComparison.Ordinal) && digits.Length == 13)
-        {
-            // +44 (0)7700 …: the trunk 0 kept in brackets.
-            digits = digits[2..];
-        }
-        else if (digits.StartsWith("447", StringComparison.Ordinal) && digits.Length == 12)
-        {
-            digits = "0" + digits[2..];
-        }
-
-        return digits.Length == 11 && digits.StartsWith("07", StringComparison.Ordinal) ? digits : null;
     }
 
     private static bool IsEmail(string value)

@@ -1,13 +1,19 @@
+using Forward.Domain.Patients;
+
 namespace Forward.Domain.Notifications;
 
-/// <summary>How to reach a patient: either may be missing.</summary>
+/// <summary>How to reach a patient: either may be missing, and the phone may be a landline.</summary>
 public sealed record PatientContact(string? Phone, string? Email)
 {
+    /// <summary>
+    /// Texts only to a UK mobile, in its normalised form: Notify refuses any other number, and a message queued to one
+    /// would fail after the booker was told it would arrive. A landline stays on the record for the hub to call.
+    /// </summary>
     public IEnumerable<(NotificationChannel Channel, string Recipient)> Channels()
     {
-        if (!string.IsNullOrWhiteSpace(Phone))
+        if (UkPhoneNumber.Mobile(Phone) is { } mobile)
         {
-            yield return (NotificationChannel.Sms, Phone.Trim());
+            yield return (NotificationChannel.Sms, mobile);
         }
 
         if (!string.IsNullOrWhiteSpace(Email))

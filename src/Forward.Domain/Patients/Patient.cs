@@ -69,13 +69,10 @@ public sealed record PatientDetails(string? NhsNumber, string? GivenName, string
         {
             errors["Phone"] = "Enter a contact phone number";
         }
-        else
+        else if (UkPhoneNumber.National(Phone) is null)
         {
-            var digits = Phone.Count(char.IsAsciiDigit);
-            if (Phone.Length > Patient.MaxPhoneLength || digits < 10 || digits > 13 || Phone.Any(c => !(char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')')))
-            {
-                errors["Phone"] = "Enter a UK phone number, like 01632 960 001 or 07700 900 982";
-            }
+            // A landline is fine for the hub to call back; texts go only to a mobile (UkPhoneNumber.Mobile).
+            errors["Phone"] = "Enter a UK phone number, like 07700 900 982 or 01632 960 001";
         }
 
         return errors;

@@ -359,7 +359,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
 
         if (request.PatientId is null && request.Patient.Phone!.Trim() is var phone && phone != patient.Phone)
         {
-            // Keep the contact number the patient just gave: reminders go to it.
+            // Keep the contact number the patient just gave, as given: the hub calls it, and texts go to it when it is a mobile.
             patient.Phone = phone;
             phonesChanged.Add(patient);
         }

@@ -157,11 +157,11 @@ public sealed class ConsultationService(
                 .Select(r => new { r.DateOfBirth, r.Mobile, r.Email }).ToListAsync(ct);
             var patient = await db.Patients.AsNoTracking().Where(p => p.NhsNumber == nhsNumber)
                 .Select(p => new { p.DateOfBirth, p.Phone, p.Email }).FirstOrDefaultAsync(ct);
-            var mobileOnRecord = ConsultationIdentity.NormaliseMobile(patient?.Phone);
+            var mobileOnRecord = UkPhoneNumber.Mobile(patient?.Phone);
             var emailOnRecord = string.IsNullOrWhiteSpace(patient?.Email) ? null : patient.Email.Trim();
             bool FromPatient(DateOnly? born, string? mobile, string? email) =>
                 patient is not null && born == patient.DateOfBirth
-                && ((mobileOnRecord is not null && ConsultationIdentity.NormaliseMobile(mobile) == mobileOnRecord)
+                && ((mobileOnRecord is not null && UkPhoneNumber.Mobile(mobile) == mobileOnRecord)
                     || (emailOnRecord is not null && string.Equals(email?.Trim(), emailOnRecord, StringComparison.OrdinalIgnoreCase)));
             var isFromPatient = FromPatient(draft.DateOfBirth, draft.Mobile, draft.Email);
             var counted = recent.Where(r => FromPatient(r.DateOfBirth, r.Mobile, r.Email) == isFromPatient).ToList();
@@ -194,7 +194,7 @@ public sealed class ConsultationService(
                 FamilyName = draft.FamilyName!.Trim(),
                 DateOfBirth = draft.DateOfBirth!.Value,
                 Email = string.IsNullOrWhiteSpace(draft.Email) ? null : draft.Email.Trim(),
-                Mobile = ConsultationIdentity.NormaliseMobile(draft.Mobile),
+                Mobile = UkPhoneNumber.Mobile(draft.Mobile),
                 PatientId = patientId,
                 Kind = details.Kind!.Value,
                 AdminType = admin ? details.AdminType : null,

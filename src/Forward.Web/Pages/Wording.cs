@@ -77,6 +77,10 @@ public static class Wording
     public static string NhsNumber(string? digits) =>
         digits is { Length: 10 } && digits.All(char.IsAsciiDigit) ? $"{digits[..3]} {digits[3..6]} {digits[6..]}" : digits ?? string.Empty;
 
+    /// <summary>A mobile number as the outbox holds it ("07700900123"), spaced as people write it ("07700 900123").</summary>
+    public static string Mobile(string national) =>
+        national is { Length: 11 } ? $"{national[..5]} {national[5..]}" : national;
+
     public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", UkCulture);
 
     public static string DayAndDate(DateOnly date) => date.ToString("dddd d MMMM yyyy", UkCulture);

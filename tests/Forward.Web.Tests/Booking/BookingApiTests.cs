@@ -495,6 +495,26 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.FindAsync(slot.Id))!.Status));
     }
 
+    [Theory]
+    [InlineData("+1 212 555 0100")]
+    [InlineData("+353 87 123 4567")]
+    public async Task A_phone_number_from_another_country_is_a_400_on_the_phone_field_and_books_nothing(string phone)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var nhs = TestPatients.NewNhsNumber();
+
+        var response = await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id, nhsNumber: nhs, phone: phone));
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, "validation-failed");
+        var errors = (await Json(response)).GetProperty("errors");
+        Assert.Equal(["patient.phone"], errors.EnumerateObject().Select(e => e.Name));
+        Assert.Contains("UK phone number", errors.GetProperty("patient.phone")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.Patient!.NhsNumber == nhs)));
+        Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.FindAsync(slot.Id))!.Status));
+    }
+
     [Fact]
     public async Task Validation_errors_name_the_fields_as_the_client_sent_them()
     {

@@ -20,19 +20,19 @@ public static class TestPatients
         }
     }
 
-    public static object Patient(string? nhsNumber = null, string familyName = "Testperson") => new
+    public static object Patient(string? nhsNumber = null, string familyName = "Testperson", string phone = "07700 900123") => new
     {
         nhsNumber = nhsNumber ?? NewNhsNumber(),
         givenName = "Alex",
         familyName,
         dateOfBirth = "1980-05-17",
-        phone = "07700 900123",
+        phone,
     };
 
-    public static object Booking(long slotId, string? practiceOds = null, string? nhsNumber = null, string consent = "Granted", string? reason = "Cough for three weeks") => new
+    public static object Booking(long slotId, string? practiceOds = null, string? nhsNumber = null, string consent = "Granted", string? reason = "Cough for three weeks", string phone = "07700 900123") => new
     {
         slotIds = new[] { slotId },
-        patient = Patient(nhsNumber),
+        patient = Patient(nhsNumber, phone: phone),
         registeredPracticeOds = practiceOds,
         reason,
         consent,

@@ -38,7 +38,7 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.All(messages, m =>
         {
             Assert.Equal(NotificationChannel.Sms, m.Channel);
-            Assert.Equal(Phone, m.Recipient);
+            Assert.Equal("07700900123", m.Recipient);
             Assert.Equal(OutboxStatus.Pending, m.Status);
             Assert.Equal($"{id}:{m.Kind}:Sms", m.IdempotencyKey);
             Assert.DoesNotContain("Testperson", m.Personalisation, StringComparison.Ordinal);
@@ -101,6 +101,53 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.Equal(Now, notice.DueUtc);
         Assert.Equal($"{id}:CancellationNotice:Sms", notice.IdempotencyKey);
         Assert.False(JsonSerializer.Deserialize<Dictionary<string, string>>(notice.Personalisation)!.ContainsKey("cancel_url"));
+    }
+
+    /// <summary>
+    /// A landline may be the patient's contact number (the hub can call it), but Notify texts UK mobiles only: nothing
+    /// is queued to it, not the confirmation, the reminder or the cancellation notice, while email still goes.
+    /// </summary>
+    [Fact]
+    public async Task A_landline_gets_no_texts_on_booking_or_cancelling_and_email_still_goes()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var nhs = TestPatients.NewNhsNumber();
+        await world.WithDbAsync(async db =>
+        {
+            db.Patients.Add(new Domain.Patients.Patient { NhsNumber = nhs, GivenName = "Alex", FamilyName = "Testperson", DateOfBirth = new DateOnly(1980, 5, 17), Phone = null, Email = "alex.landline@example.com", RegisteredPracticeId = world.PracticeA.Id });
+            return await db.SaveChangesAsync();
+        });
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+
+        var id = await BookAsync(world, slot.Id, nhs, phone: "01632 960001");
+
+        var booked = await OutboxAsync(world, id);
+        Assert.DoesNotContain(booked, m => m.Channel == NotificationChannel.Sms);
+        Assert.Equal(new[] { NotificationKind.BookingConfirmation, NotificationKind.Reminder }, booked.Select(m => m.Kind).Order());
+        Assert.All(booked, m => Assert.Equal("alex.landline@example.com", m.Recipient));
+        Assert.Equal("01632 960001", await world.WithDbAsync(db => db.Patients.Where(p => p.NhsNumber == nhs).Select(p => p.Phone).SingleAsync()));
+
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/appointments/{id}/cancel", new { reason = "Feeling better" })).StatusCode);
+
+        var after = await OutboxAsync(world, id);
+        Assert.DoesNotContain(after, m => m.Channel == NotificationChannel.Sms);
+        Assert.Equal(NotificationChannel.Email, Assert.Single(after, m => m.Kind == NotificationKind.CancellationNotice).Channel);
+    }
+
+    [Fact]
+    public async Task A_mobile_given_the_international_way_is_texted_in_its_uk_form_and_kept_as_given()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var nhs = TestPatients.NewNhsNumber();
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+
+        var id = await BookAsync(world, slot.Id, nhs, phone: "+44 (0)7700 900123");
+
+        var messages = await OutboxAsync(world, id);
+        Assert.Equal(2, messages.Count);
+        Assert.All(messages, m => Assert.Equal((NotificationChannel.Sms, "07700900123"), (m.Channel, m.Recipient)));
+        Assert.Equal("+44 (0)7700 900123", await world.WithDbAsync(db => db.Patients.Where(p => p.NhsNumber == nhs).Select(p => p.Phone).SingleAsync()));
     }
 
     /// <summary>
@@ -631,7 +678,7 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         var plan = NotificationRules.OnBooking(start, both, now, TimeSpan.FromHours(24));
 
         Assert.Equal(4, plan.Count);
-        Assert.Contains(new PlannedMessage(NotificationKind.BookingConfirmation, NotificationChannel.Sms, "07700 900123", now), plan);
+        Assert.Contains(new PlannedMessage(NotificationKind.BookingConfirmation, NotificationChannel.Sms, "07700900123", now), plan);
         Assert.Contains(new PlannedMessage(NotificationKind.Reminder, NotificationChannel.Email, "a@example.com", start.AddHours(-24)), plan);
         Assert.Equal(2, NotificationRules.OnBooking(start, both, now, TimeSpan.FromDays(3)).Count);
         Assert.Equal(4, NotificationRules.OnBooking(start, both, now, TimeSpan.FromDays(3) - TimeSpan.FromTicks(1)).Count);
@@ -663,7 +710,7 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.Equal(OutboxStatus.Cancelled, pendingReminder.Status);
         Assert.Equal(OutboxStatus.Sent, sentReminder.Status);
         Assert.Equal(OutboxStatus.Pending, confirmation.Status);
-        Assert.Equal([new PlannedMessage(NotificationKind.CancellationNotice, NotificationChannel.Sms, "07700 900123", now)], plan);
+        Assert.Equal([new PlannedMessage(NotificationKind.CancellationNotice, NotificationChannel.Sms, "07700900123", now)], plan);
         Assert.Equal(TimeSpan.FromMinutes(1), NotificationRules.Backoff(1));
         Assert.Equal(TimeSpan.FromMinutes(8), NotificationRules.Backoff(4));
         Assert.Equal(TimeSpan.FromHours(1), NotificationRules.Backoff(20));
@@ -673,10 +720,10 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
 
     private static string TokenOf(string url) => Uri.UnescapeDataString(url[(url.IndexOf("token=", StringComparison.Ordinal) + "token=".Length)..]);
 
-    private static async Task<long> BookAsync(TestWorld world, long slotId, string? nhsNumber = null)
+    private static async Task<long> BookAsync(TestWorld world, long slotId, string? nhsNumber = null, string phone = Phone)
     {
         var client = await world.ClientAsync(world.PracticeStaffA);
-        var response = await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slotId, nhsNumber: nhsNumber));
+        var response = await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slotId, nhsNumber: nhsNumber, phone: phone));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64();

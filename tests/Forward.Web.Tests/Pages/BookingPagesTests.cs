@@ -406,6 +406,68 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task The_confirmation_promises_a_reminder_only_when_one_is_queued()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        // This evening: inside the 24-hour reminder lead, so the rules plan the text confirmation and no reminder.
+        var (soon, soonUrl, soonForm) = await OpenFormAsync(world, client);
+        Assert.True(soon.StartUtc < factory.Clock.GetUtcNow().UtcDateTime.AddHours(24));
+        var soonId = AppointmentId(await SubmitAsync(client, soonUrl, soonForm, PatientFields()));
+        var (_, soonPage) = await client.GetAsync($"/Booking/Confirmation/{soonId}");
+        Assert.DoesNotContain("They get a reminder", soonPage, StringComparison.Ordinal);
+        Assert.Contains("They get a confirmation by text to 07700 900456, but no reminder: the appointment is too soon for one.", soonPage, StringComparison.Ordinal);
+
+        // Two days ahead: the reminder is queued, and the page says where it goes.
+        var later = (await world.FreeSlotsAsync(factory.Clock.GetUtcNow().UtcDateTime.AddDays(2)))[0];
+        var laterUrl = BookUrl(later.Id, world.PracticeA.OdsCode);
+        var (_, laterForm) = await client.GetAsync(laterUrl);
+        var laterId = AppointmentId(await SubmitAsync(client, laterUrl, laterForm, PatientFields()));
+        var (_, laterPage) = await client.GetAsync($"/Booking/Confirmation/{laterId}");
+        Assert.Contains("They get a reminder by text to 07700 900456 before the appointment.", laterPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("no reminder", laterPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_landline_is_booked_and_the_confirmation_promises_no_text()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync(factory.Clock.GetUtcNow().UtcDateTime.AddDays(2)))[0];
+        var url = BookUrl(slot.Id, world.PracticeA.OdsCode);
+        var (_, form) = await client.GetAsync(url);
+        var fields = PatientFields();
+        fields["Input.Phone"] = "01632 960001";
+
+        var id = AppointmentId(await SubmitAsync(client, url, form, fields));
+
+        var (_, page) = await client.GetAsync($"/Booking/Confirmation/{id}");
+        Assert.DoesNotContain("They get a reminder", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("They get a confirmation", page, StringComparison.Ordinal);
+        Assert.Contains("They get no text messages about it: texts go only to a UK mobile number, and 01632 960001 is not one.", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_phone_number_from_another_country_is_a_field_error_and_books_nothing()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var (slot, url, form) = await OpenFormAsync(world, client);
+        var fields = PatientFields();
+        fields["Input.Phone"] = "+1 212 555 0100";
+
+        var response = await SubmitAsync(client, url, form, fields);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<a href=\"#Input_Phone\">Enter a UK phone number, like 07700 900 982 or 01632 960 001</a>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<a href=\"#Input_NhsNumber\">", html, StringComparison.Ordinal);
+        Assert.Equal(0, await AppointmentsForAsync(world, fields["Input.NhsNumber"]));
+        Assert.Equal(SlotStatus.Free, await SlotStatusAsync(world, slot.Id));
+    }
+
+    [Fact]
     public async Task Submitting_the_same_form_twice_books_once()
     {
         var world = await TestWorld.CreateAsync(factory);
