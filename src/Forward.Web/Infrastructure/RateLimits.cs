@@ -5,7 +5,7 @@ namespace Forward.Web.Infrastructure;
 
 public sealed class RateLimitOptions
 {
-    /// <summary>Sign-in attempts allowed per client address per minute (pages and the token endpoint).</summary>
+    /// <summary>Sign-in attempts allowed per client address per minute (the page's form posts and the token endpoint).</summary>
     public int SignInPerMinute { get; set; } = 20;
 
     /// <summary>Online consultation form posts allowed per client address per hour (every step counts; a request takes about seven).</summary>
@@ -50,7 +50,10 @@ public static class RateLimits
 
                 return ValueTask.CompletedTask;
             };
-            o.AddPolicy(SignIn, context => FixedWindow(Address(context), options.SignInPerMinute, TimeSpan.FromMinutes(1)));
+            // Attempts only: opening the sign-in page is not one, and staff behind one shared NHS address each open it.
+            o.AddPolicy(SignIn, context => HttpMethods.IsPost(context.Request.Method)
+                ? FixedWindow(Address(context), options.SignInPerMinute, TimeSpan.FromMinutes(1))
+                : RateLimitPartition.GetNoLimiter("read"));
             o.AddPolicy(Consult, context => HttpMethods.IsPost(context.Request.Method) && !IsPracticeSearch(context.Request)
                 ? FixedWindow(Address(context), options.ConsultPerHourPerIp, TimeSpan.FromHours(1))
                 : RateLimitPartition.GetNoLimiter("read"));

@@ -31,6 +31,9 @@ public sealed class ErrorModel : PageModel
 
     public ErrorKind Kind { get; private set; }
 
+    /// <summary>Whether the refused request was the public online consultation form's.</summary>
+    public bool IsConsultForm { get; private set; }
+
     public string Heading => Kind switch
     {
         ErrorKind.NotFound => "Page not found",
@@ -51,6 +54,9 @@ public sealed class ErrorModel : PageModel
         ResponseStatusCode = statusCode
             ?? HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalStatusCode
             ?? (Response.StatusCode >= 400 ? Response.StatusCode : StatusCodes.Status500InternalServerError);
+        // The online consultation form's limit is per hour and meets patients; every other one is per minute.
+        IsConsultForm = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath is { } path
+            && path.StartsWith("/Consult", StringComparison.OrdinalIgnoreCase);
         Kind = ResponseStatusCode switch
         {
             StatusCodes.Status404NotFound or StatusCodes.Status410Gone => ErrorKind.NotFound,
