@@ -2,14 +2,17 @@ using Forward.Data;
 using Forward.Domain;
 using Forward.Domain.Hubs;
 using Forward.Domain.Organisations;
+using Forward.Domain.Time;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Forward.Web.Hubs;
 
+/// <param name="OpeningHours">The hours as the plans state them (with their source), or a synthetic standard when they do not.</param>
 /// <param name="MaximumBookingAheadHours">How far ahead the hub takes bookings whoever books, where nearer than the booker's channel allows; null: the channel's window.</param>
-public sealed record HubSummary(int Id, string Code, string Name, string SiteName, string Town, string CcgOds, string CcgName, HubTier Tier, string OpeningHours, bool HoursAreSynthetic, int PracticesServed, int PopulationServed, int? MaximumBookingAheadHours);
+/// <param name="BookableHours">What its rota runs today ("Weekdays 18:30–20:00; ..."), where the reader fills it in; the stated hours are not kept up to date with rota changes.</param>
+public sealed record HubSummary(int Id, string Code, string Name, string SiteName, string Town, string CcgOds, string CcgName, HubTier Tier, string OpeningHours, bool HoursAreSynthetic, int PracticesServed, int PopulationServed, int? MaximumBookingAheadHours, string? BookableHours);
 
 public sealed record SessionSummary(int Id, string Name, string Days, TimeOnly StartTime, TimeOnly EndTime, ClinicianRole Role, DeliveryMode Mode, int SlotMinutes, int Clinicians, DateOnly ValidFrom, DateOnly? ValidUntil, bool IsActive);
 
@@ -39,7 +42,38 @@ public static class HubsApi
         ArgumentNullException.ThrowIfNull(hubs);
         return hubs.AsNoTracking().OrderBy(h => h.Ccg!.Name).ThenBy(h => h.Name).Select(h => new HubSummary(
             h.Id, h.Code, h.Name, h.SiteName, h.Town, h.Ccg!.OdsCode, h.Ccg.Name, h.Tier, h.OpeningHours, h.HoursAreSynthetic,
-            h.ServedPractices.Count, h.ServedPractices.Sum(sp => sp.Practice!.ListSize), h.MaximumBookingAheadHours));
+            h.ServedPractices.Count, h.ServedPractices.Sum(sp => sp.Practice!.ListSize), h.MaximumBookingAheadHours, null));
+    }
+
+    /// <summary>The hubs with <see cref="HubSummary.BookableHours"/> filled in from their rotas as they run today.</summary>
+    public static async Task<List<HubSummary>> WithBookableHoursAsync(ForwardDbContext db, IReadOnlyList<HubSummary> hubs, DateOnly today, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(hubs);
+        var hours = await BookableHoursAsync(db, hubs.Select(h => h.Code).ToList(), today, ct);
+        return hubs.Select(h => h with { BookableHours = hours[h.Code] }).ToList();
+    }
+
+    /// <summary>
+    /// Each hub's bookable hours from the sessions its rota runs today, by hub code: what a hub offers now, not what was
+    /// written when it was seeded. A closed hub offers nothing.
+    /// </summary>
+    public static async Task<Dictionary<string, string>> BookableHoursAsync(ForwardDbContext db, IReadOnlyCollection<string> hubCodes, DateOnly today, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(hubCodes);
+        if (hubCodes.Count == 0)
+        {
+            return [];
+        }
+
+        var sessions = await db.Sessions.AsNoTracking()
+            .Where(s => hubCodes.Contains(s.Hub!.Code) && s.Hub.IsActive && s.IsActive && s.ValidFrom <= today && (s.ValidUntil == null || s.ValidUntil >= today))
+            .Select(s => new { s.Hub!.Code, Times = new SessionTimes(s.Days, s.StartTime, s.EndTime) })
+            .ToListAsync(ct);
+        return hubCodes.Distinct(StringComparer.Ordinal).ToDictionary(
+            code => code,
+            code => HubHours.Describe(sessions.Where(s => s.Code == code).Select(s => s.Times)),
+            StringComparer.Ordinal);
     }
 
     public static IQueryable<PracticeSummary> PracticeSummaries(IQueryable<Domain.Organisations.Practice> practices)
@@ -49,11 +83,12 @@ public static class HubsApi
             p.Id, p.OdsCode, p.Name, p.Network!.Name, p.Network.Locality, p.Network.Ccg!.OdsCode, p.ListSize, p.Contract.ToString(), p.ClinicalSystem, p.IsSynthetic));
     }
 
-    public static async Task<HubDetail> GetHubDetailAsync(ForwardDbContext db, int id, CancellationToken ct)
+    public static async Task<HubDetail> GetHubDetailAsync(ForwardDbContext db, int id, DateOnly today, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var hub = await HubSummaries(db.Hubs.Where(h => h.Id == id)).FirstOrDefaultAsync(ct)
+        var found = await HubSummaries(db.Hubs.Where(h => h.Id == id)).FirstOrDefaultAsync(ct)
             ?? throw DomainException.NotFound("hub-not-found", $"There is no hub {id}.");
+        var hub = (await WithBookableHoursAsync(db, [found], today, ct))[0];
         var sessions = await db.Sessions.AsNoTracking().Where(s => s.HubId == id).OrderBy(s => s.StartTime).ThenBy(s => s.Name).ToListAsync(ct);
         var practices = await PracticeSummaries(db.Practices.Where(p => db.HubPractices.Any(hp => hp.HubId == id && hp.PracticeId == p.Id))).ToListAsync(ct);
         var source = await db.Hubs.Where(h => h.Id == id).Select(h => h.Source).FirstAsync(ct);
@@ -64,7 +99,7 @@ public static class HubsApi
             source);
     }
 
-    private static async Task<Ok<List<HubSummary>>> ListHubsAsync([FromQuery] string? ccg, ForwardDbContext db, CancellationToken ct)
+    private static async Task<Ok<List<HubSummary>>> ListHubsAsync([FromQuery] string? ccg, ForwardDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var hubs = db.Hubs.AsQueryable();
         if (OdsFilter(ccg) is { } code)
@@ -72,11 +107,11 @@ public static class HubsApi
             hubs = hubs.Where(h => h.Ccg!.OdsCode == code);
         }
 
-        return TypedResults.Ok(await HubSummaries(hubs).ToListAsync(ct));
+        return TypedResults.Ok(await WithBookableHoursAsync(db, await HubSummaries(hubs).ToListAsync(ct), London.Today(clock), ct));
     }
 
-    private static async Task<Ok<HubDetail>> GetHubAsync(int id, ForwardDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await GetHubDetailAsync(db, id, ct));
+    private static async Task<Ok<HubDetail>> GetHubAsync(int id, ForwardDbContext db, TimeProvider clock, CancellationToken ct) =>
+        TypedResults.Ok(await GetHubDetailAsync(db, id, London.Today(clock), ct));
 
     private static async Task<Ok<List<PracticeSummary>>> ListPracticesAsync([FromQuery] string? ccg, [FromQuery] string? q, ForwardDbContext db, CancellationToken ct)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Forward.Data;
-using Forward.Data.Compliance;
 using Forward.Domain;
 using Forward.Domain.Audit;
 using Forward.Domain.Calendar;
@@ -60,14 +59,14 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     public async Task<IReadOnlyList<HubSummary>> ListHubsAsync(Actor actor, CancellationToken cancellationToken = default)
     {
         EnsureCommissioner(actor);
-        return await HubsApi.HubSummaries(db.Hubs.Where(h => h.CcgId == actor.CcgId)).ToListAsync(cancellationToken);
+        return await HubsApi.WithBookableHoursAsync(db, await HubsApi.HubSummaries(db.Hubs.Where(h => h.CcgId == actor.CcgId)).ToListAsync(cancellationToken), London.Today(clock), cancellationToken);
     }
 
     public async Task<RotaView> GetRotaAsync(int hubId, Actor actor, CancellationToken cancellationToken = default)
     {
         await EnsureCanManageHubAsync(hubId, actor, cancellationToken);
-        var detail = await HubsApi.GetHubDetailAsync(db, hubId, cancellationToken);
         var today = London.Today(clock);
+        var detail = await HubsApi.GetHubDetailAsync(db, hubId, today, cancellationToken);
         var overrides = await db.SessionOverrides.AsNoTracking()
             .Where(o => o.Session!.HubId == hubId && o.Date >= today)
             .OrderBy(o => o.Date).ThenBy(o => o.Session!.Name)

@@ -6,6 +6,7 @@ using Forward.Domain.Navigation;
 using Forward.Domain.Time;
 using Forward.Web.Access;
 using Forward.Web.Audit;
+using Forward.Web.Hubs;
 using Microsoft.EntityFrameworkCore;
 
 namespace Forward.Web.Navigation;
@@ -115,7 +116,8 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
             .OrderBy(s => s.Category).ThenBy(s => s.Name)
             .Select(s => new { s.Code, Entry = new DirectoryEntry(s.Id, s.Category, s.Name, s.WhoFor, s.HowToRefer, s.Hours, s.Phone, s.Website, s.IsSynthetic, s.Network != null ? s.Network.Name : null) })
             .ToListAsync(ct);
-        var hubHours = await HubHoursAsync(found.Where(f => f.Entry.Category == ServiceCategory.ExtendedAccessHub).Select(f => HubCode(f.Code)).OfType<string>().ToList(), ct);
+        // A directory entry's hours were written when it was seeded; a caller must be told what the hub offers now.
+        var hubHours = await HubsApi.BookableHoursAsync(db, found.Where(f => f.Entry.Category == ServiceCategory.ExtendedAccessHub).Select(f => HubCode(f.Code)).OfType<string>().ToList(), London.Today(clock), ct);
         return found.Select(f => HubCode(f.Code) is { } hub && hubHours.TryGetValue(hub, out var hours) ? f.Entry with { Hours = hours } : f.Entry).ToList();
     }
 
@@ -123,28 +125,6 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
     private static string? HubCode(string entryCode) => entryCode.StartsWith(HubEntryPrefix, StringComparison.Ordinal) ? entryCode[HubEntryPrefix.Length..] : null;
 
     private const string HubEntryPrefix = "HUB-";
-
-    /// <summary>
-    /// Each hub's bookable hours from the sessions its rota runs today, by hub code: a directory entry's hours were
-    /// written when it was seeded, and a caller must be told what the hub offers now. A closed hub offers nothing.
-    /// </summary>
-    private async Task<Dictionary<string, string>> HubHoursAsync(List<string> hubCodes, CancellationToken ct)
-    {
-        if (hubCodes.Count == 0)
-        {
-            return [];
-        }
-
-        var today = London.Today(clock);
-        var sessions = await db.Sessions.AsNoTracking()
-            .Where(s => hubCodes.Contains(s.Hub!.Code) && s.Hub.IsActive && s.IsActive && s.ValidFrom <= today && (s.ValidUntil == null || s.ValidUntil >= today))
-            .Select(s => new { s.Hub!.Code, Times = new SessionTimes(s.Days, s.StartTime, s.EndTime) })
-            .ToListAsync(ct);
-        return hubCodes.Distinct(StringComparer.Ordinal).ToDictionary(
-            code => code,
-            code => HubHours.Describe(sessions.Where(s => s.Code == code).Select(s => s.Times)),
-            StringComparer.Ordinal);
-    }
 
     /// <summary>A service the practice's staff may signpost to: active and in their CCG (and PCN, if it is PCN-only).</summary>
     public async Task<DirectoryEntry> ServiceForSignpostingAsync(Actor actor, int serviceId, CancellationToken ct)

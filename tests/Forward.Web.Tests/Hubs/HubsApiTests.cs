@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Forward.Web.Tests.Hubs;
 
@@ -46,5 +47,27 @@ public sealed class HubsApiTests(ForwardFactory factory) : IClassFixture<Forward
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/api/v1/hubs/999999", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/api/v1/practices/NOPE", UriKind.Relative))).StatusCode);
+    }
+    [Fact]
+    public async Task A_hubs_bookable_hours_follow_its_rota_while_its_stated_hours_stay_as_the_plans_give_them()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.Nhs111);
+        async Task<JsonElement> HubAsync() => JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/v1/hubs/{world.HubId}", UriKind.Relative))).RootElement.GetProperty("hub");
+        async Task<JsonElement> ListedAsync() => JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/v1/hubs?ccg=T{world.Prefix[1..].PadLeft(2, '0')}", UriKind.Relative))).RootElement
+            .EnumerateArray().Single(h => h.GetProperty("id").GetInt32() == world.HubId);
+
+        var stated = (await HubAsync()).GetProperty("openingHours").GetString();
+        Assert.Equal("Mon–Fri 18:30–20:00", (await HubAsync()).GetProperty("bookableHours").GetString()); // two sessions, one stretch
+        Assert.Equal("Mon–Fri 18:30–20:00", (await ListedAsync()).GetProperty("bookableHours").GetString());
+
+        // The commissioner stops both sessions: callers are no longer told the hub runs weekday evenings (old code: the seeded text only).
+        await world.WithDbAsync(db => db.Sessions.Where(s => s.HubId == world.HubId).ExecuteUpdateAsync(u => u.SetProperty(s => s.IsActive, false)));
+        Assert.Equal(Forward.Domain.Hubs.HubHours.None, (await HubAsync()).GetProperty("bookableHours").GetString());
+        Assert.Equal(Forward.Domain.Hubs.HubHours.None, (await ListedAsync()).GetProperty("bookableHours").GetString());
+        Assert.Equal(stated, (await HubAsync()).GetProperty("openingHours").GetString());
+
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        Assert.Matches($"data-hub=\"{world.HubId}\">(?:(?!</tr>).)*data-bookable-hours>{Forward.Domain.Hubs.HubHours.None}<", (await commissioner.GetAsync("/Admin/Hubs")).Html.ReplaceLineEndings(" "));
     }
 }
