@@ -1,5 +1,6 @@
 using System.Globalization;
 using Forward.Data;
+using Forward.Data.Compliance;
 using Forward.Domain;
 using Forward.Domain.Audit;
 using Forward.Domain.Calendar;
@@ -575,10 +576,21 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         return new RotaChange(session.HubId, sessionId, session.Name, result, bookedOutside);
     }
 
+    /// <summary>Marks a rota change's read of its session, for tests that interleave two changes.</summary>
+    public const string SessionForChangeTag = "rota change: session";
+
     private async Task<Session> LoadSessionAsync(int sessionId, Actor actor, bool tracked, CancellationToken ct)
     {
         EnsureCommissioner(actor);
-        var query = db.Sessions.Include(s => s.Overrides).AsQueryable();
+        if (tracked)
+        {
+            // A change is checked against the session as the hub's last change left it, so changes at one hub take turns
+            // from before the read (PostgreSQL; SQLite's go one at a time already). A closed or extra date adds no row to
+            // the session, so its version cannot catch a date added while the session's dates were being changed.
+            await ComplianceDayStore.LockHubsAsync(db, await db.Sessions.Where(s => s.Id == sessionId).Select(s => s.HubId).ToListAsync(ct), ct);
+        }
+
+        var query = db.Sessions.TagWith(SessionForChangeTag).Include(s => s.Overrides).AsQueryable();
         if (!tracked)
         {
             query = query.AsNoTracking();
