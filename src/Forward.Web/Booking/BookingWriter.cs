@@ -278,6 +278,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         foreach (var patient in phonesChanged.Where(p => !newPatients.Contains(p)))
         {
             batch.Update<Patient>(nameof(Patient.Phone), patient.Phone, [patient.Id]);
+            await ReaddressTextsAsync(patient, ct);
         }
 
         batch.Insert(accepted.Select(a => a.Appointment).ToList());
@@ -323,6 +324,25 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             throw accepted.Count == 1
                 ? DomainException.Conflict("slot-not-free", "That slot has just been taken or withdrawn. Choose another slot.")
                 : new DbUpdateConcurrencyException($"{holds.Count} slots were to be booked and {booked} still were free.");
+        }
+    }
+
+    /// <summary>
+    /// A patient who gives a new number is texted there from now on, about their other appointments too: a reminder still
+    /// waiting for the old number (perhaps given up, and passed to someone else) would carry a working cancel link to it.
+    /// A number that is no mobile withdraws the texts still waiting; the confirmation of this booking says so.
+    /// </summary>
+    private async Task ReaddressTextsAsync(Patient patient, CancellationToken ct)
+    {
+        var waiting = db.OutboxMessages.Where(m => m.Status == OutboxStatus.Pending && m.Channel == NotificationChannel.Sms
+            && db.Appointments.Any(a => a.Id == m.AppointmentId && a.PatientId == patient.Id));
+        if (UkPhoneNumber.Mobile(patient.Phone) is { } mobile)
+        {
+            await waiting.ExecuteUpdateAsync(u => u.SetProperty(m => m.Recipient, mobile), ct);
+        }
+        else
+        {
+            await waiting.ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboxStatus.Cancelled).SetProperty(m => m.LastError, "patient-phone-changed"), ct);
         }
     }
 

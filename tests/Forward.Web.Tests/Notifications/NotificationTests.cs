@@ -150,6 +150,26 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.Equal("+44 (0)7700 900123", await world.WithDbAsync(db => db.Patients.Where(p => p.NhsNumber == nhs).Select(p => p.Phone).SingleAsync()));
     }
 
+    [Fact]
+    public async Task A_new_number_given_at_booking_readdresses_the_patients_waiting_texts_and_a_landline_withdraws_them()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var nhs = TestPatients.NewNhsNumber();
+        var first = await BookAsync(world, (await world.FreeSlotsAsync(Now.AddDays(2)))[0].Id, nhs, phone: "07700 900111");
+        Task<OutboxMessage> FirstReminderAsync() => world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.AppointmentId == first && m.Kind == NotificationKind.Reminder && m.Channel == NotificationChannel.Sms));
+        Assert.Equal("07700900111", (await FirstReminderAsync()).Recipient);
+
+        // The old number may be given up and passed on: its reminder would carry a working cancel link (old code: kept).
+        var second = await BookAsync(world, (await world.FreeSlotsAsync(Now.AddDays(3)))[0].Id, nhs, phone: "07700 900222");
+        Assert.Equal("07700900222", (await FirstReminderAsync()).Recipient);
+        Assert.Equal(OutboxStatus.Pending, (await FirstReminderAsync()).Status);
+
+        await BookAsync(world, (await world.FreeSlotsAsync(Now.AddDays(4)))[0].Id, nhs, phone: "01632 960001");
+        var withdrawn = await FirstReminderAsync();
+        Assert.Equal((OutboxStatus.Cancelled, "patient-phone-changed"), (withdrawn.Status, withdrawn.LastError));
+        Assert.Equal(OutboxStatus.Cancelled, (await OutboxAsync(world, second)).Single(m => m.Channel == NotificationChannel.Sms && m.Kind == NotificationKind.Reminder).Status);
+    }
+
     /// <summary>
     /// The appointment is cancelled while the provider already has its reminder and the dispatcher has not yet recorded
     /// it: the cancellation goes through (with its notice), and the reminder is recorded as sent, because it was.
