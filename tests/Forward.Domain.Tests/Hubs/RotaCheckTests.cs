@@ -9,20 +9,7 @@ public class RotaCheckTests
 {
     private static readonly BankHolidayCalendar Holidays = BankHolidayCalendar.England;
 
-    private static Session Evening() => new()
-    {
-        Id = 7,
-        HubId = 3,
-        Name = "Evening GP clinic",
-        Days = SessionDays.Weekdays,
-        StartTime = new TimeOnly(18, 30),
-        EndTime = new TimeOnly(20, 0),
-        Role = ClinicianRole.GeneralPractitioner,
-        Mode = DeliveryMode.FaceToFace,
-        SlotMinutes = 15,
-        Clinicians = 1,
-        ValidFrom = new DateOnly(2026, 1, 1),
-    };
+    private static Session Evening() => SlotGeneratorTests.Evening();
 
     private static DateOnly D(string s) => DateOnly.Parse(s, CultureInfo.InvariantCulture);
 

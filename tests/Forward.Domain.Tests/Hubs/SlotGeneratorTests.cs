@@ -8,7 +8,7 @@ public class SlotGeneratorTests
 {
     private static readonly BankHolidayCalendar Holidays = BankHolidayCalendar.England;
 
-    private static Session Evening(SessionDays days = SessionDays.Weekdays, int slotMinutes = 15, int clinicians = 1) => new()
+    internal static Session Evening(SessionDays days = SessionDays.Weekdays, int slotMinutes = 15, int clinicians = 1) => new()
     {
         Id = 7,
         HubId = 3,
