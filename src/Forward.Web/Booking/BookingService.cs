@@ -499,7 +499,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     /// session's rota no longer plans: a closed date, a stopped session, a changed time or shape.
     /// </summary>
     public Task<IReadOnlySet<long>> OffRotaAsync(IReadOnlyCollection<long> appointmentIds, CancellationToken cancellationToken = default) =>
-        OffRotaAppointments.AmongAsync(db, db.AppointmentSlots.Where(h => appointmentIds.Contains(h.AppointmentId)), cancellationToken);
+        OffRotaAppointments.AmongAsync(db, db.AppointmentSlots.Where(h => appointmentIds.Contains(h.AppointmentId)), Now, cancellationToken);
 
     /// <summary>Opens a patient's record summary for a hub appointment: only the hub's clinicians, only with consent, always audited.</summary>
     public async Task<RecordSummaryView> ViewRecordAsync(long appointmentId, Actor actor, CancellationToken cancellationToken = default)

@@ -330,7 +330,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
     /// <summary>
     /// A patient who gives a new number is texted there from now on, about their other appointments too: a reminder still
     /// waiting for the old number (perhaps given up, and passed to someone else) would carry a working cancel link to it.
-    /// A number that is no mobile withdraws the texts still waiting; the confirmation of this booking says so.
+    /// A number that is no mobile withdraws the texts still waiting (they are not made again if a mobile is given later).
     /// </summary>
     private async Task ReaddressTextsAsync(Patient patient, CancellationToken ct)
     {

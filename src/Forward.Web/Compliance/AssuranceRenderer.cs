@@ -200,7 +200,7 @@ public static class AssuranceRenderer
 
             if (page.Range.To > page.PlannedThrough)
             {
-                Text($"Slots are planned up to {Wording.Date(page.PlannedThrough)}. Days after that have no slots yet and count as no capacity, so figures that take them in are not rated.", fonts.SmallBold, Black, 11);
+                Text(Wording.NotYetPlanned(page.PlannedThrough), fonts.SmallBold, Black, 11);
             }
 
             if (t.Population == 0)

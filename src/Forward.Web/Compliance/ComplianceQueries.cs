@@ -575,12 +575,13 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
     private sealed record PracticeRow(int Id, int ListSize, int NetworkId, int CcgId, bool InScope);
 
     /// <summary>
-    /// The last date the hubs' slots are planned for: the rolling horizon from today, or a later day one of them has slots
-    /// on already (their figures count). Only looked up when the range reaches past the horizon.
+    /// The last date the hubs' slots are planned for: the rolling horizon from yesterday (the horizon service plans
+    /// today's last day some hours into the day, not at midnight), or a later day one of them has slots on already (their
+    /// figures count). Only looked up when the range reaches past that.
     /// </summary>
     private async Task<DateOnly> PlannedThroughAsync(IQueryable<int> hubIds, DateRange range, CancellationToken ct)
     {
-        var horizon = London.Today(clock).AddDays(slotOptions.Value.HorizonDays);
+        var horizon = London.Today(clock).AddDays(slotOptions.Value.HorizonDays - 1);
         return range.To > horizon && await ComplianceDayStore.LastSessionDateAsync(db, hubIds, horizon, ct) is { } later ? later : horizon;
     }
 

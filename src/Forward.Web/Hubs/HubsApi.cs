@@ -142,7 +142,7 @@ public static class HubsApi
         return TypedResults.Ok(await PracticeSummaries(query).Take(1000).ToListAsync(ct));
     }
 
-    private static async Task<Ok<PracticeDetail>> GetPracticeAsync(string ods, ForwardDbContext db, CancellationToken ct)
+    private static async Task<Ok<PracticeDetail>> GetPracticeAsync(string ods, ForwardDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var code = ods.Trim().ToUpperInvariant();
         if (!OdsCodes.IsWellFormed(code))
@@ -153,7 +153,7 @@ public static class HubsApi
         var practice = await PracticeSummaries(db.Practices.Where(p => p.OdsCode == code)).FirstOrDefaultAsync(ct)
             ?? throw DomainException.NotFound("practice-not-found", $"No practice has the code {code}.");
         var hubs = await HubSummaries(db.Hubs.Where(h => h.ServedPractices.Any(hp => hp.PracticeId == practice.Id))).ToListAsync(ct);
-        return TypedResults.Ok(new PracticeDetail(practice, hubs));
+        return TypedResults.Ok(new PracticeDetail(practice, await WithBookableHoursAsync(db, hubs, London.Today(clock), ct)));
     }
 
     /// <summary>

@@ -9,12 +9,16 @@ namespace Forward.Web.Hubs;
 /// <summary>Booked appointments whose slots their session's rota no longer plans (<see cref="RotaCheck"/>), read from the database.</summary>
 public static class OffRotaAppointments
 {
-    /// <summary>The ids of the booked appointments, among those holding <paramref name="held"/>, that the rota has left.</summary>
-    public static async Task<IReadOnlySet<long>> AmongAsync(ForwardDbContext db, IQueryable<AppointmentSlot> held, CancellationToken ct)
+    /// <summary>
+    /// The ids of the booked appointments not started by <paramref name="nowUtc"/>, among those holding
+    /// <paramref name="held"/>, that the rota has left. One that has started is the hub's to record: the rota is checked
+    /// as it is now, with no history, so a session stopped or reshaped today would otherwise mark yesterday's bookings.
+    /// </summary>
+    public static async Task<IReadOnlySet<long>> AmongAsync(ForwardDbContext db, IQueryable<AppointmentSlot> held, DateTime nowUtc, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         var slots = await held.AsNoTracking()
-            .Where(h => h.IsActive && h.Slot!.Status == SlotStatus.Booked && h.Appointment!.Status == AppointmentStatus.Booked)
+            .Where(h => h.IsActive && h.Slot!.Status == SlotStatus.Booked && h.Appointment!.Status == AppointmentStatus.Booked && h.Appointment.StartUtc > nowUtc)
             .Select(h => new { h.AppointmentId, h.Slot!.Id, h.Slot.SessionId, h.Slot.ClinicianIndex, h.Slot.StartUtc, h.Slot.EndUtc, h.Slot.Role, h.Slot.Mode })
             .ToListAsync(ct);
         if (slots.Count == 0)

@@ -202,6 +202,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     private Task<RotaChange> CreateOnceAsync(int hubId, SessionInput input, string? formKey, Actor actor, CancellationToken cancellationToken) =>
         ChangeAsync(
             actor,
+            null,
             async ct =>
             {
                 var session = new Session { HubId = hubId, Name = input.Name!.Trim(), FormKey = formKey };
@@ -238,6 +239,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         ArgumentNullException.ThrowIfNull(input);
         return await ChangeAsync(
             actor,
+            sessionId,
             async ct =>
             {
                 var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
@@ -277,6 +279,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     public Task<RotaChange> SetSessionActiveAsync(int sessionId, bool active, Actor actor, CancellationToken cancellationToken = default) =>
         ChangeAsync(
             actor,
+            sessionId,
             async ct =>
             {
                 var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
@@ -298,6 +301,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         {
             return await ChangeAsync(
                 actor,
+                sessionId,
                 async ct =>
                 {
                     var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
@@ -321,6 +325,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     public Task<RotaChange> RemoveOverrideAsync(int sessionId, int overrideId, Actor actor, CancellationToken cancellationToken = default) =>
         ChangeAsync(
             actor,
+            sessionId,
             async ct =>
             {
                 var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
@@ -506,12 +511,19 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     /// transaction. A save that finds the session changed since it was read (on PostgreSQL, another commissioner's
     /// change committed in between) changes nothing and is reported as such.
     /// </summary>
-    private async Task<RotaChange> ChangeAsync(Actor actor, Func<CancellationToken, Task<int>> change, CancellationToken cancellationToken)
+    private async Task<RotaChange> ChangeAsync(Actor actor, int? sessionId, Func<CancellationToken, Task<int>> change, CancellationToken cancellationToken)
     {
         RotaChange? outcome = null;
         try
         {
-            await InOneTransactionAsync(async ct => outcome = await RegenerateAsync(await change(ct), actor, ct), cancellationToken);
+            await InOneTransactionAsync(
+                async ct =>
+                {
+                    // Bookings an earlier change already left out are not this change's doing, nor told again.
+                    IReadOnlySet<long> before = sessionId is { } id ? await OffRotaAsync(id, ct) : new HashSet<long>();
+                    outcome = await RegenerateAsync(await change(ct), before, actor, ct);
+                },
+                cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -554,26 +566,37 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     /// <summary>
     /// Brings the stored slots in line with the session as it now is: the planner adds, withdraws and restores slots by
     /// their key (session, clinician, start) and gives free ones whose key survives the session's new role, mode or
-    /// length. Booked slots are never touched; those the rota no longer plans are counted for the commissioner. The
-    /// session is read after the planner took the hub, so the count is of the rota as planned.
+    /// length. Booked slots are never touched; the appointments this change left off the rota are named for the
+    /// commissioner and audited. The session is read after the planner took the hub, so they are of the rota as planned.
     /// </summary>
-    private async Task<RotaChange> RegenerateAsync(int sessionId, Actor actor, CancellationToken ct)
+    private async Task<RotaChange> RegenerateAsync(int sessionId, IReadOnlySet<long> leftOutBefore, Actor actor, CancellationToken ct)
     {
         var session = await db.Sessions.AsNoTracking().Where(s => s.Id == sessionId).Select(s => new { s.HubId, s.Name }).FirstAsync(ct);
         var result = await planner.RefreshAsync(session.HubId, ct);
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var toUtc = London.StartOfDayUtc(London.Today(clock).AddDays(planner.HorizonDays + 1));
-        var bookedOutside = (await OffRotaAppointments.AmongAsync(
-            db, db.AppointmentSlots.Where(h => h.Slot!.SessionId == sessionId && h.Slot.StartUtc >= now && h.Slot.StartUtc < toUtc), ct)).Order().ToList();
-        if (bookedOutside.Count > 0)
+        var leftOut = (await OffRotaAsync(sessionId, ct)).Except(leftOutBefore).Order().ToList();
+        if (leftOut.Count > 0)
         {
-            // Which appointments, not only how many: the change's own entry says what changed, this one whom it left out.
-            audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(sessionId), hubId: session.HubId, detail: "booked appointments no longer on the rota: " + string.Join(", ", bookedOutside.Select(Id)));
+            // One entry per appointment, under it and its patient: whom the change left out is then found by searching
+            // for the appointment or the patient, and no list is cut short at the detail's length.
+            var appointments = await db.Appointments.AsNoTracking().Where(a => leftOut.Contains(a.Id)).Select(a => new { a.Id, a.PatientId }).ToListAsync(ct);
+            foreach (var appointment in appointments.OrderBy(a => a.Id))
+            {
+                audit.Write(actor, AuditActions.SessionChange, "success", "Appointment", Id(appointment.Id), appointment.PatientId, session.HubId, $"no longer on the rota of session {Id(sessionId)} after this change");
+            }
+
             await db.SaveChangesAsync(ct);
         }
 
-        return new RotaChange(session.HubId, sessionId, session.Name, result, bookedOutside);
+        return new RotaChange(session.HubId, sessionId, session.Name, result, leftOut);
+    }
+
+    /// <summary>The session's booked appointments still to come, within the slot horizon, that its rota no longer has.</summary>
+    private Task<IReadOnlySet<long>> OffRotaAsync(int sessionId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var toUtc = London.StartOfDayUtc(London.Today(clock).AddDays(planner.HorizonDays + 1));
+        return OffRotaAppointments.AmongAsync(db, db.AppointmentSlots.Where(h => h.Slot!.SessionId == sessionId && h.Slot.StartUtc < toUtc), now, ct);
     }
 
     /// <summary>Marks a rota change's read of its session, for tests that interleave two changes.</summary>
@@ -582,12 +605,15 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     private async Task<Session> LoadSessionAsync(int sessionId, Actor actor, bool tracked, CancellationToken ct)
     {
         EnsureCommissioner(actor);
+        var hubId = await db.Sessions.Where(s => s.Id == sessionId).Select(s => (int?)s.HubId).FirstOrDefaultAsync(ct)
+            ?? throw DomainException.NotFound("session-not-found", $"There is no session {sessionId}.");
+        await EnsureCanManageHubAsync(hubId, actor, ct);
         if (tracked)
         {
             // A change is checked against the session as the hub's last change left it, so changes at one hub take turns
             // from before the read (PostgreSQL; SQLite's go one at a time already). A closed or extra date adds no row to
             // the session, so its version cannot catch a date added while the session's dates were being changed.
-            await ComplianceDayStore.LockHubsAsync(db, await db.Sessions.Where(s => s.Id == sessionId).Select(s => s.HubId).ToListAsync(ct), ct);
+            await ComplianceDayStore.LockHubsAsync(db, [hubId], ct);
         }
 
         var query = db.Sessions.TagWith(SessionForChangeTag).Include(s => s.Overrides).AsQueryable();
@@ -596,10 +622,8 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             query = query.AsNoTracking();
         }
 
-        var session = await query.FirstOrDefaultAsync(s => s.Id == sessionId, ct)
+        return await query.FirstOrDefaultAsync(s => s.Id == sessionId, ct)
             ?? throw DomainException.NotFound("session-not-found", $"There is no session {sessionId}.");
-        await EnsureCanManageHubAsync(session.HubId, actor, ct);
-        return session;
     }
 
     private async Task EnsureCanManageHubAsync(int hubId, Actor actor, CancellationToken ct)

@@ -66,6 +66,9 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
+    /// <summary>How long a reminder for an appointment off its rota waits before it is looked at again.</summary>
+    public static readonly TimeSpan OffRotaRecheck = TimeSpan.FromHours(1);
+
     private async Task<bool> DispatchOneAsync(ForwardDbContext db, INotificationSender sender, long id, CancellationToken ct)
     {
         var now = Now;
@@ -112,12 +115,16 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         }
 
         if (message.Kind == NotificationKind.Reminder
-            && (await OffRotaAppointments.AmongAsync(db, db.AppointmentSlots.Where(h => h.AppointmentId == message.AppointmentId), ct)).Count > 0)
+            && (await OffRotaAppointments.AmongAsync(db, db.AppointmentSlots.Where(h => h.AppointmentId == message.AppointmentId), now, ct)).Count > 0)
         {
             // Its session was closed that day, stopped or changed after it was booked: a reminder would send the patient
-            // to a session that will not run as booked. The hub's day list marks it for the hub to contact them instead.
-            await FinishAsync(db, id, OutboxStatus.Cancelled, "appointment-off-rota", now);
-            LogSkipped(logger, id, message.Kind, message.Channel, "the appointment is no longer on its session's rota");
+            // to a session that will not run as booked (the hub's day list marks it for the hub to contact them). It waits
+            // and is looked at again, so a date reopened before the start still gets its reminder; at the start it is
+            // dropped as any reminder is. Not an attempt.
+            var again = now.Add(OffRotaRecheck);
+            await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.DueUtc, again).SetProperty(m => m.Attempts, m => m.Attempts - 1).SetProperty(m => m.LastError, "appointment-off-rota"), CancellationToken.None);
+            LogSkipped(logger, id, message.Kind, message.Channel, "the appointment is not on its session's rota now; looked at again later");
             return false;
         }
 

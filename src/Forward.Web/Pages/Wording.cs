@@ -122,6 +122,10 @@ public static class Wording
         return figures.Withheld is { } reason ? NotRated(reason) : Rag(rag, none);
     }
 
+    /// <summary>Why figures that take in days past the slot horizon are not rated, for the dashboard, the assurance page and its PDF.</summary>
+    public static string NotYetPlanned(DateOnly plannedThrough) =>
+        $"Slots are planned up to {Date(plannedThrough)}. Days after that have no slots yet and count as no capacity, so figures that take them in are not rated.";
+
     /// <summary>Why figures are not rated, as a label ("Part week, not rated").</summary>
     public static string NotRated(Forward.Domain.Compliance.RatingWithheld reason) => reason switch
     {

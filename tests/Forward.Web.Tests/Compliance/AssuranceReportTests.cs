@@ -114,6 +114,12 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
         var chart = text[text.IndexOf("Capacity per week", StringComparison.Ordinal)..text.IndexOf("By primary care network", StringComparison.Ordinal)];
         Assert.Contains("0.0Not yet planned,not rated29 Jun to 30 Jun", chart, StringComparison.Ordinal);
         Assert.Contains("Population with evening cover0.0%Not rated", text, StringComparison.Ordinal); // not "Red", and not "No data"
+
+        // The page the PDF is downloaded from says the same.
+        using var page = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var html = WebUtility.HtmlDecode((await page.GetAsync($"/Compliance/Assurance?Month={June}")).Html);
+        Assert.Contains("Slots are planned up to 27 June 2026.", html, StringComparison.Ordinal);
+        Assert.Contains("data-rag=\"NotApplicable\">Not yet planned, not rated</strong>", html, StringComparison.Ordinal); // was "No data"
     }
 
     [Fact]

@@ -66,6 +66,8 @@ public sealed class HubsApiTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.Equal(Forward.Domain.Hubs.HubHours.None, (await HubAsync()).GetProperty("bookableHours").GetString());
         Assert.Equal(Forward.Domain.Hubs.HubHours.None, (await ListedAsync()).GetProperty("bookableHours").GetString());
         Assert.Equal(stated, (await HubAsync()).GetProperty("openingHours").GetString());
+        var practice = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/v1/practices/{world.PracticeA.OdsCode}", UriKind.Relative))).RootElement;
+        Assert.Equal(Forward.Domain.Hubs.HubHours.None, Assert.Single(practice.GetProperty("servedByHubs").EnumerateArray()).GetProperty("bookableHours").GetString());
 
         using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
         Assert.Matches($"data-hub=\"{world.HubId}\">(?:(?!</tr>).)*data-bookable-hours>{Forward.Domain.Hubs.HubHours.None}<", (await commissioner.GetAsync("/Admin/Hubs")).Html.ReplaceLineEndings(" "));

@@ -39,7 +39,10 @@ public sealed class OffRotaTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.Equal(HttpStatusCode.Redirect, close.StatusCode);
         var message = System.Net.WebUtility.HtmlDecode((await commissioner.GetAsync(page)).Html);
         Assert.Contains($"the hub's day list marks them for its clinicians to contact the patients and rebook or cancel; no reminder is sent for them while the rota leaves them out. Appointment {closed}.", message, StringComparison.Ordinal);
-        Assert.True(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(e => e.Action == AuditActions.SessionChange && e.Detail == $"booked appointments no longer on the rota: {closed}")));
+        var audited = await world.WithDbAsync(db => db.AuditEvents.AsNoTracking().Where(e => e.Action == AuditActions.SessionChange && e.EntityType == "Appointment").ToListAsync());
+        var entry = Assert.Single(audited, e => e.EntityId == closed.ToString(CultureInfo.InvariantCulture)); // under the appointment and its patient
+        Assert.NotNull(entry.PatientId);
+        Assert.DoesNotContain(audited, e => e.EntityId == kept.ToString(CultureInfo.InvariantCulture));
 
         // The hub's clinician sees it marked, with the way to the patient's phone number; the next day's is not marked.
         using var clinician = await PageClient.SignedInAsync(factory, world.HubClinician);
@@ -51,27 +54,52 @@ public sealed class OffRotaTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.Contains("data-off-rota", (await practice.GetAsync($"/Appointments/Details/{closed}")).Html, StringComparison.Ordinal);
         Assert.DoesNotContain("data-off-rota", (await practice.GetAsync($"/Appointments/Details/{kept}")).Html, StringComparison.Ordinal);
 
-        // When the reminder falls due, it is not sent (old code: sent for a clinic that will not run).
+        // When the reminder falls due, it is not sent (old code: sent for a clinic that will not run); it waits.
         var dispatcher = factory.Services.GetRequiredService<OutboxDispatcher>();
+        Task<OutboxMessage> ReminderAsync(long appointmentId) =>
+            world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.AppointmentId == appointmentId && m.Kind == NotificationKind.Reminder));
         using (factory.Clock.TravelTo(Utc(8, 17, 31)))
         {
             await dispatcher.DispatchDueAsync();
         }
 
-        var reminder = await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.AppointmentId == closed && m.Kind == NotificationKind.Reminder));
-        Assert.Equal(OutboxStatus.Cancelled, reminder.Status);
-        Assert.Equal("appointment-off-rota", reminder.LastError);
+        var waiting = await ReminderAsync(closed);
+        Assert.Equal((OutboxStatus.Pending, "appointment-off-rota"), (waiting.Status, waiting.LastError));
+        Assert.Equal(Utc(8, 17, 31) + OutboxDispatcher.OffRotaRecheck, waiting.DueUtc);
 
-        // Reopened, the date's booking is on the rota again and no longer marked.
+        // Reopened before the start, the date's booking is on the rota again, no longer marked, and reminded after all.
         var overrideId = await world.WithDbAsync(db => db.SessionOverrides.Where(o => o.SessionId == world.SessionId).Select(o => o.Id).SingleAsync());
         var reopen = await commissioner.PostFormAsync($"{page}?handler=RemoveDate", new Dictionary<string, string> { ["overrideId"] = overrideId.ToString(CultureInfo.InvariantCulture) }, formPage: page);
         Assert.Equal(HttpStatusCode.Redirect, reopen.StatusCode);
         Assert.DoesNotContain("data-off-rota", (await clinician.GetAsync("/Hubs/DayList?Date=2026-06-09")).Html, StringComparison.Ordinal);
-        using (factory.Clock.TravelTo(Utc(9, 17, 31)))
+        using (factory.Clock.TravelTo(Utc(8, 18, 40)))
         {
             await dispatcher.DispatchDueAsync();
         }
 
-        Assert.Equal(OutboxStatus.Sent, (await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.AppointmentId == kept && m.Kind == NotificationKind.Reminder))).Status);
+        Assert.Equal(OutboxStatus.Sent, (await ReminderAsync(closed)).Status);
+    }
+
+    [Fact]
+    public async Task An_appointment_that_has_started_is_not_marked_when_its_session_changes_afterwards()
+    {
+        // The rota is checked as it is now: stopping the session today must not mark last evening's bookings, which await
+        // their attended or did-not-attend, as ones to rebook.
+        var world = await TestWorld.CreateAsync(factory);
+        var tonight = (await world.FreeSlotsAsync(Utc(8, 0, 0))).First(s => s.SessionId == world.SessionId);
+        Assert.Equal(Utc(8, 17, 30), tonight.StartUtc);
+        var appointment = await PageTestData.BookAsync(world, world.PracticeStaffA, tonight.Id, "Bookedlastnight");
+
+        using (factory.Clock.TravelTo(Utc(9, 8, 0)))
+        {
+            using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+            var page = $"/Admin/Session/{world.SessionId}";
+            Assert.Equal(HttpStatusCode.Redirect, (await commissioner.PostFormAsync($"{page}?handler=Deactivate", new Dictionary<string, string>(), formPage: page)).StatusCode);
+
+            using var clinician = await PageClient.SignedInAsync(factory, world.HubClinician);
+            var list = (await clinician.GetAsync("/Hubs/DayList?Date=2026-06-08")).Html;
+            Assert.Contains($"data-appointment=\"{appointment}\"", list, StringComparison.Ordinal);
+            Assert.DoesNotContain("data-off-rota", list, StringComparison.Ordinal);
+        }
     }
 }

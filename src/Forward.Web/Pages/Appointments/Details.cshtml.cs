@@ -81,7 +81,7 @@ public sealed class DetailsModel(BookingService booking, TimeProvider clock) : P
         // Once it has started it cannot be cancelled (Appointment.Cancel): the hub records attended or did not attend.
         HasStarted = Appointment.StartUtc <= clock.GetUtcNow().UtcDateTime;
         OfferCancel = Appointment.Status == AppointmentStatus.Booked && !actor.IsCommissioner && !HasStarted;
-        OffRota = Appointment.Status == AppointmentStatus.Booked && !HasStarted && (await booking.OffRotaAsync([id], cancellationToken)).Count > 0;
+        OffRota = (await booking.OffRotaAsync([id], cancellationToken)).Count > 0;
         return Page();
     }
 }
