@@ -11,14 +11,26 @@ public static class HubHours
 {
     public const string None = "No bookable sessions at present";
 
+    /// <summary>The days a session can name, in the order hours are told: the week, then bank holidays.</summary>
+    private static readonly SessionDays[] EachDay =
+    [
+        SessionDays.Monday, SessionDays.Tuesday, SessionDays.Wednesday, SessionDays.Thursday, SessionDays.Friday,
+        SessionDays.Saturday, SessionDays.Sunday, SessionDays.BankHolidays,
+    ];
+
+    /// <summary>
+    /// Day by day, the stretches every session running that day covers; days with the same stretches are told together.
+    /// A weekday clinic and a Monday and Wednesday one inside its hours are "Mon–Fri 18:30–20:00", not two groups.
+    /// </summary>
     public static string Describe(IEnumerable<SessionTimes> sessions)
     {
         ArgumentNullException.ThrowIfNull(sessions);
-        var byDays = sessions
-            .Where(s => s.Days != SessionDays.None)
-            .GroupBy(s => s.Days)
-            .OrderBy(g => FirstDay(g.Key))
-            .Select(g => $"{g.Key.Describe()} {string.Join(", ", Union(g).Select(i => $"{i.Start:hh\\:mm}–{Clock(i.End)}"))}")
+        var all = sessions.ToList();
+        var byDays = EachDay
+            .Select(day => (Day: day, Hours: string.Join(", ", Union(all.Where(s => s.Days.HasFlag(day))).Select(i => $"{i.Start:hh\\:mm}–{Clock(i.End)}"))))
+            .Where(d => d.Hours.Length > 0)
+            .GroupBy(d => d.Hours, StringComparer.Ordinal)
+            .Select(g => $"{g.Aggregate(SessionDays.None, (days, d) => days | d.Day).Describe()} {g.Key}")
             .ToList();
         return byDays.Count == 0 ? None : string.Join("; ", byDays);
     }
@@ -43,7 +55,4 @@ public static class HubHours
     }
 
     private static string Clock(TimeSpan end) => end == TimeSpan.FromDays(1) ? "24:00" : $"{end:hh\\:mm}";
-
-    /// <summary>Weekday groups before weekend ones, each in week order.</summary>
-    private static int FirstDay(SessionDays days) => days == SessionDays.BankHolidays ? 8 : System.Numerics.BitOperations.TrailingZeroCount((int)days);
 }

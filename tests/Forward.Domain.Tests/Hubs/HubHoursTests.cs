@@ -29,5 +29,16 @@ public class HubHoursTests
     }
 
     [Fact]
+    public void Days_with_the_same_hours_are_told_together_whichever_sessions_give_them()
+    {
+        // A weekday clinic and a Monday and Wednesday one inside its hours (Bedford's BED-H05 was "Mon–Fri 18:30–20:00;
+        // Mon, Wed 18:30–20:00"); a Tuesday clinic running later splits Tuesday off.
+        Assert.Equal("Mon–Fri 18:30–20:00", HubHours.Describe([new(SessionDays.Weekdays, At(18, 30), At(20)), new(SessionDays.Monday | SessionDays.Wednesday, At(18, 30), At(20))]));
+        Assert.Equal(
+            "Mon, Wed, Thu, Fri 18:30–20:00; Tue 18:30–21:00",
+            HubHours.Describe([new(SessionDays.Weekdays, At(18, 30), At(20)), new(SessionDays.Tuesday, At(19), At(21))]));
+    }
+
+    [Fact]
     public void No_sessions_say_so() => Assert.Equal(HubHours.None, HubHours.Describe([]));
 }
