@@ -484,12 +484,23 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         RequireWithinBounds(date, "date");
         var fromUtc = London.StartOfDayUtc(date);
         var toUtc = London.StartOfDayUtc(date.AddDays(1));
-        var ids = await db.Appointments.Where(a => a.HubId == hubId && a.StartUtc >= fromUtc && a.StartUtc < toUtc)
-            .OrderBy(a => a.StartUtc).Select(a => a.Id).ToListAsync(cancellationToken);
+        var rows = await db.Appointments.Where(a => a.HubId == hubId && a.StartUtc >= fromUtc && a.StartUtc < toUtc)
+            .OrderBy(a => a.StartUtc).Select(a => new { a.Id, a.PatientId }).ToListAsync(cancellationToken);
+        var ids = rows.Select(r => r.Id).ToList();
 
         // The list names every patient with their NHS number (for the hub's clinicians), so who saw it, and when, is kept
-        // as for a record; a commissioner's list without them is audited all the same.
-        audit.Write(actor, AuditActions.DayListView, "success", "Hub", Id(hubId), hubId: hubId, detail: FormattableString.Invariant($"date={date:yyyy-MM-dd}; rows={ids.Count}"));
+        // as for a record: once for the list, and once under each patient named in it, so a search for a patient finds
+        // every list that showed them. A commissioner's list names nobody and is audited once.
+        var detail = FormattableString.Invariant($"date={date:yyyy-MM-dd}; rows={ids.Count}");
+        audit.Write(actor, AuditActions.DayListView, "success", "Hub", Id(hubId), hubId: hubId, detail: detail);
+        if (!actor.IsCommissioner)
+        {
+            foreach (var row in rows)
+            {
+                audit.Write(actor, AuditActions.DayListView, "success", "Appointment", Id(row.Id), row.PatientId, hubId, FormattableString.Invariant($"named on the day list of {date:yyyy-MM-dd}"));
+            }
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return [.. (await ViewsAsync(ids, cancellationToken)).Select(v => ForViewer(v, actor))];
     }

@@ -268,8 +268,17 @@ public sealed class HubPagesTests(ForwardFactory factory) : IClassFixture<Forwar
         Assert.Contains(events, e => e.Actor == world.HubClinician && e.Action == AuditActions.RecordViewDenied && e.EntityId == $"{long.MaxValue}" && e.Outcome == "not-found");
         Assert.Equal(4, events.Count);
 
-        // The day list names every patient with their NHS number: showing it is audited as well.
+        // The day list names every patient with their NHS number: showing it is audited as well, once for the list and
+        // once under each patient it named, so a search for a patient finds it (old code: the list only).
         Assert.True(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(e => e.Actor == world.HubClinician && e.Action == AuditActions.DayListView && e.HubId == world.HubId && e.Detail == "date=2026-06-08; rows=2")));
+        var named = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Actor == world.HubClinician && e.Action == AuditActions.DayListView && e.EntityType == "Appointment").Select(e => new { e.EntityId, e.PatientId }).ToListAsync());
+        var patients = await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == granted || a.Id == refused).Select(a => new { a.Id, a.PatientId }).ToListAsync());
+        Assert.Equal(
+            patients.Select(p => $"{p.Id}:{p.PatientId}").Order(),
+            named.Select(n => $"{n.EntityId}:{n.PatientId}").Distinct().Order());
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var search = (await commissioner.GetAsync($"/Audit?PatientId={patients[0].PatientId}&EventAction={AuditActions.DayListView}")).Html;
+        Assert.Contains("named on the day list of 2026-06-08", search, StringComparison.Ordinal);
     }
 
     [Fact]
