@@ -66,14 +66,12 @@ public static class HubsApi
             return [];
         }
 
-        var sessions = await db.Sessions.AsNoTracking()
+        var sessions = (await db.Sessions.AsNoTracking()
             .Where(s => hubCodes.Contains(s.Hub!.Code) && s.Hub.IsActive && s.IsActive && s.ValidFrom <= today && (s.ValidUntil == null || s.ValidUntil >= today))
             .Select(s => new { s.Hub!.Code, Times = new SessionTimes(s.Days, s.StartTime, s.EndTime) })
-            .ToListAsync(ct);
-        return hubCodes.Distinct(StringComparer.Ordinal).ToDictionary(
-            code => code,
-            code => HubHours.Describe(sessions.Where(s => s.Code == code).Select(s => s.Times)),
-            StringComparer.Ordinal);
+            .ToListAsync(ct))
+            .ToLookup(s => s.Code, s => s.Times, StringComparer.Ordinal);
+        return hubCodes.Distinct(StringComparer.Ordinal).ToDictionary(code => code, code => HubHours.Describe(sessions[code]), StringComparer.Ordinal);
     }
 
     public static IQueryable<PracticeSummary> PracticeSummaries(IQueryable<Domain.Organisations.Practice> practices)

@@ -51,12 +51,12 @@ public sealed class ErrorModel : PageModel
     private void Describe(int? statusCode)
     {
         RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
+        var original = HttpContext.Features.Get<IStatusCodeReExecuteFeature>();
         ResponseStatusCode = statusCode
-            ?? HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalStatusCode
+            ?? original?.OriginalStatusCode
             ?? (Response.StatusCode >= 400 ? Response.StatusCode : StatusCodes.Status500InternalServerError);
         // The online consultation form's limit is per hour and meets patients; every other one is per minute.
-        IsConsultForm = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath is { } path
-            && path.StartsWith("/Consult", StringComparison.OrdinalIgnoreCase);
+        IsConsultForm = original?.OriginalPath is { } path && path.StartsWith("/Consult", StringComparison.OrdinalIgnoreCase);
         Kind = ResponseStatusCode switch
         {
             StatusCodes.Status404NotFound or StatusCodes.Status410Gone => ErrorKind.NotFound,
