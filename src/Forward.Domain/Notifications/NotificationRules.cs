@@ -44,17 +44,26 @@ public static class NotificationRules
         }
 
         var plan = new List<PlannedMessage>();
-        var reminderDue = startUtc - reminderLead;
         foreach (var (channel, recipient) in contact.Channels())
         {
             plan.Add(new PlannedMessage(NotificationKind.BookingConfirmation, channel, recipient, nowUtc));
-            if (reminderDue > nowUtc)
+            if (Reminder(startUtc, channel, recipient, nowUtc, reminderLead) is { } reminder)
             {
-                plan.Add(new PlannedMessage(NotificationKind.Reminder, channel, recipient, reminderDue));
+                plan.Add(reminder);
             }
         }
 
         return plan;
+    }
+
+    /// <summary>
+    /// The reminder for an appointment starting at <paramref name="startUtc"/>, due <paramref name="reminderLead"/>
+    /// before it; none once that moment has passed, as a late reminder would arrive too close to the start to help.
+    /// </summary>
+    public static PlannedMessage? Reminder(DateTime startUtc, NotificationChannel channel, string recipient, DateTime nowUtc, TimeSpan reminderLead)
+    {
+        var due = startUtc - reminderLead;
+        return due > nowUtc ? new PlannedMessage(NotificationKind.Reminder, channel, recipient, due) : null;
     }
 
     /// <summary>

@@ -275,17 +275,18 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
 
         var batch = new StatementBatch(db);
         batch.Insert(newPatients);
+        var readdressed = new List<OutboxMessage>();
         foreach (var patient in phonesChanged.Where(p => !newPatients.Contains(p)))
         {
             batch.Update<Patient>(nameof(Patient.Phone), patient.Phone, [patient.Id]);
-            await ReaddressTextsAsync(patient, ct);
+            readdressed.AddRange(await notifications.ReaddressTextsAsync(patient.Id, patient.Phone, ct));
         }
 
         batch.Insert(accepted.Select(a => a.Appointment).ToList());
         holds.Sort((x, y) => x.SlotId.CompareTo(y.SlotId));
         batch.Insert(holds);
         var slotsBooked = batch.UpdateFrom<Slot>(nameof(Slot.Status), SlotStatus.Free, SlotStatus.Booked, holds.Select(h => (object)h.SlotId).ToList());
-        var messages = new List<OutboxMessage>();
+        var messages = readdressed;
         var auditEntries = new List<AuditEvent>();
         foreach (var (booking, appointment, patient, slots, _, hub, _) in accepted)
         {
@@ -324,25 +325,6 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             throw accepted.Count == 1
                 ? DomainException.Conflict("slot-not-free", "That slot has just been taken or withdrawn. Choose another slot.")
                 : new DbUpdateConcurrencyException($"{holds.Count} slots were to be booked and {booked} still were free.");
-        }
-    }
-
-    /// <summary>
-    /// A patient who gives a new number is texted there from now on, about their other appointments too: a reminder still
-    /// waiting for the old number (perhaps given up, and passed to someone else) would carry a working cancel link to it.
-    /// A number that is no mobile withdraws the texts still waiting (they are not made again if a mobile is given later).
-    /// </summary>
-    private async Task ReaddressTextsAsync(Patient patient, CancellationToken ct)
-    {
-        var waiting = db.OutboxMessages.Where(m => m.Status == OutboxStatus.Pending && m.Channel == NotificationChannel.Sms
-            && db.Appointments.Any(a => a.Id == m.AppointmentId && a.PatientId == patient.Id));
-        if (UkPhoneNumber.Mobile(patient.Phone) is { } mobile)
-        {
-            await waiting.ExecuteUpdateAsync(u => u.SetProperty(m => m.Recipient, mobile), ct);
-        }
-        else
-        {
-            await waiting.ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboxStatus.Cancelled).SetProperty(m => m.LastError, "patient-phone-changed"), ct);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Forward.Data;
 using Forward.Domain.Booking;
 using Forward.Domain.Notifications;
+using Forward.Domain.Patients;
 using Forward.Domain.Time;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,48 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
         var cancelUrl = plan.Count > 0 ? links.CreateUrl(appointment.Id, appointment.StartUtc) : null;
         return [.. plan.Select(p => Message(appointment.Id, p, Personalisation(appointment, hub, cancelUrl), now))];
     }
+
+    /// <summary>
+    /// A patient who gives a new number is texted there from now on, about all their appointments: a reminder still
+    /// waiting for the old number (perhaps given up, and passed to someone else) would carry a working cancel link to it.
+    /// A number that is no mobile withdraws the texts still waiting. A mobile puts back the reminders a landline withdrew
+    /// and plans those the patient never had (booked with a landline or no number), as booking would have, for the
+    /// caller to insert in its transaction; the changes to waiting texts are made at once, in the caller's transaction.
+    /// </summary>
+    public async Task<List<OutboxMessage>> ReaddressTextsAsync(int patientId, string? phone, CancellationToken ct)
+    {
+        var texts = db.OutboxMessages.Where(m => m.Channel == NotificationChannel.Sms
+            && db.Appointments.Any(a => a.Id == m.AppointmentId && a.PatientId == patientId));
+        if (UkPhoneNumber.Mobile(phone) is not { } mobile)
+        {
+            await texts.Where(m => m.Status == OutboxStatus.Pending)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboxStatus.Cancelled).SetProperty(m => m.LastError, PhoneNoLongerMobile), ct);
+            return [];
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await texts.Where(m => m.Status == OutboxStatus.Pending).ExecuteUpdateAsync(u => u.SetProperty(m => m.Recipient, mobile), ct);
+        await texts.Where(m => m.Status == OutboxStatus.Cancelled && m.LastError == PhoneNoLongerMobile && m.Kind == NotificationKind.Reminder && m.DueUtc > now
+                && db.Appointments.Any(a => a.Id == m.AppointmentId && a.Status == AppointmentStatus.Booked))
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboxStatus.Pending).SetProperty(m => m.Recipient, mobile).SetProperty(m => m.LastError, (string?)null), ct);
+
+        var lead = options.Value.ReminderLead;
+        var earliestStart = now + lead;
+        var unreminded = await db.Appointments.AsNoTracking()
+            .Where(a => a.PatientId == patientId && a.Status == AppointmentStatus.Booked && a.StartUtc > earliestStart
+                && !db.OutboxMessages.Any(m => m.AppointmentId == a.Id && m.Kind == NotificationKind.Reminder && m.Channel == NotificationChannel.Sms))
+            .Select(a => new { Appointment = a, Hub = new HubPlace(a.Hub!.Name, a.Hub.SiteName, a.Hub.Town) })
+            .ToListAsync(ct);
+        return
+        [
+            .. unreminded.Select(x => NotificationRules.Reminder(x.Appointment.StartUtc, NotificationChannel.Sms, mobile, now, lead) is { } reminder
+                ? Message(x.Appointment.Id, reminder, Personalisation(x.Appointment, x.Hub, links.CreateUrl(x.Appointment.Id, x.Appointment.StartUtc)), now)
+                : null).OfType<OutboxMessage>(),
+        ];
+    }
+
+    /// <summary>Why a text was withdrawn when the patient's number stopped being a mobile; such reminders may be put back.</summary>
+    public const string PhoneNoLongerMobile = "patient-phone-changed";
 
     /// <summary>
     /// Queues the cancellation notices and returns the work that withdraws the appointment's pending reminders, to run in

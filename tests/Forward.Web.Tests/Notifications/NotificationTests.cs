@@ -168,6 +168,36 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         var withdrawn = await FirstReminderAsync();
         Assert.Equal((OutboxStatus.Cancelled, "patient-phone-changed"), (withdrawn.Status, withdrawn.LastError));
         Assert.Equal(OutboxStatus.Cancelled, (await OutboxAsync(world, second)).Single(m => m.Channel == NotificationChannel.Sms && m.Kind == NotificationKind.Reminder).Status);
+
+        // A mobile again puts the withdrawn reminders back, to it (old code: they stayed withdrawn).
+        await BookAsync(world, (await world.FreeSlotsAsync(Now.AddDays(5)))[0].Id, nhs, phone: "07700 900333");
+        var restored = await FirstReminderAsync();
+        Assert.Equal((OutboxStatus.Pending, "07700900333", null), (restored.Status, restored.Recipient, restored.LastError));
+        Assert.Equal("07700900333", (await OutboxAsync(world, second)).Single(m => m.Channel == NotificationChannel.Sms && m.Kind == NotificationKind.Reminder && m.Status == OutboxStatus.Pending).Recipient);
+    }
+
+    [Fact]
+    public async Task A_mobile_given_after_a_landline_plans_the_reminders_the_patient_never_had_and_none_too_late_or_for_cancelled_appointments()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var nhs = TestPatients.NewNhsNumber();
+        var later = await BookAsync(world, (await world.FreeSlotsAsync(Now.AddDays(3)))[0].Id, nhs, phone: "01632 960001");
+        var cancelled = await BookAsync(world, (await world.FreeSlotsAsync(Now.AddDays(4)))[0].Id, nhs, phone: "01632 960001");
+        var tonight = await BookAsync(world, (await world.FreeSlotsAsync(Now.AddHours(10)))[0].Id, nhs, phone: "01632 960001");
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/appointments/{cancelled}/cancel", new { reason = "Feeling better" })).StatusCode);
+        Assert.DoesNotContain(await OutboxAsync(world, later), m => m.Channel == NotificationChannel.Sms);
+
+        await BookAsync(world, (await world.FreeSlotsAsync(Now.AddDays(5)))[0].Id, nhs, phone: "07700 900444");
+
+        // Old code: no text about the appointment booked with the landline.
+        var reminder = Assert.Single(await OutboxAsync(world, later), m => m.Channel == NotificationChannel.Sms);
+        var start = await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == later).Select(a => a.StartUtc).SingleAsync());
+        Assert.Equal((NotificationKind.Reminder, OutboxStatus.Pending, "07700900444", start - NotificationRules.DefaultReminderLead), (reminder.Kind, reminder.Status, reminder.Recipient, reminder.DueUtc));
+        Assert.Equal($"{later}:Reminder:Sms", reminder.IdempotencyKey);
+        Assert.Contains("cancel_url", JsonSerializer.Deserialize<Dictionary<string, string>>(reminder.Personalisation)!.Keys);
+        Assert.DoesNotContain(await OutboxAsync(world, cancelled), m => m.Channel == NotificationChannel.Sms);
+        Assert.DoesNotContain(await OutboxAsync(world, tonight), m => m.Channel == NotificationChannel.Sms);
     }
 
     /// <summary>
