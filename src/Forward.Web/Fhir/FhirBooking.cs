@@ -17,10 +17,9 @@ public static class FhirBooking
     public sealed record SlotFacts(long Id, int HubId, int SessionId, int ClinicianIndex, DateTime StartUtc, DateTime EndUtc);
 
     /// <summary>Reads a booking request (POST /fhir/Appointment); 422 INVALID_RESOURCE for anything missing or not allowed.</summary>
-    public static Request Read(FhirAppointment appointment, Actor actor)
+    public static Request Read(FhirAppointment appointment)
     {
         ArgumentNullException.ThrowIfNull(appointment);
-        ArgumentNullException.ThrowIfNull(actor);
         var forbidden = new List<string>();
         void Forbid(bool present, string element)
         {
@@ -104,13 +103,20 @@ public static class FhirBooking
             throw FhirException.InvalidResource("A booking names at most one practitioner participant.");
         }
 
-        var ods = BookingOrganisation(appointment);
-        if (!string.Equals(ods, actor.OrganisationOds, StringComparison.OrdinalIgnoreCase))
-        {
-            throw DomainException.Forbidden("other-organisation", $"The booking organisation must be your own organisation ({actor.OrganisationOds}), not {ods}.");
-        }
+        return new Request(slotIds, patients[0], locations[0], practitioners.SingleOrDefault(), start.UtcDateTime, end.UtcDateTime, appointment.Description, appointment.Comment, BookingOrganisation(appointment));
+    }
 
-        return new Request(slotIds, patients[0], locations[0], practitioners.SingleOrDefault(), start.UtcDateTime, end.UtcDateTime, appointment.Description, appointment.Comment, actor.OrganisationOds!);
+    /// <summary>
+    /// A system books as its own organisation only. Checked after the request is read, so the refusal's audit record can
+    /// already name the patient it was for.
+    /// </summary>
+    public static Request AsOwnOrganisation(Request request, Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(actor);
+        return string.Equals(request.BookingOrganisationOds, actor.OrganisationOds, StringComparison.OrdinalIgnoreCase)
+            ? request with { BookingOrganisationOds = actor.OrganisationOds! }
+            : throw DomainException.Forbidden("other-organisation", $"The booking organisation must be your own organisation ({actor.OrganisationOds}), not {request.BookingOrganisationOds}.");
     }
 
     /// <summary>The slots must exist and the appointment's start, end, location and practitioner must be theirs.</summary>

@@ -102,6 +102,15 @@ public static class FhirEndpoints
         // are fourteen days and an hour.
         var fromDate = DateOnly.FromDateTime(London.ToLocal(fromUtc));
         var toDate = DateOnly.FromDateTime(London.ToLocal(toUtc.AddTicks(-1)));
+
+        // GP Connect lets a search reach into the past; Forward only ever offers future slots, so a past start just finds
+        // nothing earlier, and the fortnight is counted from today: "last week to next week" is a search of this week.
+        var today = London.Today(clock);
+        if (fromDate < today)
+        {
+            fromDate = today;
+        }
+
         if (toDate.DayNumber - fromDate.DayNumber >= BookingService.MaxSearchDays)
         {
             throw FhirException.InvalidParameter($"Search at most {BookingService.MaxSearchDays} days at a time.");
@@ -134,17 +143,12 @@ public static class FhirEndpoints
             throw FhirException.InvalidParameter($"Send searchFilter={FhirSystems.OdsOrganisation}|<ODS code> naming the patient's registered practice.");
         }
 
-        // GP Connect lets a search reach into the past; Forward only ever offers future slots, so a past start just finds nothing earlier.
-        var today = London.Today(clock);
-        if (fromDate < today)
-        {
-            fromDate = today;
-        }
-
         var bundle = SearchSet(http, "start", "end", "status", "_include", "_include:recurse", "_include:iterate", "searchFilter");
         var call = FhirCall.Of(http);
         if (toDate < fromDate)
         {
+            // Nothing to find, but the caller is refused or told of a bad practice code exactly as for a future search.
+            await booking.SearchAsync(new SlotSearch(ods, today, today, MaxResults: 1), actor, ct);
             call.Detail = "slots=0";
             return new FhirResult(bundle);
         }
@@ -195,11 +199,12 @@ public static class FhirEndpoints
         var actor = Actor.From(http.User);
         var idempotencyKey = IdempotencyKey(http.Request);
         var appointment = await FhirRequests.ReadResourceAsync<FhirAppointment>(http.Request, ct);
-        var request = FhirBooking.Read(appointment, actor);
+        var request = FhirBooking.Read(appointment);
         var call = FhirCall.Of(http);
 
         // Named in the audit entry even when the caller may not book for them, so the patient's CCG sees the attempt.
         call.PatientId = request.PatientId;
+        request = FhirBooking.AsOwnOrganisation(request, actor);
         var patient = await booking.FindPatientAsync(request.PatientId, null, actor, ct)
             ?? throw DomainException.NotFound("patient-not-found", $"There is no patient {request.PatientId} that you may book for. Find the patient's id with GET /fhir/Patient?identifier={FhirSystems.NhsNumber}|<NHS number>.");
 
@@ -257,16 +262,14 @@ public static class FhirEndpoints
 
     private static async Task<IResult> ReadAsync(long id, HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var view = await booking.GetAsync(id, Actor.From(http.User), ct);
-        FhirCall.Of(http).Appointment(view);
+        var view = await GetAsync(id, http, Actor.From(http.User), booking, db, ct);
         EnsureNotPast(view, clock, "read");
         return new FhirResult((await FhirData.AppointmentsAsync(db, [view], ct))[0], version: view.Version);
     }
 
     private static async Task<IResult> VersionReadAsync(long id, int vid, HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var view = await booking.GetAsync(id, Actor.From(http.User), ct);
-        FhirCall.Of(http).Appointment(view);
+        var view = await GetAsync(id, http, Actor.From(http.User), booking, db, ct);
         if (view.Version != vid)
         {
             throw DomainException.NotFound("version-not-found", $"Forward keeps only the current version of an appointment; appointment {id} is at version {view.Version}.");
@@ -274,6 +277,30 @@ public static class FhirEndpoints
 
         EnsureNotPast(view, clock, "read");
         return new FhirResult((await FhirData.AppointmentsAsync(db, [view], ct))[0], version: view.Version);
+    }
+
+    /// <summary>
+    /// The appointment as the caller may see it, named in the call's audit record either way: a refused read or change is
+    /// recorded under the appointment, its patient and hub (as a refused record view is), so the hub's commissioner sees
+    /// another system's attempts, though the caller is told only that there is no such appointment.
+    /// </summary>
+    private static async Task<AppointmentView> GetAsync(long id, HttpContext http, Actor actor, BookingService booking, ForwardDbContext db, CancellationToken ct)
+    {
+        var call = FhirCall.Of(http);
+        call.EntityType = "Appointment";
+        call.EntityId = id.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            var view = await booking.GetAsync(id, actor, ct);
+            call.Appointment(view);
+            return view;
+        }
+        catch (DomainException)
+        {
+            var owner = await db.Appointments.AsNoTracking().Where(a => a.Id == id).Select(a => new { a.PatientId, a.HubId }).FirstOrDefaultAsync(ct);
+            (call.PatientId, call.HubId) = (owner?.PatientId, owner?.HubId);
+            throw;
+        }
     }
 
     /// <summary>PUT: amend (description and comment) or cancel (status cancelled + cancelationReason); nothing else may change.</summary>
@@ -287,9 +314,14 @@ public static class FhirEndpoints
             throw FhirException.MissingParameter($"The resource's id must be {id}, as in the URL.");
         }
 
-        var view = await booking.GetAsync(id, actor, ct);
         var call = FhirCall.Of(http);
-        call.Appointment(view);
+        if (incoming.Status == FhirAppointment.AppointmentStatus.Cancelled)
+        {
+            // Refused cancellations are audited as cancellations too, not only those that went through.
+            call.Action = FhirInteraction.CancelAction;
+        }
+
+        var view = await GetAsync(id, http, actor, booking, db, ct);
         if (view.Version != expectedVersion)
         {
             throw DomainException.Conflict("version-mismatch", $"If-Match names version {expectedVersion} but the appointment is at version {view.Version}. Read it again and retry.");
@@ -308,7 +340,6 @@ public static class FhirEndpoints
         AppointmentView updated;
         if (cancel is not null)
         {
-            call.Action = FhirInteraction.CancelAction;
             updated = await booking.CancelAsync(id, cancel, actor, expectedVersion, ct);
         }
         else

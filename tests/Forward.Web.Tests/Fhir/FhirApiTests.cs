@@ -343,6 +343,18 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
         created.CancelationReason = new CodeableConcept { Text = "Not needed" };
         var cancel = await Assert.ThrowsAsync<FhirOperationException>(() => otherProvider.UpdateAsync(created, versionAware: true));
         Assert.Equal(HttpStatusCode.NotFound, cancel.Status);
+
+        // Both attempts are recorded under the appointment, its patient and hub, so its commissioner sees them, and the
+        // cancel as a cancel (old code: neither named, and the cancel recorded as an amend).
+        var attempts = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Actor == world.OtherNhs111 && e.EntityType == "Appointment").OrderBy(e => e.Id).ToListAsync());
+        Assert.Equal([AuditActions.FhirRead, AuditActions.FhirCancel], attempts.Select(e => e.Action));
+        Assert.All(attempts, e => Assert.Equal((created.Id, int.Parse(patient.Id!, CultureInfo.InvariantCulture), world.HubId, "failed"), (e.EntityId, e.PatientId!.Value, e.HubId!.Value, e.Outcome)));
+
+        // The booker's own refused cancel (an old version) is recorded as a cancel too.
+        var stale = (FhirAppointment)created.DeepCopy();
+        stale.Meta = new Meta { VersionId = "7" };
+        await FhirTestKit.ExpectErrorAsync(world, () => booker.UpdateAsync(stale, versionAware: true), HttpStatusCode.Conflict, "FHIR_CONSTRAINT_VIOLATION");
+        Assert.Equal(AuditActions.FhirCancel, await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Actor == world.Nhs111 && e.EntityId == created.Id).OrderBy(e => e.Id).Select(e => e.Action).LastAsync()));
         var theirs = (Bundle)(await otherProvider.GetAsync($"Patient/{patient.Id}/Appointment?start=ge{Today:yyyy-MM-dd}&start=le{Today.AddDays(13):yyyy-MM-dd}"))!;
         Assert.Empty(FhirTestKit.Resources<FhirAppointment>(theirs));
 

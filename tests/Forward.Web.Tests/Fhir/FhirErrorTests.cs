@@ -8,6 +8,7 @@ using Forward.Web.Tests.Infrastructure;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
 using Hl7.Fhir.Serialization;
+using Microsoft.EntityFrameworkCore;
 using FhirAppointment = Hl7.Fhir.Model.Appointment;
 using FhirSlot = Hl7.Fhir.Model.Slot;
 using Task = System.Threading.Tasks.Task;
@@ -69,6 +70,18 @@ public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<Forwa
 
         // Practice staff search for their own practice only.
         await FhirTestKit.ExpectErrorAsync(world, () => Run(start, end, free, include, ("searchFilter", $"{FhirTestKit.Ods}|{world.PracticeB.OdsCode}")), HttpStatusCode.Forbidden, "ACCESS_DENIED");
+
+        // A search wholly in the past finds nothing, but is refused or corrected just as a future one (old code: 200, empty).
+        var lastWeek = ("start", "ge" + Day(Today.AddDays(-7)));
+        var yesterday = ("end", "le" + Day(Today.AddDays(-1)));
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(lastWeek, yesterday, free, include, ("searchFilter", $"{FhirTestKit.Ods}|{world.PracticeB.OdsCode}")), HttpStatusCode.Forbidden, "ACCESS_DENIED");
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(lastWeek, yesterday, free, include, ("searchFilter", $"{FhirTestKit.Ods}|Z99999")), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        Assert.DoesNotContain((await client.SearchAsync<FhirSlot>(Search(lastWeek, yesterday, free, include, ods)))!.Entry, e => e.Resource is FhirSlot);
+
+        // The fortnight is counted from today: "last week to next week" is a search of this week (old code: 422, 17 dates).
+        var found = await client.SearchAsync<FhirSlot>(Search(lastWeek, ("end", "le" + Day(Today.AddDays(9))), free, include, ods));
+        Assert.Contains(found!.Entry, e => e.Resource is FhirSlot);
+        await FhirTestKit.ExpectErrorAsync(world, () => Run(lastWeek, ("end", "le" + Day(Today.AddDays(14))), free, include, ods), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
     }
 
     [Fact]
@@ -86,10 +99,15 @@ public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<Forwa
         await FhirTestKit.ExpectErrorAsync(world, () => none.SearchAsync<FhirSlot>(search), HttpStatusCode.Forbidden, "ACCESS_DENIED");
         var (commissioner, _) = await FhirTestKit.ClientAsync(world, world.Commissioner);
         await FhirTestKit.ExpectErrorAsync(world, () => commissioner.SearchAsync<FhirSlot>(search), HttpStatusCode.Forbidden, "ACCESS_DENIED");
+        await FhirTestKit.ExpectErrorAsync(world, () => commissioner.SearchAsync<FhirSlot>(FhirTestKit.SlotSearch(Today.AddDays(-7), Today.AddDays(-1), world.PracticeA.OdsCode)), HttpStatusCode.Forbidden, "ACCESS_DENIED");
 
         // The booking organisation must be the caller's own.
         var (practice, handler) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
         await FhirTestKit.ExpectErrorAsync(world, () => practice.CreateAsync(FhirTestKit.Booking(slot, patient.Id, world.PracticeB.OdsCode)), HttpStatusCode.Forbidden, "ACCESS_DENIED");
+
+        // Refused, the attempt is still recorded against the patient it was for (old code: no patient in the record).
+        var refused = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Action == Forward.Domain.Audit.AuditActions.FhirBook && e.Actor == world.PracticeStaffA).OrderBy(e => e.Id).LastAsync());
+        Assert.Equal((int.Parse(patient.Id, CultureInfo.InvariantCulture), "denied"), (refused.PatientId!.Value, refused.Outcome));
 
         var (anonymous, _) = FhirTestKit.Anonymous(factory);
         await FhirTestKit.ExpectErrorAsync(world, () => anonymous.SearchAsync<FhirSlot>(search), HttpStatusCode.Unauthorized, "ACCESS_DENIED");
