@@ -330,7 +330,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
     {
         var ledger = ComplianceLedger.Build(loaded.Days, BankHolidayCalendar.England);
         var range = loaded.Days.Range;
-        var figures = ledger.Figures(TotalsOf(entity, loaded, ledger));
+        var figures = EntityFigures(entity, loaded, ledger);
         var childFigures = ChildFigures(entity, loaded, ledger, children);
         var reason = range.To > loaded.PlannedThrough ? RatingWithheld.NotYetPlanned : range.IsRateable ? (RatingWithheld?)null : RatingWithheld.ShortRange;
         return new ComplianceReport(entity, range, Withhold(figures, reason), Withhold(childFigures, reason), loaded.PlannedThrough);
@@ -342,7 +342,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
             .Select(days =>
             {
                 var ledger = ComplianceLedger.Build(days, BankHolidayCalendar.England);
-                var figures = ledger.Figures(TotalsOf(entity, loaded, ledger));
+                var figures = EntityFigures(entity, loaded, ledger);
                 var childFigures = ChildFigures(entity, loaded, ledger, children);
                 var reason = days.Range.To > loaded.PlannedThrough ? RatingWithheld.NotYetPlanned
                     : period == TrendPeriod.Week && !days.Range.IsWholeWeek ? RatingWithheld.PartWeek
@@ -352,6 +352,12 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
             })
             .ToList();
         return new ComplianceSeries(entity, period, periods);
+    }
+
+    private static ComplianceFigures EntityFigures(ComplianceEntity entity, Loaded loaded, ComplianceLedger ledger)
+    {
+        var figures = ledger.Figures(TotalsOf(entity, loaded, ledger));
+        return loaded.SharedHub ? figures.WithoutRating(RatingWithheld.Share) : figures;
     }
 
     /// <summary>Figures not rated for <paramref name="reason"/>, unless they are already not rated for a reason of their own.</summary>
@@ -483,7 +489,11 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
             coverage.GroupBy(c => c.HubId).Select(g => new HubCoverage(g.Key, g.Select(c => c.PracticeId).ToList())).ToList(),
             sessionDays,
             appointmentDays);
-        return new Loaded(entity, days, practices, await PlannedThroughAsync(hubIds, range, ct));
+        // A hub whose practices other hubs also serve gives only part of their provision: its own per-1,000 figure, over
+        // their whole population, would read Red beside a CCG that meets the target.
+        var shared = entity.Level == ComplianceLevel.Hub && await db.HubPractices.AnyAsync(
+            hp => hp.HubId != entity.Id && hp.Hub!.IsActive && db.HubPractices.Any(own => own.HubId == entity.Id && own.PracticeId == hp.PracticeId), ct);
+        return new Loaded(entity, days, practices, await PlannedThroughAsync(hubIds, range, ct), shared);
     }
 
     /// <summary>
@@ -585,5 +595,6 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
         return range.To > horizon && await ComplianceDayStore.LastSessionDateAsync(db, hubIds, horizon, ct) is { } later ? later : horizon;
     }
 
-    private sealed record Loaded(ComplianceEntity Entity, ComplianceDays Days, IReadOnlyList<PracticeRow> Practices, DateOnly PlannedThrough);
+    /// <param name="SharedHub">A hub report whose practices other active hubs serve too: its figures are a share, not rated.</param>
+    private sealed record Loaded(ComplianceEntity Entity, ComplianceDays Days, IReadOnlyList<PracticeRow> Practices, DateOnly PlannedThrough, bool SharedHub);
 }

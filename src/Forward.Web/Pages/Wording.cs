@@ -126,6 +126,10 @@ public static class Wording
     public static string NotYetPlanned(DateOnly plannedThrough) =>
         $"Slots are planned up to {Date(plannedThrough)}. Days after that have no slots yet and count as no capacity, so figures that take them in are not rated.";
 
+    /// <summary>Why a hub's own figures are not rated when other hubs serve its practices too.</summary>
+    public const string SharedHub =
+        "Other hubs also serve this hub's practices, so these figures are this hub's part of their evening and weekend provision, not all of it, and are not rated. The practices' and the CCG's figures rate the whole.";
+
     /// <summary>Why figures are not rated, as a label ("Part week, not rated").</summary>
     public static string NotRated(Forward.Domain.Compliance.RatingWithheld reason) => reason switch
     {

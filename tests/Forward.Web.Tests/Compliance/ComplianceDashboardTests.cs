@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Forward.Domain.Hubs;
+using Forward.Web.Pages;
 using Forward.Web.Tests.Infrastructure;
 
 namespace Forward.Web.Tests.Compliance;
@@ -286,6 +288,37 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
             Assert.Equal("NotApplicable", c.GetProperty("figures").GetProperty("capacityRag").GetString());
             Assert.Equal("Share", c.GetProperty("figures").GetProperty("ratingWithheld").GetString());
         });
+        Assert.DoesNotContain("data-shared-hub", (await commissioner.GetAsync($"/Compliance?Scope=hub:{world.HubId}&{Week}")).Html, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// When another hub serves a hub's practices too, the hub's own per-1,000 figure is its part of their provision over
+    /// their whole population: rated, every Leicester City hub read Red while the CCG was Amber.
+    /// </summary>
+    [Fact]
+    public async Task A_hub_whose_practices_other_hubs_also_serve_has_its_figures_shown_as_a_share_not_rated()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        await world.WithDbAsync(db =>
+        {
+            db.HubPractices.Add(new HubPractice { HubId = world.OtherHubId, PracticeId = world.PracticeA.Id });
+            return db.SaveChangesAsync();
+        });
+
+        using var api = await world.ClientAsync(world.Commissioner);
+        var figures = (await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/compliance?level=hub&id={world.HubId}&from=2026-06-08&to=2026-06-14")).GetProperty("figures");
+        Assert.Equal(("NotApplicable", "Share"), (figures.GetProperty("capacityRag").GetString(), figures.GetProperty("ratingWithheld").GetString()));
+        Assert.True(figures.GetProperty("minutesPer1000PerWeek").GetDecimal() > 0);
+        var weeks = await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/compliance/weeks?level=hub&id={world.HubId}&from=2026-06-08&to=2026-06-21");
+        Assert.All(weeks.GetProperty("weeks").EnumerateArray(), w => Assert.Equal("Share", w.GetProperty("figures").GetProperty("ratingWithheld").GetString()));
+
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = WebUtility.HtmlDecode((await commissioner.GetAsync($"/Compliance?Scope=hub:{world.HubId}&{Week}")).Html);
+        Assert.Contains(Wording.SharedHub, page, StringComparison.Ordinal);
+
+        // The practice's own figure still rates the whole of what its hubs give it.
+        var practice = await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/compliance?level=practice&id={world.PracticeA.Id}&from=2026-06-08&to=2026-06-14");
+        Assert.NotEqual("NotApplicable", practice.GetProperty("figures").GetProperty("capacityRag").GetString());
     }
 
     [Fact]
