@@ -519,8 +519,15 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             await InOneTransactionAsync(
                 async ct =>
                 {
-                    // Bookings an earlier change already left out are not this change's doing, nor told again.
-                    IReadOnlySet<long> before = sessionId is { } id ? await OffRotaAsync(id, ct) : new HashSet<long>();
+                    // Bookings an earlier change already left out are not this change's doing, nor told again. Read with
+                    // the hub taken, so a change committed meanwhile is in this "before" and nobody is named twice.
+                    IReadOnlySet<long> before = new HashSet<long>();
+                    if (sessionId is { } id)
+                    {
+                        await LockHubOfSessionAsync(id, actor, ct);
+                        before = await OffRotaAsync(id, ct);
+                    }
+
                     outcome = await RegenerateAsync(await change(ct), before, actor, ct);
                 },
                 cancellationToken);
@@ -604,16 +611,16 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
 
     private async Task<Session> LoadSessionAsync(int sessionId, Actor actor, bool tracked, CancellationToken ct)
     {
-        EnsureCommissioner(actor);
-        var hubId = await db.Sessions.Where(s => s.Id == sessionId).Select(s => (int?)s.HubId).FirstOrDefaultAsync(ct)
-            ?? throw DomainException.NotFound("session-not-found", $"There is no session {sessionId}.");
-        await EnsureCanManageHubAsync(hubId, actor, ct);
         if (tracked)
         {
             // A change is checked against the session as the hub's last change left it, so changes at one hub take turns
             // from before the read (PostgreSQL; SQLite's go one at a time already). A closed or extra date adds no row to
             // the session, so its version cannot catch a date added while the session's dates were being changed.
-            await ComplianceDayStore.LockHubsAsync(db, [hubId], ct);
+            await LockHubOfSessionAsync(sessionId, actor, ct);
+        }
+        else
+        {
+            await EnsureCanManageHubAsync(await HubOfSessionAsync(sessionId, actor, ct), actor, ct);
         }
 
         var query = db.Sessions.TagWith(SessionForChangeTag).Include(s => s.Overrides).AsQueryable();
@@ -623,6 +630,21 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         }
 
         return await query.FirstOrDefaultAsync(s => s.Id == sessionId, ct)
+            ?? throw DomainException.NotFound("session-not-found", $"There is no session {sessionId}.");
+    }
+
+    /// <summary>Takes the session's hub for this transaction, once the actor is known to manage it (taking it again is harmless).</summary>
+    private async Task LockHubOfSessionAsync(int sessionId, Actor actor, CancellationToken ct)
+    {
+        var hubId = await HubOfSessionAsync(sessionId, actor, ct);
+        await EnsureCanManageHubAsync(hubId, actor, ct);
+        await ComplianceDayStore.LockHubsAsync(db, [hubId], ct);
+    }
+
+    private async Task<int> HubOfSessionAsync(int sessionId, Actor actor, CancellationToken ct)
+    {
+        EnsureCommissioner(actor);
+        return await db.Sessions.Where(s => s.Id == sessionId).Select(s => (int?)s.HubId).FirstOrDefaultAsync(ct)
             ?? throw DomainException.NotFound("session-not-found", $"There is no session {sessionId}.");
     }
 

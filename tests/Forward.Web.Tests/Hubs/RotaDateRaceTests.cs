@@ -58,4 +58,40 @@ public sealed class RotaDateRaceTests(RotaDateRaceTests.PausingFactory factory) 
         Assert.Null(stored.ValidUntil);
         Assert.Equal(extra, Assert.Single(stored.Overrides).Date);
     }
+
+    /// <summary>
+    /// Two changes at once that each leave the same booking off the rota: it is named, and audited, by the one that
+    /// committed first only. Old code (PostgreSQL): the second read what was off the rota before waiting for the hub, so
+    /// it named the booking again.
+    /// </summary>
+    [Fact]
+    public async Task A_booking_two_changes_at_once_leave_off_the_rota_is_named_by_the_first_only()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var commissioner = new Actor(world.Commissioner, Roles.Commissioner, null, null, world.CcgId, $"T{world.Prefix}");
+        var tomorrow = Domain.Time.London.Today(factory.Clock).AddDays(1);
+        var slot = (await world.FreeSlotsAsync()).First(s => s.SessionId == world.SessionId && DateOnly.FromDateTime(Domain.Time.London.ToLocal(s.StartUtc)) == tomorrow);
+        var id = await Pages.PageTestData.BookAsync(world, world.PracticeStaffA, slot.Id, "Twice");
+
+        factory.Interceptor.Arm();
+        var closing = Task.Run(async () =>
+        {
+            using var scope = factory.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<RotaService>().AddOverrideAsync(world.SessionId, new OverrideInput(tomorrow, SessionOverrideKind.Closed, "Flooded"), commissioner);
+        });
+        await factory.Interceptor.Paused.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var stopping = Task.Run(async () =>
+        {
+            using var scope = factory.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<RotaService>().SetSessionActiveAsync(world.SessionId, false, commissioner);
+        });
+        await world.UntilWaitingOrDoneAsync(stopping, sqliteGrace: TimeSpan.FromSeconds(3));
+        factory.Interceptor.Release();
+
+        Assert.Equal([id], (await closing.WaitAsync(TimeSpan.FromSeconds(60))).BookedOutsideRota);
+        Assert.Empty((await stopping.WaitAsync(TimeSpan.FromSeconds(60))).BookedOutsideRota);
+        var idText = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(1, await world.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.EntityType == "Appointment" && e.EntityId == idText && e.Action == Domain.Audit.AuditActions.SessionChange)));
+    }
 }
