@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Forward.Domain;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -121,14 +122,14 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
                 problem = Problems.From(domain, httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<ApiFieldNames>());
                 break;
             case BadHttpRequestException bad:
-                // Malformed JSON, wrong types, bodies too large: the framework's message says which parameter failed.
-                problem = new ProblemDetails
-                {
-                    Status = bad.StatusCode,
-                    Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large." : "The request could not be read.",
-                    Detail = Describe(bad),
-                    Type = Problems.TypeBase + "bad-request",
-                };
+                // Malformed JSON, wrong types, bodies too large: said in the client's terms (the field as it is sent),
+                // never with the framework's wording, which names Forward's own .NET types.
+                var (field, detail) = Describe(bad);
+                problem = field is null ? new ProblemDetails() : new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] });
+                problem.Status = bad.StatusCode;
+                problem.Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large." : "The request could not be read.";
+                problem.Detail = detail;
+                problem.Type = Problems.TypeBase + "bad-request";
                 problem.Extensions["code"] = "bad-request";
                 break;
             case var unavailable when Forward.Data.DbErrors.IsUnavailable(unavailable):
@@ -173,9 +174,40 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         return problem;
     }
 
-    private static string Describe(BadHttpRequestException bad)
+    /// <summary>The field that could not be read, where one can be named, and what to tell the client about it.</summary>
+    private static (string? Field, string Detail) Describe(BadHttpRequestException bad)
     {
-        var message = bad.InnerException is System.Text.Json.JsonException json ? $"{bad.Message} {json.Message}" : bad.Message;
-        return message.Length > 500 ? message[..500] : message;
+        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, "The request body is larger than Forward accepts.");
+        }
+
+        if (bad.InnerException is System.Text.Json.JsonException json)
+        {
+            // "$.patient.dateOfBirth" → "patient.dateOfBirth"; "$" or none: the body as a whole.
+            var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? Clip(path[2..], 100) : null;
+            if (json.Message.Contains("could not be mapped", StringComparison.Ordinal) && field is not null)
+            {
+                return (field, $"{field} is not a field Forward accepts here.");
+            }
+
+            return field is null
+                ? (null, "The body is not valid JSON of the expected shape: check its brackets, quotes and commas, and that it is an object.")
+                : (field, $"The value of {field} could not be read: check its type and format (dates as yyyy-mm-dd, numbers unquoted, and text values from the documented list).");
+        }
+
+        if (BindFailure().Match(bad.Message) is { Success: true } bind)
+        {
+            var name = bind.Groups["name"].Value;
+            return (name, $"The value of {name} could not be read: check its format (dates as yyyy-mm-dd, numbers as digits).");
+        }
+
+        return (null, "The request could not be read: check its parameters and body.");
     }
+
+    private static string Clip(string text, int length) => text.Length > length ? text[..length] : text;
+
+    // ASP.NET Core's binding message: Failed to bind parameter "DateOnly? from" from "2026-02-30".
+    [GeneratedRegex("^Failed to bind parameter \"[^\"]*? (?<name>[A-Za-z_][A-Za-z0-9_]*)\" from ")]
+    private static partial Regex BindFailure();
 }

@@ -561,6 +561,42 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
         await AssertProblem(await client.PostAsJsonAsync("/api/v1/appointments", badDob), HttpStatusCode.BadRequest, "bad-request");
     }
 
+    /// <summary>
+    /// A value that cannot be read is named as the client sent it, in errors like any other field's, and the answer never
+    /// names Forward's own .NET types (old code: "could not be converted to Forward.Web.Booking.PatientDto").
+    /// </summary>
+    [Theory]
+    [InlineData("/api/v1/appointments", "{\"slotIds\": [1], \"patient\": {\"nhsNumber\": \"9434765919\", \"dateOfBirth\": \"1980-02-30\"}}", "patient.dateOfBirth")]
+    [InlineData("/api/v1/appointments", "{\"slotIds\": [1], \"consent\": \"Maybe\"}", "consent")]
+    [InlineData("/api/v1/appointments", "{\"slotIds\": [1], \"unknownField\": 1}", "unknownField")]
+    [InlineData("/api/v1/slots?from=2026-02-30", null, "from")]
+    [InlineData("/api/v1/appointments", "{", null)]
+    public async Task A_value_that_cannot_be_read_is_named_in_the_clients_terms(string url, string? json, string? field)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+
+        var response = json is null
+            ? await client.GetAsync(new Uri(url, UriKind.Relative))
+            : await client.PostAsync(new Uri(url, UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain("Forward.", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("DateOnly", body, StringComparison.Ordinal);
+        var root = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("bad-request", root.GetProperty("code").GetString());
+        if (field is null)
+        {
+            Assert.False(root.TryGetProperty("errors", out _));
+        }
+        else
+        {
+            Assert.Equal([field], root.GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        }
+    }
+
     [Fact]
     public async Task A_patient_known_under_another_name_is_refused()
     {
