@@ -17,7 +17,7 @@ public class PracticeOnlineSettings
 
     public bool AcceptingRequests { get; set; } = true;
 
-    /// <summary>Requests accepted per London calendar day; 0 means none.</summary>
+    /// <summary>Requests accepted per London calendar day; 0 (or less) means none, which reads as paused.</summary>
     public int DailyCap { get; set; }
 
     /// <summary>The practice's own words for patients while paused (optional).</summary>
@@ -45,17 +45,18 @@ public static class DailyCap
 {
     /// <summary>
     /// Accepted while the practice is accepting and fewer than its cap have arrived today (so with a cap of N, the Nth
-    /// request is accepted and the N+1th is not).
+    /// request is accepted and the N+1th is not). A cap of 0 or less is paused: such a practice takes nothing tomorrow
+    /// either, so "try again tomorrow" would send patients back to a form that will refuse them again.
     /// </summary>
     public static CapDecision Check(bool accepting, int cap, int receivedToday, string practiceName, string? pausedMessage = null)
     {
-        if (!accepting)
+        if (!accepting || cap <= 0)
         {
             var own = string.IsNullOrWhiteSpace(pausedMessage) ? string.Empty : " " + pausedMessage.Trim();
             return new CapDecision(CapDecisionKind.Paused, $"{practiceName} is not taking online requests at the moment.{own} Contact the practice by phone, or for urgent help call 111.");
         }
 
-        return receivedToday >= Math.Max(0, cap)
+        return receivedToday >= cap
             ? new CapDecision(CapDecisionKind.Full, $"{practiceName} has had as many online requests today as it can answer. Try again tomorrow, contact the practice by phone, or for urgent help call 111.")
             : new CapDecision(CapDecisionKind.Accepted, null);
     }

@@ -16,9 +16,16 @@ public class DailyCapTests
         Assert.Contains("Oak Tree Surgery has had as many online requests today", decision.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_cap_of_zero_accepts_nothing() =>
-        Assert.Equal(CapDecisionKind.Full, DailyCap.Check(true, 0, 0, "P").Kind);
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void A_cap_of_zero_or_less_is_paused_not_full_so_patients_are_not_told_to_try_tomorrow(int cap)
+    {
+        var decision = DailyCap.Check(accepting: true, cap, receivedToday: 0, "Oak Tree Surgery", "Back on Monday.");
+        Assert.Equal(CapDecisionKind.Paused, decision.Kind);
+        Assert.Contains("Oak Tree Surgery is not taking online requests at the moment. Back on Monday.", decision.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("tomorrow", decision.Message, StringComparison.OrdinalIgnoreCase);
+    }
 
     [Fact]
     public void Paused_refuses_even_when_empty_and_shows_the_practice_message()
