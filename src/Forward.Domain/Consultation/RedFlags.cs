@@ -93,4 +93,24 @@ public static class RedFlags
         ArgumentNullException.ThrowIfNull(answers);
         return string.Join(';', Questions.Select(q => $"{q.Code}={(answers.TryGetValue(q.Code, out var a) && a is { } v ? (v ? "yes" : "no") : "unanswered")}"));
     }
+
+    /// <summary>
+    /// Reads back what <see cref="Describe"/> stored: question code → "yes", "no" or "unanswered". A question added since
+    /// the request was sent has no entry, so it can be shown as not asked rather than as answered no. Parts that are not
+    /// "code=answer" are skipped; the first answer for a code wins.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Read(string? stored)
+    {
+        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in (stored ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                answers.TryAdd(part[..equals].Trim(), part[(equals + 1)..].Trim());
+            }
+        }
+
+        return answers;
+    }
 }

@@ -83,4 +83,18 @@ public class RedFlagsTests
         Assert.StartsWith("chest-pain=no;breathing=no;", text, StringComparison.Ordinal);
         Assert.True(text.Length <= ConsultationRequest.MaxRedFlagAnswersLength);
     }
+
+    [Fact]
+    public void Read_gives_back_what_describe_stored_and_skips_what_is_not_an_answer()
+    {
+        var answers = new Dictionary<string, bool?>(AllNo()) { ["rash"] = null };
+        var read = RedFlags.Read(RedFlags.Describe(answers));
+        Assert.Equal(RedFlags.Questions.Count, read.Count);
+        Assert.Equal("no", read["chest-pain"]);
+        Assert.Equal("unanswered", read["rash"]);
+
+        var odd = RedFlags.Read(" chest-pain = yes ;;nonsense;=no;chest-pain=no");
+        Assert.Equal("yes", Assert.Single(odd).Value);
+        Assert.Empty(RedFlags.Read(null));
+    }
 }

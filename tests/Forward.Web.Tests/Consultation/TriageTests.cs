@@ -326,6 +326,28 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Single(actions, "consultation.close");
     }
 
+    [Fact]
+    public async Task The_urgent_symptom_questions_show_each_stored_answer_and_those_never_asked_as_not_asked()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        // As stored by an older form (or one changed by hand): an answer for two questions only, one of them a yes.
+        await world.WithDbAsync(db => db.ConsultationRequests.Where(r => r.Id == request.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.RedFlagAnswers, "chest-pain=no;breathing=yes;stroke=unanswered")));
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var (status, html) = await staff.GetAsync($"/Triage/Request/{request.Id}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.DoesNotContain("Answered no to all", html, StringComparison.Ordinal);
+        string AnswerTo(string code) => Regex.Match(html, $"<li data-code=\"{code}\">[^<]*<strong>([^<]*)</strong></li>").Groups[1].Value;
+        Assert.Equal("No", AnswerTo("chest-pain"));
+        Assert.Equal("Yes", AnswerTo("breathing"));
+        Assert.Equal("Not answered", AnswerTo("stroke"));
+        Assert.All(RedFlags.Questions.Skip(3), q => Assert.Equal("Not asked", AnswerTo(q.Code)));
+        Assert.Contains(WebUtility.HtmlEncode(RedFlags.Questions[0].Question), html, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("ا")] // Urdu alif: six characters once escaped as JSON
     [InlineData("😀")] // an emoji: two UTF-16 units, twelve characters escaped

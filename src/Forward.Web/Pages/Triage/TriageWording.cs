@@ -70,6 +70,23 @@ public static class TriageWording
         _ => outcome.ToString(),
     };
 
+    /// <summary>
+    /// Every urgent-symptom question the form asks now, with the answer the request stored: "No", "Yes", "Not answered",
+    /// or "Not asked" for a question the request has no answer to (one added since it was sent).
+    /// </summary>
+    public static IReadOnlyList<(RedFlagQuestion Question, string Answer)> RedFlagAnswers(string? stored)
+    {
+        var answers = RedFlags.Read(stored);
+        return RedFlags.Questions.Select(q => (q, answers.TryGetValue(q.Code, out var a)
+            ? a switch
+            {
+                "no" => "No",
+                "yes" => "Yes",
+                _ => "Not answered",
+            }
+            : "Not asked")).ToList();
+    }
+
     /// <summary>The outcomes the close form offers: all but booking, which the booking journey records itself.</summary>
     public static IReadOnlyList<SelectListItem> CloseOptions() =>
         Enum.GetValues<ConsultationOutcome>().Where(o => o != ConsultationOutcome.BookAppointment)
