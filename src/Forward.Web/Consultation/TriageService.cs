@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Text.Json;
 using Forward.Data;
 using Forward.Domain;
@@ -28,7 +29,13 @@ public sealed record TriageRow(
     string? AssignedTo,
     ConsultationStatus Status,
     ConsultationOutcome? Outcome,
-    DateTime? ClosedUtc);
+    DateTime? ClosedUtc,
+    SeverityBand? Severity,
+    DurationBand? Duration)
+{
+    /// <summary>Open and <see cref="TriageService.IsReviewFirst"/>: the queue tags it and puts it first among new requests.</summary>
+    public bool ReviewFirst => Status != ConsultationStatus.Closed && TriageService.IsReviewFirst(Severity, Duration);
+}
 
 /// <summary>The registered patient a request was matched to.</summary>
 public sealed record MatchedPatient(int Id, string Name, string NhsNumber, DateOnly DateOfBirth);
@@ -57,24 +64,39 @@ public sealed class TriageService(
 
     private const string ClosedMessage = "This request is closed and cannot be changed. Contact the patient another way if they still need to hear from the practice.";
 
+    /// <summary>The same rule as <see cref="IsReviewFirst"/>, for the queue's order in SQL.</summary>
+    private static readonly Expression<Func<ConsultationRequest, bool>> ReviewFirstInQuery =
+        r => r.Severity == SeverityBand.Severe && r.Duration == DurationBand.LessThanTwoDays;
+
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     /// <summary>
-    /// One page (from 1) of the practice's requests with this status: open ones soonest deadline first; closed ones most
-    /// recently closed first, so the latest are on the first page however many the practice has closed before.
+    /// A problem the patient calls severe and has had for less than 2 days may be getting worse fast: a clinician should
+    /// look at it before requests that are only due sooner.
+    /// </summary>
+    public static bool IsReviewFirst(SeverityBand? severity, DurationBand? duration) =>
+        severity == SeverityBand.Severe && duration == DurationBand.LessThanTwoDays;
+
+    /// <summary>
+    /// One page (from 1) of the practice's requests with this status: open ones soonest deadline first, new ones to
+    /// <see cref="IsReviewFirst"/> before the rest; closed ones most recently closed first, so the latest are on the
+    /// first page however many the practice has closed before.
     /// </summary>
     public async Task<IReadOnlyList<TriageRow>> QueueAsync(ConsultationStatus status, int page, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
         var practiceId = PracticeOf(actor);
         var query = db.ConsultationRequests.AsNoTracking().Where(r => r.PracticeId == practiceId && r.Status == status);
-        var ordered = status == ConsultationStatus.Closed
-            ? query.OrderByDescending(r => r.ClosedUtc).ThenByDescending(r => r.Id)
-            : query.OrderBy(r => r.DeadlineUtc).ThenBy(r => r.Id);
+        var ordered = status switch
+        {
+            ConsultationStatus.Closed => query.OrderByDescending(r => r.ClosedUtc).ThenByDescending(r => r.Id),
+            ConsultationStatus.New => query.OrderByDescending(ReviewFirstInQuery).ThenBy(r => r.DeadlineUtc).ThenBy(r => r.Id),
+            _ => query.OrderBy(r => r.DeadlineUtc).ThenBy(r => r.Id),
+        };
         var rows = await ordered
             .Skip((page - 1) * QueuePageSize)
             .Take(QueuePageSize)
-            .Select(r => new TriageRow(r.Id, r.Reference, r.Kind, r.AdminType, r.ProblemSummary, r.SubmittedUtc, r.DeadlineUtc, r.AssignedTo, r.Status, r.Outcome, r.ClosedUtc))
+            .Select(r => new TriageRow(r.Id, r.Reference, r.Kind, r.AdminType, r.ProblemSummary, r.SubmittedUtc, r.DeadlineUtc, r.AssignedTo, r.Status, r.Outcome, r.ClosedUtc, r.Severity, r.Duration))
             .ToListAsync(cancellationToken);
         audit.Write(actor, AuditActions.ConsultationQueue, "success", "Practice", Id(practiceId), detail: FormattableString.Invariant($"status={status}; page={page}; rows={rows.Count}"));
         await db.SaveChangesAsync(cancellationToken);

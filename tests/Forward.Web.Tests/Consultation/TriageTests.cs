@@ -31,7 +31,9 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         ConsultationStatus status = ConsultationStatus.New,
         string summary = "Sore knee",
         string? mobile = "07700900123",
-        string? email = "ada@example.com") =>
+        string? email = "ada@example.com",
+        SeverityBand severity = SeverityBand.Moderate,
+        DurationBand duration = DurationBand.OneToFourWeeks) =>
         world.WithDbAsync(async db =>
         {
             var request = new ConsultationRequest
@@ -46,8 +48,8 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
                 Mobile = mobile,
                 Kind = ConsultationKind.Medical,
                 ProblemSummary = summary,
-                Duration = DurationBand.OneToFourWeeks,
-                Severity = SeverityBand.Moderate,
+                Duration = duration,
+                Severity = severity,
                 Details = "My knee has hurt for two weeks after a fall.",
                 RedFlagAnswers = "chest-pain=no",
                 Status = ConsultationStatus.New,
@@ -125,6 +127,33 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
 
         var queueAudits = await world.WithDbAsync(db => db.AuditEvents.CountAsync(a => a.Action == "consultation.queue" && a.EntityId == Id(world.PracticeA.Id)));
         Assert.Equal(3, queueAudits);
+    }
+
+    [Fact]
+    public async Task The_queue_shows_severity_and_duration_and_puts_new_severe_problems_of_under_2_days_first_tagged_review_first()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var soon = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(2), summary: "Mild rash", severity: SeverityBand.Mild, duration: DurationBand.MoreThanFourWeeks);
+        var severeLong = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(6), summary: "Bad back", severity: SeverityBand.Severe, duration: DurationBand.TwoToSevenDays);
+        var severeNew = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(8), summary: "Swollen ankle", severity: SeverityBand.Severe, duration: DurationBand.LessThanTwoDays);
+        var startedSevereNew = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(9), ConsultationStatus.InProgress, severity: SeverityBand.Severe, duration: DurationBand.LessThanTwoDays);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var html = (await staff.GetAsync("/Triage")).Html;
+
+        Assert.Equal([severeNew.Reference, soon.Reference, severeLong.Reference], QueueReferences(html));
+        string Cell(string reference) => Regex.Match(html, $"(?s)data-reference=\"{reference}\".*?<td[^>]*data-severity-duration>(.*?)</td>").Groups[1].Value;
+        Assert.Contains("Review first", Cell(severeNew.Reference), StringComparison.Ordinal);
+        Assert.Contains("Severe<br>Less than 2 days", Cell(severeNew.Reference), StringComparison.Ordinal);
+        Assert.Contains("Mild<br>More than 4 weeks", Cell(soon.Reference), StringComparison.Ordinal);
+        Assert.Contains("Severe<br>2 to 7 days", Cell(severeLong.Reference), StringComparison.Ordinal);
+        Assert.DoesNotContain("Review first", Cell(soon.Reference), StringComparison.Ordinal);
+        Assert.DoesNotContain("Review first", Cell(severeLong.Reference), StringComparison.Ordinal);
+
+        // In progress, someone has it already: still tagged, in deadline order.
+        html = (await staff.GetAsync("/Triage?status=in-progress")).Html;
+        Assert.Equal([startedSevereNew.Reference], QueueReferences(html));
+        Assert.Contains("Review first", Cell(startedSevereNew.Reference), StringComparison.Ordinal);
     }
 
     [Fact]
