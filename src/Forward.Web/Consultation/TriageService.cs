@@ -37,8 +37,43 @@ public sealed record TriageRow(
     public bool ReviewFirst => Status != ConsultationStatus.Closed && TriageService.IsReviewFirst(Severity, Duration);
 }
 
-/// <summary>The registered patient a request was matched to.</summary>
-public sealed record MatchedPatient(int Id, string Name, string NhsNumber, DateOnly DateOfBirth);
+/// <summary>
+/// The registered patient a request was matched to, with the contact details on their record. The match is on NHS
+/// number, date of birth and practice only, so the flags say where what the request gave is not what the record holds:
+/// staff reply to the contacts given, and must not take "matched" to mean the sender is the patient.
+/// </summary>
+public sealed record MatchedPatient(
+    int Id,
+    string Name,
+    string NhsNumber,
+    DateOnly DateOfBirth,
+    string? Phone,
+    string? Email,
+    bool NameDiffers,
+    bool MobileDiffers,
+    bool EmailDiffers)
+{
+    public bool AnyDiffers => NameDiffers || MobileDiffers || EmailDiffers;
+
+    /// <summary>
+    /// Compares the request's typed details with the record. Names ignore case and spacing; a mobile is compared as the
+    /// number Notify would text, so "+44 7700 900123" is "07700900123"; an email ignores case. A contact given in the
+    /// request that the record does not hold (a record with a landline only, or no email) differs, since a message sent
+    /// to it may reach someone else.
+    /// </summary>
+    public static MatchedPatient Compare(ConsultationRequest request, int id, string givenName, string familyName, string nhsNumber, DateOnly dateOfBirth, string? phone, string? email)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        static string Name(string given, string family) =>
+            string.Join(' ', $"{given} {family}".Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
+        var nameDiffers = !string.Equals(Name(request.GivenName, request.FamilyName), Name(givenName, familyName), StringComparison.Ordinal);
+        var mobileDiffers = request.Mobile is not null && UkPhoneNumber.Mobile(request.Mobile) is var typed
+            && (typed is null || typed != UkPhoneNumber.Mobile(phone));
+        var emailDiffers = !string.IsNullOrWhiteSpace(request.Email)
+            && !string.Equals(request.Email.Trim(), email?.Trim(), StringComparison.OrdinalIgnoreCase);
+        return new MatchedPatient(id, $"{givenName} {familyName}", nhsNumber, dateOfBirth, phone, email, nameDiffers, mobileDiffers, emailDiffers);
+    }
+}
 
 /// <summary>A request as practice staff see it: the patient's answers, the match, and the history (oldest first).</summary>
 public sealed record TriageDetail(ConsultationRequest Request, MatchedPatient? Patient, IReadOnlyList<ConsultationEvent> History, int MessagesSent);
@@ -119,9 +154,10 @@ public sealed class TriageService(
         MatchedPatient? patient = null;
         if (request.PatientId is { } patientId)
         {
-            patient = await db.Patients.AsNoTracking().Where(p => p.Id == patientId)
-                .Select(p => new MatchedPatient(p.Id, p.GivenName + " " + p.FamilyName, p.NhsNumber, p.DateOfBirth))
+            var row = await db.Patients.AsNoTracking().Where(p => p.Id == patientId)
+                .Select(p => new { p.Id, p.GivenName, p.FamilyName, p.NhsNumber, p.DateOfBirth, p.Phone, p.Email })
                 .FirstOrDefaultAsync(cancellationToken);
+            patient = row is null ? null : MatchedPatient.Compare(request, row.Id, row.GivenName, row.FamilyName, row.NhsNumber, row.DateOfBirth, row.Phone, row.Email);
         }
 
         var messages = await db.OutboxMessages.AsNoTracking()

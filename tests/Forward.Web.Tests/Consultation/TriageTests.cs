@@ -355,6 +355,53 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Single(actions, "consultation.close");
     }
 
+    /// <summary>
+    /// The form matches a request to a registered patient on NHS number and date of birth alone, so whoever knows those
+    /// two can send one in the patient's name with their own mobile. Staff must see that before they reply to it.
+    /// </summary>
+    [Fact]
+    public async Task A_request_matched_on_nhs_number_and_date_of_birth_warns_when_the_name_or_contacts_given_differ_from_the_record()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        async Task<ConsultationRequest> MatchedRequestAsync(string given, string family, string? mobile, string? email)
+        {
+            var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5), mobile: mobile, email: email);
+            await world.WithDbAsync(async db =>
+            {
+                var patient = new Patient { NhsNumber = request.NhsNumber, GivenName = "Ada", FamilyName = "Triagetest", DateOfBirth = request.DateOfBirth, Phone = "07700 900123", Email = "ada@example.com", RegisteredPracticeId = world.PracticeA.Id };
+                db.Patients.Add(patient);
+                await db.SaveChangesAsync();
+                await db.ConsultationRequests.Where(r => r.Id == request.Id).ExecuteUpdateAsync(u => u
+                    .SetProperty(r => r.PatientId, patient.Id).SetProperty(r => r.GivenName, given).SetProperty(r => r.FamilyName, family));
+            });
+            return request;
+        }
+
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        // The same person as typed: case, spacing and the mobile's format aside, nothing to warn of.
+        var same = await MatchedRequestAsync(" ada ", "TRIAGETEST", "07700900123", "ADA@example.com");
+        var html = (await staff.GetAsync($"/Triage/Request/{same.Id}")).Html;
+        Assert.DoesNotContain("match-warning", html, StringComparison.Ordinal);
+        Assert.Contains("Matched on NHS number and date of birth: Ada Triagetest", html, StringComparison.Ordinal);
+        Assert.Matches("(?s)id=\"record-contact\">\\s*Phone: 07700 900123<br>\\s*Email: ada@example.com", html);
+
+        // Someone else's name and mobile with the patient's NHS number and date of birth: said plainly, with the record's.
+        var other = await MatchedRequestAsync("Eve", "Stranger", "07700900999", "ada@example.com");
+        html = (await staff.GetAsync($"/Triage/Request/{other.Id}")).Html;
+        var warning = Regex.Match(html, "(?s)<div class=\"nhsuk-warning-callout\" id=\"match-warning\">(.*?)</div>").Groups[1].Value;
+        Assert.Contains("The details given differ from the record", warning, StringComparison.Ordinal);
+        Assert.Contains("The name and mobile number given in the request are not the same as on the patient's record.", warning, StringComparison.Ordinal);
+        Assert.Contains("Check who sent it before replying", warning, StringComparison.Ordinal);
+        Assert.Contains("Phone: 07700 900123", html, StringComparison.Ordinal);
+        Assert.Contains("not those on the record: see the warning above", html, StringComparison.Ordinal);
+
+        // An email the record does not hold is a contact that may reach someone else, too.
+        var email = await MatchedRequestAsync("Ada", "Triagetest", null, "someone@example.net");
+        html = (await staff.GetAsync($"/Triage/Request/{email.Id}")).Html;
+        Assert.Contains("The email address given in the request is not the same", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_urgent_symptom_questions_show_each_stored_answer_and_those_never_asked_as_not_asked()
     {
