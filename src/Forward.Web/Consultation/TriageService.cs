@@ -3,6 +3,7 @@ using System.Linq.Expressions;
 using System.Text.Json;
 using Forward.Data;
 using Forward.Domain;
+using Forward.Domain.Access;
 using Forward.Domain.Audit;
 using Forward.Domain.Booking;
 using Forward.Domain.Consultation;
@@ -167,13 +168,29 @@ public sealed class TriageService(
         return new TriageDetail(request, patient, InOrder(request.History).ToList(), messages);
     }
 
-    /// <summary>Gives the request to <paramref name="staffName"/>; "me" means the signed-in user.</summary>
+    /// <summary>The practice's staff accounts a request can be assigned to, by name, for the assign form's choices.</summary>
+    public async Task<IReadOnlyList<(string UserName, string DisplayName)>> StaffAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        var practiceId = PracticeOf(actor);
+        var rows = await db.Users.AsNoTracking().Where(u => u.Role == Roles.PracticeStaff && u.PracticeId == practiceId)
+            .Select(u => new { u.UserName, u.DisplayName }).ToListAsync(cancellationToken);
+
+        // Sorted here, not in SQL: SQLite and PostgreSQL collate names differently.
+        return rows.OrderBy(r => r.DisplayName, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.UserName, StringComparer.Ordinal)
+            .Select(r => (r.UserName, r.DisplayName)).ToList();
+    }
+
+    /// <summary>
+    /// Gives the request to <paramref name="staffName"/>, the user name of a practice staff account of the actor's
+    /// practice; "me" means the signed-in user. Anyone else (a typo, a hub clinician, another practice's staff) is a form
+    /// error: a request given to a name nobody signs in as would sit in nobody's list.
+    /// </summary>
     public Task AssignAsync(long id, string? staffName, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         var name = staffName?.Trim();
         if (string.IsNullOrEmpty(name))
         {
-            throw ValidationFailedException.On("AssignTo", "Enter the name of the person to assign it to, or \"me\"");
+            throw ValidationFailedException.On("AssignTo", "Choose who to assign it to");
         }
 
         if (name.Length > ConsultationRequest.MaxStaffNameLength)
@@ -187,7 +204,24 @@ public sealed class TriageService(
         }
 
         var assignee = string.Equals(name, "me", StringComparison.OrdinalIgnoreCase) ? actor.UserName : name;
-        return ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationAssign, r => r.Assign(assignee, actor.UserName, Now), $"Assigned to {assignee}", null, "assigned", cancellationToken);
+        return ChangeAsync(
+            id,
+            actor,
+            expectedVersion,
+            AuditActions.ConsultationAssign,
+            async r =>
+            {
+                if (!await db.Users.AsNoTracking().AnyAsync(u => u.UserName == assignee && u.Role == Roles.PracticeStaff && u.PracticeId == r.PracticeId, cancellationToken))
+                {
+                    throw ValidationFailedException.On("AssignTo", "Choose someone on this practice's staff");
+                }
+
+                r.Assign(assignee, actor.UserName, Now);
+            },
+            $"Assigned to {assignee}",
+            null,
+            "assigned",
+            cancellationToken);
     }
 
     public Task StartAsync(long id, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default) =>
@@ -440,7 +474,23 @@ public sealed class TriageService(
     /// JavaScript) finds its own first change, the one change since its version and the last entry, written by the same
     /// user, and is done, not refused as someone else's.</param>
     /// <param name="madeSame">What else the first change must have left as this one would (a close's note).</param>
-    private async Task ChangeAsync(long id, Actor actor, int? expectedVersion, string action, Action<ConsultationRequest> change, string madeEvent, Func<ConsultationRequest, bool>? madeSame, string outcome, CancellationToken ct)
+    private Task ChangeAsync(long id, Actor actor, int? expectedVersion, string action, Action<ConsultationRequest> change, string madeEvent, Func<ConsultationRequest, bool>? madeSame, string outcome, CancellationToken ct) =>
+        ChangeAsync(
+            id,
+            actor,
+            expectedVersion,
+            action,
+            r =>
+            {
+                change(r);
+                return Task.CompletedTask;
+            },
+            madeEvent,
+            madeSame,
+            outcome,
+            ct);
+
+    private async Task ChangeAsync(long id, Actor actor, int? expectedVersion, string action, Func<ConsultationRequest, Task> change, string madeEvent, Func<ConsultationRequest, bool>? madeSame, string outcome, CancellationToken ct)
     {
         var request = await LoadAsync(id, actor, tracked: true, ct);
         var loaded = request.Version;
@@ -458,7 +508,18 @@ public sealed class TriageService(
             throw DomainException.Conflict("consultation-changed", "Someone else has changed this request since you opened it. It is shown as it is now: check it and try again.");
         }
 
-        change(request);
+        try
+        {
+            await change(request);
+        }
+        catch (DomainException)
+        {
+            // The page shows itself again with the error and saves its view's audit entry: nothing of a change refused
+            // half-way (a message queued for a close that was not made) may be saved with it.
+            db.ChangeTracker.Clear();
+            throw;
+        }
+
         audit.Write(actor, action, outcome, EntityType, Id(id), request.PatientId);
         try
         {

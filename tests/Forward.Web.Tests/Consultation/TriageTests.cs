@@ -72,6 +72,18 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
             return request;
         });
 
+    /// <summary>Another practice staff account, of <paramref name="practiceId"/>; returns its user name.</summary>
+    private static async Task<string> AddStaffAsync(TestWorld world, int practiceId, string name, string role = Roles.PracticeStaff)
+    {
+        var userName = $"{world.Prefix}-{name}";
+        await world.WithDbAsync(db =>
+        {
+            db.Users.Add(new UserAccount { UserName = userName, DisplayName = $"Dr {name}", Role = role, PracticeId = role == Roles.PracticeStaff ? practiceId : null, PasswordHash = "unused" });
+            return db.SaveChangesAsync();
+        });
+        return userName;
+    }
+
     private static Task<ConsultationRequest> ReloadAsync(TestWorld world, long id) =>
         world.WithDbAsync(db => db.ConsultationRequests.AsNoTracking().Include(r => r.History).SingleAsync(r => r.Id == id));
 
@@ -297,18 +309,19 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Matches("(?s)<h2[^>]*>Act on this request</h2>.*<h3[^>]*>Book an appointment</h3>.*<h3[^>]*>Message the patient</h3>.*<h3[^>]*>Close the request</h3>", html);
         Assert.Matches("<a (?=[^>]*id=\"book-from-request\")(?=[^>]*role=\"button\")(?=[^>]*data-module=\"nhsuk-button\")[^>]*>", html);
 
+        var jones = await AddStaffAsync(world, world.PracticeA.Id, "jones");
         var (response, body) = await ActAsync(staff, request.Id, "Assign", new() { ["AssignTo"] = " " });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("nhsuk-error-summary", body, StringComparison.Ordinal);
-        Assert.Contains("<a href=\"#AssignTo\">Enter the name of the person to assign it to, or &quot;me&quot;</a>", body, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#AssignTo\">Choose who to assign it to</a>", body, StringComparison.Ordinal);
 
         (response, body) = await ActAsync(staff, request.Id, "Assign", new() { ["AssignTo"] = "dr\u0007jones" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("The name must not contain control characters", body, StringComparison.Ordinal);
 
-        (response, _) = await ActAsync(staff, request.Id, "Assign", new() { ["AssignTo"] = "dr.jones" });
+        (response, _) = await ActAsync(staff, request.Id, "Assign", new() { ["AssignTo"] = jones });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("dr.jones", (await ReloadAsync(world, request.Id)).AssignedTo);
+        Assert.Equal(jones, (await ReloadAsync(world, request.Id)).AssignedTo);
         (response, _) = await ActAsync(staff, request.Id, "Assign", new() { ["AssignTo"] = "me" });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(world.PracticeStaffA, (await ReloadAsync(world, request.Id)).AssignedTo);
@@ -338,7 +351,7 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Equal(ConsultationOutcome.Pharmacy, closed.Outcome);
         Assert.Equal("Advised to see the pharmacist", closed.OutcomeNote);
         Assert.Equal(
-            ["Submitted online", "Assigned to dr.jones", $"Assigned to {world.PracticeStaffA}", "Started", "Closed: Pharmacy"],
+            ["Submitted online", $"Assigned to {jones}", $"Assigned to {world.PracticeStaffA}", "Started", "Closed: Pharmacy"],
             closed.History.OrderBy(e => e.Id).Select(e => e.What));
 
         // Closing twice (say, from a page left open): an error on the page, not a 500.
@@ -422,6 +435,38 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Equal("Not answered", AnswerTo("stroke"));
         Assert.All(RedFlags.Questions.Skip(3), q => Assert.Equal("Not asked", AnswerTo(q.Code)));
         Assert.Contains(WebUtility.HtmlEncode(RedFlags.Questions[0].Question), html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_can_be_assigned_only_to_the_practices_own_staff_chosen_from_a_list_of_them()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        var nurse = await AddStaffAsync(world, world.PracticeA.Id, "nurse");
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var page = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+        var options = Regex.Match(page, "(?s)<select[^>]*name=\"AssignTo\"[^>]*>(.*?)</select>").Groups[1].Value;
+        var values = Regex.Matches(options, "<option[^>]*value=\"([^\"]*)\"").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+        Assert.Equal(new[] { "", world.PracticeStaffA, nurse }.Order(StringComparer.Ordinal), values.Order(StringComparer.Ordinal));
+        Assert.Contains(">Dr nurse (" + nurse + ")<", options, StringComparison.Ordinal);
+
+        // Typed by hand (or a list out of date): a name nobody signs in as, another practice's staff, a hub clinician.
+        foreach (var stranger in new[] { "dr.nobody", world.PracticeStaffB, world.HubClinician })
+        {
+            var (response, body) = await ActAsync(staff, request.Id, "Assign", new() { ["AssignTo"] = stranger, ["Version"] = "1" }, page);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("<a href=\"#AssignTo\">Choose someone on this practice&#x27;s staff</a>", body, StringComparison.Ordinal);
+        }
+
+        var unchanged = await ReloadAsync(world, request.Id);
+        Assert.Null(unchanged.AssignedTo);
+        Assert.Equal(1, unchanged.Version);
+        Assert.DoesNotContain("consultation.assign", await AuditActionsAsync(world, request.Id));
+
+        var (assigned, _) = await ActAsync(staff, request.Id, "Assign", new() { ["AssignTo"] = nurse, ["Version"] = "1" }, page);
+        Assert.Equal(HttpStatusCode.Redirect, assigned.StatusCode);
+        Assert.Equal(nurse, (await ReloadAsync(world, request.Id)).AssignedTo);
     }
 
     [Theory]

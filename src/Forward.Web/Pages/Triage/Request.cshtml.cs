@@ -58,6 +58,9 @@ public sealed class RequestModel(TriageService triage, TimeProvider clock) : Pag
 
     public IReadOnlyList<SelectListItem> OutcomeOptions { get; } = TriageWording.CloseOptions();
 
+    /// <summary>The practice's staff, for the assign form; the signed-in user's own entry says so.</summary>
+    public IReadOnlyList<SelectListItem> StaffOptions { get; private set; } = [];
+
     public Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) => ShowAsync(id, cancellationToken);
 
     public Task<IActionResult> OnPostAssignAsync(long id, CancellationToken cancellationToken) =>
@@ -109,6 +112,12 @@ public sealed class RequestModel(TriageService triage, TimeProvider clock) : Pag
             return NotFound();
         }
 
+        var actor = Actor.From(User);
+        StaffOptions = (await triage.StaffAsync(actor, cancellationToken))
+            .Select(u => new SelectListItem(
+                u.UserName == actor.UserName ? $"{u.DisplayName} (you)" : string.Equals(u.DisplayName, u.UserName, StringComparison.Ordinal) ? u.DisplayName : $"{u.DisplayName} ({u.UserName})",
+                u.UserName))
+            .ToList();
         NowUtc = clock.GetUtcNow().UtcDateTime;
         if (!keepMessageKey || string.IsNullOrEmpty(MessageKey))
         {
