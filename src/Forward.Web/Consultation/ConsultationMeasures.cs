@@ -2,6 +2,7 @@ using Forward.Data;
 using Forward.Domain;
 using Forward.Domain.Compliance;
 using Forward.Domain.Consultation;
+using Forward.Domain.Notifications;
 using Forward.Domain.Time;
 using Forward.Web.Access;
 using Microsoft.EntityFrameworkCore;
@@ -67,7 +68,8 @@ public sealed record ConsultationReport(
 /// <list type="bullet">
 /// <item>requests per 1,000 registered patients: requests submitted in the range over the list size (for the whole range, not per week);</item>
 /// <item>% answered within deadline: of the requests due in the range (deadline in the range and already passed, whether
-/// closed or not) or closed in the range, those closed at or before their deadline;</item>
+/// closed or not) or closed in the range, those whose patient had a message from the practice (or a booking made from
+/// the request) at or before their deadline. Closing alone answers nobody;</item>
 /// <item>outcome mix and time to close: over the requests closed in the range; time to close is in plain elapsed hours
 /// from submission (nights and weekends count), median and mean;</item>
 /// <item>signposting: care-navigation records in the range.</item>
@@ -106,13 +108,21 @@ public sealed class ConsultationMeasures(ForwardDbContext db, TimeProvider clock
             .Select(g => new { PracticeId = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.PracticeId, g => g.Count, ct);
 
-        var due = await db.ConsultationRequests.AsNoTracking()
+        // A close tells the patient nothing by itself, so a request is answered by the first message to the patient (the
+        // close form sends one when none was sent before) or by the confirmation of the appointment booked from it.
+        var dueRows = await db.ConsultationRequests.AsNoTracking()
             .Where(r => ids.Contains(r.PracticeId)
                 && ((r.DeadlineUtc >= fromUtc && r.DeadlineUtc < toUtc && r.DeadlineUtc <= now)
                     || (r.ClosedUtc != null && r.ClosedUtc >= fromUtc && r.ClosedUtc < toUtc)))
-            .GroupBy(r => r.PracticeId)
-            .Select(g => new { PracticeId = g.Key, Due = g.Count(), Within = g.Count(r => r.ClosedUtc != null && r.ClosedUtc <= r.DeadlineUtc) })
-            .ToDictionaryAsync(g => g.PracticeId, g => (g.Due, g.Within), ct);
+            .Select(r => new
+            {
+                r.PracticeId,
+                Within = db.OutboxMessages.Any(m => m.CreatedUtc <= r.DeadlineUtc
+                    && ((m.ConsultationRequestId == r.Id && m.Kind == NotificationKind.ConsultationMessage)
+                        || (r.BookedAppointmentId != null && m.AppointmentId == r.BookedAppointmentId && m.Kind == NotificationKind.BookingConfirmation))),
+            })
+            .ToListAsync(ct);
+        var due = dueRows.GroupBy(r => r.PracticeId).ToDictionary(g => g.Key, g => (Due: g.Count(), Within: g.Count(r => r.Within)));
 
         // The closed requests themselves (three columns each): the median needs every duration.
         var closed = await db.ConsultationRequests.AsNoTracking()

@@ -227,31 +227,66 @@ public sealed class TriageService(
     public Task StartAsync(long id, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default) =>
         ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationStart, r => r.Start(actor.UserName, Now), "Started", null, "started", cancellationToken);
 
-    /// <summary>Closes with any outcome but <see cref="ConsultationOutcome.BookAppointment"/>, which only a booking sets.</summary>
-    public Task CloseAsync(long id, ConsultationOutcome? outcome, string? note, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Closes with any outcome but <see cref="ConsultationOutcome.BookAppointment"/>, which only a booking sets. A patient
+    /// who has had no message from the practice about the request is never closed on in silence: the close must carry
+    /// <paramref name="message"/>, the outcome in words, queued to them with the close (as <see cref="MessageAsync"/>
+    /// queues one) or not at all. Once they have had a message it is optional. <paramref name="messageKey"/> is new for
+    /// each form shown, as the message form's is.
+    /// </summary>
+    public Task CloseAsync(long id, ConsultationOutcome? outcome, string? note, string? message, string? messageKey, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default)
     {
+        var errors = new Dictionary<string, string>();
         if (outcome is not { } chosen || !Enum.IsDefined(chosen))
         {
-            throw ValidationFailedException.On("Outcome", "Choose what was done about the request");
+            errors["Outcome"] = "Choose what was done about the request";
+            chosen = default;
         }
-
-        if (chosen == ConsultationOutcome.BookAppointment)
+        else if (chosen == ConsultationOutcome.BookAppointment)
         {
-            throw ValidationFailedException.On("Outcome", "To book an appointment, use \"Book an appointment\": the request closes when the booking is made");
+            errors["Outcome"] = "To book an appointment, use \"Book an appointment\": the request closes when the booking is made";
         }
 
         if (note?.Trim() is { Length: > ConsultationRequest.MaxOutcomeNoteLength })
         {
-            throw ValidationFailedException.On("Note", $"The note must be {ConsultationRequest.MaxOutcomeNoteLength} characters or fewer");
+            errors["Note"] = $"The note must be {ConsultationRequest.MaxOutcomeNoteLength} characters or fewer";
         }
-
-        if (FreeText.HasControlCharacters(note))
+        else if (FreeText.HasControlCharacters(note))
         {
-            throw ValidationFailedException.On("Note", "The note must not contain control characters");
+            errors["Note"] = "The note must not contain control characters";
         }
 
+        var text = string.IsNullOrWhiteSpace(message) ? null : message.Trim();
+        if (text is not null)
+        {
+            CheckMessage(text, messageKey, "OutcomeMessage", "OutcomeMessageKey", errors);
+        }
+
+        ValidationFailedException.ThrowIfAny(errors);
         var kept = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
-        return ChangeAsync(id, actor, expectedVersion, AuditActions.ConsultationClose, r => r.Close(chosen, note, null, actor.UserName, Now), $"Closed: {chosen}", r => r.OutcomeNote == kept, $"outcome={chosen}", cancellationToken);
+        return ChangeAsync(
+            id,
+            actor,
+            expectedVersion,
+            AuditActions.ConsultationClose,
+            async r =>
+            {
+                if (text is not null)
+                {
+                    await QueueMessageAsync(r, text, messageKey!, actor, cancellationToken);
+                }
+                else if (new PatientContact(r.Mobile, r.Email).Channels().Any()
+                    && !await db.OutboxMessages.AnyAsync(m => m.ConsultationRequestId == r.Id && m.Kind == NotificationKind.ConsultationMessage, cancellationToken))
+                {
+                    throw ValidationFailedException.On("OutcomeMessage", "Enter a message telling the patient the outcome: they have not had a reply from the practice yet");
+                }
+
+                r.Close(chosen, note, null, actor.UserName, Now);
+            },
+            $"Closed: {chosen}",
+            r => r.OutcomeNote == kept,
+            $"outcome={chosen}",
+            cancellationToken);
     }
 
     /// <summary>
@@ -267,20 +302,8 @@ public sealed class TriageService(
         {
             errors["Message"] = "Enter the message to the patient";
         }
-        else if (trimmed.Length > MaxMessageLength)
-        {
-            errors["Message"] = $"The message must be {MaxMessageLength} characters or fewer";
-        }
-        else if (FreeText.HasControlCharacters(trimmed))
-        {
-            errors["Message"] = "The message must not contain control characters";
-        }
 
-        if (string.IsNullOrWhiteSpace(formKey) || formKey.Length > 40 || formKey.Any(c => !char.IsAsciiLetterOrDigit(c)))
-        {
-            errors["MessageKey"] = "Send the message from the form on this page";
-        }
-
+        CheckMessage(trimmed, formKey, "Message", "MessageKey", errors);
         ValidationFailedException.ThrowIfAny(errors);
         var request = await LoadAsync(id, actor, tracked: true, cancellationToken);
         var channels = new PatientContact(request.Mobile, request.Email).Channels().ToList();
@@ -289,44 +312,13 @@ public sealed class TriageService(
             throw DomainException.Invalid("no-contact", "The patient gave no mobile number or email address to send a message to.");
         }
 
-        var keys = channels.Select(c => $"{OutboxMessage.KeyForConsultation(id, NotificationKind.ConsultationMessage, c.Channel)}:{formKey}").ToList();
+        var keys = channels.Select(c => MessageKey(id, c.Channel, formKey!)).ToList();
         if (await db.OutboxMessages.AnyAsync(m => keys.Contains(m.IdempotencyKey), cancellationToken))
         {
             return 0;
         }
 
-        var practiceName = await db.Practices.Where(p => p.Id == request.PracticeId).Select(p => p.Name).FirstAsync(cancellationToken);
-        var personalisation = JsonSerializer.Serialize(new Dictionary<string, string>
-        {
-            ["practice_name"] = practiceName,
-            ["reference"] = request.Reference,
-            ["message"] = trimmed!,
-        });
-        var now = Now;
-        foreach (var ((channel, recipient), key) in channels.Zip(keys))
-        {
-            db.OutboxMessages.Add(new OutboxMessage
-            {
-                Kind = NotificationKind.ConsultationMessage,
-                Channel = channel,
-                ConsultationRequestId = id,
-                TemplateId = notificationOptions.Value.TemplateFor(NotificationKind.ConsultationMessage, channel),
-                Personalisation = personalisation,
-                Recipient = recipient,
-                DueUtc = now,
-                Status = OutboxStatus.Pending,
-                CreatedUtc = now,
-                IdempotencyKey = key,
-            });
-        }
-
-        request.History.Add(new ConsultationEvent
-        {
-            AtUtc = now,
-            By = actor.UserName,
-            What = $"Message sent to the patient ({string.Join(", ", channels.Select(c => c.Channel == NotificationChannel.Sms ? "text" : "email"))})",
-        });
-        audit.Write(actor, AuditActions.ConsultationMessage, "queued", EntityType, Id(id), request.PatientId, detail: $"channels={string.Join(',', channels.Select(c => c.Channel))}");
+        await QueueMessageAsync(request, trimmed!, formKey!, actor, cancellationToken);
         try
         {
             await db.InTransactionAsync(
@@ -358,6 +350,73 @@ public sealed class TriageService(
         }
 
         return channels.Count;
+    }
+
+    /// <summary>A message's text and its form's key, as both message forms (message, and close with a message) check them.</summary>
+    private static void CheckMessage(string? text, string? formKey, string textField, string keyField, Dictionary<string, string> errors)
+    {
+        if (text is { Length: > MaxMessageLength })
+        {
+            errors[textField] = $"The message must be {MaxMessageLength} characters or fewer";
+        }
+        else if (FreeText.HasControlCharacters(text))
+        {
+            errors[textField] = "The message must not contain control characters";
+        }
+
+        if (string.IsNullOrWhiteSpace(formKey) || formKey.Length > 40 || formKey.Any(c => !char.IsAsciiLetterOrDigit(c)))
+        {
+            errors[keyField] = "Send the message from the form on this page";
+        }
+    }
+
+    private static string MessageKey(long id, NotificationChannel channel, string formKey) =>
+        $"{OutboxMessage.KeyForConsultation(id, NotificationKind.ConsultationMessage, channel)}:{formKey}";
+
+    /// <summary>
+    /// Adds <paramref name="text"/> to the outbox for each contact the request gave, with its history entry and audit
+    /// entry, for the caller to save. The text goes only into the message's personalisation.
+    /// </summary>
+    private async Task QueueMessageAsync(ConsultationRequest request, string text, string formKey, Actor actor, CancellationToken ct)
+    {
+        var channels = new PatientContact(request.Mobile, request.Email).Channels().ToList();
+        if (channels.Count == 0)
+        {
+            throw DomainException.Invalid("no-contact", "The patient gave no mobile number or email address to send a message to.");
+        }
+
+        var practiceName = await db.Practices.Where(p => p.Id == request.PracticeId).Select(p => p.Name).FirstAsync(ct);
+        var personalisation = JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["practice_name"] = practiceName,
+            ["reference"] = request.Reference,
+            ["message"] = text,
+        });
+        var now = Now;
+        foreach (var (channel, recipient) in channels)
+        {
+            db.OutboxMessages.Add(new OutboxMessage
+            {
+                Kind = NotificationKind.ConsultationMessage,
+                Channel = channel,
+                ConsultationRequestId = request.Id,
+                TemplateId = notificationOptions.Value.TemplateFor(NotificationKind.ConsultationMessage, channel),
+                Personalisation = personalisation,
+                Recipient = recipient,
+                DueUtc = now,
+                Status = OutboxStatus.Pending,
+                CreatedUtc = now,
+                IdempotencyKey = MessageKey(request.Id, channel, formKey),
+            });
+        }
+
+        request.History.Add(new ConsultationEvent
+        {
+            AtUtc = now,
+            By = actor.UserName,
+            What = $"Message sent to the patient ({string.Join(", ", channels.Select(c => c.Channel == NotificationChannel.Sms ? "text" : "email"))})",
+        });
+        audit.Write(actor, AuditActions.ConsultationMessage, "queued", EntityType, Id(request.Id), request.PatientId, detail: $"channels={string.Join(',', channels.Select(c => c.Channel))}");
     }
 
     /// <summary>The reference of an open request of the actor's practice, for the booking pages' "booking for" line.</summary>
@@ -525,9 +584,10 @@ public sealed class TriageService(
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(ex))
         {
-            // The two sends of one double click, at once: the one that lost finds the other's change as its own.
+            // The two sends of one double click, at once: the one that lost finds the other's change as its own (a close
+            // with a message may lose on the message's key before its version is checked).
             db.ChangeTracker.Clear();
             if (MadeAlready(await LoadAsync(id, actor, tracked: false, ct), loaded))
             {

@@ -238,13 +238,14 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         page = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
         foreach (var _ in new[] { 1, 2 })
         {
-            var (closed, body) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "SelfCare", ["Note"] = "Advice given", ["Version"] = HiddenValue(page, "Version") }, page);
+            var (closed, body) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "SelfCare", ["Note"] = "Advice given", ["OutcomeMessage"] = "Please see your pharmacist.", ["OutcomeMessageKey"] = HiddenValue(page, "OutcomeMessageKey"), ["Version"] = HiddenValue(page, "Version") }, page);
             Assert.True(closed.StatusCode == HttpStatusCode.Redirect, body);
         }
 
         var now = await ReloadAsync(world, request.Id);
         Assert.Equal((ConsultationStatus.Closed, ConsultationOutcome.SelfCare), (now.Status, now.Outcome));
-        Assert.Equal(2, await world.WithDbAsync(db => db.Set<ConsultationEvent>().CountAsync(e => e.ConsultationRequestId == request.Id && e.By != "patient")));
+        Assert.Equal(3, await world.WithDbAsync(db => db.Set<ConsultationEvent>().CountAsync(e => e.ConsultationRequestId == request.Id && e.By != "patient"))); // started, message, closed
+        Assert.Equal(2, await world.WithDbAsync(db => db.OutboxMessages.CountAsync(m => m.ConsultationRequestId == request.Id && m.Kind == NotificationKind.ConsultationMessage))); // a text and an email, once
 
         // Sent again with another outcome, it is someone's change of mind after the close: refused, as before.
         var (other, otherBody) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "Pharmacy", ["Version"] = HiddenValue(page, "Version") }, page);
@@ -281,7 +282,7 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
 
         // I close it; a stale "assign to me" from another tab is not "assigned" on a closed request.
         var closed = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
-        Assert.Null(await RefusalAsync(t => t.CloseAsync(closed.Id, ConsultationOutcome.SelfCare, null, me, 1)));
+        Assert.Null(await RefusalAsync(t => t.CloseAsync(closed.Id, ConsultationOutcome.SelfCare, null, "Please see your pharmacist.", FormKeys.New(), me, 1)));
         Assert.Equal("consultation-changed", await RefusalAsync(t => t.AssignAsync(closed.Id, "me", me, 1)));
 
         // The two sends of one double click at once: both are answered as done, and the request is started once.
@@ -344,14 +345,14 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Contains("use &quot;Book an appointment&quot;", body, StringComparison.Ordinal);
 
         var page = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
-        (response, _) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "Pharmacy", ["Note"] = "Advised to see the pharmacist" }, page);
+        (response, _) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "Pharmacy", ["Note"] = "Advised to see the pharmacist", ["OutcomeMessage"] = "Please see your pharmacist.", ["OutcomeMessageKey"] = HiddenValue(page, "OutcomeMessageKey") }, page);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var closed = await ReloadAsync(world, request.Id);
         Assert.Equal(ConsultationStatus.Closed, closed.Status);
         Assert.Equal(ConsultationOutcome.Pharmacy, closed.Outcome);
         Assert.Equal("Advised to see the pharmacist", closed.OutcomeNote);
         Assert.Equal(
-            ["Submitted online", $"Assigned to {jones}", $"Assigned to {world.PracticeStaffA}", "Started", "Closed: Pharmacy"],
+            ["Submitted online", $"Assigned to {jones}", $"Assigned to {world.PracticeStaffA}", "Started", "Message sent to the patient (text, email)", "Closed: Pharmacy"],
             closed.History.OrderBy(e => e.Id).Select(e => e.What));
 
         // Closing twice (say, from a page left open): an error on the page, not a 500.
@@ -469,6 +470,47 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Equal(nurse, (await ReloadAsync(world, request.Id)).AssignedTo);
     }
 
+    [Fact]
+    public async Task Closing_a_request_whose_patient_has_had_no_reply_needs_a_message_telling_them_the_outcome_sent_with_the_close()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var page = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+        Assert.Contains("Required: the patient has not had a reply from the practice yet", page, StringComparison.Ordinal);
+
+        // Closed in silence, the patient would wait for a reply that never comes: refused, and nothing changes.
+        var (response, body) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "SelfCare", ["Note"] = "Advice given", ["OutcomeMessageKey"] = HiddenValue(page, "OutcomeMessageKey"), ["Version"] = HiddenValue(page, "Version") }, page);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<a href=\"#OutcomeMessage\">Enter a message telling the patient the outcome: they have not had a reply from the practice yet</a>", body, StringComparison.Ordinal);
+        var still = await ReloadAsync(world, request.Id);
+        Assert.Equal((ConsultationStatus.New, 1), (still.Status, still.Version));
+        Assert.False(await world.WithDbAsync(db => db.OutboxMessages.AnyAsync(m => m.ConsultationRequestId == request.Id && m.Kind == NotificationKind.ConsultationMessage)));
+        Assert.DoesNotContain("consultation.close", await AuditActionsAsync(world, request.Id));
+
+        // With the outcome in words, the message is queued on every contact given and the request closes, together.
+        (response, body) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "SelfCare", ["Note"] = "Advice given", ["OutcomeMessage"] = "We have looked at your request: a pharmacist can help with this.", ["OutcomeMessageKey"] = HiddenValue(page, "OutcomeMessageKey"), ["Version"] = HiddenValue(page, "Version") }, page);
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, body);
+        var closed = await ReloadAsync(world, request.Id);
+        Assert.Equal((ConsultationStatus.Closed, ConsultationOutcome.SelfCare), (closed.Status, closed.Outcome));
+        var messages = await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking()
+            .Where(m => m.ConsultationRequestId == request.Id && m.Kind == NotificationKind.ConsultationMessage).OrderBy(m => m.Id).ToListAsync());
+        Assert.Equal([NotificationChannel.Sms, NotificationChannel.Email], messages.Select(m => m.Channel));
+        Assert.All(messages, m => Assert.Contains("a pharmacist can help with this.", m.Personalisation, StringComparison.Ordinal));
+        Assert.Contains("consultation.message", await AuditActionsAsync(world, request.Id));
+
+        // A patient who has had a message already can be closed on without another.
+        var messaged = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        page = (await staff.GetAsync($"/Triage/Request/{messaged.Id}")).Html;
+        (response, _) = await ActAsync(staff, messaged.Id, "Message", new() { ["Message"] = "Please book with reception.", ["MessageKey"] = HiddenValue(page, "MessageKey") }, page);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        page = (await staff.GetAsync($"/Triage/Request/{messaged.Id}")).Html;
+        Assert.Contains("Optional: the patient has had a message about this request already", page, StringComparison.Ordinal);
+        (response, body) = await ActAsync(staff, messaged.Id, "Close", new() { ["Outcome"] = "SignpostedElsewhere", ["OutcomeMessageKey"] = HiddenValue(page, "OutcomeMessageKey"), ["Version"] = HiddenValue(page, "Version") }, page);
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, body);
+        Assert.Equal(2, await world.WithDbAsync(db => db.OutboxMessages.CountAsync(m => m.ConsultationRequestId == messaged.Id && m.Kind == NotificationKind.ConsultationMessage)));
+    }
+
     [Theory]
     [InlineData("ا")] // Urdu alif: six characters once escaped as JSON
     [InlineData("😀")] // an emoji: two UTF-16 units, twelve characters escaped
@@ -559,15 +601,18 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         var colleague = new Actor("dr.colleague", Roles.PracticeStaff, world.PracticeA.Id, null, null, world.PracticeA.OdsCode);
         using (var scope = factory.Services.CreateScope())
         {
-            await scope.ServiceProvider.GetRequiredService<TriageService>().CloseAsync(request.Id, ConsultationOutcome.SelfCare, null, colleague, 1);
+            await scope.ServiceProvider.GetRequiredService<TriageService>().CloseAsync(request.Id, ConsultationOutcome.SelfCare, null, "Please see your pharmacist.", FormKeys.New(), colleague, 1);
         }
 
         var (response, body) = await ActAsync(staff, request.Id, "Message", new() { ["Message"] = "We will call you today.", ["MessageKey"] = HiddenValue(page, "MessageKey") }, page);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("This request is closed and cannot be changed.", body, StringComparison.Ordinal);
-        Assert.False(await world.WithDbAsync(db => db.OutboxMessages.AnyAsync(m => m.ConsultationRequestId == request.Id && m.Kind == NotificationKind.ConsultationMessage)));
-        Assert.DoesNotContain((await ReloadAsync(world, request.Id)).History, e => e.What.StartsWith("Message sent", StringComparison.Ordinal));
+        // Only the colleague's close told the patient anything.
+        var queued = await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId == request.Id && m.Kind == NotificationKind.ConsultationMessage).Select(m => m.Personalisation).ToListAsync());
+        Assert.Equal(2, queued.Count);
+        Assert.All(queued, p => Assert.DoesNotContain("We will call you today.", p, StringComparison.Ordinal));
+        Assert.Single((await ReloadAsync(world, request.Id)).History, e => e.What.StartsWith("Message sent", StringComparison.Ordinal));
     }
 
     [Fact]

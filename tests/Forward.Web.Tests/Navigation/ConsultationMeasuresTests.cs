@@ -1,7 +1,9 @@
 using System.Net;
 using Forward.Domain.Consultation;
 using Forward.Domain.Navigation;
+using Forward.Domain.Notifications;
 using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Forward.Web.Tests.Navigation;
 
@@ -38,6 +40,21 @@ public sealed class ConsultationMeasuresTests(ForwardFactory factory) : IClassFi
         };
     }
 
+    private static OutboxMessage Message(long requestId, DateTime createdUtc, long? appointmentId = null) => new()
+    {
+        Kind = appointmentId is null ? NotificationKind.ConsultationMessage : NotificationKind.BookingConfirmation,
+        Channel = NotificationChannel.Sms,
+        ConsultationRequestId = appointmentId is null ? requestId : null,
+        AppointmentId = appointmentId,
+        TemplateId = "t",
+        Personalisation = "{}",
+        Recipient = "07700900123",
+        DueUtc = createdUtc,
+        CreatedUtc = createdUtc,
+        Status = OutboxStatus.Sent,
+        IdempotencyKey = $"measures-{Guid.NewGuid():N}",
+    };
+
     /// <summary>
     /// A: five requests in the week (two on time, one late, one overdue and open, one not yet due), plus one from May
     /// closed late in the week; two signpostings. B: six requests, each closed on time two hours after it came in.
@@ -57,6 +74,13 @@ public sealed class ConsultationMeasuresTests(ForwardFactory factory) : IClassFi
         for (var i = 0; i < 6; i++)
         {
             db.ConsultationRequests.Add(Request(b, Utc(6, 2, 8 + i), Utc(6, 3, 17), Utc(6, 2, 10 + i), ConsultationOutcome.Closed));
+        }
+
+        // Each closed one told the patient the outcome as it closed, as the close form does.
+        await db.SaveChangesAsync();
+        foreach (var closed in db.ConsultationRequests.Local.Where(r => r.ClosedUtc is not null).ToList())
+        {
+            db.OutboxMessages.Add(Message(closed.Id, closed.ClosedUtc!.Value));
         }
 
         var service = new LocalService
@@ -107,6 +131,43 @@ public sealed class ConsultationMeasuresTests(ForwardFactory factory) : IClassFi
         Assert.Matches("data-outcome=\"BookAppointment\">[\\s\\S]*?data-count>0<", html);
         Assert.DoesNotContain($"data-practice=\"{world.PracticeB.Id}\"", html, StringComparison.Ordinal);
         Assert.Contains("plain elapsed hours", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Closing tells the patient nothing: a request is answered by the first message to the patient, or the confirmation of
+    /// an appointment booked from it, whenever (or whether) it was closed.
+    /// </summary>
+    [Fact]
+    public async Task A_request_is_answered_within_the_deadline_by_a_reply_to_the_patient_in_time_not_by_being_closed_in_time()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var free = await world.FreeSlotsAsync();
+        using var api = await world.ClientAsync(world.PracticeStaffA);
+        using var booked = await api.PostAsync(new Uri("/api/v1/appointments", UriKind.Relative), System.Net.Http.Json.JsonContent.Create(TestPatients.Booking(free[0].Id, world.PracticeA.OdsCode)));
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var appointmentId = System.Text.Json.JsonDocument.Parse(await booked.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+        await world.WithDbAsync(async db =>
+        {
+            var a = world.PracticeA.Id;
+            var silentOnTime = Request(a, Utc(6, 1, 9), Utc(6, 2, 17), Utc(6, 2, 9), ConsultationOutcome.SelfCare); // closed in time, never told: no
+            var toldOpen = Request(a, Utc(6, 2, 9), Utc(6, 3, 17)); // told in time, still open and past its deadline: yes
+            var toldClosedLate = Request(a, Utc(6, 3, 9), Utc(6, 4, 17), Utc(6, 5, 9), ConsultationOutcome.Pharmacy); // told in time, closed late: yes
+            var toldLate = Request(a, Utc(6, 3, 10), Utc(6, 4, 17), Utc(6, 4, 18), ConsultationOutcome.Pharmacy); // told only as it closed, late: no
+            var bookedOnTime = Request(a, Utc(6, 4, 9), Utc(6, 5, 17), Utc(6, 5, 9), ConsultationOutcome.BookAppointment); // booked, confirmed in time: yes
+            bookedOnTime.BookedAppointmentId = appointmentId;
+            db.ConsultationRequests.AddRange(silentOnTime, toldOpen, toldClosedLate, toldLate, bookedOnTime);
+            await db.SaveChangesAsync();
+            db.OutboxMessages.AddRange(Message(toldOpen.Id, Utc(6, 3, 12)), Message(toldClosedLate.Id, Utc(6, 4, 12)), Message(toldLate.Id, Utc(6, 4, 18)));
+            await db.OutboxMessages.Where(m => m.AppointmentId == appointmentId && m.Kind == NotificationKind.BookingConfirmation)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.CreatedUtc, Utc(6, 5, 9)));
+            await db.SaveChangesAsync();
+        });
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var (status, html) = await staff.GetAsync($"/Consultation/Measures?{Week}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("data-within>60.0% (3 of 5)<", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -50,6 +50,15 @@ public sealed class RequestModel(TriageService triage, TimeProvider clock) : Pag
     [Display(Name = "Note")]
     public string? Note { get; set => field = FreeText.UnifyLineBreaks(value); }
 
+    /// <summary>The outcome in words for the patient, sent with the close; required while they have had no message.</summary>
+    [BindProperty]
+    [Display(Name = "Message to the patient")]
+    public string? OutcomeMessage { get; set => field = FreeText.UnifyLineBreaks(value); }
+
+    /// <summary>New for each form shown, as <see cref="MessageKey"/> is.</summary>
+    [BindProperty]
+    public string? OutcomeMessageKey { get; set; }
+
     public TriageDetail Detail { get; private set; } = null!;
 
     public ConsultationRequest Item => Detail.Request;
@@ -72,7 +81,7 @@ public sealed class RequestModel(TriageService triage, TimeProvider clock) : Pag
     public Task<IActionResult> OnPostCloseAsync(long id, CancellationToken cancellationToken)
     {
         ModelState.ReplaceBindingError(nameof(Outcome), "Choose what was done about the request");
-        return ActAsync(id, ClosedMessage, actor => triage.CloseAsync(id, Outcome, Note, actor, Version, cancellationToken), cancellationToken);
+        return ActAsync(id, ClosedMessage, actor => triage.CloseAsync(id, Outcome, Note, OutcomeMessage, OutcomeMessageKey, actor, Version, cancellationToken), cancellationToken);
     }
 
     public Task<IActionResult> OnPostMessageAsync(long id, CancellationToken cancellationToken) =>
@@ -94,7 +103,7 @@ public sealed class RequestModel(TriageService triage, TimeProvider clock) : Pag
             }
             catch (DomainException ex)
             {
-                ModelState.AddDomainErrors(ex, fields: new Dictionary<string, string> { ["MessageKey"] = string.Empty });
+                ModelState.AddDomainErrors(ex, fields: new Dictionary<string, string> { ["MessageKey"] = string.Empty, ["OutcomeMessageKey"] = string.Empty });
             }
         }
 
@@ -122,6 +131,11 @@ public sealed class RequestModel(TriageService triage, TimeProvider clock) : Pag
         if (!keepMessageKey || string.IsNullOrEmpty(MessageKey))
         {
             MessageKey = Guid.NewGuid().ToString("N");
+        }
+
+        if (!keepMessageKey || string.IsNullOrEmpty(OutcomeMessageKey))
+        {
+            OutcomeMessageKey = Guid.NewGuid().ToString("N");
         }
 
         return Page();
