@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Forward.Domain.Audit;
 using Forward.Domain.Booking;
 using Forward.Domain.Hubs;
@@ -79,6 +80,13 @@ public sealed class HubPagesTests(ForwardFactory factory) : IClassFixture<Forwar
         Assert.Contains("data-count=\"booked\">1<", html, StringComparison.Ordinal);
         Assert.DoesNotContain($"data-appointment=\"{theirs}\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Otherpatient", html, StringComparison.Ordinal);
+
+        // The number to call and what the booker wrote are on the row, and the name leads to the appointment (old code:
+        // none of them, so a telephone clinic had no number to ring).
+        var row = Regex.Match(html, $"<tr[^>]*data-appointment=\"{mine}\".*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Contains("data-phone>07700 900123<", row, StringComparison.Ordinal);
+        Assert.Contains("data-reason>Reason: Cough for three weeks<", row, StringComparison.Ordinal);
+        Assert.Matches($"<a [^>]*href=\"/Appointments/Details/{mine}\"[^>]*>Alex Hubpatient</a>", row);
 
         // Another day's list does not show it; another hub's list is refused to this hub's clinician.
         Assert.DoesNotContain("Hubpatient", (await clinician.GetAsync("/Hubs/DayList?date=2026-06-09")).Html, StringComparison.Ordinal);
