@@ -355,6 +355,11 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
             ["Submitted online", $"Assigned to {jones}", $"Assigned to {world.PracticeStaffA}", "Started", "Message sent to the patient (text, email)", "Closed: Pharmacy"],
             closed.History.OrderBy(e => e.Id).Select(e => e.What));
 
+        // Staff read the outcome in words (old code: "Closed: Pharmacy", the outcome's code).
+        var history = WebUtility.HtmlDecode(Regex.Match((await staff.GetAsync($"/Triage/Request/{request.Id}")).Html, "<ol[^>]*id=\"history\".*?</ol>", RegexOptions.Singleline).Value);
+        Assert.Contains("Closed: Referred to a pharmacy", history, StringComparison.Ordinal);
+        Assert.DoesNotContain("Closed: Pharmacy", history, StringComparison.Ordinal);
+
         // Closing twice (say, from a page left open): an error on the page, not a 500.
         (response, body) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "SelfCare" }, page);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -59,6 +59,20 @@ public static class TriageWording
         _ => "Not given",
     };
 
+    /// <summary>
+    /// A history entry as staff read it. The request records a close under the outcome's code ("Closed: BookAppointment"),
+    /// and its history is never rewritten, so the code is put in words when shown, for old entries too.
+    /// </summary>
+    public static string Event(string what)
+    {
+        ArgumentNullException.ThrowIfNull(what);
+        const string Closed = "Closed: ";
+        return what.StartsWith(Closed, StringComparison.Ordinal) && Enum.TryParse<ConsultationOutcome>(what[Closed.Length..], ignoreCase: false, out var outcome)
+            && Enum.IsDefined(outcome)
+            ? Closed + Outcome(outcome)
+            : what;
+    }
+
     public static string Outcome(ConsultationOutcome outcome) => outcome switch
     {
         ConsultationOutcome.SelfCare => "Self-care advice",
