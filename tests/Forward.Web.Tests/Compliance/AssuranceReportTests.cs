@@ -152,6 +152,9 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
         Assert.Contains("href=\"/Compliance/Assurance?Month=2026-06&amp;Scope=ccg&amp;handler=Pdf\"", html, StringComparison.Ordinal);
         Assert.Contains(">Download the PDF</a>", html, StringComparison.Ordinal);
 
+        // The dashboard link opens the same month and CCG (old code: the dashboard's default four weeks).
+        Assert.Matches($"<a [^>]*href=\"/Compliance\\?Scope=ccg%3A{world.CcgId}&amp;From=2026-06-01&amp;To=2026-06-30\"[^>]*>See these figures in the access dashboard</a>", html);
+
         // Without a month the form offers the last complete month.
         Assert.Contains("value=\"2026-05\"", (await commissioner.GetAsync("/Compliance/Assurance")).Html, StringComparison.Ordinal);
 
