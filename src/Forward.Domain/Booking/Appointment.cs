@@ -112,7 +112,9 @@ public class Appointment
 
         if (Status != AppointmentStatus.Booked)
         {
-            throw DomainException.Conflict("not-booked", $"This appointment {Describe(Status)} and cannot be cancelled.");
+            throw DomainException.Conflict("not-booked", Status == AppointmentStatus.Cancelled
+                ? "This appointment is already cancelled."
+                : $"This appointment {Describe(Status)} and cannot be cancelled.");
         }
 
         if (StartUtc <= nowUtc)

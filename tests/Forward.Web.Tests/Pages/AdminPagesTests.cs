@@ -500,6 +500,7 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         var html = (await commissioner.GetAsync(page)).Html;
         Assert.Contains("Evening GP clinic closed on 9 June 2026. 11 free slots withdrawn.", html, StringComparison.Ordinal);
         Assert.Contains("1 booked appointment no longer matches this session&#x27;s rota", html, StringComparison.Ordinal);
+        Assert.Contains("It has been kept, and the hub&#x27;s day list marks it", html, StringComparison.Ordinal); // was "They have been kept"
         Assert.Contains("Staff training", html, StringComparison.Ordinal);
         Assert.True(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(e => e.Action == AuditActions.SessionChange && e.Actor == world.Commissioner && e.Detail!.StartsWith("closed on 2026-06-09"))));
 

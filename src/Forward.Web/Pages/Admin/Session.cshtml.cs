@@ -312,7 +312,7 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
         {
             const int Listed = 20;
             var references = string.Join(", ", left.Take(Listed).Select(Wording.Reference)) + (left.Count > Listed ? $" and {left.Count - Listed} more" : string.Empty);
-            TempData[WarningKey] = $"{Wording.Plural(left.Count, "booked appointment no longer matches", "booked appointments no longer match")} this session's rota (its dates, times, clinician, type or slot length changed). They have been kept, and the hub's day list marks them for its clinicians to contact the patients and rebook or cancel; no reminder is sent for them while the rota leaves them out. {(left.Count == 1 ? "Appointment" : "Appointments")} {references}.";
+            TempData[WarningKey] = $"{Wording.Plural(left.Count, "booked appointment no longer matches", "booked appointments no longer match")} this session's rota (its dates, times, clinician, type or slot length changed). {(left.Count == 1 ? "It has been kept, and the hub's day list marks it for its clinicians to contact the patient and rebook or cancel; no reminder is sent for it" : "They have been kept, and the hub's day list marks them for its clinicians to contact the patients and rebook or cancel; no reminder is sent for them")} while the rota leaves {(left.Count == 1 ? "it" : "them")} out. {(left.Count == 1 ? "Appointment" : "Appointments")} {references}.";
         }
 
         return toHub
