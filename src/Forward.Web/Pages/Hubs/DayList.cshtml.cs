@@ -64,8 +64,9 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
 
     public DateTime NowUtc { get; private set; }
 
+    /// <summary>Once the appointment has started: an outcome to record, or one recorded to correct.</summary>
     public bool CanRecordOutcome(AppointmentView appointment) =>
-        IsClinician && appointment is { Status: AppointmentStatus.Booked } && appointment.StartUtc <= NowUtc;
+        IsClinician && appointment.Status is AppointmentStatus.Booked or AppointmentStatus.Attended or AppointmentStatus.DidNotAttend && appointment.StartUtc <= NowUtc;
 
     public bool CanViewRecord(AppointmentView appointment) =>
         IsClinician && Appointment.RecordAccessRefusal(appointment.Consent, appointment.Status, appointment.StartUtc, clock.GetUtcNow().UtcDateTime) is null;
@@ -108,8 +109,9 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
         }
         catch (DomainException ex) when (ex.Kind is DomainErrorKind.Conflict or DomainErrorKind.Validation)
         {
+            // Perhaps from another window or device of the same clinician: the list does not say who.
             ModelState.AddModelError(string.Empty, ex.Code == "version-mismatch"
-                ? "Someone else updated this appointment after the list was shown. The list now shows it as it is."
+                ? "This appointment was updated after the list was shown. The list now shows it as it is: record the outcome again if it is still wrong."
                 : ex.Message);
             var page = await ShowAsync(cancellationToken);
             Response.StatusCode = StatusCodes.Status409Conflict;
