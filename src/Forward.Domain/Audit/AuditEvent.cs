@@ -60,6 +60,9 @@ public static class AuditActions
 
     /// <summary>A hub's day list was shown: it names each patient with their NHS number.</summary>
     public const string DayListView = "hub.day-list";
+
+    /// <summary>Appointments were searched (by NHS number and/or dates): it names each patient it found.</summary>
+    public const string AppointmentSearch = "appointment.search";
     public const string SessionChange = "session.change";
 
     /// <summary>A hub's own settings changed (its booking window), as opposed to a session of its rota.</summary>

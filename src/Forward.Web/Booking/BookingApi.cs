@@ -52,6 +52,8 @@ public static class BookingApi
         var appointments = api.MapGroup("/appointments").WithTags("Appointments");
         appointments.MapPost("/", BookAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).WithFieldNames(BookingFields)
             .WithSummary("Book one slot, or several adjacent slots of one session. Send an Idempotency-Key header so a retry never books twice.");
+        appointments.MapGet("/", SearchAppointmentsAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy)
+            .WithSummary("Find appointments again: those you may see (practice staff: your practice's patients'; NHS 111: those your organisation booked; hub clinicians: your hub's), by nhsNumber and/or London dates from..to (at most 31 days; default today and the next 14 days), upcoming first, cancelled included, at most 200 (truncated says when cut). Every search is audited.");
         appointments.MapGet("/{id:long}", GetAsync).WithSummary("One appointment, if you may see it.");
         appointments.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).WithSummary("Cancel; frees the slot.");
         appointments.MapPost("/{id:long}/attended", (long id, HttpContext http, BookingService booking, CancellationToken ct) => OutcomeAsync(id, true, http, booking, ct))
@@ -103,6 +105,40 @@ public static class BookingApi
         }
 
         return TypedResults.Created($"/api/v1/appointments/{outcome.Appointment.Id}", outcome.Appointment);
+    }
+
+    private static async Task<Ok<AppointmentSearchResult>> SearchAppointmentsAsync(
+        [FromQuery] string? nhsNumber, [FromQuery] string? from, [FromQuery] string? to, ClaimsPrincipal user, BookingService booking, CancellationToken ct)
+    {
+        // The dates are read here rather than bound, so that one typed wrongly is a field error named as sent, reported
+        // with the NHS number's, instead of the framework's 400 that names neither.
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var fromDate = QueryDate(from, "From", errors);
+        var toDate = QueryDate(to, "To", errors);
+        var search = new AppointmentSearch(nhsNumber, fromDate, toDate);
+        if (errors.Count > 0 && booking.ValidateAppointmentSearch(search).TryGetValue("NhsNumber", out var nhsError))
+        {
+            errors["NhsNumber"] = nhsError;
+        }
+
+        ValidationFailedException.ThrowIfAny(errors);
+        return TypedResults.Ok(await booking.SearchAppointmentsAsync(search, Actor.From(user), ct));
+    }
+
+    private static DateOnly? QueryDate(string? value, string field, Dictionary<string, string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        errors[field] = "Enter a date as yyyy-MM-dd, for example 2026-06-08";
+        return null;
     }
 
     private static async Task<Ok<AppointmentView>> GetAsync(long id, HttpContext http, BookingService booking, CancellationToken ct)

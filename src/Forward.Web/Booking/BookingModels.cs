@@ -110,6 +110,18 @@ public sealed record AppointmentView(
     };
 }
 
+/// <summary>
+/// A search of the appointments the searcher may see (<c>GET /api/v1/appointments</c>, the Appointments page): by NHS
+/// number and/or London dates, inclusive. Missing dates are today and two weeks after the start.
+/// </summary>
+public sealed record AppointmentSearch(string? NhsNumber, DateOnly? From, DateOnly? To);
+
+/// <param name="From">The first London date searched (the default when none was given).</param>
+/// <param name="To">The last London date searched.</param>
+/// <param name="Appointments">Upcoming first, soonest first; then those that have started, latest first. Cancelled ones are included (their status says so).</param>
+/// <param name="Truncated">More appointments matched than <see cref="BookingService.MaxAppointmentSearchResults"/>: narrow the search for the rest.</param>
+public sealed record AppointmentSearchResult(DateOnly From, DateOnly To, IReadOnlyList<AppointmentView> Appointments, bool Truncated);
+
 /// <summary>A patient as a booker may see them (FHIR Patient search), without the record summary.</summary>
 public sealed record PatientView(int Id, string NhsNumber, string GivenName, string FamilyName, DateOnly DateOfBirth, string? Phone, string PracticeOds, string PracticeName);
 

@@ -33,6 +33,14 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     public const int MaxSearchDays = 14;
     public const int MaxSearchResults = 500;
 
+    /// <summary>An appointment search covers at most this many London dates.</summary>
+    public const int MaxAppointmentSearchDays = 31;
+
+    /// <summary>An appointment search without an end date runs to this many days after its start (two weeks).</summary>
+    public const int DefaultAppointmentSearchDays = 14;
+
+    public const int MaxAppointmentSearchResults = 200;
+
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     public Task<SlotSearchResult> SearchAsync(SlotSearch search, Actor actor, CancellationToken cancellationToken = default) =>
@@ -485,24 +493,121 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var fromUtc = London.StartOfDayUtc(date);
         var toUtc = London.StartOfDayUtc(date.AddDays(1));
         var rows = await db.Appointments.Where(a => a.HubId == hubId && a.StartUtc >= fromUtc && a.StartUtc < toUtc)
-            .OrderBy(a => a.StartUtc).Select(a => new { a.Id, a.PatientId }).ToListAsync(cancellationToken);
-        var ids = rows.Select(r => r.Id).ToList();
+            .OrderBy(a => a.StartUtc).Select(a => new ListedAppointment(a.Id, a.PatientId, a.HubId)).ToListAsync(cancellationToken);
+        await AuditListShownAsync(
+            actor,
+            AuditActions.DayListView,
+            "Hub",
+            Id(hubId),
+            hubId,
+            FormattableString.Invariant($"date={date:yyyy-MM-dd}; rows={rows.Count}"),
+            rows,
+            FormattableString.Invariant($"named on the day list of {date:yyyy-MM-dd}"),
+            cancellationToken);
+        return [.. (await ViewsAsync([.. rows.Select(r => r.Id)], cancellationToken)).Select(v => ForViewer(v, actor))];
+    }
 
-        // The list names every patient with their NHS number (for the hub's clinicians), so who saw it, and when, is kept
-        // as for a record: once for the list, and once under each patient named in it, so a search for a patient finds
-        // every list that showed them. A commissioner's list names nobody and is audited once.
-        var detail = FormattableString.Invariant($"date={date:yyyy-MM-dd}; rows={ids.Count}");
-        audit.Write(actor, AuditActions.DayListView, "success", "Hub", Id(hubId), hubId: hubId, detail: detail);
-        if (!actor.IsCommissioner)
+    /// <summary>
+    /// The appointments the actor may see, as <see cref="CanSeeAsync"/> judges one (practice staff: their practice's
+    /// patients'; NHS 111: those its own organisation booked; hub clinicians: their hub's), by NHS number and/or London
+    /// dates, cancelled ones included: how a booking is found again when the patient rings back. Commissioners oversee
+    /// the service without the patients, so they do not search for them (403). Audited as a day list is.
+    /// </summary>
+    public async Task<AppointmentSearchResult> SearchAppointmentsAsync(AppointmentSearch search, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (actor.IsCommissioner)
         {
-            foreach (var row in rows)
+            throw DomainException.Forbidden("cannot-search-patients", "Commissioners do not search patients' appointments: the hubs' day lists show them without the patients.");
+        }
+
+        var query = VisibleTo(actor) ?? throw DomainException.Forbidden("cannot-search-appointments", "Your role cannot search appointments.");
+        var errors = new Dictionary<string, string>();
+        var (nhsNumber, from, to) = CheckAppointmentSearch(search, London.Today(clock), errors);
+        ValidationFailedException.ThrowIfAny(errors);
+
+        var fromUtc = London.StartOfDayUtc(from);
+        var toUtc = London.StartOfDayUtc(to.AddDays(1));
+        query = query.Where(a => a.StartUtc >= fromUtc && a.StartUtc < toUtc);
+        if (nhsNumber is { } number)
+        {
+            query = query.Where(a => a.Patient!.NhsNumber == number);
+        }
+
+        // Upcoming first (what a caller ringing back means), then those already started, latest first. Two queries, as
+        // one ordering that runs forwards and then backwards in time would need date arithmetic each provider writes
+        // differently; each reads at most one more row than the limit, to know whether it cut.
+        var now = Now;
+        const int Limit = MaxAppointmentSearchResults;
+        var rows = await query.Where(a => a.StartUtc >= now).OrderBy(a => a.StartUtc).ThenBy(a => a.Id)
+            .Select(a => new ListedAppointment(a.Id, a.PatientId, a.HubId)).Take(Limit + 1).ToListAsync(cancellationToken);
+        if (rows.Count <= Limit)
+        {
+            rows.AddRange(await query.Where(a => a.StartUtc < now).OrderByDescending(a => a.StartUtc).ThenByDescending(a => a.Id)
+                .Select(a => new ListedAppointment(a.Id, a.PatientId, a.HubId)).Take(Limit + 1 - rows.Count).ToListAsync(cancellationToken));
+        }
+
+        var truncated = rows.Count > Limit;
+        var shown = rows.Take(Limit).ToList();
+
+        // Ids only: the NHS number searched for is the patient's identity, and the rows shown name the patients anyway.
+        var detail = FormattableString.Invariant($"nhs-number={(nhsNumber is null ? "none" : "given")}; from={from:yyyy-MM-dd}; to={to:yyyy-MM-dd}; rows={shown.Count}{(truncated ? "; truncated" : string.Empty)}");
+        await AuditListShownAsync(actor, AuditActions.AppointmentSearch, null, null, actor.HubId, detail, shown, "shown in an appointment search", cancellationToken);
+        var views = await ViewsAsync([.. shown.Select(r => r.Id)], cancellationToken);
+        return new AppointmentSearchResult(from, to, views, truncated);
+    }
+
+    /// <summary>
+    /// The errors of an appointment search as its fields are named (NhsNumber, From, To), before anything is read: for a
+    /// caller that checks other fields of its own first (the API's dates as typed) and reports all of them together.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ValidateAppointmentSearch(AppointmentSearch search)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        var errors = new Dictionary<string, string>();
+        _ = CheckAppointmentSearch(search, London.Today(clock), errors);
+        return errors;
+    }
+
+    private static (string? NhsNumber, DateOnly From, DateOnly To) CheckAppointmentSearch(AppointmentSearch search, DateOnly today, Dictionary<string, string> errors)
+    {
+        string? nhsNumber = null;
+        if (!string.IsNullOrWhiteSpace(search.NhsNumber))
+        {
+            if (NhsNumber.TryParse(search.NhsNumber, out var parsed, out var error))
             {
-                audit.Write(actor, AuditActions.DayListView, "success", "Appointment", Id(row.Id), row.PatientId, hubId, FormattableString.Invariant($"named on the day list of {date:yyyy-MM-dd}"));
+                nhsNumber = parsed.Value.Value;
+            }
+            else
+            {
+                errors["NhsNumber"] = error ?? "Enter a valid NHS number";
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        return [.. (await ViewsAsync(ids, cancellationToken)).Select(v => ForViewer(v, actor))];
+        var from = search.From ?? today;
+        if (!DateBounds.Contains(from))
+        {
+            // Checked before the default end is worked out from it: two weeks after the last DateOnly does not exist.
+            errors["From"] = DateBounds.Message;
+            return (nhsNumber, today, today);
+        }
+
+        var to = search.To ?? from.AddDays(DefaultAppointmentSearchDays);
+        if (!DateBounds.Contains(to))
+        {
+            errors["To"] = DateBounds.Message;
+        }
+        else if (to < from)
+        {
+            errors["To"] = "End date must be on or after the start date";
+        }
+        else if (to.DayNumber - from.DayNumber >= MaxAppointmentSearchDays)
+        {
+            errors["To"] = $"Search at most {MaxAppointmentSearchDays} days at a time";
+        }
+
+        return (nhsNumber, from, to);
     }
 
     /// <summary>
@@ -757,6 +862,52 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         Domain.Access.Roles.Commissioner => await db.Hubs.AnyAsync(h => h.Id == view.HubId && h.CcgId == actor.CcgId, ct),
         _ => false,
     };
+
+    /// <summary>
+    /// <see cref="CanSeeAsync"/>'s rule for all of an actor's appointments at once, as a query, for searches; null for a
+    /// role that finds none by searching (commissioners see their hubs' appointments only without the patients). The two
+    /// must agree: AppointmentSearchTests checks each role's search against <see cref="GetAsync"/> appointment by appointment.
+    /// </summary>
+    private IQueryable<Appointment>? VisibleTo(Actor actor)
+    {
+        var all = db.Appointments.AsNoTracking();
+        return actor.Role switch
+        {
+            Domain.Access.Roles.HubClinician => actor.HubId is { } hubId ? all.Where(a => a.HubId == hubId) : all.Where(a => false),
+            Domain.Access.Roles.PracticeStaff => actor.PracticeId is { } practiceId ? all.Where(a => a.Patient!.RegisteredPracticeId == practiceId) : all.Where(a => false),
+            // ODS codes are ASCII letters and digits (OdsCodes.IsWellFormed), so SQL's upper() compares them as
+            // CanSeeAsync's ordinal ignore-case comparison does; EF translates no string.Equals with a comparison.
+#pragma warning disable CA1862
+            Domain.Access.Roles.Nhs111 => actor.OrganisationOds?.ToUpperInvariant() is { } ods
+                ? all.Where(a => a.Channel == BookingChannel.Nhs111 && a.BookingOrganisationOds != null && a.BookingOrganisationOds.ToUpper() == ods)
+                : all.Where(a => false),
+#pragma warning restore CA1862
+            _ => null,
+        };
+    }
+
+    /// <summary>An appointment a list showed, with whom and where it names for the audit log.</summary>
+    private sealed record ListedAppointment(long Id, int PatientId, int HubId);
+
+    /// <summary>
+    /// Records that a list of appointments was shown. It names each patient with their NHS number, so who saw it, and
+    /// when, is kept as for a record: once for the list, and once under each appointment and patient it named, so a
+    /// search of the log for a patient finds every list that showed them. A commissioner's list names nobody and is
+    /// audited once. Saved before the list is returned: a list whose showing cannot be recorded is not shown.
+    /// </summary>
+    private async Task AuditListShownAsync(Actor actor, string action, string? listEntityType, string? listEntityId, int? listHubId, string listDetail, IReadOnlyCollection<ListedAppointment> shown, string shownDetail, CancellationToken ct)
+    {
+        audit.Write(actor, action, "success", listEntityType, listEntityId, hubId: listHubId, detail: listDetail);
+        if (!actor.IsCommissioner)
+        {
+            foreach (var row in shown)
+            {
+                audit.Write(actor, action, "success", "Appointment", Id(row.Id), row.PatientId, row.HubId, shownDetail);
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
 
     /// <summary>A hub clinician's patients are those of the practices an active hub of theirs serves, as for booking.</summary>
     private async Task<bool> CanSeePatientAsync(int registeredPracticeId, Actor actor, CancellationToken ct) =>

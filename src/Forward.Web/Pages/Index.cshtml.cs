@@ -35,17 +35,20 @@ public sealed class IndexModel : PageModel
         if (user.IsInRole(Roles.PracticeStaff))
         {
             tasks.Add(new("Find and book a hub appointment", "Find a free evening or weekend slot at the hubs that serve your practice and book it for your patient.", "/Booking/Find"));
+            tasks.Add(new("Find an appointment", "Find your practice's patients' hub appointments by NHS number or date, to check or cancel them.", "/Appointments"));
         }
 
         if (user.IsInRole(Roles.Nhs111))
         {
             tasks.Add(new("Find and book a hub appointment", "Book a caller into a hub that serves their registered practice, on the day or a short time ahead.", "/Booking/Find"));
+            tasks.Add(new("Find an appointment", "Find the appointments your organisation booked, by NHS number or date, to check or cancel them for a caller.", "/Appointments"));
         }
 
         if (user.IsInRole(Roles.HubClinician))
         {
             tasks.Add(new("See the day list", "Your hub's appointments for the day: open a patient's record where they consented, and record attended or did not attend.", "/Hubs/DayList"));
             tasks.Add(new("Find and book a hub appointment", "Book a patient into a free slot at your hub.", "/Booking/Find"));
+            tasks.Add(new("Find an appointment", "Find your hub's appointments by NHS number or date, on any day.", "/Appointments"));
         }
 
         if (user.IsInRole(Roles.Commissioner))

@@ -26,6 +26,7 @@ public static class SiteNavigation
         if (user.IsInRole(Roles.PracticeStaff) || user.IsInRole(Roles.Nhs111) || user.IsInRole(Roles.HubClinician))
         {
             links.Add(new NavigationLink("Find a slot", "/Booking/Find"));
+            links.Add(new NavigationLink("Appointments", "/Appointments"));
         }
 
         if (user.IsInRole(Roles.PracticeStaff))

@@ -1,0 +1,84 @@
+using System.ComponentModel.DataAnnotations;
+using Forward.Domain;
+using Forward.Web.Access;
+using Forward.Web.Booking;
+using Forward.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Forward.Web.Pages.Appointments;
+
+/// <summary>
+/// Finding a booking again (a patient rings back to cancel): the appointments the user may see, by NHS number and/or
+/// dates. A GET form, so a search can be reloaded; the rules and the audit are <see cref="BookingService.SearchAppointmentsAsync"/>'s.
+/// </summary>
+[Authorize(Policy = AuthenticationSetup.BookerPolicy)]
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+public sealed class IndexModel(BookingService booking) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    [Display(Name = "NHS number")]
+    public string? NhsNumber { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? From { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? To { get; set; }
+
+    /// <summary>Null until a search has run without errors.</summary>
+    public AppointmentSearchResult? Result { get; private set; }
+
+    /// <summary>Whose appointments the user's searches find, for the page's wording.</summary>
+    public string Scope { get; private set; } = string.Empty;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        var actor = Actor.From(User);
+        Scope = actor.Role switch
+        {
+            Forward.Domain.Access.Roles.PracticeStaff => "appointments of patients registered at your practice",
+            Forward.Domain.Access.Roles.Nhs111 => "appointments your organisation booked through NHS 111",
+            _ => "appointments at your hub",
+        };
+        ModelState.ReplaceBindingError(nameof(From), "Enter the start date as a real date, for example 8 6 2026");
+        ModelState.ReplaceBindingError(nameof(To), "Enter the end date as a real date, for example 22 6 2026");
+
+        // Opening the page lists nothing: each search is audited under every patient it shows, so it runs when asked.
+        var submitted = Request.Query.ContainsKey(nameof(NhsNumber)) || Request.Query.ContainsKey(nameof(From)) || Request.Query.ContainsKey(nameof(To));
+        if (!submitted)
+        {
+            return Page();
+        }
+
+        var search = new AppointmentSearch(NhsNumber, From, To);
+        if (!ModelState.IsValid)
+        {
+            // A date that did not bind has its own message; the NHS number's is shown with it rather than after a retry.
+            // The other date is not judged against a start or end the user did not give.
+            if (booking.ValidateAppointmentSearch(search).TryGetValue(nameof(NhsNumber), out var nhsError))
+            {
+                ModelState.AddFieldErrors(new Dictionary<string, string> { [nameof(NhsNumber)] = nhsError });
+            }
+
+            return Page();
+        }
+
+        try
+        {
+            Result = await booking.SearchAppointmentsAsync(search, actor, cancellationToken);
+            (From, To) = (Result.From, Result.To);
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.Forbidden)
+        {
+            return Forbid();
+        }
+        catch (DomainException ex)
+        {
+            ModelState.AddDomainErrors(ex);
+        }
+
+        return Page();
+    }
+}
