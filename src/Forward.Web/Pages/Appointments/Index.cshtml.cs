@@ -68,6 +68,10 @@ public sealed class IndexModel(BookingService booking) : PageModel
         try
         {
             Result = await booking.SearchAppointmentsAsync(search, actor, cancellationToken);
+
+            // The form shows the dates searched, defaults included, rather than the empty boxes that were sent.
+            ModelState.Remove(nameof(From));
+            ModelState.Remove(nameof(To));
             (From, To) = (Result.From, Result.To);
         }
         catch (DomainException ex) when (ex.Kind == DomainErrorKind.Forbidden)
