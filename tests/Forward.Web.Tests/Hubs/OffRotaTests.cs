@@ -38,7 +38,7 @@ public sealed class OffRotaTests(ForwardFactory factory) : IClassFixture<Forward
         // The commissioner is told which appointment, and that the hub will see it; the audit names it too.
         Assert.Equal(HttpStatusCode.Redirect, close.StatusCode);
         var message = System.Net.WebUtility.HtmlDecode((await commissioner.GetAsync(page)).Html);
-        Assert.Contains($"the hub's day list marks them for its clinicians to contact the patients and rebook or cancel; no reminder is sent for them while the rota leaves them out. Appointment {closed}.", message, StringComparison.Ordinal);
+        Assert.Contains($"the hub's day list marks it for its clinicians to contact the patient and rebook or cancel; no reminder is sent for it while the rota leaves it out. Appointment {closed}.", message, StringComparison.Ordinal);
         var audited = await world.WithDbAsync(db => db.AuditEvents.AsNoTracking().Where(e => e.Action == AuditActions.SessionChange && e.EntityType == "Appointment").ToListAsync());
         var entry = Assert.Single(audited, e => e.EntityId == closed.ToString(CultureInfo.InvariantCulture)); // under the appointment and its patient
         Assert.NotNull(entry.PatientId);
