@@ -593,7 +593,8 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             return (nhsNumber, today, today);
         }
 
-        var to = search.To ?? from.AddDays(DefaultAppointmentSearchDays);
+        // A default end never falls past the last date Forward takes: the client did not send it, so it is no error of theirs.
+        var to = search.To ?? (from.AddDays(DefaultAppointmentSearchDays) is var fortnight && fortnight > DateBounds.Latest ? DateBounds.Latest : fortnight);
         if (!DateBounds.Contains(to))
         {
             errors["To"] = DateBounds.Message;

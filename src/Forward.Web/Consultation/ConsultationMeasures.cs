@@ -109,7 +109,7 @@ public sealed class ConsultationMeasures(ForwardDbContext db, TimeProvider clock
             .ToDictionaryAsync(g => g.PracticeId, g => g.Count, ct);
 
         // A close tells the patient nothing by itself, so a request is answered by the first message to the patient (the
-        // close form sends one when none was sent before) or by the confirmation of the appointment booked from it.
+        // close form sends one when none was sent before) or by an appointment booked from it.
         var dueRows = await db.ConsultationRequests.AsNoTracking()
             .Where(r => ids.Contains(r.PracticeId)
                 && ((r.DeadlineUtc >= fromUtc && r.DeadlineUtc < toUtc && r.DeadlineUtc <= now)
@@ -117,9 +117,11 @@ public sealed class ConsultationMeasures(ForwardDbContext db, TimeProvider clock
             .Select(r => new
             {
                 r.PracticeId,
-                Within = db.OutboxMessages.Any(m => m.CreatedUtc <= r.DeadlineUtc
-                    && ((m.ConsultationRequestId == r.Id && m.Kind == NotificationKind.ConsultationMessage)
-                        || (r.BookedAppointmentId != null && m.AppointmentId == r.BookedAppointmentId && m.Kind == NotificationKind.BookingConfirmation))),
+                // A booking made by the deadline answers the request whether or not a confirmation could be sent: the
+                // patient's record may hold only a landline, and the booker then tells them by phone.
+                Within = (r.BookedAppointmentId != null && r.ClosedUtc <= r.DeadlineUtc)
+                    || db.OutboxMessages.Any(m => m.CreatedUtc <= r.DeadlineUtc
+                        && m.ConsultationRequestId == r.Id && m.Kind == NotificationKind.ConsultationMessage),
             })
             .ToListAsync(ct);
         var due = dueRows.GroupBy(r => r.PracticeId).ToDictionary(g => g.Key, g => (Due: g.Count(), Within: g.Count(r => r.Within)));

@@ -275,7 +275,12 @@ public sealed class TriageService(
                 {
                     await QueueMessageAsync(r, text, messageKey!, actor, cancellationToken);
                 }
-                else if (new PatientContact(r.Mobile, r.Email).Channels().Any()
+                else if (chosen == ConsultationOutcome.Closed && kept is null)
+                {
+                    throw ValidationFailedException.On("Note", "Say why the request is closed with no further action and no message to the patient, for example a duplicate or not from the patient");
+                }
+                else if (chosen != ConsultationOutcome.Closed
+                    && new PatientContact(r.Mobile, r.Email).Channels().Any()
                     && !await db.OutboxMessages.AnyAsync(m => m.ConsultationRequestId == r.Id && m.Kind == NotificationKind.ConsultationMessage, cancellationToken))
                 {
                     throw ValidationFailedException.On("OutcomeMessage", "Enter a message telling the patient the outcome: they have not had a reply from the practice yet");
@@ -443,10 +448,13 @@ public sealed class TriageService(
             throw DomainException.Conflict("consultation-closed", "This request is closed and cannot be changed.");
         }
 
+        // The record's number when the request is matched to one: the booking keeps the number it is given as the
+        // patient's, and texts their other appointments' reminders there, so a typed number that may not be the
+        // patient's (the triage page warns when it differs) is not taken on trust. Staff may still change it on the form.
         var phone = request.Mobile;
-        if (phone is null && request.PatientId is { } patientId)
+        if (request.PatientId is { } patientId)
         {
-            phone = await db.Patients.AsNoTracking().Where(p => p.Id == patientId).Select(p => p.Phone).FirstOrDefaultAsync(cancellationToken);
+            phone = await db.Patients.AsNoTracking().Where(p => p.Id == patientId).Select(p => p.Phone).FirstOrDefaultAsync(cancellationToken) ?? phone;
         }
 
         audit.Write(actor, AuditActions.ConsultationView, "success", EntityType, Id(id), request.PatientId, detail: "pre-filled a booking");

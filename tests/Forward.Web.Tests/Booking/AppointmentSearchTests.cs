@@ -267,6 +267,18 @@ public sealed class AppointmentSearchTests(ForwardFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_start_near_the_last_date_without_an_end_searches_to_that_last_date()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var response = await (await world.ClientAsync(world.PracticeStaffA)).GetAsync(new Uri($"{Search}?from=2099-12-25", UriKind.Relative));
+
+        // Old code: 400 on "to", a field the client never sent (its default, a fortnight on, fell past 31 December 2099).
+        var body = await Json(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.GetRawText());
+        Assert.Equal("2099-12-31", body.GetProperty("to").GetString());
+    }
+
+    [Fact]
     public async Task A_date_typed_wrongly_and_a_bad_nhs_number_are_reported_together()
     {
         var world = await TestWorld.CreateAsync(factory);

@@ -514,6 +514,18 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         (response, body) = await ActAsync(staff, messaged.Id, "Close", new() { ["Outcome"] = "SignpostedElsewhere", ["OutcomeMessageKey"] = HiddenValue(page, "OutcomeMessageKey"), ["Version"] = HiddenValue(page, "Version") }, page);
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, body);
         Assert.Equal(2, await world.WithDbAsync(db => db.OutboxMessages.CountAsync(m => m.ConsultationRequestId == messaged.Id && m.Kind == NotificationKind.ConsultationMessage)));
+
+        // A duplicate, or a request not from the patient, is closed with no further action and a note saying why, without
+        // replying to contacts that may not be the patient's; without the note it is refused.
+        var suspect = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        page = (await staff.GetAsync($"/Triage/Request/{suspect.Id}")).Html;
+        (response, body) = await ActAsync(staff, suspect.Id, "Close", new() { ["Outcome"] = "Closed", ["OutcomeMessageKey"] = HiddenValue(page, "OutcomeMessageKey"), ["Version"] = HiddenValue(page, "Version") }, page);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<a href=\"#Note\">Say why the request is closed with no further action", body, StringComparison.Ordinal);
+        (response, body) = await ActAsync(staff, suspect.Id, "Close", new() { ["Outcome"] = "Closed", ["Note"] = "Duplicate of an earlier request", ["OutcomeMessageKey"] = HiddenValue(page, "OutcomeMessageKey"), ["Version"] = HiddenValue(page, "Version") }, page);
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, body);
+        Assert.Equal((ConsultationStatus.Closed, ConsultationOutcome.Closed), ((await ReloadAsync(world, suspect.Id)).Status, (await ReloadAsync(world, suspect.Id)).Outcome));
+        Assert.False(await world.WithDbAsync(db => db.OutboxMessages.AnyAsync(m => m.ConsultationRequestId == suspect.Id && m.Kind == NotificationKind.ConsultationMessage)));
     }
 
     [Theory]
@@ -618,6 +630,32 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Equal(2, queued.Count);
         Assert.All(queued, p => Assert.DoesNotContain("We will call you today.", p, StringComparison.Ordinal));
         Assert.Single((await ReloadAsync(world, request.Id)).History, e => e.What.StartsWith("Message sent", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The booking keeps the number it is given as the patient's and texts their other reminders there, so a request
+    /// matched to a record pre-fills the record's number, not one typed on a form that may not be the patient's (old
+    /// code: the typed mobile).
+    /// </summary>
+    [Fact]
+    public async Task Booking_from_a_matched_request_pre_fills_the_number_on_the_patients_record()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5), mobile: "07700900999");
+        await world.WithDbAsync(async db =>
+        {
+            var patient = new Patient { NhsNumber = request.NhsNumber, GivenName = "Ada", FamilyName = "Triagetest", DateOfBirth = new DateOnly(1980, 1, 2), Phone = "07700 900111", RegisteredPracticeId = world.PracticeA.Id };
+            db.Patients.Add(patient);
+            await db.SaveChangesAsync();
+            return await db.ConsultationRequests.Where(r => r.Id == request.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.PatientId, patient.Id));
+        });
+        var slot = (await world.FreeSlotsAsync())[0];
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var (status, book) = await staff.GetAsync($"/Booking/Book?slotId={slot.Id}&practice={world.PracticeA.OdsCode}&consultation={request.Id}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("07700 900111", HiddenValue(book, "Input.Phone"));
     }
 
     [Fact]
