@@ -9,6 +9,7 @@ using Forward.Domain.Booking;
 using Forward.Domain.Consultation;
 using Forward.Domain.Notifications;
 using Forward.Domain.Patients;
+using Forward.Domain.Time;
 using Forward.Web.Access;
 using Forward.Web.Audit;
 using Forward.Web.Booking;
@@ -526,6 +527,18 @@ public sealed class TriageService(
     private async Task CloseAsBookedAsync(long id, long appointmentId, int? patientId, Actor actor, CancellationToken ct)
     {
         var request = await LoadAsync(id, actor, tracked: true, ct);
+
+        // The booking's confirmation goes to the contacts on the patient's record. With no mobile or email there (a
+        // landline only), the contacts the request gave are told instead, so the patient who asked hears the answer.
+        if (new PatientContact(request.Mobile, request.Email).Channels().Any()
+            && !await db.OutboxMessages.AnyAsync(m => m.AppointmentId == appointmentId && m.Kind == NotificationKind.BookingConfirmation, ct))
+        {
+            var booked = await db.Appointments.Where(a => a.Id == appointmentId)
+                .Select(a => new { a.StartUtc, a.Hub!.Name, a.Hub.SiteName, a.Hub.Town }).FirstAsync(ct);
+            var text = $"The practice has booked you an appointment at {booked.Name} ({booked.SiteName}, {booked.Town}) on {London.ToLocal(booked.StartUtc).ToString("dddd d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB"))} at {London.ClockTime(booked.StartUtc)}. If you cannot go, please call the practice.";
+            await QueueMessageAsync(request, text, FormattableString.Invariant($"booked-{appointmentId}"), actor, ct);
+        }
+
         request.Close(ConsultationOutcome.BookAppointment, null, appointmentId, actor.UserName, Now);
         if (request.PatientId is null && patientId is > 0)
         {

@@ -783,6 +783,33 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Equal(long.Parse(booked, CultureInfo.InvariantCulture), (await ReloadAsync(world, request.Id)).BookedAppointmentId);
     }
 
+    /// <summary>
+    /// A booking's confirmation goes to the record's mobile or email. With only a landline there, the contacts the request
+    /// gave are told of the appointment instead (old code: nobody was told, and the request closed as answered).
+    /// </summary>
+    [Fact]
+    public async Task Booking_from_a_request_for_a_patient_with_only_a_landline_tells_the_contacts_the_request_gave()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5), mobile: null, email: "ada@example.com");
+        var slot = (await world.FreeSlotsAsync())[0];
+        var actor = new Actor(world.PracticeStaffA, Roles.PracticeStaff, world.PracticeA.Id, null, null, world.PracticeA.OdsCode);
+        var landline = new BookingRequest([slot.Id], new PatientDetails(request.NhsNumber, "Ada", "Triagetest", new DateOnly(1980, 1, 2), "01632 960001"), null, null, RecordSharingConsent.Granted, Guid.NewGuid().ToString());
+
+        long appointmentId;
+        using (var scope = factory.Services.CreateScope())
+        {
+            appointmentId = (await scope.ServiceProvider.GetRequiredService<TriageService>().BookFromRequestAsync(request.Id, landline, actor)).Appointment.Id;
+        }
+
+        Assert.False(await world.WithDbAsync(db => db.OutboxMessages.AnyAsync(m => m.AppointmentId == appointmentId)));
+        var told = Assert.Single(await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId == request.Id && m.Kind == NotificationKind.ConsultationMessage).ToListAsync()));
+        Assert.Equal((NotificationChannel.Email, "ada@example.com"), (told.Channel, told.Recipient));
+        Assert.Contains("on Monday 8 June 2026 at 18:30", told.Personalisation, StringComparison.Ordinal);
+        var closed = await ReloadAsync(world, request.Id);
+        Assert.Equal((ConsultationStatus.Closed, appointmentId), (closed.Status, closed.BookedAppointmentId!.Value));
+    }
+
     [Fact]
     public async Task The_book_page_is_unchanged_without_a_request()
     {
