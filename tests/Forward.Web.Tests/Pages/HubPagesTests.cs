@@ -88,6 +88,17 @@ public sealed class HubPagesTests(ForwardFactory factory) : IClassFixture<Forwar
         Assert.Contains("data-reason>Reason: Cough for three weeks<", row, StringComparison.Ordinal);
         Assert.Matches($"<a [^>]*href=\"/Appointments/Details/{mine}\"[^>]*>Alex Hubpatient</a>", row);
 
+        // What a booking system wrote (GP Connect's description and comment, NHS 111's notes) reaches the clinician too
+        // (old code: stored and shown nowhere).
+        await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == mine).ExecuteUpdateAsync(u => u.SetProperty(a => a.Description, "Chest infection, on warfarin").SetProperty(a => a.Comment, "Prefers a female GP")));
+        var noted = Regex.Match((await clinician.GetAsync("/Hubs/DayList?date=2026-06-08")).Html, $"<tr[^>]*data-appointment=\"{mine}\".*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Contains("data-description>Chest infection, on warfarin<", noted, StringComparison.Ordinal);
+        Assert.Contains("data-comment>Comment: Prefers a female GP<", noted, StringComparison.Ordinal);
+        var details = (await clinician.GetAsync($"/Appointments/Details/{mine}")).Html;
+        Assert.Contains("data-description>Chest infection, on warfarin<", details, StringComparison.Ordinal);
+        Assert.Contains("data-comment>Prefers a female GP<", details, StringComparison.Ordinal);
+        Assert.Contains(">17 May 1980<", details, StringComparison.Ordinal); // a date of birth without its weekday
+
         // Another day's list does not show it; another hub's list is refused to this hub's clinician.
         Assert.DoesNotContain("Hubpatient", (await clinician.GetAsync("/Hubs/DayList?date=2026-06-09")).Html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await clinician.GetAsync($"/Hubs/DayList?date=2026-06-08&hub={world.OtherHubId}")).Status);
