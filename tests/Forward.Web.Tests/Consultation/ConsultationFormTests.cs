@@ -484,6 +484,26 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         Assert.Empty(await RequestsAsync(world.PracticeA.Id));
     }
 
+    /// <summary>
+    /// Changing the kind of request from the check page starts its questions again, empty: the medical description is not
+    /// carried into the admin request's "tell us more" (old code: pre-filled, and sent with a fit note request).
+    /// </summary>
+    [Fact]
+    public async Task Changing_a_medical_request_to_admin_does_not_carry_the_description_over()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        await journey.ToCheckAnswersAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber());
+        Assert.Contains("My knee has hurt for two weeks after a fall.", journey.Html, StringComparison.Ordinal);
+
+        await journey.PostAsync("Goto&step=4", new Dictionary<string, string>());
+        await journey.PostAsync("Kind", new Dictionary<string, string> { ["Kind"] = "Admin" });
+
+        Assert.Contains("name=\"About.AdminType\"", journey.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("My knee has hurt", journey.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sore knee", journey.Html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_altered_state_starts_again_and_cannot_skip_steps()
     {

@@ -265,9 +265,15 @@ public sealed class IndexModel(ConsultationService consultations, ConsultationDr
 
         if (Draft.Kind != kind)
         {
-            // A different kind asks different questions: the details step starts again.
+            // A different kind asks different questions: the details step starts again, empty, so a medical description
+            // is not sent on as the "tell us more" of an admin request (or the other way round) without the patient seeing it.
             Draft.Kind = kind;
             Draft.Completed = StepKind;
+            Draft.AdminType = null;
+            Draft.ProblemSummary = null;
+            Draft.Duration = null;
+            Draft.Severity = null;
+            Draft.Details = null;
         }
 
         Draft.Completed = Math.Max(Draft.Completed, StepKind);
