@@ -54,6 +54,11 @@ public sealed class OffRotaTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.Contains("data-off-rota", (await practice.GetAsync($"/Appointments/Details/{closed}")).Html, StringComparison.Ordinal);
         Assert.DoesNotContain("data-off-rota", (await practice.GetAsync($"/Appointments/Details/{kept}")).Html, StringComparison.Ordinal);
 
+        // Found again in a search (the patient rings back), it is marked there too (old code: plain "Booked").
+        var found = (await practice.GetAsync("/Appointments?From=2026-06-08&To=2026-06-12")).Html.ReplaceLineEndings(" ");
+        Assert.Matches($"data-appointment=\"{closed}\"[^>]*>(?:(?!</tr>).)*data-off-rota>Not on the rota", found);
+        Assert.DoesNotMatch($"data-appointment=\"{kept}\"[^>]*>(?:(?!</tr>).)*data-off-rota", found);
+
         // When the reminder falls due, it is not sent (old code: sent for a clinic that will not run); it waits.
         var dispatcher = factory.Services.GetRequiredService<OutboxDispatcher>();
         Task<OutboxMessage> ReminderAsync(long appointmentId) =>
