@@ -114,13 +114,21 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
             return false;
         }
 
-        if (message.Kind == NotificationKind.Reminder
+        if (message.Kind == NotificationKind.BookingConfirmation && appointment is { Status: AppointmentStatus.Booked } && appointment.StartUtc <= now)
+        {
+            // Held back (off the rota) or delayed until the start: "you are booked for 12:00" arriving after 12:00 helps nobody.
+            await FinishAsync(db, id, OutboxStatus.Cancelled, "appointment-started", now);
+            LogSkipped(logger, id, message.Kind, message.Channel, "the appointment has started");
+            return false;
+        }
+
+        if (message.Kind is NotificationKind.Reminder or NotificationKind.BookingConfirmation
             && (await OffRotaAppointments.AmongAsync(db, db.AppointmentSlots.Where(h => h.AppointmentId == message.AppointmentId), now, ct)).Count > 0)
         {
-            // Its session was closed that day, stopped or changed after it was booked: a reminder would send the patient
-            // to a session that will not run as booked (the hub's day list marks it for the hub to contact them). It waits
-            // and is looked at again, so a date reopened before the start still gets its reminder; at the start it is
-            // dropped as any reminder is. Not an attempt.
+            // Its session was closed that day, stopped or changed after it was booked: a reminder, or a confirmation not
+            // yet sent, would send the patient to a session that will not run as booked (the hub's day list marks it for
+            // the hub to contact them). It waits and is looked at again, so a date reopened before the start still gets
+            // its message; at the start it is dropped. Not an attempt.
             var again = now.Add(OffRotaRecheck);
             await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
                 .ExecuteUpdateAsync(u => u.SetProperty(m => m.DueUtc, again).SetProperty(m => m.Attempts, m => m.Attempts - 1).SetProperty(m => m.LastError, "appointment-off-rota"), CancellationToken.None);

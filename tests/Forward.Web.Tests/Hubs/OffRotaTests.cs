@@ -72,6 +72,23 @@ public sealed class OffRotaTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.Equal((OutboxStatus.Pending, "appointment-off-rota"), (waiting.Status, waiting.LastError));
         Assert.Equal(Utc(8, 17, 31) + OutboxDispatcher.OffRotaRecheck, waiting.DueUtc);
 
+        // So is its confirmation, not yet sent when the date closed (old code: sent, naming a session that will not run).
+        Task<OutboxMessage> ConfirmationAsync(long appointmentId) =>
+            world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.AppointmentId == appointmentId && m.Kind == NotificationKind.BookingConfirmation));
+        Assert.Equal((OutboxStatus.Pending, "appointment-off-rota"), ((await ConfirmationAsync(closed)).Status, (await ConfirmationAsync(closed)).LastError));
+        Assert.Equal(OutboxStatus.Sent, (await ConfirmationAsync(kept)).Status);
+
+        // The patient who opens their cancel link is told the clinic will not run as booked (old code: nothing said).
+        async Task<string> CancelPageAsync(long appointmentId)
+        {
+            var url = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>((await ReminderAsync(appointmentId)).Personalisation)!["cancel_url"];
+            using var patient = new PageClient(factory);
+            return (await patient.GetAsync(new Uri(url).PathAndQuery)).Html;
+        }
+
+        Assert.Contains("data-off-rota", await CancelPageAsync(closed), StringComparison.Ordinal);
+        Assert.DoesNotContain("data-off-rota", await CancelPageAsync(kept), StringComparison.Ordinal);
+
         // Reopened before the start, the date's booking is on the rota again, no longer marked, and reminded after all.
         var overrideId = await world.WithDbAsync(db => db.SessionOverrides.Where(o => o.SessionId == world.SessionId).Select(o => o.Id).SingleAsync());
         var reopen = await commissioner.PostFormAsync($"{page}?handler=RemoveDate", new Dictionary<string, string> { ["overrideId"] = overrideId.ToString(CultureInfo.InvariantCulture) }, formPage: page);
@@ -83,6 +100,7 @@ public sealed class OffRotaTests(ForwardFactory factory) : IClassFixture<Forward
         }
 
         Assert.Equal(OutboxStatus.Sent, (await ReminderAsync(closed)).Status);
+        Assert.Equal(OutboxStatus.Sent, (await ConfirmationAsync(closed)).Status);
     }
 
     [Fact]

@@ -176,6 +176,23 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.Equal("07700900333", (await OutboxAsync(world, second)).Single(m => m.Channel == NotificationChannel.Sms && m.Kind == NotificationKind.Reminder && m.Status == OutboxStatus.Pending).Recipient);
     }
 
+    /// <summary>A confirmation not sent by the appointment's start (the sender was down) is dropped, not sent late.</summary>
+    [Fact]
+    public async Task A_confirmation_still_waiting_at_the_start_is_dropped_not_sent_late()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync(Now.AddHours(2)))[0];
+        var id = await BookAsync(world, slot.Id);
+
+        using (factory.Clock.TravelTo(slot.StartUtc.AddMinutes(1)))
+        {
+            await Dispatcher.DispatchDueAsync();
+        }
+
+        var confirmation = Assert.Single(await OutboxAsync(world, id), m => m.Kind == NotificationKind.BookingConfirmation);
+        Assert.Equal((OutboxStatus.Cancelled, "appointment-started"), (confirmation.Status, confirmation.LastError)); // old code: sent
+    }
+
     [Fact]
     public async Task A_mobile_given_after_a_landline_plans_the_reminders_the_patient_never_had_and_none_too_late_or_for_cancelled_appointments()
     {

@@ -30,6 +30,9 @@ public sealed class CancelModel(BookingService booking, PatientCancelLinks links
 
     public AppointmentStatus Status { get; private set; }
 
+    /// <summary>The session this appointment was booked in will not run as booked: the patient is told the hub will call.</summary>
+    public bool OffRota { get; private set; }
+
     public string? Problem { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => await ShowAsync(cancellationToken);
@@ -87,6 +90,7 @@ public sealed class CancelModel(BookingService booking, PatientCancelLinks links
             StartLocal = view.StartLocal;
             StartUtc = view.StartUtc;
             Status = view.Status;
+            OffRota = view.Status == AppointmentStatus.Booked && (await booking.OffRotaAsync([appointmentId], cancellationToken)).Count > 0;
             return Page();
         }
         catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
