@@ -76,23 +76,19 @@ public static class SessionDaysExtensions
         }
 
         var parts = new List<string>();
-        if ((days & SessionDays.Weekdays) == SessionDays.Weekdays)
+        if ((days & (SessionDays.Weekdays | SessionDays.Weekends)) == (SessionDays.Weekdays | SessionDays.Weekends))
         {
-            parts.Add("Mon–Fri");
+            // Not "every day": bank holidays are named only when the session runs on them.
+            parts.Add("Mon–Sun");
         }
         else
         {
-            parts.AddRange(new[] { SessionDays.Monday, SessionDays.Tuesday, SessionDays.Wednesday, SessionDays.Thursday, SessionDays.Friday }
-                .Where(d => days.HasFlag(d)).Select(d => d.ToString()[..3]));
-        }
-
-        if ((days & SessionDays.Weekends) == SessionDays.Weekends)
-        {
-            parts.Add("Sat–Sun");
-        }
-        else
-        {
-            parts.AddRange(new[] { SessionDays.Saturday, SessionDays.Sunday }.Where(d => days.HasFlag(d)).Select(d => d.ToString()[..3]));
+            parts.AddRange((days & SessionDays.Weekdays) == SessionDays.Weekdays
+                ? ["Mon–Fri"]
+                : new[] { SessionDays.Monday, SessionDays.Tuesday, SessionDays.Wednesday, SessionDays.Thursday, SessionDays.Friday }.Where(d => days.HasFlag(d)).Select(d => d.ToString()[..3]));
+            parts.AddRange((days & SessionDays.Weekends) == SessionDays.Weekends
+                ? ["Sat–Sun"]
+                : new[] { SessionDays.Saturday, SessionDays.Sunday }.Where(d => days.HasFlag(d)).Select(d => d.ToString()[..3]));
         }
 
         if (days.HasFlag(SessionDays.BankHolidays))

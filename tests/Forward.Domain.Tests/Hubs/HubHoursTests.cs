@@ -40,5 +40,13 @@ public class HubHoursTests
     }
 
     [Fact]
+    public void Seven_days_with_the_same_hours_are_mon_to_sun_and_bank_holidays_only_when_they_run()
+    {
+        // Westcotes' weekday and weekend clinics read "Mon–Fri, Sat–Sun 08:00–20:00".
+        Assert.Equal("Mon–Sun 08:00–20:00", HubHours.Describe([new(SessionDays.Weekdays, At(8), At(20)), new(SessionDays.Weekends, At(8), At(20))]));
+        Assert.Equal("Mon–Sun, bank holidays 08:00–20:00", HubHours.Describe([new(SessionDays.Weekdays, At(8), At(20)), new(SessionDays.Weekends | SessionDays.BankHolidays, At(8), At(20))]));
+    }
+
+    [Fact]
     public void No_sessions_say_so() => Assert.Equal(HubHours.None, HubHours.Describe([]));
 }
