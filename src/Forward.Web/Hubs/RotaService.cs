@@ -85,7 +85,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
 
     public async Task<SessionEditView> GetSessionAsync(int sessionId, Actor actor, CancellationToken cancellationToken = default)
     {
-        var session = await LoadSessionAsync(sessionId, actor, tracked: false, cancellationToken);
+        var session = await LoadSessionAsync(sessionId, actor, cancellationToken);
         var today = London.Today(clock);
         var hubName = await db.Hubs.Where(h => h.Id == session.HubId).Select(h => h.Name).FirstAsync(cancellationToken);
         var overrides = session.Overrides.Where(o => o.Date >= today).OrderBy(o => o.Date)
@@ -242,7 +242,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             sessionId,
             async ct =>
             {
-                var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
+                var session = await SessionForChangeAsync(sessionId, ct);
                 if (session.Version != expectedVersion)
                 {
                     throw SessionChanged(session.Name);
@@ -282,7 +282,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             sessionId,
             async ct =>
             {
-                var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
+                var session = await SessionForChangeAsync(sessionId, ct);
                 if (session.IsActive != active)
                 {
                     session.IsActive = active;
@@ -304,7 +304,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                 sessionId,
                 async ct =>
                 {
-                    var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
+                    var session = await SessionForChangeAsync(sessionId, ct);
                     ValidationFailedException.ThrowIfAny(ValidateOverride(session, input, out var kind, out var reason));
                     var added = new SessionOverride { SessionId = session.Id, Date = input.Date!.Value, Kind = kind, Reason = reason };
                     db.SessionOverrides.Add(added);
@@ -328,7 +328,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             sessionId,
             async ct =>
             {
-                var session = await LoadSessionAsync(sessionId, actor, tracked: true, ct);
+                var session = await SessionForChangeAsync(sessionId, ct);
                 var removed = session.Overrides.FirstOrDefault(o => o.Id == overrideId) ?? throw OverrideGone();
                 db.SessionOverrides.Remove(removed);
                 audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: $"removed {(removed.Kind == SessionOverrideKind.Closed ? "closed" : "extra")} date {Iso(removed.Date)}");
@@ -519,8 +519,11 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             await InOneTransactionAsync(
                 async ct =>
                 {
-                    // Bookings an earlier change already left out are not this change's doing, nor told again. Read with
-                    // the hub taken, so a change committed meanwhile is in this "before" and nobody is named twice.
+                    // A change is checked against the session as the hub's last change left it, so changes at one hub take
+                    // turns from before anything is read (PostgreSQL; SQLite's go one at a time already): a closed or extra
+                    // date adds no row to the session, so its version cannot catch a date added while the session's dates
+                    // were being changed. Bookings an earlier change already left out are not this change's doing, nor
+                    // told again; read with the hub taken, a change committed meanwhile is in this "before".
                     IReadOnlySet<long> before = new HashSet<long>();
                     if (sessionId is { } id)
                     {
@@ -609,31 +612,23 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     /// <summary>Marks a rota change's read of its session, for tests that interleave two changes.</summary>
     public const string SessionForChangeTag = "rota change: session";
 
-    private async Task<Session> LoadSessionAsync(int sessionId, Actor actor, bool tracked, CancellationToken ct)
+    /// <summary>A session to show, once the actor is known to manage its hub.</summary>
+    private async Task<Session> LoadSessionAsync(int sessionId, Actor actor, CancellationToken ct)
     {
-        if (tracked)
-        {
-            // A change is checked against the session as the hub's last change left it, so changes at one hub take turns
-            // from before the read (PostgreSQL; SQLite's go one at a time already). A closed or extra date adds no row to
-            // the session, so its version cannot catch a date added while the session's dates were being changed.
-            await LockHubOfSessionAsync(sessionId, actor, ct);
-        }
-        else
-        {
-            await EnsureCanManageHubAsync(await HubOfSessionAsync(sessionId, actor, ct), actor, ct);
-        }
-
-        var query = db.Sessions.TagWith(SessionForChangeTag).Include(s => s.Overrides).AsQueryable();
-        if (!tracked)
-        {
-            query = query.AsNoTracking();
-        }
-
-        return await query.FirstOrDefaultAsync(s => s.Id == sessionId, ct)
+        await EnsureCanManageHubAsync(await HubOfSessionAsync(sessionId, actor, ct), actor, ct);
+        return await db.Sessions.AsNoTracking().Include(s => s.Overrides).FirstOrDefaultAsync(s => s.Id == sessionId, ct)
             ?? throw DomainException.NotFound("session-not-found", $"There is no session {sessionId}.");
     }
 
-    /// <summary>Takes the session's hub for this transaction, once the actor is known to manage it (taking it again is harmless).</summary>
+    /// <summary>
+    /// The session a change edits, tracked. Only inside <see cref="ChangeAsync"/> with the session's id, which has
+    /// authorised the actor for its hub and taken the hub before this read.
+    /// </summary>
+    private async Task<Session> SessionForChangeAsync(int sessionId, CancellationToken ct) =>
+        await db.Sessions.TagWith(SessionForChangeTag).Include(s => s.Overrides).FirstOrDefaultAsync(s => s.Id == sessionId, ct)
+            ?? throw DomainException.NotFound("session-not-found", $"There is no session {sessionId}.");
+
+    /// <summary>Takes the session's hub for this transaction, once the actor is known to manage it.</summary>
     private async Task LockHubOfSessionAsync(int sessionId, Actor actor, CancellationToken ct)
     {
         var hubId = await HubOfSessionAsync(sessionId, actor, ct);
