@@ -8,10 +8,9 @@ namespace Forward.Domain.Consultation;
 public static class ConsultationMeasureMath
 {
     /// <summary>
-    /// Answered within the deadline: the patient's first reply (a message from the practice, or the confirmation of an
-    /// appointment booked from the request) at or before <paramref name="deadlineUtc"/>. Closing without a reply is not
-    /// an answer, and a request never replied to is never on time, however far off its deadline; callers leave out
-    /// requests not yet due.
+    /// Answered within the deadline: the patient's first reply (a message from the practice, or an appointment booked from
+    /// the request) at or before <paramref name="deadlineUtc"/>. Closing without a reply is not an answer, and a request
+    /// never replied to is never on time, however far off its deadline; callers leave out requests not yet due.
     /// </summary>
     public static bool AnsweredWithinDeadline(DateTime deadlineUtc, DateTime? firstReplyUtc) =>
         firstReplyUtc is { } replied && replied <= deadlineUtc;

@@ -275,18 +275,17 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
 
         var batch = new StatementBatch(db);
         batch.Insert(newPatients);
-        var readdressed = new List<OutboxMessage>();
+        var messages = new List<OutboxMessage>();
         foreach (var patient in phonesChanged.Where(p => !newPatients.Contains(p)))
         {
             batch.Update<Patient>(nameof(Patient.Phone), patient.Phone, [patient.Id]);
-            readdressed.AddRange(await notifications.ReaddressTextsAsync(patient.Id, patient.Phone, ct));
+            messages.AddRange(await notifications.ReaddressTextsAsync(patient.Id, patient.Phone, ct));
         }
 
         batch.Insert(accepted.Select(a => a.Appointment).ToList());
         holds.Sort((x, y) => x.SlotId.CompareTo(y.SlotId));
         batch.Insert(holds);
         var slotsBooked = batch.UpdateFrom<Slot>(nameof(Slot.Status), SlotStatus.Free, SlotStatus.Booked, holds.Select(h => (object)h.SlotId).ToList());
-        var messages = readdressed;
         var auditEntries = new List<AuditEvent>();
         foreach (var (booking, appointment, patient, slots, _, hub, _) in accepted)
         {

@@ -14,6 +14,7 @@ using Forward.Web.Access;
 using Forward.Web.Audit;
 using Forward.Web.Booking;
 using Forward.Web.Notifications;
+using Forward.Web.Pages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -101,9 +102,12 @@ public sealed class TriageService(
 
     private const string ClosedMessage = "This request is closed and cannot be changed. Contact the patient another way if they still need to hear from the practice.";
 
-    /// <summary>The same rule as <see cref="IsReviewFirst"/>, for the queue's order in SQL.</summary>
+    private const SeverityBand ReviewFirstSeverity = SeverityBand.Severe;
+    private const DurationBand ReviewFirstDuration = DurationBand.LessThanTwoDays;
+
+    /// <summary><see cref="IsReviewFirst"/> for the queue's order in SQL.</summary>
     private static readonly Expression<Func<ConsultationRequest, bool>> ReviewFirstInQuery =
-        r => r.Severity == SeverityBand.Severe && r.Duration == DurationBand.LessThanTwoDays;
+        r => r.Severity == ReviewFirstSeverity && r.Duration == ReviewFirstDuration;
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -112,7 +116,7 @@ public sealed class TriageService(
     /// look at it before requests that are only due sooner.
     /// </summary>
     public static bool IsReviewFirst(SeverityBand? severity, DurationBand? duration) =>
-        severity == SeverityBand.Severe && duration == DurationBand.LessThanTwoDays;
+        severity == ReviewFirstSeverity && duration == ReviewFirstDuration;
 
     /// <summary>
     /// One page (from 1) of the practice's requests with this status: open ones soonest deadline first, new ones to
@@ -535,7 +539,7 @@ public sealed class TriageService(
         {
             var booked = await db.Appointments.Where(a => a.Id == appointmentId)
                 .Select(a => new { a.StartUtc, a.Hub!.Name, a.Hub.SiteName, a.Hub.Town }).FirstAsync(ct);
-            var text = $"The practice has booked you an appointment at {booked.Name} ({booked.SiteName}, {booked.Town}) on {London.ToLocal(booked.StartUtc).ToString("dddd d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB"))} at {London.ClockTime(booked.StartUtc)}. If you cannot go, please call the practice.";
+            var text = $"The practice has booked you an appointment at {booked.Name} ({booked.SiteName}, {booked.Town}) on {Wording.DayAndDate(London.ToLocal(booked.StartUtc))} at {London.ClockTime(booked.StartUtc)}. If you cannot go, please call the practice.";
             await QueueMessageAsync(request, text, FormattableString.Invariant($"booked-{appointmentId}"), actor, ct);
         }
 

@@ -1,10 +1,10 @@
-using System.Globalization;
 using System.Text.Json;
 using Forward.Data;
 using Forward.Domain.Booking;
 using Forward.Domain.Notifications;
 using Forward.Domain.Patients;
 using Forward.Domain.Time;
+using Forward.Web.Pages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -139,7 +139,7 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
         {
             ["hub_name"] = hub.Name,
             ["hub_address"] = hub.Location,
-            ["appointment_date"] = local.ToString("dddd d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB")),
+            ["appointment_date"] = Wording.DayAndDate(local),
             ["appointment_time"] = London.ClockTime(appointment.StartUtc),
         };
         if (cancelUrl is not null)

@@ -66,7 +66,7 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>How long a reminder for an appointment off its rota waits before it is looked at again.</summary>
+    /// <summary>How long a reminder or confirmation for an appointment off its rota waits before it is looked at again.</summary>
     public static readonly TimeSpan OffRotaRecheck = TimeSpan.FromHours(1);
 
     private async Task<bool> DispatchOneAsync(ForwardDbContext db, INotificationSender sender, long id, CancellationToken ct)

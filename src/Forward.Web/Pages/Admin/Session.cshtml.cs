@@ -92,6 +92,9 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
 {
     public const string WarningKey = "RotaWarning";
 
+    private const string KeptOne = "It has been kept, and the hub's day list marks it for its clinicians to contact the patient and rebook or cancel; no reminder is sent for it while the rota leaves it out.";
+    private const string KeptMany = "They have been kept, and the hub's day list marks them for its clinicians to contact the patients and rebook or cancel; no reminder is sent for them while the rota leaves them out.";
+
     public static readonly IReadOnlyList<SessionDays> DayFlags =
     [
         SessionDays.Monday, SessionDays.Tuesday, SessionDays.Wednesday, SessionDays.Thursday, SessionDays.Friday,
@@ -312,7 +315,7 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
         {
             const int Listed = 20;
             var references = string.Join(", ", left.Take(Listed).Select(Wording.Reference)) + (left.Count > Listed ? $" and {left.Count - Listed} more" : string.Empty);
-            TempData[WarningKey] = $"{Wording.Plural(left.Count, "booked appointment no longer matches", "booked appointments no longer match")} this session's rota (its dates, times, clinician, type or slot length changed). {(left.Count == 1 ? "It has been kept, and the hub's day list marks it for its clinicians to contact the patient and rebook or cancel; no reminder is sent for it" : "They have been kept, and the hub's day list marks them for its clinicians to contact the patients and rebook or cancel; no reminder is sent for them")} while the rota leaves {(left.Count == 1 ? "it" : "them")} out. {(left.Count == 1 ? "Appointment" : "Appointments")} {references}.";
+            TempData[WarningKey] = $"{Wording.Plural(left.Count, "booked appointment no longer matches", "booked appointments no longer match")} this session's rota (its dates, times, clinician, type or slot length changed). {(left.Count == 1 ? KeptOne : KeptMany)} {(left.Count == 1 ? "Appointment" : "Appointments")} {references}.";
         }
 
         return toHub
