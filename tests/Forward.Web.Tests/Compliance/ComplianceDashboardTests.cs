@@ -292,6 +292,25 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
     }
 
     /// <summary>
+    /// A practice's offered slots are its list-size share of its hubs', so its patients can book more than "offered":
+    /// the figure read as plain utilisation over 100% with no word of why.
+    /// </summary>
+    [Fact]
+    public async Task A_practices_utilisation_says_it_is_of_the_practices_share_of_the_slots_and_a_hubs_does_not()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        var practice = WebUtility.HtmlDecode((await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&{Week}")).Html);
+        Assert.Matches("data-figure=\"utilisation\"[\\s\\S]*?data-share-of-slots>Slots its patients booked of its list-size share of the hubs' slots, [0-9,.]+\\. Over 100% means", practice);
+        Assert.Contains("Each hub's row is this practice's list-size share of the hub", practice, StringComparison.Ordinal);
+
+        var hub = (await commissioner.GetAsync($"/Compliance?Scope=hub:{world.HubId}&{Week}")).Html;
+        Assert.DoesNotContain("data-share-of-slots", hub, StringComparison.Ordinal);
+        Assert.Contains("Slots booked of ", hub, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// When another hub serves a hub's practices too, the hub's own per-1,000 figure is its part of their provision over
     /// their whole population: rated, every Leicester City hub read Red while the CCG was Amber.
     /// </summary>
