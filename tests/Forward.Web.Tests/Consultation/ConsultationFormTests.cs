@@ -47,6 +47,7 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
             "Your practice will reply by 6:30pm on the next working day. A request sent from 6:30pm, at a weekend or on a bank holiday counts as sent on the next working day.",
             journey.Html,
             StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/Account/SignIn\"", journey.Html, StringComparison.Ordinal); // a patient has no account; old code: the staff "Sign in" link
         Assert.Equal(
             "Your practice will reply by 5pm 2 working days later. A request sent from 4:45pm, at a weekend or on a bank holiday counts as sent on the next working day.",
             Forward.Web.Consultation.ConsultationService.ReplyPromise(new ResponseDeadlinePolicy { RespondBy = new(17, 0), CutOff = new(16, 45), WorkingDays = 2 }));

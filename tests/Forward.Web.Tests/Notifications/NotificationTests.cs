@@ -630,6 +630,8 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.DoesNotContain(nhs, html, StringComparison.Ordinal);
         Assert.DoesNotContain("900123", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Cough", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/Account/SignIn\"", html, StringComparison.Ordinal); // old code: the staff "Sign in" link
+        Assert.Contains("href=\"/Account/SignIn\"", (await patient.GetAsync("/")).Html, StringComparison.Ordinal);
 
         var noToken = await patient.PostFormWithoutTokenAsync(url, new Dictionary<string, string> { ["Token"] = TokenOf(url) });
         Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
