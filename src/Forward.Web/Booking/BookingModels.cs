@@ -95,6 +95,14 @@ public sealed record AppointmentView(
     /// <summary>True when the patient's identity and the appointment's free text were left out for this viewer.</summary>
     public bool PatientWithheld { get; private init; }
 
+    /// <summary>
+    /// Booked, not yet started, and held in a slot its session's rota no longer plans (the date closed, the session
+    /// stopped or its times changed after the booking): the hub will not run it as booked, so the patient needs
+    /// rebooking or cancelling. Set on the reads that show appointments (one by id, a search, a day list); false on the
+    /// answer to a change.
+    /// </summary>
+    public bool OffRota { get; init; }
+
     /// <summary>The same appointment without who the patient is or what anyone wrote about them: the commissioner's view.</summary>
     public AppointmentView WithoutPatient() => this with
     {

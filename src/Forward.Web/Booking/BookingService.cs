@@ -322,7 +322,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     {
         var view = await GetAsync(appointmentId, actor, cancellationToken);
         await AuditViewAsync(view, actor, cancellationToken);
-        return view;
+        return (await MarkOffRotaAsync([view], cancellationToken))[0];
     }
 
     /// <summary>
@@ -504,7 +504,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             rows,
             FormattableString.Invariant($"named on the day list of {date:yyyy-MM-dd}"),
             cancellationToken);
-        return [.. (await ViewsAsync([.. rows.Select(r => r.Id)], cancellationToken)).Select(v => ForViewer(v, actor))];
+        return await MarkOffRotaAsync([.. (await ViewsAsync([.. rows.Select(r => r.Id)], cancellationToken)).Select(v => ForViewer(v, actor))], cancellationToken);
     }
 
     /// <summary>
@@ -555,7 +555,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var detail = FormattableString.Invariant($"nhs-number={(nhsNumber is null ? "none" : "given")}; from={from:yyyy-MM-dd}; to={to:yyyy-MM-dd}; rows={shown.Count}{(truncated ? "; truncated" : string.Empty)}");
         await AuditListShownAsync(actor, AuditActions.AppointmentSearch, null, null, actor.HubId, detail, shown, "shown in an appointment search", cancellationToken);
         var views = await ViewsAsync([.. shown.Select(r => r.Id)], cancellationToken);
-        return new AppointmentSearchResult(from, to, views, truncated);
+        return new AppointmentSearchResult(from, to, await MarkOffRotaAsync(views, cancellationToken), truncated);
     }
 
     /// <summary>
@@ -617,6 +617,14 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     /// </summary>
     public Task<IReadOnlySet<long>> OffRotaAsync(IReadOnlyCollection<long> appointmentIds, CancellationToken cancellationToken = default) =>
         OffRotaAppointments.AmongAsync(db, db.AppointmentSlots.Where(h => appointmentIds.Contains(h.AppointmentId)), Now, cancellationToken);
+
+    /// <summary>The views with <see cref="AppointmentView.OffRota"/> set on those the rota has left.</summary>
+    private async Task<IReadOnlyList<AppointmentView>> MarkOffRotaAsync(IReadOnlyList<AppointmentView> views, CancellationToken cancellationToken)
+    {
+        var booked = views.Where(v => v.Status == AppointmentStatus.Booked).Select(v => v.Id).ToList();
+        var off = booked.Count == 0 ? new HashSet<long>() : await OffRotaAsync(booked, cancellationToken);
+        return [.. views.Select(v => off.Contains(v.Id) ? v with { OffRota = true } : v)];
+    }
 
     /// <summary>Opens a patient's record summary for a hub appointment: only the hub's clinicians, only with consent, always audited.</summary>
     public async Task<RecordSummaryView> ViewRecordAsync(long appointmentId, Actor actor, CancellationToken cancellationToken = default)

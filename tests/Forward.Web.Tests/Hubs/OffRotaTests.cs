@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using Forward.Domain.Audit;
 using Forward.Domain.Notifications;
 using Forward.Web.Notifications;
@@ -58,6 +59,23 @@ public sealed class OffRotaTests(ForwardFactory factory) : IClassFixture<Forward
         var found = (await practice.GetAsync("/Appointments?From=2026-06-08&To=2026-06-12")).Html.ReplaceLineEndings(" ");
         Assert.Matches($"data-appointment=\"{closed}\"[^>]*>(?:(?!</tr>).)*data-off-rota>Not on the rota", found);
         Assert.DoesNotMatch($"data-appointment=\"{kept}\"[^>]*>(?:(?!</tr>).)*data-off-rota", found);
+
+        // Another system reading it through the API is told as well (old code: no such field, only the pages said so).
+        using var staffApi = await world.ClientAsync(world.PracticeStaffA);
+        async Task<bool> OffRotaFieldAsync(HttpClient api, string url, long id)
+        {
+            var json = await api.GetFromJsonAsync<System.Text.Json.JsonElement>(url);
+            var items = json.ValueKind == System.Text.Json.JsonValueKind.Array ? json.EnumerateArray()
+                : json.TryGetProperty("appointments", out var list) ? list.EnumerateArray() : new[] { json }.AsEnumerable();
+            return items.Single(a => a.GetProperty("id").GetInt64() == id).GetProperty("offRota").GetBoolean();
+        }
+
+        Assert.True(await OffRotaFieldAsync(staffApi, $"/api/v1/appointments/{closed}", closed));
+        Assert.False(await OffRotaFieldAsync(staffApi, $"/api/v1/appointments/{kept}", kept));
+        Assert.True(await OffRotaFieldAsync(staffApi, "/api/v1/appointments?from=2026-06-08&to=2026-06-12", closed));
+        Assert.False(await OffRotaFieldAsync(staffApi, "/api/v1/appointments?from=2026-06-08&to=2026-06-12", kept));
+        using var clinicianApi = await world.ClientAsync(world.HubClinician);
+        Assert.True(await OffRotaFieldAsync(clinicianApi, $"/api/v1/hubs/{world.HubId}/day-list?date=2026-06-09", closed));
 
         // When the reminder falls due, it is not sent (old code: sent for a clinic that will not run); it waits.
         var dispatcher = factory.Services.GetRequiredService<OutboxDispatcher>();

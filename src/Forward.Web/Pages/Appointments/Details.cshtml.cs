@@ -28,9 +28,6 @@ public sealed class DetailsModel(BookingService booking, TimeProvider clock) : P
 
     public bool HasStarted { get; private set; }
 
-    /// <summary>Booked into a slot its session's rota no longer has (the date closed, the session stopped or changed).</summary>
-    public bool OffRota { get; private set; }
-
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
         await ShowAsync(id, cancellationToken);
 
@@ -81,7 +78,6 @@ public sealed class DetailsModel(BookingService booking, TimeProvider clock) : P
         // Once it has started it cannot be cancelled (Appointment.Cancel): the hub records attended or did not attend.
         HasStarted = Appointment.StartUtc <= clock.GetUtcNow().UtcDateTime;
         OfferCancel = Appointment.Status == AppointmentStatus.Booked && !actor.IsCommissioner && !HasStarted;
-        OffRota = (await booking.OffRotaAsync([id], cancellationToken)).Count > 0;
         return Page();
     }
 }

@@ -30,9 +30,6 @@ public sealed class IndexModel(BookingService booking) : PageModel
     /// <summary>Null until a search has run without errors.</summary>
     public AppointmentSearchResult? Result { get; private set; }
 
-    /// <summary>Found appointments the rota no longer has (a closed date, a stopped or changed session): the caller is told.</summary>
-    public IReadOnlySet<long> OffRota { get; private set; } = new HashSet<long>();
-
     /// <summary>Whose appointments the user's searches find, for the page's wording.</summary>
     public string Scope { get; private set; } = string.Empty;
 
@@ -71,7 +68,6 @@ public sealed class IndexModel(BookingService booking) : PageModel
         try
         {
             Result = await booking.SearchAppointmentsAsync(search, actor, cancellationToken);
-            OffRota = await booking.OffRotaAsync([.. Result.Appointments.Where(a => a.Status == Domain.Booking.AppointmentStatus.Booked).Select(a => a.Id)], cancellationToken);
 
             // The form shows the dates searched, defaults included, rather than the empty boxes that were sent.
             ModelState.Remove(nameof(From));

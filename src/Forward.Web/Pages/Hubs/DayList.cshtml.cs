@@ -59,8 +59,8 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
     /// <summary>The list leaves out who the patients are (a commissioner's list): no patient or NHS number columns.</summary>
     public bool PatientsWithheld { get; private set; }
 
-    /// <summary>Booked appointments their session's rota no longer has (a closed date, a stopped or changed session): to contact.</summary>
-    public IReadOnlySet<long> OffRota { get; private set; } = new HashSet<long>();
+    /// <summary>How many booked appointments their session's rota no longer has (a closed date, a stopped or changed session): to contact.</summary>
+    public int OffRotaCount { get; private set; }
 
     public DateTime NowUtc { get; private set; }
 
@@ -177,7 +177,7 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
             return StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        OffRota = await booking.OffRotaAsync(appointments.Where(a => a.Status == AppointmentStatus.Booked).Select(a => a.Id).ToList(), cancellationToken);
+        OffRotaCount = appointments.Count(a => a.OffRota);
         Total = appointments.Count;
         PatientsWithheld = appointments.Any(a => a.PatientWithheld);
         Booked = appointments.Count(a => a.Status == AppointmentStatus.Booked);
