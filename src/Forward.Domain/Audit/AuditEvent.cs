@@ -73,6 +73,9 @@ public static class AuditActions
     public const string TrainingAdd = "navigator-training.add";
     public const string TrainingUpdate = "navigator-training.update";
 
+    /// <summary>A staff member's training record was taken off their practice's register (they left).</summary>
+    public const string TrainingRemove = "navigator-training.remove";
+
     // Online consultation requests: the public form's submission, then the practice's triage.
     public const string ConsultationSubmit = "consultation.submit";
     public const string ConsultationQueue = "consultation.queue";

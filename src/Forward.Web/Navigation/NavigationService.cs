@@ -350,6 +350,42 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
             input.Id is null && existing.Version == 1 && HoldsInput(existing, input) ? existing : null;
     }
 
+    /// <summary>
+    /// Takes a staff member who has left off the actor's own practice's register (practice staff only), if the record is
+    /// still at the version the form showed; audited. Null when the record is not there any more: the same form sent
+    /// again after it was removed, which is done, not an error.
+    /// </summary>
+    public async Task<string?> RemoveTrainingAsync(Actor actor, int id, int? version, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var practice = await OwnPracticeAsync(actor, ct);
+        var record = await db.NavigatorTraining.FirstOrDefaultAsync(t => t.Id == id && t.PracticeId == practice.Id, ct);
+        if (record is null)
+        {
+            return null;
+        }
+
+        if (record.Version != version)
+        {
+            throw TrainingChanged(record.StaffName);
+        }
+
+        db.NavigatorTraining.Remove(record);
+        audit.Write(actor, AuditActions.TrainingRemove, "success", nameof(NavigatorTraining), record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), detail: $"practice {practice.OdsCode}", practiceId: practice.Id);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Changed or removed between the read above and this delete: removed is this form's own other send.
+            db.ChangeTracker.Clear();
+            return await db.NavigatorTraining.AsNoTracking().AnyAsync(t => t.Id == id, ct) ? throw TrainingChanged(record.StaffName) : null;
+        }
+
+        return record.StaffName;
+    }
+
     /// <summary>Whether the stored record holds exactly what the form entered.</summary>
     private static bool HoldsInput(NavigatorTraining stored, TrainingInput input) =>
         stored.StaffName == NavigatorTraining.CleanName(input.StaffName)

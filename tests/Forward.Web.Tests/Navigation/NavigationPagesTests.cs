@@ -335,6 +335,49 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task A_leavers_training_record_is_removed_from_the_register_at_the_version_shown_and_audited()
+    {
+        // Old code: no way to take a leaver off, so they stayed in the practice's count of trained staff for good.
+        var world = await TestWorld.CreateAsync(factory);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormAsync("/Navigation/Training", Training("Ann Smith", "yes", date: "2026-06-01"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormAsync("/Navigation/Training", Training("Bob Jones", "no"))).StatusCode);
+        var ann = await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.PracticeId == world.PracticeA.Id && t.StaffName == "Ann Smith"));
+        var id = ann.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var remove = new Dictionary<string, string> { ["Input.Id"] = id, ["Input.Version"] = ann.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var removeUrl = "/Navigation/Training?handler=Remove";
+
+        // The change form offers it; a commissioner cannot, nor can another practice's staff reach A's record.
+        var editPage = $"/Navigation/Training?edit={id}";
+        Assert.Contains("data-remove-training>Remove Ann Smith</button>", (await staff.GetAsync(editPage)).Html, StringComparison.Ordinal);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        Assert.Equal(HttpStatusCode.Forbidden, (await commissioner.PostFormAsync(removeUrl, remove, formPage: "/Navigation/Training")).StatusCode);
+        using var staffB = await PageClient.SignedInAsync(factory, world.PracticeStaffB);
+        Assert.Equal(HttpStatusCode.Redirect, (await staffB.PostFormAsync(removeUrl, remove, formPage: "/Navigation/Training")).StatusCode);
+        Assert.True(await world.WithDbAsync(db => db.NavigatorTraining.AnyAsync(t => t.Id == ann.Id)));
+
+        // A form older than the record is refused, showing the record as it is now.
+        var stale = await staff.PostFormAsync(removeUrl, new Dictionary<string, string> { ["Input.Id"] = id, ["Input.Version"] = "0" }, formPage: editPage);
+        Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+        Assert.Contains("Someone else changed the record for Ann Smith", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(await world.WithDbAsync(db => db.NavigatorTraining.AnyAsync(t => t.Id == ann.Id)));
+
+        var removed = await staff.PostFormAsync(removeUrl, remove, formPage: editPage);
+        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+        Assert.False(await world.WithDbAsync(db => db.NavigatorTraining.AnyAsync(t => t.Id == ann.Id)));
+        var register = (await staff.GetAsync("/Navigation/Training")).Html;
+        Assert.Contains("Training record removed for Ann Smith", register, StringComparison.Ordinal);
+        Assert.Contains("0 of 1 staff member trained", register, StringComparison.Ordinal);
+        var audited = await world.WithDbAsync(db => db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == AuditActions.TrainingRemove && e.EntityId == id));
+        Assert.Equal((world.PracticeStaffA, id), (audited.Actor, audited.EntityId));
+
+        // Sent again (a second click): done already, not an error, and audited once.
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormAsync(removeUrl, remove, formPage: "/Navigation/Training")).StatusCode);
+        Assert.Contains("That training record had already been removed", (await staff.GetAsync("/Navigation/Training")).Html, StringComparison.Ordinal);
+        Assert.Equal(1, await world.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.TrainingRemove && e.EntityId == id)));
+    }
+
+    [Fact]
     public async Task A_second_record_for_the_same_person_is_refused_however_the_name_is_typed()
     {
         var world = await TestWorld.CreateAsync(factory);

@@ -157,6 +157,48 @@ public sealed class TrainingModel(NavigationService navigation, TimeProvider clo
         }
     }
 
+    /// <summary>Takes a leaver's record off the register (practice staff only, their own practice), at the version shown.</summary>
+    public async Task<IActionResult> OnPostRemoveAsync(CancellationToken cancellationToken)
+    {
+        if (!CanChange)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        if (Input.Id is not { } id)
+        {
+            return BadRequest();
+        }
+
+        try
+        {
+            var removed = await navigation.RemoveTrainingAsync(Actor.From(User), id, Input.Version, cancellationToken);
+            TempData["Status"] = removed is null ? "That training record had already been removed" : $"Training record removed for {removed}";
+            return RedirectToPage("/Navigation/Training");
+        }
+        catch (DomainException e) when (NavigationPage.StatusFor(e) is { } status)
+        {
+            return status;
+        }
+        catch (DomainException e) when (e.Kind == DomainErrorKind.Conflict)
+        {
+            // Changed since the form was opened: show the record as it is now, to remove it again if still wanted.
+            ModelState.Clear();
+            if (await LoadAsync(cancellationToken) is { } reloadFailed)
+            {
+                return reloadFailed;
+            }
+
+            if (Rows.FirstOrDefault(r => r.Id == id) is { } current)
+            {
+                Input = FormFor(current);
+            }
+
+            ModelState.AddModelError(string.Empty, e.Message);
+            return Page();
+        }
+    }
+
     private static TrainingForm FormFor(TrainingRow row) =>
         new() { Id = row.Id, Version = row.Version, StaffName = row.StaffName, Trained = row.Trained ? "yes" : "no", TrainedOn = row.TrainedOn, Course = row.Course };
 
