@@ -156,8 +156,9 @@ public static class Wording
         return all.Count <= 1 ? string.Concat(all) : string.Join(", ", all.Take(all.Count - 1)) + " and " + all[^1];
     }
 
+    /// <summary>"1 appointment", "3,861 appointments".</summary>
     public static string Plural(int count, string one, string many) =>
-        string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? one : many)}");
+        string.Create(CultureInfo.InvariantCulture, $"{count:N0} {(count == 1 ? one : many)}");
 
     /// <summary>The record-sharing answer as a booker reads it on the form.</summary>
     public static string ConsentAnswer(RecordSharingConsent consent) => consent switch

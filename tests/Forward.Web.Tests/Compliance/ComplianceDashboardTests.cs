@@ -291,6 +291,13 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
         Assert.DoesNotContain("data-shared-hub", (await commissioner.GetAsync($"/Compliance?Scope=hub:{world.HubId}&{Week}")).Html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1, "1 appointment")]
+    [InlineData(999, "999 appointments")]
+    [InlineData(3861, "3,861 appointments")] // old code: "3861 appointments", beside "4,949 offered"
+    public void Counts_in_words_have_a_thousands_separator_as_the_figures_beside_them(int count, string expected) =>
+        Assert.Equal(expected, Wording.Plural(count, "appointment", "appointments"));
+
     /// <summary>
     /// A practice's offered slots are its list-size share of its hubs', so its patients can book more than "offered":
     /// the figure read as plain utilisation over 100% with no word of why.
