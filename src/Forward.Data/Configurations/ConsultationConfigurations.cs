@@ -121,11 +121,11 @@ internal sealed class NavigatorTrainingConfiguration : IEntityTypeConfiguration<
         b.ToTable("NavigatorTraining");
         b.Property(x => x.StaffName).HasMaxLength(NavigatorTraining.MaxStaffNameLength);
         b.Property(x => x.Course).HasMaxLength(NavigatorTraining.MaxCourseLength);
-
-        // Room for the suffix the migration gave records that already shared a name when the key was introduced.
-        b.Property(x => x.StaffNameKey).HasMaxLength(NavigatorTraining.MaxStaffNameLength + 20);
+        b.Property(x => x.StaffNameKey).HasMaxLength(NavigatorTraining.MaxStaffNameKeyLength);
         b.Property(x => x.Version).IsConcurrencyToken();
         b.HasIndex(x => new { x.PracticeId, x.StaffNameKey }).IsUnique();
+        b.Property(x => x.FormKey).HasMaxLength(FormKeys.MaxLength);
+        b.HasIndex(x => x.FormKey).IsUnique();
         b.HasOne(x => x.Practice).WithMany().HasForeignKey(x => x.PracticeId);
     }
 }

@@ -124,6 +124,9 @@ public class NavigatorTraining
     public const int MaxStaffNameLength = 100;
     public const int MaxCourseLength = 200;
 
+    /// <summary>Room for a key longer than its name (a compatibility form can be) and for the suffix the migration gave names already shared.</summary>
+    public const int MaxStaffNameKeyLength = MaxStaffNameLength + 20;
+
     public int Id { get; set; }
 
     public int PracticeId { get; set; }
@@ -157,12 +160,45 @@ public class NavigatorTraining
     /// <summary>Raised on every change and checked on save, so an edit made from a stale form is refused, not lost.</summary>
     public int Version { get; set; }
 
-    /// <summary>A name as typed, trimmed and with each run of spaces made one, as the register keeps it.</summary>
-    public static string CleanName(string? name) =>
-        string.Join(' ', (name ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    /// <summary>
+    /// The key of the add form it came from (unique; <see cref="FormKeys"/>): that form sent twice (a double click, back
+    /// and send again) adds the person once and says so, while the same name added from a new form is refused as taken.
+    /// </summary>
+    public string? FormKey { get; set; }
 
-    /// <summary>The form of a name two records must not share: cleaned, and upper case (so "ann  smith" is "Ann Smith").</summary>
-    public static string KeyFor(string? name) => CleanName(name).ToUpperInvariant();
+    /// <summary>
+    /// A name as typed, as the register keeps it: trimmed, each run of spaces made one, invisible format characters (a
+    /// zero-width space pasted with it) left out, and accents composed (an "ë" pasted as "e" and a combining mark is the
+    /// "ë" typed), so one person's name looks and compares one way.
+    /// </summary>
+    public static string CleanName(string? name)
+    {
+        var visible = new string((name ?? string.Empty).Where(c => char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format).ToArray());
+        return Normalized(string.Join(' ', visible.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), System.Text.NormalizationForm.FormC);
+    }
+
+    /// <summary>
+    /// The form of a name two records must not share: cleaned, compatibility-composed (a ligature or full-width letter is
+    /// its plain letters) and upper case (so "ann  smith" is "Ann Smith").
+    /// </summary>
+    public static string KeyFor(string? name)
+    {
+        var key = Normalized(CleanName(name), System.Text.NormalizationForm.FormKC).ToUpperInvariant();
+        return key.Length <= MaxStaffNameKeyLength ? key : key[..MaxStaffNameKeyLength];
+    }
+
+    // Text that is not valid UTF-16 (a lone surrogate) cannot be normalised; it is kept as it is, and compared as it is.
+    private static string Normalized(string text, System.Text.NormalizationForm form)
+    {
+        try
+        {
+            return text.Normalize(form);
+        }
+        catch (ArgumentException)
+        {
+            return text;
+        }
+    }
 
     /// <summary>Trained needs a date, and a date means trained; the date cannot be in the future.</summary>
     public Dictionary<string, string> Validate(DateOnly today)

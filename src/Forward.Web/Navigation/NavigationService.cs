@@ -52,7 +52,7 @@ public sealed record TrainingRow(int Id, string StaffName, bool Trained, DateOnl
 /// Training as entered on the form; <see cref="Id"/> set to update an existing record, with the <see cref="Version"/> the
 /// form was opened at (an update from any other version is refused).
 /// </summary>
-public sealed record TrainingInput(int? Id, string? StaffName, bool Trained, DateOnly? TrainedOn, string? Course, int? Version);
+public sealed record TrainingInput(int? Id, string? StaffName, bool Trained, DateOnly? TrainedOn, string? Course, int? Version, string? FormKey = null);
 
 /// <summary>
 /// Care navigation: the directory of local services a user's CCG offers, the signposting log and its counts, and the
@@ -272,6 +272,19 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(input);
         var practice = await OwnPracticeAsync(actor, ct);
+        if (input.Id is null && input.FormKey is { } formKey)
+        {
+            if (!FormKeys.IsWellFormed(formKey))
+            {
+                throw new ValidationFailedException("Add the staff member from the form on this page");
+            }
+
+            if (await AddedFromFormAsync(formKey, practice.Id, ct) is { } added)
+            {
+                return added;
+            }
+        }
+
         NavigatorTraining record;
         if (input.Id is { } id)
         {
@@ -285,7 +298,7 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         }
         else
         {
-            record = new NavigatorTraining { PracticeId = practice.Id, StaffName = string.Empty };
+            record = new NavigatorTraining { PracticeId = practice.Id, StaffName = string.Empty, FormKey = input.FormKey };
         }
 
         var previousName = record.StaffName;
@@ -297,9 +310,9 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         // Compared by name in .NET, not by the stored key: keys the upgrade computed in SQL may differ from KeyFor for
         // names with other kinds of space or non-ASCII letters. A practice's register is a few dozen names.
         var others = await db.NavigatorTraining.AsNoTracking().Where(t => t.PracticeId == practice.Id && t.Id != record.Id).ToListAsync(ct);
-        if (others.FirstOrDefault(t => NavigatorTraining.KeyFor(t.StaffName) == record.StaffNameKey) is { } taken)
+        if (others.Any(t => NavigatorTraining.KeyFor(t.StaffName) == record.StaffNameKey))
         {
-            return AddedAlready(taken) ?? throw NameTaken(record.StaffName);
+            throw NameTaken(record.StaffName);
         }
 
         record.Version++;
@@ -335,20 +348,17 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
-            // Someone added the same person between the name check above and this save: the same form's other send, or someone else.
+            // Someone added the same person (or sent this very form) between the checks above and this save.
             db.ChangeTracker.Clear();
-            var key = record.StaffNameKey;
-            var stored = (await db.NavigatorTraining.AsNoTracking().Where(t => t.PracticeId == practice.Id).ToListAsync(ct))
-                .FirstOrDefault(t => NavigatorTraining.KeyFor(t.StaffName) == key);
-            return (stored is null ? null : AddedAlready(stored)) ?? throw NameTaken(record.StaffName);
+            return (input.FormKey is { } sentAgain ? await AddedFromFormAsync(sentAgain, practice.Id, ct) : null) ?? throw NameTaken(record.StaffName);
         }
 
         return record;
-
-        // An add whose person is already on the register exactly as entered and unchanged since: this form's own add, sent again.
-        NavigatorTraining? AddedAlready(NavigatorTraining existing) =>
-            input.Id is null && existing.Version == 1 && HoldsInput(existing, input) ? existing : null;
     }
+
+    /// <summary>The record the add form with this key already made at the practice: the form sent again.</summary>
+    private Task<NavigatorTraining?> AddedFromFormAsync(string formKey, int practiceId, CancellationToken ct) =>
+        db.NavigatorTraining.AsNoTracking().FirstOrDefaultAsync(t => t.FormKey == formKey && t.PracticeId == practiceId, ct);
 
     /// <summary>
     /// Takes a staff member who has left off the actor's own practice's register (practice staff only), if the record is

@@ -38,6 +38,8 @@ public class NavigatorTrainingTests
     [InlineData("Ann\u00a0Smith", "Ann Smith")]
     [InlineData("   ", "")]
     [InlineData(null, "")]
+    [InlineData("Zoe\u0308 A\u030adams\u200b", "Zo\u00eb \u00c5dams")]
+    [InlineData("Ann\ud800 Smith", "Ann\ud800 Smith")] // not valid UTF-16: kept, not thrown on
     public void Names_are_kept_trimmed_with_single_spaces(string? typed, string kept) =>
         Assert.Equal(kept, NavigatorTraining.CleanName(typed));
 
@@ -45,6 +47,9 @@ public class NavigatorTrainingTests
     [InlineData("ann  smith", "Ann Smith")]
     [InlineData("ANN SMITH", " Ann Smith")]
     [InlineData("José Núñez", "JOSÉ NÚÑEZ")]
+    [InlineData("Zo\u00eb \u00c5dams", "Zoe\u0308 A\u030adams")] // composed as typed, decomposed as pasted from some PDFs
+    [InlineData("Zoë Adams", "Zoë\u200b Adams")] // a zero-width space pasted with it
+    [InlineData("Zoë Adams", "\ufeffZoë Adams")]
     public void Names_that_differ_only_in_case_or_spacing_share_a_key(string one, string other) =>
         Assert.Equal(NavigatorTraining.KeyFor(one), NavigatorTraining.KeyFor(other));
 

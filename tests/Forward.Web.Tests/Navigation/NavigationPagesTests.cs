@@ -388,6 +388,17 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Contains("ann smith already has a training record at your practice", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Added again exactly as before, from a new form (a colleague who did not see her there): refused, not "added"
+        // (old code: taken for the first form sent again, and reported as added).
+        var exact = await staff.PostFormAsync("/Navigation/Training", Training("  Ann   Smith ", "no"));
+        Assert.Equal(HttpStatusCode.OK, exact.StatusCode);
+        Assert.Contains("Ann Smith already has a training record at your practice", await exact.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Pasted with a zero-width space, it is still her (old code: a second record, counted twice).
+        var pasted = await staff.PostFormAsync("/Navigation/Training", Training("Ann\u200b Smith", "no"));
+        Assert.Equal(HttpStatusCode.OK, pasted.StatusCode);
+        Assert.Contains("already has a training record at your practice", await pasted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var record = await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.PracticeId == world.PracticeA.Id));
         Assert.Equal("Ann Smith", record.StaffName);
 
@@ -466,16 +477,19 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         var world = await TestWorld.CreateAsync(factory);
         using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
 
-        var names = Enumerable.Range(0, 8).Select(i => i % 2 == 0 ? "Cara Lee" : "cara  lee").ToList();
-        var adds = await staff.PostAtOnceAsync("/Navigation/Training", names.Select(name => Training(name, "no")));
+        // Two add forms for the same person, each sent four times, all at once.
+        var forms = new[] { Training("Cara Lee", "no"), Training("cara  lee", "no") };
+        var sent = Enumerable.Range(0, 8).Select(i => forms[i % 2]).ToList();
+        var adds = await staff.PostAtOnceAsync("/Navigation/Training", sent);
 
-        // One record; the sends of the form that made it are answered as saved (a double click), the other spelling's refused.
+        // One record; every send of the form that made it is answered as saved (a double click), every send of the other refused.
         var cara = await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.PracticeId == world.PracticeA.Id));
-        Assert.All(adds.Zip(names), a => Assert.True(
-            NavigatorTraining.CleanName(a.Second) == cara.StaffName
+        Assert.All(adds.Zip(sent), a => Assert.True(
+            a.Second["Input.FormKey"] == cara.FormKey
                 ? a.First.Status == HttpStatusCode.Redirect
                 : a.First.Status == HttpStatusCode.OK && a.First.Html.Contains("already has a training record", StringComparison.Ordinal),
-            $"{a.Second}: {a.First.Status}"));
+            $"{a.Second["Input.StaffName"]}: {a.First.Status}"));
+        Assert.Equal(NavigatorTraining.CleanName(forms.Single(f => f["Input.FormKey"] == cara.FormKey)["Input.StaffName"]), cara.StaffName);
         Assert.Equal(1, cara.Version);
 
         var changes = await staff.PostAtOnceAsync("/Navigation/Training", Enumerable.Range(1, 8).Select(i => Training("Cara Lee", "yes", cara, $"2026-06-0{i}")));
@@ -500,6 +514,11 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         {
             fields["Input.Id"] = record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
             fields["Input.Version"] = record.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            // One add form, opened once: the same fields posted again are that form sent again.
+            fields["Input.FormKey"] = Forward.Domain.FormKeys.New();
         }
 
         return fields;

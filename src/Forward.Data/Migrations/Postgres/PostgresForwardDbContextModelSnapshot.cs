@@ -893,6 +893,10 @@ namespace Forward.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("FormKey")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<int>("PracticeId")
                         .HasColumnType("integer");
 
@@ -917,6 +921,9 @@ namespace Forward.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FormKey")
+                        .IsUnique();
 
                     b.HasIndex("PracticeId", "StaffNameKey")
                         .IsUnique();

@@ -866,6 +866,10 @@ namespace Forward.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FormKey")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("PracticeId")
                         .HasColumnType("INTEGER");
 
@@ -890,6 +894,9 @@ namespace Forward.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FormKey")
+                        .IsUnique();
 
                     b.HasIndex("PracticeId", "StaffNameKey")
                         .IsUnique();

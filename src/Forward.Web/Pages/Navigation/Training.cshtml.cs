@@ -29,6 +29,9 @@ public sealed class TrainingForm
     public DateOnly? TrainedOn { get; set; }
 
     public string? Course { get; set; }
+
+    /// <summary>An add form's key (<see cref="FormKeys"/>), so the same form sent twice adds the person once.</summary>
+    public string? FormKey { get; set; }
 }
 
 /// <summary>
@@ -77,6 +80,10 @@ public sealed class TrainingModel(NavigationService navigation, TimeProvider clo
 
             Input = FormFor(row);
         }
+        else
+        {
+            Input.FormKey = FormKeys.New();
+        }
 
         return Page();
     }
@@ -105,7 +112,7 @@ public sealed class TrainingModel(NavigationService navigation, TimeProvider clo
             ModelState.AddModelError("Input.Trained", "Select whether the staff member is a trained care navigator");
         }
 
-        var input = new TrainingInput(Input.Id, Input.StaffName, Input.Trained == "yes", Input.TrainedOn, Input.Course, Input.Version);
+        var input = new TrainingInput(Input.Id, Input.StaffName, Input.Trained == "yes", Input.TrainedOn, Input.Course, Input.Version, Input.Id is null ? Input.FormKey : null);
 
         // The domain's rules, checked here as well as in the service so every field's error shows at once.
         var errors = new NavigatorTraining { StaffName = input.StaffName?.Trim() ?? string.Empty, Trained = input.Trained, TrainedOn = input.TrainedOn, Course = input.Course }
