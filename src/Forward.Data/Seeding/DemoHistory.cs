@@ -494,7 +494,7 @@ public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock)
             new(nameof(OutboxMessage.Channel), _ => nameof(NotificationChannel.Sms)),
             new(nameof(OutboxMessage.AppointmentId), a => appointmentIds[a.Key]),
             new(nameof(OutboxMessage.TemplateId), _ => ReminderTemplateId),
-            new(nameof(OutboxMessage.Personalisation), a => Personalisation(plan.Hubs[a.Slot.HubId], a.Slot.StartUtc)),
+            new(nameof(OutboxMessage.Personalisation), a => Personalisation(plan.Hubs[a.Slot.HubId], a.Slot)),
             new(nameof(OutboxMessage.Recipient), a => plan.Patients[a.PatientIndex].Phone),
             new(nameof(OutboxMessage.DueUtc), a => a.ReminderDueUtc),
             new(nameof(OutboxMessage.Status), _ => nameof(OutboxStatus.Sent)),
@@ -506,18 +506,9 @@ public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock)
         ], ct);
     }
 
-    /// <summary>The same placeholders NotificationScheduler writes: where and when only, never names or clinical detail.</summary>
-    private static string Personalisation(Hub hub, DateTime startUtc)
-    {
-        var local = London.ToLocal(startUtc);
-        return JsonSerializer.Serialize(new Dictionary<string, string>
-        {
-            ["hub_name"] = hub.Name,
-            ["hub_address"] = $"{hub.SiteName}, {hub.Town}",
-            ["appointment_date"] = local.ToString("dddd d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB")),
-            ["appointment_time"] = London.ClockTime(startUtc),
-        });
-    }
+    /// <summary>The same placeholders NotificationScheduler writes: where, when and how only, never names or clinical detail.</summary>
+    private static string Personalisation(Hub hub, Slot slot) =>
+        JsonSerializer.Serialize(AppointmentMessage.Placeholders(hub.Name, $"{hub.SiteName}, {hub.Town}", slot.Mode, slot.StartUtc));
 
     private sealed record HubPlan(Hub Hub, double Utilisation, DateOnly RemindersLiveOn, int[] Pool, long[] Cumulative, IReadOnlyList<Session> Sessions);
 

@@ -380,6 +380,9 @@ public sealed class TriageService(
         }
     }
 
+    /// <summary>The form key of the message telling a request's contacts of the appointment booked from it.</summary>
+    public static string BookedMessageKey(long appointmentId) => FormattableString.Invariant($"booked-{appointmentId}");
+
     private static string MessageKey(long id, NotificationChannel channel, string formKey) =>
         $"{OutboxMessage.KeyForConsultation(id, NotificationKind.ConsultationMessage, channel)}:{formKey}";
 
@@ -538,9 +541,9 @@ public sealed class TriageService(
             && !await db.OutboxMessages.AnyAsync(m => m.AppointmentId == appointmentId && m.Kind == NotificationKind.BookingConfirmation, ct))
         {
             var booked = await db.Appointments.Where(a => a.Id == appointmentId)
-                .Select(a => new { a.StartUtc, a.Hub!.Name, a.Hub.SiteName, a.Hub.Town }).FirstAsync(ct);
-            var text = $"The practice has booked you an appointment at {booked.Name} ({booked.SiteName}, {booked.Town}) on {Wording.DayAndDate(London.ToLocal(booked.StartUtc))} at {London.ClockTime(booked.StartUtc)}. If you cannot go, please call the practice.";
-            await QueueMessageAsync(request, text, FormattableString.Invariant($"booked-{appointmentId}"), actor, ct);
+                .Select(a => new { a.StartUtc, a.Mode, a.Hub!.Name, a.Hub.SiteName, a.Hub.Town }).FirstAsync(ct);
+            var text = AppointmentMessage.BookedFromRequest(booked.Mode, booked.Name, $"{booked.SiteName}, {booked.Town}", booked.StartUtc);
+            await QueueMessageAsync(request, text, BookedMessageKey(appointmentId), actor, ct);
         }
 
         request.Close(ConsultationOutcome.BookAppointment, null, appointmentId, actor.UserName, Now);

@@ -95,6 +95,10 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
                 Add(appointment.Id, p, Personalisation(appointment, hub, cancelUrl: null), now);
             }
         }
+        else if (!contact.Channels().Any())
+        {
+            await TellRequestContactsOfCancellationAsync(appointment, now, cancellationToken);
+        }
 
         return async ct =>
         {
@@ -104,6 +108,52 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
                     .ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboxStatus.Cancelled), ct);
             }
         };
+    }
+
+    /// <summary>
+    /// A patient with no mobile or email on record, booked from an online request, was told of the booking through the
+    /// contacts the request gave (<see cref="Consultation.TriageService"/>): they are told of its cancellation the same
+    /// way, to the same addresses, so nobody goes to, or waits for, an appointment that is not there.
+    /// </summary>
+    private async Task TellRequestContactsOfCancellationAsync(Appointment appointment, DateTime now, CancellationToken ct)
+    {
+        var requestIds = await db.ConsultationRequests.AsNoTracking().Where(r => r.BookedAppointmentId == appointment.Id).Select(r => r.Id).ToListAsync(ct);
+        if (requestIds.Count == 0)
+        {
+            return;
+        }
+
+        var bookedSuffix = ":" + Consultation.TriageService.BookedMessageKey(appointment.Id);
+        var told = (await db.OutboxMessages.AsNoTracking()
+                .Where(m => m.Kind == NotificationKind.ConsultationMessage && m.ConsultationRequestId != null && requestIds.Contains(m.ConsultationRequestId.Value))
+                .ToListAsync(ct))
+            .Where(m => m.IdempotencyKey.EndsWith(bookedSuffix, StringComparison.Ordinal))
+            .ToList();
+        if (told.Count == 0)
+        {
+            return;
+        }
+
+        var hub = await HubAsync(appointment.HubId, ct);
+        var text = AppointmentMessage.CancelledFromRequest(appointment.Mode, hub.Name, appointment.StartUtc);
+        foreach (var booked in told)
+        {
+            var personalisation = JsonSerializer.Deserialize<Dictionary<string, string>>(booked.Personalisation) ?? [];
+            personalisation["message"] = text;
+            db.OutboxMessages.Add(new OutboxMessage
+            {
+                Kind = NotificationKind.ConsultationMessage,
+                Channel = booked.Channel,
+                ConsultationRequestId = booked.ConsultationRequestId,
+                TemplateId = booked.TemplateId,
+                Personalisation = JsonSerializer.Serialize(personalisation),
+                Recipient = booked.Recipient,
+                DueUtc = now,
+                Status = OutboxStatus.Pending,
+                CreatedUtc = now,
+                IdempotencyKey = booked.IdempotencyKey[..^bookedSuffix.Length] + ":" + FormattableString.Invariant($"cancelled-{appointment.Id}"),
+            });
+        }
     }
 
     private void Add(long appointmentId, PlannedMessage p, Dictionary<string, string> personalisation, DateTime now) =>
@@ -131,17 +181,10 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
         return new HubPlace(hub.Name, hub.SiteName, hub.Town);
     }
 
-    /// <summary>Only what the templates show: where and when, and the cancel link. No name, NHS number or reason.</summary>
+    /// <summary>Only what the templates show (<see cref="AppointmentMessage.Placeholders"/>), and the cancel link. No name, NHS number or reason.</summary>
     private static Dictionary<string, string> Personalisation(Appointment appointment, HubPlace hub, string? cancelUrl)
     {
-        var local = London.ToLocal(appointment.StartUtc);
-        var values = new Dictionary<string, string>
-        {
-            ["hub_name"] = hub.Name,
-            ["hub_address"] = hub.Location,
-            ["appointment_date"] = Wording.DayAndDate(local),
-            ["appointment_time"] = London.ClockTime(appointment.StartUtc),
-        };
+        var values = AppointmentMessage.Placeholders(hub.Name, hub.Location, appointment.Mode, appointment.StartUtc);
         if (cancelUrl is not null)
         {
             values["cancel_url"] = cancelUrl;

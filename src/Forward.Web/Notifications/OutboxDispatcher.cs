@@ -2,6 +2,7 @@ using System.Text.Json;
 using Forward.Data;
 using Forward.Data.Compliance;
 using Forward.Domain.Booking;
+using Forward.Domain.Hubs;
 using Forward.Domain.Notifications;
 using Forward.Web.Hubs;
 using Microsoft.EntityFrameworkCore;
@@ -104,7 +105,7 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         // Messages about an online consultation request have no appointment: nothing to re-check and nothing to attach.
         var appointment = message.AppointmentId is { } appointmentId
             ? await db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId)
-                .Select(a => new AppointmentFacts(a.Status, a.HubId, a.StartUtc, a.EndUtc, a.Hub!.Name, a.Hub.SiteName, a.Hub.Town))
+                .Select(a => new AppointmentFacts(a.Status, a.HubId, a.StartUtc, a.EndUtc, a.Mode, a.Hub!.Name, a.Hub.SiteName, a.Hub.Town))
                 .FirstAsync(ct)
             : null;
         if (message.Kind == NotificationKind.Reminder && (appointment is null || appointment.Status != AppointmentStatus.Booked || appointment.StartUtc <= now))
@@ -157,7 +158,7 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
                     _ => (bool?)null,
                 };
                 IReadOnlyList<NotificationAttachment> attachments = calendar is { } cancelled && appointment is not null
-                    ? [AppointmentCalendar.Attachment(message.AppointmentId!.Value, appointment.StartUtc, appointment.EndUtc, appointment.HubName, $"{appointment.HubName}, {appointment.SiteName}, {appointment.Town}", o.CalendarOrganizer, message.CreatedUtc, cancelled)]
+                    ? [AppointmentCalendar.Attachment(message.AppointmentId!.Value, appointment.StartUtc, appointment.EndUtc, appointment.Mode, appointment.HubName, $"{appointment.HubName}, {appointment.SiteName}, {appointment.Town}", o.CalendarOrganizer, message.CreatedUtc, cancelled)]
                     : [];
                 providerId = await sender.SendEmailAsync(message.Recipient, message.TemplateId, personalisation, message.IdempotencyKey, attachments, sending.Token);
             }
@@ -222,7 +223,7 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
             .Select(m => (DateTime?)m.DueUtc)
             .FirstOrDefaultAsync(ct);
 
-    private sealed record AppointmentFacts(AppointmentStatus Status, int HubId, DateTime StartUtc, DateTime EndUtc, string HubName, string SiteName, string Town);
+    private sealed record AppointmentFacts(AppointmentStatus Status, int HubId, DateTime StartUtc, DateTime EndUtc, DeliveryMode Mode, string HubName, string SiteName, string Town);
 
     private static Task<int> FinishAsync(ForwardDbContext db, long id, OutboxStatus status, string error, DateTime now) =>
         db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)

@@ -808,6 +808,41 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Contains("on Monday 8 June 2026 at 18:30", told.Personalisation, StringComparison.Ordinal);
         var closed = await ReloadAsync(world, request.Id);
         Assert.Equal((ConsultationStatus.Closed, appointmentId), (closed.Status, closed.BookedAppointmentId!.Value));
+
+        // Cancelled, the same contacts are told (old code: told of the booking, never of its cancellation).
+        using (var scope = factory.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<BookingService>().CancelAsync(appointmentId, "Clinician unwell", actor);
+        }
+
+        var messages = await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId == request.Id && m.Kind == NotificationKind.ConsultationMessage).OrderBy(m => m.Id).ToListAsync());
+        Assert.Equal(2, messages.Count);
+        Assert.Equal((NotificationChannel.Email, "ada@example.com"), (messages[1].Channel, messages[1].Recipient));
+        Assert.Contains("on Monday 8 June 2026 at 18:30 has been cancelled", messages[1].Personalisation, StringComparison.Ordinal);
+        Assert.False(await world.WithDbAsync(db => db.OutboxMessages.AnyAsync(m => m.AppointmentId == appointmentId)));
+    }
+
+    /// <summary>A telephone appointment booked from a request is told as a call, not as a visit (old code: "at the hub (its address)").</summary>
+    [Fact]
+    public async Task A_telephone_appointment_booked_from_a_request_is_told_as_a_call_from_the_hub()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5), mobile: null, email: "ada@example.com");
+        var slot = await world.WithDbAsync(db => db.Slots.AsNoTracking()
+            .Where(s => s.HubId == world.HubId && s.Mode == DeliveryMode.Telephone && s.Status == SlotStatus.Free && s.StartUtc > Now)
+            .OrderBy(s => s.StartUtc).FirstAsync());
+        var actor = new Actor(world.PracticeStaffA, Roles.PracticeStaff, world.PracticeA.Id, null, null, world.PracticeA.OdsCode);
+        var landline = new BookingRequest([slot.Id], new PatientDetails(request.NhsNumber, "Ada", "Triagetest", new DateOnly(1980, 1, 2), "01632 960001"), null, null, RecordSharingConsent.Granted, Guid.NewGuid().ToString());
+        using (var scope = factory.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<TriageService>().BookFromRequestAsync(request.Id, landline, actor);
+        }
+
+        var told = Assert.Single(await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId == request.Id && m.Kind == NotificationKind.ConsultationMessage).ToListAsync()));
+        var text = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(told.Personalisation)!["message"];
+        Assert.StartsWith("The practice has booked you a telephone appointment on Monday 8 June 2026 at 18:30. A clinician from Test Hub ", text, StringComparison.Ordinal);
+        Assert.Contains("will phone you at that time. You do not need to go to the hub.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Testford", text, StringComparison.Ordinal);
     }
 
     [Fact]

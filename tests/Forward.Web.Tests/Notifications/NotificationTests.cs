@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Forward.Domain.Booking;
 using Forward.Domain.Hubs;
 using Forward.Domain.Notifications;
 using Forward.Web.Notifications;
@@ -539,6 +540,64 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.Empty(Assert.Single(await SentAsync(OutboxMessage.KeyFor(id, NotificationKind.BookingConfirmation, NotificationChannel.Sms))).Attachments);
     }
 
+    /// <summary>
+    /// A telephone appointment is a call from the hub: old code told the patient only the hub, its address, date and time,
+    /// in every message and in the calendar entry, so they would travel to the hub and miss the call.
+    /// </summary>
+    [Fact]
+    public async Task A_telephone_appointment_is_told_as_a_call_from_the_hub_in_the_messages_the_calendar_entry_and_the_cancel_page()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var nhs = TestPatients.NewNhsNumber();
+        await world.WithDbAsync(async db =>
+        {
+            db.Patients.Add(new Domain.Patients.Patient
+            {
+                NhsNumber = nhs,
+                GivenName = "Alex",
+                FamilyName = "Testperson",
+                DateOfBirth = new DateOnly(1980, 5, 17),
+                Phone = Phone,
+                Email = "alex.phonecall@example.com",
+                RegisteredPracticeId = world.PracticeA.Id,
+            });
+            return await db.SaveChangesAsync();
+        });
+        var after = Now.AddDays(2);
+        var slot = await world.WithDbAsync(db => db.Slots.AsNoTracking()
+            .Where(s => s.HubId == world.HubId && s.Mode == DeliveryMode.Telephone && s.Status == SlotStatus.Free && s.StartUtc > after)
+            .OrderBy(s => s.StartUtc).FirstAsync());
+        var id = await BookAsync(world, slot.Id, nhs);
+
+        var messages = await OutboxAsync(world, id);
+        Assert.All(messages, m =>
+        {
+            var values = JsonSerializer.Deserialize<Dictionary<string, string>>(m.Personalisation)!;
+            Assert.Equal("telephone appointment", values["appointment_type"]);
+            Assert.Equal("yes", values["remote"]);
+            Assert.Matches("^A clinician from Test Hub .* will phone you at that time\\. You do not need to go to the hub\\.$", values["how_seen"]);
+        });
+
+        await Dispatcher.DispatchDueAsync();
+        var email = Assert.Single(messages, m => m.Kind == NotificationKind.BookingConfirmation && m.Channel == NotificationChannel.Email);
+        var ics = Encoding.UTF8.GetString(Convert.FromBase64String(Assert.Single(Assert.Single(await SentAsync(email.IdempotencyKey)).Attachments).Base64));
+        var evt = Assert.Single(Ical.Net.Calendar.Load(ics)!.Events);
+        Assert.Equal("By telephone: the hub will phone you", evt.Location);
+        Assert.StartsWith("GP extended access telephone appointment with Test Hub ", evt.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("Testford", ics, StringComparison.Ordinal); // the hub's town: not a place to go
+
+        using var patient = new PageClient(factory);
+        var page = System.Net.WebUtility.HtmlDecode((await patient.GetAsync(await CancelUrlAsync(world, id))).Html);
+        Assert.Contains("will phone you at that time", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(">Where<", page, StringComparison.Ordinal);
+
+        // A face-to-face appointment still says where to go.
+        var faceToFace = (await world.FreeSlotsAsync(after))[0];
+        var visit = JsonSerializer.Deserialize<Dictionary<string, string>>((await OutboxAsync(world, await BookAsync(world, faceToFace.Id))).First().Personalisation)!;
+        Assert.Equal(("appointment", "no"), (visit["appointment_type"], visit["remote"]));
+        Assert.Equal($"The appointment is at {visit["hub_name"]}, {visit["hub_address"]}.", visit["how_seen"]);
+    }
+
     [Fact]
     public async Task A_cancellation_email_takes_the_calendar_entry_out_and_a_confirmation_sent_after_it_adds_none()
     {
@@ -605,8 +664,11 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
     {
         Assert.Equal("noreply@forward.example.nhs.uk", new NotificationOptions { PublicBaseUrl = "https://forward.example.nhs.uk" }.CalendarOrganizer);
         Assert.Equal("appointments@hub.example.nhs.uk", new NotificationOptions { PublicBaseUrl = "https://forward.example.nhs.uk", CalendarOrganizerEmail = " appointments@hub.example.nhs.uk " }.CalendarOrganizer);
-        var ics = AppointmentCalendar.Build(7, new DateTime(2026, 6, 8, 17, 30, 0, DateTimeKind.Utc), new DateTime(2026, 6, 8, 17, 45, 0, DateTimeKind.Utc), "Belgrave hub", "Belgrave hub, Leicester", "noreply@forward.example.nhs.uk", new DateTime(2026, 6, 1, 9, 0, 0, DateTimeKind.Utc));
+        var ics = AppointmentCalendar.Build(7, new DateTime(2026, 6, 8, 17, 30, 0, DateTimeKind.Utc), new DateTime(2026, 6, 8, 17, 45, 0, DateTimeKind.Utc), DeliveryMode.FaceToFace, "Belgrave hub", "Belgrave hub, Leicester", "noreply@forward.example.nhs.uk", new DateTime(2026, 6, 1, 9, 0, 0, DateTimeKind.Utc));
         Assert.Contains("ORGANIZER;CN=Belgrave hub:mailto:noreply@forward.example.nhs.uk", ics, StringComparison.Ordinal);
+
+        // RFC 5545: one PRODID (old code: the library's and Forward's, which strict calendar clients refuse).
+        Assert.Equal(["PRODID:-//Forward//Extended access//EN"], ics.Split("\r\n").Where(l => l.StartsWith("PRODID", StringComparison.Ordinal)));
         Assert.True(NotificationOptions.IsEmailAddress("appointments@hub.example.nhs.uk"));
         Assert.All(["Hub <appointments@hub.example.nhs.uk>", "appointments", "a b@hub.example.nhs.uk", ""], bad => Assert.False(NotificationOptions.IsEmailAddress(bad), bad));
     }

@@ -24,6 +24,9 @@ public sealed class CancelModel(BookingService booking, PatientCancelLinks links
 
     public string HubName { get; private set; } = string.Empty;
 
+    /// <summary>Face to face, or a call the hub makes: a patient booked by telephone must not be sent to the hub.</summary>
+    public Forward.Domain.Hubs.DeliveryMode Mode { get; private set; }
+
     public DateTimeOffset StartLocal { get; private set; }
 
     public DateTime StartUtc { get; private set; }
@@ -87,6 +90,7 @@ public sealed class CancelModel(BookingService booking, PatientCancelLinks links
             var view = await booking.GetForPatientLinkAsync(appointmentId, cancellationToken);
             LinkValid = true;
             HubName = view.HubName;
+            Mode = view.Mode;
             StartLocal = view.StartLocal;
             StartUtc = view.StartUtc;
             Status = view.Status;
