@@ -78,8 +78,11 @@ public sealed record MatchedPatient(
     }
 }
 
-/// <summary>A request as practice staff see it: the patient's answers, the match, and the history (oldest first).</summary>
-public sealed record TriageDetail(ConsultationRequest Request, MatchedPatient? Patient, IReadOnlyList<ConsultationEvent> History, int MessagesSent);
+/// <summary>
+/// A request as practice staff see it: the patient's answers, the match, and the history (oldest first); for one closed
+/// as booked, the appointment's status now (it may have been cancelled since).
+/// </summary>
+public sealed record TriageDetail(ConsultationRequest Request, MatchedPatient? Patient, IReadOnlyList<ConsultationEvent> History, int MessagesSent, AppointmentStatus? BookedAppointmentStatus = null);
 
 /// <summary>
 /// The practice side of online consultation: the queue, one request, and what staff do with it. Only practice staff, and
@@ -168,9 +171,12 @@ public sealed class TriageService(
 
         var messages = await db.OutboxMessages.AsNoTracking()
             .CountAsync(m => m.ConsultationRequestId == id && m.Kind == NotificationKind.ConsultationMessage, cancellationToken);
+        var bookedStatus = request.BookedAppointmentId is { } appointmentId
+            ? await db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId).Select(a => (AppointmentStatus?)a.Status).FirstOrDefaultAsync(cancellationToken)
+            : null;
         audit.Write(actor, AuditActions.ConsultationView, "success", EntityType, Id(id), request.PatientId, detail: $"Reference {request.Reference}");
         await db.SaveChangesAsync(cancellationToken);
-        return new TriageDetail(request, patient, InOrder(request.History).ToList(), messages);
+        return new TriageDetail(request, patient, InOrder(request.History).ToList(), messages, bookedStatus);
     }
 
     /// <summary>The practice's staff accounts a request can be assigned to, by name, for the assign form's choices.</summary>
@@ -446,7 +452,7 @@ public sealed class TriageService(
 
     /// <summary>
     /// The patient's details to pre-fill the booking form with, for a request of the staff member's own practice that is
-    /// still open. The matched patient's contact number wins when the request has no mobile.
+    /// still open: for a request matched to a patient Forward knows, the record's name, date of birth and number.
     /// </summary>
     public async Task<(string Reference, PatientDetails Details)> PrefillAsync(long id, Actor actor, CancellationToken cancellationToken = default)
     {
@@ -459,15 +465,18 @@ public sealed class TriageService(
         // The record's number when the request is matched to one: the booking keeps the number it is given as the
         // patient's, and texts their other appointments' reminders there, so a typed number that may not be the
         // patient's (the triage page warns when it differs) is not taken on trust. Staff may still change it on the form.
-        var phone = request.Mobile;
-        if (request.PatientId is { } patientId)
+        // Likewise the record's name and date of birth: the booking checks the surname and date of birth it is given
+        // against the record, so a name typed otherwise on the request (the triage page shows both) failed until retyped.
+        var details = new PatientDetails(request.NhsNumber, request.GivenName, request.FamilyName, request.DateOfBirth, request.Mobile);
+        if (request.PatientId is { } patientId
+            && await db.Patients.AsNoTracking().Where(p => p.Id == patientId).Select(p => new { p.GivenName, p.FamilyName, p.DateOfBirth, p.Phone }).FirstOrDefaultAsync(cancellationToken) is { } record)
         {
-            phone = await db.Patients.AsNoTracking().Where(p => p.Id == patientId).Select(p => p.Phone).FirstOrDefaultAsync(cancellationToken) ?? phone;
+            details = details with { GivenName = record.GivenName, FamilyName = record.FamilyName, DateOfBirth = record.DateOfBirth, Phone = record.Phone ?? request.Mobile };
         }
 
         audit.Write(actor, AuditActions.ConsultationView, "success", EntityType, Id(id), request.PatientId, detail: "pre-filled a booking");
         await db.SaveChangesAsync(cancellationToken);
-        return (request.Reference, new PatientDetails(request.NhsNumber, request.GivenName, request.FamilyName, request.DateOfBirth, phone));
+        return (request.Reference, details);
     }
 
     /// <summary>

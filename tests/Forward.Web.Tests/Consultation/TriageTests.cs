@@ -638,13 +638,14 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
     /// code: the typed mobile).
     /// </summary>
     [Fact]
-    public async Task Booking_from_a_matched_request_pre_fills_the_number_on_the_patients_record()
+    public async Task Booking_from_a_matched_request_pre_fills_the_name_and_number_on_the_patients_record()
     {
         var world = await TestWorld.CreateAsync(factory);
         var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5), mobile: "07700900999");
         await world.WithDbAsync(async db =>
         {
-            var patient = new Patient { NhsNumber = request.NhsNumber, GivenName = "Ada", FamilyName = "Triagetest", DateOfBirth = new DateOnly(1980, 1, 2), Phone = "07700 900111", RegisteredPracticeId = world.PracticeA.Id };
+            // Her record has her married name: the request has the one she typed.
+            var patient = new Patient { NhsNumber = request.NhsNumber, GivenName = "Adaline", FamilyName = "Marriedname", DateOfBirth = new DateOnly(1980, 1, 2), Phone = "07700 900111", RegisteredPracticeId = world.PracticeA.Id };
             db.Patients.Add(patient);
             await db.SaveChangesAsync();
             return await db.ConsultationRequests.Where(r => r.Id == request.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.PatientId, patient.Id));
@@ -656,6 +657,9 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("07700 900111", HiddenValue(book, "Input.Phone"));
+
+        // The record's name too, which the booking checks (old code: the typed "Triagetest", refused as not matching).
+        Assert.Equal(("Adaline", "Marriedname"), (HiddenValue(book, "Input.GivenName"), HiddenValue(book, "Input.FamilyName")));
     }
 
     [Fact]
@@ -820,6 +824,10 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Equal((NotificationChannel.Email, "ada@example.com"), (messages[1].Channel, messages[1].Recipient));
         Assert.Contains("on Monday 8 June 2026 at 18:30 has been cancelled", messages[1].Personalisation, StringComparison.Ordinal);
         Assert.False(await world.WithDbAsync(db => db.OutboxMessages.AnyAsync(m => m.AppointmentId == appointmentId)));
+
+        // The request page says the booking it was closed with is cancelled (old code: still "Appointment booked", nothing more).
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        Assert.Matches("id=\"outcome\"[\\s\\S]*data-booked-status>Cancelled<", (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html);
     }
 
     /// <summary>A telephone appointment booked from a request is told as a call, not as a visit (old code: "at the hub (its address)").</summary>
