@@ -52,6 +52,9 @@ public static class AuditActions
     public const string Attended = "appointment.attended";
     public const string DidNotAttend = "appointment.did-not-attend";
     public const string Amend = "appointment.amend";
+
+    /// <summary>The hub recorded the patient's answer on sharing their record for an appointment (detail: the answer and the one before).</summary>
+    public const string Consent = "appointment.consent";
     public const string RecordView = "record.view";
 
     /// <summary>One appointment was shown (API, page): who the patient is and why they are booked.</summary>

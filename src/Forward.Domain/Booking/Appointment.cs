@@ -187,6 +187,53 @@ public class Appointment
             : null;
     }
 
+    /// <summary>
+    /// Records the patient's answer, given to the hub, on sharing their record for this appointment: the consent
+    /// <see cref="RecordAccessRefusal(DateTime)"/> asks for, where the booker did not ask (an NHS 111 or GP Connect
+    /// booking never does) or the patient has changed their mind. Granted or refused only: an answer is not taken back to
+    /// "not asked".
+    /// </summary>
+    public void RecordConsent(RecordSharingConsent consent, DateTime nowUtc)
+    {
+        if (consent is not (RecordSharingConsent.Granted or RecordSharingConsent.Refused))
+        {
+            throw DomainException.Invalid("bad-consent", "Record the patient's answer: Granted or Refused.");
+        }
+
+        if (ConsentRefusal(Status, StartUtc, nowUtc) is { } refusal)
+        {
+            throw DomainException.Conflict(refusal.Code, refusal.Message);
+        }
+
+        Consent = consent;
+        Version++;
+    }
+
+    /// <summary>
+    /// Why the patient's consent cannot be recorded for this appointment now (who is asking is checked by the caller),
+    /// or null; for a page that offers the buttons only when they would work. While it is booked (ahead of the day too:
+    /// the hub may ring the patient) or attended, up to the end of the London day after it, as long as the record could
+    /// be opened with it; never once cancelled, nor for a patient recorded as not attending, who was not there to answer
+    /// (their outcome is put right first if they were).
+    /// </summary>
+    public static (string Code, string Message)? ConsentRefusal(AppointmentStatus status, DateTime startUtc, DateTime nowUtc)
+    {
+        if (status == AppointmentStatus.Cancelled)
+        {
+            return ("cancelled", "This appointment was cancelled; the patient's consent cannot be recorded for it.");
+        }
+
+        if (status == AppointmentStatus.DidNotAttend)
+        {
+            return ("did-not-attend", "This appointment is recorded as did not attend. If the patient was seen, change it to attended first, then record their consent.");
+        }
+
+        var last = London.DateOf(startUtc).AddDays(1);
+        return London.DateOf(nowUtc) > last
+            ? ("consent-too-late", string.Create(CultureInfo.InvariantCulture, $"Consent for this appointment can be recorded only until the day after it ({last:d MMMM yyyy}), while the record could be opened with it."))
+            : null;
+    }
+
     public void RecordOutcome(bool attended, DateTime nowUtc)
     {
         if (Status is AppointmentStatus.Cancelled)

@@ -23,6 +23,9 @@ public sealed record BookAppointmentDto(
 
 public sealed record CancelAppointmentDto(string? Reason);
 
+/// <summary>POST /api/v1/appointments/{id}/consent body: the patient's answer, Granted or Refused.</summary>
+public sealed record RecordConsentDto(RecordSharingConsent? Consent);
+
 /// <summary>The JSON API for slots and appointments. Thin: bind, call <see cref="BookingService"/>, shape the result.</summary>
 public static class BookingApi
 {
@@ -60,6 +63,8 @@ public static class BookingApi
             .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).WithSummary("Record that the patient attended (after the start time). Send If-Match with the version you read so an outcome recorded meanwhile is not overwritten.");
         appointments.MapPost("/{id:long}/did-not-attend", (long id, HttpContext http, BookingService booking, CancellationToken ct) => OutcomeAsync(id, false, http, booking, ct))
             .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).WithSummary("Record that the patient did not attend (after the start time). Send If-Match with the version you read so an outcome recorded meanwhile is not overwritten.");
+        appointments.MapPost("/{id:long}/consent", ConsentAsync).RequireAuthorization(AuthenticationSetup.HubClinicianPolicy)
+            .WithSummary("Record the patient's answer, given to the hub, on sharing their record for this appointment: {\"consent\": \"Granted\"} or \"Refused\". While it is booked or attended, until the day after it; never once cancelled. Send If-Match with the version you read so a change made meanwhile is not overwritten.");
         // No role gate here: the service refuses every role but the hub's clinicians itself, so that refusal is audited too.
         appointments.MapGet("/{id:long}/record", (long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) => RecordAsync(id, user, booking, ct))
             .RequireRateLimiting(RateLimits.RecordView)
@@ -158,6 +163,13 @@ public static class BookingApi
     private static async Task<Ok<AppointmentView>> OutcomeAsync(long id, bool attended, HttpContext http, BookingService booking, CancellationToken ct)
     {
         var view = await booking.RecordOutcomeAsync(id, attended, Actor.From(http.User), ParseIfMatch(http), ct);
+        SetETag(http, view);
+        return TypedResults.Ok(view);
+    }
+
+    private static async Task<Ok<AppointmentView>> ConsentAsync(long id, RecordConsentDto? body, HttpContext http, BookingService booking, CancellationToken ct)
+    {
+        var view = await booking.RecordConsentAsync(id, body?.Consent, Actor.From(http.User), ParseIfMatch(http), ct);
         SetETag(http, view);
         return TypedResults.Ok(view);
     }

@@ -404,6 +404,33 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         return AfterChange(view, appointment);
     }
 
+    /// <summary>
+    /// The patient's answer, given to the hub, on sharing their record for this appointment (Granted or Refused): only
+    /// the hub's clinicians, when <see cref="Appointment.ConsentRefusal"/> allows. With <paramref name="expectedVersion"/>
+    /// (the day list's form, an API If-Match) an appointment changed since it was read is refused. Audited with the
+    /// answer and the one it replaced.
+    /// </summary>
+    public async Task<AppointmentView> RecordConsentAsync(long appointmentId, RecordSharingConsent? consent, Actor actor, int? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.IsHubClinician)
+        {
+            throw DomainException.Forbidden("hub-only", "Only the hub's clinicians record the patient's consent to share their record.");
+        }
+
+        if (consent is not (RecordSharingConsent.Granted or RecordSharingConsent.Refused))
+        {
+            throw ValidationFailedException.On("Consent", "Say whether the patient agrees to share their record with the hub: Granted or Refused");
+        }
+
+        var (appointment, view) = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
+        var before = appointment.Consent;
+        appointment.RecordConsent(consent.Value, Now);
+        audit.Write(actor, AuditActions.Consent, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, $"consent={appointment.Consent}; was={before}");
+        await SaveChangeAsync(appointment, cancellationToken);
+        return AfterChange(view, appointment);
+    }
+
     /// <summary>Amends the free-text parts (GP Connect allows description and comment only).</summary>
     public async Task<AppointmentView> AmendAsync(long appointmentId, string? description, string? comment, Actor actor, int? expectedVersion, CancellationToken cancellationToken = default)
     {
@@ -697,16 +724,24 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         // So is the same booking with other details, compared as the writer stores them: answered with the first, a
         // consent the patient withdrew would be kept. Only what nothing changes after booking is compared, so a genuine
         // retry is never refused: the description and comment may have been amended since, the patient's phone changed
-        // by another booking.
-        var sameDetails = request.Consent == existing.Consent
-            && Appointment.CleanText(request.Reason) == existing.Reason
-            && (request.BookingOrganisationOds ?? actor.OrganisationOds) == existing.BookingOrganisationOds;
+        // by another booking. The consent is compared only while it is the booker's: once the hub has recorded the
+        // patient's own answer (RecordConsentAsync), that answer is the newer one and the retry is answered with it.
+        var sameDetails = Appointment.CleanText(request.Reason) == existing.Reason
+            && (request.BookingOrganisationOds ?? actor.OrganisationOds) == existing.BookingOrganisationOds
+            && (request.Consent == existing.Consent || await HubRecordedConsentAsync(existing.Id, existing.PatientId, ct));
         if (!sameDetails)
         {
             throw new IdempotencyKeyReusedException(existing.Id, "This idempotency key was already used to book these slots for this patient with other details (consent, reason or booking organisation). The first booking stands unchanged.");
         }
 
         return new BookingOutcome(await FindViewAsync(existing.Id, ct), Replayed: true);
+    }
+
+    /// <summary>Whether the hub has recorded the patient's consent for this appointment since it was booked (its audit entry says so).</summary>
+    private Task<bool> HubRecordedConsentAsync(long appointmentId, int patientId, CancellationToken ct)
+    {
+        var id = Id(appointmentId);
+        return db.AuditEvents.AsNoTracking().AnyAsync(e => e.PatientId == patientId && e.Action == AuditActions.Consent && e.EntityType == "Appointment" && e.EntityId == id && e.Outcome == "success", ct);
     }
 
     /// <summary>
@@ -769,6 +804,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         CancelledUtc = changed.CancelledUtc,
         CancellationReason = changed.CancellationReason,
         OutcomeRecordedUtc = changed.OutcomeRecordedUtc,
+        Consent = changed.Consent,
         Version = changed.Version,
     };
 
@@ -839,10 +875,10 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     private async Task<bool> LandedAsync(Appointment changed)
     {
         var stored = await db.Appointments.AsNoTracking().Where(a => a.Id == changed.Id)
-            .Select(a => new { a.Version, a.Status, a.CancelledUtc, a.CancellationReason, a.OutcomeRecordedUtc, a.Description, a.Comment })
+            .Select(a => new { a.Version, a.Status, a.Consent, a.CancelledUtc, a.CancellationReason, a.OutcomeRecordedUtc, a.Description, a.Comment })
             .FirstOrDefaultAsync(CancellationToken.None);
         return stored is not null
-            && stored.Version == changed.Version && stored.Status == changed.Status
+            && stored.Version == changed.Version && stored.Status == changed.Status && stored.Consent == changed.Consent
             && SameInstant(stored.CancelledUtc, changed.CancelledUtc) && stored.CancellationReason == changed.CancellationReason
             && SameInstant(stored.OutcomeRecordedUtc, changed.OutcomeRecordedUtc)
             && stored.Description == changed.Description && stored.Comment == changed.Comment;

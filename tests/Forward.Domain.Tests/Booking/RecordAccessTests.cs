@@ -43,4 +43,39 @@ public sealed class RecordAccessTests
         attended.RecordOutcome(true, StartUtc.AddMinutes(5));
         Assert.Null(attended.RecordAccessRefusal(StartUtc.AddHours(2)));
     }
+
+    [Theory]
+    [InlineData("2026-05-01T12:00:00Z", null)] // weeks ahead: the hub may ring the patient
+    [InlineData("2026-06-10T22:59:00Z", null)] // 23:59 BST on 10 June: the day after, the record's last day
+    [InlineData("2026-06-10T23:00:00Z", "consent-too-late")] // midnight: 11 June
+    public void Consent_is_recorded_until_the_london_day_after_the_appointment(string nowUtc, string? refusal)
+    {
+        var now = DateTime.Parse(nowUtc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+        var appointment = Booked(RecordSharingConsent.NotAsked);
+        var thrown = Record.Exception(() => appointment.RecordConsent(RecordSharingConsent.Granted, now));
+        Assert.Equal(refusal, (thrown as DomainException)?.Code);
+        Assert.Equal(refusal is null ? RecordSharingConsent.Granted : RecordSharingConsent.NotAsked, appointment.Consent);
+        Assert.Equal(refusal is null ? 2 : 1, appointment.Version);
+    }
+
+    [Fact]
+    public void Consent_is_an_answer_for_an_appointment_that_is_booked_or_attended()
+    {
+        var now = StartUtc.AddHours(-1);
+        var notAsked = Assert.Throws<DomainException>(() => Booked().RecordConsent(RecordSharingConsent.NotAsked, now));
+        Assert.Equal(DomainErrorKind.Validation, notAsked.Kind);
+
+        var cancelled = Booked();
+        cancelled.Cancel(null, now);
+        Assert.Equal("cancelled", Assert.Throws<DomainException>(() => cancelled.RecordConsent(RecordSharingConsent.Granted, now)).Code);
+
+        var missed = Booked(RecordSharingConsent.NotAsked);
+        missed.RecordOutcome(false, StartUtc.AddMinutes(5));
+        Assert.Equal("did-not-attend", Assert.Throws<DomainException>(() => missed.RecordConsent(RecordSharingConsent.Granted, StartUtc.AddMinutes(10))).Code);
+
+        var attended = Booked(RecordSharingConsent.Refused);
+        attended.RecordOutcome(true, StartUtc.AddMinutes(5));
+        attended.RecordConsent(RecordSharingConsent.Granted, StartUtc.AddMinutes(10));
+        Assert.Null(attended.RecordAccessRefusal(StartUtc.AddMinutes(10)));
+    }
 }
