@@ -247,6 +247,69 @@ public sealed class HubPagesTests(ForwardFactory factory) : IClassFixture<Forwar
     }
 
     [Fact]
+    public async Task The_patients_consent_recorded_from_the_day_list_opens_their_record()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slots = await world.FreeSlotsAsync();
+        var id = await PageTestData.BookAsync(world, world.PracticeStaffA, slots[0].Id, "Notasked", consent: "NotAsked");
+        var cancelled = await PageTestData.BookAsync(world, world.PracticeStaffA, slots[2].Id, "Cancelledconsent", consent: "NotAsked");
+        using (var practice = await world.ClientAsync(world.PracticeStaffA))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await practice.PostAsJsonAsync($"/api/v1/appointments/{cancelled}/cancel", new { reason = "Feeling better" })).StatusCode);
+        }
+
+        using var clinician = await PageClient.SignedInAsync(factory, world.HubClinician);
+        var html = (await clinician.GetAsync("/Hubs/DayList?date=2026-06-08")).Html;
+        var row = Regex.Match(html, $"<tr[^>]*data-appointment=\"{id}\".*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Contains("action=\"/Hubs/DayList?handler=Consent\"", row, StringComparison.Ordinal);
+        Assert.Contains("name=\"consent\" value=\"Granted\">Patient agrees to share their record", row, StringComparison.Ordinal);
+        Assert.Contains("name=\"consent\" value=\"Refused\">Patient refuses", row, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/Hubs/Record/{id}", row, StringComparison.Ordinal);
+        var cancelledRow = Regex.Match(html, $"<tr[^>]*data-appointment=\"{cancelled}\".*?</tr>", RegexOptions.Singleline).Value;
+        Assert.DoesNotContain("handler=Consent", cancelledRow, StringComparison.Ordinal);
+        var version = Regex.Match(row, "name=\"version\" value=\"(\\d+)\"").Groups[1].Value;
+        var fields = (string consent) => new Dictionary<string, string> { ["id"] = $"{id}", ["consent"] = consent, ["version"] = version, ["Date"] = "2026-06-08" };
+
+        // The patient agrees in the room (old code: no such form, and the record could never open).
+        var agreed = await clinician.PostFormAsync("/Hubs/DayList?handler=Consent", fields("Granted"), formPage: "/Hubs/DayList");
+        Assert.Equal(HttpStatusCode.Redirect, agreed.StatusCode);
+        Assert.Equal("/Hubs/DayList?date=2026-06-08", agreed.Headers.Location?.OriginalString);
+        Assert.Equal(RecordSharingConsent.Granted, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.Consent).SingleAsync()));
+        var after = (await clinician.GetAsync("/Hubs/DayList?date=2026-06-08")).Html;
+        Assert.Contains("agrees to share their record", after, StringComparison.Ordinal);
+        row = Regex.Match(after, $"<tr[^>]*data-appointment=\"{id}\".*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Contains($"href=\"/Hubs/Record/{id}?date=2026-06-08\"", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("value=\"Granted\"", row, StringComparison.Ordinal);
+        Assert.Contains("value=\"Refused\">Patient refuses", row, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await clinician.GetAsync($"/Hubs/Record/{id}")).Status);
+
+        // The same form sent again (another window, or the list shown before) is refused and the answer kept.
+        var stale = await clinician.PostFormAsync("/Hubs/DayList?handler=Consent", fields("Refused"), formPage: "/Hubs/DayList");
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Contains("This appointment was updated after the list was shown", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(RecordSharingConsent.Granted, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.Consent).SingleAsync()));
+
+        // A cancelled appointment's consent is refused even from a hand-made form, as is one without the token.
+        var cancelledVersion = await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == cancelled).Select(a => a.Version).SingleAsync());
+        var refused = await clinician.PostFormAsync("/Hubs/DayList?handler=Consent", new Dictionary<string, string> { ["id"] = $"{cancelled}", ["consent"] = "Granted", ["version"] = $"{cancelledVersion}" }, formPage: "/Hubs/DayList");
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("was cancelled", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await clinician.PostFormWithoutTokenAsync("/Hubs/DayList?handler=Consent", fields("Refused"))).StatusCode);
+
+        // Another hub's clinician cannot see it; the commissioner's list offers no form and a post is forbidden.
+        using var other = await PageClient.SignedInAsync(factory, world.OtherHubClinician);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostFormAsync("/Hubs/DayList?handler=Consent", fields("Refused"), formPage: "/Hubs/DayList")).StatusCode);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        Assert.DoesNotContain("handler=Consent", (await commissioner.GetAsync($"/Hubs/DayList?hub={world.HubId}&date=2026-06-08")).Html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await commissioner.PostFormAsync("/Hubs/DayList?handler=Consent", fields("Refused"), formPage: "/Hubs/DayList")).StatusCode);
+
+        Assert.Equal(RecordSharingConsent.Granted, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.Consent).SingleAsync()));
+        var audited = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Action == AuditActions.Consent && e.HubId == world.HubId).Select(e => new { e.Actor, e.EntityId, e.Detail }).ToListAsync());
+        Assert.Equal(world.HubClinician, Assert.Single(audited).Actor);
+        Assert.Equal($"{id}", audited[0].EntityId);
+    }
+
+    [Fact]
     public async Task Record_opens_with_consent_and_is_refused_without_and_both_are_audited()
     {
         var world = await TestWorld.CreateAsync(factory);

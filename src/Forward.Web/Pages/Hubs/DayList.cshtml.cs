@@ -68,6 +68,10 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
     public bool CanRecordOutcome(AppointmentView appointment) =>
         IsClinician && appointment.Status is AppointmentStatus.Booked or AppointmentStatus.Attended or AppointmentStatus.DidNotAttend && appointment.StartUtc <= NowUtc;
 
+    /// <summary>The patient's answer on sharing their record can be recorded (or changed) from the row.</summary>
+    public bool CanRecordConsent(AppointmentView appointment) =>
+        IsClinician && Appointment.ConsentRefusal(appointment.Status, appointment.StartUtc, NowUtc) is null;
+
     public bool CanViewRecord(AppointmentView appointment) =>
         IsClinician && Appointment.RecordAccessRefusal(appointment.Consent, appointment.Status, appointment.StartUtc, clock.GetUtcNow().UtcDateTime) is null;
 
@@ -112,6 +116,39 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
             // Perhaps from another window or device of the same clinician: the list does not say who.
             ModelState.AddModelError(string.Empty, ex.Code == "version-mismatch"
                 ? "This appointment was updated after the list was shown. The list now shows it as it is: record the outcome again if it is still wrong."
+                : ex.Message);
+            var page = await ShowAsync(cancellationToken);
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            return page;
+        }
+        catch (DomainException ex) when (ex.Kind is DomainErrorKind.Forbidden)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        catch (DomainException ex) when (ex.Kind is DomainErrorKind.NotFound)
+        {
+            return NotFound();
+        }
+    }
+
+    /// <summary>The patient's answer on sharing their record, from the buttons in the row's record sharing column.</summary>
+    public async Task<IActionResult> OnPostConsentAsync(long id, RecordSharingConsent? consent, int? version, CancellationToken cancellationToken)
+    {
+        var actor = Actor.From(User);
+        try
+        {
+            // As for an outcome: the version the list showed, and one that is not a number matches no version.
+            var versionGiven = ModelState.GetFieldValidationState("version") == ModelValidationState.Invalid ? -1 : version;
+            ModelState.Remove("version");
+            ModelState.Remove("consent");
+            var appointment = await booking.RecordConsentAsync(id, consent, actor, versionGiven, cancellationToken);
+            TempData["Status"] = $"{appointment.PatientName} at {Wording.ClockTime(appointment.StartUtc)}: {(appointment.Consent == RecordSharingConsent.Granted ? "agrees to share their record" : "refuses to share their record")}";
+            return RedirectToPage(new RouteValueDictionary(RouteFor(DateOnly.FromDateTime(appointment.StartLocal.DateTime)).ToDictionary(kv => kv.Key, kv => (object?)kv.Value)));
+        }
+        catch (DomainException ex) when (ex.Kind is DomainErrorKind.Conflict or DomainErrorKind.Validation)
+        {
+            ModelState.AddModelError(string.Empty, ex.Code == "version-mismatch"
+                ? "This appointment was updated after the list was shown. The list now shows it as it is: record the patient's answer again if it is still wrong."
                 : ex.Message);
             var page = await ShowAsync(cancellationToken);
             Response.StatusCode = StatusCodes.Status409Conflict;
