@@ -312,7 +312,8 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         var others = await db.NavigatorTraining.AsNoTracking().Where(t => t.PracticeId == practice.Id && t.Id != record.Id).ToListAsync(ct);
         if (others.Any(t => NavigatorTraining.KeyFor(t.StaffName) == record.StaffNameKey))
         {
-            throw NameTaken(record.StaffName);
+            // This very form's other send may have added it since the look at the key above.
+            return (input.Id is null && input.FormKey is { } sentAgain ? await AddedFromFormAsync(sentAgain, practice.Id, ct) : null) ?? throw NameTaken(record.StaffName);
         }
 
         record.Version++;
