@@ -52,8 +52,10 @@ public static class AuthenticationSetup
         services.AddAuthentication(SelectorScheme)
             .AddPolicyScheme(SelectorScheme, SelectorScheme, o =>
             {
+                // Bearer tokens are for the JSON and FHIR APIs only: pages take the sign-in cookie (and its anti-forgery),
+                // so a token issued to a client system does not open the pages as well.
                 o.ForwardDefaultSelector = context =>
-                    context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? BearerScheme : CookieScheme;
+                    TakesBearerTokensOnly(context.Request) && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? BearerScheme : CookieScheme;
             })
             .AddCookie(CookieScheme, o =>
             {

@@ -40,6 +40,21 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
     }
 
     [Fact]
+    public async Task A_bearer_token_opens_the_apis_but_not_the_pages()
+    {
+        // Old code: any request with a token was signed in by it, so a client system's token opened the pages as well.
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+
+        var page = await client.GetAsync(new Uri("/Appointments", UriKind.Relative));
+        Assert.True(
+            page.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found
+                || page.RequestMessage?.RequestUri?.AbsolutePath == "/Account/SignIn",
+            $"{page.StatusCode} {page.RequestMessage?.RequestUri}");
+    }
+
+    [Fact]
     public async Task A_bearer_token_stops_working_within_a_minute_of_its_account_changing()
     {
         var world = await TestWorld.CreateAsync(factory);
