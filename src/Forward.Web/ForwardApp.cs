@@ -390,7 +390,7 @@ public static class ForwardApp
             migrated = clock.Elapsed;
             await DatabaseInitializer.SeedAsync(db, sp.GetRequiredService<ReferenceDataSeeder>());
             seeded = clock.Elapsed;
-            await DemoUsers.SeedAsync(db, sp.GetRequiredService<IOptions<DemoOptions>>().Value, sp.GetRequiredService<IPasswordHasher<UserAccount>>());
+            await DemoUsers.SeedAsync(db, sp.GetRequiredService<IOptions<DemoOptions>>().Value, sp.GetRequiredService<IPasswordHasher<UserAccount>>(), sp.GetRequiredService<TimeProvider>());
             users = clock.Elapsed;
             await sp.GetRequiredService<SlotPlanner>().RefreshAsync();
         }

@@ -50,5 +50,11 @@ public class UserAccount
     /// <summary>When a wrong password was last given: failures older than a day are forgotten, as an unknown name's are.</summary>
     public DateTime? LastFailedSignInUtc { get; set; }
 
+    /// <summary>
+    /// Sessions and tokens issued before this instant no longer sign anyone in: set when the user signs out (ending
+    /// every session of theirs, a copied cookie or a token included) and when their password is replaced.
+    /// </summary>
+    public DateTime? SessionsValidFromUtc { get; set; }
+
     public bool IsDemo { get; set; }
 }

@@ -10,7 +10,8 @@ namespace Forward.Web.Access;
 /// <summary>
 /// Whether a signed-in principal still matches its account: the account exists (a demo account only while demo users
 /// are seeded), with the same user name, role and organisation as when the principal was issued, and still has every
-/// FHIR scope the principal carries (a scope added since does not end it). The pages' cookie
+/// FHIR scope the principal carries (a scope added since does not end it), and the principal was issued after the user
+/// last signed out or had their password replaced (<see cref="UserAccount.SessionsValidFromUtc"/>). The pages' cookie
 /// asks on every request; bearer tokens, which the API and FHIR take thousands of times a second, ask through a short
 /// cache (<see cref="BearerRecheck"/>), so a removed or changed account's tokens stop working within that time instead
 /// of living out their hour.
@@ -27,13 +28,28 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
     /// </summary>
     public static readonly TimeSpan MismatchRecheck = TimeSpan.FromSeconds(1);
 
-    private sealed record Account(string UserName, string Role, int? PracticeId, int? HubId, int? CcgId, string? OrganisationOds, string? Scopes, bool IsDemo);
+    private sealed record Account(string UserName, string Role, int? PracticeId, int? HubId, int? CcgId, string? OrganisationOds, string? Scopes, bool IsDemo, DateTime? SessionsValidFromUtc);
 
     private readonly ConcurrentDictionary<int, (Account? Account, DateTimeOffset ReadAt)> recent = new();
 
-    /// <summary>Reads the account afresh (the pages' cookie).</summary>
-    public async Task<bool> UnchangedAsync(ForwardDbContext db, ClaimsPrincipal principal, CancellationToken ct) =>
-        AccountId(principal) is { } id && Matches(principal, await ReadAsync(db, id, ct));
+    /// <summary>Reads the account afresh (the pages' cookie, signed in at <paramref name="signedInUtc"/>).</summary>
+    public async Task<bool> UnchangedAsync(ForwardDbContext db, ClaimsPrincipal principal, DateTimeOffset signedInUtc, CancellationToken ct) =>
+        AccountId(principal) is { } id && Matches(principal, signedInUtc, await ReadAsync(db, id, ct));
+
+    /// <summary>
+    /// Ends every session and token of the account issued up to now (its cookies at their next page, its tokens within
+    /// <see cref="BearerRecheck"/>): a sign-out, or a password replaced. Forgets the account's last read here at once.
+    /// </summary>
+    public async Task EndSessionsAsync(ForwardDbContext db, int accountId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.Users.Where(u => u.Id == accountId).ExecuteUpdateAsync(u => u.SetProperty(x => x.SessionsValidFromUtc, now), ct);
+        recent.TryRemove(accountId, out _);
+    }
+
+    /// <summary>The account id a principal names, if any.</summary>
+    public static int? AccountIdOf(ClaimsPrincipal principal) => AccountId(principal);
 
     /// <summary>
     /// Reads the account at most once per <see cref="BearerRecheck"/> (bearer tokens), or once per
@@ -49,7 +65,7 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
         var now = clock.GetUtcNow();
         var seen = recent.TryGetValue(id, out var known);
         if (!seen || known.ReadAt + BearerRecheck <= now
-            || (!Matches(principal, known.Account) && (known.ReadAt + MismatchRecheck <= now || IssuedSince(issuedUtc, known.ReadAt))))
+            || (!Matches(principal, issuedUtc, known.Account) && (known.ReadAt + MismatchRecheck <= now || IssuedSince(issuedUtc, known.ReadAt))))
         {
             try
             {
@@ -61,11 +77,11 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
                 // The database is away for a moment: the account as last read still decides, rather than none at all;
                 // but a token issued since that read knows the account better than the read does, and passes as a token
                 // of an account never read does (the endpoint answers 503 itself).
-                return IssuedSince(issuedUtc, known.ReadAt) || Matches(principal, known.Account);
+                return IssuedSince(issuedUtc, known.ReadAt) || Matches(principal, issuedUtc, known.Account);
             }
         }
 
-        return Matches(principal, known.Account);
+        return Matches(principal, issuedUtc, known.Account);
     }
 
     /// <summary>
@@ -76,19 +92,29 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
     private static bool IssuedSince(DateTimeOffset? issuedUtc, DateTimeOffset readAt) =>
         issuedUtc >= readAt.AddTicks(-(readAt.UtcTicks % TimeSpan.TicksPerSecond));
 
+    /// <summary>
+    /// Issued after the account's sessions were last ended. Issue times are kept to the whole second (as for
+    /// <see cref="IssuedSince"/>), so one issued in the very second of a sign-out is taken as issued after it: the user
+    /// who signs out and straight back in keeps the new session.
+    /// </summary>
+    private static bool IssuedAfterSessionsEnded(DateTimeOffset? issuedUtc, DateTime? sessionsValidFromUtc) =>
+        sessionsValidFromUtc is not { } from
+        || issuedUtc >= new DateTimeOffset(DateTime.SpecifyKind(from, DateTimeKind.Utc)).AddTicks(-(from.Ticks % TimeSpan.TicksPerSecond));
+
     private static int? AccountId(ClaimsPrincipal principal) =>
         int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
     private static Task<Account?> ReadAsync(ForwardDbContext db, int id, CancellationToken ct) =>
         db.Users.AsNoTracking().Where(u => u.Id == id)
-            .Select(u => new Account(u.UserName, u.Role, u.PracticeId, u.HubId, u.CcgId, u.OrganisationOds, u.Scopes, u.IsDemo))
+            .Select(u => new Account(u.UserName, u.Role, u.PracticeId, u.HubId, u.CcgId, u.OrganisationOds, u.Scopes, u.IsDemo, u.SessionsValidFromUtc))
             .FirstOrDefaultAsync(ct);
 
-    private bool Matches(ClaimsPrincipal principal, Account? account)
+    private bool Matches(ClaimsPrincipal principal, DateTimeOffset? issuedUtc, Account? account)
     {
         static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
         return account is not null
             && (!account.IsDemo || demo.Value.SeedUsers)
+            && IssuedAfterSessionsEnded(issuedUtc, account.SessionsValidFromUtc)
             && principal.Identity?.Name == account.UserName
             && principal.IsInRole(account.Role)
             && principal.FindFirstValue(ForwardClaims.PracticeId) == Text(account.PracticeId)

@@ -113,7 +113,7 @@ public static class AuthenticationSetup
         try
         {
             valid = context.Principal is { } principal && signedInAt is { } since && now - since <= MaxSession
-                && await services.GetRequiredService<AccountChecks>().UnchangedAsync(services.GetRequiredService<ForwardDbContext>(), principal, context.HttpContext.RequestAborted);
+                && await services.GetRequiredService<AccountChecks>().UnchangedAsync(services.GetRequiredService<ForwardDbContext>(), principal, since, context.HttpContext.RequestAborted);
         }
         catch (Exception ex) when (DbErrors.IsUnavailable(ex))
         {

@@ -31,8 +31,9 @@ public static class DemoUsers
     /// <summary>The FHIR API scopes the booking demo users' client systems hold: slots and metadata, reading and booking appointments.</summary>
     public const string AllFhirScopes = "organization/*.read patient/*.read patient/*.write";
 
-    public static async Task SeedAsync(ForwardDbContext db, DemoOptions options, IPasswordHasher<UserAccount> hasher, CancellationToken cancellationToken = default)
+    public static async Task SeedAsync(ForwardDbContext db, DemoOptions options, IPasswordHasher<UserAccount> hasher, TimeProvider clock, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(hasher);
@@ -97,6 +98,7 @@ public static class DemoUsers
                 if (!current)
                 {
                     found.PasswordHash = sharedHash ??= hasher.HashPassword(found, options.Password);
+                    found.SessionsValidFromUtc = clock.GetUtcNow().UtcDateTime; // sessions signed in with the old password end too
                     found.FailedSignIns = 0;
                     found.LastFailedSignInUtc = null;
                     found.LockedUntilUtc = null;

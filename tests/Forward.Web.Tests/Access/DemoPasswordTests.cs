@@ -24,7 +24,7 @@ public sealed class DemoPasswordTests(ForwardFactory factory) : IClassFixture<Fo
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
-        await DemoUsers.SeedAsync(db, new DemoOptions { SeedUsers = true, Password = password }, scope.ServiceProvider.GetRequiredService<IPasswordHasher<UserAccount>>());
+        await DemoUsers.SeedAsync(db, new DemoOptions { SeedUsers = true, Password = password }, scope.ServiceProvider.GetRequiredService<IPasswordHasher<UserAccount>>(), factory.Clock);
     }
 
     [Fact]
@@ -32,6 +32,10 @@ public sealed class DemoPasswordTests(ForwardFactory factory) : IClassFixture<Fo
     {
         const string changed = "Another-Secret-42";
         Assert.Equal(HttpStatusCode.OK, await SignInAsync(ForwardFactory.DemoPassword));
+        using var before = factory.CreateClient();
+        var token = await (await before.PostAsJsonAsync("/api/v1/auth/token", new { userName = "nhs111", password = ForwardFactory.DemoPassword })).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        before.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await before.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
         for (var i = 0; i < SignInService.MaxFailedAttempts; i++)
         {
             await SignInAsync("wrong-password");
@@ -39,10 +43,20 @@ public sealed class DemoPasswordTests(ForwardFactory factory) : IClassFixture<Fo
 
         Assert.NotEqual(HttpStatusCode.OK, await SignInAsync(ForwardFactory.DemoPassword)); // locked out
 
-        await SeedDemoUsersAsync(changed);
+        using (factory.Clock.TravelTo(factory.Clock.GetUtcNow().UtcDateTime.AddSeconds(2)))
+        {
+            await SeedDemoUsersAsync(changed);
+        }
 
         Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync(ForwardFactory.DemoPassword)); // old code: still locked (429), and the old password worked once the lock ended
         Assert.Equal(HttpStatusCode.OK, await SignInAsync(changed));
+
+        // A token signed in with the old password stops working once its account is read again (old code: it lived out its hour).
+        using (factory.Clock.TravelTo(factory.Clock.GetUtcNow().UtcDateTime.Add(AccountChecks.BearerRecheck).AddSeconds(1)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await before.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+        }
+
         await using var scope = factory.Services.CreateAsyncScope();
         var hashes = await scope.ServiceProvider.GetRequiredService<ForwardDbContext>().Users.Where(u => u.IsDemo).Select(u => u.PasswordHash).Distinct().CountAsync();
         Assert.Equal(1, hashes); // still one shared hash

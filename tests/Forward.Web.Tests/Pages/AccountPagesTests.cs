@@ -242,10 +242,27 @@ public sealed class AccountPagesTests(ForwardFactory factory) : IClassFixture<Fo
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostFormWithoutTokenAsync("/Account/SignOut", new Dictionary<string, string>())).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Booking/Find")).Status);
 
+        // The same account signed in elsewhere (or its cookie copied), and a token it holds for the API.
+        using var elsewhere = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await elsewhere.GetAsync("/Booking/Find")).Status);
+        var api = await world.ClientAsync(world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+
+        // A moment later (a session issued in the very second of a sign-out is taken as issued after it).
+        using var later = factory.Clock.TravelTo(factory.Clock.GetUtcNow().UtcDateTime.AddSeconds(2));
         var response = await client.PostFormAsync("/Account/SignOut", new Dictionary<string, string>(), formPage: "/");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/", response.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/Booking/Find")).Status);
+
+        // Signing out ends the account's every session and token (old code: only this browser's cookie was deleted, and a
+        // copy of it still opened every page for up to 12 hours).
+        Assert.Equal(HttpStatusCode.Redirect, (await elsewhere.GetAsync("/Booking/Find")).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+
+        // Signing straight back in works.
+        using var again = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/Booking/Find")).Status);
     }
 
     [Fact]
