@@ -351,7 +351,7 @@ public sealed class AppointmentSearchTests(ForwardFactory factory) : IClassFixtu
         Assert.Contains("href=\"/Appointments\"", opened, StringComparison.Ordinal); // header navigation
         Assert.Equal(0, await booked.World.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Actor == booked.World.PracticeStaffA && e.Action == AuditActions.AppointmentSearch)));
 
-        var (status, html) = await page.GetAsync("/Appointments?NhsNumber=&From=&To=");
+        var (status, html) = await SearchPageAsync(page, nhsNumber: "");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("4 appointments found", html, StringComparison.Ordinal);
         foreach (var id in new[] { booked.ByPractice, booked.ByNhs111, booked.ByOtherNhs111, booked.Cancelled })
@@ -370,9 +370,23 @@ public sealed class AppointmentSearchTests(ForwardFactory factory) : IClassFixtu
         Assert.Contains(booked.World.Nhs111 + "<br>", html, StringComparison.Ordinal);
         Assert.Contains("value=\"2026-06-22\"", html, StringComparison.Ordinal); // the end the search used
 
-        var (_, none) = await page.GetAsync($"/Appointments?NhsNumber={TestPatients.NewNhsNumber()}");
+        var (_, none) = await SearchPageAsync(page, TestPatients.NewNhsNumber());
         Assert.Contains("No appointments found", none, StringComparison.Ordinal);
         Assert.Contains("data-empty", none, StringComparison.Ordinal);
+
+        // The NHS number is posted, never put in the address (old code: a GET form, /Appointments?NhsNumber=...,
+        // kept in the browser's history and any proxy's log); one put there by hand searches nothing.
+        Assert.Contains("<form method=\"post\"", opened, StringComparison.Ordinal);
+        var searches = await booked.World.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Actor == booked.World.PracticeStaffA && e.Action == AuditActions.AppointmentSearch));
+        var (_, byAddress) = await page.GetAsync($"/Appointments?NhsNumber={booked.ByPracticeNhs}");
+        Assert.DoesNotContain("data-appointment=", byAddress, StringComparison.Ordinal);
+        Assert.Equal(searches, await booked.World.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Actor == booked.World.PracticeStaffA && e.Action == AuditActions.AppointmentSearch)));
+    }
+
+    private static async Task<(HttpStatusCode Status, string Html)> SearchPageAsync(PageClient page, string nhsNumber, string from = "", string to = "")
+    {
+        var response = await page.PostFormAsync("/Appointments", new Dictionary<string, string> { ["NhsNumber"] = nhsNumber, ["From"] = from, ["To"] = to });
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -381,7 +395,7 @@ public sealed class AppointmentSearchTests(ForwardFactory factory) : IClassFixtu
         var world = await TestWorld.CreateAsync(factory);
         using var page = await PageClient.SignedInAsync(factory, world.Nhs111);
 
-        var (status, html) = await page.GetAsync("/Appointments?NhsNumber=123&From=not-a-date&To=");
+        var (status, html) = await SearchPageAsync(page, "123", from: "not-a-date");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("nhsuk-error-summary", html, StringComparison.Ordinal);
         Assert.Contains("href=\"#NhsNumber\">NHS number must be 10 digits.</a>", html, StringComparison.Ordinal);
@@ -391,15 +405,21 @@ public sealed class AppointmentSearchTests(ForwardFactory factory) : IClassFixtu
         var (_, range) = await page.GetAsync("/Appointments?From=2026-06-01&To=2026-08-01");
         Assert.Contains("href=\"#To\">Search at most 31 days at a time</a>", range, StringComparison.Ordinal);
 
-        foreach (var hostile in new[] { "?From=9999-12-31", "?To=0001-01-01", "?NhsNumber=" + new string('9', 3000), "?NhsNumber=%00%E2%80%AE", "?From=2026-06-08&From=2026-06-09" })
+        foreach (var hostile in new[] { "?From=9999-12-31", "?To=0001-01-01", "?From=2026-06-08&From=2026-06-09" })
         {
             var (hostileStatus, _) = await page.GetAsync("/Appointments" + hostile);
             Assert.Equal(HttpStatusCode.OK, hostileStatus);
         }
 
+        foreach (var hostile in new[] { new string('9', 3000), "\0\u202e" })
+        {
+            // Never a 500 (the NUL one answers 400).
+            Assert.True((int)(await SearchPageAsync(page, hostile)).Status < 500, hostile.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         // Commissioners are not offered the page and are refused it.
         using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
-        var (refused, _) = await commissioner.GetAsync("/Appointments?NhsNumber=");
+        var (refused, _) = await commissioner.GetAsync("/Appointments?From=");
         Assert.NotEqual(HttpStatusCode.OK, refused);
         Assert.DoesNotContain("href=\"/Appointments\"", (await commissioner.GetAsync("/")).Html, StringComparison.Ordinal);
     }

@@ -11,13 +11,15 @@ namespace Forward.Web.Pages.Appointments;
 
 /// <summary>
 /// Finding a booking again (a patient rings back to cancel): the appointments the user may see, by NHS number and/or
-/// dates. A GET form, so a search can be reloaded; the rules and the audit are <see cref="BookingService.SearchAppointmentsAsync"/>'s.
+/// dates; the rules and the audit are <see cref="BookingService.SearchAppointmentsAsync"/>'s. The form is posted, so an
+/// NHS number never goes into the address (browser history on a shared PC, a proxy's access log, a sign-in return
+/// address); a search by dates alone can also be opened by address (?From=&amp;To=).
 /// </summary>
 [Authorize(Policy = AuthenticationSetup.BookerPolicy)]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public sealed class IndexModel(BookingService booking) : PageModel
 {
-    [BindProperty(SupportsGet = true)]
+    [BindProperty]
     [Display(Name = "NHS number")]
     public string? NhsNumber { get; set; }
 
@@ -33,7 +35,13 @@ public sealed class IndexModel(BookingService booking) : PageModel
     /// <summary>Whose appointments the user's searches find, for the page's wording.</summary>
     public string Scope { get; private set; } = string.Empty;
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    /// <summary>Opening the page lists nothing (each search is audited under every patient it shows), unless dates are in the address.</summary>
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
+        SearchAsync(Request.Query.ContainsKey(nameof(From)) || Request.Query.ContainsKey(nameof(To)), cancellationToken);
+
+    public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) => SearchAsync(submitted: true, cancellationToken);
+
+    private async Task<IActionResult> SearchAsync(bool submitted, CancellationToken cancellationToken)
     {
         var actor = Actor.From(User);
         Scope = actor.Role switch
@@ -45,8 +53,6 @@ public sealed class IndexModel(BookingService booking) : PageModel
         ModelState.ReplaceBindingError(nameof(From), "Enter the start date as a real date, for example 8 6 2026");
         ModelState.ReplaceBindingError(nameof(To), "Enter the end date as a real date, for example 22 6 2026");
 
-        // Opening the page lists nothing: each search is audited under every patient it shows, so it runs when asked.
-        var submitted = Request.Query.ContainsKey(nameof(NhsNumber)) || Request.Query.ContainsKey(nameof(From)) || Request.Query.ContainsKey(nameof(To));
         if (!submitted)
         {
             return Page();
