@@ -283,7 +283,8 @@ public static class ForwardApp
 
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { AuthenticationSchemes = AuthenticationSetup.BearerScheme })
-            .AddEndpointFilter<ApiNoStoreFilter>();
+            .AddEndpointFilter<ApiNoStoreFilter>()
+            .AddEndpointFilter<ApiScopes.Filter>();
         api.MapTokenApi();
         api.MapHubsApi();
         api.MapComplianceApi();

@@ -48,29 +48,29 @@ public static class BookingApi
     public static void MapBookingApi(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        var slots = api.MapGroup("/slots").WithTags("Slots").RequireAuthorization(AuthenticationSetup.BookerPolicy);
+        var slots = api.MapGroup("/slots").WithTags("Slots").RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.OrganisationRead);
         slots.MapGet("/", SearchAsync).WithFieldNames(SearchFields).WithSummary("Free slots at the hubs serving a practice, for a date range of at most 14 days.");
         slots.MapGet("/{id:long}", GetSlotAsync).WithSummary("One slot.");
 
         var appointments = api.MapGroup("/appointments").WithTags("Appointments");
-        appointments.MapPost("/", BookAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).WithFieldNames(BookingFields)
+        appointments.MapPost("/", BookAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.PatientWrite).WithFieldNames(BookingFields)
             .WithSummary("Book one slot, or several adjacent slots of one session. Send an Idempotency-Key header so a retry never books twice.");
-        appointments.MapGet("/", SearchAppointmentsAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy)
+        appointments.MapGet("/", SearchAppointmentsAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.PatientRead)
             .WithSummary("Find appointments again: those you may see (practice staff: your practice's patients'; NHS 111: those your organisation booked; hub clinicians: your hub's), by nhsNumber and/or London dates from..to (at most 31 days; default today and the next 14 days), upcoming first, cancelled included, at most 200 (truncated says when cut). Every search is audited.");
-        appointments.MapGet("/{id:long}", GetAsync).WithSummary("One appointment, if you may see it.");
-        appointments.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).WithSummary("Cancel; frees the slot.");
+        appointments.MapGet("/{id:long}", GetAsync).RequiresScope(ApiScopes.PatientRead).WithSummary("One appointment, if you may see it.");
+        appointments.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.PatientWrite).WithSummary("Cancel; frees the slot.");
         appointments.MapPost("/{id:long}/attended", (long id, HttpContext http, BookingService booking, CancellationToken ct) => OutcomeAsync(id, true, http, booking, ct))
-            .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).WithSummary("Record that the patient attended (after the start time). Send If-Match with the version you read so an outcome recorded meanwhile is not overwritten.");
+            .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).RequiresScope(ApiScopes.PatientWrite).WithSummary("Record that the patient attended (after the start time). Send If-Match with the version you read so an outcome recorded meanwhile is not overwritten.");
         appointments.MapPost("/{id:long}/did-not-attend", (long id, HttpContext http, BookingService booking, CancellationToken ct) => OutcomeAsync(id, false, http, booking, ct))
-            .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).WithSummary("Record that the patient did not attend (after the start time). Send If-Match with the version you read so an outcome recorded meanwhile is not overwritten.");
-        appointments.MapPost("/{id:long}/consent", ConsentAsync).RequireAuthorization(AuthenticationSetup.HubClinicianPolicy)
+            .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).RequiresScope(ApiScopes.PatientWrite).WithSummary("Record that the patient did not attend (after the start time). Send If-Match with the version you read so an outcome recorded meanwhile is not overwritten.");
+        appointments.MapPost("/{id:long}/consent", ConsentAsync).RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).RequiresScope(ApiScopes.PatientWrite)
             .WithSummary("Record the patient's answer, given to the hub, on sharing their record for this appointment: {\"consent\": \"Granted\"} or \"Refused\". While it is booked or attended, until the day after it; never once cancelled. Send If-Match with the version you read so a change made meanwhile is not overwritten.");
         // No role gate here: the service refuses every role but the hub's clinicians itself, so that refusal is audited too.
         appointments.MapGet("/{id:long}/record", (long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) => RecordAsync(id, user, booking, ct))
-            .RequireRateLimiting(RateLimits.RecordView)
+            .RequireRateLimiting(RateLimits.RecordView).RequiresScope(ApiScopes.PatientRead)
             .WithSummary("The patient's record summary, for the hub's clinicians, only where the patient consented. Every attempt is audited.");
         api.MapGet("/hubs/{hubId:int}/day-list", DayListAsync).WithTags("Appointments")
-            .RequireAuthorization(AuthenticationSetup.SignedInPolicy).WithSummary("A hub's appointments on one date (hub clinicians of that hub, or its commissioner).");
+            .RequireAuthorization(AuthenticationSetup.SignedInPolicy).RequiresScope(ApiScopes.PatientRead).WithSummary("A hub's appointments on one date (hub clinicians of that hub, or its commissioner).");
     }
 
     private static async Task<Ok<SlotSearchResult>> SearchAsync(

@@ -16,7 +16,7 @@ public static class AssuranceApi
     public static void MapAssuranceApi(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        api.MapGroup("/compliance").WithTags("Compliance")
+        api.MapGroup("/compliance").WithTags("Compliance").RequiresScope(ApiScopes.OrganisationRead)
             .RequireAuthorization(p => p.RequireRole(Roles.Commissioner, Roles.PracticeStaff))
             .MapGet("/assurance.pdf", PdfAsync)
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf")

@@ -132,7 +132,7 @@ public static class ComplianceApi
     public static void MapComplianceApi(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        var compliance = api.MapGroup("/compliance").WithTags("Compliance")
+        var compliance = api.MapGroup("/compliance").WithTags("Compliance").RequiresScope(ApiScopes.OrganisationRead)
             .RequireAuthorization(p => p.RequireRole(Roles.Commissioner, Roles.PracticeStaff));
         compliance.MapGet("/", ReportAsync)
             .WithSummary("Figures for an ICS, CCG, PCN, practice or hub over a date range (at most 366 days), with its children for drill-down.");

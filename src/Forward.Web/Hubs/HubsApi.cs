@@ -3,6 +3,7 @@ using Forward.Domain;
 using Forward.Domain.Hubs;
 using Forward.Domain.Organisations;
 using Forward.Domain.Time;
+using Forward.Web.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -28,10 +29,10 @@ public static class HubsApi
     public static void MapHubsApi(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        var hubs = api.MapGroup("/hubs").WithTags("Hubs");
+        var hubs = api.MapGroup("/hubs").WithTags("Hubs").RequiresScope(ApiScopes.OrganisationRead);
         hubs.MapGet("/", ListHubsAsync).WithSummary("Hubs, optionally for one CCG (ODS code).");
         hubs.MapGet("/{id:int}", GetHubAsync).WithSummary("A hub with its rota and the practices it serves.");
-        var practices = api.MapGroup("/practices").WithTags("Practices");
+        var practices = api.MapGroup("/practices").WithTags("Practices").RequiresScope(ApiScopes.OrganisationRead);
         practices.MapGet("/", ListPracticesAsync).WithSummary("Practices, optionally for one CCG (ODS code) or matching a name.");
         practices.MapGet("/{ods}", GetPracticeAsync).WithSummary("A practice and the hubs that serve it.");
     }

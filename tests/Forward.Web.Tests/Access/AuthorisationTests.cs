@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Forward.Web.Tests.Access;
 
@@ -52,6 +53,40 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
             page.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found
                 || page.RequestMessage?.RequestUri?.AbsolutePath == "/Account/SignIn",
             $"{page.StatusCode} {page.RequestMessage?.RequestUri}");
+    }
+
+    [Fact]
+    public async Task A_client_system_is_held_to_its_scopes_on_the_json_api_as_on_fhir()
+    {
+        // Old code: scopes were checked on FHIR only, so a client allowed to read slots read patients through /api/v1.
+        var world = await TestWorld.CreateAsync(factory);
+        await Fhir.FhirTestKit.SetScopesAsync(world, world.Nhs111, "organization/*.read");
+        var client = await world.ClientAsync(world.Nhs111);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+        foreach (var (method, url) in new[] { ("GET", "/api/v1/appointments"), ("GET", "/api/v1/appointments/1"), ("POST", "/api/v1/appointments"), ("POST", "/api/v1/appointments/1/cancel") })
+        {
+            var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = method == "POST" ? JsonContent.Create(new { }) : null });
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{method} {url}: {response.StatusCode}");
+            using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("scope", problem.RootElement.GetProperty("code").GetString());
+        }
+
+        // A person's account has no scopes, and its role alone decides, as before.
+        await Fhir.FhirTestKit.SetScopesAsync(world, world.PracticeStaffA, null);
+        var person = await world.ClientAsync(world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await person.GetAsync(new Uri("/api/v1/appointments", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public void Every_json_api_endpoint_but_the_token_names_the_scope_a_client_system_needs()
+    {
+        var endpoints = factory.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true && e.RoutePattern.RawText != "/api/v1/auth/token")
+            .ToList();
+        Assert.True(endpoints.Count >= 15, endpoints.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.All(endpoints, e => Assert.True(e.Metadata.GetMetadata<Forward.Web.Access.ApiScope>() is not null, e.RoutePattern.RawText));
     }
 
     [Fact]
