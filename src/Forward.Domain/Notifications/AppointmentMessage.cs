@@ -48,13 +48,17 @@ public static class AppointmentMessage
 
     public static bool IsRemote(DeliveryMode mode) => mode is DeliveryMode.Telephone or DeliveryMode.Video;
 
-    /// <summary>"appointment", "telephone appointment" or "video appointment".</summary>
-    public static string Kind(DeliveryMode mode) => mode switch
+    /// <summary>"appointment", "telephone appointment" or "video appointment"; with a capital to start a sentence.</summary>
+    public static string Kind(DeliveryMode mode, bool capital = false)
     {
-        DeliveryMode.Telephone => "telephone appointment",
-        DeliveryMode.Video => "video appointment",
-        _ => "appointment",
-    };
+        var kind = mode switch
+        {
+            DeliveryMode.Telephone => "telephone appointment",
+            DeliveryMode.Video => "video appointment",
+            _ => "appointment",
+        };
+        return capital ? char.ToUpperInvariant(kind[0]) + kind[1..] : kind;
+    }
 
     /// <summary>How the patient will be seen, as one sentence: where to go, or that the hub will call.</summary>
     public static string HowSeen(DeliveryMode mode, string hubName, string hubLocation) => mode switch

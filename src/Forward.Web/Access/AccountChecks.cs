@@ -10,7 +10,8 @@ namespace Forward.Web.Access;
 /// <summary>
 /// Whether a signed-in principal still matches its account: the account exists (a demo account only while demo users
 /// are seeded), with the same user name, role and organisation as when the principal was issued, and still has every
-/// FHIR scope the principal carries (a scope added since does not end it), and the principal was issued after the user
+/// FHIR scope the principal carries (a scope added since does not end it, unless it had none: a person's account made
+/// a client system), and the principal was issued after the user
 /// last signed out or had their password replaced (<see cref="UserAccount.SessionsValidFromUtc"/>). The pages' cookie
 /// asks on every request; bearer tokens, which the API and FHIR take thousands of times a second, ask through a short
 /// cache (<see cref="BearerRecheck"/>), so a removed or changed account's tokens stop working within that time instead
@@ -44,7 +45,7 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
     {
         ArgumentNullException.ThrowIfNull(db);
         var now = clock.GetUtcNow().UtcDateTime;
-        await db.Users.Where(u => u.Id == accountId).ExecuteUpdateAsync(u => u.SetProperty(x => x.SessionsValidFromUtc, now), ct);
+        await db.Users.Where(u => u.Id == accountId && !u.IsDemo).ExecuteUpdateAsync(u => u.SetProperty(x => x.SessionsValidFromUtc, now), ct);
         recent.TryRemove(accountId, out _);
     }
 
@@ -121,6 +122,9 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
             && principal.FindFirstValue(ForwardClaims.HubId) == Text(account.HubId)
             && principal.FindFirstValue(ForwardClaims.CcgId) == Text(account.CcgId)
             && principal.FindFirstValue(ForwardClaims.OrganisationOds) == account.OrganisationOds
-            && principal.FindAll(ForwardClaims.Scope).Select(c => c.Value).ToHashSet(StringComparer.Ordinal).IsSubsetOf(ForwardClaims.ScopesOf(account.Scopes));
+            && principal.FindAll(ForwardClaims.Scope).Select(c => c.Value).ToHashSet(StringComparer.Ordinal).IsSubsetOf(ForwardClaims.ScopesOf(account.Scopes))
+            // A principal without scopes is a person's, held to its role alone (ApiScopes): once its account is given
+            // scopes (made a client system), it is held to them, so a token from before ends.
+            && principal.HasClaim(c => c.Type == ForwardClaims.Scope) == ForwardClaims.ScopesOf(account.Scopes).Any();
     }
 }

@@ -279,7 +279,7 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
                 throw new ValidationFailedException("Add the staff member from the form on this page");
             }
 
-            if (await AddedFromFormAsync(formKey, practice.Id, ct) is { } added)
+            if (SentAgain(await AddedFromFormAsync(formKey, practice.Id, ct), input) is { } added)
             {
                 return added;
             }
@@ -313,7 +313,7 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         if (others.Any(t => NavigatorTraining.KeyFor(t.StaffName) == record.StaffNameKey))
         {
             // This very form's other send may have added it since the look at the key above.
-            return (input.Id is null && input.FormKey is { } sentAgain ? await AddedFromFormAsync(sentAgain, practice.Id, ct) : null) ?? throw NameTaken(record.StaffName);
+            return (input.Id is null && input.FormKey is { } sentAgain ? SentAgain(await AddedFromFormAsync(sentAgain, practice.Id, ct), input) : null) ?? throw NameTaken(record.StaffName);
         }
 
         record.Version++;
@@ -351,11 +351,18 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         {
             // Someone added the same person (or sent this very form) between the checks above and this save.
             db.ChangeTracker.Clear();
-            return (input.FormKey is { } sentAgain ? await AddedFromFormAsync(sentAgain, practice.Id, ct) : null) ?? throw NameTaken(record.StaffName);
+            return (input.FormKey is { } sentAgain ? SentAgain(await AddedFromFormAsync(sentAgain, practice.Id, ct), input) : null) ?? throw NameTaken(record.StaffName);
         }
 
         return record;
     }
+
+    /// <summary>
+    /// The record an add form made, answering that form sent again; sent again with other details, it is refused: a
+    /// change the record has not had, from a form that no longer shows it as it is.
+    /// </summary>
+    private static NavigatorTraining? SentAgain(NavigatorTraining? added, TrainingInput input) =>
+        added is null || HoldsInput(added, input) ? added : throw FormUsed(added.StaffName);
 
     /// <summary>The record the add form with this key already made at the practice: the form sent again.</summary>
     private Task<NavigatorTraining?> AddedFromFormAsync(string formKey, int practiceId, CancellationToken ct) =>
@@ -403,6 +410,9 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         && stored.Trained == input.Trained
         && stored.TrainedOn == input.TrainedOn
         && stored.Course == (string.IsNullOrWhiteSpace(input.Course) ? null : input.Course.Trim());
+
+    private static DomainException FormUsed(string staffName) =>
+        DomainException.Conflict("training-form-used", $"This form already added {staffName}. To change the record, choose Change beside it in the list.");
 
     private static DomainException TrainingChanged(string staffName) =>
         DomainException.Conflict("training-changed", $"Someone else changed the record for {staffName} after you opened it. It now shows their change: make yours again if it is still needed.");

@@ -97,7 +97,7 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
         }
         else if (!contact.Channels().Any())
         {
-            await TellRequestContactsOfCancellationAsync(appointment, now, cancellationToken);
+            withdrawn.AddRange(await TellRequestContactsOfCancellationAsync(appointment, now, cancellationToken));
         }
 
         return async ct =>
@@ -113,14 +113,16 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
     /// <summary>
     /// A patient with no mobile or email on record, booked from an online request, was told of the booking through the
     /// contacts the request gave (<see cref="Consultation.TriageService"/>): they are told of its cancellation the same
-    /// way, to the same addresses, so nobody goes to, or waits for, an appointment that is not there.
+    /// way, to the same addresses, so nobody goes to, or waits for, an appointment that is not there. A booking message
+    /// not yet sent (being retried) is withdrawn instead, so "cancelled" never arrives before "booked"; its ids are
+    /// returned for the cancellation's transaction to withdraw while still pending, as reminders are.
     /// </summary>
-    private async Task TellRequestContactsOfCancellationAsync(Appointment appointment, DateTime now, CancellationToken ct)
+    private async Task<List<long>> TellRequestContactsOfCancellationAsync(Appointment appointment, DateTime now, CancellationToken ct)
     {
         var requestIds = await db.ConsultationRequests.AsNoTracking().Where(r => r.BookedAppointmentId == appointment.Id).Select(r => r.Id).ToListAsync(ct);
         if (requestIds.Count == 0)
         {
-            return;
+            return [];
         }
 
         var bookedSuffix = ":" + Consultation.TriageService.BookedMessageKey(appointment.Id);
@@ -129,13 +131,18 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
                 .ToListAsync(ct))
             .Where(m => m.IdempotencyKey.EndsWith(bookedSuffix, StringComparison.Ordinal))
             .ToList();
-        if (told.Count == 0)
+        var sent = told.Where(m => m.Status == OutboxStatus.Sent).ToList();
+        if (sent.Count > 0)
         {
-            return;
+            var hub = await HubAsync(appointment.HubId, ct);
+            QueueCancelledFromRequest(sent, bookedSuffix, AppointmentMessage.CancelledFromRequest(appointment.Mode, hub.Name, appointment.StartUtc), appointment.Id, now);
         }
 
-        var hub = await HubAsync(appointment.HubId, ct);
-        var text = AppointmentMessage.CancelledFromRequest(appointment.Mode, hub.Name, appointment.StartUtc);
+        return [.. told.Where(m => m.Status == OutboxStatus.Pending).Select(m => m.Id)];
+    }
+
+    private void QueueCancelledFromRequest(List<OutboxMessage> told, string bookedSuffix, string text, long appointmentId, DateTime now)
+    {
         foreach (var booked in told)
         {
             var personalisation = JsonSerializer.Deserialize<Dictionary<string, string>>(booked.Personalisation) ?? [];
@@ -151,7 +158,7 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
                 DueUtc = now,
                 Status = OutboxStatus.Pending,
                 CreatedUtc = now,
-                IdempotencyKey = booked.IdempotencyKey[..^bookedSuffix.Length] + ":" + FormattableString.Invariant($"cancelled-{appointment.Id}"),
+                IdempotencyKey = booked.IdempotencyKey[..^bookedSuffix.Length] + ":" + FormattableString.Invariant($"cancelled-{appointmentId}"),
             });
         }
     }

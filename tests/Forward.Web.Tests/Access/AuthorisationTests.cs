@@ -76,6 +76,13 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
         await Fhir.FhirTestKit.SetScopesAsync(world, world.PracticeStaffA, null);
         var person = await world.ClientAsync(world.PracticeStaffA);
         Assert.Equal(HttpStatusCode.OK, (await person.GetAsync(new Uri("/api/v1/appointments", UriKind.Relative))).StatusCode);
+
+        // Made a client system (given scopes), its token from before, which carries none, ends rather than reading on freely.
+        await Fhir.FhirTestKit.SetScopesAsync(world, world.PracticeStaffA, "organization/*.read");
+        using (factory.Clock.TravelTo(factory.Clock.GetUtcNow().UtcDateTime.Add(Forward.Web.Access.AccountChecks.BearerRecheck).AddSeconds(1)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await person.GetAsync(new Uri("/api/v1/appointments", UriKind.Relative))).StatusCode);
+        }
     }
 
     [Fact]

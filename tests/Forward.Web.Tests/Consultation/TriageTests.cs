@@ -11,6 +11,7 @@ using Forward.Domain.Patients;
 using Forward.Web.Access;
 using Forward.Web.Booking;
 using Forward.Web.Consultation;
+using Forward.Web.Notifications;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -813,7 +814,9 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         var closed = await ReloadAsync(world, request.Id);
         Assert.Equal((ConsultationStatus.Closed, appointmentId), (closed.Status, closed.BookedAppointmentId!.Value));
 
-        // Cancelled, the same contacts are told (old code: told of the booking, never of its cancellation).
+        // Sent, then cancelled: the same contacts are told (old code: told of the booking, never of its cancellation).
+        await factory.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync();
+        Assert.Equal(OutboxStatus.Sent, (await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == told.Id))).Status);
         using (var scope = factory.Services.CreateScope())
         {
             await scope.ServiceProvider.GetRequiredService<BookingService>().CancelAsync(appointmentId, "Clinician unwell", actor);
@@ -824,6 +827,20 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Equal((NotificationChannel.Email, "ada@example.com"), (messages[1].Channel, messages[1].Recipient));
         Assert.Contains("on Monday 8 June 2026 at 18:30 has been cancelled", messages[1].Personalisation, StringComparison.Ordinal);
         Assert.False(await world.WithDbAsync(db => db.OutboxMessages.AnyAsync(m => m.AppointmentId == appointmentId)));
+
+        // Cancelled while the booking message still waits (a send being retried): that message is withdrawn and no
+        // "cancelled" goes, rather than "cancelled" arriving before "booked".
+        var second = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5), mobile: null, email: "ada@example.com");
+        var secondSlot = (await world.FreeSlotsAsync())[0];
+        long secondAppointment;
+        using (var scope = factory.Services.CreateScope())
+        {
+            secondAppointment = (await scope.ServiceProvider.GetRequiredService<TriageService>().BookFromRequestAsync(second.Id, landline with { SlotIds = [secondSlot.Id], IdempotencyKey = Guid.NewGuid().ToString() }, actor)).Appointment.Id;
+            await scope.ServiceProvider.GetRequiredService<BookingService>().CancelAsync(secondAppointment, "Clinician unwell", actor);
+        }
+
+        var waiting = Assert.Single(await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId == second.Id).ToListAsync()));
+        Assert.Equal(OutboxStatus.Cancelled, waiting.Status);
 
         // The request page says the booking it was closed with is cancelled (old code: still "Appointment booked", nothing more).
         using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);

@@ -328,6 +328,13 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         Assert.All(records, r => Assert.Equal(2, r.Version));
         Assert.Equal(2, (await AuditedAsync(AuditActions.TrainingUpdate)).Count);
 
+        // The add form sent again with other details (the name corrected after the first send) is refused, not answered
+        // as the first send and the correction dropped.
+        var corrected = new Dictionary<string, string>(add) { ["Input.StaffName"] = "Anne Smith" };
+        var resent = await staff.PostFormAsync("/Navigation/Training", corrected);
+        Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
+        Assert.Contains("This form already added Ann Smith", await resent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
         // A stale form with other values is still someone else's change.
         var stale = await staff.PostFormAsync("/Navigation/Training", Training("Ann Smith", "no", ann));
         Assert.Equal(HttpStatusCode.OK, stale.StatusCode);

@@ -591,6 +591,13 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.Contains("will phone you at that time", page, StringComparison.Ordinal);
         Assert.DoesNotContain(">Where<", page, StringComparison.Ordinal);
 
+        // Cancelled, the page no longer promises a call.
+        var cancelUrl = await CancelUrlAsync(world, id);
+        Assert.Equal(HttpStatusCode.Redirect, (await patient.PostFormAsync(cancelUrl, new Dictionary<string, string> { ["Token"] = TokenOf(cancelUrl) })).StatusCode);
+        var cancelled = System.Net.WebUtility.HtmlDecode((await patient.GetAsync(cancelUrl)).Html);
+        Assert.DoesNotContain("will phone you", cancelled, StringComparison.Ordinal);
+        Assert.Contains("Telephone appointment with Test Hub ", cancelled, StringComparison.Ordinal);
+
         // A face-to-face appointment still says where to go.
         var faceToFace = (await world.FreeSlotsAsync(after))[0];
         var visit = JsonSerializer.Deserialize<Dictionary<string, string>>((await OutboxAsync(world, await BookAsync(world, faceToFace.Id))).First().Personalisation)!;

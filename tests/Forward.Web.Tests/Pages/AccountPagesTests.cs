@@ -263,6 +263,15 @@ public sealed class AccountPagesTests(ForwardFactory factory) : IClassFixture<Fo
         // Signing straight back in works.
         using var again = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
         Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/Booking/Find")).Status);
+
+        // A demo account is shared by everyone trying Forward: signing out ends only that browser's cookie.
+        await world.WithDbAsync(db => db.Users.Where(u => u.UserName == world.PracticeStaffB).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsDemo, true)));
+        using var demoHere = await PageClient.SignedInAsync(factory, world.PracticeStaffB);
+        using var demoThere = await PageClient.SignedInAsync(factory, world.PracticeStaffB);
+        using var evenLater = factory.Clock.TravelTo(factory.Clock.GetUtcNow().UtcDateTime.AddSeconds(2));
+        Assert.Equal(HttpStatusCode.Redirect, (await demoHere.PostFormAsync("/Account/SignOut", new Dictionary<string, string>(), formPage: "/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await demoHere.GetAsync("/Booking/Find")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await demoThere.GetAsync("/Booking/Find")).Status);
     }
 
     [Fact]

@@ -10,9 +10,11 @@ namespace Forward.Web.Pages.Account;
 /// Signs out on POST only (with the anti-forgery token every Razor Pages form carries), so a link or an image on another
 /// site cannot sign anyone out. A GET shows a page with the sign-out button, for anyone who arrives here by address.
 /// Signing out ends every session and token of the account (<see cref="AccountChecks.EndSessionsAsync"/>), not only
-/// this browser's cookie: a copy of the cookie, on a shared PC or taken from it, signs nobody in afterwards.
+/// this browser's cookie: a copy of the cookie, on a shared PC or taken from it, signs nobody in afterwards. Demo
+/// accounts are the exception: everyone trying Forward shares them (and their tokens drive the API examples), so one
+/// person signing out ends only their own cookie.
 /// </summary>
-public sealed class SignOutModel(AccountChecks accounts, ForwardDbContext db) : PageModel
+public sealed partial class SignOutModel(AccountChecks accounts, ForwardDbContext db, ILogger<SignOutModel> logger) : PageModel
 {
     public bool IsSignedIn { get; private set; }
 
@@ -22,10 +24,21 @@ public sealed class SignOutModel(AccountChecks accounts, ForwardDbContext db) : 
     {
         if (User.Identity?.IsAuthenticated == true && AccountChecks.AccountIdOf(User) is { } accountId)
         {
-            await accounts.EndSessionsAsync(db, accountId, cancellationToken);
+            try
+            {
+                await accounts.EndSessionsAsync(db, accountId, cancellationToken);
+            }
+            catch (Exception ex) when (DbErrors.IsUnavailable(ex))
+            {
+                // This browser is still signed out: a moment without the database must not keep the user signed in.
+                LogNotEnded(logger, accountId, ex);
+            }
         }
 
         await HttpContext.SignOutAsync(AuthenticationSetup.CookieScheme, new AuthenticationProperties { RedirectUri = "/" });
         return LocalRedirect("/");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Signed out account {AccountId} in this browser only: the database was unavailable, so its other sessions were not ended")]
+    private static partial void LogNotEnded(ILogger logger, int accountId, Exception exception);
 }
