@@ -374,6 +374,10 @@ public sealed class AppointmentSearchTests(ForwardFactory factory) : IClassFixtu
         Assert.Contains("No appointments found", none, StringComparison.Ordinal);
         Assert.Contains("data-empty", none, StringComparison.Ordinal);
 
+        // Back from an appointment reloads the results by address, without sending the form again.
+        var (_, back) = await page.GetAsync("/Appointments?found=1");
+        Assert.Contains("No appointments found", back, StringComparison.Ordinal);
+
         // The NHS number is posted, never put in the address (old code: a GET form, /Appointments?NhsNumber=...,
         // kept in the browser's history and any proxy's log); one put there by hand searches nothing.
         Assert.Contains("<form method=\"post\"", opened, StringComparison.Ordinal);
@@ -383,10 +387,18 @@ public sealed class AppointmentSearchTests(ForwardFactory factory) : IClassFixtu
         Assert.Equal(searches, await booked.World.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Actor == booked.World.PracticeStaffA && e.Action == AuditActions.AppointmentSearch)));
     }
 
+    /// <summary>Posts the search form and, as a browser does, follows its redirect to the results (whose address has no NHS number).</summary>
     private static async Task<(HttpStatusCode Status, string Html)> SearchPageAsync(PageClient page, string nhsNumber, string from = "", string to = "")
     {
         var response = await page.PostFormAsync("/Appointments", new Dictionary<string, string> { ["NhsNumber"] = nhsNumber, ["From"] = from, ["To"] = to });
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var results = response.Headers.Location!.OriginalString;
+        Assert.Equal("/Appointments?found=1", results);
+        return await page.GetAsync(results);
     }
 
     [Fact]

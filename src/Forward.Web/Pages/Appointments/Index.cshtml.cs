@@ -13,7 +13,9 @@ namespace Forward.Web.Pages.Appointments;
 /// Finding a booking again (a patient rings back to cancel): the appointments the user may see, by NHS number and/or
 /// dates; the rules and the audit are <see cref="BookingService.SearchAppointmentsAsync"/>'s. The form is posted, so an
 /// NHS number never goes into the address (browser history on a shared PC, a proxy's access log, a sign-in return
-/// address); a search by dates alone can also be opened by address (?From=&amp;To=).
+/// address): the post keeps the search in TempData (an encrypted cookie) and redirects to <c>?found=1</c>, which runs it,
+/// so Back from an appointment comes back to the results without asking to send the form again. A search by dates alone
+/// can also be opened by address (?From=&amp;To=).
 /// </summary>
 [Authorize(Policy = AuthenticationSetup.BookerPolicy)]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
@@ -35,11 +37,36 @@ public sealed class IndexModel(BookingService booking) : PageModel
     /// <summary>Whose appointments the user's searches find, for the page's wording.</summary>
     public string Scope { get; private set; } = string.Empty;
 
-    /// <summary>Opening the page lists nothing (each search is audited under every patient it shows), unless dates are in the address.</summary>
-    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
-        SearchAsync(Request.Query.ContainsKey(nameof(From)) || Request.Query.ContainsKey(nameof(To)), cancellationToken);
+    private const string SearchKey = "AppointmentSearch";
 
-    public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) => SearchAsync(submitted: true, cancellationToken);
+    /// <summary>
+    /// Opening the page lists nothing (each search is audited under every patient it shows), unless dates are in the
+    /// address or it is the page a posted search redirected to.
+    /// </summary>
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (Request.Query.ContainsKey("found") && TempData.Peek(SearchKey) is string[] { Length: 3 } kept)
+        {
+            NhsNumber = kept[0];
+            From = DateOnly.TryParse(kept[1], System.Globalization.CultureInfo.InvariantCulture, out var from) ? from : null;
+            To = DateOnly.TryParse(kept[2], System.Globalization.CultureInfo.InvariantCulture, out var to) ? to : null;
+            return SearchAsync(submitted: true, cancellationToken);
+        }
+
+        return SearchAsync(Request.Query.ContainsKey(nameof(From)) || Request.Query.ContainsKey(nameof(To)), cancellationToken);
+    }
+
+    public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (!ModelState.IsValid)
+        {
+            // A date that did not read: shown with the form at once (nothing is searched, so nothing to come back to).
+            return SearchAsync(submitted: true, cancellationToken);
+        }
+
+        TempData[SearchKey] = new[] { NhsNumber ?? string.Empty, From is { } f ? Wording.Iso(f) : string.Empty, To is { } t ? Wording.Iso(t) : string.Empty };
+        return Task.FromResult<IActionResult>(RedirectToPage(new { found = 1 }));
+    }
 
     private async Task<IActionResult> SearchAsync(bool submitted, CancellationToken cancellationToken)
     {
