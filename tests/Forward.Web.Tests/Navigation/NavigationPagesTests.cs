@@ -333,7 +333,10 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         var corrected = new Dictionary<string, string>(add) { ["Input.StaffName"] = "Anne Smith" };
         var resent = await staff.PostFormAsync("/Navigation/Training", corrected);
         Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
-        Assert.Contains("This form already added Ann Smith", await resent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var refusedPage = await resent.Content.ReadAsStringAsync();
+        Assert.Contains("This form already added Ann Smith", refusedPage, StringComparison.Ordinal);
+        Assert.Contains("name=\"Input.FormKey\" value=\"", refusedPage, StringComparison.Ordinal);
+        Assert.DoesNotContain($"value=\"{add["Input.FormKey"]}\"", refusedPage, StringComparison.Ordinal); // a new form, not the used one again
 
         // A stale form with other values is still someone else's change.
         var stale = await staff.PostFormAsync("/Navigation/Training", Training("Ann Smith", "no", ann));

@@ -498,20 +498,7 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
     {
         var world = await TestWorld.CreateAsync(factory);
         var nhs = TestPatients.NewNhsNumber();
-        await world.WithDbAsync(async db =>
-        {
-            db.Patients.Add(new Domain.Patients.Patient
-            {
-                NhsNumber = nhs,
-                GivenName = "Alex",
-                FamilyName = "Testperson",
-                DateOfBirth = new DateOnly(1980, 5, 17),
-                Phone = Phone,
-                Email = "alex.testperson@example.com",
-                RegisteredPracticeId = world.PracticeA.Id,
-            });
-            return await db.SaveChangesAsync();
-        });
+        await AddPatientWithEmailAsync(world, nhs, "alex.testperson@example.com");
         var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
         var id = await BookAsync(world, slot.Id, nhs);
         var messages = await OutboxAsync(world, id);
@@ -549,20 +536,7 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
     {
         var world = await TestWorld.CreateAsync(factory);
         var nhs = TestPatients.NewNhsNumber();
-        await world.WithDbAsync(async db =>
-        {
-            db.Patients.Add(new Domain.Patients.Patient
-            {
-                NhsNumber = nhs,
-                GivenName = "Alex",
-                FamilyName = "Testperson",
-                DateOfBirth = new DateOnly(1980, 5, 17),
-                Phone = Phone,
-                Email = "alex.phonecall@example.com",
-                RegisteredPracticeId = world.PracticeA.Id,
-            });
-            return await db.SaveChangesAsync();
-        });
+        await AddPatientWithEmailAsync(world, nhs, "alex.phonecall@example.com");
         var after = Now.AddDays(2);
         var slot = await world.WithDbAsync(db => db.Slots.AsNoTracking()
             .Where(s => s.HubId == world.HubId && s.Mode == DeliveryMode.Telephone && s.Status == SlotStatus.Free && s.StartUtc > after)
@@ -770,20 +744,7 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
     {
         var world = await TestWorld.CreateAsync(factory);
         var nhs = TestPatients.NewNhsNumber();
-        await world.WithDbAsync(async db =>
-        {
-            db.Patients.Add(new Domain.Patients.Patient
-            {
-                NhsNumber = nhs,
-                GivenName = "Alex",
-                FamilyName = "Testperson",
-                DateOfBirth = new DateOnly(1980, 5, 17),
-                Phone = Phone,
-                Email = "logcheck.person@example.com",
-                RegisteredPracticeId = world.PracticeA.Id,
-            });
-            return await db.SaveChangesAsync();
-        });
+        await AddPatientWithEmailAsync(world, nhs, "logcheck.person@example.com");
         var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
         var id = await BookAsync(world, slot.Id, nhs);
         factory.Faults.FailBeforeSending[OutboxMessage.KeyFor(id, NotificationKind.BookingConfirmation, NotificationChannel.Email)] = 1;
@@ -866,6 +827,23 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64();
     }
+
+    /// <summary>A patient already known to Forward, with the test mobile and an email address on their record.</summary>
+    private static Task<int> AddPatientWithEmailAsync(TestWorld world, string nhsNumber, string email) =>
+        world.WithDbAsync(async db =>
+        {
+            db.Patients.Add(new Domain.Patients.Patient
+            {
+                NhsNumber = nhsNumber,
+                GivenName = "Alex",
+                FamilyName = "Testperson",
+                DateOfBirth = new DateOnly(1980, 5, 17),
+                Phone = Phone,
+                Email = email,
+                RegisteredPracticeId = world.PracticeA.Id,
+            });
+            return await db.SaveChangesAsync();
+        });
 
     private static Task<List<OutboxMessage>> OutboxAsync(TestWorld world, long appointmentId) =>
         world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.AppointmentId == appointmentId).OrderBy(m => m.Id).ToListAsync());

@@ -98,57 +98,46 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
     }
 
     /// <summary>Attended or did not attend, from the buttons beside a started appointment.</summary>
-    public async Task<IActionResult> OnPostOutcomeAsync(long id, bool attended, int? version, CancellationToken cancellationToken)
+    public Task<IActionResult> OnPostOutcomeAsync(long id, bool attended, int? version, CancellationToken cancellationToken) =>
+        ChangeRowAsync(
+            version,
+            versionGiven => booking.RecordOutcomeAsync(id, attended, Actor.From(User), versionGiven, cancellationToken),
+            _ => attended ? "attended" : "did not attend",
+            "record the outcome again if it is still wrong",
+            cancellationToken);
+
+    /// <summary>The patient's answer on sharing their record, from the buttons in the row's record sharing column.</summary>
+    public Task<IActionResult> OnPostConsentAsync(long id, RecordSharingConsent? consent, int? version, CancellationToken cancellationToken)
     {
-        var actor = Actor.From(User);
+        ModelState.Remove("consent");
+        return ChangeRowAsync(
+            version,
+            versionGiven => booking.RecordConsentAsync(id, consent, Actor.From(User), versionGiven, cancellationToken),
+            changed => changed.Consent == RecordSharingConsent.Granted ? "agrees to share their record" : "refuses to share their record",
+            "record the patient's answer again if it is still wrong",
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// A change made from a row's buttons, at the version the list showed: another clinician's change since then is not
+    /// overwritten, and a version that is not a number (a hand-made post) can match none, so it is refused the same way.
+    /// On success, back to the appointment's day with what was recorded; refused, the list as it is now, saying why.
+    /// </summary>
+    private async Task<IActionResult> ChangeRowAsync(int? version, Func<int?, Task<AppointmentView>> change, Func<AppointmentView, string> recorded, string again, CancellationToken cancellationToken)
+    {
         try
         {
-            // The version the list showed: another clinician's outcome recorded since then is not overwritten. One that is
-            // not a number (a hand-made post) can match no version, so it is refused the same way.
             var versionGiven = ModelState.GetFieldValidationState("version") == ModelValidationState.Invalid ? -1 : version;
             ModelState.Remove("version");
-            var appointment = await booking.RecordOutcomeAsync(id, attended, actor, versionGiven, cancellationToken);
-            TempData["Status"] = $"{appointment.PatientName} at {Wording.ClockTime(appointment.StartUtc)}: {(attended ? "attended" : "did not attend")}";
+            var appointment = await change(versionGiven);
+            TempData["Status"] = $"{appointment.PatientName} at {Wording.ClockTime(appointment.StartUtc)}: {recorded(appointment)}";
             return RedirectToPage(new RouteValueDictionary(RouteFor(DateOnly.FromDateTime(appointment.StartLocal.DateTime)).ToDictionary(kv => kv.Key, kv => (object?)kv.Value)));
         }
         catch (DomainException ex) when (ex.Kind is DomainErrorKind.Conflict or DomainErrorKind.Validation)
         {
             // Perhaps from another window or device of the same clinician: the list does not say who.
             ModelState.AddModelError(string.Empty, ex.Code == "version-mismatch"
-                ? "This appointment was updated after the list was shown. The list now shows it as it is: record the outcome again if it is still wrong."
-                : ex.Message);
-            var page = await ShowAsync(cancellationToken);
-            Response.StatusCode = StatusCodes.Status409Conflict;
-            return page;
-        }
-        catch (DomainException ex) when (ex.Kind is DomainErrorKind.Forbidden)
-        {
-            return StatusCode(StatusCodes.Status403Forbidden);
-        }
-        catch (DomainException ex) when (ex.Kind is DomainErrorKind.NotFound)
-        {
-            return NotFound();
-        }
-    }
-
-    /// <summary>The patient's answer on sharing their record, from the buttons in the row's record sharing column.</summary>
-    public async Task<IActionResult> OnPostConsentAsync(long id, RecordSharingConsent? consent, int? version, CancellationToken cancellationToken)
-    {
-        var actor = Actor.From(User);
-        try
-        {
-            // As for an outcome: the version the list showed, and one that is not a number matches no version.
-            var versionGiven = ModelState.GetFieldValidationState("version") == ModelValidationState.Invalid ? -1 : version;
-            ModelState.Remove("version");
-            ModelState.Remove("consent");
-            var appointment = await booking.RecordConsentAsync(id, consent, actor, versionGiven, cancellationToken);
-            TempData["Status"] = $"{appointment.PatientName} at {Wording.ClockTime(appointment.StartUtc)}: {(appointment.Consent == RecordSharingConsent.Granted ? "agrees to share their record" : "refuses to share their record")}";
-            return RedirectToPage(new RouteValueDictionary(RouteFor(DateOnly.FromDateTime(appointment.StartLocal.DateTime)).ToDictionary(kv => kv.Key, kv => (object?)kv.Value)));
-        }
-        catch (DomainException ex) when (ex.Kind is DomainErrorKind.Conflict or DomainErrorKind.Validation)
-        {
-            ModelState.AddModelError(string.Empty, ex.Code == "version-mismatch"
-                ? "This appointment was updated after the list was shown. The list now shows it as it is: record the patient's answer again if it is still wrong."
+                ? $"This appointment was updated after the list was shown. The list now shows it as it is: {again}."
                 : ex.Message);
             var page = await ShowAsync(cancellationToken);
             Response.StatusCode = StatusCodes.Status409Conflict;

@@ -143,25 +143,36 @@ public sealed class TrainingModel(NavigationService navigation, TimeProvider clo
         catch (DomainException e) when (e.Kind == DomainErrorKind.Conflict)
         {
             // Someone else saved the record first: show it as it is now, at its new version, rather than the stale form.
-            ModelState.Clear();
-            if (await LoadAsync(cancellationToken) is { } reloadFailed)
-            {
-                return reloadFailed;
-            }
-
-            if (Rows.FirstOrDefault(r => r.Id == Input.Id) is { } current)
-            {
-                Input = FormFor(current);
-            }
-
-            ModelState.AddModelError(string.Empty, e.Message);
-            return Page();
+            return await ShowCurrentAsync(Input.Id, e.Message, cancellationToken);
         }
         catch (DomainException e)
         {
             ModelState.AddDomainErrors(e, nameof(Input));
             return Page();
         }
+    }
+
+    /// <summary>The register and the record's form as they are now, with why the form sent was refused.</summary>
+    private async Task<IActionResult> ShowCurrentAsync(int? id, string message, CancellationToken cancellationToken)
+    {
+        ModelState.Clear();
+        if (await LoadAsync(cancellationToken) is { } reloadFailed)
+        {
+            return reloadFailed;
+        }
+
+        if (Rows.FirstOrDefault(r => r.Id == id) is { } current)
+        {
+            Input = FormFor(current);
+        }
+        else if (id is null)
+        {
+            // An add form already used: what it holds can be sent again only as a new add, from a new form.
+            Input.FormKey = FormKeys.New();
+        }
+
+        ModelState.AddModelError(string.Empty, message);
+        return Page();
     }
 
     /// <summary>Takes a leaver's record off the register (practice staff only, their own practice), at the version shown.</summary>
@@ -190,19 +201,7 @@ public sealed class TrainingModel(NavigationService navigation, TimeProvider clo
         catch (DomainException e) when (e.Kind == DomainErrorKind.Conflict)
         {
             // Changed since the form was opened: show the record as it is now, to remove it again if still wanted.
-            ModelState.Clear();
-            if (await LoadAsync(cancellationToken) is { } reloadFailed)
-            {
-                return reloadFailed;
-            }
-
-            if (Rows.FirstOrDefault(r => r.Id == id) is { } current)
-            {
-                Input = FormFor(current);
-            }
-
-            ModelState.AddModelError(string.Empty, e.Message);
-            return Page();
+            return await ShowCurrentAsync(id, e.Message, cancellationToken);
         }
     }
 
