@@ -126,9 +126,12 @@ public sealed class TestWorld
         world.OtherHubId = otherHub.Id;
         world.SessionId = session.Id;
 
+        // The bookers and the hub's clinician hold the client-system scopes, as the demo's booking accounts do, so a test
+        // that also books through FHIR (which sets them) does not turn the account into a client system half-way through
+        // and end the JSON API token it took first (AccountChecks).
         void AddUser(string name, string role, int? practice = null, int? hubId = null, int? ccgId = null, string? ods = null)
         {
-            var user = new UserAccount { UserName = name, DisplayName = name, Role = role, PracticeId = practice, HubId = hubId, CcgId = ccgId, OrganisationOds = ods, PasswordHash = string.Empty };
+            var user = new UserAccount { UserName = name, DisplayName = name, Role = role, PracticeId = practice, HubId = hubId, CcgId = ccgId, OrganisationOds = ods, Scopes = Fhir.FhirTestKit.AllScopes, PasswordHash = string.Empty };
             user.PasswordHash = hasher.HashPassword(user, ForwardFactory.DemoPassword);
             db.Users.Add(user);
         }
