@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Forward.Data.Compliance;
 using Forward.Domain.Booking;

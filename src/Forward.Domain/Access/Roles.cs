@@ -52,7 +52,8 @@ public class UserAccount
 
     /// <summary>
     /// Sessions and tokens issued before this instant no longer sign anyone in: set when the user signs out (ending
-    /// every session of theirs, a copied cookie or a token included) and when their password is replaced.
+    /// every session of theirs, a copied cookie or a token included; not for a shared demo account) and when a demo
+    /// account's password is replaced.
     /// </summary>
     public DateTime? SessionsValidFromUtc { get; set; }
 

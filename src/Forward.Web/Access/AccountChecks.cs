@@ -35,11 +35,12 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
 
     /// <summary>Reads the account afresh (the pages' cookie, signed in at <paramref name="signedInUtc"/>).</summary>
     public async Task<bool> UnchangedAsync(ForwardDbContext db, ClaimsPrincipal principal, DateTimeOffset signedInUtc, CancellationToken ct) =>
-        AccountId(principal) is { } id && Matches(principal, signedInUtc, await ReadAsync(db, id, ct));
+        AccountIdOf(principal) is { } id && Matches(principal, signedInUtc, await ReadAsync(db, id, ct));
 
     /// <summary>
     /// Ends every session and token of the account issued up to now (its cookies at their next page, its tokens within
-    /// <see cref="BearerRecheck"/>): a sign-out, or a password replaced. Forgets the account's last read here at once.
+    /// <see cref="BearerRecheck"/>) when its user signs out, and forgets the account's last read here. A demo account,
+    /// shared by everyone trying Forward, is left as it is (its password's replacement ends its sessions: DemoUsers).
     /// </summary>
     public async Task EndSessionsAsync(ForwardDbContext db, int accountId, CancellationToken ct)
     {
@@ -49,8 +50,6 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
         recent.TryRemove(accountId, out _);
     }
 
-    /// <summary>The account id a principal names, if any.</summary>
-    public static int? AccountIdOf(ClaimsPrincipal principal) => AccountId(principal);
 
     /// <summary>
     /// Reads the account at most once per <see cref="BearerRecheck"/> (bearer tokens), or once per
@@ -58,7 +57,7 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
     /// </summary>
     public async Task<bool> RecentlyUnchangedAsync(ForwardDbContext db, ClaimsPrincipal principal, DateTimeOffset? issuedUtc, CancellationToken ct)
     {
-        if (AccountId(principal) is not { } id)
+        if (AccountIdOf(principal) is not { } id)
         {
             return false;
         }
@@ -94,15 +93,15 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
         issuedUtc >= readAt.AddTicks(-(readAt.UtcTicks % TimeSpan.TicksPerSecond));
 
     /// <summary>
-    /// Issued after the account's sessions were last ended. Issue times are kept to the whole second (as for
-    /// <see cref="IssuedSince"/>), so one issued in the very second of a sign-out is taken as issued after it: the user
-    /// who signs out and straight back in keeps the new session.
+    /// Issued after the account's sessions were last ended, to the whole second as <see cref="IssuedSince"/> compares: one
+    /// issued in the very second of a sign-out is taken as issued after it, so the user who signs out and straight back
+    /// in keeps the new session.
     /// </summary>
     private static bool IssuedAfterSessionsEnded(DateTimeOffset? issuedUtc, DateTime? sessionsValidFromUtc) =>
-        sessionsValidFromUtc is not { } from
-        || issuedUtc >= new DateTimeOffset(DateTime.SpecifyKind(from, DateTimeKind.Utc)).AddTicks(-(from.Ticks % TimeSpan.TicksPerSecond));
+        sessionsValidFromUtc is not { } from || IssuedSince(issuedUtc, new DateTimeOffset(DateTime.SpecifyKind(from, DateTimeKind.Utc)));
 
-    private static int? AccountId(ClaimsPrincipal principal) =>
+    /// <summary>The account id a principal names, if any.</summary>
+    public static int? AccountIdOf(ClaimsPrincipal principal) =>
         int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
     private static Task<Account?> ReadAsync(ForwardDbContext db, int id, CancellationToken ct) =>

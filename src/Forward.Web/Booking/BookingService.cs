@@ -365,11 +365,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     public static readonly Actor PatientLinkActor = new("patient-link", Domain.Access.Roles.Patient, null, null, null, null);
 
     /// <summary>
-    /// The appointment a verified cancel-link token names. The caller has checked the token (PatientCancelLinks); the
-    /// page shows only the time and the hub.
+    /// The appointment a verified cancel-link token names, with <see cref="AppointmentView.OffRota"/> set. The caller has
+    /// checked the token (PatientCancelLinks); the page shows only the time and the hub.
     /// </summary>
-    public Task<AppointmentView> GetForPatientLinkAsync(long appointmentId, CancellationToken cancellationToken = default) =>
-        FindViewAsync(appointmentId, cancellationToken);
+    public async Task<AppointmentView> GetForPatientLinkAsync(long appointmentId, CancellationToken cancellationToken = default) =>
+        (await MarkOffRotaAsync([await FindViewAsync(appointmentId, cancellationToken)], cancellationToken))[0];
 
     /// <summary>Cancels the appointment a verified cancel-link token names, freeing its slots; audited as "patient-link".</summary>
     public async Task<AppointmentView> CancelByPatientLinkAsync(long appointmentId, CancellationToken cancellationToken = default)
@@ -639,17 +639,15 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     }
 
     /// <summary>
-    /// Which of the appointments (already authorised for the caller, as a day list's) are booked into slots their
-    /// session's rota no longer plans: a closed date, a stopped session, a changed time or shape.
+    /// The views with <see cref="AppointmentView.OffRota"/> set on those booked into slots their session's rota no longer
+    /// plans: a closed date, a stopped session, a changed time or shape.
     /// </summary>
-    public Task<IReadOnlySet<long>> OffRotaAsync(IReadOnlyCollection<long> appointmentIds, CancellationToken cancellationToken = default) =>
-        OffRotaAppointments.AmongAsync(db, db.AppointmentSlots.Where(h => appointmentIds.Contains(h.AppointmentId)), Now, cancellationToken);
-
-    /// <summary>The views with <see cref="AppointmentView.OffRota"/> set on those the rota has left.</summary>
     private async Task<IReadOnlyList<AppointmentView>> MarkOffRotaAsync(IReadOnlyList<AppointmentView> views, CancellationToken cancellationToken)
     {
         var booked = views.Where(v => v.Status == AppointmentStatus.Booked).Select(v => v.Id).ToList();
-        var off = booked.Count == 0 ? new HashSet<long>() : await OffRotaAsync(booked, cancellationToken);
+        var off = booked.Count == 0
+            ? new HashSet<long>()
+            : await OffRotaAppointments.AmongAsync(db, db.AppointmentSlots.Where(h => booked.Contains(h.AppointmentId)), Now, cancellationToken);
         return [.. views.Select(v => off.Contains(v.Id) ? v with { OffRota = true } : v)];
     }
 

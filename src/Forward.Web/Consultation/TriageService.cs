@@ -9,12 +9,10 @@ using Forward.Domain.Booking;
 using Forward.Domain.Consultation;
 using Forward.Domain.Notifications;
 using Forward.Domain.Patients;
-using Forward.Domain.Time;
 using Forward.Web.Access;
 using Forward.Web.Audit;
 using Forward.Web.Booking;
 using Forward.Web.Notifications;
-using Forward.Web.Pages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -279,7 +279,7 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
                 throw new ValidationFailedException("Add the staff member from the form on this page");
             }
 
-            if (SentAgain(await AddedFromFormAsync(formKey, practice.Id, ct), input) is { } added)
+            if (await SentAgainAsync() is { } added)
             {
                 return added;
             }
@@ -313,7 +313,7 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         if (others.Any(t => NavigatorTraining.KeyFor(t.StaffName) == record.StaffNameKey))
         {
             // This very form's other send may have added it since the look at the key above.
-            return (input.Id is null && input.FormKey is { } sentAgain ? SentAgain(await AddedFromFormAsync(sentAgain, practice.Id, ct), input) : null) ?? throw NameTaken(record.StaffName);
+            return await SentAgainAsync() ?? throw NameTaken(record.StaffName);
         }
 
         record.Version++;
@@ -351,22 +351,24 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         {
             // Someone added the same person (or sent this very form) between the checks above and this save.
             db.ChangeTracker.Clear();
-            return (input.FormKey is { } sentAgain ? SentAgain(await AddedFromFormAsync(sentAgain, practice.Id, ct), input) : null) ?? throw NameTaken(record.StaffName);
+            return await SentAgainAsync() ?? throw NameTaken(record.StaffName);
         }
 
         return record;
+
+        // The record this add form already made at the practice: the form sent again, answered with it. Sent again with
+        // other details, it is refused: a change the record has not had, from a form that no longer shows it as it is.
+        async Task<NavigatorTraining?> SentAgainAsync()
+        {
+            if (input.Id is not null || input.FormKey is not { } key)
+            {
+                return null;
+            }
+
+            var added = await db.NavigatorTraining.AsNoTracking().FirstOrDefaultAsync(t => t.FormKey == key && t.PracticeId == practice.Id, ct);
+            return added is null || HoldsInput(added, input) ? added : throw FormUsed(added.StaffName);
+        }
     }
-
-    /// <summary>
-    /// The record an add form made, answering that form sent again; sent again with other details, it is refused: a
-    /// change the record has not had, from a form that no longer shows it as it is.
-    /// </summary>
-    private static NavigatorTraining? SentAgain(NavigatorTraining? added, TrainingInput input) =>
-        added is null || HoldsInput(added, input) ? added : throw FormUsed(added.StaffName);
-
-    /// <summary>The record the add form with this key already made at the practice: the form sent again.</summary>
-    private Task<NavigatorTraining?> AddedFromFormAsync(string formKey, int practiceId, CancellationToken ct) =>
-        db.NavigatorTraining.AsNoTracking().FirstOrDefaultAsync(t => t.FormKey == formKey && t.PracticeId == practiceId, ct);
 
     /// <summary>
     /// Takes a staff member who has left off the actor's own practice's register (practice staff only), if the record is

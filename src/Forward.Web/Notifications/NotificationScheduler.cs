@@ -3,8 +3,6 @@ using Forward.Data;
 using Forward.Domain.Booking;
 using Forward.Domain.Notifications;
 using Forward.Domain.Patients;
-using Forward.Domain.Time;
-using Forward.Web.Pages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -94,7 +94,7 @@ public sealed class CancelModel(BookingService booking, PatientCancelLinks links
             StartLocal = view.StartLocal;
             StartUtc = view.StartUtc;
             Status = view.Status;
-            OffRota = view.Status == AppointmentStatus.Booked && (await booking.OffRotaAsync([appointmentId], cancellationToken)).Count > 0;
+            OffRota = view.OffRota;
             return Page();
         }
         catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
