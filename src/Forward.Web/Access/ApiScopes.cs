@@ -44,4 +44,16 @@ public static class ApiScopes
     public const string OrganisationRead = FhirInteraction.OrganisationRead;
     public const string PatientRead = FhirInteraction.PatientRead;
     public const string PatientWrite = FhirInteraction.PatientWrite;
+
+    private static readonly string[] All = [OrganisationRead, PatientRead, PatientWrite];
+
+    /// <summary>
+    /// Whether an account's stored scopes hold it to less than its role allows: a client system given some scopes but not
+    /// all. An account with none (a person's) or all of them is governed by its role alone.
+    /// </summary>
+    public static bool LimitsAccount(string? scopes)
+    {
+        var granted = ForwardClaims.ScopesOf(scopes).ToHashSet(StringComparer.Ordinal);
+        return granted.Count > 0 && !granted.IsSupersetOf(All);
+    }
 }

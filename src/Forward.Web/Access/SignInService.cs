@@ -12,6 +12,16 @@ public enum SignInResultKind
     Success,
     Failed,
     LockedOut,
+
+    /// <summary>The right password, for a client system held to some API scopes: it signs in to the API only.</summary>
+    ApiOnly,
+}
+
+/// <summary>Where a sign-in is for: the pages, or a bearer token for the JSON and FHIR APIs.</summary>
+public enum SignInTo
+{
+    Pages,
+    Api,
 }
 
 public sealed record SignInAttempt(SignInResultKind Result, UserAccount? User);
@@ -28,7 +38,7 @@ public sealed class SignInService(
     public const int MaxFailedAttempts = 5;
     public static readonly TimeSpan LockoutPeriod = TimeSpan.FromMinutes(15);
 
-    public async Task<SignInAttempt> CheckAsync(string? userName, string? password, CancellationToken cancellationToken = default)
+    public async Task<SignInAttempt> CheckAsync(string? userName, string? password, SignInTo signInTo, CancellationToken cancellationToken = default)
     {
         // No account's name has a control character; PostgreSQL refuses a NUL in a query's text outright.
         if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password) || userName.Length > 100 || password.Length > 200 || userName.Any(char.IsControl))
@@ -102,9 +112,11 @@ public sealed class SignInService(
             user.PasswordHash = hasher.HashPassword(user, password);
         }
 
-        audit.Write(Actor(user), AuditActions.SignIn, "success");
+        // The pages know roles, not scopes: a client system allowed only some scopes would get all its role's pages.
+        var apiOnly = signInTo == SignInTo.Pages && ApiScopes.LimitsAccount(user.Scopes);
+        audit.Write(Actor(user), AuditActions.SignIn, apiOnly ? "api-only" : "success");
         await db.SaveChangesAsync(cancellationToken);
-        return new(SignInResultKind.Success, user);
+        return apiOnly ? new(SignInResultKind.ApiOnly, null) : new(SignInResultKind.Success, user);
     }
 
     private async Task<SignInAttempt> LockedOutAsync(UserAccount user, CancellationToken cancellationToken)

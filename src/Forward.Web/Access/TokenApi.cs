@@ -29,7 +29,7 @@ public static class TokenApi
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueAsync(
         TokenRequest request, SignInService signIn, HttpContext http, TimeProvider clock, IOptionsMonitor<BearerTokenOptions> bearer, CancellationToken cancellationToken)
     {
-        var attempt = await signIn.CheckAsync(request.UserName, request.Password, cancellationToken);
+        var attempt = await signIn.CheckAsync(request.UserName, request.Password, SignInTo.Api, cancellationToken);
         if (attempt.Result == SignInResultKind.LockedOut)
         {
             // At most the lockout period: the account opens again by then.

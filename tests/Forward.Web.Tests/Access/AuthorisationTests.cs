@@ -106,6 +106,32 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
     }
 
     [Fact]
+    public async Task A_client_system_allowed_only_some_scopes_signs_in_to_the_api_but_not_to_the_pages()
+    {
+        // Old code: the pages know no scopes, so a client allowed only organization/*.read signed in there with its password
+        // and read its role's patients and appointments.
+        var world = await TestWorld.CreateAsync(factory);
+        await Fhir.FhirTestKit.SetScopesAsync(world, world.Nhs111, "organization/*.read");
+        using var browser = new PageClient(factory);
+        using var refused = await browser.PostFormAsync("/Account/SignIn", new Dictionary<string, string> { ["UserName"] = world.Nhs111, ["Password"] = ForwardFactory.DemoPassword });
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("signs in to the API only", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.Http.GetAsync(new Uri("/Appointments", UriKind.Relative))).StatusCode);
+        var audited = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Actor == world.Nhs111 && e.Action == Forward.Domain.Audit.AuditActions.SignIn)
+            .Select(e => e.Outcome).ToListAsync());
+        Assert.Equal(["api-only"], audited);
+
+        // Its token still works, held to its scope.
+        var client = await world.ClientAsync(world.Nhs111);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+
+        // An account with every scope, as the demo's booking accounts have, is governed by its role and signs in as before.
+        await Fhir.FhirTestKit.SetScopesAsync(world, world.Nhs111, Fhir.FhirTestKit.AllScopes);
+        using var signedIn = await PageClient.SignedInAsync(factory, world.Nhs111);
+        Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync("/Appointments")).Status);
+    }
+
+    [Fact]
     public void Every_json_api_endpoint_but_the_token_names_the_scope_a_client_system_needs()
     {
         var endpoints = factory.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints

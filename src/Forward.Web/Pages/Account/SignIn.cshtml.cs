@@ -62,7 +62,7 @@ public sealed class SignInModel(SignInService signIn, IWebHostEnvironment enviro
             return Page();
         }
 
-        var attempt = await signIn.CheckAsync(UserName, Password, cancellationToken);
+        var attempt = await signIn.CheckAsync(UserName, Password, SignInTo.Pages, cancellationToken);
         switch (attempt.Result)
         {
             case SignInResultKind.Success when attempt.User is { } user:
@@ -72,6 +72,9 @@ public sealed class SignInModel(SignInService signIn, IWebHostEnvironment enviro
             case SignInResultKind.LockedOut:
                 var minutes = ((int)SignInService.LockoutPeriod.TotalMinutes).ToString(CultureInfo.InvariantCulture);
                 ModelState.AddModelError(string.Empty, $"Your account is locked after too many failed sign-ins. Try again in {minutes} minutes.");
+                break;
+            case SignInResultKind.ApiOnly:
+                ModelState.AddModelError(string.Empty, "This account is a client system's, allowed only some API scopes, so it signs in to the API only (POST /api/v1/auth/token), not to these pages.");
                 break;
             default:
                 ModelState.AddModelError(nameof(UserName), FailedMessage);

@@ -76,7 +76,7 @@ public static class AuditSearch
     /// </summary>
     public static IReadOnlyList<string> Outcomes { get; } =
     [
-        "success", "denied", "failed", "locked-out", "not-found", "submitted", "nhs-number-limit", "queued", "assigned", "started",
+        "success", "denied", "failed", "locked-out", "api-only", "not-found", "submitted", "nhs-number-limit", "queued", "assigned", "started",
         .. Enum.GetNames<Forward.Domain.Consultation.ConsultationOutcome>().Select(o => "outcome=" + o),
     ];
 
