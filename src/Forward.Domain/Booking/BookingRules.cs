@@ -40,13 +40,7 @@ public static class BookingRules
             throw DomainException.Forbidden("practice-not-served", "This hub does not serve the patient's registered practice.");
         }
 
-        foreach (var slot in slots)
-        {
-            if (slot.Status != SlotStatus.Free)
-            {
-                throw DomainException.Conflict("slot-not-free", "That slot is no longer free. Choose another slot.");
-            }
-        }
+        CheckFree(slots.Select(s => s.Status));
 
         if (start <= nowUtc)
         {
@@ -73,6 +67,15 @@ public static class BookingRules
         if (clash is not null)
         {
             throw DomainException.Conflict("overlapping-appointment", "The patient already has an appointment at that time.");
+        }
+    }
+
+    /// <summary>Refuses (409 <c>slot-not-free</c>) slots of which any is booked or withdrawn.</summary>
+    public static void CheckFree(IEnumerable<SlotStatus> statuses)
+    {
+        if (statuses.Any(s => s != SlotStatus.Free))
+        {
+            throw DomainException.Conflict("slot-not-free", "That slot is no longer free. Choose another slot.");
         }
     }
 

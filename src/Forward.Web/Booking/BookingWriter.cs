@@ -113,8 +113,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                         using var turn = await writeGate.EnterAsync(db, ct);
                         await using var tempInMemory = await SqliteTempStore.InMemoryAsync(db, ct);
                         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                        var booked = await WriteAsync(work, outcomes, ct);
-                        if (booked > 0)
+                        if (await WriteAsync(work, outcomes, ct))
                         {
                             await transaction.CommitAsync(ct);
                         }
@@ -145,24 +144,32 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         }
     }
 
-    /// <summary>Checks and writes each booking in the open transaction; returns how many were booked.</summary>
-    private async Task<int> WriteAsync(List<PendingBooking> work, Dictionary<PendingBooking, object> outcomes, CancellationToken ct)
+    /// <summary>
+    /// Checks and writes each booking in the open transaction; returns whether it wrote anything to commit (bookings, or
+    /// the audit of refusals that named a patient Forward holds).
+    /// </summary>
+    private async Task<bool> WriteAsync(List<PendingBooking> work, Dictionary<PendingBooking, object> outcomes, CancellationToken ct)
     {
         var known = await KnownAsync(work, ct);
         var accepted = new List<Accepted>();
         var phonesChanged = new HashSet<Patient>();
+        var refusals = new List<AuditEvent>();
         foreach (var booking in work)
         {
+            int? triedHubId = null;
             try
             {
-                // Slots first: a booking of no real slot must not tell its sender anything about the patient it names.
+                // Slots first, taken ones included: a booking of no real slot, or of one it cannot have, must not tell its
+                // sender anything about the patient it names.
                 var slots = known.SlotsFor(booking.Request.SlotIds!);
                 var hubId = slots[0].HubId;
+                triedHubId = hubId;
                 if (booking.Actor.IsHubClinician && hubId != booking.Actor.HubId)
                 {
                     throw DomainException.Forbidden("other-hub", "Hub staff can book only into their own hub.");
                 }
 
+                BookingRules.CheckFree(slots.Select(s => s.Status));
                 var patient = known.Resolve(booking);
 
                 BookingRules.CheckCanBook(
@@ -182,15 +189,39 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             catch (DomainException ex)
             {
                 outcomes[booking] = ex;
+                if (ex.Kind == DomainErrorKind.Forbidden && known.Held(booking) is { } refusedFor)
+                {
+                    // Refused for a patient Forward holds (registered at another practice, or one the hub does not
+                    // serve), its sender has learnt that Forward knows the NHS number: the attempt is kept under the
+                    // patient, where their practice's commissioner sees it.
+                    refusals.Add(audit.Entry(
+                        booking.Actor,
+                        AuditActions.Book,
+                        "denied",
+                        "Patient",
+                        refusedFor.Id.ToString(CultureInfo.InvariantCulture),
+                        refusedFor.Id,
+                        triedHubId,
+                        $"{ex.Code}; channel={booking.Actor.Channel}; slots={string.Join(',', booking.Request.SlotIds!)}",
+                        booking.TraceId,
+                        refusedFor.RegisteredPracticeId));
+                }
             }
         }
 
         if (accepted.Count == 0)
         {
-            return 0;
+            if (refusals.Count == 0)
+            {
+                return false;
+            }
+
+            db.AuditEvents.AddRange(refusals);
+            await db.SaveChangesAsync(ct);
+            return true;
         }
 
-        await SaveAsync(accepted, phonesChanged, ct);
+        await SaveAsync(accepted, phonesChanged, refusals, ct);
         var alsoInTransaction = accepted.Where(a => a.Booking.AlsoInTransaction is not null).ToList();
         foreach (var a in alsoInTransaction)
         {
@@ -208,7 +239,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             outcomes[a.Booking] = a;
         }
 
-        return accepted.Count;
+        return true;
     }
 
     /// <summary>
@@ -248,7 +279,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
     /// statements: one round trip on PostgreSQL. EF's change tracking cost more per group than the database's own work,
     /// so these rows are never tracked; their keys are handed out first.
     /// </summary>
-    private async Task SaveAsync(List<Accepted> accepted, HashSet<Patient> phonesChanged, CancellationToken ct)
+    private async Task SaveAsync(List<Accepted> accepted, HashSet<Patient> phonesChanged, List<AuditEvent> auditEntries, CancellationToken ct)
     {
         // New patients and slot holds go in key order: two writers (PostgreSQL) inserting the same keys in opposite
         // orders would deadlock on the unique indexes, where in the same order the second simply waits for the first.
@@ -286,7 +317,6 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         holds.Sort((x, y) => x.SlotId.CompareTo(y.SlotId));
         batch.Insert(holds);
         var slotsBooked = batch.UpdateFrom<Slot>(nameof(Slot.Status), SlotStatus.Free, SlotStatus.Booked, holds.Select(h => (object)h.SlotId).ToList());
-        var auditEntries = new List<AuditEvent>();
         foreach (var (booking, appointment, patient, slots, _, hub, _) in accepted)
         {
             // Confirmation and reminder rows join this transaction: the booking and its messages commit together.
@@ -502,6 +532,10 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         public bool Serves(int hubId, int practiceId) => links.GetValueOrDefault((hubId, practiceId));
 
         public List<HeldAppointment> HeldBy(Patient patient) => held.GetValueOrDefault(patient) ?? [];
+
+        /// <summary>The patient already in the database whom the booking names by NHS number, if there is one.</summary>
+        public Patient? Held(PendingBooking booking) =>
+            booking.NhsNumber is { } nhsNumber && byNhsNumber.TryGetValue(nhsNumber, out var patient) && patient.Id > 0 ? patient : null;
 
         /// <summary>Later bookings in the batch see this one: its patient by NHS number, its time for the overlap rule.</summary>
         public void Accept(PendingBooking booking, Patient patient, Appointment appointment)

@@ -629,6 +629,27 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
         var noSlot = new { slotIds = new[] { 999_999_999L }, patient = TestPatients.Patient(nhs, familyName: "Someoneelse"), consent = "Granted" };
         await AssertProblem(await practiceA.PostAsJsonAsync("/api/v1/appointments", noSlot), HttpStatusCode.NotFound, "slot-not-found");
         Assert.Equal(0, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.Patient!.NhsNumber == nhs)));
+
+        // So does naming a taken slot: old code answered 403 for a patient Forward holds at another practice and 409 for
+        // any other NHS number, telling which were known without booking anything.
+        Assert.Equal(HttpStatusCode.Created, (await practiceA.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slots[5].Id))).StatusCode);
+        foreach (var number in new[] { nhs, TestPatients.NewNhsNumber() })
+        {
+            var taken = new { slotIds = new[] { slots[5].Id }, patient = TestPatients.Patient(number), consent = "Granted" };
+            await AssertProblem(await practiceA.PostAsJsonAsync("/api/v1/appointments", taken), HttpStatusCode.Conflict, "slot-not-free");
+        }
+
+        // The two refusals that named the patient are kept under them (old code: no trace), for their practice's commissioner.
+        var patientId = await world.WithDbAsync(db => db.Patients.Where(p => p.NhsNumber == nhs).Select(p => p.Id).SingleAsync());
+        var denied = await world.WithDbAsync(db => db.AuditEvents
+            .Where(e => e.Action == Forward.Domain.Audit.AuditActions.Book && e.Outcome == "denied" && e.PatientId == patientId)
+            .Select(e => new { e.Actor, e.PracticeId, e.HubId, e.Detail }).ToListAsync());
+        Assert.Equal(2, denied.Count);
+        Assert.All(denied, e =>
+        {
+            Assert.Equal((world.PracticeStaffA, world.PracticeB.Id, slots[4].HubId), (e.Actor, e.PracticeId, e.HubId));
+            Assert.StartsWith("other-practice;", e.Detail, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
