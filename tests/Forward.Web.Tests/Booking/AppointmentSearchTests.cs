@@ -387,6 +387,50 @@ public sealed class AppointmentSearchTests(ForwardFactory factory) : IClassFixtu
         Assert.Equal(searches, await booked.World.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Actor == booked.World.PracticeStaffA && e.Action == AuditActions.AppointmentSearch)));
     }
 
+    [Fact]
+    public async Task A_kept_search_is_the_searchers_alone_and_goes_at_sign_out()
+    {
+        // Old code: the search stayed in the browser's TempData cookie after sign-out, and the next person signed in there
+        // saw the NHS number at ?found=1 and had the search run, and audited, in their name.
+        var booked = await BookWorldAsync();
+        var world = booked.World;
+        using var browser = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var (_, found) = await SearchPageAsync(browser, booked.ByNhs111Nhs);
+        Assert.Contains($"data-appointment=\"{booked.ByNhs111}\"", found, StringComparison.Ordinal);
+
+        // Another account signing in to the same browser, without signing out first, does not get it.
+        using (var next = await browser.PostFormAsync("/Account/SignIn", new Dictionary<string, string> { ["UserName"] = world.Nhs111, ["Password"] = ForwardFactory.DemoPassword }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, next.StatusCode);
+        }
+
+        await AssertNothingKeptAsync();
+
+        // Nor after a sign-out, even when the search was kept for the account that signs in next.
+        await SearchPageAsync(browser, booked.ByNhs111Nhs);
+        using (var signOut = await browser.PostFormAsync("/Account/SignOut", new Dictionary<string, string>()))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        }
+
+        using (var again = await browser.PostFormAsync("/Account/SignIn", new Dictionary<string, string> { ["UserName"] = world.Nhs111, ["Password"] = ForwardFactory.DemoPassword }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        }
+
+        await AssertNothingKeptAsync();
+
+        async Task AssertNothingKeptAsync()
+        {
+            var searches = await world.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.AppointmentSearch));
+            var (status, html) = await browser.GetAsync("/Appointments?found=1");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.DoesNotContain(booked.ByNhs111Nhs, html, StringComparison.Ordinal);
+            Assert.DoesNotContain("data-appointment=", html, StringComparison.Ordinal);
+            Assert.Equal(searches, await world.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.AppointmentSearch)));
+        }
+    }
+
     /// <summary>Posts the search form and, as a browser does, follows its redirect to the results (whose address has no NHS number).</summary>
     private static async Task<(HttpStatusCode Status, string Html)> SearchPageAsync(PageClient page, string nhsNumber, string from = "", string to = "")
     {
@@ -428,6 +472,14 @@ public sealed class AppointmentSearchTests(ForwardFactory factory) : IClassFixtu
             // Never a 500 (the NUL one answers 400).
             Assert.True((int)(await SearchPageAsync(page, hostile)).Status < 500, hostile.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
+
+        // A search that cannot run answers with the form and keeps nothing. Old code: it kept whatever was pasted in a
+        // TempData cookie and redirected; 30,000 characters made cookies too big for any page of Forward (431).
+        using var pasted = await page.PostFormAsync("/Appointments", new Dictionary<string, string> { ["NhsNumber"] = new string('x', 30_000), ["From"] = "", ["To"] = "" });
+        Assert.Equal(HttpStatusCode.OK, pasted.StatusCode);
+        Assert.Contains("href=\"#NhsNumber\">", await pasted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(pasted.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.Length > 1000);
+        Assert.Equal(HttpStatusCode.OK, (await page.GetAsync("/")).Status);
 
         // Commissioners are not offered the page and are refused it.
         using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);

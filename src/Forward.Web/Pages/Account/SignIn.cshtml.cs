@@ -68,6 +68,9 @@ public sealed class SignInModel(SignInService signIn, IWebHostEnvironment enviro
             case SignInResultKind.Success when attempt.User is { } user:
                 var principal = new ClaimsPrincipal(ForwardClaims.CreateIdentity(user, AuthenticationSetup.CookieScheme));
                 await HttpContext.SignInAsync(AuthenticationSetup.CookieScheme, principal, AuthenticationSetup.SignInProperties(clock.GetUtcNow()));
+
+                // Nothing the pages kept for whoever used this browser before (a search by NHS number) carries over.
+                TempData.Clear();
                 return LocalRedirect(ReturnUrl ?? "/");
             case SignInResultKind.LockedOut:
                 var minutes = ((int)SignInService.LockoutPeriod.TotalMinutes).ToString(CultureInfo.InvariantCulture);

@@ -35,6 +35,8 @@ public sealed partial class SignOutModel(AccountChecks accounts, ForwardDbContex
             }
         }
 
+        // What the pages kept for this user between requests (a search by NHS number) goes with them.
+        TempData.Clear();
         await HttpContext.SignOutAsync(AuthenticationSetup.CookieScheme, new AuthenticationProperties { RedirectUri = "/" });
         return LocalRedirect("/");
     }

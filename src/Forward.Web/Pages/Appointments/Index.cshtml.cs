@@ -13,7 +13,8 @@ namespace Forward.Web.Pages.Appointments;
 /// Finding a booking again (a patient rings back to cancel): the appointments the user may see, by NHS number and/or
 /// dates; the rules and the audit are <see cref="BookingService.SearchAppointmentsAsync"/>'s. The form is posted, so an
 /// NHS number never goes into the address (browser history on a shared PC, a proxy's access log, a sign-in return
-/// address): the post keeps the search in TempData (an encrypted cookie) and redirects to <c>?found=1</c>, which runs it,
+/// address): the post keeps the search in TempData (an encrypted cookie, with the account that searched; emptied at
+/// sign-in and sign-out) and redirects to <c>?found=1</c>, which runs it,
 /// so Back from an appointment comes back to the results without asking to send the form again. A search by dates alone
 /// can also be opened by address (?From=&amp;To=).
 /// </summary>
@@ -45,11 +46,13 @@ public sealed class IndexModel(BookingService booking) : PageModel
     /// </summary>
     public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (Request.Query.ContainsKey("found") && TempData.Peek(SearchKey) is string[] { Length: 3 } kept)
+        // Kept for the account that searched only: on a shared PC the next person signed in to the same browser must not
+        // see it, nor have it run (and audited) in their name.
+        if (Request.Query.ContainsKey("found") && TempData.Peek(SearchKey) is string[] { Length: 4 } kept && kept[0] == User.Identity?.Name)
         {
-            NhsNumber = kept[0];
-            From = DateOnly.TryParse(kept[1], System.Globalization.CultureInfo.InvariantCulture, out var from) ? from : null;
-            To = DateOnly.TryParse(kept[2], System.Globalization.CultureInfo.InvariantCulture, out var to) ? to : null;
+            NhsNumber = kept[1];
+            From = DateOnly.TryParse(kept[2], System.Globalization.CultureInfo.InvariantCulture, out var from) ? from : null;
+            To = DateOnly.TryParse(kept[3], System.Globalization.CultureInfo.InvariantCulture, out var to) ? to : null;
             return SearchAsync(submitted: true, cancellationToken);
         }
 
@@ -58,13 +61,15 @@ public sealed class IndexModel(BookingService booking) : PageModel
 
     public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (!ModelState.IsValid)
+        if (!ModelState.IsValid || booking.ValidateAppointmentSearch(new AppointmentSearch(NhsNumber, From, To)).Count > 0)
         {
-            // A date that did not read: shown with the form at once (nothing is searched, so nothing to come back to).
+            // A search that cannot run is shown with the form at once (nothing to come back to) and is not kept: whatever
+            // was pasted into the box would otherwise ride in the TempData cookie on every request, and a long one makes
+            // the browser's cookies too big for any page (431).
             return SearchAsync(submitted: true, cancellationToken);
         }
 
-        TempData[SearchKey] = new[] { NhsNumber ?? string.Empty, From is { } f ? Wording.Iso(f) : string.Empty, To is { } t ? Wording.Iso(t) : string.Empty };
+        TempData[SearchKey] = new[] { User.Identity?.Name ?? string.Empty, NhsNumber ?? string.Empty, From is { } f ? Wording.Iso(f) : string.Empty, To is { } t ? Wording.Iso(t) : string.Empty };
         return Task.FromResult<IActionResult>(RedirectToPage(new { found = 1 }));
     }
 
