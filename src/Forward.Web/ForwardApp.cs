@@ -266,6 +266,7 @@ public static class ForwardApp
         app.UseWhen(context => !IsApi(context) && !FhirErrors.IsFhir(context), pages => pages.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}"));
         app.UseStaticFiles();
         app.UseRouting();
+        app.Use(UnsupportedMediaTypeAnswersAnyone);
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -352,6 +353,22 @@ public static class ForwardApp
 
     /// <summary>Neither a developer's machine nor the test host: HSTS, Secure-only sign-in cookies, a public cancel-link address.</summary>
     private static bool IsDeployed(IHostEnvironment environment) => !environment.IsDevelopment() && !environment.IsEnvironment("Testing");
+
+    /// <summary>
+    /// Routing answers a body of a type the endpoint does not take with its own 415 endpoint, which carries no metadata,
+    /// so the fallback policy would challenge it first: an anonymous client posting its user name and password as a form
+    /// heard 401, as if the password were wrong, instead of 415. The 415 endpoint does nothing but answer 415, so anyone
+    /// may hear it.
+    /// </summary>
+    private static Task UnsupportedMediaTypeAnswersAnyone(HttpContext context, RequestDelegate next)
+    {
+        if (context.GetEndpoint() is { DisplayName: "415 HTTP Unsupported Media Type" } rejection && rejection.Metadata.Count == 0)
+        {
+            context.SetEndpoint(new Endpoint(rejection.RequestDelegate, new EndpointMetadataCollection(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute()), rejection.DisplayName));
+        }
+
+        return next(context);
+    }
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 

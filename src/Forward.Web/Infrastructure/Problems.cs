@@ -127,10 +127,16 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
                 var (field, detail) = Describe(bad);
                 problem = field is null ? new ProblemDetails() : new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] });
                 problem.Status = bad.StatusCode;
-                problem.Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large." : "The request could not be read.";
+                problem.Title = bad.StatusCode switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => "Request body too large.",
+                    StatusCodes.Status415UnsupportedMediaType => "Unsupported media type.",
+                    _ => "The request could not be read.",
+                };
                 problem.Detail = detail;
-                problem.Type = Problems.TypeBase + "bad-request";
-                problem.Extensions["code"] = "bad-request";
+                var code = Problems.CodeForStatus(bad.StatusCode);
+                problem.Type = Problems.TypeBase + code;
+                problem.Extensions["code"] = code;
                 break;
             case var unavailable when Forward.Data.DbErrors.IsUnavailable(unavailable):
                 problem = DatabaseUnavailable();
@@ -180,6 +186,11 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (null, "The request body is larger than Forward accepts.");
+        }
+
+        if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            return (null, "Send the body as JSON, with the header Content-Type: application/json.");
         }
 
         if (bad.InnerException is System.Text.Json.JsonException json)

@@ -117,6 +117,36 @@ public sealed partial class HostileInputTests(ForwardFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task A_body_that_is_not_json_is_told_to_send_json_signed_in_or_not()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var anonymous = factory.CreateClient();
+
+        // Old code: the sign-in posted as a form heard 401 "Unauthorized", as if the password were wrong.
+        using var form = await anonymous.PostAsync(
+            new Uri("/api/v1/auth/token", UriKind.Relative),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["userName"] = world.Nhs111, ["password"] = ForwardFactory.DemoPassword }));
+        await AssertUnsupportedAsync(form);
+
+        // Old code: a body with no Content-Type at all was 415 with code bad-request and nothing said about the type.
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        using var untyped = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"slotIds\":[1]}"));
+        await AssertUnsupportedAsync(await client.PostAsync(new Uri("/api/v1/appointments", UriKind.Relative), untyped));
+        using var text = new StringContent("{\"slotIds\":[1]}", Encoding.UTF8, "text/plain");
+        await AssertUnsupportedAsync(await client.PostAsync(new Uri("/api/v1/appointments", UriKind.Relative), text));
+
+        // An anonymous JSON caller of an endpoint that needs a sign-in is still told that.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/v1/appointments", new { })).StatusCode);
+
+        static async Task AssertUnsupportedAsync(HttpResponseMessage response)
+        {
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+            using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("unsupported-media-type", problem.RootElement.GetProperty("code").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Hostile_json_at_every_api_and_fhir_endpoint_with_a_body_never_answers_500_or_writes_anything()
     {
         var world = await TestWorld.CreateAsync(factory);
