@@ -72,7 +72,23 @@ public static class AuthenticationSetup
                 o.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
             })
-            .AddBearerToken(BearerTokenScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(1))
+            .AddBearerToken(BearerTokenScheme, o =>
+            {
+                o.BearerTokenExpiration = TimeSpan.FromHours(1);
+
+                // The scheme's name is case-insensitive (RFC 9110 11.1), as the selector above reads it; the handler
+                // itself takes only "Bearer", so a client sending "bearer" would be routed here and then refused.
+                o.Events.OnMessageReceived = context =>
+                {
+                    var header = context.Request.Headers.Authorization.ToString();
+                    if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+                    {
+                        context.Token = header["Bearer ".Length..].Trim();
+                    }
+
+                    return Task.CompletedTask;
+                };
+            })
             .AddScheme<AuthenticationSchemeOptions, CheckedBearerHandler>(BearerScheme, null);
 
         services.AddAuthorizationBuilder()

@@ -61,6 +61,20 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
     }
 
     [Fact]
+    public async Task The_bearer_scheme_name_is_read_in_any_case()
+    {
+        // Old code: "bearer <token>" was routed to the bearer scheme and then refused by it (401).
+        var world = await TestWorld.CreateAsync(factory);
+        var token = (await world.ClientAsync(world.Nhs111)).DefaultRequestHeaders.Authorization!.Parameter;
+        using var client = factory.CreateClient();
+        foreach (var scheme in new[] { "bearer", "BEARER" })
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(scheme, token);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative))).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task A_bearer_token_opens_the_apis_but_not_the_pages()
     {
         // Old code: any request with a token was signed in by it, so a client system's token opened the pages as well.
