@@ -175,6 +175,16 @@ public sealed class HubPagesTests(ForwardFactory factory) : IClassFixture<Forwar
             var ok = await evening.PostFormAsync("/Hubs/DayList?handler=Outcome", new Dictionary<string, string> { ["id"] = $"{attended}", ["attended"] = "true", ["Date"] = "2026-06-08" }, formPage: "/Hubs/DayList");
             Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
             Assert.Equal("/Hubs/DayList?date=2026-06-08", ok.Headers.Location?.OriginalString);
+
+            // A post without the answer, or with one that is not true or false, records nothing (old code: did not attend).
+            foreach (var answer in new Dictionary<string, string>[] { new() { ["id"] = $"{attended}" }, new() { ["id"] = $"{attended}", ["attended"] = "maybe" } })
+            {
+                var unread = await evening.PostFormAsync("/Hubs/DayList?handler=Outcome", answer, formPage: "/Hubs/DayList");
+                Assert.Equal(HttpStatusCode.BadRequest, unread.StatusCode);
+                Assert.Contains("Choose attended or did not attend", await unread.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                Assert.Equal(AppointmentStatus.Attended, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == attended).Select(a => a.Status).FirstAsync()));
+            }
+
             var dna = await evening.PostFormAsync("/Hubs/DayList?handler=Outcome", new Dictionary<string, string> { ["id"] = $"{missed}", ["attended"] = "false" }, formPage: "/Hubs/DayList");
             Assert.Equal(HttpStatusCode.Redirect, dna.StatusCode);
 

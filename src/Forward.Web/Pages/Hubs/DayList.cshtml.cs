@@ -98,13 +98,22 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
     }
 
     /// <summary>Attended or did not attend, from the buttons beside a started appointment.</summary>
-    public Task<IActionResult> OnPostOutcomeAsync(long id, bool attended, int? version, CancellationToken cancellationToken) =>
-        ChangeRowAsync(
+    /// <remarks>
+    /// A post whose answer is missing or not true/false (not the buttons') is refused: as a plain bool it read as false
+    /// and recorded did not attend.
+    /// </remarks>
+    public Task<IActionResult> OnPostOutcomeAsync(long id, bool? attended, int? version, CancellationToken cancellationToken)
+    {
+        ModelState.Remove("attended");
+        return ChangeRowAsync(
             version,
-            versionGiven => booking.RecordOutcomeAsync(id, attended, Actor.From(User), versionGiven, cancellationToken),
-            _ => attended ? "attended" : "did not attend",
+            versionGiven => attended is { } answer
+                ? booking.RecordOutcomeAsync(id, answer, Actor.From(User), versionGiven, cancellationToken)
+                : throw DomainException.Invalid("outcome-missing", "Choose attended or did not attend."),
+            _ => attended == true ? "attended" : "did not attend",
             "record the outcome again if it is still wrong",
             cancellationToken);
+    }
 
     /// <summary>The patient's answer on sharing their record, from the buttons in the row's record sharing column.</summary>
     public Task<IActionResult> OnPostConsentAsync(long id, RecordSharingConsent? consent, int? version, CancellationToken cancellationToken)
@@ -140,7 +149,7 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
                 ? $"This appointment was updated after the list was shown. The list now shows it as it is: {again}."
                 : ex.Message);
             var page = await ShowAsync(cancellationToken);
-            Response.StatusCode = StatusCodes.Status409Conflict;
+            Response.StatusCode = ex.Kind == DomainErrorKind.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
             return page;
         }
         catch (DomainException ex) when (ex.Kind is DomainErrorKind.Forbidden)
