@@ -77,6 +77,17 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             errors["To"] = $"Search at most {MaxSearchDays} days at a time";
         }
 
+        // A number binds to an enum whether or not it names a value (role=99), and would find nothing without saying why.
+        if (search.Role is { } askedRole && !Enum.IsDefined(askedRole))
+        {
+            errors["Role"] = "Choose a clinician role from the list";
+        }
+
+        if (search.Mode is { } askedMode && !Enum.IsDefined(askedMode))
+        {
+            errors["Mode"] = "Choose how the patient is seen from the list";
+        }
+
         var practiceOds = search.PracticeOds?.Trim().ToUpperInvariant();
         if (actor.IsPracticeStaff && string.IsNullOrEmpty(practiceOds))
         {

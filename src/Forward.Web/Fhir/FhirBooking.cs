@@ -240,10 +240,14 @@ public static class FhirBooking
         return ods.Trim().ToUpperInvariant();
     }
 
-    private static int IntId(ResourceReference reference, string type) =>
-        LongId(reference, type) is var id and <= int.MaxValue
+    /// <summary>The id of a patient or location reference; one too large for any id names nothing, and is not found.</summary>
+    private static int IntId(ResourceReference reference, string type)
+    {
+        var id = LongId(reference, type);
+        return id <= int.MaxValue
             ? (int)id
-            : throw FhirException.InvalidResource($"'{FhirRequests.Show(reference.Reference ?? string.Empty)}' is not a {type} reference like {type}/123.");
+            : throw DomainException.NotFound($"{type.ToLowerInvariant()}-not-found", $"There is no {type.ToLowerInvariant()} {id.ToString(CultureInfo.InvariantCulture)}.");
+    }
 
     private static long LongId(ResourceReference reference, string type)
     {

@@ -128,6 +128,8 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
     [InlineData("from=2026-06-01&to=2026-06-05", "from")]
     [InlineData("from=9999-12-31", "from")]
     [InlineData("from=2028-06-09&to=2028-06-10", "from")]
+    [InlineData("role=99", "role")] // old code: a number naming no role or mode found nothing, 200 with no slots
+    [InlineData("mode=-1", "mode")]
     public async Task Bad_date_ranges_are_400_naming_the_field(string range, string field)
     {
         var world = await TestWorld.CreateAsync(factory);

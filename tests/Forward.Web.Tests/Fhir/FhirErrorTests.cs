@@ -139,6 +139,8 @@ public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<Forwa
         FhirAppointment Booking() => FhirTestKit.Booking(slot, patient.Id, world.PracticeA.OdsCode);
 
         await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(FhirTestKit.Booking(slot, "999999", world.PracticeA.OdsCode)), HttpStatusCode.NotFound, "PATIENT_NOT_FOUND");
+        // Old code: an id too large for any patient was 422 "not a Patient reference like Patient/123".
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(FhirTestKit.Booking(slot, "99999999999", world.PracticeA.OdsCode)), HttpStatusCode.NotFound, "PATIENT_NOT_FOUND");
         var otherPractice = await FhirTestKit.PatientAsync(world, world.PracticeB.Id);
         await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(FhirTestKit.Booking(slot, otherPractice.Id, world.PracticeA.OdsCode)), HttpStatusCode.NotFound, "PATIENT_NOT_FOUND");
 

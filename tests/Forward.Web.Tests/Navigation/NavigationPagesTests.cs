@@ -107,9 +107,13 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         Assert.DoesNotContain($"data-service=\"{ids.Physio}\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Record signposting", html, StringComparison.Ordinal); // hub clinicians do not log signposting
 
-        var bad = await hub.GetAsync("/Navigation?Category=Nonsense");
-        Assert.Equal(HttpStatusCode.OK, bad.Status);
-        Assert.Contains("Choose a category from the list", bad.Html, StringComparison.Ordinal);
+        // A name or a number that is no category (old code: 99 listed nothing and said nothing).
+        foreach (var category in new[] { "Nonsense", "99" })
+        {
+            var bad = await hub.GetAsync("/Navigation?Category=" + category);
+            Assert.Equal(HttpStatusCode.OK, bad.Status);
+            Assert.Contains("Choose a category from the list", bad.Html, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
