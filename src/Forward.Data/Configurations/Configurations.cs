@@ -181,6 +181,10 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.HasIndex(x => new { x.BookedBy, x.IdempotencyKey }).IsUnique();
         b.HasIndex(x => new { x.PatientId, x.Status });
         b.HasIndex(x => new { x.HubId, x.StartUtc });
+
+        // NHS 111 finds what its organisation booked by date (BookingService.SearchAppointmentsAsync).
+        b.HasIndex(x => new { x.BookingOrganisationOds, x.StartUtc });
+
         b.HasOne(x => x.Patient).WithMany().HasForeignKey(x => x.PatientId);
         b.HasOne(x => x.Hub).WithMany().HasForeignKey(x => x.HubId);
     }

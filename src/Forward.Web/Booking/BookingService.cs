@@ -929,13 +929,12 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         {
             Domain.Access.Roles.HubClinician => actor.HubId is { } hubId ? all.Where(a => a.HubId == hubId) : all.Where(a => false),
             Domain.Access.Roles.PracticeStaff => actor.PracticeId is { } practiceId ? all.Where(a => a.Patient!.RegisteredPracticeId == practiceId) : all.Where(a => false),
-            // ODS codes are ASCII letters and digits (OdsCodes.IsWellFormed), so SQL's upper() compares them as
-            // CanSeeAsync's ordinal ignore-case comparison does; EF translates no string.Equals with a comparison.
-#pragma warning disable CA1862
+            // Bookings store the organisation's code in capitals (BookingWriter; the migration that added the index
+            // put older rows right), so this equals CanSeeAsync's ignore-case comparison and is served by
+            // IX_Appointments_BookingOrganisationOds_StartUtc.
             Domain.Access.Roles.Nhs111 => actor.OrganisationOds?.ToUpperInvariant() is { } ods
-                ? all.Where(a => a.Channel == BookingChannel.Nhs111 && a.BookingOrganisationOds != null && a.BookingOrganisationOds.ToUpper() == ods)
+                ? all.Where(a => a.BookingOrganisationOds == ods && a.Channel == BookingChannel.Nhs111)
                 : all.Where(a => false),
-#pragma warning restore CA1862
             _ => null,
         };
     }

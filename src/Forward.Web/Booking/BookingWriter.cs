@@ -372,7 +372,8 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             Mode = first.Mode,
             Channel = booking.Actor.Channel,
             BookedBy = booking.Actor.UserName,
-            BookingOrganisationOds = request.BookingOrganisationOds ?? booking.Actor.OrganisationOds,
+            // Stored as ODS codes are written, so a search by organisation compares them as they are, through an index.
+            BookingOrganisationOds = (request.BookingOrganisationOds ?? booking.Actor.OrganisationOds)?.ToUpperInvariant(),
             Reason = Appointment.CleanText(request.Reason),
             Description = Appointment.CleanText(request.Description),
             Comment = Appointment.CleanText(request.Comment),

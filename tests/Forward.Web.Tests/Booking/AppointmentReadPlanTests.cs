@@ -49,12 +49,53 @@ public sealed class AppointmentReadPlanTests
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"/api/v1/appointments/{id}", UriKind.Relative))).StatusCode);
         }
 
-        var appointmentReads = reads.Where(r => r.Sql.Contains("\"Appointment", StringComparison.Ordinal)).ToList();
-        Assert.NotEmpty(appointmentReads);
+        await AssertNoScansAsync(factory, reads.Where(r => r.Sql.Contains("\"Appointment", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Searching_appointments_by_dates_alone_scans_no_table_for_any_role_that_searches()
+    {
+        // Old code: NHS 111's search compared upper(BookingOrganisationOds), which no index serves, so every search by
+        // dates read every appointment in the database.
+        using var factory = new UncachedDiagnosticsFactory();
+        if (factory.Database.IsPostgres)
+        {
+            return;
+        }
+
+        var world = await TestWorld.CreateAsync(factory);
+        var slots = await world.FreeSlotsAsync();
+        var bookers = new[] { world.PracticeStaffA, world.Nhs111, world.HubClinician };
+        for (var i = 0; i < bookers.Length; i++)
+        {
+            var client = await world.ClientAsync(bookers[i]);
+            (await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slots[i].Id, practiceOds: bookers[i] == world.PracticeStaffA ? null : world.PracticeA.OdsCode))).EnsureSuccessStatusCode();
+        }
+
+        var database = new SqliteConnectionStringBuilder(factory.Database.ConnectionString).DataSource;
+        foreach (var booker in bookers)
+        {
+            var client = await world.ClientAsync(booker);
+            var reads = new ConcurrentQueue<(string Sql, (string Name, object? Value)[] Parameters)>();
+            using (SqlCapture.Start(database, reads))
+            {
+                using var found = await client.GetAsync(new Uri("/api/v1/appointments?from=2026-06-08&to=2026-06-14", UriKind.Relative));
+                Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+                Assert.Single(JsonDocument.Parse(await found.Content.ReadAsStringAsync()).RootElement.GetProperty("appointments").EnumerateArray(), a => a.GetProperty("bookedBy").GetString() == booker);
+            }
+
+            await AssertNoScansAsync(factory, reads.Where(r => r.Sql.Contains("FROM \"Appointments\"", StringComparison.Ordinal)));
+        }
+    }
+
+    private static async Task AssertNoScansAsync(ForwardFactory factory, IEnumerable<(string Sql, (string Name, object? Value)[] Parameters)> reads)
+    {
+        var checkedAny = false;
         await using var connection = new SqliteConnection(factory.Database.ConnectionString);
         await connection.OpenAsync();
-        foreach (var (sql, parameters) in appointmentReads)
+        foreach (var (sql, parameters) in reads)
         {
+            checkedAny = true;
             await using var explain = connection.CreateCommand();
             explain.CommandText = "EXPLAIN QUERY PLAN " + sql;
             foreach (var (name, value) in parameters)
@@ -74,6 +115,8 @@ public sealed class AppointmentReadPlanTests
             var scans = plan.Where(line => line.StartsWith("SCAN ", StringComparison.Ordinal) || line.StartsWith("MATERIALIZE", StringComparison.Ordinal)).ToList();
             Assert.True(scans.Count == 0, $"The read scans a table:\n{sql}\nPlan:\n{string.Join('\n', plan)}");
         }
+
+        Assert.True(checkedAny, "No appointment read was seen.");
     }
 
     /// <summary>

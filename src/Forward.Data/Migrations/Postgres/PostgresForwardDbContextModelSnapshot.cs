@@ -355,6 +355,8 @@ namespace Forward.Data.Migrations.Postgres
                     b.HasIndex("BookedBy", "IdempotencyKey")
                         .IsUnique();
 
+                    b.HasIndex("BookingOrganisationOds", "StartUtc");
+
                     b.HasIndex("HubId", "StartUtc");
 
                     b.HasIndex("PatientId", "Status");

@@ -344,6 +344,8 @@ namespace Forward.Data.Migrations.Sqlite
                     b.HasIndex("BookedBy", "IdempotencyKey")
                         .IsUnique();
 
+                    b.HasIndex("BookingOrganisationOds", "StartUtc");
+
                     b.HasIndex("HubId", "StartUtc");
 
                     b.HasIndex("PatientId", "Status");
