@@ -100,7 +100,7 @@ public class Appointment
     public void Cancel(string? reason, DateTime nowUtc)
     {
         // The reason is checked first, so a bad one is reported as such whatever state the appointment is in.
-        if (reason is { Length: > MaxCancellationReasonLength })
+        if (FreeText.Characters(reason) > MaxCancellationReasonLength)
         {
             throw DomainException.Invalid("reason-too-long", $"Cancellation reason must be {MaxCancellationReasonLength} characters or fewer.");
         }

@@ -223,7 +223,7 @@ public class ConsultationRequest
         }
 
         var trimmed = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
-        if (trimmed is { Length: > MaxOutcomeNoteLength })
+        if (FreeText.Characters(trimmed) > MaxOutcomeNoteLength)
         {
             throw DomainException.Invalid("note-too-long", $"The note must be {MaxOutcomeNoteLength} characters or fewer.");
         }
@@ -254,7 +254,7 @@ public class ConsultationRequest
         }
 
         var trimmed = name.Trim();
-        return trimmed.Length > MaxStaffNameLength
+        return FreeText.Characters(trimmed) > MaxStaffNameLength
             ? throw DomainException.Invalid($"{field}-too-long", $"A user name must be {MaxStaffNameLength} characters or fewer.")
             : trimmed;
     }

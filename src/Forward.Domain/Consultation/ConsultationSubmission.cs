@@ -75,7 +75,7 @@ public sealed record ConsultationIdentity(string? NhsNumber, string? GivenName, 
         {
             errors[field] = $"Enter your {label}";
         }
-        else if (value.Trim().Length > ConsultationRequest.MaxNameLength)
+        else if (FreeText.Characters(value.Trim()) > ConsultationRequest.MaxNameLength)
         {
             errors[field] = $"Your {label} must be {ConsultationRequest.MaxNameLength} characters or fewer";
         }
@@ -123,7 +123,7 @@ public sealed record ConsultationDetails(
             {
                 errors[nameof(ProblemSummary)] = "Enter your problem in a few words";
             }
-            else if (ProblemSummary.Trim().Length > ConsultationRequest.MaxSummaryLength)
+            else if (FreeText.Characters(ProblemSummary.Trim()) > ConsultationRequest.MaxSummaryLength)
             {
                 errors[nameof(ProblemSummary)] = $"Your problem in a few words must be {ConsultationRequest.MaxSummaryLength} characters or fewer";
             }
@@ -150,7 +150,7 @@ public sealed record ConsultationDetails(
 
         if (!errors.ContainsKey(nameof(Details)) && Details is not null)
         {
-            if (Details.Trim().Length > ConsultationRequest.MaxDetailsLength)
+            if (FreeText.Characters(Details.Trim()) > ConsultationRequest.MaxDetailsLength)
             {
                 errors[nameof(Details)] = $"Your description must be {ConsultationRequest.MaxDetailsLength} characters or fewer";
             }

@@ -164,7 +164,7 @@ public class Session
         {
             errors["Name"] = "Enter a name for the session";
         }
-        else if (name.Length > 100)
+        else if (FreeText.Characters(name) > 100)
         {
             errors["Name"] = "Session name must be 100 characters or fewer";
         }

@@ -208,7 +208,7 @@ public class NavigatorTraining
         {
             errors[nameof(StaffName)] = "Enter the staff member's name";
         }
-        else if (StaffName.Length > MaxStaffNameLength)
+        else if (FreeText.Characters(StaffName) > MaxStaffNameLength)
         {
             errors[nameof(StaffName)] = $"Name must be {MaxStaffNameLength} characters or fewer";
         }
@@ -234,7 +234,7 @@ public class NavigatorTraining
             errors[nameof(TrainedOn)] = DateBounds.Message;
         }
 
-        if (Course is { Length: > MaxCourseLength })
+        if (FreeText.Characters(Course) > MaxCourseLength)
         {
             errors[nameof(Course)] = $"Course must be {MaxCourseLength} characters or fewer";
         }

@@ -84,7 +84,7 @@ public sealed record PatientDetails(string? NhsNumber, string? GivenName, string
         {
             errors[field] = $"Enter the patient's {label}";
         }
-        else if (value.Length > Patient.MaxNameLength)
+        else if (FreeText.Characters(value) > Patient.MaxNameLength)
         {
             errors[field] = $"The patient's {label} must be {Patient.MaxNameLength} characters or fewer";
         }

@@ -980,7 +980,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
 
     private static void CheckLength(string? value, int max, string field, string label, Dictionary<string, string> errors)
     {
-        if (value is not null && value.Length > max)
+        if (FreeText.Characters(value) > max)
         {
             errors[field] = $"{label} must be {max} characters or fewer";
         }

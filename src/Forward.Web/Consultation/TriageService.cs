@@ -202,7 +202,7 @@ public sealed class TriageService(
             throw ValidationFailedException.On("AssignTo", "Choose who to assign it to");
         }
 
-        if (name.Length > ConsultationRequest.MaxStaffNameLength)
+        if (FreeText.Characters(name) > ConsultationRequest.MaxStaffNameLength)
         {
             throw ValidationFailedException.On("AssignTo", $"The name must be {ConsultationRequest.MaxStaffNameLength} characters or fewer");
         }
@@ -256,7 +256,7 @@ public sealed class TriageService(
             errors["Outcome"] = "To book an appointment, use \"Book an appointment\": the request closes when the booking is made";
         }
 
-        if (note?.Trim() is { Length: > ConsultationRequest.MaxOutcomeNoteLength })
+        if (FreeText.Characters(note?.Trim()) > ConsultationRequest.MaxOutcomeNoteLength)
         {
             errors["Note"] = $"The note must be {ConsultationRequest.MaxOutcomeNoteLength} characters or fewer";
         }
@@ -369,7 +369,7 @@ public sealed class TriageService(
     /// <summary>A message's text and its form's key, as both message forms (message, and close with a message) check them.</summary>
     private static void CheckMessage(string? text, string? formKey, string textField, string keyField, Dictionary<string, string> errors)
     {
-        if (text is { Length: > MaxMessageLength })
+        if (FreeText.Characters(text) > MaxMessageLength)
         {
             errors[textField] = $"The message must be {MaxMessageLength} characters or fewer";
         }

@@ -114,7 +114,7 @@ public static class HubsApi
 
     private static async Task<Ok<List<PracticeSummary>>> ListPracticesAsync([FromQuery] string? ccg, [FromQuery] string? q, ForwardDbContext db, CancellationToken ct)
     {
-        if (q is { Length: > 100 })
+        if (FreeText.Characters(q) > 100)
         {
             throw DomainException.Invalid("query-too-long", "Search text must be 100 characters or fewer.");
         }

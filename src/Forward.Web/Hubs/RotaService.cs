@@ -415,7 +415,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             }
         }
 
-        if (reason is { Length: > MaxReasonLength })
+        if (FreeText.Characters(reason) > MaxReasonLength)
         {
             errors["Reason"] = $"Reason must be {MaxReasonLength} characters or fewer";
         }

@@ -434,7 +434,7 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         }
 
         var text = query.Trim();
-        text = text.Length > MaxQueryLength ? text[..MaxQueryLength] : text;
+        text = FreeText.FirstCharacters(text, MaxQueryLength);
 
         // Control characters (a pasted tab, or a NUL, which PostgreSQL refuses in a query) separate words like spaces.
         var spaced = string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c));

@@ -495,6 +495,36 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.FindAsync(slot.Id))!.Status));
     }
 
+    [Fact]
+    public async Task A_reason_is_measured_in_characters_so_an_emoji_counts_once_and_is_stored_whole()
+    {
+        // 300 emoji are 600 UTF-16 code units but 300 characters, as the varchar(500) column counts them.
+        const string Emoji = "\U0001F600";
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slots = await world.FreeSlotsAsync();
+        var reason = string.Concat(Enumerable.Repeat(Emoji, 300));
+
+        using var booked = await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slots[0].Id, nhsNumber: TestPatients.NewNhsNumber(), reason: reason));
+
+        Assert.True(booked.StatusCode == HttpStatusCode.Created, await booked.Content.ReadAsStringAsync());
+        var id = (await Json(booked)).GetProperty("id").GetInt64();
+        using var readBack = await client.GetAsync(new Uri($"/api/v1/appointments/{id}", UriKind.Relative));
+        Assert.Equal(reason, (await Json(readBack)).GetProperty("reason").GetString());
+        Assert.Equal(reason, await world.WithDbAsync(async db => (await db.Appointments.AsNoTracking().SingleAsync(a => a.Id == id)).Reason));
+
+        // One character over the limit is refused against the field, saying the limit in characters.
+        var before = await AppointmentCount(world);
+        using var refused = await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slots[1].Id, nhsNumber: TestPatients.NewNhsNumber(), reason: string.Concat(Enumerable.Repeat(Emoji, 501))));
+
+        await AssertProblem(refused, HttpStatusCode.BadRequest, "validation-failed");
+        var errors = (await Json(refused)).GetProperty("errors");
+        Assert.Equal(["reason"], errors.EnumerateObject().Select(e => e.Name));
+        Assert.Equal("Reason for the appointment must be 500 characters or fewer", errors.GetProperty("reason")[0].GetString());
+        Assert.Equal(before, await AppointmentCount(world));
+        Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.FindAsync(slots[1].Id))!.Status));
+    }
+
     [Theory]
     [InlineData("+1 212 555 0100")]
     [InlineData("+353 87 123 4567")]

@@ -104,7 +104,7 @@ public static class AuditSearch
             errors["Action"] = "Choose an action from the list";
         }
 
-        if (filter.UserName is { Length: > MaxUserNameLength })
+        if (FreeText.Characters(filter.UserName) > MaxUserNameLength)
         {
             errors["UserName"] = $"User name must be {MaxUserNameLength} characters or fewer";
         }

@@ -59,7 +59,7 @@ public sealed class IndexModel(NavigationService navigation) : PageModel
             var ccgs = await navigation.DirectoryCcgsAsync(actor, cancellationToken);
             ChoosesCcg = actor.IsNhs111;
             CcgOptions = ccgs.Select(c => new SelectListItem(c.Name, c.Id.ToString(CultureInfo.InvariantCulture))).ToList();
-            if (Q is { Length: > NavigationService.MaxQueryLength })
+            if (FreeText.Characters(Q) > NavigationService.MaxQueryLength)
             {
                 ModelState.AddModelError(nameof(Q), $"Search words must be {NavigationService.MaxQueryLength} characters or fewer");
             }
