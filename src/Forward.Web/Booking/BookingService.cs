@@ -868,7 +868,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
                 return;
             }
 
-            if (ex is not DbUpdateConcurrencyException)
+            if (ex is not DbUpdateConcurrencyException && !await MovedOnAsync(changed))
             {
                 throw;
             }
@@ -878,6 +878,18 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             db.ChangeTracker.Clear();
             throw DomainException.Conflict("version-mismatch", "Someone else changed this appointment at the same time. Read it again and retry.");
         }
+    }
+
+    /// <summary>
+    /// Whether another change to the appointment committed after this one read it. Then a unique key this change shares
+    /// with that one (the cancellation notice of two cancellations at once, which PostgreSQL reports before the version
+    /// check) is the same lost race as a version that moved on, not a fault.
+    /// </summary>
+    private async Task<bool> MovedOnAsync(Appointment changed)
+    {
+        var read = db.Entry(changed).Property(a => a.Version).OriginalValue;
+        var stored = await db.Appointments.AsNoTracking().Where(a => a.Id == changed.Id).Select(a => (int?)a.Version).FirstOrDefaultAsync(CancellationToken.None);
+        return stored != read;
     }
 
     /// <summary>Whether the stored appointment is exactly as <paramref name="changed"/> would have left it: this change, committed.</summary>
