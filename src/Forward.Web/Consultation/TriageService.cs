@@ -387,6 +387,22 @@ public sealed class TriageService(
     /// <summary>The form key of the message telling a request's contacts of the appointment booked from it.</summary>
     public static string BookedMessageKey(long appointmentId) => FormattableString.Invariant($"booked-{appointmentId}");
 
+    /// <summary>The form key of the message telling them of its cancellation (NotificationScheduler).</summary>
+    public static string CancelledMessageKey(long appointmentId) => FormattableString.Invariant($"cancelled-{appointmentId}");
+
+    /// <summary>
+    /// The outbox key of the "booked" message a "cancelled" message follows (same request and channel), or null for any
+    /// other message: the dispatcher sends the second only once the first is sent.
+    /// </summary>
+    public static string? BookedMessageKeyBefore(string cancelledOutboxKey)
+    {
+        ArgumentNullException.ThrowIfNull(cancelledOutboxKey);
+        var at = cancelledOutboxKey.LastIndexOf(":cancelled-", StringComparison.Ordinal);
+        return at > 0 && long.TryParse(cancelledOutboxKey.AsSpan(at + ":cancelled-".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var appointmentId)
+            ? cancelledOutboxKey[..(at + 1)] + BookedMessageKey(appointmentId)
+            : null;
+    }
+
     private static string MessageKey(long id, NotificationChannel channel, string formKey) =>
         $"{OutboxMessage.KeyForConsultation(id, NotificationKind.ConsultationMessage, channel)}:{formKey}";
 

@@ -112,8 +112,10 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
     /// A patient with no mobile or email on record, booked from an online request, was told of the booking through the
     /// contacts the request gave (<see cref="Consultation.TriageService"/>): they are told of its cancellation the same
     /// way, to the same addresses, so nobody goes to, or waits for, an appointment that is not there. A booking message
-    /// not yet sent (being retried) is withdrawn instead, so "cancelled" never arrives before "booked"; its ids are
-    /// returned for the cancellation's transaction to withdraw while still pending, as reminders are.
+    /// not yet sent is withdrawn (its ids are returned for the cancellation's transaction to withdraw while still
+    /// pending, as reminders are), but it may be with the sender at this moment and go out all the same; so the
+    /// cancellation is queued for it too, and the dispatcher holds it until the booking message is sent, and drops it
+    /// if that never is (<see cref="OutboxDispatcher"/>): "cancelled" never comes before "booked", nor "booked" alone.
     /// </summary>
     private async Task<List<long>> TellRequestContactsOfCancellationAsync(Appointment appointment, DateTime now, CancellationToken ct)
     {
@@ -129,11 +131,11 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
                 .ToListAsync(ct))
             .Where(m => m.IdempotencyKey.EndsWith(bookedSuffix, StringComparison.Ordinal))
             .ToList();
-        var sent = told.Where(m => m.Status == OutboxStatus.Sent).ToList();
-        if (sent.Count > 0)
+        var toFollow = told.Where(m => m.Status is OutboxStatus.Sent or OutboxStatus.Pending).ToList();
+        if (toFollow.Count > 0)
         {
             var hub = await HubAsync(appointment.HubId, ct);
-            QueueCancelledFromRequest(sent, bookedSuffix, AppointmentMessage.CancelledFromRequest(appointment.Mode, hub.Name, appointment.StartUtc), appointment.Id, now);
+            QueueCancelledFromRequest(toFollow, bookedSuffix, AppointmentMessage.CancelledFromRequest(appointment.Mode, hub.Name, appointment.StartUtc), appointment.Id, now);
         }
 
         return [.. told.Where(m => m.Status == OutboxStatus.Pending).Select(m => m.Id)];
@@ -156,7 +158,7 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
                 DueUtc = now,
                 Status = OutboxStatus.Pending,
                 CreatedUtc = now,
-                IdempotencyKey = booked.IdempotencyKey[..^bookedSuffix.Length] + ":" + FormattableString.Invariant($"cancelled-{appointmentId}"),
+                IdempotencyKey = booked.IdempotencyKey[..^bookedSuffix.Length] + ":" + Consultation.TriageService.CancelledMessageKey(appointmentId),
             });
         }
     }

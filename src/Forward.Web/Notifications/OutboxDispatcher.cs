@@ -102,6 +102,28 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
             return false;
         }
 
+        if (message.Kind == NotificationKind.ConsultationMessage && Consultation.TriageService.BookedMessageKeyBefore(message.IdempotencyKey) is { } bookedKey)
+        {
+            // An online request's "cancelled" follows its "booked": held while that may still go out (waiting, or withdrawn
+            // while the sender had it: its claim not yet over), sent once it has, dropped if it never was. Not an attempt.
+            var booked = await db.OutboxMessages.AsNoTracking().Where(m => m.IdempotencyKey == bookedKey)
+                .Select(m => new { m.Status, m.DueUtc }).FirstOrDefaultAsync(ct);
+            if (booked is { Status: OutboxStatus.Pending } || booked is { Status: OutboxStatus.Cancelled } && booked.DueUtc > now)
+            {
+                var after = (booked.DueUtc > now ? booked.DueUtc : now).AddSeconds(1);
+                await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.DueUtc, after).SetProperty(m => m.Attempts, m => m.Attempts - 1), CancellationToken.None);
+                return false;
+            }
+
+            if (booked is not { Status: OutboxStatus.Sent })
+            {
+                await FinishAsync(db, id, OutboxStatus.Cancelled, "booked-message-not-sent", now);
+                LogSkipped(logger, id, message.Kind, message.Channel, "the booking it cancels was never told");
+                return false;
+            }
+        }
+
         // Messages about an online consultation request have no appointment: nothing to re-check and nothing to attach.
         var appointment = message.AppointmentId is { } appointmentId
             ? await db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId)
@@ -198,11 +220,7 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
 
                 // Sent is what happened, even if the appointment was cancelled while the sender had the message (its
                 // reminder then withdrawn): the record must say the patient got it.
-                var marked = await db.OutboxMessages.Where(m => m.Id == id && (m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Cancelled))
-                    .ExecuteUpdateAsync(
-                        s => s.SetProperty(m => m.Status, OutboxStatus.Sent).SetProperty(m => m.SentUtc, sentAt)
-                            .SetProperty(m => m.ProviderReference, Truncate(providerId)).SetProperty(m => m.LastError, (string?)null),
-                        token);
+                var marked = await MarkSentAsync(db, message, sentAt, Truncate(providerId), token);
                 if (marked == 1 && message.Kind == NotificationKind.Reminder && appointment is not null)
                 {
                     // With the mark, so the hub's "reminders since" never misses a sent reminder.
@@ -214,6 +232,56 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
             CancellationToken.None);
         LogSent(logger, id, message.Kind, message.Channel, message.Attempts, providerId);
         return true;
+    }
+
+    /// <summary>
+    /// Marks the message sent to the recipient it was sent to. A patient who gave a new mobile while the sender had the
+    /// text (<see cref="NotificationScheduler.ReaddressTextsAsync"/>) changed the waiting row's recipient: the record keeps
+    /// where the text really went, and the new number gets a copy of its own, under a key of its own (the sender drops a
+    /// reference it has had). Compared and set, so a number changed again meanwhile is not missed. Returns the rows marked.
+    /// </summary>
+    private static async Task<int> MarkSentAsync(ForwardDbContext db, OutboxMessage message, DateTime sentAt, string providerId, CancellationToken ct)
+    {
+        var mine = db.OutboxMessages.Where(m => m.Id == message.Id && (m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Cancelled));
+        for (var tries = 0; ; tries++)
+        {
+            var now = await mine.Select(m => new { m.Recipient, m.Status }).FirstOrDefaultAsync(ct);
+            if (now is null)
+            {
+                return 0;
+            }
+
+            var marked = await mine.Where(m => m.Recipient == now.Recipient || tries >= 3)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(m => m.Status, OutboxStatus.Sent).SetProperty(m => m.SentUtc, sentAt).SetProperty(m => m.Recipient, message.Recipient)
+                        .SetProperty(m => m.ProviderReference, providerId).SetProperty(m => m.LastError, (string?)null),
+                    ct);
+            if (marked == 0)
+            {
+                continue;
+            }
+
+            if (now.Status == OutboxStatus.Pending && now.Recipient != message.Recipient)
+            {
+                db.OutboxMessages.Add(new OutboxMessage
+                {
+                    Kind = message.Kind,
+                    Channel = message.Channel,
+                    AppointmentId = message.AppointmentId,
+                    ConsultationRequestId = message.ConsultationRequestId,
+                    TemplateId = message.TemplateId,
+                    Personalisation = message.Personalisation,
+                    Recipient = now.Recipient,
+                    DueUtc = sentAt,
+                    Status = OutboxStatus.Pending,
+                    CreatedUtc = sentAt,
+                    IdempotencyKey = FormattableString.Invariant($"{message.Id}:readdressed-{sentAt.Ticks}"),
+                });
+                await db.SaveChangesAsync(ct);
+            }
+
+            return marked;
+        }
     }
 
     /// <summary>When the same appointment's confirmation on the same channel is next due, if it has not been sent or given up.</summary>

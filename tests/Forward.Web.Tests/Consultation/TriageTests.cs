@@ -828,8 +828,8 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Contains("on Monday 8 June 2026 at 18:30 has been cancelled", messages[1].Personalisation, StringComparison.Ordinal);
         Assert.False(await world.WithDbAsync(db => db.OutboxMessages.AnyAsync(m => m.AppointmentId == appointmentId)));
 
-        // Cancelled while the booking message still waits (a send being retried): that message is withdrawn and no
-        // "cancelled" goes, rather than "cancelled" arriving before "booked".
+        // Cancelled while the booking message still waits (a send being retried): that message is withdrawn, and the
+        // "cancelled" queued behind it is dropped once it is clear "booked" never went, rather than arriving alone.
         var second = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5), mobile: null, email: "ada@example.com");
         var secondSlot = (await world.FreeSlotsAsync())[0];
         long secondAppointment;
@@ -839,8 +839,11 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
             await scope.ServiceProvider.GetRequiredService<BookingService>().CancelAsync(secondAppointment, "Clinician unwell", actor);
         }
 
-        var waiting = Assert.Single(await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId == second.Id).ToListAsync()));
-        Assert.Equal(OutboxStatus.Cancelled, waiting.Status);
+        var waiting = await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId == second.Id).OrderBy(m => m.Id).ToListAsync());
+        Assert.Equal([OutboxStatus.Cancelled, OutboxStatus.Pending], waiting.Select(m => m.Status));
+        await factory.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync();
+        var dropped = await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == waiting[1].Id));
+        Assert.Equal((OutboxStatus.Cancelled, "booked-message-not-sent"), (dropped.Status, dropped.LastError));
 
         // The request page says the booking it was closed with is cancelled (old code: still "Appointment booked", nothing more).
         using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);

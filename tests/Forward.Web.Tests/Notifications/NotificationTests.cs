@@ -860,4 +860,107 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
 
     private async Task<List<SentNotification>> SentAsync(string reference) =>
         (await FileSender.ReadAllAsync()).Where(n => n.Reference == reference).ToList();
+
+    /// <summary>
+    /// A patient gives a new mobile while their reminder is with the sender. Old code: the text went to the old number and
+    /// the record said the new one had it, which never got anything.
+    /// </summary>
+    [Fact]
+    public async Task A_new_number_given_while_a_text_is_being_sent_keeps_the_record_true_and_gets_a_copy()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var nhs = TestPatients.NewNhsNumber();
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var id = await BookAsync(world, slot.Id, nhs, "07700 900111");
+        await Dispatcher.DispatchDueAsync(); // the confirmation
+        var reminder = await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.AppointmentId == id && m.Kind == NotificationKind.Reminder && m.Channel == NotificationChannel.Sms));
+        var hold = (Reached: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), Open: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        factory.Faults.HoldAfterSending[reminder.IdempotencyKey] = hold;
+
+        using (factory.Clock.TravelTo(slot.StartUtc.AddHours(-24)))
+        {
+            var dispatching = Task.Run(() => Dispatcher.DispatchDueAsync());
+            await hold.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await BookAsync(world, (await world.FreeSlotsAsync(slot.StartUtc.AddDays(2)))[0].Id, nhs, "07700 900222");
+            hold.Open.SetResult();
+            await dispatching.WaitAsync(TimeSpan.FromSeconds(30));
+
+            var row = await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == reminder.Id));
+            Assert.Equal((OutboxStatus.Sent, "07700900111"), (row.Status, row.Recipient));
+            Assert.Equal("07700900111", Assert.Single(await FileSender.ReadAllAsync(), n => n.Reference == reminder.IdempotencyKey).Recipient);
+
+            var copy = await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.AppointmentId == id && m.Kind == NotificationKind.Reminder && m.Id != reminder.Id));
+            Assert.Equal(("07700900222", reminder.Personalisation), (copy.Recipient, copy.Personalisation));
+            await Dispatcher.DispatchDueAsync();
+            Assert.Equal("07700900222", Assert.Single(await FileSender.ReadAllAsync(), n => n.Reference == copy.IdempotencyKey).Recipient);
+        }
+    }
+
+    /// <summary>
+    /// A patient with only a landline, booked from an online request, whose "booked" message is with the sender when the
+    /// appointment is cancelled. Old code: the cancellation saw it waiting, withdrew it and queued no "cancelled"; the
+    /// sender sent it, so the patient was told "booked" and nothing more.
+    /// </summary>
+    [Fact]
+    public async Task A_cancellation_while_the_requests_booked_message_is_being_sent_is_told_after_it()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await world.WithDbAsync(async db =>
+        {
+            var r = new Forward.Domain.Consultation.ConsultationRequest
+            {
+                PracticeId = world.PracticeA.Id,
+                Reference = Forward.Domain.Consultation.ConsultationRequest.NewReference(),
+                NhsNumber = TestPatients.NewNhsNumber(),
+                GivenName = "Ada",
+                FamilyName = "Triagetest",
+                DateOfBirth = new DateOnly(1980, 1, 2),
+                Email = "ada@example.com",
+                Kind = Forward.Domain.Consultation.ConsultationKind.Medical,
+                ProblemSummary = "Sore knee",
+                Duration = Forward.Domain.Consultation.DurationBand.OneToFourWeeks,
+                Severity = Forward.Domain.Consultation.SeverityBand.Moderate,
+                Details = "x",
+                RedFlagAnswers = "chest-pain=no",
+                Status = Forward.Domain.Consultation.ConsultationStatus.New,
+                SubmittedUtc = Now.AddHours(-1),
+                DeadlineUtc = Now.AddHours(5),
+            };
+            r.RecordSubmitted(r.SubmittedUtc);
+            db.ConsultationRequests.Add(r);
+            await db.SaveChangesAsync();
+            return r;
+        });
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        var actor = new Forward.Web.Access.Actor(world.PracticeStaffA, Forward.Domain.Access.Roles.PracticeStaff, world.PracticeA.Id, null, null, world.PracticeA.OdsCode);
+        var landline = new Forward.Web.Booking.BookingRequest([slot.Id], new Forward.Domain.Patients.PatientDetails(request.NhsNumber, "Ada", "Triagetest", new DateOnly(1980, 1, 2), "01632 960001"), null, null, Forward.Domain.Booking.RecordSharingConsent.Granted, Guid.NewGuid().ToString());
+        long appointmentId;
+        using (var scope = factory.Services.CreateScope())
+        {
+            appointmentId = (await scope.ServiceProvider.GetRequiredService<Forward.Web.Consultation.TriageService>().BookFromRequestAsync(request.Id, landline, actor)).Appointment.Id;
+        }
+
+        var told = await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.ConsultationRequestId == request.Id));
+        var hold = (Reached: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), Open: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        factory.Faults.HoldAfterSending[told.IdempotencyKey] = hold;
+        var dispatching = Task.Run(() => Dispatcher.DispatchDueAsync());
+        await hold.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        using (var scope = factory.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Forward.Web.Booking.BookingService>().CancelAsync(appointmentId, "Clinician unwell", actor);
+        }
+
+        // Held while the sender may still have "booked" (its claim not yet over), then sent once it is recorded as sent.
+        await Dispatcher.DispatchDueAsync();
+        hold.Open.SetResult();
+        await dispatching.WaitAsync(TimeSpan.FromSeconds(30));
+        var claimOver = await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId == request.Id && m.Id != told.Id).Select(m => m.DueUtc).SingleAsync());
+        using (factory.Clock.TravelTo(claimOver.AddSeconds(1)))
+        {
+            await Dispatcher.DispatchDueAsync();
+        }
+
+        var delivered = (await FileSender.ReadAllAsync()).Where(n => n.Reference.StartsWith($"consultation-{request.Id}:", StringComparison.Ordinal)).Select(n => n.Reference).ToList();
+        Assert.Equal([told.IdempotencyKey, told.IdempotencyKey.Replace($"booked-{appointmentId}", $"cancelled-{appointmentId}", StringComparison.Ordinal)], delivered);
+    }
 }
