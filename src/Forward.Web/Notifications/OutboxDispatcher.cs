@@ -145,6 +145,15 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
             return false;
         }
 
+        if (message.Kind == NotificationKind.BookingConfirmation && appointment is { Status: not AppointmentStatus.Booked })
+        {
+            // Cancelled while its confirmation waited (held back off the rota, or a failed send backing off): "booked"
+            // now would only be followed by "cancelled", which its cancellation notice, waiting for this, says alone.
+            await FinishAsync(db, id, OutboxStatus.Cancelled, "appointment-not-booked", now);
+            LogSkipped(logger, id, message.Kind, message.Channel, "the appointment is no longer booked");
+            return false;
+        }
+
         if (message.Kind is NotificationKind.Reminder or NotificationKind.BookingConfirmation
             && (await OffRotaAppointments.AmongAsync(db, db.AppointmentSlots.Where(h => h.AppointmentId == message.AppointmentId), now, ct)).Count > 0)
         {
@@ -171,8 +180,8 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
             }
             else
             {
-                // A confirmation sent after its appointment was cancelled carries no calendar entry to add; the cancellation
-                // notice carries the one that takes it out again.
+                // A confirmation carries the calendar entry to add (one whose appointment was cancelled is not sent); the
+                // cancellation notice carries the one that takes it out again.
                 var calendar = (message.Kind, appointment?.Status) switch
                 {
                     (NotificationKind.BookingConfirmation, AppointmentStatus.Booked) => false,
