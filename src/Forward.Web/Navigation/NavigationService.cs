@@ -106,9 +106,17 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         // ToLower and Contains translate on SQLite (lower/instr) and PostgreSQL (lower/strpos) alike; the
         // StringComparison overload CA1862 asks for does not translate on either.
 #pragma warning disable CA1862
+        // Each word, or its singular ("injuries", "burns"), in the service's own words or its category's (its name as the
+        // page shows it, "minor injuries", and the needs it meets, "mental health"; NavigationWording.SearchTerms).
         foreach (var word in Words(query))
         {
-            services = services.Where(s => s.Name.ToLower().Contains(word) || s.WhoFor.ToLower().Contains(word) || (s.Keywords != null && s.Keywords.ToLower().Contains(word)));
+            var singular = Singular(word);
+            var categories = Enum.GetValues<ServiceCategory>()
+                .Where(c => NavigationWording.SearchTerms(c) is var terms && (terms.Contains(word, StringComparison.Ordinal) || terms.Contains(singular, StringComparison.Ordinal)))
+                .ToList();
+            services = services.Where(s => s.Name.ToLower().Contains(word) || s.WhoFor.ToLower().Contains(word) || (s.Keywords != null && s.Keywords.ToLower().Contains(word))
+                || s.Name.ToLower().Contains(singular) || s.WhoFor.ToLower().Contains(singular) || (s.Keywords != null && s.Keywords.ToLower().Contains(singular))
+                || categories.Contains(s.Category));
         }
 #pragma warning restore CA1862
 
@@ -424,6 +432,18 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         {
             [nameof(NavigatorTraining.StaffName)] = $"{staffName} already has a training record at your practice: change that record instead",
         });
+
+    /// <summary>A search word's singular by the common English endings ("injuries" → "injury", "burns" → "burn"), or the word.</summary>
+    public static string Singular(string word)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        return word switch
+        {
+            { Length: > 4 } when word.EndsWith("ies", StringComparison.Ordinal) => word[..^3] + "y",
+            { Length: > 3 } when word.EndsWith('s') && !word.EndsWith("ss", StringComparison.Ordinal) => word[..^1],
+            _ => word,
+        };
+    }
 
     /// <summary>The lower-cased words of a search, at most <see cref="MaxQueryLength"/> characters in all.</summary>
     public static IReadOnlyList<string> Words(string? query)

@@ -21,6 +21,24 @@ public static class NavigationWording
         _ => "Other",
     };
 
+    /// <summary>
+    /// What a navigator may type to find a category's services besides the services' own words: the category's name as
+    /// the page shows it, and the needs it meets in everyday words (lower case).
+    /// </summary>
+    public static string SearchTerms(ServiceCategory category) => (Category(category) + " " + category switch
+    {
+        ServiceCategory.CommunityPharmacy => "pharmacist chemist prescription medicine medication minor ailment",
+        ServiceCategory.Optician => "eye sight glasses vision",
+        ServiceCategory.PhysioSelfReferral => "physio muscle joint back pain sprain",
+        ServiceCategory.TalkingTherapies => "mental health low mood anxiety depression stress counselling",
+        ServiceCategory.SocialPrescribing => "loneliness isolation housing money debt benefits carer",
+        ServiceCategory.SexualHealth => "contraception sti",
+        ServiceCategory.MinorInjuries => "injury cut burn sprain fracture walk-in",
+        ServiceCategory.ExtendedAccessHub => "gp appointment evening weekend",
+        ServiceCategory.Nhs111 => "urgent out of hours",
+        _ => string.Empty,
+    }).ToLowerInvariant();
+
     public static string Reason(SignpostingReason reason) => reason switch
     {
         SignpostingReason.MinorAilment => "Minor ailment",

@@ -61,6 +61,17 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         Assert.Contains($"data-service=\"{ids.Physio}\"", back, StringComparison.Ordinal);
         Assert.DoesNotContain($"data-service=\"{ids.Optician}\"", back, StringComparison.Ordinal);
 
+        // The category's name as the page shows it, a need in everyday words and plurals find its services too (old code:
+        // only the service's own words matched, so "minor injuries" or "mental health" found nothing).
+        foreach (var search in new[] { "Community+pharmacy", "prescriptions", "chemists" })
+        {
+            var found = (await staff.GetAsync("/Navigation?Q=" + search)).Html;
+            Assert.Contains($"data-service=\"{ids.Pharmacy}\"", found, StringComparison.Ordinal);
+            Assert.DoesNotContain($"data-service=\"{ids.Optician}\"", found, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"data-service=\"{ids.Physio}\"", (await staff.GetAsync("/Navigation?Q=sprains")).Html, StringComparison.Ordinal);
+
         // No search: the whole directory of the user's CCG and nothing of the other's.
         var all = (await staff.GetAsync("/Navigation")).Html;
         Assert.Contains($"data-service=\"{ids.Pharmacy}\"", all, StringComparison.Ordinal);
