@@ -93,6 +93,12 @@ public class Appointment
     /// <summary>Bumped on every change; the API's ETag / version id.</summary>
     public int Version { get; set; } = 1;
 
+    /// <summary>
+    /// A new id for every change as it is saved. A change that finds its own id stored has committed (its commit's answer
+    /// was lost and the save retried); one that finds another's lost the race, however alike the two changes are.
+    /// </summary>
+    public Guid? ChangeId { get; set; }
+
     public List<AppointmentSlot> Slots { get; set; } = [];
 
     public bool IsActive => Status == AppointmentStatus.Booked;

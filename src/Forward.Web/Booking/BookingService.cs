@@ -824,6 +824,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
     /// </summary>
     private async Task SaveChangeAsync(Appointment changed, CancellationToken ct, BookedAppointment? statusBefore = null, AppointmentStatus statusAfter = default, Func<CancellationToken, Task>? alsoInTransaction = null, bool freesSlots = false)
     {
+        changed.ChangeId = Guid.NewGuid();
         try
         {
             // Writers take turns with bookings on SQLite instead of sleeping in its busy handler.
@@ -892,21 +893,14 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         return stored != read;
     }
 
-    /// <summary>Whether the stored appointment is exactly as <paramref name="changed"/> would have left it: this change, committed.</summary>
+    /// <summary>
+    /// Whether this change committed: the stored appointment carries its change id. Two identical changes made at once
+    /// write the same values, so only the id tells the one that committed from the one that lost.
+    /// </summary>
     private async Task<bool> LandedAsync(Appointment changed)
     {
-        var stored = await db.Appointments.AsNoTracking().Where(a => a.Id == changed.Id)
-            .Select(a => new { a.Version, a.Status, a.Consent, a.CancelledUtc, a.CancellationReason, a.OutcomeRecordedUtc, a.Description, a.Comment })
-            .FirstOrDefaultAsync(CancellationToken.None);
-        return stored is not null
-            && stored.Version == changed.Version && stored.Status == changed.Status && stored.Consent == changed.Consent
-            && SameInstant(stored.CancelledUtc, changed.CancelledUtc) && stored.CancellationReason == changed.CancellationReason
-            && SameInstant(stored.OutcomeRecordedUtc, changed.OutcomeRecordedUtc)
-            && stored.Description == changed.Description && stored.Comment == changed.Comment;
-
-        // PostgreSQL keeps microseconds, .NET ticks of a tenth of one.
-        static bool SameInstant(DateTime? stored, DateTime? written) =>
-            stored is { } a && written is { } b ? Math.Abs((a - b).Ticks) < TimeSpan.TicksPerMicrosecond : stored is null && written is null;
+        var stored = await db.Appointments.AsNoTracking().Where(a => a.Id == changed.Id).Select(a => new { a.Version, a.ChangeId }).FirstOrDefaultAsync(CancellationToken.None);
+        return stored is not null && stored.ChangeId == changed.ChangeId && stored.Version == changed.Version;
     }
 
     private async Task EnsureCanSeeAsync(AppointmentView view, Actor actor, CancellationToken ct)

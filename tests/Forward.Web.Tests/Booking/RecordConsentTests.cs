@@ -143,6 +143,25 @@ public sealed class RecordConsentTests(ForwardFactory factory) : IClassFixture<F
         await AssertProblem(await RecordAsync(hub, id), HttpStatusCode.Forbidden, "no-consent");
     }
 
+    [Fact]
+    public async Task The_same_answer_sent_at_once_from_the_same_version_is_recorded_once_and_the_others_refused()
+    {
+        // Old code: a change that found the same values stored took them for its own and answered 200, so two clinicians
+        // sending the same answer at once were both told it was recorded, and only one of them was audited.
+        var world = await TestWorld.CreateAsync(factory);
+        var hub = await world.ClientAsync(world.HubClinician);
+        for (var round = 0; round < 3; round++)
+        {
+            var id = await BookAsync(world, (await world.FreeSlotsAsync())[round].Id);
+            var (_, version) = await StoredAsync(world, id);
+            var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostConsentAsync(hub, id, "Granted", ifMatch: version)));
+            Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+            Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+            Assert.Equal(1, await ConsentEventsAsync(world, id));
+            Assert.Equal((RecordSharingConsent.Granted, version + 1), await StoredAsync(world, id));
+        }
+    }
+
     [Theory]
     [InlineData("{\"consent\": \"NotAsked\"}", "validation-failed")]
     [InlineData("{}", "validation-failed")]

@@ -287,6 +287,9 @@ namespace Forward.Data.Migrations.Postgres
                     b.Property<DateTime?>("CancelledUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("ChangeId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(20)

@@ -276,6 +276,9 @@ namespace Forward.Data.Migrations.Sqlite
                     b.Property<DateTime?>("CancelledUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ChangeId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(20)
