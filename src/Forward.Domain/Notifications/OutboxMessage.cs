@@ -82,6 +82,25 @@ public class OutboxMessage
     /// <summary>The sender's id for the message once accepted.</summary>
     public string? ProviderReference { get; set; }
 
+    /// <summary>
+    /// A new message like this one, due now, under its own key (the sender drops a reference it has had): to another
+    /// recipient, or with other placeholders.
+    /// </summary>
+    public OutboxMessage Copy(string idempotencyKey, DateTime nowUtc, string? recipient = null, string? personalisation = null) => new()
+    {
+        Kind = Kind,
+        Channel = Channel,
+        AppointmentId = AppointmentId,
+        ConsultationRequestId = ConsultationRequestId,
+        TemplateId = TemplateId,
+        Personalisation = personalisation ?? Personalisation,
+        Recipient = recipient ?? Recipient,
+        DueUtc = nowUtc,
+        Status = OutboxStatus.Pending,
+        CreatedUtc = nowUtc,
+        IdempotencyKey = idempotencyKey,
+    };
+
     public static string KeyFor(long appointmentId, NotificationKind kind, NotificationChannel channel) =>
         FormattableString.Invariant($"{appointmentId}:{kind}:{channel}");
 

@@ -147,19 +147,10 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
         {
             var personalisation = JsonSerializer.Deserialize<Dictionary<string, string>>(booked.Personalisation) ?? [];
             personalisation["message"] = text;
-            db.OutboxMessages.Add(new OutboxMessage
-            {
-                Kind = NotificationKind.ConsultationMessage,
-                Channel = booked.Channel,
-                ConsultationRequestId = booked.ConsultationRequestId,
-                TemplateId = booked.TemplateId,
-                Personalisation = JsonSerializer.Serialize(personalisation),
-                Recipient = booked.Recipient,
-                DueUtc = now,
-                Status = OutboxStatus.Pending,
-                CreatedUtc = now,
-                IdempotencyKey = booked.IdempotencyKey[..^bookedSuffix.Length] + ":" + Consultation.TriageService.CancelledMessageKey(appointmentId),
-            });
+            db.OutboxMessages.Add(booked.Copy(
+                booked.IdempotencyKey[..^bookedSuffix.Length] + ":" + Consultation.TriageService.CancelledMessageKey(appointmentId),
+                now,
+                personalisation: JsonSerializer.Serialize(personalisation)));
         }
     }
 

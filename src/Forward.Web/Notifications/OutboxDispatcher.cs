@@ -272,20 +272,7 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
 
             if (now.Status == OutboxStatus.Pending && now.Recipient != message.Recipient)
             {
-                db.OutboxMessages.Add(new OutboxMessage
-                {
-                    Kind = message.Kind,
-                    Channel = message.Channel,
-                    AppointmentId = message.AppointmentId,
-                    ConsultationRequestId = message.ConsultationRequestId,
-                    TemplateId = message.TemplateId,
-                    Personalisation = message.Personalisation,
-                    Recipient = now.Recipient,
-                    DueUtc = sentAt,
-                    Status = OutboxStatus.Pending,
-                    CreatedUtc = sentAt,
-                    IdempotencyKey = FormattableString.Invariant($"{message.Id}:readdressed-{sentAt.Ticks}"),
-                });
+                db.OutboxMessages.Add(message.Copy(FormattableString.Invariant($"{message.Id}:readdressed-{sentAt.Ticks}"), sentAt, recipient: now.Recipient));
                 await db.SaveChangesAsync(ct);
             }
 
