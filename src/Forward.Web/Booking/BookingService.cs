@@ -736,7 +736,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         // by another booking. The consent is compared only while it is the booker's: once the hub has recorded the
         // patient's own answer (RecordConsentAsync), that answer is the newer one and the retry is answered with it.
         var sameDetails = Appointment.CleanText(request.Reason) == existing.Reason
-            && (request.BookingOrganisationOds ?? actor.OrganisationOds) == existing.BookingOrganisationOds
+            && BookingWriter.OrganisationOdsToStore(request, actor) == existing.BookingOrganisationOds
             && (request.Consent == existing.Consent || await HubRecordedConsentAsync(existing.Id, existing.PatientId, ct));
         if (!sameDetails)
         {

@@ -113,7 +113,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                         using var turn = await writeGate.EnterAsync(db, ct);
                         await using var tempInMemory = await SqliteTempStore.InMemoryAsync(db, ct);
                         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                        if (await WriteAsync(work, outcomes, ct))
+                        if (await WriteAsync(work, outcomes, retried: attempt > 1, ct))
                         {
                             await transaction.CommitAsync(ct);
                         }
@@ -148,7 +148,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
     /// Checks and writes each booking in the open transaction; returns whether it wrote anything to commit (bookings, or
     /// the audit of refusals that named a patient Forward holds).
     /// </summary>
-    private async Task<bool> WriteAsync(List<PendingBooking> work, Dictionary<PendingBooking, object> outcomes, CancellationToken ct)
+    private async Task<bool> WriteAsync(List<PendingBooking> work, Dictionary<PendingBooking, object> outcomes, bool retried, CancellationToken ct)
     {
         var known = await KnownAsync(work, ct);
         var accepted = new List<Accepted>();
@@ -157,6 +157,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         foreach (var booking in work)
         {
             int? triedHubId = null;
+            var patientLookedUp = false;
             try
             {
                 // Slots first, taken ones included: a booking of no real slot, or of one it cannot have, must not tell its
@@ -170,6 +171,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                 }
 
                 BookingRules.CheckFree(slots.Select(s => s.Status));
+                patientLookedUp = true;
                 var patient = known.Resolve(booking);
 
                 BookingRules.CheckCanBook(
@@ -189,7 +191,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             catch (DomainException ex)
             {
                 outcomes[booking] = ex;
-                if (ex.Kind == DomainErrorKind.Forbidden && known.Held(booking) is { } refusedFor)
+                if (patientLookedUp && ex.Kind == DomainErrorKind.Forbidden && known.Held(booking) is { } refusedFor)
                 {
                     // Refused for a patient Forward holds (registered at another practice, or one the hub does not
                     // serve), its sender has learnt that Forward knows the NHS number: the attempt is kept under the
@@ -209,6 +211,17 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             }
         }
 
+        if (retried && refusals.Count > 0)
+        {
+            // PostgreSQL's connection dropped as the first attempt committed: the refusals it audited are there already.
+            var traces = refusals.Select(r => r.TraceId).OfType<string>().Distinct().ToList();
+            var audited = (await db.AuditEvents.AsNoTracking()
+                    .Where(e => e.Action == AuditActions.Book && e.Outcome == "denied" && e.TraceId != null && traces.Contains(e.TraceId))
+                    .Select(e => new { e.TraceId, e.PatientId }).ToListAsync(ct))
+                .Select(e => (e.TraceId, e.PatientId)).ToHashSet();
+            refusals.RemoveAll(r => audited.Contains((r.TraceId, r.PatientId)));
+        }
+
         if (accepted.Count == 0)
         {
             if (refusals.Count == 0)
@@ -221,7 +234,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             return true;
         }
 
-        await SaveAsync(accepted, phonesChanged, refusals, ct);
+        await SaveAsync(accepted, phonesChanged, refusals, alone: work.Count == 1, ct);
         var alsoInTransaction = accepted.Where(a => a.Booking.AlsoInTransaction is not null).ToList();
         foreach (var a in alsoInTransaction)
         {
@@ -279,7 +292,8 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
     /// statements: one round trip on PostgreSQL. EF's change tracking cost more per group than the database's own work,
     /// so these rows are never tracked; their keys are handed out first.
     /// </summary>
-    private async Task SaveAsync(List<Accepted> accepted, HashSet<Patient> phonesChanged, List<AuditEvent> auditEntries, CancellationToken ct)
+    /// <param name="alone">Whether the batch is this one booking: a slot lost then is its answer; in a group, each booking is decided again alone.</param>
+    private async Task SaveAsync(List<Accepted> accepted, HashSet<Patient> phonesChanged, List<AuditEvent> auditEntries, bool alone, CancellationToken ct)
     {
         // New patients and slot holds go in key order: two writers (PostgreSQL) inserting the same keys in opposite
         // orders would deadlock on the unique indexes, where in the same order the second simply waits for the first.
@@ -351,7 +365,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             // A slot changed after the group read it: on PostgreSQL a rota change on another connection can withdraw a
             // free slot meanwhile (the active-hold index guards only against two bookings). Undo the group; alone, each
             // booking reads its slots again and the one that lost is refused.
-            throw accepted.Count == 1
+            throw alone
                 ? DomainException.Conflict("slot-not-free", "That slot has just been taken or withdrawn. Choose another slot.")
                 : new DbUpdateConcurrencyException($"{holds.Count} slots were to be booked and {booked} still were free.");
         }
@@ -372,8 +386,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             Mode = first.Mode,
             Channel = booking.Actor.Channel,
             BookedBy = booking.Actor.UserName,
-            // Stored as ODS codes are written, so a search by organisation compares them as they are, through an index.
-            BookingOrganisationOds = (request.BookingOrganisationOds ?? booking.Actor.OrganisationOds)?.ToUpperInvariant(),
+            BookingOrganisationOds = OrganisationOdsToStore(request, booking.Actor),
             Reason = Appointment.CleanText(request.Reason),
             Description = Appointment.CleanText(request.Description),
             Comment = Appointment.CleanText(request.Comment),
@@ -397,6 +410,17 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         }
 
         return appointment;
+    }
+
+    /// <summary>
+    /// The booking organisation's code as a booking stores it: in capitals, as ODS codes are written, so a search by
+    /// organisation compares codes as they are, through an index, and a retry compares its own the same way.
+    /// </summary>
+    public static string? OrganisationOdsToStore(BookingRequest request, Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(actor);
+        return (request.BookingOrganisationOds ?? actor.OrganisationOds)?.ToUpperInvariant();
     }
 
     /// <summary>What the batch's bookings need from the database, read at once, plus what the batch has booked so far.</summary>

@@ -149,6 +149,7 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         {
             // Cancelled while its confirmation waited (held back off the rota, or a failed send backing off): "booked"
             // now would only be followed by "cancelled", which its cancellation notice, waiting for this, says alone.
+            // (An appointment already attended or missed has started, and needs no confirmation either.)
             await FinishAsync(db, id, OutboxStatus.Cancelled, "appointment-not-booked", now);
             LogSkipped(logger, id, message.Kind, message.Channel, "the appointment is no longer booked");
             return false;

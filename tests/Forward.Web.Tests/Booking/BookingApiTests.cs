@@ -680,6 +680,14 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
             Assert.Equal((world.PracticeStaffA, world.PracticeB.Id, slots[4].HubId), (e.Actor, e.PracticeId, e.HubId));
             Assert.StartsWith("other-practice;", e.Detail, StringComparison.Ordinal);
         });
+
+        // A refusal that says nothing about the patient (a hub clinician booking into another hub's slot) leaves no such
+        // entry: it would read as a probe of a patient the sender learnt nothing about.
+        var otherHubSlot = await world.WithDbAsync(db => db.Slots.Where(s => s.HubId == world.OtherHubId && s.Status == Forward.Domain.Hubs.SlotStatus.Free && s.StartUtc > slots[0].StartUtc).Select(s => s.Id).FirstAsync());
+        var hub = await world.ClientAsync(world.HubClinician);
+        var intoOtherHub = new { slotIds = new[] { otherHubSlot }, patient = TestPatients.Patient(nhs), registeredPracticeOds = world.PracticeB.OdsCode, consent = "Granted" };
+        await AssertProblem(await hub.PostAsJsonAsync("/api/v1/appointments", intoOtherHub), HttpStatusCode.Forbidden, "other-hub");
+        Assert.False(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(e => e.Action == Forward.Domain.Audit.AuditActions.Book && e.Outcome == "denied" && e.Actor == world.HubClinician)));
     }
 
     [Fact]

@@ -191,41 +191,21 @@ public sealed class ConcurrencyTests(ForwardFactory factory) : IClassFixture<For
     public async Task Cancels_of_one_appointment_at_once_answer_ok_or_conflict_never_500()
     {
         // Old code, on PostgreSQL: the later cancellations hit the unique key of the first one's cancellation notice
-        // before the version check, and answered 500 though the appointment was cancelled.
+        // before the version check, and answered 500 though the appointment was cancelled. (On SQLite the writers take
+        // turns, so this guards PostgreSQL's run of the suite.)
         var world = await TestWorld.CreateAsync(factory);
         var practice = await world.ClientAsync(world.PracticeStaffA);
         var clients = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => world.ClientAsync(world.PracticeStaffA)));
         var statuses = new List<HttpStatusCode>();
         var ids = new List<long>();
-        using var stop = new CancellationTokenSource();
-        var started = factory.Clock.GetUtcNow();
-        var ticking = Task.Run(async () =>
+        foreach (var slot in (await world.FreeSlotsAsync()).Take(6))
         {
-            // Each request its own instant, as in real life: with the test clock frozen, two cancellations would write
-            // the same values and the later one would find its change already there.
-            while (!stop.IsCancellationRequested)
-            {
-                factory.Clock.SetUtcNow(factory.Clock.GetUtcNow().AddMilliseconds(1));
-                await Task.Delay(1);
-            }
-        });
-        try
-        {
-            foreach (var slot in (await world.FreeSlotsAsync()).Take(6))
-            {
-                using var booked = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id));
-                var id = JsonDocument.Parse(await booked.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
-                ids.Add(id);
-                var responses = await Task.WhenAll(clients.Select(c => c.PostAsJsonAsync(new Uri($"/api/v1/appointments/{id}/cancel", UriKind.Relative), new { reason = "Feeling better" })));
-                statuses.AddRange(responses.Select(r => r.StatusCode));
-                Assert.Contains(HttpStatusCode.OK, responses.Select(r => r.StatusCode));
-            }
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await ticking;
-            factory.Clock.SetUtcNow(started);
+            using var booked = await practice.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(slot.Id));
+            var id = JsonDocument.Parse(await booked.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+            ids.Add(id);
+            var responses = await Task.WhenAll(clients.Select(c => c.PostAsJsonAsync(new Uri($"/api/v1/appointments/{id}/cancel", UriKind.Relative), new { reason = "Feeling better" })));
+            statuses.AddRange(responses.Select(r => r.StatusCode));
+            Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
         }
 
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.Conflict, s.ToString()));

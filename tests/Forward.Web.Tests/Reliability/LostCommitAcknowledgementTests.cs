@@ -76,6 +76,24 @@ public sealed class LostCommitAcknowledgementTests(LostCommitAcknowledgementTest
     }
 
     [Fact]
+    public async Task A_refusal_audited_under_its_patient_is_audited_once_when_its_commit_acknowledgement_was_lost()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var nhs = (await Fhir.FhirTestKit.PatientAsync(world, world.PracticeB.Id)).Identifier[0].Value; // registered at practice B
+        var practiceA = await world.ClientAsync(world.PracticeStaffA);
+        if (factory.Database.IsPostgres)
+        {
+            factory.Interceptor.Arm();
+        }
+
+        var response = await practiceA.PostAsJsonAsync("/api/v1/appointments", new { slotIds = new[] { slot.Id }, patient = TestPatients.Patient(nhs), consent = "Granted" });
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(1, await world.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.Book && e.Outcome == "denied" && e.Actor == world.PracticeStaffA)));
+        Assert.Equal(factory.Database.IsPostgres ? 1 : 0, factory.Interceptor.Fired);
+    }
+
+    [Fact]
     public async Task A_cancellation_whose_commit_acknowledgement_was_lost_is_answered_as_made()
     {
         var world = await TestWorld.CreateAsync(factory);
