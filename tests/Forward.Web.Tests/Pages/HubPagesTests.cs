@@ -99,6 +99,18 @@ public sealed class HubPagesTests(ForwardFactory factory) : IClassFixture<Forwar
         Assert.Contains("data-comment>Prefers a female GP<", details, StringComparison.Ordinal);
         Assert.Contains(">17 May 1980<", details, StringComparison.Ordinal); // a date of birth without its weekday
 
+        // A date refused (a year mistyped, a day that does not exist) shows today's list as it is, with the error. Old code:
+        // today's heading and empty counts, "There are no appointments ... on Monday 8 June 2026", without reading them.
+        foreach (var refused in new[] { "0202-06-08", "2026-02-30" })
+        {
+            var (refusedStatus, today) = await clinician.GetAsync("/Hubs/DayList?date=" + refused);
+            Assert.Equal(HttpStatusCode.OK, refusedStatus);
+            Assert.Contains("nhsuk-error-summary", today, StringComparison.Ordinal);
+            Assert.Contains($"data-appointment=\"{mine}\"", today, StringComparison.Ordinal);
+            Assert.Contains("data-count=\"booked\">1<", today, StringComparison.Ordinal);
+            Assert.DoesNotContain("There are no appointments", today, StringComparison.Ordinal);
+        }
+
         // Another day's list does not show it; another hub's list is refused to this hub's clinician.
         Assert.DoesNotContain("Hubpatient", (await clinician.GetAsync("/Hubs/DayList?date=2026-06-09")).Html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await clinician.GetAsync($"/Hubs/DayList?date=2026-06-08&hub={world.OtherHubId}")).Status);

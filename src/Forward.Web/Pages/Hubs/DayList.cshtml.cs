@@ -169,7 +169,8 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
         NowUtc = clock.GetUtcNow().UtcDateTime;
         if (!DateBounds.Allows(Date))
         {
-            // The form shows today's list links with the error, rather than a day no clinic will ever have.
+            // The form shows today's list with the error, rather than a day no clinic will ever have. (Old code showed
+            // today's heading and counts without reading them: "no appointments today" on a day that had some.)
             ModelState.AddModelError(nameof(Date), DateBounds.Message);
             Date = null;
         }
@@ -195,11 +196,6 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
         if (HubShown is null)
         {
             return NotFound();
-        }
-
-        if (!ModelState.IsValid && ModelState.ContainsKey(nameof(Date)) && ModelState[nameof(Date)]!.Errors.Count > 0)
-        {
-            return Page();
         }
 
         IReadOnlyList<AppointmentView> appointments;
