@@ -32,7 +32,11 @@ public sealed record SlotView(
 /// The searched hubs that take bookings nearer than the booker's channel allows (Leicester City's: 48 hours), whose later
 /// slots are therefore not listed; empty when none.
 /// </param>
-public sealed record SlotSearchResult(string PracticeOds, string PracticeName, DateOnly From, DateOnly To, IReadOnlyList<SlotView> Slots, bool Truncated, IReadOnlyList<HubBookingWindow> NearerHubWindows);
+/// <param name="BookableUntilUtc">
+/// How far ahead the booker's channel books (NHS 111: 48 hours), when the dates searched run past it: later slots are not
+/// listed, and the booker is told so rather than left to think there are none. Null when the search ends within it.
+/// </param>
+public sealed record SlotSearchResult(string PracticeOds, string PracticeName, DateOnly From, DateOnly To, IReadOnlyList<SlotView> Slots, bool Truncated, IReadOnlyList<HubBookingWindow> NearerHubWindows, DateTime? BookableUntilUtc = null);
 
 /// <summary>A hub's own booking window: it takes bookings at most this many hours ahead, whoever books.</summary>
 public sealed record HubBookingWindow(int HubId, string HubName, int MaximumBookingAheadHours);

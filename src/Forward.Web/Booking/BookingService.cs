@@ -172,7 +172,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             .ToListAsync(cancellationToken);
 
         var slots = rows.Take(search.MaxResults).Select(r => ToView(r.Slot, r.HubCode, r.HubName, r.Town, r.SessionName)).ToList();
-        return new SlotSearchResult(practice.OdsCode, practice.Name, from, to, slots, Truncated: rows.Count > search.MaxResults, NearerHubWindows: nearerWindows);
+        return new SlotSearchResult(practice.OdsCode, practice.Name, from, to, slots, Truncated: rows.Count > search.MaxResults, NearerHubWindows: nearerWindows, BookableUntilUtc: bookableTo < toUtc ? bookableTo : null);
     }
 
     public async Task<SlotView> GetSlotAsync(long slotId, CancellationToken cancellationToken = default)

@@ -138,6 +138,14 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         var (_, forNhs111) = await nhs111.GetAsync($"/Booking/Find?PracticeOds={world.PracticeA.OdsCode}&From=2026-06-08&To=2026-06-09");
         Assert.NotEmpty(BookedSlotLinks(forNhs111));
         Assert.DoesNotContain("data-hub-window", forNhs111, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-bookable-until", forNhs111, StringComparison.Ordinal);
+
+        // Dates past how far its own service books are told as such (old code: "No free appointments ... You could: search
+        // later dates", where later dates can never be booked by it).
+        var (_, beyond) = await nhs111.GetAsync($"/Booking/Find?PracticeOds={world.PracticeA.OdsCode}&From=2026-06-12&To=2026-06-14");
+        Assert.Empty(BookedSlotLinks(beyond));
+        Assert.Contains("You can book up to 09:00 on Wednesday 10 June 2026, as far ahead as bookings from your service go, so later appointments are not listed.", beyond, StringComparison.Ordinal);
+        Assert.DoesNotContain("search later dates", beyond, StringComparison.Ordinal);
     }
 
     [Fact]
