@@ -27,7 +27,7 @@ public static class NavigationWording
     /// </summary>
     public static string SearchTerms(ServiceCategory category) => (Category(category) + " " + category switch
     {
-        ServiceCategory.CommunityPharmacy => "pharmacist chemist prescription medicine medication minor ailment",
+        ServiceCategory.CommunityPharmacy => "pharmacist chemist prescription medicine medication minor ailment illness sore throat cough cold earache hay fever rash",
         ServiceCategory.Optician => "eye sight glasses vision",
         ServiceCategory.PhysioSelfReferral => "physio muscle joint back pain sprain",
         ServiceCategory.TalkingTherapies => "mental health low mood anxiety depression stress counselling",

@@ -63,7 +63,7 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
 
         // The category's name as the page shows it, a need in everyday words and plurals find its services too (old code:
         // only the service's own words matched, so "minor injuries" or "mental health" found nothing).
-        foreach (var search in new[] { "Community+pharmacy", "prescriptions", "chemists" })
+        foreach (var search in new[] { "Community+pharmacy", "prescriptions", "chemists", "sore+throat" })
         {
             var found = (await staff.GetAsync("/Navigation?Q=" + search)).Html;
             Assert.Contains($"data-service=\"{ids.Pharmacy}\"", found, StringComparison.Ordinal);
