@@ -169,8 +169,8 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
         NowUtc = clock.GetUtcNow().UtcDateTime;
         if (!DateBounds.Allows(Date))
         {
-            // The form shows today's list with the error, rather than a day no clinic will ever have. (Old code showed
-            // today's heading and counts without reading them: "no appointments today" on a day that had some.)
+            // The form shows today's list with the error, rather than a day no clinic will ever have; read as any day
+            // is, so its counts are never the empty ones of a list not read.
             ModelState.AddModelError(nameof(Date), DateBounds.Message);
             Date = null;
         }
