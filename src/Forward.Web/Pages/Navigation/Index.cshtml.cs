@@ -46,12 +46,6 @@ public sealed class IndexModel(NavigationService navigation) : PageModel
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         ModelState.ReplaceBindingError(nameof(Category), "Choose a category from the list");
-        if (Category is { } category && !Enum.IsDefined(category))
-        {
-            // A number in the address binds to an enum whether or not it names a category.
-            ModelState.AddModelError(nameof(Category), "Choose a category from the list");
-        }
-
         ModelState.ReplaceBindingError(nameof(Ccg), "Choose a CCG from the list");
         var actor = Actor.From(User);
         try
