@@ -860,7 +860,12 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         }
         catch (DbUpdateException ex)
         {
-            if (await LandedAsync(changed))
+            // Each change saves its own id, so the stored row tells whether this change committed (identical changes
+            // made at once write the same values, so only the id tells them apart) or another committed after this one
+            // read the appointment.
+            var stored = await db.Appointments.AsNoTracking().Where(a => a.Id == changed.Id)
+                .Select(a => new { a.Version, a.ChangeId }).FirstOrDefaultAsync(CancellationToken.None);
+            if (stored is not null && stored.ChangeId == changed.ChangeId && stored.Version == changed.Version)
             {
                 // PostgreSQL's connection dropped as the change committed: the execution strategy sent it again, and found
                 // its own first attempt there (the version it expected moved on, its reminder withdrawal's key taken).
@@ -869,7 +874,11 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
                 return;
             }
 
-            if (ex is not DbUpdateConcurrencyException && !await MovedOnAsync(changed))
+            // A unique key this change shares with another that committed since it read the appointment (the cancellation
+            // notice of two cancellations at once, which PostgreSQL reports before the version check) is the same lost
+            // race as a version that moved on, not a fault.
+            var movedOn = stored?.Version != db.Entry(changed).Property(a => a.Version).OriginalValue;
+            if (ex is not DbUpdateConcurrencyException && !movedOn)
             {
                 throw;
             }
@@ -879,28 +888,6 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             db.ChangeTracker.Clear();
             throw DomainException.Conflict("version-mismatch", "Someone else changed this appointment at the same time. Read it again and retry.");
         }
-    }
-
-    /// <summary>
-    /// Whether another change to the appointment committed after this one read it. Then a unique key this change shares
-    /// with that one (the cancellation notice of two cancellations at once, which PostgreSQL reports before the version
-    /// check) is the same lost race as a version that moved on, not a fault.
-    /// </summary>
-    private async Task<bool> MovedOnAsync(Appointment changed)
-    {
-        var read = db.Entry(changed).Property(a => a.Version).OriginalValue;
-        var stored = await db.Appointments.AsNoTracking().Where(a => a.Id == changed.Id).Select(a => (int?)a.Version).FirstOrDefaultAsync(CancellationToken.None);
-        return stored != read;
-    }
-
-    /// <summary>
-    /// Whether this change committed: the stored appointment carries its change id. Two identical changes made at once
-    /// write the same values, so only the id tells the one that committed from the one that lost.
-    /// </summary>
-    private async Task<bool> LandedAsync(Appointment changed)
-    {
-        var stored = await db.Appointments.AsNoTracking().Where(a => a.Id == changed.Id).Select(a => new { a.Version, a.ChangeId }).FirstOrDefaultAsync(CancellationToken.None);
-        return stored is not null && stored.ChangeId == changed.ChangeId && stored.Version == changed.Version;
     }
 
     private async Task EnsureCanSeeAsync(AppointmentView view, Actor actor, CancellationToken ct)
