@@ -156,22 +156,22 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         var refusals = new List<AuditEvent>();
         foreach (var booking in work)
         {
-            int? triedHubId = null;
-            var patientLookedUp = false;
+            // The hub of the slots tried, once the patient named has been looked up: only a refusal after that can have
+            // told the sender anything about them.
+            int? lookedUpAtHub = null;
             try
             {
                 // Slots first, taken ones included: a booking of no real slot, or of one it cannot have, must not tell its
                 // sender anything about the patient it names.
                 var slots = known.SlotsFor(booking.Request.SlotIds!);
                 var hubId = slots[0].HubId;
-                triedHubId = hubId;
                 if (booking.Actor.IsHubClinician && hubId != booking.Actor.HubId)
                 {
                     throw DomainException.Forbidden("other-hub", "Hub staff can book only into their own hub.");
                 }
 
                 BookingRules.CheckFree(slots.Select(s => s.Status));
-                patientLookedUp = true;
+                lookedUpAtHub = hubId;
                 var patient = known.Resolve(booking);
 
                 BookingRules.CheckCanBook(
@@ -191,7 +191,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             catch (DomainException ex)
             {
                 outcomes[booking] = ex;
-                if (patientLookedUp && ex.Kind == DomainErrorKind.Forbidden && known.Held(booking) is { } refusedFor)
+                if (lookedUpAtHub is not null && ex.Kind == DomainErrorKind.Forbidden && known.Held(booking) is { } refusedFor)
                 {
                     // Refused for a patient Forward holds (registered at another practice, or one the hub does not
                     // serve), its sender has learnt that Forward knows the NHS number: the attempt is kept under the
@@ -203,7 +203,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
                         "Patient",
                         refusedFor.Id.ToString(CultureInfo.InvariantCulture),
                         refusedFor.Id,
-                        triedHubId,
+                        lookedUpAtHub,
                         $"{ex.Code}; channel={booking.Actor.Channel}; slots={string.Join(',', booking.Request.SlotIds!)}",
                         booking.TraceId,
                         refusedFor.RegisteredPracticeId));
