@@ -50,7 +50,6 @@ public sealed class AccountChecks(TimeProvider clock, IOptions<DemoOptions> demo
         recent.TryRemove(accountId, out _);
     }
 
-
     /// <summary>
     /// Reads the account at most once per <see cref="BearerRecheck"/> (bearer tokens), or once per
     /// <see cref="MismatchRecheck"/> while a token does not match the last read (at once for a token issued since it).

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Forward.Domain;
 using Forward.Web.Fhir;
 
@@ -51,9 +52,18 @@ public static class ApiScopes
     /// Whether an account's stored scopes hold it to less than its role allows: a client system given some scopes but not
     /// all. An account with none (a person's) or all of them is governed by its role alone.
     /// </summary>
-    public static bool LimitsAccount(string? scopes)
+    public static bool LimitsAccount(string? scopes) => Limits(ForwardClaims.ScopesOf(scopes));
+
+    /// <summary>As <see cref="LimitsAccount"/>, for a signed-in principal's scope claims.</summary>
+    public static bool LimitsPrincipal(ClaimsPrincipal principal)
     {
-        var granted = ForwardClaims.ScopesOf(scopes).ToHashSet(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(principal);
+        return Limits(principal.FindAll(ForwardClaims.Scope).Select(c => c.Value));
+    }
+
+    private static bool Limits(IEnumerable<string> scopes)
+    {
+        var granted = scopes.ToHashSet(StringComparer.Ordinal);
         return granted.Count > 0 && !granted.IsSupersetOf(All);
     }
 }

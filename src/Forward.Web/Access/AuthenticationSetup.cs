@@ -131,7 +131,7 @@ public static class AuthenticationSetup
             // A client system held to some scopes signs in to the API only (SignInService): a page session it has is
             // one from before that rule, and ends.
             valid = context.Principal is { } principal && signedInAt is { } since && now - since <= MaxSession
-                && !ApiScopes.LimitsAccount(string.Join(' ', principal.FindAll(ForwardClaims.Scope).Select(c => c.Value)))
+                && !ApiScopes.LimitsPrincipal(principal)
                 && await services.GetRequiredService<AccountChecks>().UnchangedAsync(services.GetRequiredService<ForwardDbContext>(), principal, since, context.HttpContext.RequestAborted);
         }
         catch (Exception ex) when (DbErrors.IsUnavailable(ex))
