@@ -96,9 +96,7 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         {
             // The patient hears of the booking before they hear it was cancelled: a confirmation still waiting (a failed
             // send backing off, or one being sent now) goes first, or "booked" would follow "cancelled". Not an attempt.
-            var after = (confirmationDue > now ? confirmationDue : now).AddSeconds(1);
-            await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.DueUtc, after).SetProperty(m => m.Attempts, m => m.Attempts - 1), CancellationToken.None);
+            await WaitBehindAsync(db, id, confirmationDue, now);
             return false;
         }
 
@@ -110,9 +108,7 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
                 .Select(m => new { m.Status, m.DueUtc }).FirstOrDefaultAsync(ct);
             if (booked is { Status: OutboxStatus.Pending } || booked is { Status: OutboxStatus.Cancelled } && booked.DueUtc > now)
             {
-                var after = (booked.DueUtc > now ? booked.DueUtc : now).AddSeconds(1);
-                await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.DueUtc, after).SetProperty(m => m.Attempts, m => m.Attempts - 1), CancellationToken.None);
+                await WaitBehindAsync(db, id, booked.DueUtc, now);
                 return false;
             }
 
@@ -255,13 +251,13 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         var mine = db.OutboxMessages.Where(m => m.Id == message.Id && (m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Cancelled));
         for (var tries = 0; ; tries++)
         {
-            var now = await mine.Select(m => new { m.Recipient, m.Status }).FirstOrDefaultAsync(ct);
-            if (now is null)
+            var stored = await mine.Select(m => new { m.Recipient, m.Status }).FirstOrDefaultAsync(ct);
+            if (stored is null)
             {
                 return 0;
             }
 
-            var marked = await mine.Where(m => m.Recipient == now.Recipient || tries >= 3)
+            var marked = await mine.Where(m => m.Recipient == stored.Recipient || tries >= 3)
                 .ExecuteUpdateAsync(
                     s => s.SetProperty(m => m.Status, OutboxStatus.Sent).SetProperty(m => m.SentUtc, sentAt).SetProperty(m => m.Recipient, message.Recipient)
                         .SetProperty(m => m.ProviderReference, providerId).SetProperty(m => m.LastError, (string?)null),
@@ -271,14 +267,25 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
                 continue;
             }
 
-            if (now.Status == OutboxStatus.Pending && now.Recipient != message.Recipient)
+            if (stored.Status == OutboxStatus.Pending && stored.Recipient != message.Recipient)
             {
-                db.OutboxMessages.Add(message.Copy(FormattableString.Invariant($"{message.Id}:readdressed-{sentAt.Ticks}"), sentAt, recipient: now.Recipient));
+                db.OutboxMessages.Add(message.Copy(FormattableString.Invariant($"{message.Id}:readdressed-{sentAt.Ticks}"), sentAt, recipient: stored.Recipient));
                 await db.SaveChangesAsync(ct);
             }
 
             return marked;
         }
+    }
+
+    /// <summary>
+    /// Puts a claimed message back to wait until just after the message it must follow is next due (or now, if that is
+    /// already past); the claim was not an attempt.
+    /// </summary>
+    private static Task<int> WaitBehindAsync(ForwardDbContext db, long id, DateTime aheadDueUtc, DateTime now)
+    {
+        var after = (aheadDueUtc > now ? aheadDueUtc : now).AddSeconds(1);
+        return db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.DueUtc, after).SetProperty(m => m.Attempts, m => m.Attempts - 1), CancellationToken.None);
     }
 
     /// <summary>When the same appointment's confirmation on the same channel is next due, if it has not been sent or given up.</summary>
