@@ -25,7 +25,7 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A request straight into the database (the form itself is ConsultationFormTests' business).</summary>
-    private static Task<ConsultationRequest> AddRequestAsync(
+    internal static Task<ConsultationRequest> AddRequestAsync(
         TestWorld world,
         int practiceId,
         DateTime deadlineUtc,

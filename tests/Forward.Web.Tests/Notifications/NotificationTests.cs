@@ -910,32 +910,7 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
     public async Task A_cancellation_while_the_requests_booked_message_is_being_sent_is_told_after_it()
     {
         var world = await TestWorld.CreateAsync(factory);
-        var request = await world.WithDbAsync(async db =>
-        {
-            var r = new Forward.Domain.Consultation.ConsultationRequest
-            {
-                PracticeId = world.PracticeA.Id,
-                Reference = Forward.Domain.Consultation.ConsultationRequest.NewReference(),
-                NhsNumber = TestPatients.NewNhsNumber(),
-                GivenName = "Ada",
-                FamilyName = "Triagetest",
-                DateOfBirth = new DateOnly(1980, 1, 2),
-                Email = "ada@example.com",
-                Kind = Forward.Domain.Consultation.ConsultationKind.Medical,
-                ProblemSummary = "Sore knee",
-                Duration = Forward.Domain.Consultation.DurationBand.OneToFourWeeks,
-                Severity = Forward.Domain.Consultation.SeverityBand.Moderate,
-                Details = "x",
-                RedFlagAnswers = "chest-pain=no",
-                Status = Forward.Domain.Consultation.ConsultationStatus.New,
-                SubmittedUtc = Now.AddHours(-1),
-                DeadlineUtc = Now.AddHours(5),
-            };
-            r.RecordSubmitted(r.SubmittedUtc);
-            db.ConsultationRequests.Add(r);
-            await db.SaveChangesAsync();
-            return r;
-        });
+        var request = await Consultation.TriageTests.AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5), mobile: null);
         var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
         var actor = new Forward.Web.Access.Actor(world.PracticeStaffA, Forward.Domain.Access.Roles.PracticeStaff, world.PracticeA.Id, null, null, world.PracticeA.OdsCode);
         var landline = new Forward.Web.Booking.BookingRequest([slot.Id], new Forward.Domain.Patients.PatientDetails(request.NhsNumber, "Ada", "Triagetest", new DateOnly(1980, 1, 2), "01632 960001"), null, null, Forward.Domain.Booking.RecordSharingConsent.Granted, Guid.NewGuid().ToString());
