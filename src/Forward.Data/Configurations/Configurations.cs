@@ -168,6 +168,8 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Consent).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.BookedBy).HasMaxLength(100);
+        b.Property(x => x.CancelledBy).HasMaxLength(100);
+        b.Property(x => x.OutcomeRecordedBy).HasMaxLength(100);
         b.Property(x => x.BookingOrganisationOds).HasMaxLength(10);
         b.Property(x => x.Reason).HasMaxLength(Appointment.MaxReasonLength);
         b.Property(x => x.Description).HasMaxLength(Appointment.MaxDescriptionLength);

@@ -469,7 +469,9 @@ public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock)
             new(nameof(Appointment.CreatedUtc), a => a.CreatedUtc),
             new(nameof(Appointment.CancelledUtc), a => a.CancelledUtc),
             new(nameof(Appointment.CancellationReason), a => a.CancellationReason),
+            new(nameof(Appointment.CancelledBy), a => a.CancelledUtc is null ? null : BookedBy),
             new(nameof(Appointment.OutcomeRecordedUtc), a => a.OutcomeRecordedUtc),
+            new(nameof(Appointment.OutcomeRecordedBy), a => a.OutcomeRecordedUtc is null ? null : BookedBy),
             new(nameof(Appointment.IdempotencyKey), a => a.Key),
             new(nameof(Appointment.Version), _ => 2),
         ], ct);

@@ -85,7 +85,13 @@ public class Appointment
 
     public string? CancellationReason { get; set; }
 
+    /// <summary>Who cancelled, as <see cref="BookedBy"/> names the booker; none on appointments cancelled before it was kept.</summary>
+    public string? CancelledBy { get; set; }
+
     public DateTime? OutcomeRecordedUtc { get; set; }
+
+    /// <summary>Who last recorded attended or did not attend; none on outcomes recorded before it was kept.</summary>
+    public string? OutcomeRecordedBy { get; set; }
 
     /// <summary>Client-supplied key that makes a retried booking request return the first result instead of booking again.</summary>
     public string? IdempotencyKey { get; set; }
@@ -103,8 +109,9 @@ public class Appointment
 
     public bool IsActive => Status == AppointmentStatus.Booked;
 
-    public void Cancel(string? reason, DateTime nowUtc)
+    public void Cancel(string? reason, DateTime nowUtc, string cancelledBy)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(cancelledBy);
         // The reason is checked first, so a bad one is reported as such whatever state the appointment is in.
         if (FreeText.Characters(reason) > MaxCancellationReasonLength)
         {
@@ -130,6 +137,7 @@ public class Appointment
 
         Status = AppointmentStatus.Cancelled;
         CancelledUtc = nowUtc;
+        CancelledBy = cancelledBy;
         CancellationReason = CleanText(reason);
         foreach (var s in Slots)
         {
@@ -240,8 +248,9 @@ public class Appointment
             : null;
     }
 
-    public void RecordOutcome(bool attended, DateTime nowUtc)
+    public void RecordOutcome(bool attended, DateTime nowUtc, string recordedBy)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(recordedBy);
         if (Status is AppointmentStatus.Cancelled)
         {
             throw DomainException.Conflict("cancelled", "This appointment was cancelled; no outcome can be recorded.");
@@ -254,6 +263,7 @@ public class Appointment
 
         Status = attended ? AppointmentStatus.Attended : AppointmentStatus.DidNotAttend;
         OutcomeRecordedUtc = nowUtc;
+        OutcomeRecordedBy = recordedBy;
         Version++;
     }
 

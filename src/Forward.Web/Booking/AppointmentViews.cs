@@ -65,6 +65,6 @@ public static class AppointmentViews
             first?.SessionName ?? string.Empty, a.Role, a.Mode,
             a.PatientId, patient.NhsNumber, $"{patient.GivenName} {patient.FamilyName}", patient.DateOfBirth, patient.Phone, patient.PracticeOds, patient.PracticeName,
             a.Channel, a.BookedBy, a.BookingOrganisationOds, a.Reason, a.Description, a.Comment, a.Consent, a.CreatedUtc,
-            a.CancelledUtc, a.CancellationReason, a.OutcomeRecordedUtc, a.Version, slots.Select(s => s.SlotId).Order().ToList());
+            a.CancelledUtc, a.CancellationReason, a.CancelledBy, a.OutcomeRecordedUtc, a.OutcomeRecordedBy, a.Version, slots.Select(s => s.SlotId).Order().ToList());
     }
 }

@@ -92,7 +92,9 @@ public sealed record AppointmentView(
     DateTime CreatedUtc,
     DateTime? CancelledUtc,
     string? CancellationReason,
+    string? CancelledBy,
     DateTime? OutcomeRecordedUtc,
+    string? OutcomeRecordedBy,
     int Version,
     IReadOnlyList<long> SlotIds)
 {

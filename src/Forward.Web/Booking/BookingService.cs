@@ -365,7 +365,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         ValidationFailedException.ThrowIfAny(errors);
         var (appointment, view) = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
         var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
-        appointment.Cancel(reason, Now);
+        appointment.Cancel(reason, Now, actor.UserName);
         var withdrawReminders = await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
         audit.Write(actor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "reason given: " + (appointment.CancellationReason is null ? "no" : "yes"));
         await SaveChangeAsync(appointment, cancellationToken, before, appointment.Status, withdrawReminders, freesSlots: true);
@@ -388,7 +388,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         var view = await FindViewAsync(appointmentId, cancellationToken);
         var appointment = await db.Appointments.Include(a => a.Slots).ThenInclude(s => s.Slot).FirstAsync(a => a.Id == appointmentId, cancellationToken);
         var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
-        appointment.Cancel("Cancelled by the patient using the link in their message", Now);
+        appointment.Cancel("Cancelled by the patient using the link in their message", Now, PatientLinkActor.UserName);
         var withdrawReminders = await notifications.ScheduleCancellationAsync(appointment, cancellationToken);
         audit.Write(PatientLinkActor, AuditActions.Cancel, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId, "via patient cancel link");
         await SaveChangeAsync(appointment, cancellationToken, before, appointment.Status, withdrawReminders, freesSlots: true);
@@ -409,7 +409,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
 
         var (appointment, view) = await LoadForChangeAsync(appointmentId, actor, expectedVersion, cancellationToken);
         var before = await ComplianceDayStore.FactsAsync(db, appointmentId, cancellationToken);
-        appointment.RecordOutcome(attended, Now);
+        appointment.RecordOutcome(attended, Now, actor.UserName);
         audit.Write(actor, attended ? AuditActions.Attended : AuditActions.DidNotAttend, "success", "Appointment", Id(appointment.Id), appointment.PatientId, appointment.HubId);
         await SaveChangeAsync(appointment, cancellationToken, before, appointment.Status);
         return AfterChange(view, appointment);
@@ -812,7 +812,9 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         Comment = changed.Comment,
         CancelledUtc = changed.CancelledUtc,
         CancellationReason = changed.CancellationReason,
+        CancelledBy = changed.CancelledBy,
         OutcomeRecordedUtc = changed.OutcomeRecordedUtc,
+        OutcomeRecordedBy = changed.OutcomeRecordedBy,
         Consent = changed.Consent,
         Version = changed.Version,
     };

@@ -42,6 +42,15 @@ public static class Wording
         _ => channel.ToString(),
     };
 
+    /// <summary>
+    /// Who did something to an appointment, for its history: the account's name, or what stands behind a name Forward
+    /// gives its own actors.
+    /// </summary>
+    public static string Who(string userName) =>
+        userName == Forward.Web.Booking.BookingService.PatientLinkActor.UserName ? "the patient, with the link in their message"
+        : userName == Forward.Data.Seeding.DemoHistory.BookedBy ? "demo history (synthetic)"
+        : userName;
+
     public static string Status(AppointmentStatus status) => status switch
     {
         AppointmentStatus.Booked => "Booked",

@@ -115,25 +115,26 @@ public class BookingRulesTests
         var appointment = new Appointment { BookedBy = "x", StartUtc = Now.AddDays(1), EndUtc = Now.AddDays(1).AddMinutes(15) };
         appointment.Slots.Add(new AppointmentSlot { Slot = slot, SlotId = 1 });
 
-        appointment.Cancel("Patient request", Now);
+        appointment.Cancel("Patient request", Now, "hub-clinician");
 
         Assert.Equal(AppointmentStatus.Cancelled, appointment.Status);
+        Assert.Equal("hub-clinician", appointment.CancelledBy);
         Assert.Equal(SlotStatus.Free, slot.Status);
         Assert.False(appointment.Slots[0].IsActive);
         Assert.Equal(2, appointment.Version);
-        Assert.Equal("not-booked", Fails(() => appointment.Cancel(null, Now)).Code);
+        Assert.Equal("not-booked", Fails(() => appointment.Cancel(null, Now, "hub-clinician")).Code);
 
         var started = new Appointment { BookedBy = "x", StartUtc = Now.AddMinutes(-1), EndUtc = Now.AddMinutes(14) };
-        Assert.Equal("already-started", Fails(() => started.Cancel(null, Now)).Code);
+        Assert.Equal("already-started", Fails(() => started.Cancel(null, Now, "hub-clinician")).Code);
     }
 
     [Fact]
     public void A_refusal_names_the_appointments_state_in_plain_words()
     {
         var missed = new Appointment { BookedBy = "x", StartUtc = Now.AddMinutes(-30), EndUtc = Now.AddMinutes(-15) };
-        missed.RecordOutcome(attended: false, Now);
+        missed.RecordOutcome(attended: false, Now, "hub-clinician");
 
-        Assert.Equal("This appointment is recorded as did not attend and cannot be cancelled.", Fails(() => missed.Cancel(null, Now)).Message); // was "is did not attend"
+        Assert.Equal("This appointment is recorded as did not attend and cannot be cancelled.", Fails(() => missed.Cancel(null, Now, "hub-clinician")).Message); // was "is did not attend"
         Assert.Equal("This appointment is recorded as did not attend and cannot be amended.", Fails(() => missed.Amend(null, null, Now)).Message);
     }
 
@@ -141,17 +142,20 @@ public class BookingRulesTests
     public void Attended_and_did_not_attend_only_after_the_start_time()
     {
         var future = new Appointment { BookedBy = "x", StartUtc = Now.AddMinutes(1), EndUtc = Now.AddMinutes(16) };
-        Assert.Equal("not-started", Fails(() => future.RecordOutcome(attended: true, Now)).Code);
+        Assert.Equal("not-started", Fails(() => future.RecordOutcome(attended: true, Now, "hub-clinician")).Code);
 
         var past = new Appointment { BookedBy = "x", StartUtc = Now.AddMinutes(-1), EndUtc = Now.AddMinutes(14) };
-        past.RecordOutcome(attended: false, Now);
+        past.RecordOutcome(attended: false, Now, "hub-clinician");
         Assert.Equal(AppointmentStatus.DidNotAttend, past.Status);
+        Assert.Equal("hub-clinician", past.OutcomeRecordedBy);
 
-        // A mistaken DNA can be corrected to attended.
-        past.RecordOutcome(attended: true, Now);
+        // A mistaken DNA can be corrected to attended; the history names who corrected it.
+        past.RecordOutcome(attended: true, Now.AddMinutes(5), "second-clinician");
         Assert.Equal(AppointmentStatus.Attended, past.Status);
+        Assert.Equal("second-clinician", past.OutcomeRecordedBy);
+        Assert.Equal(Now.AddMinutes(5), past.OutcomeRecordedUtc);
 
         var cancelled = new Appointment { BookedBy = "x", StartUtc = Now.AddMinutes(-1), Status = AppointmentStatus.Cancelled };
-        Assert.Equal("cancelled", Fails(() => cancelled.RecordOutcome(true, Now)).Code);
+        Assert.Equal("cancelled", Fails(() => cancelled.RecordOutcome(true, Now, "hub-clinician")).Code);
     }
 }

@@ -36,11 +36,11 @@ public sealed class RecordAccessTests
         Assert.Equal("no-consent", Booked(RecordSharingConsent.NotAsked).RecordAccessRefusal(now)?.Code);
 
         var cancelled = Booked();
-        cancelled.Cancel("Feeling better", now);
+        cancelled.Cancel("Feeling better", now, "hub-clinician");
         Assert.Equal("appointment-cancelled", cancelled.RecordAccessRefusal(now)?.Code);
 
         var attended = Booked();
-        attended.RecordOutcome(true, StartUtc.AddMinutes(5));
+        attended.RecordOutcome(true, StartUtc.AddMinutes(5), "hub-clinician");
         Assert.Null(attended.RecordAccessRefusal(StartUtc.AddHours(2)));
     }
 
@@ -66,15 +66,15 @@ public sealed class RecordAccessTests
         Assert.Equal(DomainErrorKind.Validation, notAsked.Kind);
 
         var cancelled = Booked();
-        cancelled.Cancel(null, now);
+        cancelled.Cancel(null, now, "hub-clinician");
         Assert.Equal("cancelled", Assert.Throws<DomainException>(() => cancelled.RecordConsent(RecordSharingConsent.Granted, now)).Code);
 
         var missed = Booked(RecordSharingConsent.NotAsked);
-        missed.RecordOutcome(false, StartUtc.AddMinutes(5));
+        missed.RecordOutcome(false, StartUtc.AddMinutes(5), "hub-clinician");
         Assert.Equal("did-not-attend", Assert.Throws<DomainException>(() => missed.RecordConsent(RecordSharingConsent.Granted, StartUtc.AddMinutes(10))).Code);
 
         var attended = Booked(RecordSharingConsent.Refused);
-        attended.RecordOutcome(true, StartUtc.AddMinutes(5));
+        attended.RecordOutcome(true, StartUtc.AddMinutes(5), "hub-clinician");
         attended.RecordConsent(RecordSharingConsent.Granted, StartUtc.AddMinutes(10));
         Assert.Null(attended.RecordAccessRefusal(StartUtc.AddMinutes(10)));
     }

@@ -378,7 +378,11 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
         cancel.Headers.TryAddWithoutValidation("If-Match", "W/\"1\"");
         var cancelled = await client.SendAsync(cancel);
         Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
-        Assert.Equal("Cancelled", (await Json(cancelled)).GetProperty("status").GetString());
+        var cancelledJson = await Json(cancelled);
+        Assert.Equal("Cancelled", cancelledJson.GetProperty("status").GetString());
+        Assert.Equal(world.PracticeStaffA, cancelledJson.GetProperty("cancelledBy").GetString());
+        Assert.Equal(JsonValueKind.Null, booked.GetProperty("cancelledBy").ValueKind);
+        Assert.Equal(world.PracticeStaffA, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.CancelledBy).SingleAsync()));
         Assert.Equal("W/\"2\"", cancelled.Headers.ETag?.ToString());
         Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.FindAsync(slot.Id))!.Status));
 
@@ -415,7 +419,11 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
             hub = await world.ClientAsync(world.HubClinician); // the morning's token has expired by the evening
             var dna = await hub.PostAsync(new Uri($"/api/v1/appointments/{id}/did-not-attend", UriKind.Relative), null);
             Assert.Equal(HttpStatusCode.OK, dna.StatusCode);
-            Assert.Equal("DidNotAttend", (await Json(dna)).GetProperty("status").GetString());
+            var dnaJson = await Json(dna);
+            Assert.Equal("DidNotAttend", dnaJson.GetProperty("status").GetString());
+            Assert.Equal(world.HubClinician, dnaJson.GetProperty("outcomeRecordedBy").GetString());
+            practice = await world.ClientAsync(world.PracticeStaffA);
+            Assert.Equal(world.HubClinician, (await Json(await practice.GetAsync(new Uri($"/api/v1/appointments/{id}", UriKind.Relative)))).GetProperty("outcomeRecordedBy").GetString());
         }
     }
 

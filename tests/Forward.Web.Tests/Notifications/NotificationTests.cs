@@ -693,6 +693,12 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         var audit = await world.WithDbAsync(db => db.AuditEvents.SingleAsync(a => a.Action == "appointment.cancel" && a.EntityId == id.ToString(CultureInfo.InvariantCulture)));
         Assert.Equal("patient-link", audit.Actor);
         Assert.Equal("Patient", audit.ActorRole);
+        using (var practice = await PageClient.SignedInAsync(factory, world.PracticeStaffA))
+        {
+            var (_, details) = await practice.GetAsync($"/Appointments/Details/{id}");
+            Assert.Contains(" by the patient, with the link in their message</dd>", details, StringComparison.Ordinal); // old code: when, not who
+        }
+
         var messages = await OutboxAsync(world, id);
         Assert.Equal(OutboxStatus.Cancelled, Assert.Single(messages, m => m.Kind == NotificationKind.Reminder).Status);
         Assert.Single(messages, m => m.Kind == NotificationKind.CancellationNotice);

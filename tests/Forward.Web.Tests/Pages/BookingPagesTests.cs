@@ -567,6 +567,7 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         Assert.Contains("Appointment cancelled", after, StringComparison.Ordinal);
         Assert.Contains("nhsuk-tag nhsuk-tag--grey", after, StringComparison.Ordinal);
         Assert.Contains("Patient feels better", after, StringComparison.Ordinal);
+        Assert.Matches($"Cancelled</dt>\\s*<dd class=\"nhsuk-summary-list__value\">[^<]+ by {Regex.Escape(world.PracticeStaffA)}</dd>", after); // old code: when, not who
         Assert.DoesNotContain("name=\"CancelReason\"", after, StringComparison.Ordinal);
         Assert.Equal(SlotStatus.Free, await SlotStatusAsync(world, slot.Id));
         Assert.Equal(AppointmentStatus.Cancelled, await world.WithDbAsync(async db => (await db.Appointments.AsNoTracking().SingleAsync(a => a.Id == id)).Status));
