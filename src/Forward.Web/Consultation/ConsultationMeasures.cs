@@ -121,7 +121,8 @@ public sealed class ConsultationMeasures(ForwardDbContext db, TimeProvider clock
                 // patient's record may hold only a landline, and the booker then tells them by phone.
                 Within = (r.BookedAppointmentId != null && r.ClosedUtc <= r.DeadlineUtc)
                     || db.OutboxMessages.Any(m => m.CreatedUtc <= r.DeadlineUtc
-                        && m.ConsultationRequestId == r.Id && m.Kind == NotificationKind.ConsultationMessage),
+                        && m.ConsultationRequestId == r.Id && m.Kind == NotificationKind.ConsultationMessage
+                        && (m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Sent)),
             })
             .ToListAsync(ct);
         var due = dueRows.GroupBy(r => r.PracticeId).ToDictionary(g => g.Key, g => (Due: g.Count(), Within: g.Count(r => r.Within)));

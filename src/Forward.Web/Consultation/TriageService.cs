@@ -80,7 +80,9 @@ public sealed record MatchedPatient(
 /// A request as practice staff see it: the patient's answers, the match, and the history (oldest first); for one closed
 /// as booked, the appointment's status now (it may have been cancelled since).
 /// </summary>
-public sealed record TriageDetail(ConsultationRequest Request, MatchedPatient? Patient, IReadOnlyList<ConsultationEvent> History, int MessagesSent, AppointmentStatus? BookedAppointmentStatus = null);
+/// <param name="MessagesSent">Messages to the patient sent or waiting to go: those that tell them something.</param>
+/// <param name="MessagesFailed">Messages the sender gave up on: the patient has not had them.</param>
+public sealed record TriageDetail(ConsultationRequest Request, MatchedPatient? Patient, IReadOnlyList<ConsultationEvent> History, int MessagesSent, AppointmentStatus? BookedAppointmentStatus = null, int MessagesFailed = 0);
 
 /// <summary>
 /// The practice side of online consultation: the queue, one request, and what staff do with it. Only practice staff, and
@@ -167,14 +169,16 @@ public sealed class TriageService(
             patient = row is null ? null : MatchedPatient.Compare(request, row.Id, row.GivenName, row.FamilyName, row.NhsNumber, row.DateOfBirth, row.Phone, row.Email);
         }
 
-        var messages = await db.OutboxMessages.AsNoTracking()
-            .CountAsync(m => m.ConsultationRequestId == id && m.Kind == NotificationKind.ConsultationMessage, cancellationToken);
+        // A message the sender gave up on (or one withdrawn) has told the patient nothing: it is no reply, and staff are told.
+        var messages = db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId == id && m.Kind == NotificationKind.ConsultationMessage);
+        var replied = await messages.CountAsync(m => m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Sent, cancellationToken);
+        var failed = await messages.CountAsync(m => m.Status == OutboxStatus.Failed, cancellationToken);
         var bookedStatus = request.BookedAppointmentId is { } appointmentId
             ? await db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId).Select(a => (AppointmentStatus?)a.Status).FirstOrDefaultAsync(cancellationToken)
             : null;
         audit.Write(actor, AuditActions.ConsultationView, "success", EntityType, Id(id), request.PatientId, detail: $"Reference {request.Reference}");
         await db.SaveChangesAsync(cancellationToken);
-        return new TriageDetail(request, patient, InOrder(request.History).ToList(), messages, bookedStatus);
+        return new TriageDetail(request, patient, InOrder(request.History).ToList(), replied, bookedStatus, failed);
     }
 
     /// <summary>The practice's staff accounts a request can be assigned to, by name, for the assign form's choices.</summary>
@@ -290,7 +294,7 @@ public sealed class TriageService(
                 }
                 else if (chosen != ConsultationOutcome.Closed
                     && new PatientContact(r.Mobile, r.Email).Channels().Any()
-                    && !await db.OutboxMessages.AnyAsync(m => m.ConsultationRequestId == r.Id && m.Kind == NotificationKind.ConsultationMessage, cancellationToken))
+                    && !await db.OutboxMessages.AnyAsync(m => m.ConsultationRequestId == r.Id && m.Kind == NotificationKind.ConsultationMessage && (m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Sent), cancellationToken))
                 {
                     throw ValidationFailedException.On("OutcomeMessage", "Enter a message telling the patient the outcome: they have not had a reply from the practice yet");
                 }

@@ -891,4 +891,36 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
 
     [GeneratedRegex("nhsuk-tag--red\">Overdue<")]
     private static partial Regex OverdueTag();
+
+    [Fact]
+    public async Task A_reply_that_failed_to_send_does_not_count_as_the_patient_having_been_told()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5), email: null);
+        var me = new Actor(world.PracticeStaffA, Roles.PracticeStaff, world.PracticeA.Id, null, null, world.PracticeA.OdsCode);
+        using (var scope = factory.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<TriageService>().MessageAsync(request.Id, "We have looked at your request.", FormKeys.New(), me);
+        }
+
+        // The sender gave up on the only message (a text: the request gave no email).
+        await world.WithDbAsync(db => db.OutboxMessages
+            .Where(m => m.ConsultationRequestId == request.Id && m.Kind == NotificationKind.ConsultationMessage)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboxStatus.Failed).SetProperty(m => m.LastError, "too-many-attempts")));
+
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var page = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+        Assert.DoesNotContain("Optional: the patient has had a message about this request already", page, StringComparison.Ordinal); // old code: said so
+        Assert.Contains("Required: the patient has not had a reply from the practice yet", page, StringComparison.Ordinal);
+        Assert.Contains("A message to the patient could not be sent, so they have not had it.", page, StringComparison.Ordinal);
+
+        using (var scope = factory.Services.CreateScope())
+        {
+            var refused = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+                scope.ServiceProvider.GetRequiredService<TriageService>().CloseAsync(request.Id, ConsultationOutcome.SelfCare, null, null, FormKeys.New(), me, 1));
+            Assert.Contains("OutcomeMessage", refused.Errors.Keys); // old code: closed, the patient never told
+        }
+
+        Assert.Equal(ConsultationStatus.New, (await world.WithDbAsync(db => db.ConsultationRequests.AsNoTracking().SingleAsync(r => r.Id == request.Id))).Status);
+    }
 }

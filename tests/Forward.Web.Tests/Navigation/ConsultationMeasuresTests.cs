@@ -156,6 +156,7 @@ public sealed class ConsultationMeasuresTests(ForwardFactory factory) : IClassFi
             var toldOpen = Request(a, Utc(6, 2, 9), Utc(6, 3, 17)); // told in time, still open and past its deadline: yes
             var toldClosedLate = Request(a, Utc(6, 3, 9), Utc(6, 4, 17), Utc(6, 5, 9), ConsultationOutcome.Pharmacy); // told in time, closed late: yes
             var toldLate = Request(a, Utc(6, 3, 10), Utc(6, 4, 17), Utc(6, 4, 18), ConsultationOutcome.Pharmacy); // told only as it closed, late: no
+            var notDelivered = Request(a, Utc(6, 3, 11), Utc(6, 4, 17)); // a reply in time that the sender gave up on: no (old code: yes)
             var bookedOnTime = Request(a, Utc(6, 4, 9), Utc(6, 5, 17), Utc(6, 5, 9), ConsultationOutcome.BookAppointment); // booked, confirmed in time: yes
             bookedOnTime.BookedAppointmentId = appointmentId;
 
@@ -165,9 +166,11 @@ public sealed class ConsultationMeasuresTests(ForwardFactory factory) : IClassFi
             bookedUnconfirmed.BookedAppointmentId = unconfirmedId;
             var bookedLate = Request(a, Utc(6, 4, 11), Utc(6, 5, 17), Utc(6, 6, 9), ConsultationOutcome.BookAppointment);
             bookedLate.BookedAppointmentId = unconfirmedId;
-            db.ConsultationRequests.AddRange(silentOnTime, toldOpen, toldClosedLate, toldLate, bookedOnTime, bookedUnconfirmed, bookedLate);
+            db.ConsultationRequests.AddRange(silentOnTime, toldOpen, toldClosedLate, toldLate, notDelivered, bookedOnTime, bookedUnconfirmed, bookedLate);
             await db.SaveChangesAsync();
-            db.OutboxMessages.AddRange(Message(toldOpen.Id, Utc(6, 3, 12)), Message(toldClosedLate.Id, Utc(6, 4, 12)), Message(toldLate.Id, Utc(6, 4, 18)));
+            var failed = Message(notDelivered.Id, Utc(6, 3, 12));
+            failed.Status = OutboxStatus.Failed;
+            db.OutboxMessages.AddRange(Message(toldOpen.Id, Utc(6, 3, 12)), Message(toldClosedLate.Id, Utc(6, 4, 12)), Message(toldLate.Id, Utc(6, 4, 18)), failed);
             await db.OutboxMessages.Where(m => m.AppointmentId == unconfirmedId).ExecuteDeleteAsync();
             await db.OutboxMessages.Where(m => m.AppointmentId == appointmentId && m.Kind == NotificationKind.BookingConfirmation)
                 .ExecuteUpdateAsync(u => u.SetProperty(m => m.CreatedUtc, Utc(6, 5, 9)));
@@ -178,7 +181,7 @@ public sealed class ConsultationMeasuresTests(ForwardFactory factory) : IClassFi
         var (status, html) = await staff.GetAsync($"/Consultation/Measures?{Week}");
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("data-within>57.1% (4 of 7)<", html, StringComparison.Ordinal);
+        Assert.Contains("data-within>50.0% (4 of 8)<", html, StringComparison.Ordinal);
     }
 
     [Fact]
