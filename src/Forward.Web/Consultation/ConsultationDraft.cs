@@ -92,7 +92,10 @@ public sealed class ConsultationDraftProtector(IDataProtectionProvider provider,
     private T? Open<T>(IDataProtector protector, string? value)
         where T : class
     {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > 20_000)
+        // Anything the form field could carry is opened: emoji are sealed at twelve bytes each, so a description at its
+        // limit in emoji alone outgrew the 20,000 characters once read here. A longer value is not Forward's, and is not
+        // decrypted.
+        if (string.IsNullOrWhiteSpace(value) || value.Length > Pages.Consult.IndexModel.MaxValueBytes)
         {
             return null;
         }

@@ -186,6 +186,32 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_description_and_summary_of_emoji_at_their_limits_can_be_sent()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+
+        // Emoji are escaped at twelve bytes each in the sealed draft: 1,500 of them took it past the 20,000 characters the
+        // draft was read up to, so the check page showed and Send said the answers had expired, losing them all.
+        var details = string.Concat(Enumerable.Repeat("🤕", ConsultationRequest.MaxDetailsLength));
+        var summary = string.Concat(Enumerable.Repeat("🤕", ConsultationRequest.MaxSummaryLength));
+        await journey.ToDetailsAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber());
+        var about = ConsultJourney.Medical();
+        about["About.ProblemSummary"] = summary;
+        about["About.Details"] = details;
+        await journey.PostAsync("About", about);
+        Assert.Contains("Check your answers before sending your request", journey.Html, StringComparison.Ordinal);
+
+        var sent = await journey.SendAsync();
+
+        Assert.DoesNotContain("Your answers have expired", journey.Html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        var request = Assert.Single(await RequestsAsync(world.PracticeA.Id));
+        Assert.Equal(details, request.Details);
+        Assert.Equal(summary, request.ProblemSummary);
+    }
+
+    [Fact]
     public async Task Searching_for_another_practice_after_change_keeps_the_answers()
     {
         var world = await WorldAsync();
