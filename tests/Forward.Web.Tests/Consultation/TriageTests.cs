@@ -923,4 +923,21 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
 
         Assert.Equal(ConsultationStatus.New, (await world.WithDbAsync(db => db.ConsultationRequests.AsNoTracking().SingleAsync(r => r.Id == request.Id))).Status);
     }
+
+    [Fact]
+    public async Task A_description_typed_on_several_lines_is_shown_on_them()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        await world.WithDbAsync(db => db.ConsultationRequests.Where(r => r.Id == request.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Details, "Medicines:\nparacetamol\nibuprofen")));
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var page = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+        var (_, css) = await staff.GetAsync("/css/site.css");
+
+        // Old code: the lines ran together into one ("Medicines: paracetamol ibuprofen") as HTML collapses line breaks.
+        Assert.Contains("class=\"nhsuk-summary-list__value forward-free-text\" id=\"details\">Medicines:&#xA;paracetamol&#xA;ibuprofen</dd>", page, StringComparison.Ordinal);
+        Assert.Matches(@"\.forward-free-text \{\s*white-space: pre-line;", css);
+    }
 }
