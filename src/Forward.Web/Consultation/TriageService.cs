@@ -460,9 +460,13 @@ public sealed class TriageService(
     public async Task<string> OpenReferenceAsync(long id, Actor actor, CancellationToken cancellationToken = default)
     {
         var practiceId = PracticeOf(actor);
-        var row = await db.ConsultationRequests.AsNoTracking().Where(r => r.Id == id && r.PracticeId == practiceId)
-            .Select(r => new { r.Reference, r.Status }).FirstOrDefaultAsync(cancellationToken)
-            ?? throw DomainException.NotFound("consultation-not-found", $"There is no request {id}.");
+        var row = await db.ConsultationRequests.AsNoTracking().Where(r => r.Id == id)
+            .Select(r => new { r.Reference, r.Status, r.PracticeId }).FirstOrDefaultAsync(cancellationToken);
+        if (row is null || row.PracticeId != practiceId)
+        {
+            throw await NotFoundAsync(id, row?.PracticeId, actor, cancellationToken);
+        }
+
         return row.Status == ConsultationStatus.Closed
             ? throw DomainException.Conflict("consultation-closed", "This request is closed and cannot be changed.")
             : row.Reference;
@@ -665,19 +669,25 @@ public sealed class TriageService(
         var practiceId = PracticeOf(actor);
         var query = db.ConsultationRequests.Include(r => r.History).Where(r => r.Id == id);
         var request = await (tracked ? query : query.AsNoTracking()).FirstOrDefaultAsync(ct);
-        if (request is not null && request.PracticeId == practiceId)
-        {
-            return request;
-        }
+        return request is not null && request.PracticeId == practiceId
+            ? request
+            : throw await NotFoundAsync(id, request?.PracticeId, actor, ct);
+    }
 
-        if (request is not null)
+    /// <summary>
+    /// The answer to a request that is not the actor's practice's: 404 as for one that does not exist, and another
+    /// practice's request (<paramref name="ownerPracticeId"/>) audited as a denied view, whichever page asked.
+    /// </summary>
+    private async Task<DomainException> NotFoundAsync(long id, int? ownerPracticeId, Actor actor, CancellationToken ct)
+    {
+        if (ownerPracticeId is { } owner)
         {
             // The practice whose request it was sees the attempt; the prober's own CCG sees it through the actor.
-            audit.Write(actor, AuditActions.ConsultationViewDenied, "denied", EntityType, Id(id), detail: "another practice's request", practiceId: request.PracticeId);
+            audit.Write(actor, AuditActions.ConsultationViewDenied, "denied", EntityType, Id(id), detail: "another practice's request", practiceId: owner);
             await db.SaveChangesAsync(ct);
         }
 
-        throw DomainException.NotFound("consultation-not-found", $"There is no request {id}.");
+        return DomainException.NotFound("consultation-not-found", $"There is no request {id}.");
     }
 
     private static int PracticeOf(Actor actor) =>

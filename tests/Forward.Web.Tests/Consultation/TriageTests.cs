@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Forward.Domain;
 using Forward.Domain.Access;
+using Forward.Domain.Audit;
 using Forward.Domain.Booking;
 using Forward.Domain.Consultation;
 using Forward.Domain.Hubs;
@@ -939,5 +940,22 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         // Old code: the lines ran together into one ("Medicines: paracetamol ibuprofen") as HTML collapses line breaks.
         Assert.Contains("class=\"nhsuk-summary-list__value forward-free-text\" id=\"details\">Medicines:&#xA;paracetamol&#xA;ibuprofen</dd>", page, StringComparison.Ordinal);
         Assert.Matches(@"\.forward-free-text \{\s*white-space: pre-line;", css);
+    }
+
+    [Fact]
+    public async Task A_probe_of_another_practices_request_from_the_booking_pages_is_audited_as_denied()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        using var staffB = await PageClient.SignedInAsync(factory, world.PracticeStaffB);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await staffB.GetAsync($"/Booking/Find?consultation={request.Id}")).Status);
+
+        // Old code: a 404 and no trace, where the triage page's own 404 is audited for the practice whose request it is.
+        var denied = await world.WithDbAsync(db => db.AuditEvents.AsNoTracking()
+            .Where(a => a.Action == AuditActions.ConsultationViewDenied && a.EntityId == Id(request.Id)).ToListAsync());
+        var entry = Assert.Single(denied);
+        Assert.Equal(world.PracticeStaffB, entry.Actor);
+        Assert.Equal(world.PracticeA.Id, entry.PracticeId);
     }
 }
