@@ -120,9 +120,8 @@ public sealed class ConsultationMeasures(ForwardDbContext db, TimeProvider clock
                 // A booking made by the deadline answers the request whether or not a confirmation could be sent: the
                 // patient's record may hold only a landline, and the booker then tells them by phone.
                 Within = (r.BookedAppointmentId != null && r.ClosedUtc <= r.DeadlineUtc)
-                    || db.OutboxMessages.Any(m => m.CreatedUtc <= r.DeadlineUtc
-                        && m.ConsultationRequestId == r.Id && m.Kind == NotificationKind.ConsultationMessage
-                        && (m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Sent)),
+                    || db.OutboxMessages.Where(TriageService.TellsThePatient).Any(m => m.CreatedUtc <= r.DeadlineUtc
+                        && m.ConsultationRequestId == r.Id && m.Kind == NotificationKind.ConsultationMessage),
             })
             .ToListAsync(ct);
         var due = dueRows.GroupBy(r => r.PracticeId).ToDictionary(g => g.Key, g => (Due: g.Count(), Within: g.Count(r => r.Within)));

@@ -169,10 +169,8 @@ public sealed class TriageService(
             patient = row is null ? null : MatchedPatient.Compare(request, row.Id, row.GivenName, row.FamilyName, row.NhsNumber, row.DateOfBirth, row.Phone, row.Email);
         }
 
-        // A message the sender gave up on (or one withdrawn) has told the patient nothing: it is no reply, and staff are told.
-        var messages = db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId == id && m.Kind == NotificationKind.ConsultationMessage);
-        var replied = await messages.CountAsync(m => m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Sent, cancellationToken);
-        var failed = await messages.CountAsync(m => m.Status == OutboxStatus.Failed, cancellationToken);
+        var replied = await MessagesTo(id).Where(TellsThePatient).CountAsync(cancellationToken);
+        var failed = await MessagesTo(id).CountAsync(m => m.Status == OutboxStatus.Failed, cancellationToken);
         var bookedStatus = request.BookedAppointmentId is { } appointmentId
             ? await db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId).Select(a => (AppointmentStatus?)a.Status).FirstOrDefaultAsync(cancellationToken)
             : null;
@@ -294,7 +292,7 @@ public sealed class TriageService(
                 }
                 else if (chosen != ConsultationOutcome.Closed
                     && new PatientContact(r.Mobile, r.Email).Channels().Any()
-                    && !await db.OutboxMessages.AnyAsync(m => m.ConsultationRequestId == r.Id && m.Kind == NotificationKind.ConsultationMessage && (m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Sent), cancellationToken))
+                    && !await MessagesTo(r.Id).Where(TellsThePatient).AnyAsync(cancellationToken))
                 {
                     throw ValidationFailedException.On("OutcomeMessage", "Enter a message telling the patient the outcome: they have not had a reply from the practice yet");
                 }
@@ -689,6 +687,16 @@ public sealed class TriageService(
 
         return DomainException.NotFound("consultation-not-found", $"There is no request {id}.");
     }
+
+    /// <summary>
+    /// A message to the patient that tells them something: sent, or waiting to go. One the sender gave up on, or one
+    /// withdrawn, has told them nothing, so it is no reply (staff are told it failed).
+    /// </summary>
+    internal static readonly Expression<Func<OutboxMessage, bool>> TellsThePatient = m => m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Sent;
+
+    /// <summary>The messages staff have sent the patient about a request, whatever became of them.</summary>
+    private IQueryable<OutboxMessage> MessagesTo(long requestId) =>
+        db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId == requestId && m.Kind == NotificationKind.ConsultationMessage);
 
     private static int PracticeOf(Actor actor) =>
         actor is { IsPracticeStaff: true, PracticeId: { } practiceId }
