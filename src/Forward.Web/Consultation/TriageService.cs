@@ -82,7 +82,7 @@ public sealed record MatchedPatient(
 /// </summary>
 /// <param name="MessagesSent">Messages to the patient sent or waiting to go: those that tell them something.</param>
 /// <param name="MessagesFailed">Messages the sender gave up on: the patient has not had them.</param>
-public sealed record TriageDetail(ConsultationRequest Request, MatchedPatient? Patient, IReadOnlyList<ConsultationEvent> History, int MessagesSent, AppointmentStatus? BookedAppointmentStatus = null, int MessagesFailed = 0);
+public sealed record TriageDetail(ConsultationRequest Request, MatchedPatient? Patient, IReadOnlyList<ConsultationEvent> History, int MessagesSent, AppointmentStatus? BookedAppointmentStatus = null, int MessagesFailed = 0, int MessageRoom = TriageService.MaxMessageLength);
 
 /// <summary>
 /// The practice side of online consultation: the queue, one request, and what staff do with it. Only practice staff, and
@@ -174,9 +174,10 @@ public sealed class TriageService(
         var bookedStatus = request.BookedAppointmentId is { } appointmentId
             ? await db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId).Select(a => (AppointmentStatus?)a.Status).FirstOrDefaultAsync(cancellationToken)
             : null;
+        var practiceName = await db.Practices.Where(p => p.Id == request.PracticeId).Select(p => p.Name).FirstAsync(cancellationToken);
         audit.Write(actor, AuditActions.ConsultationView, "success", EntityType, Id(id), request.PatientId, detail: $"Reference {request.Reference}");
         await db.SaveChangesAsync(cancellationToken);
-        return new TriageDetail(request, patient, InOrder(request.History).ToList(), replied, bookedStatus, failed);
+        return new TriageDetail(request, patient, InOrder(request.History).ToList(), replied, bookedStatus, failed, MessageRoom(request, practiceName));
     }
 
     /// <summary>The practice's staff accounts a request can be assigned to, by name, for the assign form's choices.</summary>
@@ -284,7 +285,7 @@ public sealed class TriageService(
             {
                 if (text is not null)
                 {
-                    await QueueMessageAsync(r, text, messageKey!, actor, cancellationToken);
+                    await QueueMessageAsync(r, text, messageKey!, "OutcomeMessage", actor, cancellationToken);
                 }
                 else if (chosen == ConsultationOutcome.Closed && kept is null)
                 {
@@ -334,7 +335,7 @@ public sealed class TriageService(
             return 0;
         }
 
-        await QueueMessageAsync(request, trimmed!, formKey!, actor, cancellationToken);
+        await QueueMessageAsync(request, trimmed!, formKey!, "Message", actor, cancellationToken);
         try
         {
             await db.InTransactionAsync(
@@ -405,14 +406,27 @@ public sealed class TriageService(
             : null;
     }
 
+    /// <summary>
+    /// The most characters a message to this request's patient may have: <see cref="MaxMessageLength"/>, or less when it
+    /// goes by text too, where the template, the practice's name and the reference share Notify's 918 characters with it.
+    /// </summary>
+    public static int MessageRoom(ConsultationRequest request, string practiceName)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new PatientContact(request.Mobile, request.Email).Channels().Any(c => c.Channel == NotificationChannel.Sms)
+            ? Math.Min(MaxMessageLength, TextMessageLimit.RoomBeside(practiceName, request.Reference))
+            : MaxMessageLength;
+    }
+
     private static string MessageKey(long id, NotificationChannel channel, string formKey) =>
         $"{OutboxMessage.KeyForConsultation(id, NotificationKind.ConsultationMessage, channel)}:{formKey}";
 
     /// <summary>
     /// Adds <paramref name="text"/> to the outbox for each contact the request gave, with its history entry and audit
-    /// entry, for the caller to save. The text goes only into the message's personalisation.
+    /// entry, for the caller to save. The text goes only into the message's personalisation. Staff's text (typed into
+    /// <paramref name="textField"/>) is refused when it would not fit a text message; Forward's own words always fit.
     /// </summary>
-    private async Task QueueMessageAsync(ConsultationRequest request, string text, string formKey, Actor actor, CancellationToken ct)
+    private async Task QueueMessageAsync(ConsultationRequest request, string text, string formKey, string? textField, Actor actor, CancellationToken ct)
     {
         var channels = new PatientContact(request.Mobile, request.Email).Channels().ToList();
         if (channels.Count == 0)
@@ -421,6 +435,12 @@ public sealed class TriageService(
         }
 
         var practiceName = await db.Practices.Where(p => p.Id == request.PracticeId).Select(p => p.Name).FirstAsync(ct);
+        var room = MessageRoom(request, practiceName);
+        if (textField is not null && FreeText.Characters(text) > room)
+        {
+            throw ValidationFailedException.On(textField, $"The message must be {room} characters or fewer: it goes to the patient by text too, and a text holds no more beside the practice name and the reference");
+        }
+
         var personalisation = JsonSerializer.Serialize(new Dictionary<string, string>
         {
             ["practice_name"] = practiceName,
@@ -572,7 +592,7 @@ public sealed class TriageService(
             var booked = await db.Appointments.Where(a => a.Id == appointmentId)
                 .Select(a => new { a.StartUtc, a.Mode, a.Hub!.Name, a.Hub.SiteName, a.Hub.Town }).FirstAsync(ct);
             var text = AppointmentMessage.BookedFromRequest(booked.Mode, booked.Name, $"{booked.SiteName}, {booked.Town}", booked.StartUtc);
-            await QueueMessageAsync(request, text, BookedMessageKey(appointmentId), actor, ct);
+            await QueueMessageAsync(request, text, BookedMessageKey(appointmentId), textField: null, actor, ct);
         }
 
         request.Close(ConsultationOutcome.BookAppointment, null, appointmentId, actor.UserName, Now);

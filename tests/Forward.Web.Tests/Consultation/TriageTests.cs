@@ -533,22 +533,62 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
     [Theory]
     [InlineData("ا")] // Urdu alif: six characters once escaped as JSON
     [InlineData("😀")] // an emoji: two UTF-16 units, twelve characters escaped
-    public async Task A_message_at_its_length_limit_in_any_script_is_queued_whole(string character)
+    public async Task A_message_by_email_only_at_its_length_limit_in_any_script_is_queued_whole(string character)
     {
         var world = await TestWorld.CreateAsync(factory);
-        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5), mobile: null);
         using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
         var page = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
-        var message = string.Concat(Enumerable.Repeat(character, 1000 / character.Length));
+        Assert.Equal(2, Regex.Count(page, "Do not include clinical detail[^\"]*? 1000 characters or fewer\\."));
+        var message = string.Concat(Enumerable.Repeat(character, TriageService.MaxMessageLength));
 
         var (response, _) = await ActAsync(staff, request.Id, "Message", new() { ["Message"] = message, ["MessageKey"] = HiddenValue(page, "MessageKey") }, page);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var queued = await world.WithDbAsync(db => db.OutboxMessages.AsNoTracking()
-            .Where(m => m.ConsultationRequestId == request.Id && m.Kind == NotificationKind.ConsultationMessage).ToListAsync());
-        Assert.Equal(2, queued.Count);
+        var queued = Assert.Single(await QueuedMessagesAsync(world, request.Id));
+        Assert.Equal(NotificationChannel.Email, queued.Channel);
+        Assert.Equal(message, System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(queued.Personalisation)!["message"]);
+    }
+
+    /// <summary>
+    /// Notify refuses a text over 918 characters once its placeholders are filled in: a message that long would be
+    /// queued, fail at every retry and never reach the patient.
+    /// </summary>
+    [Theory]
+    [InlineData("Message")]
+    [InlineData("Close")]
+    public async Task A_message_that_goes_by_text_must_leave_room_for_the_template_the_practice_name_and_the_reference(string handler)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        var room = TextMessageLimit.RoomBeside(world.PracticeA.Name, request.Reference);
+        Assert.InRange(room, 1, TriageService.MaxMessageLength - 1);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var page = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+        Assert.Equal(2, Regex.Count(page, $"Do not include clinical detail[^\"]*? {room} characters or fewer\\."));
+
+        var (field, keyField) = handler == "Message" ? ("Message", "MessageKey") : ("OutcomeMessage", "OutcomeMessageKey");
+        Dictionary<string, string> Form(string text) => handler == "Message"
+            ? new() { [field] = text, [keyField] = HiddenValue(page, keyField) }
+            : new() { ["Outcome"] = "SelfCare", [field] = text, [keyField] = HiddenValue(page, keyField), ["Version"] = HiddenValue(page, "Version") };
+
+        var (response, body) = await ActAsync(staff, request.Id, handler, Form(new string('a', room + 1)), page);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"<a href=\"#{field}\">The message must be {room} characters or fewer: it goes to the patient by text too", body, StringComparison.Ordinal);
+        Assert.Empty(await QueuedMessagesAsync(world, request.Id));
+        Assert.NotEqual(ConsultationStatus.Closed, (await ReloadAsync(world, request.Id)).Status);
+
+        var message = string.Concat(Enumerable.Repeat("😀", room));
+        (response, body) = await ActAsync(staff, request.Id, handler, Form(message), page);
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, body);
+        var queued = await QueuedMessagesAsync(world, request.Id);
+        Assert.Equal([NotificationChannel.Sms, NotificationChannel.Email], queued.Select(m => m.Channel));
         Assert.All(queued, m => Assert.Equal(message, System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(m.Personalisation)!["message"]));
     }
+
+    private static Task<List<OutboxMessage>> QueuedMessagesAsync(TestWorld world, long requestId) =>
+        world.WithDbAsync(db => db.OutboxMessages.AsNoTracking()
+            .Where(m => m.ConsultationRequestId == requestId && m.Kind == NotificationKind.ConsultationMessage).OrderBy(m => m.Id).ToListAsync());
 
     [Fact]
     public async Task A_message_lands_in_the_outbox_with_the_request_id_once_per_form()
