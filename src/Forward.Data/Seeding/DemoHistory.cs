@@ -363,7 +363,7 @@ public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock)
             createdUtc = London.ToUtc(date.AddDays(-daysAhead), new TimeOnly(8, 0))!.Value.AddMinutes(random.Next(10 * 60 + 30));
         }
 
-        var reminderDue = slot.StartUtc - NotificationRules.DefaultReminderLead;
+        var reminderDue = NotificationRules.ReminderDue(slot.StartUtc, NotificationRules.DefaultReminderLead);
         DateTime? cancelledUtc = null;
         string? cancellationReason = null;
         if (status == AppointmentStatus.Cancelled)

@@ -1,4 +1,5 @@
 using Forward.Domain.Patients;
+using Forward.Domain.Time;
 
 namespace Forward.Domain.Notifications;
 
@@ -33,7 +34,7 @@ public static class NotificationRules
 
     /// <summary>
     /// On booking: a confirmation now on every channel the patient has, and a reminder <paramref name="reminderLead"/>
-    /// before the start, unless that moment has already passed (a booking for this evening gets the confirmation only).
+    /// before the start (<see cref="ReminderDue"/>), unless that moment has already passed (a booking for this evening gets the confirmation only).
     /// </summary>
     public static IReadOnlyList<PlannedMessage> OnBooking(DateTime startUtc, PatientContact contact, DateTime nowUtc, TimeSpan reminderLead)
     {
@@ -57,13 +58,47 @@ public static class NotificationRules
     }
 
     /// <summary>
-    /// The reminder for an appointment starting at <paramref name="startUtc"/>, due <paramref name="reminderLead"/>
-    /// before it; none once that moment has passed, as a late reminder would arrive too close to the start to help.
+    /// The reminder for an appointment starting at <paramref name="startUtc"/>, due at <see cref="ReminderDue"/>; none once
+    /// that moment has passed, as a late reminder would arrive too close to the start to help.
     /// </summary>
     public static PlannedMessage? Reminder(DateTime startUtc, NotificationChannel channel, string recipient, DateTime nowUtc, TimeSpan reminderLead)
     {
-        var due = startUtc - reminderLead;
+        var due = ReminderDue(startUtc, reminderLead);
         return due > nowUtc ? new PlannedMessage(NotificationKind.Reminder, channel, recipient, due) : null;
+    }
+
+    /// <summary>Reminders are not sent at night: after this London time ...</summary>
+    public static readonly TimeOnly NightFrom = new(21, 0);
+
+    /// <summary>... until this one the next morning.</summary>
+    public static readonly TimeOnly NightUntil = new(8, 0);
+
+    /// <summary>The shortest lead a reminder may have: one any later leaves no time to get to the hub.</summary>
+    public const double ShortestReminderLeadHours = 1;
+
+    /// <summary>
+    /// When the reminder for an appointment starting at <paramref name="startUtc"/> is due: <paramref name="reminderLead"/>
+    /// before it, unless that falls in the night (after <see cref="NightFrom"/>, before <see cref="NightUntil"/>, London time), as it
+    /// does for an early-morning or overnight session. Then it goes when the night ends, or, when that would leave less
+    /// than <see cref="ShortestReminderLeadHours"/> before the start, when the night begins, the evening before.
+    /// </summary>
+    public static DateTime ReminderDue(DateTime startUtc, TimeSpan reminderLead)
+    {
+        var due = startUtc - reminderLead;
+        var local = London.ToLocal(due);
+        var time = TimeOnly.FromDateTime(local);
+        if (time >= NightUntil && time <= NightFrom)
+        {
+            return due;
+        }
+
+        // The night holding `due` began on the evening of `nightOf` and ends the next morning. Neither 21:00 nor 08:00
+        // falls in a clock change's skipped or repeated hour in the UK.
+        var nightOf = DateOnly.FromDateTime(local).AddDays(time < NightUntil ? -1 : 0);
+        var morning = London.ToUtc(nightOf.AddDays(1), NightUntil)!.Value;
+        return morning <= startUtc - TimeSpan.FromHours(ShortestReminderLeadHours)
+            ? morning
+            : London.ToUtc(nightOf, NightFrom)!.Value;
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ public sealed class NotificationOptions
     /// An hour: a reminder due at (or just before) the start is dropped as too late by the dispatcher, so a lead of 0 would
     /// remind nobody, and one under an hour leaves no time to get to the hub.
     /// </summary>
-    public const double MinReminderLeadHours = 1;
+    public const double MinReminderLeadHours = NotificationRules.ShortestReminderLeadHours;
 
     /// <summary>A configured <see cref="ReminderLeadHours"/> that a reminder can be planned from.</summary>
     public static bool IsReminderLead(string? value) =>

@@ -1,4 +1,7 @@
 using Forward.Domain.Notifications;
+using Forward.Domain.Time;
+using FsCheck;
+using FsCheck.Xunit;
 
 namespace Forward.Domain.Tests.Notifications;
 
@@ -29,6 +32,50 @@ public class NotificationRulesTests
                 plan);
             Assert.Empty(NotificationRules.OnBooking(Start, new PatientContact(phone, null), Now, Lead));
         }
+    }
+
+    /// <summary>London wall-clock times in, London wall-clock times out: the rule is about the patient's night.</summary>
+    private static DateTime Local(int month, int day, int hour, int minute = 0) =>
+        London.ToUtc(new DateOnly(2026, month, day), new TimeOnly(hour, minute))!.Value;
+
+    [Theory]
+    [InlineData(6, 10, 18, 30, 24, 6, 9, 18, 30)] // an evening appointment: 24 hours before, as configured
+    [InlineData(6, 13, 8, 0, 24, 6, 12, 8, 0)] // a Saturday 08:00: 08:00 the day before is morning already
+    [InlineData(6, 11, 21, 0, 24, 6, 10, 21, 0)] // 21:00 is still evening
+    [InlineData(6, 13, 7, 0, 24, 6, 12, 8, 0)] // an early-morning session: 07:00 the day before is still night, so at 08:00
+    [InlineData(6, 11, 2, 0, 24, 6, 10, 8, 0)] // an overnight session: not at 02:00, but at 08:00
+    [InlineData(6, 11, 22, 30, 24, 6, 11, 8, 0)] // a late session: the morning of the day itself
+    [InlineData(6, 11, 8, 30, 1, 6, 10, 21, 0)] // a one-hour lead ending at 07:30: 08:00 would be too late, so the evening before
+    [InlineData(6, 11, 1, 0, 3, 6, 10, 21, 0)] // three hours before 01:00 is 22:00: the evening before, at night's start
+    [InlineData(10, 26, 7, 0, 24, 10, 25, 8, 0)] // the day the clocks go back: 08:00 GMT
+    [InlineData(3, 30, 7, 30, 24, 3, 29, 8, 0)] // the day the clocks go forward: 08:00 BST
+    public void A_reminder_due_at_night_goes_in_the_morning_or_if_that_is_too_late_the_evening_before(
+        int month, int day, int hour, int minute, int leadHours, int dueMonth, int dueDay, int dueHour, int dueMinute)
+    {
+        Assert.Equal(
+            Local(dueMonth, dueDay, dueHour, dueMinute),
+            NotificationRules.ReminderDue(Local(month, day, hour, minute), TimeSpan.FromHours(leadHours)));
+    }
+
+    [Property(MaxTest = 500)]
+    public bool A_reminder_is_never_due_at_night_nor_within_an_hour_of_the_start_nor_a_night_away_from_its_lead(PositiveInt minutesIntoYear, PositiveInt leadMinutes)
+    {
+        var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMinutes(minutesIntoYear.Get % (365 * 24 * 60));
+        var lead = TimeSpan.FromMinutes(60 + (leadMinutes.Get % (167 * 60)));
+        var due = NotificationRules.ReminderDue(start, lead);
+        var time = TimeOnly.FromDateTime(London.ToLocal(due));
+        return time >= NotificationRules.NightUntil && time <= NotificationRules.NightFrom
+            && due <= start - TimeSpan.FromHours(NotificationRules.ShortestReminderLeadHours)
+            && (due - (start - lead)).Duration() <= TimeSpan.FromHours(12);
+    }
+
+    [Fact]
+    public void A_booking_plans_its_reminder_for_the_morning_when_its_lead_ends_at_night()
+    {
+        var start = Local(6, 13, 7, 0);
+        var plan = NotificationRules.OnBooking(start, new PatientContact(null, "a@example.com"), Now, Lead);
+
+        Assert.Equal(Local(6, 12, 8, 0), Assert.Single(plan, m => m.Kind == NotificationKind.Reminder).DueUtc);
     }
 
     [Fact]

@@ -208,7 +208,7 @@ public sealed class DemoHistoryTests(DemoHistoryFixture fixture) : IClassFixture
         {
             Assert.Equal(NotificationKind.Reminder, r.Kind);
             Assert.Equal(OutboxStatus.Sent, r.Status);
-            Assert.Equal(r.StartUtc.AddHours(-24), r.SentUtc);
+            Assert.Equal(NotificationRules.ReminderDue(r.StartUtc, TimeSpan.FromHours(24)), r.SentUtc);
             Assert.True(r.CreatedUtc < r.SentUtc, "a reminder is due after the booking was made");
             Assert.Equal(OutboxMessage.KeyFor(r.AppointmentId!.Value, NotificationKind.Reminder, NotificationChannel.Sms), r.IdempotencyKey);
             var live = DemoHistory.RemindersLiveOn(r.HubCode, from, to, Seed);
