@@ -156,6 +156,8 @@ public class Session
     /// <summary>A session's end as time since midnight: an end of 00:00 is the midnight that ends the day.</summary>
     public static TimeSpan EndOfDay(TimeOnly end) => end == TimeOnly.MinValue ? TimeSpan.FromDays(1) : end.ToTimeSpan();
 
+    private static bool IsWholeMinute(TimeOnly time) => time.Ticks % TimeSpan.TicksPerMinute == 0;
+
     /// <summary>Checks the rota entry makes sense before it is saved; returns field → message for each problem.</summary>
     public static Dictionary<string, string> Validate(string? name, SessionDays days, TimeOnly start, TimeOnly end, int slotMinutes, int clinicians, DateOnly validFrom, DateOnly? validUntil)
     {
@@ -174,8 +176,20 @@ public class Session
             errors["Days"] = "Select at least one day";
         }
 
+        // A rota runs to the minute: a start of 18:00:30 would lay every slot half a minute off the hour the pages show,
+        // and leave a slot too few in the session.
+        if (!IsWholeMinute(start))
+        {
+            errors["StartTime"] = "Enter the start time in hours and minutes, like 18:30";
+        }
+
+        if (!IsWholeMinute(end))
+        {
+            errors["EndTime"] = "Enter the end time in hours and minutes, like 20:00";
+        }
+
         var endSpan = EndOfDay(end);
-        if (endSpan <= start.ToTimeSpan())
+        if (!errors.ContainsKey("EndTime") && endSpan <= start.ToTimeSpan())
         {
             errors["EndTime"] = "End time must be after the start time";
         }

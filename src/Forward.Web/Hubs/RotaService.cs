@@ -26,6 +26,9 @@ public sealed record SessionInput(
     DateOnly? ValidUntil);
 
 /// <summary>A one-off change to a session on one date: closed (with a reason) or an extra clinic.</summary>
+/// <summary>The booking window a form showed when it was opened (<see cref="Hours"/> null: each channel's own).</summary>
+public sealed record BookingWindowShown(int? Hours);
+
 public sealed record OverrideInput(DateOnly? Date, SessionOverrideKind? Kind, string? Reason);
 
 public sealed record SessionOverrideView(int Id, int SessionId, string SessionName, DateOnly Date, SessionOverrideKind Kind, string? Reason);
@@ -245,6 +248,13 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                 var session = await SessionForChangeAsync(sessionId, ct);
                 if (session.Version != expectedVersion)
                 {
+                    // The same form sent again (a double click, a retry after its answer was lost) finds what it asks for
+                    // made already: that is done, not someone else's change.
+                    if (Validate(input).Count == 0 && Describe(session) == Describe(Applied(new Session { Name = string.Empty, IsActive = session.IsActive }, input)))
+                    {
+                        return session.Id;
+                    }
+
                     throw SessionChanged(session.Name);
                 }
 
@@ -305,6 +315,12 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                 async ct =>
                 {
                     var session = await SessionForChangeAsync(sessionId, ct);
+                    if (session.Overrides.FirstOrDefault(o => o.Date == input.Date) is { } same && same.Kind == input.Kind && same.Reason == OverrideReason(input))
+                    {
+                        // The same date sent again (a double click, a retry after its answer was lost): done already.
+                        return session.Id;
+                    }
+
                     ValidationFailedException.ThrowIfAny(ValidateOverride(session, input, out var kind, out var reason));
                     var added = new SessionOverride { SessionId = session.Id, Date = input.Date!.Value, Kind = kind, Reason = reason };
                     db.SessionOverrides.Add(added);
@@ -362,12 +378,14 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         return result!;
     }
 
+    private static string? OverrideReason(OverrideInput input) => string.IsNullOrWhiteSpace(input.Reason) ? null : input.Reason.Trim();
+
     /// <summary>Field → message for each problem with a closed or extra date for <paramref name="session"/>.</summary>
     private Dictionary<string, string> ValidateOverride(Session session, OverrideInput input, out SessionOverrideKind kind, out string? reason)
     {
         var errors = new Dictionary<string, string>();
         var today = London.Today(clock);
-        reason = string.IsNullOrWhiteSpace(input.Reason) ? null : input.Reason.Trim();
+        reason = OverrideReason(input);
         if (input.Kind is { } given && Enum.IsDefined(given))
         {
             kind = given;
@@ -438,6 +456,12 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
 
     private const SessionDays AllDays = SessionDays.Weekdays | SessionDays.Weekends | SessionDays.BankHolidays;
 
+    private static Session Applied(Session session, SessionInput input)
+    {
+        Apply(session, input);
+        return session;
+    }
+
     private static void Apply(Session session, SessionInput input)
     {
         session.Name = input.Name!.Trim();
@@ -458,9 +482,11 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     /// <summary>
     /// Sets how far ahead the hub takes bookings whoever books (null: as far as each booking channel allows). Searches
     /// and bookings read it at once; appointments already booked beyond a narrowed window stay booked. Saving the value
-    /// the hub already has changes and audits nothing, so a form sent twice is one change.
+    /// the hub already has changes and audits nothing, so a form sent twice is one change. <paramref name="shown"/> is the
+    /// window the form showed when it was opened: when someone else has set another since, nothing changes and the caller
+    /// is told, rather than their change being put back unseen.
     /// </summary>
-    public async Task SetBookingWindowAsync(int hubId, int? hours, Actor actor, CancellationToken cancellationToken = default)
+    public async Task SetBookingWindowAsync(int hubId, int? hours, BookingWindowShown? shown, Actor actor, CancellationToken cancellationToken = default)
     {
         await EnsureCanManageHubAsync(hubId, actor, cancellationToken);
         if (hours is < 1 or > MaxBookingWindowHours)
@@ -482,6 +508,11 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                         return;
                     }
 
+                    if (shown is not null && shown.Hours != before)
+                    {
+                        throw DomainException.Conflict(BookingWindowChangedCode, $"Someone else changed this hub's booking window to {(before is { } h ? Id(h) + (h == 1 ? " hour" : " hours") : "each booking channel's own")} after you opened the page. The form now shows their change: save yours again if it is still needed.");
+                    }
+
                     var changed = await db.Hubs.Where(h => h.Id == hubId && h.MaximumBookingAheadHours == before)
                         .ExecuteUpdateAsync(u => u.SetProperty(h => h.MaximumBookingAheadHours, hours), ct);
                     if (changed == 1)
@@ -501,6 +532,9 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
 
         static string WindowText(int? hours) => hours is { } h ? Id(h) + " hours" : "the channel's";
     }
+
+    /// <summary>The code the hub page answers by showing the booking window as it now is.</summary>
+    public const string BookingWindowChangedCode = "booking-window-changed";
 
     /// <summary>What the booking window form says when its value is not a number of hours Forward accepts.</summary>
     public static readonly string BookingWindowMessage =

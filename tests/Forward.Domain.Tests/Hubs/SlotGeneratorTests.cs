@@ -275,6 +275,8 @@ public class SlotGeneratorTests
     [InlineData("Evening", SessionDays.Monday, "20:00", "18:30", 15, "EndTime")]
     [InlineData("Evening", SessionDays.Monday, "18:30", "18:40", 15, "SlotMinutes")]
     [InlineData("Evening", SessionDays.Monday, "18:30", "20:00", 2, "SlotMinutes")]
+    [InlineData("Evening", SessionDays.Monday, "18:00:30", "20:00", 15, "StartTime")]
+    [InlineData("Evening", SessionDays.Monday, "18:00", "19:59:59.5", 15, "EndTime")]
     public void Session_validation_names_the_field_at_fault(string name, SessionDays days, string start, string end, int slot, string field)
     {
         var errors = Session.Validate(name, days, TimeOnly.Parse(start, CultureInfo.InvariantCulture), TimeOnly.Parse(end, CultureInfo.InvariantCulture), slot, 1, D("2026-01-01"), null);

@@ -287,7 +287,7 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
 
         // The booked GP appointment is kept, as booked: the commissioner is told its patient needs contacting.
-        Assert.Contains("1 booked appointment no longer matches this session&#x27;s rota", (await commissioner.GetAsync(response.Headers.Location!.OriginalString)).Html, StringComparison.Ordinal);
+        Assert.Contains("1 booked appointment no longer matches this session&#x27;s rota (its dates, times, clinician, type or slot length changed)", (await commissioner.GetAsync(response.Headers.Location!.OriginalString)).Html, StringComparison.Ordinal);
 
         var slots = await world.WithDbAsync(db => db.Slots.Where(s => s.SessionId == world.SessionId && s.StartUtc < Utc(11, 0, 0)).ToListAsync());
         var kept = Assert.Single(slots, s => s.Id == booked.Id);
@@ -499,12 +499,21 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
 
         var html = (await commissioner.GetAsync(page)).Html;
         Assert.Contains("Evening GP clinic closed on 9 June 2026. 11 free slots withdrawn.", html, StringComparison.Ordinal);
-        Assert.Contains("1 booked appointment no longer matches this session&#x27;s rota", html, StringComparison.Ordinal);
+        Assert.Contains("1 booked appointment no longer matches this session&#x27;s rota (the session is closed on 9 June 2026)", html, StringComparison.Ordinal);
         Assert.Contains("It has been kept, and the hub&#x27;s day list marks it", html, StringComparison.Ordinal); // was "They have been kept"
         Assert.Contains("Staff training", html, StringComparison.Ordinal);
         Assert.True(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(e => e.Action == AuditActions.SessionChange && e.Actor == world.Commissioner && e.Detail!.StartsWith("closed on 2026-06-09"))));
 
-        // The same date twice is a field error.
+        // The same form sent again (a double click, a retry) is done already: no second date, audit row or error.
+        var again = await commissioner.PostFormAsync(
+            $"{page}?handler=AddDate",
+            new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-09", ["NewDate.Kind"] = "Closed", ["NewDate.Reason"] = "  Staff training " },
+            formPage: page);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal(1, await world.WithDbAsync(db => db.SessionOverrides.CountAsync(o => o.SessionId == world.SessionId)));
+        Assert.Equal(1, await world.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.SessionChange && e.HubId == world.HubId && e.Detail!.StartsWith("closed on 2026-06-09"))));
+
+        // The same date with another reason, or none, is a field error.
         var twice = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-09", ["NewDate.Kind"] = "Closed" }, formPage: page);
         Assert.Equal(HttpStatusCode.OK, twice.StatusCode);
         Assert.Contains("href=\"#NewDate_Date\">This session is already closed on 9 June 2026", await twice.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -554,5 +563,87 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         // A closed date in the past is refused.
         var past = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-01", ["NewDate.Kind"] = "Closed" }, formPage: page);
         Assert.Contains("Date must be today or in the future", await past.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_same_session_form_sent_twice_is_saved_once_and_not_refused_as_someone_elses_change()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = $"/Admin/Session/{world.SessionId}";
+        var opened = PageClient.VersionOnForm((await commissioner.GetAsync(page)).Html);
+        var fields = SessionFields("Evening GP clinic", "18:30", "20:00", role: "GeneralPractitioner", mode: "FaceToFace", slotMinutes: "15", clinicians: "3", validFrom: "2026-01-01", version: opened);
+
+        var first = await PageTestData.PostAsync(commissioner, page, fields, page);
+        var second = await PageTestData.PostAsync(commissioner, page, fields, page);
+
+        Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (first.StatusCode, second.StatusCode));
+        Assert.Contains("Session saved: Evening GP clinic", (await commissioner.GetAsync(second.Headers.Location!.OriginalString)).Html, StringComparison.Ordinal);
+        var session = await world.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == world.SessionId));
+        Assert.Equal((3, opened + 1), (session.Clinicians, session.Version));
+        Assert.Equal(1, await world.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.SessionChange && e.HubId == world.HubId && e.Detail!.StartsWith("updated:"))));
+    }
+
+    [Fact]
+    public async Task Deactivating_a_session_with_a_booking_says_the_session_was_deactivated()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var booked = (await world.FreeSlotsAsync())[0];
+        await PageTestData.BookAsync(world, world.PracticeStaffA, booked.Id, "Deactivated");
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = $"/Admin/Session/{world.SessionId}";
+
+        var off = await commissioner.PostFormAsync($"{page}?handler=Deactivate", new Dictionary<string, string>(), formPage: page);
+
+        Assert.Equal(HttpStatusCode.Redirect, off.StatusCode);
+        var html = (await commissioner.GetAsync(off.Headers.Location!.OriginalString)).Html;
+        Assert.Contains("1 booked appointment no longer matches this session&#x27;s rota (the session was deactivated)", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("18:30:30", "20:00", "Enter the start time in hours and minutes, like 18:30")]
+    [InlineData("18:30", "19:59:59", "Enter the end time in hours and minutes, like 20:00")]
+    public async Task A_session_time_with_seconds_is_a_field_error_not_a_rota_half_a_minute_off(string start, string end, string message)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var form = $"/Admin/Session?hubId={world.HubId}";
+
+        var response = await PageTestData.PostAsync(commissioner, form, SessionFields("Seconds clinic", start, end), form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(await world.WithDbAsync(db => db.Sessions.AnyAsync(s => s.HubId == world.HubId && s.Name == "Seconds clinic")));
+    }
+
+    [Fact]
+    public async Task A_booking_window_saved_from_a_page_opened_before_someone_elses_change_is_refused_and_shows_theirs()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var first = await PageClient.SignedInAsync(factory, world.Commissioner);
+        using var second = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = $"/Admin/Hub/{world.HubId}";
+        var save = $"{page}?handler=Window";
+        var firstPage = (await first.GetAsync(page)).Html;
+        Assert.Matches("name=\"Window.Shown\"[^>]*value=\"none\"|value=\"none\"[^>]*name=\"Window.Shown\"", firstPage);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await second.PostFormAsync(save, new Dictionary<string, string> { ["Window.Hours"] = "24", ["Window.Shown"] = "none" }, page)).StatusCode);
+        var stale = await first.PostFormAsync(save, new Dictionary<string, string> { ["Window.Hours"] = "72", ["Window.Shown"] = "none" }, page);
+
+        Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+        var html = await stale.Content.ReadAsStringAsync();
+        Assert.Contains("Someone else changed this hub&#x27;s booking window to 24 hours after you opened the page", html, StringComparison.Ordinal);
+        Assert.Matches("name=\"Window.Hours\"[^>]*value=\"24\"|value=\"24\"[^>]*name=\"Window.Hours\"", html);
+        Assert.Equal(24, await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).Select(h => h.MaximumBookingAheadHours).FirstAsync()));
+
+        // Sent again from the page as it now is, the change is made; the value already there, from a stale page, is done.
+        Assert.Equal(HttpStatusCode.Redirect, (await first.PostFormAsync(save, new Dictionary<string, string> { ["Window.Hours"] = "72", ["Window.Shown"] = "24" }, page)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await second.PostFormAsync(save, new Dictionary<string, string> { ["Window.Hours"] = "72", ["Window.Shown"] = "none" }, page)).StatusCode);
+        Assert.Equal(72, await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).Select(h => h.MaximumBookingAheadHours).FirstAsync()));
+
+        // A shown value the page never writes is refused, and changes nothing.
+        var forged = await first.PostFormAsync(save, new Dictionary<string, string> { ["Window.Hours"] = "12", ["Window.Shown"] = "-1" }, page);
+        Assert.Contains("Save the booking window from the form on this page", await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(72, await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).Select(h => h.MaximumBookingAheadHours).FirstAsync()));
     }
 }

@@ -13,6 +13,40 @@ namespace Forward.Web.Pages.Admin;
 public sealed class BookingWindowForm
 {
     public int? Hours { get; set; }
+
+    /// <summary>The window the page showed when it was opened ("none" for the channels' own), to catch a change made since.</summary>
+    public string? Shown { get; set; }
+
+    public const string NoneShown = "none";
+
+    public static string ShownText(int? hours) => hours is { } h ? h.ToString(System.Globalization.CultureInfo.InvariantCulture) : NoneShown;
+
+    /// <summary>
+    /// What <see cref="Shown"/> says: null when it was not sent (a post not from the page), and false when it is not
+    /// something the page writes.
+    /// </summary>
+    public bool TryReadShown(out BookingWindowShown? shown)
+    {
+        shown = null;
+        if (Shown is null)
+        {
+            return true;
+        }
+
+        if (Shown == NoneShown)
+        {
+            shown = new BookingWindowShown(null);
+            return true;
+        }
+
+        if (Shown.Length <= 4 && Shown.All(char.IsAsciiDigit) && int.TryParse(Shown, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hours))
+        {
+            shown = new BookingWindowShown(hours);
+            return true;
+        }
+
+        return false;
+    }
 }
 
 /// <summary>One hub of the commissioner's CCG: details and booking window, practices served, its rota and closed / extra dates.</summary>
@@ -32,6 +66,7 @@ public sealed class HubModel(RotaService rota) : PageModel
         }
 
         Window.Hours = Rota!.Detail.Hub.MaximumBookingAheadHours;
+        Window.Shown = BookingWindowForm.ShownText(Window.Hours);
         return Page();
     }
 
@@ -44,6 +79,14 @@ public sealed class HubModel(RotaService rota) : PageModel
         }
 
         ModelState.ReplaceBindingError(nameof(Window) + "." + nameof(BookingWindowForm.Hours), RotaService.BookingWindowMessage);
+        if (!Window.TryReadShown(out var shown))
+        {
+            ModelState.AddModelError(string.Empty, "Save the booking window from the form on this page");
+            ModelState.Remove(nameof(Window) + "." + nameof(BookingWindowForm.Shown));
+            Window.Shown = BookingWindowForm.ShownText(Rota!.Detail.Hub.MaximumBookingAheadHours);
+            return Page();
+        }
+
         if (AdminPage.HasErrorsUnder(ModelState, nameof(Window)))
         {
             return Page();
@@ -51,11 +94,26 @@ public sealed class HubModel(RotaService rota) : PageModel
 
         try
         {
-            await rota.SetBookingWindowAsync(id, Window.Hours, Actor.From(User), cancellationToken);
+            await rota.SetBookingWindowAsync(id, Window.Hours, shown, Actor.From(User), cancellationToken);
         }
         catch (ValidationFailedException ex)
         {
             ModelState.AddFieldErrors(ex.Errors, nameof(Window));
+            return Page();
+        }
+        catch (DomainException ex) when (ex.Code == RotaService.BookingWindowChangedCode)
+        {
+            // Shows the window as it now is, with the message, for the user to decide again.
+            ModelState.AddModelError(string.Empty, ex.Message);
+            if (await LoadAsync(id, cancellationToken) is { } gone)
+            {
+                return gone;
+            }
+
+            ModelState.Remove(nameof(Window) + "." + nameof(BookingWindowForm.Hours));
+            ModelState.Remove(nameof(Window) + "." + nameof(BookingWindowForm.Shown));
+            Window.Hours = Rota!.Detail.Hub.MaximumBookingAheadHours;
+            Window.Shown = BookingWindowForm.ShownText(Window.Hours);
             return Page();
         }
         catch (DomainException ex) when (AdminPage.StatusFor(ex) is null)

@@ -205,7 +205,8 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
                 ? $"{change.SessionName} closed on {Wording.Date(input.Date!.Value)}"
                 : $"Extra {change.SessionName} added on {Wording.Date(input.Date!.Value)}",
             nameof(NewDate),
-            toHub: false);
+            toHub: false,
+            offRotaBecause: $"the session is closed on {Wording.Date(input.Date ?? default)}");
     }
 
     public async Task<IActionResult> OnPostRemoveDateAsync(int id, int overrideId, CancellationToken cancellationToken)
@@ -222,7 +223,8 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
                 ? $"Date removed from {change.SessionName}"
                 : $"{(removed.Kind == SessionOverrideKind.Closed ? "Closed date" : "Extra date")} {Wording.Date(removed.Date)} removed from {change.SessionName}",
             string.Empty,
-            toHub: false);
+            toHub: false,
+            offRotaBecause: removed is null ? "a date was removed" : $"the extra clinic on {Wording.Date(removed.Date)} was removed");
     }
 
     private async Task<IActionResult> SetActiveAsync(int id, bool active, CancellationToken cancellationToken)
@@ -236,11 +238,12 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
             () => rota.SetSessionActiveAsync(id, active, Actor.From(User), cancellationToken),
             change => $"{change.SessionName} {(active ? "reactivated" : "deactivated")}",
             string.Empty,
-            toHub: false);
+            toHub: false,
+            offRotaBecause: "the session was deactivated");
     }
 
     /// <summary>Runs a rota change; on success sets the status (and a warning about booked appointments) and redirects.</summary>
-    private async Task<IActionResult> ChangeAsync(Func<Task<RotaChange>> change, Func<RotaChange, string> describe, string errorPrefix, bool toHub)
+    private async Task<IActionResult> ChangeAsync(Func<Task<RotaChange>> change, Func<RotaChange, string> describe, string errorPrefix, bool toHub, string offRotaBecause = "its dates, times, clinician, type or slot length changed")
     {
         RotaChange result;
         try
@@ -315,7 +318,7 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
         {
             const int Listed = 20;
             var references = string.Join(", ", left.Take(Listed).Select(Wording.Reference)) + (left.Count > Listed ? $" and {left.Count - Listed} more" : string.Empty);
-            TempData[WarningKey] = $"{Wording.Plural(left.Count, "booked appointment no longer matches", "booked appointments no longer match")} this session's rota (its dates, times, clinician, type or slot length changed). {(left.Count == 1 ? KeptOne : KeptMany)} {(left.Count == 1 ? "Appointment" : "Appointments")} {references}.";
+            TempData[WarningKey] = $"{Wording.Plural(left.Count, "booked appointment no longer matches", "booked appointments no longer match")} this session's rota ({offRotaBecause}). {(left.Count == 1 ? KeptOne : KeptMany)} {(left.Count == 1 ? "Appointment" : "Appointments")} {references}.";
         }
 
         return toHub
