@@ -74,9 +74,9 @@ public static class BookingApi
     }
 
     private static async Task<Ok<SlotSearchResult>> SearchAsync(
-        [FromQuery] string? practice, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, [FromQuery] ClinicianRole? role, [FromQuery] DeliveryMode? mode, [FromQuery] int? hub,
+        [FromQuery] string? practice, [FromQuery] IsoDate? from, [FromQuery] IsoDate? to, [FromQuery] ClinicianRole? role, [FromQuery] DeliveryMode? mode, [FromQuery] int? hub,
         ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
-        TypedResults.Ok(await booking.SearchAsync(new SlotSearch(practice, from, to, role, mode, hub), Actor.From(user), ct));
+        TypedResults.Ok(await booking.SearchAsync(new SlotSearch(practice, from?.Value, to?.Value, role, mode, hub), Actor.From(user), ct));
 
     private static async Task<Ok<SlotView>> GetSlotAsync(long id, BookingService booking, CancellationToken ct) =>
         TypedResults.Ok(await booking.GetSlotAsync(id, ct));
@@ -137,9 +137,9 @@ public static class BookingApi
             return null;
         }
 
-        if (DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (IsoDate.TryParse(value, CultureInfo.InvariantCulture, out var date))
         {
-            return date;
+            return date.Value;
         }
 
         errors[field] = "Enter a date as yyyy-MM-dd, for example 2026-06-08";
@@ -177,8 +177,8 @@ public static class BookingApi
     private static async Task<Ok<RecordSummaryView>> RecordAsync(long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
         TypedResults.Ok(await booking.ViewRecordAsync(id, Actor.From(user), ct));
 
-    private static async Task<Ok<IReadOnlyList<AppointmentView>>> DayListAsync(int hubId, [FromQuery] DateOnly? date, ClaimsPrincipal user, BookingService booking, TimeProvider clock, CancellationToken ct) =>
-        TypedResults.Ok(await booking.DayListAsync(hubId, date ?? Domain.Time.London.Today(clock), Actor.From(user), ct));
+    private static async Task<Ok<IReadOnlyList<AppointmentView>>> DayListAsync(int hubId, [FromQuery] IsoDate? date, ClaimsPrincipal user, BookingService booking, TimeProvider clock, CancellationToken ct) =>
+        TypedResults.Ok(await booking.DayListAsync(hubId, date?.Value ?? Domain.Time.London.Today(clock), Actor.From(user), ct));
 
     private static void SetETag(HttpContext http, AppointmentView view) =>
         http.Response.Headers.ETag = $"W/\"{view.Version.ToString(CultureInfo.InvariantCulture)}\"";

@@ -4,6 +4,7 @@ using Forward.Domain.Access;
 using Forward.Domain.Booking;
 using Forward.Domain.Compliance;
 using Forward.Web.Access;
+using Forward.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -157,14 +158,14 @@ public static class ComplianceApi
     };
 
     /// <summary>The query every compliance endpoint takes, checked: level, id and a range of at most 366 days.</summary>
-    private static (ComplianceLevel Level, int Id, DateRange Range) Filter(ComplianceQueries queries, string? level, int? id, DateOnly? from, DateOnly? to) =>
-        (ParseLevel(level), RequireId(id), queries.Range(from, to));
+    private static (ComplianceLevel Level, int Id, DateRange Range) Filter(ComplianceQueries queries, string? level, int? id, IsoDate? from, IsoDate? to) =>
+        (ParseLevel(level), RequireId(id), queries.Range(from?.Value, to?.Value));
 
     private static int RequireId(int? id) =>
         id ?? throw ValidationFailedException.On("id", "Enter the id of the ICS, CCG, PCN, practice or hub");
 
     private static async Task<Ok<ComplianceReportDto>> ReportAsync(
-        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
+        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] IsoDate? from, [FromQuery] IsoDate? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
     {
         var (parsedLevel, entityId, range) = Filter(queries, level, id, from, to);
         var report = await queries.ReportAsync(parsedLevel, entityId, range, Actor.From(user), ct);
@@ -179,7 +180,7 @@ public static class ComplianceApi
     }
 
     private static async Task<Ok<ComplianceWeeksDto>> WeeksAsync(
-        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
+        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] IsoDate? from, [FromQuery] IsoDate? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
     {
         var (parsedLevel, entityId, range) = Filter(queries, level, id, from, to);
         var trend = await queries.WeeksAsync(parsedLevel, entityId, range, Actor.From(user), ct);
@@ -191,7 +192,7 @@ public static class ComplianceApi
     }
 
     private static async Task<Ok<ComplianceMonthsDto>> MonthsAsync(
-        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
+        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] IsoDate? from, [FromQuery] IsoDate? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
     {
         var (parsedLevel, entityId, range) = Filter(queries, level, id, from, to);
         var series = await queries.SeriesAsync(parsedLevel, entityId, range, TrendPeriod.Month, Actor.From(user), ct);
@@ -203,7 +204,7 @@ public static class ComplianceApi
     }
 
     private static async Task<Ok<ComplianceRemindersDto>> RemindersAsync(
-        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
+        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] IsoDate? from, [FromQuery] IsoDate? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
     {
         var (parsedLevel, entityId, range) = Filter(queries, level, id, from, to);
         var reminders = await queries.RemindersAsync(parsedLevel, entityId, range, Actor.From(user), ct);

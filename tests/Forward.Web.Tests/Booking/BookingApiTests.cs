@@ -608,6 +608,8 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
     [InlineData("/api/v1/appointments", "{\"slotIds\": [1], \"consent\": \"Maybe\"}", "consent")]
     [InlineData("/api/v1/appointments", "{\"slotIds\": [1], \"unknownField\": 1}", "unknownField")]
     [InlineData("/api/v1/slots?from=2026-02-30", null, "from")]
+    [InlineData("/api/v1/slots?from=08/06/2026", null, "from")] // day first, as in the UK: not read as 6 August
+    [InlineData("/api/v1/hubs/1/day-list?date=08/06/2026", null, "date")]
     [InlineData("/api/v1/appointments", "{", null)]
     public async Task A_value_that_cannot_be_read_is_named_in_the_clients_terms(string url, string? json, string? field)
     {
@@ -623,6 +625,7 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.DoesNotContain("Forward.", body, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", body, StringComparison.Ordinal);
         Assert.DoesNotContain("DateOnly", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("IsoDate", body, StringComparison.Ordinal);
         var root = JsonDocument.Parse(body).RootElement;
         Assert.Equal("bad-request", root.GetProperty("code").GetString());
         if (field is null)

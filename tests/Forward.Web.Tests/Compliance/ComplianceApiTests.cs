@@ -256,4 +256,29 @@ public sealed class ComplianceApiTests(ForwardFactory factory) : IClassFixture<F
         await AssertProblem(await Get(commissioner, $"?level=ccg&{Week}"), HttpStatusCode.BadRequest, "validation-failed");
         Assert.Equal(HttpStatusCode.BadRequest, (await Get(commissioner, $"?level=ccg&id={world.CcgId}&from=not-a-date&to=2026-06-08")).StatusCode);
     }
+
+    /// <summary>
+    /// Dates are read as yyyy-mm-dd only: read the invariant culture's way, 01/06/2026 (1 June to a UK user) was 6 January,
+    /// figures for the wrong month with no error, and 30/06/2026 was refused.
+    /// </summary>
+    [Theory]
+    [InlineData("from=01/06/2026&to=07/06/2026", "from")]
+    [InlineData("from=2026-06-01&to=06/07/2026", "to")]
+    [InlineData("from=1%20Jun%202026&to=2026-06-07", "from")]
+    [InlineData("from=2026-06-01T23:30&to=2026-06-07", "from")]
+    public async Task A_date_not_written_as_yyyy_mm_dd_is_refused_naming_it_not_read_month_first(string dates, string field)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var commissioner = await world.ClientAsync(world.Commissioner);
+
+        foreach (var path in new[] { string.Empty, "/weeks", "/months", "/reminders" })
+        {
+            var response = await commissioner.GetAsync(new Uri($"/api/v1/compliance{path}?level=ccg&id={world.CcgId}&{dates}", UriKind.Relative));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{path}: {response.StatusCode} {body}");
+            Assert.Contains($"The value of {field} could not be read", body, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await Get(commissioner, $"?level=ccg&id={world.CcgId}&from=2026-06-01&to=2026-06-07")).StatusCode);
+    }
 }
