@@ -28,16 +28,22 @@ public static class OffRotaAppointments
 
         var sessionIds = slots.Select(s => s.SessionId).Distinct().ToList();
         var sessions = await db.Sessions.AsNoTracking().Include(s => s.Overrides).Where(s => sessionIds.Contains(s.Id)).ToListAsync(ct);
-        var appointmentOf = slots.ToDictionary(s => s.Id, s => s.AppointmentId);
+        var stored = slots.Select(s => (s.AppointmentId, Slot: new StoredSlot(s.Id, new SlotKey(s.SessionId, s.ClinicianIndex, DateTime.SpecifyKind(s.StartUtc, DateTimeKind.Utc)), DateTime.SpecifyKind(s.EndUtc, DateTimeKind.Utc), s.Role, s.Mode, SlotStatus.Booked))).ToList();
+        var appointmentOf = stored.ToDictionary(s => s.Slot.Id, s => s.AppointmentId);
         var off = new HashSet<long>();
         foreach (var session in sessions)
         {
-            var booked = slots.Where(s => s.SessionId == session.Id)
-                .Select(s => new StoredSlot(s.Id, new SlotKey(s.SessionId, s.ClinicianIndex, DateTime.SpecifyKind(s.StartUtc, DateTimeKind.Utc)), DateTime.SpecifyKind(s.EndUtc, DateTimeKind.Utc), s.Role, s.Mode, SlotStatus.Booked))
-                .ToList();
+            var booked = stored.Where(s => s.Slot.Key.SessionId == session.Id).Select(s => s.Slot).ToList();
             off.UnionWith(RotaCheck.NotPlanned(session, booked, BankHolidayCalendar.England).Select(id => appointmentOf[id]));
         }
 
+        // An appointment of several slots whose own slots the rota no longer plans may still be planned as a whole.
+        var sessionById = sessions.ToDictionary(s => s.Id);
+        off.RemoveWhere(id =>
+        {
+            var held = stored.Where(s => s.AppointmentId == id).Select(s => s.Slot).ToList();
+            return held.Count > 1 && sessionById.TryGetValue(held[0].Key.SessionId, out var session) && RotaCheck.PlansTogether(session, held, BankHolidayCalendar.England);
+        });
         return off;
     }
 }

@@ -76,4 +76,36 @@ public class RotaCheckTests
         late.Overrides.Add(new SessionOverride { SessionId = late.Id, Date = D("2026-06-08"), Kind = SessionOverrideKind.Closed });
         Assert.Equal(booked.Count, RotaCheck.NotPlanned(late, booked, Holidays).Count);
     }
+
+    [Fact]
+    public void An_appointment_of_several_slots_is_on_the_rota_while_the_session_plans_its_time_as_slots_end_to_end()
+    {
+        var session = Evening(); // 15-minute slots from 18:30
+        var booked = BookedOn(session, "2026-06-09").Take(3).ToList(); // 18:30, 18:45, 19:00
+        var appointment = booked.Take(2).ToList(); // one appointment of 18:30 to 19:00
+
+        Assert.True(RotaCheck.PlansTogether(session, appointment, Holidays));
+
+        session.SlotMinutes = 30; // 18:30 to 19:00 is one slot now: neither booked slot is planned, the appointment is
+        Assert.Equal(2, RotaCheck.NotPlanned(session, appointment, Holidays).Count);
+        Assert.True(RotaCheck.PlansTogether(session, appointment, Holidays));
+
+        session.SlotMinutes = 5; // six slots end to end make the same time
+        Assert.True(RotaCheck.PlansTogether(session, appointment, Holidays));
+
+        session.SlotMinutes = 20; // 18:30 to 18:50 and 18:50 to 19:10: the appointment's end falls inside a slot
+        Assert.False(RotaCheck.PlansTogether(session, appointment, Holidays));
+
+        session.SlotMinutes = 30;
+        session.Mode = DeliveryMode.Telephone; // the time is planned, but for another type of appointment
+        Assert.False(RotaCheck.PlansTogether(session, appointment, Holidays));
+
+        session.Mode = DeliveryMode.FaceToFace;
+        session.Overrides.Add(new SessionOverride { SessionId = session.Id, Date = D("2026-06-09"), Kind = SessionOverrideKind.Closed });
+        Assert.False(RotaCheck.PlansTogether(session, appointment, Holidays));
+
+        session.Overrides.Clear();
+        Assert.False(RotaCheck.PlansTogether(session, [booked[0], booked[2]], Holidays)); // not end to end
+        Assert.False(RotaCheck.PlansTogether(session, [], Holidays));
+    }
 }

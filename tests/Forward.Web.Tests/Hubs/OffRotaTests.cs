@@ -19,6 +19,8 @@ public sealed class OffRotaTests(ForwardFactory factory) : IClassFixture<Forward
 {
     private static DateTime Utc(int day, int hour, int minute) => new(2026, 6, day, hour, minute, 0, DateTimeKind.Utc);
 
+    private static readonly string[] Weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
+
     [Fact]
     public async Task A_booking_on_a_closed_date_is_named_marked_for_the_hub_and_not_reminded_until_the_date_reopens()
     {
@@ -142,5 +144,47 @@ public sealed class OffRotaTests(ForwardFactory factory) : IClassFixture<Forward
             Assert.Contains($"data-appointment=\"{appointment}\"", list, StringComparison.Ordinal);
             Assert.DoesNotContain("data-off-rota", list, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>
+    /// Two 15-minute slots booked as one 30-minute appointment, then the session's slots made 30 minutes long: neither slot
+    /// is a slot of the new rota, but the appointment's time is one, so the patient keeps their reminder and the hub is not
+    /// told to ring them (old code: marked "Not on the rota").
+    /// </summary>
+    [Fact]
+    public async Task An_appointment_of_two_slots_stays_on_the_rota_when_the_slot_length_becomes_its_length()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var free = await world.FreeSlotsAsync(Utc(9, 0, 0));
+        var first = free[0];
+        var second = free.First(s => s.ClinicianIndex == first.ClinicianIndex && s.StartUtc == first.EndUtc);
+        using var api = await world.ClientAsync(world.PracticeStaffA);
+        using var booked = await api.PostAsJsonAsync("/api/v1/appointments", new { slotIds = new[] { first.Id, second.Id }, patient = TestPatients.Patient(null), consent = "Granted" });
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var id = (await booked.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = $"/Admin/Session/{world.SessionId}";
+        var form = (await commissioner.GetAsync(page)).Html;
+        var session = await world.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == world.SessionId));
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("Input.Name", session.Name),
+            new("Input.StartTime", "18:30"),
+            new("Input.EndTime", "20:00"),
+            new("Input.Role", session.Role.ToString()),
+            new("Input.Mode", session.Mode.ToString()),
+            new("Input.SlotMinutes", "30"),
+            new("Input.Clinicians", session.Clinicians.ToString(CultureInfo.InvariantCulture)),
+            new("Input.ValidFrom", session.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            new("Input.ValidUntil", string.Empty),
+            new("Input.Version", PageClient.VersionOnForm(form).ToString(CultureInfo.InvariantCulture)),
+        };
+        fields.AddRange(Weekdays.Select(d => new KeyValuePair<string, string>("Input.Days", d)));
+        var saved = await PageTestData.PostAsync(commissioner, page, fields, page);
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.DoesNotContain("no longer match", (await commissioner.GetAsync(saved.Headers.Location!.OriginalString)).Html, StringComparison.Ordinal);
+        Assert.False((await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/appointments/{id}")).GetProperty("offRota").GetBoolean());
     }
 }
