@@ -31,7 +31,11 @@ public sealed record BookingWindowShown(int? Hours);
 
 public sealed record OverrideInput(DateOnly? Date, SessionOverrideKind? Kind, string? Reason);
 
-public sealed record SessionOverrideView(int Id, int SessionId, string SessionName, DateOnly Date, SessionOverrideKind Kind, string? Reason);
+public sealed record SessionOverrideView(int Id, int SessionId, string SessionName, DateOnly Date, SessionOverrideKind Kind, string? Reason, bool SessionActive = true)
+{
+    /// <summary>What the date does, as the rota pages list it: a deactivated session's extra date runs no clinic.</summary>
+    public string Describe() => (Kind == SessionOverrideKind.Closed ? "Closed" : "Extra session") + (SessionActive ? string.Empty : " (not running: the session is deactivated)");
+}
 
 /// <summary>
 /// A session as the edit form shows it, with its hub and its coming closed and extra dates, and the version a save from
@@ -74,7 +78,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         var overrides = await db.SessionOverrides.AsNoTracking()
             .Where(o => o.Session!.HubId == hubId && o.Date >= today)
             .OrderBy(o => o.Date).ThenBy(o => o.Session!.Name)
-            .Select(o => new SessionOverrideView(o.Id, o.SessionId, o.Session!.Name, o.Date, o.Kind, o.Reason))
+            .Select(o => new SessionOverrideView(o.Id, o.SessionId, o.Session!.Name, o.Date, o.Kind, o.Reason, o.Session.IsActive))
             .ToListAsync(cancellationToken);
         return new RotaView(detail, overrides);
     }
@@ -92,7 +96,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         var today = London.Today(clock);
         var hubName = await db.Hubs.Where(h => h.Id == session.HubId).Select(h => h.Name).FirstAsync(cancellationToken);
         var overrides = session.Overrides.Where(o => o.Date >= today).OrderBy(o => o.Date)
-            .Select(o => new SessionOverrideView(o.Id, o.SessionId, session.Name, o.Date, o.Kind, o.Reason)).ToList();
+            .Select(o => new SessionOverrideView(o.Id, o.SessionId, session.Name, o.Date, o.Kind, o.Reason, session.IsActive)).ToList();
         var values = new SessionInput(session.Name, session.Days, session.StartTime, session.EndTime, session.Role, session.Mode, session.SlotMinutes, session.Clinicians, session.ValidFrom, session.ValidUntil);
         return new SessionEditView(session.Id, session.HubId, hubName, values, session.IsActive, session.Version, overrides);
     }

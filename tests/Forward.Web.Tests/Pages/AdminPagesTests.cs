@@ -558,7 +558,12 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Equal(HttpStatusCode.Redirect, off.StatusCode);
         Assert.Equal(0, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == sessionId && s.Status == SlotStatus.Free)));
         Assert.False(await world.WithDbAsync(db => db.Sessions.Where(s => s.Id == sessionId).Select(s => s.IsActive).FirstAsync()));
-        Assert.Contains("Reactivate session", (await commissioner.GetAsync(page)).Html, StringComparison.Ordinal);
+        var deactivated = (await commissioner.GetAsync(page)).Html;
+        Assert.Contains("Reactivate session", deactivated, StringComparison.Ordinal);
+
+        // Its extra date is still listed, as one that runs no clinic (old code: "Extra session", with every slot withdrawn).
+        Assert.Contains("Extra session (not running: the session is deactivated)", deactivated, StringComparison.Ordinal);
+        Assert.Contains("Extra session (not running: the session is deactivated)", (await commissioner.GetAsync($"/Admin/Hub/{world.HubId}")).Html, StringComparison.Ordinal);
 
         // A closed date in the past is refused.
         var past = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-01", ["NewDate.Kind"] = "Closed" }, formPage: page);
