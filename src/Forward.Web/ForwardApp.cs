@@ -171,12 +171,31 @@ public static class ForwardApp
             o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi("v1", o =>
         {
-            document.Info.Title = "Forward API";
-            document.Info.Description = "Extended-access hubs, slots and appointments. Authenticate with POST /api/v1/auth/token and send 'Authorization: Bearer <token>'. Errors are RFC 9457 ProblemDetails.";
-            return Task.CompletedTask;
-        }));
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Forward API";
+                document.Info.Description = "Extended-access hubs, slots and appointments. Authenticate with POST /api/v1/auth/token and send 'Authorization: Bearer <token>'. Errors are RFC 9457 ProblemDetails.";
+                return Task.CompletedTask;
+            });
+
+            // A query date is read as yyyy-mm-dd only (IsoDate): documented inline as a date, as a DateOnly parameter was.
+            o.CreateSchemaReferenceId = type => Nullable.GetUnderlyingType(type.Type) == typeof(IsoDate) || type.Type == typeof(IsoDate)
+                ? null
+                : Microsoft.AspNetCore.OpenApi.OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+            o.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) == typeof(IsoDate) || context.JsonTypeInfo.Type == typeof(IsoDate))
+                {
+                    schema.Type = Microsoft.OpenApi.JsonSchemaType.String;
+                    schema.Format = "date";
+                    schema.Properties?.Clear();
+                }
+
+                return Task.CompletedTask;
+            });
+        });
 
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -24,6 +24,10 @@ public sealed class PlatformTests(ForwardFactory factory) : IClassFixture<Forwar
             Assert.True(paths.TryGetProperty(path, out _), $"OpenAPI lacks {path}");
         }
 
+        // Query dates are documented as the dates they are (yyyy-mm-dd), not as an opaque string.
+        var from = paths.GetProperty("/api/v1/slots").GetProperty("get").GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "from");
+        Assert.Equal(("string", "date"), (from.GetProperty("schema").GetProperty("type").GetString(), from.GetProperty("schema").GetProperty("format").GetString()));
+
         var scalar = await client.GetAsync(new Uri("/scalar", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
     }
