@@ -2,6 +2,8 @@ using Forward.Web;
 using Forward.Web.Compliance;
 using Forward.Web.Demo;
 
+ForwardApp.MarkMainStarted();
+
 if (DemoHistoryCommand.IsHistoryCommand(args))
 {
     Environment.ExitCode = await DemoHistoryCommand.RunAsync(args);
