@@ -180,17 +180,24 @@ public static class ForwardApp
                 return Task.CompletedTask;
             });
 
-            // A query date is read as yyyy-mm-dd only (IsoDate): documented inline as a date, as a DateOnly parameter was.
-            o.CreateSchemaReferenceId = type => Nullable.GetUnderlyingType(type.Type) == typeof(IsoDate) || type.Type == typeof(IsoDate)
-                ? null
-                : Microsoft.AspNetCore.OpenApi.OpenApiOptions.CreateDefaultSchemaReferenceId(type);
-            o.AddSchemaTransformer((schema, context, _) =>
+            // A query date is read as yyyy-mm-dd only, by IsoDate's own binding (so an empty one is not given): the
+            // generator leaves such parameters out, so they are documented here, as dates, as DateOnly ones were.
+            o.AddOperationTransformer((operation, context, _) =>
             {
-                if (Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) == typeof(IsoDate) || context.JsonTypeInfo.Type == typeof(IsoDate))
+                var handler = context.Description.ActionDescriptor.EndpointMetadata.OfType<System.Reflection.MethodInfo>().FirstOrDefault();
+                foreach (var parameter in handler?.GetParameters().Where(p => p.ParameterType == typeof(IsoDate?) || p.ParameterType == typeof(IsoDate)) ?? [])
                 {
-                    schema.Type = Microsoft.OpenApi.JsonSchemaType.String;
-                    schema.Format = "date";
-                    schema.Properties?.Clear();
+                    operation.Parameters ??= [];
+                    if (!operation.Parameters.Any(p => p.Name == parameter.Name))
+                    {
+                        operation.Parameters.Add(new Microsoft.OpenApi.OpenApiParameter
+                        {
+                            Name = parameter.Name,
+                            In = Microsoft.OpenApi.ParameterLocation.Query,
+                            Description = "A date as yyyy-mm-dd.",
+                            Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "date" },
+                        });
+                    }
                 }
 
                 return Task.CompletedTask;

@@ -74,7 +74,7 @@ public static class BookingApi
     }
 
     private static async Task<Ok<SlotSearchResult>> SearchAsync(
-        [FromQuery] string? practice, [FromQuery] IsoDate? from, [FromQuery] IsoDate? to, [FromQuery] ClinicianRole? role, [FromQuery] DeliveryMode? mode, [FromQuery] int? hub,
+        [FromQuery] string? practice, IsoDate? from, IsoDate? to, [FromQuery] ClinicianRole? role, [FromQuery] DeliveryMode? mode, [FromQuery] int? hub,
         ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
         TypedResults.Ok(await booking.SearchAsync(new SlotSearch(practice, from?.Value, to?.Value, role, mode, hub), Actor.From(user), ct));
 
@@ -177,7 +177,7 @@ public static class BookingApi
     private static async Task<Ok<RecordSummaryView>> RecordAsync(long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
         TypedResults.Ok(await booking.ViewRecordAsync(id, Actor.From(user), ct));
 
-    private static async Task<Ok<IReadOnlyList<AppointmentView>>> DayListAsync(int hubId, [FromQuery] IsoDate? date, ClaimsPrincipal user, BookingService booking, TimeProvider clock, CancellationToken ct) =>
+    private static async Task<Ok<IReadOnlyList<AppointmentView>>> DayListAsync(int hubId, IsoDate? date, ClaimsPrincipal user, BookingService booking, TimeProvider clock, CancellationToken ct) =>
         TypedResults.Ok(await booking.DayListAsync(hubId, date?.Value ?? Domain.Time.London.Today(clock), Actor.From(user), ct));
 
     private static void SetETag(HttpContext http, AppointmentView view) =>

@@ -165,7 +165,7 @@ public static class ComplianceApi
         id ?? throw ValidationFailedException.On("id", "Enter the id of the ICS, CCG, PCN, practice or hub");
 
     private static async Task<Ok<ComplianceReportDto>> ReportAsync(
-        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] IsoDate? from, [FromQuery] IsoDate? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
+        [FromQuery] string? level, [FromQuery] int? id, IsoDate? from, IsoDate? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
     {
         var (parsedLevel, entityId, range) = Filter(queries, level, id, from, to);
         var report = await queries.ReportAsync(parsedLevel, entityId, range, Actor.From(user), ct);
@@ -180,7 +180,7 @@ public static class ComplianceApi
     }
 
     private static async Task<Ok<ComplianceWeeksDto>> WeeksAsync(
-        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] IsoDate? from, [FromQuery] IsoDate? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
+        [FromQuery] string? level, [FromQuery] int? id, IsoDate? from, IsoDate? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
     {
         var (parsedLevel, entityId, range) = Filter(queries, level, id, from, to);
         var trend = await queries.WeeksAsync(parsedLevel, entityId, range, Actor.From(user), ct);
@@ -192,7 +192,7 @@ public static class ComplianceApi
     }
 
     private static async Task<Ok<ComplianceMonthsDto>> MonthsAsync(
-        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] IsoDate? from, [FromQuery] IsoDate? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
+        [FromQuery] string? level, [FromQuery] int? id, IsoDate? from, IsoDate? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
     {
         var (parsedLevel, entityId, range) = Filter(queries, level, id, from, to);
         var series = await queries.SeriesAsync(parsedLevel, entityId, range, TrendPeriod.Month, Actor.From(user), ct);
@@ -204,7 +204,7 @@ public static class ComplianceApi
     }
 
     private static async Task<Ok<ComplianceRemindersDto>> RemindersAsync(
-        [FromQuery] string? level, [FromQuery] int? id, [FromQuery] IsoDate? from, [FromQuery] IsoDate? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
+        [FromQuery] string? level, [FromQuery] int? id, IsoDate? from, IsoDate? to, ClaimsPrincipal user, ComplianceQueries queries, CancellationToken ct)
     {
         var (parsedLevel, entityId, range) = Filter(queries, level, id, from, to);
         var reminders = await queries.RemindersAsync(parsedLevel, entityId, range, Actor.From(user), ct);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Forward.Web.Infrastructure;
@@ -12,7 +13,25 @@ public readonly record struct IsoDate(DateOnly Value)
 {
     public const string Format = "yyyy-MM-dd";
 
-    /// <summary>How minimal APIs bind a query parameter of this type: any other form is a 400 naming the parameter.</summary>
+    /// <summary>
+    /// How minimal APIs bind a query parameter of this type: absent or empty (<c>?date=</c>) is not given, as it was for a
+    /// <see cref="DateOnly"/>?; any other form is a 400 naming the parameter (Problems reads the framework's wording).
+    /// </summary>
+    public static ValueTask<IsoDate?> BindAsync(HttpContext context, ParameterInfo parameter)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(parameter);
+        var value = context.Request.Query[parameter.Name!].FirstOrDefault();
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return ValueTask.FromResult<IsoDate?>(null);
+        }
+
+        return TryParse(value, CultureInfo.InvariantCulture, out var date)
+            ? ValueTask.FromResult<IsoDate?>(date)
+            : throw new BadHttpRequestException($"Failed to bind parameter \"IsoDate? {parameter.Name}\" from \"{value}\".");
+    }
+
     public static bool TryParse(string? value, IFormatProvider? provider, out IsoDate date)
     {
         if (DateOnly.TryParseExact(value?.Trim(), Format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
@@ -28,7 +47,11 @@ public readonly record struct IsoDate(DateOnly Value)
     public override string ToString() => Value.ToString(Format, CultureInfo.InvariantCulture);
 }
 
-/// <summary>Binds every <see cref="DateOnly"/> a page takes by <see cref="IsoDate"/>'s rule (a binder named on the property wins).</summary>
+/// <summary>
+/// Binds every <see cref="DateOnly"/> a page takes (a binder named on the property wins) as yyyy-mm-dd, what the date
+/// fields send, or as a UK date, day first, as a person types one where a browser shows a plain box: 1/6/2026, 1 6 2026,
+/// 1 June 2026. Never month first, as DateOnly's own parsing read 01/06/2026 (6 January).
+/// </summary>
 public sealed class IsoDateModelBinderProvider : IModelBinderProvider
 {
     public IModelBinder? GetBinder(ModelBinderProviderContext context)
@@ -38,6 +61,10 @@ public sealed class IsoDateModelBinderProvider : IModelBinderProvider
             ? new IsoDateModelBinder()
             : null;
     }
+
+    private static readonly CultureInfo UnitedKingdom = CultureInfo.GetCultureInfo("en-GB");
+
+    private static readonly string[] UkFormats = ["d/M/yyyy", "d-M-yyyy", "d.M.yyyy", "d M yyyy", "d MMMM yyyy", "d MMM yyyy"];
 
     private sealed class IsoDateModelBinder : IModelBinder
     {
@@ -67,6 +94,10 @@ public sealed class IsoDateModelBinderProvider : IModelBinderProvider
             else if (IsoDate.TryParse(text, CultureInfo.InvariantCulture, out var date))
             {
                 bindingContext.Result = ModelBindingResult.Success(date.Value);
+            }
+            else if (DateOnly.TryParseExact(text.Trim(), UkFormats, UnitedKingdom, DateTimeStyles.AllowInnerWhite, out var typed))
+            {
+                bindingContext.Result = ModelBindingResult.Success(typed);
             }
             else
             {

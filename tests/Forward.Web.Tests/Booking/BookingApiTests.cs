@@ -599,6 +599,26 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
         await AssertProblem(await client.PostAsJsonAsync("/api/v1/appointments", badDob), HttpStatusCode.BadRequest, "bad-request");
     }
 
+    /// <summary>An empty date in a query (a form sent with the box left blank) is a date not given, as it always was.</summary>
+    [Fact]
+    public async Task An_empty_query_date_is_not_given_not_unreadable()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var commissioner = await world.ClientAsync(world.Commissioner);
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+
+        foreach (var (client, url) in new[]
+        {
+            (commissioner, $"/api/v1/hubs/{world.HubId}/day-list?date="),
+            (commissioner, $"/api/v1/compliance?level=ccg&id={world.CcgId}&from=&to="),
+            (practice, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=&to="),
+        })
+        {
+            using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
     /// <summary>
     /// A value that cannot be read is named as the client sent it, in errors like any other field's, and the answer never
     /// names Forward's own .NET types (old code: "could not be converted to Forward.Web.Booking.PatientDto").
