@@ -106,16 +106,19 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         // ToLower and Contains translate on SQLite (lower/instr) and PostgreSQL (lower/strpos) alike; the
         // StringComparison overload CA1862 asks for does not translate on either.
 #pragma warning disable CA1862
-        // Each word, or its singular ("injuries", "burns"), in the service's own words or its category's (its name as the
-        // page shows it, "minor injuries", and the needs it meets, "mental health"; NavigationWording.SearchTerms).
+        // Each word, in either number ("injuries" or "injury", "rashes" or "rash"; SearchForms), within the service's own
+        // words, or as a whole word of its category's (its name as the page shows it, "minor injuries", and the needs it
+        // meets, "mental health"; NavigationWording.SearchTerms): within them, "the" would find every therapy.
         foreach (var word in Words(query))
         {
-            var singular = Singular(word);
+            var forms = SearchForms(word);
+            var (first, second, third) = (forms[0], forms[Math.Min(1, forms.Count - 1)], forms[^1]);
             var categories = Enum.GetValues<ServiceCategory>()
-                .Where(c => NavigationWording.SearchTerms(c) is var terms && (terms.Contains(word, StringComparison.Ordinal) || terms.Contains(singular, StringComparison.Ordinal)))
+                .Where(category => TermWords(category).Overlaps(forms))
                 .ToList();
-            services = services.Where(s => s.Name.ToLower().Contains(word) || s.WhoFor.ToLower().Contains(word) || (s.Keywords != null && s.Keywords.ToLower().Contains(word))
-                || s.Name.ToLower().Contains(singular) || s.WhoFor.ToLower().Contains(singular) || (s.Keywords != null && s.Keywords.ToLower().Contains(singular))
+            services = services.Where(s => s.Name.ToLower().Contains(first) || s.WhoFor.ToLower().Contains(first) || (s.Keywords != null && s.Keywords.ToLower().Contains(first))
+                || s.Name.ToLower().Contains(second) || s.WhoFor.ToLower().Contains(second) || (s.Keywords != null && s.Keywords.ToLower().Contains(second))
+                || s.Name.ToLower().Contains(third) || s.WhoFor.ToLower().Contains(third) || (s.Keywords != null && s.Keywords.ToLower().Contains(third))
                 || categories.Contains(s.Category));
         }
 #pragma warning restore CA1862
@@ -166,7 +169,7 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
 
         if (await SignpostedAlreadyAsync(formKey, practice.Id, ct) is { } already)
         {
-            return already;
+            return SameSignposting(already, service, r);
         }
 
         var record = new SignpostingRecord
@@ -187,12 +190,23 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         {
             // The same form sent at the same moment, and the other one saved first.
             db.ChangeTracker.Clear();
-            return await SignpostedAlreadyAsync(formKey, practice.Id, ct)
-                ?? throw new ValidationFailedException("Record the signposting from the form on this page", e);
+            return SameSignposting(
+                await SignpostedAlreadyAsync(formKey, practice.Id, ct) ?? throw new ValidationFailedException("Record the signposting from the form on this page", e),
+                service,
+                r);
         }
 
         return record;
     }
+
+    /// <summary>
+    /// The record this form made already, when it was sent again as it was (a double click, a retry); sent again with
+    /// another service or reason (back, change the reason, send) it is refused, not confirmed as recorded.
+    /// </summary>
+    private static SignpostingRecord SameSignposting(SignpostingRecord already, DirectoryEntry service, SignpostingReason reason) =>
+        already.LocalServiceId == service.Id && already.Reason == reason
+            ? already
+            : throw DomainException.Conflict("signposting-form-used", $"This form already recorded signposting for {NavigationWording.Reason(already.Reason).ToLowerInvariant()}. To record another patient, open the service again from the directory.");
 
     private Task<SignpostingRecord?> SignpostedAlreadyAsync(string? formKey, int practiceId, CancellationToken ct) =>
         formKey is null
@@ -297,7 +311,7 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
         if (input.Id is { } id)
         {
             record = await db.NavigatorTraining.FirstOrDefaultAsync(t => t.Id == id && t.PracticeId == practice.Id, ct)
-                ?? throw DomainException.NotFound("training-not-found", "There is no such training record at your practice.");
+                ?? throw await TrainingGoneAsync(id, practice.Id, ct);
             if (input.Version != record.Version)
             {
                 // The same form sent twice (a double click without JavaScript): the one change since is this very one.
@@ -424,6 +438,21 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
     private static DomainException FormUsed(string staffName) =>
         DomainException.Conflict("training-form-used", $"This form already added {staffName}. To change the record, choose Change beside it in the list.");
 
+    /// <summary>The code of a change to a record a colleague at the practice removed after the form was opened.</summary>
+    public const string TrainingRemovedCode = "training-removed";
+
+    /// <summary>
+    /// Why the record to change is not at the practice: removed there (its removal is in the audit log, under the
+    /// practice), which the page says; otherwise no such record, as for another practice's id, which is not told apart.
+    /// </summary>
+    private async Task<DomainException> TrainingGoneAsync(int id, int practiceId, CancellationToken ct)
+    {
+        var entityId = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await db.AuditEvents.AnyAsync(e => e.Action == AuditActions.TrainingRemove && e.EntityId == entityId && e.PracticeId == practiceId, ct)
+            ? DomainException.Conflict(TrainingRemovedCode, "Someone removed this training record after you opened it. Add the staff member again if they still work at the practice.")
+            : DomainException.NotFound("training-not-found", "There is no such training record at your practice.");
+    }
+
     private static DomainException TrainingChanged(string staffName) =>
         DomainException.Conflict("training-changed", $"Someone else changed the record for {staffName} after you opened it. It now shows their change: make yours again if it is still needed.");
 
@@ -433,17 +462,37 @@ public sealed class NavigationService(ForwardDbContext db, AuditLog audit, TimeP
             [nameof(NavigatorTraining.StaffName)] = $"{staffName} already has a training record at your practice: change that record instead",
         });
 
-    /// <summary>A search word's singular by the common English endings ("injuries" → "injury", "burns" → "burn"), or the word.</summary>
-    public static string Singular(string word)
+    /// <summary>
+    /// A search word's forms to look for, at most three: the word; its singular by the common English endings ("injuries"
+    /// → "injury", "burns" → "burn", "rashes" → "rash", "stresses" → "stress"); and, where the singular ends in a
+    /// consonant and y, its plural ("therapy" → "therapies"), so a word finds a service written in either number.
+    /// </summary>
+    public static IReadOnlyList<string> SearchForms(string word)
     {
         ArgumentNullException.ThrowIfNull(word);
-        return word switch
+        var singular = word switch
         {
             { Length: > 4 } when word.EndsWith("ies", StringComparison.Ordinal) => word[..^3] + "y",
+            { Length: > 4 } when EsPlurals.Any(e => word.EndsWith(e, StringComparison.Ordinal)) => word[..^2],
             { Length: > 3 } when word.EndsWith('s') && !word.EndsWith("ss", StringComparison.Ordinal) => word[..^1],
             _ => word,
         };
+        var forms = new List<string> { word, singular };
+        if (singular is { Length: > 2 } && singular.EndsWith('y') && !"aeiouy".Contains(singular[^2], StringComparison.Ordinal))
+        {
+            forms.Add(singular[..^1] + "ies");
+        }
+
+        return forms.Distinct(StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>Plural endings that add "es" to the singular ("rashes", "boxes", "stresses", "patches").</summary>
+    private static readonly string[] EsPlurals = ["sses", "xes", "zes", "ches", "shes"];
+
+    /// <summary>The whole words of a category's search terms ("walk-in" is "walk" and "in").</summary>
+    private static HashSet<string> TermWords(ServiceCategory category) =>
+        NavigationWording.SearchTerms(category).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .SelectMany(term => term.Split('-', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The lower-cased words of a search, at most <see cref="MaxQueryLength"/> characters in all.</summary>
     public static IReadOnlyList<string> Words(string? query)

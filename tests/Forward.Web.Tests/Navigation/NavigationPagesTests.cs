@@ -24,15 +24,16 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         Source = "test",
     };
 
-    /// <summary>Three services in the world's CCG; returns their ids (pharmacy, optician, physio).</summary>
-    private static Task<(int Pharmacy, int Optician, int Physio)> DirectoryAsync(TestWorld world) => world.WithDbAsync(async db =>
+    /// <summary>Four services in the world's CCG; returns their ids (pharmacy, optician, physio, talking therapies).</summary>
+    private static Task<(int Pharmacy, int Optician, int Physio, int Talking)> DirectoryAsync(TestWorld world) => world.WithDbAsync(async db =>
     {
         var pharmacy = Service(world, "PHARM", ServiceCategory.CommunityPharmacy, $"{world.Prefix} Pharmacy", "cough cold medicine");
         var optician = Service(world, "OPT", ServiceCategory.Optician, $"{world.Prefix} Eye Care", "eyes glasses red-eye", synthetic: true);
         var physio = Service(world, "PHYSIO", ServiceCategory.PhysioSelfReferral, $"{world.Prefix} Physio", "back pain joints");
-        db.LocalServices.AddRange(pharmacy, optician, physio);
+        var talking = Service(world, "TALK", ServiceCategory.TalkingTherapies, $"{world.Prefix} Wellbeing service", "wellbeing");
+        db.LocalServices.AddRange(pharmacy, optician, physio, talking);
         await db.SaveChangesAsync();
-        return (pharmacy.Id, optician.Id, physio.Id);
+        return (pharmacy.Id, optician.Id, physio.Id, talking.Id);
     });
 
     private static void AssertForbidden(HttpStatusCode status) => Assert.Equal(HttpStatusCode.Forbidden, status);
@@ -71,6 +72,16 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         }
 
         Assert.Contains($"data-service=\"{ids.Physio}\"", (await staff.GetAsync("/Navigation?Q=sprains")).Html, StringComparison.Ordinal);
+
+        // Either number finds a word written in the other (old code: "rashes" looked for "rashe", and "therapy" never
+        // found "therapies"), and a category's words count whole (old code: "the" found every therapy).
+        foreach (var (search, id) in new[] { ("rashes", ids.Pharmacy), ("coughs", ids.Pharmacy), ("eye+glass", ids.Optician), ("joint", ids.Physio), ("talking+therapy", ids.Talking), ("stresses", ids.Talking) })
+        {
+            Assert.Contains($"data-service=\"{id}\"", (await staff.GetAsync("/Navigation?Q=" + search)).Html, StringComparison.Ordinal);
+        }
+
+        var partOfACategoryWord = (await staff.GetAsync("/Navigation?Q=ailm")).Html; // in "ailment", a pharmacy's need
+        Assert.DoesNotContain($"data-service=\"{ids.Pharmacy}\"", partOfACategoryWord, StringComparison.Ordinal);
 
         // No search: the whole directory of the user's CCG and nothing of the other's.
         var all = (await staff.GetAsync("/Navigation")).Html;
@@ -162,6 +173,13 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         Assert.All(sent, s => Assert.Equal(HttpStatusCode.Redirect, s.Status));
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
         Assert.Equal(1, await world.WithDbAsync(db => db.SignpostingRecords.CountAsync(s => s.PracticeId == world.PracticeA.Id)));
+
+        // The same form sent again with another reason (back, change it, send) is refused, not confirmed as recorded
+        // while the first reason stays (old code: "Signposting ... recorded").
+        var changed = await staff.PostFormAsync(url, new Dictionary<string, string>(form) { ["Reason"] = nameof(SignpostingReason.MedicationAdvice) });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Contains("This form already recorded signposting for minor ailment", await changed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(SignpostingReason.MinorAilment, await world.WithDbAsync(db => db.SignpostingRecords.Where(s => s.PracticeId == world.PracticeA.Id).Select(s => s.Reason).SingleAsync()));
 
         // The next patient is a new visit to the page, and a new record.
         var next = (await staff.GetAsync(url)).Html;
@@ -395,6 +413,15 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         Assert.Contains("0 of 1 staff member trained", register, StringComparison.Ordinal);
         var audited = await world.WithDbAsync(db => db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == AuditActions.TrainingRemove && e.EntityId == id));
         Assert.Equal((world.PracticeStaffA, id), (audited.Actor, audited.EntityId));
+
+        // A change saved from a form opened before the removal says so, keeping what was typed in an add form (old code:
+        // "Page not found").
+        var change = await staff.PostFormAsync("/Navigation/Training", Training("Ann Smith", "yes", ann, date: "2026-06-02"), formPage: editPage);
+        var changeHtml = await change.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, change.StatusCode);
+        Assert.Contains("Someone removed this training record after you opened it", changeHtml, StringComparison.Ordinal);
+        Assert.Contains("value=\"Ann Smith\"", changeHtml, StringComparison.Ordinal);
+        Assert.False(await world.WithDbAsync(db => db.NavigatorTraining.AnyAsync(t => t.PracticeId == world.PracticeA.Id && t.StaffName == "Ann Smith")));
 
         // Sent again (a second click): done already, not an error, and audited once.
         Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormAsync(removeUrl, remove, formPage: "/Navigation/Training")).StatusCode);

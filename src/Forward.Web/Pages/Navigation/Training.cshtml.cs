@@ -136,6 +136,14 @@ public sealed class TrainingModel(NavigationService navigation, TimeProvider clo
             TempData["Status"] = $"Training record {(Input.Id is null ? "added" : "updated")} for {saved.StaffName}";
             return RedirectToPage("/Navigation/Training");
         }
+        catch (DomainException e) when (e.Code == NavigationService.TrainingRemovedCode)
+        {
+            // Removed by a colleague since the form was opened: the register as it now is, saying so, not "page not
+            // found", with what was typed kept in an add form.
+            Input.Id = null;
+            Input.Version = null;
+            return await ShowCurrentAsync(null, e.Message, cancellationToken);
+        }
         catch (DomainException e) when (NavigationPage.StatusFor(e) is { } status)
         {
             return status;
