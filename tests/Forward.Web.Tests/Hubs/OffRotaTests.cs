@@ -54,7 +54,9 @@ public sealed class OffRotaTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.Matches($"data-appointment=\"{closed}\">(?:(?!</tr>).)*data-off-rota>Not on the rota(?:(?!</tr>).)*href=\"/Appointments/Details/{closed}\">Contact the patient", tuesdayList.ReplaceLineEndings(" "));
         Assert.DoesNotContain("data-off-rota", (await clinician.GetAsync("/Hubs/DayList?Date=2026-06-10")).Html, StringComparison.Ordinal);
         using var practice = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
-        Assert.Contains("data-off-rota", (await practice.GetAsync($"/Appointments/Details/{closed}")).Html, StringComparison.Ordinal);
+        var closedPage = (await practice.GetAsync($"/Appointments/Details/{closed}")).Html;
+        Assert.Contains("data-off-rota", closedPage, StringComparison.Ordinal);
+        Assert.Contains("its slot is not offered again: the hub's rota no longer runs at that time", closedPage, StringComparison.Ordinal); // old code: "frees the slot at once"
         Assert.DoesNotContain("data-off-rota", (await practice.GetAsync($"/Appointments/Details/{kept}")).Html, StringComparison.Ordinal);
 
         // Found again in a search (the patient rings back), it is marked there too (old code: plain "Booked").

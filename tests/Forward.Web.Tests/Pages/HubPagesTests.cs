@@ -366,6 +366,7 @@ public sealed class HubPagesTests(ForwardFactory factory) : IClassFixture<Forwar
         Assert.Contains("You cannot open this record", denied, StringComparison.Ordinal);
         Assert.Contains("refused to share", denied, StringComparison.Ordinal);
         Assert.DoesNotContain("Keepsrecord", denied, StringComparison.Ordinal);
+        Assert.Contains("recorded their answer with the record sharing buttons on the hub's day list", denied, StringComparison.Ordinal); // old code: "when the appointment was booked", as if nothing could be done
 
         // Another hub's clinician is refused even with consent.
         using var other = await PageClient.SignedInAsync(factory, world.OtherHubClinician);

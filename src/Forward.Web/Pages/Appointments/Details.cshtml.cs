@@ -54,6 +54,14 @@ public sealed class DetailsModel(BookingService booking, TimeProvider clock) : P
         }
 
         var page = await ShowAsync(id, cancellationToken);
+        if (page is PageResult && Appointment.Status == AppointmentStatus.Cancelled && Appointment.CancelledBy == Actor.From(User).UserName)
+        {
+            // A second press of the button, or the same cancel sent twice at once: what this user asked for is done.
+            ModelState.Clear();
+            TempData["Status"] = CancelledMessage;
+            return RedirectToPage(new { id });
+        }
+
         if (!OfferCancel && ModelState.TryGetValue(nameof(CancelReason), out var reason) && reason.Errors.Count > 0)
         {
             // Cancelled meanwhile: the form is not shown, so the error summary must not link to its box.
