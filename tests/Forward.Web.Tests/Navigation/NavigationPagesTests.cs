@@ -328,6 +328,13 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
             ["Input.Trained"] = "no",
         });
         Assert.Equal(HttpStatusCode.NotFound, hijack.StatusCode);
+
+        // An address whose record or practice is no number: not found, or the list to choose from with the message.
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync("/Navigation/Training?edit=abc")).Status);
+        var (counts, countsHtml) = await staff.GetAsync("/Navigation/Signposting?PracticeId=abc");
+        Assert.Equal(HttpStatusCode.OK, counts);
+        Assert.Contains("Choose a practice from the list", countsHtml, StringComparison.Ordinal);
+        Assert.Contains("data-figure=\"week\"", countsHtml, StringComparison.Ordinal); // old code: the message alone, no figures
         Assert.Equal("Ann Smith", (await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.Id == record.Id))).StaffName);
     }
 

@@ -29,17 +29,16 @@ public sealed class SignpostingModel(NavigationService navigation) : PageModel
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         ModelState.ReplaceBindingError(nameof(PracticeId), "Choose a practice from the list");
-        if (!ModelState.IsValid)
-        {
-            return Page();
-        }
 
+        // A practice in the address that is no number still gets the list to choose from, and the default practice's
+        // figures beside the message.
+        var practiceChosen = ModelState.IsValid ? PracticeId : null;
         var actor = Actor.From(User);
         try
         {
             var practices = await navigation.ReadablePracticesAsync(actor, cancellationToken);
             PracticeOptions = practices.Select(p => new SelectListItem($"{p.Name} ({p.OdsCode})", p.Id.ToString(CultureInfo.InvariantCulture))).ToList();
-            Summary = await navigation.SignpostingSummaryAsync(actor, PracticeId, cancellationToken);
+            Summary = await navigation.SignpostingSummaryAsync(actor, practiceChosen, cancellationToken);
             PracticeId = Summary.Practice.Id;
             return Page();
         }

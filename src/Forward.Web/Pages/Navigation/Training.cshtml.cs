@@ -65,6 +65,13 @@ public sealed class TrainingModel(NavigationService navigation, TimeProvider clo
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         ModelState.ReplaceBindingError(nameof(PracticeId), "Choose a practice from the list");
+        if (ModelState.GetFieldValidationState(nameof(Edit)) == Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
+        {
+            // No record has an id that is no number: as for an id not at the practice (old code: the framework's "The
+            // value 'abc' is not valid for Edit.").
+            return NotFound();
+        }
+
         if (await LoadAsync(cancellationToken) is { } failed)
         {
             return failed;
