@@ -25,10 +25,10 @@ public sealed record SessionInput(
     DateOnly? ValidFrom,
     DateOnly? ValidUntil);
 
-/// <summary>A one-off change to a session on one date: closed (with a reason) or an extra clinic.</summary>
 /// <summary>The booking window a form showed when it was opened (<see cref="Hours"/> null: each channel's own).</summary>
 public sealed record BookingWindowShown(int? Hours);
 
+/// <summary>A one-off change to a session on one date: closed (with a reason) or an extra clinic.</summary>
 public sealed record OverrideInput(DateOnly? Date, SessionOverrideKind? Kind, string? Reason);
 
 public sealed record SessionOverrideView(int Id, int SessionId, string SessionName, DateOnly Date, SessionOverrideKind Kind, string? Reason, bool SessionActive = true)
