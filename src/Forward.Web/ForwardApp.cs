@@ -148,7 +148,7 @@ public static class ForwardApp
             o.Conventions.AllowAnonymousToFolder("/Account");
             o.Conventions.AllowAnonymousToFolder("/Patient");
             o.Conventions.AllowAnonymousToFolder("/Consult");
-        }).AddMvcOptions(o => o.ModelBinderProviders.Insert(0, new IsoDateModelBinderProvider()));
+        }).AddMvcOptions(o => o.ModelBinderProviders.Insert(0, new PageDateModelBinderProvider()));
 
         // Every API error names a stable code, as the README promises: bare statuses (an expired token, a role's 403, a
         // route that does not exist, a rate limit) get one from their status.

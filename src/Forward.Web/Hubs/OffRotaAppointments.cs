@@ -39,9 +39,10 @@ public static class OffRotaAppointments
 
         // An appointment of several slots whose own slots the rota no longer plans may still be planned as a whole.
         var sessionById = sessions.ToDictionary(s => s.Id);
+        var slotsOf = stored.ToLookup(s => s.AppointmentId, s => s.Slot);
         off.RemoveWhere(id =>
         {
-            var held = stored.Where(s => s.AppointmentId == id).Select(s => s.Slot).ToList();
+            var held = slotsOf[id].ToList();
             return held.Count > 1 && sessionById.TryGetValue(held[0].Key.SessionId, out var session) && RotaCheck.PlansTogether(session, held, BankHolidayCalendar.England);
         });
         return off;

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Reflection;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Forward.Web.Infrastructure;
 
 /// <summary>
-/// A date in a URL, read only as yyyy-MM-dd, the form every date field, link and API document of Forward's writes.
+/// A date in an API query, read only as yyyy-MM-dd, the form every date field, link and API document of Forward's writes
+/// (the pages also take a UK date typed day first: <see cref="PageDateModelBinderProvider"/>).
 /// <see cref="DateOnly"/>'s own parsing takes the invariant culture's other forms too, month first: a commissioner typing
 /// 01/11/2026 for 1 November got figures for 11 January, with no error, and 30/11/2026 was "not a date".
 /// </summary>
@@ -45,66 +45,4 @@ public readonly record struct IsoDate(DateOnly Value)
     }
 
     public override string ToString() => Value.ToString(Format, CultureInfo.InvariantCulture);
-}
-
-/// <summary>
-/// Binds every <see cref="DateOnly"/> a page takes (a binder named on the property wins) as yyyy-mm-dd, what the date
-/// fields send, or as a UK date, day first, as a person types one where a browser shows a plain box: 1/6/2026, 1 6 2026,
-/// 1 June 2026. Never month first, as DateOnly's own parsing read 01/06/2026 (6 January).
-/// </summary>
-public sealed class IsoDateModelBinderProvider : IModelBinderProvider
-{
-    public IModelBinder? GetBinder(ModelBinderProviderContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return context.Metadata.UnderlyingOrModelType == typeof(DateOnly) && context.BindingInfo.BinderType is null
-            ? new IsoDateModelBinder()
-            : null;
-    }
-
-    private static readonly CultureInfo UnitedKingdom = CultureInfo.GetCultureInfo("en-GB");
-
-    private static readonly string[] UkFormats = ["d/M/yyyy", "d-M-yyyy", "d.M.yyyy", "d M yyyy", "d MMMM yyyy", "d MMM yyyy"];
-
-    private sealed class IsoDateModelBinder : IModelBinder
-    {
-        public Task BindModelAsync(ModelBindingContext bindingContext)
-        {
-            ArgumentNullException.ThrowIfNull(bindingContext);
-            var value = bindingContext.ValueProvider.GetValue(bindingContext.ModelName);
-            if (value == ValueProviderResult.None)
-            {
-                return Task.CompletedTask;
-            }
-
-            bindingContext.ModelState.SetModelValue(bindingContext.ModelName, value);
-            var text = value.FirstValue;
-            var messages = bindingContext.ModelMetadata.ModelBindingMessageProvider;
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                if (bindingContext.ModelMetadata.IsReferenceOrNullableType)
-                {
-                    bindingContext.Result = ModelBindingResult.Success(null);
-                }
-                else
-                {
-                    bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, messages.ValueMustNotBeNullAccessor(text ?? string.Empty));
-                }
-            }
-            else if (IsoDate.TryParse(text, CultureInfo.InvariantCulture, out var date))
-            {
-                bindingContext.Result = ModelBindingResult.Success(date.Value);
-            }
-            else if (DateOnly.TryParseExact(text.Trim(), UkFormats, UnitedKingdom, DateTimeStyles.AllowInnerWhite, out var typed))
-            {
-                bindingContext.Result = ModelBindingResult.Success(typed);
-            }
-            else
-            {
-                bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, messages.AttemptedValueIsInvalidAccessor(text, bindingContext.ModelMetadata.GetDisplayName()));
-            }
-
-            return Task.CompletedTask;
-        }
-    }
 }

@@ -39,7 +39,8 @@ public sealed class BookingWindowForm
             return true;
         }
 
-        if (Shown.Length <= 4 && Shown.All(char.IsAsciiDigit) && int.TryParse(Shown, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hours))
+        // NumberStyles.None: digits only, no sign, space or separator.
+        if (Shown.Length <= 4 && int.TryParse(Shown, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hours))
         {
             shown = new BookingWindowShown(hours);
             return true;
