@@ -52,8 +52,8 @@ public static class FhirCapability
                         Slot(),
                         Appointment(),
                         Patient(),
-                        Included("Schedule", "A rota session of a hub (id = session id); returned with _include=Slot:schedule. serviceCategory.text is the session name."),
-                        Included("Practitioner", "One of a session's parallel clinicians (id = '{session id}-{clinician number}'); returned with _include:recurse=Schedule:actor:Practitioner."),
+                        Included("Schedule", "One clinician's diary in a rota session of a hub (id = '{session id}-{clinician number}', actors its Location and its one Practitioner); returned with _include=Slot:schedule. serviceCategory.text is the session name."),
+                        Included("Practitioner", "One of a session's parallel clinicians (id = '{session id}-{clinician number}', the id of its Schedule); returned with _include:recurse=Schedule:actor:Practitioner."),
                         Included("Location", "A hub (id = hub id); returned with _include:recurse=Schedule:actor:Location."),
                         Included("Organization", "The hub's commissioner (id = ODS code); always returned with slots."),
                     ],
@@ -84,9 +84,9 @@ public static class FhirCapability
     private static ResourceComponent Appointment() => new()
     {
         Type = "Appointment",
-        Documentation = "Book (POST): status booked, start and end of the slots, created, slot references (several only if adjacent in one "
-            + "session with the same role and channel), participants Patient/{id} (an existing patient, see Patient search), "
-            + "Location/{hub id} and optionally Practitioner/{id}, and the " + FhirSystems.BookingOrganisationExtension + " extension "
+        Documentation = "Book (POST): status booked, start and end of the slots, created, slot references (several only if back to back in one "
+            + "Schedule), participants Patient/{id} (an existing patient, see Patient search), "
+            + "Location/{hub id} and optionally Practitioner/{id} (the slots' Schedule's practitioner), and the " + FhirSystems.BookingOrganisationExtension + " extension "
             + "pointing at a contained Organization (your ODS code, name, telecom). description <= 100 characters, comment <= 500. "
             + "Amend (PUT + If-Match): description and comment only. Cancel (PUT + If-Match): status cancelled and cancelationReason. "
             + "Only appointments starting today or later can be read, amended or cancelled.",

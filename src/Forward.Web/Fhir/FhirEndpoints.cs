@@ -172,13 +172,13 @@ public static class FhirEndpoints
             bundle.Entry.Add(Entry(baseUrl, FhirMapping.Slot(slot), Bundle.SearchEntryMode.Match));
         }
 
-        foreach (var group in slots.GroupBy(s => s.SessionId).OrderBy(g => g.Key))
+        foreach (var group in slots.GroupBy(s => (s.SessionId, s.ClinicianIndex)).OrderBy(g => g.Key))
         {
-            var session = sessions[group.Key];
-            bundle.Entry.Add(Entry(baseUrl, FhirMapping.Schedule(session, group.Min(s => s.StartUtc), group.Max(s => s.EndUtc)), Bundle.SearchEntryMode.Include));
+            var session = sessions[group.Key.SessionId];
+            bundle.Entry.Add(Entry(baseUrl, FhirMapping.Schedule(session, group.Key.ClinicianIndex, group.Min(s => s.StartUtc), group.Max(s => s.EndUtc)), Bundle.SearchEntryMode.Include));
             if (includes.Contains("Schedule:actor:Practitioner"))
             {
-                bundle.Entry.AddRange(FhirMapping.Practitioners(session).Select(p => Entry(baseUrl, p, Bundle.SearchEntryMode.Include)));
+                bundle.Entry.Add(Entry(baseUrl, FhirMapping.Practitioner(session, group.Key.ClinicianIndex), Bundle.SearchEntryMode.Include));
             }
         }
 

@@ -43,15 +43,18 @@ public sealed record FhirSession(int Id, int HubId, string Name, ClinicianRole R
 public sealed record FhirOrganisation(string Ods, string Name, string? Phone);
 
 /// <summary>
-/// Builds Firely resources from Forward's views. Ids are Forward's own and stable: Slot = slot id, Schedule = rota
-/// session id, Practitioner = "{session id}-{clinician number from 1}" (one per parallel clinician of a session; Forward
-/// rotas name roles, not people), Location = hub id, Organization = ODS code (the hub's CCG), Patient = patient id,
+/// Builds Firely resources from Forward's views. Ids are Forward's own and stable: Slot = slot id, Practitioner =
+/// "{session id}-{clinician number from 1}" (one per parallel clinician of a session; Forward rotas name roles, not
+/// people), Schedule = the same id as its one Practitioner (that clinician's diary in the session), Location = hub id, Organization = ODS code (the hub's CCG), Patient = patient id,
 /// Appointment = appointment id with the version as versionId.
 /// </summary>
 public static class FhirMapping
 {
     public static string PractitionerId(int sessionId, int clinicianIndex) =>
         string.Create(CultureInfo.InvariantCulture, $"{sessionId}-{clinicianIndex + 1}");
+
+    /// <summary>A clinician's diary in a session has the id of its one practitioner.</summary>
+    public static string ScheduleId(int sessionId, int clinicianIndex) => PractitionerId(sessionId, clinicianIndex);
 
     public static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
@@ -92,40 +95,42 @@ public static class FhirMapping
             Id = Id(slot.Id),
             Extension = [DeliveryChannelExtension(slot.Mode)],
             ServiceType = [new CodeableConcept { Text = SlotType(slot.Role, slot.Mode) }],
-            Schedule = new ResourceReference("Schedule/" + Id(slot.SessionId)),
+            Schedule = new ResourceReference("Schedule/" + ScheduleId(slot.SessionId, slot.ClinicianIndex)),
             Status = FhirSlot.SlotStatus.Free,
             Start = Local(slot.StartUtc),
             End = Local(slot.EndUtc),
         };
     }
 
-    /// <summary>A session as a Schedule; the planning horizon spans the slots returned with it.</summary>
-    public static Schedule Schedule(FhirSession session, DateTime horizonStartUtc, DateTime horizonEndUtc)
+    /// <summary>
+    /// One clinician's diary in a session as a Schedule, as GP Connect has a Schedule per practitioner: a client that books
+    /// with the Schedule's practitioner, or several back-to-back slots of one Schedule, is booking as Forward requires.
+    /// The planning horizon spans the slots returned with it.
+    /// </summary>
+    public static Schedule Schedule(FhirSession session, int clinicianIndex, DateTime horizonStartUtc, DateTime horizonEndUtc)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var actors = new List<ResourceReference> { new("Location/" + Id(session.HubId)) };
-        actors.AddRange(Enumerable.Range(0, Math.Max(1, session.Clinicians)).Select(i => new ResourceReference("Practitioner/" + PractitionerId(session.Id, i))));
         return new Schedule
         {
-            Id = Id(session.Id),
+            Id = ScheduleId(session.Id, clinicianIndex),
             Extension = [PractitionerRoleExtension(session.Role), DeliveryChannelExtension(session.Mode)],
             Active = session.IsActive,
             ServiceCategory = [new CodeableConcept { Text = session.Name }],
             ServiceType = [new CodeableConcept { Text = SlotType(session.Role, session.Mode) }],
-            Actor = actors,
+            Actor = [new ResourceReference("Location/" + Id(session.HubId)), new ResourceReference("Practitioner/" + PractitionerId(session.Id, clinicianIndex))],
             PlanningHorizon = new Period { Start = LocalText(horizonStartUtc), End = LocalText(horizonEndUtc) },
         };
     }
 
-    public static IEnumerable<Practitioner> Practitioners(FhirSession session)
+    public static Practitioner Practitioner(FhirSession session, int clinicianIndex)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return Enumerable.Range(0, Math.Max(1, session.Clinicians)).Select(i => new Practitioner
+        return new Practitioner
         {
-            Id = PractitionerId(session.Id, i),
+            Id = PractitionerId(session.Id, clinicianIndex),
             Active = session.IsActive,
-            Name = [new HumanName { Text = $"{RoleName(session.Role)} {i + 1}, {session.Name}" }],
-        });
+            Name = [new HumanName { Text = $"{RoleName(session.Role)} {clinicianIndex + 1}, {session.Name}" }],
+        };
     }
 
     public static Location Location(FhirHub hub)

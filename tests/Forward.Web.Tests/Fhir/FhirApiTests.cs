@@ -77,8 +77,9 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.All(bundle.Entry.Where(e => e.Resource is FhirSlot), e => Assert.Equal(Bundle.SearchEntryMode.Match, e.Search.Mode));
 
         var schedules = FhirTestKit.Resources<Schedule>(bundle).ToList();
-        Assert.Equal(2, schedules.Count);
-        Assert.Contains(schedules, s => s.ServiceCategory[0].Text == "Evening GP clinic" && s.Id == Text(world.SessionId));
+        Assert.Equal(3, schedules.Count); // one per clinician: the evening session's two GPs and the nurse
+        Assert.Contains(schedules, s => s.ServiceCategory[0].Text == "Evening GP clinic" && s.Id == $"{world.SessionId}-1");
+        Assert.Contains(schedules, s => s.ServiceCategory[0].Text == "Evening GP clinic" && s.Id == $"{world.SessionId}-2");
         Assert.All(slots, s => Assert.Contains(schedules, sc => "Schedule/" + sc.Id == s.Schedule.Reference));
         var organization = Assert.Single(FhirTestKit.Resources<Organization>(bundle));
         Assert.Equal(FhirTestKit.Ods, organization.Identifier[0].System);
@@ -108,9 +109,8 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.Equal(Text(world.HubId), location.Id);
         var organization = Assert.Single(FhirTestKit.Resources<Organization>(bundle!));
         Assert.Equal("Organization/" + organization.Id, location.ManagingOrganization.Reference);
-        var schedule = FhirTestKit.Resources<Schedule>(bundle!).Single(s => s.Id == Text(world.SessionId));
-        Assert.Contains(schedule.Actor, a => a.Reference == "Location/" + location.Id);
-        Assert.Contains(schedule.Actor, a => a.Reference == $"Practitioner/{world.SessionId}-2");
+        var schedule = FhirTestKit.Resources<Schedule>(bundle!).Single(s => s.Id == $"{world.SessionId}-2");
+        Assert.Equal(["Location/" + location.Id, $"Practitioner/{world.SessionId}-2"], schedule.Actor.Select(a => a.Reference));
         var role = (CodeableConcept)schedule.GetExtension("https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-PractitionerRole-1").Value;
         Assert.Equal("GeneralPractitioner", role.Coding[0].Code);
 
@@ -326,6 +326,42 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.Equal(2, created!.Slot.Count);
         Assert.Equal(30, (int)(created.End!.Value - created.Start!.Value).TotalMinutes);
         Assert.Equal(Forward.Domain.Booking.BookingChannel.Nhs111, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == long.Parse(created.Id, CultureInfo.InvariantCulture)).Select(a => a.Channel).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_client_books_from_the_search_alone_with_the_schedules_practitioner_and_back_to_back_slots_of_one_schedule()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var bundle = (await client.SearchAsync<FhirSlot>(FhirTestKit.SlotSearch(Today.AddDays(1), Today.AddDays(1), world.PracticeA.OdsCode, allIncludes: true)))!;
+
+        // The evening session's second GP, as a client sees it: a Schedule with one practitioner and its slots.
+        var schedule = FhirTestKit.Resources<Schedule>(bundle).Single(s => s.Id == $"{world.SessionId}-2");
+        var practitioner = Assert.Single(schedule.Actor, a => a.Reference.StartsWith("Practitioner/", StringComparison.Ordinal)).Reference;
+        var slots = FhirTestKit.Resources<FhirSlot>(bundle).Where(s => s.Schedule.Reference == "Schedule/" + schedule.Id).OrderBy(s => s.Start).ToList();
+        var pair = slots.Zip(slots.Skip(1)).First(p => p.First.End == p.Second.Start);
+        var booking = new FhirAppointment
+        {
+            Contained = [new Organization { Id = "1", Identifier = [new Identifier(FhirTestKit.Ods, world.PracticeA.OdsCode)], Name = "Booking organisation", Telecom = [new ContactPoint(ContactPoint.ContactPointSystem.Phone, ContactPoint.ContactPointUse.Work, "01632 960000")] }],
+            Extension = [new Extension("https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-BookingOrganisation-1", new ResourceReference("#1"))],
+            Status = FhirAppointment.AppointmentStatus.Booked,
+            Start = pair.First.Start,
+            End = pair.Second.End,
+            Created = new FhirDateTime(new DateTimeOffset(2026, 6, 8, 9, 0, 0, TimeSpan.FromHours(1))).Value,
+            Slot = [new ResourceReference("Slot/" + pair.First.Id), new ResourceReference("Slot/" + pair.Second.Id)],
+            Participant =
+            [
+                new FhirAppointment.ParticipantComponent { Actor = new ResourceReference("Patient/" + patient.Id), Status = ParticipationStatus.Accepted },
+                new FhirAppointment.ParticipantComponent { Actor = Assert.Single(schedule.Actor, a => a.Reference.StartsWith("Location/", StringComparison.Ordinal)), Status = ParticipationStatus.Accepted },
+                new FhirAppointment.ParticipantComponent { Actor = new ResourceReference(practitioner), Status = ParticipationStatus.Accepted },
+            ],
+        };
+
+        var created = await client.CreateAsync(booking);
+
+        Assert.Equal(2, created!.Slot.Count);
+        Assert.Contains(created.Participant, p => p.Actor.Reference == practitioner);
     }
 
     [Fact]
