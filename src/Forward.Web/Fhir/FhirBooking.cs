@@ -16,10 +16,14 @@ public static class FhirBooking
 
     public sealed record SlotFacts(long Id, int HubId, int SessionId, int ClinicianIndex, DateTime StartUtc, DateTime EndUtc);
 
-    /// <summary>Reads a booking request (POST /fhir/Appointment); 422 INVALID_RESOURCE for anything missing or not allowed.</summary>
-    public static Request Read(FhirAppointment appointment)
+    /// <summary>
+    /// Reads a booking request (POST /fhir/Appointment); 422 INVALID_RESOURCE for anything missing or not allowed.
+    /// References are Forward's own: relative (Slot/123), or absolute under <paramref name="baseUrl"/>.
+    /// </summary>
+    public static Request Read(FhirAppointment appointment, string baseUrl)
     {
         ArgumentNullException.ThrowIfNull(appointment);
+        ArgumentNullException.ThrowIfNull(baseUrl);
         var forbidden = new List<string>();
         void Forbid(bool present, string element)
         {
@@ -64,24 +68,24 @@ public static class FhirBooking
             throw FhirException.InvalidResource("A booking needs at least one slot reference, like Slot/123.");
         }
 
-        var slotIds = appointment.Slot.Select(s => LongId(s, "Slot")).ToList();
+        var slotIds = appointment.Slot.Select(s => LongId(s, "Slot", baseUrl)).ToList();
 
         var patients = new List<int>();
         var locations = new List<int>();
         var practitioners = new List<string>();
         foreach (var participant in appointment.Participant)
         {
-            var reference = participant.Actor?.Reference ?? throw FhirException.InvalidResource("Every participant needs an actor reference.");
-            switch (reference.Split('/') is [.., var type, _] ? type : string.Empty)
+            var reference = Local(participant.Actor?.Reference ?? throw FhirException.InvalidResource("Every participant needs an actor reference."), baseUrl);
+            switch (reference.Split('/') is [var type, _] ? type : string.Empty)
             {
                 case "Patient":
-                    patients.Add(IntId(participant.Actor, "Patient"));
+                    patients.Add(IntId(reference, "Patient"));
                     break;
                 case "Location":
-                    locations.Add(IntId(participant.Actor, "Location"));
+                    locations.Add(IntId(reference, "Location"));
                     break;
                 case "Practitioner":
-                    practitioners.Add(reference.Split('/')[^1]);
+                    practitioners.Add(reference.Split('/')[1]);
                     break;
                 default:
                     throw FhirException.InvalidResource($"Participant '{FhirRequests.Show(reference)}' is not supported: give the patient, the location and optionally the practitioner.");
@@ -175,11 +179,11 @@ public static class FhirBooking
 
                 return null;
             case FhirAppointment.AppointmentStatus.Cancelled:
-                var reason = incoming.CancelationReason?.Text
-                    ?? incoming.CancelationReason?.Coding.Select(c => c.Display ?? c.Code).FirstOrDefault(t => !string.IsNullOrWhiteSpace(t));
-                if (string.IsNullOrWhiteSpace(reason))
+                // Forward keeps the reason as words, so a coding would be lost: it is refused rather than dropped.
+                var reason = incoming.CancelationReason?.Text;
+                if (string.IsNullOrWhiteSpace(reason) || incoming.CancelationReason!.Coding.Count > 0)
                 {
-                    throw FhirException.InvalidResource("Cancelling needs a cancelationReason (text).");
+                    throw FhirException.InvalidResource("Cancelling needs a cancelationReason with text only, like {\"text\": \"Patient no longer needs it\"}: Forward keeps no coding.");
                 }
 
                 if (incoming.Description != current.Description || incoming.Comment != current.Comment)
@@ -202,6 +206,14 @@ public static class FhirBooking
         copy.Comment = null;
         copy.Status = null;
         copy.CancelationReason = null;
+
+        // The same instant written another way (Z for +00:00, .000) is not a change: compare the instants.
+        copy.Start = copy.Start?.ToUniversalTime();
+        copy.End = copy.End?.ToUniversalTime();
+        if (copy.CreatedElement is { } created && created.TryToDateTimeOffset(out var createdAt))
+        {
+            copy.CreatedElement = new FhirDateTime(createdAt.ToUniversalTime());
+        }
 
         // Names shown for reading, which come from other records (the session's name, the hub's, the booking practice's
         // name and phone) and change without the appointment's version moving: a client that read them before such a
@@ -231,6 +243,12 @@ public static class FhirBooking
 
         var organisation = appointment.Contained.OfType<Organization>().FirstOrDefault(o => o.Id == reference[1..])
             ?? throw FhirException.InvalidResource($"The booking organisation {reference} is not contained in the appointment.");
+
+        // Anything else contained would be read by nobody: a contained Patient, say, is not who the booking is for.
+        if (appointment.Contained.Any(c => !ReferenceEquals(c, organisation)))
+        {
+            throw FhirException.InvalidResource("A booking contains only its booking Organization; refer to the patient as Patient/{id}.");
+        }
         var ods = organisation.Identifier.FirstOrDefault(i => i.System == FhirSystems.OdsOrganisation)?.Value;
         if (string.IsNullOrWhiteSpace(ods) || string.IsNullOrWhiteSpace(organisation.Name) || organisation.Telecom.Count == 0)
         {
@@ -241,7 +259,7 @@ public static class FhirBooking
     }
 
     /// <summary>The id of a patient or location reference; one too large for any id names nothing, and is not found.</summary>
-    private static int IntId(ResourceReference reference, string type)
+    private static int IntId(string reference, string type)
     {
         var id = LongId(reference, type);
         return id <= int.MaxValue
@@ -249,11 +267,28 @@ public static class FhirBooking
             : throw DomainException.NotFound($"{type.ToLowerInvariant()}-not-found", $"There is no {type.ToLowerInvariant()} {id.ToString(CultureInfo.InvariantCulture)}.");
     }
 
-    private static long LongId(ResourceReference reference, string type)
-    {
-        var parts = (reference.Reference ?? string.Empty).Split('/');
-        return parts.Length >= 2 && parts[^2] == type && long.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
+    private static long LongId(ResourceReference reference, string type, string baseUrl) =>
+        LongId(Local(reference.Reference ?? string.Empty, baseUrl), type);
+
+    private static long LongId(string reference, string type) =>
+        reference.Split('/') is [var given, var digits] && given == type && long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
             ? id
-            : throw FhirException.InvalidResource($"'{FhirRequests.Show(reference.Reference ?? string.Empty)}' is not a {type} reference like {type}/123.");
+            : throw FhirException.InvalidResource($"'{FhirRequests.Show(reference)}' is not a {type} reference like {type}/123.");
+
+    /// <summary>
+    /// A reference relative to this server. An absolute one is taken only under this server's base: another system's
+    /// Patient/14228 is not Forward's, and booking Forward's patient of that id would book someone else.
+    /// </summary>
+    private static string Local(string reference, string baseUrl)
+    {
+        var ownBase = baseUrl.TrimEnd('/') + "/";
+        if (reference.StartsWith(ownBase, StringComparison.OrdinalIgnoreCase))
+        {
+            return reference[ownBase.Length..];
+        }
+
+        return reference.Contains(':', StringComparison.Ordinal)
+            ? throw FhirException.InvalidResource($"'{FhirRequests.Show(reference)}' is not on this server: refer to Forward's own resources, like Slot/123.")
+            : reference;
     }
 }

@@ -88,7 +88,8 @@ public static class FhirCapability
             + "Schedule), participants Patient/{id} (an existing patient, see Patient search), "
             + "Location/{hub id} and optionally Practitioner/{id} (the slots' Schedule's practitioner), and the " + FhirSystems.BookingOrganisationExtension + " extension "
             + "pointing at a contained Organization (your ODS code, name, telecom). description <= 100 characters, comment <= 500. "
-            + "Amend (PUT + If-Match): description and comment only. Cancel (PUT + If-Match): status cancelled and cancelationReason. "
+            + "References are relative (Slot/123) or absolute on this server; nothing but the booking Organization is contained. "
+            + "Amend (PUT + If-Match): description and comment only. Cancel (PUT + If-Match): status cancelled and cancelationReason.text (no coding). "
             + "Only appointments starting today or later can be read, amended or cancelled.",
         Interaction =
         [

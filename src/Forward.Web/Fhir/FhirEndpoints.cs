@@ -199,7 +199,7 @@ public static class FhirEndpoints
         var actor = Actor.From(http.User);
         var idempotencyKey = IdempotencyKey(http.Request);
         var appointment = await FhirRequests.ReadResourceAsync<FhirAppointment>(http.Request, ct);
-        var request = FhirBooking.Read(appointment);
+        var request = FhirBooking.Read(appointment, BaseUrl(http));
         var call = FhirCall.Of(http);
 
         // Named in the audit entry even when the caller may not book for them, so the patient's CCG sees the attempt.

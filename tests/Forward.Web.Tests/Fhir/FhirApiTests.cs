@@ -241,6 +241,39 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
     }
 
     [Fact]
+    public async Task The_same_instants_written_another_way_are_no_change_and_references_may_be_absolute_on_this_server()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var slots = (await world.FreeSlotsAsync()).Where(s => s.ClinicianIndex == 0).ToList();
+        var own = new Uri(factory.Server.BaseAddress, "fhir/").ToString();
+        var absolute = FhirTestKit.Booking(slots[0], patient.Id, world.PracticeA.OdsCode);
+        absolute.Slot = [new ResourceReference(own + "Slot/" + slots[0].Id)];
+        absolute.Participant[0].Actor = new ResourceReference(own + "Patient/" + patient.Id);
+        var booked = await client.CreateAsync(absolute);
+
+        // Times as UTC (+00:00 for the +01:00 Forward sent), as a client that normalises dates sends them back: old code
+        // refused both the amend and the cancel as changing something other than description or comment.
+        var amended = (FhirAppointment)booked!.DeepCopy();
+        amended.Start = amended.Start!.Value.ToUniversalTime();
+        amended.End = amended.End!.Value.ToUniversalTime();
+        Assert.True(amended.CreatedElement.TryToDateTimeOffset(out var created));
+        amended.CreatedElement = new FhirDateTime(created.ToUniversalTime());
+        amended.Comment = "Bring inhaler";
+        var afterAmend = await client.UpdateAsync(amended, versionAware: true);
+        Assert.Equal("Bring inhaler", afterAmend!.Comment);
+
+        var cancel = (FhirAppointment)afterAmend.DeepCopy();
+        cancel.Start = cancel.Start!.Value.ToUniversalTime();
+        cancel.Status = FhirAppointment.AppointmentStatus.Cancelled;
+        cancel.CancelationReason = new CodeableConcept { Text = "No longer needed" };
+        var cancelled = await client.UpdateAsync(cancel, versionAware: true);
+        Assert.Equal(FhirAppointment.AppointmentStatus.Cancelled, cancelled!.Status);
+        Assert.Equal("No longer needed", cancelled.CancelationReason.Text);
+    }
+
+    [Fact]
     public async Task A_create_retried_with_its_idempotency_key_gets_the_booking_it_made()
     {
         var world = await TestWorld.CreateAsync(factory);

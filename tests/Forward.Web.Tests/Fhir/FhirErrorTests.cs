@@ -171,6 +171,18 @@ public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<Forwa
         notAdjacent.End = new DateTimeOffset(DateTime.SpecifyKind(later.EndUtc, DateTimeKind.Utc)).ToOffset(TimeSpan.FromHours(1));
         await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(notAdjacent), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
 
+        // Another system's references are not Forward's: its Patient/14228 is not Forward's patient 14228 (old code booked
+        // Forward's patient and slot of those ids). A contained patient would be read by nobody, so it is refused too.
+        var elsewhere = Booking();
+        elsewhere.Slot = [new ResourceReference("https://other-system.example/fhir/Slot/" + slot.Id)];
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(elsewhere), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+        var elsewherePatient = Booking();
+        elsewherePatient.Participant[0].Actor = new ResourceReference("https://other-system.example/fhir/Patient/" + patient.Id);
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(elsewherePatient), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+        var containedPatient = Booking();
+        containedPatient.Contained.Add(new Patient { Id = "p1", Identifier = [new Identifier("https://fhir.nhs.uk/Id/nhs-number", "9434765919")] });
+        await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(containedPatient), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+
         var cancelledOnArrival = Booking();
         cancelledOnArrival.Status = FhirAppointment.AppointmentStatus.Proposed;
         await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(cancelledOnArrival), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
@@ -297,6 +309,12 @@ public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<Forwa
 
         var noReason = (FhirAppointment)booked.DeepCopy();
         noReason.Status = FhirAppointment.AppointmentStatus.Cancelled;
+        await FhirTestKit.ExpectErrorAsync(world, () => client.UpdateAsync(noReason, versionAware: true), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+
+        // Forward keeps a reason as words: a coding would be lost, so it is refused (old code kept its code as the text).
+        noReason.CancelationReason = new CodeableConcept("http://example.org/reasons", "pat");
+        await FhirTestKit.ExpectErrorAsync(world, () => client.UpdateAsync(noReason, versionAware: true), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+        noReason.CancelationReason = new CodeableConcept("http://example.org/reasons", "pat", "Patient request", "Patient asked");
         await FhirTestKit.ExpectErrorAsync(world, () => client.UpdateAsync(noReason, versionAware: true), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
 
         var wrongId = (FhirAppointment)booked.DeepCopy();
