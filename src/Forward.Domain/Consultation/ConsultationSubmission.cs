@@ -83,6 +83,11 @@ public sealed record ConsultationIdentity(string? NhsNumber, string? GivenName, 
         {
             errors[field] = $"Your {label} must not contain control characters";
         }
+        else if (!value.Any(char.IsLetter))
+        {
+            // "1234" or "!!!" typed to get past the form: a name has letters, in any script.
+            errors[field] = $"Your {label} must contain letters";
+        }
     }
 }
 

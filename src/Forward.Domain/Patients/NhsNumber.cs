@@ -43,6 +43,12 @@ public readonly record struct NhsNumber
             return false;
         }
 
+        if (IsOneDigitRepeated(digits))
+        {
+            error = "NHS number is not valid: no NHS number is one digit ten times.";
+            return false;
+        }
+
         nhsNumber = new NhsNumber(digits);
         error = null;
         return true;
@@ -92,6 +98,13 @@ public readonly record struct NhsNumber
             check = 0;
         }
 
-        return check == 10 ? null : new NhsNumber(nineDigits + (char)('0' + check));
+        var digits = nineDigits + (char)('0' + check);
+        return check == 10 || IsOneDigitRepeated(digits) ? null : new NhsNumber(digits);
     }
+
+    /// <summary>
+    /// 0000000000, 1111111111 and the rest: the weights sum to 54, so any digit repeated ten times is its own check
+    /// digit. They pass Modulus 11 but are typed as placeholders, never issued.
+    /// </summary>
+    private static bool IsOneDigitRepeated(string tenDigits) => tenDigits.AsSpan(1).IndexOfAnyExcept(tenDigits[0]) < 0;
 }

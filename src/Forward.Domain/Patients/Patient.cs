@@ -92,5 +92,10 @@ public sealed record PatientDetails(string? NhsNumber, string? GivenName, string
         {
             errors[field] = $"The patient's {label} must not contain control characters";
         }
+        else if (!value.Any(char.IsLetter))
+        {
+            // "1234" or "!!!" typed to get past the form: a name has letters, in any script.
+            errors[field] = $"The patient's {label} must contain letters";
+        }
     }
 }

@@ -23,6 +23,9 @@ public class ConsultationSubmissionTests
     [InlineData("NhsNumber", "")]
     [InlineData("GivenName", "")]
     [InlineData("FamilyName", "")]
+    [InlineData("GivenName", "1234")]
+    [InlineData("FamilyName", "!!!")]
+    [InlineData("NhsNumber", "0000000000")]
     [InlineData("Email", "not-an-email")]
     [InlineData("Mobile", "01632 960001")]
     public void Each_bad_field_is_reported(string field, string value)

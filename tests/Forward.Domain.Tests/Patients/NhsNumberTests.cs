@@ -18,6 +18,8 @@ public class NhsNumberTests
 
     [Theory]
     [InlineData("9434765918", "check digit")]
+    [InlineData("0000000000", "one digit ten times")]
+    [InlineData("999 999 9999", "one digit ten times")]
     [InlineData("123456789", "10 digits")]
     [InlineData("12345678901", "10 digits")]
     [InlineData("94347659AB", "10 digits")]
