@@ -70,12 +70,17 @@ public static class BookingRules
         }
     }
 
-    /// <summary>Refuses (409 <c>slot-not-free</c>) slots of which any is booked or withdrawn.</summary>
+    /// <summary>Refuses (409 <c>slot-not-free</c>) slots of which any is booked or withdrawn, saying which.</summary>
     public static void CheckFree(IEnumerable<SlotStatus> statuses)
     {
-        if (statuses.Any(s => s != SlotStatus.Free))
+        var taken = statuses.Where(s => s != SlotStatus.Free).ToList();
+        if (taken.Count > 0)
         {
-            throw DomainException.Conflict("slot-not-free", "That slot is no longer free. Choose another slot.");
+            // A withdrawn slot was taken off by the hub, not booked by anyone: "no longer free" would send the booker
+            // looking for who booked it.
+            throw DomainException.Conflict("slot-not-free", taken.Contains(SlotStatus.Booked)
+                ? "That slot is no longer free. Choose another slot."
+                : "The hub no longer offers that slot: its clinic is closed at that time, or its session has changed. Choose another slot.");
         }
     }
 

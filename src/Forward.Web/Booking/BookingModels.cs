@@ -146,10 +146,13 @@ public sealed record RecordSummaryView(int PatientId, string NhsNumber, string N
 
 /// <summary>
 /// A booking refused because its idempotency key already booked something else (<see cref="BookingService.IdempotencyKeyReused"/>):
-/// other slots, another patient, or the same with other details. Names the booking the key made.
+/// other slots, another patient, or the same with other details. Names the booking the key made, and whether it has
+/// been cancelled since.
 /// </summary>
-public sealed class IdempotencyKeyReusedException(long bookedAppointmentId, string message)
+public sealed class IdempotencyKeyReusedException(long bookedAppointmentId, bool bookedAppointmentCancelled, string message)
     : DomainException(DomainErrorKind.Conflict, BookingService.IdempotencyKeyReused, message)
 {
     public long BookedAppointmentId { get; } = bookedAppointmentId;
+
+    public bool BookedAppointmentCancelled { get; } = bookedAppointmentCancelled;
 }

@@ -707,8 +707,12 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             .Select(a => new
             {
                 a.Id,
+                a.Status,
                 a.PatientId,
                 a.Patient!.NhsNumber,
+                a.Patient.FamilyName,
+                a.Patient.DateOfBirth,
+                a.Patient.Phone,
                 a.Consent,
                 a.Reason,
                 a.BookingOrganisationOds,
@@ -727,20 +731,28 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             : NhsNumber.TryParse(request.Patient.NhsNumber, out var nhsNumber, out _) && nhsNumber.Value.Value == existing.NhsNumber;
         if (!samePatient || !existing.SlotIds.OrderBy(x => x).SequenceEqual(request.SlotIds.Distinct().OrderBy(x => x)))
         {
-            throw new IdempotencyKeyReusedException(existing.Id, "This idempotency key was already used for a different booking.");
+            throw new IdempotencyKeyReusedException(existing.Id, existing.Status == AppointmentStatus.Cancelled, "This idempotency key was already used for a different booking.");
         }
 
         // So is the same booking with other details, compared as the writer stores them: answered with the first, a
-        // consent the patient withdrew would be kept. Only what nothing changes after booking is compared, so a genuine
-        // retry is never refused: the description and comment may have been amended since, the patient's phone changed
-        // by another booking. The consent is compared only while it is the booker's: once the hub has recorded the
-        // patient's own answer (RecordConsentAsync), that answer is the newer one and the retry is answered with it.
-        var sameDetails = Appointment.CleanText(request.Reason) == existing.Reason
+        // consent the patient withdrew would be kept, and a corrected last name, date of birth or phone silently lost
+        // (texts going on to the number the booker had just put right). Only what nothing else changes is compared, so a
+        // genuine retry is never refused: the description and comment may have been amended since, and the patient's
+        // phone is compared only while no later booking of theirs can have changed it. The consent is compared only
+        // while it is the booker's: once the hub has recorded the patient's own answer (RecordConsentAsync), that answer
+        // is the newer one and the retry is answered with it.
+        var samePatientDetails = request.PatientId is not null
+            || (string.Equals(request.Patient.FamilyName?.Trim(), existing.FamilyName, StringComparison.OrdinalIgnoreCase)
+                && request.Patient.DateOfBirth == existing.DateOfBirth
+                && (request.Patient.Phone?.Trim() == existing.Phone
+                    || await db.Appointments.AnyAsync(a => a.PatientId == existing.PatientId && a.Id > existing.Id, ct)));
+        var sameDetails = samePatientDetails
+            && Appointment.CleanText(request.Reason) == existing.Reason
             && BookingWriter.OrganisationOdsToStore(request, actor) == existing.BookingOrganisationOds
             && (request.Consent == existing.Consent || await HubRecordedConsentAsync(existing.Id, existing.PatientId, ct));
         if (!sameDetails)
         {
-            throw new IdempotencyKeyReusedException(existing.Id, "This idempotency key was already used to book these slots for this patient with other details (consent, reason or booking organisation). The first booking stands unchanged.");
+            throw new IdempotencyKeyReusedException(existing.Id, existing.Status == AppointmentStatus.Cancelled, "This idempotency key was already used to book these slots for this patient with other details (last name, date of birth, phone, consent, reason or booking organisation). The first booking stands unchanged.");
         }
 
         return new BookingOutcome(await FindViewAsync(existing.Id, ct), Replayed: true);

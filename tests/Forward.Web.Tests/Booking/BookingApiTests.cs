@@ -194,6 +194,38 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
     }
 
     [Fact]
+    public async Task A_retry_with_the_patients_date_of_birth_or_phone_put_right_is_409_and_the_first_booking_stands()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var nhsNumber = TestPatients.NewNhsNumber();
+        object Sent(string dateOfBirth, string phone) =>
+            new { slotIds = new[] { slot.Id }, patient = new { nhsNumber, givenName = "Alex", familyName = "Testperson", dateOfBirth, phone }, consent = "Granted" };
+        async Task<HttpResponseMessage> PostAsync(object body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/appointments") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", "put-right-1");
+            return await client.SendAsync(request);
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(Sent("1980-05-17", "07700 900111"))).StatusCode);
+
+        // Old code: 200 Idempotent-Replayed with the first date of birth and phone, as if the correction were in it.
+        foreach (var corrected in new[] { Sent("1908-05-17", "07700 900111"), Sent("1980-05-17", "07700 900222") })
+        {
+            using var refused = await PostAsync(corrected);
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Equal("idempotency-key-reused", (await Json(refused)).GetProperty("code").GetString());
+        }
+
+        var patient = await world.WithDbAsync(db => db.Patients.SingleAsync(p => p.NhsNumber == nhsNumber));
+        Assert.Equal((new DateOnly(1980, 5, 17), "07700 900111"), (patient.DateOfBirth, patient.Phone));
+        using var genuine = await PostAsync(Sent("1980-05-17", "07700 900111"));
+        Assert.Equal(HttpStatusCode.OK, genuine.StatusCode);
+    }
+
+    [Fact]
     public async Task Retries_sent_before_the_first_attempt_is_answered_get_that_booking_not_a_conflict()
     {
         var world = await TestWorld.CreateAsync(factory);

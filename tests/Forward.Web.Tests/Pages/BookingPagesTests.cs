@@ -270,6 +270,84 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         Assert.Equal(RecordSharingConsent.Granted, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => a.Consent).SingleAsync()));
     }
 
+    [Theory]
+    [InlineData("Input.FamilyName", "Pagetesterson")]
+    [InlineData("Input.DateOfBirth", "1957-11-02")]
+    [InlineData("Input.Phone", "07700 900999")]
+    public async Task The_form_sent_again_with_the_patient_put_right_keeps_the_first_booking_and_says_the_change_was_not_saved(string field, string corrected)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var (_, url, form) = await OpenFormAsync(world, client);
+        var fields = PatientFields();
+        var id = AppointmentId(await SubmitAsync(client, url, form, fields));
+
+        // Back, a typing mistake put right, book: old code answered with the first booking, as if the correction were
+        // in it (texts went on to the wrong number).
+        fields[field] = corrected;
+        var again = await SubmitAsync(client, url, form, fields);
+        var html = await again.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("Nothing you changed since was saved.", html, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/Appointments/Details/{id}\"", html, StringComparison.Ordinal);
+        var patient = await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == id).Select(a => new { a.Patient!.FamilyName, a.Patient.DateOfBirth, a.Patient.Phone }).SingleAsync());
+        Assert.Equal(("Pagetester", new DateOnly(1975, 11, 2), "07700 900456"), (patient.FamilyName, patient.DateOfBirth, patient.Phone));
+    }
+
+    [Fact]
+    public async Task The_form_sent_again_after_its_booking_was_cancelled_says_so_and_offers_a_new_form()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var (slot, url, form) = await OpenFormAsync(world, client);
+        var fields = PatientFields();
+        var id = AppointmentId(await SubmitAsync(client, url, form, fields));
+        using var api = await world.ClientAsync(world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync(new Uri($"/api/v1/appointments/{id}/cancel", UriKind.Relative), new { reason = "Booked in error" })).StatusCode);
+
+        // The same details (old code: the confirmation of a cancelled appointment) and other details (old code: "cancel
+        // it and book again", when it already was).
+        var same = await SubmitAsync(client, url, form, fields);
+        fields["Input.Consent"] = "Refused";
+        var other = await SubmitAsync(client, url, form, fields);
+
+        foreach (var response in new[] { same, other })
+        {
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("The appointment booked from this page has been cancelled since. Nothing was booked now.", html, StringComparison.Ordinal);
+            Assert.Contains($"href=\"/Booking/Book?slotId={slot.Id}\"", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("cancel it and book again", html, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.BookedBy == world.PracticeStaffA && a.Status == AppointmentStatus.Booked)));
+    }
+
+    [Fact]
+    public async Task The_form_says_before_anything_is_typed_that_its_slot_was_withdrawn_or_has_started()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var slots = await world.FreeSlotsAsync();
+        await world.WithDbAsync(db => db.Slots.Where(s => s.Id == slots[0].Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SlotStatus.Withdrawn)));
+
+        var (_, withdrawn) = await client.GetAsync(BookUrl(slots[0].Id, world.PracticeA.OdsCode));
+        Assert.Contains("The hub no longer offers this appointment", withdrawn, StringComparison.Ordinal);
+        Assert.DoesNotContain("Someone else may have just booked it", withdrawn, StringComparison.Ordinal);
+        var posted = await SubmitAsync(client, BookUrl(slots[0].Id, world.PracticeA.OdsCode), withdrawn, PatientFields());
+        Assert.Contains("The hub no longer offers that slot", await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var (_, open) = await client.GetAsync(BookUrl(slots[1].Id, world.PracticeA.OdsCode));
+        Assert.DoesNotContain("id=\"slot-unbookable\"", open, StringComparison.Ordinal);
+        using (factory.Clock.TravelTo(slots[1].StartUtc.AddMinutes(1)))
+        {
+            using var later = await PageClient.SignedInAsync(factory, world.PracticeStaffA); // the first sign-in has gone idle
+            var (_, started) = await later.GetAsync(BookUrl(slots[1].Id, world.PracticeA.OdsCode));
+            Assert.Contains("This appointment has already started", started, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task An_invalid_nhs_number_is_shown_against_the_field_and_books_nothing()
     {

@@ -1,6 +1,7 @@
 using Forward.Data;
 using Forward.Domain;
 using Forward.Domain.Booking;
+using Forward.Domain.Hubs;
 using Forward.Domain.Patients;
 using Forward.Web.Access;
 using Forward.Web.Booking;
@@ -40,7 +41,7 @@ public sealed class BookInput
 
 /// <summary>Books one slot for a patient. Thin: binds the form, calls <see cref="BookingService.BookAsync"/>, shows its errors.</summary>
 [Authorize(Policy = AuthenticationSetup.BookerPolicy)]
-public sealed class BookModel(BookingService booking, TriageService triage, ForwardDbContext db) : PageModel
+public sealed class BookModel(BookingService booking, TriageService triage, ForwardDbContext db, TimeProvider clock) : PageModel
 {
     public const string InputPrefix = nameof(Input);
 
@@ -100,10 +101,25 @@ public sealed class BookModel(BookingService booking, TriageService triage, Forw
     /// <summary>The appointment this form booked when it was sent before with other details.</summary>
     public long? BookedFromThisForm { get; private set; }
 
+    /// <summary>The appointment this form booked has been cancelled since: sending the form again books nothing.</summary>
+    public bool BookedFromThisFormCancelled { get; private set; }
+
     [BindProperty]
     public BookInput Input { get; set; } = new();
 
     public SlotView Slot { get; private set; } = null!;
+
+    /// <summary>
+    /// Why the slot cannot be booked, said before anyone types a patient's details: taken, withdrawn by the hub (a
+    /// closed date, a stopped session), or already started. Null when it can be.
+    /// </summary>
+    public (string Heading, string Detail)? SlotUnbookable => Slot switch
+    {
+        { Status: SlotStatus.Booked } => ("This appointment is no longer free", "Someone else may have just booked it."),
+        { Status: SlotStatus.Withdrawn } => ("The hub no longer offers this appointment", "Its clinic is closed at that time, or its session has changed."),
+        _ when Slot.StartUtc <= clock.GetUtcNow().UtcDateTime => ("This appointment has already started", string.Empty),
+        _ => null,
+    };
 
     public bool IsPracticeStaff { get; private set; }
 
@@ -169,11 +185,22 @@ public sealed class BookModel(BookingService booking, TriageService triage, Forw
                 var outcome = Consultation is { } consultationId
                     ? await triage.BookFromRequestAsync(consultationId, request, actor, cancellationToken)
                     : await booking.BookAsync(request, actor, cancellationToken);
-                return RedirectToPage("/Booking/Confirmation", new { id = outcome.Appointment.Id });
+                if (!(outcome.Replayed && outcome.Appointment.Status == AppointmentStatus.Cancelled))
+                {
+                    return RedirectToPage("/Booking/Confirmation", new { id = outcome.Appointment.Id });
+                }
+
+                // Sent again after its booking was cancelled: the confirmation would show a cancelled appointment as if
+                // it had just been booked.
+                ShowCancelledFromThisForm(outcome.Appointment.Id);
             }
             catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
             {
                 return NotFound();
+            }
+            catch (IdempotencyKeyReusedException ex) when (ex.BookedAppointmentCancelled)
+            {
+                ShowCancelledFromThisForm(ex.BookedAppointmentId);
             }
             catch (IdempotencyKeyReusedException ex)
             {
@@ -189,6 +216,13 @@ public sealed class BookModel(BookingService booking, TriageService triage, Forw
         }
 
         return await ShowAsync(cancellationToken);
+    }
+
+    private void ShowCancelledFromThisForm(long appointmentId)
+    {
+        ModelState.AddModelError(string.Empty, "The appointment booked from this page has been cancelled since. Nothing was booked now. To book this slot, start again from a new form.");
+        BookedFromThisForm = appointmentId;
+        BookedFromThisFormCancelled = true;
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
