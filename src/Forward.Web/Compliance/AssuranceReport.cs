@@ -12,7 +12,16 @@ namespace Forward.Web.Compliance;
 /// <param name="GeneratedUtc">When it was made, printed on each page in London time.</param>
 /// <param name="Unfinished">True when the month had not ended: its figures include sessions still to come.</param>
 /// <param name="Pages">One page per CCG, in the order they are printed.</param>
-public sealed record AssuranceReport(AssuranceMonth Month, DateTime GeneratedUtc, bool Unfinished, IReadOnlyList<AssurancePage> Pages, ComplianceEntity? Scope = null);
+/// <param name="Scope">The CCG or ICS the report was asked for.</param>
+/// <param name="Headline">The scope's own figures, which the page the PDF is downloaded from leads with.</param>
+public sealed record AssuranceReport(AssuranceMonth Month, DateTime GeneratedUtc, bool Unfinished, IReadOnlyList<AssurancePage> Pages, ComplianceEntity? Scope = null, AssuranceHeadline? Headline = null);
+
+/// <summary>
+/// The figures of the whole scope over the month: a CCG's are its page's; an ICS's are the ICS's own, as the dashboard
+/// and compliance API give them for the ICS (not any one CCG's, nor an average of its CCGs' rates).
+/// <paramref name="Networks"/> counts the PCNs of every CCG in it.
+/// </summary>
+public sealed record AssuranceHeadline(ComplianceEntity Entity, DateRange Range, ComplianceFigures Figures, int Networks, DateOnly PlannedThrough);
 
 /// <summary>
 /// One CCG's page: its figures over the month, its weeks (Monday to Sunday, the first and last clipped to the month) for
@@ -52,7 +61,24 @@ public sealed class AssuranceReportBuilder(ComplianceQueries queries, TimeProvid
             pages.Add(new AssurancePage(report.Entity, range, report.Figures, weeks.Periods.Select(w => new ComplianceWeek(w.Period, w.Figures)).ToList(), report.Children, report.PlannedThrough));
         }
 
-        return new AssuranceReport(month, clock.GetUtcNow().UtcDateTime, month.IsUnfinished(clock), pages, scope);
+        return new AssuranceReport(month, clock.GetUtcNow().UtcDateTime, month.IsUnfinished(clock), pages, scope, await HeadlineAsync(scope, pages, range, actor, ct));
+    }
+
+    /// <summary>
+    /// A CCG's page is its headline. An ICS's comes from the query the compliance API answers level=ics with, so the page
+    /// leads with the figures its dashboard link opens.
+    /// </summary>
+    private async Task<AssuranceHeadline> HeadlineAsync(ComplianceEntity scope, List<AssurancePage> pages, DateRange range, Actor actor, CancellationToken ct)
+    {
+        var networks = pages.Sum(p => p.Networks.Count);
+        if (scope.Level == ComplianceLevel.Ccg)
+        {
+            var page = pages[0];
+            return new AssuranceHeadline(page.Ccg, page.Range, page.Figures, networks, page.PlannedThrough);
+        }
+
+        var report = await queries.ReportAsync(scope.Level, scope.Id, range, actor, ct);
+        return new AssuranceHeadline(report.Entity, report.Range, report.Figures, networks, report.PlannedThrough);
     }
 
     /// <summary>The download's file name: forward-assurance-CODE-yyyy-MM.pdf, the code kept to letters, digits and dashes.</summary>

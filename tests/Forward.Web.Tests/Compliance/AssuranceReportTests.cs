@@ -248,6 +248,47 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task An_ics_report_is_headed_with_the_ics_figures_the_dashboard_shows_not_its_first_ccgs()
+    {
+        // A second CCG, first by name, with 10,000 patients and no extended access: its own figure is 0, the test CCG's
+        // is its hubs' capacity over 40,000 patients, and the ICS's is that capacity over 50,000 (neither CCG's).
+        var world = await TestWorld.CreateAsync(factory);
+        await world.PlanThroughAsync(new DateOnly(2026, 6, 30));
+        var sibling = $"Sibling CCG {world.Prefix}";
+        await world.WithDbAsync(async db =>
+        {
+            var ccg = new Forward.Domain.Organisations.Ccg { OdsCode = $"S{world.Prefix}", Name = sibling, CareSystemId = world.SystemId, StatedPopulation = 10000 };
+            var network = new Forward.Domain.Organisations.PrimaryCareNetwork { Code = $"SPCN{world.Prefix}", Name = $"Sibling PCN {world.Prefix}", Locality = "Sibling", Ccg = ccg };
+            db.Practices.Add(new Forward.Domain.Organisations.Practice { OdsCode = $"S{world.Prefix}01", Name = $"Sibling Practice {world.Prefix}", Network = network, ListSize = 10000, ClinicalSystem = "EMIS Web" });
+            return await db.SaveChangesAsync();
+        });
+        var commissioner = await world.ClientAsync(world.Commissioner);
+        var api = await commissioner.GetAsync(new Uri($"/api/v1/compliance?level=ics&id={world.SystemId}&from=2026-06-01&to=2026-06-30", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, api.StatusCode);
+        var ics = JsonDocument.Parse(await api.Content.ReadAsStringAsync()).RootElement;
+        var minutes = ics.GetProperty("figures").GetProperty("minutesPer1000PerWeek").GetDecimal();
+        var rag = ics.GetProperty("figures").GetProperty("capacityRag").GetString()!;
+        var ccgMinutes = ics.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("figures").GetProperty("minutesPer1000PerWeek").GetDecimal()).ToList();
+        Assert.Equal(2, ccgMinutes.Count);
+        Assert.All(ccgMinutes, m => Assert.NotEqual(Math.Round(minutes, 1), Math.Round(m, 1)));
+
+        using var page = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var (status, html) = await page.GetAsync($"/Compliance/Assurance?Scope=ics&Month={June}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"<h2 id=\"report\">Test system {world.Prefix[1..]} (TS{world.Prefix[1..]}), June 2026</h2>", html, StringComparison.Ordinal); // was the sibling CCG
+        var capacity = $"data-figure=\"capacity\">{minutes.ToString("0.0", CultureInfo.GetCultureInfo("en-GB"))} <strong class=\"[^\"]*\" data-rag=\"{rag}\">";
+        Assert.Matches(capacity, html); // was the sibling's 0.0
+        Assert.Matches("Primary care networks</dt>\\s*<dd[^>]*>2</dd>", html); // both CCGs' PCNs, not the first CCG's one
+        Assert.Matches($"<a [^>]*href=\"/Compliance\\?Scope=ics%3A{world.SystemId}&amp;From=2026-06-01&amp;To=2026-06-30\"[^>]*>See these figures in the access dashboard</a>", html);
+
+        // Each CCG is still listed below with its own figure.
+        var pages = html[html.IndexOf("data-table=\"assurance-pages\"", StringComparison.Ordinal)..];
+        Assert.Contains($"{sibling} (S{world.Prefix})", pages, StringComparison.Ordinal);
+        Assert.Contains($"Test CCG {world.Prefix[1..]}", pages, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Only_the_ccgs_own_commissioners_get_the_pdf()
     {
         var world = await TestWorld.CreateAsync(factory);

@@ -31,7 +31,8 @@ public sealed class AssuranceModel(ComplianceQueries queries, TimeProvider clock
 
     public AssuranceReport? Report { get; private set; }
 
-    public AssurancePage? CcgPage => Report?.Pages.Count > 0 ? Report.Pages[0] : null;
+    /// <summary>The chosen CCG's or ICS's own figures, which the page leads with (an ICS's are not its first CCG's).</summary>
+    public AssuranceHeadline? Headline => Report?.Headline;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
