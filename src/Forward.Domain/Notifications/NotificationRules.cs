@@ -102,6 +102,25 @@ public static class NotificationRules
     }
 
     /// <summary>
+    /// When a reminder falling due at <paramref name="nowUtc"/> may go: now in the day; in the night (a reminder sent late,
+    /// after a restart, a failed send or a hold while its appointment was off the rota), when the night ends, as
+    /// <see cref="ReminderDue"/> would have planned it; or never (null) when that leaves less than
+    /// <see cref="ShortestReminderLeadHours"/> before the start, as the evening before has passed.
+    /// </summary>
+    public static DateTime? ReminderSendableFrom(DateTime nowUtc, DateTime startUtc)
+    {
+        var local = London.ToLocal(nowUtc);
+        var time = TimeOnly.FromDateTime(local);
+        if (time >= NightUntil && time <= NightFrom)
+        {
+            return nowUtc;
+        }
+
+        var morning = London.ToUtc(DateOnly.FromDateTime(local).AddDays(time < NightUntil ? 0 : 1), NightUntil)!.Value;
+        return morning <= startUtc - TimeSpan.FromHours(ShortestReminderLeadHours) ? morning : null;
+    }
+
+    /// <summary>
     /// On cancellation: pending reminders for the appointment are cancelled (in <paramref name="existing"/>), and a
     /// cancellation notice is planned for now on every channel the patient has that has no notice yet.
     /// </summary>

@@ -165,6 +165,26 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
             return false;
         }
 
+        if (message.Kind == NotificationKind.Reminder && appointment is not null
+            && NotificationRules.ReminderSendableFrom(now, appointment.StartUtc) is var sendable && sendable != now)
+        {
+            // Due in the night: sent late, after a restart, a failed send's back-off or an off-rota hold. Planned
+            // reminders keep out of the night (NotificationRules.ReminderDue), and so do late ones. Not an attempt.
+            if (sendable is { } morning)
+            {
+                await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
+                    .ExecuteUpdateAsync(u => u.SetProperty(m => m.DueUtc, morning).SetProperty(m => m.Attempts, m => m.Attempts - 1).SetProperty(m => m.LastError, "night"), CancellationToken.None);
+                LogSkipped(logger, id, message.Kind, message.Channel, "it is night in London; sent when the night ends");
+            }
+            else
+            {
+                await FinishAsync(db, id, OutboxStatus.Cancelled, "night-too-near-start", now);
+                LogSkipped(logger, id, message.Kind, message.Channel, "it is night in London and the night ends too near the start");
+            }
+
+            return false;
+        }
+
         string providerId;
         using var sendLimit = new CancellationTokenSource(o.SendLimit, clock);
         using var sending = CancellationTokenSource.CreateLinkedTokenSource(ct, sendLimit.Token);

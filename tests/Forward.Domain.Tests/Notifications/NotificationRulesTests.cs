@@ -69,6 +69,42 @@ public class NotificationRulesTests
             && (due - (start - lead)).Duration() <= TimeSpan.FromHours(12);
     }
 
+    [Theory]
+    [InlineData(6, 9, 14, 0, 6, 10, 18, 30, 6, 9, 14, 0)] // in the day: now
+    [InlineData(6, 9, 21, 0, 6, 10, 18, 30, 6, 9, 21, 0)] // 21:00 is still evening
+    [InlineData(6, 9, 23, 30, 6, 10, 18, 30, 6, 10, 8, 0)] // late at night: in the morning
+    [InlineData(6, 10, 3, 0, 6, 10, 18, 30, 6, 10, 8, 0)] // small hours: this morning
+    [InlineData(10, 24, 23, 30, 10, 25, 19, 0, 10, 25, 8, 0)] // the night the clocks go back: 08:00 GMT
+    [InlineData(3, 28, 23, 30, 3, 29, 19, 0, 3, 29, 8, 0)] // the night the clocks go forward: 08:00 BST
+    public void A_reminder_falling_due_at_night_waits_for_the_morning(int month, int day, int hour, int minute, int startMonth, int startDay, int startHour, int startMinute, int dueMonth, int dueDay, int dueHour, int dueMinute)
+    {
+        Assert.Equal(
+            Local(dueMonth, dueDay, dueHour, dueMinute),
+            NotificationRules.ReminderSendableFrom(Local(month, day, hour, minute), Local(startMonth, startDay, startHour, startMinute)));
+    }
+
+    [Fact]
+    public void A_reminder_falling_due_at_night_is_dropped_when_the_morning_is_within_an_hour_of_the_start()
+    {
+        Assert.Null(NotificationRules.ReminderSendableFrom(Local(6, 10, 2, 0), Local(6, 10, 8, 30)));
+        Assert.Equal(Local(6, 10, 8, 0), NotificationRules.ReminderSendableFrom(Local(6, 10, 2, 0), Local(6, 10, 9, 0)));
+    }
+
+    [Property(MaxTest = 500)]
+    public bool A_late_reminder_goes_now_or_later_never_at_night_nor_within_an_hour_of_the_start(PositiveInt minutesIntoYear, PositiveInt minutesToStart)
+    {
+        var now = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMinutes(minutesIntoYear.Get % (365 * 24 * 60));
+        var start = now.AddMinutes(60 + (minutesToStart.Get % (48 * 60)));
+        if (NotificationRules.ReminderSendableFrom(now, start) is not { } at)
+        {
+            return true;
+        }
+
+        var time = TimeOnly.FromDateTime(London.ToLocal(at));
+        return at >= now && time >= NotificationRules.NightUntil && time <= NotificationRules.NightFrom
+            && (at == now || at <= start - TimeSpan.FromHours(NotificationRules.ShortestReminderLeadHours));
+    }
+
     [Fact]
     public void A_booking_plans_its_reminder_for_the_morning_when_its_lead_ends_at_night()
     {

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Forward.Domain.Booking;
 using Forward.Domain.Hubs;
 using Forward.Domain.Notifications;
+using Forward.Domain.Time;
 using Forward.Web.Notifications;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -286,6 +287,36 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
 
         // The hub's reminders began with this appointment: the dashboard's before-and-after rate splits there.
         Assert.Equal(slot.StartUtc, await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).Select(h => h.RemindersSinceUtc).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_reminder_that_falls_due_late_at_night_waits_for_the_morning()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2))).First(s => London.ToLocal(s.StartUtc).Hour >= 12);
+        var id = await BookAsync(world, slot.Id);
+        var day = DateOnly.FromDateTime(London.ToLocal(slot.StartUtc));
+
+        // Nothing ran at 24 hours before (the app was down); it comes back at 23:30 the night before. Old code sent the
+        // reminder there and then.
+        using (factory.Clock.TravelTo(London.ToUtc(day.AddDays(-1), new TimeOnly(23, 30))!.Value))
+        {
+            await Dispatcher.DispatchDueAsync();
+        }
+
+        var waiting = Assert.Single(await OutboxAsync(world, id), m => m.Kind == NotificationKind.Reminder);
+        Assert.Equal((OutboxStatus.Pending, London.ToUtc(day, new TimeOnly(8, 0))!.Value, "night"), (waiting.Status, waiting.DueUtc, waiting.LastError));
+        Assert.Empty(await SentAsync(waiting.IdempotencyKey));
+
+        using (factory.Clock.TravelTo(London.ToUtc(day, new TimeOnly(8, 0))!.Value))
+        {
+            await Dispatcher.DispatchDueAsync();
+        }
+
+        var sent = Assert.Single(await OutboxAsync(world, id), m => m.Kind == NotificationKind.Reminder);
+        Assert.Equal(OutboxStatus.Sent, sent.Status);
+        Assert.Equal(1, sent.Attempts); // the night's wait was not an attempt
+        Assert.Single(await SentAsync(sent.IdempotencyKey));
     }
 
     /// <summary>
