@@ -30,6 +30,7 @@ public sealed class SignInModel(SignInService signIn, IWebHostEnvironment enviro
     [Required(ErrorMessage = "Enter your password")]
     public string? Password { get; set; }
 
+    /// <summary>Where to go once signed in: a local address only, encoded for the redirect (<see cref="LocalRedirects.Safe"/>).</summary>
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
@@ -41,20 +42,14 @@ public sealed class SignInModel(SignInService signIn, IWebHostEnvironment enviro
 
     public void OnGet()
     {
-        if (!Url.IsLocalUrl(ReturnUrl))
-        {
-            ReturnUrl = null;
-        }
+        ReturnUrl = LocalRedirects.Safe(Url, ReturnUrl);
 
         DescribeDemo();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (!Url.IsLocalUrl(ReturnUrl))
-        {
-            ReturnUrl = null;
-        }
+        ReturnUrl = LocalRedirects.Safe(Url, ReturnUrl);
 
         if (!ModelState.IsValid)
         {
