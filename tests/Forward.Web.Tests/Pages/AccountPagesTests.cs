@@ -147,16 +147,123 @@ public sealed class AccountPagesTests(ForwardFactory factory) : IClassFixture<Fo
         Assert.Contains("Try again in 15 minutes", html, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A post from another site, made to sign this browser in as the attacker (login CSRF), signs nobody in: not without
+    /// a token, nor with a token the attacker got for their own browser. The form is drawn again and works.
+    /// </summary>
     [Fact]
-    public async Task A_sign_in_post_without_the_anti_forgery_token_is_refused()
+    public async Task A_sign_in_post_without_a_token_that_fits_is_refused_and_the_form_drawn_again()
     {
         var world = await TestWorld.CreateAsync(factory);
         using var client = new PageClient(factory);
+        using var attacker = new PageClient(factory);
+        var (_, attackerForm) = await attacker.GetAsync("/Account/SignIn");
+        var attackerToken = PageClient.AntiforgeryToken(attackerForm)!;
 
-        var response = await client.PostFormWithoutTokenAsync("/Account/SignIn", Credentials(world.PracticeStaffA));
+        foreach (var forged in new Func<Task<HttpResponseMessage>>[]
+        {
+            () => client.PostFormWithoutTokenAsync("/Account/SignIn", Credentials(world.PracticeStaffA)),
+            () => PostWithTokenAsync(client, "/Account/SignIn", Credentials(world.PracticeStaffA), attackerToken),
+        })
+        {
+            var response = await forged();
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.False(SetsAuthCookie(response));
+            Assert.Contains("<li>The page had expired. Sign in again.</li>", html, StringComparison.Ordinal);
+            Assert.StartsWith("Error: Sign in", Title(html), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/Booking/Find")).Status);
+            Assert.Equal(HttpStatusCode.Redirect, (await PostWithTokenAsync(client, "/Account/SignIn", Credentials(world.PracticeStaffA), PageClient.AntiforgeryToken(html)!)).StatusCode);
+            using var signOut = await client.PostFormAsync("/Account/SignOut", new Dictionary<string, string>(), formPage: "/");
+        }
+    }
+
+    /// <summary>
+    /// The sign-in form open in two tabs: once one has signed in, the other's form goes on where it was going (old code:
+    /// the "could not understand that request" page, its token being one made for nobody signed in).
+    /// </summary>
+    [Fact]
+    public async Task A_second_tabs_sign_in_after_the_first_has_signed_in_goes_on_to_the_return_url()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = new PageClient(factory);
+        var (_, secondTab) = await client.GetAsync("/Account/SignIn?ReturnUrl=%2FBooking%2FFind");
+
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync("/Account/SignIn", Credentials(world.PracticeStaffA))).StatusCode);
+        var response = await PostWithTokenAsync(client, "/Account/SignIn", Credentials(world.PracticeStaffA, returnUrl: "/Booking/Find"), PageClient.AntiforgeryToken(secondTab)!);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Booking/Find", response.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Booking/Find")).Status);
+    }
+
+    /// <summary>
+    /// A sign-in form drawn while signed in, used after the session has ended: the form is drawn again, saying why,
+    /// and signs in from there (old code: the "could not understand that request" page).
+    /// </summary>
+    [Fact]
+    public async Task A_sign_in_form_from_before_the_session_ended_is_drawn_again_and_then_signs_in()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var (_, oldForm) = await client.GetAsync("/Account/SignIn");
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync("/Account/SignOut", new Dictionary<string, string>(), formPage: "/")).StatusCode);
+
+        var response = await PostWithTokenAsync(client, "/Account/SignIn", Credentials(world.PracticeStaffA), PageClient.AntiforgeryToken(oldForm)!);
+        var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.False(SetsAuthCookie(response));
+        Assert.Contains("<li>The page had expired. Sign in again.</li>", html, StringComparison.Ordinal);
+        Assert.Contains($"value=\"{world.PracticeStaffA}\"", html, StringComparison.Ordinal);
+        var again = await PostWithTokenAsync(client, "/Account/SignIn", Credentials(world.PracticeStaffA), PageClient.AntiforgeryToken(html)!);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.True(SetsAuthCookie(again), "Expected the Forward.Auth cookie to be set.");
+    }
+
+    /// <summary>
+    /// Sign out pressed on a second page after the first has signed out: the user is told they are signed out (old code:
+    /// the "could not understand that request" page, the token being one made for the user who had gone).
+    /// </summary>
+    [Fact]
+    public async Task Signing_out_from_a_second_page_after_the_first_says_you_are_signed_out()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var (_, secondPage) = await client.GetAsync("/Booking/Find");
+
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync("/Account/SignOut", new Dictionary<string, string>(), formPage: "/")).StatusCode);
+        var response = await PostWithTokenAsync(client, "/Account/SignOut", new Dictionary<string, string>(), PageClient.AntiforgeryToken(secondPage)!);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Account/SignOut", response.Headers.Location?.OriginalString);
+        var (status, html) = await client.GetAsync("/Account/SignOut");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("You are signed out.", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A page drawn for one user, its sign-out pressed after another has signed in in this browser: nobody is signed out
+    /// on a token made for someone else; the page asks again, and signs out from there.
+    /// </summary>
+    [Fact]
+    public async Task Signing_out_on_a_page_drawn_for_someone_else_asks_again()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var (_, pageOfA) = await client.GetAsync("/Booking/Find");
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync("/Account/SignOut", new Dictionary<string, string>(), formPage: "/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync("/Account/SignIn", Credentials(world.Nhs111))).StatusCode);
+
+        var response = await PostWithTokenAsync(client, "/Account/SignOut", new Dictionary<string, string>(), PageClient.AntiforgeryToken(pageOfA)!);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("<li>The page had expired. To sign out, press Sign out again.</li>", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Booking/Find")).Status);
+        var again = await PostWithTokenAsync(client, "/Account/SignOut", new Dictionary<string, string>(), PageClient.AntiforgeryToken(html)!);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/Booking/Find")).Status);
     }
 
     [Fact]
@@ -266,8 +373,11 @@ public sealed class AccountPagesTests(ForwardFactory factory) : IClassFixture<Fo
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Account/SignOut")).Status);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Booking/Find")).Status);
 
-        // Nor does a cross-site POST without the token.
-        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostFormWithoutTokenAsync("/Account/SignOut", new Dictionary<string, string>())).StatusCode);
+        // Nor does a cross-site POST without the token: the page asks again.
+        var naked = await client.PostFormWithoutTokenAsync("/Account/SignOut", new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.BadRequest, naked.StatusCode);
+        Assert.Contains("The page had expired", await naked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostFormWithoutTokenAsync("/Account/SignOut", new Dictionary<string, string> { ["x"] = "\u0000" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Booking/Find")).Status);
 
         // The same account signed in elsewhere (or its cookie copied), and a token it holds for the API.
@@ -322,6 +432,13 @@ public sealed class AccountPagesTests(ForwardFactory factory) : IClassFixture<Fo
         Assert.Contains("class=\"nhsuk-card__link\" href=\"/Hubs/DayList\"", hubHome, StringComparison.Ordinal);
         Assert.Contains("class=\"nhsuk-card__link\" href=\"/Booking/Find\"", hubHome, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"/Audit\"", hubHome, StringComparison.Ordinal);
+    }
+
+    /// <summary>Posts the fields with <paramref name="token"/>: a form drawn earlier, in another tab or by another browser.</summary>
+    private static async Task<HttpResponseMessage> PostWithTokenAsync(PageClient client, string url, Dictionary<string, string> fields, string token)
+    {
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = token });
+        return await client.Http.PostAsync(new Uri(url, UriKind.Relative), content);
     }
 
     private static string Title(string html)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Forward.Web.Access;
 using Forward.Web.Infrastructure;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,11 +15,19 @@ namespace Forward.Web.Pages.Account;
 /// <summary>One demo sign-in for the table shown in Development and Testing.</summary>
 public sealed record DemoSignIn(string UserName, string Role, string CanDo);
 
-/// <summary>Sign in with a user name and password; the account lockout lives in <see cref="SignInService"/>.</summary>
+/// <summary>
+/// Sign in with a user name and password; the account lockout lives in <see cref="SignInService"/>.
+/// The anti-forgery token is checked here rather than by the filter every other page has, whose 400 page met anyone
+/// whose form had outlived its token: a second tab's once the first had signed in (the token is made for the user the
+/// form was drawn for), or a page left open across the end of a session. Such a form is still never taken.
+/// </summary>
 [EnableRateLimiting(RateLimits.SignIn)]
-public sealed class SignInModel(SignInService signIn, IWebHostEnvironment environment, IOptions<DemoOptions> demo, TimeProvider clock) : PageModel
+[IgnoreAntiforgeryToken]
+public sealed class SignInModel(SignInService signIn, IAntiforgery antiforgery, IWebHostEnvironment environment, IOptions<DemoOptions> demo, TimeProvider clock) : PageModel
 {
     public const string FailedMessage = "The user name or password is not right";
+
+    public const string ExpiredMessage = "The page had expired. Sign in again.";
 
     [BindProperty]
     [Display(Name = "User name")]
@@ -50,6 +59,36 @@ public sealed class SignInModel(SignInService signIn, IWebHostEnvironment enviro
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         ReturnUrl = LocalRedirects.Safe(Url, ReturnUrl);
+        bool tokenFits;
+        try
+        {
+            tokenFits = await antiforgery.IsRequestValidAsync(HttpContext);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            // The form could not be read at all (a NUL in a value): no browser's form, refused as on every other page.
+            return BadRequest();
+        }
+
+        if (!tokenFits)
+        {
+            if (User.Identity?.IsAuthenticated == true)
+            {
+                // Signed in since this form was drawn, most likely in another tab: go on as the sign-in would have. The
+                // user stays who they are; the form's user name and password are not looked at.
+                return LocalRedirect(ReturnUrl ?? "/");
+            }
+
+            // A form drawn for a user since signed out, or before this browser lost its anti-forgery cookie; or a post
+            // from another site, made to sign this browser in as the attacker so that what the user then enters is
+            // theirs (login CSRF). Neither is taken: the form is drawn again, with a token that fits. The password is
+            // not checked, so it counts towards no lockout.
+            ModelState.Clear();
+            ModelState.AddModelError(string.Empty, ExpiredMessage);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            DescribeDemo();
+            return Page();
+        }
 
         if (!ModelState.IsValid)
         {

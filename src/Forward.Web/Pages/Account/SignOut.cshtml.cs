@@ -1,5 +1,6 @@
 using Forward.Data;
 using Forward.Web.Access;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,15 +14,47 @@ namespace Forward.Web.Pages.Account;
 /// this browser's cookie: a copy of the cookie, on a shared PC or taken from it, signs nobody in afterwards. Demo
 /// accounts are the exception: everyone trying Forward shares them (and their tokens drive the API examples), so one
 /// person signing out ends only their own cookie.
+/// The token is checked here rather than by the filter every other page has, whose 400 page met anyone pressing sign
+/// out on a page drawn before they signed out in another tab (the token is made for the user the page was drawn for).
 /// </summary>
-public sealed partial class SignOutModel(AccountChecks accounts, ForwardDbContext db, ILogger<SignOutModel> logger) : PageModel
+[IgnoreAntiforgeryToken]
+public sealed partial class SignOutModel(AccountChecks accounts, ForwardDbContext db, IAntiforgery antiforgery, ILogger<SignOutModel> logger) : PageModel
 {
+    public const string ExpiredMessage = "The page had expired. To sign out, press Sign out again.";
+
     public bool IsSignedIn { get; private set; }
 
     public void OnGet() => IsSignedIn = User.Identity?.IsAuthenticated == true;
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
+        bool tokenFits;
+        try
+        {
+            tokenFits = await antiforgery.IsRequestValidAsync(HttpContext);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            // The form could not be read at all (a NUL in a value): no browser's form, refused as on every other page.
+            return BadRequest();
+        }
+
+        if (!tokenFits)
+        {
+            if (User.Identity?.IsAuthenticated != true)
+            {
+                // Signed out already, in another tab or by the session ending: the page says so.
+                return LocalRedirect(SiteNavigation.SignOutPath);
+            }
+
+            // A page drawn for whoever used this browser before the user now signed in, or a post from another site
+            // (should a browser send the Strict cookie with it): nobody is signed out, and the page asks again.
+            IsSignedIn = true;
+            ModelState.AddModelError(string.Empty, ExpiredMessage);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
         if (User.Identity?.IsAuthenticated == true && AccountChecks.AccountIdOf(User) is { } accountId)
         {
             try
