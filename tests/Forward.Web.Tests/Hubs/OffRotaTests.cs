@@ -59,6 +59,14 @@ public sealed class OffRotaTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.Contains("its slot is not offered again: the hub's rota no longer runs at that time", closedPage, StringComparison.Ordinal); // old code: "frees the slot at once"
         Assert.DoesNotContain("data-off-rota", (await practice.GetAsync($"/Appointments/Details/{kept}")).Html, StringComparison.Ordinal);
 
+        // The booking's own confirmation page, opened again, says so too and promises no reminder (old code: "Appointment
+        // booked", "Tell the patient the hub, the date and time", "They get a reminder").
+        var confirmation = (await practice.GetAsync($"/Booking/Confirmation/{closed}")).Html;
+        Assert.Contains("data-off-rota", confirmation, StringComparison.Ordinal);
+        Assert.DoesNotContain("Tell the patient", confirmation, StringComparison.Ordinal);
+        Assert.DoesNotContain("They get a reminder", confirmation, StringComparison.Ordinal);
+        Assert.Contains("They get a reminder", (await practice.GetAsync($"/Booking/Confirmation/{kept}")).Html, StringComparison.Ordinal);
+
         // Found again in a search (the patient rings back), it is marked there too (old code: plain "Booked").
         var found = (await practice.GetAsync("/Appointments?From=2026-06-08&To=2026-06-12")).Html.ReplaceLineEndings(" ");
         Assert.Matches($"data-appointment=\"{closed}\"[^>]*>(?:(?!</tr>).)*data-off-rota>Not on the rota", found);
