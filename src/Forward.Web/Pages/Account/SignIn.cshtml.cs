@@ -59,14 +59,8 @@ public sealed class SignInModel(SignInService signIn, IAntiforgery antiforgery, 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         ReturnUrl = LocalRedirects.Safe(Url, ReturnUrl);
-        bool tokenFits;
-        try
+        if (await AntiforgeryTokens.FitsAsync(antiforgery, HttpContext) is not { } tokenFits)
         {
-            tokenFits = await antiforgery.IsRequestValidAsync(HttpContext);
-        }
-        catch (AntiforgeryValidationException)
-        {
-            // The form could not be read at all (a NUL in a value): no browser's form, refused as on every other page.
             return BadRequest();
         }
 

@@ -1,5 +1,6 @@
 using Forward.Data;
 using Forward.Web.Access;
+using Forward.Web.Infrastructure;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
@@ -28,14 +29,8 @@ public sealed partial class SignOutModel(AccountChecks accounts, ForwardDbContex
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        bool tokenFits;
-        try
+        if (await AntiforgeryTokens.FitsAsync(antiforgery, HttpContext) is not { } tokenFits)
         {
-            tokenFits = await antiforgery.IsRequestValidAsync(HttpContext);
-        }
-        catch (AntiforgeryValidationException)
-        {
-            // The form could not be read at all (a NUL in a value): no browser's form, refused as on every other page.
             return BadRequest();
         }
 
