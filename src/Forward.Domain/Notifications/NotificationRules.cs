@@ -102,16 +102,23 @@ public static class NotificationRules
     }
 
     /// <summary>
-    /// When a reminder falling due at <paramref name="nowUtc"/> may go: now in the day; in the night (a reminder sent late,
-    /// after a restart, a failed send or a hold while its appointment was off the rota), when the night ends, as
-    /// <see cref="ReminderDue"/> would have planned it; or never (null) when that leaves less than
-    /// <see cref="ShortestReminderLeadHours"/> before the start, as the evening before has passed.
+    /// How long after <see cref="NightFrom"/> a reminder still goes: one planned for 21:00 (<see cref="ReminderDue"/>'s
+    /// evening before) is picked up by the dispatcher a moment later, and must not count as sent at night.
+    /// </summary>
+    public static readonly TimeSpan NightSendingSlack = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// When a reminder falling due at <paramref name="nowUtc"/> may go: now in the day (until <see cref="NightFrom"/>
+    /// and its <see cref="NightSendingSlack"/>); in the night (a reminder sent late, after a restart, a failed send or a
+    /// hold while its appointment was off the rota), when the night ends, as <see cref="ReminderDue"/> would have planned
+    /// it; or never (null) when that leaves less than <see cref="ShortestReminderLeadHours"/> before the start, as the
+    /// evening before has passed.
     /// </summary>
     public static DateTime? ReminderSendableFrom(DateTime nowUtc, DateTime startUtc)
     {
         var local = London.ToLocal(nowUtc);
         var time = TimeOnly.FromDateTime(local);
-        if (time >= NightUntil && time <= NightFrom)
+        if (time >= NightUntil && time <= NightFrom.Add(NightSendingSlack))
         {
             return nowUtc;
         }

@@ -72,6 +72,8 @@ public class NotificationRulesTests
     [Theory]
     [InlineData(6, 9, 14, 0, 6, 10, 18, 30, 6, 9, 14, 0)] // in the day: now
     [InlineData(6, 9, 21, 0, 6, 10, 18, 30, 6, 9, 21, 0)] // 21:00 is still evening
+    [InlineData(6, 10, 21, 10, 6, 11, 8, 30, 6, 10, 21, 10)] // one planned for 21:00, picked up a moment later: not dropped
+    [InlineData(6, 9, 21, 11, 6, 10, 18, 30, 6, 10, 8, 0)] // past 21:00 and the dispatcher's slack: night
     [InlineData(6, 9, 23, 30, 6, 10, 18, 30, 6, 10, 8, 0)] // late at night: in the morning
     [InlineData(6, 10, 3, 0, 6, 10, 18, 30, 6, 10, 8, 0)] // small hours: this morning
     [InlineData(10, 24, 23, 30, 10, 25, 19, 0, 10, 25, 8, 0)] // the night the clocks go back: 08:00 GMT
@@ -101,7 +103,7 @@ public class NotificationRulesTests
         }
 
         var time = TimeOnly.FromDateTime(London.ToLocal(at));
-        return at >= now && time >= NotificationRules.NightUntil && time <= NotificationRules.NightFrom
+        return at >= now && time >= NotificationRules.NightUntil && time <= NotificationRules.NightFrom.Add(NotificationRules.NightSendingSlack)
             && (at == now || at <= start - TimeSpan.FromHours(NotificationRules.ShortestReminderLeadHours));
     }
 
