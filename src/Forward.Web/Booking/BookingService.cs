@@ -118,6 +118,14 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             throw DomainException.Forbidden("cannot-book", "Commissioners do not book appointments.");
         }
 
+        // A hub clinician books only at their own hub, and booking refuses a patient of a practice it does not serve
+        // (practice-not-served): a search for one would find nothing, and say nothing of why.
+        if (actor.IsHubClinician && !await db.HubPractices.AnyAsync(hp => hp.HubId == actor.HubId && hp.PracticeId == practice.Id, cancellationToken))
+        {
+            var hubName = await db.Hubs.Where(h => h.Id == actor.HubId).Select(h => h.Name).FirstOrDefaultAsync(cancellationToken);
+            throw ValidationFailedException.On("PracticeOds", $"Your hub{(hubName is null ? string.Empty : $" ({hubName})")} does not serve {practice.Name} ({practice.OdsCode})");
+        }
+
         var hubIds = db.HubPractices.Where(hp => hp.PracticeId == practice.Id && hp.Hub!.IsActive).Select(hp => hp.HubId);
         var fromUtc = London.StartOfDayUtc(from);
         var toUtc = London.StartOfDayUtc(to.AddDays(1));

@@ -153,6 +153,23 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
     }
 
     [Fact]
+    public async Task A_hub_clinician_searching_for_a_practice_their_hub_does_not_serve_is_400_naming_the_practice()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.HubClinician);
+
+        // Old code: 200 with no slots, the search quietly kept to their hub, which booking would refuse the patient at anyway.
+        var problem = await Get(client, $"/api/v1/slots?practice={world.PracticeB.OdsCode}&from=2026-06-08&to=2026-06-09", HttpStatusCode.BadRequest);
+
+        var message = Assert.Single(problem.GetProperty("errors").GetProperty("practice").EnumerateArray()).GetString();
+        Assert.Equal($"Your hub (Test Hub {world.Prefix[1..]}) does not serve {world.PracticeB.Name} ({world.PracticeB.OdsCode})", message);
+
+        var own = await Get(client, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-09");
+        Assert.NotEmpty(own.GetProperty("slots").EnumerateArray());
+        Assert.All(own.GetProperty("slots").EnumerateArray(), s => Assert.Equal(world.HubId, s.GetProperty("hubId").GetInt32()));
+    }
+
+    [Fact]
     public async Task Practice_staff_search_their_own_practice_by_default_and_no_other()
     {
         var world = await TestWorld.CreateAsync(factory);

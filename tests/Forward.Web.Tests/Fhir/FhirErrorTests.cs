@@ -71,6 +71,11 @@ public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<Forwa
         // Practice staff search for their own practice only.
         await FhirTestKit.ExpectErrorAsync(world, () => Run(start, end, free, include, ("searchFilter", $"{FhirTestKit.Ods}|{world.PracticeB.OdsCode}")), HttpStatusCode.Forbidden, "ACCESS_DENIED");
 
+        // A hub clinician searches only for practices their hub serves, as they book (old code: 200, empty).
+        var (clinician, _) = await FhirTestKit.ClientAsync(world, world.HubClinician);
+        var notServed = await FhirTestKit.ExpectErrorAsync(world, () => clinician.SearchAsync<FhirSlot>(Search(start, end, free, include, ("searchFilter", $"{FhirTestKit.Ods}|{world.PracticeB.OdsCode}"))), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        Assert.Contains($"does not serve {world.PracticeB.Name} ({world.PracticeB.OdsCode})", notServed.Issue[0].Diagnostics, StringComparison.Ordinal);
+
         // A search wholly in the past finds nothing, but is refused or corrected just as a future one (old code: 200, empty).
         var lastWeek = ("start", "ge" + Day(Today.AddDays(-7)));
         var yesterday = ("end", "le" + Day(Today.AddDays(-1)));

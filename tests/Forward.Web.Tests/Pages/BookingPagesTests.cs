@@ -149,6 +149,31 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task A_hub_clinician_searching_for_a_practice_their_hub_does_not_serve_is_told_so_on_the_practice()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.HubClinician);
+        var expected = $"Your hub (Test Hub {world.Prefix[1..]}) does not serve {world.PracticeB.Name} ({world.PracticeB.OdsCode})";
+
+        // Old code: "0 free appointments" and advice (later dates, any clinician) that could never find one.
+        var (status, typed) = await client.GetAsync($"/Booking/Find?PracticeCode={world.PracticeB.OdsCode}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"<a href=\"#PracticeCode\">{expected}</a>", typed, StringComparison.Ordinal);
+        Assert.Contains($"<span class=\"nhsuk-error-message\" id=\"PracticeCode-error\"><span class=\"nhsuk-u-visually-hidden\">Error: </span>{expected}</span>", typed, StringComparison.Ordinal); // on the field too
+        Assert.DoesNotContain("free appointments", typed, StringComparison.Ordinal);
+        Assert.DoesNotContain("search later dates", typed, StringComparison.Ordinal);
+
+        var (_, chosen) = await client.GetAsync($"/Booking/Find?PracticeOds={world.PracticeB.OdsCode}&From=2026-06-08&To=2026-06-09");
+        Assert.Contains($"<a href=\"#PracticeOds\">{expected}</a>", chosen, StringComparison.Ordinal);
+        Assert.DoesNotContain("free appointments", chosen, StringComparison.Ordinal);
+
+        // The practice their hub serves is searched as before.
+        var (_, own) = await client.GetAsync($"/Booking/Find?PracticeOds={world.PracticeA.OdsCode}&From=2026-06-08&To=2026-06-09");
+        Assert.NotEmpty(BookedSlotLinks(own));
+    }
+
+    [Fact]
     public async Task Nhs111_chooses_the_practice_and_search_errors_link_to_their_fields()
     {
         var world = await TestWorld.CreateAsync(factory);
