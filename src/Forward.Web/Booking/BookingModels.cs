@@ -33,10 +33,17 @@ public sealed record SlotView(
 /// slots are therefore not listed; empty when none.
 /// </param>
 /// <param name="BookableUntilUtc">
-/// How far ahead the booker's channel books (NHS 111: 48 hours), when the dates searched run past it: later slots are not
-/// listed, and the booker is told so rather than left to think there are none. Null when the search ends within it.
+/// How far ahead the booker can book at the hubs searched, when the dates searched run past it: the booker's channel's
+/// limit (NHS 111: 48 hours), or, when every hub searched takes bookings less far ahead than that, the furthest of them
+/// (<paramref name="HubsMaximumBookingAheadHours"/>). Later slots are not listed, and the booker is told so rather than
+/// left to think there are none, or to search later dates. Null when the search ends within it.
 /// </param>
-public sealed record SlotSearchResult(string PracticeOds, string PracticeName, DateOnly From, DateOnly To, IReadOnlyList<SlotView> Slots, bool Truncated, IReadOnlyList<HubBookingWindow> NearerHubWindows, DateTime? BookableUntilUtc = null);
+/// <param name="HubsMaximumBookingAheadHours">
+/// When every hub searched takes bookings less far ahead than the booker's channel allows (all of Leicester City's: 48
+/// hours), the furthest any of them does: how far ahead this booker can book for this practice at all. Null when the
+/// channel's own window is the limit.
+/// </param>
+public sealed record SlotSearchResult(string PracticeOds, string PracticeName, DateOnly From, DateOnly To, IReadOnlyList<SlotView> Slots, bool Truncated, IReadOnlyList<HubBookingWindow> NearerHubWindows, DateTime? BookableUntilUtc = null, int? HubsMaximumBookingAheadHours = null);
 
 /// <summary>A hub's own booking window: it takes bookings at most this many hours ahead, whoever books.</summary>
 public sealed record HubBookingWindow(int HubId, string HubName, int MaximumBookingAheadHours);

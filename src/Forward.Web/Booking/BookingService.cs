@@ -139,19 +139,27 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             .Where(s => hubIds.Contains(s.HubId) && s.Status == SlotStatus.Free && s.StartUtc >= fromUtc && s.StartUtc < toUtc && s.StartUtc > now
                 && s.StartUtc >= bookableFrom && s.StartUtc <= bookableTo);
         // Likewise a hub that takes bookings nearer than that (Leicester City's: 48 hours) lists only what it takes.
-        var nearerWindows = (await db.Hubs.AsNoTracking()
-            .Where(h => hubIds.Contains(h.Id) && h.MaximumBookingAheadHours != null)
+        var searchedHubs = await db.Hubs.AsNoTracking()
+            .Where(h => hubIds.Contains(h.Id) && (!actor.IsHubClinician || h.Id == actor.HubId) && (search.HubId == null || h.Id == search.HubId))
             .OrderBy(h => h.Name)
+            .Select(h => new { h.Id, h.Name, h.MaximumBookingAheadHours })
+            .ToListAsync(cancellationToken);
+        var nearerWindows = searchedHubs
+            .Where(h => h.MaximumBookingAheadHours is { } hours && now.AddHours(hours) < (bookableTo < toUtc ? bookableTo : toUtc))
             .Select(h => new HubBookingWindow(h.Id, h.Name, h.MaximumBookingAheadHours!.Value))
-            .ToListAsync(cancellationToken))
-            .Where(h => now.AddHours(h.MaximumBookingAheadHours) < (bookableTo < toUtc ? bookableTo : toUtc)
-                && (!actor.IsHubClinician || h.HubId == actor.HubId) && (search.HubId is null || h.HubId == search.HubId))
             .ToList();
         foreach (var group in nearerWindows.GroupBy(h => h.MaximumBookingAheadHours))
         {
             var (ids, cutoff) = (group.Select(h => h.HubId).ToList(), now.AddHours(group.Key));
             query = query.Where(s => !ids.Contains(s.HubId) || s.StartUtc <= cutoff);
         }
+
+        // When every hub searched stops sooner than the channel, the furthest of them is where this search stops: later
+        // dates would find nothing, and the booker is told when that is, as for the channel's own limit.
+        int? hubsMaximumAhead = searchedHubs.Count > 0 && searchedHubs.All(h => h.MaximumBookingAheadHours is { } hours && now.AddHours(hours) < bookableTo)
+            ? searchedHubs.Max(h => h.MaximumBookingAheadHours!.Value)
+            : null;
+        var lastBookable = hubsMaximumAhead is { } furthest ? now.AddHours(furthest) : bookableTo;
 
         if (actor.IsHubClinician)
         {
@@ -180,7 +188,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             .ToListAsync(cancellationToken);
 
         var slots = rows.Take(search.MaxResults).Select(r => ToView(r.Slot, r.HubCode, r.HubName, r.Town, r.SessionName)).ToList();
-        return new SlotSearchResult(practice.OdsCode, practice.Name, from, to, slots, Truncated: rows.Count > search.MaxResults, NearerHubWindows: nearerWindows, BookableUntilUtc: bookableTo < toUtc ? bookableTo : null);
+        return new SlotSearchResult(practice.OdsCode, practice.Name, from, to, slots, Truncated: rows.Count > search.MaxResults, NearerHubWindows: nearerWindows, BookableUntilUtc: lastBookable < toUtc ? lastBookable : null, HubsMaximumBookingAheadHours: hubsMaximumAhead);
     }
 
     public async Task<SlotView> GetSlotAsync(long slotId, CancellationToken cancellationToken = default)

@@ -63,6 +63,11 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
         Assert.Equal(world.HubId, window.GetProperty("hubId").GetInt32());
         Assert.Equal(48, window.GetProperty("maximumBookingAheadHours").GetInt32());
 
+        // It is the only hub serving the practice, so the search stops where it does (old code: no bookableUntilUtc, as if
+        // later dates might find something).
+        Assert.Equal(48, found.GetProperty("hubsMaximumBookingAheadHours").GetInt32());
+        Assert.Equal(now.AddHours(48), found.GetProperty("bookableUntilUtc").GetDateTime());
+
         Assert.Contains(all, start => start > now.AddHours(48));
         Assert.NotEmpty(listed);
         Assert.Equal(all.Where(start => start <= now.AddHours(48)), listed);
@@ -74,6 +79,8 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
         var otherSearch = await Get(await world.ClientAsync(world.PracticeStaffB), $"/api/v1/slots?practice={world.PracticeB.OdsCode}&from=2026-06-08&to=2026-06-12");
         Assert.Contains(otherSearch.GetProperty("slots").EnumerateArray(), s => s.GetProperty("startUtc").GetDateTime() > now.AddHours(48));
         Assert.Empty(otherSearch.GetProperty("nearerHubWindows").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, otherSearch.GetProperty("bookableUntilUtc").ValueKind);
+        Assert.Equal(JsonValueKind.Null, otherSearch.GetProperty("hubsMaximumBookingAheadHours").ValueKind);
     }
 
     [Fact]

@@ -149,6 +149,41 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task A_search_past_where_every_hub_serving_the_practice_stops_says_when_that_is_and_not_to_search_later()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).ExecuteUpdateAsync(u => u.SetProperty(h => h.MaximumBookingAheadHours, 48)));
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        // Practice A's only hub takes bookings 48 hours ahead (old code: "You could: search later dates, up to 14 days at
+        // a time" and "You can book up to 14 days ahead", where no later date can ever be booked).
+        var (status, html) = await client.GetAsync("/Booking/Find?From=2026-06-12&To=2026-06-18");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("0 free appointments", html, StringComparison.Ordinal);
+        Assert.Contains($"You can book up to 09:00 on Wednesday 10 June 2026, as far ahead as Test Hub {world.Prefix[1..]} takes bookings, so later appointments are not listed.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("search later dates", html, StringComparison.Ordinal);
+        Assert.Contains("You can book up to 48 hours ahead.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("14 days ahead", html, StringComparison.Ordinal);
+
+        // A hub clinician books only at their own hub, so its window is theirs before they search.
+        using var clinician = await PageClient.SignedInAsync(factory, world.HubClinician);
+        var (_, blank) = await clinician.GetAsync("/Booking/Find");
+        Assert.Contains("You can book up to 48 hours ahead.", blank, StringComparison.Ordinal);
+
+        // Another hub serving the practice, without a window of its own, books the later dates: searching them can help.
+        await world.WithDbAsync(db =>
+        {
+            db.HubPractices.Add(new HubPractice { HubId = world.OtherHubId, PracticeId = world.PracticeA.Id });
+            return db.SaveChangesAsync();
+        });
+        var (_, mixed) = await client.GetAsync("/Booking/Find?From=2026-06-12&To=2026-06-18");
+        Assert.NotEmpty(BookedSlotLinks(mixed));
+        Assert.DoesNotContain("data-bookable-until", mixed, StringComparison.Ordinal);
+        Assert.Contains("You can book up to 14 days ahead.", mixed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_hub_clinician_searching_for_a_practice_their_hub_does_not_serve_is_told_so_on_the_practice()
     {
         var world = await TestWorld.CreateAsync(factory);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Forward.Data;
 using Forward.Domain;
 using Forward.Domain.Booking;
@@ -13,6 +12,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Forward.Web.Pages.Booking;
@@ -70,7 +70,7 @@ public sealed class FindModel(BookingService booking, TriageService triage, Forw
 
     public IReadOnlyList<IGrouping<DateOnly, SlotView>> Days { get; private set; } = [];
 
-    /// <summary>"48 hours" or "14 days": how far ahead the user's channel may book, for the hint.</summary>
+    /// <summary>"48 hours" or "14 days": how far ahead the user may book for the practice searched, for the hint.</summary>
     public string? BookingWindow { get; private set; }
 
     public bool IsTruncated => Result?.Truncated == true;
@@ -99,9 +99,6 @@ public sealed class FindModel(BookingService booking, TriageService triage, Forw
         }
 
         var window = policy.Value.WindowFor(actor.Channel).MaximumAhead;
-        BookingWindow = window.TotalHours < 72
-            ? string.Create(CultureInfo.InvariantCulture, $"{window.TotalHours:0} hours")
-            : string.Create(CultureInfo.InvariantCulture, $"{window.TotalDays:0} days");
         ModelState.ReplaceBindingError(nameof(From), "Enter the start date as a real date, for example 15 6 2026");
         ModelState.ReplaceBindingError(nameof(To), "Enter the end date as a real date, for example 21 6 2026");
         ModelState.ReplaceBindingError(nameof(Role), "Choose a clinician from the list");
@@ -148,6 +145,22 @@ public sealed class FindModel(BookingService booking, TriageService triage, Forw
             }
         }
 
+        // The hint says how far ahead this user can really book: the search knows when the practice's hubs all stop
+        // sooner than the channel, and a hub clinician, who books only at their own hub, is bound by its window anyway.
+        var bookingWindow = window;
+        if (Result?.HubsMaximumBookingAheadHours is { } hubsHours)
+        {
+            bookingWindow = TimeSpan.FromHours(hubsHours);
+        }
+        else if (Result is null && actor.IsHubClinician
+            && await db.Hubs.Where(h => h.Id == actor.HubId).Select(h => h.MaximumBookingAheadHours).FirstOrDefaultAsync(cancellationToken) is { } ownHubHours
+            && TimeSpan.FromHours(ownHubHours) < window)
+        {
+            bookingWindow = TimeSpan.FromHours(ownHubHours);
+        }
+
+        BookingWindow = Describe(bookingWindow);
+
         if (actor.IsPracticeStaff)
         {
             OwnPractice = await PracticeChoices.OwnPracticeAsync(db, actor, cancellationToken);
@@ -159,6 +172,12 @@ public sealed class FindModel(BookingService booking, TriageService triage, Forw
 
         return Page();
     }
+
+    /// <summary>"48 hours", "14 days"; hours where it is under three days or not whole days.</summary>
+    private static string Describe(TimeSpan window) =>
+        window.TotalHours < 72 || window.Ticks % TimeSpan.TicksPerDay != 0
+            ? Wording.Plural((int)Math.Round(window.TotalHours), "hour", "hours")
+            : Wording.Plural((int)window.TotalDays, "day", "days");
 
     /// <summary>The Book link for a slot, carrying the search, so "Back to search" on the booking form returns to it.</summary>
     public string? BookUrl(SlotView slot)
