@@ -17,5 +17,7 @@ public class PatientNameTests
         Assert.Equal("The patient's last name must contain letters", Named("Ada", "!!!")["FamilyName"]);
         Assert.Empty(Named("Zoë", "O'Brien-Nguyễn"));
         Assert.Empty(Named("李", "Ó Séaghdha"));
+        Assert.Empty(Named("𞤀𞤣𞤢𞤥𞤢", "𞤄𞤢𞤤𞤣𞤫")); // Adlam (Fula): letters outside the BMP, two UTF-16 halves each
+        Assert.Empty(Named("𠮷", "Yoshida")); // CJK Extension B
     }
 }
