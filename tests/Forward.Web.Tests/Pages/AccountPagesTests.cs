@@ -39,6 +39,28 @@ public sealed class AccountPagesTests(ForwardFactory factory) : IClassFixture<Fo
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Booking/Find")).Status);
     }
 
+    /// <summary>
+    /// The second tab's form sent with another user's name, even with a wrong password, once the first has signed in:
+    /// the user is told who is signed in, not sent on as them (since 2f3aa2e it went on silently as the first user).
+    /// </summary>
+    [Fact]
+    public async Task A_second_tabs_sign_in_as_someone_else_says_who_is_signed_in()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = new PageClient(factory);
+        var (_, secondTab) = await client.GetAsync("/Account/SignIn");
+
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync("/Account/SignIn", Credentials(world.PracticeStaffA))).StatusCode);
+        var fields = Credentials(world.Commissioner);
+        fields["Password"] = "not-the-password";
+        var response = await PostWithTokenAsync(client, "/Account/SignIn", fields, PageClient.AntiforgeryToken(secondTab)!);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(SetsAuthCookie(response));
+        Assert.Contains($"You are already signed in as {world.PracticeStaffA}, in another tab or window. Sign out first to sign in as someone else.", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Signing_in_returns_to_a_local_return_url()
     {

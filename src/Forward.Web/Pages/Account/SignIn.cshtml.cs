@@ -68,9 +68,20 @@ public sealed class SignInModel(SignInService signIn, IAntiforgery antiforgery, 
         {
             if (User.Identity?.IsAuthenticated == true)
             {
-                // Signed in since this form was drawn, most likely in another tab: go on as the sign-in would have. The
-                // user stays who they are; the form's user name and password are not looked at.
-                return LocalRedirect(ReturnUrl ?? "/");
+                // Signed in since this form was drawn, most likely in another tab. As the same user, go on as the sign-in
+                // would have (the password is not looked at: they are signed in already). As someone else, say who is
+                // signed in: going on would leave them working, and audited, as the other account.
+                var signedInAs = User.Identity.Name ?? string.Empty;
+                if (string.Equals(UserName?.Trim(), signedInAs, StringComparison.OrdinalIgnoreCase))
+                {
+                    return LocalRedirect(ReturnUrl ?? "/");
+                }
+
+                ModelState.Clear();
+                ModelState.AddModelError(string.Empty, $"You are already signed in as {signedInAs}, in another tab or window. Sign out first to sign in as someone else.");
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                DescribeDemo();
+                return Page();
             }
 
             // A form drawn for a user since signed out, or before this browser lost its anti-forgery cookie; or a post
