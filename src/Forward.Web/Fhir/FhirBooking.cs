@@ -18,12 +18,12 @@ public static class FhirBooking
 
     /// <summary>
     /// Reads a booking request (POST /fhir/Appointment); 422 INVALID_RESOURCE for anything missing or not allowed.
-    /// References are Forward's own: relative (Slot/123), or absolute under <paramref name="baseUrl"/>.
+    /// References are Forward's own: relative (Slot/123), or absolute under one of <paramref name="ownBases"/>.
     /// </summary>
-    public static Request Read(FhirAppointment appointment, string baseUrl)
+    public static Request Read(FhirAppointment appointment, IReadOnlyList<Uri> ownBases)
     {
         ArgumentNullException.ThrowIfNull(appointment);
-        ArgumentNullException.ThrowIfNull(baseUrl);
+        ArgumentNullException.ThrowIfNull(ownBases);
         var forbidden = new List<string>();
         void Forbid(bool present, string element)
         {
@@ -68,14 +68,14 @@ public static class FhirBooking
             throw FhirException.InvalidResource("A booking needs at least one slot reference, like Slot/123.");
         }
 
-        var slotIds = appointment.Slot.Select(s => LongId(s, "Slot", baseUrl)).ToList();
+        var slotIds = appointment.Slot.Select(s => LongId(s, "Slot", ownBases)).ToList();
 
         var patients = new List<int>();
         var locations = new List<int>();
         var practitioners = new List<string>();
         foreach (var participant in appointment.Participant)
         {
-            var reference = Local(participant.Actor?.Reference ?? throw FhirException.InvalidResource("Every participant needs an actor reference."), baseUrl);
+            var reference = Local(participant.Actor?.Reference ?? throw FhirException.InvalidResource("Every participant needs an actor reference."), ownBases);
             switch (reference.Split('/') is [var type, _] ? type : string.Empty)
             {
                 case "Patient":
@@ -179,11 +179,12 @@ public static class FhirBooking
 
                 return null;
             case FhirAppointment.AppointmentStatus.Cancelled:
-                // Forward keeps the reason as words, so a coding would be lost: it is refused rather than dropped.
+                // Forward keeps the reason as words: a coding alone would be kept as its bare code, read back as if it were
+                // the words, so it is refused. Beside text (a standard R4 cancel), the text is the reason.
                 var reason = incoming.CancelationReason?.Text;
-                if (string.IsNullOrWhiteSpace(reason) || incoming.CancelationReason!.Coding.Count > 0)
+                if (string.IsNullOrWhiteSpace(reason))
                 {
-                    throw FhirException.InvalidResource("Cancelling needs a cancelationReason with text only, like {\"text\": \"Patient no longer needs it\"}: Forward keeps no coding.");
+                    throw FhirException.InvalidResource("Cancelling needs cancelationReason.text, like {\"text\": \"Patient no longer needs it\"}: Forward keeps the reason as words, not as a coding.");
                 }
 
                 if (incoming.Description != current.Description || incoming.Comment != current.Comment)
@@ -267,8 +268,8 @@ public static class FhirBooking
             : throw DomainException.NotFound($"{type.ToLowerInvariant()}-not-found", $"There is no {type.ToLowerInvariant()} {id.ToString(CultureInfo.InvariantCulture)}.");
     }
 
-    private static long LongId(ResourceReference reference, string type, string baseUrl) =>
-        LongId(Local(reference.Reference ?? string.Empty, baseUrl), type);
+    private static long LongId(ResourceReference reference, string type, IReadOnlyList<Uri> ownBases) =>
+        LongId(Local(reference.Reference ?? string.Empty, ownBases), type);
 
     private static long LongId(string reference, string type) =>
         reference.Split('/') is [var given, var digits] && given == type && long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
@@ -276,15 +277,25 @@ public static class FhirBooking
             : throw FhirException.InvalidResource($"'{FhirRequests.Show(reference)}' is not a {type} reference like {type}/123.");
 
     /// <summary>
-    /// A reference relative to this server. An absolute one is taken only under this server's base: another system's
-    /// Patient/14228 is not Forward's, and booking Forward's patient of that id would book someone else.
+    /// A reference relative to this server. An absolute one is taken only under one of this server's bases: another
+    /// system's Patient/14228 is not Forward's, and booking Forward's patient of that id would book someone else. Host
+    /// and path compare without regard to case, and http and https alike (a proxy may end TLS), with their default ports.
     /// </summary>
-    private static string Local(string reference, string baseUrl)
+    private static string Local(string reference, IReadOnlyList<Uri> ownBases)
     {
-        var ownBase = baseUrl.TrimEnd('/') + "/";
-        if (reference.StartsWith(ownBase, StringComparison.OrdinalIgnoreCase))
+        if (Uri.TryCreate(reference, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
         {
-            return reference[ownBase.Length..];
+            foreach (var own in ownBases)
+            {
+                var prefix = own.AbsolutePath.TrimEnd('/') + "/";
+                if (string.Equals(absolute.Host, own.Host, StringComparison.OrdinalIgnoreCase)
+                    && (absolute.Port == own.Port || (absolute.IsDefaultPort && own.IsDefaultPort))
+                    && absolute.AbsolutePath.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                    && absolute.Query.Length == 0 && absolute.Fragment.Length == 0)
+                {
+                    return absolute.AbsolutePath[prefix.Length..];
+                }
+            }
         }
 
         return reference.Contains(':', StringComparison.Ordinal)

@@ -89,7 +89,7 @@ public static class FhirCapability
             + "Location/{hub id} and optionally Practitioner/{id} (the slots' Schedule's practitioner), and the " + FhirSystems.BookingOrganisationExtension + " extension "
             + "pointing at a contained Organization (your ODS code, name, telecom). description <= 100 characters, comment <= 500. "
             + "References are relative (Slot/123) or absolute on this server; nothing but the booking Organization is contained. "
-            + "Amend (PUT + If-Match): description and comment only. Cancel (PUT + If-Match): status cancelled and cancelationReason.text (no coding). "
+            + "Amend (PUT + If-Match): description and comment only. Cancel (PUT + If-Match): status cancelled and cancelationReason.text (a coding beside it is not kept). "
             + "Only appointments starting today or later can be read, amended or cancelled.",
         Interaction =
         [

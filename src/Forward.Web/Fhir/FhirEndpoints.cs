@@ -63,6 +63,19 @@ public static class FhirEndpoints
         return $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{Base}";
     }
 
+    /// <summary>
+    /// The addresses this server's FHIR resources are known by: the one this request came to, and any public ones
+    /// configured (<c>Forward:Fhir:PublicBaseUrls</c>: the name consumers use behind a proxy, say).
+    /// </summary>
+    private static List<Uri> OwnBases(HttpContext http)
+    {
+        var configured = http.RequestServices.GetRequiredService<IConfiguration>().GetSection("Forward:Fhir:PublicBaseUrls").Get<string[]>() ?? [];
+        return configured.Prepend(BaseUrl(http))
+            .Select(b => Uri.TryCreate(b, UriKind.Absolute, out var uri) ? uri : null)
+            .OfType<Uri>()
+            .ToList();
+    }
+
     private static readonly HashSet<string> SlotIncludes = new(StringComparer.Ordinal)
     {
         "Slot:schedule", "Schedule:actor:Practitioner", "Schedule:actor:Location", "Location:managingOrganization",
@@ -199,7 +212,7 @@ public static class FhirEndpoints
         var actor = Actor.From(http.User);
         var idempotencyKey = IdempotencyKey(http.Request);
         var appointment = await FhirRequests.ReadResourceAsync<FhirAppointment>(http.Request, ct);
-        var request = FhirBooking.Read(appointment, BaseUrl(http));
+        var request = FhirBooking.Read(appointment, OwnBases(http));
         var call = FhirCall.Of(http);
 
         // Named in the audit entry even when the caller may not book for them, so the patient's CCG sees the attempt.

@@ -249,7 +249,8 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
         var slots = (await world.FreeSlotsAsync()).Where(s => s.ClinicianIndex == 0).ToList();
         var own = new Uri(factory.Server.BaseAddress, "fhir/").ToString();
         var absolute = FhirTestKit.Booking(slots[0], patient.Id, world.PracticeA.OdsCode);
-        absolute.Slot = [new ResourceReference(own + "Slot/" + slots[0].Id)];
+        // Host and path in any case, the default port written out: still this server.
+        absolute.Slot = [new ResourceReference($"HTTP://{factory.Server.BaseAddress.Host.ToUpperInvariant()}:80/FHIR/Slot/{slots[0].Id}")];
         absolute.Participant[0].Actor = new ResourceReference(own + "Patient/" + patient.Id);
         var booked = await client.CreateAsync(absolute);
 
@@ -267,7 +268,7 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
         var cancel = (FhirAppointment)afterAmend.DeepCopy();
         cancel.Start = cancel.Start!.Value.ToUniversalTime();
         cancel.Status = FhirAppointment.AppointmentStatus.Cancelled;
-        cancel.CancelationReason = new CodeableConcept { Text = "No longer needed" };
+        cancel.CancelationReason = new CodeableConcept("http://terminology.hl7.org/CodeSystem/appointment-cancellation-reason", "pat", "Patient", "No longer needed");
         var cancelled = await client.UpdateAsync(cancel, versionAware: true);
         Assert.Equal(FhirAppointment.AppointmentStatus.Cancelled, cancelled!.Status);
         Assert.Equal("No longer needed", cancelled.CancelationReason.Text);
