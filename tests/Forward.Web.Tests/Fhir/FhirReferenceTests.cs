@@ -1,0 +1,49 @@
+using Forward.Web.Fhir;
+using Hl7.Fhir.Model;
+using ForwardSlot = Forward.Domain.Hubs.Slot;
+
+namespace Forward.Web.Tests.Fhir;
+
+/// <summary>Which absolute references a booking may carry: this server's, under any of its addresses, and no other's.</summary>
+public sealed class FhirReferenceTests
+{
+    private static readonly ForwardSlot Slot = new()
+    {
+        Id = 434,
+        HubId = 24,
+        SessionId = 174,
+        StartUtc = new DateTime(2026, 6, 9, 17, 30, 0, DateTimeKind.Utc),
+        EndUtc = new DateTime(2026, 6, 9, 17, 45, 0, DateTimeKind.Utc),
+    };
+
+    private static readonly Uri[] OwnBases = [new("http://10.0.0.5:8080/fhir"), new("https://forward.example.nhs.uk/fhir")];
+
+    private static FhirBooking.Request Read(string slotReference, string patientReference)
+    {
+        var booking = FhirTestKit.Booking(Slot, "1", "A81001");
+        booking.Slot = [new ResourceReference(slotReference)];
+        booking.Participant[0].Actor = new ResourceReference(patientReference);
+        return FhirBooking.Read(booking, OwnBases);
+    }
+
+    [Theory]
+    [InlineData("https://forward.example.nhs.uk/fhir/Slot/434", "https://forward.example.nhs.uk/fhir/Patient/7")] // the configured public address
+    [InlineData("http://FORWARD.example.nhs.uk:80/FHIR/Slot/434", "Patient/7")] // http behind the proxy, host and path in capitals, port written
+    [InlineData("http://10.0.0.5:8080/fhir/Slot/434", "http://10.0.0.5:8080/fhir/Patient/7")] // the address the request reached
+    public void An_absolute_reference_under_any_of_this_servers_addresses_is_read_as_its_own(string slot, string patient)
+    {
+        var request = Read(slot, patient);
+
+        Assert.Equal([434L], request.SlotIds);
+        Assert.Equal(7, request.PatientId);
+    }
+
+    [Theory]
+    [InlineData("https://other-system.example/fhir/Slot/434", "Patient/7")] // another server
+    [InlineData("Slot/434", "https://other-system.example/fhir/Patient/7")]
+    [InlineData("http://10.0.0.5:9090/fhir/Slot/434", "Patient/7")] // another port of the same host
+    [InlineData("https://forward.example.nhs.uk/other/Slot/434", "Patient/7")] // outside the FHIR base
+    [InlineData("urn:uuid:5b2c1e7a-1d3c-4c1e-9a51-6f1b1b0c7d10", "Patient/7")]
+    public void An_absolute_reference_to_anywhere_else_is_refused(string slot, string patient) =>
+        Assert.Equal(422, Assert.Throws<FhirException>(() => Read(slot, patient)).Status);
+}
