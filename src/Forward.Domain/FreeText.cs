@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Forward.Domain;
 
 /// <summary>Rules for text people type into a box that may run over several lines (reasons, descriptions, comments).</summary>
@@ -60,6 +62,12 @@ public static class FreeText
     }
 
     /// <summary>True when a one-line value (a name, a course, a summary) has any control character, line breaks included.</summary>
+    /// <summary>
+    /// Whether the text has a letter, in any script. Counted by rune: Adlam and CJK Extension B letters are two UTF-16
+    /// halves, neither of them a letter. A name of digits or punctuation alone ("1234", "!!!") has none.
+    /// </summary>
+    public static bool HasLetter(string? value) => value is not null && value.EnumerateRunes().Any(Rune.IsLetter);
+
     public static bool HasAnyControlCharacter(string? value) => value is not null && value.Any(char.IsControl);
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using Forward.Domain.Patients;
 
 namespace Forward.Domain.Consultation;
@@ -84,10 +83,8 @@ public sealed record ConsultationIdentity(string? NhsNumber, string? GivenName, 
         {
             errors[field] = $"Your {label} must not contain control characters";
         }
-        else if (!value.EnumerateRunes().Any(Rune.IsLetter))
+        else if (!FreeText.HasLetter(value))
         {
-            // "1234" or "!!!" typed to get past the form: a name has letters, in any script (by rune: Adlam and CJK
-            // Extension B letters are two UTF-16 halves, neither of them a letter).
             errors[field] = $"Your {label} must contain letters";
         }
     }

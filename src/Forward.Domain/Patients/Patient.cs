@@ -1,4 +1,3 @@
-using System.Text;
 using Forward.Domain.Organisations;
 
 namespace Forward.Domain.Patients;
@@ -93,10 +92,8 @@ public sealed record PatientDetails(string? NhsNumber, string? GivenName, string
         {
             errors[field] = $"The patient's {label} must not contain control characters";
         }
-        else if (!value.EnumerateRunes().Any(Rune.IsLetter))
+        else if (!FreeText.HasLetter(value))
         {
-            // "1234" or "!!!" typed to get past the form: a name has letters, in any script (by rune: Adlam and CJK
-            // Extension B letters are two UTF-16 halves, neither of them a letter).
             errors[field] = $"The patient's {label} must contain letters";
         }
     }
