@@ -77,22 +77,14 @@ public sealed class SignInModel(SignInService signIn, IAntiforgery antiforgery, 
                     return LocalRedirect(ReturnUrl ?? "/");
                 }
 
-                ModelState.Clear();
-                ModelState.AddModelError(string.Empty, $"You are already signed in as {signedInAs}, in another tab or window. Sign out first to sign in as someone else.");
-                Response.StatusCode = StatusCodes.Status400BadRequest;
-                DescribeDemo();
-                return Page();
+                return RefuseForm($"You are already signed in as {signedInAs}, in another tab or window. Sign out first to sign in as someone else.");
             }
 
             // A form drawn for a user since signed out, or before this browser lost its anti-forgery cookie; or a post
             // from another site, made to sign this browser in as the attacker so that what the user then enters is
             // theirs (login CSRF). Neither is taken: the form is drawn again, with a token that fits. The password is
             // not checked, so it counts towards no lockout.
-            ModelState.Clear();
-            ModelState.AddModelError(string.Empty, ExpiredMessage);
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            DescribeDemo();
-            return Page();
+            return RefuseForm(ExpiredMessage);
         }
 
         if (!ModelState.IsValid)
@@ -123,6 +115,16 @@ public sealed class SignInModel(SignInService signIn, IAntiforgery antiforgery, 
                 break;
         }
 
+        DescribeDemo();
+        return Page();
+    }
+
+    /// <summary>The form drawn again, saying why it was not taken, with nothing of what was posted looked at.</summary>
+    private PageResult RefuseForm(string message)
+    {
+        ModelState.Clear();
+        ModelState.AddModelError(string.Empty, message);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
         DescribeDemo();
         return Page();
     }
