@@ -43,7 +43,7 @@ public static class BookingApi
     };
 
     /// <summary>The search's practice is the query parameter "practice".</summary>
-    private static readonly Dictionary<string, string> SearchFields = new(StringComparer.Ordinal) { ["PracticeOds"] = "practice" };
+    private static readonly Dictionary<string, string> SearchFields = new(StringComparer.Ordinal) { ["PracticeOds"] = "practice", ["HubId"] = "hub" };
 
     public static void MapBookingApi(this RouteGroupBuilder api)
     {

@@ -120,30 +120,68 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
 
         // A hub clinician books only at their own hub, and booking refuses a patient of a practice it does not serve
         // (practice-not-served): a search for one would find nothing, and say nothing of why.
-        if (actor.IsHubClinician && !await db.HubPractices.AnyAsync(hp => hp.HubId == actor.HubId && hp.PracticeId == practice.Id, cancellationToken))
+        if (actor.IsHubClinician)
         {
-            var hubName = await db.Hubs.Where(h => h.Id == actor.HubId).Select(h => h.Name).FirstOrDefaultAsync(cancellationToken);
-            throw ValidationFailedException.On("PracticeOds", $"Your hub{(hubName is null ? string.Empty : $" ({hubName})")} does not serve {practice.Name} ({practice.OdsCode})");
+            var ownHub = await db.Hubs.Where(h => h.Id == actor.HubId)
+                .Select(h => new { h.Name, h.IsActive, Serves = h.ServedPractices.Any(hp => hp.PracticeId == practice.Id) })
+                .FirstOrDefaultAsync(cancellationToken);
+            if (ownHub is { IsActive: false })
+            {
+                // Booking refuses every patient at a closed hub; the search says so rather than finding nothing.
+                throw DomainException.Forbidden("hub-closed", $"Your hub ({ownHub.Name}) is closed, so it takes no bookings.");
+            }
+
+            if (ownHub is not { Serves: true })
+            {
+                throw ValidationFailedException.On("PracticeOds", $"Your hub{(ownHub is null ? string.Empty : $" ({ownHub.Name})")} does not serve {practice.Name} ({practice.OdsCode})");
+            }
         }
 
         var hubIds = db.HubPractices.Where(hp => hp.PracticeId == practice.Id && hp.Hub!.IsActive).Select(hp => hp.HubId);
-        var fromUtc = London.StartOfDayUtc(from);
-        var toUtc = London.StartOfDayUtc(to.AddDays(1));
+        if (search.HubId is { } askedHub && (!await hubIds.ContainsAsync(askedHub, cancellationToken) || (actor.IsHubClinician && askedHub != actor.HubId)))
+        {
+            // A hub that cannot take this patient would list nothing, which reads as "fully booked".
+            var askedName = await db.Hubs.Where(h => h.Id == askedHub).Select(h => h.Name).FirstOrDefaultAsync(cancellationToken);
+            throw ValidationFailedException.On("HubId", askedName is null
+                ? $"There is no hub {askedHub}"
+                : actor.IsHubClinician && askedHub != actor.HubId
+                    ? $"You book only at your own hub, not {askedName}"
+                    : $"{askedName} does not take bookings for patients of {practice.Name} ({practice.OdsCode})");
+        }
+
         var now = Now;
 
         // Only slots this booker's channel may book, as the booking rules will judge them (NHS 111: the next 48 hours):
         // a slot listed that every booking of would refuse is no use to anyone.
         var window = policy.Value.WindowFor(actor.Channel);
         var (bookableFrom, bookableTo) = (now + window.MinimumNotice, now + window.MaximumAhead);
-        var query = db.Slots.AsNoTracking()
-            .Where(s => hubIds.Contains(s.HubId) && s.Status == SlotStatus.Free && s.StartUtc >= fromUtc && s.StartUtc < toUtc && s.StartUtc > now
-                && s.StartUtc >= bookableFrom && s.StartUtc <= bookableTo);
         // Likewise a hub that takes bookings nearer than that (Leicester City's: 48 hours) lists only what it takes.
         var searchedHubs = await db.Hubs.AsNoTracking()
             .Where(h => hubIds.Contains(h.Id) && (!actor.IsHubClinician || h.Id == actor.HubId) && (search.HubId == null || h.Id == search.HubId))
             .OrderBy(h => h.Name)
             .Select(h => new { h.Id, h.Name, h.MaximumBookingAheadHours })
             .ToListAsync(cancellationToken);
+
+        // When every hub searched stops sooner than the channel, the furthest of them is where this search stops: later
+        // dates would find nothing, and the booker is told when that is, as for the channel's own limit.
+        int? hubsMaximumAhead = searchedHubs.Count > 0 && searchedHubs.All(h => h.MaximumBookingAheadHours is { } hours && now.AddHours(hours) < bookableTo)
+            ? searchedHubs.Max(h => h.MaximumBookingAheadHours!.Value)
+            : null;
+        var lastBookable = hubsMaximumAhead is { } furthest ? now.AddHours(furthest) : bookableTo;
+
+        // Dates left empty cover the week only as far as anything can be booked: a week's heading over two days of slots
+        // would say the rest of it is fully booked.
+        var lastBookableDate = London.DateOf(lastBookable);
+        if (search.To is null && lastBookableDate >= from && lastBookableDate < to)
+        {
+            to = lastBookableDate;
+        }
+
+        var fromUtc = London.StartOfDayUtc(from);
+        var toUtc = London.StartOfDayUtc(to.AddDays(1));
+        var query = db.Slots.AsNoTracking()
+            .Where(s => hubIds.Contains(s.HubId) && s.Status == SlotStatus.Free && s.StartUtc >= fromUtc && s.StartUtc < toUtc && s.StartUtc > now
+                && s.StartUtc >= bookableFrom && s.StartUtc <= bookableTo);
         var nearerWindows = searchedHubs
             .Where(h => h.MaximumBookingAheadHours is { } hours && now.AddHours(hours) < (bookableTo < toUtc ? bookableTo : toUtc))
             .Select(h => new HubBookingWindow(h.Id, h.Name, h.MaximumBookingAheadHours!.Value))
@@ -153,13 +191,6 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             var (ids, cutoff) = (group.Select(h => h.HubId).ToList(), now.AddHours(group.Key));
             query = query.Where(s => !ids.Contains(s.HubId) || s.StartUtc <= cutoff);
         }
-
-        // When every hub searched stops sooner than the channel, the furthest of them is where this search stops: later
-        // dates would find nothing, and the booker is told when that is, as for the channel's own limit.
-        int? hubsMaximumAhead = searchedHubs.Count > 0 && searchedHubs.All(h => h.MaximumBookingAheadHours is { } hours && now.AddHours(hours) < bookableTo)
-            ? searchedHubs.Max(h => h.MaximumBookingAheadHours!.Value)
-            : null;
-        var lastBookable = hubsMaximumAhead is { } furthest ? now.AddHours(furthest) : bookableTo;
 
         if (actor.IsHubClinician)
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Forward.Domain.Access;
+using Forward.Domain.Hubs;
 using Forward.Web.Access;
 using Forward.Web.Booking;
 using Forward.Web.Tests.Infrastructure;
@@ -174,6 +175,72 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
         var own = await Get(client, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-09");
         Assert.NotEmpty(own.GetProperty("slots").EnumerateArray());
         Assert.All(own.GetProperty("slots").EnumerateArray(), s => Assert.Equal(world.HubId, s.GetProperty("hubId").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_hub_named_that_cannot_take_the_practice_s_patients_is_400_on_hub_not_an_empty_list()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var nhs111 = await world.ClientAsync(world.Nhs111);
+        var range = "from=2026-06-08&to=2026-06-09";
+
+        // Old code: 200 with no slots, read as "fully booked".
+        var notServing = await Get(nhs111, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&{range}&hub={world.OtherHubId}", HttpStatusCode.BadRequest);
+        Assert.Equal(
+            $"Other Hub {world.Prefix[1..]} does not take bookings for patients of {world.PracticeA.Name} ({world.PracticeA.OdsCode})",
+            Assert.Single(notServing.GetProperty("errors").GetProperty("hub").EnumerateArray()).GetString());
+
+        var unknown = await Get(nhs111, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&{range}&hub=2147483647", HttpStatusCode.BadRequest);
+        Assert.Equal("There is no hub 2147483647", Assert.Single(unknown.GetProperty("errors").GetProperty("hub").EnumerateArray()).GetString());
+
+        // A hub clinician books only at their own hub, even one serving the practice too.
+        await world.WithDbAsync(db =>
+        {
+            db.HubPractices.Add(new HubPractice { HubId = world.OtherHubId, PracticeId = world.PracticeA.Id });
+            return db.SaveChangesAsync();
+        });
+        var clinician = await world.ClientAsync(world.HubClinician);
+        var otherHub = await Get(clinician, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&{range}&hub={world.OtherHubId}", HttpStatusCode.BadRequest);
+        Assert.Equal($"You book only at your own hub, not Other Hub {world.Prefix[1..]}", Assert.Single(otherHub.GetProperty("errors").GetProperty("hub").EnumerateArray()).GetString());
+
+        // A hub that does serve the practice lists its own slots alone.
+        var served = await Get(nhs111, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&{range}&hub={world.OtherHubId}");
+        Assert.NotEmpty(served.GetProperty("slots").EnumerateArray());
+        Assert.All(served.GetProperty("slots").EnumerateArray(), s => Assert.Equal(world.OtherHubId, s.GetProperty("hubId").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_clinician_of_a_closed_hub_is_told_it_is_closed_not_shown_no_slots()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var clinician = await world.ClientAsync(world.HubClinician);
+        await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).ExecuteUpdateAsync(u => u.SetProperty(h => h.IsActive, false)));
+
+        // Old code: 200 with no slots; booking refuses every patient at a closed hub.
+        var response = await clinician.GetAsync(new Uri($"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-09", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal($"Your hub (Test Hub {world.Prefix[1..]}) is closed, so it takes no bookings.", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Dates_left_out_stop_where_booking_stops_not_a_week_on()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var practice = await world.ClientAsync(world.PracticeStaffA);
+        Assert.Equal("2026-06-14", (await Get(practice, $"/api/v1/slots?practice={world.PracticeA.OdsCode}")).GetProperty("to").GetString());
+
+        // NHS 111 books 48 hours ahead; so does the practice's only hub once it takes bookings no further (old code: to
+        // 14 June for both, a week whose last four days could never list a slot).
+        Assert.Equal("2026-06-10", (await Get(await world.ClientAsync(world.Nhs111), $"/api/v1/slots?practice={world.PracticeA.OdsCode}")).GetProperty("to").GetString());
+        await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).ExecuteUpdateAsync(u => u.SetProperty(h => h.MaximumBookingAheadHours, 48)));
+        var capped = await Get(practice, $"/api/v1/slots?practice={world.PracticeA.OdsCode}");
+        Assert.Equal("2026-06-10", capped.GetProperty("to").GetString());
+        Assert.NotEmpty(capped.GetProperty("slots").EnumerateArray());
+
+        // Dates the booker gives are kept.
+        Assert.Equal("2026-06-12", (await Get(practice, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&to=2026-06-12")).GetProperty("to").GetString());
     }
 
     [Fact]

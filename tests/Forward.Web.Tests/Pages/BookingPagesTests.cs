@@ -125,8 +125,25 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).ExecuteUpdateAsync(u => u.SetProperty(h => h.MaximumBookingAheadHours, 48)));
         var (status, html) = await client.GetAsync("/Booking/Find");
 
+        // The practice's only hub stops at 48 hours: the dates left empty stop there too, and that is said once (old code:
+        // Monday to Sunday, with this and the hub's own paragraph saying the same).
         Assert.Equal(HttpStatusCode.OK, status);
+        Assert.NotEmpty(BookedSlotLinks(html));
+        Assert.Contains($"{world.PracticeA.OdsCode}), Monday 8 June 2026 to Wednesday 10 June 2026.", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"To\" type=\"date\" value=\"2026-06-10\"", html, StringComparison.Ordinal);
+        Assert.Contains($"You can book up to 09:00 on Wednesday 10 June 2026, as far ahead as Test Hub {world.Prefix[1..]} takes bookings, so later appointments are not listed.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-hub-window", html, StringComparison.Ordinal);
+
+        // With another hub serving the practice that books further, the nearer hub's window is said on its own.
+        await world.WithDbAsync(db =>
+        {
+            db.HubPractices.Add(new HubPractice { HubId = world.OtherHubId, PracticeId = world.PracticeA.Id });
+            return db.SaveChangesAsync();
+        });
+        (_, html) = await client.GetAsync("/Booking/Find");
         Assert.Contains($"Test Hub {world.Prefix[1..]} takes bookings only up to 48 hours ahead, whoever books, so its later appointments are not listed.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-bookable-until", html, StringComparison.Ordinal);
+        Assert.Contains($"{world.PracticeA.OdsCode}), Monday 8 June 2026 to Sunday 14 June 2026.", html, StringComparison.Ordinal);
 
         // A search of today alone lost nothing to the window: nothing is said.
         var (_, today) = await client.GetAsync("/Booking/Find?From=2026-06-08&To=2026-06-08");
@@ -181,6 +198,22 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         Assert.NotEmpty(BookedSlotLinks(mixed));
         Assert.DoesNotContain("data-bookable-until", mixed, StringComparison.Ordinal);
         Assert.Contains("You can book up to 14 days ahead.", mixed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_clinician_of_a_closed_hub_is_told_so_rather_than_shown_no_appointments()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).ExecuteUpdateAsync(u => u.SetProperty(h => h.IsActive, false)));
+        using var client = await PageClient.SignedInAsync(factory, world.HubClinician);
+
+        // Old code: "0 free appointments" and advice to search later dates or any clinician.
+        var (status, html) = await client.GetAsync($"/Booking/Find?PracticeOds={world.PracticeA.OdsCode}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"Your hub (Test Hub {world.Prefix[1..]}) is closed, so it takes no bookings.", html, StringComparison.Ordinal);
+        Assert.Contains("nhsuk-error-summary", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("free appointments", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -121,11 +121,13 @@ public sealed class FindModel(BookingService booking, TriageService triage, Forw
             From = London.Today(clock);
         }
 
+        var toDefaulted = false;
         if (To is null && From is { } from && ModelState.GetFieldValidationState(nameof(To)) != ModelValidationState.Invalid)
         {
             ModelState.Remove(nameof(To));
             var lastBookable = DateOnly.FromDateTime(London.ToLocal(clock.GetUtcNow().UtcDateTime + window));
             To = lastBookable >= from && lastBookable < from.AddDays(6) ? lastBookable : from.AddDays(6);
+            toDefaulted = true;
         }
 
         // Practice staff's practice is known, so their search runs straight away; others search once they submit the form.
@@ -136,7 +138,9 @@ public sealed class FindModel(BookingService booking, TriageService triage, Forw
             var practice = actor.IsPracticeStaff ? null : typedCode ? PracticeCode : PracticeOds;
             try
             {
-                Result = await booking.SearchAsync(new SlotSearch(practice, From, To, Role, Mode), actor, cancellationToken);
+                // A defaulted end date is the search's to choose: it also stops where the practice's hubs stop taking bookings.
+                Result = await booking.SearchAsync(new SlotSearch(practice, From, toDefaulted ? null : To, Role, Mode), actor, cancellationToken);
+                To = Result.To;
                 Days = Result.Slots.GroupBy(s => DateOnly.FromDateTime(s.StartLocal.DateTime)).ToList();
             }
             catch (DomainException ex)
