@@ -28,8 +28,11 @@ public sealed partial class BookingJourneyTests(BrowserFixture browser) : IClass
 
         // Practice staff search their own practice straight away; results are tables with a Book link per slot.
         var firstBook = page.GetByRole(AriaRole.Link, new() { NameRegex = BookLink() }).First;
-        await firstBook.ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/Booking/Book", StringComparison.Ordinal));
+        await BrowserFixture.StepAsync(page, "Opening the first free slot", async () =>
+        {
+            await firstBook.ClickAsync();
+            await page.WaitForURLAsync(url => url.Contains("/Booking/Book", StringComparison.Ordinal));
+        });
         Assert.Contains(world.PracticeA.Name, await page.ContentAsync(), StringComparison.Ordinal);
 
         // Submit empty first: the NHS.UK error summary lists the problems and links to the fields.
@@ -64,9 +67,11 @@ public sealed partial class BookingJourneyTests(BrowserFixture browser) : IClass
             await page.Locator("#Input_Consent").CheckAsync();
         }
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Book appointment" }).ClickAsync();
-
-        await page.WaitForURLAsync(url => url.Contains("/Booking/Confirmation/", StringComparison.Ordinal));
+        await BrowserFixture.StepAsync(page, "Booking", async () =>
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Book appointment" }).ClickAsync();
+            await page.WaitForURLAsync(url => url.Contains("/Booking/Confirmation/", StringComparison.Ordinal));
+        });
         var panel = page.Locator(".nhsuk-panel");
         await Assertions.Expect(panel).ToBeVisibleAsync();
         var confirmation = await page.ContentAsync();
@@ -77,9 +82,12 @@ public sealed partial class BookingJourneyTests(BrowserFixture browser) : IClass
         // The hub clinician signs in on a fresh browser context and finds the patient on that day's list.
         var hubPage = await browser.NewPageAsync();
         await SignInAsync(hubPage, world.HubClinician);
-        await hubPage.GotoAsync($"/Hubs/DayList?date={localDate}");
         var list = hubPage.Locator("table.nhsuk-table");
-        await Assertions.Expect(list).ToContainTextAsync("Priya Browsertest");
+        await BrowserFixture.StepAsync(hubPage, "The hub's day list", async () =>
+        {
+            await hubPage.GotoAsync($"/Hubs/DayList?date={localDate}");
+            await Assertions.Expect(list).ToContainTextAsync("Priya Browsertest");
+        });
         await Assertions.Expect(hubPage.GetByRole(AriaRole.Link, new() { NameRegex = ViewRecordLink() })).ToHaveCountAsync(1);
     }
 

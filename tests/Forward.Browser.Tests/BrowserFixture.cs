@@ -61,8 +61,38 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15000);
+
+        // CI runs four of these servers and browsers at once on two cores; on PostgreSQL a step there twice took over 15 s.
+        page.SetDefaultTimeout(30000);
         return page;
+    }
+
+    /// <summary>
+    /// Runs one step of a journey; when it times out, the failure says which page the browser was on and what its main
+    /// content said (an error summary, say), which a bare "Timeout exceeded" on a line number does not.
+    /// </summary>
+    public static async Task StepAsync(IPage page, string step, Func<Task> action)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(action);
+        try
+        {
+            await action();
+        }
+        catch (TimeoutException ex)
+        {
+            string shown;
+            try
+            {
+                shown = await page.Locator("main").InnerTextAsync(new() { Timeout = 5000 });
+            }
+            catch (Exception readFailed) when (readFailed is TimeoutException or PlaywrightException)
+            {
+                shown = $"(not readable: {readFailed.Message})";
+            }
+
+            throw new TimeoutException($"{step}: timed out on {page.Url}; its main content was: {shown}", ex);
+        }
     }
 
     public async Task DisposeAsync()
