@@ -38,9 +38,12 @@ public static class AssuranceRenderer
     {
         ArgumentNullException.ThrowIfNull(report);
         using var builder = new PdfDocumentBuilder();
-        builder.DocumentInformation.Title = report.Pages.Count == 1
-            ? $"Extended access assurance report: {report.Pages[0].Ccg.Name}, {report.Month.Name}"
-            : $"Extended access assurance report: {report.Month.Name}";
+        // The title is what a PDF reader's window and a saved file's properties show: it names whose report it is.
+        builder.DocumentInformation.Title = report.Scope is { Level: ComplianceLevel.Ics } ics
+            ? $"Extended access assurance report: {ics.Name}, {report.Month.Name}"
+            : report.Pages.Count == 1
+                ? $"Extended access assurance report: {report.Pages[0].Ccg.Name}, {report.Month.Name}"
+                : $"Extended access assurance report: {report.Month.Name}";
         builder.DocumentInformation.Subject = "Extended-access capacity, coverage and use for NHS England";
         builder.DocumentInformation.Author = "Forward";
         builder.DocumentInformation.Creator = "Forward";
@@ -189,6 +192,12 @@ public static class AssuranceRenderer
             Text("Extended access assurance report", fonts.Title, Black, 20);
             y += 2;
             Text($"{page.Ccg.Name} ({page.Ccg.Code})", fonts.Heading, Black, 16);
+            if (report.Scope is { Level: ComplianceLevel.Ics } ics)
+            {
+                // A page printed or passed on alone still says which system's report it came from.
+                Text($"One of {Wording.Plural(report.Pages.Count, "CCG", "CCGs")} in {ics.Name}'s report.", fonts.Body, Black, 12);
+            }
+
             var t = page.Figures.Totals;
             Text($"{report.Month.Name}: {Wording.Date(page.Range.From)} to {Wording.Date(page.Range.To)} ({Wording.Plural(page.Range.Days, "day", "days")}). Registered population {t.Population.ToString("N0", Uk)}.", fonts.Body, Black, 12);
             var generated = London.ToLocal(report.GeneratedUtc);

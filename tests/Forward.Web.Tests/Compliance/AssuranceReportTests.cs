@@ -236,6 +236,14 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
         Assert.Single(pages, p => p.Contains($"Test CCG {world.Prefix[1..]}", StringComparison.Ordinal));
         Assert.Single(pages, p => p.Contains(sibling, StringComparison.Ordinal));
 
+        // The ICS's report says whose it is (old code: the title named only the month, and no page named the ICS).
+        using (var document = PdfDocument.Open(pdf))
+        {
+            Assert.Equal($"Extended access assurance report: Test system {world.Prefix[1..]}, June 2026", document.Information.Title);
+        }
+
+        Assert.All(pages, p => Assert.Contains($"One of 2 CCGs in Test system {world.Prefix[1..]}'s report.", p, StringComparison.Ordinal));
+
         await AssertProblem(await GetPdf(await elsewhere.ClientAsync(elsewhere.Commissioner), query), HttpStatusCode.Forbidden, "compliance-not-yours");
         await AssertProblem(await GetPdf(await world.ClientAsync(world.PracticeStaffA), query), HttpStatusCode.Forbidden, "assurance-commissioners-only");
 
