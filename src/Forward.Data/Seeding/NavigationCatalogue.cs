@@ -39,7 +39,7 @@ public static class NavigationCatalogue
             "8.30am to 5pm, Monday to Friday", null, null, "minor injury cut sprain burn wound", $"{Llr}:607", false),
         new("ELR-UCC-MIA", "ELR", ServiceCategory.MinorInjuries, "Urgent Care – Minor Injuries and Ailments (St Luke's Market Harborough, Rutland Memorial Oakham, Melton Mowbray Hospital, Oadby)",
             "Anyone with a minor injury or minor illness that needs attention today.", "Walk in, or pre-book through NHS 111.",
-            "Harborough, Rutland and Melton: 5pm to 9pm weekdays. Oadby: 8am to 9pm weekdays and 8am to 8pm at weekends.", "111", "https://111.nhs.uk",
+            "Harborough, Rutland and Melton: 5pm to 9pm weekdays. Oadby: 8am to 9pm weekdays and 8am to 8pm at weekends and on bank holidays.", "111", "https://111.nhs.uk",
             "minor injury minor illness urgent walk-in same day", $"{Llr}:609", false),
         new("LC-WIC-MERLYNVAZ", "LC", ServiceCategory.MinorInjuries, "Walk-in and Urgent Care, Merlyn Vaz Health and Social Care Centre",
             "Anyone in Leicester with an urgent problem that is not an emergency.", "Walk in.",
@@ -123,15 +123,21 @@ public static class NavigationCatalogue
                 $"national service; the seeds route extended access through 111 ({Llr}:555,563; {Beds}:954)", false));
         }
 
-        foreach (var hub in SeedCatalogue.Hubs)
+        foreach (var (hub, index) in SeedCatalogue.Hubs.Select((hub, index) => (hub, index)))
         {
             var places = ReferenceDataBuilder.ServedPlaces(hub);
             var hours = hub.OpeningHours.Length <= LocalService.MaxHoursLength ? hub.OpeningHours : hub.OpeningHours[..(LocalService.MaxHoursLength - 1)] + "…";
+
+            // Leicester City's hubs book "the same day or up to 48 hours in advance … via the patient's own GP practice, by
+            // calling NHS 111 or by calling the designated healthcare hub phone number" (004:668): the entry says all three.
+            var window = SeedCatalogue.BookingWindowHours.TryGetValue(hub.CcgKey, out var hoursAhead) ? hoursAhead : (int?)null;
             list.Add(new LocalServiceSeed(
                 $"HUB-{hub.Code}", hub.CcgKey, ServiceCategory.ExtendedAccessHub, hub.Name,
                 $"Patients of practices in {string.Join(", ", places)} who need a GP or nurse appointment in the evening or at the weekend.",
-                "Book through the patient's own practice, or NHS 111.",
-                hours, null, null, "evening weekend appointment GP nurse extended access hub",
+                window is { } ahead
+                    ? $"The same day or up to {ahead} hours ahead: book through the patient's own practice, NHS 111, or the hub's phone line."
+                    : "Book through the patient's own practice, or NHS 111.",
+                hours, window is null ? null : ReferenceDataBuilder.HubPhone(index), null, "evening weekend appointment GP nurse extended access hub",
                 hub.Source, hub.HoursAreSynthetic || hub.Code.Contains("-X", StringComparison.Ordinal)));
         }
 

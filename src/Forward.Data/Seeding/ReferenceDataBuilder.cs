@@ -163,7 +163,7 @@ public static class ReferenceDataBuilder
                 Ccg = ccgByKey[seed.CcgKey],
                 Tier = seed.Tier,
                 OpeningHours = seed.OpeningHours,
-                Phone = $"01632 960{FirstHubPhone + hubs.Count:D3}",
+                Phone = HubPhone(hubs.Count),
                 HoursAreSynthetic = seed.HoursAreSynthetic,
                 Source = seed.Source,
                 MaximumBookingAheadHours = SeedCatalogue.BookingWindowHours.TryGetValue(seed.CcgKey, out var window) ? window : null,
@@ -246,6 +246,9 @@ public static class ReferenceDataBuilder
             }
         }
     }
+
+    /// <summary>The synthetic phone number (Ofcom's drama range) of the hub at this position in <see cref="SeedCatalogue.Hubs"/>.</summary>
+    public static string HubPhone(int hubIndex) => $"01632 960{FirstHubPhone + hubIndex:D3}";
 
     /// <summary>As few clusters as keep each within 30,000–50,000; practices and patients shared out as evenly as possible.</summary>
     private static IEnumerable<(int Index, int Count, int Practices, int Population)> SplitIntoClusters(LocalitySeed locality)

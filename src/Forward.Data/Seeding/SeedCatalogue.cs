@@ -172,7 +172,7 @@ public static class SeedCatalogue
     public static readonly IReadOnlyList<HubSeed> Hubs =
     [
         // ---- Bedfordshire (000, 001, 003). No hours stated for any hub except Bedford South's planned "24-hour".
-        new("BED-H03", "Bedford North Hub", "Gilbert Hitchcock House", "Bedford", "BED", HubTier.PrimaryCareHub,
+        new("BED-H03", "Bedford (North) Hub", "Gilbert Hitchcock House", "Bedford", "BED", HubTier.PrimaryCareHub,
             $"{NotStated} Interim hub at Gilbert Hitchcock House (\"Q3-4, 2017/18\"). {StandardHours}", true, BedfordshireGoLive,
             $"{Beds}:1387,1391,1505-1506; {BedsOsc}:268-269,333; {Beds1920}:440",
             ["BEDF-1"], Standard(RotaSize.Small)), // an interim hub for "five practices" (000:1391): one synthetic cluster of Bedford's

@@ -88,6 +88,15 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         // A hub with a window of its own (Leicester City's) says so.
         await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).ExecuteUpdateAsync(u => u.SetProperty(h => h.MaximumBookingAheadHours, 48)));
         Assert.Contains("data-booking-window>Same day up to 48 hours ahead, whoever books<", (await commissioner.GetAsync($"/Admin/Hub/{world.HubId}")).Html, StringComparison.Ordinal);
+
+        // The test world's practices are real rows, not generated: no tag. Seeded ones are generated and say so (old code:
+        // a made-up list size read as a real practice's).
+        Assert.DoesNotContain("data-synthetic", hub, StringComparison.Ordinal);
+        await world.WithDbAsync(db => db.Practices.Where(p => p.Id == world.PracticeA.Id).ExecuteUpdateAsync(u => u.SetProperty(p => p.IsSynthetic, true)));
+        var tagged = (await commissioner.GetAsync($"/Admin/Hub/{world.HubId}")).Html;
+        Assert.Contains($"{world.PracticeA.Name} ({world.PracticeA.OdsCode}), Test PCN {world.Prefix[1..]}: 25,000 patients", tagged, StringComparison.Ordinal);
+        Assert.Matches(@"25,000 patients\s*<strong class=""nhsuk-tag nhsuk-tag--grey"" data-synthetic>Synthetic</strong>", tagged);
+        Assert.Contains("Practices tagged synthetic were generated for this copy of Forward", tagged, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -109,6 +109,39 @@ public sealed partial class ReferenceDataTests(ForwardFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task Leicester_City_hubs_directory_entries_say_how_far_ahead_they_book_and_give_the_hubs_phone()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
+        var hubs = await db.Hubs.AsNoTracking().Where(h => h.Code.StartsWith("LC-")).Select(h => new { h.Code, h.Phone, h.MaximumBookingAheadHours }).ToListAsync();
+        var entries = await db.LocalServices.AsNoTracking().Where(s => s.Code.StartsWith("HUB-LC-")).ToDictionaryAsync(s => s.Code);
+
+        // "Appointments for the same day or up to 48 hours in advance can be booked via the patient's own GP practice, by
+        // calling NHS 111 or by calling the designated healthcare hub phone number" (004:668). Old code: practice or 111 only,
+        // no phone, no window.
+        Assert.NotEmpty(hubs);
+        Assert.All(hubs, hub =>
+        {
+            Assert.Equal(48, hub.MaximumBookingAheadHours);
+            var entry = entries[$"HUB-{hub.Code}"];
+            Assert.Equal("The same day or up to 48 hours ahead: book through the patient's own practice, NHS 111, or the hub's phone line.", entry.HowToRefer);
+            Assert.Equal(hub.Phone, entry.Phone);
+        });
+
+        // Elsewhere a hub is booked through the practice or 111 only; the seeds give no hub number to call.
+        var redditch = await db.LocalServices.AsNoTracking().SingleAsync(s => s.Code == "HUB-WOR-H07");
+        Assert.Equal("Book through the patient's own practice, or NHS 111.", redditch.HowToRefer);
+        Assert.Null(redditch.Phone);
+
+        // Oadby opens "8am to 8pm weekends and bank holidays" (004:609), as its rota does.
+        var urgentCare = await db.LocalServices.AsNoTracking().SingleAsync(s => s.Code == "ELR-UCC-MIA");
+        Assert.EndsWith("Oadby: 8am to 9pm weekdays and 8am to 8pm at weekends and on bank holidays.", urgentCare.Hours, StringComparison.Ordinal);
+
+        // "Bedford (North)" as the plan spells it (000:1387,1505).
+        Assert.Equal("Bedford (North) Hub", await db.Hubs.Where(h => h.Code == "BED-H03").Select(h => h.Name).SingleAsync());
+    }
+
+    [Fact]
     public async Task Bedford_Norths_interim_hub_serves_five_practices_as_the_plan_states()
     {
         await using var scope = factory.Services.CreateAsyncScope();
