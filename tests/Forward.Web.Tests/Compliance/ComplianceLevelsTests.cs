@@ -271,6 +271,10 @@ public sealed class ComplianceLevelsTests(ForwardFactory factory) : IClassFixtur
         Assert.Equal(3, csv.Length);
         Assert.StartsWith("AppointmentId,StartLondon,", csv[0], StringComparison.Ordinal);
 
+        // When each was booked, as an instant too (old code: London time alone, which repeats in October's last hour).
+        Assert.EndsWith(",StartUtc,BookedUtc", csv[0].TrimEnd('\r'), StringComparison.Ordinal);
+        Assert.All(csv.Skip(1), row => Assert.EndsWith(",2026-06-08T08:00:00Z", row.TrimEnd('\r'), StringComparison.Ordinal));
+
         // The CCG's figure links to the same appointments; practice B's staff may not list A's.
         var ccg = (await commissioner.GetAsync($"/Compliance?Scope=ccg:{world.CcgId}&From=2026-06-08&To=2026-06-14")).Html;
         Assert.Contains("See the 2 appointments behind these figures", ccg, StringComparison.Ordinal);

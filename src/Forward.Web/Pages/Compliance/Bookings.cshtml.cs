@@ -15,9 +15,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Forward.Web.Pages.Compliance;
 
 /// <summary>One appointment behind a figure, as CSV (no patient identity).</summary>
-/// <remarks>StartUtc is there as well as StartLondon: a 24/7 hub's London times repeat in the October hour.</remarks>
+/// <remarks>
+/// StartUtc and BookedUtc are there as well as the London times: London's times repeat in the October hour, for a 24/7
+/// hub's slots and for any booking made then.
+/// </remarks>
 [CsvRecord]
-public sealed partial record ComplianceBookingCsvRow(long AppointmentId, string StartLondon, string BookedLondon, string Hub, string? Session, string Practice, string Status, string Channel, string? Mode, string StartUtc)
+public sealed partial record ComplianceBookingCsvRow(long AppointmentId, string StartLondon, string BookedLondon, string Hub, string? Session, string Practice, string Status, string Channel, string? Mode, string StartUtc, string BookedUtc)
 {
     public static ComplianceBookingCsvRow Create(ComplianceBooking b)
     {
@@ -32,8 +35,11 @@ public sealed partial record ComplianceBookingCsvRow(long AppointmentId, string 
             b.Status.ToString(),
             b.Channel.ToString(),
             b.Mode.ToString(),
-            DateTime.SpecifyKind(b.StartUtc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            Iso(b.StartUtc),
+            Iso(b.CreatedUtc));
     }
+
+    private static string Iso(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 }
 
 /// <summary>
