@@ -45,6 +45,10 @@ internal sealed class ConsultationRequestConfiguration : IEntityTypeConfiguratio
 
         // The per-NHS-number limit counts one person's requests in the last 24 hours.
         b.HasIndex(x => new { x.NhsNumber, x.SubmittedUtc });
+
+        // Acknowledgements are limited per contact: a mobile's or an email's requests in the last 24 hours.
+        b.HasIndex(x => new { x.Mobile, x.SubmittedUtc });
+        b.HasIndex(x => new { x.Email, x.SubmittedUtc });
         b.HasIndex(x => x.PatientId);
 
         b.HasOne(x => x.Practice).WithMany().HasForeignKey(x => x.PracticeId);

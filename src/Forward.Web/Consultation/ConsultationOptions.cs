@@ -17,6 +17,12 @@ public sealed class ConsultationOptions
     /// <summary>Requests one NHS number may submit in any 24 hours, across all practices.</summary>
     public int PerNhsNumberPer24Hours { get; set; } = 3;
 
+    /// <summary>
+    /// Acknowledgements one mobile number or email address is sent in any 24 hours. The form is public, so without this
+    /// anyone could have Forward text a stranger's phone again and again by giving it on request after request.
+    /// </summary>
+    public int AcknowledgementsPerContactPer24Hours { get; set; } = 3;
+
     /// <summary>How long a half-filled form stays usable (its protected state expires after this).</summary>
     public int FormLifetimeMinutes { get; set; } = 120;
 
@@ -36,6 +42,7 @@ public sealed class ConsultationOptions
     public string? Problem() =>
         WorkingDays is < 1 or > MaxWorkingDays ? $"Forward:Consultation:WorkingDays must be a whole number of working days from 1 to {MaxWorkingDays} (1: by the end of the next working day), or not set."
         : PerNhsNumberPer24Hours is < 1 or > MaxPerNhsNumberPer24Hours ? $"Forward:Consultation:PerNhsNumberPer24Hours must be a whole number from 1 to {MaxPerNhsNumberPer24Hours}, or not set."
+        : AcknowledgementsPerContactPer24Hours is < 1 or > MaxPerNhsNumberPer24Hours ? $"Forward:Consultation:AcknowledgementsPerContactPer24Hours must be a whole number from 1 to {MaxPerNhsNumberPer24Hours}, or not set."
         : FormLifetimeMinutes < 1 ? "Forward:Consultation:FormLifetimeMinutes must be at least 1, or not set."
         : null;
 }

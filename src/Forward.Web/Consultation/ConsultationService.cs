@@ -211,7 +211,7 @@ public sealed class ConsultationService(
             db.ConsultationRequests.Add(request);
             await db.SaveChangesAsync(ct);
 
-            QueueAcknowledgement(request, practice.Name, now);
+            await QueueAcknowledgementAsync(request, practice.Name, now, ct);
             audit.Write(OnlinePatient, AuditActions.ConsultationSubmit, "submitted", "ConsultationRequest", request.Id.ToString(CultureInfo.InvariantCulture), patientId, detail: $"Reference {request.Reference}, {request.Kind}", practiceId: practice.Id);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
@@ -309,8 +309,12 @@ public sealed class ConsultationService(
         return DailyCap.Check(settings, today, practiceName);
     }
 
-    /// <summary>One acknowledgement per contact given, due now. Only the practice, the reference and the reply-by time.</summary>
-    private void QueueAcknowledgement(ConsultationRequest request, string practiceName, DateTime now)
+    /// <summary>
+    /// One acknowledgement per contact given, due now. Only the practice, the reference and the reply-by time. A contact
+    /// given on more requests in the last 24 hours than <see cref="ConsultationOptions.AcknowledgementsPerContactPer24Hours"/>
+    /// is not sent one: the request stands, and the practice replies to it as to any other.
+    /// </summary>
+    private async Task QueueAcknowledgementAsync(ConsultationRequest request, string practiceName, DateTime now, CancellationToken ct)
     {
         var personalisation = JsonSerializer.Serialize(new Dictionary<string, string>
         {
@@ -318,8 +322,19 @@ public sealed class ConsultationService(
             ["reference"] = request.Reference,
             ["reply_by"] = ReplyBy(request.DeadlineUtc),
         });
+        var since = now.AddHours(-24);
+        var limit = options.Value.AcknowledgementsPerContactPer24Hours; // 1–100, checked at start (ConsultationOptions.Problem)
         foreach (var (channel, recipient) in new PatientContact(request.Mobile, request.Email).Channels())
         {
+            // This request is saved already, so it is among those counted. Mobiles are stored normalised; an email as typed.
+            var given = channel == NotificationChannel.Sms
+                ? await db.ConsultationRequests.CountAsync(r => r.Mobile == recipient && r.SubmittedUtc > since, ct)
+                : await db.ConsultationRequests.CountAsync(r => r.Email == recipient && r.SubmittedUtc > since, ct);
+            if (given > limit)
+            {
+                continue;
+            }
+
             db.OutboxMessages.Add(new OutboxMessage
             {
                 Kind = NotificationKind.ConsultationAcknowledgement,

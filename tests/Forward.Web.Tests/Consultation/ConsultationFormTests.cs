@@ -780,3 +780,35 @@ public sealed class ConsultationRateLimitTests(LowConsultLimitFactory factory) :
         Assert.Equal(HttpStatusCode.OK, (await journey.PostAsync("Search", new Dictionary<string, string> { ["q"] = "Test" })).StatusCode);
     }
 }
+
+/// <summary>A host that sends one mobile or email at most two acknowledgements a day.</summary>
+public sealed class LowAcknowledgementLimitFactory() : RateLimitedFactory("Forward:Consultation:AcknowledgementsPerContactPer24Hours", 2);
+
+public sealed class ConsultationAcknowledgementLimitTests(LowAcknowledgementLimitFactory factory) : IClassFixture<LowAcknowledgementLimitFactory>
+{
+    [Fact]
+    public async Task A_mobile_or_email_given_on_request_after_request_is_sent_only_so_many_acknowledgements_a_day()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        await ConsultJourney.SetPracticeAsync(factory, world.PracticeA);
+
+        // Three people's requests, each giving the same mobile and email (the form is public: anyone can give anyone's).
+        for (var i = 0; i < 3; i++)
+        {
+            using var journey = new ConsultJourney(factory);
+            Assert.Equal(HttpStatusCode.Redirect, (await journey.SubmitMedicalAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber())).StatusCode);
+        }
+
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForwardDbContext>();
+        var requests = await db.ConsultationRequests.AsNoTracking().Where(r => r.PracticeId == world.PracticeA.Id).OrderBy(r => r.Id).Select(r => r.Id).ToListAsync();
+        var messages = await db.OutboxMessages.AsNoTracking().Where(m => m.ConsultationRequestId != null && requests.Contains(m.ConsultationRequestId.Value))
+            .Select(m => new { m.ConsultationRequestId, m.Channel, m.Recipient }).ToListAsync();
+
+        // Every request stands; the third is not acknowledged (old code: a text and an email for each, without end).
+        Assert.Equal(3, requests.Count);
+        Assert.Equal(2, messages.Count(m => m.Channel == NotificationChannel.Sms && m.Recipient == "07700900123"));
+        Assert.Equal(2, messages.Count(m => m.Channel == NotificationChannel.Email && m.Recipient == "ada@example.com"));
+        Assert.DoesNotContain(messages, m => m.ConsultationRequestId == requests[2]);
+    }
+}

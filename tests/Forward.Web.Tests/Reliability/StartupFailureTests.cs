@@ -105,6 +105,7 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("Forward__Consultation__WorkingDays", "-1", "Forward:Consultation:WorkingDays must be a whole number of working days from 1 to 10")]
     [InlineData("Forward__Consultation__WorkingDays", "0", "Forward:Consultation:WorkingDays must be a whole number of working days from 1 to 10")]
     [InlineData("Forward__Consultation__PerNhsNumberPer24Hours", "1000000000", "Forward:Consultation:PerNhsNumberPer24Hours must be a whole number from 1 to 100")]
+    [InlineData("Forward__Consultation__AcknowledgementsPerContactPer24Hours", "0", "Forward:Consultation:AcknowledgementsPerContactPer24Hours must be a whole number from 1 to 100")]
     public async Task Consultation_settings_that_would_refuse_or_mislead_every_patient_stop_the_start_and_say_why(string setting, string value, string message)
     {
         var output = new ConcurrentQueue<string>();

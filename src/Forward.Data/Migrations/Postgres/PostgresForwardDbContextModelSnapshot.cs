@@ -551,6 +551,10 @@ namespace Forward.Data.Migrations.Postgres
                     b.HasIndex("SubmissionKey")
                         .IsUnique();
 
+                    b.HasIndex("Email", "SubmittedUtc");
+
+                    b.HasIndex("Mobile", "SubmittedUtc");
+
                     b.HasIndex("NhsNumber", "SubmittedUtc");
 
                     b.HasIndex("PracticeId", "SubmittedUtc");

@@ -536,6 +536,10 @@ namespace Forward.Data.Migrations.Sqlite
                     b.HasIndex("SubmissionKey")
                         .IsUnique();
 
+                    b.HasIndex("Email", "SubmittedUtc");
+
+                    b.HasIndex("Mobile", "SubmittedUtc");
+
                     b.HasIndex("NhsNumber", "SubmittedUtc");
 
                     b.HasIndex("PracticeId", "SubmittedUtc");
