@@ -93,6 +93,7 @@ public static class ForwardApp
         services.AddScoped<ComplianceQueries>();
         AddTelemetry(services, configuration);
         services.Configure<ConsultationOptions>(configuration.GetSection("Forward:Consultation"));
+        services.Configure<FhirOptions>(configuration.GetSection("Forward:Fhir"));
         services.AddScoped<ConsultationService>();
         services.AddScoped<ConsultationMeasures>();
         services.AddScoped<NavigationService>();
@@ -238,6 +239,11 @@ public static class ForwardApp
         if (app.Services.GetRequiredService<IOptions<ConsultationOptions>>().Value.Problem() is { } consultation)
         {
             throw new InvalidOperationException(consultation);
+        }
+
+        if (app.Services.GetRequiredService<IOptions<FhirOptions>>().Value.Problem() is { } fhir)
+        {
+            throw new InvalidOperationException(fhir);
         }
 
         // The database is migrated and seeded while the pipeline is built and Kestrel starts, on the other core: start-up

@@ -9,6 +9,7 @@ using Forward.Web.Booking;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using FhirAppointment = Hl7.Fhir.Model.Appointment;
 using FhirPatient = Hl7.Fhir.Model.Patient;
 using Task = System.Threading.Tasks.Task;
@@ -69,11 +70,8 @@ public static class FhirEndpoints
     /// </summary>
     private static List<Uri> OwnBases(HttpContext http)
     {
-        var configured = http.RequestServices.GetRequiredService<IConfiguration>().GetSection("Forward:Fhir:PublicBaseUrls").Get<string[]>() ?? [];
-        return configured.Prepend(BaseUrl(http))
-            .Select(b => Uri.TryCreate(b, UriKind.Absolute, out var uri) ? uri : null)
-            .OfType<Uri>()
-            .ToList();
+        var configured = http.RequestServices.GetRequiredService<IOptions<FhirOptions>>().Value.Bases;
+        return Uri.TryCreate(BaseUrl(http), UriKind.Absolute, out var own) ? [own, .. configured] : [.. configured];
     }
 
     private static readonly HashSet<string> SlotIncludes = new(StringComparer.Ordinal)

@@ -1,6 +1,9 @@
 using Forward.Web.Fhir;
+using Forward.Web.Tests.Infrastructure;
 using Hl7.Fhir.Model;
+using Microsoft.AspNetCore.Hosting;
 using ForwardSlot = Forward.Domain.Hubs.Slot;
+using Task = System.Threading.Tasks.Task;
 
 namespace Forward.Web.Tests.Fhir;
 
@@ -46,4 +49,36 @@ public sealed class FhirReferenceTests
     [InlineData("urn:uuid:5b2c1e7a-1d3c-4c1e-9a51-6f1b1b0c7d10", "Patient/7")]
     public void An_absolute_reference_to_anywhere_else_is_refused(string slot, string patient) =>
         Assert.Equal(422, Assert.Throws<FhirException>(() => Read(slot, patient)).Status);
+}
+
+/// <summary>A host configured with its public FHIR address, as behind a proxy.</summary>
+public sealed class PublicFhirBaseFactory : ForwardFactory
+{
+    public const string PublicBase = "https://forward.example.nhs.uk/fhir";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Forward:Fhir:PublicBaseUrls:0", PublicBase);
+    }
+}
+
+public sealed class FhirPublicBaseTests(PublicFhirBaseFactory factory) : IClassFixture<PublicFhirBaseFactory>
+{
+    [Fact]
+    public async Task A_booking_whose_references_are_under_the_configured_public_address_is_booked()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var slot = (await world.FreeSlotsAsync()).First(s => s.ClinicianIndex == 0);
+        var booking = FhirTestKit.Booking(slot, patient.Id!, world.PracticeA.OdsCode);
+        booking.Slot = [new ResourceReference($"{PublicFhirBaseFactory.PublicBase}/Slot/{slot.Id}")];
+        booking.Participant[0].Actor = new ResourceReference($"{PublicFhirBaseFactory.PublicBase}/Patient/{patient.Id}");
+
+        var booked = await client.CreateAsync(booking);
+
+        Assert.Equal(Hl7.Fhir.Model.Appointment.AppointmentStatus.Booked, booked!.Status);
+        Assert.Equal($"Slot/{slot.Id}", Assert.Single(booked.Slot).Reference);
+    }
 }

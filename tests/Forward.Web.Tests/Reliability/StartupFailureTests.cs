@@ -106,7 +106,8 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("Forward__Consultation__WorkingDays", "0", "Forward:Consultation:WorkingDays must be a whole number of working days from 1 to 10")]
     [InlineData("Forward__Consultation__PerNhsNumberPer24Hours", "1000000000", "Forward:Consultation:PerNhsNumberPer24Hours must be a whole number from 1 to 100")]
     [InlineData("Forward__Consultation__AcknowledgementsPerContactPer24Hours", "0", "Forward:Consultation:AcknowledgementsPerContactPer24Hours must be a whole number from 1 to 100")]
-    public async Task Consultation_settings_that_would_refuse_or_mislead_every_patient_stop_the_start_and_say_why(string setting, string value, string message)
+    [InlineData("Forward__Fhir__PublicBaseUrls__0", "forward.example.nhs.uk/fhir", "Forward:Fhir:PublicBaseUrls must list absolute http or https addresses")] // old code: ignored, and every booking under it refused
+    public async Task Settings_that_would_refuse_or_mislead_every_patient_or_client_stop_the_start_and_say_why(string setting, string value, string message)
     {
         var output = new ConcurrentQueue<string>();
         using var server = ForwardProcess.Start(ForwardProcess.FreePort(), new Dictionary<string, string>
