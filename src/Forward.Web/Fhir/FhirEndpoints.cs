@@ -517,7 +517,7 @@ internal static class FhirData
 {
     public static async Task<Dictionary<int, FhirSession>> SessionsAsync(ForwardDbContext db, IReadOnlyCollection<int> ids, CancellationToken ct) =>
         await db.Sessions.AsNoTracking().Where(s => ids.Contains(s.Id))
-            .Select(s => new FhirSession(s.Id, s.HubId, s.Name, s.Role, s.Mode, s.Clinicians, s.IsActive))
+            .Select(s => new FhirSession(s.Id, s.HubId, s.Name, s.Role, s.Mode, s.IsActive))
             .ToDictionaryAsync(s => s.Id, ct);
 
     public static async Task<Dictionary<int, FhirHub>> HubsAsync(ForwardDbContext db, IReadOnlyCollection<int> ids, CancellationToken ct) =>

@@ -37,7 +37,7 @@ public static class FhirSystems
 public sealed record FhirHub(int Id, string Code, string Name, string SiteName, string Town, string? Phone, bool IsActive, string CcgOds, string CcgName);
 
 /// <summary>What the mapping needs to know about a rota session: the Schedule and its Practitioners.</summary>
-public sealed record FhirSession(int Id, int HubId, string Name, ClinicianRole Role, DeliveryMode Mode, int Clinicians, bool IsActive);
+public sealed record FhirSession(int Id, int HubId, string Name, ClinicianRole Role, DeliveryMode Mode, bool IsActive);
 
 /// <summary>The booking organisation as a contained Organization: ODS code, name and telephone.</summary>
 public sealed record FhirOrganisation(string Ods, string Name, string? Phone);
