@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Security.Cryptography;
 using Forward.Domain.Organisations;
 using Forward.Domain.Patients;
@@ -104,7 +105,11 @@ public class ConsultationRequest
 
     public string? Mobile { get; set; }
 
-    /// <summary>The registered patient this request was matched to, when staff (or the form) found one.</summary>
+    /// <summary>
+    /// The registered patient this request was matched to (<see cref="MatchingPatients"/>): by the form when it was sent, or
+    /// when a booking made from it registered the patient. Never anyone else, since the page says "matched on NHS number
+    /// and date of birth".
+    /// </summary>
     public int? PatientId { get; set; }
 
     public Patient? Patient { get; set; }
@@ -151,6 +156,20 @@ public class ConsultationRequest
     public List<ConsultationEvent> History { get; set; } = [];
 
     public bool IsClosed => Status == ConsultationStatus.Closed;
+
+    /// <summary>
+    /// The patient records a request with this NHS number and date of birth, sent to this practice, is matched to: the
+    /// same NHS number and date of birth, registered at the practice. The form knows nothing else about who sent it.
+    /// </summary>
+    public static Expression<Func<Patient, bool>> MatchingPatients(string nhsNumber, DateOnly dateOfBirth, int practiceId) =>
+        p => p.NhsNumber == nhsNumber && p.DateOfBirth == dateOfBirth && p.RegisteredPracticeId == practiceId;
+
+    /// <summary>Whether <paramref name="patient"/> is one of this request's <see cref="MatchingPatients"/>.</summary>
+    public bool IsMatchedBy(Patient patient)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        return patient.NhsNumber == NhsNumber && patient.DateOfBirth == DateOfBirth && patient.RegisteredPracticeId == PracticeId;
+    }
 
     /// <summary>A new reference: 8 random characters from <see cref="ReferenceAlphabet"/>, shown as "XXX-XXXXX".</summary>
     public static string NewReference()

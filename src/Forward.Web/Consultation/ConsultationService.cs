@@ -182,7 +182,7 @@ public sealed class ConsultationService(
             var details = draft.RequestDetails;
             var admin = details.Kind == ConsultationKind.Admin;
             var patientId = await db.Patients.AsNoTracking()
-                .Where(p => p.NhsNumber == nhsNumber && p.DateOfBirth == draft.DateOfBirth && p.RegisteredPracticeId == practice.Id)
+                .Where(ConsultationRequest.MatchingPatients(nhsNumber, draft.DateOfBirth!.Value, practice.Id))
                 .Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
             var request = new ConsultationRequest
             {

@@ -13,6 +13,7 @@ using Forward.Web.Access;
 using Forward.Web.Audit;
 using Forward.Web.Booking;
 using Forward.Web.Notifications;
+using Forward.Web.Pages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -523,6 +524,7 @@ public sealed class TriageService(
     /// Books the slot for the request's patient and closes the request as <see cref="ConsultationOutcome.BookAppointment"/>
     /// with the appointment, in the booking's transaction: both happen or neither does. A replayed booking (the same form
     /// submitted again) books nothing new; the request is then closed with the replayed appointment if it is still open.
+    /// A booking for anyone but the request's patient is refused with field errors (NhsNumber, DateOfBirth), and books nothing.
     /// </summary>
     public async Task<BookingOutcome> BookFromRequestAsync(long id, BookingRequest bookingRequest, Actor actor, CancellationToken cancellationToken = default)
     {
@@ -542,12 +544,23 @@ public sealed class TriageService(
             }
         }
 
+        // Said with the booking's own errors, so everything wrong with the form is said at once; checked again, against
+        // the patient actually booked, inside the transaction.
+        var errors = booking.Validate(bookingRequest);
+        var nhsNumber = NhsNumber.TryParse(bookingRequest.Patient.NhsNumber, out var parsed, out _) ? parsed.Value.Value : null;
+        foreach (var (field, message) in NotFromThePatientOf(current, nhsNumber, bookingRequest.Patient.DateOfBirth, bookingRequest.PatientId))
+        {
+            errors.TryAdd(field, message);
+        }
+
+        ValidationFailedException.ThrowIfAny(errors);
+
         try
         {
             var outcome = await booking.BookAsync(
                 bookingRequest,
                 actor,
-                async (appointment, ct) => await CloseAsBookedAsync(id, appointment.Id, appointment.Patient?.Id, actor, ct),
+                async (appointment, ct) => await CloseAsBookedAsync(id, appointment.Id, appointment.Patient!, actor, ct),
                 cancellationToken);
             if (outcome.Replayed && !current.IsClosed)
             {
@@ -555,7 +568,9 @@ public sealed class TriageService(
                 var request = await LoadAsync(id, actor, tracked: true, cancellationToken);
                 if (!request.IsClosed)
                 {
-                    await CloseAsBookedAsync(id, outcome.Appointment.Id, null, actor, cancellationToken);
+                    var replayed = outcome.Appointment;
+                    var patient = await db.Patients.AsNoTracking().FirstAsync(p => p.Id == replayed.PatientId, cancellationToken);
+                    await CloseAsBookedAsync(id, replayed.Id, patient, actor, cancellationToken);
                     await db.SaveChangesAsync(cancellationToken);
                 }
             }
@@ -580,9 +595,36 @@ public sealed class TriageService(
             .Select(r => r.Reference).FirstOrDefaultAsync(cancellationToken);
     }
 
-    private async Task CloseAsBookedAsync(long id, long appointmentId, int? patientId, Actor actor, CancellationToken ct)
+    /// <summary>
+    /// Why a booking from <paramref name="request"/> is not for the patient who sent it, if it is not (field → message):
+    /// another NHS number or date of birth than the request gave, or another record than the one it was matched to. Booked
+    /// anyway, the request would close as answered while the patient who sent it has no appointment and is told nothing,
+    /// and an unmatched request would be shown as matched to whoever was booked. Someone else is booked without the request.
+    /// </summary>
+    /// <param name="nhsNumber">As the booking stores it (ten digits), or null when it is no NHS number: the booking says so.</param>
+    private static Dictionary<string, string> NotFromThePatientOf(ConsultationRequest request, string? nhsNumber, DateOnly? dateOfBirth, int? patientId)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if ((nhsNumber is not null && nhsNumber != request.NhsNumber)
+            || (patientId is { } booked && request.PatientId is { } matched && booked != matched))
+        {
+            errors["NhsNumber"] = $"This request is from NHS number {Wording.NhsNumber(request.NhsNumber)}. To book someone else, book without the request";
+        }
+
+        if (dateOfBirth is { } born && born != request.DateOfBirth)
+        {
+            errors["DateOfBirth"] = $"This request is from someone born on {Wording.Date(request.DateOfBirth)}. To book someone else, book without the request";
+        }
+
+        return errors;
+    }
+
+    private async Task CloseAsBookedAsync(long id, long appointmentId, Patient patient, Actor actor, CancellationToken ct)
     {
         var request = await LoadAsync(id, actor, tracked: true, ct);
+
+        // Thrown here, the booking rolls back with it: the slot stays free and the request open.
+        ValidationFailedException.ThrowIfAny(NotFromThePatientOf(request, patient.NhsNumber, patient.DateOfBirth, patient.Id));
 
         // The booking's confirmation goes to the contacts on the patient's record. With no mobile or email there (a
         // landline only), the contacts the request gave are told instead, so the patient who asked hears the answer.
@@ -595,10 +637,13 @@ public sealed class TriageService(
             await QueueMessageAsync(request, text, BookedMessageKey(appointmentId), textField: null, actor, ct);
         }
 
+        // A request the form matched to no one (the patient was not in Forward yet, or not at this practice) is matched to
+        // the patient booked only as the form would have matched them: the request page says "matched on NHS number and
+        // date of birth".
         request.Close(ConsultationOutcome.BookAppointment, null, appointmentId, actor.UserName, Now);
-        if (request.PatientId is null && patientId is > 0)
+        if (request.PatientId is null && patient.Id > 0 && request.IsMatchedBy(patient))
         {
-            request.PatientId = patientId;
+            request.PatientId = patient.Id;
         }
 
         audit.Write(actor, AuditActions.ConsultationClose, $"outcome={ConsultationOutcome.BookAppointment}", EntityType, Id(id), request.PatientId, detail: $"appointment={Id(appointmentId)}");

@@ -13,6 +13,7 @@ using Forward.Web.Access;
 using Forward.Web.Booking;
 using Forward.Web.Consultation;
 using Forward.Web.Notifications;
+using Forward.Web.Pages;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -795,6 +796,176 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.True(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(a => a.Action == "appointment.book" && a.EntityId == Id(appointment.Id))));
     }
 
+    /// <summary>The Book page's form as the browser would send it back, with the record-sharing question answered.</summary>
+    private static Dictionary<string, string> BookForm(string book) => new()
+    {
+        ["__RequestVerificationToken"] = PageClient.AntiforgeryToken(book)!,
+        ["SlotId"] = HiddenValue(book, "SlotId"),
+        ["Consultation"] = HiddenValue(book, "Consultation"),
+        ["Input.IdempotencyKey"] = HiddenValue(book, "Input.IdempotencyKey"),
+        ["Input.NhsNumber"] = HiddenValue(book, "Input.NhsNumber"),
+        ["Input.GivenName"] = HiddenValue(book, "Input.GivenName"),
+        ["Input.FamilyName"] = HiddenValue(book, "Input.FamilyName"),
+        ["Input.DateOfBirth.Day"] = HiddenValue(book, "Input.DateOfBirth.Day"),
+        ["Input.DateOfBirth.Month"] = HiddenValue(book, "Input.DateOfBirth.Month"),
+        ["Input.DateOfBirth.Year"] = HiddenValue(book, "Input.DateOfBirth.Year"),
+        ["Input.Phone"] = HiddenValue(book, "Input.Phone"),
+        ["Input.Consent"] = nameof(RecordSharingConsent.Granted),
+    };
+
+    private static async Task<(HttpStatusCode Status, string Html)> PostBookAsync(PageClient staff, string bookUrl, Dictionary<string, string> form)
+    {
+        using var content = new FormUrlEncodedContent(form);
+        var response = await staff.Http.PostAsync(new Uri(bookUrl, UriKind.Relative), content);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>
+    /// The booking form starts with the request's patient, but every field can be typed over. A booking made from the
+    /// request is the request's answer, so it must be for the patient who sent it: another NHS number or date of birth is
+    /// refused on the field, and nothing is booked or closed (old code: the request closed "booked" with someone else's
+    /// appointment, its own patient had none and was told nothing, and the request showed as matched to the other patient).
+    /// </summary>
+    [Fact]
+    public async Task Booking_from_a_request_for_another_nhs_number_or_date_of_birth_is_refused_and_saves_nothing()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        var other = await world.WithDbAsync(async db =>
+        {
+            var patient = new Patient { NhsNumber = TestPatients.NewNhsNumber(), GivenName = "Bea", FamilyName = "Otherpatient", DateOfBirth = new DateOnly(1975, 6, 7), Phone = "07700 900222", RegisteredPracticeId = world.PracticeA.Id };
+            db.Patients.Add(patient);
+            await db.SaveChangesAsync();
+            return patient;
+        });
+        var slot = (await world.FreeSlotsAsync())[0];
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var bookUrl = $"/Booking/Book?slotId={slot.Id}&consultation={request.Id}";
+        var book = (await staff.GetAsync(bookUrl)).Html;
+        var expected = $"This request is from NHS number {Wording.NhsNumber(request.NhsNumber)}. To book someone else, book without the request";
+
+        // Another patient of the practice, typed over the request's: refused on the NHS number, the form kept as typed.
+        var form = BookForm(book);
+        form["Input.NhsNumber"] = Wording.NhsNumber(other.NhsNumber);
+        form["Input.GivenName"] = other.GivenName;
+        form["Input.FamilyName"] = other.FamilyName;
+        (form["Input.DateOfBirth.Day"], form["Input.DateOfBirth.Month"], form["Input.DateOfBirth.Year"]) = ("7", "6", "1975");
+        var (status, html) = await PostBookAsync(staff, bookUrl, form);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("nhsuk-error-summary", html, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"#Input_NhsNumber\">{expected}</a>", html, StringComparison.Ordinal);
+        Assert.Contains($"<span class=\"nhsuk-u-visually-hidden\">Error: </span>{expected}</span>", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Input_DateOfBirth\">This request is from someone born on 2 January 1980. To book someone else, book without the request</a>", html, StringComparison.Ordinal);
+        Assert.Equal((Wording.NhsNumber(other.NhsNumber), "Otherpatient"), (HiddenValue(html, "Input.NhsNumber"), HiddenValue(html, "Input.FamilyName")));
+
+        // The request's NHS number with another date of birth: refused on the date of birth alone.
+        form = BookForm(book);
+        form["Input.DateOfBirth.Year"] = "1981";
+        (status, html) = await PostBookAsync(staff, bookUrl, form);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("<a href=\"#Input_DateOfBirth\">This request is from someone born on 2 January 1980. To book someone else, book without the request</a>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<a href=\"#Input_NhsNumber\">", html, StringComparison.Ordinal);
+
+        Assert.False(await world.WithDbAsync(db => db.Appointments.AnyAsync(a => a.PatientId == other.Id || a.Patient!.NhsNumber == request.NhsNumber)));
+        Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.AsNoTracking().SingleAsync(s => s.Id == slot.Id)).Status));
+        var unchanged = await ReloadAsync(world, request.Id);
+        Assert.Equal((ConsultationStatus.New, null, null, null), (unchanged.Status, unchanged.Outcome, unchanged.BookedAppointmentId, unchanged.PatientId));
+        Assert.DoesNotContain("consultation.close", await AuditActionsAsync(world, request.Id));
+        var detail = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+        Assert.DoesNotContain("Matched on NHS number and date of birth", detail, StringComparison.Ordinal);
+        Assert.Contains("Not matched to a registered patient of this practice.", detail, StringComparison.Ordinal);
+
+        // A request matched to a record: the same.
+        var matched = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        await world.WithDbAsync(async db =>
+        {
+            var patient = new Patient { NhsNumber = matched.NhsNumber, GivenName = "Ada", FamilyName = "Triagetest", DateOfBirth = matched.DateOfBirth, Phone = "07700 900123", RegisteredPracticeId = world.PracticeA.Id };
+            db.Patients.Add(patient);
+            await db.SaveChangesAsync();
+            return await db.ConsultationRequests.Where(r => r.Id == matched.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.PatientId, patient.Id));
+        });
+        bookUrl = $"/Booking/Book?slotId={slot.Id}&consultation={matched.Id}";
+        form = BookForm((await staff.GetAsync(bookUrl)).Html);
+        form["Input.NhsNumber"] = other.NhsNumber;
+        form["Input.FamilyName"] = other.FamilyName;
+        (form["Input.DateOfBirth.Day"], form["Input.DateOfBirth.Month"], form["Input.DateOfBirth.Year"]) = ("7", "6", "1975");
+        (status, html) = await PostBookAsync(staff, bookUrl, form);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"<a href=\"#Input_NhsNumber\">This request is from NHS number {Wording.NhsNumber(matched.NhsNumber)}. To book someone else, book without the request</a>", html, StringComparison.Ordinal);
+        Assert.False(await world.WithDbAsync(db => db.Appointments.AnyAsync(a => a.PatientId == other.Id)));
+        Assert.Equal(ConsultationStatus.New, (await ReloadAsync(world, matched.Id)).Status);
+    }
+
+    /// <summary>
+    /// A booking that names its patient by record (as FHIR does) has no NHS number to check before it is made: the patient
+    /// booked is checked inside the booking's transaction, which the refusal rolls back (old code: booked, and closed).
+    /// </summary>
+    [Fact]
+    public async Task Booking_from_a_request_is_checked_against_the_patient_booked_and_rolled_back_when_it_is_someone_else()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        var other = await world.WithDbAsync(async db =>
+        {
+            var patient = new Patient { NhsNumber = TestPatients.NewNhsNumber(), GivenName = "Bea", FamilyName = "Otherpatient", DateOfBirth = new DateOnly(1975, 6, 7), Phone = "07700 900222", RegisteredPracticeId = world.PracticeA.Id };
+            db.Patients.Add(patient);
+            await db.SaveChangesAsync();
+            return patient;
+        });
+        var slot = (await world.FreeSlotsAsync())[0];
+        var actor = new Actor(world.PracticeStaffA, Roles.PracticeStaff, world.PracticeA.Id, null, null, world.PracticeA.OdsCode);
+        var byRecord = new BookingRequest([slot.Id], new PatientDetails(null, null, null, null, null), null, null, RecordSharingConsent.Granted, Guid.NewGuid().ToString(), PatientId: other.Id);
+
+        using (var scope = factory.Services.CreateScope())
+        {
+            var refused = await Assert.ThrowsAsync<ValidationFailedException>(() => scope.ServiceProvider.GetRequiredService<TriageService>().BookFromRequestAsync(request.Id, byRecord, actor));
+            Assert.Equal($"This request is from NHS number {Wording.NhsNumber(request.NhsNumber)}. To book someone else, book without the request", refused.Errors["NhsNumber"]);
+        }
+
+        Assert.False(await world.WithDbAsync(db => db.Appointments.AnyAsync(a => a.PatientId == other.Id)));
+        Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.AsNoTracking().SingleAsync(s => s.Id == slot.Id)).Status));
+        var unchanged = await ReloadAsync(world, request.Id);
+        Assert.Equal((ConsultationStatus.New, null, null), (unchanged.Status, unchanged.BookedAppointmentId, unchanged.PatientId));
+    }
+
+    /// <summary>
+    /// A request the form matched to no one (the patient was not in Forward, or registered since) is booked as before
+    /// with its own NHS number and date of birth, closes as booked and is matched to the patient then, by the form's rule.
+    /// </summary>
+    [Fact]
+    public async Task An_unmatched_request_booked_with_its_own_nhs_number_closes_as_booked_and_is_matched_to_that_patient()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+
+        // Registered since the request was sent, with her married name: the booking finds her by NHS number.
+        var patient = await world.WithDbAsync(async db =>
+        {
+            var p = new Patient { NhsNumber = request.NhsNumber, GivenName = "Ada", FamilyName = "Marriedname", DateOfBirth = request.DateOfBirth, Phone = "07700 900111", RegisteredPracticeId = world.PracticeA.Id };
+            db.Patients.Add(p);
+            await db.SaveChangesAsync();
+            return p;
+        });
+        var slot = (await world.FreeSlotsAsync())[0];
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var bookUrl = $"/Booking/Book?slotId={slot.Id}&consultation={request.Id}";
+        var form = BookForm((await staff.GetAsync(bookUrl)).Html);
+        form["Input.NhsNumber"] = Wording.NhsNumber(request.NhsNumber); // typed as printed: the same number
+        form["Input.FamilyName"] = "Marriedname";
+
+        using (var content = new FormUrlEncodedContent(form))
+        {
+            var response = await staff.Http.PostAsync(new Uri(bookUrl, UriKind.Relative), content);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        }
+
+        var appointment = await world.WithDbAsync(db => db.Appointments.AsNoTracking().SingleAsync(a => a.PatientId == patient.Id));
+        var closed = await ReloadAsync(world, request.Id);
+        Assert.Equal((ConsultationStatus.Closed, ConsultationOutcome.BookAppointment, appointment.Id, patient.Id), (closed.Status, closed.Outcome!.Value, closed.BookedAppointmentId!.Value, closed.PatientId!.Value));
+        var detail = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+        Assert.Contains($"Matched on NHS number and date of birth: Ada Marriedname, NHS number {Wording.NhsNumber(request.NhsNumber)}, born 2 January 1980", detail, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Four staff book from one request at the same moment, each into a different slot: one booking is made and closes
     /// the request; the others are refused with a reason (the request changed, or is closed), never a server error, and
@@ -876,7 +1047,7 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         long secondAppointment;
         using (var scope = factory.Services.CreateScope())
         {
-            secondAppointment = (await scope.ServiceProvider.GetRequiredService<TriageService>().BookFromRequestAsync(second.Id, landline with { SlotIds = [secondSlot.Id], IdempotencyKey = Guid.NewGuid().ToString() }, actor)).Appointment.Id;
+            secondAppointment = (await scope.ServiceProvider.GetRequiredService<TriageService>().BookFromRequestAsync(second.Id, landline with { SlotIds = [secondSlot.Id], Patient = landline.Patient with { NhsNumber = second.NhsNumber }, IdempotencyKey = Guid.NewGuid().ToString() }, actor)).Appointment.Id;
             await scope.ServiceProvider.GetRequiredService<BookingService>().CancelAsync(secondAppointment, "Clinician unwell", actor);
         }
 
