@@ -44,6 +44,8 @@ public sealed record TriageRow(
 /// number, date of birth and practice only, so the flags say where what the request gave is not what the record holds:
 /// staff reply to the contacts given, and must not take "matched" to mean the sender is the patient.
 /// </summary>
+/// <param name="Matches">The record has the NHS number and date of birth the request gave. Only a request a booking made
+/// before that was checked can be linked to a record without them: it is not shown as matched.</param>
 public sealed record MatchedPatient(
     int Id,
     string Name,
@@ -53,7 +55,8 @@ public sealed record MatchedPatient(
     string? Email,
     bool NameDiffers,
     bool MobileDiffers,
-    bool EmailDiffers)
+    bool EmailDiffers,
+    bool Matches)
 {
     public bool AnyDiffers => NameDiffers || MobileDiffers || EmailDiffers;
 
@@ -73,7 +76,8 @@ public sealed record MatchedPatient(
             && (typed is null || typed != UkPhoneNumber.Mobile(phone));
         var emailDiffers = !string.IsNullOrWhiteSpace(request.Email)
             && !string.Equals(request.Email.Trim(), email?.Trim(), StringComparison.OrdinalIgnoreCase);
-        return new MatchedPatient(id, $"{givenName} {familyName}", nhsNumber, dateOfBirth, phone, email, nameDiffers, mobileDiffers, emailDiffers);
+        var matches = nhsNumber == request.NhsNumber && dateOfBirth == request.DateOfBirth;
+        return new MatchedPatient(id, $"{givenName} {familyName}", nhsNumber, dateOfBirth, phone, email, nameDiffers, mobileDiffers, emailDiffers, matches);
     }
 }
 

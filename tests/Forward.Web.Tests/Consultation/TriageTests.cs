@@ -967,6 +967,33 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
     }
 
     /// <summary>
+    /// A request linked to a record without its NHS number and date of birth (only a booking made before that was checked
+    /// could do it) is not said to be matched on them (old code: "Matched on NHS number and date of birth: " the other patient).
+    /// </summary>
+    [Fact]
+    public async Task A_request_linked_to_a_record_without_its_nhs_number_and_date_of_birth_is_not_shown_as_matched()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        var other = await world.WithDbAsync(async db =>
+        {
+            var patient = new Patient { NhsNumber = TestPatients.NewNhsNumber(), GivenName = "Bea", FamilyName = "Otherpatient", DateOfBirth = new DateOnly(1975, 6, 7), Phone = "07700 900222", Email = "bea@example.com", RegisteredPracticeId = world.PracticeA.Id };
+            db.Patients.Add(patient);
+            await db.SaveChangesAsync();
+            await db.ConsultationRequests.Where(r => r.Id == request.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.PatientId, patient.Id));
+            return patient;
+        });
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var html = (await staff.GetAsync($"/Triage/Request/{request.Id}")).Html;
+
+        Assert.DoesNotContain("Matched on NHS number and date of birth", html, StringComparison.Ordinal);
+        Assert.Contains($"Not matched: booked for Bea Otherpatient, NHS number {Wording.NhsNumber(other.NhsNumber)}, born 7 June 1975, who does not have the NHS number and date of birth this request gave.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("bea@example.com", html, StringComparison.Ordinal); // not her contacts as the request's patient's record
+        Assert.DoesNotContain("match-warning", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// Four staff book from one request at the same moment, each into a different slot: one booking is made and closes
     /// the request; the others are refused with a reason (the request changed, or is closed), never a server error, and
     /// book nothing.
