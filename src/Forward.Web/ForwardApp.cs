@@ -149,6 +149,17 @@ public static class ForwardApp
             o.Conventions.AllowAnonymousToFolder("/Account");
             o.Conventions.AllowAnonymousToFolder("/Patient");
             o.Conventions.AllowAnonymousToFolder("/Consult");
+
+            // Pages answer GET, HEAD and POST, and only through one of their handlers: anything else is 405 or 404,
+            // never a page drawn without its data (PageMethods).
+            o.Conventions.AddFolderRouteModelConvention("/", page =>
+            {
+                foreach (var selector in page.Selectors)
+                {
+                    selector.EndpointMetadata.Add(PageMethods.Allowed);
+                }
+            });
+            o.Conventions.ConfigureFilter(new PageMethods.HandlerFilter());
         }).AddMvcOptions(o => o.ModelBinderProviders.Insert(0, new PageDateModelBinderProvider()));
 
         // Every API error names a stable code, as the README promises: bare statuses (an expired token, a role's 403, a

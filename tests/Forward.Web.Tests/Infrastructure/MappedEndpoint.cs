@@ -7,7 +7,8 @@ namespace Forward.Web.Tests.Infrastructure;
 /// <summary>
 /// One route the running app maps, read from its route table, so tests that must cover every endpoint (authorisation,
 /// hostile input, anti-forgery) find new ones by themselves. <see cref="Route"/> is the template with a leading slash
-/// ("/api/v1/hubs/{id:int}", "/Booking/Find"); <see cref="Methods"/> is null for a Razor page, which accepts any method.
+/// ("/api/v1/hubs/{id:int}", "/Booking/Find"); <see cref="Methods"/> are the methods routing lets through (a Razor
+/// page's are GET, HEAD and POST), null for an endpoint that takes any.
 /// </summary>
 public sealed partial record MappedEndpoint(string Route, IReadOnlyList<string>? Methods)
 {
