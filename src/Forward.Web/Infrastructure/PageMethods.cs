@@ -21,6 +21,12 @@ public static class PageMethods
     /// </summary>
     public static readonly HttpMethodMetadata Allowed = new([HttpMethods.Get, HttpMethods.Head, HttpMethods.Post]);
 
+    /// <summary>
+    /// The exception handler re-runs a failed request on the error page with its own query: a post to ?handler=Window
+    /// that threw must be drawn as the error it is (500), not refused as a handler the error page does not have.
+    /// </summary>
+    private const string ErrorPage = "/Error";
+
     /// <summary>The query (or route) value that names a page handler, as Razor Pages reads it.</summary>
     private const string HandlerKey = "handler";
 
@@ -46,6 +52,11 @@ public static class PageMethods
         public void OnPageHandlerExecuting(PageHandlerExecutingContext context)
         {
             ArgumentNullException.ThrowIfNull(context);
+            if (string.Equals(context.ActionDescriptor.ViewEnginePath, ErrorPage, StringComparison.Ordinal))
+            {
+                return;
+            }
+
             var handlers = context.ActionDescriptor.HandlerMethods;
             var method = context.HttpContext.Request.Method;
             var takesPosts = handlers.Any(h => HttpMethods.IsPost(h.HttpMethod));

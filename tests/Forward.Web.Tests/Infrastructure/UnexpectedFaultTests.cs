@@ -74,4 +74,30 @@ public sealed class UnexpectedFaultTests(UnexpectedFaultTests.FaultFactory facto
         using var after = await client.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
+
+    [Fact]
+    public async Task An_unexpected_fault_in_a_named_page_handler_shows_the_error_page_with_500()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var token = PageClient.AntiforgeryToken((await commissioner.GetAsync($"/Admin/Hub/{world.HubId}")).Html) ?? throw new InvalidOperationException("No anti-forgery token.");
+        factory.Interceptor.Armed = true;
+        try
+        {
+            // The exception handler re-runs /Error with the post's own query (?handler=Window); old code: 404 "Page not
+            // found", since the error page has no handler of that name.
+            using var response = await commissioner.Http.PostAsync(
+                new Uri($"/Admin/Hub/{world.HubId}?handler=Window", UriKind.Relative),
+                new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("Window.Shown", "48"), new("Window.Hours", "48")]));
+
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.Contains("Sorry, there is a problem with the service", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("Injected", html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            factory.Interceptor.Armed = false;
+        }
+    }
 }
