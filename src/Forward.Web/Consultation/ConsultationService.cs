@@ -193,7 +193,8 @@ public sealed class ConsultationService(
                 GivenName = draft.GivenName!.Trim(),
                 FamilyName = draft.FamilyName!.Trim(),
                 DateOfBirth = draft.DateOfBirth!.Value,
-                Email = string.IsNullOrWhiteSpace(draft.Email) ? null : draft.Email.Trim(),
+                // In lower case, as mail systems treat addresses: the per-contact acknowledgement limit compares them.
+                Email = string.IsNullOrWhiteSpace(draft.Email) ? null : draft.Email.Trim().ToLowerInvariant(),
                 Mobile = UkPhoneNumber.Mobile(draft.Mobile),
                 PatientId = patientId,
                 Kind = details.Kind!.Value,
@@ -326,7 +327,7 @@ public sealed class ConsultationService(
         var limit = options.Value.AcknowledgementsPerContactPer24Hours; // 1–100, checked at start (ConsultationOptions.Problem)
         foreach (var (channel, recipient) in new PatientContact(request.Mobile, request.Email).Channels())
         {
-            // This request is saved already, so it is among those counted. Mobiles are stored normalised; an email as typed.
+            // This request is saved already, so it is among those counted. Mobiles and emails are stored normalised.
             var given = channel == NotificationChannel.Sms
                 ? await db.ConsultationRequests.CountAsync(r => r.Mobile == recipient && r.SubmittedUtc > since, ct)
                 : await db.ConsultationRequests.CountAsync(r => r.Email == recipient && r.SubmittedUtc > since, ct);

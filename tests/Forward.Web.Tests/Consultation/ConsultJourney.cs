@@ -30,13 +30,16 @@ public sealed partial class ConsultJourney(ForwardFactory factory) : IDisposable
     /// <summary>The date of birth the identity step sends.</summary>
     public string DateOfBirth { get; set; } = "1980-01-02";
 
-    public static Dictionary<string, string> Identity(string nhsNumber, string dateOfBirth = "1980-01-02") => new()
+    /// <summary>The email the identity step sends.</summary>
+    public string Email { get; set; } = "ada@example.com";
+
+    public static Dictionary<string, string> Identity(string nhsNumber, string dateOfBirth = "1980-01-02", string email = "ada@example.com") => new()
     {
         ["Identity.NhsNumber"] = nhsNumber,
         ["Identity.GivenName"] = "Ada",
         ["Identity.FamilyName"] = "Consulttest",
         ["Identity.DateOfBirth"] = dateOfBirth,
-        ["Identity.Email"] = "ada@example.com",
+        ["Identity.Email"] = email,
         ["Identity.Mobile"] = "07700 900123",
     };
 
@@ -100,7 +103,7 @@ public sealed partial class ConsultJourney(ForwardFactory factory) : IDisposable
     {
         await ToRedFlagsAsync(practiceOds);
         await Expect(PostAsync("RedFlags", AllNo()), "Your details");
-        await Expect(PostAsync("Identity", Identity(nhsNumber, DateOfBirth)), "What is your request about?");
+        await Expect(PostAsync("Identity", Identity(nhsNumber, DateOfBirth, Email)), "What is your request about?");
         await Expect(PostAsync("Kind", new Dictionary<string, string> { ["Kind"] = kind }), kind == "Medical" ? "Your medical problem" : "Your admin request");
     }
 
