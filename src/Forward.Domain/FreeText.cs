@@ -61,13 +61,13 @@ public static class FreeText
         return value;
     }
 
-    /// <summary>True when a one-line value (a name, a course, a summary) has any control character, line breaks included.</summary>
     /// <summary>
     /// Whether the text has a letter, in any script. Counted by rune: Adlam and CJK Extension B letters are two UTF-16
     /// halves, neither of them a letter. A name of digits or punctuation alone ("1234", "!!!") has none.
     /// </summary>
     public static bool HasLetter(string? value) => value is not null && value.EnumerateRunes().Any(Rune.IsLetter);
 
+    /// <summary>True when a one-line value (a name, a course, a summary) has any control character, line breaks included.</summary>
     public static bool HasAnyControlCharacter(string? value) => value is not null && value.Any(char.IsControl);
 
     /// <summary>

@@ -138,13 +138,14 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         }
 
         var hubIds = db.HubPractices.Where(hp => hp.PracticeId == practice.Id && hp.Hub!.IsActive).Select(hp => hp.HubId);
-        if (search.HubId is { } askedHub && (!await hubIds.ContainsAsync(askedHub, cancellationToken) || (actor.IsHubClinician && askedHub != actor.HubId)))
+        var notOwnHub = actor.IsHubClinician && search.HubId is { } named && named != actor.HubId;
+        if (search.HubId is { } askedHub && (notOwnHub || !await hubIds.ContainsAsync(askedHub, cancellationToken)))
         {
             // A hub that cannot take this patient would list nothing, which reads as "fully booked".
             var askedName = await db.Hubs.Where(h => h.Id == askedHub).Select(h => h.Name).FirstOrDefaultAsync(cancellationToken);
             throw ValidationFailedException.On("HubId", askedName is null
                 ? $"There is no hub {askedHub}"
-                : actor.IsHubClinician && askedHub != actor.HubId
+                : notOwnHub
                     ? $"You book only at your own hub, not {askedName}"
                     : $"{askedName} does not take bookings for patients of {practice.Name} ({practice.OdsCode})");
         }

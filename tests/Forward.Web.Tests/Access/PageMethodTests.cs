@@ -25,7 +25,7 @@ public sealed class PageMethodTests(ForwardFactory factory) : IClassFixture<Forw
     [Fact]
     public async Task Every_page_answers_other_methods_405_with_allow_and_heads_as_it_gets()
     {
-        var pages = Pages();
+        var pages = await PagesAsync();
         var failures = new List<string>();
         foreach (var role in Roles)
         {
@@ -63,12 +63,13 @@ public sealed class PageMethodTests(ForwardFactory factory) : IClassFixture<Forw
     public async Task Other_methods_from_an_anonymous_caller_are_sent_to_sign_in_as_for_a_page_that_does_not_exist()
     {
         using var anonymous = new PageClient(factory);
+        var pages = await PagesAsync();
         var failures = new List<string>();
         foreach (var method in OtherMethods)
         {
             using var nowhere = await SendAsync(anonymous.Http, method, "/No/Such/Page");
             Assert.Equal(HttpStatusCode.Redirect, nowhere.StatusCode);
-            foreach (var page in Pages())
+            foreach (var page in pages)
             {
                 using var response = await SendAsync(anonymous.Http, method, page.Url);
                 if (response.StatusCode != nowhere.StatusCode || Target(response) != Target(nowhere) || response.Content.Headers.Allow.Count > 0)
@@ -91,7 +92,7 @@ public sealed class PageMethodTests(ForwardFactory factory) : IClassFixture<Forw
     {
         // But the error page: it is drawn for a failed request with that request's own query, ?handler= included
         // (UnexpectedFaultTests).
-        var pages = Pages().Where(p => p.Path != "/Error").ToList();
+        var pages = (await PagesAsync()).Where(p => p.Path != "/Error").ToList();
         var failures = new List<string>();
         var reached = pages.ToDictionary(p => p.Url, _ => 0);
         foreach (var role in Roles.Prepend("anonymous"))
@@ -210,18 +211,17 @@ public sealed class PageMethodTests(ForwardFactory factory) : IClassFixture<Forw
     /// Every page in the route table, with an id of 1 where its route takes one (the refusals here come before any
     /// record is looked up), and the names of its post handlers (null for an unnamed OnPost), as Razor Pages loads them.
     /// </summary>
-    private List<(string Path, string Url, IReadOnlyList<string?> Posts)> Pages()
+    private async Task<List<(string Path, string Url, IReadOnlyList<string?> Posts)>> PagesAsync()
     {
         var loader = factory.Services.GetRequiredService<PageLoader>();
-        var pages = MappedEndpoint.All(factory)
-            .Where(e => e.IsPage)
-            .Select(endpoint =>
-            {
-                var compiled = loader.LoadAsync(endpoint.Endpoint!.Metadata.GetMetadata<PageActionDescriptor>()!, endpoint.Endpoint.Metadata).GetAwaiter().GetResult();
-                IReadOnlyList<string?> posts = [.. compiled.HandlerMethods.Where(h => HttpMethods.IsPost(h.HttpMethod)).Select(h => h.Name)];
-                return (Path: endpoint.Path, Url: endpoint.PathWith("1"), Posts: posts);
-            })
-            .ToList();
+        var pages = new List<(string Path, string Url, IReadOnlyList<string?> Posts)>();
+        foreach (var endpoint in MappedEndpoint.All(factory).Where(e => e.IsPage))
+        {
+            var compiled = await loader.LoadAsync(endpoint.Endpoint!.Metadata.GetMetadata<PageActionDescriptor>()!, endpoint.Endpoint.Metadata);
+            IReadOnlyList<string?> posts = [.. compiled.HandlerMethods.Where(h => HttpMethods.IsPost(h.HttpMethod)).Select(h => h.Name)];
+            pages.Add((endpoint.Path, endpoint.PathWith("1"), posts));
+        }
+
         Assert.Contains(pages, p => p.Path == "/Hubs/Record/{appointmentId:long}" && p.Posts.Count == 0);
         Assert.Contains(pages, p => p.Path == "/Admin/Hub/{id:int}" && p.Posts.Count > 0 && !p.Posts.Contains(null));
         Assert.Contains(pages, p => p.Path == "/Booking/Book" && p.Posts.Contains(null));
