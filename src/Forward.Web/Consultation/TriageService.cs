@@ -507,11 +507,10 @@ public sealed class TriageService(
             throw DomainException.Conflict("consultation-closed", "This request is closed and cannot be changed.");
         }
 
-        // The record's number when the request is matched to one: the booking keeps the number it is given as the
-        // patient's, and texts their other appointments' reminders there, so a typed number that may not be the
-        // patient's (the triage page warns when it differs) is not taken on trust. Staff may still change it on the form.
-        // Likewise the record's name and date of birth: the booking checks the surname and date of birth it is given
-        // against the record, so a name typed otherwise on the request (the triage page shows both) failed until retyped.
+        // A matched record has the request's NHS number and date of birth (that is what matching means), but its name
+        // may be written otherwise than the patient typed it: the booking checks the surname it is given against the
+        // record, so the request's spelling would fail until retyped. The record's phone is the one its other
+        // appointments' reminders go to, so it is kept over the request's mobile.
         var details = new PatientDetails(request.NhsNumber, request.GivenName, request.FamilyName, request.DateOfBirth, request.Mobile);
         if (request.PatientId is { } patientId
             && await db.Patients.AsNoTracking().Where(p => p.Id == patientId).Select(p => new { p.GivenName, p.FamilyName, p.DateOfBirth, p.Phone }).FirstOrDefaultAsync(cancellationToken) is { } record)
