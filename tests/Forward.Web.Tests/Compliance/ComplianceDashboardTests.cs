@@ -44,6 +44,10 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
         Assert.Contains("<rect data-period=\"2026-06-08\" data-value=\"48\"", svg, StringComparison.Ordinal);
         Assert.DoesNotContain("style=", svg, StringComparison.Ordinal); // the CSP allows no inline style
         Assert.Contains("id=\"utilisation-chart\"", html, StringComparison.Ordinal);
+        // Seen, not only read out: the key to the utilisation chart's two lines, and target figures dark enough to read.
+        Assert.Contains("<p>The solid blue line is the share of offered slots that were booked; the dashed red line is the share of appointments with an outcome where the patient did not attend.</p>", html, StringComparison.Ordinal);
+        Assert.Matches("<text [^>]*fill=\"#212b32\" font-weight=\"bold\">30</text>", svg);
+        Assert.DoesNotMatch("<text [^>]*fill=\"" + global::Forward.Web.Pages.Compliance.ComplianceCharts.Amber + "\"", svg);
         Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
 
         // B has 36 minutes: amber.

@@ -488,6 +488,12 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         await journey.PostAsync("About", tooLong);
         Assert.Contains("Your description must be 1500 characters or fewer", journey.Html, StringComparison.Ordinal);
         Assert.Contains("Your problem in a few words must be 100 characters or fewer", journey.Html, StringComparison.Ordinal);
+        // The field keeps all that was typed and lets the server say it is too long: a browser's maxlength would cut a
+        // pasted summary short without a word, and the patient would send what they never read.
+        var summaryInput = Regex.Match(journey.Html, "<input[^>]*id=\"About_ProblemSummary\"[^>]*>").Value;
+        Assert.Contains($"value=\"{tooLong["About.ProblemSummary"]}\"", summaryInput, StringComparison.Ordinal);
+        Assert.DoesNotContain("maxlength", summaryInput, StringComparison.Ordinal);
+        Assert.Contains("100 characters or fewer", Regex.Match(journey.Html, "<div[^>]*id=\"About_ProblemSummary-hint\"[^>]*>[^<]*</div>").Value, StringComparison.Ordinal);
         // Too long in a script whose characters take 9 bytes each as sent: the same message, the text kept.
         var bengali = ConsultJourney.Medical();
         bengali["About.Details"] = string.Concat(Enumerable.Repeat("আমার হাঁটুতে ব্যথা। ", 300));

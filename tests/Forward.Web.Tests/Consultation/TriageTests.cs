@@ -189,6 +189,11 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.DoesNotContain("Triagetest", html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await staffB.GetAsync($"/Booking/Find?consultation={request.Id}")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await staffB.GetAsync($"/Booking/Book?slotId={slot.Id}&consultation={request.Id}")).Status);
+        // A request in the address that is no number is the page's error: the search form has no field for it to link to.
+        var (notANumberStatus, notANumber) = await staffB.GetAsync("/Booking/Find?consultation=abc");
+        Assert.Equal(HttpStatusCode.OK, notANumberStatus);
+        Assert.Contains("<li>The online request in the address is not valid: open the search from the request&#x27;s page</li>", notANumber, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"#Consultation\"", notANumber, StringComparison.Ordinal);
 
         // Actions too: a token from B's own queue page, posted at A's request.
         var (response, _) = await ActAsync(staffB, request.Id, "Close", new() { ["Outcome"] = "SelfCare" }, page: (await staffB.GetAsync("/Triage")).Html);
@@ -649,6 +654,15 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Equal(References(second), References(pastTheEnd));
         Assert.Contains("href=\"/Triage?Status=new&amp;PageNumber=2\"", first, StringComparison.Ordinal);
         Assert.Contains("rel=\"prev\"", second, StringComparison.Ordinal);
+
+        // A hand-typed page that is no number: the error summary says why (the title already said "Error"), above the
+        // first page; the summary links to no field, as there is none.
+        var notANumber = (await staff.GetAsync("/Triage?Status=new&PageNumber=abc")).Html;
+        Assert.Contains("<title>Error: ", notANumber, StringComparison.Ordinal);
+        Assert.Contains("nhsuk-error-summary", notANumber, StringComparison.Ordinal);
+        Assert.Contains("<li>Page must be a whole number</li>", notANumber, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"#PageNumber\"", notANumber, StringComparison.Ordinal);
+        Assert.Equal(References(first), References(notANumber));
     }
 
     [Fact]

@@ -153,6 +153,16 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
         AssertForbidden((await commissioner.GetAsync($"/Navigation?Ccg={other.CcgId}")).Status);
         Assert.Equal(HttpStatusCode.OK, (await commissioner.GetAsync($"/Navigation?Ccg={world.CcgId}")).Status);
+
+        // A CCG in the address that is no number: NHS 111 has the list to put it right, so the error links to it; a
+        // commissioner has no list, so the error is the page's and links nowhere.
+        var nhs111Bad = (await nhs111.GetAsync("/Navigation?Ccg=abc")).Html;
+        Assert.Contains("<a href=\"#Ccg\">Choose a CCG from the list</a>", nhs111Bad, StringComparison.Ordinal);
+        Assert.Contains("id=\"Ccg\"", nhs111Bad, StringComparison.Ordinal);
+        var commissionerBad = (await commissioner.GetAsync("/Navigation?Ccg=abc")).Html;
+        Assert.Contains("<li>The CCG in the address is not valid: open the directory from the menu</li>", commissionerBad, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"#Ccg\"", commissionerBad, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"Ccg\"", commissionerBad, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -81,6 +81,8 @@ public sealed class FindModel(BookingService booking, TriageService triage, Forw
     {
         var actor = Actor.From(User);
         IsPracticeStaff = actor.IsPracticeStaff;
+        // The request comes from the triage page's link, not a field: a hand-made one that is no number is the page's error.
+        ModelState.MoveBindingErrorToPage(nameof(Consultation), "The online request in the address is not valid: open the search from the request's page");
         if (Consultation is { } consultationId)
         {
             try

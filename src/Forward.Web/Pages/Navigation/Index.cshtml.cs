@@ -52,6 +52,12 @@ public sealed class IndexModel(NavigationService navigation) : PageModel
         {
             var ccgs = await navigation.DirectoryCcgsAsync(actor, cancellationToken);
             ChoosesCcg = actor.IsNhs111;
+            if (!ChoosesCcg)
+            {
+                // Only NHS 111 is shown the CCG list; for anyone else a CCG in the address has no field to link its error to.
+                ModelState.MoveBindingErrorToPage(nameof(Ccg), "The CCG in the address is not valid: open the directory from the menu");
+            }
+
             CcgOptions = ccgs.Select(c => new SelectListItem(c.Name, c.Id.ToString(CultureInfo.InvariantCulture))).ToList();
             if (FreeText.Characters(Q) > NavigationService.MaxQueryLength)
             {

@@ -2,6 +2,7 @@ using Forward.Domain.Access;
 using Forward.Domain.Consultation;
 using Forward.Web.Access;
 using Forward.Web.Consultation;
+using Forward.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -39,6 +40,10 @@ public sealed class IndexModel(TriageService triage, TimeProvider clock) : PageM
         {
             return NotFound();
         }
+
+        // The page number comes from the pagination links, not a field: a hand-typed one that is no number is the page's
+        // error, and the first page is shown under it.
+        ModelState.MoveBindingErrorToPage(nameof(PageNumber), "Page must be a whole number");
 
         var actor = Actor.From(User);
         Shown = TriageWording.FromSlug(Status) ?? ConsultationStatus.New;
