@@ -28,6 +28,29 @@ public sealed class PlatformTests(ForwardFactory factory) : IClassFixture<Forwar
         var from = paths.GetProperty("/api/v1/slots").GetProperty("get").GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "from");
         Assert.Equal(("string", "date"), (from.GetProperty("schema").GetProperty("type").GetString(), from.GetProperty("schema").GetProperty("format").GetString()));
 
+        // Only what the server needs is required: a booking without a reason, practice or consent is taken, and a cancel
+        // without a body; a generated client must not be made to send them.
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        static string[] Required(JsonElement schema) => schema.TryGetProperty("required", out var required) ? [.. required.EnumerateArray().Select(r => r.GetString()!).Order()] : [];
+        Assert.Equal(["patient", "slotIds"], Required(schemas.GetProperty("BookAppointmentDto")));
+        Assert.Empty(Required(schemas.GetProperty("CancelAppointmentDto")));
+
+        // The version headers the handlers read and write themselves, and the errors as the ProblemDetails they are.
+        var cancel = paths.GetProperty("/api/v1/appointments/{id}/cancel").GetProperty("post");
+        var ifMatch = cancel.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "If-Match");
+        Assert.Equal("header", ifMatch.GetProperty("in").GetString());
+        var responses = cancel.GetProperty("responses");
+        Assert.True(responses.GetProperty("200").GetProperty("headers").TryGetProperty("ETag", out _), "cancel documents the ETag it returns");
+        foreach (var status in new[] { "400", "401", "403", "404", "409", "422" })
+        {
+            Assert.True(responses.TryGetProperty(status, out var error), $"cancel lacks {status}");
+            Assert.True(error.GetProperty("content").TryGetProperty("application/problem+json", out _), $"cancel's {status} is not a ProblemDetails");
+        }
+
+        var book = paths.GetProperty("/api/v1/appointments").GetProperty("post");
+        Assert.DoesNotContain(book.TryGetProperty("parameters", out var bookParameters) ? bookParameters.EnumerateArray() : default, p => p.GetProperty("name").GetString() == "If-Match");
+        Assert.True(book.GetProperty("responses").TryGetProperty("409", out _), "booking documents the slot taken meanwhile");
+
         var scalar = await client.GetAsync(new Uri("/scalar", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
     }

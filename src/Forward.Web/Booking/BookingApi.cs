@@ -13,15 +13,19 @@ namespace Forward.Web.Booking;
 
 public sealed record PatientDto(string? NhsNumber, string? GivenName, string? FamilyName, DateOnly? DateOfBirth, string? Phone);
 
-/// <summary>POST /api/v1/appointments body.</summary>
+/// <summary>
+/// POST /api/v1/appointments body. The defaults are what the API document reads as optional: a parameter without one is
+/// listed as required, and a client generated from it would have to send a reason and consent it need not.
+/// </summary>
 public sealed record BookAppointmentDto(
     IReadOnlyList<long>? SlotIds,
     PatientDto? Patient,
-    string? RegisteredPracticeOds,
-    string? Reason,
-    RecordSharingConsent? Consent);
+    string? RegisteredPracticeOds = null,
+    string? Reason = null,
+    RecordSharingConsent? Consent = null);
 
-public sealed record CancelAppointmentDto(string? Reason);
+/// <summary>POST /api/v1/appointments/{id}/cancel body, which may be left out.</summary>
+public sealed record CancelAppointmentDto(string? Reason = null);
 
 /// <summary>POST /api/v1/appointments/{id}/consent body: the patient's answer, Granted or Refused.</summary>
 public sealed record RecordConsentDto(RecordSharingConsent? Consent);
@@ -54,16 +58,24 @@ public static class BookingApi
 
         var appointments = api.MapGroup("/appointments").WithTags("Appointments");
         appointments.MapPost("/", BookAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.PatientWrite).WithFieldNames(BookingFields)
+            .WithVersionHeaders(ifMatch: false).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Book one slot, or several adjacent slots of one session. Send an Idempotency-Key header so a retry never books twice.");
         appointments.MapGet("/", SearchAppointmentsAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.PatientRead)
             .WithSummary("Find appointments again: those you may see (practice staff: your practice's patients'; NHS 111: those your organisation booked; hub clinicians: your hub's), by nhsNumber and/or London dates from..to (at most 31 days; default today and the next 14 days), upcoming first, cancelled included, at most 200 (truncated says when cut). Every search is audited.");
-        appointments.MapGet("/{id:long}", GetAsync).RequiresScope(ApiScopes.PatientRead).WithSummary("One appointment, if you may see it.");
-        appointments.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.PatientWrite).WithSummary("Cancel; frees the slot.");
+        appointments.MapGet("/{id:long}", GetAsync).RequiresScope(ApiScopes.PatientRead).WithVersionHeaders(ifMatch: false).WithProblems(StatusCodes.Status404NotFound).WithSummary("One appointment, if you may see it.");
+        appointments.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.PatientWrite)
+            .WithVersionHeaders(ifMatch: true).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Cancel; frees the slot. Send If-Match with the version you read so a change made meanwhile is not overwritten.");
         appointments.MapPost("/{id:long}/attended", (long id, HttpContext http, BookingService booking, CancellationToken ct) => OutcomeAsync(id, true, http, booking, ct))
-            .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).RequiresScope(ApiScopes.PatientWrite).WithSummary("Record that the patient attended (after the start time). Send If-Match with the version you read so an outcome recorded meanwhile is not overwritten.");
+            .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).RequiresScope(ApiScopes.PatientWrite)
+            .WithVersionHeaders(ifMatch: true).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Record that the patient attended (after the start time). Send If-Match with the version you read so an outcome recorded meanwhile is not overwritten.");
         appointments.MapPost("/{id:long}/did-not-attend", (long id, HttpContext http, BookingService booking, CancellationToken ct) => OutcomeAsync(id, false, http, booking, ct))
-            .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).RequiresScope(ApiScopes.PatientWrite).WithSummary("Record that the patient did not attend (after the start time). Send If-Match with the version you read so an outcome recorded meanwhile is not overwritten.");
+            .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).RequiresScope(ApiScopes.PatientWrite)
+            .WithVersionHeaders(ifMatch: true).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Record that the patient did not attend (after the start time). Send If-Match with the version you read so an outcome recorded meanwhile is not overwritten.");
         appointments.MapPost("/{id:long}/consent", ConsentAsync).RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).RequiresScope(ApiScopes.PatientWrite)
+            .WithVersionHeaders(ifMatch: true).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Record the patient's answer, given to the hub, on sharing their record for this appointment: {\"consent\": \"Granted\"} or \"Refused\". While it is booked or attended, until the day after it; never once cancelled. Send If-Match with the version you read so a change made meanwhile is not overwritten.");
         // No role gate here: the service refuses every role but the hub's clinicians itself, so that refusal is audited too.
         appointments.MapGet("/{id:long}/record", (long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) => RecordAsync(id, user, booking, ct))
@@ -179,6 +191,53 @@ public static class BookingApi
 
     private static async Task<Ok<IReadOnlyList<AppointmentView>>> DayListAsync(int hubId, IsoDate? date, ClaimsPrincipal user, BookingService booking, TimeProvider clock, CancellationToken ct) =>
         TypedResults.Ok(await booking.DayListAsync(hubId, date?.Value ?? Domain.Time.London.Today(clock), Actor.From(user), ct));
+
+    /// <summary>
+    /// Documents the errors an endpoint answers besides 400 (a ValidationProblemDetails naming the fields) and 401, as the
+    /// ProblemDetails they are, so a generated client knows to read them.
+    /// </summary>
+    private static RouteHandlerBuilder WithProblems(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        builder.ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized);
+        foreach (var status in statuses)
+        {
+            builder.ProducesProblem(status);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Documents the appointment's version headers, which the handlers read and write themselves (so the generator cannot
+    /// see them): the ETag each success carries and, on changes, the If-Match that guards against a change made meanwhile.
+    /// </summary>
+    private static RouteHandlerBuilder WithVersionHeaders(this RouteHandlerBuilder builder, bool ifMatch) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            var text = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String };
+            if (ifMatch)
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new Microsoft.OpenApi.OpenApiParameter
+                {
+                    Name = "If-Match",
+                    In = Microsoft.OpenApi.ParameterLocation.Header,
+                    Description = "The ETag of the appointment as you read it (W/\"3\"); left out or *, no check. A different version is refused with 409 version-mismatch.",
+                    Schema = text,
+                });
+            }
+
+            foreach (var (status, response) in operation.Responses ?? [])
+            {
+                if (status.StartsWith('2') && response is Microsoft.OpenApi.OpenApiResponse success)
+                {
+                    success.Headers ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiHeader>();
+                    success.Headers["ETag"] = new Microsoft.OpenApi.OpenApiHeader { Description = "The appointment's version, to send back as If-Match.", Schema = text };
+                }
+            }
+
+            return Task.CompletedTask;
+        });
 
     private static void SetETag(HttpContext http, AppointmentView view) =>
         http.Response.Headers.ETag = $"W/\"{view.Version.ToString(CultureInfo.InvariantCulture)}\"";
