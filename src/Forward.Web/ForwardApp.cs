@@ -160,7 +160,11 @@ public static class ForwardApp
                 }
             });
             o.Conventions.ConfigureFilter(new PageMethods.HandlerFilter());
-        }).AddMvcOptions(o => o.ModelBinderProviders.Insert(0, new PageDateModelBinderProvider()));
+        }).AddMvcOptions(o =>
+        {
+            o.ModelBinderProviders.Insert(0, new PageDateModelBinderProvider());
+            o.ModelBinderProviders.Insert(0, new PageEnumModelBinderProvider());
+        });
 
         // Every API error names a stable code, as the README promises: bare statuses (an expired token, a role's 403, a
         // route that does not exist, a rate limit) get one from their status.
@@ -192,27 +196,47 @@ public static class ForwardApp
                 return Task.CompletedTask;
             });
 
-            // A query date is read as yyyy-mm-dd only, by IsoDate's own binding (so an empty one is not given): the
-            // generator leaves such parameters out, so they are documented here, as dates, as DateOnly ones were.
-            o.AddOperationTransformer((operation, context, _) =>
+            // A query date (IsoDate) and a choice (EnumName) are read by their types' own binding (so an empty one is not
+            // given): the generator leaves such parameters out, so they are documented here as DateOnly and enum ones
+            // were, as a date and as the enum's names.
+            o.AddOperationTransformer(async (operation, context, cancellationToken) =>
             {
                 var handler = context.Description.ActionDescriptor.EndpointMetadata.OfType<System.Reflection.MethodInfo>().FirstOrDefault();
-                foreach (var parameter in handler?.GetParameters().Where(p => p.ParameterType == typeof(IsoDate?) || p.ParameterType == typeof(IsoDate)) ?? [])
+                foreach (var parameter in handler?.GetParameters() ?? [])
                 {
-                    operation.Parameters ??= [];
-                    if (!operation.Parameters.Any(p => p.Name == parameter.Name))
+                    var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+                    if (operation.Parameters?.Any(p => p.Name == parameter.Name) == true)
                     {
-                        operation.Parameters.Add(new Microsoft.OpenApi.OpenApiParameter
+                        continue;
+                    }
+
+                    Microsoft.OpenApi.OpenApiParameter documented;
+                    if (type == typeof(IsoDate))
+                    {
+                        documented = new()
                         {
-                            Name = parameter.Name,
-                            In = Microsoft.OpenApi.ParameterLocation.Query,
                             Description = "A date as yyyy-mm-dd.",
                             Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "date" },
-                        });
+                        };
                     }
-                }
+                    else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(EnumName<>))
+                    {
+                        documented = new()
+                        {
+                            Description = "One of the names listed, sent once.",
+                            Schema = await context.GetOrCreateSchemaAsync(type.GetGenericArguments()[0], null, cancellationToken),
+                        };
+                    }
+                    else
+                    {
+                        continue;
+                    }
 
-                return Task.CompletedTask;
+                    documented.Name = parameter.Name;
+                    documented.In = Microsoft.OpenApi.ParameterLocation.Query;
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(documented);
+                }
             });
         });
 

@@ -51,6 +51,19 @@ public sealed class PlatformTests(ForwardFactory factory) : IClassFixture<Forwar
         Assert.DoesNotContain(book.TryGetProperty("parameters", out var bookParameters) ? bookParameters.EnumerateArray() : default, p => p.GetProperty("name").GetString() == "If-Match");
         Assert.True(book.GetProperty("responses").TryGetProperty("409", out _), "booking documents the slot taken meanwhile");
 
+        // A role and a mode are documented as the names they must be (bound by EnumName since the names alone are read).
+        var parameters = paths.GetProperty("/api/v1/slots").GetProperty("get").GetProperty("parameters").EnumerateArray().ToList();
+        foreach (var (name, names) in new[] { ("role", Enum.GetNames<ClinicianRole>()), ("mode", Enum.GetNames<DeliveryMode>()) })
+        {
+            var schema = parameters.Single(p => p.GetProperty("name").GetString() == name).GetProperty("schema");
+            if (schema.TryGetProperty("$ref", out var reference))
+            {
+                schema = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!["#/components/schemas/".Length..]);
+            }
+
+            Assert.Equal(names, schema.GetProperty("enum").EnumerateArray().Select(n => n.GetString()));
+        }
+
         var scalar = await client.GetAsync(new Uri("/scalar", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
     }

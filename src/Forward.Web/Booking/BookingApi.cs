@@ -86,9 +86,9 @@ public static class BookingApi
     }
 
     private static async Task<Ok<SlotSearchResult>> SearchAsync(
-        [FromQuery] string? practice, IsoDate? from, IsoDate? to, [FromQuery] ClinicianRole? role, [FromQuery] DeliveryMode? mode, [FromQuery] int? hub,
+        [FromQuery] string? practice, IsoDate? from, IsoDate? to, EnumName<ClinicianRole>? role, EnumName<DeliveryMode>? mode, [FromQuery] int? hub,
         ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
-        TypedResults.Ok(await booking.SearchAsync(new SlotSearch(practice, from?.Value, to?.Value, role, mode, hub), Actor.From(user), ct));
+        TypedResults.Ok(await booking.SearchAsync(new SlotSearch(practice, from?.Value, to?.Value, role?.Value, mode?.Value, hub), Actor.From(user), ct));
 
     private static async Task<Ok<SlotView>> GetSlotAsync(long id, BookingService booking, CancellationToken ct) =>
         TypedResults.Ok(await booking.GetSlotAsync(id, ct));

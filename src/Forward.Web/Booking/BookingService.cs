@@ -77,7 +77,8 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             errors["To"] = $"Search at most {MaxSearchDays} days at a time";
         }
 
-        // A number binds to an enum whether or not it names a value (role=99), and would find nothing without saying why.
+        // The API and the pages bind only a role's or mode's name (EnumNames); a value naming none, from any other caller,
+        // would find nothing without saying why.
         if (search.Role is { } askedRole && !Enum.IsDefined(askedRole))
         {
             errors["Role"] = "Choose a clinician role from the list";

@@ -130,6 +130,49 @@ public sealed class SlotSearchApiTests(ForwardFactory factory) : IClassFixture<F
         Assert.Equal(60, gps.GetProperty("slots").GetArrayLength());
     }
 
+    [Fact]
+    public async Task A_role_or_mode_is_one_name_in_any_case_and_empty_is_none()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var week = $"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-12";
+
+        // Old code: the name's case had to match (generalpractitioner was 400), and mode= was 400.
+        foreach (var (query, count) in new[] { ("role=generalpractitioner", 60), ("role=%20GeneralPractitioner%20", 60), ("mode=TELEPHONE", 15), ("mode=", 75), ("role=", 75) })
+        {
+            Assert.Equal(count, (await Get(client, $"{week}&{query}")).GetProperty("slots").GetArrayLength());
+        }
+    }
+
+    [Theory]
+    [InlineData("role=PracticeNurse,AdvancedNursePractitioner", "role")] // old code: 200, ORed into ClinicalPharmacist's slots
+    [InlineData("role=GeneralPractitioner,PracticeNurse", "role")] // old code: 200, the nurse's slots only
+    [InlineData("role=PracticeNurse&role=AdvancedNursePractitioner", "role")] // old code: joined with a comma, as above
+    [InlineData("role=GeneralPractitioner&role=GeneralPractitioner", "role")]
+    [InlineData("role=&role=PracticeNurse", "role")] // old code: the nurse's slots
+    [InlineData("role=1", "role")] // old code: 200, the nurse's slots
+    [InlineData("role=0", "role")]
+    [InlineData("role=99", "role")]
+    [InlineData("mode=FaceToFace,Telephone", "mode")] // old code: 200, the telephone slots only
+    [InlineData("mode=Telephone&mode=Video", "mode")]
+    [InlineData("mode=1", "mode")]
+    [InlineData("mode=Carrier-pigeon", "mode")]
+    public async Task A_role_or_mode_that_is_not_one_name_sent_once_is_400_naming_it_and_its_names(string query, string field)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+
+        var problem = await Get(client, $"/api/v1/slots?practice={world.PracticeA.OdsCode}&from=2026-06-08&to=2026-06-12&{query}", HttpStatusCode.BadRequest);
+
+        Assert.Equal("validation-failed", problem.GetProperty("code").GetString());
+        var message = Assert.Single(Assert.Single(problem.GetProperty("errors").EnumerateObject(), e => e.Name == field).Value.EnumerateArray()).GetString();
+        Assert.Equal(
+            field == "mode"
+                ? "Send one mode: FaceToFace, Telephone or Video"
+                : "Send one role: GeneralPractitioner, PracticeNurse, AdvancedNursePractitioner, ClinicalPharmacist, Physiotherapist, PhysicianAssociate, Paramedic, HealthcareAssistant or MentalHealthPractitioner",
+            message);
+    }
+
     [Theory]
     [InlineData("from=2026-06-12&to=2026-06-10", "to")]
     [InlineData("from=2026-06-08&to=2026-06-30", "to")]

@@ -593,7 +593,7 @@ public sealed partial class HostileInputTests(ForwardFactory factory) : IClassFi
     private static bool IsSimple(Type type)
     {
         var t = Nullable.GetUnderlyingType(type) ?? type;
-        return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(DateOnly) || t == typeof(Forward.Web.Infrastructure.IsoDate) || t == typeof(DateTime) || t == typeof(DateTimeOffset) || t == typeof(decimal) || t == typeof(Guid);
+        return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(DateOnly) || t == typeof(Forward.Web.Infrastructure.IsoDate) || (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Forward.Web.Infrastructure.EnumName<>)) || t == typeof(DateTime) || t == typeof(DateTimeOffset) || t == typeof(decimal) || t == typeof(Guid);
     }
 
     private static string Shorten(string text) => text.Length > 80 ? text[..80] + "…" : text;

@@ -129,12 +129,14 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         Assert.DoesNotContain($"data-service=\"{ids.Physio}\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Record signposting", html, StringComparison.Ordinal); // hub clinicians do not log signposting
 
-        // A name or a number that is no category (old code: 99 listed nothing and said nothing).
-        foreach (var category in new[] { "Nonsense", "99" })
+        // A name or a number that is no category (old code: 99 listed nothing and said nothing), a number that is one, or
+        // several (old code: 1 listed the opticians, and a list or a repeat was ORed into another category or its first).
+        foreach (var category in new[] { "Nonsense", "99", "1", "CommunityPharmacy,Optician", "CommunityPharmacy&Category=Optician" })
         {
             var bad = await hub.GetAsync("/Navigation?Category=" + category);
             Assert.Equal(HttpStatusCode.OK, bad.Status);
             Assert.Contains("Choose a category from the list", bad.Html, StringComparison.Ordinal);
+            Assert.DoesNotContain("data-service=", bad.Html, StringComparison.Ordinal);
         }
     }
 
@@ -203,6 +205,25 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, forged.StatusCode);
         Assert.Contains("Record the signposting from the form on this page", await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(2, await world.WithDbAsync(db => db.SignpostingRecords.CountAsync(s => s.PracticeId == world.PracticeA.Id)));
+    }
+
+    [Theory]
+    [InlineData("MinorAilment,MedicationAdvice")] // old code: recorded as MedicationAdvice (0 | 1)
+    [InlineData("MedicationAdvice,EyeProblem")] // old code: recorded as MusculoskeletalProblem (1 | 2), neither of them
+    [InlineData("1")] // old code: recorded as MedicationAdvice
+    public async Task A_signposting_reason_that_is_not_one_name_is_a_field_error_and_records_nothing(string reason)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var ids = await DirectoryAsync(world);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var url = $"/Navigation/Signpost?serviceId={ids.Pharmacy}";
+        var key = System.Text.RegularExpressions.Regex.Match((await staff.GetAsync(url)).Html, "name=\"FormKey\" value=\"([0-9A-F]+)\"").Groups[1].Value;
+
+        var response = await staff.PostFormAsync(url, new Dictionary<string, string> { ["ServiceId"] = $"{ids.Pharmacy}", ["Reason"] = reason, ["FormKey"] = key });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Select why the patient was signposted", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await world.WithDbAsync(db => db.SignpostingRecords.CountAsync(s => s.PracticeId == world.PracticeA.Id)));
     }
 
     [Fact]

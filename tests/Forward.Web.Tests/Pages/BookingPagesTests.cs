@@ -309,6 +309,29 @@ public sealed partial class BookingPagesTests(ForwardFactory factory) : IClassFi
         Assert.Contains("<div class=\"nhsuk-hint nhsuk-character-count__message\" id=\"Input_Reason-info\">You can enter up to 500 characters</div>", group.Value, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Role=GeneralPractitioner,PracticeNurse", "Choose a clinician from the list")] // old code: the nurse's slots, no error
+    [InlineData("Role=PracticeNurse&Role=GeneralPractitioner", "Choose a clinician from the list")] // old code: the first, the nurse's
+    [InlineData("Role=1", "Choose a clinician from the list")] // old code: the nurse's slots
+    [InlineData("Mode=FaceToFace,Telephone", "Choose a type of appointment from the list")] // old code: the telephone slots
+    public async Task A_search_filter_that_is_not_one_name_sent_once_is_a_field_error_not_another_filter(string query, string message)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+
+        var (status, html) = await client.GetAsync("/Booking/Find?From=2026-06-08&To=2026-06-08&" + query);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(message, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("free appointments", html, StringComparison.Ordinal);
+        Assert.Empty(BookedSlotLinks(html));
+
+        // One name, in any case, still filters.
+        var gps = BookedSlotLinks((await client.GetAsync("/Booking/Find?From=2026-06-08&To=2026-06-08&Role=generalpractitioner")).Html);
+        Assert.NotEmpty(gps);
+        Assert.Equal([ClinicianRole.GeneralPractitioner], await world.WithDbAsync(db => db.Slots.Where(s => gps.Contains(s.Id)).Select(s => s.Role).Distinct().ToListAsync()));
+    }
+
     [Fact]
     public async Task An_empty_search_says_so_helpfully()
     {
