@@ -762,6 +762,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
                 a.Patient.FamilyName,
                 a.Patient.DateOfBirth,
                 a.Patient.Phone,
+                RegisteredPracticeOds = a.Patient.RegisteredPractice!.OdsCode,
                 a.Consent,
                 a.Reason,
                 a.BookingOrganisationOds,
@@ -785,14 +786,17 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
 
         // So is the same booking with other details, compared as the writer stores them: answered with the first, a
         // consent the patient withdrew would be kept, and a corrected last name, date of birth or phone silently lost
-        // (texts going on to the number the booker had just put right). Only what nothing else changes is compared, so a
-        // genuine retry is never refused: the description and comment may have been amended since, and the patient's
-        // phone is compared only while no later booking of theirs can have changed it. The consent is compared only
-        // while it is the booker's: once the hub has recorded the patient's own answer (RecordConsentAsync), that answer
-        // is the newer one and the retry is answered with it.
+        // (texts going on to the number the booker had just put right), as would a registered practice that is not the
+        // patient's, which the writer refuses as a sign of the wrong patient or a move. Only what nothing else changes is
+        // compared, so a genuine retry is never refused: the description and comment may have been amended since, the
+        // practice is compared only when given (as the writer checks it), and the patient's phone only while no later
+        // booking of theirs can have changed it. The consent is compared only while it is the booker's: once the hub has
+        // recorded the patient's own answer (RecordConsentAsync), that answer is the newer one and the retry is answered
+        // with it.
         var samePatientDetails = request.PatientId is not null
             || (string.Equals(request.Patient.FamilyName?.Trim(), existing.FamilyName, StringComparison.OrdinalIgnoreCase)
                 && request.Patient.DateOfBirth == existing.DateOfBirth
+                && (BookingWriter.RegisteredPracticeOdsGiven(request) is not { } givenPractice || givenPractice == existing.RegisteredPracticeOds)
                 && (request.Patient.Phone?.Trim() == existing.Phone
                     || await db.Appointments.AnyAsync(a => a.PatientId == existing.PatientId && a.Id > existing.Id, ct)));
         var sameDetails = samePatientDetails
@@ -801,7 +805,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
             && (request.Consent == existing.Consent || await HubRecordedConsentAsync(existing.Id, existing.PatientId, ct));
         if (!sameDetails)
         {
-            throw new IdempotencyKeyReusedException(existing.Id, existing.Status == AppointmentStatus.Cancelled, "This idempotency key was already used to book these slots for this patient with other details (last name, date of birth, phone, consent, reason or booking organisation). The first booking stands unchanged.");
+            throw new IdempotencyKeyReusedException(existing.Id, existing.Status == AppointmentStatus.Cancelled, "This idempotency key was already used to book these slots for this patient with other details (last name, date of birth, phone, registered practice, consent, reason or booking organisation). The first booking stands unchanged.");
         }
 
         return new BookingOutcome(await FindViewAsync(existing.Id, ct), Replayed: true);

@@ -423,6 +423,16 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         return (request.BookingOrganisationOds ?? actor.OrganisationOds)?.ToUpperInvariant();
     }
 
+    /// <summary>
+    /// The registered practice the booker gave, as ODS codes are stored (in capitals), or null when none was given: the
+    /// writer checks it against the patient's, and a retry compares its own the same way.
+    /// </summary>
+    public static string? RegisteredPracticeOdsGiven(BookingRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.RegisteredPracticeOds?.Trim().ToUpperInvariant() is { Length: > 0 } ods ? ods : null;
+    }
+
     /// <summary>What the batch's bookings need from the database, read at once, plus what the batch has booked so far.</summary>
     private async Task<BatchKnowledge> KnownAsync(List<PendingBooking> work, CancellationToken ct)
     {
@@ -430,7 +440,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             PatientIds: [.. work.Where(b => b.Request.PatientId is not null).Select(b => b.Request.PatientId!.Value).Distinct()],
             NhsNumbers: [.. work.Where(b => b.NhsNumber is not null).Select(b => b.NhsNumber!).Distinct()],
             OdsCodes: [.. work.Where(b => b.Request.PatientId is null && !b.Actor.IsPracticeStaff)
-                .Select(b => BatchKnowledge.Ods(b.Request))
+                .Select(b => RegisteredPracticeOdsGiven(b.Request))
                 .Where(OdsCodes.IsWellFormed) // PostgreSQL refuses a NUL in text; a code of another shape names no practice
                 .Select(o => o!)
                 .Distinct()],
@@ -464,8 +474,6 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         private readonly Dictionary<int, Patient> byId = found.Patients.ToDictionary(p => p.Id);
         private readonly Dictionary<Patient, List<HeldAppointment>> held = found.Patients.ToDictionary(p => p, p => found.HeldByPatientId.GetValueOrDefault(p.Id) ?? []);
 
-        public static string? Ods(BookingRequest request) => request.RegisteredPracticeOds?.Trim().ToUpperInvariant() is { Length: > 0 } ods ? ods : null;
-
         /// <summary>The patient the booking is for: named by id, found by NHS number (here or earlier in the batch), or new.</summary>
         public Patient Resolve(PendingBooking booking)
         {
@@ -498,7 +506,7 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
 
                 // A practice given that is not the one Forward has is a mistake to say, not to ignore: the booker may be
                 // looking at the wrong patient, or the patient has moved practice.
-                if (Ods(request) is { } given && Practice(patient.RegisteredPracticeId).OdsCode is var registered && given != registered)
+                if (RegisteredPracticeOdsGiven(request) is { } given && Practice(patient.RegisteredPracticeId).OdsCode is var registered && given != registered)
                 {
                     throw ValidationFailedException.On("RegisteredPracticeOds", $"This patient is registered at {registered}, not {given}. Give that code or leave the practice out");
                 }
@@ -510,14 +518,14 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
             if (actor.IsPracticeStaff)
             {
                 practiceId = actor.PracticeId ?? throw DomainException.Forbidden("no-practice", "Your account is not linked to a practice.");
-                if (Ods(request) is { } given && found.Practices.TryGetValue(practiceId, out var own) && given != own.OdsCode)
+                if (RegisteredPracticeOdsGiven(request) is { } given && found.Practices.TryGetValue(practiceId, out var own) && given != own.OdsCode)
                 {
                     throw ValidationFailedException.On("RegisteredPracticeOds", $"You book for patients registered at your practice ({own.OdsCode}). Give that code or leave the practice out");
                 }
             }
             else
             {
-                var ods = Ods(request) ?? throw ValidationFailedException.On("RegisteredPracticeOds", "Choose the patient's registered practice");
+                var ods = RegisteredPracticeOdsGiven(request) ?? throw ValidationFailedException.On("RegisteredPracticeOds", "Choose the patient's registered practice");
                 practiceId = practiceIdsByOds.TryGetValue(ods, out var id)
                     ? id
                     : throw ValidationFailedException.On("RegisteredPracticeOds", $"No practice has the code {ods}");

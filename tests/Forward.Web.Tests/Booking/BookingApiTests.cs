@@ -226,6 +226,42 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
     }
 
     [Fact]
+    public async Task A_retry_giving_another_registered_practice_is_409_and_one_leaving_it_out_gets_the_booking()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.Nhs111);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var nhsNumber = TestPatients.NewNhsNumber();
+        async Task<HttpResponseMessage> PostAsync(string? practiceOds)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/appointments") { Content = JsonContent.Create(TestPatients.Booking(slot.Id, practiceOds, nhsNumber)) };
+            request.Headers.Add("Idempotency-Key", "r-prac-1");
+            return await client.SendAsync(request);
+        }
+
+        using var booked = await PostAsync(world.PracticeA.OdsCode);
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var id = (await Json(booked)).GetProperty("id").GetInt64();
+
+        // Old code: 200 Idempotent-Replayed, as if the patient were registered at the practice the retry named; without
+        // the key the same request is 400, "registered at A, not B".
+        using var otherPractice = await PostAsync(world.PracticeB.OdsCode);
+        await AssertProblem(otherPractice, HttpStatusCode.Conflict, "idempotency-key-reused");
+        Assert.Contains("registered practice", (await Json(otherPractice)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // The practice written another way, or left out (as the writer allows for a patient Forward knows), is the same booking.
+        foreach (var same in new[] { $" {world.PracticeA.OdsCode.ToLowerInvariant()} ", null })
+        {
+            using var replayed = await PostAsync(same);
+            Assert.True(replayed.StatusCode == HttpStatusCode.OK, $"{same}: {replayed.StatusCode} {await replayed.Content.ReadAsStringAsync()}");
+            Assert.Equal("true", replayed.Headers.GetValues("Idempotent-Replayed").Single());
+            Assert.Equal(id, (await Json(replayed)).GetProperty("id").GetInt64());
+        }
+
+        Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.Patient!.NhsNumber == nhsNumber)));
+    }
+
+    [Fact]
     public async Task Retries_sent_before_the_first_attempt_is_answered_get_that_booking_not_a_conflict()
     {
         var world = await TestWorld.CreateAsync(factory);
