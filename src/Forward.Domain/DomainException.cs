@@ -53,9 +53,8 @@ public class DomainException : Exception
 public sealed class ValidationFailedException : DomainException
 {
     public ValidationFailedException(IReadOnlyDictionary<string, string> errors)
-        : base(DomainErrorKind.Validation, "validation-failed", errors is { Count: > 0 } ? string.Join(" ", errors.Values) : "The request is not valid.")
+        : this("validation-failed", errors)
     {
-        Errors = errors ?? new Dictionary<string, string>();
     }
 
     public ValidationFailedException()
@@ -74,10 +73,22 @@ public sealed class ValidationFailedException : DomainException
         Errors = new Dictionary<string, string> { [string.Empty] = message };
     }
 
+    private ValidationFailedException(string code, IReadOnlyDictionary<string, string> errors)
+        : base(DomainErrorKind.Validation, code, errors is { Count: > 0 } ? string.Join(" ", errors.Values) : "The request is not valid.")
+    {
+        Errors = errors ?? new Dictionary<string, string>();
+    }
+
     public IReadOnlyDictionary<string, string> Errors { get; }
 
     /// <summary>One field's problem: <paramref name="field"/> as the request names it, the message to show against it.</summary>
     public static ValidationFailedException On(string field, string message) => new(new Dictionary<string, string> { [field] = message });
+
+    /// <summary>
+    /// One field's problem under a code of its own instead of "validation-failed": for a value clients tell apart from
+    /// other invalid input, such as an id that names nothing (which was once answered as not found, under that code).
+    /// </summary>
+    public static ValidationFailedException On(string field, string message, string code) => new(code, new Dictionary<string, string> { [field] = message });
 
     public static void ThrowIfAny(IReadOnlyDictionary<string, string> errors)
     {

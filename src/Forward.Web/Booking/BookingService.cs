@@ -264,6 +264,14 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         {
             errors["SlotIds"] = "Book at most 6 adjacent slots in one appointment";
         }
+        else if (request.SlotIds.Where(id => id <= 0).Distinct().ToList() is { Count: > 0 } impossible)
+        {
+            errors["SlotIds"] = BookingWriter.NoSuchSlot(impossible);
+        }
+        else if (request.SlotIds.Distinct().Count() != request.SlotIds.Count)
+        {
+            errors["SlotIds"] = BookingWriter.SlotGivenTwice;
+        }
 
         CheckLength(request.Reason, Appointment.MaxReasonLength, "Reason", "Reason for the appointment", errors);
         CheckLength(request.Description, Appointment.MaxDescriptionLength, "Description", "Description", errors);

@@ -423,6 +423,13 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
         return (request.BookingOrganisationOds ?? actor.OrganisationOds)?.ToUpperInvariant();
     }
 
+    /// <summary>The code of a booking refused because a slot id it gives names no slot (400, against SlotIds).</summary>
+    private const string SlotNotFound = "slot-not-found";
+
+    public const string SlotGivenTwice = "Give each slot once: the same slot is given more than once";
+
+    public static string NoSuchSlot(IEnumerable<long> slotIds) => $"There is no slot {string.Join(", ", slotIds)}";
+
     /// <summary>
     /// The registered practice the booker gave, as ODS codes are stored (in capitals), or null when none was given: the
     /// writer checks it against the patient's, and a retry compares its own the same way.
@@ -544,16 +551,18 @@ public sealed class BookingWriter(ForwardDbContext db, IOptions<BookingPolicy> p
 
         public List<Slot> SlotsFor(IReadOnlyList<long> requested)
         {
-            var found = requested.Distinct().Where(slots.ContainsKey).Select(id => slots[id]).ToList();
-            if (found.Count != requested.Count)
+            // Refused against the field, as a practice code that names no practice is: a 404 for a POST would read as no
+            // such endpoint. Its own code stays, so a client can tell a slot gone from its list from other invalid input.
+            var missing = requested.Where(id => !slots.ContainsKey(id)).Distinct().ToList();
+            if (missing.Count > 0)
             {
-                var missing = requested.Where(id => !slots.ContainsKey(id)).Distinct().ToList();
-                throw missing.Count > 0
-                    ? DomainException.NotFound("slot-not-found", $"There is no slot {string.Join(", ", missing)}.")
-                    : DomainException.Invalid("duplicate-slot", "The same slot was given more than once.");
+                throw ValidationFailedException.On("SlotIds", NoSuchSlot(missing), SlotNotFound);
             }
 
-            return found;
+            // The service refuses a slot given twice before anything is read; a booking written here directly is too.
+            return requested.Distinct().Count() == requested.Count
+                ? [.. requested.Select(id => slots[id])]
+                : throw ValidationFailedException.On("SlotIds", SlotGivenTwice);
         }
 
         public BookingGroupReads.PracticeFacts Practice(int practiceId) => found.Practices[practiceId];

@@ -654,17 +654,50 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
     }
 
     [Fact]
-    public async Task Unknown_ids_are_404_and_impossible_dates_are_400()
+    public async Task An_unknown_appointment_is_404_and_impossible_dates_are_400()
     {
         var world = await TestWorld.CreateAsync(factory);
         var client = await world.ClientAsync(world.PracticeStaffA);
 
-        await AssertProblem(await client.PostAsJsonAsync("/api/v1/appointments", TestPatients.Booking(987654321)), HttpStatusCode.NotFound, "slot-not-found");
         await AssertProblem(await client.GetAsync(new Uri("/api/v1/appointments/987654321", UriKind.Relative)), HttpStatusCode.NotFound, "appointment-not-found");
         await AssertProblem(await client.GetAsync(new Uri("/api/v1/slots?from=2026-02-30", UriKind.Relative)), HttpStatusCode.BadRequest, "bad-request");
 
         var badDob = new { slotIds = new[] { 1 }, patient = new { nhsNumber = "9434765919", givenName = "A", familyName = "B", dateOfBirth = "1980-13-45", phone = "07700900123" }, consent = "Granted" };
         await AssertProblem(await client.PostAsJsonAsync("/api/v1/appointments", badDob), HttpStatusCode.BadRequest, "bad-request");
+    }
+
+    [Fact]
+    public async Task Slot_ids_naming_no_slot_or_one_twice_are_400_on_slotIds_and_book_nothing()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        var slot = (await world.FreeSlotsAsync())[0];
+        var before = await AppointmentCount(world);
+
+        // Old code: 422 duplicate-slot and 404 slot-not-found (which, to a POST, reads as no such endpoint), neither
+        // naming the field, where seven slots were already 400 on slotIds.
+        foreach (var (slotIds, code, message) in new (long[] SlotIds, string Code, string Message)[]
+        {
+            ([slot.Id, slot.Id], "validation-failed", "Give each slot once: the same slot is given more than once"),
+            ([-1], "validation-failed", "There is no slot -1"),
+            ([slot.Id, 0], "validation-failed", "There is no slot 0"),
+            ([987654321], "slot-not-found", "There is no slot 987654321"),
+        })
+        {
+            using var response = await client.PostAsJsonAsync("/api/v1/appointments", new { slotIds, patient = TestPatients.Patient(TestPatients.NewNhsNumber()), consent = "Granted" });
+            await AssertProblem(response, HttpStatusCode.BadRequest, code);
+            var errors = (await Json(response)).GetProperty("errors");
+            Assert.Equal(["slotIds"], errors.EnumerateObject().Select(e => e.Name));
+            Assert.Equal(message, errors.GetProperty("slotIds")[0].GetString());
+        }
+
+        // Given with other mistakes, a slot id that cannot be one is said with them, before anything is looked up.
+        using var several = await client.PostAsJsonAsync("/api/v1/appointments", new { slotIds = new[] { -1L }, patient = TestPatients.Patient("123"), consent = "Granted" });
+        await AssertProblem(several, HttpStatusCode.BadRequest, "validation-failed");
+        Assert.Equal(["patient.nhsNumber", "slotIds"], (await Json(several)).GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+
+        Assert.Equal(before, await AppointmentCount(world));
+        Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.FindAsync(slot.Id))!.Status));
     }
 
     /// <summary>An empty date in a query (a form sent with the box left blank) is a date not given, as it always was.</summary>
@@ -756,7 +789,7 @@ public sealed class BookingApiTests(ForwardFactory factory) : IClassFixture<Forw
 
         // Naming no real slot answers that, before anything about the patient.
         var noSlot = new { slotIds = new[] { 999_999_999L }, patient = TestPatients.Patient(nhs, familyName: "Someoneelse"), consent = "Granted" };
-        await AssertProblem(await practiceA.PostAsJsonAsync("/api/v1/appointments", noSlot), HttpStatusCode.NotFound, "slot-not-found");
+        await AssertProblem(await practiceA.PostAsJsonAsync("/api/v1/appointments", noSlot), HttpStatusCode.BadRequest, "slot-not-found");
         Assert.Equal(0, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.Patient!.NhsNumber == nhs)));
 
         // So does naming a taken slot: old code answered 403 for a patient Forward holds at another practice and 409 for

@@ -73,7 +73,8 @@ public sealed class BookingWriterTests(BookingWriterTests.CountingFactory factor
         Assert.Equal("slot-not-free", (await Assert.ThrowsAsync<DomainException>(() => sameSlot.Outcome)).Code);
         Assert.Equal("overlapping-appointment", (await Assert.ThrowsAsync<DomainException>(() => overlapping.Outcome)).Code);
         Assert.Contains("RegisteredPracticeOds", (await Assert.ThrowsAsync<ValidationFailedException>(() => unknownPractice.Outcome)).Errors.Keys);
-        Assert.Equal("slot-not-found", (await Assert.ThrowsAsync<DomainException>(() => noSuchSlot.Outcome)).Code);
+        var noSlot = await Assert.ThrowsAsync<ValidationFailedException>(() => noSuchSlot.Outcome);
+        Assert.Equal(("slot-not-found", "SlotIds"), (noSlot.Code, Assert.Single(noSlot.Errors.Keys)));
 
         await world.WithDbAsync(async db =>
         {
