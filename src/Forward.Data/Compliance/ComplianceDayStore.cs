@@ -242,6 +242,18 @@ public static class ComplianceDayStore
         return await db.Set<SessionDayRow>().Where(r => hubIds.Contains(r.HubId) && r.Date > after).MaxAsync(r => (DateOnly?)r.Date, ct);
     }
 
+    /// <summary>
+    /// The first date one of the hubs has a session with slots on, if there is one: each hub's first stored day is one
+    /// seek on the key (hub, date, session), however many years of days are stored.
+    /// </summary>
+    public static async Task<DateOnly?> FirstSessionDateAsync(ForwardDbContext db, IQueryable<int> hubIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return await hubIds
+            .Select(id => db.Set<SessionDayRow>().Where(r => r.HubId == id).OrderBy(r => r.Date).Select(r => (DateOnly?)r.Date).FirstOrDefault())
+            .MinAsync(ct);
+    }
+
     /// <summary>The stored appointment days of the practices' patients in the range, at one hub or all.</summary>
     public static async Task<IReadOnlyList<AppointmentDay>> AppointmentDaysAsync(ForwardDbContext db, IQueryable<int> practiceIds, int? hubId, DateRange range, CancellationToken ct)
     {

@@ -35,6 +35,13 @@ public enum RatingWithheld
     /// their capacity counts as none and the figure is not a judgement of what will be offered.
     /// </summary>
     NotYetPlanned,
+
+    /// <summary>
+    /// Starts before the first day Forward holds slots for (the hubs began using it later, or have no slots at all): the
+    /// days before that have none recorded, so their capacity counts as none and the figure is not a judgement of what
+    /// was offered.
+    /// </summary>
+    BeforeRecords,
 }
 
 /// <summary>

@@ -207,6 +207,11 @@ public static class AssuranceRenderer
                 Text($"{report.Month.Name} has not ended: the figures include sessions still to come and will change.", fonts.SmallBold, Black, 11);
             }
 
+            if (page.StartsBeforeRecords)
+            {
+                Text(Wording.BeforeRecords(page.RecordsFrom), fonts.SmallBold, Black, 11);
+            }
+
             if (page.Range.To > page.PlannedThrough)
             {
                 Text(Wording.NotYetPlanned(page.PlannedThrough), fonts.SmallBold, Black, 11);

@@ -21,14 +21,23 @@ public sealed record AssuranceReport(AssuranceMonth Month, DateTime GeneratedUtc
 /// and compliance API give them for the ICS (not any one CCG's, nor an average of its CCGs' rates).
 /// <paramref name="Networks"/> counts the PCNs of every CCG in it.
 /// </summary>
-public sealed record AssuranceHeadline(ComplianceEntity Entity, DateRange Range, ComplianceFigures Figures, int Networks, DateOnly PlannedThrough);
+public sealed record AssuranceHeadline(ComplianceEntity Entity, DateRange Range, ComplianceFigures Figures, int Networks, DateOnly PlannedThrough, DateOnly? RecordsFrom)
+{
+    /// <summary>Whether the month starts before Forward holds slots for the scope's hubs.</summary>
+    public bool StartsBeforeRecords => ComplianceQueries.StartsBeforeRecords(Range, RecordsFrom);
+}
 
 /// <summary>
 /// One CCG's page: its figures over the month, its weeks (Monday to Sunday, the first and last clipped to the month) for
 /// the chart, and its PCNs for the table. Everything comes from <see cref="ComplianceQueries"/>, so the PDF and the
-/// dashboard can never disagree. <paramref name="PlannedThrough"/> is the last date slots were planned for when it was made.
+/// dashboard can never disagree. <paramref name="PlannedThrough"/> is the last date slots were planned for when it was made,
+/// <paramref name="RecordsFrom"/> the first date Forward holds slots for the CCG's hubs (null: none).
 /// </summary>
-public sealed record AssurancePage(ComplianceEntity Ccg, DateRange Range, ComplianceFigures Figures, IReadOnlyList<ComplianceWeek> Weeks, IReadOnlyList<ComplianceChild> Networks, DateOnly PlannedThrough);
+public sealed record AssurancePage(ComplianceEntity Ccg, DateRange Range, ComplianceFigures Figures, IReadOnlyList<ComplianceWeek> Weeks, IReadOnlyList<ComplianceChild> Networks, DateOnly PlannedThrough, DateOnly? RecordsFrom)
+{
+    /// <summary>Whether the month starts before Forward holds slots for the CCG's hubs.</summary>
+    public bool StartsBeforeRecords => ComplianceQueries.StartsBeforeRecords(Range, RecordsFrom);
+}
 
 /// <summary>Loads an <see cref="AssuranceReport"/> through <see cref="ComplianceQueries"/>, which authorises the CCG or ICS.</summary>
 public sealed class AssuranceReportBuilder(ComplianceQueries queries, TimeProvider clock)
@@ -58,7 +67,7 @@ public sealed class AssuranceReportBuilder(ComplianceQueries queries, TimeProvid
         foreach (var ccg in ccgs)
         {
             var (report, weeks) = await queries.ReportAndWeeksUncheckedAsync(ccg, range, ct);
-            pages.Add(new AssurancePage(report.Entity, range, report.Figures, weeks.Periods.Select(w => new ComplianceWeek(w.Period, w.Figures)).ToList(), report.Children, report.PlannedThrough));
+            pages.Add(new AssurancePage(report.Entity, range, report.Figures, weeks.Periods.Select(w => new ComplianceWeek(w.Period, w.Figures)).ToList(), report.Children, report.PlannedThrough, report.RecordsFrom));
         }
 
         return new AssuranceReport(month, clock.GetUtcNow().UtcDateTime, month.IsUnfinished(clock), pages, scope, await HeadlineAsync(scope, pages, range, actor, ct));
@@ -74,11 +83,11 @@ public sealed class AssuranceReportBuilder(ComplianceQueries queries, TimeProvid
         if (scope.Level == ComplianceLevel.Ccg)
         {
             var page = pages[0];
-            return new AssuranceHeadline(page.Ccg, page.Range, page.Figures, networks, page.PlannedThrough);
+            return new AssuranceHeadline(page.Ccg, page.Range, page.Figures, networks, page.PlannedThrough, page.RecordsFrom);
         }
 
         var report = await queries.ReportAsync(scope.Level, scope.Id, range, actor, ct);
-        return new AssuranceHeadline(report.Entity, report.Range, report.Figures, networks, report.PlannedThrough);
+        return new AssuranceHeadline(report.Entity, report.Range, report.Figures, networks, report.PlannedThrough, report.RecordsFrom);
     }
 
     /// <summary>The download's file name: forward-assurance-CODE-yyyy-MM.pdf, the code kept to letters, digits and dashes.</summary>

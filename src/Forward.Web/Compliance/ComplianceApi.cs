@@ -97,8 +97,12 @@ public sealed record ComplianceEntityDto(string Level, int Id, string Code, stri
 
 public sealed record ComplianceChildDto(ComplianceEntityDto Entity, ComplianceFiguresDto Figures);
 
-/// <summary>A report over a range; <see cref="PlannedThrough"/> is the last date slots are planned for (figures taking in later days are not rated).</summary>
-public sealed record ComplianceReportDto(ComplianceEntityDto Entity, DateOnly From, DateOnly To, int Days, DateOnly PlannedThrough, ComplianceFiguresDto Figures, IReadOnlyList<ComplianceChildDto> Children);
+/// <summary>
+/// A report over a range; <see cref="PlannedThrough"/> is the last date slots are planned for (figures taking in later
+/// days are not rated), <see cref="RecordsFrom"/> the first date Forward holds slots for (figures starting earlier are not
+/// rated; null: it holds none).
+/// </summary>
+public sealed record ComplianceReportDto(ComplianceEntityDto Entity, DateOnly From, DateOnly To, int Days, DateOnly PlannedThrough, DateOnly? RecordsFrom, ComplianceFiguresDto Figures, IReadOnlyList<ComplianceChildDto> Children);
 
 public sealed record ComplianceWeekDto(DateOnly From, DateOnly To, int Days, ComplianceFiguresDto Figures);
 
@@ -175,6 +179,7 @@ public static class ComplianceApi
             range.To,
             range.Days,
             report.PlannedThrough,
+            report.RecordsFrom,
             ComplianceFiguresDto.From(report.Figures),
             report.Children.Select(c => new ComplianceChildDto(ComplianceEntityDto.From(c.Entity), ComplianceFiguresDto.From(c.Figures))).ToList()));
     }

@@ -32,9 +32,14 @@ public sealed record ComplianceChild(ComplianceEntity Entity, ComplianceFigures 
 
 /// <summary>
 /// A report: the entity's figures over the range, and its children for drill-down. <see cref="PlannedThrough"/> is the
-/// last date slots are planned for; figures taking in later days are not rated.
+/// last date slots are planned for; figures taking in later days are not rated. <see cref="RecordsFrom"/> is the first
+/// date Forward holds slots for the entity's hubs (null: none at all); figures starting before it are not rated either.
 /// </summary>
-public sealed record ComplianceReport(ComplianceEntity Entity, DateRange Range, ComplianceFigures Figures, IReadOnlyList<ComplianceChild> Children, DateOnly PlannedThrough);
+public sealed record ComplianceReport(ComplianceEntity Entity, DateRange Range, ComplianceFigures Figures, IReadOnlyList<ComplianceChild> Children, DateOnly PlannedThrough, DateOnly? RecordsFrom)
+{
+    /// <summary>Whether the range starts before Forward holds slots for the entity's hubs.</summary>
+    public bool StartsBeforeRecords => ComplianceQueries.StartsBeforeRecords(Range, RecordsFrom);
+}
 
 /// <summary>One week (Monday to Sunday, clipped to the range) of a weekly trend.</summary>
 public sealed record ComplianceWeek(DateRange Week, ComplianceFigures Figures);
@@ -88,6 +93,16 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
 {
     /// <summary>The longest range the API and dashboard accept.</summary>
     public const int MaxDays = 366;
+
+    /// <summary>
+    /// Whether a range starts before <paramref name="recordsFrom"/>, the first date Forward holds slots for (null: none
+    /// at all). Its earlier days have no slots recorded, not none offered, so its figures are not rated.
+    /// </summary>
+    public static bool StartsBeforeRecords(DateRange range, DateOnly? recordsFrom)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        return recordsFrom is not { } first || range.From < first;
+    }
 
     /// <summary>
     /// Checks a requested range; when both ends are missing, the four weeks up to the end of this week. The rules need
@@ -332,8 +347,8 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
         var range = loaded.Days.Range;
         var figures = EntityFigures(entity, loaded, ledger);
         var childFigures = ChildFigures(entity, loaded, ledger, children);
-        var reason = range.To > loaded.PlannedThrough ? RatingWithheld.NotYetPlanned : range.IsRateable ? (RatingWithheld?)null : RatingWithheld.ShortRange;
-        return new ComplianceReport(entity, range, Withhold(figures, reason), Withhold(childFigures, reason), loaded.PlannedThrough);
+        var reason = Unrecorded(range, loaded) ?? (range.IsRateable ? (RatingWithheld?)null : RatingWithheld.ShortRange);
+        return new ComplianceReport(entity, range, Withhold(figures, reason), Withhold(childFigures, reason), loaded.PlannedThrough, loaded.RecordsFrom);
     }
 
     private static ComplianceSeries Series(ComplianceEntity entity, Loaded loaded, IReadOnlyList<ComplianceEntity> children, TrendPeriod period)
@@ -344,15 +359,25 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
                 var ledger = ComplianceLedger.Build(days, BankHolidayCalendar.England);
                 var figures = EntityFigures(entity, loaded, ledger);
                 var childFigures = ChildFigures(entity, loaded, ledger, children);
-                var reason = days.Range.To > loaded.PlannedThrough ? RatingWithheld.NotYetPlanned
-                    : period == TrendPeriod.Week && !days.Range.IsWholeWeek ? RatingWithheld.PartWeek
+                var reason = Unrecorded(days.Range, loaded)
+                    ?? (period == TrendPeriod.Week && !days.Range.IsWholeWeek ? RatingWithheld.PartWeek
                     : period == TrendPeriod.Month && !days.Range.IsRateable ? RatingWithheld.PartMonth
-                    : (RatingWithheld?)null;
+                    : (RatingWithheld?)null);
                 return new CompliancePeriod(days.Range, Withhold(figures, reason), Withhold(childFigures, reason));
             })
             .ToList();
         return new ComplianceSeries(entity, period, periods);
     }
+
+    /// <summary>
+    /// Why figures over <paramref name="range"/> are not rated for days Forward has no slots recorded for, if they are
+    /// not: days before the hubs' first slots, or after the last planned. Those days count as no capacity, which is
+    /// not what was or will be offered.
+    /// </summary>
+    private static RatingWithheld? Unrecorded(DateRange range, Loaded loaded) =>
+        StartsBeforeRecords(range, loaded.RecordsFrom) ? RatingWithheld.BeforeRecords
+        : range.To > loaded.PlannedThrough ? RatingWithheld.NotYetPlanned
+        : null;
 
     private static ComplianceFigures EntityFigures(ComplianceEntity entity, Loaded loaded, ComplianceLedger ledger)
     {
@@ -493,7 +518,8 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
         // their whole population, would read Red beside a CCG that meets the target.
         var shared = entity.Level == ComplianceLevel.Hub && await db.HubPractices.AnyAsync(
             hp => hp.HubId != entity.Id && hp.Hub!.IsActive && db.HubPractices.Any(own => own.HubId == entity.Id && own.PracticeId == hp.PracticeId), ct);
-        return new Loaded(entity, days, practices, await PlannedThroughAsync(hubIds, range, ct), shared);
+        var recordsFrom = await ComplianceDayStore.FirstSessionDateAsync(db, hubIds, ct);
+        return new Loaded(entity, days, practices, await PlannedThroughAsync(hubIds, range, ct), recordsFrom, shared);
     }
 
     /// <summary>
@@ -595,6 +621,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
         return range.To > horizon && await ComplianceDayStore.LastSessionDateAsync(db, hubIds, horizon, ct) is { } later ? later : horizon;
     }
 
+    /// <param name="RecordsFrom">The first date the hubs have slots on (null: none at all); figures starting earlier are not rated.</param>
     /// <param name="SharedHub">A hub report whose practices other active hubs serve too: its figures are a share, not rated.</param>
-    private sealed record Loaded(ComplianceEntity Entity, ComplianceDays Days, IReadOnlyList<PracticeRow> Practices, DateOnly PlannedThrough, bool SharedHub);
+    private sealed record Loaded(ComplianceEntity Entity, ComplianceDays Days, IReadOnlyList<PracticeRow> Practices, DateOnly PlannedThrough, DateOnly? RecordsFrom, bool SharedHub);
 }

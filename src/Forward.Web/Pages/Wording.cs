@@ -135,6 +135,14 @@ public static class Wording
     public static string NotYetPlanned(DateOnly plannedThrough) =>
         $"Slots are planned up to {Date(plannedThrough)}. Days after that have no slots yet and count as no capacity, so figures that take them in are not rated.";
 
+    /// <summary>
+    /// Why figures that start before Forward holds slots for the scope's hubs are not rated (<paramref name="recordsFrom"/>
+    /// null: it holds none), for the dashboard, the assurance page and its PDF.
+    /// </summary>
+    public static string BeforeRecords(DateOnly? recordsFrom) => recordsFrom is { } first
+        ? $"Forward holds no slots before {Date(first)}. Days before that have none recorded and count as no capacity, so figures that take them in are not rated."
+        : "Forward holds no slots for the hubs these figures are about. Every day counts as no capacity, so the figures are not rated.";
+
     /// <summary>Why a hub's own figures are not rated when other hubs serve its practices too.</summary>
     public const string SharedHub =
         "Other hubs also serve this hub's practices, so these figures are this hub's part of their evening and weekend provision, not all of it, and are not rated. The practices' and the CCG's figures rate the whole.";
@@ -146,6 +154,7 @@ public static class Wording
         Forward.Domain.Compliance.RatingWithheld.ShortRange => "Not whole weeks, not rated",
         Forward.Domain.Compliance.RatingWithheld.PartMonth => "Part month, not rated",
         Forward.Domain.Compliance.RatingWithheld.NotYetPlanned => "Not yet planned, not rated",
+        Forward.Domain.Compliance.RatingWithheld.BeforeRecords => "Before records, not rated",
         _ => "Share, not rated",
     };
 

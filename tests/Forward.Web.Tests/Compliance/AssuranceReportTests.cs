@@ -57,7 +57,7 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
     public async Task A_commissioner_downloads_one_page_for_their_ccg_with_its_name_figures_and_pcns()
     {
         var world = await TestWorld.CreateAsync(factory);
-        await world.PlanThroughAsync(new DateOnly(2026, 6, 30));
+        await world.PlanAsync(new DateOnly(2026, 6, 1), new DateOnly(2026, 6, 30)); // on Forward all month, so rated
         var practice = await world.ClientAsync(world.PracticeStaffA);
         var ids = new List<long>();
         foreach (var slot in (await world.FreeSlotsAsync()).Take(3))
@@ -93,7 +93,9 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
         var minutes = figures.GetProperty("minutesPer1000PerWeek").GetDecimal();
         Assert.True(minutes > 0, "the world's hubs offer capacity in June");
         var rag = figures.GetProperty("capacityRag").GetString()!;
+        Assert.NotEqual("NotApplicable", rag);
         Assert.Contains("Minutes per 1,000 patients per week" + minutes.ToString("0.0", CultureInfo.GetCultureInfo("en-GB")) + rag + "against 30", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Forward holds no slots", text, StringComparison.Ordinal);
         Assert.Contains("Cancellations133.3% of 3 appointments", text, StringComparison.Ordinal); // one cancellation of three
         Assert.Contains("Patient's practice 100.0%", text, StringComparison.Ordinal); // all booked by the practice
     }
@@ -101,8 +103,9 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
     [Fact]
     public async Task A_month_whose_last_days_have_no_slots_planned_yet_is_printed_not_rated_and_says_why()
     {
-        // The CCG's hubs have slots up to Saturday 27 June (the host's own horizon is two days); June runs to Tuesday 30th.
+        // The CCG's hubs have slots from 1 June up to Saturday 27 June (the host's own horizon is two days); June runs to Tuesday 30th.
         var world = await TestWorld.CreateAsync(factory);
+        await world.PlanAsync(new DateOnly(2026, 6, 1), new DateOnly(2026, 6, 7));
         var commissioner = await world.ClientAsync(world.Commissioner);
 
         var response = await GetPdf(commissioner, $"?level=ccg&id={world.CcgId}&month={June}");
@@ -120,6 +123,38 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
         var html = WebUtility.HtmlDecode((await page.GetAsync($"/Compliance/Assurance?Month={June}")).Html);
         Assert.Contains("Slots are planned up to 27 June 2026.", html, StringComparison.Ordinal);
         Assert.Contains("data-rag=\"NotApplicable\">Not yet planned, not rated</strong>", html, StringComparison.Ordinal); // was "No data"
+    }
+
+    [Fact]
+    public async Task A_month_that_starts_before_forward_holds_slots_is_printed_not_rated_and_says_why()
+    {
+        // The CCG's hubs have slots from today, Monday 8 June: June's first week has none recorded (old code: June's
+        // figures rated with that week as no capacity, the week 0.0 Red, and May 0.0 Red throughout).
+        var world = await TestWorld.CreateAsync(factory);
+        await world.PlanThroughAsync(new DateOnly(2026, 6, 30));
+        var commissioner = await world.ClientAsync(world.Commissioner);
+
+        var response = await GetPdf(commissioner, $"?level=ccg&id={world.CcgId}&month={June}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = Assert.Single(PageTexts(await response.Content.ReadAsByteArrayAsync()));
+        Assert.Contains("Forward holds no slots before 8 June 2026.", text, StringComparison.Ordinal);
+        Assert.Matches("Minutes per 1,000 patients per week[1-9][0-9]*\\.[0-9]Not ratedagainst 30", text); // a figure, not rated
+        Assert.Contains("Population with evening cover0.0%Not rated", text, StringComparison.Ordinal);
+        var chart = text[text.IndexOf("Capacity per week", StringComparison.Ordinal)..text.IndexOf("By primary care network", StringComparison.Ordinal)];
+        Assert.Contains("0.0Before records,not rated1 Jun to 7 Jun", chart, StringComparison.Ordinal);
+        Assert.Contains("43.5Amber8 Jun to 14 Jun", chart, StringComparison.Ordinal);
+
+        // The page the PDF is downloaded from says the same, and so does a month wholly before the hubs' first slots.
+        using var page = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var html = WebUtility.HtmlDecode((await page.GetAsync($"/Compliance/Assurance?Month={June}")).Html);
+        Assert.Contains("Forward holds no slots before 8 June 2026.", html, StringComparison.Ordinal);
+        Assert.Contains("data-rag=\"NotApplicable\">Before records, not rated</strong>", html, StringComparison.Ordinal);
+        var may = WebUtility.HtmlDecode((await page.GetAsync("/Compliance/Assurance?Month=2026-05")).Html);
+        Assert.Contains("0.0 <strong class=\"nhsuk-tag nhsuk-tag--grey\" data-rag=\"NotApplicable\">Before records, not rated</strong>", may, StringComparison.Ordinal); // was 0.0 Red
+        var mayPdf = Assert.Single(PageTexts(await (await GetPdf(commissioner, $"?level=ccg&id={world.CcgId}&month=2026-05")).Content.ReadAsByteArrayAsync()));
+        Assert.Contains("Forward holds no slots before 8 June 2026.", mayPdf, StringComparison.Ordinal);
+        Assert.DoesNotContain("Red", mayPdf, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -335,8 +370,8 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
         var other = new ComplianceEntity(ComplianceLevel.Ccg, 3, "06Y", "Other CCG");
         var report = new AssuranceReport(month, new DateTime(2026, 6, 1, 7, 30, 0, DateTimeKind.Utc), false,
         [
-            new AssurancePage(ccg, range, empty, weeks, [], range.To),
-            new AssurancePage(other, range, empty, [], [new ComplianceChild(pcn, empty)], range.To),
+            new AssurancePage(ccg, range, empty, weeks, [], range.To, range.From),
+            new AssurancePage(other, range, empty, [], [new ComplianceChild(pcn, empty)], range.To, range.From),
         ]);
 
         var pdf = AssuranceRenderer.Render(report);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Forward.Domain.Hubs;
+using Forward.Domain.Organisations;
 using Forward.Web.Pages;
 using Forward.Web.Tests.Infrastructure;
 
@@ -196,9 +197,10 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
         var html = WebUtility.HtmlDecode((await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&From=2026-06-08&To=2026-06-12")).Html);
         Assert.Contains("data-rag=\"NotApplicable\">Not whole weeks, not rated</strong>", html, StringComparison.Ordinal);
 
-        // A whole week, or four weeks from any day, is rated.
+        // A whole week, or four weeks from any day (of those the world has slots for), is rated.
+        await world.PlanThroughAsync(new DateOnly(2026, 7, 10));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, (await FiguresAsync("2026-06-08", "2026-06-14")).GetProperty("ratingWithheld").ValueKind);
-        Assert.NotEqual("NotApplicable", (await FiguresAsync("2026-05-29", "2026-06-25")).GetProperty("capacityRag").GetString());
+        Assert.NotEqual("NotApplicable", (await FiguresAsync("2026-06-10", "2026-07-07")).GetProperty("capacityRag").GetString());
     }
 
     [Fact]
@@ -237,6 +239,71 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
         Assert.Equal("Green", (await WeeksAsync())[3].GetProperty("figures").GetProperty("capacityRag").GetString());
         html = WebUtility.HtmlDecode((await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&{range}")).Html);
         Assert.DoesNotContain("data-not-yet-planned", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Figures_that_start_before_forward_holds_slots_are_not_rated()
+    {
+        // The world's hubs have slots from today, Monday 8 June: the week before has none recorded. Counted as no
+        // capacity, it read 0.0 Red, and the four weeks from 1 June 36.0 Amber for a practice offered 48 every week it
+        // was on Forward.
+        var world = await TestWorld.CreateAsync(factory);
+        await world.PlanThroughAsync(new DateOnly(2026, 7, 6));
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        using var api = await world.ClientAsync(world.Commissioner);
+        async Task<System.Text.Json.JsonElement> JsonAsync(string path, string from, string to) =>
+            await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/compliance{path}?level=practice&id={world.PracticeA.Id}&from={from}&to={to}");
+        static string? Withheld(System.Text.Json.JsonElement figures) => figures.GetProperty("ratingWithheld").GetString();
+
+        var report = await JsonAsync(string.Empty, "2026-06-01", "2026-06-28");
+        var figures = report.GetProperty("figures");
+        Assert.Equal(36m, figures.GetProperty("minutesPer1000PerWeek").GetDecimal()); // still shown
+        Assert.Equal(("NotApplicable", "BeforeRecords"), (figures.GetProperty("capacityRag").GetString(), Withheld(figures)));
+        Assert.Equal("2026-06-08", report.GetProperty("recordsFrom").GetString());
+        var weeks = (await JsonAsync("/weeks", "2026-06-01", "2026-06-28")).GetProperty("weeks");
+        Assert.Equal(0m, weeks[0].GetProperty("figures").GetProperty("minutesPer1000PerWeek").GetDecimal());
+        Assert.Equal(("NotApplicable", "BeforeRecords"), (weeks[0].GetProperty("figures").GetProperty("capacityRag").GetString(), Withheld(weeks[0].GetProperty("figures")))); // was 0.0 Red
+        Assert.Equal("Green", weeks[1].GetProperty("figures").GetProperty("capacityRag").GetString()); // 8 to 14 June
+        Assert.Equal("BeforeRecords", Withheld((await JsonAsync("/months", "2026-06-01", "2026-06-28")).GetProperty("months")[0].GetProperty("figures")));
+
+        const string range = "From=2026-06-01&To=2026-06-28";
+        var html = WebUtility.HtmlDecode((await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&{range}")).Html);
+        Assert.Contains("Forward holds no slots before 8 June 2026.", html, StringComparison.Ordinal);
+        Assert.Contains("data-rag=\"NotApplicable\">Before records, not rated</strong> against 30 (minimum)", html, StringComparison.Ordinal);
+        Assert.Contains("data-rag=\"NotApplicable\">Before records, not rated</strong>", PeriodRow("2026-06-01").Match(html).Value, StringComparison.Ordinal);
+        Assert.Contains("data-rag=\"Green\">Green</strong>", PeriodRow("2026-06-08").Match(html).Value, StringComparison.Ordinal);
+        Assert.Contains("Grey, not rated: a period starting before Forward holds slots.", Chart().Match(html).Value, StringComparison.Ordinal);
+        var csv = CsvLines(await commissioner.Http.GetStringAsync(new Uri($"/Compliance?handler=Csv&Table=weeks&Scope=practice:{world.PracticeA.Id}&{range}", UriKind.Relative)));
+        Assert.StartsWith("2026-06-01,2026-06-07,practice,", csv[1], StringComparison.Ordinal);
+        Assert.EndsWith(",\"Before records, not rated\"", csv[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("not rated", csv[2], StringComparison.Ordinal);
+
+        // From the first day with slots, four weeks are rated and the notice goes.
+        report = await JsonAsync(string.Empty, "2026-06-08", "2026-07-05");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, report.GetProperty("figures").GetProperty("ratingWithheld").ValueKind);
+        Assert.Equal("Green", report.GetProperty("figures").GetProperty("capacityRag").GetString());
+        Assert.DoesNotContain("data-before-records", (await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&From=2026-06-08&To=2026-07-05")).Html, StringComparison.Ordinal);
+
+        // A practice whose one hub Forward holds no slots for at all, and that hub, are not rated either, whatever the range.
+        var (newPracticeId, newHubId) = await world.WithDbAsync(async db =>
+        {
+            var practice = new Practice { OdsCode = $"N{world.Prefix}C", Name = $"New Practice {world.Prefix}", NetworkId = world.PracticeA.NetworkId, ListSize = 10000, ClinicalSystem = "EMIS Web" };
+            var hub = new Hub { Code = $"NH{world.Prefix}", Name = $"New Hub {world.Prefix}", SiteName = "New site", Town = "Testford", CcgId = world.CcgId, Tier = HubTier.PrimaryCareHub, OpeningHours = "none" };
+            hub.ServedPractices.Add(new HubPractice { Practice = practice });
+            db.Hubs.Add(hub);
+            await db.SaveChangesAsync();
+            return (practice.Id, hub.Id);
+        });
+        foreach (var (level, id) in new[] { ("practice", newPracticeId), ("hub", newHubId) })
+        {
+            var empty = await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/compliance?level={level}&id={id}&from=2026-06-08&to=2026-07-05");
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, empty.GetProperty("recordsFrom").ValueKind);
+            Assert.Equal(0m, empty.GetProperty("figures").GetProperty("minutesPer1000PerWeek").GetDecimal());
+            Assert.Equal(("NotApplicable", "BeforeRecords"), (empty.GetProperty("figures").GetProperty("capacityRag").GetString(), Withheld(empty.GetProperty("figures"))));
+            var (status, emptyPage) = await commissioner.GetAsync($"/Compliance?Scope={level}:{id}&From=2026-06-08&To=2026-07-05");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Contains("Forward holds no slots for the hubs these figures are about.", WebUtility.HtmlDecode(emptyPage), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

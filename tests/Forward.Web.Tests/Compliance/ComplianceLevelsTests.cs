@@ -211,8 +211,9 @@ public sealed class ComplianceLevelsTests(ForwardFactory factory) : IClassFixtur
         var world = await TestWorld.CreateAsync(factory);
         using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
 
-        // May is before the world's slots begin; June is cut at the 28th (four weeks, so rated), with its slots planned beyond.
-        await world.PlanThroughAsync(new DateOnly(2026, 6, 29));
+        // The world's hubs have had slots since 1 June, so May is before Forward's records; June is cut at the 28th (four
+        // weeks, so rated), with its slots planned beyond.
+        await world.PlanAsync(new DateOnly(2026, 6, 1), new DateOnly(2026, 6, 29));
         var (status, html) = await commissioner.GetAsync($"/Compliance?Scope=ccg:{world.CcgId}&From=2026-05-01&To=2026-06-28&Period=month");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains($"<option value=\"ics:{world.SystemId}\">ICS: Test system", html, StringComparison.Ordinal);
@@ -220,11 +221,13 @@ public sealed class ComplianceLevelsTests(ForwardFactory factory) : IClassFixtur
         Assert.Contains("data-period=\"2026-05-01\"", html, StringComparison.Ordinal);
         Assert.Contains("data-period=\"2026-06-01\"", html, StringComparison.Ordinal);
 
-        // Heat grid: the CCG's one PCN × two months; June has three weeks of slots for 40,000 patients in 28 days (5,220 ÷ 40 ÷ 28 × 7 = 32.6).
+        // Heat grid: the CCG's one PCN × two months; June has four weeks of slots for 40,000 patients in 28 days (6,960 ÷ 40 ÷ 28 × 7 = 43.5).
+        // May has none recorded: its 0.0 is not rated (old code: Red).
         Assert.Contains("data-table=\"grid\"", html, StringComparison.Ordinal);
         Assert.Contains($"data-grid-row=\"pcn:{world.PracticeA.NetworkId}\"", html, StringComparison.Ordinal);
-        Assert.Contains("forward-heat--amber\" data-rag=\"Amber\">32.6 A", html, StringComparison.Ordinal);
-        Assert.Contains("forward-heat--red\" data-rag=\"Red\">0.0 R", html, StringComparison.Ordinal);
+        Assert.Contains("forward-heat--amber\" data-rag=\"Amber\">43.5 A", html, StringComparison.Ordinal);
+        Assert.Contains("forward-heat\" data-rag=\"NotApplicable\">0.0 <", html, StringComparison.Ordinal);
+        Assert.Contains("Before records, not rated", html, StringComparison.Ordinal);
 
         var grid = (await commissioner.Http.GetStringAsync(new Uri($"/Compliance?handler=Csv&Table=grid&Scope=ccg:{world.CcgId}&From=2026-05-01&To=2026-06-28&Period=month", UriKind.Relative)))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -4,6 +4,7 @@ using Forward.Data;
 using Forward.Domain.Access;
 using Forward.Domain.Hubs;
 using Forward.Domain.Organisations;
+using Forward.Domain.Time;
 using Forward.Web.Hubs;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -167,13 +168,22 @@ public sealed class TestWorld
     }
 
     /// <summary>Plans both hubs' slots from today up to <paramref name="last"/>, past the 20 days the world starts with.</summary>
-    public async Task PlanThroughAsync(DateOnly last)
+    public Task PlanThroughAsync(DateOnly last) => PlanAsync(DateOnly.FromDateTime(Factory.Clock.GetUtcNow().UtcDateTime), last);
+
+    /// <summary>
+    /// Plans both hubs' slots from <paramref name="first"/> to <paramref name="last"/>. A first day before today makes a
+    /// world whose hubs have been on Forward since then: the world starts with slots from today only, and figures for
+    /// days before a scope's first slots are not rated.
+    /// </summary>
+    public async Task PlanAsync(DateOnly first, DateOnly last)
     {
+        // The planner adds no slot that has started: past days are planned as they were on the first one's morning.
+        var start = London.StartOfDayUtc(first);
+        using var then = start < Factory.Clock.GetUtcNow().UtcDateTime ? Factory.Clock.TravelTo(start) : null;
         await using var scope = Factory.Services.CreateAsyncScope();
         var planner = scope.ServiceProvider.GetRequiredService<SlotPlanner>();
-        var today = DateOnly.FromDateTime(Factory.Clock.GetUtcNow().UtcDateTime);
-        await planner.PlanAsync(today, last, HubId);
-        await planner.PlanAsync(today, last, OtherHubId);
+        await planner.PlanAsync(first, last, HubId);
+        await planner.PlanAsync(first, last, OtherHubId);
     }
 
     /// <summary>An HTTP client signed in through the real token endpoint.</summary>

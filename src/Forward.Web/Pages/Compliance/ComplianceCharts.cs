@@ -41,6 +41,7 @@ public static class ComplianceCharts
             RatingWithheld.PartWeek => "a part week at either end",
             RatingWithheld.PartMonth => "a part month at either end",
             RatingWithheld.NotYetPlanned => "a period with days slots are not yet planned for",
+            RatingWithheld.BeforeRecords => "a period starting before Forward holds slots",
             _ => null,
         }).OfType<string>().ToList();
         return reasons.Count == 0 ? string.Empty : $" Grey, not rated: {string.Join("; ", reasons)}.";
