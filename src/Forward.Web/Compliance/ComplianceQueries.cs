@@ -69,8 +69,8 @@ public sealed record HubReminderRow(ComplianceEntity Hub, HubReminderEffect Effe
 /// </summary>
 public sealed record ComplianceBooking(long AppointmentId, DateTime StartUtc, DateTime CreatedUtc, string HubName, string? SessionName, string PracticeOds, Forward.Domain.Booking.AppointmentStatus Status, Forward.Domain.Booking.BookingChannel Channel, Forward.Domain.Hubs.DeliveryMode Mode);
 
-/// <summary>The appointments behind an entity's figures (capped), and how many there were in all.</summary>
-public sealed record ComplianceBookings(ComplianceEntity Entity, DateRange Range, int? SessionId, int Total, IReadOnlyList<ComplianceBooking> Rows);
+/// <summary>The appointments behind an entity's figures (capped), and how many there were in all; <see cref="Session"/> when one session's.</summary>
+public sealed record ComplianceBookings(ComplianceEntity Entity, DateRange Range, ComplianceEntity? Session, int Total, IReadOnlyList<ComplianceBooking> Rows);
 
 /// <summary>Every appointment behind an entity's figures, read as it is enumerated (once): for a download.</summary>
 public sealed record ComplianceBookingExport(ComplianceEntity Entity, DateRange Range, IAsyncEnumerable<ComplianceBooking> Rows);
@@ -260,24 +260,31 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
 
     /// <summary>
     /// The appointments an entity's appointment figures count — the same selection as the report (its patients'
-    /// appointments starting in the range; a hub's: at that hub), optionally one session's — soonest first.
+    /// appointments starting in the range; a hub's: at that hub), optionally one session's — soonest first. A session
+    /// must be one of the hubs' the figures count (a hub's own); any other is refused, not listed as having none.
     /// </summary>
     public async Task<ComplianceBookings> BookingsAsync(ComplianceLevel level, int id, DateRange range, int? sessionId, Actor actor, CancellationToken ct)
     {
-        var (entity, query) = await BookingsQueryAsync(level, id, range, sessionId, actor, ct);
+        var (entity, session, query) = await BookingsQueryAsync(level, id, range, sessionId, actor, ct);
         var total = await query.CountAsync(ct);
         var rows = await BookingRows(query).Take(MaxBookingRows).ToListAsync(ct);
-        return new ComplianceBookings(entity, range, sessionId, total, rows);
+        return new ComplianceBookings(entity, range, session, total, rows);
     }
 
     /// <summary>The same appointments as <see cref="BookingsAsync"/>, all of them, streamed: the CSV download has no cap.</summary>
     public async Task<ComplianceBookingExport> AllBookingsAsync(ComplianceLevel level, int id, DateRange range, int? sessionId, Actor actor, CancellationToken ct)
     {
-        var (entity, query) = await BookingsQueryAsync(level, id, range, sessionId, actor, ct);
+        var (entity, _, query) = await BookingsQueryAsync(level, id, range, sessionId, actor, ct);
         return new ComplianceBookingExport(entity, range, BookingRows(query).AsAsyncEnumerable());
     }
 
-    private async Task<(ComplianceEntity Entity, IQueryable<Appointment> Query)> BookingsQueryAsync(ComplianceLevel level, int id, DateRange range, int? sessionId, Actor actor, CancellationToken ct)
+    /// <summary>
+    /// What a bookings list's address naming a session it cannot list is answered with (the page has no form, so no field
+    /// to point to): an id that is not a number, or not a session of the hubs the scope's figures count.
+    /// </summary>
+    public const string SessionAddressNotValid = "The address of this page is not valid: open this list from the access dashboard";
+
+    private async Task<(ComplianceEntity Entity, ComplianceEntity? Session, IQueryable<Appointment> Query)> BookingsQueryAsync(ComplianceLevel level, int id, DateRange range, int? sessionId, Actor actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(range);
         if (level == ComplianceLevel.Ics)
@@ -288,12 +295,17 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
 
         var entity = await AuthoriseAsync(level, id, actor, ct);
         var query = ReportAppointments(entity, range);
-        if (sessionId is { } session)
+        if (sessionId is not { } wanted)
         {
-            query = query.Where(a => a.Slots.Any(s => s.Slot!.SessionId == session));
+            return (entity, null, query);
         }
 
-        return (entity, query);
+        var hubIds = ScopeHubIds(entity, ScopePracticeIds(entity));
+        var session = await db.Sessions.AsNoTracking().Where(s => s.Id == wanted && hubIds.Contains(s.HubId))
+            .Select(s => new ComplianceEntity(ComplianceLevel.Session, s.Id, "S" + s.Id, s.Name))
+            .FirstOrDefaultAsync(ct)
+            ?? throw ValidationFailedException.On("session", SessionAddressNotValid);
+        return (entity, session, query.Where(a => a.Slots.Any(s => s.Slot!.SessionId == wanted)));
     }
 
     private static IQueryable<ComplianceBooking> BookingRows(IQueryable<Appointment> query) =>
@@ -472,6 +484,11 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
         _ => throw new ArgumentOutOfRangeException(nameof(entity), entity.Level, "Not a level a report is asked for."),
     };
 
+    /// <summary>The hubs whose capacity the scope's patients can use, as a subquery; a hub's figures are about that hub alone.</summary>
+    private IQueryable<int> ScopeHubIds(ComplianceEntity entity, IQueryable<int> practiceIds) => entity.Level == ComplianceLevel.Hub
+        ? db.Hubs.Where(h => h.Id == entity.Id).Select(h => h.Id)
+        : db.HubPractices.Where(hp => practiceIds.Contains(hp.PracticeId)).Select(hp => hp.HubId).Distinct();
+
     private static IReadOnlyList<DateRange> Periods(DateRange range, TrendPeriod period) =>
         period == TrendPeriod.Month ? range.SplitIntoMonths() : range.SplitIntoWeeks();
 
@@ -483,11 +500,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
     private async Task<Loaded> LoadAsync(ComplianceEntity entity, DateRange range, IReadOnlyList<DateRange> periods, CancellationToken ct)
     {
         var scope = ScopePracticeIds(entity);
-
-        // The hubs whose capacity the scope's patients can use; a hub report is about that hub alone.
-        var hubIds = entity.Level == ComplianceLevel.Hub
-            ? db.Hubs.Where(h => h.Id == entity.Id).Select(h => h.Id)
-            : db.HubPractices.Where(hp => scope.Contains(hp.PracticeId)).Select(hp => hp.HubId).Distinct();
+        var hubIds = ScopeHubIds(entity, scope);
 
         // Every practice those hubs serve is needed, even outside the scope: shared capacity is apportioned over all of them.
         var practices = await db.Practices.AsNoTracking()

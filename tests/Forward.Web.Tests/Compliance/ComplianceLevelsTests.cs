@@ -293,4 +293,43 @@ public sealed class ComplianceLevelsTests(ForwardFactory factory) : IClassFixtur
         Assert.DoesNotContain("href=\"#From\"", unreal, StringComparison.Ordinal);
         Assert.Contains("Go to the access dashboard", unreal, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_sessions_list_names_the_session_even_when_empty_and_a_session_outside_the_scope_is_refused()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var elsewhere = await TestWorld.CreateAsync(factory);
+        var otherHubSession = await world.WithDbAsync(db => db.Sessions.Where(s => s.HubId == world.OtherHubId).Select(s => s.Id).SingleAsync());
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        const string range = "From=2026-06-08&To=2026-06-14";
+
+        // A session nobody is booked into is named: without it the heading read as if the whole hub had no appointments.
+        var (status, empty) = await commissioner.GetAsync($"/Compliance/Bookings?Scope=hub:{world.HubId}&{range}&Session={world.SessionId}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"Test Hub {world.Prefix[1..]}, 8 June 2026 to 14 June 2026, Evening GP clinic:", empty, StringComparison.Ordinal);
+        Assert.Contains("data-total=\"0\"", empty, StringComparison.Ordinal);
+
+        // A session of a hub the scope's figures do not count (another hub of the CCG, a hub of another CCG, no session
+        // at all) is refused on the page and its CSV, not listed as having no appointments.
+        foreach (var (scope, session) in new[]
+        {
+            ($"hub:{world.HubId}", otherHubSession),
+            ($"practice:{world.PracticeA.Id}", otherHubSession),
+            ($"ccg:{world.CcgId}", elsewhere.SessionId),
+            ($"ccg:{world.CcgId}", int.MaxValue),
+        })
+        {
+            var address = $"/Compliance/Bookings?Scope={scope}&{range}&Session={session}";
+            var page = WebUtility.HtmlDecode((await commissioner.GetAsync(address)).Html);
+            Assert.Contains("The address of this page is not valid: open this list from the access dashboard", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("data-total", page, StringComparison.Ordinal);
+            var csv = await commissioner.Http.GetAsync(new Uri(address.Replace("/Compliance/Bookings?", "/Compliance/Bookings?handler=Csv&", StringComparison.Ordinal), UriKind.Relative));
+            Assert.NotEqual("text/csv", csv.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("The address of this page is not valid", await csv.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // The CCG's own other hub's session is one of its figures' sessions: listed, and named.
+        var ccgList = (await commissioner.GetAsync($"/Compliance/Bookings?Scope=ccg:{world.CcgId}&{range}&Session={otherHubSession}")).Html;
+        Assert.Contains($"Test CCG {world.Prefix[1..]}, 8 June 2026 to 14 June 2026, Saturday clinic:", ccgList, StringComparison.Ordinal);
+    }
 }

@@ -97,7 +97,7 @@ public sealed class BookingsModel(ComplianceQueries queries) : PageModel
         // A value that did not even bind (a date like 2026-13-01): a page error too, in words, as there is no field.
         ModelState.MoveBindingErrorToPage(nameof(From), "The start date in the address is not a real date");
         ModelState.MoveBindingErrorToPage(nameof(To), "The end date in the address is not a real date");
-        ModelState.MoveBindingErrorToPage(nameof(Session), "The address of this page is not valid: open this list from the access dashboard");
+        ModelState.MoveBindingErrorToPage(nameof(Session), ComplianceQueries.SessionAddressNotValid);
         if (!ModelState.IsValid)
         {
             return null;
