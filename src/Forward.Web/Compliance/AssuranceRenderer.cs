@@ -207,9 +207,9 @@ public static class AssuranceRenderer
                 Text($"{report.Month.Name} has not ended: the figures include sessions still to come and will change.", fonts.SmallBold, Black, 11);
             }
 
-            if (page.StartsBeforeRecords)
+            if (page.StartsBeforeRecords && page.RecordsFrom is { } recordsFrom)
             {
-                Text(Wording.BeforeRecords(page.RecordsFrom), fonts.SmallBold, Black, 11);
+                Text(Wording.BeforeRecords(recordsFrom), fonts.SmallBold, Black, 11);
             }
 
             if (page.Range.To > page.PlannedThrough)

@@ -95,13 +95,14 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
     public const int MaxDays = 366;
 
     /// <summary>
-    /// Whether a range starts before <paramref name="recordsFrom"/>, the first date Forward holds slots for (null: none
-    /// at all). Its earlier days have no slots recorded, not none offered, so its figures are not rated.
+    /// Whether a range starts before <paramref name="recordsFrom"/>, the first date Forward holds slots for. Its earlier
+    /// days have no slots recorded, not none offered, so its figures are not rated. Hubs with no slots at all (null), or
+    /// a practice no hub serves, are rated as they are: nothing is offered there, which is what Red is for.
     /// </summary>
     public static bool StartsBeforeRecords(DateRange range, DateOnly? recordsFrom)
     {
         ArgumentNullException.ThrowIfNull(range);
-        return recordsFrom is not { } first || range.From < first;
+        return recordsFrom is { } first && range.From < first;
     }
 
     /// <summary>

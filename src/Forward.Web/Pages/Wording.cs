@@ -136,12 +136,11 @@ public static class Wording
         $"Slots are planned up to {Date(plannedThrough)}. Days after that have no slots yet and count as no capacity, so figures that take them in are not rated.";
 
     /// <summary>
-    /// Why figures that start before Forward holds slots for the scope's hubs are not rated (<paramref name="recordsFrom"/>
-    /// null: it holds none), for the dashboard, the assurance page and its PDF.
+    /// Why figures that start before <paramref name="recordsFrom"/>, the first day Forward holds slots for the scope's
+    /// hubs, are not rated, for the dashboard, the assurance page and its PDF.
     /// </summary>
-    public static string BeforeRecords(DateOnly? recordsFrom) => recordsFrom is { } first
-        ? $"Forward holds no slots before {Date(first)}. Days before that have none recorded and count as no capacity, so figures that take them in are not rated."
-        : "Forward holds no slots for the hubs these figures are about. Every day counts as no capacity, so the figures are not rated.";
+    public static string BeforeRecords(DateOnly recordsFrom) =>
+        $"Forward holds no slots before {Date(recordsFrom)}. Days before that have none recorded and count as no capacity, so figures that take them in are not rated.";
 
     /// <summary>Why a hub's own figures are not rated when other hubs serve its practices too.</summary>
     public const string SharedHub =

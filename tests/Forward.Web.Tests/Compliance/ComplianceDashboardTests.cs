@@ -284,7 +284,9 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
         Assert.Equal("Green", report.GetProperty("figures").GetProperty("capacityRag").GetString());
         Assert.DoesNotContain("data-before-records", (await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&From=2026-06-08&To=2026-07-05")).Html, StringComparison.Ordinal);
 
-        // A practice whose one hub Forward holds no slots for at all, and that hub, are not rated either, whatever the range.
+        // A practice whose one hub Forward holds no slots for at all, and that hub, are rated as they are, Red: nothing is
+        // offered there, and no records to start from make that a gap in the provision, not in Forward's data. (A week
+        // that has passed, so that "not yet planned" does not apply.)
         var (newPracticeId, newHubId) = await world.WithDbAsync(async db =>
         {
             var practice = new Practice { OdsCode = $"N{world.Prefix}C", Name = $"New Practice {world.Prefix}", NetworkId = world.PracticeA.NetworkId, ListSize = 10000, ClinicalSystem = "EMIS Web" };
@@ -296,13 +298,13 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
         });
         foreach (var (level, id) in new[] { ("practice", newPracticeId), ("hub", newHubId) })
         {
-            var empty = await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/compliance?level={level}&id={id}&from=2026-06-08&to=2026-07-05");
+            var empty = await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/compliance?level={level}&id={id}&from=2026-06-01&to=2026-06-07");
             Assert.Equal(System.Text.Json.JsonValueKind.Null, empty.GetProperty("recordsFrom").ValueKind);
             Assert.Equal(0m, empty.GetProperty("figures").GetProperty("minutesPer1000PerWeek").GetDecimal());
-            Assert.Equal(("NotApplicable", "BeforeRecords"), (empty.GetProperty("figures").GetProperty("capacityRag").GetString(), Withheld(empty.GetProperty("figures"))));
-            var (status, emptyPage) = await commissioner.GetAsync($"/Compliance?Scope={level}:{id}&From=2026-06-08&To=2026-07-05");
+            Assert.Equal(("Red", null), (empty.GetProperty("figures").GetProperty("capacityRag").GetString(), Withheld(empty.GetProperty("figures"))));
+            var (status, emptyPage) = await commissioner.GetAsync($"/Compliance?Scope={level}:{id}&From=2026-06-01&To=2026-06-07");
             Assert.Equal(HttpStatusCode.OK, status);
-            Assert.Contains("Forward holds no slots for the hubs these figures are about.", WebUtility.HtmlDecode(emptyPage), StringComparison.Ordinal);
+            Assert.DoesNotContain("data-before-records", emptyPage, StringComparison.Ordinal);
         }
     }
 
