@@ -35,7 +35,7 @@ public sealed class OffRotaTests(ForwardFactory factory) : IClassFixture<Forward
 
         var close = await commissioner.PostFormAsync(
             $"{page}?handler=AddDate",
-            new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-09", ["NewDate.Kind"] = "Closed", ["NewDate.Reason"] = "Flooded" },
+            new Dictionary<string, string> { ["NewDate.Kind"] = "Closed", ["NewDate.Reason"] = "Flooded" }.WithDate("NewDate.Date", "2026-06-09"),
             formPage: page);
 
         // The commissioner is told which appointment, and that the hub will see it; the audit names it too.
@@ -186,10 +186,10 @@ public sealed class OffRotaTests(ForwardFactory factory) : IClassFixture<Forward
             new("Input.Mode", session.Mode.ToString()),
             new("Input.SlotMinutes", "30"),
             new("Input.Clinicians", session.Clinicians.ToString(CultureInfo.InvariantCulture)),
-            new("Input.ValidFrom", session.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-            new("Input.ValidUntil", string.Empty),
             new("Input.Version", PageClient.VersionOnForm(form).ToString(CultureInfo.InvariantCulture)),
         };
+        fields.AddRange(PageTestData.DateBoxes("Input.ValidFrom", session.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        fields.AddRange(PageTestData.DateBoxes("Input.ValidUntil", string.Empty));
         fields.AddRange(Weekdays.Select(d => new KeyValuePair<string, string>("Input.Days", d)));
         var saved = await PageTestData.PostAsync(commissioner, page, fields, page);
 

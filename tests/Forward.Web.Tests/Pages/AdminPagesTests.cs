@@ -24,9 +24,9 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
             new("Input.Mode", mode),
             new("Input.SlotMinutes", slotMinutes),
             new("Input.Clinicians", clinicians),
-            new("Input.ValidFrom", validFrom),
-            new("Input.ValidUntil", validUntil),
         };
+        fields.AddRange(PageTestData.DateBoxes("Input.ValidFrom", validFrom));
+        fields.AddRange(PageTestData.DateBoxes("Input.ValidUntil", validUntil));
         fields.AddRange((days ?? Weekdays).Select(d => new KeyValuePair<string, string>("Input.Days", d)));
         if (version is { } v)
         {
@@ -227,6 +227,60 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Contains("href=\"#Input_Days\">Select at least one day", blankHtml, StringComparison.Ordinal);
         Assert.Contains("href=\"#Input_StartTime\">Enter the time the session starts", blankHtml, StringComparison.Ordinal);
         Assert.Contains("href=\"#Input_SlotMinutes\">Enter the slot length as a whole number of minutes", blankHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_session_date_typed_in_part_is_a_field_error_and_saves_nothing_and_a_whole_date_or_none_still_saves()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = $"/Admin/Session/{world.SessionId}";
+        var form = (await commissioner.GetAsync(page)).Html;
+        Assert.Contains("name=\"Input.ValidUntil.Year\"", form, StringComparison.Ordinal);
+        Assert.DoesNotContain("type=\"date\"", form, StringComparison.Ordinal); // a browser's date field posts a half-typed date as nothing
+        var opened = PageClient.VersionOnForm(form);
+        List<KeyValuePair<string, string>> Fields(string validFrom, string validUntil, int version) =>
+            SessionFields("Evening GP clinic", "18:30", "20:00", role: "GeneralPractitioner", mode: "FaceToFace", slotMinutes: "15", clinicians: "3", validFrom: validFrom, validUntil: validUntil, version: version);
+        Task<Session> StoredAsync() => world.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == world.SessionId));
+
+        // 31 December with no year yet: old code saved the session, "No slots needed to change", running with no end date.
+        var halfUntil = await PageTestData.PostAsync(commissioner, page, Fields("2026-01-01", "31/12/", opened), page);
+        Assert.Equal(HttpStatusCode.OK, halfUntil.StatusCode);
+        var html = await halfUntil.Content.ReadAsStringAsync();
+        Assert.Contains("<a href=\"#Input_ValidUntil-year\">Runs until must include a year</a>", html, StringComparison.Ordinal);
+        Assert.Matches("name=\"Input.ValidUntil.Day\"[^>]*value=\"31\"|value=\"31\"[^>]*name=\"Input.ValidUntil.Day\"", html); // what was typed is kept
+
+        // The start date without its month, likewise.
+        var halfFrom = await PageTestData.PostAsync(commissioner, page, Fields("1//2026", string.Empty, opened), page);
+        Assert.Equal(HttpStatusCode.OK, halfFrom.StatusCode);
+        Assert.Contains("<a href=\"#Input_ValidFrom-month\">Runs from must include a month</a>", await halfFrom.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var unchanged = await StoredAsync();
+        Assert.Equal((2, (DateOnly?)null, opened), (unchanged.Clinicians, unchanged.ValidUntil, unchanged.Version));
+        Assert.False(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(e => e.Action == AuditActions.SessionChange && e.HubId == world.HubId)));
+
+        // A whole date saves; all three boxes empty is "no end date", as it always was.
+        Assert.Equal(HttpStatusCode.Redirect, (await PageTestData.PostAsync(commissioner, page, Fields("2026-01-01", "2026-12-31", opened), page)).StatusCode);
+        Assert.Equal((3, (DateOnly?)new DateOnly(2026, 12, 31)), ((await StoredAsync()).Clinicians, (await StoredAsync()).ValidUntil));
+        Assert.Equal(HttpStatusCode.Redirect, (await PageTestData.PostAsync(commissioner, page, Fields("2026-01-01", string.Empty, opened + 1), page)).StatusCode);
+        Assert.Null((await StoredAsync()).ValidUntil);
+    }
+
+    [Fact]
+    public async Task A_closed_date_typed_in_part_is_a_field_error_and_closes_nothing()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = $"/Admin/Session/{world.SessionId}";
+        var freeBefore = await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == world.SessionId && s.Status == SlotStatus.Free));
+
+        var half = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Kind"] = "Closed" }.WithDate("NewDate.Date", "9/6/"), formPage: page);
+
+        Assert.Equal(HttpStatusCode.OK, half.StatusCode); // old code (a browser date field): "Enter the date", though one was half typed
+        var html = await half.Content.ReadAsStringAsync();
+        Assert.Contains("<a href=\"#NewDate_Date-year\">Date must include a year</a>", html, StringComparison.Ordinal);
+        Assert.False(await world.WithDbAsync(db => db.SessionOverrides.AnyAsync(o => o.SessionId == world.SessionId)));
+        Assert.Equal(freeBefore, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == world.SessionId && s.Status == SlotStatus.Free)));
     }
 
     [Fact]
@@ -440,7 +494,7 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Equal(opened + 1, session.Version);
         Assert.Equal(2 * 6 * session.Clinicians, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == world.SessionId && s.Status == SlotStatus.Free && s.StartUtc >= Utc(9, 0, 0) && s.StartUtc < Utc(11, 0, 0))));
 
-        var close = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-09", ["NewDate.Kind"] = "Closed" }, formPage: page);
+        var close = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Kind"] = "Closed" }.WithDate("NewDate.Date", "2026-06-09"), formPage: page);
         Assert.Equal(HttpStatusCode.Redirect, close.StatusCode);
         var overrideId = await world.WithDbAsync(db => db.SessionOverrides.Where(o => o.SessionId == world.SessionId).Select(o => o.Id).SingleAsync());
 
@@ -468,7 +522,7 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
             using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
             var close = await commissioner.PostFormAsync(
                 $"{page}?handler=AddDate",
-                new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-08", ["NewDate.Kind"] = "Closed", ["NewDate.Reason"] = "Clinician unwell" },
+                new Dictionary<string, string> { ["NewDate.Kind"] = "Closed", ["NewDate.Reason"] = "Clinician unwell" }.WithDate("NewDate.Date", "2026-06-08"),
                 formPage: page);
             Assert.Equal(HttpStatusCode.Redirect, close.StatusCode);
         }
@@ -495,7 +549,7 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
 
         var close = await commissioner.PostFormAsync(
             $"{page}?handler=AddDate",
-            new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-09", ["NewDate.Kind"] = "Closed", ["NewDate.Reason"] = "Staff training" },
+            new Dictionary<string, string> { ["NewDate.Kind"] = "Closed", ["NewDate.Reason"] = "Staff training" }.WithDate("NewDate.Date", "2026-06-09"),
             formPage: page);
 
         Assert.Equal(HttpStatusCode.Redirect, close.StatusCode);
@@ -516,14 +570,14 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         // The same form sent again (a double click, a retry) is done already: no second date, audit row or error.
         var again = await commissioner.PostFormAsync(
             $"{page}?handler=AddDate",
-            new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-09", ["NewDate.Kind"] = "Closed", ["NewDate.Reason"] = "  Staff training " },
+            new Dictionary<string, string> { ["NewDate.Kind"] = "Closed", ["NewDate.Reason"] = "  Staff training " }.WithDate("NewDate.Date", "2026-06-09"),
             formPage: page);
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
         Assert.Equal(1, await world.WithDbAsync(db => db.SessionOverrides.CountAsync(o => o.SessionId == world.SessionId)));
         Assert.Equal(1, await world.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.SessionChange && e.HubId == world.HubId && e.Detail!.StartsWith("closed on 2026-06-09"))));
 
         // The same date with another reason, or none, is a field error.
-        var twice = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-09", ["NewDate.Kind"] = "Closed" }, formPage: page);
+        var twice = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Kind"] = "Closed" }.WithDate("NewDate.Date", "2026-06-09"), formPage: page);
         Assert.Equal(HttpStatusCode.OK, twice.StatusCode);
         Assert.Contains("href=\"#NewDate_Date\">This session is already closed on 9 June 2026", await twice.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
@@ -549,7 +603,7 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Equal(0, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == sessionId)));
 
         var page = $"/Admin/Session/{sessionId}";
-        var extra = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-09", ["NewDate.Kind"] = "Extra" }, formPage: page);
+        var extra = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Kind"] = "Extra" }.WithDate("NewDate.Date", "2026-06-09"), formPage: page);
         Assert.Equal(HttpStatusCode.Redirect, extra.StatusCode);
         Assert.Equal(2, await world.WithDbAsync(db => db.Slots.CountAsync(s => s.SessionId == sessionId && s.Status == SlotStatus.Free)));
 
@@ -575,7 +629,7 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Contains("Extra session (not running: the session is deactivated)", (await commissioner.GetAsync($"/Admin/Hub/{world.HubId}")).Html, StringComparison.Ordinal);
 
         // A closed date in the past is refused.
-        var past = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Date"] = "2026-06-01", ["NewDate.Kind"] = "Closed" }, formPage: page);
+        var past = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Kind"] = "Closed" }.WithDate("NewDate.Date", "2026-06-01"), formPage: page);
         Assert.Contains("Date must be today or in the future", await past.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 

@@ -51,6 +51,30 @@ internal static class PageTestData
     }
 
     public static string NhsNumberOf(string digits) => $"{digits[..3]} {digits[3..6]} {digits[6..]}";
+
+    /// <summary>
+    /// A date as an NHS.UK date input posts it, in boxes <paramref name="name"/>.Day, .Month and .Year: "2026-06-09" as
+    /// 9, 6 and 2026 (typed as a person would, no leading zero); "" as three empty boxes; anything else as typed in the boxes, day/month/year: "9/6/" is day 9, month 6, no year.
+    /// </summary>
+    public static KeyValuePair<string, string>[] DateBoxes(string name, string date)
+    {
+        string[] parts = date.Length == 0 ? ["", "", ""]
+            : DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var whole)
+                ? [whole.Day.ToString(System.Globalization.CultureInfo.InvariantCulture), whole.Month.ToString(System.Globalization.CultureInfo.InvariantCulture), whole.Year.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+                : date.Split('/');
+        return [new($"{name}.Day", parts[0]), new($"{name}.Month", parts[1]), new($"{name}.Year", parts[2])];
+    }
+
+    /// <summary><see cref="DateBoxes"/> as a form's fields, for the forms tests build as dictionaries.</summary>
+    public static Dictionary<string, string> WithDate(this Dictionary<string, string> fields, string name, string date)
+    {
+        foreach (var (key, value) in DateBoxes(name, date))
+        {
+            fields[key] = value;
+        }
+
+        return fields;
+    }
 }
 
 public sealed class HubPagesTests(ForwardFactory factory) : IClassFixture<ForwardFactory>

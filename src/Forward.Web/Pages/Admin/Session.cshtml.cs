@@ -31,8 +31,14 @@ public sealed class SessionForm
 
     public int? Clinicians { get; set; }
 
+    /// <summary>Three boxes (day, month, year): a date half typed is an error, where a browser's date field sends nothing.</summary>
+    [ModelBinder(typeof(DatePartsBinder))]
+    [System.ComponentModel.DataAnnotations.Display(Name = "Runs from")]
     public DateOnly? ValidFrom { get; set; }
 
+    /// <summary>Optional: all three boxes empty is no end date; some of them filled is an error, never "no end date".</summary>
+    [ModelBinder(typeof(DatePartsBinder))]
+    [System.ComponentModel.DataAnnotations.Display(Name = "Runs until")]
     public DateOnly? ValidUntil { get; set; }
 
     /// <summary>The session's version when the form was opened (a hidden field; none when adding a session).</summary>
@@ -75,6 +81,8 @@ public sealed class SessionForm
 /// <summary>The closed / extra date form as posted.</summary>
 public sealed class DateChangeForm
 {
+    [ModelBinder(typeof(DatePartsBinder))]
+    [System.ComponentModel.DataAnnotations.Display(Name = "Date")]
     public DateOnly? Date { get; set; }
 
     public SessionOverrideKind? Kind { get; set; }
@@ -110,9 +118,6 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
         ["Input.Mode"] = "Select how patients are seen",
         ["Input.SlotMinutes"] = "Enter the slot length as a whole number of minutes, for example 15",
         ["Input.Clinicians"] = "Enter the number of clinicians as a whole number, for example 2",
-        ["Input.ValidFrom"] = "Enter a real date for when the session starts, for example 1 September 2026",
-        ["Input.ValidUntil"] = "Enter a real date for when the session ends, or leave it blank",
-        ["NewDate.Date"] = "Enter a real date, for example 24 December 2026",
         ["NewDate.Kind"] = "Select whether the session is closed or runs an extra clinic on this date",
     };
 
