@@ -26,6 +26,9 @@ public sealed class TrainingForm
     /// <summary>"yes" or "no".</summary>
     public string? Trained { get; set; }
 
+    /// <summary>Three boxes (day, month, year): a date half typed is an error, where a browser's date field sends nothing.</summary>
+    [ModelBinder(typeof(DatePartsBinder))]
+    [System.ComponentModel.DataAnnotations.Display(Name = "Date training completed")]
     public DateOnly? TrainedOn { get; set; }
 
     public string? Course { get; set; }
@@ -108,8 +111,6 @@ public sealed class TrainingModel(NavigationService navigation, TimeProvider clo
         {
             return failed;
         }
-
-        ModelState.ReplaceBindingError("Input.TrainedOn", "Enter a real date, for example 1 June 2026");
 
         // The version is a hidden field: a value that is not a number is a form from elsewhere, refused as out of date
         // (the service compares it) rather than shown as a field error the user cannot see or correct.
