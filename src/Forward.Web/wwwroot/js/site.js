@@ -1,9 +1,159 @@
 // Forward's page script, an ES module (so it runs only in browsers NHS.UK frontend supports).
+
+// A browser's date field holding a date typed only in part (31/12/ and no year) is sent as empty, which a search form
+// reads as "not given" and answers for another date (From: today) without a word. The forms are novalidate, so the
+// browser does not stop them: this does, and says so as the server would, with NHS.UK's error message on the field and
+// error summary. Forms that save a date use three boxes instead (<nhs-date-input>), which the server checks itself.
+let ErrorSummaryComponent = null;
+
+document.addEventListener('submit', (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement)) {
+    return;
+  }
+
+  const incomplete = [...form.querySelectorAll('input[type="date"]')].filter((input) => input.validity.badInput);
+  if (incomplete.length === 0) {
+    return;
+  }
+
+  event.preventDefault();
+  clearIncompleteDates(form);
+  const problems = incomplete.map((input) => ({ input, message: incompleteDateMessage(input) }));
+  for (const { input, message } of problems) {
+    showFieldError(input, message);
+  }
+
+  showErrorSummary(problems);
+});
+
+/** "Enter a complete 'from' date, or clear it", in the words the server uses for the same fields. */
+function incompleteDateMessage(input) {
+  const label = input.labels?.[0]?.textContent.trim() ?? '';
+  return label === '' || /\bdate\b/i.test(label)
+    ? 'Enter a complete date, or clear it'
+    : `Enter a complete '${label.toLowerCase()}' date, or clear it`;
+}
+
+/** Takes away the errors an earlier submit of this form showed, for the fields put right since. */
+function clearIncompleteDates(form) {
+  for (const group of form.querySelectorAll('[data-incomplete-date]')) {
+    delete group.dataset.incompleteDate;
+    group.classList.remove('nhsuk-form-group--error');
+    group.querySelector('.nhsuk-error-message')?.remove();
+    const input = group.querySelector('input[type="date"]');
+    if (input) {
+      input.classList.remove('nhsuk-input--error');
+      setDescribedBy(input, describedBy(input).filter((id) => id !== `${input.id}-error`));
+    }
+  }
+}
+
+/** The field's error message, as the nhs-input tag helper draws one (replacing the server's, if it had one). */
+function showFieldError(input, message) {
+  const group = input.closest('.nhsuk-form-group');
+  if (!group) {
+    return;
+  }
+
+  group.dataset.incompleteDate = '';
+  group.classList.add('nhsuk-form-group--error');
+  input.classList.add('nhsuk-input--error');
+  const errorId = `${input.id}-error`;
+  let error = document.getElementById(errorId);
+  if (!error) {
+    error = document.createElement('span');
+    error.className = 'nhsuk-error-message';
+    error.id = errorId;
+    input.before(error);
+  }
+
+  const prefix = document.createElement('span');
+  prefix.className = 'nhsuk-u-visually-hidden';
+  prefix.textContent = 'Error: ';
+  error.replaceChildren(prefix, message);
+  if (!describedBy(input).includes(errorId)) {
+    setDescribedBy(input, [...describedBy(input), errorId]);
+  }
+}
+
+/**
+ * NHS.UK's error summary above the page heading, where _ErrorSummary puts the server's (which it replaces: that one
+ * was about the form as last sent), focused, and "Error: " in the page title.
+ */
+function showErrorSummary(problems) {
+  const main = document.querySelector('main') ?? document.body;
+  for (const old of main.querySelectorAll('.nhsuk-error-summary')) {
+    old.remove();
+  }
+
+  const summary = element('div', 'nhsuk-error-summary');
+  summary.dataset.module = 'nhsuk-error-summary';
+  summary.tabIndex = -1;
+  const alert = element('div');
+  alert.setAttribute('role', 'alert');
+  const heading = element('h2', 'nhsuk-error-summary__heading');
+  heading.textContent = 'There is a problem';
+  const body = element('div', 'nhsuk-error-summary__body');
+  const list = element('ul', 'nhsuk-list nhsuk-error-summary__list');
+  for (const { input, message } of problems) {
+    const link = element('a');
+    link.href = `#${input.id}`;
+    link.textContent = message;
+    const item = element('li');
+    item.append(link);
+    list.append(item);
+  }
+
+  body.append(list);
+  alert.append(heading, body);
+  summary.append(alert);
+  const pageHeading = main.querySelector('h1');
+  if (pageHeading) {
+    pageHeading.before(summary);
+  } else {
+    main.prepend(summary);
+  }
+
+  if (!document.title.startsWith('Error: ')) {
+    document.title = `Error: ${document.title}`;
+  }
+
+  if (ErrorSummaryComponent) {
+    // Focuses the summary, and its links move focus to the field and scroll its label into view.
+    new ErrorSummaryComponent(summary);
+  } else {
+    summary.focus();
+  }
+}
+
+function element(name, className) {
+  const made = document.createElement(name);
+  if (className) {
+    made.className = className;
+  }
+
+  return made;
+}
+
+function describedBy(input) {
+  return (input.getAttribute('aria-describedby') ?? '').split(' ').filter((id) => id !== '');
+}
+
+function setDescribedBy(input, ids) {
+  if (ids.length > 0) {
+    input.setAttribute('aria-describedby', ids.join(' '));
+  } else {
+    input.removeAttribute('aria-describedby');
+  }
+}
+
 // The layout loads NHS.UK frontend with <script type="module" id="nhsuk-frontend-script" src="...?v=hash">;
 // importing that exact URL reuses the module the browser already has instead of fetching it again.
 const script = document.getElementById('nhsuk-frontend-script');
 
 if (script instanceof HTMLScriptElement && script.src) {
-  const { initAll } = await import(script.src);
+  const { initAll, ErrorSummary } = await import(script.src);
+  ErrorSummaryComponent = ErrorSummary;
   initAll();
 }

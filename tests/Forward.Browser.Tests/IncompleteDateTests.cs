@@ -1,0 +1,58 @@
+using Forward.Web.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Forward.Browser.Tests;
+
+/// <summary>
+/// A search form's date field with a date typed only in part: Chromium sends it as empty, which the server reads as "not
+/// given" and answers for another date (From: today). The page's script stops the search and says so; only a browser
+/// can show this, as no request is made.
+/// </summary>
+public sealed class IncompleteDateTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task A_search_with_a_date_typed_in_part_is_not_sent_and_the_field_says_so()
+    {
+        var world = await TestWorld.CreateAsync(browser.Factory);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/Account/SignIn");
+        await page.GetByLabel("User name").FillAsync(world.PracticeStaffA);
+        await page.GetByLabel("Password").FillAsync(ForwardFactory.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/Account/SignIn", StringComparison.Ordinal));
+
+        // The Appointments search is posted: two digits fill the first part of From (day or month, by the browser's
+        // locale) and leave the rest empty.
+        await page.GotoAsync("/Appointments");
+        var from = page.GetByLabel("From", new() { Exact = true });
+        await from.FocusAsync();
+        await page.Keyboard.TypeAsync("12");
+        Assert.True(await from.EvaluateAsync<bool>("input => input.validity.badInput"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+
+        var summary = page.Locator(".nhsuk-error-summary");
+        await Assertions.Expect(summary.GetByRole(AriaRole.Link, new() { Name = "Enter a complete 'from' date, or clear it" })).ToBeVisibleAsync();
+        await Assertions.Expect(summary).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#From-error")).ToHaveTextAsync("Error: Enter a complete 'from' date, or clear it");
+        await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("^Error: Appointments"));
+        Assert.EndsWith("/Appointments", page.Url, StringComparison.Ordinal); // not sent: no results for today
+        Assert.Contains("From-error", await from.GetAttributeAsync("aria-describedby") ?? string.Empty, StringComparison.Ordinal);
+
+        // Cleared, the search goes: empty From is today, as the hint says.
+        await from.FillAsync(string.Empty);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("found=1", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator(".nhsuk-error-summary")).ToHaveCountAsync(0);
+
+        // A search by address (a GET form) is stopped the same way, with the message for its own field.
+        await page.GotoAsync("/Booking/Find");
+        var to = page.GetByLabel("To", new() { Exact = true });
+        await to.FillAsync(string.Empty); // the page fills in its default dates
+        await to.FocusAsync();
+        await page.Keyboard.TypeAsync("12");
+        Assert.True(await to.EvaluateAsync<bool>("input => input.validity.badInput"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".nhsuk-error-summary").GetByRole(AriaRole.Link, new() { Name = "Enter a complete 'to' date, or clear it" })).ToBeVisibleAsync();
+        Assert.EndsWith("/Booking/Find", page.Url, StringComparison.Ordinal);
+    }
+}
