@@ -284,6 +284,27 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
     }
 
     [Fact]
+    public async Task A_session_name_or_date_reason_too_long_is_a_field_error_not_cut_short_by_the_browser()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = $"/Admin/Session/{world.SessionId}";
+        var form = (await commissioner.GetAsync(page)).Html;
+        Assert.DoesNotContain("maxlength", form, StringComparison.Ordinal); // a browser cuts pasted text at it without a word
+        var opened = PageClient.VersionOnForm(form);
+
+        var longName = await PageTestData.PostAsync(commissioner, page, SessionFields(new string('n', 101), "18:30", "20:00", role: "GeneralPractitioner", mode: "FaceToFace", slotMinutes: "15", clinicians: "3", validFrom: "2026-01-01", version: opened), page);
+        Assert.Equal(HttpStatusCode.OK, longName.StatusCode);
+        Assert.Contains("<a href=\"#Input_Name\">Session name must be 100 characters or fewer</a>", await longName.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(("Evening GP clinic", 2), await world.WithDbAsync(db => db.Sessions.Where(s => s.Id == world.SessionId).Select(s => ValueTuple.Create(s.Name, s.Clinicians)).SingleAsync()));
+
+        var longReason = await commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Kind"] = "Closed", ["NewDate.Reason"] = new string('r', 201) }.WithDate("NewDate.Date", "2026-06-09"), formPage: page);
+        Assert.Equal(HttpStatusCode.OK, longReason.StatusCode);
+        Assert.Contains("<a href=\"#NewDate_Reason\">Reason must be 200 characters or fewer</a>", await longReason.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(await world.WithDbAsync(db => db.SessionOverrides.AnyAsync(o => o.SessionId == world.SessionId)));
+    }
+
+    [Fact]
     public async Task A_valid_session_is_saved_audited_and_creates_its_slots_at_once()
     {
         var world = await TestWorld.CreateAsync(factory);
