@@ -47,6 +47,15 @@ public sealed class PlatformTests(ForwardFactory factory) : IClassFixture<Forwar
             Assert.True(error.GetProperty("content").TryGetProperty("application/problem+json", out _), $"cancel's {status} is not a ProblemDetails");
         }
 
+        // Every appointment endpoint says which errors it answers, the searches and the record too.
+        foreach (var (path, operations) in paths.EnumerateObject().Where(p => p.Name.StartsWith("/api/v1/appointments", StringComparison.Ordinal)).Select(p => (p.Name, p.Value)))
+        {
+            foreach (var operation in operations.EnumerateObject())
+            {
+                Assert.True(operation.Value.GetProperty("responses").TryGetProperty("400", out _), $"{operation.Name} {path} documents no errors");
+            }
+        }
+
         var book = paths.GetProperty("/api/v1/appointments").GetProperty("post");
         Assert.DoesNotContain(book.TryGetProperty("parameters", out var bookParameters) ? bookParameters.EnumerateArray() : default, p => p.GetProperty("name").GetString() == "If-Match");
         Assert.True(book.GetProperty("responses").TryGetProperty("409", out _), "booking documents the slot taken meanwhile");
