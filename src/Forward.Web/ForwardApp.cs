@@ -183,12 +183,17 @@ public static class ForwardApp
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o =>
         {
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            o.SerializerOptions.Converters.Add(new EnumNameJsonConverter());
             o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
         services.AddOpenApi("v1", o =>
         {
+            o.AddSchemaTransformer((schema, context, _) =>
+            {
+                EnumNameJsonConverter.DescribeEnums(schema, context.JsonTypeInfo.Type);
+                return Task.CompletedTask;
+            });
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Forward API";

@@ -34,6 +34,9 @@ public sealed class PlatformTests(ForwardFactory factory) : IClassFixture<Forwar
         static string[] Required(JsonElement schema) => schema.TryGetProperty("required", out var required) ? [.. required.EnumerateArray().Select(r => r.GetString()!).Order()] : [];
         Assert.Equal(["patient", "slotIds"], Required(schemas.GetProperty("BookAppointmentDto")));
         Assert.Empty(Required(schemas.GetProperty("CancelAppointmentDto")));
+        // A choice in a body is documented as its names (the API reads them by its own converter, not the framework's).
+        Assert.Equal(["NotAsked", "Granted", "Refused"], schemas.GetProperty("BookAppointmentDto").GetProperty("properties").GetProperty("consent").GetProperty("enum").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(["NotAsked", "Granted", "Refused"], schemas.GetProperty("RecordSharingConsent").GetProperty("enum").EnumerateArray().Select(n => n.GetString()));
 
         // The version headers the handlers read and write themselves, and the errors as the ProblemDetails they are.
         var cancel = paths.GetProperty("/api/v1/appointments/{id}/cancel").GetProperty("post");
