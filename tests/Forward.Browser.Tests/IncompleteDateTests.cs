@@ -14,12 +14,7 @@ public sealed class IncompleteDateTests(BrowserFixture browser) : IClassFixture<
     public async Task A_search_with_a_date_typed_in_part_is_not_sent_and_the_field_says_so()
     {
         var world = await TestWorld.CreateAsync(browser.Factory);
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync("/Account/SignIn");
-        await page.GetByLabel("User name").FillAsync(world.PracticeStaffA);
-        await page.GetByLabel("Password").FillAsync(ForwardFactory.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/Account/SignIn", StringComparison.Ordinal));
+        var page = await SignedInPageAsync(world.PracticeStaffA);
 
         // The Appointments search is posted: two digits fill the first part of From (day or month, by the browser's
         // locale) and leave the rest empty.
@@ -54,5 +49,36 @@ public sealed class IncompleteDateTests(BrowserFixture browser) : IClassFixture<
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Assertions.Expect(page.Locator(".nhsuk-error-summary").GetByRole(AriaRole.Link, new() { Name = "Enter a complete 'to' date, or clear it" })).ToBeVisibleAsync();
         Assert.EndsWith("/Booking/Find", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_session_time_typed_in_part_is_not_saved_and_the_field_says_so()
+    {
+        // Chromium sends "19:--" as empty, and the server could only say "Enter the time the session ends".
+        var world = await TestWorld.CreateAsync(browser.Factory);
+        var page = await SignedInPageAsync(world.Commissioner);
+        await page.GotoAsync($"/Admin/Session/{world.SessionId}");
+        var end = page.GetByLabel("End time", new() { Exact = true });
+        await end.FillAsync(string.Empty);
+        await end.FocusAsync();
+        await page.Keyboard.TypeAsync("19");
+        Assert.True(await end.EvaluateAsync<bool>("input => input.validity.badInput"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save session" }).ClickAsync();
+
+        var summary = page.Locator(".nhsuk-error-summary");
+        await Assertions.Expect(summary.GetByRole(AriaRole.Link, new() { Name = "Enter a complete end time" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#Input_EndTime-error")).ToHaveTextAsync("Error: Enter a complete end time");
+        Assert.EndsWith($"/Admin/Session/{world.SessionId}", page.Url, StringComparison.Ordinal); // not sent
+    }
+
+    private async Task<IPage> SignedInPageAsync(string userName)
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/Account/SignIn");
+        await page.GetByLabel("User name").FillAsync(userName);
+        await page.GetByLabel("Password").FillAsync(ForwardFactory.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/Account/SignIn", StringComparison.Ordinal));
+        return page;
     }
 }

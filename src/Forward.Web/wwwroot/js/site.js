@@ -1,10 +1,13 @@
 // Forward's page script, an ES module (so it runs only in browsers NHS.UK frontend supports).
 
 // A browser's date field holding a date typed only in part (31/12/ and no year) is sent as empty, which a search form
-// reads as "not given" and answers for another date (From: today) without a word. The forms are novalidate, so the
+// reads as "not given" and answers for another date (From: today) without a word. A time field typed in part (18: and
+// no minutes) is sent empty too, and the server can only say the time is missing. The forms are novalidate, so the
 // browser does not stop them: this does, and says so as the server would, with NHS.UK's error message on the field and
 // error summary. Forms that save a date use three boxes instead (<nhs-date-input>), which the server checks itself.
 let ErrorSummaryComponent = null;
+
+const partTypedFields = 'input[type="date"], input[type="time"]';
 
 document.addEventListener('submit', (event) => {
   const form = event.target;
@@ -12,7 +15,7 @@ document.addEventListener('submit', (event) => {
     return;
   }
 
-  const incomplete = [...form.querySelectorAll('input[type="date"]')].filter((input) => input.validity.badInput);
+  const incomplete = [...form.querySelectorAll(partTypedFields)].filter((input) => input.validity.badInput);
   if (incomplete.length === 0) {
     return;
   }
@@ -27,9 +30,16 @@ document.addEventListener('submit', (event) => {
   showErrorSummary(problems);
 });
 
-/** "Enter a complete 'from' date, or clear it", in the words the server uses for the same fields. */
+/**
+ * "Enter a complete 'from' date, or clear it", in the words the server uses for the same fields; "Enter a complete
+ * start time" for a time (the session form's, which must have one).
+ */
 function incompleteDateMessage(input) {
   const label = input.labels?.[0]?.textContent.trim() ?? '';
+  if (input.type === 'time') {
+    return `Enter a complete ${label === '' ? 'time' : label.toLowerCase()}`;
+  }
+
   return label === '' || /\bdate\b/i.test(label)
     ? 'Enter a complete date, or clear it'
     : `Enter a complete '${label.toLowerCase()}' date, or clear it`;
@@ -41,7 +51,7 @@ function clearIncompleteDates(form) {
     delete group.dataset.incompleteDate;
     group.classList.remove('nhsuk-form-group--error');
     group.querySelector('.nhsuk-error-message')?.remove();
-    const input = group.querySelector('input[type="date"]');
+    const input = group.querySelector(partTypedFields);
     if (input) {
       input.classList.remove('nhsuk-input--error');
       setDescribedBy(input, describedBy(input).filter((id) => id !== `${input.id}-error`));
