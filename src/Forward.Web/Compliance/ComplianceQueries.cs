@@ -33,7 +33,8 @@ public sealed record ComplianceChild(ComplianceEntity Entity, ComplianceFigures 
 /// <summary>
 /// A report: the entity's figures over the range, and its children for drill-down. <see cref="PlannedThrough"/> is the
 /// last date slots are planned for; figures taking in later days are not rated. <see cref="RecordsFrom"/> is the first
-/// date Forward holds slots for the entity's hubs (null: none at all); figures starting before it are not rated either.
+/// date Forward holds slots for the entity's hubs; figures starting before it are not rated either. Null means the hubs have
+/// no slots at all (or there are no hubs): nothing is offered, so the figures are rated as usual.
 /// </summary>
 public sealed record ComplianceReport(ComplianceEntity Entity, DateRange Range, ComplianceFigures Figures, IReadOnlyList<ComplianceChild> Children, DateOnly PlannedThrough, DateOnly? RecordsFrom)
 {
@@ -635,7 +636,7 @@ public sealed class ComplianceQueries(ForwardDbContext db, TimeProvider clock, I
         return range.To > horizon && await ComplianceDayStore.LastSessionDateAsync(db, hubIds, horizon, ct) is { } later ? later : horizon;
     }
 
-    /// <param name="RecordsFrom">The first date the hubs have slots on (null: none at all); figures starting earlier are not rated.</param>
+    /// <param name="RecordsFrom">The first date the hubs have slots on; figures starting earlier are not rated. Null: no slots at all, rated as usual.</param>
     /// <param name="SharedHub">A hub report whose practices other active hubs serve too: its figures are a share, not rated.</param>
     private sealed record Loaded(ComplianceEntity Entity, ComplianceDays Days, IReadOnlyList<PracticeRow> Practices, DateOnly PlannedThrough, DateOnly? RecordsFrom, bool SharedHub);
 }
