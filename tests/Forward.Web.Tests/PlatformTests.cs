@@ -50,14 +50,19 @@ public sealed class PlatformTests(ForwardFactory factory) : IClassFixture<Forwar
             Assert.True(error.GetProperty("content").TryGetProperty("application/problem+json", out _), $"cancel's {status} is not a ProblemDetails");
         }
 
-        // Every appointment endpoint says which errors it answers, the searches and the record too.
-        foreach (var (path, operations) in paths.EnumerateObject().Where(p => p.Name.StartsWith("/api/v1/appointments", StringComparison.Ordinal)).Select(p => (p.Name, p.Value)))
+        // Every appointment endpoint says which errors it answers, the searches, the record and a hub's day list too.
+        var appointmentOperations = paths.EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(o => (Path: p.Name, Method: o.Name, Operation: o.Value)))
+            .Where(o => o.Operation.TryGetProperty("tags", out var tags) && tags.EnumerateArray().Any(t => t.GetString() == "Appointments"))
+            .ToList();
+        Assert.Contains(appointmentOperations, o => o.Path == "/api/v1/hubs/{hubId}/day-list");
+        foreach (var (path, method, operation) in appointmentOperations)
         {
-            foreach (var operation in operations.EnumerateObject())
-            {
-                Assert.True(operation.Value.GetProperty("responses").TryGetProperty("400", out _), $"{operation.Name} {path} documents no errors");
-            }
+            Assert.True(operation.GetProperty("responses").TryGetProperty("400", out _), $"{method} {path} documents no errors");
         }
+
+        var dayList = paths.GetProperty("/api/v1/hubs/{hubId}/day-list").GetProperty("get").GetProperty("responses");
+        Assert.True(dayList.TryGetProperty("403", out _) && dayList.TryGetProperty("404", out _), "the day list documents another hub's and a missing hub's errors");
 
         var book = paths.GetProperty("/api/v1/appointments").GetProperty("post");
         Assert.DoesNotContain(book.TryGetProperty("parameters", out var bookParameters) ? bookParameters.EnumerateArray() : default, p => p.GetProperty("name").GetString() == "If-Match");

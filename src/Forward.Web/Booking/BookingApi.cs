@@ -84,7 +84,8 @@ public static class BookingApi
             .WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests)
             .WithSummary("The patient's record summary, for the hub's clinicians, only where the patient consented. Every attempt is audited.");
         api.MapGet("/hubs/{hubId:int}/day-list", DayListAsync).WithTags("Appointments")
-            .RequireAuthorization(AuthenticationSetup.SignedInPolicy).RequiresScope(ApiScopes.PatientRead).WithSummary("A hub's appointments on one date (hub clinicians of that hub, or its commissioner).");
+            .RequireAuthorization(AuthenticationSetup.SignedInPolicy).RequiresScope(ApiScopes.PatientRead)
+            .WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound).WithSummary("A hub's appointments on one date (hub clinicians of that hub, or its commissioner).");
     }
 
     private static async Task<Ok<SlotSearchResult>> SearchAsync(
