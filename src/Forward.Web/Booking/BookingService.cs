@@ -573,15 +573,15 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
         ArgumentNullException.ThrowIfNull(actor);
         var hub = await db.Hubs.AsNoTracking().FirstOrDefaultAsync(h => h.Id == hubId, cancellationToken)
             ?? throw DomainException.NotFound("hub-not-found", $"There is no hub {hubId}.");
-        var allowed = actor.Role switch
+        var refusal = actor.Role switch
         {
-            Domain.Access.Roles.HubClinician => actor.HubId == hubId,
-            Domain.Access.Roles.Commissioner => actor.CcgId == hub.CcgId,
-            _ => false,
+            Domain.Access.Roles.HubClinician => actor.HubId == hubId ? null : DomainException.Forbidden("other-hub", "You can see the day list of your own hub only."),
+            Domain.Access.Roles.Commissioner => actor.CcgId == hub.CcgId ? null : DomainException.Forbidden("other-ccg", "You can see the day lists of your own CCG's hubs only."),
+            _ => DomainException.Forbidden("hubs-and-commissioners-only", "Only a hub's clinicians and its commissioners see its day list."),
         };
-        if (!allowed)
+        if (refusal is not null)
         {
-            throw DomainException.Forbidden("other-hub", "You can see the day list of your own hub only.");
+            throw refusal;
         }
 
         RequireWithinBounds(date, "date");

@@ -243,6 +243,28 @@ public sealed class AuthorisationTests(ForwardFactory factory) : IClassFixture<F
     }
 
     [Fact]
+    public async Task A_refused_day_list_says_why_for_the_role()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var elsewhere = await TestWorld.CreateAsync(factory);
+        var dayList = new Uri($"/api/v1/hubs/{world.HubId}/day-list?date=2026-06-08", UriKind.Relative);
+        foreach (var (user, code, detail) in new[]
+        {
+            (world.OtherHubClinician, "other-hub", "You can see the day list of your own hub only."),
+            (elsewhere.Commissioner, "other-ccg", "You can see the day lists of your own CCG's hubs only."),
+            (world.PracticeStaffA, "hubs-and-commissioners-only", "Only a hub's clinicians and its commissioners see its day list."),
+            (world.Nhs111, "hubs-and-commissioners-only", "Only a hub's clinicians and its commissioners see its day list."),
+        })
+        {
+            using var refused = await (await world.ClientAsync(user)).GetAsync(dayList);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            var problem = await refused.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+            Assert.Equal(code, problem.GetProperty("code").GetString());
+            Assert.Equal(detail, problem.GetProperty("detail").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Wrong_passwords_lock_the_account_after_five_tries()
     {
         var world = await TestWorld.CreateAsync(factory);
