@@ -116,13 +116,13 @@ public static class HubsApi
     {
         if (FreeText.Characters(q) > 100)
         {
-            throw DomainException.Invalid("query-too-long", "Search text must be 100 characters or fewer.");
+            throw ValidationFailedException.On("q", "Search text must be 100 characters or fewer.", "query-too-long");
         }
 
         if (q is not null && q.Trim().Any(char.IsControl))
         {
             // PostgreSQL refuses a NUL in text outright; no name or code contains any control character.
-            throw DomainException.Invalid("query-invalid", "Search text cannot contain control characters.");
+            throw ValidationFailedException.On("q", "Search text cannot contain control characters.", "query-invalid");
         }
 
         var query = db.Practices.AsQueryable();
@@ -167,6 +167,6 @@ public static class HubsApi
         }
 
         var code = value.Trim().ToUpperInvariant();
-        return OdsCodes.IsWellFormed(code) ? code : throw DomainException.Invalid("invalid-ods-code", "ccg must be an ODS code: letters and digits, at most 10.");
+        return OdsCodes.IsWellFormed(code) ? code : throw ValidationFailedException.On("ccg", "ccg must be an ODS code: letters and digits, at most 10.", "invalid-ods-code");
     }
 }

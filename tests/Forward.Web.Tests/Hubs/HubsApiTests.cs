@@ -8,20 +8,38 @@ namespace Forward.Web.Tests.Hubs;
 public sealed class HubsApiTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
 {
     [Theory]
-    [InlineData("/api/v1/hubs?ccg=15%00E", "invalid-ods-code")]
-    [InlineData("/api/v1/practices?ccg=%E2%80%AE15E", "invalid-ods-code")]
-    [InlineData("/api/v1/practices?ccg=ABCDEFGHIJK", "invalid-ods-code")]
-    [InlineData("/api/v1/practices?q=Surgery%00", "query-invalid")]
-    public async Task A_filter_that_cannot_be_a_code_or_a_name_is_refused_as_a_broken_rule(string url, string code)
+    [InlineData("/api/v1/hubs?ccg=15%00E", "invalid-ods-code", "ccg")]
+    [InlineData("/api/v1/practices?ccg=%E2%80%AE15E", "invalid-ods-code", "ccg")]
+    [InlineData("/api/v1/practices?ccg=ABCDEFGHIJK", "invalid-ods-code", "ccg")]
+    [InlineData("/api/v1/practices?q=Surgery%00", "query-invalid", "q")]
+    public async Task A_filter_that_cannot_be_a_code_or_a_name_is_refused_on_its_field(string url, string code, string field)
     {
         var world = await TestWorld.CreateAsync(factory);
         var client = await world.ClientAsync(world.Commissioner);
 
         using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
 
+        // As every other query parameter: 400 with the message under the name the client sent.
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{(int)response.StatusCode} {body}");
-        Assert.Equal(code, JsonDocument.Parse(body).RootElement.GetProperty("code").GetString());
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {body}");
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(code, problem.GetProperty("code").GetString());
+        Assert.Single(problem.GetProperty("errors").GetProperty(field).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Search_text_over_100_characters_is_refused_on_its_field()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.Commissioner);
+
+        using var response = await client.GetAsync(new Uri("/api/v1/practices?q=" + new string('a', 101), UriKind.Relative));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {body}");
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("query-too-long", problem.GetProperty("code").GetString());
+        Assert.Equal("Search text must be 100 characters or fewer.", problem.GetProperty("errors").GetProperty("q")[0].GetString());
     }
 
     [Fact]
