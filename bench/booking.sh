@@ -2,9 +2,9 @@
 # Booking throughput and memory under load (issue 7, benchmarks 1 and 4): publishes Forward (Release, ReadyToRun, as
 # ./forward.sh run does), starts it as a separate process on loopback over a fresh database, and drives 32 concurrent
 # clients booking through POST /api/v1/appointments for BENCH_SECONDS (20) seconds, a fifth of them racing for the
-# same slot. Baseline in the same run, on the same database, before Forward starts: one-row INSERT transactions per
-# second (SQLite: a Microsoft.Data.Sqlite loop with 32 writers on a file in the same folder; PostgreSQL: pgbench -c 32
-# -j 2 on the same server). After the load it counts double bookings straight from the database and prints the
+# same slot. Baseline in the same run, on the same database engine and disk, before Forward starts: one-row INSERT
+# transactions per second (SQLite: a Microsoft.Data.Sqlite loop with 32 writers on a separate one-table file in the same
+# folder; PostgreSQL: pgbench -c 32 -j 2 into a separate database on the same server). After the load it counts double bookings straight from the database and prints the
 # server's peak RSS, then times the same clients reading one slot each by key (the ceiling of any API call on this
 # machine). Prints "name: value (ratio to baseline)" lines. Usage: bench/booking.sh [sqlite|postgres|both]
 set -euo pipefail
