@@ -17,7 +17,8 @@ internal sealed record IcsYearData(DateRange Range, int SystemId, int Hubs, int 
 /// asks for ten million, about an ICS's GP appointments in a year). The ICS's hubs run their seeded sessions on
 /// every date of the year with enough parallel clinicians that the slots hold the appointments asked for; each slot is
 /// booked with the same probability by one of a pool of synthetic patients registered at the ICS's practices in
-/// proportion to list size. Rows go in through <see cref="BulkWriter"/> with their ids, month by month, in one
+/// proportion to list size; about one in twenty bookings takes the next slot too (a double appointment), and a fifth of
+/// the slots left free are withdrawn, so the comparison with DuckDB covers slots used and capacity withdrawn. Rows go in through <see cref="BulkWriter"/> with their ids, month by month, in one
 /// transaction per month; the booking code is bypassed, so the caller rebuilds the compliance day summaries.
 /// </summary>
 internal static class IcsYear
@@ -25,6 +26,8 @@ internal static class IcsYear
     public const string BookedBy = "bench-ics-year";
     private const int PatientCount = 200_000;
     private const double Utilisation = 0.95;
+    private const double TwoSlotShare = 0.05;
+    private const double WithdrawnShare = 0.2;
 
     private const string ResetSequencesSql = """
         SELECT setval(pg_get_serial_sequence('"Patients"', 'Id'), (SELECT MAX("Id") FROM "Patients")),
@@ -84,18 +87,45 @@ internal static class IcsYear
             var slots = new List<Slot>();
             var appointments = new List<Appointment>();
             var holds = new List<AppointmentSlot>();
+            Slot? previous = null;
+            Appointment? extendable = null;
             foreach (var planned in sessions.SelectMany(s => SlotGenerator.Generate(s, monthStart, monthEnd, BankHolidayCalendar.England)))
             {
                 var slot = planned.ToFreeSlot();
                 slot.Id = nextSlotId++;
                 slots.Add(slot);
+
+                // The generator yields a clinician's slots in time order, so the one before is next to this one when it
+                // is the same session's and clinician's and ends as this starts.
+                var follows = previous is { } before && before.SessionId == slot.SessionId && before.ClinicianIndex == slot.ClinicianIndex && before.EndUtc == slot.StartUtc;
+                var lastBooked = follows ? extendable : null;
+                previous = slot;
+                extendable = null;
                 if (random.NextDouble() >= Utilisation)
                 {
+                    // Some of the slots left free are taken out of the book (a session closed or changed), which the
+                    // report must not count as capacity.
+                    slot.Status = random.NextDouble() < WithdrawnShare ? SlotStatus.Withdrawn : SlotStatus.Free;
+                    continue;
+                }
+
+                if (lastBooked is not null && random.NextDouble() < TwoSlotShare)
+                {
+                    // A longer appointment: the one booked in the slot before holds this one too, so slots used and
+                    // appointments differ (they are equal if every booking holds one slot).
+                    lastBooked.EndUtc = slot.EndUtc;
+                    Hold(lastBooked, slot);
                     continue;
                 }
 
                 var appointment = NewAppointment(nextAppointmentId++, patients[random.Next(patients.Count)].Id, slot, now, random);
                 appointments.Add(appointment);
+                Hold(appointment, slot);
+                extendable = appointment;
+            }
+
+            void Hold(Appointment appointment, Slot slot)
+            {
                 var held = appointment.Status != AppointmentStatus.Cancelled;
                 holds.Add(new AppointmentSlot { AppointmentId = appointment.Id, SlotId = slot.Id, IsActive = held });
                 slot.Status = held ? SlotStatus.Booked : SlotStatus.Free;
