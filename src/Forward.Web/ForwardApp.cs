@@ -163,6 +163,7 @@ public static class ForwardApp
         }).AddMvcOptions(o =>
         {
             o.ModelBinderProviders.Insert(0, new PageDateModelBinderProvider());
+            o.ModelBinderProviders.Insert(0, new PageIntegerModelBinderProvider());
             o.ModelBinderProviders.Insert(0, new PageEnumModelBinderProvider());
         });
 

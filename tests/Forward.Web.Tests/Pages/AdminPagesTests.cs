@@ -151,6 +151,10 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
     [InlineData("forty-eight")]
     [InlineData("2147483648")]
     [InlineData("1.5")]
+    [InlineData("#18")] // the framework's converter read these three as hexadecimal: 24 hours
+    [InlineData("0x18")]
+    [InlineData("&H18")]
+    [InlineData("٢٤")] // Arabic-Indic 24
     public async Task A_booking_window_that_is_no_number_of_hours_from_1_to_720_is_a_field_error_and_changes_nothing(string hours)
     {
         var world = await TestWorld.CreateAsync(factory);
@@ -303,6 +307,30 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Equal(HttpStatusCode.OK, longReason.StatusCode);
         Assert.Contains("<a href=\"#NewDate_Reason\">Reason must be 200 characters or fewer</a>", await longReason.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.False(await world.WithDbAsync(db => db.SessionOverrides.AnyAsync(o => o.SessionId == world.SessionId)));
+    }
+
+    [Fact]
+    public async Task A_slot_length_or_clinician_count_in_hexadecimal_is_a_field_error_and_saves_nothing()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = $"/Admin/Session/{world.SessionId}";
+        var opened = PageClient.VersionOnForm((await commissioner.GetAsync(page)).Html);
+
+        // The framework's converter read "0xF" as 15 and "#3" as 3, and saved them.
+        var hex = await PageTestData.PostAsync(commissioner, page, SessionFields("Renamed clinic", "18:30", "20:00", role: "GeneralPractitioner", mode: "FaceToFace", slotMinutes: "0xF", clinicians: "#3", validFrom: "2026-01-01", version: opened), page);
+        Assert.Equal(HttpStatusCode.OK, hex.StatusCode);
+        var html = await hex.Content.ReadAsStringAsync();
+        Assert.Contains("<a href=\"#Input_SlotMinutes\">Enter the slot length as a whole number of minutes, for example 15</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Input_Clinicians\">Enter the number of clinicians as a whole number, for example 2</a>", html, StringComparison.Ordinal);
+        var unchanged = await world.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == world.SessionId));
+        Assert.Equal(("Evening GP clinic", 15, 2), (unchanged.Name, unchanged.SlotMinutes, unchanged.Clinicians));
+
+        // Digits with spaces around, as a pasted number comes, still save.
+        var digits = await PageTestData.PostAsync(commissioner, page, SessionFields("Renamed clinic", "18:30", "20:00", role: "GeneralPractitioner", mode: "FaceToFace", slotMinutes: " 30 ", clinicians: "3", validFrom: "2026-01-01", version: opened), page);
+        Assert.Equal(HttpStatusCode.Redirect, digits.StatusCode);
+        var saved = await world.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == world.SessionId));
+        Assert.Equal(("Renamed clinic", 30, 3), (saved.Name, saved.SlotMinutes, saved.Clinicians));
     }
 
     [Fact]

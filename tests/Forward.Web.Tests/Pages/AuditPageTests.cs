@@ -300,9 +300,14 @@ public sealed partial class AuditPageTests(ForwardFactory factory) : IClassFixtu
         Assert.Contains("aria-current=\"page\"", first, StringComparison.Ordinal);
 
         // A page number that is not a number (a hand-edited address) is the page's error: there is no field to link to.
-        var unreadable = (await commissioner.GetAsync($"/Audit?UserName={actor}&PageNumber=two")).Html;
-        Assert.Contains("Page must be a whole number", unreadable, StringComparison.Ordinal);
-        Assert.DoesNotContain("href=\"#PageNumber\"", unreadable, StringComparison.Ordinal);
+        // Nor is one in hexadecimal, which the framework's converter read: 0x2 was page 2.
+        foreach (var pageNumber in new[] { "two", "0x2", "#2", "&H2" })
+        {
+            var unreadable = (await commissioner.GetAsync($"/Audit?UserName={actor}&PageNumber={Uri.EscapeDataString(pageNumber)}")).Html;
+            Assert.Contains("Page must be a whole number", unreadable, StringComparison.Ordinal);
+            Assert.DoesNotContain("href=\"#PageNumber\"", unreadable, StringComparison.Ordinal);
+            Assert.DoesNotContain("bulk 59", unreadable, StringComparison.Ordinal);
+        }
 
         var second = (await commissioner.GetAsync($"/Audit?UserName={actor}&PageNumber=2")).Html;
         Assert.Equal(10, Rows(second));
