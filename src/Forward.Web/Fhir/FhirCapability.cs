@@ -66,8 +66,8 @@ public static class FhirCapability
     {
         Type = "Slot",
         Documentation = "Free slots wholly inside the window, at the hubs serving the booking practice (searchFilter ODS code; practice "
-            + "staff default to their own practice). start=geDATE and end=leDATE (or dateTime with offset) are required, at most 14 "
-            + "days apart; status=free and _include=Slot:schedule are required. serviceType.text is the slot type; the delivery "
+            + "staff default to their own practice). start=geDATE and end=leDATE (or dateTime with offset) are required, "
+            + FhirEndpoints.SlotSearchWindow + "; status=free and _include=Slot:schedule are required. serviceType.text is the slot type; the delivery "
             + "channel is the " + FhirSystems.DeliveryChannelExtension + " extension.",
         Interaction = [new ResourceInteractionComponent { Code = TypeRestfulInteraction.SearchType, Documentation = "Scope organization/*.read." }],
         SearchInclude = ["Slot:schedule", "Schedule:actor:Practitioner", "Schedule:actor:Location", "Location:managingOrganization"],

@@ -28,6 +28,14 @@ public static class FhirEndpoints
     /// <summary>The most free slots one FHIR search returns: a fortnight of the busiest 24/7 hub with room to spare.</summary>
     public const int MaxSlotsPerSearch = 5000;
 
+    /// <summary>The longest window of dateTimes a slot search may cover: two weeks, as GP Connect allows.</summary>
+    public static readonly TimeSpan MaxSearchPeriod = TimeSpan.FromDays(BookingService.MaxSearchDays);
+
+    /// <summary>How long a slot search may be, in the words of the capability statement and of a refused search.</summary>
+    public static readonly string SlotSearchWindow = $"at most {BookingService.MaxSearchDays} London dates (start=ge2027-01-04&end=le2027-01-17), "
+        + $"or dateTimes up to {BookingService.MaxSearchDays} days apart (start=ge2027-01-04T18:00:00+00:00&end=le2027-01-18T18:00:00+00:00), "
+        + "counted from today when the start is earlier";
+
     public static IServiceCollection AddForwardFhir(this IServiceCollection services)
     {
         services.AddExceptionHandler<FhirExceptionHandler>();
@@ -109,22 +117,19 @@ public static class FhirEndpoints
             throw FhirException.InvalidParameter("The end of the search must be after its start.");
         }
 
-        // Counted in London calendar dates, as the slot search counts them: fourteen dates across the October clock change
-        // are fourteen days and an hour.
-        var fromDate = DateOnly.FromDateTime(London.ToLocal(fromUtc));
-        var toDate = DateOnly.FromDateTime(London.ToLocal(toUtc.AddTicks(-1)));
-
         // GP Connect lets a search reach into the past; Forward only ever offers future slots, so a past start just finds
-        // nothing earlier, and the fortnight is counted from today: "last week to next week" is a search of this week.
+        // nothing earlier, and the window is counted from today: "last week to next week" is a search of this week.
         var today = London.Today(clock);
-        if (fromDate < today)
-        {
-            fromDate = today;
-        }
+        var searchedFromUtc = fromUtc > London.StartOfDayUtc(today) ? fromUtc : London.StartOfDayUtc(today);
+        var fromDate = London.DateOf(searchedFromUtc);
+        var toDate = London.DateOf(toUtc.AddTicks(-1));
 
-        if (toDate.DayNumber - fromDate.DayNumber >= BookingService.MaxSearchDays)
+        // GP Connect refuses only a period of more than two weeks, and two weeks from an evening ends on the fifteenth date;
+        // fourteen whole dates stay allowed too, as the slot search counts them, though across the October clock change
+        // they are two weeks and an hour. So a window is refused only when it is longer both ways.
+        if (toDate.DayNumber - fromDate.DayNumber >= BookingService.MaxSearchDays && toUtc - searchedFromUtc > MaxSearchPeriod)
         {
-            throw FhirException.InvalidParameter($"Search at most {BookingService.MaxSearchDays} days at a time.");
+            throw FhirException.InvalidParameter($"Search {SlotSearchWindow}.");
         }
 
         string? ods = null;
@@ -165,15 +170,25 @@ public static class FhirEndpoints
         }
 
         // Every match, not the booking page's first 500: a consumer cannot page through a FHIR search here, and a large
-        // hub offers more than that in a fortnight. Past this bound the caller is told to narrow the search.
-        var result = await booking.SearchAsync(new SlotSearch(ods, fromDate, toDate, MaxResults: MaxSlotsPerSearch), actor, ct);
-        if (result.Truncated)
+        // hub offers more than that in a fortnight. Past this bound the caller is told to narrow the search. Two weeks of
+        // dateTimes can touch more dates than one slot search covers, so they are searched a part at a time.
+        var found = new List<SlotView>();
+        string? practiceOds = null;
+        for (var partFrom = fromDate; partFrom <= toDate; partFrom = partFrom.AddDays(BookingService.MaxSearchDays))
         {
-            throw FhirException.InvalidParameter($"More than {MaxSlotsPerSearch.ToString("N0", CultureInfo.InvariantCulture)} free slots match; search fewer days at a time.");
+            var partTo = partFrom.AddDays(BookingService.MaxSearchDays - 1) < toDate ? partFrom.AddDays(BookingService.MaxSearchDays - 1) : toDate;
+            var part = await booking.SearchAsync(new SlotSearch(ods, partFrom, partTo, MaxResults: MaxSlotsPerSearch - found.Count), actor, ct);
+            if (part.Truncated)
+            {
+                throw FhirException.InvalidParameter($"More than {MaxSlotsPerSearch.ToString("N0", CultureInfo.InvariantCulture)} free slots match; search fewer days at a time.");
+            }
+
+            found.AddRange(part.Slots);
+            practiceOds = part.PracticeOds;
         }
 
-        var slots = result.Slots.Where(s => s.StartUtc >= fromUtc && s.EndUtc <= toUtc).ToList();
-        call.Detail = $"practice={result.PracticeOds}; slots={slots.Count}";
+        var slots = found.Where(s => s.StartUtc >= fromUtc && s.EndUtc <= toUtc).ToList();
+        call.Detail = $"practice={practiceOds}; slots={slots.Count}";
 
         var sessions = await FhirData.SessionsAsync(db, slots.Select(s => s.SessionId).Distinct().ToList(), ct);
         var hubs = await FhirData.HubsAsync(db, slots.Select(s => s.HubId).Distinct().ToList(), ct);

@@ -345,6 +345,49 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
     }
 
     [Fact]
+    public async Task Two_weeks_of_date_times_reaching_a_fifteenth_date_are_searched_to_their_end()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+
+        // Monday 8 June, 21:30 London: a practice may book until 21:30 on Monday 22 June, whose evening slots a search
+        // for the next two weeks finds on the fifteenth London date.
+        using var evening = factory.Clock.TravelTo(new DateTime(2026, 6, 8, 20, 30, 0, DateTimeKind.Utc));
+        var (client, handler) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        SearchParams Window(string start, string end)
+        {
+            var search = new SearchParams().Add("start", "ge" + start).Add("end", "le" + end).Add("status", "free")
+                .Add("searchFilter", $"{FhirTestKit.Ods}|{world.PracticeA.OdsCode}");
+            search.Include.Add(("Slot:schedule", IncludeModifier.None));
+            return search;
+        }
+
+        // Thirteen days and 22 hours (old code: 422, fifteen dates).
+        var bundle = await client.SearchAsync<FhirSlot>(Window("2026-06-08T22:00:00+01:00", "2026-06-22T20:00:00+01:00"));
+
+        Assert.Equal(HttpStatusCode.OK, handler.LastResponse!.StatusCode);
+        var slots = FhirTestKit.Resources<FhirSlot>(bundle!).ToList();
+        var (from, to, bookableTo) = (new DateTime(2026, 6, 8, 21, 0, 0, DateTimeKind.Utc), new DateTime(2026, 6, 22, 19, 0, 0, DateTimeKind.Utc), new DateTime(2026, 6, 22, 20, 30, 0, DateTimeKind.Utc));
+        var expected = await world.WithDbAsync(db => db.Slots.Where(s => s.HubId == world.HubId && s.Status == SlotStatus.Free && s.StartUtc >= from && s.EndUtc <= to && s.StartUtc <= bookableTo)
+            .OrderBy(s => s.Id).Select(s => s.Id).ToListAsync());
+        Assert.Equal(expected, slots.Select(s => long.Parse(s.Id, CultureInfo.InvariantCulture)).Order());
+        Assert.Contains(slots, s => s.Start!.Value.ToOffset(TimeSpan.FromHours(1)).Date == new DateTime(2026, 6, 9));
+        Assert.Contains(slots, s => s.Start!.Value.ToOffset(TimeSpan.FromHours(1)).Date == new DateTime(2026, 6, 22));
+        Assert.Equal(slots.Count, bundle!.Total);
+
+        // Fourteen London dates are searched, fifteen are not; nor are dateTimes more than two weeks apart.
+        Assert.NotNull(await client.SearchAsync<FhirSlot>(Window("2026-06-09", "2026-06-22")));
+        Assert.NotNull(await client.SearchAsync<FhirSlot>(Window("2026-06-08T20:00:00+01:00", "2026-06-22T20:00:00+01:00")));
+        var fifteenDates = await FhirTestKit.ExpectErrorAsync(world, () => client.SearchAsync<FhirSlot>(Window("2026-06-08", "2026-06-22")), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        await FhirTestKit.ExpectErrorAsync(world, () => client.SearchAsync<FhirSlot>(Window("2026-06-08T20:00:00+01:00", "2026-06-22T21:00:00+01:00")), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+
+        // The refusal and the capability statement say the rule as it is applied (old text: "at most 14 days apart").
+        const string Rule = "at most 14 London dates (start=ge2027-01-04&end=le2027-01-17), or dateTimes up to 14 days apart (start=ge2027-01-04T18:00:00+00:00&end=le2027-01-18T18:00:00+00:00), counted from today when the start is earlier";
+        Assert.Equal($"Search {Rule}.", fifteenDates.Issue[0].Diagnostics);
+        var capability = await client.CapabilityStatementAsync();
+        Assert.Contains(Rule, capability!.Rest[0].Resource.Single(r => r.Type == "Slot").Documentation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Several_adjacent_slots_book_as_one_appointment_and_nhs111_books_within_its_window()
     {
         var world = await TestWorld.CreateAsync(factory);
