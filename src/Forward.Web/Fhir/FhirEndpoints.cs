@@ -66,11 +66,18 @@ public static class FhirEndpoints
             PatientAppointmentsAsync(id, http, booking, db, clock, ct)).WithMetadata(FhirInteraction.PatientAppointments);
     }
 
+    /// <summary>
+    /// The FHIR base that links in answers are written under: the first public address configured
+    /// (<c>Forward:Fhir:PublicBaseUrls</c>), else the one this request came to. Behind a proxy that rewrites the Host,
+    /// the request's own address is the internal one, which consumers cannot reach.
+    /// </summary>
     public static string BaseUrl(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        return $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{Base}";
+        return http.RequestServices.GetRequiredService<IOptions<FhirOptions>>().Value.PublicBaseUrl ?? RequestBaseUrl(http);
     }
+
+    private static string RequestBaseUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{Base}";
 
     /// <summary>
     /// The addresses this server's FHIR resources are known by: the one this request came to, and any public ones
@@ -79,7 +86,7 @@ public static class FhirEndpoints
     private static List<Uri> OwnBases(HttpContext http)
     {
         var configured = http.RequestServices.GetRequiredService<IOptions<FhirOptions>>().Value.Bases;
-        return Uri.TryCreate(BaseUrl(http), UriKind.Absolute, out var own) ? [own, .. configured] : [.. configured];
+        return Uri.TryCreate(RequestBaseUrl(http), UriKind.Absolute, out var own) ? [own, .. configured] : [.. configured];
     }
 
     private static readonly HashSet<string> SlotIncludes = new(StringComparer.Ordinal)
@@ -514,7 +521,7 @@ public static class FhirEndpoints
             Id = Guid.NewGuid().ToString("D"),
             Meta = new Meta { LastUpdated = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() },
             Type = Bundle.BundleType.Searchset,
-            Link = [new Bundle.LinkComponent { Relation = "self", Url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}{query}" }],
+            Link = [new Bundle.LinkComponent { Relation = "self", Url = $"{BaseUrl(http)}{http.Request.Path.Value![Base.Length..]}{query}" }],
             Total = 0,
         };
     }

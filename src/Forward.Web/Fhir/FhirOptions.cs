@@ -5,9 +5,12 @@ public sealed class FhirOptions
 {
     /// <summary>
     /// Other addresses of Forward's FHIR base (its public name behind a proxy, say), under which a booking's absolute
-    /// references are read as Forward's own.
+    /// references are read as Forward's own. The first is the one Forward's answers link to.
     /// </summary>
     public IList<string> PublicBaseUrls { get; } = [];
+
+    /// <summary>The FHIR base Forward's answers link to (the first of <see cref="PublicBaseUrls"/>, without a trailing slash), or null when none is configured.</summary>
+    public string? PublicBaseUrl => PublicBaseUrls.Count > 0 ? PublicBaseUrls[0].Trim().TrimEnd('/') : null;
 
     /// <summary>The addresses, read once: each is an absolute http or https address (see <see cref="Problem"/>).</summary>
     public IReadOnlyList<Uri> Bases => bases ??= [.. PublicBaseUrls.Select(Parse).OfType<Uri>()];

@@ -1,6 +1,7 @@
 using Forward.Web.Fhir;
 using Forward.Web.Tests.Infrastructure;
 using Hl7.Fhir.Model;
+using Hl7.Fhir.Rest;
 using Microsoft.AspNetCore.Hosting;
 using ForwardSlot = Forward.Domain.Hubs.Slot;
 using Task = System.Threading.Tasks.Task;
@@ -59,7 +60,8 @@ public sealed class PublicFhirBaseFactory : ForwardFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Forward:Fhir:PublicBaseUrls:0", PublicBase);
+        // Written with a trailing slash, as an operator may; links are written without it.
+        builder.UseSetting("Forward:Fhir:PublicBaseUrls:0", PublicBase + "/");
     }
 }
 
@@ -80,5 +82,40 @@ public sealed class FhirPublicBaseTests(PublicFhirBaseFactory factory) : IClassF
 
         Assert.Equal(Hl7.Fhir.Model.Appointment.AppointmentStatus.Booked, booked!.Status);
         Assert.Equal($"Slot/{slot.Id}", Assert.Single(booked.Slot).Reference);
+    }
+
+    [Fact]
+    public async Task Links_in_answers_are_under_the_configured_public_address_not_the_address_the_request_reached()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, handler) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+        const string Public = PublicFhirBaseFactory.PublicBase + "/";
+
+        // Old code: every link named the host the request reached (http://localhost/fhir/...), which behind a proxy
+        // that rewrites the Host is an internal one.
+        var slots = await client.SearchAsync<Hl7.Fhir.Model.Slot>(FhirTestKit.SlotSearch(today, today.AddDays(2), world.PracticeA.OdsCode, allIncludes: true));
+        Assert.NotEmpty(slots!.Entry);
+        Assert.All(slots.Entry, e => Assert.Equal($"{Public}{e.Resource!.TypeName}/{e.Resource.Id}", e.FullUrl));
+        Assert.StartsWith(Public + "Slot?", slots.SelfLink!.OriginalString, StringComparison.Ordinal);
+
+        var found = await client.SearchAsync<Patient>(new SearchParams().Add("identifier", $"{FhirTestKit.NhsNumberSystem}|{patient.Identifier[0].Value}"));
+        Assert.Equal(Public + "Patient/" + patient.Id, Assert.Single(found!.Entry).FullUrl);
+
+        // A reference under the address the request reached is still read as Forward's own.
+        var slot = (await world.FreeSlotsAsync()).First(s => s.ClinicianIndex == 0);
+        var booking = FhirTestKit.Booking(slot, patient.Id!, world.PracticeA.OdsCode);
+        booking.Slot = [new ResourceReference(new Uri(factory.Server.BaseAddress, "fhir/Slot/" + slot.Id).ToString())];
+        var booked = await client.CreateAsync(booking);
+        Assert.Equal(new Uri($"{Public}Appointment/{booked!.Id}/_history/1"), handler.LastResponse!.Headers.Location);
+
+        var listed = (Bundle)(await client.GetAsync($"Patient/{patient.Id}/Appointment?start=ge{today:yyyy-MM-dd}&start=le{today.AddDays(2):yyyy-MM-dd}"))!;
+        Assert.Equal(Public + "Appointment/" + booked.Id, Assert.Single(listed.Entry).FullUrl);
+        Assert.StartsWith(Public + "Patient/" + patient.Id + "/Appointment?", listed.SelfLink!.OriginalString, StringComparison.Ordinal);
+
+        var capability = await client.CapabilityStatementAsync();
+        Assert.Equal(Public + "metadata", capability!.Url);
+        Assert.Equal(PublicFhirBaseFactory.PublicBase, capability.Implementation!.Url);
     }
 }
