@@ -163,6 +163,13 @@ internal sealed partial class FhirCallFilter(IServiceScopeFactory scopes, ILogge
             return;
         }
 
+        // An account with no scopes is a person's, governed by its role on the JSON API and the pages; telling a person
+        // their "client system" lacks a scope would send them to ask for one.
+        if (!user.HasClaim(c => c.Type == ForwardClaims.Scope))
+        {
+            throw DomainException.Forbidden("scope", "The FHIR API is for client systems registered with their scopes; this account has none. Use the JSON API (/api/v1) or the pages.");
+        }
+
         var actor = Actor.From(user);
         if (string.IsNullOrWhiteSpace(actor.OrganisationOds))
         {

@@ -40,8 +40,8 @@ public static class FhirCapability
                     Documentation = "Send 'Authorization: Bearer <token>' (POST /api/v1/auth/token) on every call but this one. Each client "
                         + "system is registered with its organisation (ODS code) and scopes: organization/*.read for Slot search, "
                         + "patient/*.read for Patient search and reading appointments, patient/*.write for booking, amending and "
-                        + "cancelling. Ssp-TraceID and Ssp-InteractionID headers are accepted and logged (a wrong interaction id is "
-                        + "400 BAD_REQUEST). Responses are application/fhir+json and carry Cache-Control: no-store.",
+                        + "cancelling; a person's account, which has no scopes, is refused (it uses the JSON API or the pages). "
+                        + "Ssp-TraceID and Ssp-InteractionID headers are accepted and logged (a wrong interaction id is 400 BAD_REQUEST). Responses are application/fhir+json and carry Cache-Control: no-store.",
                     Security = new SecurityComponent
                     {
                         Cors = false,
@@ -113,7 +113,8 @@ public static class FhirCapability
     private static ResourceComponent Patient() => new()
     {
         Type = "Patient",
-        Documentation = "Find a patient's Forward id by NHS number, for booking. Practice staff find their own practice's patients, hub clinicians those of the practices their hub serves, NHS 111 any.",
+        Documentation = "Find a patient's Forward id by NHS number, for booking. A practice's client system finds its own practice's patients, "
+            + "a hub's client system (an account with the HubClinician role and scopes) those of the practices its hub serves, NHS 111's any.",
         Interaction = [new ResourceInteractionComponent { Code = TypeRestfulInteraction.SearchType, Documentation = "Scope patient/*.read." }],
         SearchParam = [Param("identifier", SearchParamType.Token, "Required: " + FhirSystems.NhsNumber + "|<NHS number>.")],
     };

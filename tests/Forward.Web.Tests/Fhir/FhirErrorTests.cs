@@ -90,6 +90,25 @@ public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<Forwa
     }
 
     [Fact]
+    public async Task A_persons_account_with_no_scopes_is_told_the_fhir_api_is_for_client_systems()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var search = new SearchParams().Add("identifier", $"{FhirTestKit.NhsNumberSystem}|{patient.Identifier[0].Value}");
+
+        // A hub clinician's account as the demo's hubclinician is: an organisation, no scopes (old code: "Your client
+        // system is not allowed the scope this interaction needs (patient/*.read)").
+        var (person, _) = await FhirTestKit.ClientAsync(world, world.HubClinician, scopes: null);
+        var refused = await FhirTestKit.ExpectErrorAsync(world, () => person.SearchAsync<Patient>(search), HttpStatusCode.Forbidden, "ACCESS_DENIED");
+        Assert.Equal("The FHIR API is for client systems registered with their scopes; this account has none. Use the JSON API (/api/v1) or the pages.", refused.Issue[0].Diagnostics);
+
+        // A client system without the scope it needs is still told which.
+        var (slotsOnly, _) = await FhirTestKit.ClientAsync(world, world.HubClinician, "organization/*.read");
+        var lacking = await FhirTestKit.ExpectErrorAsync(world, () => slotsOnly.SearchAsync<Patient>(search), HttpStatusCode.Forbidden, "ACCESS_DENIED");
+        Assert.Equal("Your client system is not allowed the scope this interaction needs (patient/*.read).", lacking.Issue[0].Diagnostics);
+    }
+
+    [Fact]
     public async Task Scopes_organisations_tokens_and_headers_are_enforced()
     {
         var world = await TestWorld.CreateAsync(factory);
