@@ -7,6 +7,7 @@ using Forward.Domain.Notifications;
 using Forward.Domain.Patients;
 using Forward.Domain.Time;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Forward.Data.Seeding;
 
@@ -79,7 +80,10 @@ public static class DemoHistoryRates
 
     public const double SameDayShareNhs111 = 0.85;
 
-    /// <summary>Pre-booked appointments are made 1 to this many days ahead.</summary>
+    /// <summary>
+    /// Pre-booked appointments are made 1 to this many days ahead, and never further than the channel's booking window
+    /// (<see cref="BookingPolicy"/>) or the hub's own (<see cref="Hub.MaximumBookingAheadHours"/>) allows.
+    /// </summary>
     public const int MaxDaysAhead = 14;
 
     /// <summary>
@@ -104,8 +108,13 @@ public static class DemoHistoryRates
 /// (a crash leaves no half history) and a second run finds appointments booked by <see cref="BookedBy"/> and does nothing.
 /// It never touches today or later, which is <c>SlotPlanner</c>'s range, and never books a slot it did not create.
 /// </para>
+/// <para>
+/// Every booking is one the live rules (<see cref="BookingRules.CheckCanBook"/>) would have taken when it was made: inside
+/// its channel's window of the app's <see cref="BookingPolicy"/> and the hub's own window, and a freed slot is booked
+/// again only after the cancellation that freed it.
+/// </para>
 /// </summary>
-public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock)
+public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock, IOptions<BookingPolicy> bookingPolicy)
 {
     /// <summary>The BookedBy of every synthetic history appointment: how history is recognised.</summary>
     public const string BookedBy = "demo-history";
@@ -305,17 +314,36 @@ public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock)
                             continue;
                         }
 
+                        // Once a booking of the slot is cancelled, the slot can be booked again only after the cancellation.
+                        DateTime? freeFromUtc = null;
                         if (cancelled && PickPatient(hub, random, seenToday, patients, poolOf) is { } cancelledPatient)
                         {
-                            appointments.Add(PlanAppointment(slot, cancelledPatient, date, AppointmentStatus.Cancelled, remindersLive, random, appointments.Count, patients, odsOf));
+                            if (PlanAppointment(slot, hub.Hub, cancelledPatient, date, AppointmentStatus.Cancelled, freeFromUtc, remindersLive, random, appointments.Count, patients, odsOf) is { } booking)
+                            {
+                                appointments.Add(booking);
+                                freeFromUtc = booking.CancelledUtc;
+                            }
+                            else
+                            {
+                                seenToday.Remove(cancelledPatient);
+                            }
                         }
 
                         if (held && PickPatient(hub, random, seenToday, patients, poolOf) is { } patient)
                         {
                             var dnaRate = remindersLive ? DemoHistoryRates.DnaAfterReminders : DemoHistoryRates.DnaBeforeReminders;
                             var outcome = random.NextDouble() < dnaRate ? AppointmentStatus.DidNotAttend : AppointmentStatus.Attended;
-                            appointments.Add(PlanAppointment(slot, patient, date, outcome, remindersLive, random, appointments.Count, patients, odsOf));
-                            slot.Status = SlotStatus.Booked;
+
+                            // A cancellation too near the start leaves no time to book the slot again: it stays free.
+                            if (PlanAppointment(slot, hub.Hub, patient, date, outcome, freeFromUtc, remindersLive, random, appointments.Count, patients, odsOf) is { } booking)
+                            {
+                                appointments.Add(booking);
+                                slot.Status = SlotStatus.Booked;
+                            }
+                            else
+                            {
+                                seenToday.Remove(patient);
+                            }
                         }
                     }
                 }
@@ -345,22 +373,17 @@ public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock)
         return null;
     }
 
-    private static PlannedAppointment PlanAppointment(Slot slot, int patient, DateOnly date, AppointmentStatus status, bool remindersLive, SeededRandom random, int number, List<Patient> patients, Dictionary<int, string> odsOf)
+    /// <summary>
+    /// One booking of <paramref name="slot"/>, made after <paramref name="freeFromUtc"/> (when a cancellation freed the
+    /// slot) and inside the booking windows; null when the drawn channel has no time left in which it could have booked.
+    /// </summary>
+    private PlannedAppointment? PlanAppointment(Slot slot, Hub hub, int patient, DateOnly date, AppointmentStatus status, DateTime? freeFromUtc, bool remindersLive, SeededRandom random, int number, List<Patient> patients, Dictionary<int, string> odsOf)
     {
         var channel = PickChannel(random);
         var sameDayShare = channel == BookingChannel.Nhs111 ? DemoHistoryRates.SameDayShareNhs111 : DemoHistoryRates.SameDayShare;
-        // Same-day bookings are made from 07:00 until half an hour before the start; a slot too early for that is pre-booked.
-        var dayOpensUtc = London.ToUtc(date, new TimeOnly(7, 0))!.Value;
-        var latestSameDayUtc = slot.StartUtc - TimeSpan.FromMinutes(30);
-        DateTime createdUtc;
-        if (random.NextDouble() < sameDayShare && latestSameDayUtc > dayOpensUtc)
+        if (BookingTime(slot.StartUtc, date, channel, hub, freeFromUtc, random.NextDouble() < sameDayShare, random) is not { } createdUtc)
         {
-            createdUtc = dayOpensUtc.AddMinutes(random.Next(Math.Max(1, (int)(latestSameDayUtc - dayOpensUtc).TotalMinutes)));
-        }
-        else
-        {
-            var daysAhead = random.Next(1, DemoHistoryRates.MaxDaysAhead + 1);
-            createdUtc = London.ToUtc(date.AddDays(-daysAhead), new TimeOnly(8, 0))!.Value.AddMinutes(random.Next(10 * 60 + 30));
+            return null;
         }
 
         var reminderDue = NotificationRules.ReminderDue(slot.StartUtc, NotificationRules.DefaultReminderLead);
@@ -398,6 +421,60 @@ public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock)
             Reminded: reminded,
             ReminderDueUtc: reminderDue);
     }
+
+    /// <summary>
+    /// When a booking was made: on the day from 07:00 until half an hour before the start, or 1 to
+    /// <see cref="DemoHistoryRates.MaxDaysAhead"/> days before between 08:00 and 18:30, and always where the live rules
+    /// would take it: no nearer the start than the channel's minimum notice, no further ahead than the channel's or the
+    /// hub's window, and after <paramref name="freeFromUtc"/>. When the preferred kind has no such time the other is
+    /// used; null when neither has.
+    /// </summary>
+    private DateTime? BookingTime(DateTime startUtc, DateOnly date, BookingChannel channel, Hub hub, DateTime? freeFromUtc, bool preferSameDay, SeededRandom random)
+    {
+        var window = bookingPolicy.Value.WindowFor(channel);
+        var maximumAhead = hub.MaximumBookingAheadHours is { } hours && TimeSpan.FromHours(hours) < window.MaximumAhead ? TimeSpan.FromHours(hours) : window.MaximumAhead;
+
+        // Whole minutes inside [earliest, latest], as the draws below are.
+        var earliestUtc = CeilingToMinute(startUtc - maximumAhead);
+        if (freeFromUtc is { } freed && freed.AddMinutes(1) > earliestUtc)
+        {
+            earliestUtc = CeilingToMinute(freed.AddMinutes(1));
+        }
+
+        var latestUtc = startUtc - (window.MinimumNotice > TimeSpan.FromMinutes(30) ? window.MinimumNotice : TimeSpan.FromMinutes(30));
+        latestUtc = latestUtc.AddTicks(-(latestUtc.Ticks % TimeSpan.TicksPerMinute));
+
+        (DateTime From, DateTime To)? Within(DateTime fromUtc, DateTime toUtc)
+        {
+            var from = fromUtc > earliestUtc ? fromUtc : earliestUtc;
+            var to = toUtc < latestUtc ? toUtc : latestUtc;
+            return from <= to ? (from, to) : null;
+        }
+
+        var sameDay = Within(London.ToUtc(date, new TimeOnly(7, 0))!.Value, startUtc);
+        var days = new List<(DateTime From, DateTime To)>();
+        for (var daysAhead = 1; daysAhead <= DemoHistoryRates.MaxDaysAhead; daysAhead++)
+        {
+            var day = date.AddDays(-daysAhead);
+            if (Within(London.ToUtc(day, new TimeOnly(8, 0))!.Value, London.ToUtc(day, new TimeOnly(18, 30))!.Value) is { } range)
+            {
+                days.Add(range);
+            }
+        }
+
+        (DateTime From, DateTime To)? chosen = preferSameDay
+            ? sameDay ?? (days.Count > 0 ? random.Pick(days) : null)
+            : days.Count > 0 ? random.Pick(days) : sameDay;
+        if (chosen is not { } r)
+        {
+            return null;
+        }
+
+        return r.From.AddMinutes(random.Next((int)(r.To - r.From).TotalMinutes + 1));
+    }
+
+    private static DateTime CeilingToMinute(DateTime utc) =>
+        utc.Ticks % TimeSpan.TicksPerMinute == 0 ? utc : utc.AddTicks(TimeSpan.TicksPerMinute - (utc.Ticks % TimeSpan.TicksPerMinute));
 
     private static BookingChannel PickChannel(SeededRandom random)
     {

@@ -13,6 +13,7 @@ using Forward.Domain.Time;
 using Forward.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Forward.Web.Tests.Seeding;
 
@@ -194,6 +195,41 @@ public sealed class DemoHistoryTests(DemoHistoryFixture fixture) : IClassFixture
         // Patients are registered with a practice the hub serves.
         Assert.False(await WithDbAsync(db => db.Appointments.AnyAsync(a => a.BookedBy == DemoHistory.BookedBy
             && !db.HubPractices.Any(hp => hp.HubId == a.HubId && hp.PracticeId == a.Patient!.RegisteredPracticeId))));
+    }
+
+    [Fact]
+    public async Task Every_booking_was_made_inside_its_channels_window_and_its_hubs()
+    {
+        // The live booking rules (BookingRules.CheckCanBook) with the app's own policy: history the live system would
+        // have refused (NHS 111 five days ahead, online an hour before) is not history.
+        var policy = Factory.Services.GetRequiredService<IOptions<BookingPolicy>>().Value;
+        var bookings = await WithDbAsync(db => db.Appointments.AsNoTracking().Where(a => a.BookedBy == DemoHistory.BookedBy)
+            .Select(a => new { a.Id, a.Channel, a.CreatedUtc, a.StartUtc, HubCode = a.Hub!.Code, a.Hub.MaximumBookingAheadHours }).ToListAsync());
+        Assert.Contains(bookings, b => b.MaximumBookingAheadHours is not null);
+        var outside = bookings.Where(b =>
+        {
+            var lead = b.StartUtc - b.CreatedUtc;
+            var window = policy.WindowFor(b.Channel);
+            return lead <= TimeSpan.Zero || lead < window.MinimumNotice || lead > window.MaximumAhead
+                || (b.MaximumBookingAheadHours is { } hours && lead > TimeSpan.FromHours(hours));
+        }).ToList();
+        Assert.True(outside.Count == 0, string.Create(CultureInfo.InvariantCulture, $"{outside.Count} of {bookings.Count} bookings outside their window, e.g. ")
+            + string.Join("; ", outside.Take(5).Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Id} {b.Channel} at {b.HubCode} (hub {b.MaximumBookingAheadHours?.ToString(CultureInfo.InvariantCulture) ?? "-"} h) {(b.StartUtc - b.CreatedUtc).TotalHours:F1} h ahead"))));
+    }
+
+    [Fact]
+    public async Task A_freed_slot_is_booked_again_only_after_the_cancellation_freed_it()
+    {
+        // A hold runs from booking to cancellation, or for good; two on one slot must not overlap.
+        var holds = await WithDbAsync(db => db.AppointmentSlots.AsNoTracking().Where(h => h.Appointment!.BookedBy == DemoHistory.BookedBy)
+            .Select(h => new { h.SlotId, h.AppointmentId, h.Appointment!.CreatedUtc, h.Appointment.CancelledUtc }).ToListAsync());
+        var rebooked = holds.GroupBy(h => h.SlotId).Where(g => g.Count() > 1).ToList();
+        Assert.NotEmpty(rebooked);
+        var overlapping = rebooked.Where(g => g.Any(a => g.Any(b => a.AppointmentId != b.AppointmentId
+            && a.CreatedUtc < (b.CancelledUtc ?? DateTime.MaxValue) && b.CreatedUtc < (a.CancelledUtc ?? DateTime.MaxValue)))).ToList();
+        Assert.True(overlapping.Count == 0, string.Create(CultureInfo.InvariantCulture, $"{overlapping.Count} of {rebooked.Count} rebooked slots held twice at once, e.g. ")
+            + string.Join("; ", overlapping.Take(3).Select(g => string.Create(CultureInfo.InvariantCulture, $"slot {g.Key}: ")
+                + string.Join(", ", g.Select(h => string.Create(CultureInfo.InvariantCulture, $"{h.AppointmentId} {h.CreatedUtc:O}..{h.CancelledUtc:O}"))))));
     }
 
     [Fact]
