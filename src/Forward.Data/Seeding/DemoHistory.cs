@@ -586,7 +586,7 @@ public sealed class DemoHistory(ForwardDbContext db, TimeProvider clock, IOption
 
     /// <summary>The same placeholders NotificationScheduler writes: where, when and how only, never names or clinical detail.</summary>
     private static string Personalisation(Hub hub, Slot slot) =>
-        JsonSerializer.Serialize(AppointmentMessage.Placeholders(hub.Name, $"{hub.SiteName}, {hub.Town}", slot.Mode, slot.StartUtc));
+        JsonSerializer.Serialize(AppointmentMessage.Placeholders(hub.Name, Hub.Address(hub.SiteName, hub.Town), slot.Mode, slot.StartUtc));
 
     private sealed record HubPlan(Hub Hub, double Utilisation, DateOnly RemindersLiveOn, int[] Pool, long[] Cumulative, IReadOnlyList<Session> Sessions);
 

@@ -45,8 +45,8 @@ public sealed record LocalitySeed(
 public sealed record HubSeed(
     string Code,
     string Name,
-    string SiteName,
-    string Town,
+    string? SiteName,
+    string? Town,
     string CcgKey,
     HubTier Tier,
     string OpeningHours,

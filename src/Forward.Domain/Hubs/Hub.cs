@@ -20,9 +20,11 @@ public class Hub
 
     public required string Name { get; set; }
 
-    public required string SiteName { get; set; }
+    /// <summary>The building the hub runs from; null when the seeds do not say (the hub's <see cref="Source"/> says so).</summary>
+    public string? SiteName { get; set; }
 
-    public required string Town { get; set; }
+    /// <summary>The town the hub is in; null when the seeds do not say.</summary>
+    public string? Town { get; set; }
 
     public int CcgId { get; set; }
 
@@ -55,6 +57,13 @@ public class Hub
     public DateTime? RemindersSinceUtc { get; set; }
 
     public List<HubPractice> ServedPractices { get; set; } = [];
+
+    /// <summary>
+    /// The site and town as far as they are known, e.g. "Maple View Surgery, Redditch" or "Dunstable"; empty when neither
+    /// is. What a patient is told, so a gap in the record is left out rather than written into a message.
+    /// </summary>
+    public static string Address(string? siteName, string? town) =>
+        string.Join(", ", new[] { siteName, town }.Where(part => !string.IsNullOrWhiteSpace(part)));
 
     public List<Session> Sessions { get; set; } = [];
 }

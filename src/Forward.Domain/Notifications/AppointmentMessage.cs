@@ -15,10 +15,12 @@ public static class AppointmentMessage
     private static readonly CultureInfo Uk = CultureInfo.GetCultureInfo("en-GB");
 
     /// <summary>
-    /// The placeholders a template may use: <c>hub_name</c>, <c>hub_address</c>, <c>appointment_date</c>,
-    /// <c>appointment_time</c>, <c>appointment_type</c> ("telephone appointment"), <c>how_seen</c> (a whole sentence)
-    /// and <c>remote</c> ("yes" or "no", for a template's optional content, such as showing the address only for "no").
+    /// The placeholders a template may use: <c>hub_name</c>, <c>hub_address</c> (the site and town as far as they are
+    /// known, <see cref="Hub.Address"/>: empty when neither is), <c>appointment_date</c>, <c>appointment_time</c>,
+    /// <c>appointment_type</c> ("telephone appointment"), <c>how_seen</c> (a whole sentence) and <c>remote</c> ("yes" or
+    /// "no", for a template's optional content, such as showing the address only for "no").
     /// </summary>
+    /// <param name="hubLocation">The hub's <see cref="Hub.Address"/>, never a note about what is not known.</param>
     public static Dictionary<string, string> Placeholders(string hubName, string hubLocation, DeliveryMode mode, DateTime startUtc) => new()
     {
         ["hub_name"] = hubName,
@@ -36,7 +38,7 @@ public static class AppointmentMessage
     /// </summary>
     public static string BookedFromRequest(DeliveryMode mode, string hubName, string hubLocation, DateTime startUtc) => IsRemote(mode)
         ? $"The practice has booked you a {Kind(mode)} on {When(startUtc)}. {HowSeen(mode, hubName, hubLocation)} If you cannot take it, please call the practice."
-        : $"The practice has booked you an appointment at {hubName} ({hubLocation}) on {When(startUtc)}. If you cannot go, please call the practice.";
+        : $"The practice has booked you an appointment at {(hubLocation.Length == 0 ? hubName : $"{hubName} ({hubLocation})")} on {When(startUtc)}. If you cannot go, please call the practice.";
 
     /// <summary>The message to the same contacts when that appointment is cancelled, so they do not go to, or wait for, it.</summary>
     public static string CancelledFromRequest(DeliveryMode mode, string hubName, DateTime startUtc) =>
@@ -65,14 +67,17 @@ public static class AppointmentMessage
     {
         DeliveryMode.Telephone => $"A clinician from {hubName} will phone you at that time. You do not need to go to the hub.",
         DeliveryMode.Video => $"A clinician from {hubName} will contact you at that time to start a video call. You do not need to go to the hub.",
-        _ => $"The appointment is at {hubName}, {hubLocation}.",
+        _ => $"The appointment is at {Place(hubName, hubLocation)}.",
     };
 
-    /// <summary>The calendar entry's location: the hub's address, or how the call comes for one by telephone or video.</summary>
-    public static string CalendarLocation(DeliveryMode mode, string hubLocation) => mode switch
+    /// <summary>The calendar entry's location: the hub and its address, or how the call comes for one by telephone or video.</summary>
+    public static string CalendarLocation(DeliveryMode mode, string hubName, string hubLocation) => mode switch
     {
         DeliveryMode.Telephone => "By telephone: the hub will phone you",
         DeliveryMode.Video => "By video call: the hub will contact you",
-        _ => hubLocation,
+        _ => Place(hubName, hubLocation),
     };
+
+    /// <summary>"Dunstable Hub, Dunstable"; the hub's name alone when nothing of its address is known.</summary>
+    private static string Place(string hubName, string hubLocation) => hubLocation.Length == 0 ? hubName : $"{hubName}, {hubLocation}";
 }

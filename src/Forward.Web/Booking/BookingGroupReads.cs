@@ -25,7 +25,7 @@ internal static class BookingGroupReads
 
     public sealed record PracticeFacts(int Id, string OdsCode, string Name);
 
-    public sealed record HubFacts(string Code, string Name, string SiteName, string Town, int? MaximumBookingAheadHours);
+    public sealed record HubFacts(string Code, string Name, string? SiteName, string? Town, int? MaximumBookingAheadHours);
 
     public sealed record Found(
         List<Patient> Patients,
@@ -123,7 +123,7 @@ internal static class BookingGroupReads
             };
             found.Slots[slot.Id] = slot;
             found.SessionNames[slot.SessionId] = reader.GetString(9);
-            found.Hubs[slot.HubId] = new HubFacts(reader.GetString(10), reader.GetString(11), reader.GetString(12), reader.GetString(13), reader.IsDBNull(14) ? null : reader.GetInt32(14));
+            found.Hubs[slot.HubId] = new HubFacts(reader.GetString(10), reader.GetString(11), StringOrNull(reader, 12), StringOrNull(reader, 13), reader.IsDBNull(14) ? null : reader.GetInt32(14));
         }
 
         await reader.NextResultAsync(ct);

@@ -15,7 +15,7 @@ public sealed record SlotView(
     int HubId,
     string HubCode,
     string HubName,
-    string Town,
+    string? Town,
     int SessionId,
     string SessionName,
     int ClinicianIndex,

@@ -1043,7 +1043,7 @@ public sealed class BookingService(ForwardDbContext db, TimeProvider clock, Audi
 
     private Task<IReadOnlyList<AppointmentView>> ViewsAsync(IReadOnlyCollection<long> ids, CancellationToken ct) => AppointmentViews.LoadAsync(db, ids, ct);
 
-    private static SlotView ToView(Slot s, string hubCode, string hubName, string town, string sessionName) =>
+    private static SlotView ToView(Slot s, string hubCode, string hubName, string? town, string sessionName) =>
         new(s.Id, s.HubId, hubCode, hubName, town, s.SessionId, sessionName, s.ClinicianIndex, s.StartUtc, s.EndUtc, London.ToLocalWithOffset(s.StartUtc), London.ToLocalWithOffset(s.EndUtc), s.Role, s.Mode, s.Status);
 
     private static void CheckLength(string? value, int max, string field, string label, Dictionary<string, string> errors)

@@ -7,6 +7,7 @@ using Forward.Domain.Access;
 using Forward.Domain.Audit;
 using Forward.Domain.Booking;
 using Forward.Domain.Consultation;
+using Forward.Domain.Hubs;
 using Forward.Domain.Notifications;
 using Forward.Domain.Patients;
 using Forward.Web.Access;
@@ -636,7 +637,7 @@ public sealed class TriageService(
         {
             var booked = await db.Appointments.Where(a => a.Id == appointmentId)
                 .Select(a => new { a.StartUtc, a.Mode, a.Hub!.Name, a.Hub.SiteName, a.Hub.Town }).FirstAsync(ct);
-            var text = AppointmentMessage.BookedFromRequest(booked.Mode, booked.Name, $"{booked.SiteName}, {booked.Town}", booked.StartUtc);
+            var text = AppointmentMessage.BookedFromRequest(booked.Mode, booked.Name, Hub.Address(booked.SiteName, booked.Town), booked.StartUtc);
             await QueueMessageAsync(request, text, BookedMessageKey(appointmentId), textField: null, actor, ct);
         }
 

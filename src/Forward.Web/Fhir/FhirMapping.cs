@@ -34,7 +34,7 @@ public static class FhirSystems
 }
 
 /// <summary>What the mapping needs to know about a hub: the Location and its managing Organization (the hub's CCG).</summary>
-public sealed record FhirHub(int Id, string Code, string Name, string SiteName, string Town, string? Phone, bool IsActive, string CcgOds, string CcgName);
+public sealed record FhirHub(int Id, string Code, string Name, string? SiteName, string? Town, string? Phone, bool IsActive, string CcgOds, string CcgName);
 
 /// <summary>What the mapping needs to know about a rota session: the Schedule and its Practitioners.</summary>
 public sealed record FhirSession(int Id, int HubId, string Name, ClinicianRole Role, DeliveryMode Mode, bool IsActive);
@@ -142,7 +142,8 @@ public static class FhirMapping
             Identifier = [new Identifier(FhirSystems.HubCode, hub.Code)],
             Status = hub.IsActive ? Hl7.Fhir.Model.Location.LocationStatus.Active : Hl7.Fhir.Model.Location.LocationStatus.Inactive,
             Name = hub.Name,
-            Address = new Address { Line = [hub.SiteName], City = hub.Town, Country = "GB" },
+            // What the seeds do not state is left out, not filled with a note.
+            Address = new Address { Line = hub.SiteName is null ? [] : [hub.SiteName], City = hub.Town, Country = "GB" },
             ManagingOrganization = new ResourceReference("Organization/" + hub.CcgOds, hub.CcgName),
         };
         if (!string.IsNullOrWhiteSpace(hub.Phone))

@@ -13,7 +13,7 @@ namespace Forward.Web.Hubs;
 /// <param name="OpeningHours">The hours as the plans state them (with their source), or a synthetic standard when they do not.</param>
 /// <param name="MaximumBookingAheadHours">How far ahead the hub takes bookings whoever books, where nearer than the booker's channel allows; null: the channel's window.</param>
 /// <param name="BookableHours">What its rota runs today ("Weekdays 18:30–20:00; ..."), where the reader fills it in; the stated hours are not kept up to date with rota changes.</param>
-public sealed record HubSummary(int Id, string Code, string Name, string SiteName, string Town, string CcgOds, string CcgName, HubTier Tier, string OpeningHours, bool HoursAreSynthetic, int PracticesServed, int PopulationServed, int? MaximumBookingAheadHours, string? BookableHours);
+public sealed record HubSummary(int Id, string Code, string Name, string? SiteName, string? Town, string CcgOds, string CcgName, HubTier Tier, string OpeningHours, bool HoursAreSynthetic, int PracticesServed, int PopulationServed, int? MaximumBookingAheadHours, string? BookableHours);
 
 public sealed record SessionSummary(int Id, string Name, string Days, TimeOnly StartTime, TimeOnly EndTime, ClinicianRole Role, DeliveryMode Mode, int SlotMinutes, int Clinicians, DateOnly ValidFrom, DateOnly? ValidUntil, bool IsActive);
 

@@ -17,6 +17,7 @@ public static class AppointmentCalendar
     public const string FileName = "appointment.ics";
     public const string ContentType = "text/calendar";
 
+    /// <param name="location">The hub's <see cref="Hub.Address"/>: the entry names the hub before it.</param>
     public static string Build(long appointmentId, DateTime startUtc, DateTime endUtc, DeliveryMode mode, string hubName, string location, string organizerEmail, DateTime stampUtc, bool cancelled = false)
     {
         // RFC 5545 allows one PRODID: Forward's replaces the library's own (added beside it, strict clients refused the file).
@@ -26,7 +27,7 @@ public static class AppointmentCalendar
             Uid = FormattableString.Invariant($"forward-appointment-{appointmentId}@forward.nhs"),
             Organizer = new Organizer("mailto:" + organizerEmail) { CommonName = hubName },
             Summary = AppointmentMessage.IsRemote(mode) ? $"GP extended access {AppointmentMessage.Kind(mode)} with {hubName}" : $"GP extended access appointment at {hubName}",
-            Location = AppointmentMessage.CalendarLocation(mode, location),
+            Location = AppointmentMessage.CalendarLocation(mode, hubName, location),
             DtStart = new CalDateTime(DateTime.SpecifyKind(startUtc, DateTimeKind.Utc)),
             DtEnd = new CalDateTime(DateTime.SpecifyKind(endUtc, DateTimeKind.Utc)),
             DtStamp = new CalDateTime(DateTime.SpecifyKind(stampUtc, DateTimeKind.Utc)),

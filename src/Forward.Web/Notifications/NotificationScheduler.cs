@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Forward.Data;
 using Forward.Domain.Booking;
+using Forward.Domain.Hubs;
 using Forward.Domain.Notifications;
 using Forward.Domain.Patients;
 using Microsoft.EntityFrameworkCore;
@@ -192,8 +193,8 @@ public sealed class NotificationScheduler(ForwardDbContext db, TimeProvider cloc
     }
 
     /// <summary>Where the messages say the appointment is.</summary>
-    public sealed record HubPlace(string Name, string SiteName, string Town)
+    public sealed record HubPlace(string Name, string? SiteName, string? Town)
     {
-        public string Location => $"{SiteName}, {Town}";
+        public string Location => Hub.Address(SiteName, Town);
     }
 }

@@ -206,7 +206,7 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
                     _ => (bool?)null,
                 };
                 IReadOnlyList<NotificationAttachment> attachments = calendar is { } cancelled && appointment is not null
-                    ? [AppointmentCalendar.Attachment(message.AppointmentId!.Value, appointment.StartUtc, appointment.EndUtc, appointment.Mode, appointment.HubName, $"{appointment.HubName}, {appointment.SiteName}, {appointment.Town}", o.CalendarOrganizer, message.CreatedUtc, cancelled)]
+                    ? [AppointmentCalendar.Attachment(message.AppointmentId!.Value, appointment.StartUtc, appointment.EndUtc, appointment.Mode, appointment.HubName, Hub.Address(appointment.SiteName, appointment.Town), o.CalendarOrganizer, message.CreatedUtc, cancelled)]
                     : [];
                 providerId = await sender.SendEmailAsync(message.Recipient, message.TemplateId, personalisation, message.IdempotencyKey, attachments, sending.Token);
             }
@@ -315,7 +315,7 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
             .Select(m => (DateTime?)m.DueUtc)
             .FirstOrDefaultAsync(ct);
 
-    private sealed record AppointmentFacts(AppointmentStatus Status, int HubId, DateTime StartUtc, DateTime EndUtc, DeliveryMode Mode, string HubName, string SiteName, string Town);
+    private sealed record AppointmentFacts(AppointmentStatus Status, int HubId, DateTime StartUtc, DateTime EndUtc, DeliveryMode Mode, string HubName, string? SiteName, string? Town);
 
     private static Task<int> FinishAsync(ForwardDbContext db, long id, OutboxStatus status, string error, DateTime now) =>
         db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)

@@ -610,6 +610,54 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         Assert.Equal($"The appointment is at {visit["hub_name"]}, {visit["hub_address"]}.", visit["how_seen"]);
     }
 
+    /// <summary>
+    /// The seeds state no site for 18 hubs. Old code sent the catalogue's note as the address: "The appointment is at
+    /// Dunstable Hub, Site not stated in the seeds, Dunstable.", and the same in the calendar entry. Patients get the hub's
+    /// name and what is known of where it is; with neither site nor town, the name alone.
+    /// </summary>
+    [Theory]
+    [InlineData("BED-H04", "Dunstable Hub, Dunstable")]
+    [InlineData("BED-H09", "West Mid Beds Hub")]
+    [InlineData("WOR-H10", "Hume Street/Northumberland House Hub, Hume Street/Northumberland House")]
+    public async Task A_hub_whose_site_the_seeds_do_not_state_is_given_by_what_is_known_of_it_never_by_the_note(string seededHub, string place)
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        await world.WithDbAsync(async db =>
+        {
+            // The test hub takes the seeded hub's name, site and town, as the catalogue gives them.
+            var seeded = await db.Hubs.AsNoTracking().SingleAsync(h => h.Code == seededHub);
+            var hub = await db.Hubs.SingleAsync(h => h.Id == world.HubId);
+            (hub.Name, hub.SiteName, hub.Town) = (seeded.Name, seeded.SiteName, seeded.Town);
+            return await db.SaveChangesAsync();
+        });
+        var nhs = TestPatients.NewNhsNumber();
+        await AddPatientWithEmailAsync(world, nhs, "alex.nosite@example.com");
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        Assert.Equal(DeliveryMode.FaceToFace, slot.Mode);
+        var id = await BookAsync(world, slot.Id, nhs);
+        var client = await world.ClientAsync(world.PracticeStaffA);
+        await Dispatcher.DispatchDueAsync();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/appointments/{id}/cancel", new { reason = "Feeling better" })).StatusCode);
+        await Dispatcher.DispatchDueAsync();
+
+        var messages = await OutboxAsync(world, id);
+        Assert.Contains(messages, m => m.Kind == NotificationKind.CancellationNotice);
+        Assert.All(messages, m =>
+        {
+            Assert.DoesNotContain("stated", m.Personalisation, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("(synthetic)", m.Personalisation, StringComparison.Ordinal);
+        });
+        var confirmation = JsonSerializer.Deserialize<Dictionary<string, string>>(Assert.Single(messages, m => m.Kind == NotificationKind.BookingConfirmation && m.Channel == NotificationChannel.Sms).Personalisation)!;
+        Assert.Equal($"The appointment is at {place}.", confirmation["how_seen"]);
+
+        foreach (var kind in new[] { NotificationKind.BookingConfirmation, NotificationKind.CancellationNotice })
+        {
+            var sent = Assert.Single(await SentAsync(OutboxMessage.KeyFor(id, kind, NotificationChannel.Email)));
+            var evt = Assert.Single(Ical.Net.Calendar.Load(Encoding.UTF8.GetString(Convert.FromBase64String(Assert.Single(sent.Attachments).Base64)))!.Events);
+            Assert.Equal(place, evt.Location);
+        }
+    }
+
     [Fact]
     public async Task A_cancellation_email_takes_the_calendar_entry_out_and_a_confirmation_not_yet_sent_is_not_sent()
     {
@@ -681,7 +729,7 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
     {
         Assert.Equal("noreply@forward.example.nhs.uk", new NotificationOptions { PublicBaseUrl = "https://forward.example.nhs.uk" }.CalendarOrganizer);
         Assert.Equal("appointments@hub.example.nhs.uk", new NotificationOptions { PublicBaseUrl = "https://forward.example.nhs.uk", CalendarOrganizerEmail = " appointments@hub.example.nhs.uk " }.CalendarOrganizer);
-        var ics = AppointmentCalendar.Build(7, new DateTime(2026, 6, 8, 17, 30, 0, DateTimeKind.Utc), new DateTime(2026, 6, 8, 17, 45, 0, DateTimeKind.Utc), DeliveryMode.FaceToFace, "Belgrave hub", "Belgrave hub, Leicester", "noreply@forward.example.nhs.uk", new DateTime(2026, 6, 1, 9, 0, 0, DateTimeKind.Utc));
+        var ics = AppointmentCalendar.Build(7, new DateTime(2026, 6, 8, 17, 30, 0, DateTimeKind.Utc), new DateTime(2026, 6, 8, 17, 45, 0, DateTimeKind.Utc), DeliveryMode.FaceToFace, "Belgrave hub", "Leicester", "noreply@forward.example.nhs.uk", new DateTime(2026, 6, 1, 9, 0, 0, DateTimeKind.Utc));
         Assert.Contains("ORGANIZER;CN=Belgrave hub:mailto:noreply@forward.example.nhs.uk", ics, StringComparison.Ordinal);
 
         // RFC 5545: one PRODID (old code: the library's and Forward's, which strict calendar clients refuse).

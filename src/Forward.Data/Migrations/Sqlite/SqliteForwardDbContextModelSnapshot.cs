@@ -613,7 +613,6 @@ namespace Forward.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SiteName")
-                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
@@ -627,7 +626,6 @@ namespace Forward.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Town")
-                        .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 

@@ -181,7 +181,7 @@ public sealed class DayListModel(BookingService booking, ForwardDbContext db, Ti
         if (actor.IsCommissioner)
         {
             var hubs = await HubsApi.HubSummaries(db.Hubs.Where(h => h.CcgId == actor.CcgId)).ToListAsync(cancellationToken);
-            HubOptions = hubs.Select(h => new SelectListItem($"{h.Name} ({h.Town})", h.Id.ToString(CultureInfo.InvariantCulture))).ToList();
+            HubOptions = hubs.Select(h => new SelectListItem(h.Town is null ? h.Name : $"{h.Name} ({h.Town})", h.Id.ToString(CultureInfo.InvariantCulture))).ToList();
             Hub ??= hubs.FirstOrDefault()?.Id;
         }
 
