@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
@@ -22,45 +23,14 @@ public sealed class PageDateModelBinderProvider : IModelBinderProvider
 
     private static readonly string[] UkFormats = ["d/M/yyyy", "d-M-yyyy", "d.M.yyyy", "d M yyyy", "d MMMM yyyy", "d MMM yyyy"];
 
-    private sealed class PageDateModelBinder : IModelBinder
+    private sealed class PageDateModelBinder : PageValueModelBinder
     {
-        public Task BindModelAsync(ModelBindingContext bindingContext)
+        protected override bool TryRead(string text, Type type, [NotNullWhen(true)] out object? value)
         {
-            ArgumentNullException.ThrowIfNull(bindingContext);
-            var value = bindingContext.ValueProvider.GetValue(bindingContext.ModelName);
-            if (value == ValueProviderResult.None)
-            {
-                return Task.CompletedTask;
-            }
-
-            bindingContext.ModelState.SetModelValue(bindingContext.ModelName, value);
-            var text = value.FirstValue;
-            var messages = bindingContext.ModelMetadata.ModelBindingMessageProvider;
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                if (bindingContext.ModelMetadata.IsReferenceOrNullableType)
-                {
-                    bindingContext.Result = ModelBindingResult.Success(null);
-                }
-                else
-                {
-                    bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, messages.ValueMustNotBeNullAccessor(text ?? string.Empty));
-                }
-            }
-            else if (IsoDate.TryParse(text, CultureInfo.InvariantCulture, out var date))
-            {
-                bindingContext.Result = ModelBindingResult.Success(date.Value);
-            }
-            else if (DateOnly.TryParseExact(text.Trim(), UkFormats, UnitedKingdom, DateTimeStyles.AllowInnerWhite, out var typed))
-            {
-                bindingContext.Result = ModelBindingResult.Success(typed);
-            }
-            else
-            {
-                bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, messages.AttemptedValueIsInvalidAccessor(text, bindingContext.ModelMetadata.GetDisplayName()));
-            }
-
-            return Task.CompletedTask;
+            value = IsoDate.TryParse(text, CultureInfo.InvariantCulture, out var date) ? date.Value
+                : DateOnly.TryParseExact(text.Trim(), UkFormats, UnitedKingdom, DateTimeStyles.AllowInnerWhite, out var typed) ? typed
+                : null;
+            return value is not null;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Forward.Web.Infrastructure;
@@ -19,41 +20,10 @@ public sealed class PageEnumModelBinderProvider : IModelBinderProvider
             : null;
     }
 
-    private sealed class PageEnumModelBinder : IModelBinder
+    private sealed class PageEnumModelBinder : PageValueModelBinder
     {
-        public Task BindModelAsync(ModelBindingContext bindingContext)
-        {
-            ArgumentNullException.ThrowIfNull(bindingContext);
-            var value = bindingContext.ValueProvider.GetValue(bindingContext.ModelName);
-            if (value == ValueProviderResult.None)
-            {
-                return Task.CompletedTask;
-            }
+        protected override bool RefusesRepeats => true;
 
-            bindingContext.ModelState.SetModelValue(bindingContext.ModelName, value);
-            var metadata = bindingContext.ModelMetadata;
-            var text = value.FirstValue;
-            if (value.Length == 1 && string.IsNullOrWhiteSpace(text))
-            {
-                if (metadata.IsReferenceOrNullableType)
-                {
-                    bindingContext.Result = ModelBindingResult.Success(null);
-                }
-                else
-                {
-                    bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, metadata.ModelBindingMessageProvider.ValueMustNotBeNullAccessor(text ?? string.Empty));
-                }
-            }
-            else if (value.Length == 1 && EnumNames.TryParse(metadata.UnderlyingOrModelType, text, out var parsed))
-            {
-                bindingContext.Result = ModelBindingResult.Success(parsed);
-            }
-            else
-            {
-                bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, metadata.ModelBindingMessageProvider.AttemptedValueIsInvalidAccessor(value.ToString(), metadata.GetDisplayName()));
-            }
-
-            return Task.CompletedTask;
-        }
+        protected override bool TryRead(string text, Type type, [NotNullWhen(true)] out object? value) => EnumNames.TryParse(type, text, out value);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -27,46 +28,16 @@ public sealed class PageIntegerModelBinderProvider : IModelBinderProvider
             : null;
     }
 
-    private sealed class PageIntegerModelBinder<T> : IModelBinder
+    private sealed class PageIntegerModelBinder<T> : PageValueModelBinder
         where T : struct, IBinaryInteger<T>
     {
         // Spaces, a sign and ASCII digits: no hex prefix, thousands separator or decimal point, whatever the form's culture.
         private const NumberStyles Digits = NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowLeadingSign;
 
-        public Task BindModelAsync(ModelBindingContext bindingContext)
+        protected override bool TryRead(string text, Type type, [NotNullWhen(true)] out object? value)
         {
-            ArgumentNullException.ThrowIfNull(bindingContext);
-            var value = bindingContext.ValueProvider.GetValue(bindingContext.ModelName);
-            if (value == ValueProviderResult.None)
-            {
-                return Task.CompletedTask;
-            }
-
-            // As the framework's binder: the first of a repeated field is read, and the error shows what was sent.
-            bindingContext.ModelState.SetModelValue(bindingContext.ModelName, value);
-            var metadata = bindingContext.ModelMetadata;
-            var text = value.FirstValue;
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                if (metadata.IsReferenceOrNullableType)
-                {
-                    bindingContext.Result = ModelBindingResult.Success(null);
-                }
-                else
-                {
-                    bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, metadata.ModelBindingMessageProvider.ValueMustNotBeNullAccessor(value.ToString()));
-                }
-            }
-            else if (T.TryParse(text, Digits, CultureInfo.InvariantCulture, out var number))
-            {
-                bindingContext.Result = ModelBindingResult.Success(number);
-            }
-            else
-            {
-                bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, metadata.ModelBindingMessageProvider.AttemptedValueIsInvalidAccessor(value.ToString(), metadata.GetDisplayName()));
-            }
-
-            return Task.CompletedTask;
+            value = T.TryParse(text, Digits, CultureInfo.InvariantCulture, out var number) ? number : null;
+            return value is not null;
         }
     }
 }
