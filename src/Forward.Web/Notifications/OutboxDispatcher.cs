@@ -191,6 +191,11 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         try
         {
             var personalisation = JsonSerializer.Deserialize<Dictionary<string, string>>(message.Personalisation) ?? [];
+            if (appointment is not null)
+            {
+                WhereAsItStands(personalisation, appointment);
+            }
+
             if (message.Channel == NotificationChannel.Sms)
             {
                 providerId = await sender.SendSmsAsync(message.Recipient, message.TemplateId, personalisation, message.IdempotencyKey, sending.Token);
@@ -314,6 +319,22 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
             .Where(m => m.AppointmentId == notice.AppointmentId && m.Kind == NotificationKind.BookingConfirmation && m.Channel == notice.Channel && m.Status == OutboxStatus.Pending)
             .Select(m => (DateTime?)m.DueUtc)
             .FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// Says where the appointment is as the hub's record stands when the message goes, as its calendar entry does: the
+    /// words were saved at booking, up to a fortnight before a reminder, and a hub's address put right since (a seed note
+    /// once stood as 18 hubs' site) would otherwise reach the patient as it was.
+    /// </summary>
+    private static void WhereAsItStands(Dictionary<string, string> personalisation, AppointmentFacts appointment)
+    {
+        var current = AppointmentMessage.Placeholders(appointment.HubName, Hub.Address(appointment.SiteName, appointment.Town), appointment.Mode, appointment.StartUtc);
+        foreach (var key in PlaceKeys.Where(personalisation.ContainsKey))
+        {
+            personalisation[key] = current[key];
+        }
+    }
+
+    private static readonly string[] PlaceKeys = ["hub_address", "how_seen"];
 
     private sealed record AppointmentFacts(AppointmentStatus Status, int HubId, DateTime StartUtc, DateTime EndUtc, DeliveryMode Mode, string HubName, string? SiteName, string? Town);
 

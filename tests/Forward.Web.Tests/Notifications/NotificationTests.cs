@@ -658,6 +658,40 @@ public sealed class NotificationTests(NotificationsFactory factory) : IClassFixt
         }
     }
 
+    /// <summary>
+    /// Messages queued before a hub's address was put right (a database seeded with a note as its site, upgraded while
+    /// reminders wait) go with the address as it stands. Old code sent the words saved at booking.
+    /// </summary>
+    [Fact]
+    public async Task A_message_queued_before_the_hubs_address_was_put_right_goes_with_the_address_as_it_stands()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        await SetHubPlaceAsync(world, "Site not stated in the seeds", "Dunstable");
+        var nhs = TestPatients.NewNhsNumber();
+        await AddPatientWithEmailAsync(world, nhs, "alex.moved@example.com");
+        var slot = (await world.FreeSlotsAsync(Now.AddDays(2)))[0];
+        Assert.Equal(DeliveryMode.FaceToFace, slot.Mode);
+        var id = await BookAsync(world, slot.Id, nhs);
+        await SetHubPlaceAsync(world, null, "Dunstable");
+
+        await Dispatcher.DispatchDueAsync();
+
+        var hubName = await world.WithDbAsync(db => db.Hubs.Where(h => h.Id == world.HubId).Select(h => h.Name).SingleAsync());
+        foreach (var channel in new[] { NotificationChannel.Sms, NotificationChannel.Email })
+        {
+            var sent = Assert.Single(await SentAsync(OutboxMessage.KeyFor(id, NotificationKind.BookingConfirmation, channel)));
+            Assert.Equal("Dunstable", sent.Personalisation["hub_address"]);
+            Assert.Equal($"The appointment is at {hubName}, Dunstable.", sent.Personalisation["how_seen"]);
+        }
+    }
+
+    private static Task<int> SetHubPlaceAsync(TestWorld world, string? siteName, string? town) => world.WithDbAsync(async db =>
+    {
+        var hub = await db.Hubs.SingleAsync(h => h.Id == world.HubId);
+        (hub.SiteName, hub.Town) = (siteName, town);
+        return await db.SaveChangesAsync();
+    });
+
     [Fact]
     public async Task A_cancellation_email_takes_the_calendar_entry_out_and_a_confirmation_not_yet_sent_is_not_sent()
     {
