@@ -183,6 +183,13 @@ public static class FhirEndpoints
         string? practiceOds = null;
         for (var partFrom = fromDate; partFrom <= toDate; partFrom = partFrom.AddDays(BookingService.MaxSearchDays))
         {
+            if (partFrom > fromDate && partFrom > today.AddYears(2))
+            {
+                // A search may start up to two years ahead, where no rota plans slots; its later part is not searched
+                // rather than refused for a start date the caller did not send.
+                break;
+            }
+
             var partTo = partFrom.AddDays(BookingService.MaxSearchDays - 1) < toDate ? partFrom.AddDays(BookingService.MaxSearchDays - 1) : toDate;
             var part = await booking.SearchAsync(new SlotSearch(ods, partFrom, partTo, MaxResults: MaxSlotsPerSearch - found.Count), actor, ct);
             if (part.Truncated)

@@ -385,6 +385,12 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.Equal($"Search {Rule}.", fifteenDates.Issue[0].Diagnostics);
         var capability = await client.CapabilityStatementAsync();
         Assert.Contains(Rule, capability!.Rest[0].Resource.Single(r => r.Type == "Slot").Documentation, StringComparison.Ordinal);
+
+        // Two weeks starting inside the two years slots may be searched for, ending past them: nothing there, not an error
+        // about a start date the search does not have (old code searched the fifteenth date apart and refused it).
+        var farOff = await client.SearchAsync<FhirSlot>(Window("2028-05-26T22:00:00+01:00", "2028-06-09T22:00:00+01:00"));
+        Assert.Equal(HttpStatusCode.OK, handler.LastResponse!.StatusCode);
+        Assert.Empty(FhirTestKit.Resources<FhirSlot>(farOff!));
     }
 
     [Fact]
