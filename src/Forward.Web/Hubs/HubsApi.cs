@@ -114,17 +114,14 @@ public static class HubsApi
 
     private static async Task<Ok<List<PracticeSummary>>> ListPracticesAsync([FromQuery] string? ccg, [FromQuery] string? q, ForwardDbContext db, CancellationToken ct)
     {
-        if (FreeText.Characters(q) > 100)
+        // Both filters are checked before either is refused, so a client is told of every one it must put right.
+        ValidationFailedException[] problems = [.. new[] { OdsProblem(ccg), SearchTextProblem(q) }.OfType<ValidationFailedException>()];
+        if (problems.Length == 1)
         {
-            throw ValidationFailedException.On("q", "Search text must be 100 characters or fewer.", "query-too-long");
+            throw problems[0];
         }
 
-        if (q is not null && q.Trim().Any(char.IsControl))
-        {
-            // PostgreSQL refuses a NUL in text outright; no name or code contains any control character.
-            throw ValidationFailedException.On("q", "Search text cannot contain control characters.", "query-invalid");
-        }
-
+        ValidationFailedException.ThrowIfAny(problems.SelectMany(p => p.Errors).ToDictionary());
         var query = db.Practices.AsQueryable();
         if (OdsFilter(ccg) is { } code)
         {
@@ -159,14 +156,19 @@ public static class HubsApi
     /// A CCG filter as given (trimmed, upper case), or null for none. ODS codes are a few ASCII letters and digits;
     /// anything else is refused before it reaches the database (PostgreSQL would fail on a NUL in it).
     /// </summary>
-    private static string? OdsFilter(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
+    private static string? OdsFilter(string? value) =>
+        OdsProblem(value) is { } problem ? throw problem
+        : string.IsNullOrWhiteSpace(value) ? null
+        : value.Trim().ToUpperInvariant();
 
-        var code = value.Trim().ToUpperInvariant();
-        return OdsCodes.IsWellFormed(code) ? code : throw ValidationFailedException.On("ccg", "ccg must be an ODS code: letters and digits, at most 10.", "invalid-ods-code");
-    }
+    private static ValidationFailedException? OdsProblem(string? value) =>
+        string.IsNullOrWhiteSpace(value) || OdsCodes.IsWellFormed(value.Trim().ToUpperInvariant())
+            ? null
+            : ValidationFailedException.On("ccg", "ccg must be an ODS code: letters and digits, at most 10.", "invalid-ods-code");
+
+    /// <summary>Search text too long, or with a control character (PostgreSQL refuses a NUL in text outright; no name or code has one).</summary>
+    private static ValidationFailedException? SearchTextProblem(string? q) =>
+        FreeText.Characters(q) > 100 ? ValidationFailedException.On("q", "Search text must be 100 characters or fewer.", "query-too-long")
+        : q is not null && q.Trim().Any(char.IsControl) ? ValidationFailedException.On("q", "Search text cannot contain control characters.", "query-invalid")
+        : null;
 }

@@ -28,6 +28,20 @@ public sealed class HubsApiTests(ForwardFactory factory) : IClassFixture<Forward
     }
 
     [Fact]
+    public async Task A_bad_ccg_and_bad_search_text_are_both_refused_on_their_fields()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var client = await world.ClientAsync(world.Commissioner);
+
+        using var response = await client.GetAsync(new Uri("/api/v1/practices?ccg=x-y&q=a%01", UriKind.Relative));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {body}");
+        var errors = JsonDocument.Parse(body).RootElement.GetProperty("errors");
+        Assert.Equal(["ccg", "q"], errors.EnumerateObject().Select(e => e.Name).Order());
+    }
+
+    [Fact]
     public async Task Search_text_over_100_characters_is_refused_on_its_field()
     {
         var world = await TestWorld.CreateAsync(factory);
