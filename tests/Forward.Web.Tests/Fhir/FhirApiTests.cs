@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Net;
 using Forward.Domain.Audit;
 using Forward.Domain.Hubs;
+using Forward.Web.Fhir;
 using Forward.Web.Tests.Infrastructure;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
@@ -391,6 +392,51 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
         var farOff = await client.SearchAsync<FhirSlot>(Window("2028-05-26T22:00:00+01:00", "2028-06-09T22:00:00+01:00"));
         Assert.Equal(HttpStatusCode.OK, handler.LastResponse!.StatusCode);
         Assert.Empty(FhirTestKit.Resources<FhirSlot>(farOff!));
+    }
+
+    [Fact]
+    public async Task The_five_thousand_slot_bound_holds_over_both_parts_of_a_fifteen_date_search()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var evening = factory.Clock.TravelTo(new DateTime(2026, 6, 8, 20, 30, 0, DateTimeKind.Utc));
+        var (client, handler) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var search = new SearchParams().Add("start", "ge2026-06-08T22:00:00+01:00").Add("end", "le2026-06-22T20:00:00+01:00").Add("status", "free")
+            .Add("searchFilter", $"{FhirTestKit.Ods}|{world.PracticeA.OdsCode}");
+        search.Include.Add(("Slot:schedule", IncludeModifier.None));
+
+        // The first part (8 to 21 June) holds the rota's evening slots; the fifteenth date is filled with extra clinicians'
+        // five-minute slots (07:00 to 17:00 UTC) until the two parts together hold exactly the bound.
+        var (now, afterLastDate) = (factory.Clock.GetUtcNow().UtcDateTime, new DateTime(2026, 6, 22, 23, 0, 0, DateTimeKind.Utc));
+        var rotaSlots = await world.WithDbAsync(db => db.Slots.CountAsync(s => s.HubId == world.HubId && s.Status == SlotStatus.Free && s.StartUtc > now && s.StartUtc < afterLastDate));
+        Assert.InRange(rotaSlots, 50, 500);
+        var added = 0;
+        async Task AddSlotsOnTheFifteenthDateAsync(int count)
+        {
+            await world.WithDbAsync(db =>
+            {
+                for (var k = added; k < added + count; k++)
+                {
+                    var start = new DateTime(2026, 6, 22, 7, 0, 0, DateTimeKind.Utc).AddMinutes(k % 120 * 5);
+                    db.Slots.Add(new Forward.Domain.Hubs.Slot { SessionId = world.SessionId, HubId = world.HubId, ClinicianIndex = 10 + (k / 120), StartUtc = start, EndUtc = start.AddMinutes(5), Role = ClinicianRole.GeneralPractitioner, Mode = DeliveryMode.FaceToFace, Status = SlotStatus.Free });
+                }
+
+                return db.SaveChangesAsync();
+            });
+            added += count;
+        }
+
+        await AddSlotsOnTheFifteenthDateAsync(FhirEndpoints.MaxSlotsPerSearch - rotaSlots);
+        var atTheBound = await client.SearchAsync<FhirSlot>(search);
+        Assert.Equal(HttpStatusCode.OK, handler.LastResponse!.StatusCode);
+        var (from, to) = (new DateTime(2026, 6, 8, 21, 0, 0, DateTimeKind.Utc), new DateTime(2026, 6, 22, 19, 0, 0, DateTimeKind.Utc));
+        var inWindow = await world.WithDbAsync(db => db.Slots.CountAsync(s => s.HubId == world.HubId && s.Status == SlotStatus.Free && s.StartUtc >= from && s.EndUtc <= to && s.StartUtc > now));
+        Assert.Equal(inWindow, atTheBound!.Total);
+        Assert.Contains(FhirTestKit.Resources<FhirSlot>(atTheBound), s => s.Start!.Value.UtcDateTime == new DateTime(2026, 6, 22, 16, 55, 0, DateTimeKind.Utc));
+
+        // One more free slot on the fifteenth date is one past the bound, though each part alone is within it.
+        await AddSlotsOnTheFifteenthDateAsync(1);
+        var refused = await FhirTestKit.ExpectErrorAsync(world, () => client.SearchAsync<FhirSlot>(search), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        Assert.Equal("More than 5,000 free slots match; search fewer days at a time.", refused.Issue[0].Diagnostics);
     }
 
     [Fact]
