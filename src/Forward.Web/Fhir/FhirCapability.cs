@@ -7,7 +7,7 @@ namespace Forward.Web.Fhir;
 public static class FhirCapability
 {
     /// <summary>When this statement last changed.</summary>
-    public const string Date = "2026-11-23";
+    public const string Date = "2026-12-07";
 
     public static CapabilityStatement Build(string baseUrl)
     {

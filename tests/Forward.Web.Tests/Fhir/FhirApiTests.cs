@@ -9,6 +9,7 @@ using Forward.Web.Fhir;
 using Forward.Web.Tests.Infrastructure;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
+using Hl7.Fhir.Serialization;
 using Microsoft.EntityFrameworkCore;
 using FhirAppointment = Hl7.Fhir.Model.Appointment;
 using FhirSlot = Hl7.Fhir.Model.Slot;
@@ -46,6 +47,19 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
             appointment.Interaction.Select(i => i.Code!.Value));
         Assert.Contains(rest.Resource, r => r.Type == "Patient" && r.SearchParam.Any(p => p.Name == "identifier"));
         Assert.Contains("Bearer", rest.Security.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_capability_statements_date_is_moved_on_whenever_its_content_changes()
+    {
+        // A client caches the statement by its date; a changed statement under the old date goes unnoticed. When this
+        // fails, set FhirCapability.Date to the day of the change and the fingerprint here to the one reported.
+        var statement = FhirCapability.Build("https://forward.example/fhir");
+        Assert.Equal(FhirCapability.Date, statement.Date);
+        statement.Date = null;
+        var fingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(new FhirJsonSerializer().SerializeToString(statement))))[..16];
+
+        Assert.Equal(("2026-12-07", "8E4D550149D5C59E"), (FhirCapability.Date, fingerprint));
     }
 
     [Fact]
