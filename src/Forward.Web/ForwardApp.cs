@@ -287,6 +287,10 @@ public static class ForwardApp
             throw new InvalidOperationException(fhir);
         }
 
+        if (app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value.Problem() is { } rateLimits)
+        {
+            throw new InvalidOperationException(rateLimits);
+        }
         // The database is migrated and seeded while the pipeline is built and Kestrel starts, on the other core: start-up
         // to the first page is the longer of the two, not their sum. Requests wait for it (below); /health says so.
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();

@@ -19,6 +19,21 @@ public sealed class RateLimitOptions
     /// refusals too, so this also bounds how fast one account can add record-view rows to the audit log.
     /// </summary>
     public int RecordViewsPerMinutePerUser { get; set; } = 60;
+
+    /// <summary>
+    /// What is wrong with these settings, or null. A limit of nothing (or less) is refused by the limiter itself only when
+    /// the first request it counts arrives: every sign-in, form post or cancel link would be a 500.
+    /// </summary>
+    public string? Problem() =>
+        new[]
+        {
+            (Name: nameof(SignInPerMinute), Value: SignInPerMinute),
+            (Name: nameof(ConsultPerHourPerIp), Value: ConsultPerHourPerIp),
+            (Name: nameof(PatientLinkPerMinute), Value: PatientLinkPerMinute),
+            (Name: nameof(RecordViewsPerMinutePerUser), Value: RecordViewsPerMinutePerUser),
+        }.FirstOrDefault(limit => limit.Value < 1) is { Name: { } name }
+            ? $"Forward:RateLimits:{name} must be a whole number of at least 1, or not set."
+            : null;
 }
 
 public static class RateLimits
@@ -37,6 +52,7 @@ public static class RateLimits
     public static IServiceCollection AddForwardRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Forward:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options)); // checked at start (RateLimitOptions.Problem)
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -102,24 +102,51 @@ public sealed class StartupFailureTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Forward__Consultation__WorkingDays", "-1", "Forward:Consultation:WorkingDays must be a whole number of working days from 1 to 10")]
-    [InlineData("Forward__Consultation__WorkingDays", "0", "Forward:Consultation:WorkingDays must be a whole number of working days from 1 to 10")]
-    [InlineData("Forward__Consultation__PerNhsNumberPer24Hours", "1000000000", "Forward:Consultation:PerNhsNumberPer24Hours must be a whole number from 1 to 100")]
-    [InlineData("Forward__Consultation__AcknowledgementsPerContactPer24Hours", "0", "Forward:Consultation:AcknowledgementsPerContactPer24Hours must be a whole number from 1 to 100")]
-    [InlineData("Forward__Fhir__PublicBaseUrls__0", "forward.example.nhs.uk/fhir", "Forward:Fhir:PublicBaseUrls must list absolute http or https addresses")] // old code: ignored, and every booking under it refused
-    public async Task Settings_that_would_refuse_or_mislead_every_patient_or_client_stop_the_start_and_say_why(string setting, string value, string message)
+    [InlineData("Forward:Consultation:WorkingDays must be a whole number of working days from 1 to 10", "Forward__Consultation__WorkingDays=-1")]
+    [InlineData("Forward:Consultation:WorkingDays must be a whole number of working days from 1 to 10", "Forward__Consultation__WorkingDays=0")]
+    [InlineData("Forward:Consultation:PerNhsNumberPer24Hours must be a whole number from 1 to 100", "Forward__Consultation__PerNhsNumberPer24Hours=1000000000")]
+    [InlineData("Forward:Consultation:AcknowledgementsPerContactPer24Hours must be a whole number from 1 to 100", "Forward__Consultation__AcknowledgementsPerContactPer24Hours=0")]
+    [InlineData("Forward:Fhir:PublicBaseUrls must list absolute http or https addresses", "Forward__Fhir__PublicBaseUrls__0=forward.example.nhs.uk/fhir")] // old code: ignored, and every booking under it refused
+
+    // Old code: started, then every sign-in (or form post, cancel link, record view) was a 500 from the limiter.
+    [InlineData("Forward:RateLimits:SignInPerMinute must be a whole number of at least 1", "Forward__RateLimits__SignInPerMinute=0")]
+    [InlineData("Forward:RateLimits:ConsultPerHourPerIp must be a whole number of at least 1", "Forward__RateLimits__ConsultPerHourPerIp=-1")]
+    [InlineData("Forward:RateLimits:PatientLinkPerMinute must be a whole number of at least 1", "Forward__RateLimits__PatientLinkPerMinute=0")]
+    [InlineData("Forward:RateLimits:RecordViewsPerMinutePerUser must be a whole number of at least 1", "Forward__RateLimits__RecordViewsPerMinutePerUser=0")]
+
+    public async Task Settings_that_would_refuse_or_mislead_every_patient_or_client_stop_the_start_and_say_why(string message, params string[] settings)
     {
         var output = new ConcurrentQueue<string>();
-        using var server = ForwardProcess.Start(ForwardProcess.FreePort(), new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Forward__DataDirectory"] = dataDirectory,
             ["Forward__Notifications__PublicBaseUrl"] = "https://forward.example.nhs.uk",
-            [setting] = value,
-        }, output);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await server.WaitForExitAsync(timeout.Token);
+        };
+        foreach (var setting in settings)
+        {
+            var nameAndValue = setting.Split('=', 2);
+            environment[nameAndValue[0]] = nameAndValue[1];
+        }
 
+        using var server = ForwardProcess.Start(ForwardProcess.FreePort(), environment, output);
+
+        // A start that took the settings says it is running and carries on: that is the failure, seen without waiting it out.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        var started = false;
+        while (!server.HasExited && !started)
+        {
+            started = output.Any(line => line.StartsWith("Forward is running at", StringComparison.Ordinal)) || DateTime.UtcNow > deadline;
+            await Task.Delay(100);
+        }
+
+        if (!server.HasExited)
+        {
+            server.Kill();
+        }
+
+        await server.WaitForExitAsync();
+        Assert.False(started, $"Forward started with {string.Join(", ", settings)}");
         Assert.NotEqual(0, server.ExitCode);
         Assert.Contains(output, line => line.Contains(message, StringComparison.Ordinal));
     }
