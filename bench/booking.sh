@@ -24,14 +24,14 @@ run_bench() { dotnet "$bench/Forward.Bench.dll" "$@"; }
 
 # Forward as it runs in production, plus: demo users seeded (the nhs111 client signs in), the sign-in rate limit raised
 # for 32 clients' token requests, the slot horizon widened to 150 days and the NHS 111 booking window from 48
-# hours to cover it, so the clients do not run out of slots in the timed part (the window check itself still runs on
-# every booking).
+# hours to match it (a window longer than the horizon stops the start), so the clients do not run out of slots in the
+# timed part (the window check itself still runs on every booking).
 start_forward() { # port, then extra VAR=value settings
   local port=$1; shift
   ( cd "$app" && exec env ASPNETCORE_ENVIRONMENT=Production Forward__DataDirectory="$data" \
       Forward__Demo__SeedUsers=true Forward__Demo__Password=forward-demo Forward__RateLimits__SignInPerMinute=100000 \
       Forward__Notifications__PublicBaseUrl=https://forward.example.nhs.uk \
-      Forward__Slots__HorizonDays=150 Forward__Booking__Windows__Nhs111__MaximumAhead=155.00:00:00 "$@" \
+      Forward__Slots__HorizonDays=150 Forward__Booking__Windows__Nhs111__MaximumAhead=150.00:00:00 "$@" \
       dotnet Forward.Web.dll --urls "http://127.0.0.1:$port" >"$data/server.log" 2>&1 ) &
   server=$!
   for _ in $(seq 1 1200); do

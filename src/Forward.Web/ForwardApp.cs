@@ -291,6 +291,21 @@ public static class ForwardApp
         {
             throw new InvalidOperationException(rateLimits);
         }
+
+        // Resolved here, not at the first slot search or send, so a value that does not bind (a window of "abc") stops
+        // the start, named by the binder, as one out of range does.
+        var bookingPolicy = app.Services.GetRequiredService<IOptions<BookingPolicy>>().Value;
+        if (bookingPolicy.Problem() is { } windows)
+        {
+            throw new InvalidOperationException(windows);
+        }
+
+        // The test host plans the seeded hubs for two days only, and makes the slots each test books (ForwardFactory).
+        if (app.Services.GetRequiredService<IOptions<SlotOptions>>().Value.Problem(bookingPolicy, windowsMustFit: !app.Environment.IsEnvironment("Testing")) is { } slots)
+        {
+            throw new InvalidOperationException(slots);
+        }
+
         // The database is migrated and seeded while the pipeline is built and Kestrel starts, on the other core: start-up
         // to the first page is the longer of the two, not their sum. Requests wait for it (below); /health says so.
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();

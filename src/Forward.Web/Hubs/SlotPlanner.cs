@@ -1,5 +1,6 @@
 using Forward.Data;
 using Forward.Data.Compliance;
+using Forward.Domain.Booking;
 using Forward.Domain.Calendar;
 using Forward.Domain.Hubs;
 using Forward.Domain.Time;
@@ -11,6 +12,29 @@ public sealed class SlotOptions
 {
     /// <summary>How many days ahead slots exist; booking windows must fit inside it.</summary>
     public int HorizonDays { get; set; } = 28;
+
+    /// <summary>A year: every day of it is planned at start and every 6 hours, for every hub.</summary>
+    public const int MaxHorizonDays = 366;
+
+    /// <summary>
+    /// What is wrong with the horizon, or null. Slots exist only this many days ahead, so a horizon shorter than a
+    /// booking window silently stops bookings short of it (0 plans today alone). <paramref name="windowsMustFit"/> is false
+    /// only for the test host, which plans the seeded hubs for a couple of days and makes the slots each test books.
+    /// </summary>
+    public string? Problem(BookingPolicy policy, bool windowsMustFit)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (HorizonDays is < 1 or > MaxHorizonDays)
+        {
+            return $"Forward:Slots:HorizonDays must be a whole number of days from 1 to {MaxHorizonDays}, or not set.";
+        }
+
+        var (channel, longest) = policy.Windows.MaxBy(w => w.Value.MaximumAhead);
+        var daysNeeded = Math.Ceiling(longest.MaximumAhead.TotalDays);
+        return windowsMustFit && HorizonDays < daysNeeded
+            ? $"Forward:Slots:HorizonDays ({HorizonDays}) must be at least {daysNeeded:0}, the longest booking window (Forward:Booking:Windows:{channel}:MaximumAhead, {longest.MaximumAhead}) in days: slots are planned only that far ahead, so bookings would stop short of the window."
+            : null;
+    }
 }
 
 /// <summary>What a plan changed: slots added, withdrawn, restored, and free ones given the rota's new shape.</summary>

@@ -82,6 +82,9 @@ public sealed class SecurityHeaderTests(SecurityHeaderTests.ProductionFactory fa
             base.ConfigureWebHost(builder);
             builder.UseEnvironment("Production");
             builder.UseSetting("Forward:Notifications:PublicBaseUrl", "https://forward.example.nhs.uk");
+
+            // Outside the test host the slot horizon must cover the longest booking window (14 days), or the start stops.
+            builder.UseSetting("Forward:Slots:HorizonDays", "14");
         }
     }
 }

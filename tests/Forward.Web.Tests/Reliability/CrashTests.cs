@@ -135,7 +135,7 @@ public sealed class CrashTests : IDisposable
         ["Forward__Demo__SeedUsers"] = "true",
         ["Forward__Demo__Password"] = Password,
         ["Forward__Demo__HistoryMonths"] = "0",
-        ["Forward__Slots__HorizonDays"] = "12",
+        ["Forward__Slots__HorizonDays"] = "14", // the longest booking window: a shorter horizon stops the start
         ["Forward__RateLimits__SignInPerMinute"] = "10000",
         ["Forward__Notifications__DispatchInBackground"] = "false",
     });

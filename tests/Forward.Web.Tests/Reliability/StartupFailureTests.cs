@@ -114,6 +114,18 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("Forward:RateLimits:PatientLinkPerMinute must be a whole number of at least 1", "Forward__RateLimits__PatientLinkPerMinute=0")]
     [InlineData("Forward:RateLimits:RecordViewsPerMinutePerUser must be a whole number of at least 1", "Forward__RateLimits__RecordViewsPerMinutePerUser=0")]
 
+    // Old code: started; every slot search was then a 500 (abc) or listed nothing, and a horizon shorter than the windows
+    // stopped bookings short of them.
+    [InlineData("'Forward:Booking:Windows:Practice:MaximumAhead'", "Forward__Booking__Windows__Practice__MaximumAhead=abc")]
+    [InlineData("Forward:Booking:Windows:Practice:MaximumAhead must be a time span greater than zero", "Forward__Booking__Windows__Practice__MaximumAhead=-1.00:00:00")]
+    [InlineData("Forward:Booking:Windows:Hub:MaximumAhead must be a time span greater than zero", "Forward__Booking__Windows__Hub__MaximumAhead=00:00:00")]
+    [InlineData("Forward:Booking:Windows:Nhs111:MinimumNotice must be a time span of zero or more", "Forward__Booking__Windows__Nhs111__MinimumNotice=-01:00:00")]
+    [InlineData("Forward:Booking:Windows:Online:MinimumNotice (2.00:00:00) must be less than Forward:Booking:Windows:Online:MaximumAhead (2.00:00:00)", "Forward__Booking__Windows__Online__MinimumNotice=2.00:00:00", "Forward__Booking__Windows__Online__MaximumAhead=2.00:00:00")]
+    [InlineData("Forward:Slots:HorizonDays must be a whole number of days from 1 to 366", "Forward__Slots__HorizonDays=0")]
+    [InlineData("Forward:Slots:HorizonDays must be a whole number of days from 1 to 366", "Forward__Slots__HorizonDays=-3")]
+    [InlineData("Forward:Slots:HorizonDays (13) must be at least 14, the longest booking window (Forward:Booking:Windows:Practice:MaximumAhead, 14.00:00:00)", "Forward__Slots__HorizonDays=13")]
+    [InlineData("Forward:Slots:HorizonDays (28) must be at least 31, the longest booking window (Forward:Booking:Windows:Hub:MaximumAhead, 30.12:00:00)", "Forward__Booking__Windows__Hub__MaximumAhead=30.12:00:00")]
+
     public async Task Settings_that_would_refuse_or_mislead_every_patient_or_client_stop_the_start_and_say_why(string message, params string[] settings)
     {
         var output = new ConcurrentQueue<string>();
