@@ -306,6 +306,11 @@ public static class ForwardApp
             throw new InvalidOperationException(slots);
         }
 
+        if (app.Services.GetRequiredService<IOptions<NotificationOptions>>().Value.Problem() is { } notifications)
+        {
+            throw new InvalidOperationException(notifications);
+        }
+
         // The database is migrated and seeded while the pipeline is built and Kestrel starts, on the other core: start-up
         // to the first page is the longer of the two, not their sum. Requests wait for it (below); /health says so.
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();

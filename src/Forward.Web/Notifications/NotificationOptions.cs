@@ -42,6 +42,25 @@ public sealed class NotificationOptions
     /// </summary>
     public int SendTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>An hour: the dispatcher looks for due messages at least this often.</summary>
+    public const int MaxPollSeconds = 3600;
+
+    /// <summary>A day: a message whose sender crashed is not sent again before its claim ends.</summary>
+    public const int MaxClaimMinutes = 1440;
+
+    /// <summary>
+    /// What is wrong with the dispatcher's settings, or null. Each would otherwise surface only once Forward is running:
+    /// no attempts marks every message Failed unsent, and the dispatcher would send nothing or stop.
+    /// </summary>
+    public string? Problem() =>
+        PollSeconds is < 1 or > MaxPollSeconds ? $"Forward:Notifications:PollSeconds must be a whole number of seconds from 1 to {MaxPollSeconds}, or not set."
+        : BatchSize < 1 ? "Forward:Notifications:BatchSize must be a whole number of at least 1, or not set."
+        : MaxAttempts < 1 ? "Forward:Notifications:MaxAttempts must be a whole number of at least 1, or not set: with none, every message is marked Failed without being sent."
+        : ClaimMinutes is < 1 or > MaxClaimMinutes ? $"Forward:Notifications:ClaimMinutes must be a whole number of minutes from 1 to {MaxClaimMinutes}, or not set."
+        : SendTimeoutSeconds < 1 || SendTimeoutSeconds > ClaimMinutes * 30
+            ? $"Forward:Notifications:SendTimeoutSeconds must be a whole number of seconds from 1 to {ClaimMinutes * 30}, half of Forward:Notifications:ClaimMinutes ({ClaimMinutes}), or not set: a send still running when the claim ends would be sent again by another dispatcher."
+        : null;
+
     public TimeSpan SendLimit => TimeSpan.FromSeconds(Math.Clamp(SendTimeoutSeconds, 1, Math.Max(1, ClaimMinutes) * 30));
 
     /// <summary>The development sender's JSON-lines file; relative paths are under Forward:DataDirectory.</summary>

@@ -126,6 +126,15 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("Forward:Slots:HorizonDays (13) must be at least 14, the longest booking window (Forward:Booking:Windows:Practice:MaximumAhead, 14.00:00:00)", "Forward__Slots__HorizonDays=13")]
     [InlineData("Forward:Slots:HorizonDays (28) must be at least 31, the longest booking window (Forward:Booking:Windows:Hub:MaximumAhead, 30.12:00:00)", "Forward__Booking__Windows__Hub__MaximumAhead=30.12:00:00")]
 
+    // Old code: started; no attempts marked every message Failed unsent, and a poll of abc stopped the host with exit code 0.
+    [InlineData("Forward:Notifications:MaxAttempts must be a whole number of at least 1", "Forward__Notifications__MaxAttempts=0")]
+    [InlineData("'Forward:Notifications:PollSeconds'", "Forward__Notifications__PollSeconds=abc")]
+    [InlineData("Forward:Notifications:PollSeconds must be a whole number of seconds from 1 to 3600", "Forward__Notifications__PollSeconds=0")]
+    [InlineData("Forward:Notifications:BatchSize must be a whole number of at least 1", "Forward__Notifications__BatchSize=0")]
+    [InlineData("Forward:Notifications:ClaimMinutes must be a whole number of minutes from 1 to 1440", "Forward__Notifications__ClaimMinutes=0")]
+    [InlineData("Forward:Notifications:SendTimeoutSeconds must be a whole number of seconds from 1 to 150", "Forward__Notifications__SendTimeoutSeconds=0")]
+    [InlineData("Forward:Notifications:SendTimeoutSeconds must be a whole number of seconds from 1 to 30, half of Forward:Notifications:ClaimMinutes (1)", "Forward__Notifications__ClaimMinutes=1", "Forward__Notifications__SendTimeoutSeconds=60")]
+
     public async Task Settings_that_would_refuse_or_mislead_every_patient_or_client_stop_the_start_and_say_why(string message, params string[] settings)
     {
         var output = new ConcurrentQueue<string>();
