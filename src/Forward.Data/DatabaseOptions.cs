@@ -23,10 +23,11 @@ public static class DatabaseRegistration
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var providerName = configuration["Forward:Database:Provider"] ?? "Sqlite";
-        if (!Enum.TryParse<DatabaseProvider>(providerName, ignoreCase: true, out var provider))
-        {
-            throw new InvalidOperationException($"Forward:Database:Provider must be Sqlite or Postgres, not '{providerName}'.");
-        }
+
+        // By name only: Enum.TryParse also takes a number ("5" is no provider and was taken as Postgres) and a comma list.
+        var provider = Enum.GetNames<DatabaseProvider>().FirstOrDefault(n => string.Equals(n, providerName, StringComparison.OrdinalIgnoreCase)) is { } name
+            ? Enum.Parse<DatabaseProvider>(name)
+            : throw new InvalidOperationException($"Forward:Database:Provider must be Sqlite or Postgres, not '{providerName}'.");
 
         var connectionString = configuration.GetConnectionString("Forward");
         if (provider == DatabaseProvider.Sqlite)
@@ -39,9 +40,19 @@ public static class DatabaseRegistration
             }
 
             // A generous busy timeout: concurrent writers queue for SQLite's single write lock instead of failing; past it
-            // the request answers 503 (Forward:Database:SqliteBusyTimeoutSeconds, default 30).
-            var busySeconds = int.TryParse(configuration["Forward:Database:SqliteBusyTimeoutSeconds"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var configured) ? configured : 30;
-            var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = busySeconds, Pooling = true };
+            // the request answers 503 (Forward:Database:SqliteBusyTimeoutSeconds, 1 to 300, default 30).
+            var busySeconds = WholeNumber(configuration, "Forward:Database:SqliteBusyTimeoutSeconds", 30, 1, 300, "seconds");
+            Microsoft.Data.Sqlite.SqliteConnectionStringBuilder builder;
+            try
+            {
+                builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = busySeconds, Pooling = true };
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException)
+            {
+                // The builder names the keyword or value it could not take, but not where the string came from.
+                throw new InvalidOperationException($"ConnectionStrings:Forward is not a valid SQLite connection string: {ex.Message}", ex);
+            }
+
             services.AddSingleton(_ => new SqliteWriteGate(TimeSpan.FromSeconds(busySeconds)));
             var sqlite = builder.ToString();
 
@@ -60,8 +71,8 @@ public static class DatabaseRegistration
             // A dropped connection or a restarting server is retried a few times, quickly, inside the request (every
             // transaction runs in the execution strategy); past that the request answers 503 database-unavailable and the
             // client retries. Bounded so a request never hangs for long on a database that stays away
-            // (Forward:Database:PostgresRetries, default 3; 0 turns retrying off).
-            var retries = int.TryParse(configuration["Forward:Database:PostgresRetries"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var configuredRetries) ? configuredRetries : 3;
+            // (Forward:Database:PostgresRetries, 0 to 10, default 3; 0 turns retrying off).
+            var retries = WholeNumber(configuration, "Forward:Database:PostgresRetries", 3, 0, 10, "retries");
             services.AddDbContextPool<ForwardDbContext, PostgresForwardDbContext>(o => SkipPendingModelCheck(o.UseNpgsql(
                 connectionString,
                 x =>
@@ -74,6 +85,18 @@ public static class DatabaseRegistration
         }
 
         return provider;
+    }
+
+    /// <summary>
+    /// The setting as digits from <paramref name="min"/> to <paramref name="max"/>, or <paramref name="unset"/> when it is
+    /// not set. Anything else stops start-up naming it: taking the default instead hid the mistake.
+    /// </summary>
+    private static int WholeNumber(IConfiguration configuration, string key, int unset, int min, int max, string unit)
+    {
+        var configured = configuration[key];
+        return configured is null ? unset
+            : int.TryParse(configured, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n
+            : throw new InvalidOperationException($"{key} must be a whole number of {unit} from {min} to {max}, or not set, not '{configured}'.");
     }
 
     /// <summary>

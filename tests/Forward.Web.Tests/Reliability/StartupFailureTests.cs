@@ -135,6 +135,15 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("Forward:Notifications:SendTimeoutSeconds must be a whole number of seconds from 1 to 150", "Forward__Notifications__SendTimeoutSeconds=0")]
     [InlineData("Forward:Notifications:SendTimeoutSeconds must be a whole number of seconds from 1 to 30, half of Forward:Notifications:ClaimMinutes (1)", "Forward__Notifications__ClaimMinutes=1", "Forward__Notifications__SendTimeoutSeconds=60")]
 
+    // Old code: a number was taken as a provider (5 as Postgres), a bad number as the default, and a bad connection
+    // string stopped the start without saying which setting it was.
+    [InlineData("Forward:Database:Provider must be Sqlite or Postgres, not '5'", "Forward__Database__Provider=5")]
+    [InlineData("Forward:Database:Provider must be Sqlite or Postgres, not 'Sqlite,Postgres'", "Forward__Database__Provider=Sqlite,Postgres")]
+    [InlineData("Forward:Database:SqliteBusyTimeoutSeconds must be a whole number of seconds from 1 to 300, or not set, not 'abc'", "Forward__Database__SqliteBusyTimeoutSeconds=abc")]
+    [InlineData("Forward:Database:SqliteBusyTimeoutSeconds must be a whole number of seconds from 1 to 300, or not set, not '0'", "Forward__Database__SqliteBusyTimeoutSeconds=0")]
+    [InlineData("Forward:Database:PostgresRetries must be a whole number of retries from 0 to 10, or not set, not '-1'", "Forward__Database__Provider=Postgres", "ConnectionStrings__Forward=Host=127.0.0.1;Port=1;Database=never_opened", "Forward__Database__PostgresRetries=-1")]
+    [InlineData("ConnectionStrings:Forward is not a valid SQLite connection string:", "ConnectionStrings__Forward=Data Source=forward-never.db;Mode=Bogus")]
+    [InlineData("ConnectionStrings:Forward is not a valid SQLite connection string:", "ConnectionStrings__Forward=Data Source=forward-never.db;Foo=bar")]
     public async Task Settings_that_would_refuse_or_mislead_every_patient_or_client_stop_the_start_and_say_why(string message, params string[] settings)
     {
         var output = new ConcurrentQueue<string>();
