@@ -468,6 +468,36 @@ public sealed class NavigationPagesTests(ForwardFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task The_remove_form_shown_again_after_a_refused_change_keeps_the_version_the_change_form_was_opened_at()
+    {
+        // Old code: the Remove form re-shown with a field error carried the record's version as read then, so after a
+        // colleague's change it removed the record, their change unseen.
+        var world = await TestWorld.CreateAsync(factory);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormAsync("/Navigation/Training", Training("Ann Smith", "no"))).StatusCode);
+        var opened = await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.PracticeId == world.PracticeA.Id && t.StaffName == "Ann Smith"));
+        var id = opened.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var editPage = $"/Navigation/Training?edit={id}";
+
+        // Tab B changes the record (version 2) after tab A opened it at version 1.
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormAsync("/Navigation/Training", Training("Ann Smith", "yes", opened, "2026-06-01"), formPage: editPage)).StatusCode);
+
+        // Tab A sends its change without the date: shown again with the error, its forms still at version 1.
+        var invalid = await staff.PostFormAsync("/Navigation/Training", Training("Ann Smith", "yes", opened), formPage: editPage);
+        var invalidHtml = await invalid.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, invalid.StatusCode);
+        var removeForm = Assert.Single(PageClient.PostForms(invalidHtml), f => f.Contains("handler=Remove", StringComparison.Ordinal));
+        Assert.Equal(opened.Version, PageClient.VersionOnForm(removeForm));
+
+        // Tab A's Remove, as that form sends it, is refused as from the stale form.
+        var remove = new Dictionary<string, string> { ["Input.Id"] = id, ["Input.Version"] = PageClient.VersionOnForm(removeForm).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var removed = await staff.PostFormAsync("/Navigation/Training?handler=Remove", remove, formPage: editPage);
+        Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+        Assert.Contains("Someone else changed the record for Ann Smith", await removed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, (await world.WithDbAsync(db => db.NavigatorTraining.AsNoTracking().SingleAsync(t => t.Id == opened.Id))).Version);
+    }
+
+    [Fact]
     public async Task A_second_record_for_the_same_person_is_refused_however_the_name_is_typed()
     {
         var world = await TestWorld.CreateAsync(factory);
