@@ -72,6 +72,12 @@ public static class AssuranceRenderer
 
     private static string Percent(decimal? value) => Wording.Percent(value, NoData);
 
+    /// <summary>Capacity beside its RAG: cut, not rounded, so 29.98 is not printed "30.0" beside Red.</summary>
+    private static string RatedMinutes(decimal? value) => Wording.RatedFigure(value, NoData);
+
+    /// <summary>Coverage beside its RAG, cut as <see cref="RatedMinutes"/>.</summary>
+    private static string RatedPercent(decimal? value) => Wording.RatedPercent(value, NoData);
+
     private static string Whole(decimal value) => value.ToString("#,0.#", Uk);
 
     /// <summary>An sRGB colour.</summary>
@@ -234,10 +240,10 @@ public static class AssuranceRenderer
             var channels = string.Join(", ", Enum.GetValues<BookingChannel>().Select(c => $"{Wording.Channel(c)} {Percent(f.ChannelShare(c))}"));
             var rows = new (string Measure, string Value, Rag? Rag, string Note)[]
             {
-                ("Minutes per 1,000 patients per week", Minutes(f.MinutesPer1000PerWeek), f.CapacityRag, $"against {Whole(capacity.Minimum)} (minimum) and {Whole(capacity.Stretch)} (rising target)"),
-                ("Population with evening cover", Percent(f.EveningCoverage), f.EveningCoverageRag, "against 100%: 18:30 to 20:00 every weekday"),
-                ("Population with weekend cover", Percent(f.WeekendCoverage), f.WeekendCoverageRag, "against 100%: every Saturday and Sunday"),
-                ("Population fully covered", Percent(f.FullCoverage), f.FullCoverageRag, "against 100%: evenings and weekends"),
+                ("Minutes per 1,000 patients per week", RatedMinutes(f.MinutesPer1000PerWeek), f.CapacityRag, $"against {Whole(capacity.Minimum)} (minimum) and {Whole(capacity.Stretch)} (rising target)"),
+                ("Population with evening cover", RatedPercent(f.EveningCoverage), f.EveningCoverageRag, "against 100%: 18:30 to 20:00 every weekday"),
+                ("Population with weekend cover", RatedPercent(f.WeekendCoverage), f.WeekendCoverageRag, "against 100%: every Saturday and Sunday"),
+                ("Population fully covered", RatedPercent(f.FullCoverage), f.FullCoverageRag, "against 100%: evenings and weekends"),
                 ("Utilisation", Percent(f.Utilisation), null, $"slots booked of {Whole(t.OfferedSlots)} offered"),
                 ("Did not attend", Percent(f.DnaRate), null, Wording.Plural(t.DidNotAttend, "missed appointment", "missed appointments")),
                 ("Cancellations", t.Cancelled.ToString("N0", Uk), null, $"{Percent(f.CancellationRate)} of {Wording.Plural(t.Appointments, "appointment", "appointments")}"),
@@ -319,7 +325,7 @@ public static class AssuranceRenderer
 
                     // Inside the top of a tall bar (clear of the target lines drawn across it), above a short one.
                     var inside = bottom - barTop > 14;
-                    canvas.DrawString(Minutes(value), fonts.SmallBold, inside && rag is Rag.Red or Rag.Green ? White : Black, new Box(x, inside ? barTop + 1 : barTop - 11, slot, 10), Align.Centre);
+                    canvas.DrawString(RatedMinutes(value), fonts.SmallBold, inside && rag is Rag.Red or Rag.Green ? White : Black, new Box(x, inside ? barTop + 1 : barTop - 11, slot, 10), Align.Centre);
                     if (weeks[i].Figures.Withheld is { } withheld)
                     {
                         // Two short lines: a narrow week's slot has no room for the label on one.
@@ -390,7 +396,7 @@ public static class AssuranceRenderer
             var shown = page.Networks.Count <= room ? page.Networks.Count : Math.Max(0, room - 1);
             foreach (var n in page.Networks.Take(shown))
             {
-                Row(n.Entity.Name, n.Entity.Code, Whole(n.Figures.Totals.ExtendedMinutes), Minutes(n.Figures.MinutesPer1000PerWeek), n.Figures, fonts.Small);
+                Row(n.Entity.Name, n.Entity.Code, Whole(n.Figures.Totals.ExtendedMinutes), RatedMinutes(n.Figures.MinutesPer1000PerWeek), n.Figures, fonts.Small);
             }
 
             if (shown < page.Networks.Count)

@@ -112,6 +112,18 @@ public static class Wording
     /// <summary>A fraction as a percentage to one decimal place ("87.5%"), or <paramref name="none"/>.</summary>
     public static string Percent(decimal? fraction, string none) => fraction is { } v ? (v * 100m).ToString("0.0", UkCulture) + "%" : none;
 
+    /// <summary>
+    /// A rated figure (capacity minutes per 1,000 per week) to one decimal place, cut toward zero rather than rounded:
+    /// 29.998 against a 30 minimum is Red, and "30.0" beside Red would contradict it. "29.9" never reaches a target the
+    /// value misses, nor falls short of one it meets. Or <paramref name="none"/> when there was nothing to divide.
+    /// </summary>
+    public static string RatedFigure(decimal? value, string none) => value is { } v ? CutToTenths(v).ToString("0.0", UkCulture) : none;
+
+    /// <summary>A rated fraction (population coverage) as a percentage, cut toward zero as <see cref="RatedFigure"/>: 99.96% is "99.9%", not "100.0%" beside Amber.</summary>
+    public static string RatedPercent(decimal? fraction, string none) => fraction is { } v ? CutToTenths(v * 100m).ToString("0.0", UkCulture) + "%" : none;
+
+    private static decimal CutToTenths(decimal value) => Math.Round(value, 1, MidpointRounding.ToZero);
+
     /// <summary>A RAG in words — never colour alone — or <paramref name="none"/> when it was not assessed.</summary>
     public static string Rag(Forward.Domain.Compliance.Rag rag, string none) => rag switch
     {

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Forward.Domain.Compliance;
 using Forward.Web.Compliance;
 using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using UglyToad.PdfPig;
 
 namespace Forward.Web.Tests.Compliance;
@@ -94,7 +95,7 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
         Assert.True(minutes > 0, "the world's hubs offer capacity in June");
         var rag = figures.GetProperty("capacityRag").GetString()!;
         Assert.NotEqual("NotApplicable", rag);
-        Assert.Contains("Minutes per 1,000 patients per week" + minutes.ToString("0.0", CultureInfo.GetCultureInfo("en-GB")) + rag + "against 30", text, StringComparison.Ordinal);
+        Assert.Contains("Minutes per 1,000 patients per week" + Math.Round(minutes, 1, MidpointRounding.ToZero).ToString("0.0", CultureInfo.GetCultureInfo("en-GB")) + rag + "against 30", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Forward holds no slots", text, StringComparison.Ordinal);
         Assert.Contains("Cancellations133.3% of 3 appointments", text, StringComparison.Ordinal); // one cancellation of three
         Assert.Contains("Patient's practice 100.0%", text, StringComparison.Ordinal); // all booked by the practice
@@ -201,6 +202,35 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
         var pdf = await response.Content.ReadAsByteArrayAsync();
         AssertIsPdf(pdf, pages: 1);
         Assert.Contains($"Test CCG {world.Prefix[1..]}", Assert.Single(PageTexts(pdf)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_ccg_just_short_of_the_minimum_is_printed_and_shown_short_of_it_beside_red()
+    {
+        // Old code rounded: a CCG at 29.9996 minutes was "30.0" beside Red on the page and in the PDF.
+        var world = await TestWorld.CreateAsync(factory);
+        await world.PlanAsync(new DateOnly(2026, 6, 1), new DateOnly(2026, 6, 30)); // on Forward all month, so rated
+        var api = await world.ClientAsync(world.Commissioner);
+        async Task<JsonElement> FiguresAsync() => JsonDocument.Parse(await (await api.GetAsync(new Uri($"/api/v1/compliance?level=ccg&id={world.CcgId}&from=2026-06-01&to=2026-06-30", UriKind.Relative))).Content.ReadAsStringAsync()).RootElement.GetProperty("figures");
+
+        // Each hub serves one practice, so the CCG's minutes stay as they are and its figure goes as one over its
+        // population: the fewest patients that take it under 30.
+        var minutes = (await FiguresAsync()).GetProperty("minutesPer1000PerWeek").GetDecimal();
+        var population = (int)Math.Floor(minutes * 40_000m / 30m) + 1;
+        await world.WithDbAsync(db => db.Practices.Where(p => p.Id == world.PracticeA.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.ListSize, population - 15_000)));
+        var figures = await FiguresAsync();
+        var shortOf = figures.GetProperty("minutesPer1000PerWeek").GetDecimal();
+        Assert.InRange(shortOf, 29.95m, 29.9999999m);
+        Assert.Equal("Red", figures.GetProperty("capacityRag").GetString());
+
+        using var page = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var html = (await page.GetAsync($"/Compliance/Assurance?Month={June}")).Html;
+        Assert.Matches("data-figure=\"capacity\">29\\.9 <strong [^>]*data-rag=\"Red\">Red</strong>", html);
+
+        var pdf = await (await page.Http.GetAsync(new Uri($"/Compliance/Assurance?handler=Pdf&Month={June}", UriKind.Relative))).Content.ReadAsByteArrayAsync();
+        var text = Assert.Single(PageTexts(pdf));
+        Assert.Contains("Minutes per 1,000 patients per week29.9Redagainst 30", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("30.0Red", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Forward.Domain.Hubs;
 using Forward.Domain.Organisations;
 using Forward.Web.Pages;
 using Forward.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Forward.Web.Tests.Compliance;
 
@@ -438,6 +439,46 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
         using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
         var practice = (await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&{Week}")).Html;
         Assert.Contains(hubLink, ChildRow($"hub:{world.HubId}").Match(practice).Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rated_figure_is_cut_not_rounded_so_it_never_shows_across_a_target_from_its_rating()
+    {
+        // Old code rounded half away from zero: 29.999 minutes showed "30.0" beside Red, 44.98 "45.0" beside Amber.
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        Task ListSizeAsync(int listSize) => world.WithDbAsync(db => db.Practices.Where(p => p.Id == world.PracticeA.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.ListSize, listSize)));
+
+        // A's hub gives it 1,200 minutes in the week: over 40,001 patients that is 29.99925 per 1,000, just short of 30.
+        await ListSizeAsync(40_001);
+        var practice = (await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&{Week}")).Html;
+        Assert.Equal("29.9", CapacityCard().Match(practice).Groups["value"].Value);
+        Assert.Contains("data-rag=\"Red\">Red</strong> against 30 (minimum)", practice, StringComparison.Ordinal);
+        var week = PeriodRow("2026-06-08").Match(practice).Value;
+        Assert.Contains(">29.9</td>", week, StringComparison.Ordinal);
+        Assert.Contains("data-rag=\"Red\">Red</strong>", week, StringComparison.Ordinal);
+        Assert.Contains(": 29.9 minutes</title>", Chart().Match(practice).Value, StringComparison.Ordinal);
+
+        // The PCN's table and heat grid show A the same way.
+        var pcn = (await commissioner.GetAsync($"/Compliance?Scope=pcn:{world.PracticeA.NetworkId}&{Week}")).Html;
+        var row = ChildRow($"practice:{world.PracticeA.Id}").Match(pcn).Value;
+        Assert.Contains(">29.9</td>", row, StringComparison.Ordinal);
+        Assert.Contains("data-rag=\"Red\">Red</strong>", row, StringComparison.Ordinal);
+        var gridRow = new Regex($"<tr class=\"nhsuk-table__row\" data-grid-row=\"practice:{world.PracticeA.Id}\">.*?</tr>", RegexOptions.Singleline).Match(pcn).Value;
+        Assert.Contains("data-rag=\"Red\">29.9 R</span>", gridRow, StringComparison.Ordinal);
+
+        // The CSV keeps four places, cut the same way: under 30, as its RAG says.
+        var csv = CsvLines(await commissioner.Http.GetStringAsync(new Uri($"/Compliance?handler=Csv&Table=children&Scope=pcn:{world.PracticeA.NetworkId}&{Week}", UriKind.Relative)));
+        var header = csv[0].Split(',');
+        var a = csv.Skip(1).Select(l => l.Split(',')).Single(r => r[Array.IndexOf(header, "Id")] == world.PracticeA.Id.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal("29.9992", a[Array.IndexOf(header, "MinutesPer1000PerWeek")]);
+        Assert.Equal("Red", a[Array.IndexOf(header, "CapacityRag")]);
+
+        // Over 26,680 patients, 44.9775: Amber against the rising target of 45, shown as 44.9.
+        await ListSizeAsync(26_680);
+        practice = (await commissioner.GetAsync($"/Compliance?Scope=practice:{world.PracticeA.Id}&{Week}")).Html;
+        Assert.Equal("44.9", CapacityCard().Match(practice).Groups["value"].Value);
+        Assert.Contains("data-rag=\"Amber\">Amber</strong>", practice, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -72,8 +72,9 @@ public static class ComplianceCharts
             var height = (decimal)PlotHeight * value / max;
             var figures = weeks[i].Figures;
             var colour = figures.CapacityRag switch { Rag.Red => Red, Rag.Amber => Amber, Rag.Green => Green, _ => Grey };
+            // The bar's colour is its RAG, so its figure is cut as the page's tables cut it, never rounded across a target.
             var note = figures.Withheld is { } withheld ? $" ({Wording.NotRated(withheld).ToLowerInvariant()})" : string.Empty;
-            svg.Append(CultureInfo.InvariantCulture, $"<rect data-period=\"{Iso(weeks[i].Period.From)}\" data-value=\"{Num(value)}\" data-rag=\"{figures.CapacityRag}\" x=\"{Num(x)}\" y=\"{Num(Top + PlotHeight - height)}\" width=\"{Num(slot * 0.7m)}\" height=\"{Num(height)}\" fill=\"{colour}\"><title>{Encode(Label(weeks[i], cut))}: {Num(value)} minutes{Encode(note)}</title></rect>");
+            svg.Append(CultureInfo.InvariantCulture, $"<rect data-period=\"{Iso(weeks[i].Period.From)}\" data-value=\"{Num(value)}\" data-rag=\"{figures.CapacityRag}\" x=\"{Num(x)}\" y=\"{Num(Top + PlotHeight - height)}\" width=\"{Num(slot * 0.7m)}\" height=\"{Num(height)}\" fill=\"{colour}\"><title>{Encode(Label(weeks[i], cut))}: {Wording.RatedFigure(value, string.Empty)} minutes{Encode(note)}</title></rect>");
             WeekLabel(svg, weeks[i], cut, x + (slot * 0.35m));
         }
 

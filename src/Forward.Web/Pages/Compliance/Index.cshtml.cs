@@ -62,11 +62,11 @@ public sealed partial record ComplianceCsvRow(
             entity.Name,
             t.Population,
             Round(t.ExtendedMinutes),
-            Round(f.MinutesPer1000PerWeek),
+            Cut(f.MinutesPer1000PerWeek),
             f.CapacityRag.ToString(),
-            Round(f.EveningCoverage),
-            Round(f.WeekendCoverage),
-            Round(f.FullCoverage),
+            Cut(f.EveningCoverage),
+            Cut(f.WeekendCoverage),
+            Cut(f.FullCoverage),
             Round(t.OfferedSlots),
             t.UsedSlots,
             Round(f.Utilisation),
@@ -85,6 +85,12 @@ public sealed partial record ComplianceCsvRow(
     private static decimal Round(decimal value) => Math.Round(value, 4);
 
     private static decimal? Round(decimal? value) => value is { } v ? Math.Round(v, 4) : null;
+
+    /// <summary>
+    /// A rated figure to four places cut toward zero, not rounded: 29.99996 minutes is Red, and 30.0000 beside it would
+    /// rate Amber again in anyone's spreadsheet.
+    /// </summary>
+    private static decimal? Cut(decimal? value) => value is { } v ? Math.Round(v, 4, MidpointRounding.ToZero) : null;
 }
 
 /// <summary>One hub's DNA rate before and after its reminders began, as CSV (rates as fractions).</summary>
