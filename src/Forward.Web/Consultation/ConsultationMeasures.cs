@@ -55,9 +55,13 @@ public sealed record ConsultationPracticeRow(int PracticeId, string OdsCode, str
 /// <summary>One PCN's row: its practices summed.</summary>
 public sealed record ConsultationNetworkRow(int NetworkId, string Code, string Name, ConsultationFigures Figures);
 
-/// <summary>The measures for a scope (a CCG or one practice): the total, per PCN and per practice.</summary>
+/// <summary>
+/// The measures for a scope (a CCG or one practice): the total, per PCN and per practice. ScopeKey names the scope in
+/// file names: "ccg-" or "practice-" and its ODS code.
+/// </summary>
 public sealed record ConsultationReport(
     string ScopeName,
+    string ScopeKey,
     DateRange Range,
     ConsultationFigures Total,
     IReadOnlyList<ConsultationNetworkRow> Networks,
@@ -158,10 +162,18 @@ public sealed class ConsultationMeasures(ForwardDbContext db, TimeProvider clock
         var networks = rows.GroupBy(r => (r.NetworkId, r.NetworkCode, r.NetworkName))
             .Select(g => new ConsultationNetworkRow(g.Key.NetworkId, g.Key.NetworkCode, g.Key.NetworkName, ConsultationFigures.Sum(g.Select(r => r.Figures))))
             .OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
-        var scopeName = practiceId is null && actor.IsCommissioner
-            ? await db.Ccgs.Where(c => c.Id == actor.CcgId).Select(c => c.Name).FirstAsync(ct)
-            : rows[0].Name;
-        return new ConsultationReport(scopeName, range, ConsultationFigures.Sum(rows.Select(r => r.Figures)), networks, rows);
+        string scopeName, scopeKey;
+        if (practiceId is null && actor.IsCommissioner)
+        {
+            var ccg = await db.Ccgs.Where(c => c.Id == actor.CcgId).Select(c => new { c.Name, c.OdsCode }).FirstAsync(ct);
+            (scopeName, scopeKey) = (ccg.Name, "ccg-" + ccg.OdsCode);
+        }
+        else
+        {
+            (scopeName, scopeKey) = (rows[0].Name, "practice-" + rows[0].OdsCode);
+        }
+
+        return new ConsultationReport(scopeName, scopeKey, range, ConsultationFigures.Sum(rows.Select(r => r.Figures)), networks, rows);
     }
 
     private async Task<List<PracticeInfo>> PracticesAsync(Actor actor, int? practiceId, CancellationToken ct)

@@ -482,6 +482,25 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
     }
 
     [Fact]
+    public async Task A_csv_is_named_for_its_date_range_so_two_months_tables_differ()
+    {
+        // Old code: forward-compliance-pcn-N-children-yyyyMMdd-HHmm.csv for any range, so May's and June's were alike.
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        async Task<string?> NameAsync(string query)
+        {
+            var response = await commissioner.Http.GetAsync(new Uri("/Compliance?handler=Csv&" + query, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"');
+        }
+
+        var pcn = world.PracticeA.NetworkId.ToString(CultureInfo.InvariantCulture);
+        Assert.Matches($"^forward-compliance-pcn-{pcn}-children-2026-05-01-2026-05-31-[0-9]{{8}}-[0-9]{{4}}\\.csv$", await NameAsync($"Table=children&Scope=pcn:{pcn}&From=2026-05-01&To=2026-05-31"));
+        Assert.Matches($"^forward-compliance-pcn-{pcn}-children-2026-06-01-2026-06-30-[0-9]{{8}}-[0-9]{{4}}\\.csv$", await NameAsync($"Table=children&Scope=pcn:{pcn}&From=2026-06-01&To=2026-06-30"));
+        Assert.Matches($"^forward-compliance-pcn-{pcn}-grid-2026-06-08-2026-06-14-[0-9]{{8}}-[0-9]{{4}}\\.csv$", await NameAsync($"Table=grid&Scope=pcn:{pcn}&{Week}"));
+    }
+
+    [Fact]
     public async Task A_bad_date_range_is_a_field_error()
     {
         var world = await TestWorld.CreateAsync(factory);

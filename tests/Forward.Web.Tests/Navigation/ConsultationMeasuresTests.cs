@@ -227,6 +227,27 @@ public sealed class ConsultationMeasuresTests(ForwardFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task The_csv_is_named_for_its_ccg_or_practice_as_well_as_its_range()
+    {
+        // Old code: forward-online-consultation-FROM-TO-stamp.csv for the CCG and for each practice alike.
+        var world = await TestWorld.CreateAsync(factory);
+        var ccgCode = await world.WithDbAsync(db => db.Ccgs.Where(c => c.Id == world.CcgId).Select(c => c.OdsCode).SingleAsync());
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffB);
+        static async Task<string?> NameAsync(PageClient client, string query)
+        {
+            var response = await client.Http.GetAsync(new Uri("/Consultation/Measures?handler=Csv&" + query, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return response.Content.Headers.ContentDisposition?.FileName?.Trim('"');
+        }
+
+        const string Stamp = "-[0-9]{8}-[0-9]{4}\\.csv$";
+        Assert.Matches($"^forward-online-consultation-ccg-{ccgCode}-2026-06-01-2026-06-07{Stamp}", await NameAsync(commissioner, Week));
+        Assert.Matches($"^forward-online-consultation-practice-{world.PracticeA.OdsCode}-2026-06-01-2026-06-07{Stamp}", await NameAsync(commissioner, $"{Week}&Practice={world.PracticeA.Id}"));
+        Assert.Matches($"^forward-online-consultation-practice-{world.PracticeB.OdsCode}-2026-06-01-2026-06-07{Stamp}", await NameAsync(staff, Week));
+    }
+
+    [Fact]
     public async Task Another_practice_or_ccg_is_refused_with_403()
     {
         var world = await TestWorld.CreateAsync(factory);

@@ -248,26 +248,26 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
                 case "children":
                     {
                         var report = await queries.ReportAsync(filter.Level, filter.Id, filter.Range, actor, cancellationToken);
-                        return await CsvAsync(report.Entity, table, report.Children.Select(c => ComplianceCsvRow.Create(report.Range, c.Entity, c.Figures)), cancellationToken);
+                        return await CsvAsync(report.Entity, table, report.Range, report.Children.Select(c => ComplianceCsvRow.Create(report.Range, c.Entity, c.Figures)), cancellationToken);
                     }
 
                 case "weeks" or "months":
                     {
                         var series = await queries.SeriesAsync(filter.Level, filter.Id, filter.Range, table == "months" ? TrendPeriod.Month : TrendPeriod.Week, actor, cancellationToken);
-                        return await CsvAsync(series.Entity, table, series.Periods.Select(p => ComplianceCsvRow.Create(p.Period, series.Entity, p.Figures)), cancellationToken);
+                        return await CsvAsync(series.Entity, table, filter.Range, series.Periods.Select(p => ComplianceCsvRow.Create(p.Period, series.Entity, p.Figures)), cancellationToken);
                     }
 
                 case "grid":
                     {
                         var series = await queries.SeriesAsync(filter.Level, filter.Id, filter.Range, TrendPeriod, actor, cancellationToken);
                         var rows = series.Periods.SelectMany(p => p.Children.Select(c => ComplianceCsvRow.Create(p.Period, c.Entity, c.Figures)));
-                        return await CsvAsync(series.Entity, table, rows, cancellationToken);
+                        return await CsvAsync(series.Entity, table, filter.Range, rows, cancellationToken);
                     }
 
                 case "reminders":
                     {
                         var reminders = await queries.RemindersAsync(filter.Level, filter.Id, filter.Range, actor, cancellationToken);
-                        return await CsvAsync(reminders.Entity, table, reminders.Hubs.Select(r => ReminderCsvRow.Create(filter.Range, r)), cancellationToken);
+                        return await CsvAsync(reminders.Entity, table, filter.Range, reminders.Hubs.Select(r => ReminderCsvRow.Create(filter.Range, r)), cancellationToken);
                     }
 
                 default:
@@ -373,10 +373,11 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
         _ => throw e,
     };
 
-    private async Task<IActionResult> CsvAsync<TRow>(ComplianceEntity entity, string table, IEnumerable<TRow> rows, CancellationToken cancellationToken)
+    /// <summary>Named for what it holds: level, id, table and date range (October's and November's tables differ), then when it was downloaded.</summary>
+    private async Task<IActionResult> CsvAsync<TRow>(ComplianceEntity entity, string table, DateRange range, IEnumerable<TRow> rows, CancellationToken cancellationToken)
     {
         var stamp = London.ToLocal(clock.GetUtcNow().UtcDateTime).ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
-        await CsvDownload.WriteAsync(Response, $"forward-compliance-{ComplianceApi.LevelName(entity.Level)}-{entity.Id.ToString(CultureInfo.InvariantCulture)}-{table}-{stamp}.csv", rows, cancellationToken);
+        await CsvDownload.WriteAsync(Response, $"forward-compliance-{ComplianceApi.LevelName(entity.Level)}-{entity.Id.ToString(CultureInfo.InvariantCulture)}-{table}-{Wording.Iso(range.From)}-{Wording.Iso(range.To)}-{stamp}.csv", rows, cancellationToken);
         return new EmptyResult();
     }
 

@@ -111,7 +111,7 @@ public sealed class MeasuresModel(ConsultationMeasures measures, TimeProvider cl
         }
     }
 
-    /// <summary>The per-practice table as CSV, one row per practice.</summary>
+    /// <summary>The per-practice table as CSV, one row per practice, named for its scope (CCG or practice) and range.</summary>
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)
     {
         if (ReadRange() is not { } range)
@@ -130,7 +130,7 @@ public sealed class MeasuresModel(ConsultationMeasures measures, TimeProvider cl
         }
 
         var stamp = London.ToLocal(clock.GetUtcNow().UtcDateTime).ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
-        await CsvDownload.WriteAsync(Response, $"forward-online-consultation-{Wording.Iso(range.From)}-{Wording.Iso(range.To)}-{stamp}.csv", report.Practices.Select(p => ConsultationMeasuresCsvRow.Create(report.Range, p)), cancellationToken);
+        await CsvDownload.WriteAsync(Response, $"forward-online-consultation-{report.ScopeKey}-{Wording.Iso(range.From)}-{Wording.Iso(range.To)}-{stamp}.csv", report.Practices.Select(p => ConsultationMeasuresCsvRow.Create(report.Range, p)), cancellationToken);
         return new EmptyResult();
     }
 
