@@ -233,6 +233,29 @@ public sealed class AssuranceReportTests(ForwardFactory factory) : IClassFixture
         Assert.DoesNotContain("30.0Red", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("icss")]
+    [InlineData("pcn")]
+    public async Task An_unknown_report_scope_is_an_error_not_the_ccg_report(string scope)
+    {
+        // Old code: any scope but "ics" gave the CCG's report, as if it had been asked for.
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        var (status, html) = await commissioner.GetAsync($"/Compliance/Assurance?Scope={scope}&Month={June}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("href=\"#Scope\">Choose a CCG or ICS report</a>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Download the PDF", html, StringComparison.Ordinal);
+
+        var pdf = await commissioner.Http.GetAsync(new Uri($"/Compliance/Assurance?handler=Pdf&Scope={scope}&Month={June}", UriKind.Relative));
+        Assert.Equal("text/html", pdf.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Choose a CCG or ICS report", await pdf.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Absent, or in capitals, is the CCG's report as before.
+        Assert.Contains(">Download the PDF</a>", (await commissioner.GetAsync($"/Compliance/Assurance?Month={June}")).Html, StringComparison.Ordinal);
+        Assert.Contains(">Download the PDF</a>", (await commissioner.GetAsync($"/Compliance/Assurance?Scope=CCG&Month={June}")).Html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_month_past_the_bank_holiday_calendar_is_refused()
     {

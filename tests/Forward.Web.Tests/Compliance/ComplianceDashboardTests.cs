@@ -500,6 +500,29 @@ public sealed partial class ComplianceDashboardTests(ForwardFactory factory) : I
         Assert.Matches($"^forward-compliance-pcn-{pcn}-grid-2026-06-08-2026-06-14-[0-9]{{8}}-[0-9]{{4}}\\.csv$", await NameAsync($"Table=grid&Scope=pcn:{pcn}&{Week}"));
     }
 
+    [Theory]
+    [InlineData("months")]
+    [InlineData("day")]
+    public async Task An_unknown_trend_period_is_an_error_not_week_by_week(string period)
+    {
+        // Old code: any period but "month" showed week by week, as if it had been asked for.
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+
+        var (status, html) = await commissioner.GetAsync($"/Compliance?Scope=ccg:{world.CcgId}&Period={period}&{Week}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("href=\"#Period\">Choose week by week or month by month</a>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Week by week</h2>", html, StringComparison.Ordinal);
+
+        var csv = await commissioner.Http.GetAsync(new Uri($"/Compliance?handler=Csv&Table=grid&Scope=ccg:{world.CcgId}&Period={period}&{Week}", UriKind.Relative));
+        Assert.Equal("text/html", csv.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Choose week by week or month by month", await csv.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Absent is week by week, and either answer in any case is taken.
+        Assert.Contains("Week by week</h2>", (await commissioner.GetAsync($"/Compliance?Scope=ccg:{world.CcgId}&{Week}")).Html, StringComparison.Ordinal);
+        Assert.Contains("Month by month</h2>", (await commissioner.GetAsync($"/Compliance?Scope=ccg:{world.CcgId}&Period=Month&{Week}")).Html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_bad_date_range_is_a_field_error()
     {

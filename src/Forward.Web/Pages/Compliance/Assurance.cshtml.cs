@@ -70,13 +70,23 @@ public sealed class AssuranceModel(ComplianceQueries queries, TimeProvider clock
         ScopeOptions = options.Select(o => new SelectListItem(
             o.Entity.Level == ComplianceLevel.Ics ? $"{o.Entity.Name}: one page for each of its CCGs" : $"{o.Entity.Name} only",
             ComplianceApi.LevelName(o.Entity.Level))).ToList();
-        Scope = string.Equals(Scope?.Trim(), "ics", StringComparison.OrdinalIgnoreCase) ? "ics" : "ccg";
+        // Absent is the CCG report; anything else but "ccg" or "ics" is said, not answered with the CCG's report.
+        Scope = string.IsNullOrWhiteSpace(Scope) ? "ccg" : Scope.Trim().ToLowerInvariant();
+        if (Scope is not ("ccg" or "ics"))
+        {
+            ModelState.AddModelError(nameof(Scope), "Choose a CCG or ICS report");
+        }
+
         var scope = options.FirstOrDefault(o => ComplianceApi.LevelName(o.Entity.Level) == Scope)?.Entity ?? options[0].Entity;
 
         Month = string.IsNullOrWhiteSpace(Month) ? AssuranceMonth.Previous(clock).ToString() : Month.Trim();
         if (!AssuranceMonth.TryParse(Month, clock, out var month, out var error))
         {
             ModelState.AddModelError(nameof(Month), error!);
+        }
+
+        if (!ModelState.IsValid)
+        {
             return Page();
         }
 

@@ -316,7 +316,9 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
         var actor = Actor.From(User);
         var options = await queries.OptionsAsync(actor, cancellationToken);
         Scope = string.IsNullOrWhiteSpace(Scope) ? (options.Count > 0 ? ScopeValue(options[0].Entity) : null) : Scope.Trim().ToLowerInvariant();
-        Period = TrendPeriod == TrendPeriod.Month ? "month" : "week";
+        // An unknown trend is said, not replaced by weeks: "Period=months" showing week by week looks like an answer.
+        var periodUnknown = !string.IsNullOrWhiteSpace(Period) && Period.Trim().ToLowerInvariant() is not ("week" or "month");
+        Period = periodUnknown ? Period!.Trim() : string.Equals(Period?.Trim(), "month", StringComparison.OrdinalIgnoreCase) ? "month" : "week";
         ScopeOptions = options.Select(o => new SelectListItem(o.Label, ScopeValue(o.Entity))).ToList();
         if (ModelState.TryGetValue(nameof(From), out var fromEntry) && fromEntry.Errors.Count > 0)
         {
@@ -328,6 +330,11 @@ public sealed class IndexModel(ComplianceQueries queries, TimeProvider clock) : 
         {
             toEntry.Errors.Clear();
             toEntry.Errors.Add("Enter a real 'to' date, for example 30 June 2026");
+        }
+
+        if (periodUnknown)
+        {
+            ModelState.AddModelError(nameof(Period), "Choose week by week or month by month");
         }
 
         if (!ModelState.IsValid)
