@@ -271,12 +271,21 @@ public sealed class ConsultationService(
     /// <summary>The practice code as stored (trimmed, upper case), or null when it is not the shape of an ODS code.</summary>
     private static string? PracticeCode(string? ods) => ods?.Trim().ToUpperInvariant() is { } code && OdsCodes.IsWellFormed(code) ? code : null;
 
-    /// <summary>For the confirmation page: the practice's name and the deadline, by reference. Nothing about the patient.</summary>
-    public async Task<(string PracticeName, DateTime DeadlineUtc)?> ConfirmationAsync(string reference, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// For the confirmation page, by reference: the practice's name, the deadline, and whether an acknowledgement was
+    /// queued (one is not when the mobile and email given have each had too many today). Nothing about the patient.
+    /// </summary>
+    public async Task<(string PracticeName, DateTime DeadlineUtc, bool Acknowledged)?> ConfirmationAsync(string reference, CancellationToken cancellationToken = default)
     {
         var row = await db.ConsultationRequests.AsNoTracking().Where(r => r.Reference == reference)
-            .Select(r => new { r.Practice!.Name, r.DeadlineUtc }).FirstOrDefaultAsync(cancellationToken);
-        return row is null ? null : (row.Name, row.DeadlineUtc);
+            .Select(r => new
+            {
+                r.Practice!.Name,
+                r.DeadlineUtc,
+                Acknowledged = db.OutboxMessages.Any(m => m.ConsultationRequestId == r.Id && m.Kind == NotificationKind.ConsultationAcknowledgement),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : (row.Name, row.DeadlineUtc, row.Acknowledged);
     }
 
     /// <summary>The reply-by words patients see: "6:30pm on Tuesday 9 June".</summary>

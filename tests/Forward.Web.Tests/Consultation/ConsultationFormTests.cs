@@ -800,10 +800,15 @@ public sealed class ConsultationAcknowledgementLimitTests(LowAcknowledgementLimi
 
         // Three people's requests, each giving the same mobile and email (the form is public: anyone can give anyone's),
         // the email written differently each time, as mail systems do not mind.
+        var confirmations = new List<string>();
         foreach (var email in new[] { "ada@example.com", "Ada@Example.com", "ADA@EXAMPLE.COM" })
         {
             using var journey = new ConsultJourney(factory) { Email = email };
-            Assert.Equal(HttpStatusCode.Redirect, (await journey.SubmitMedicalAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber())).StatusCode);
+            var sent = await journey.SubmitMedicalAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber());
+            Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+            var (status, html) = await journey.Client.GetAsync(sent.Headers.Location!.ToString());
+            Assert.Equal(HttpStatusCode.OK, status);
+            confirmations.Add(html);
         }
 
         using var scope = factory.Services.CreateScope();
@@ -818,5 +823,11 @@ public sealed class ConsultationAcknowledgementLimitTests(LowAcknowledgementLimi
         Assert.Equal(2, messages.Count(m => m.Channel == NotificationChannel.Sms && m.Recipient == "07700900123"));
         Assert.Equal(2, messages.Count(m => m.Channel == NotificationChannel.Email && m.Recipient == "ada@example.com"));
         Assert.DoesNotContain(messages, m => m.ConsultationRequestId == requests[2]);
+
+        // Its confirmation page does not say a message was sent (old code: every one said so).
+        const string Sent = "We have sent you a message to confirm we have your request.";
+        Assert.All(confirmations.Take(2), html => Assert.Contains(Sent, html, StringComparison.Ordinal));
+        Assert.DoesNotContain(Sent, confirmations[2], StringComparison.Ordinal);
+        Assert.Contains("We have not sent you a message this time, so keep a note of your reference.", confirmations[2], StringComparison.Ordinal);
     }
 }

@@ -18,6 +18,9 @@ public sealed class ConfirmationModel(ConsultationService consultations, Consult
     /// <summary>"6:30pm on Tuesday 9 June".</summary>
     public string ReplyBy { get; private set; } = string.Empty;
 
+    /// <summary>Whether a text or email confirming the request was queued; the page says it was sent only then.</summary>
+    public bool Acknowledged { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string? t, CancellationToken cancellationToken)
     {
         if (protector.UnprotectReference(t) is not { } reference
@@ -29,6 +32,7 @@ public sealed class ConfirmationModel(ConsultationService consultations, Consult
         Reference = reference;
         PracticeName = found.PracticeName;
         ReplyBy = ConsultationService.ReplyBy(found.DeadlineUtc);
+        Acknowledged = found.Acknowledged;
         return Page();
     }
 }
