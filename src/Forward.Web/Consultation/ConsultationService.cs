@@ -54,16 +54,19 @@ public sealed class ConsultationService(
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    /// <summary>Every practice, name order, for the chooser (312 of them: small enough to read at once).</summary>
-    public async Task<IReadOnlyList<(string OdsCode, string Name, string CcgName)>> PracticesAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Every practice, name order, for the chooser (312 of them: small enough to read at once), with the locality its
+    /// network is in (Bedford, Evesham, City North), the area a patient searches by as often as the CCG.
+    /// </summary>
+    public async Task<IReadOnlyList<(string OdsCode, string Name, string Locality, string CcgName)>> PracticesAsync(CancellationToken cancellationToken = default)
     {
         var rows = await db.Practices.AsNoTracking()
-            .Select(p => new { p.OdsCode, p.Name, Ccg = p.Network!.Ccg!.Name })
+            .Select(p => new { p.OdsCode, p.Name, p.Network!.Locality, Ccg = p.Network.Ccg!.Name })
             .ToListAsync(cancellationToken);
 
         // Sorted here, not in SQL: SQLite and PostgreSQL collate names differently.
         return rows.OrderBy(r => r.Ccg, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
-            .Select(r => (r.OdsCode, r.Name, r.Ccg)).ToList();
+            .Select(r => (r.OdsCode, r.Name, r.Locality, r.Ccg)).ToList();
     }
 
     /// <summary>The practice with this ODS code and whether it takes a request now; null when there is none.</summary>

@@ -380,6 +380,29 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         Assert.Contains("data-testid=\"no-matches\"", journey.Html, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The search is "by practice name, practice code or area": the locality a practice's network is in is an area
+    /// (old code: name, code and CCG only, so Evesham, Hinckley and City North found nothing).
+    /// </summary>
+    [Theory]
+    [InlineData("Evesham", "DeMontfort Medical Centre", "Evesham, NHS South Worcestershire CCG")]
+    [InlineData("evesham", "Barn Close Surgery", "Evesham, NHS South Worcestershire CCG")]
+    [InlineData("Hinckley", null, "Hinckley and Bosworth, NHS West Leicestershire CCG")]
+    [InlineData("CITY NORTH", "Belgrave Medical Centre", "City North, NHS Leicester City CCG")]
+    public async Task The_practice_search_finds_by_locality_and_names_it(string q, string? practice, string label)
+    {
+        using var journey = new ConsultJourney(factory);
+        await journey.GetAsync($"/Consult?q={Uri.EscapeDataString(q)}");
+        Assert.DoesNotContain("data-testid=\"no-matches\"", journey.Html, StringComparison.Ordinal);
+        var labels = Regex.Matches(journey.Html, "<label class=\"nhsuk-label nhsuk-radios__label\"[^>]*>([^<]*)</label>").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value.Trim())).ToList();
+        Assert.NotEmpty(labels);
+        Assert.All(labels, l => Assert.EndsWith(label, l, StringComparison.Ordinal));
+        if (practice is not null)
+        {
+            Assert.Contains(labels, l => l.StartsWith(practice + " (", StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public async Task A_paused_practice_says_so_before_anything_is_typed()
     {

@@ -498,10 +498,11 @@ public sealed class IndexModel(ConsultationService consultations, ConsultationDr
                 q = q[..100];
             }
 
+            // Matched here, in memory, so the search reads the same on SQLite and PostgreSQL (no LIKE, no collation).
             Matches = practices
-                .Where(p => p.Name.Contains(q, StringComparison.OrdinalIgnoreCase) || p.OdsCode.Contains(q, StringComparison.OrdinalIgnoreCase) || p.CcgName.Contains(q, StringComparison.OrdinalIgnoreCase))
+                .Where(p => new[] { p.Name, p.OdsCode, p.Locality, p.CcgName }.Any(field => field.Contains(q, StringComparison.OrdinalIgnoreCase)))
                 .Take(MaxMatches)
-                .Select(p => new SelectListItem($"{p.Name} ({p.OdsCode}), {p.CcgName}", p.OdsCode))
+                .Select(p => new SelectListItem($"{p.Name} ({p.OdsCode}), {p.Locality}, {p.CcgName}", p.OdsCode))
                 .ToList();
         }
     }
