@@ -31,8 +31,14 @@ public sealed class ErrorModel : PageModel
 
     public ErrorKind Kind { get; private set; }
 
-    /// <summary>Whether the refused request was the public online consultation form's.</summary>
+    /// <summary>Whether the refused request was the public online consultation form's (its pages under /Consult).</summary>
     public bool IsConsultForm { get; private set; }
+
+    /// <summary>
+    /// Whether the failed request was a patient's: the online consultation form or a link sent to a patient (/Patient).
+    /// The page then speaks to a patient: no staff "Sign in", no staff home page, no support reference.
+    /// </summary>
+    public bool IsPatientFacing { get; private set; }
 
     public string Heading => Kind switch
     {
@@ -55,8 +61,12 @@ public sealed class ErrorModel : PageModel
         ResponseStatusCode = statusCode
             ?? original?.OriginalStatusCode
             ?? (Response.StatusCode >= 400 ? Response.StatusCode : StatusCodes.Status500InternalServerError);
+        // By path segment: /Consultation/Measures is a staff page. A status code page names the original path; an
+        // exception, the path that threw.
+        var originalPath = new PathString(original?.OriginalPath ?? HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path);
         // The online consultation form's limit is per hour and meets patients; every other one is per minute.
-        IsConsultForm = original?.OriginalPath is { } path && path.StartsWith("/Consult", StringComparison.OrdinalIgnoreCase);
+        IsConsultForm = originalPath.StartsWithSegments("/Consult", StringComparison.OrdinalIgnoreCase);
+        IsPatientFacing = IsConsultForm || originalPath.StartsWithSegments("/Patient", StringComparison.OrdinalIgnoreCase);
         Kind = ResponseStatusCode switch
         {
             StatusCodes.Status404NotFound or StatusCodes.Status410Gone => ErrorKind.NotFound,

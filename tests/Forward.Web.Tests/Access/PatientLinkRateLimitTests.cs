@@ -28,6 +28,13 @@ public sealed class PatientLinkRateLimitTests(LowPatientLinkLimitFactory factory
 
         using var limited = await client.GetAsync(new Uri("/Patient/Cancel?token=guess-again", UriKind.Relative));
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        // The patient's error page (old code: the staff site's "Sign in", home page and support reference).
+        var page = await limited.Content.ReadAsStringAsync();
+        Assert.Contains("Wait a minute and try again.", page, StringComparison.Ordinal);
+        Assert.Contains("To cancel or change your appointment, or if you need help, contact your GP practice.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/Account/SignIn\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Go to the Forward home page", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("contact support", page, StringComparison.Ordinal);
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["Token"] = "guess-by-post" });
         using var posted = await client.PostAsync(new Uri("/Patient/Cancel", UriKind.Relative), form);
         Assert.Equal(HttpStatusCode.TooManyRequests, posted.StatusCode);

@@ -803,6 +803,11 @@ public sealed class ConsultationRateLimitTests(LowConsultLimitFactory factory) :
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.Contains("Too many requests from your connection", journey.Html, StringComparison.Ordinal);
+        // A patient's page (old code: the staff site's "Sign in", its home page and "contact support").
+        Assert.Contains("contact your GP practice by phone, or call 111", journey.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/Account/SignIn\"", journey.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Go to the Forward home page", journey.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("contact support", journey.Html, StringComparison.Ordinal);
 
         // Reading the form is not limited, nor is searching for a practice from a filled-in form.
         Assert.Equal(HttpStatusCode.OK, await journey.GetAsync("/Consult"));

@@ -14,10 +14,12 @@ namespace Forward.Web.Tests.Infrastructure;
 /// </summary>
 public sealed class UnexpectedFaultTests(UnexpectedFaultTests.FaultFactory factory) : IClassFixture<UnexpectedFaultTests.FaultFactory>
 {
-    /// <summary>Throws from any command that reads the hubs, while armed.</summary>
+    /// <summary>Throws from any command that reads <see cref="Table"/> (the hubs unless set), while armed.</summary>
     public sealed class FaultInjector : DbCommandInterceptor
     {
         private int armed;
+
+        public string Table { get; set; } = "Hubs";
 
         public bool Armed
         {
@@ -26,7 +28,7 @@ public sealed class UnexpectedFaultTests(UnexpectedFaultTests.FaultFactory facto
         }
 
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
-            Armed && command.CommandText.Contains("\"Hubs\"", StringComparison.Ordinal)
+            Armed && command.CommandText.Contains($"\"{Table}\"", StringComparison.Ordinal)
                 ? throw new InvalidOperationException("Injected fault while reading for Alex Testperson 999 000 0018")
                 : base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
     }
@@ -98,6 +100,36 @@ public sealed class UnexpectedFaultTests(UnexpectedFaultTests.FaultFactory facto
         finally
         {
             factory.Interceptor.Armed = false;
+        }
+    }
+
+    /// <summary>
+    /// A fault on the public online consultation form shows the patient's error page: the path is the exception's, as
+    /// no status code page names it (old code: the staff site's "Sign in", home page and support reference).
+    /// </summary>
+    [Fact]
+    public async Task An_unexpected_fault_on_the_consultation_form_shows_the_patient_error_page()
+    {
+        using var patient = new PageClient(factory);
+        factory.Interceptor.Table = "Practices";
+        factory.Interceptor.Armed = true;
+        try
+        {
+            var (status, html) = await patient.GetAsync("/Consult");
+
+            Assert.Equal(HttpStatusCode.InternalServerError, status);
+            Assert.Contains("Sorry, there is a problem with the service", html, StringComparison.Ordinal);
+            Assert.Contains("<a href=\"/Consult\">Contact your GP practice online</a>", html, StringComparison.Ordinal);
+            Assert.Contains("call 111", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("href=\"/Account/SignIn\"", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("Go to the Forward home page", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("contact support", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("Injected", html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            factory.Interceptor.Armed = false;
+            factory.Interceptor.Table = "Hubs";
         }
     }
 }
