@@ -487,6 +487,33 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         Assert.Contains("Date of birth must be in the past", journey.Html, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// An address GOV.UK Notify would refuse is refused on the form, so the patient can correct it before it is stored
+    /// and its acknowledgement fails (old code: each taken); one too long for the column is told so.
+    /// </summary>
+    [Theory]
+    [InlineData("ann@example..com", "Enter an email address in the correct format, like name@example.com")]
+    [InlineData("ann,smith@example.com", "Enter an email address in the correct format, like name@example.com")]
+    [InlineData("<ann>@example.com", "Enter an email address in the correct format, like name@example.com")]
+    [InlineData("\"ann\"<x>@example.com", "Enter an email address in the correct format, like name@example.com")]
+    [InlineData("ann@example.c", "Enter an email address in the correct format, like name@example.com")]
+    [InlineData("ann@-example.com", "Enter an email address in the correct format, like name@example.com")]
+    [InlineData(null, "Email address must be 200 characters or fewer")]
+    public async Task An_email_address_Notify_would_refuse_is_an_error_on_the_form(string? email, string message)
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        await journey.ToRedFlagsAsync(world.PracticeA.OdsCode);
+        await journey.PostAsync("RedFlags", ConsultJourney.AllNo());
+
+        var identity = ConsultJourney.Identity(TestPatients.NewNhsNumber(), email: email ?? new string('a', 190) + "@example.com");
+        await journey.PostAsync("Identity", identity);
+
+        Assert.Equal(HttpStatusCode.OK, journey.Last!.StatusCode);
+        Assert.Contains($"<a href=\"#Identity_Email\">{WebUtility.HtmlEncode(message)}</a>", journey.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("What is your request about?", journey.Html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Kind_and_every_details_field_are_validated()
     {
