@@ -67,6 +67,13 @@ public static class FreeText
     /// </summary>
     public static bool HasLetter(string? value) => value is not null && value.EnumerateRunes().Any(Rune.IsLetter);
 
+    /// <summary>
+    /// Whether the text has a letter or digit, in any script, counted by rune as <see cref="HasLetter"/> is. Text without
+    /// one says nothing: blank, punctuation alone, or characters that show nothing at all (a zero-width space U+200B, a
+    /// word joiner U+2060), which <see cref="string.IsNullOrWhiteSpace"/> does not count as white space.
+    /// </summary>
+    public static bool HasLetterOrDigit(string? value) => value is not null && value.EnumerateRunes().Any(Rune.IsLetterOrDigit);
+
     /// <summary>True when a one-line value (a name, a course, a summary) has any control character, line breaks included.</summary>
     public static bool HasAnyControlCharacter(string? value) => value is not null && value.Any(char.IsControl);
 

@@ -134,18 +134,18 @@ public sealed record ConsultationDetails(
                 errors[nameof(AdminType)] = "Select what your admin request is about";
             }
 
-            if (AdminType == AdminRequestType.OtherAdmin && string.IsNullOrWhiteSpace(Details))
+            if (AdminType == AdminRequestType.OtherAdmin && Given(Details) is null)
             {
                 errors[nameof(Details)] = "Tell us what you need";
             }
         }
         else
         {
-            if (string.IsNullOrWhiteSpace(ProblemSummary))
+            if (Given(ProblemSummary) is null)
             {
                 errors[nameof(ProblemSummary)] = "Enter your problem in a few words";
             }
-            else if (FreeText.Characters(ProblemSummary.Trim()) > ConsultationRequest.MaxSummaryLength)
+            else if (FreeText.Characters(ProblemSummary!.Trim()) > ConsultationRequest.MaxSummaryLength)
             {
                 errors[nameof(ProblemSummary)] = $"Your problem in a few words must be {ConsultationRequest.MaxSummaryLength} characters or fewer";
             }
@@ -164,15 +164,15 @@ public sealed record ConsultationDetails(
                 errors[nameof(Severity)] = "Select how much the problem affects you";
             }
 
-            if (string.IsNullOrWhiteSpace(Details))
+            if (Given(Details) is null)
             {
                 errors[nameof(Details)] = "Describe your problem";
             }
         }
 
-        if (!errors.ContainsKey(nameof(Details)) && Details is not null)
+        if (!errors.ContainsKey(nameof(Details)) && Given(Details) is not null)
         {
-            if (FreeText.Characters(Details.Trim()) > ConsultationRequest.MaxDetailsLength)
+            if (FreeText.Characters(Details!.Trim()) > ConsultationRequest.MaxDetailsLength)
             {
                 errors[nameof(Details)] = $"Your description must be {ConsultationRequest.MaxDetailsLength} characters or fewer";
             }
@@ -184,4 +184,11 @@ public sealed record ConsultationDetails(
 
         return errors;
     }
+
+    /// <summary>
+    /// A summary or description as kept: trimmed, or null when it has no letter or digit (<see cref="FreeText.HasLetterOrDigit"/>),
+    /// which counts as not given. Text of zero-width spaces alone passed for an answer, and the practice got a request
+    /// that said nothing.
+    /// </summary>
+    public static string? Given(string? text) => FreeText.HasLetterOrDigit(text) ? text!.Trim() : null;
 }

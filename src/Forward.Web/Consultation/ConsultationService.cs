@@ -205,7 +205,7 @@ public sealed class ConsultationService(
                 ProblemSummary = admin ? null : details.ProblemSummary?.Trim(),
                 Duration = admin ? null : details.Duration,
                 Severity = admin ? null : details.Severity,
-                Details = string.IsNullOrWhiteSpace(details.Details) ? null : details.Details.Trim(),
+                Details = ConsultationDetails.Given(details.Details),
                 RedFlagAnswers = RedFlags.Describe(draft.RedFlags),
                 Status = ConsultationStatus.New,
                 SubmittedUtc = now,

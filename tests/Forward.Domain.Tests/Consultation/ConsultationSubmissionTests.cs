@@ -143,6 +143,21 @@ public partial class ConsultationSubmissionTests
                 return taken == (NotifyAddress().IsMatch(trimmed) && !trimmed.Contains("..", StringComparison.Ordinal));
             });
 
+    [Theory]
+    [InlineData("\u200B")]
+    [InlineData("\u2060\u200B \u2060")]
+    [InlineData("\uFEFF")]
+    [InlineData("...")]
+    public void A_summary_or_description_with_no_letter_or_digit_is_not_given(string text)
+    {
+        var medical = new ConsultationDetails(ConsultationKind.Medical, null, text, DurationBand.OneToFourWeeks, SeverityBand.Mild, text).Validate();
+        Assert.Equal("Enter your problem in a few words", medical["ProblemSummary"]);
+        Assert.Equal("Describe your problem", medical["Details"]);
+        Assert.Equal("Tell us what you need", new ConsultationDetails(ConsultationKind.Admin, AdminRequestType.OtherAdmin, null, null, null, text).Validate()["Details"]);
+        Assert.Null(ConsultationDetails.Given(text));
+        Assert.Empty(new ConsultationDetails(ConsultationKind.Medical, null, "\u200BCough", DurationBand.OneToFourWeeks, SeverityBand.Mild, "2").Validate());
+    }
+
     [Fact]
     public void Date_of_birth_must_be_past() =>
         Assert.Contains("DateOfBirth", (Valid() with { DateOfBirth = Today.AddDays(1) }).Validate(Today).Keys);

@@ -162,7 +162,8 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         // was sent back to the start, their answers lost.
         // Line breaks are counted once, as the browser's maxlength counts them, though it sends them as CR LF.
         var details = string.Concat(Enumerable.Repeat("میرے گھٹنے میں درد ہے۔\n", 100))[..(ConsultationRequest.MaxDetailsLength - 1)] + "۔";
-        var summary = string.Concat(Enumerable.Repeat("🤕", ConsultationRequest.MaxSummaryLength / 2));
+        // A letter first: text of emoji alone says nothing in words, and is not taken as an answer.
+        var summary = "K" + string.Concat(Enumerable.Repeat("🤕", (ConsultationRequest.MaxSummaryLength / 2) - 1));
         await journey.ToDetailsAsync(world.PracticeA.OdsCode, nhs);
         var about = ConsultJourney.Medical();
         about["About.ProblemSummary"] = summary;
@@ -193,8 +194,9 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
 
         // Emoji are escaped at twelve bytes each in the sealed draft: 1,500 of them took it past the 20,000 characters the
         // draft was read up to, so the check page showed and Send said the answers had expired, losing them all.
-        var details = string.Concat(Enumerable.Repeat("🤕", ConsultationRequest.MaxDetailsLength));
-        var summary = string.Concat(Enumerable.Repeat("🤕", ConsultationRequest.MaxSummaryLength));
+        // A letter first: text of emoji alone says nothing in words, and is not taken as an answer.
+        var details = "K" + string.Concat(Enumerable.Repeat("🤕", ConsultationRequest.MaxDetailsLength - 1));
+        var summary = "K" + string.Concat(Enumerable.Repeat("🤕", ConsultationRequest.MaxSummaryLength - 1));
         await journey.ToDetailsAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber());
         var about = ConsultJourney.Medical();
         about["About.ProblemSummary"] = summary;
@@ -512,6 +514,34 @@ public sealed class ConsultationFormTests(ForwardFactory factory) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, journey.Last!.StatusCode);
         Assert.Contains($"<a href=\"#Identity_Email\">{WebUtility.HtmlEncode(message)}</a>", journey.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("What is your request about?", journey.Html, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A summary or description of characters that show nothing (zero-width space, word joiner) is not an answer: the
+    /// same error as left blank (old code: taken, and the practice got a request that said nothing).
+    /// </summary>
+    [Fact]
+    public async Task A_summary_and_description_of_invisible_characters_are_not_an_answer()
+    {
+        var world = await WorldAsync();
+        using var journey = new ConsultJourney(factory);
+        await journey.ToDetailsAsync(world.PracticeA.OdsCode, TestPatients.NewNhsNumber());
+        var invisible = ConsultJourney.Medical();
+        invisible["About.ProblemSummary"] = "\u200B\u2060";
+        invisible["About.Details"] = "\u200B \u2060\r\n\u200B";
+        await journey.PostAsync("About", invisible);
+        Assert.Contains("<a href=\"#About_ProblemSummary\">Enter your problem in a few words</a>", journey.Html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#About_Details\">Describe your problem</a>", journey.Html, StringComparison.Ordinal);
+
+        // An admin request's "tell us more", needed for "other" and optional otherwise: not an answer, and not kept.
+        await journey.PostAsync("Goto&step=4", new Dictionary<string, string>());
+        await journey.PostAsync("Kind", new Dictionary<string, string> { ["Kind"] = "Admin" });
+        await journey.PostAsync("About", new Dictionary<string, string> { ["About.AdminType"] = nameof(AdminRequestType.OtherAdmin), ["About.Details"] = "\u2060" });
+        Assert.Contains("<a href=\"#About_Details\">Tell us what you need</a>", journey.Html, StringComparison.Ordinal);
+        await journey.PostAsync("About", new Dictionary<string, string> { ["About.AdminType"] = nameof(AdminRequestType.FitNote), ["About.Details"] = "\u200B" });
+        Assert.Contains("Check your answers before sending your request", journey.Html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await journey.SendAsync()).StatusCode);
+        Assert.Null(Assert.Single(await RequestsAsync(world.PracticeA.Id)).Details);
     }
 
     [Fact]

@@ -311,7 +311,7 @@ public sealed class IndexModel(ConsultationService consultations, ConsultationDr
         Draft.ProblemSummary = details.ProblemSummary?.Trim();
         Draft.Duration = details.Duration;
         Draft.Severity = details.Severity;
-        Draft.Details = string.IsNullOrWhiteSpace(details.Details) ? null : details.Details.Trim();
+        Draft.Details = ConsultationDetails.Given(details.Details);
         Draft.Completed = Math.Max(Draft.Completed, StepAbout);
         return await ShowAsync(StepCheck, cancellationToken);
     }
