@@ -188,63 +188,7 @@ public static class ForwardApp
             o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
-        services.AddOpenApi("v1", o =>
-        {
-            o.AddSchemaTransformer((schema, context, _) =>
-            {
-                EnumNameJsonConverter.DescribeEnums(schema, context.JsonTypeInfo.Type);
-                return Task.CompletedTask;
-            });
-            o.AddDocumentTransformer((document, _, _) =>
-            {
-                document.Info.Title = "Forward API";
-                document.Info.Description = "Extended-access hubs, slots and appointments. Authenticate with POST /api/v1/auth/token and send 'Authorization: Bearer <token>'. Errors are RFC 9457 ProblemDetails.";
-                return Task.CompletedTask;
-            });
-
-            // A query date (IsoDate) and a choice (EnumName) are read by their types' own binding (so an empty one is not
-            // given): the generator leaves such parameters out, so they are documented here as DateOnly and enum ones
-            // were, as a date and as the enum's names.
-            o.AddOperationTransformer(async (operation, context, cancellationToken) =>
-            {
-                var handler = context.Description.ActionDescriptor.EndpointMetadata.OfType<System.Reflection.MethodInfo>().FirstOrDefault();
-                foreach (var parameter in handler?.GetParameters() ?? [])
-                {
-                    var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
-                    if (operation.Parameters?.Any(p => p.Name == parameter.Name) == true)
-                    {
-                        continue;
-                    }
-
-                    Microsoft.OpenApi.OpenApiParameter documented;
-                    if (type == typeof(IsoDate))
-                    {
-                        documented = new()
-                        {
-                            Description = "A date as yyyy-mm-dd.",
-                            Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "date" },
-                        };
-                    }
-                    else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(EnumName<>))
-                    {
-                        documented = new()
-                        {
-                            Description = "One of the names listed, sent once.",
-                            Schema = await context.GetOrCreateSchemaAsync(type.GetGenericArguments()[0], null, cancellationToken),
-                        };
-                    }
-                    else
-                    {
-                        continue;
-                    }
-
-                    documented.Name = parameter.Name;
-                    documented.In = Microsoft.OpenApi.ParameterLocation.Query;
-                    operation.Parameters ??= [];
-                    operation.Parameters.Add(documented);
-                }
-            });
-        });
+        services.AddOpenApi("v1", ApiDocument.Configure);
 
         builder.WebHost.ConfigureKestrel(k =>
         {
