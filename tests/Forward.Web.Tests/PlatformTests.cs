@@ -86,6 +86,231 @@ public sealed class PlatformTests(ForwardFactory factory) : IClassFixture<Forwar
     }
 
     [Fact]
+    public async Task The_openapi_documents_error_bodies_with_their_code_and_trace_id_and_allows_other_members()
+    {
+        // Old document: neither listed code (the member clients are told to branch on) nor traceId, and both schemas said
+        // additionalProperties: false, so every error Forward sends failed validation against its own schema.
+        var schemas = (await OpenApiAsync()).GetProperty("components").GetProperty("schemas");
+        foreach (var name in new[] { "ProblemDetails", "HttpValidationProblemDetails" })
+        {
+            var schema = schemas.GetProperty(name);
+            var properties = schema.GetProperty("properties");
+            // code's type, traceId's type, code required, other members forbidden.
+            Assert.Equal(
+                ("string", "string", true, false),
+                (
+                    properties.TryGetProperty("code", out var code) ? code.GetProperty("type").GetString() : null,
+                    properties.TryGetProperty("traceId", out var traceId) ? traceId.GetProperty("type").GetString() : null,
+                    schema.TryGetProperty("required", out var required) && required.EnumerateArray().Any(r => r.GetString() == "code"),
+                    schema.TryGetProperty("additionalProperties", out var others) && others.ValueKind == JsonValueKind.False));
+        }
+    }
+
+    [Fact]
+    public async Task The_openapi_document_gives_the_assurance_report_as_the_pdf_it_is()
+    {
+        // Old document: a 200 with no content, so a generated client had nothing to read the file into.
+        var ok = (await OpenApiAsync()).GetProperty("paths").GetProperty("/api/v1/compliance/assurance.pdf").GetProperty("get").GetProperty("responses").GetProperty("200");
+        var pdf = ok.TryGetProperty("content", out var content) && content.TryGetProperty("application/pdf", out var media) ? media : default;
+        Assert.True(pdf.ValueKind == JsonValueKind.Object, "the PDF's 200 documents no application/pdf content");
+        Assert.Equal(("string", "binary"), (pdf.GetProperty("schema").GetProperty("type").GetString(), pdf.GetProperty("schema").GetProperty("format").GetString()));
+        Assert.True(ok.GetProperty("headers").TryGetProperty("Content-Disposition", out _), "the PDF's 200 documents no Content-Disposition");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_says_every_operation_but_the_token_takes_a_bearer_token()
+    {
+        // Old document: no security scheme at all, so a generated client sent no Authorization header.
+        var document = await OpenApiAsync();
+        var bearer = document.GetProperty("components").TryGetProperty("securitySchemes", out var schemes) && schemes.TryGetProperty(ApiDocumentBearer, out var scheme) ? scheme : default;
+        Assert.True(bearer.ValueKind == JsonValueKind.Object, "no bearer security scheme");
+        Assert.Equal(("http", "bearer"), (bearer.GetProperty("type").GetString(), bearer.GetProperty("scheme").GetString()));
+        var operations = Operations(document).ToList();
+        Assert.Contains(operations, o => (o.Path, o.Method) == ("/api/v1/auth/token", "post"));
+        var wrong = new List<string>();
+        foreach (var (path, method, operation) in operations)
+        {
+            var schemesAsked = operation.TryGetProperty("security", out var security)
+                ? security.EnumerateArray().SelectMany(requirement => requirement.EnumerateObject().Select(s => s.Name)).ToList()
+                : [];
+            if (!((path, method) == ("/api/v1/auth/token", "post") ? schemesAsked.Count == 0 : schemesAsked.SequenceEqual([ApiDocumentBearer])))
+            {
+                wrong.Add($"{method} {path} asks for [{string.Join(", ", schemesAsked)}]");
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join("; ", wrong));
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_errors_the_token_endpoint_answers()
+    {
+        // Old document: 200 only, though a bad body is 400, a wrong password 401, a locked account or address 429.
+        var responses = (await OpenApiAsync()).GetProperty("paths").GetProperty("/api/v1/auth/token").GetProperty("post").GetProperty("responses");
+        Assert.Equal(["200", "400", "401", "429"], responses.EnumerateObject().Select(r => r.Name).Order());
+        foreach (var status in new[] { "400", "401", "429" })
+        {
+            Assert.True(responses.GetProperty(status).GetProperty("content").TryGetProperty("application/problem+json", out _), $"the token's {status} is not a ProblemDetails");
+        }
+    }
+
+    [Fact]
+    public async Task The_openapi_document_gives_the_consent_body_as_required_and_granted_or_refused()
+    {
+        // Old document: the body optional (null allowed) and consent null, NotAsked, Granted or Refused, though all but the
+        // last two are refused with 400.
+        var document = await OpenApiAsync();
+        var body = document.GetProperty("paths").GetProperty("/api/v1/appointments/{id}/consent").GetProperty("post").GetProperty("requestBody");
+        var schema = body.GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        // Required, and the object itself (not "null or the object").
+        Assert.Equal(
+            (true, "#/components/schemas/RecordConsentDto"),
+            (body.TryGetProperty("required", out var required) && required.GetBoolean(), schema.TryGetProperty("$ref", out var reference) ? reference.GetString() : schema.ToString()));
+        var dto = document.GetProperty("components").GetProperty("schemas").GetProperty("RecordConsentDto");
+        var consent = dto.GetProperty("properties").GetProperty("consent");
+        Assert.Equal(["consent"], dto.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        // A string (not null), one of these names.
+        Assert.Equal(
+            ("\"string\"", "Granted Refused"),
+            (consent.TryGetProperty("type", out var type) ? type.GetRawText() : consent.ToString(), consent.TryGetProperty("enum", out var names) ? string.Join(' ', names.EnumerateArray()) : string.Empty));
+    }
+
+    /// <summary>
+    /// The reference data, slots and compliance operations list exactly the errors they answer, each seen answered here,
+    /// and each answer is what its documented schema says (a code and a trace id, no member the schema leaves out).
+    /// Old document: 200 alone for all of them but the PDF, which lacked 401.
+    /// </summary>
+    [Fact]
+    public async Task Reference_slot_and_compliance_operations_document_the_errors_they_answer()
+    {
+        var document = await OpenApiAsync();
+        var world = await TestWorld.CreateAsync(factory);
+        await Fhir.FhirTestKit.SetScopesAsync(world, world.OtherNhs111, "patient/*.read");
+        using var anonymous = factory.CreateClient();
+        using var booker = await world.ClientAsync(world.Nhs111);
+        using var withoutScope = await world.ClientAsync(world.OtherNhs111);
+        using var commissioner = await world.ClientAsync(world.Commissioner);
+        using var practice = await world.ClientAsync(world.PracticeStaffA);
+        var ccg = world.CcgId;
+        var answers = new List<(string Path, HttpStatusCode Status, HttpClient Client, string Url)>
+        {
+            ("/api/v1/hubs", HttpStatusCode.BadRequest, booker, "/api/v1/hubs?ccg=%21%21"),
+            ("/api/v1/hubs", HttpStatusCode.Unauthorized, anonymous, "/api/v1/hubs"),
+            ("/api/v1/hubs", HttpStatusCode.Forbidden, withoutScope, "/api/v1/hubs"),
+            ("/api/v1/hubs/{id}", HttpStatusCode.Unauthorized, anonymous, $"/api/v1/hubs/{world.HubId}"),
+            ("/api/v1/hubs/{id}", HttpStatusCode.Forbidden, withoutScope, $"/api/v1/hubs/{world.HubId}"),
+            ("/api/v1/hubs/{id}", HttpStatusCode.NotFound, booker, "/api/v1/hubs/2000000000"),
+            ("/api/v1/practices", HttpStatusCode.BadRequest, booker, "/api/v1/practices?q=" + new string('a', 101)),
+            ("/api/v1/practices", HttpStatusCode.Unauthorized, anonymous, "/api/v1/practices"),
+            ("/api/v1/practices", HttpStatusCode.Forbidden, withoutScope, "/api/v1/practices"),
+            ("/api/v1/practices/{ods}", HttpStatusCode.Unauthorized, anonymous, $"/api/v1/practices/{world.PracticeA.OdsCode}"),
+            ("/api/v1/practices/{ods}", HttpStatusCode.Forbidden, withoutScope, $"/api/v1/practices/{world.PracticeA.OdsCode}"),
+            ("/api/v1/practices/{ods}", HttpStatusCode.NotFound, booker, "/api/v1/practices/ZZ9999"),
+            ("/api/v1/slots", HttpStatusCode.BadRequest, booker, "/api/v1/slots?practice=%21"),
+            ("/api/v1/slots", HttpStatusCode.Unauthorized, anonymous, $"/api/v1/slots?practice={world.PracticeA.OdsCode}"),
+            ("/api/v1/slots", HttpStatusCode.Forbidden, commissioner, $"/api/v1/slots?practice={world.PracticeA.OdsCode}"),
+            ("/api/v1/slots/{id}", HttpStatusCode.Unauthorized, anonymous, "/api/v1/slots/1"),
+            ("/api/v1/slots/{id}", HttpStatusCode.Forbidden, commissioner, "/api/v1/slots/1"),
+            ("/api/v1/slots/{id}", HttpStatusCode.NotFound, booker, "/api/v1/slots/999999999999"),
+            ("/api/v1/compliance/assurance.pdf", HttpStatusCode.BadRequest, commissioner, $"/api/v1/compliance/assurance.pdf?level=pcn&id={ccg}&month=2026-05"),
+            ("/api/v1/compliance/assurance.pdf", HttpStatusCode.Unauthorized, anonymous, $"/api/v1/compliance/assurance.pdf?level=ccg&id={ccg}&month=2026-05"),
+            ("/api/v1/compliance/assurance.pdf", HttpStatusCode.Forbidden, practice, $"/api/v1/compliance/assurance.pdf?level=ccg&id={ccg}&month=2026-05"),
+            ("/api/v1/compliance/assurance.pdf", HttpStatusCode.NotFound, commissioner, "/api/v1/compliance/assurance.pdf?level=ccg&id=2000000000&month=2026-05"),
+        };
+        foreach (var path in new[] { "/api/v1/compliance", "/api/v1/compliance/weeks", "/api/v1/compliance/months", "/api/v1/compliance/reminders" })
+        {
+            answers.Add((path, HttpStatusCode.BadRequest, commissioner, $"{path}?level=region&id={ccg}"));
+            answers.Add((path, HttpStatusCode.Unauthorized, anonymous, $"{path}?level=ccg&id={ccg}"));
+            answers.Add((path, HttpStatusCode.Forbidden, practice, $"{path}?level=ccg&id={ccg}"));
+            answers.Add((path, HttpStatusCode.NotFound, commissioner, $"{path}?level=ccg&id=2000000000"));
+        }
+
+        var paths = document.GetProperty("paths");
+        var undocumented = new List<string>();
+        foreach (var (path, status, client, url) in answers)
+        {
+            using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+            Assert.True(response.StatusCode == status, $"GET {url}: {(int)response.StatusCode}, not {(int)status}");
+            var documented = paths.GetProperty(path).GetProperty("get").GetProperty("responses");
+            if (!documented.TryGetProperty(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), out var described))
+            {
+                undocumented.Add($"GET {path} {(int)status}");
+                continue;
+            }
+
+            AssertAnswersItsSchema(document, described, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement, $"GET {url}");
+        }
+
+        Assert.True(undocumented.Count == 0, "Answered but not documented: " + string.Join("; ", undocumented));
+
+        // Nothing documented that was not seen answered.
+        foreach (var (path, _, operation) in Operations(document).Where(o => Tagged(o.Operation, "Hubs", "Practices", "Slots", "Compliance")))
+        {
+            var errors = operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).Where(s => s[0] is '4' or '5').Order().ToList();
+            Assert.Equal(answers.Where(a => a.Path == path).Select(a => ((int)a.Status).ToString(System.Globalization.CultureInfo.InvariantCulture)).Order().ToList(), errors);
+        }
+    }
+
+    [Fact]
+    public async Task The_token_endpoints_errors_are_what_its_document_says()
+    {
+        var document = await OpenApiAsync();
+        var world = await TestWorld.CreateAsync(factory);
+        using var client = factory.CreateClient();
+        var responses = document.GetProperty("paths").GetProperty("/api/v1/auth/token").GetProperty("post").GetProperty("responses");
+        using var unreadable = await client.PostAsync(new Uri("/api/v1/auth/token", UriKind.Relative), new StringContent("{", System.Text.Encoding.UTF8, "application/json"));
+        using var wrong = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.PracticeStaffB, password = "wrong" });
+        for (var i = 0; i < 4; i++)
+        {
+            using var failed = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.OtherHubClinician, password = "wrong" });
+        }
+
+        using var locked = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = world.OtherHubClinician, password = "wrong" });
+        foreach (var (response, status) in new[] { (unreadable, HttpStatusCode.BadRequest), (wrong, HttpStatusCode.Unauthorized), (locked, HttpStatusCode.TooManyRequests) })
+        {
+            Assert.Equal(status, response.StatusCode);
+            Assert.True(responses.TryGetProperty(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), out var described), $"the token endpoint does not document its {(int)status}");
+            AssertAnswersItsSchema(document, described, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement, $"token {(int)status}");
+        }
+    }
+
+    private const string ApiDocumentBearer = "Bearer";
+
+    private async Task<JsonElement> OpenApiAsync()
+    {
+        using var client = factory.CreateClient();
+        return JsonDocument.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative))).RootElement;
+    }
+
+    private static IEnumerable<(string Path, string Method, JsonElement Operation)> Operations(JsonElement document) =>
+        document.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(o => (p.Name, o.Name, o.Value)));
+
+    private static bool Tagged(JsonElement operation, params string[] tags) =>
+        operation.TryGetProperty("tags", out var named) && named.EnumerateArray().Any(t => tags.Contains(t.GetString()));
+
+    /// <summary>
+    /// An error body against the schema its response documents: a ProblemDetails, every required member there, a code and
+    /// trace id (which every error carries), and no member the schema does not list.
+    /// </summary>
+    private static void AssertAnswersItsSchema(JsonElement document, JsonElement response, JsonElement body, string what)
+    {
+        Assert.True(response.GetProperty("content").TryGetProperty("application/problem+json", out var media), $"{what}: not documented as a ProblemDetails");
+        var schema = media.GetProperty("schema");
+        if (schema.TryGetProperty("$ref", out var reference))
+        {
+            schema = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!["#/components/schemas/".Length..]);
+        }
+
+        var listed = schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var required = schema.TryGetProperty("required", out var names) ? names.EnumerateArray().Select(n => n.GetString()!).ToList() : [];
+        var sent = body.EnumerateObject().Select(p => p.Name).ToList();
+        Assert.True(body.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String, $"{what}: no code");
+        Assert.True(body.TryGetProperty("traceId", out var trace) && trace.ValueKind == JsonValueKind.String, $"{what}: no traceId");
+        Assert.Empty(required.Except(sent));
+        Assert.True(sent.All(listed.Contains), $"{what} sends {string.Join(", ", sent.Where(n => !listed.Contains(n)))}, which its schema does not list");
+    }
+
+    [Fact]
     public void Instants_without_a_kind_are_stored_as_utc_whatever_the_servers_time_zone()
     {
         // test.sh runs one pass of this suite with TZ set far from UTC, where reading Unspecified as server-local time

@@ -23,6 +23,9 @@ public static class TokenApi
             .AllowAnonymous()
             .RequireRateLimiting(Infrastructure.RateLimits.SignIn)
             .WithTags("Authentication")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Exchange a user name and password for a bearer token (one hour).");
     }
 

@@ -28,7 +28,26 @@ public sealed record BookAppointmentDto(
 public sealed record CancelAppointmentDto(string? Reason = null);
 
 /// <summary>POST /api/v1/appointments/{id}/consent body: the patient's answer, Granted or Refused.</summary>
-public sealed record RecordConsentDto(RecordSharingConsent? Consent);
+public sealed record RecordConsentDto(RecordSharingConsent? Consent)
+{
+    /// <summary>
+    /// The body as the API document gives it: consent must be sent, and only as Granted or Refused. The type lets it be
+    /// null or NotAsked so that those are refused by the service, with its own words, as every other caller is; a client
+    /// generated from the type's schema would offer both and have them refused.
+    /// </summary>
+    public static void Describe(Microsoft.OpenApi.OpenApiSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        schema.Properties ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSchema>();
+        schema.Properties["consent"] = new Microsoft.OpenApi.OpenApiSchema
+        {
+            Type = Microsoft.OpenApi.JsonSchemaType.String,
+            Enum = [nameof(RecordSharingConsent.Granted), nameof(RecordSharingConsent.Refused)],
+            Description = "The patient's answer on sharing their record with the hub.",
+        };
+        schema.Required = new HashSet<string>(StringComparer.Ordinal) { "consent" };
+    }
+}
 
 /// <summary>The JSON API for slots and appointments. Thin: bind, call <see cref="BookingService"/>, shape the result.</summary>
 public static class BookingApi
@@ -53,39 +72,40 @@ public static class BookingApi
     {
         ArgumentNullException.ThrowIfNull(api);
         var slots = api.MapGroup("/slots").WithTags("Slots").RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.OrganisationRead);
-        slots.MapGet("/", SearchAsync).WithFieldNames(SearchFields).WithSummary("Free slots at the hubs serving a practice, for a date range of at most 14 days.");
-        slots.MapGet("/{id:long}", GetSlotAsync).WithSummary("One slot.");
+        slots.MapGet("/", SearchAsync).WithFieldNames(SearchFields).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden).WithSummary("Free slots at the hubs serving a practice, for a date range of at most 14 days.");
+        slots.MapGet("/{id:long}", GetSlotAsync).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound).WithSummary("One slot.");
 
         var appointments = api.MapGroup("/appointments").WithTags("Appointments");
         appointments.MapPost("/", BookAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.PatientWrite).WithFieldNames(BookingFields)
-            .WithVersionHeaders(ifMatch: false).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
+            .WithVersionHeaders(ifMatch: false).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Book one slot, or several adjacent slots of one session. Send an Idempotency-Key header so a retry never books twice.");
         appointments.MapGet("/", SearchAppointmentsAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.PatientRead)
-            .WithProblems(StatusCodes.Status403Forbidden)
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden)
             .WithSummary("Find appointments again: those you may see (practice staff: your practice's patients'; NHS 111: those your organisation booked; hub clinicians: your hub's), by nhsNumber and/or London dates from..to (at most 31 days; default today and the next 14 days), upcoming first, cancelled included, at most 200 (truncated says when cut). Every search is audited.");
-        appointments.MapGet("/{id:long}", GetAsync).RequiresScope(ApiScopes.PatientRead).WithVersionHeaders(ifMatch: false).WithProblems(StatusCodes.Status404NotFound).WithSummary("One appointment, if you may see it.");
+        appointments.MapGet("/{id:long}", GetAsync).RequiresScope(ApiScopes.PatientRead).WithVersionHeaders(ifMatch: false).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).WithSummary("One appointment, if you may see it.");
         appointments.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.PatientWrite)
-            .WithVersionHeaders(ifMatch: true).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
+            .WithVersionHeaders(ifMatch: true).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Cancel; frees the slot. Send If-Match with the version you read so a change made meanwhile is not overwritten.");
         appointments.MapPost("/{id:long}/attended", (long id, HttpContext http, BookingService booking, CancellationToken ct) => OutcomeAsync(id, true, http, booking, ct))
             .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).RequiresScope(ApiScopes.PatientWrite)
-            .WithVersionHeaders(ifMatch: true).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
+            .WithVersionHeaders(ifMatch: true).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Record that the patient attended (after the start time). Send If-Match with the version you read so an outcome recorded meanwhile is not overwritten.");
         appointments.MapPost("/{id:long}/did-not-attend", (long id, HttpContext http, BookingService booking, CancellationToken ct) => OutcomeAsync(id, false, http, booking, ct))
             .RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).RequiresScope(ApiScopes.PatientWrite)
-            .WithVersionHeaders(ifMatch: true).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
+            .WithVersionHeaders(ifMatch: true).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Record that the patient did not attend (after the start time). Send If-Match with the version you read so an outcome recorded meanwhile is not overwritten.");
         appointments.MapPost("/{id:long}/consent", ConsentAsync).RequireAuthorization(AuthenticationSetup.HubClinicianPolicy).RequiresScope(ApiScopes.PatientWrite)
-            .WithVersionHeaders(ifMatch: true).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
+            .WithRequiredBody()
+            .WithVersionHeaders(ifMatch: true).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Record the patient's answer, given to the hub, on sharing their record for this appointment: {\"consent\": \"Granted\"} or \"Refused\". While it is booked or attended, until the day after it; never once cancelled. Send If-Match with the version you read so a change made meanwhile is not overwritten.");
         // No role gate here: the service refuses every role but the hub's clinicians itself, so that refusal is audited too.
         appointments.MapGet("/{id:long}/record", (long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) => RecordAsync(id, user, booking, ct))
             .RequireRateLimiting(RateLimits.RecordView).RequiresScope(ApiScopes.PatientRead)
-            .WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests)
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests)
             .WithSummary("The patient's record summary, for the hub's clinicians, only where the patient consented. Every attempt is audited.");
         api.MapGet("/hubs/{hubId:int}/day-list", DayListAsync).WithTags("Appointments")
             .RequireAuthorization(AuthenticationSetup.SignedInPolicy).RequiresScope(ApiScopes.PatientRead)
-            .WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound).WithSummary("A hub's appointments on one date (hub clinicians of that hub, or its commissioner).");
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound).WithSummary("A hub's appointments on one date (hub clinicians of that hub, or its commissioner).");
     }
 
     private static async Task<Ok<SlotSearchResult>> SearchAsync(
@@ -196,19 +216,27 @@ public static class BookingApi
         TypedResults.Ok(await booking.DayListAsync(hubId, date?.Value ?? Domain.Time.London.Today(clock), Actor.From(user), ct));
 
     /// <summary>
-    /// Documents the errors an endpoint answers besides 400 (a ValidationProblemDetails naming the fields) and 401, as the
-    /// ProblemDetails they are, so a generated client knows to read them.
+    /// Documents the body as required where the handler takes it as optional only so that a missing one is refused by the
+    /// service, in its words, rather than by the framework's binding.
     /// </summary>
-    private static RouteHandlerBuilder WithProblems(this RouteHandlerBuilder builder, params int[] statuses)
-    {
-        builder.ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized);
-        foreach (var status in statuses)
+    private static RouteHandlerBuilder WithRequiredBody(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
         {
-            builder.ProducesProblem(status);
-        }
+            if (operation.RequestBody is Microsoft.OpenApi.OpenApiRequestBody body)
+            {
+                body.Required = true;
+                foreach (var media in body.Content?.Values ?? [])
+                {
+                    // The optional body is documented as "null or the object"; required, it is the object.
+                    if (media.Schema is Microsoft.OpenApi.OpenApiSchema { OneOf: { } either } && either.SingleOrDefault(s => s is not Microsoft.OpenApi.OpenApiSchema { Type: Microsoft.OpenApi.JsonSchemaType.Null }) is { } shape)
+                    {
+                        media.Schema = shape;
+                    }
+                }
+            }
 
-        return builder;
-    }
+            return Task.CompletedTask;
+        });
 
     /// <summary>
     /// Documents the appointment's version headers, which the handlers read and write themselves (so the generator cannot

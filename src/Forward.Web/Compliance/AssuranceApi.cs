@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Forward.Domain;
 using Forward.Domain.Access;
 using Forward.Web.Access;
+using Forward.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Forward.Web.Compliance;
@@ -20,10 +21,32 @@ public static class AssuranceApi
             .RequireAuthorization(p => p.RequireRole(Roles.Commissioner, Roles.PracticeStaff))
             .MapGet("/assurance.pdf", PdfAsync)
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .AddOpenApiOperationTransformer(DescribePdf)
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)
             .WithSummary("The monthly extended-access assurance report for a CCG or ICS as a PDF (one A4 page per CCG), for commissioners.");
+    }
+
+    /// <summary>
+    /// The 200 as the PDF file it is: with no .NET type to describe, the generator documents the answer as having no
+    /// content at all, so a generated client would throw the file away.
+    /// </summary>
+    private static Task DescribePdf(Microsoft.OpenApi.OpenApiOperation operation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (operation.Responses?.GetValueOrDefault("200") is Microsoft.OpenApi.OpenApiResponse ok)
+        {
+            ok.Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>
+            {
+                ["application/pdf"] = new() { Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "binary" } },
+            };
+            ok.Headers ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiHeader>();
+            ok.Headers["Content-Disposition"] = new Microsoft.OpenApi.OpenApiHeader
+            {
+                Description = "attachment, with the file's name: filename=\"forward-assurance-{ccg or ics code}-{yyyy-MM}.pdf\".",
+                Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String },
+            };
+        }
+
+        return Task.CompletedTask;
     }
 
     private static async Task<IResult> PdfAsync(

@@ -139,15 +139,19 @@ public static class ComplianceApi
         ArgumentNullException.ThrowIfNull(api);
         var compliance = api.MapGroup("/compliance").WithTags("Compliance").RequiresScope(ApiScopes.OrganisationRead)
             .RequireAuthorization(p => p.RequireRole(Roles.Commissioner, Roles.PracticeStaff));
-        compliance.MapGet("/", ReportAsync)
+        // 400 a bad level, id or range; 403 another organisation's figures, a role without them or a client system
+        // without organization/*.read; 404 no such entity.
+        compliance.MapGet("/", ReportAsync).WithProblems(Statuses)
             .WithSummary("Figures for an ICS, CCG, PCN, practice or hub over a date range (at most 366 days), with its children for drill-down.");
-        compliance.MapGet("/weeks", WeeksAsync)
+        compliance.MapGet("/weeks", WeeksAsync).WithProblems(Statuses)
             .WithSummary("The same figures week by week (Monday to Sunday, clipped to the range).");
-        compliance.MapGet("/months", MonthsAsync)
+        compliance.MapGet("/months", MonthsAsync).WithProblems(Statuses)
             .WithSummary("The same figures calendar month by month (clipped to the range): the rows of the monthly assurance report.");
-        compliance.MapGet("/reminders", RemindersAsync)
+        compliance.MapGet("/reminders", RemindersAsync).WithProblems(Statuses)
             .WithSummary("Each hub's did-not-attend rate before and after it began sending appointment reminders, for the entity's patients.");
     }
+
+    private static readonly int[] Statuses = [StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound];
 
     public static string LevelName(ComplianceLevel level) => level.ToString().ToLowerInvariant();
 

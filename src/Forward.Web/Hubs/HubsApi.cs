@@ -4,6 +4,7 @@ using Forward.Domain.Hubs;
 using Forward.Domain.Organisations;
 using Forward.Domain.Time;
 using Forward.Web.Access;
+using Forward.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -30,11 +31,12 @@ public static class HubsApi
     {
         ArgumentNullException.ThrowIfNull(api);
         var hubs = api.MapGroup("/hubs").WithTags("Hubs").RequiresScope(ApiScopes.OrganisationRead);
-        hubs.MapGet("/", ListHubsAsync).WithSummary("Hubs, optionally for one CCG (ODS code).");
-        hubs.MapGet("/{id:int}", GetHubAsync).WithSummary("A hub with its rota and the practices it serves.");
+        // 403: a client system not allowed organization/*.read; 400 and 404 only where there is a filter or an id to get wrong.
+        hubs.MapGet("/", ListHubsAsync).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden).WithSummary("Hubs, optionally for one CCG (ODS code).");
+        hubs.MapGet("/{id:int}", GetHubAsync).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound).WithSummary("A hub with its rota and the practices it serves.");
         var practices = api.MapGroup("/practices").WithTags("Practices").RequiresScope(ApiScopes.OrganisationRead);
-        practices.MapGet("/", ListPracticesAsync).WithSummary("Practices, optionally for one CCG (ODS code) or matching a name.");
-        practices.MapGet("/{ods}", GetPracticeAsync).WithSummary("A practice and the hubs that serve it.");
+        practices.MapGet("/", ListPracticesAsync).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden).WithSummary("Practices, optionally for one CCG (ODS code) or matching a name.");
+        practices.MapGet("/{ods}", GetPracticeAsync).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound).WithSummary("A practice and the hubs that serve it.");
     }
 
     /// <summary>Projects hubs to summaries; filter the hubs first (EF cannot filter on a projected record's properties).</summary>

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -9,18 +11,58 @@ namespace Forward.Web.Infrastructure;
 /// </summary>
 public static class ApiDocument
 {
+    /// <summary>The name the document's bearer security scheme is listed and referred to by.</summary>
+    public const string BearerScheme = "Bearer";
+
     public static void Configure(OpenApiOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.AddSchemaTransformer((schema, context, _) =>
         {
+            if (context.JsonPropertyInfo?.DeclaringType == typeof(Booking.RecordConsentDto))
+            {
+                // Given by the body's own schema (below): the answers it takes, not every name of the type.
+                return Task.CompletedTask;
+            }
+
             EnumNameJsonConverter.DescribeEnums(schema, context.JsonTypeInfo.Type);
+            if (typeof(ProblemDetails).IsAssignableFrom(context.JsonTypeInfo.Type))
+            {
+                DescribeProblem(schema);
+            }
+
+            if (context.JsonTypeInfo.Type == typeof(Booking.RecordConsentDto))
+            {
+                Booking.RecordConsentDto.Describe(schema);
+            }
+
             return Task.CompletedTask;
         });
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Forward API";
-            document.Info.Description = "Extended-access hubs, slots and appointments. Authenticate with POST /api/v1/auth/token and send 'Authorization: Bearer <token>'. Errors are RFC 9457 ProblemDetails.";
+            document.Info.Description = "Extended-access hubs, slots and appointments. Authenticate with POST /api/v1/auth/token and send 'Authorization: Bearer <token>'. Errors are RFC 9457 ProblemDetails with a stable 'code' to branch on and a 'traceId' to quote.";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "The accessToken from POST /api/v1/auth/token, valid for an hour.",
+            };
+            return Task.CompletedTask;
+        });
+
+        // Every operation that needs a signed-in caller says so; the token endpoint, which a caller uses to sign in, does not.
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
+            {
+                operation.Security ??= [];
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
+            }
+
             return Task.CompletedTask;
         });
 
@@ -66,5 +108,54 @@ public static class ApiDocument
                 operation.Parameters.Add(documented);
             }
         });
+    }
+
+    /// <summary>
+    /// Documents the errors an endpoint answers, as the ProblemDetails they are, so a generated client knows to read
+    /// them: 401 always (no token, or one that has ended), 400 as a ValidationProblemDetails naming the fields, any other
+    /// as a ProblemDetails. List only statuses the endpoint can answer.
+    /// </summary>
+    public static RouteHandlerBuilder WithProblems(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(statuses);
+        foreach (var status in statuses.Append(StatusCodes.Status401Unauthorized).Distinct().Order())
+        {
+            if (status == StatusCodes.Status400BadRequest)
+            {
+                builder.ProducesValidationProblem();
+            }
+            else
+            {
+                builder.ProducesProblem(status);
+            }
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Every error body carries a <c>code</c> (what a client branches on) and a <c>traceId</c> (to quote when reporting
+    /// it), which ProblemDetails keeps among its extension members. The generator lists neither and, as the API refuses
+    /// unknown members in what it reads, forbids any member it did not list, so every error Forward sends failed
+    /// validation against its own schema.
+    /// </summary>
+    private static void DescribeProblem(OpenApiSchema schema)
+    {
+        schema.AdditionalPropertiesAllowed = true;
+        schema.AdditionalProperties = null;
+        schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+        schema.Properties["code"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "What went wrong, stable across releases (validation-failed, slot-not-free, forbidden, ...): branch on this, not on title or detail.",
+        };
+        schema.Properties["traceId"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "The request's trace id, to quote when reporting the error.",
+        };
+        schema.Required ??= new HashSet<string>(StringComparer.Ordinal);
+        schema.Required.Add("code");
     }
 }
