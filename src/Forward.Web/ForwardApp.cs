@@ -336,6 +336,11 @@ public static class ForwardApp
 
         app.MapRazorPages();
 
+        // A mistyped or cut-off address under a patient's pages is that patient's "page not found": the site-wide rule
+        // (sign in first) would otherwise send them to the staff sign-in page. Real pages are matched before these.
+        app.MapFallback("/Consult/{**rest}", () => Results.NotFound()).AllowAnonymous();
+        app.MapFallback("/Patient/{**rest}", () => Results.NotFound()).AllowAnonymous();
+
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             // A plain line on stdout, not a log entry: the run command promises to print where Forward is.

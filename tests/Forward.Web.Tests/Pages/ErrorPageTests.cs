@@ -18,6 +18,8 @@ public sealed class ErrorPageTests(ForwardFactory factory) : IClassFixture<Forwa
     [Theory]
     [InlineData("/Consult/Confirmation?t=abc")]
     [InlineData("/consult/confirmation")]
+    [InlineData("/Consult/Confirmatio")]
+    [InlineData("/Consult/NoSuchPage/deeper?x=1")]
     public async Task A_page_not_found_on_the_consultation_form_is_the_patients(string url)
     {
         using var patient = new PageClient(factory);
@@ -31,6 +33,21 @@ public sealed class ErrorPageTests(ForwardFactory factory) : IClassFixture<Forwa
         Assert.DoesNotContain(SignIn, html, StringComparison.Ordinal);
         Assert.DoesNotContain(StaffHome, html, StringComparison.Ordinal);
         Assert.DoesNotContain(Support, html, StringComparison.Ordinal);
+    }
+
+    /// <summary>A cut-off link from a patient's message (old code: a redirect to the staff sign-in page).</summary>
+    [Theory]
+    [InlineData("/Patient/Cancl?token=abc")]
+    [InlineData("/patient/")]
+    public async Task A_page_not_found_under_a_patients_link_is_the_patients(string url)
+    {
+        using var patient = new PageClient(factory);
+        var (status, html) = await patient.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("Page not found", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(SignIn, html, StringComparison.Ordinal);
+        Assert.DoesNotContain(StaffHome, html, StringComparison.Ordinal);
     }
 
     /// <summary>Staff pages keep the staff page, /Consultation (staff: online consultation measures) among them.</summary>
