@@ -186,11 +186,13 @@ public sealed class PlatformTests(ForwardFactory factory) : IClassFixture<Forwar
         var document = await OpenApiAsync();
         var world = await TestWorld.CreateAsync(factory);
         await Fhir.FhirTestKit.SetScopesAsync(world, world.OtherNhs111, "patient/*.read");
+        await Fhir.FhirTestKit.SetScopesAsync(world, world.PracticeStaffB, "organization/*.read");
         using var anonymous = factory.CreateClient();
         using var booker = await world.ClientAsync(world.Nhs111);
         using var withoutScope = await world.ClientAsync(world.OtherNhs111);
         using var commissioner = await world.ClientAsync(world.Commissioner);
         using var practice = await world.ClientAsync(world.PracticeStaffA);
+        using var withoutPatientScope = await world.ClientAsync(world.PracticeStaffB);
         var ccg = world.CcgId;
         var answers = new List<(string Path, HttpStatusCode Status, HttpClient Client, string Url)>
         {
@@ -212,6 +214,9 @@ public sealed class PlatformTests(ForwardFactory factory) : IClassFixture<Forwar
             ("/api/v1/slots/{id}", HttpStatusCode.Unauthorized, anonymous, "/api/v1/slots/1"),
             ("/api/v1/slots/{id}", HttpStatusCode.Forbidden, commissioner, "/api/v1/slots/1"),
             ("/api/v1/slots/{id}", HttpStatusCode.NotFound, booker, "/api/v1/slots/999999999999"),
+            ("/api/v1/appointments/{id}", HttpStatusCode.Unauthorized, anonymous, "/api/v1/appointments/1"),
+            ("/api/v1/appointments/{id}", HttpStatusCode.Forbidden, withoutPatientScope, "/api/v1/appointments/1"),
+            ("/api/v1/appointments/{id}", HttpStatusCode.NotFound, booker, "/api/v1/appointments/999999999999"),
             ("/api/v1/compliance/assurance.pdf", HttpStatusCode.BadRequest, commissioner, $"/api/v1/compliance/assurance.pdf?level=pcn&id={ccg}&month=2026-05"),
             ("/api/v1/compliance/assurance.pdf", HttpStatusCode.Unauthorized, anonymous, $"/api/v1/compliance/assurance.pdf?level=ccg&id={ccg}&month=2026-05"),
             ("/api/v1/compliance/assurance.pdf", HttpStatusCode.Forbidden, practice, $"/api/v1/compliance/assurance.pdf?level=ccg&id={ccg}&month=2026-05"),

@@ -82,7 +82,7 @@ public static class BookingApi
         appointments.MapGet("/", SearchAppointmentsAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.PatientRead)
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden)
             .WithSummary("Find appointments again: those you may see (practice staff: your practice's patients'; NHS 111: those your organisation booked; hub clinicians: your hub's), by nhsNumber and/or London dates from..to (at most 31 days; default today and the next 14 days), upcoming first, cancelled included, at most 200 (truncated says when cut). Every search is audited.");
-        appointments.MapGet("/{id:long}", GetAsync).RequiresScope(ApiScopes.PatientRead).WithVersionHeaders(ifMatch: false).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).WithSummary("One appointment, if you may see it.");
+        appointments.MapGet("/{id:long}", GetAsync).RequiresScope(ApiScopes.PatientRead).WithVersionHeaders(ifMatch: false).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound).WithSummary("One appointment, if you may see it.");
         appointments.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.PatientWrite)
             .WithVersionHeaders(ifMatch: true).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Cancel; frees the slot. Send If-Match with the version you read so a change made meanwhile is not overwritten.");
