@@ -22,7 +22,8 @@ public static class DatabaseRegistration
     public static DatabaseProvider AddForwardDatabase(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var providerName = configuration["Forward:Database:Provider"] ?? "Sqlite";
+        // Trimmed, as a value from a compose or .env file easily carries a space.
+        var providerName = configuration["Forward:Database:Provider"]?.Trim() ?? "Sqlite";
 
         // By name only: Enum.TryParse also takes a number ("5" is no provider and was taken as Postgres) and a comma list.
         var provider = Enum.GetNames<DatabaseProvider>().FirstOrDefault(n => string.Equals(n, providerName, StringComparison.OrdinalIgnoreCase)) is { } name

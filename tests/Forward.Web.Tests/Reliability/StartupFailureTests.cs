@@ -139,6 +139,7 @@ public sealed class StartupFailureTests : IDisposable
     // string stopped the start without saying which setting it was.
     [InlineData("Forward:Database:Provider must be Sqlite or Postgres, not '5'", "Forward__Database__Provider=5")]
     [InlineData("Forward:Database:Provider must be Sqlite or Postgres, not 'Sqlite,Postgres'", "Forward__Database__Provider=Sqlite,Postgres")]
+    [InlineData("Forward:Slots:HorizonDays must be a whole number of days from 1 to 366", "Forward__Database__Provider= Sqlite ", "Forward__Slots__HorizonDays=0")] // spaces around a provider's name are not refused: the start goes on to the next setting
     [InlineData("Forward:Database:SqliteBusyTimeoutSeconds must be a whole number of seconds from 1 to 300, or not set, not 'abc'", "Forward__Database__SqliteBusyTimeoutSeconds=abc")]
     [InlineData("Forward:Database:SqliteBusyTimeoutSeconds must be a whole number of seconds from 1 to 300, or not set, not '0'", "Forward__Database__SqliteBusyTimeoutSeconds=0")]
     [InlineData("Forward:Database:PostgresRetries must be a whole number of retries from 0 to 10, or not set, not '-1'", "Forward__Database__Provider=Postgres", "ConnectionStrings__Forward=Host=127.0.0.1;Port=1;Database=never_opened", "Forward__Database__PostgresRetries=-1")]
