@@ -120,6 +120,7 @@ public sealed class UnexpectedFaultTests(UnexpectedFaultTests.FaultFactory facto
             Assert.Equal(HttpStatusCode.InternalServerError, status);
             Assert.Contains("Sorry, there is a problem with the service", html, StringComparison.Ordinal);
             Assert.Contains("<a href=\"/Consult\">Contact your GP practice online</a>", html, StringComparison.Ordinal);
+            Assert.Contains("go back and send it again. If it did reach your practice, it will not be sent twice.", html, StringComparison.Ordinal);
             Assert.Contains("call 111", html, StringComparison.Ordinal);
             Assert.DoesNotContain("href=\"/Account/SignIn\"", html, StringComparison.Ordinal);
             Assert.DoesNotContain("Go to the Forward home page", html, StringComparison.Ordinal);
