@@ -68,6 +68,16 @@ public static class DatabaseRegistration
                 throw new InvalidOperationException("Set ConnectionStrings__Forward to use PostgreSQL.");
             }
 
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException)
+            {
+                // Read here, as the SQLite one is, so the start says which setting is wrong rather than the driver alone.
+                throw new InvalidOperationException($"ConnectionStrings:Forward is not a valid PostgreSQL connection string: {ex.Message}", ex);
+            }
+
             services.AddSingleton(_ => new SqliteWriteGate(Timeout.InfiniteTimeSpan));
             // A dropped connection or a restarting server is retried a few times, quickly, inside the request (every
             // transaction runs in the execution strategy); past that the request answers 503 database-unavailable and the

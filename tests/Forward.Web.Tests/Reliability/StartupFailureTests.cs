@@ -145,6 +145,8 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("Forward:Database:PostgresRetries must be a whole number of retries from 0 to 10, or not set, not '-1'", "Forward__Database__Provider=Postgres", "ConnectionStrings__Forward=Host=127.0.0.1;Port=1;Database=never_opened", "Forward__Database__PostgresRetries=-1")]
     [InlineData("ConnectionStrings:Forward is not a valid SQLite connection string:", "ConnectionStrings__Forward=Data Source=forward-never.db;Mode=Bogus")]
     [InlineData("ConnectionStrings:Forward is not a valid SQLite connection string:", "ConnectionStrings__Forward=Data Source=forward-never.db;Foo=bar")]
+    [InlineData("ConnectionStrings:Forward is not a valid PostgreSQL connection string:", "Forward__Database__Provider=Postgres", "ConnectionStrings__Forward=Host=127.0.0.1;Port=1;Foo=bar")]
+    [InlineData("ConnectionStrings:Forward is not a valid PostgreSQL connection string:", "Forward__Database__Provider=Postgres", "ConnectionStrings__Forward=Host=127.0.0.1;Port=many")]
     public async Task Settings_that_would_refuse_or_mislead_every_patient_or_client_stop_the_start_and_say_why(string message, params string[] settings)
     {
         var output = new ConcurrentQueue<string>();
