@@ -35,7 +35,7 @@ public static class HubsApi
         hubs.MapGet("/", ListHubsAsync).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden).WithSummary("Hubs, optionally for one CCG (ODS code).");
         hubs.MapGet("/{id:int}", GetHubAsync).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound).WithSummary("A hub with its rota and the practices it serves.");
         var practices = api.MapGroup("/practices").WithTags("Practices").RequiresScope(ApiScopes.OrganisationRead);
-        practices.MapGet("/", ListPracticesAsync).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden).WithSummary("Practices, optionally for one CCG (ODS code) or matching a name.");
+        practices.MapGet("/", ListPracticesAsync).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden).WithSummary("Practices, optionally for one CCG (ODS code) or matching a name, code or locality (the area a practice is in).");
         practices.MapGet("/{ods}", GetPracticeAsync).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound).WithSummary("A practice and the hubs that serve it.");
     }
 
@@ -134,7 +134,8 @@ public static class HubsApi
         {
             // Upper-case both sides so the match ignores case on SQLite and PostgreSQL alike; escape LIKE wildcards.
             var pattern = "%" + q.Trim().ToUpperInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            query = query.Where(p => EF.Functions.Like(p.Name.ToUpper(), pattern, "\\") || EF.Functions.Like(p.OdsCode, pattern, "\\"));
+            query = query.Where(p => EF.Functions.Like(p.Name.ToUpper(), pattern, "\\") || EF.Functions.Like(p.OdsCode, pattern, "\\")
+                || EF.Functions.Like(p.Network!.Locality.ToUpper(), pattern, "\\"));
         }
 
         return TypedResults.Ok(await PracticeSummaries(query).Take(1000).ToListAsync(ct));

@@ -77,6 +77,13 @@ public sealed class HubsApiTests(ForwardFactory factory) : IClassFixture<Forward
         var search = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/v1/practices?q=practice a{world.Prefix[1..]}", UriKind.Relative))).RootElement;
         Assert.Contains(search.EnumerateArray(), p => p.GetProperty("odsCode").GetString() == world.PracticeA.OdsCode);
 
+        // By the area a practice is in, as the consultation form's search (old code: names and codes only, so none).
+        var locality = $"Upper Testvale {world.Prefix}";
+        await world.WithDbAsync(db => db.Networks.Where(n => n.Id == world.PracticeA.NetworkId).ExecuteUpdateAsync(u => u.SetProperty(n => n.Locality, locality)));
+        var byArea = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/v1/practices?q={Uri.EscapeDataString(locality.ToLowerInvariant())}", UriKind.Relative))).RootElement;
+        Assert.Equal(new[] { world.PracticeA.OdsCode, world.PracticeB.OdsCode }.Order(), byArea.EnumerateArray().Select(p => p.GetProperty("odsCode").GetString()).Order());
+        Assert.All(byArea.EnumerateArray(), p => Assert.Equal(locality, p.GetProperty("locality").GetString()));
+
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/api/v1/hubs/999999", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/api/v1/practices/NOPE", UriKind.Relative))).StatusCode);
     }
