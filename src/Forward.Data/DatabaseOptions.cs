@@ -42,17 +42,8 @@ public static class DatabaseRegistration
 
             // A generous busy timeout: concurrent writers queue for SQLite's single write lock instead of failing; past it
             // the request answers 503 (Forward:Database:SqliteBusyTimeoutSeconds, 1 to 300, default 30).
-            var busySeconds = WholeNumber(configuration, "Forward:Database:SqliteBusyTimeoutSeconds", 30, 1, 300, "seconds");
-            Microsoft.Data.Sqlite.SqliteConnectionStringBuilder builder;
-            try
-            {
-                builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = busySeconds, Pooling = true };
-            }
-            catch (Exception ex) when (ex is ArgumentException or FormatException)
-            {
-                // The builder names the keyword or value it could not take, but not where the string came from.
-                throw new InvalidOperationException($"ConnectionStrings:Forward is not a valid SQLite connection string: {ex.Message}", ex);
-            }
+            var busySeconds = WholeNumberSetting.Read(configuration, "Forward:Database:SqliteBusyTimeoutSeconds", unset: 30, min: 1, max: 300, unit: "seconds");
+            var builder = Read("SQLite", () => new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = busySeconds, Pooling = true });
 
             services.AddSingleton(_ => new SqliteWriteGate(TimeSpan.FromSeconds(busySeconds)));
             var sqlite = builder.ToString();
@@ -68,22 +59,14 @@ public static class DatabaseRegistration
                 throw new InvalidOperationException("Set ConnectionStrings__Forward to use PostgreSQL.");
             }
 
-            try
-            {
-                _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-            }
-            catch (Exception ex) when (ex is ArgumentException or FormatException)
-            {
-                // Read here, as the SQLite one is, so the start says which setting is wrong rather than the driver alone.
-                throw new InvalidOperationException($"ConnectionStrings:Forward is not a valid PostgreSQL connection string: {ex.Message}", ex);
-            }
+            Read("PostgreSQL", () => new Npgsql.NpgsqlConnectionStringBuilder(connectionString));
 
             services.AddSingleton(_ => new SqliteWriteGate(Timeout.InfiniteTimeSpan));
             // A dropped connection or a restarting server is retried a few times, quickly, inside the request (every
             // transaction runs in the execution strategy); past that the request answers 503 database-unavailable and the
             // client retries. Bounded so a request never hangs for long on a database that stays away
             // (Forward:Database:PostgresRetries, 0 to 10, default 3; 0 turns retrying off).
-            var retries = WholeNumber(configuration, "Forward:Database:PostgresRetries", 3, 0, 10, "retries");
+            var retries = WholeNumberSetting.Read(configuration, "Forward:Database:PostgresRetries", unset: 3, min: 0, max: 10, unit: "retries");
             services.AddDbContextPool<ForwardDbContext, PostgresForwardDbContext>(o => SkipPendingModelCheck(o.UseNpgsql(
                 connectionString,
                 x =>
@@ -99,15 +82,19 @@ public static class DatabaseRegistration
     }
 
     /// <summary>
-    /// The setting as digits from <paramref name="min"/> to <paramref name="max"/>, or <paramref name="unset"/> when it is
-    /// not set. Anything else stops start-up naming it: taking the default instead hid the mistake.
+    /// The connection string read by its driver's builder at start. The builder names the keyword or value it could not
+    /// take, but not where the string came from.
     /// </summary>
-    private static int WholeNumber(IConfiguration configuration, string key, int unset, int min, int max, string unit)
+    private static T Read<T>(string driver, Func<T> build)
     {
-        var configured = configuration[key];
-        return configured is null ? unset
-            : int.TryParse(configured, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n
-            : throw new InvalidOperationException($"{key} must be a whole number of {unit} from {min} to {max}, or not set, not '{configured}'.");
+        try
+        {
+            return build();
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            throw new InvalidOperationException($"ConnectionStrings:Forward is not a valid {driver} connection string: {ex.Message}", ex);
+        }
     }
 
     /// <summary>

@@ -32,12 +32,6 @@ namespace Forward.Web;
 /// <summary>How Forward's services and pipeline are put together; Program.cs only calls these two methods.</summary>
 public static class ForwardApp
 {
-    /// <summary>How many booking groups PostgreSQL writes at once: 2 unless configured, 1 to 8; anything else stops start-up.</summary>
-    private static int BookingWriters(string? configured) =>
-        configured is null ? 2
-        : int.TryParse(configured, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 8 ? n
-        : throw new InvalidOperationException($"Forward:Booking:Writers must be a whole number from 1 to 8, not '{configured}'.");
-
     public static WebApplicationBuilder AddForward(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -87,7 +81,7 @@ public static class ForwardApp
         services.AddScoped<SlotPlanner>();
         services.AddScoped<BookingService>();
         services.AddScoped<BookingWriter>();
-        var writers = provider == DatabaseProvider.Postgres ? BookingWriters(configuration["Forward:Booking:Writers"]) : 1;
+        var writers = provider == DatabaseProvider.Postgres ? WholeNumberSetting.Read(configuration, "Forward:Booking:Writers", unset: 2, min: 1, max: 8) : 1;
         services.AddSingleton(sp => new BookingBatcher(sp.GetRequiredService<IServiceScopeFactory>(), writers));
         services.AddScoped<RotaService>();
         services.AddScoped<ComplianceQueries>();
@@ -221,38 +215,28 @@ public static class ForwardApp
             throw new InvalidOperationException($"Forward:Notifications:ReminderLeadHours must be a number of hours from {NotificationOptions.MinReminderLeadHours} to {NotificationOptions.MaxReminderLeadHours} (for example 24), or not set.");
         }
 
-        if (app.Services.GetRequiredService<IOptions<ConsultationOptions>>().Value.Problem() is { } consultation)
-        {
-            throw new InvalidOperationException(consultation);
-        }
+        // Each group of settings says what is wrong with it, checked in turn; the first problem stops the start. The options
+        // are resolved here, not at the first slot search or send, so a value that does not bind (a window of "abc") stops
+        // the start too, named by the binder, as one out of range does.
+        T Settings<T>()
+            where T : class => app.Services.GetRequiredService<IOptions<T>>().Value;
+        Func<string?>[] checks =
+        [
+            () => Settings<ConsultationOptions>().Problem(),
+            () => Settings<FhirOptions>().Problem(),
+            () => Settings<RateLimitOptions>().Problem(),
+            () => Settings<BookingPolicy>().Problem(),
 
-        if (app.Services.GetRequiredService<IOptions<FhirOptions>>().Value.Problem() is { } fhir)
+            // The test host plans the seeded hubs for two days only, and makes the slots each test books (ForwardFactory).
+            () => Settings<SlotOptions>().Problem(Settings<BookingPolicy>(), windowsMustFit: !app.Environment.IsEnvironment("Testing")),
+            () => Settings<NotificationOptions>().Problem(),
+        ];
+        foreach (var check in checks)
         {
-            throw new InvalidOperationException(fhir);
-        }
-
-        if (app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value.Problem() is { } rateLimits)
-        {
-            throw new InvalidOperationException(rateLimits);
-        }
-
-        // Resolved here, not at the first slot search or send, so a value that does not bind (a window of "abc") stops
-        // the start, named by the binder, as one out of range does.
-        var bookingPolicy = app.Services.GetRequiredService<IOptions<BookingPolicy>>().Value;
-        if (bookingPolicy.Problem() is { } windows)
-        {
-            throw new InvalidOperationException(windows);
-        }
-
-        // The test host plans the seeded hubs for two days only, and makes the slots each test books (ForwardFactory).
-        if (app.Services.GetRequiredService<IOptions<SlotOptions>>().Value.Problem(bookingPolicy, windowsMustFit: !app.Environment.IsEnvironment("Testing")) is { } slots)
-        {
-            throw new InvalidOperationException(slots);
-        }
-
-        if (app.Services.GetRequiredService<IOptions<NotificationOptions>>().Value.Problem() is { } notifications)
-        {
-            throw new InvalidOperationException(notifications);
+            if (check() is { } problem)
+            {
+                throw new InvalidOperationException(problem);
+            }
         }
 
         // The database is migrated and seeded while the pipeline is built and Kestrel starts, on the other core: start-up
