@@ -82,7 +82,7 @@ public static class BookingApi
         appointments.MapGet("/", SearchAppointmentsAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.PatientRead)
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden)
             .WithSummary("Find appointments again: those you may see (practice staff: your practice's patients'; NHS 111: those your organisation booked; hub clinicians: your hub's), by nhsNumber and/or London dates from..to (at most 31 days; default today and the next 14 days), upcoming first, cancelled included, at most 200 (truncated says when cut). Every search is audited.");
-        appointments.MapGet("/{id:long}", GetAsync).RequiresScope(ApiScopes.PatientRead).WithVersionHeaders(ifMatch: false).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound).WithSummary("One appointment, if you may see it.");
+        appointments.MapGet("/{id:long}", GetAsync).RequiresScope(ApiScopes.PatientRead).WithVersionHeaders(ifMatch: false).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound).WithSummary("One appointment, if you may see it.");
         appointments.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(AuthenticationSetup.BookerPolicy).RequiresScope(ApiScopes.PatientWrite)
             .WithVersionHeaders(ifMatch: true).WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Cancel; frees the slot. Send If-Match with the version you read so a change made meanwhile is not overwritten.");
@@ -101,7 +101,7 @@ public static class BookingApi
         // No role gate here: the service refuses every role but the hub's clinicians itself, so that refusal is audited too.
         appointments.MapGet("/{id:long}/record", (long id, ClaimsPrincipal user, BookingService booking, CancellationToken ct) => RecordAsync(id, user, booking, ct))
             .RequireRateLimiting(RateLimits.RecordView).RequiresScope(ApiScopes.PatientRead)
-            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests)
+            .WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests)
             .WithSummary("The patient's record summary, for the hub's clinicians, only where the patient consented. Every attempt is audited.");
         api.MapGet("/hubs/{hubId:int}/day-list", DayListAsync).WithTags("Appointments")
             .RequireAuthorization(AuthenticationSetup.SignedInPolicy).RequiresScope(ApiScopes.PatientRead)
