@@ -690,6 +690,12 @@ public sealed class TriageService(
                 return;
             }
 
+            // Closed meanwhile (perhaps by this same user in another tab) is final, not a change to look at and retry.
+            if (request.IsClosed)
+            {
+                throw DomainException.Conflict("consultation-closed", ClosedMessage);
+            }
+
             throw DomainException.Conflict("consultation-changed", "Someone else has changed this request since you opened it. It is shown as it is now: check it and try again.");
         }
 

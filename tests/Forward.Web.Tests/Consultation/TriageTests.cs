@@ -255,10 +255,11 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Equal(3, await world.WithDbAsync(db => db.Set<ConsultationEvent>().CountAsync(e => e.ConsultationRequestId == request.Id && e.By != "patient"))); // started, message, closed
         Assert.Equal(2, await world.WithDbAsync(db => db.OutboxMessages.CountAsync(m => m.ConsultationRequestId == request.Id && m.Kind == NotificationKind.ConsultationMessage))); // a text and an email, once
 
-        // Sent again with another outcome, it is someone's change of mind after the close: refused, as before.
+        // Sent again with another outcome, it is a change of mind after the close: refused, as closed (not as someone
+        // else's change: the close was this user's own).
         var (other, otherBody) = await ActAsync(staff, request.Id, "Close", new() { ["Outcome"] = "Pharmacy", ["Version"] = HiddenValue(page, "Version") }, page);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
-        Assert.Contains("Someone else has changed this request since you opened it", otherBody, StringComparison.Ordinal);
+        Assert.Contains("This request is closed and cannot be changed.", otherBody, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -288,10 +289,11 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Equal("consultation-changed", await RefusalAsync(t => t.StartAsync(started.Id, me, 1)));
         Assert.Equal("dr.colleague", (await ReloadAsync(world, started.Id)).AssignedTo);
 
-        // I close it; a stale "assign to me" from another tab is not "assigned" on a closed request.
+        // I close it; a stale "assign to me" from another tab is not "assigned" on a closed request, and is told it is
+        // closed rather than that someone else changed it (it was me).
         var closed = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
         Assert.Null(await RefusalAsync(t => t.CloseAsync(closed.Id, ConsultationOutcome.SelfCare, null, "Please see your pharmacist.", FormKeys.New(), me, 1)));
-        Assert.Equal("consultation-changed", await RefusalAsync(t => t.AssignAsync(closed.Id, "me", me, 1)));
+        Assert.Equal("consultation-closed", await RefusalAsync(t => t.AssignAsync(closed.Id, "me", me, 1)));
 
         // The two sends of one double click at once: both are answered as done, and the request is started once.
         var together = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
@@ -787,22 +789,40 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.Patient!.NhsNumber == request.NhsNumber)));
 
         // A closed request books nothing more: another slot, a fresh form, refused with a message.
-        var other = (await world.FreeSlotsAsync())[0];
+        var other = (await world.FreeSlotsAsync(slot.EndUtc))[0];
         var again = await staff.GetAsync($"/Booking/Book?slotId={other.Id}&consultation={request.Id}");
         Assert.Equal(HttpStatusCode.OK, again.Status);
         Assert.Contains("This request is closed and cannot be changed.", again.Html, StringComparison.Ordinal);
         form["SlotId"] = Id(other.Id);
         form["Input.IdempotencyKey"] = HiddenValue(again.Html, "Input.IdempotencyKey");
+        string refusedHtml;
         form["__RequestVerificationToken"] = PageClient.AntiforgeryToken(again.Html)!;
         using (var content = new FormUrlEncodedContent(form))
         {
             var refused = await staff.Http.PostAsync(new Uri($"/Booking/Book?slotId={other.Id}&consultation={request.Id}", UriKind.Relative), content);
             Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
-            Assert.Contains("This request is closed and cannot be changed.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            refusedHtml = await refused.Content.ReadAsStringAsync();
+            Assert.Contains("This request is closed and cannot be changed.", refusedHtml, StringComparison.Ordinal);
         }
 
         Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.Patient!.NhsNumber == request.NhsNumber)));
         Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.AsNoTracking().SingleAsync(s => s.Id == other.Id)).Status));
+
+        // The refusal drops the closed request from the form (the fresh form too), so sending it again books the slot for
+        // the patient, not linked to the request, though the page's address still names it: no dead end.
+        Assert.Equal(string.Empty, HiddenValue(again.Html, "Consultation"));
+        Assert.Equal(string.Empty, HiddenValue(refusedHtml, "Consultation"));
+        Assert.Contains("You can still book this slot for the patient.", refusedHtml, StringComparison.Ordinal);
+        form["Consultation"] = HiddenValue(refusedHtml, "Consultation");
+        form["__RequestVerificationToken"] = PageClient.AntiforgeryToken(refusedHtml)!;
+        using (var content = new FormUrlEncodedContent(form))
+        {
+            var unlinked = await staff.Http.PostAsync(new Uri($"/Booking/Book?slotId={other.Id}&consultation={request.Id}", UriKind.Relative), content);
+            Assert.Equal(HttpStatusCode.Redirect, unlinked.StatusCode);
+        }
+
+        Assert.Equal(SlotStatus.Booked, await world.WithDbAsync(async db => (await db.Slots.AsNoTracking().SingleAsync(s => s.Id == other.Id)).Status));
+        Assert.Equal(appointment.Id, (await ReloadAsync(world, request.Id)).BookedAppointmentId);
 
         var actions = await AuditActionsAsync(world, request.Id);
         Assert.Single(actions, "consultation.close");

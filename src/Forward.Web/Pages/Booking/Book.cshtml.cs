@@ -95,6 +95,12 @@ public sealed class BookModel(BookingService booking, TriageService triage, Forw
     [BindProperty(SupportsGet = true)]
     public string? Mode { get; set; }
 
+    /// <summary>
+    /// The request in the page's address was closed meanwhile: the form then sends an empty request, so the address's is
+    /// not posted again and the slot can be booked without it.
+    /// </summary>
+    public bool RequestDropped { get; private set; }
+
     /// <summary>The request's reference, when booking from one.</summary>
     public string? ConsultationReference { get; private set; }
 
@@ -250,7 +256,12 @@ public sealed class BookModel(BookingService booking, TriageService triage, Forw
             }
             catch (DomainException)
             {
-                // Closed since the form was shown: the error is already on the page.
+                // Closed since the form was shown: the error is already on the page. The slot can still be booked for the
+                // patient, only not as the request's booking, as the search page does.
+                Consultation = null;
+                RequestDropped = true;
+                ModelState.Remove(nameof(Consultation));
+                ModelState.AddModelError(string.Empty, "You can still book this slot for the patient. The booking will not be linked to the request.");
             }
         }
 
