@@ -305,7 +305,8 @@ public static class ForwardApp
         }).AllowAnonymous();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference("/scalar", o => o.WithTitle("Forward API")).AllowAnonymous();
+        // Scalar's default fonts are fetched from its own host, which the reference's content security policy refuses.
+        app.MapScalarApiReference("/scalar", o => o.WithTitle("Forward API").DisableDefaultFonts()).AllowAnonymous();
 
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { AuthenticationSchemes = AuthenticationSetup.BearerScheme })
