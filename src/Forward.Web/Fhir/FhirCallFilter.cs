@@ -32,7 +32,7 @@ public sealed record FhirInteraction(string Name, string AuditAction, string? Sc
     public static readonly FhirInteraction PatientSearch = new("patient-search", AuditActions.FhirPatientSearch, PatientRead, [Urn + "rest:search:patient-1"]);
 }
 
-/// <summary>What a FHIR handler tells the audit about its call: the patient, the appointment and hub, a detail (ids only).</summary>
+/// <summary>What a FHIR handler tells the audit about its call: the patient, the appointment and hub, a refusal, a detail (ids only).</summary>
 public sealed class FhirCall
 {
     public string? Action { get; set; }
@@ -46,6 +46,17 @@ public sealed class FhirCall
     public string? EntityId { get; set; }
 
     public string? Detail { get; set; }
+
+    /// <summary>
+    /// Why the caller was refused what the call names (another practice's patient, another organisation's appointment),
+    /// or null. The answer hides that it exists (404, or a search that finds nothing), but the audit records the
+    /// refusal as denied, as the JSON API's 403 is, not as a failure.
+    /// </summary>
+    public string? Refusal { get; private set; }
+
+    public bool Denied => Refusal is not null;
+
+    public void Deny(string refusal) => Refusal = refusal;
 
     public static FhirCall Of(HttpContext http)
     {
@@ -195,16 +206,12 @@ internal sealed partial class FhirCallFilter(IServiceScopeFactory scopes, ILogge
             actor = new Actor(user.Identity?.Name ?? "anonymous", "Anonymous", null, null, null, null);
         }
 
-        var outcome = status switch
-        {
-            < 400 => "success",
-            StatusCodes.Status403Forbidden => "denied",
-            _ => "failed",
-        };
+        var outcome = call.Denied || status == StatusCodes.Status403Forbidden ? "denied" : status < 400 ? "success" : "failed";
         var detail = string.Join("; ", new[]
         {
             $"status={status.ToString(CultureInfo.InvariantCulture)}",
             error is null ? null : "code=" + error.SpineCode,
+            call.Refusal is null ? null : "refused=" + call.Refusal,
             call.Detail,
             traceId is null ? null : "ssp-trace=" + traceId,
             interactionId is null ? null : "ssp-interaction=" + interactionId,
@@ -216,7 +223,8 @@ internal sealed partial class FhirCallFilter(IServiceScopeFactory scopes, ILogge
             var db = scope.ServiceProvider.GetRequiredService<Data.ForwardDbContext>();
 
             // A patient search or read names no hub: the event is the patient's practice's, for its commissioners to see.
-            var practiceId = call is { HubId: null, PatientId: { } patientId }
+            // So is a refusal (as the JSON API's refused booking is), whatever hub it names: the attempt was on their patient.
+            var practiceId = call is { PatientId: { } patientId } && (call.HubId is null || call.Denied)
                 ? await db.Patients.Where(p => p.Id == patientId).Select(p => (int?)p.RegisteredPracticeId).FirstOrDefaultAsync(CancellationToken.None)
                 : null;
             scope.ServiceProvider.GetRequiredService<AuditLog>().Write(actor, action, outcome, call.EntityType, call.EntityId, call.PatientId, call.HubId, detail, practiceId: practiceId);

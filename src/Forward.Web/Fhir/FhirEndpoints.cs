@@ -242,14 +242,25 @@ public static class FhirEndpoints
         var request = FhirBooking.Read(appointment, OwnBases(http));
         var call = FhirCall.Of(http);
 
-        // Named in the audit entry even when the caller may not book for them, so the patient's CCG sees the attempt.
+        // Named in the audit entry even when the caller may not book for them, with the hub of the slots asked for, so the
+        // patient's CCG and the hub's see the attempt.
         call.PatientId = request.PatientId;
-        request = FhirBooking.AsOwnOrganisation(request, actor);
-        var patient = await booking.FindPatientAsync(request.PatientId, null, actor, ct)
-            ?? throw DomainException.NotFound("patient-not-found", $"There is no patient {request.PatientId} that you may book for. Find the patient's id with GET /fhir/Patient?identifier={FhirSystems.NhsNumber}|<NHS number>.");
-
         var slots = await db.Slots.AsNoTracking().Where(s => request.SlotIds.Contains(s.Id))
             .Select(s => new FhirBooking.SlotFacts(s.Id, s.HubId, s.SessionId, s.ClinicianIndex, s.StartUtc, s.EndUtc)).ToListAsync(ct);
+        call.HubId = slots.Select(s => s.HubId).Distinct().Count() == 1 ? slots[0].HubId : null;
+        request = FhirBooking.AsOwnOrganisation(request, actor);
+        var patient = await booking.FindPatientAsync(request.PatientId, null, actor, ct);
+        if (patient is null)
+        {
+            if (await db.Patients.AnyAsync(p => p.Id == request.PatientId, ct))
+            {
+                call.Deny(PatientRefusal(actor));
+                (call.EntityType, call.EntityId) = ("Patient", request.PatientId.ToString(CultureInfo.InvariantCulture));
+            }
+
+            throw DomainException.NotFound("patient-not-found", $"There is no patient {request.PatientId} that you may book for. Find the patient's id with GET /fhir/Patient?identifier={FhirSystems.NhsNumber}|<NHS number>.");
+        }
+
         FhirBooking.CheckAgainstSlots(request, slots);
 
         var outcome = await booking.BookAsync(
@@ -339,9 +350,27 @@ public static class FhirEndpoints
         {
             var owner = await db.Appointments.AsNoTracking().Where(a => a.Id == id).Select(a => new { a.PatientId, a.HubId }).FirstOrDefaultAsync(ct);
             (call.PatientId, call.HubId) = (owner?.PatientId, owner?.HubId);
+            if (owner is not null)
+            {
+                // It exists, so the caller was refused it: answered as not found, audited as denied.
+                call.Deny(actor.Role switch
+                {
+                    Domain.Access.Roles.HubClinician => "other-hub",
+                    Domain.Access.Roles.PracticeStaff => "other-practice",
+                    Domain.Access.Roles.Commissioner => "other-ccg",
+                    _ => "other-organisation",
+                });
+            }
+
             throw;
         }
     }
+
+    /// <summary>
+    /// Why a patient Forward holds was not found for this caller (see <see cref="BookingService.FindPatientAsync"/>: a
+    /// practice sees its own patients, a hub those of the practices it serves), for the audit entry of the refusal.
+    /// </summary>
+    private static string PatientRefusal(Actor actor) => actor.IsHubClinician ? "practice-not-served" : "other-practice";
 
     /// <summary>PUT: amend (description and comment) or cancel (status cancelled + cancelationReason); nothing else may change.</summary>
     private static async Task<IResult> UpdateAsync(long id, HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct)
@@ -450,7 +479,22 @@ public static class FhirEndpoints
 
         var call = FhirCall.Of(http);
         call.PatientId = id;
-        var views = await booking.PatientAppointmentsAsync(id, from, to, Actor.From(http.User), ct);
+        var actor = Actor.From(http.User);
+        IReadOnlyList<AppointmentView> views;
+        try
+        {
+            views = await booking.PatientAppointmentsAsync(id, from, to, actor, ct);
+        }
+        catch (DomainException ex) when (ex.Code == "patient-not-found")
+        {
+            if (await db.Patients.AnyAsync(p => p.Id == id, ct))
+            {
+                call.Deny(PatientRefusal(actor));
+            }
+
+            throw;
+        }
+
         call.Detail = $"appointments={views.Count}";
         var bundle = SearchSet(http, "patient", "patient.identifier", "patient:Patient.identifier", "start");
         var baseUrl = BaseUrl(http);
@@ -467,11 +511,18 @@ public static class FhirEndpoints
     {
         var identifier = FhirRequests.One(http.Request.Query, "identifier", required: true)!;
         var nhsNumber = ParseNhsNumberIdentifier(identifier);
-        var patient = await booking.FindPatientAsync(null, nhsNumber, Actor.From(http.User), ct);
+        var actor = Actor.From(http.User);
+        var patient = await booking.FindPatientAsync(null, nhsNumber, actor, ct);
         var call = FhirCall.Of(http);
 
-        // The audit entry names the patient even when the caller may not see them, so their CCG sees the search.
+        // The audit entry names the patient even when the caller may not see them, so their CCG sees the search, and
+        // records it as refused: the caller finds nothing, as for an NHS number Forward does not hold.
         call.PatientId = patient?.Id ?? await PatientIdForAuditAsync(db, nhsNumber, ct);
+        if (patient is null && call.PatientId is not null)
+        {
+            call.Deny(PatientRefusal(actor));
+        }
+
         call.Detail = patient is null ? "found=0" : "found=1";
         var bundle = SearchSet(http, "identifier");
         if (patient is not null)
@@ -489,7 +540,13 @@ public static class FhirEndpoints
 
     private static async Task<int> NotFoundButAuditedAsync(HttpContext http, ForwardDbContext db, string nhsNumber, CancellationToken ct)
     {
-        FhirCall.Of(http).PatientId = await PatientIdForAuditAsync(db, nhsNumber, ct);
+        var call = FhirCall.Of(http);
+        call.PatientId = await PatientIdForAuditAsync(db, nhsNumber, ct);
+        if (call.PatientId is not null)
+        {
+            call.Deny(PatientRefusal(Actor.From(http.User)));
+        }
+
         throw DomainException.NotFound("patient-not-found", "There is no patient with that NHS number that you may see.");
     }
 

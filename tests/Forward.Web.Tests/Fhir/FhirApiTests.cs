@@ -524,10 +524,13 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
         Assert.Equal(HttpStatusCode.NotFound, cancel.Status);
 
         // Both attempts are recorded under the appointment, its patient and hub, so its commissioner sees them, and the
-        // cancel as a cancel (old code: neither named, and the cancel recorded as an amend).
+        // cancel as a cancel (old code: neither named, and the cancel recorded as an amend); as refusals, though the caller
+        // was told only that there is no such appointment (old code: "failed", as for an appointment that does not exist).
         var attempts = await world.WithDbAsync(db => db.AuditEvents.Where(e => e.Actor == world.OtherNhs111 && e.EntityType == "Appointment").OrderBy(e => e.Id).ToListAsync());
         Assert.Equal([AuditActions.FhirRead, AuditActions.FhirCancel], attempts.Select(e => e.Action));
-        Assert.All(attempts, e => Assert.Equal((created.Id, int.Parse(patient.Id!, CultureInfo.InvariantCulture), world.HubId, "failed"), (e.EntityId, e.PatientId!.Value, e.HubId!.Value, e.Outcome)));
+        Assert.All(attempts, e => Assert.Equal((created.Id, int.Parse(patient.Id!, CultureInfo.InvariantCulture), world.HubId, "denied"), (e.EntityId, e.PatientId!.Value, e.HubId!.Value, e.Outcome)));
+        Assert.All(attempts, e => Assert.Contains("status=404; code=NO_RECORD_FOUND; refused=other-organisation", e.Detail, StringComparison.Ordinal));
+        Assert.All(attempts, e => Assert.Equal(world.PracticeA.Id, e.PracticeId)); // the patient's practice, for its CCG
 
         // The booker's own refused cancel (an old version) is recorded as a cancel too.
         var stale = (FhirAppointment)created.DeepCopy();
@@ -539,6 +542,52 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
 
         Assert.Equal(Forward.Domain.Booking.AppointmentStatus.Booked, await world.WithDbAsync(db => db.Appointments.Where(a => a.Id == long.Parse(created.Id, CultureInfo.InvariantCulture)).Select(a => a.Status).SingleAsync()));
         Assert.Single(FhirTestKit.Resources<FhirAppointment>((Bundle)(await booker.GetAsync($"Patient/{patient.Id}/Appointment?start=ge{Today:yyyy-MM-dd}&start=le{Today.AddDays(13):yyyy-MM-dd}"))!));
+    }
+
+    [Fact]
+    public async Task Another_practices_patient_is_answered_as_not_found_but_audited_as_denied_with_the_patient_and_hub()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (practice, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var theirs = await FhirTestKit.PatientAsync(world, world.PracticeB.Id);
+        var theirsId = int.Parse(theirs.Id, CultureInfo.InvariantCulture);
+        var byNhsNumber = $"{FhirTestKit.NhsNumberSystem}|{theirs.Identifier[0].Value}";
+        var dates = $"start=ge{Today:yyyy-MM-dd}&start=le{Today.AddDays(13):yyyy-MM-dd}";
+        var slot = (await world.FreeSlotsAsync())[0];
+
+        // Answered as for a patient Forward does not hold: nothing tells the caller that this one exists.
+        await FhirTestKit.ExpectErrorAsync(world, () => practice.CreateAsync(FhirTestKit.Booking(slot, theirs.Id, world.PracticeA.OdsCode)), HttpStatusCode.NotFound, "PATIENT_NOT_FOUND");
+        Assert.Empty((await practice.SearchAsync<Patient>(new SearchParams().Add("identifier", byNhsNumber)))!.Entry);
+        await FhirTestKit.ExpectErrorAsync(world, () => practice.GetAsync($"Patient/{theirs.Id}/Appointment?{dates}"), HttpStatusCode.NotFound, "PATIENT_NOT_FOUND");
+        await FhirTestKit.ExpectErrorAsync(world, () => practice.GetAsync($"Appointment?patient.identifier={Uri.EscapeDataString(byNhsNumber)}&{dates}"), HttpStatusCode.NotFound, "PATIENT_NOT_FOUND");
+
+        // A hub's system is refused a patient of a practice its hub does not serve.
+        var (hub, _) = await FhirTestKit.ClientAsync(world, world.HubClinician);
+        Assert.Empty((await hub.SearchAsync<Patient>(new SearchParams().Add("identifier", byNhsNumber)))!.Entry);
+
+        // A patient Forward does not hold is not a refusal: there is nobody to refuse.
+        await FhirTestKit.ExpectErrorAsync(world, () => practice.CreateAsync(FhirTestKit.Booking(slot, "987654321", world.PracticeA.OdsCode)), HttpStatusCode.NotFound, "PATIENT_NOT_FOUND");
+
+        // Each refusal is audited as denied, as the JSON API's refused booking is, under the patient and their practice
+        // (for its CCG), the booking under the hub of the slot it asked for too (old code: "failed" with no hub, the search
+        // "success").
+        var audit = await world.WithDbAsync(db => db.AuditEvents.Where(e => (e.Actor == world.PracticeStaffA || e.Actor == world.HubClinician) && e.Action.StartsWith("fhir.")).OrderBy(e => e.Id).ToListAsync());
+        Assert.Equal(
+            [(AuditActions.FhirBook, "denied"), (AuditActions.FhirPatientSearch, "denied"), (AuditActions.FhirAppointmentSearch, "denied"), (AuditActions.FhirAppointmentSearch, "denied"), (AuditActions.FhirPatientSearch, "denied"), (AuditActions.FhirBook, "failed")],
+            audit.Select(e => (e.Action, e.Outcome)));
+        Assert.All(audit.Take(5), e => Assert.Equal((theirsId, world.PracticeB.Id), (e.PatientId!.Value, e.PracticeId!.Value)));
+        Assert.Equal((slot.HubId, "Patient", theirs.Id), (audit[0].HubId!.Value, audit[0].EntityType, audit[0].EntityId));
+        Assert.StartsWith("status=404; code=PATIENT_NOT_FOUND; refused=other-practice", audit[0].Detail, StringComparison.Ordinal);
+        Assert.StartsWith("status=200; refused=other-practice; found=0", audit[1].Detail, StringComparison.Ordinal);
+        Assert.All(audit.Skip(2).Take(2), e => Assert.StartsWith("status=404; code=PATIENT_NOT_FOUND; refused=other-practice", e.Detail, StringComparison.Ordinal));
+        Assert.StartsWith("status=200; refused=practice-not-served; found=0", audit[4].Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("refused", audit[5].Detail, StringComparison.Ordinal);
+
+        // The CCG's commissioner finds them among the denied events in the audit search.
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var (status, page) = await commissioner.GetAsync($"/Audit?Outcome=denied&UserName={world.PracticeStaffA}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(4, page.Split("<tr class=\"nhsuk-table__row\" data-event=\"").Length - 1);
     }
 
     [Fact]
