@@ -51,6 +51,9 @@ public static class FhirEndpoints
         ArgumentNullException.ThrowIfNull(app);
         var fhir = app.MapGroup(Base)
             .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = AuthenticationSetup.BearerScheme })
+
+            // Every call with a token is audited, refusals too: the limit bounds how fast one account adds audit rows.
+            .RequireRateLimiting(Infrastructure.RateLimits.Fhir)
             .AddEndpointFilter<FhirCallFilter>()
             .ExcludeFromDescription();
 

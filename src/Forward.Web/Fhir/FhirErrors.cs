@@ -77,6 +77,7 @@ public static class FhirErrors
     public const string InvalidIdentifierSystem = "INVALID_IDENTIFIER_SYSTEM";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string InternalServerError = "INTERNAL_SERVER_ERROR";
+    public const string TooManyRequests = "TOO_MANY_REQUESTS";
 
     private static readonly Dictionary<string, (string Display, OperationOutcome.IssueType Type)> Codes = new(StringComparer.Ordinal)
     {
@@ -92,6 +93,7 @@ public static class FhirErrors
         [InvalidIdentifierSystem] = ("Invalid identifier system", OperationOutcome.IssueType.Value),
         [UnsupportedMediaType] = ("Unsupported media type", OperationOutcome.IssueType.NotSupported),
         [InternalServerError] = ("Unexpected internal server error", OperationOutcome.IssueType.Exception),
+        [TooManyRequests] = ("Too many requests", OperationOutcome.IssueType.Throttled),
     };
 
     public static bool IsFhir(HttpContext context)
@@ -125,6 +127,7 @@ public static class FhirErrors
         StatusCodes.Status404NotFound => new(status, NoRecordFound, "There is no such FHIR resource or interaction here; see GET /fhir/metadata."),
         StatusCodes.Status405MethodNotAllowed => new(status, BadRequest, "That HTTP method is not supported here; see GET /fhir/metadata."),
         StatusCodes.Status415UnsupportedMediaType => new(status, UnsupportedMediaType, "Send application/fhir+json."),
+        StatusCodes.Status429TooManyRequests => new(status, TooManyRequests, "Too many requests from this caller in the last minute; this one was not processed. Retry after the seconds Retry-After gives."),
         >= 500 => new(status, InternalServerError, "Something went wrong in Forward."),
         _ => new(status, BadRequest, "The request could not be processed."),
     };

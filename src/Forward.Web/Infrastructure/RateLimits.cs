@@ -21,6 +21,14 @@ public sealed class RateLimitOptions
     public int RecordViewsPerMinutePerUser { get; set; } = 60;
 
     /// <summary>
+    /// FHIR requests allowed per client system (its token's user) per minute, every /fhir interaction together, the
+    /// capability statement too (counted per client address when asked for without a token). Every call with a token is
+    /// audited, refusals too, so this bounds how fast one account can add rows to the audit log. A client system serves
+    /// many users of its own through one account, so the allowance is a system's, not a person's.
+    /// </summary>
+    public int FhirPerMinutePerUser { get; set; } = 300;
+
+    /// <summary>
     /// What is wrong with these settings, or null. A limit of nothing (or less) is refused by the limiter itself only when
     /// the first request it counts arrives: every sign-in, form post or cancel link would be a 500.
     /// </summary>
@@ -31,6 +39,7 @@ public sealed class RateLimitOptions
             (Name: nameof(ConsultPerHourPerIp), Value: ConsultPerHourPerIp),
             (Name: nameof(PatientLinkPerMinute), Value: PatientLinkPerMinute),
             (Name: nameof(RecordViewsPerMinutePerUser), Value: RecordViewsPerMinutePerUser),
+            (Name: nameof(FhirPerMinutePerUser), Value: FhirPerMinutePerUser),
         }.FirstOrDefault(limit => limit.Value < 1) is { Name: { } name }
             ? $"Forward:RateLimits:{name} must be a whole number of at least 1, or not set."
             : null;
@@ -48,6 +57,9 @@ public static class RateLimits
 
     /// <summary>Record summaries (page and API): counted per signed-in user, so the limiter must run after authentication.</summary>
     public const string RecordView = "record-view";
+
+    /// <summary>The FHIR API, every interaction: counted per signed-in user (a client system), per address for anonymous callers.</summary>
+    public const string Fhir = "fhir";
 
     public static IServiceCollection AddForwardRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -74,10 +86,8 @@ public static class RateLimits
                 ? FixedWindow(Address(context), options.ConsultPerHourPerIp, TimeSpan.FromHours(1))
                 : RateLimitPartition.GetNoLimiter("read"));
             o.AddPolicy(PatientLink, context => FixedWindow(Address(context), options.PatientLinkPerMinute, TimeSpan.FromMinutes(1)));
-            o.AddPolicy(RecordView, context => FixedWindow(
-                context.User.Identity is { IsAuthenticated: true, Name: { } name } ? "user:" + name : "address:" + Address(context),
-                options.RecordViewsPerMinutePerUser,
-                TimeSpan.FromMinutes(1)));
+            o.AddPolicy(RecordView, context => FixedWindow(UserOrAddress(context), options.RecordViewsPerMinutePerUser, TimeSpan.FromMinutes(1)));
+            o.AddPolicy(Fhir, context => FixedWindow(UserOrAddress(context), options.FhirPerMinutePerUser, TimeSpan.FromMinutes(1)));
         });
         return services;
     }
@@ -88,6 +98,10 @@ public static class RateLimits
     /// </summary>
     private static bool IsPracticeSearch(HttpRequest request) =>
         string.Equals(request.Query["handler"], "Search", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The signed-in user, for limits on what an account may do; the client's address when nobody is signed in.</summary>
+    private static string UserOrAddress(HttpContext context) =>
+        context.User.Identity is { IsAuthenticated: true, Name: { } name } ? "user:" + name : "address:" + Address(context);
 
     /// <summary>The client's address (a trusted proxy's client, see <see cref="TrustedProxies"/>).</summary>
     private static string Address(HttpContext context) => ClientKey(context.Connection.RemoteIpAddress);

@@ -58,6 +58,7 @@ public class ForwardFactory : WebApplicationFactory<Program>
         builder.UseSetting("Forward:RateLimits:ConsultPerHourPerIp", "10000");
         builder.UseSetting("Forward:RateLimits:PatientLinkPerMinute", "10000");
         builder.UseSetting("Forward:RateLimits:RecordViewsPerMinutePerUser", "10000");
+        builder.UseSetting("Forward:RateLimits:FhirPerMinutePerUser", "10000");
         builder.UseSetting("Forward:Consultation:AcknowledgementsPerContactPer24Hours", "100"); // every test's form gives one mobile
         builder.ConfigureTestServices(services =>
         {

@@ -113,6 +113,7 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("Forward:RateLimits:ConsultPerHourPerIp must be a whole number of at least 1", "Forward__RateLimits__ConsultPerHourPerIp=-1")]
     [InlineData("Forward:RateLimits:PatientLinkPerMinute must be a whole number of at least 1", "Forward__RateLimits__PatientLinkPerMinute=0")]
     [InlineData("Forward:RateLimits:RecordViewsPerMinutePerUser must be a whole number of at least 1", "Forward__RateLimits__RecordViewsPerMinutePerUser=0")]
+    [InlineData("Forward:RateLimits:FhirPerMinutePerUser must be a whole number of at least 1", "Forward__RateLimits__FhirPerMinutePerUser=0")]
 
     // Old code: started; every slot search was then a 500 (abc) or listed nothing, and a horizon shorter than the windows
     // stopped bookings short of them.
