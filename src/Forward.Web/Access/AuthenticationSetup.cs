@@ -151,12 +151,21 @@ public static class AuthenticationSetup
     private static bool TakesBearerTokensOnly(HttpRequest request) =>
         request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || Fhir.FhirErrors.IsFhirPath(request.Path);
 
-    /// <summary>API calls get a status code, never a redirect to the sign-in page.</summary>
+    /// <summary>
+    /// API calls get a status code, never a redirect to the sign-in page. A 401 says how to authenticate, as the bearer
+    /// handler's own does: this one answers a call with no bearer token to an address that has no endpoint anonymous
+    /// callers may reach (an unknown route, a method the route does not take).
+    /// </summary>
     private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         if (TakesBearerTokensOnly(context.Request))
         {
             context.Response.StatusCode = status;
+            if (status == StatusCodes.Status401Unauthorized)
+            {
+                context.Response.Headers.WWWAuthenticate = BearerScheme;
+            }
+
             return Task.CompletedTask;
         }
 

@@ -152,6 +152,28 @@ public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<Forwa
         Assert.Equal(2, denied);
     }
 
+    /// <summary>
+    /// Without a token, an address with no endpoint an anonymous caller may reach is refused 401 by the site-wide rule,
+    /// whose challenge is the pages' cookie's: it too says to authenticate with a bearer token, as the bearer handler's
+    /// 401 on a known FHIR route does (old code: no WWW-Authenticate header, but on GET /fhir/Slot).
+    /// </summary>
+    [Theory]
+    [InlineData("GET", "/fhir/Slot")]
+    [InlineData("GET", "/fhir/Foo")]
+    [InlineData("POST", "/fhir/metadata")]
+    [InlineData("HEAD", "/fhir/metadata")]
+    [InlineData("GET", "/api/v1/nothing")]
+    [InlineData("DELETE", "/api/v1/hubs")]
+    public async Task An_anonymous_401_on_fhir_or_the_api_asks_for_a_bearer_token(string method, string path)
+    {
+        using var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
+    }
+
     [Fact]
     public async Task Booking_errors()
     {
