@@ -7,9 +7,9 @@ namespace Forward.Web.TagHelpers;
 /// <summary>
 /// NHS.UK textarea: <c>&lt;nhs-textarea asp-for="Input.Reason" label="Reason for appointment" hint="..." rows="5" /&gt;</c>.
 /// With <c>max-characters</c> it is NHS.UK's character count: the page says how many characters are left as the user
-/// types, and says when they have gone over. There is no <c>maxlength</c>, as the design system advises: a browser cuts
-/// pasted text off at it without a word; the service's own check refuses text that is too long, and keeps it in the
-/// box to shorten.
+/// types, and says when they have gone over (counted as the server counts: wwwroot/js/site.js). There is no
+/// <c>maxlength</c>, as the design system advises: a browser cuts pasted text off at it without a word; the service's
+/// own check refuses text that is too long, and keeps it in the box to shorten.
 /// </summary>
 [HtmlTargetElement("nhs-textarea")]
 public sealed class NhsTextareaTagHelper : NhsLabelledFieldTagHelper

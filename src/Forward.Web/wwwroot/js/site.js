@@ -165,5 +165,9 @@ const script = document.getElementById('nhsuk-frontend-script');
 if (script instanceof HTMLScriptElement && script.src) {
   const { initAll, ErrorSummary } = await import(script.src);
   ErrorSummaryComponent = ErrorSummary;
-  initAll();
+  initAll({
+    // Characters as the server counts them against the limit (FreeText.Characters): code points, so an emoji is one.
+    // NHS.UK's default counts UTF-16 code units, two for an emoji, and said "too many" of text the service takes.
+    characterCount: { countFunction: (text) => [...text].length },
+  });
 }
