@@ -71,6 +71,38 @@ public sealed class IncompleteDateTests(BrowserFixture browser) : IClassFixture<
         Assert.EndsWith($"/Admin/Session/{world.SessionId}", page.Url, StringComparison.Ordinal); // not sent
     }
 
+    [Fact]
+    public async Task The_servers_errors_the_page_still_shows_stay_in_the_summary_beside_the_scripts()
+    {
+        // The server refused the NHS number; then a date typed in part is stopped in the browser. Nothing was sent, so
+        // the number is still wrong and its field still says so: the summary lists both, in the form's order.
+        var world = await TestWorld.CreateAsync(browser.Factory);
+        var page = await SignedInPageAsync(world.PracticeStaffA);
+        await page.GotoAsync("/Appointments");
+        await page.GetByLabel("NHS number").FillAsync("943 476 5918");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        var summary = page.Locator(".nhsuk-error-summary");
+        await Assertions.Expect(summary.GetByRole(AriaRole.Link)).ToHaveTextAsync(["NHS number is not valid: its check digit does not match."]);
+
+        var from = page.GetByLabel("From", new() { Exact = true });
+        await from.FocusAsync();
+        await page.Keyboard.TypeAsync("3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Assertions.Expect(summary.GetByRole(AriaRole.Link)).ToHaveTextAsync(["NHS number is not valid: its check digit does not match.", "Enter a complete 'from' date, or clear it"]);
+        await Assertions.Expect(summary).ToHaveCountAsync(1);
+        await Assertions.Expect(summary).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#NhsNumber-error")).ToContainTextAsync("NHS number is not valid");
+
+        // From put right and To typed in part: From's item goes (its field no longer shows an error), the number's stays.
+        await from.FillAsync(string.Empty);
+        var to = page.GetByLabel("To", new() { Exact = true });
+        await to.FocusAsync();
+        await page.Keyboard.TypeAsync("3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Assertions.Expect(summary.GetByRole(AriaRole.Link)).ToHaveTextAsync(["NHS number is not valid: its check digit does not match.", "Enter a complete 'to' date, or clear it"]);
+        Assert.EndsWith("/Appointments", page.Url, StringComparison.Ordinal);
+    }
+
     private async Task<IPage> SignedInPageAsync(string userName)
     {
         var page = await browser.NewPageAsync();

@@ -88,12 +88,16 @@ function showFieldError(input, message) {
 }
 
 /**
- * NHS.UK's error summary above the page heading, where _ErrorSummary puts the server's (which it replaces: that one
- * was about the form as last sent), focused, and "Error: " in the page title.
+ * NHS.UK's error summary above the page heading, where _ErrorSummary puts the server's, focused, and "Error: " in the
+ * page title. It replaces the one shown, which was about the form as last sent, but keeps that one's items the page
+ * still shows: nothing was sent, so an NHS number the server refused is still wrong, and its field still says so. Only
+ * those for fields put right since (their error taken away) or given this script's own message are dropped.
  */
 function showErrorSummary(problems) {
   const main = document.querySelector('main') ?? document.body;
+  const kept = [];
   for (const old of main.querySelectorAll('.nhsuk-error-summary')) {
+    kept.push(...[...old.querySelectorAll('.nhsuk-error-summary__list > li')].filter(stillShown));
     old.remove();
   }
 
@@ -112,9 +116,15 @@ function showErrorSummary(problems) {
     link.textContent = message;
     const item = element('li');
     item.append(link);
-    list.append(item);
+    kept.push(item);
   }
 
+  // In the server's order: errors about the whole form first, then the fields' in the form's order.
+  kept.sort((a, b) => {
+    const [first, second] = [summaryTarget(a) ?? document.body, summaryTarget(b) ?? document.body];
+    return first === second ? 0 : first.compareDocumentPosition(second) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+  });
+  list.append(...kept);
   body.append(list);
   alert.append(heading, body);
   summary.append(alert);
@@ -135,6 +145,18 @@ function showErrorSummary(problems) {
   } else {
     summary.focus();
   }
+}
+
+/** The field an error summary item links to, or null for one about the whole form (or a field not on the page). */
+function summaryTarget(item) {
+  const href = item.querySelector('a')?.getAttribute('href') ?? '';
+  return href.startsWith('#') ? document.getElementById(href.slice(1)) : null;
+}
+
+/** Whether an item of the summary shown still holds: its field still shows an error, not one this script put there. */
+function stillShown(item) {
+  const group = summaryTarget(item)?.closest('.nhsuk-form-group');
+  return !group || (group.classList.contains('nhsuk-form-group--error') && !('incompleteDate' in group.dataset));
 }
 
 function element(name, className) {
