@@ -145,6 +145,44 @@ public sealed class PlatformTests(ForwardFactory factory) : IClassFixture<Forwar
         Assert.True(wrong.Count == 0, string.Join("; ", wrong));
     }
 
+    /// <summary>
+    /// Each operation lists, with its bearer scheme and in words, the scope a client system needs for it, and that is the
+    /// scope the API holds a client system to. Old document: the scheme with no scopes, on every operation, so a client
+    /// registered with only organization/*.read learnt of patient/*.read from a 403.
+    /// </summary>
+    [Fact]
+    public async Task The_openapi_document_names_the_scope_each_operation_needs_and_the_api_holds_clients_to_it()
+    {
+        var document = await OpenApiAsync();
+        var listed = new Dictionary<(string Path, string Method), string>();
+        foreach (var (path, method, operation) in Operations(document).Where(o => o.Operation.TryGetProperty("security", out _)))
+        {
+            var scopes = operation.GetProperty("security").EnumerateArray().SelectMany(r => r.EnumerateObject()).SelectMany(s => s.Value.EnumerateArray()).Select(v => v.GetString()!).ToList();
+            Assert.True(scopes.Count == 1, $"{method} {path} lists the scopes [{string.Join(", ", scopes)}]");
+            Assert.Contains($"needs `{scopes[0]}`", operation.GetProperty("description").GetString(), StringComparison.Ordinal);
+            listed[(path, method)] = scopes[0];
+        }
+
+        Assert.Equal("organization/*.read", listed[("/api/v1/hubs", "get")]);
+        Assert.Equal("organization/*.read", listed[("/api/v1/compliance/assurance.pdf", "get")]);
+        Assert.Equal("patient/*.read", listed[("/api/v1/appointments/{id}", "get")]);
+        Assert.Equal("patient/*.write", listed[("/api/v1/appointments", "post")]);
+
+        // What is listed is what is enforced: a client system without that scope is refused it, one with it is not.
+        var world = await TestWorld.CreateAsync(factory);
+        await Fhir.FhirTestKit.SetScopesAsync(world, world.OtherNhs111, "organization/*.read");
+        await Fhir.FhirTestKit.SetScopesAsync(world, world.PracticeStaffB, "patient/*.read");
+        using var organisationOnly = await world.ClientAsync(world.OtherNhs111);
+        using var patientReadOnly = await world.ClientAsync(world.PracticeStaffB);
+        using var refused = await organisationOnly.GetAsync(new Uri("/api/v1/appointments/1", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("scope", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        using var allowed = await patientReadOnly.GetAsync(new Uri("/api/v1/appointments/999999999999", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, allowed.StatusCode);
+        using var hubs = await organisationOnly.GetAsync(new Uri("/api/v1/hubs", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, hubs.StatusCode);
+    }
+
     [Fact]
     public async Task The_openapi_document_lists_the_errors_the_token_endpoint_answers()
     {

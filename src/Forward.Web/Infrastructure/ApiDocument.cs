@@ -48,19 +48,27 @@ public static class ApiDocument
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
-                Description = "The accessToken from POST /api/v1/auth/token, valid for an hour.",
+                Description = "The accessToken from POST /api/v1/auth/token, valid for an hour. A client system's account may be registered with scopes (organization/*.read, patient/*.read, patient/*.write); each operation lists the one it needs, and a person's account, with none, is governed by its role alone.",
             };
             return Task.CompletedTask;
         });
 
         // Every operation that needs a signed-in caller says so; the token endpoint, which a caller uses to sign in, does not.
+        // The scope a client system needs (Access.ApiScopes.Filter refuses it otherwise) is listed with the scheme, as
+        // OpenAPI 3.1 lets a non-OAuth scheme list roles, and said in words, as generated references show descriptions.
         options.AddOperationTransformer((operation, context, _) =>
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
             if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
             {
+                var scope = metadata.OfType<Access.ApiScope>().LastOrDefault()?.Value;
                 operation.Security ??= [];
-                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = scope is null ? [] : [scope] });
+                if (scope is not null)
+                {
+                    var needs = $"A client system registered with scopes needs `{scope}`; without it the answer is 403 with code `scope`.";
+                    operation.Description = string.IsNullOrEmpty(operation.Description) ? needs : operation.Description + "\n\n" + needs;
+                }
             }
 
             return Task.CompletedTask;
