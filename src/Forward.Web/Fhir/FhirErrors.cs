@@ -112,6 +112,8 @@ public static class FhirErrors
         {
             FhirException fhir => new(fhir.Status, fhir.SpineCode, fhir.Message),
             DomainException domain => FromDomain(domain, isSearch),
+            // The server's own body limit names its limit, not the documented one the reader holds to.
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new(StatusCodes.Status413PayloadTooLarge, BadRequest, FhirRequests.TooLargeMessage),
             BadHttpRequestException bad => new(bad.StatusCode, bad.StatusCode == StatusCodes.Status415UnsupportedMediaType ? UnsupportedMediaType : BadRequest, Trim(bad.Message)),
             SavedButNotReadException saved => new(StatusCodes.Status503ServiceUnavailable, InternalServerError, saved.Message) { MayRetry = false },
             _ when Forward.Data.DbErrors.IsUnavailable(exception) => new(StatusCodes.Status503ServiceUnavailable, InternalServerError, "Forward cannot reach its database just now. Nothing was saved; retry after a few seconds."),

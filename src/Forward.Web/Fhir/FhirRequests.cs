@@ -24,6 +24,12 @@ public static partial class FhirRequests
 {
     public const int MaxBodyBytes = 256 * 1024;
 
+    /// <summary>
+    /// The answer to any body over the limit, whichever refuses it: this reader, or the server (its own limit is larger, so
+    /// a body over it is over this one too), which would otherwise name its own limit instead of the documented one.
+    /// </summary>
+    public static readonly string TooLargeMessage = $"The resource must be at most {MaxBodyBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes.";
+
     private static readonly FhirJsonDeserializer Strict = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict));
 
     /// <summary>The one value of a parameter that must appear once; null when absent and not required.</summary>
@@ -173,7 +179,7 @@ public static partial class FhirRequests
 
         if (read > MaxBodyBytes)
         {
-            throw new FhirException(StatusCodes.Status413PayloadTooLarge, FhirErrors.BadRequest, $"The resource must be at most {MaxBodyBytes} bytes.");
+            throw new FhirException(StatusCodes.Status413PayloadTooLarge, FhirErrors.BadRequest, TooLargeMessage);
         }
 
         var preamble = Encoding.UTF8.Preamble;

@@ -299,6 +299,9 @@ public sealed class FhirErrorTests(ForwardFactory factory) : IClassFixture<Forwa
             content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/fhir+json");
             var response = await raw.PostAsync(new Uri("/fhir/Appointment", UriKind.Relative), content);
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            var outcome = new FhirJsonDeserializer().Deserialize<OperationOutcome>(await response.Content.ReadAsStringAsync());
+            FhirTestKit.AssertOutcome(outcome, "BAD_REQUEST");
+            Assert.Equal("The resource must be at most 262,144 bytes.", outcome.Issue[0].Diagnostics); // as documented
         }
 
         // A bad Idempotency-Key is a header problem (400), and two keys are not joined into a third.
