@@ -143,8 +143,14 @@ public static partial class FhirRequests
         var json = media.Equals(FhirResult.ContentType, StringComparison.OrdinalIgnoreCase) || media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || media.Equals("application/json+fhir", StringComparison.OrdinalIgnoreCase) // the DSTU2 name, which R4 asks servers to accept
             || (wildcards && (media == "*/*" || media.Equals("application/*", StringComparison.OrdinalIgnoreCase)));
-        var version = type.Parameters.FirstOrDefault(p => p.Name.Equals("fhirVersion", StringComparison.OrdinalIgnoreCase))?.Value.Value;
-        return json && (version is null || version.Trim('"').StartsWith("4.0", StringComparison.Ordinal));
+        return json && IsR4(type);
+    }
+
+    /// <summary>True unless the media type's fhirVersion parameter names another FHIR version than R4 (4.0, 4.0.x).</summary>
+    private static bool IsR4(Microsoft.Net.Http.Headers.MediaTypeHeaderValue type)
+    {
+        var version = type.Parameters.FirstOrDefault(p => p.Name.Equals("fhirVersion", StringComparison.OrdinalIgnoreCase))?.Value.Value?.Trim('"');
+        return version is null || version == "4.0" || version.StartsWith("4.0.", StringComparison.Ordinal);
     }
 
     private static FhirException NotAcceptable(string message) => new(StatusCodes.Status406NotAcceptable, FhirErrors.UnsupportedMediaType, message);
@@ -166,6 +172,13 @@ public static partial class FhirRequests
         if (!string.IsNullOrEmpty(charset) && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
         {
             throw new FhirException(StatusCodes.Status415UnsupportedMediaType, FhirErrors.UnsupportedMediaType, "Send the resource in UTF-8 (charset=utf-8).");
+        }
+
+        // A body declared as another FHIR version means other things by the same names (STU3's Appointment is not R4's):
+        // refused, as an Accept asking for another version is.
+        if (!IsR4(parsed))
+        {
+            throw new FhirException(StatusCodes.Status415UnsupportedMediaType, FhirErrors.UnsupportedMediaType, "Send the resource as FHIR R4: fhirVersion=4.0, or no fhirVersion.");
         }
 
         // Counted in bytes as they arrive, as the limit says: a body of multi-byte characters is no bigger than its bytes.
