@@ -12,7 +12,11 @@ namespace Forward.Web.Fhir;
 /// </summary>
 public static class FhirBooking
 {
-    public sealed record Request(IReadOnlyList<long> SlotIds, int PatientId, int LocationId, string? PractitionerId, DateTime StartUtc, DateTime EndUtc, string? Description, string? Comment, string BookingOrganisationOds);
+    /// <summary>
+    /// A booking as read. PatientId and LocationId are as sent: one too large for any id names nothing, and is answered
+    /// as any other id that names nothing is (no such patient; not the slots' hub).
+    /// </summary>
+    public sealed record Request(IReadOnlyList<long> SlotIds, long PatientId, long LocationId, string? PractitionerId, DateTime StartUtc, DateTime EndUtc, string? Description, string? Comment, string BookingOrganisationOds);
 
     public sealed record SlotFacts(long Id, int HubId, int SessionId, int ClinicianIndex, DateTime StartUtc, DateTime EndUtc);
 
@@ -70,8 +74,8 @@ public static class FhirBooking
 
         var slotIds = appointment.Slot.Select(s => LongId(s, "Slot", ownBases)).ToList();
 
-        var patients = new List<int>();
-        var locations = new List<int>();
+        var patients = new List<long>();
+        var locations = new List<long>();
         var practitioners = new List<string>();
         foreach (var participant in appointment.Participant)
         {
@@ -79,10 +83,10 @@ public static class FhirBooking
             switch (reference.Split('/') is [var type, _] ? type : string.Empty)
             {
                 case "Patient":
-                    patients.Add(IntId(reference, "Patient"));
+                    patients.Add(LongId(reference, "Patient"));
                     break;
                 case "Location":
-                    locations.Add(IntId(reference, "Location"));
+                    locations.Add(LongId(reference, "Location"));
                     break;
                 case "Practitioner":
                     practitioners.Add(reference.Split('/')[1]);
@@ -257,15 +261,6 @@ public static class FhirBooking
         }
 
         return ods.Trim().ToUpperInvariant();
-    }
-
-    /// <summary>The id of a patient or location reference; one too large for any id names nothing, and is not found.</summary>
-    private static int IntId(string reference, string type)
-    {
-        var id = LongId(reference, type);
-        return id <= int.MaxValue
-            ? (int)id
-            : throw DomainException.NotFound($"{type.ToLowerInvariant()}-not-found", $"There is no {type.ToLowerInvariant()} {id.ToString(CultureInfo.InvariantCulture)}.");
     }
 
     private static long LongId(ResourceReference reference, string type, IReadOnlyList<Uri> ownBases) =>

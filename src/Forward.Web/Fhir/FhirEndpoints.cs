@@ -65,7 +65,7 @@ public static class FhirEndpoints
         fhir.MapPut("/Appointment/{id:long}", UpdateAsync).WithMetadata(FhirInteraction.Update);
         fhir.MapGet("/Appointment", SearchAppointmentsAsync).WithMetadata(FhirInteraction.PatientAppointments);
         fhir.MapGet("/Patient", SearchPatientsAsync).WithMetadata(FhirInteraction.PatientSearch);
-        fhir.MapGet("/Patient/{id:int}/Appointment", (int id, HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct) =>
+        fhir.MapGet("/Patient/{id:long}/Appointment", (long id, HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct) =>
             PatientAppointmentsAsync(id, http, booking, db, clock, ct)).WithMetadata(FhirInteraction.PatientAppointments);
     }
 
@@ -246,19 +246,21 @@ public static class FhirEndpoints
         var call = FhirCall.Of(http);
 
         // Named in the audit entry even when the caller may not book for them, with the hub of the slots asked for, so the
-        // patient's CCG and the hub's see the attempt.
-        call.PatientId = request.PatientId;
+        // patient's CCG and the hub's see the attempt. An id too large for any patient names nobody, and is not found like
+        // any other such id.
+        int? patientId = request.PatientId <= int.MaxValue ? (int)request.PatientId : null;
+        call.PatientId = patientId;
         var slots = await db.Slots.AsNoTracking().Where(s => request.SlotIds.Contains(s.Id))
             .Select(s => new FhirBooking.SlotFacts(s.Id, s.HubId, s.SessionId, s.ClinicianIndex, s.StartUtc, s.EndUtc)).ToListAsync(ct);
         call.HubId = slots.Select(s => s.HubId).Distinct().Count() == 1 ? slots[0].HubId : null;
         request = FhirBooking.AsOwnOrganisation(request, actor);
-        var patient = await booking.FindPatientAsync(request.PatientId, null, actor, ct);
+        var patient = patientId is { } id ? await booking.FindPatientAsync(id, null, actor, ct) : null;
         if (patient is null)
         {
-            if (await db.Patients.AnyAsync(p => p.Id == request.PatientId, ct))
+            if (patientId is { } known && await db.Patients.AnyAsync(p => p.Id == known, ct))
             {
                 call.Deny(PatientRefusal(actor));
-                (call.EntityType, call.EntityId) = ("Patient", request.PatientId.ToString(CultureInfo.InvariantCulture));
+                (call.EntityType, call.EntityId) = ("Patient", known.ToString(CultureInfo.InvariantCulture));
             }
 
             throw DomainException.NotFound("patient-not-found", $"There is no patient {request.PatientId} that you may book for. Find the patient's id with GET /fhir/Patient?identifier={FhirSystems.NhsNumber}|<NHS number>.");
@@ -435,11 +437,11 @@ public static class FhirEndpoints
             throw FhirException.MissingParameter("Name the patient with either 'patient' (Patient/{id}) or 'patient.identifier' (" + FhirSystems.NhsNumber + "|<NHS number>).");
         }
 
-        int patientId;
+        long patientId;
         if (byId is not null)
         {
             var raw = byId.StartsWith("Patient/", StringComparison.Ordinal) ? byId["Patient/".Length..] : byId;
-            patientId = int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+            patientId = long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
                 ? parsed
                 : throw FhirException.InvalidParameter("'patient' must be Patient/{id} or {id}.");
         }
@@ -453,7 +455,7 @@ public static class FhirEndpoints
         return await PatientAppointmentsAsync(patientId, http, booking, db, clock, ct);
     }
 
-    private static async Task<IResult> PatientAppointmentsAsync(int id, HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> PatientAppointmentsAsync(long id, HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var starts = FhirRequests.All(http.Request.Query, "start").Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()).ToList();
         if (starts.Count == 0)
@@ -480,17 +482,20 @@ public static class FhirEndpoints
             throw FhirException.InvalidParameter("The end of the search must be on or after its start.");
         }
 
+        // An id too large for any patient names nobody: not found, as any other id that names nobody.
         var call = FhirCall.Of(http);
-        call.PatientId = id;
+        call.PatientId = id <= int.MaxValue ? (int)id : null;
         var actor = Actor.From(http.User);
         IReadOnlyList<AppointmentView> views;
         try
         {
-            views = await booking.PatientAppointmentsAsync(id, from, to, actor, ct);
+            views = call.PatientId is { } patientId
+                ? await booking.PatientAppointmentsAsync(patientId, from, to, actor, ct)
+                : throw DomainException.NotFound("patient-not-found", $"There is no patient {id.ToString(CultureInfo.InvariantCulture)}.");
         }
         catch (DomainException ex) when (ex.Code == "patient-not-found")
         {
-            if (await db.Patients.AnyAsync(p => p.Id == id, ct))
+            if (call.PatientId is { } known && await db.Patients.AnyAsync(p => p.Id == known, ct))
             {
                 call.Deny(PatientRefusal(actor));
             }

@@ -1,6 +1,7 @@
 // Firely's POCOs mark every element nullable; these tests assert on what the server must have filled in.
 #nullable disable warnings
 
+using System.Globalization;
 using System.Net;
 using System.Text;
 using Forward.Web.Tests.Infrastructure;
@@ -10,9 +11,11 @@ using Task = System.Threading.Tasks.Task;
 
 namespace Forward.Web.Tests.Fhir;
 
-/// <summary>A body is FHIR R4 or refused.</summary>
+/// <summary>A body is FHIR R4 or refused; an id too large for any record is answered as any other id that names nothing.</summary>
 public sealed class FhirBookingContentTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
 {
+    private DateOnly Today => DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+
     [Theory]
     [InlineData("application/fhir+json; fhirVersion=3.0", HttpStatusCode.UnsupportedMediaType)]
     [InlineData("application/fhir+json; fhirVersion=1.0.2", HttpStatusCode.UnsupportedMediaType)]
@@ -56,5 +59,52 @@ public sealed class FhirBookingContentTests(ForwardFactory factory) : IClassFixt
         var booked = await client.CreateAsync(FhirTestKit.Booking(slots.First(s => s.StartUtc >= slots[0].EndUtc), (await FhirTestKit.PatientAsync(world)).Id, world.PracticeA.OdsCode));
         booked.Description = "Amended";
         Assert.Equal(expected == HttpStatusCode.Created ? HttpStatusCode.OK : expected, await SendAsync(HttpMethod.Put, $"/fhir/Appointment/{booked.Id}", booked, $"W/\"{booked.Meta.VersionId}\""));
+    }
+
+    [Fact]
+    public async Task A_booking_naming_a_location_or_patient_id_too_large_for_any_record_is_answered_as_for_any_unknown_id()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var slot = (await world.FreeSlotsAsync())[0];
+
+        // Old code: Location/2147483648 was 404 NO_RECORD_FOUND 'There is no location', Location/999999 422.
+        foreach (var location in new[] { "999999", "2147483648" })
+        {
+            var elsewhere = FhirTestKit.Booking(slot, patient.Id, world.PracticeA.OdsCode);
+            elsewhere.Participant[1].Actor = new ResourceReference("Location/" + location);
+            var outcome = await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(elsewhere), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+            Assert.Equal($"The location participant must be the slots' hub, Location/{slot.HubId.ToString(CultureInfo.InvariantCulture)}.", outcome.Issue[0].Diagnostics);
+        }
+
+        // Both PATIENT_NOT_FOUND, and both told how to find the patient's id.
+        foreach (var unknown in new[] { "999999", "99999999999" })
+        {
+            var outcome = await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(FhirTestKit.Booking(slot, unknown, world.PracticeA.OdsCode)), HttpStatusCode.NotFound, "PATIENT_NOT_FOUND");
+            Assert.StartsWith($"There is no patient {unknown} that you may book for.", outcome.Issue[0].Diagnostics, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_patients_appointments_searched_by_an_id_too_large_for_any_patient_are_answered_as_for_any_unknown_patient()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (client, _) = await FhirTestKit.ClientAsync(world, world.PracticeStaffA);
+
+        // Old code: patient=Patient/99999999999 was 422 INVALID_PARAMETER "'patient' must be Patient/{id} or {id}", and
+        // Patient/99999999999/Appointment 404 NO_RECORD_FOUND (no such route).
+        var range = $"start=ge{Today:yyyy-MM-dd}&start=le{Today.AddDays(7):yyyy-MM-dd}";
+        foreach (var unknown in new[] { "999999", "99999999999" })
+        {
+            foreach (var search in new[] { $"Appointment?patient=Patient/{unknown}&{range}", $"Appointment?patient={unknown}&{range}", $"Patient/{unknown}/Appointment?{range}" })
+            {
+                var outcome = await FhirTestKit.ExpectErrorAsync(world, () => client.GetAsync(search), HttpStatusCode.NotFound, "PATIENT_NOT_FOUND");
+                Assert.Equal($"There is no patient {unknown}.", outcome.Issue[0].Diagnostics);
+            }
+
+            // A bad window is still refused first, as for any patient.
+            await FhirTestKit.ExpectErrorAsync(world, () => client.GetAsync($"Appointment?patient=Patient/{unknown}&start=ge{Today:yyyy-MM-dd}"), HttpStatusCode.UnprocessableEntity, "INVALID_PARAMETER");
+        }
     }
 }

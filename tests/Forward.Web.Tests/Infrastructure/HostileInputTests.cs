@@ -472,7 +472,7 @@ public sealed partial class HostileInputTests(ForwardFactory factory) : IClassFi
             ["/api/v1/compliance/assurance.pdf"] = [new("level", "ccg"), new("id", $"{world.CcgId}"), new("month", day[..7])],
             ["/fhir/Slot"] = [new("start", $"ge{day}"), new("end", $"le{day}"), new("status", "free"), new("_include", "Slot:schedule"), new("searchFilter", $"https://fhir.nhs.uk/Id/ods-organization-code|{world.PracticeA.OdsCode}")],
             ["/fhir/Patient"] = [new("identifier", $"https://fhir.nhs.uk/Id/nhs-number|{nhsNumber}")],
-            ["/fhir/Patient/{id:int}/Appointment"] = [new("start", $"ge{day}"), new("start", $"le{day}")],
+            ["/fhir/Patient/{id:long}/Appointment"] = [new("start", $"ge{day}"), new("start", $"le{day}")],
             ["/fhir/Appointment"] = [new("patient", $"{patientId}"), new("start", $"ge{day}"), new("start", $"le{day}")],
         };
         foreach (var path in new[] { "/api/v1/compliance", "/api/v1/compliance/weeks", "/api/v1/compliance/months", "/api/v1/compliance/reminders" })
