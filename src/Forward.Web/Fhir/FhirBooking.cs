@@ -2,6 +2,7 @@ using System.Globalization;
 using Forward.Domain;
 using Forward.Web.Access;
 using Hl7.Fhir.Model;
+using Hl7.Fhir.Utility;
 using FhirAppointment = Hl7.Fhir.Model.Appointment;
 
 namespace Forward.Web.Fhir;
@@ -16,15 +17,20 @@ public static class FhirBooking
     /// A booking as read. PatientId and LocationId are as sent: one too large for any id names nothing, and is answered
     /// as any other id that names nothing is (no such patient; not the slots' hub).
     /// </summary>
-    public sealed record Request(IReadOnlyList<long> SlotIds, long PatientId, long LocationId, string? PractitionerId, DateTime StartUtc, DateTime EndUtc, string? Description, string? Comment, string BookingOrganisationOds);
+    public sealed record Request(IReadOnlyList<long> SlotIds, long PatientId, long LocationId, string? PractitionerId, DateTime StartUtc, DateTime EndUtc, int? MinutesDuration, string? Description, string? Comment, string BookingOrganisationOds);
+
+    /// <summary>How far ahead of Forward's clock a booking's created may be: the caller's clock may run a little fast.</summary>
+    public static readonly TimeSpan CreatedClockSkew = TimeSpan.FromMinutes(5);
 
     public sealed record SlotFacts(long Id, int HubId, int SessionId, int ClinicianIndex, DateTime StartUtc, DateTime EndUtc);
 
     /// <summary>
     /// Reads a booking request (POST /fhir/Appointment); 422 INVALID_RESOURCE for anything missing or not allowed.
     /// References are Forward's own: relative (Slot/123), or absolute under one of <paramref name="ownBases"/>.
+    /// Nothing sent is silently replaced: what Forward cannot keep as sent (a participant who has not accepted, a
+    /// duration other than the slots', a creation time still to come) is refused rather than read back otherwise.
     /// </summary>
-    public static Request Read(FhirAppointment appointment, IReadOnlyList<Uri> ownBases)
+    public static Request Read(FhirAppointment appointment, IReadOnlyList<Uri> ownBases, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(appointment);
         ArgumentNullException.ThrowIfNull(ownBases);
@@ -67,6 +73,17 @@ public static class FhirBooking
             throw FhirException.InvalidResource("A booking needs created (when the booking was made).");
         }
 
+        // Forward records its own booking time; a created still to come cannot be when the booking was made.
+        if (appointment.CreatedElement is not { } created || !created.TryToDateTimeOffset(out var createdAt))
+        {
+            throw FhirException.InvalidResource("created must be a dateTime: when the booking was made.");
+        }
+
+        if (createdAt > now + CreatedClockSkew)
+        {
+            throw FhirException.InvalidResource($"created ({FhirRequests.Show(appointment.Created)}) is in the future: it must be when the booking was made, by now ({FhirMapping.LocalText(now.UtcDateTime)}).");
+        }
+
         if (appointment.Slot.Count == 0)
         {
             throw FhirException.InvalidResource("A booking needs at least one slot reference, like Slot/123.");
@@ -80,6 +97,7 @@ public static class FhirBooking
         foreach (var participant in appointment.Participant)
         {
             var reference = Local(participant.Actor?.Reference ?? throw FhirException.InvalidResource("Every participant needs an actor reference."), ownBases);
+            CheckTakesPart(participant, reference);
             switch (reference.Split('/') is [var type, _] ? type : string.Empty)
             {
                 case "Patient":
@@ -111,7 +129,7 @@ public static class FhirBooking
             throw FhirException.InvalidResource("A booking names at most one practitioner participant.");
         }
 
-        return new Request(slotIds, patients[0], locations[0], practitioners.SingleOrDefault(), start.UtcDateTime, end.UtcDateTime, appointment.Description, appointment.Comment, BookingOrganisation(appointment));
+        return new Request(slotIds, patients[0], locations[0], practitioners.SingleOrDefault(), start.UtcDateTime, end.UtcDateTime, appointment.MinutesDuration, appointment.Description, appointment.Comment, BookingOrganisation(appointment));
     }
 
     /// <summary>
@@ -146,13 +164,20 @@ public static class FhirBooking
             throw FhirException.InvalidResource($"start and end must be those of the slots: {FhirMapping.LocalText(startUtc)} to {FhirMapping.LocalText(endUtc)}.");
         }
 
+        // Summed, not end minus start: the slots are back to back, but the duration is what the slots book.
+        var minutes = (int)slots.Sum(s => (s.EndUtc - s.StartUtc).TotalMinutes);
+        if (request.MinutesDuration is { } given && given != minutes)
+        {
+            throw FhirException.InvalidResource($"minutesDuration ({given.ToString(CultureInfo.InvariantCulture)}) must be that of the slots, {minutes.ToString(CultureInfo.InvariantCulture)}, or left out.");
+        }
+
         if (slots.Any(s => s.HubId != request.LocationId))
         {
             throw FhirException.InvalidResource($"The location participant must be the slots' hub, Location/{first.HubId.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         var practitioner = FhirMapping.PractitionerId(first.SessionId, first.ClinicianIndex);
-        if (request.PractitionerId is { } given && given != practitioner)
+        if (request.PractitionerId is { } named && named != practitioner)
         {
             throw FhirException.InvalidResource($"The practitioner participant must be the slots' clinician, Practitioner/{practitioner}.");
         }
@@ -261,6 +286,24 @@ public static class FhirBooking
         }
 
         return ods.Trim().ToUpperInvariant();
+    }
+
+    /// <summary>
+    /// A booked appointment's participants all take part, and Forward reads every one back as accepted and required: a
+    /// participant who declined, has yet to answer (needs-action) or only tentatively accepted, or who is optional or there
+    /// for information only, contradicts the booking, and is refused rather than rewritten.
+    /// </summary>
+    private static void CheckTakesPart(FhirAppointment.ParticipantComponent participant, string reference)
+    {
+        if (participant.Status != ParticipationStatus.Accepted)
+        {
+            throw FhirException.InvalidResource($"participant.status of {FhirRequests.Show(reference)} must be accepted, not {participant.Status?.GetLiteral() ?? "missing"}: a booked appointment's participants have accepted it.");
+        }
+
+        if (participant.Required is { } required && required != FhirAppointment.ParticipantRequired.Required)
+        {
+            throw FhirException.InvalidResource($"participant.required of {FhirRequests.Show(reference)} must be required or left out, not {required.GetLiteral()}: the patient, the hub and the clinician all take part.");
+        }
     }
 
     private static long LongId(ResourceReference reference, string type, IReadOnlyList<Uri> ownBases) =>

@@ -7,7 +7,7 @@ namespace Forward.Web.Fhir;
 public static class FhirCapability
 {
     /// <summary>When this statement last changed.</summary>
-    public const string Date = "2026-12-07";
+    public const string Date = "2026-12-08";
 
     public static CapabilityStatement Build(string baseUrl)
     {
@@ -87,7 +87,8 @@ public static class FhirCapability
         Documentation = "Book (POST): status booked, start and end of the slots, created, slot references (several only if back to back in one "
             + "Schedule), participants Patient/{id} (an existing patient, see Patient search), "
             + "Location/{hub id} and optionally Practitioner/{id} (the slots' Schedule's practitioner), and the " + FhirSystems.BookingOrganisationExtension + " extension "
-            + "pointing at a contained Organization (your ODS code, name, telecom). description <= 100 characters, comment <= 500. "
+            + "pointing at a contained Organization (your ODS code, name, telecom). Every participant status accepted (required, if sent, required); "
+            + "minutesDuration, if sent, the slots' total; created not in the future. description <= 100 characters, comment <= 500. "
             + "References are relative (Slot/123) or absolute on this server; nothing but the booking Organization is contained. "
             + "Amend (PUT + If-Match): description and comment only. Cancel (PUT + If-Match): status cancelled and cancelationReason.text (a coding beside it is not kept). "
             + "Only appointments starting today or later can be read, amended or cancelled.",

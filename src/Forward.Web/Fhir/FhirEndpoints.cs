@@ -237,12 +237,12 @@ public static class FhirEndpoints
         return new FhirResult(bundle);
     }
 
-    private static async Task<IResult> BookAsync(HttpContext http, BookingService booking, ForwardDbContext db, CancellationToken ct)
+    private static async Task<IResult> BookAsync(HttpContext http, BookingService booking, ForwardDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var actor = Actor.From(http.User);
         var idempotencyKey = IdempotencyKey(http.Request);
         var appointment = await FhirRequests.ReadResourceAsync<FhirAppointment>(http.Request, ct);
-        var request = FhirBooking.Read(appointment, OwnBases(http));
+        var request = FhirBooking.Read(appointment, OwnBases(http), clock.GetUtcNow());
         var call = FhirCall.Of(http);
 
         // Named in the audit entry even when the caller may not book for them, with the hub of the slots asked for, so the

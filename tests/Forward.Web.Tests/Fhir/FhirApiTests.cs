@@ -59,7 +59,7 @@ public sealed class FhirApiTests(ForwardFactory factory) : IClassFixture<Forward
         statement.Date = null;
         var fingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(new FhirJsonSerializer().SerializeToString(statement))))[..16];
 
-        Assert.Equal(("2026-12-07", "8E4D550149D5C59E"), (FhirCapability.Date, fingerprint));
+        Assert.Equal(("2026-12-08", "03B9D28223C5A5C6"), (FhirCapability.Date, fingerprint));
     }
 
     [Fact]

@@ -7,14 +7,103 @@ using System.Text;
 using Forward.Web.Tests.Infrastructure;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
+using FhirAppointment = Hl7.Fhir.Model.Appointment;
 using Task = System.Threading.Tasks.Task;
 
 namespace Forward.Web.Tests.Fhir;
 
-/// <summary>A body is FHIR R4 or refused; an id too large for any record is answered as any other id that names nothing.</summary>
+/// <summary>
+/// A booking is taken as sent or refused, never rewritten; a body is FHIR R4 or refused; an id too large for any record
+/// is answered as any other id that names nothing.
+/// </summary>
 public sealed class FhirBookingContentTests(ForwardFactory factory) : IClassFixture<ForwardFactory>
 {
     private DateOnly Today => DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+
+    [Fact]
+    public async Task A_booking_whose_participants_have_not_all_accepted_or_are_not_all_required_is_refused_naming_the_element()
+    {
+        var (world, nhs111, booking) = await NhsBookingAsync();
+
+        // Old code: 201, and the appointment read back said both had accepted.
+        var declined = booking();
+        declined.Participant[0].Status = ParticipationStatus.Declined;
+        declined.Participant[1].Status = ParticipationStatus.Declined;
+        await RefusedAsync(world, nhs111, declined, "participant.status");
+
+        // GP Connect books a confirmed appointment into a free slot: a participant yet to answer has not accepted it either.
+        foreach (var status in new[] { ParticipationStatus.Tentative, ParticipationStatus.NeedsAction })
+        {
+            var pending = booking();
+            pending.Participant[2].Status = status;
+            await RefusedAsync(world, nhs111, pending, "participant.status");
+        }
+
+        foreach (var required in new[] { FhirAppointment.ParticipantRequired.Optional, FhirAppointment.ParticipantRequired.InformationOnly })
+        {
+            var optional = booking();
+            optional.Participant[0].Required = required;
+            await RefusedAsync(world, nhs111, optional, "participant.required");
+        }
+
+        var agreed = booking();
+        foreach (var participant in agreed.Participant)
+        {
+            participant.Required = FhirAppointment.ParticipantRequired.Required;
+        }
+
+        var booked = await nhs111.CreateAsync(agreed);
+        Assert.All(booked.Participant, p => Assert.Equal(ParticipationStatus.Accepted, p.Status));
+    }
+
+    [Fact]
+    public async Task A_booking_whose_minutes_duration_is_not_its_slots_is_refused()
+    {
+        var (world, nhs111, booking) = await NhsBookingAsync();
+
+        // Old code: 201, read back with no minutesDuration.
+        var longer = booking();
+        longer.MinutesDuration = 999;
+        await RefusedAsync(world, nhs111, longer, "minutesDuration");
+
+        var agreed = booking();
+        agreed.MinutesDuration = (int)(agreed.End!.Value - agreed.Start!.Value).TotalMinutes;
+        Assert.NotNull(await nhs111.CreateAsync(agreed));
+    }
+
+    [Fact]
+    public async Task A_booking_created_in_the_future_is_refused_but_a_clock_a_few_minutes_fast_is_allowed()
+    {
+        var (world, nhs111, booking) = await NhsBookingAsync();
+
+        // Old code: 201, read back with created as the server's time.
+        var future = booking();
+        future.Created = "2099-01-01";
+        await RefusedAsync(world, nhs111, future, "created");
+        var aQuarterHourAhead = booking();
+        aQuarterHourAhead.Created = new FhirDateTime(factory.Clock.GetUtcNow().AddMinutes(15)).Value;
+        await RefusedAsync(world, nhs111, aQuarterHourAhead, "created");
+
+        var fast = booking();
+        fast.Created = new FhirDateTime(factory.Clock.GetUtcNow().AddMinutes(4)).Value;
+        Assert.NotNull(await nhs111.CreateAsync(fast));
+    }
+
+    /// <summary>NHS 111 booking the world's first free slot for a new patient; each call gives a fresh valid booking.</summary>
+    private async Task<(TestWorld World, Hl7.Fhir.Rest.FhirClient Client, Func<FhirAppointment> Booking)> NhsBookingAsync()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var (nhs111, _) = await FhirTestKit.ClientAsync(world, world.Nhs111);
+        var patient = await FhirTestKit.PatientAsync(world);
+        var slot = (await world.FreeSlotsAsync())[0];
+        return (world, nhs111, () => FhirTestKit.Booking(slot, patient.Id, "Y111"));
+    }
+
+    private static async Task RefusedAsync(TestWorld world, Hl7.Fhir.Rest.FhirClient client, FhirAppointment booking, string element)
+    {
+        var outcome = await FhirTestKit.ExpectErrorAsync(world, () => client.CreateAsync(booking), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+        Assert.Contains(element, outcome.Issue[0].Diagnostics, StringComparison.Ordinal);
+    }
 
     [Theory]
     [InlineData("application/fhir+json; fhirVersion=3.0", HttpStatusCode.UnsupportedMediaType)]

@@ -27,7 +27,7 @@ public sealed class FhirReferenceTests
         var booking = FhirTestKit.Booking(Slot, "1", "A81001");
         booking.Slot = [new ResourceReference(slotReference)];
         booking.Participant[0].Actor = new ResourceReference(patientReference);
-        return FhirBooking.Read(booking, OwnBases);
+        return FhirBooking.Read(booking, OwnBases, ForwardFactory.DefaultNow);
     }
 
     [Theory]
