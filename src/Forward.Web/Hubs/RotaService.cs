@@ -49,9 +49,12 @@ public sealed record RotaView(HubDetail Detail, IReadOnlyList<SessionOverrideVie
 /// <summary>
 /// What a rota change did: the session it touched, the slot regeneration's counts (among them the free slots brought in
 /// line with the session's new role, mode or length), and the booked appointments the rota no longer has as they were
-/// booked (kept, never deleted: those patients need to be contacted; the hub's day list marks them).
+/// booked (kept, never deleted: those patients need to be contacted; the hub's day list marks them). A change
+/// <see cref="AlreadySaved"/> (the same form sent again) was made by an earlier send, whose answer may never have
+/// arrived: its counts are not the change's, and <see cref="BookedOutsideRota"/> is every booking the session's rota
+/// leaves out, not only those this send left out (none), so the warning the first answer carried is not lost.
 /// </summary>
-public sealed record RotaChange(int HubId, int SessionId, string SessionName, SlotPlanResult Slots, IReadOnlyList<long> BookedOutsideRota);
+public sealed record RotaChange(int HubId, int SessionId, string SessionName, SlotPlanResult Slots, IReadOnlyList<long> BookedOutsideRota, bool AlreadySaved = false);
 
 /// <summary>
 /// Commissioners' changes to hub rotas: sessions and their closed and extra dates. Each change is authorised against the
@@ -225,7 +228,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                     // Sent again with other details (back, change, send), it is not a retry but another session:
                     // refused, for the page to say so and offer it with a new key, rather than reported as added.
                     return Describe(added) == Describe(session)
-                        ? added.Id
+                        ? new Changed(added.Id, AlreadySaved: true)
                         : throw DomainException.Conflict(FormUsedCode, $"This form has already added {added.Name}. If you also want the session below, check its details and add it again.");
                 }
 
@@ -233,7 +236,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                 await db.SaveChangesAsync(ct);
                 audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: hubId, detail: "created: " + Describe(session));
                 await db.SaveChangesAsync(ct);
-                return session.Id;
+                return new Changed(session.Id);
             },
             cancellationToken);
 
@@ -256,7 +259,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                     // made already: that is done, not someone else's change.
                     if (Validate(input).Count == 0 && Describe(session) == Describe(Applied(new Session { Name = string.Empty, IsActive = session.IsActive }, input)))
                     {
-                        return session.Id;
+                        return new Changed(session.Id, AlreadySaved: true);
                     }
 
                     throw SessionChanged(session.Name);
@@ -284,7 +287,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                 }
 
                 await db.SaveChangesAsync(ct);
-                return session.Id;
+                return new Changed(session.Id);
             },
             cancellationToken);
     }
@@ -297,14 +300,16 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             async ct =>
             {
                 var session = await SessionForChangeAsync(sessionId, ct);
-                if (session.IsActive != active)
+                if (session.IsActive == active)
                 {
-                    session.IsActive = active;
-                    audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: (active ? "reactivated: " : "deactivated: ") + Describe(session));
-                    await db.SaveChangesAsync(ct);
+                    // The button pressed again (a retry after its answer was lost), or by someone else first: done already.
+                    return new Changed(session.Id, AlreadySaved: true);
                 }
 
-                return session.Id;
+                session.IsActive = active;
+                audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: (active ? "reactivated: " : "deactivated: ") + Describe(session));
+                await db.SaveChangesAsync(ct);
+                return new Changed(session.Id);
             },
             cancellationToken);
 
@@ -322,7 +327,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                     if (session.Overrides.FirstOrDefault(o => o.Date == input.Date) is { } same && same.Kind == input.Kind && same.Reason == OverrideReason(input))
                     {
                         // The same date sent again (a double click, a retry after its answer was lost): done already.
-                        return session.Id;
+                        return new Changed(session.Id, AlreadySaved: true);
                     }
 
                     ValidationFailedException.ThrowIfAny(ValidateOverride(session, input, out var kind, out var reason));
@@ -330,7 +335,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                     db.SessionOverrides.Add(added);
                     audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: session.HubId, detail: $"{(kind == SessionOverrideKind.Closed ? "closed" : "extra")} on {Iso(added.Date)}; reason given: {(reason is null ? "no" : "yes")}");
                     await db.SaveChangesAsync(ct);
-                    return session.Id;
+                    return new Changed(session.Id);
                 },
                 cancellationToken);
         }
@@ -362,7 +367,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                     throw OverrideGone();
                 }
 
-                return session.Id;
+                return new Changed(session.Id);
             },
             cancellationToken);
 
@@ -544,12 +549,15 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     public static readonly string BookingWindowMessage =
         $"Enter the booking window as a whole number of hours from 1 to {MaxBookingWindowHours}, for example 48, or leave it blank";
 
+    /// <summary>What a change did to its session: made it, or found it made by an earlier send of the same form.</summary>
+    private readonly record struct Changed(int SessionId, bool AlreadySaved = false);
+
     /// <summary>
     /// Makes a change to a session (<paramref name="change"/> returns its id) and regenerates its slots, in one
     /// transaction. A save that finds the session changed since it was read (on PostgreSQL, another commissioner's
     /// change committed in between) changes nothing and is reported as such.
     /// </summary>
-    private async Task<RotaChange> ChangeAsync(Actor actor, int? sessionId, Func<CancellationToken, Task<int>> change, CancellationToken cancellationToken)
+    private async Task<RotaChange> ChangeAsync(Actor actor, int? sessionId, Func<CancellationToken, Task<Changed>> change, CancellationToken cancellationToken)
     {
         RotaChange? outcome = null;
         try
@@ -616,13 +624,17 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     /// their key (session, clinician, start) and gives free ones whose key survives the session's new role, mode or
     /// length. Booked slots are never touched; the appointments this change left off the rota are named for the
     /// commissioner and audited. The session is read after the planner took the hub, so they are of the rota as planned.
+    /// A change found already saved names every booking its session's rota leaves out: the send that made it left them
+    /// out (and audited them), and its answer, which named them, may have been lost.
     /// </summary>
-    private async Task<RotaChange> RegenerateAsync(int sessionId, IReadOnlySet<long> leftOutBefore, Actor actor, CancellationToken ct)
+    private async Task<RotaChange> RegenerateAsync(Changed changed, IReadOnlySet<long> leftOutBefore, Actor actor, CancellationToken ct)
     {
+        var sessionId = changed.SessionId;
         var session = await db.Sessions.AsNoTracking().Where(s => s.Id == sessionId).Select(s => new { s.HubId, s.Name }).FirstAsync(ct);
         var result = await planner.RefreshAsync(session.HubId, ct);
 
-        var leftOut = (await OffRotaAsync(sessionId, ct)).Except(leftOutBefore).Order().ToList();
+        var offRota = await OffRotaAsync(sessionId, ct);
+        var leftOut = offRota.Except(leftOutBefore).Order().ToList();
         if (leftOut.Count > 0)
         {
             // One entry per appointment, under it and its patient: whom the change left out is then found by searching
@@ -636,7 +648,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             await db.SaveChangesAsync(ct);
         }
 
-        return new RotaChange(session.HubId, sessionId, session.Name, result, leftOut);
+        return new RotaChange(session.HubId, sessionId, session.Name, result, changed.AlreadySaved ? offRota.Order().ToList() : leftOut, changed.AlreadySaved);
     }
 
     /// <summary>The session's booked appointments still to come, within the slot horizon, that its rota no longer has.</summary>

@@ -702,6 +702,68 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Equal(1, await world.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.SessionChange && e.HubId == world.HubId && e.Detail!.StartsWith("updated:"))));
     }
 
+    /// <summary>
+    /// A rota change sent again (its answer lost, the user retries) finds it made: the answer says so, not "No slots needed
+    /// to change", and still names the bookings the session's rota leaves out, which the lost answer named (old code: no
+    /// warning, as the resend left none out itself). Each change is still made once.
+    /// </summary>
+    [Fact]
+    public async Task A_rota_change_sent_again_says_it_was_already_saved_and_still_names_the_bookings_off_the_rota()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var tuesday = await PageTestData.BookAsync(world, world.PracticeStaffA, (await world.FreeSlotsAsync(Utc(9, 0, 0)))[0].Id, "Sentagaintuesday");
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = $"/Admin/Session/{world.SessionId}";
+        async Task<string> AnswerAsync(HttpResponseMessage response)
+        {
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            return WebUtility.HtmlDecode((await commissioner.GetAsync(response.Headers.Location!.OriginalString)).Html);
+        }
+
+        const string KeptOne = "It has been kept, and the hub's day list marks it for its clinicians to contact the patient and rebook or cancel";
+        const string KeptMany = "They have been kept, and the hub's day list marks them for its clinicians to contact the patients and rebook or cancel";
+
+        // 20-minute slots: the booked 18:30–18:45 is off the rota. The same form sent twice.
+        var opened = PageClient.VersionOnForm((await commissioner.GetAsync(page)).Html);
+        var twenty = SessionFields("Evening GP clinic", "18:30", "20:00", role: "GeneralPractitioner", mode: "FaceToFace", slotMinutes: "20", clinicians: "2", validFrom: "2026-01-01", version: opened);
+        var first = await AnswerAsync(await PageTestData.PostAsync(commissioner, page, twenty, page));
+        Assert.Contains("1 booked appointment no longer matches this session's rota (its dates, times, clinician, type or slot length changed)", first, StringComparison.Ordinal);
+        var again = await AnswerAsync(await PageTestData.PostAsync(commissioner, page, twenty, page));
+        Assert.Contains("Session saved: Evening GP clinic. This change was already saved.", again, StringComparison.Ordinal);
+        Assert.DoesNotContain("No slots needed to change", again, StringComparison.Ordinal);
+        Assert.Contains($"1 booked appointment is off this session's rota. {KeptOne}; no reminder is sent for it while the rota leaves it out. Appointment {tuesday}.", again, StringComparison.Ordinal);
+        var session = await world.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == world.SessionId));
+        Assert.Equal((20, opened + 1), (session.SlotMinutes, session.Version));
+        Assert.Equal(1, await world.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.SessionChange && e.HubId == world.HubId && e.EntityType == "Session" && e.Detail!.StartsWith("updated:"))));
+
+        // Wednesday closed, twice: the resend names both bookings the rota leaves out, the earlier change's too.
+        var wednesday = await PageTestData.BookAsync(world, world.PracticeStaffA, (await world.FreeSlotsAsync(Utc(10, 0, 0)))[0].Id, "Sentagainwednesday");
+        var close = new Dictionary<string, string> { ["NewDate.Kind"] = "Closed", ["NewDate.Reason"] = "Flooded" }.WithDate("NewDate.Date", "2026-06-10");
+        var closed = await AnswerAsync(await commissioner.PostFormAsync($"{page}?handler=AddDate", close, formPage: page));
+        Assert.Contains($"1 booked appointment no longer matches this session's rota (the session is closed on 10 June 2026). {KeptOne}", closed, StringComparison.Ordinal);
+        var closedAgain = await AnswerAsync(await commissioner.PostFormAsync($"{page}?handler=AddDate", close, formPage: page));
+        Assert.Contains("Evening GP clinic closed on 10 June 2026. This change was already saved.", closedAgain, StringComparison.Ordinal);
+        Assert.DoesNotContain("No slots needed to change", closedAgain, StringComparison.Ordinal);
+        Assert.Contains($"2 booked appointments are off this session's rota. {KeptMany}; no reminder is sent for them while the rota leaves them out. Appointments {tuesday}, {wednesday}.", closedAgain, StringComparison.Ordinal);
+        Assert.Equal(1, await world.WithDbAsync(db => db.SessionOverrides.CountAsync(o => o.SessionId == world.SessionId)));
+
+        // Deactivated twice (the button sent again).
+        Assert.Contains("Evening GP clinic deactivated. ", await AnswerAsync(await commissioner.PostFormAsync($"{page}?handler=Deactivate", new Dictionary<string, string>(), formPage: page)), StringComparison.Ordinal);
+        var offAgain = await AnswerAsync(await commissioner.PostFormAsync($"{page}?handler=Deactivate", new Dictionary<string, string>(), formPage: page));
+        Assert.Contains("Evening GP clinic deactivated. This change was already saved.", offAgain, StringComparison.Ordinal);
+        Assert.Contains($"Appointments {tuesday}, {wednesday}.", offAgain, StringComparison.Ordinal);
+        Assert.Equal(1, await world.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.SessionChange && e.HubId == world.HubId && e.Detail!.StartsWith("deactivated:"))));
+
+        // One add-a-session form sent twice: one session, and the second answer says it was added already.
+        var add = $"/Admin/Session?hubId={world.HubId}";
+        var fields = SessionFields("Saturday clinic", "09:00", "10:00", days: ["Saturday"], slotMinutes: "30");
+        fields.Add(new("Input.FormKey", Regex.Match((await commissioner.GetAsync(add)).Html, "name=\"Input.FormKey\" value=\"([0-9A-F]+)\"").Groups[1].Value));
+        Assert.Contains("Session added: Saturday clinic. No slots needed to change.", await AnswerAsync(await PageTestData.PostAsync(commissioner, add, fields, add)), StringComparison.Ordinal);
+        var addedAgain = await AnswerAsync(await PageTestData.PostAsync(commissioner, add, fields, add));
+        Assert.Contains("Session added: Saturday clinic. This change was already saved.", addedAgain, StringComparison.Ordinal);
+        Assert.Equal(1, await world.WithDbAsync(db => db.Sessions.CountAsync(s => s.HubId == world.HubId && s.Name == "Saturday clinic")));
+    }
+
     [Fact]
     public async Task Deactivating_a_session_with_a_booking_says_the_session_was_deactivated()
     {

@@ -100,6 +100,9 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
 {
     public const string WarningKey = "RotaWarning";
 
+    /// <summary>What the page says of a change a form sent again finds made by its first send.</summary>
+    public const string AlreadySavedMessage = "This change was already saved.";
+
     private const string KeptOne = "It has been kept, and the hub's day list marks it for its clinicians to contact the patient and rebook or cancel; no reminder is sent for it while the rota leaves it out.";
     private const string KeptMany = "They have been kept, and the hub's day list marks them for its clinicians to contact the patients and rebook or cancel; no reminder is sent for them while the rota leaves them out.";
 
@@ -318,12 +321,23 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
             counts.Add($"{Wording.Plural(slots.Reshaped, "free slot", "free slots")} updated");
         }
 
-        TempData["Status"] = describe(result) + ". " + (counts.Count == 0 ? "No slots needed to change." : string.Join(", ", counts) + ".");
+        // A form sent again finds its change made by the first send: no count is this send's, and "no slots needed to
+        // change" would hide that the change was made (what the regeneration did meanwhile is still told).
+        var outcome = result.AlreadySaved
+            ? AlreadySavedMessage + (counts.Count == 0 ? string.Empty : " " + string.Join(", ", counts) + ".")
+            : counts.Count == 0 ? "No slots needed to change." : string.Join(", ", counts) + ".";
+        TempData["Status"] = describe(result) + ". " + outcome;
         if (result.BookedOutsideRota is { Count: > 0 } left)
         {
             const int Listed = 20;
             var references = string.Join(", ", left.Take(Listed).Select(Wording.Reference)) + (left.Count > Listed ? $" and {left.Count - Listed} more" : string.Empty);
-            TempData[WarningKey] = $"{Wording.Plural(left.Count, "booked appointment no longer matches", "booked appointments no longer match")} this session's rota ({offRotaBecause}). {(left.Count == 1 ? KeptOne : KeptMany)} {(left.Count == 1 ? "Appointment" : "Appointments")} {references}.";
+
+            // Sent again, the change is not known to be why each is off the rota (an earlier change may have left some
+            // out), so none is given; the list is the session's whole, as the first answer's may not have arrived.
+            var which = result.AlreadySaved
+                ? $"{Wording.Plural(left.Count, "booked appointment is", "booked appointments are")} off this session's rota"
+                : $"{Wording.Plural(left.Count, "booked appointment no longer matches", "booked appointments no longer match")} this session's rota ({offRotaBecause})";
+            TempData[WarningKey] = $"{which}. {(left.Count == 1 ? KeptOne : KeptMany)} {(left.Count == 1 ? "Appointment" : "Appointments")} {references}.";
         }
 
         return toHub
