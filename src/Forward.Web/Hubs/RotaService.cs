@@ -277,6 +277,17 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                     throw ValidationFailedException.On(field, $"The session has {(outside.Kind == SessionOverrideKind.Closed ? "a closed date" : "an extra date")} on {Long(outside.Date)}, outside these dates; remove it first");
                 }
 
+                // Likewise one the new days make pointless: a closed date on a day the session would not run, or an extra
+                // date on one it would run anyway. Left, it would do nothing and block the date (no extra clinic there
+                // while it is "closed", no closing a day it "does not run" on).
+                var pattern = Applied(new Session { Name = string.Empty }, input);
+                var pointless = session.Overrides.Where(o => o.Date >= today && SlotGenerator.RunsOn(pattern, o.Date, BankHolidayCalendar.England) == (o.Kind == SessionOverrideKind.Extra))
+                    .OrderBy(o => o.Date).ToList();
+                if (pointless.Count > 0)
+                {
+                    throw ValidationFailedException.On(nameof(SessionInput.Days), PointlessDatesMessage(pointless));
+                }
+
                 var before = Describe(session);
                 Apply(session, input);
                 var after = Describe(session);
@@ -711,6 +722,32 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         {
             throw DomainException.Forbidden("commissioner-only", "Only a CCG's commissioners manage its hubs and rotas.");
         }
+    }
+
+    /// <summary>"The session has a closed date on 20 December 2026, a day it would not run on these days; remove it first".</summary>
+    private static string PointlessDatesMessage(List<SessionOverride> pointless)
+    {
+        static string Listed(List<DateOnly> dates) =>
+            dates.Count == 1 ? Long(dates[0]) : string.Join(", ", dates.Take(dates.Count - 1).Select(Long)) + " and " + Long(dates[^1]);
+
+        var closed = pointless.Where(o => o.Kind == SessionOverrideKind.Closed).Select(o => o.Date).ToList();
+        var extra = pointless.Where(o => o.Kind == SessionOverrideKind.Extra).Select(o => o.Date).ToList();
+        var parts = new List<string>();
+        if (closed.Count > 0)
+        {
+            parts.Add(closed.Count == 1
+                ? $"a closed date on {Listed(closed)}, a day it would not run on these days"
+                : $"closed dates on {Listed(closed)}, days it would not run on these days");
+        }
+
+        if (extra.Count > 0)
+        {
+            parts.Add(extra.Count == 1
+                ? $"an extra date on {Listed(extra)}, a day it would run on these days anyway"
+                : $"extra dates on {Listed(extra)}, days it would run on these days anyway");
+        }
+
+        return $"The session has {string.Join(", and ", parts)}; remove {(pointless.Count == 1 ? "it" : "them")} first";
     }
 
     private static string Dates(Session session) =>

@@ -764,6 +764,51 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Equal(1, await world.WithDbAsync(db => db.Sessions.CountAsync(s => s.HubId == world.HubId && s.Name == "Saturday clinic")));
     }
 
+    /// <summary>
+    /// A change of days that would leave a closed date on a day the session no longer runs, or an extra date on one it now
+    /// runs anyway, is refused as a change of dates that leaves them outside is, naming them (old code: saved, the date
+    /// stayed listed doing nothing, and blocked an extra clinic that day as "already closed").
+    /// </summary>
+    [Fact]
+    public async Task A_change_of_days_that_would_leave_closed_or_extra_dates_doing_nothing_is_refused_naming_them()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var page = $"/Admin/Session/{world.SessionId}";
+        async Task<HttpResponseMessage> SaveDaysAsync(params string[] days) =>
+            await PageTestData.PostAsync(commissioner, page, SessionFields("Evening GP clinic", "18:30", "20:00", days: days, role: "GeneralPractitioner", mode: "FaceToFace", slotMinutes: "15", clinicians: "2", validFrom: "2026-01-01", version: PageClient.VersionOnForm((await commissioner.GetAsync(page)).Html)), page);
+        Task<HttpResponseMessage> AddDateAsync(string kind, string date) =>
+            commissioner.PostFormAsync($"{page}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Kind"] = kind }.WithDate("NewDate.Date", date), formPage: page);
+        Task<SessionDays> DaysAsync() => world.WithDbAsync(db => db.Sessions.Where(s => s.Id == world.SessionId).Select(s => s.Days).SingleAsync());
+
+        // Sundays, closed on Sunday 20 December 2026.
+        Assert.Equal(HttpStatusCode.Redirect, (await SaveDaysAsync("Sunday")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await AddDateAsync("Closed", "2026-12-20")).StatusCode);
+
+        var saturdays = await SaveDaysAsync("Saturday");
+        Assert.Equal(HttpStatusCode.OK, saturdays.StatusCode);
+        Assert.Contains("<a href=\"#Input_Days\">The session has a closed date on 20 December 2026, a day it would not run on these days; remove it first</a>", WebUtility.HtmlDecode(await saturdays.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(SessionDays.Sunday, await DaysAsync());
+
+        // An extra Saturday, then Saturdays as well: the extra date would be one the session runs anyway. Both named.
+        Assert.Equal(HttpStatusCode.Redirect, (await AddDateAsync("Extra", "2026-12-19")).StatusCode);
+        var weekends = await SaveDaysAsync("Saturday", "Sunday");
+        Assert.Contains("The session has an extra date on 19 December 2026, a day it would run on these days anyway; remove it first", WebUtility.HtmlDecode(await weekends.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        var swapped = await SaveDaysAsync("Saturday");
+        Assert.Contains("The session has a closed date on 20 December 2026, a day it would not run on these days, and an extra date on 19 December 2026, a day it would run on these days anyway; remove them first", WebUtility.HtmlDecode(await swapped.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(SessionDays.Sunday, await DaysAsync());
+
+        // A change the dates still mean something under saves (Sundays and Mondays); once they are removed, Saturdays do.
+        Assert.Equal(HttpStatusCode.Redirect, (await SaveDaysAsync("Sunday", "Monday")).StatusCode);
+        foreach (var overrideId in await world.WithDbAsync(db => db.SessionOverrides.Where(o => o.SessionId == world.SessionId).Select(o => o.Id).ToListAsync()))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await commissioner.PostFormAsync($"{page}?handler=RemoveDate", new Dictionary<string, string> { ["overrideId"] = $"{overrideId}" }, formPage: page)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, (await SaveDaysAsync("Saturday")).StatusCode);
+        Assert.Equal(SessionDays.Saturday, await DaysAsync());
+    }
+
     [Fact]
     public async Task Deactivating_a_session_with_a_booking_says_the_session_was_deactivated()
     {
