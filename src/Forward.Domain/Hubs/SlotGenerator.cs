@@ -66,10 +66,7 @@ public static class SlotGenerator
                 continue;
             }
 
-            var startUtc = WallClockToUtc(date, session.StartTime);
-            var endUtc = session.EndTime == TimeOnly.MinValue
-                ? WallClockToUtc(date.AddDays(1), TimeOnly.MinValue)
-                : WallClockToUtc(date, session.EndTime);
+            var (startUtc, endUtc) = TimesOn(session, date);
             for (var clinician = 0; clinician < session.Clinicians; clinician++)
             {
                 for (var t = startUtc; t + length <= endUtc; t += length)
@@ -79,6 +76,89 @@ public static class SlotGenerator
             }
         }
     }
+
+    /// <summary>
+    /// Whether the session's times hold a slot on this London date, were it to run then. A valid session's do on every
+    /// date but the one the clocks go forward: times in the hour they skip happen at the moment they jump to, so
+    /// 01:00–02:00 that night lasts no time at all, and 00:45–01:45 a quarter of an hour.
+    /// </summary>
+    public static bool HoldsASlot(Session session, DateOnly date)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var (startUtc, endUtc) = TimesOn(session, date);
+        return endUtc - startUtc >= TimeSpan.FromMinutes(session.SlotMinutes);
+    }
+
+    /// <summary>
+    /// The dates from <paramref name="from"/> to <paramref name="to"/> inclusive that the session runs on but offers no
+    /// slot on, because the clocks go forward that night and skip its times (see <see cref="HoldsASlot"/>).
+    /// </summary>
+    public static IReadOnlyList<DateOnly> DatesWithNoSlot(Session session, DateOnly from, DateOnly to, BankHolidayCalendar bankHolidays)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return ShorterDays(from, to).Where(d => RunsOn(session, d, bankHolidays) && !HoldsASlot(session, d)).ToList();
+    }
+
+    /// <summary>
+    /// Whether the session runs on dates from its first to its last but offers a slot on none of them: each is a night
+    /// the clocks go forward and skip its times. A session with no end date runs on later dates that hold slots.
+    /// </summary>
+    public static bool OffersNoSlot(Session session, BankHolidayCalendar bankHolidays)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (session.ValidUntil is not { } until)
+        {
+            return false;
+        }
+
+        var lost = DatesWithNoSlot(session, session.ValidFrom, until, bankHolidays);
+        if (lost.Count == 0)
+        {
+            return false;
+        }
+
+        for (var date = session.ValidFrom; date <= until; date = date.AddDays(1))
+        {
+            if (RunsOn(session, date, bankHolidays) && !lost.Contains(date))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The London dates from <paramref name="from"/> to <paramref name="to"/> shorter than 24 hours (the clocks go forward),
+    /// the only dates a valid session's times can fail to hold a slot. Looked for month by month, as a month with one is
+    /// shorter than its days (London's two changes are months apart), so a range of years costs a check a month.
+    /// </summary>
+    private static IEnumerable<DateOnly> ShorterDays(DateOnly from, DateOnly to)
+    {
+        static TimeSpan Between(DateOnly start, DateOnly end) => London.StartOfDayUtc(end) - London.StartOfDayUtc(start);
+
+        for (var month = new DateOnly(from.Year, from.Month, 1); month <= to; month = month.AddMonths(1))
+        {
+            var next = month.AddMonths(1);
+            if (Between(month, next) >= TimeSpan.FromDays(next.DayNumber - month.DayNumber))
+            {
+                continue;
+            }
+
+            for (var date = month < from ? from : month; date < next && date <= to; date = date.AddDays(1))
+            {
+                if (Between(date, date.AddDays(1)) < TimeSpan.FromDays(1))
+                {
+                    yield return date;
+                }
+            }
+        }
+    }
+
+    /// <summary>When the session starts and ends on this London date, in UTC; an end of 00:00 is the midnight that ends it.</summary>
+    private static (DateTime StartUtc, DateTime EndUtc) TimesOn(Session session, DateOnly date) =>
+        (WallClockToUtc(date, session.StartTime),
+            session.EndTime == TimeOnly.MinValue ? WallClockToUtc(date.AddDays(1), TimeOnly.MinValue) : WallClockToUtc(date, session.EndTime));
 
     /// <summary>A wall-clock time inside the spring-forward gap is taken as the moment the clocks jump to.</summary>
     private static DateTime WallClockToUtc(DateOnly date, TimeOnly time)

@@ -53,8 +53,10 @@ public sealed record RotaView(HubDetail Detail, IReadOnlyList<SessionOverrideVie
 /// <see cref="AlreadySaved"/> (the same form sent again) was made by an earlier send, whose answer may never have
 /// arrived: its counts are not the change's, and <see cref="BookedOutsideRota"/> is every booking the session's rota
 /// leaves out, not only those this send left out (none), so the warning the first answer carried is not lost.
+/// <see cref="DatesWithNoSlot"/>, of a session added or saved, are the dates from today it runs on but offers no
+/// appointment on, because the clocks go forward that night and skip its times.
 /// </summary>
-public sealed record RotaChange(int HubId, int SessionId, string SessionName, SlotPlanResult Slots, IReadOnlyList<long> BookedOutsideRota, bool AlreadySaved = false);
+public sealed record RotaChange(int HubId, int SessionId, string SessionName, SlotPlanResult Slots, IReadOnlyList<long> BookedOutsideRota, bool AlreadySaved = false, IReadOnlyList<DateOnly>? DatesWithNoSlot = null);
 
 /// <summary>
 /// Commissioners' changes to hub rotas: sessions and their closed and extra dates. Each change is authorised against the
@@ -179,6 +181,20 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             errors["ValidUntil"] = DateBounds.Message;
         }
 
+        // Accepted, a session whose every date is a night the clocks skip its times would be saved with no slot and no
+        // word why. (Only a session as entered, complete, can be laid out.)
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+
+        var session = Applied(new Session { Name = string.Empty }, input);
+        if (SlotGenerator.OffersNoSlot(session, BankHolidayCalendar.England))
+        {
+            var lost = SlotGenerator.DatesWithNoSlot(session, session.ValidFrom, session.ValidUntil!.Value, BankHolidayCalendar.England);
+            errors["StartTime"] = $"These times do not happen on {Listed(lost)}: the clocks go forward an hour {(lost.Count == 1 ? "that night" : "on those nights")} and skip them, so the session would offer no appointments. Change its times or dates";
+        }
+
         return errors;
     }
 
@@ -217,7 +233,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             {
                 var session = new Session { HubId = hubId, Name = input.Name!.Trim(), FormKey = formKey };
                 Apply(session, input);
-                if (formKey is not null && await db.Sessions.AsNoTracking().FirstOrDefaultAsync(x => x.FormKey == formKey, ct) is { } added)
+                if (formKey is not null && await db.Sessions.AsNoTracking().Include(x => x.Overrides).FirstOrDefaultAsync(x => x.FormKey == formKey, ct) is { } added)
                 {
                     // A key is made for one hub's form: used for another hub, it was not sent from that form.
                     if (added.HubId != hubId)
@@ -228,7 +244,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                     // Sent again with other details (back, change, send), it is not a retry but another session:
                     // refused, for the page to say so and offer it with a new key, rather than reported as added.
                     return Describe(added) == Describe(session)
-                        ? new Changed(added.Id, AlreadySaved: true)
+                        ? new Changed(added.Id, AlreadySaved: true, DatesWithNoSlot(added))
                         : throw DomainException.Conflict(FormUsedCode, $"This form has already added {added.Name}. If you also want the session below, check its details and add it again.");
                 }
 
@@ -236,7 +252,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                 await db.SaveChangesAsync(ct);
                 audit.Write(actor, AuditActions.SessionChange, "success", "Session", Id(session.Id), hubId: hubId, detail: "created: " + Describe(session));
                 await db.SaveChangesAsync(ct);
-                return new Changed(session.Id);
+                return new Changed(session.Id, DatesWithNoSlot: DatesWithNoSlot(session));
             },
             cancellationToken);
 
@@ -259,7 +275,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                     // made already: that is done, not someone else's change.
                     if (Validate(input).Count == 0 && Describe(session) == Describe(Applied(new Session { Name = string.Empty, IsActive = session.IsActive }, input)))
                     {
-                        return new Changed(session.Id, AlreadySaved: true);
+                        return new Changed(session.Id, AlreadySaved: true, DatesWithNoSlot(session));
                     }
 
                     throw SessionChanged(session.Name);
@@ -298,9 +314,16 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
                 }
 
                 await db.SaveChangesAsync(ct);
-                return new Changed(session.Id);
+                return new Changed(session.Id, DatesWithNoSlot: DatesWithNoSlot(session));
             },
             cancellationToken);
+    }
+
+    /// <summary>The dates from today the session runs on but offers no slot on, the clocks skipping its times.</summary>
+    private IReadOnlyList<DateOnly> DatesWithNoSlot(Session session)
+    {
+        var today = London.Today(clock);
+        return SlotGenerator.DatesWithNoSlot(session, today > session.ValidFrom ? today : session.ValidFrom, session.ValidUntil ?? DateBounds.Latest, BankHolidayCalendar.England);
     }
 
     /// <summary>Stops (or restarts) a session: its free slots are withdrawn (or restored); booked ones stay booked.</summary>
@@ -451,6 +474,10 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             {
                 errors["Date"] = $"The session already runs on {Long(date)}";
             }
+            else if (kind == SessionOverrideKind.Extra && !SlotGenerator.HoldsASlot(session, date))
+            {
+                errors["Date"] = $"The session's times do not happen on {Long(date)}: the clocks go forward an hour that night and skip them, so an extra clinic would offer no appointments";
+            }
         }
 
         if (FreeText.Characters(reason) > MaxReasonLength)
@@ -561,7 +588,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
         $"Enter the booking window as a whole number of hours from 1 to {MaxBookingWindowHours}, for example 48, or leave it blank";
 
     /// <summary>What a change did to its session: made it, or found it made by an earlier send of the same form.</summary>
-    private readonly record struct Changed(int SessionId, bool AlreadySaved = false);
+    private readonly record struct Changed(int SessionId, bool AlreadySaved = false, IReadOnlyList<DateOnly>? DatesWithNoSlot = null);
 
     /// <summary>
     /// Makes a change to a session (<paramref name="change"/> returns its id) and regenerates its slots, in one
@@ -659,7 +686,7 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
             await db.SaveChangesAsync(ct);
         }
 
-        return new RotaChange(session.HubId, sessionId, session.Name, result, changed.AlreadySaved ? offRota.Order().ToList() : leftOut, changed.AlreadySaved);
+        return new RotaChange(session.HubId, sessionId, session.Name, result, changed.AlreadySaved ? offRota.Order().ToList() : leftOut, changed.AlreadySaved, changed.DatesWithNoSlot);
     }
 
     /// <summary>The session's booked appointments still to come, within the slot horizon, that its rota no longer has.</summary>
@@ -727,9 +754,6 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
     /// <summary>"The session has a closed date on 20 December 2026, a day it would not run on these days; remove it first".</summary>
     private static string PointlessDatesMessage(List<SessionOverride> pointless)
     {
-        static string Listed(List<DateOnly> dates) =>
-            dates.Count == 1 ? Long(dates[0]) : string.Join(", ", dates.Take(dates.Count - 1).Select(Long)) + " and " + Long(dates[^1]);
-
         var closed = pointless.Where(o => o.Kind == SessionOverrideKind.Closed).Select(o => o.Date).ToList();
         var extra = pointless.Where(o => o.Kind == SessionOverrideKind.Extra).Select(o => o.Date).ToList();
         var parts = new List<string>();
@@ -749,6 +773,10 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
 
         return $"The session has {string.Join(", and ", parts)}; remove {(pointless.Count == 1 ? "it" : "them")} first";
     }
+
+    /// <summary>"20 December 2026"; "13 December 2026, 19 December 2026 and 20 December 2026".</summary>
+    private static string Listed(IReadOnlyList<DateOnly> dates) =>
+        dates.Count == 1 ? Long(dates[0]) : string.Join(", ", dates.Take(dates.Count - 1).Select(Long)) + " and " + Long(dates[^1]);
 
     private static string Dates(Session session) =>
         session.ValidUntil is { } until ? $"{Long(session.ValidFrom)} to {Long(until)}" : $"from {Long(session.ValidFrom)}";

@@ -267,6 +267,75 @@ public class SlotGeneratorTests
         Assert.Equal(stored.Count - 1, closed.ToWithdraw.Count);
     }
 
+    private static Session Night(string start, string end, int slotMinutes, SessionDays days, string from, string? until) => new()
+    {
+        Id = 9,
+        HubId = 3,
+        Name = "Night clinic",
+        Days = days,
+        StartTime = TimeOnly.Parse(start, CultureInfo.InvariantCulture),
+        EndTime = TimeOnly.Parse(end, CultureInfo.InvariantCulture),
+        Role = ClinicianRole.GeneralPractitioner,
+        Mode = DeliveryMode.Telephone,
+        SlotMinutes = slotMinutes,
+        ValidFrom = D(from),
+        ValidUntil = until is null ? null : D(until),
+    };
+
+    [Fact]
+    public void A_session_wholly_in_the_hour_the_clocks_skip_offers_no_slot_and_is_said_to()
+    {
+        // Clocks go forward at 01:00 on Sunday 28 March 2027: 01:00–02:00 that night is no time at all.
+        var once = Night("01:00", "02:00", 30, SessionDays.Sunday, "2027-03-28", "2027-03-28");
+
+        Assert.Empty(SlotGenerator.Generate(once, D("2027-03-28"), D("2027-03-28"), Holidays));
+        Assert.False(SlotGenerator.HoldsASlot(once, D("2027-03-28")));
+        Assert.True(SlotGenerator.HoldsASlot(once, D("2027-03-21")));
+        Assert.True(SlotGenerator.OffersNoSlot(once, Holidays));
+        Assert.Equal([D("2027-03-28")], SlotGenerator.DatesWithNoSlot(once, once.ValidFrom, once.ValidUntil!.Value, Holidays));
+    }
+
+    [Fact]
+    public void A_weekly_session_whose_dates_include_the_clock_change_offers_slots_on_the_others_and_names_that_one()
+    {
+        var weekly = Night("01:00", "02:00", 30, SessionDays.Sunday, "2027-03-21", "2027-04-04");
+
+        Assert.False(SlotGenerator.OffersNoSlot(weekly, Holidays));
+        Assert.Equal([D("2027-03-28")], SlotGenerator.DatesWithNoSlot(weekly, weekly.ValidFrom, weekly.ValidUntil!.Value, Holidays));
+        Assert.Equal(4, SlotGenerator.Generate(weekly, weekly.ValidFrom, weekly.ValidUntil!.Value, Holidays).Count()); // 21 March and 4 April, two each
+
+        // Closed on the other Sundays, it offers nothing at all; with no end date it always has later Sundays.
+        weekly.Overrides.Add(new SessionOverride { Date = D("2027-03-21"), Kind = SessionOverrideKind.Closed });
+        weekly.Overrides.Add(new SessionOverride { Date = D("2027-04-04"), Kind = SessionOverrideKind.Closed });
+        Assert.True(SlotGenerator.OffersNoSlot(weekly, Holidays));
+        weekly.ValidUntil = null;
+        Assert.False(SlotGenerator.OffersNoSlot(weekly, Holidays));
+
+        // Every year's clock change, to the last date asked about.
+        Assert.Equal([D("2027-03-28"), D("2028-03-26"), D("2029-03-25"), D("2030-03-31")], SlotGenerator.DatesWithNoSlot(weekly, D("2026-06-08"), D("2030-12-31"), Holidays));
+    }
+
+    [Theory]
+    [InlineData("00:30", "01:30", 30, true)] // 00:30–01:00 GMT happens: one slot
+    [InlineData("00:45", "01:45", 60, false)] // a quarter of an hour happens: too short for the hour's slot
+    [InlineData("01:30", "03:00", 30, true)] // 02:00–03:00 BST happens: two slots
+    [InlineData("01:00", "02:00", 5, false)]
+    [InlineData("23:00", "00:00", 60, true)] // that evening, long after the change
+    public void On_the_night_the_clocks_go_forward_only_times_that_leave_room_for_a_slot_hold_one(string start, string end, int slotMinutes, bool holds)
+    {
+        var session = Night(start, end, slotMinutes, SessionDays.Sunday | SessionDays.Saturday, "2027-03-27", "2027-03-28");
+        Assert.Equal(holds, SlotGenerator.HoldsASlot(session, D("2027-03-28")));
+        Assert.Equal(holds, SlotGenerator.Generate(session, D("2027-03-28"), D("2027-03-28"), Holidays).Any());
+        Assert.False(SlotGenerator.OffersNoSlot(session, Holidays)); // the Saturday before holds slots
+    }
+
+    [Fact]
+    public void An_evening_session_loses_no_date_to_the_clocks_in_a_century()
+    {
+        Assert.Empty(SlotGenerator.DatesWithNoSlot(Evening(SessionDays.Weekdays | SessionDays.Weekends | SessionDays.BankHolidays), D("2000-01-01"), D("2099-12-31"), Holidays));
+        Assert.Empty(SlotGenerator.DatesWithNoSlot(Night("01:00", "02:00", 30, SessionDays.Weekdays | SessionDays.Saturday, "2000-01-01", null), D("2000-01-01"), D("2099-12-31"), Holidays)); // never on a Sunday
+    }
+
     private static StoredSlot Stored(long id, SlotKey key, SlotStatus status) => new(id, key, key.StartUtc.AddMinutes(15), ClinicianRole.GeneralPractitioner, DeliveryMode.FaceToFace, status);
 
     [Theory]

@@ -809,6 +809,60 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
         Assert.Equal(SessionDays.Saturday, await DaysAsync());
     }
 
+    /// <summary>
+    /// The clocks go forward at 01:00 on Sunday 28 March 2027, so 01:00–02:00 that night never happens: a session on that
+    /// night alone is refused (old code: "Session added: ... No slots needed to change.", and no slot ever), and one whose
+    /// dates include it is saved with that date named.
+    /// </summary>
+    [Fact]
+    public async Task A_session_whose_times_the_clocks_skip_on_every_date_is_refused_and_one_losing_some_dates_names_them()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        using var commissioner = await PageClient.SignedInAsync(factory, world.Commissioner);
+        var add = $"/Admin/Session?hubId={world.HubId}";
+        const string Refused = "<a href=\"#Input_StartTime\">These times do not happen on 28 March 2027: the clocks go forward an hour that night and skip them, so the session would offer no appointments. Change its times or dates</a>";
+
+        var once = await PageTestData.PostAsync(commissioner, add, SessionFields("Clock change clinic", "01:00", "02:00", days: ["Sunday"], slotMinutes: "30", validFrom: "2027-03-28", validUntil: "2027-03-28"), add);
+        Assert.Equal(HttpStatusCode.OK, once.StatusCode);
+        Assert.Contains(Refused, WebUtility.HtmlDecode(await once.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.False(await world.WithDbAsync(db => db.Sessions.AnyAsync(s => s.HubId == world.HubId && s.Name == "Clock change clinic")));
+
+        // A session changed to it likewise.
+        var page = $"/Admin/Session/{world.SessionId}";
+        var opened = PageClient.VersionOnForm((await commissioner.GetAsync(page)).Html);
+        var changed = await PageTestData.PostAsync(commissioner, page, SessionFields("Evening GP clinic", "01:00", "02:00", days: ["Sunday"], role: "GeneralPractitioner", mode: "FaceToFace", slotMinutes: "30", clinicians: "2", validFrom: "2027-03-28", validUntil: "2027-03-28", version: opened), page);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Contains(Refused, WebUtility.HtmlDecode(await changed.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(new TimeOnly(18, 30), await world.WithDbAsync(db => db.Sessions.Where(s => s.Id == world.SessionId).Select(s => s.StartTime).SingleAsync()));
+
+        // Sundays from 21 March to 4 April: the other two offer slots, so it is saved, and the night it offers none named.
+        var weekly = await PageTestData.PostAsync(commissioner, add, SessionFields("Clock change clinic", "01:00", "02:00", days: ["Sunday"], slotMinutes: "30", validFrom: "2027-03-21", validUntil: "2027-04-04"), add);
+        Assert.Equal(HttpStatusCode.Redirect, weekly.StatusCode);
+        Assert.Contains(
+            "Session added: Clock change clinic. No slots needed to change. It offers no appointments on 28 March 2027: the clocks go forward an hour that night and skip its times.",
+            WebUtility.HtmlDecode((await commissioner.GetAsync(weekly.Headers.Location!.OriginalString)).Html),
+            StringComparison.Ordinal);
+
+        // With no end date it loses that night every year: the first three are named, the rest (to 2099) counted.
+        var everyYear = await PageTestData.PostAsync(commissioner, add, SessionFields("Sunday night clinic", "01:00", "02:00", days: ["Sunday"], slotMinutes: "30", validFrom: "2027-03-21"), add);
+        Assert.Contains(
+            "It offers no appointments on 28 March 2027, 26 March 2028, 25 March 2029 and 70 later dates: the clocks go forward an hour on those nights and skip its times.",
+            WebUtility.HtmlDecode((await commissioner.GetAsync(everyYear.Headers.Location!.OriginalString)).Html),
+            StringComparison.Ordinal);
+
+        // An extra clinic that night for a Monday session at those times would offer none either: refused.
+        var mondays = await PageTestData.PostAsync(commissioner, add, SessionFields("Monday night clinic", "01:00", "02:00", days: ["Monday"], slotMinutes: "30", validFrom: "2027-03-22", validUntil: "2027-04-05"), add);
+        Assert.Equal(HttpStatusCode.Redirect, mondays.StatusCode);
+        var mondayPage = $"/Admin/Session/{await world.WithDbAsync(db => db.Sessions.Where(s => s.HubId == world.HubId && s.Name == "Monday night clinic").Select(s => s.Id).SingleAsync())}";
+        var extra = await commissioner.PostFormAsync($"{mondayPage}?handler=AddDate", new Dictionary<string, string> { ["NewDate.Kind"] = "Extra" }.WithDate("NewDate.Date", "2027-03-28"), formPage: mondayPage);
+        Assert.Equal(HttpStatusCode.OK, extra.StatusCode);
+        Assert.Contains(
+            "<a href=\"#NewDate_Date\">The session's times do not happen on 28 March 2027: the clocks go forward an hour that night and skip them, so an extra clinic would offer no appointments</a>",
+            WebUtility.HtmlDecode(await extra.Content.ReadAsStringAsync()),
+            StringComparison.Ordinal);
+        Assert.False(await world.WithDbAsync(db => db.SessionOverrides.AnyAsync(o => o.Session!.HubId == world.HubId && o.Session.Name == "Monday night clinic")));
+    }
+
     [Fact]
     public async Task Deactivating_a_session_with_a_booking_says_the_session_was_deactivated()
     {

@@ -326,7 +326,7 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
         var outcome = result.AlreadySaved
             ? AlreadySavedMessage + (counts.Count == 0 ? string.Empty : " " + string.Join(", ", counts) + ".")
             : counts.Count == 0 ? "No slots needed to change." : string.Join(", ", counts) + ".";
-        TempData["Status"] = describe(result) + ". " + outcome;
+        TempData["Status"] = describe(result) + ". " + outcome + NoSlotDatesMessage(result.DatesWithNoSlot);
         if (result.BookedOutsideRota is { Count: > 0 } left)
         {
             const int Listed = 20;
@@ -343,6 +343,26 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
         return toHub
             ? RedirectToPage("/Admin/Hub", null, new { id = result.HubId }, "rota")
             : RedirectToPage("/Admin/Session", null, new { id = result.SessionId }, "dates");
+    }
+
+    /// <summary>
+    /// " It offers no appointments on 28 March 2027: ..." for the dates a session saved offers none on because the clocks
+    /// go forward and skip its times (one with no end date loses one a year, so the first few are named and the rest
+    /// counted); nothing when there are none.
+    /// </summary>
+    private static string NoSlotDatesMessage(IReadOnlyList<DateOnly>? dates)
+    {
+        const int Named = 3;
+        if (dates is not { Count: > 0 })
+        {
+            return string.Empty;
+        }
+
+        var named = dates.Take(Named).Select(Wording.Date).ToList();
+        var list = dates.Count > Named
+            ? string.Join(", ", named) + $" and {Wording.Plural(dates.Count - Named, "later date", "later dates")}"
+            : named.Count == 1 ? named[0] : string.Join(", ", named.Take(named.Count - 1)) + " and " + named[^1];
+        return $" It offers no appointments on {list}: the clocks go forward an hour {(dates.Count == 1 ? "that night" : "on those nights")} and skip its times.";
     }
 
     /// <summary>Loads the session (or the hub a new one goes in); null when found, else the status to return.</summary>
