@@ -808,26 +808,60 @@ public sealed partial class TriageTests(ForwardFactory factory) : IClassFixture<
         Assert.Equal(1, await world.WithDbAsync(db => db.Appointments.CountAsync(a => a.Patient!.NhsNumber == request.NhsNumber)));
         Assert.Equal(SlotStatus.Free, await world.WithDbAsync(async db => (await db.Slots.AsNoTracking().SingleAsync(s => s.Id == other.Id)).Status));
 
-        // The refusal drops the closed request from the form (the fresh form too), so sending it again books the slot for
-        // the patient, not linked to the request, though the page's address still names it: no dead end.
-        Assert.Equal(string.Empty, HiddenValue(again.Html, "Consultation"));
-        Assert.Equal(string.Empty, HiddenValue(refusedHtml, "Consultation"));
-        Assert.Contains("You can still book this slot for the patient.", refusedHtml, StringComparison.Ordinal);
-        form["Consultation"] = HiddenValue(refusedHtml, "Consultation");
-        form["__RequestVerificationToken"] = PageClient.AntiforgeryToken(refusedHtml)!;
-        using (var content = new FormUrlEncodedContent(form))
-        {
-            var unlinked = await staff.Http.PostAsync(new Uri($"/Booking/Book?slotId={other.Id}&consultation={request.Id}", UriKind.Relative), content);
-            Assert.Equal(HttpStatusCode.Redirect, unlinked.StatusCode);
-        }
-
-        Assert.Equal(SlotStatus.Booked, await world.WithDbAsync(async db => (await db.Slots.AsNoTracking().SingleAsync(s => s.Id == other.Id)).Status));
-        Assert.Equal(appointment.Id, (await ReloadAsync(world, request.Id)).BookedAppointmentId);
+        // Booked already, the request stays on the form and keeps refusing, saying which appointment it was booked as: the
+        // patient is not booked twice for it (an earlier version dropped it and offered the slot unlinked).
+        var bookedAlready = $"This request has been booked already, as appointment {appointment.Id}.";
+        Assert.Contains(bookedAlready, again.Html, StringComparison.Ordinal);
+        Assert.Contains(bookedAlready, refusedHtml, StringComparison.Ordinal);
+        Assert.Equal(Id(request.Id), HiddenValue(refusedHtml, "Consultation"));
+        Assert.DoesNotContain("You can still book this slot", refusedHtml, StringComparison.Ordinal);
 
         var actions = await AuditActionsAsync(world, request.Id);
         Assert.Single(actions, "consultation.close");
         Assert.Contains("consultation.view", actions);
         Assert.True(await world.WithDbAsync(db => db.AuditEvents.AnyAsync(a => a.Action == "appointment.book" && a.EntityId == Id(appointment.Id))));
+    }
+
+    [Fact]
+    public async Task A_request_closed_without_a_booking_while_its_form_was_open_leaves_the_slot_bookable_unlinked()
+    {
+        var world = await TestWorld.CreateAsync(factory);
+        var request = await AddRequestAsync(world, world.PracticeA.Id, Now.AddHours(5));
+        var slot = (await world.FreeSlotsAsync())[0];
+        using var staff = await PageClient.SignedInAsync(factory, world.PracticeStaffA);
+        var bookUrl = $"/Booking/Book?slotId={slot.Id}&practice={world.PracticeA.OdsCode}&consultation={request.Id}";
+        var book = (await staff.GetAsync(bookUrl)).Html;
+
+        // A colleague closes it as self care meanwhile.
+        using (var scope = factory.Services.CreateScope())
+        {
+            var colleague = new Actor("dr.colleague", Roles.PracticeStaff, world.PracticeA.Id, null, null, world.PracticeA.OdsCode);
+            await scope.ServiceProvider.GetRequiredService<TriageService>().CloseAsync(request.Id, ConsultationOutcome.SelfCare, null, "Please see your pharmacist.", FormKeys.New(), colleague, null);
+        }
+
+        var form = BookForm(book);
+        async Task<HttpResponseMessage> PostAsync()
+        {
+            using var content = new FormUrlEncodedContent(form);
+            return await staff.Http.PostAsync(new Uri(bookUrl, UriKind.Relative), content);
+        }
+
+        // Refused as closed; the form drops the request (an empty field, though the address still names it) and says so.
+        using var refused = await PostAsync();
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var refusedHtml = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("This request is closed and cannot be changed.", refusedHtml, StringComparison.Ordinal);
+        Assert.Contains("You can still book this slot for the patient.", refusedHtml, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, HiddenValue(refusedHtml, "Consultation"));
+
+        // Sent again from that page: booked for the patient, not linked to the request (old code: refused as closed again).
+        form["Consultation"] = HiddenValue(refusedHtml, "Consultation");
+        form["__RequestVerificationToken"] = PageClient.AntiforgeryToken(refusedHtml)!;
+        using var booked = await PostAsync();
+        Assert.Equal(HttpStatusCode.Redirect, booked.StatusCode);
+        Assert.Equal(SlotStatus.Booked, await world.WithDbAsync(async db => (await db.Slots.AsNoTracking().SingleAsync(s => s.Id == slot.Id)).Status));
+        var closed = await ReloadAsync(world, request.Id);
+        Assert.Equal((ConsultationOutcome.SelfCare, (long?)null), (closed.Outcome, closed.BookedAppointmentId));
     }
 
     /// <summary>The Book page's form as the browser would send it back, with the record-sharing question answered.</summary>

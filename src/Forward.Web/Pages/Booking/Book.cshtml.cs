@@ -1,3 +1,4 @@
+using System.Globalization;
 using Forward.Data;
 using Forward.Domain;
 using Forward.Domain.Booking;
@@ -11,6 +12,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.EntityFrameworkCore;
 
 namespace Forward.Web.Pages.Booking;
 
@@ -256,12 +258,22 @@ public sealed class BookModel(BookingService booking, TriageService triage, Forw
             }
             catch (DomainException)
             {
-                // Closed since the form was shown: the error is already on the page. The slot can still be booked for the
-                // patient, only not as the request's booking, as the search page does.
-                Consultation = null;
-                RequestDropped = true;
-                ModelState.Remove(nameof(Consultation));
-                ModelState.AddModelError(string.Empty, "You can still book this slot for the patient. The booking will not be linked to the request.");
+                // Closed since the form was shown: the error is already on the page. Closed as booked (by a colleague, or
+                // from another tab), it keeps refusing: the patient has their appointment. Closed otherwise, the slot can
+                // still be booked for the patient, only not as the request's booking, as the search page does.
+                var bookedAs = await db.ConsultationRequests.AsNoTracking().Where(r => r.Id == consultation)
+                    .Select(r => r.BookedAppointmentId).FirstOrDefaultAsync(cancellationToken);
+                if (bookedAs is { } appointmentId)
+                {
+                    ModelState.AddModelError(string.Empty, $"This request has been booked already, as appointment {appointmentId.ToString(CultureInfo.InvariantCulture)}. Nothing was booked from this page.");
+                }
+                else
+                {
+                    Consultation = null;
+                    RequestDropped = true;
+                    ModelState.Remove(nameof(Consultation));
+                    ModelState.AddModelError(string.Empty, "You can still book this slot for the patient. The booking will not be linked to the request.");
+                }
             }
         }
 
