@@ -30,6 +30,10 @@ public static class FhirBooking
     /// Nothing sent is silently replaced: what Forward cannot keep as sent (a participant who has not accepted, a
     /// duration other than the slots', a creation time still to come) is refused rather than read back otherwise.
     /// </summary>
+    /// <summary>The first day of a dateTime given as a date, a month or a year alone ("2026-12-07", "2026-12", "2026"), or null.</summary>
+    private static DateOnly? FirstDayOf(string? partial) =>
+        DateOnly.TryParseExact(partial, ["yyyy-MM-dd", "yyyy-MM", "yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+
     public static Request Read(FhirAppointment appointment, IReadOnlyList<Uri> ownBases, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(appointment);
@@ -73,13 +77,14 @@ public static class FhirBooking
             throw FhirException.InvalidResource("A booking needs created (when the booking was made).");
         }
 
-        // Forward records its own booking time; a created still to come cannot be when the booking was made.
-        if (appointment.CreatedElement is not { } created || !created.TryToDateTimeOffset(out var createdAt))
-        {
-            throw FhirException.InvalidResource("created must be a dateTime: when the booking was made.");
-        }
-
-        if (createdAt > now + CreatedClockSkew)
+        // Forward records its own booking time; a created still to come cannot be when the booking was made. A dateTime may
+        // be a date, a month or a year alone (R4): such a one is to come only if its first day is after London's today.
+        var future = appointment.CreatedElement is { } created && created.TryToDateTimeOffset(out var createdAt)
+            ? createdAt > now + CreatedClockSkew
+            : FirstDayOf(appointment.Created) is { } firstDay
+                ? firstDay > Domain.Time.London.DateOf(now.UtcDateTime)
+                : throw FhirException.InvalidResource("created must be a dateTime: when the booking was made.");
+        if (future)
         {
             throw FhirException.InvalidResource($"created ({FhirRequests.Show(appointment.Created)}) is in the future: it must be when the booking was made, by now ({FhirMapping.LocalText(now.UtcDateTime)}).");
         }

@@ -89,6 +89,33 @@ public sealed class FhirBookingContentTests(ForwardFactory factory) : IClassFixt
         Assert.NotNull(await nhs111.CreateAsync(fast));
     }
 
+    /// <summary>
+    /// A dateTime may be a date, a month or a year alone: booked when it has begun by London's today (Mon 8 June 2026),
+    /// refused when it is still to come. The first refusal of future ones said these "must be a dateTime".
+    /// </summary>
+    [Theory]
+    [InlineData("2026-06-08", true)]
+    [InlineData("2026-06-07", true)]
+    [InlineData("2026-06", true)]
+    [InlineData("2026", true)]
+    [InlineData("2026-06-09", false)]
+    [InlineData("2027", false)]
+    public async Task A_booking_created_on_a_date_alone_is_booked_unless_that_date_is_to_come(string created, bool booked)
+    {
+        var (world, nhs111, booking) = await NhsBookingAsync();
+        var appointment = booking();
+        appointment.Created = created;
+        if (booked)
+        {
+            Assert.NotNull(await nhs111.CreateAsync(appointment));
+        }
+        else
+        {
+            var outcome = await FhirTestKit.ExpectErrorAsync(world, () => nhs111.CreateAsync(appointment), HttpStatusCode.UnprocessableEntity, "INVALID_RESOURCE");
+            Assert.Contains("is in the future", outcome.Issue[0].Diagnostics, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>NHS 111 booking the world's first free slot for a new patient; each call gives a fresh valid booking.</summary>
     private async Task<(TestWorld World, Hl7.Fhir.Rest.FhirClient Client, Func<FhirAppointment> Booking)> NhsBookingAsync()
     {
