@@ -295,9 +295,13 @@ public sealed class RotaService(ForwardDbContext db, AuditLog audit, SlotPlanner
 
                 // Likewise one the new days make pointless: a closed date on a day the session would not run, or an extra
                 // date on one it would run anyway. Left, it would do nothing and block the date (no extra clinic there
-                // while it is "closed", no closing a day it "does not run" on).
+                // while it is "closed", no closing a day it "does not run" on). Only those this change makes pointless:
+                // one already so (made before this rule, or by a bank holiday added since) must not stop every other edit.
+                // (Both patterns without the dates: a closed date makes its own day one the session does not run on.)
                 var pattern = Applied(new Session { Name = string.Empty }, input);
-                var pointless = session.Overrides.Where(o => o.Date >= today && SlotGenerator.RunsOn(pattern, o.Date, BankHolidayCalendar.England) == (o.Kind == SessionOverrideKind.Extra))
+                var patternWas = new Session { Name = string.Empty, Days = session.Days, ValidFrom = session.ValidFrom, ValidUntil = session.ValidUntil };
+                bool Pointless(Session days, SessionOverride o) => SlotGenerator.RunsOn(days, o.Date, BankHolidayCalendar.England) == (o.Kind == SessionOverrideKind.Extra);
+                var pointless = session.Overrides.Where(o => o.Date >= today && Pointless(pattern, o) && !Pointless(patternWas, o))
                     .OrderBy(o => o.Date).ToList();
                 if (pointless.Count > 0)
                 {

@@ -807,6 +807,15 @@ public sealed class AdminPagesTests(ForwardFactory factory) : IClassFixture<Forw
 
         Assert.Equal(HttpStatusCode.Redirect, (await SaveDaysAsync("Saturday")).StatusCode);
         Assert.Equal(SessionDays.Saturday, await DaysAsync());
+
+        // A date already pointless (made before this rule) is not this change's doing: it does not stop other edits.
+        await world.WithDbAsync(async db =>
+        {
+            db.SessionOverrides.Add(new SessionOverride { SessionId = world.SessionId, Date = new DateOnly(2026, 12, 27), Kind = SessionOverrideKind.Closed });
+            return await db.SaveChangesAsync();
+        });
+        Assert.Equal(HttpStatusCode.Redirect, (await SaveDaysAsync("Saturday", "Monday")).StatusCode);
+        Assert.Equal(SessionDays.Saturday | SessionDays.Monday, await DaysAsync());
     }
 
     /// <summary>
