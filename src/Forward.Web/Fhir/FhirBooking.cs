@@ -30,10 +30,6 @@ public static class FhirBooking
     /// Nothing sent is silently replaced: what Forward cannot keep as sent (a participant who has not accepted, a
     /// duration other than the slots', a creation time still to come) is refused rather than read back otherwise.
     /// </summary>
-    /// <summary>The first day of a dateTime given as a date, a month or a year alone ("2026-12-07", "2026-12", "2026"), or null.</summary>
-    private static DateOnly? FirstDayOf(string? partial) =>
-        DateOnly.TryParseExact(partial, ["yyyy-MM-dd", "yyyy-MM", "yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
-
     public static Request Read(FhirAppointment appointment, IReadOnlyList<Uri> ownBases, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(appointment);
@@ -310,6 +306,10 @@ public static class FhirBooking
             throw FhirException.InvalidResource($"participant.required of {FhirRequests.Show(reference)} must be required or left out, not {required.GetLiteral()}: the patient, the hub and the clinician all take part.");
         }
     }
+
+    /// <summary>The first day of a dateTime given as a date, a month or a year alone ("2026-12-07", "2026-12", "2026"), or null.</summary>
+    private static DateOnly? FirstDayOf(string? partial) =>
+        DateOnly.TryParseExact(partial, ["yyyy-MM-dd", "yyyy-MM", "yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
 
     private static long LongId(ResourceReference reference, string type, IReadOnlyList<Uri> ownBases) =>
         LongId(Local(reference.Reference ?? string.Empty, ownBases), type);
