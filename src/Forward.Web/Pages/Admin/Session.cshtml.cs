@@ -361,7 +361,7 @@ public sealed class SessionModel(RotaService rota, TimeProvider clock) : PageMod
         var named = dates.Take(Named).Select(Wording.Date).ToList();
         var list = dates.Count > Named
             ? string.Join(", ", named) + $" and {Wording.Plural(dates.Count - Named, "later date", "later dates")}"
-            : named.Count == 1 ? named[0] : string.Join(", ", named.Take(named.Count - 1)) + " and " + named[^1];
+            : Wording.List(named);
         return $" It offers no appointments on {list}: the clocks go forward an hour {(dates.Count == 1 ? "that night" : "on those nights")} and skip its times.";
     }
 
